@@ -1,0 +1,218 @@
+/**
+ * The openwebim WebSocket protocol: every frame the client and the server exchange, in one file.
+ *
+ * Transport: one WebSocket at `ws(s)://{host}/websocket?app_key={org#app, URL-encoded}`. Each frame
+ * is one JSON text message, an object whose `t` names its kind. Binary frames are refused. A frame
+ * larger than {@link MAX_FRAME_BYTES} closes the socket with {@link CloseCode.TooLarge}.
+ *
+ * ## Session
+ * 1. The client opens the socket and sends `auth` first; anything else before `auth` is refused
+ *    with `error` and the socket is closed ({@link CloseCode.AuthFailed}).
+ * 2. The server answers `auth-ok` (then delivers, in order, every stored message after the sync
+ *    cursor, ending with `sync-done`) or `auth-error` followed by a close.
+ * 3. The client sends `ping` every `heartbeatMs` (from `auth-ok`); the server answers `pong`. A
+ *    server that hears nothing for three intervals closes the socket; a client that gets no `pong`
+ *    within one interval treats the socket as dead and reconnects.
+ * 4. Messages: the client sends `msg` with its own id; the server validates and stores it (once per
+ *    sender + client id: a resend gets the same `ack` and is not delivered twice), answers `ack` (or
+ *    `nack`), and pushes `msg` frames to every session of the recipient and to the sender's other
+ *    sessions. Every pushed message carries the receiving user's sequence number `seq`.
+ * 5. The client reports how far it has processed with `recv` (batched); the server keeps that as the
+ *    device's cursor, so a client that reconnects without a cursor of its own still resumes there.
+ * 6. The server may end a session with `kicked` (another login, token expired) before closing it; the
+ *    client must not reconnect after `kicked`.
+ *
+ * ## Sequence numbers and the sync cursor
+ * Each user has one ordered inbox: every message they send or receive gets the next `seq` of that
+ * user (1, 2, 3…). `auth.since` is the highest seq the client has safely stored; the server then
+ * replays every message with a higher seq. Without `since`, the server uses the cursor last reported
+ * by this `deviceId`, or, for a device it has never seen, the highest seq any device of the user has
+ * reported (so a new device gets the offline messages no device has had yet, not the whole history).
+ */
+
+/** Kinds of conversation, as the 4.x SDK names them. */
+export const ChatTypes = ['singleChat', 'groupChat', 'chatRoom'] as const;
+export type ChatType = (typeof ChatTypes)[number];
+
+/** Message kinds that travel as chat messages. This version of the server accepts `txt`. */
+export const MessageTypes = ['txt'] as const;
+export type MessageType = (typeof MessageTypes)[number];
+
+/** A JSON object carried untouched from sender to recipients. */
+export type Ext = Record<string, unknown>;
+
+/** Largest frame either side accepts, in bytes of UTF-8. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** WebSocket close codes the server uses (4000–4999 is the application range). */
+export const CloseCode = {
+  Normal: 1000,
+  TooLarge: 1009,
+  AuthFailed: 4001,
+  Kicked: 4002,
+  TokenExpired: 4003,
+  Idle: 4004,
+  OriginRefused: 4005,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Client → server
+// ---------------------------------------------------------------------------------------------
+
+/** First frame of every session. */
+export interface AuthFrame {
+  t: 'auth';
+  /** The username the token was issued to. */
+  user: string;
+  /** An access token from `POST /{org}/{app}/token`. */
+  token: string;
+  /** A stable id of this browser/device (the SDK keeps one per origin). */
+  deviceId: string;
+  /**
+   * `false` (the default of the seed's `isMultiLoginSessions: false`): this session replaces the
+   * user's other single-login sessions, which are sent `kicked` (code 206) and closed.
+   * `true`: this session lives beside every other session of the user.
+   */
+  multi: boolean;
+  /** Highest seq this client has stored; omit to resume from the device's server-side cursor. */
+  since?: number;
+}
+
+/** Heartbeat. */
+export interface PingFrame {
+  t: 'ping';
+}
+
+/** A message to send. `id` is the client's id for it, unique per sender. */
+export interface SendFrame {
+  t: 'msg';
+  id: string;
+  to: string;
+  chatType: ChatType;
+  type: MessageType;
+  /** The text of a `txt` message. */
+  msg: string;
+  ext?: Ext;
+}
+
+/** "I have stored everything up to and including `seq`." */
+export interface RecvFrame {
+  t: 'recv';
+  seq: number;
+}
+
+/** Replace the session's token by a renewed one (the session then expires with the new token). */
+export interface RenewFrame {
+  t: 'renew';
+  token: string;
+}
+
+export type ClientFrame = AuthFrame | PingFrame | SendFrame | RecvFrame | RenewFrame;
+
+// ---------------------------------------------------------------------------------------------
+// Server → client
+// ---------------------------------------------------------------------------------------------
+
+export interface AuthOkFrame {
+  t: 'auth-ok';
+  user: string;
+  /** When the token expires, ms since the epoch. */
+  expiresAt: number;
+  /** How often the client must ping, in ms. */
+  heartbeatMs: number;
+  /** The user's highest seq at the time of login. */
+  seq: number;
+}
+
+export interface AuthErrorFrame {
+  t: 'auth-error';
+  /** A `WebIM.statusCode` value: 56 token expired, 28 bad token, 204 user not found, 2 other. */
+  code: number;
+  reason: string;
+}
+
+export interface PongFrame {
+  t: 'pong';
+}
+
+/** A message as stored by the server, pushed to a recipient (or to the sender's other sessions). */
+export interface ServerMessage {
+  /** Server id of the message (the SDKs' `mid`). */
+  mid: string;
+  /** The sender's client id. */
+  id: string;
+  /** This user's sequence number for the message. */
+  seq: number;
+  from: string;
+  to: string;
+  chatType: ChatType;
+  type: MessageType;
+  msg: string;
+  ext: Ext;
+  /** Server time of storage, ms since the epoch. */
+  time: number;
+}
+
+export interface DeliverFrame {
+  t: 'msg';
+  message: ServerMessage;
+}
+
+/** The server stored the client's message `id` as `mid` (sent again, identically, for a resend). */
+export interface AckFrame {
+  t: 'ack';
+  id: string;
+  mid: string;
+  to: string;
+  time: number;
+  /** The sender's seq of the message. */
+  seq: number;
+}
+
+/** The server refused the client's message `id`; nothing was stored. */
+export interface NackFrame {
+  t: 'nack';
+  id: string;
+  /** A `WebIM.statusCode` value, e.g. 511 size limit, 205 bad parameter, 204 no such user. */
+  code: number;
+  reason: string;
+}
+
+/** Replay after `auth` is complete: every stored message after the cursor has been sent. */
+export interface SyncDoneFrame {
+  t: 'sync-done';
+  seq: number;
+}
+
+/** The session's token was renewed; it now expires at `expiresAt`. */
+export interface RenewedFrame {
+  t: 'renewed';
+  expiresAt: number;
+}
+
+/** The server is ending this session; the client must not reconnect on its own. */
+export interface KickedFrame {
+  t: 'kicked';
+  /** 206 logged in on another device, 56 token expired, 207 user removed. */
+  code: number;
+  reason: string;
+}
+
+/** A frame the server could not process. The socket stays open unless said otherwise. */
+export interface ErrorFrame {
+  t: 'error';
+  code: number;
+  reason: string;
+}
+
+export type ServerFrame =
+  | AuthOkFrame
+  | AuthErrorFrame
+  | PongFrame
+  | DeliverFrame
+  | AckFrame
+  | NackFrame
+  | SyncDoneFrame
+  | RenewedFrame
+  | KickedFrame
+  | ErrorFrame;

@@ -1,0 +1,56 @@
+// web-test-runner plugin: gives browser tests real reference servers to talk to, through
+// `executeServerCommand` from @web/test-runner-commands (see test/support/servers.ts).
+import { ServerProcess, freePort } from './server-process.mjs';
+
+export function serverPlugin() {
+  /** @type {Map<string, ServerProcess>} */
+  const servers = new Map();
+  let next = 0;
+  const get = (id) => {
+    const server = servers.get(id);
+    if (!server) throw new Error(`no test server ${id}`);
+    return server;
+  };
+  const info = (id, server) => ({ id, url: server.url, port: server.port });
+
+  return {
+    name: 'openwebim-servers',
+    async serverStart() {
+      servers.set('main', await new ServerProcess().start());
+    },
+    async serverStop() {
+      await Promise.all([...servers.values()].map((s) => s.dispose()));
+    },
+    async executeCommand({ command, payload }) {
+      switch (command) {
+        case 'server-info':
+          return info(payload?.id ?? 'main', get(payload?.id ?? 'main'));
+        case 'server-start': {
+          const id = `s${++next}`;
+          const server = await new ServerProcess({ env: payload?.env }).start();
+          servers.set(id, server);
+          return info(id, server);
+        }
+        case 'server-stop':
+          await get(payload.id).stop();
+          return true;
+        case 'server-resume':
+          await get(payload.id).start();
+          return info(payload.id, get(payload.id));
+        case 'server-restart':
+          await get(payload.id).restart();
+          return info(payload.id, get(payload.id));
+        case 'server-dispose':
+          await get(payload.id).dispose();
+          servers.delete(payload.id);
+          return true;
+        case 'server-cli':
+          return get(payload.id ?? 'main').cli(payload.args);
+        case 'free-port':
+          return freePort();
+        default:
+          return undefined;
+      }
+    },
+  };
+}

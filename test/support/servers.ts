@@ -1,0 +1,36 @@
+// Browser-side handle on the reference servers that test/support/server-plugin.mjs runs.
+import { executeServerCommand } from '@web/test-runner-commands';
+
+export interface TestServer {
+  id: string;
+  /** `http://127.0.0.1:{port}` */
+  url: string;
+  port: number;
+}
+
+async function command<T>(name: string, payload?: unknown): Promise<T> {
+  return executeServerCommand<T, unknown>(name, payload);
+}
+
+/** The server every test file shares, started once per run. Its app `demo#chat` is open. */
+export const mainServer = () => command<TestServer>('server-info', { id: 'main' });
+/** A server of one's own (for restarts, DNS lists, closed apps), with a fresh data dir. */
+export const startServer = (env?: Record<string, string>) =>
+  command<TestServer>('server-start', { env });
+export const stopServer = (id: string) => command<boolean>('server-stop', { id });
+/** Starts a stopped server again, on the same port and data dir. */
+export const resumeServer = (id: string) => command<TestServer>('server-resume', { id });
+export const restartServer = (id: string) => command<TestServer>('server-restart', { id });
+export const disposeServer = (id: string) => command<boolean>('server-dispose', { id });
+/** Runs `openwebim-server ...args` against the server's data dir. */
+export const serverCli = (id: string, args: string[]) =>
+  command<{ code: number; stdout: string; stderr: string }>('server-cli', { id, args });
+/** A local port with nothing listening on it. */
+export const freePort = () => command<number>('free-port');
+
+let counter = 0;
+/** A username no other test uses: lowercase, within Agora's alphabet. */
+export function uniqueName(prefix = 'u'): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}${counter}`;
+}
