@@ -1,0 +1,99 @@
+/**
+ * `createServer(config)`: storage, domain, bus, HTTP routes and the WebSocket gateway, wired once.
+ * The embedded default: a SQLite file in the data dir and the in-process bus.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { Limits } from '../src/protocol/rest.js';
+import type { Bus } from './bus/bus.js';
+import { LocalBus } from './bus/local-bus.js';
+import type { ServerConfig } from './config.js';
+import { createDomain, type Domain } from './domain/domain.js';
+import { installGateway, type Gateway } from './gateway/gateway.js';
+import type { UserEvent } from './gateway/user-events.js';
+import { installCors } from './http/cors.js';
+import { dnsRoutes } from './http/dns-routes.js';
+import { installErrorHandling } from './http/errors.js';
+import { staticRoutes } from './http/static-routes.js';
+import { tokenRoutes } from './http/token-routes.js';
+import { usersRoutes } from './http/users-routes.js';
+import { packageRoot } from './package-root.js';
+import { SqliteStorage } from './storage/sqlite-storage.js';
+import type { Storage } from './storage/storage.js';
+
+/** The app every server has, so `npm start` works on a fresh data dir. */
+export const DEMO_APP = 'demo#chat';
+
+/** Expired tokens are kept this long so their holders are told "expired", then forgotten. */
+const TOKEN_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+export interface ChatServer {
+  /** Starts listening; resolves to `http://host:port`. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+  readonly domain: Domain;
+}
+
+/** Opens the data dir's database (creating the dir), as the server and the CLI both do. */
+export function openStorage(dataDir: string): Storage {
+  mkdirSync(dataDir, { recursive: true });
+  return new SqliteStorage(join(dataDir, 'openwebim.sqlite'));
+}
+
+export function createServer(config: ServerConfig): ChatServer {
+  const storage = openStorage(config.dataDir);
+  const domain = createDomain(storage, config);
+  const http: FastifyInstance = Fastify({
+    logger: { level: config.logLevel },
+    // One line per request is noise unless someone is debugging.
+    logController: new LogController({
+      disableRequestLogging: !['debug', 'trace'].includes(config.logLevel),
+    }),
+    bodyLimit: Limits.restBodyMaxBytes,
+  });
+  // The JSON routes must refuse text/plain with 415 instead of handing them a string.
+  http.removeContentTypeParser('text/plain');
+  const bus: Bus<UserEvent> = new LocalBus((error) =>
+    http.log.error({ err: error }, 'bus subscriber failed'),
+  );
+  let gateway: Gateway | undefined;
+  let purgeTimer: NodeJS.Timeout | undefined;
+
+  const ready = (async () => {
+    installErrorHandling(http);
+    await installCors(http, domain);
+    gateway = await installGateway(http, { domain, bus, config, log: http.log });
+    usersRoutes(http, domain);
+    tokenRoutes(http, domain);
+    dnsRoutes(http, domain, config);
+    staticRoutes(http, packageRoot());
+  })();
+
+  return {
+    domain,
+    async listen() {
+      await ready;
+      await domain.apps.ensure(DEMO_APP);
+      await domain.tokens.purge(TOKEN_RETENTION_MS);
+      purgeTimer = setInterval(() => {
+        domain.tokens
+          .purge(TOKEN_RETENTION_MS)
+          .catch((error: unknown) => http.log.error({ err: error }, 'token purge failed'));
+      }, 3600_000);
+      purgeTimer.unref();
+      await http.listen({ host: config.host, port: config.port });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      return `http://${host}:${port}`;
+    },
+    async close() {
+      clearInterval(purgeTimer);
+      gateway?.close();
+      await http.close();
+      await bus.close();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+/**
+ * `openwebim-server`: starts the reference chat server, or manages its apps.
+ *
+ *   openwebim-server [start]
+ *   openwebim-server app add <org#app> [--max-users N] [--closed-registration]
+ *                    [--origins https://a.example,https://b.example] [--token-ttl SECONDS]
+ *                    [--max-message-bytes N]
+ *   openwebim-server app list
+ *
+ * Settings come from the environment (see server/config.ts); `app` commands write to the same data
+ * dir (OPENWEBIM_DATA_DIR) and a running server sees the change on its next request.
+ */
+import { parseArgs } from 'node:util';
+import { createServer, openStorage } from './app.js';
+import { ConfigError, configFromEnv, defaults } from './config.js';
+import { Apps, type AppSettings } from './domain/apps.js';
+import { DomainError } from './domain/errors.js';
+import type { AppRecord } from './storage/storage.js';
+
+const usage = `usage:
+  openwebim-server [start]                 start the server (PORT, HOST, OPENWEBIM_DATA_DIR, ...)
+  openwebim-server app add <org#app> [--max-users N] [--closed-registration]
+                   [--origins https://a.example,https://b.example] [--token-ttl SECONDS]
+                   [--max-message-bytes N]
+  openwebim-server app list`;
+
+class UsageError extends Error {}
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`openwebim-server: ${message}\n`);
+  process.exit(code);
+}
+
+function integerOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new UsageError(`--${name} must be a positive integer, got "${value}"`);
+  }
+  return n;
+}
+
+function describe(app: AppRecord, defaultTtl: number): string {
+  return [
+    app.key,
+    `registration: ${app.closedRegistration ? 'closed' : 'open'}`,
+    `max users: ${app.maxUsers ?? 'unlimited'}`,
+    `origins: ${app.origins ? app.origins.join(',') : 'any'}`,
+    `token ttl: ${app.tokenTtlSeconds ?? defaultTtl} s`,
+    `max message bytes: ${app.maxMessageBytes ?? 'default'}`,
+  ].join('  ');
+}
+
+async function appCommand(args: string[]): Promise<void> {
+  const config = configFromEnv();
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      'max-users': { type: 'string' },
+      'closed-registration': { type: 'boolean' },
+      origins: { type: 'string' },
+      'token-ttl': { type: 'string' },
+      'max-message-bytes': { type: 'string' },
+    },
+  });
+  const [action, key, ...extra] = positionals;
+  const storage = openStorage(config.dataDir);
+  const apps = new Apps(storage, config.tokenTtlSeconds);
+  try {
+    if (action === 'list' && key === undefined) {
+      for (const app of await apps.list()) console.log(describe(app, config.tokenTtlSeconds));
+      return;
+    }
+    if (action !== 'add' || key === undefined || extra.length > 0) {
+      throw new UsageError(usage);
+    }
+    const settings: AppSettings = {
+      maxUsers: integerOption('max-users', values['max-users']),
+      closedRegistration: values['closed-registration'] ?? false,
+      origins: values.origins
+        ?.split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+      tokenTtlSeconds: integerOption('token-ttl', values['token-ttl']),
+      maxMessageBytes: integerOption('max-message-bytes', values['max-message-bytes']),
+    };
+    const app = await apps.add(key, settings);
+    console.log(`added ${describe(app, config.tokenTtlSeconds)}`);
+  } finally {
+    await storage.close();
+  }
+}
+
+async function start(): Promise<void> {
+  const config = configFromEnv();
+  const server = createServer(config);
+  const url = await server.listen();
+  // The test harness and scripts wait for exactly this phrase.
+  console.log(`openwebim listening on ${url}`);
+  for (const app of await server.domain.apps.list()) {
+    console.log(
+      app.origins
+        ? `app ${app.key}: only ${app.origins.join(', ')} may embed it`
+        : `app ${app.key}: any origin may embed it (restrict with app add --origins)`,
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`openwebim stopping (${signal})`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => fail(`could not stop cleanly: ${String(error)}`),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'start') {
+    if (rest.length > 0) throw new UsageError(usage);
+    return start();
+  }
+  if (command === 'app') return appCommand(rest);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(usage);
+    console.log(
+      `\ndefaults: PORT=${defaults.port} HOST=${defaults.host} OPENWEBIM_DATA_DIR=${defaults.dataDir}`,
+    );
+    return;
+  }
+  throw new UsageError(usage);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) fail(error.message, 2);
+  if (error instanceof ConfigError || error instanceof DomainError) fail(error.message);
+  // parseArgs reports unknown or malformed options this way.
+  if (
+    error instanceof TypeError &&
+    'code' in error &&
+    String(error.code).startsWith('ERR_PARSE_ARGS')
+  ) {
+    fail(`${error.message}\n${usage}`, 2);
+  }
+  fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+});

@@ -1,0 +1,108 @@
+/** Server settings, all from the environment (documented in the README and the report). */
+
+export const LogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LogLevels)[number];
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** REST hosts for the DNS list; `null` = derived from each request's Host header. */
+  restHosts: string[] | null;
+  /** WebSocket hosts for the DNS list; `null` = derived from each request's Host header. */
+  wsHosts: string[] | null;
+  /** Default token lifetime in seconds (an app's `--token-ttl` wins). */
+  tokenTtlSeconds: number;
+  heartbeatMs: number;
+  /** How long a new socket may take to send `auth`. */
+  authTimeoutMs: number;
+  /** Registrations per second per app. */
+  registerPerSecond: number;
+  /** Token requests per second per app. */
+  tokenPerSecond: number;
+  /** Failed token requests per minute per client IP. */
+  tokenFailuresPerMinute: number;
+  /** Messages per second per WebSocket session. */
+  messagesPerSecond: number;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const defaults = {
+  host: '0.0.0.0',
+  port: 8080,
+  dataDir: './.chat-data',
+  tokenTtlSeconds: 7 * 24 * 3600,
+  heartbeatMs: 30_000,
+  authTimeoutMs: 10_000,
+  // Agora allows 100 registrations a second per app; token requests are cheaper to allow.
+  registerPerSecond: 100,
+  tokenPerSecond: 300,
+  tokenFailuresPerMinute: 100,
+  messagesPerSecond: 50,
+  logLevel: 'info',
+} as const satisfies Omit<ServerConfig, 'restHosts' | 'wsHosts'>;
+
+type Env = Record<string, string | undefined>;
+
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+function urlList(env: Env, name: string, protocols: string[]): string[] | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  return raw.split(',').map((entry) => {
+    const value = entry.trim();
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(`${name}: "${value}" is not a URL`);
+    }
+    if (!protocols.includes(url.protocol)) {
+      throw new ConfigError(`${name}: "${value}" must start with ${protocols.join(' or ')}//`);
+    }
+    return value;
+  });
+}
+
+export function configFromEnv(env: Env = process.env): ServerConfig {
+  const logLevel = (env.OPENWEBIM_LOG_LEVEL?.trim() || defaults.logLevel) as LogLevel;
+  if (!LogLevels.includes(logLevel)) {
+    throw new ConfigError(`OPENWEBIM_LOG_LEVEL must be one of ${LogLevels.join(', ')}`);
+  }
+  const port = env.PORT?.trim() === '0' ? 0 : positiveInteger(env, 'PORT', defaults.port);
+  if (port > 65535) throw new ConfigError('PORT must be at most 65535');
+  return {
+    host: env.HOST?.trim() || defaults.host,
+    port,
+    dataDir: env.OPENWEBIM_DATA_DIR?.trim() || defaults.dataDir,
+    restHosts: urlList(env, 'OPENWEBIM_REST_HOSTS', ['http:', 'https:']),
+    wsHosts: urlList(env, 'OPENWEBIM_WS_HOSTS', ['ws:', 'wss:']),
+    tokenTtlSeconds: positiveInteger(env, 'OPENWEBIM_TOKEN_TTL', defaults.tokenTtlSeconds),
+    heartbeatMs: positiveInteger(env, 'OPENWEBIM_HEARTBEAT_MS', defaults.heartbeatMs),
+    authTimeoutMs: positiveInteger(env, 'OPENWEBIM_AUTH_TIMEOUT_MS', defaults.authTimeoutMs),
+    registerPerSecond: positiveInteger(env, 'OPENWEBIM_RATE_REGISTER', defaults.registerPerSecond),
+    tokenPerSecond: positiveInteger(env, 'OPENWEBIM_RATE_TOKEN', defaults.tokenPerSecond),
+    tokenFailuresPerMinute: positiveInteger(
+      env,
+      'OPENWEBIM_RATE_TOKEN_FAILURES',
+      defaults.tokenFailuresPerMinute,
+    ),
+    messagesPerSecond: positiveInteger(env, 'OPENWEBIM_RATE_MESSAGES', defaults.messagesPerSecond),
+    logLevel,
+  };
+}

@@ -1,0 +1,39 @@
+/** The domain services, built once over a storage and shared by the HTTP routes and the gateway. */
+import type { ServerConfig } from '../config.js';
+import type { Storage } from '../storage/storage.js';
+import { Apps } from './apps.js';
+import { FixedWindowLimiter } from './fixed-window-limiter.js';
+import { Messages } from './messages.js';
+import { Tokens } from './tokens.js';
+import { Users } from './users.js';
+
+export interface Domain {
+  apps: Apps;
+  users: Users;
+  tokens: Tokens;
+  messages: Messages;
+  limits: {
+    /** Per app key, per second. */
+    register: FixedWindowLimiter;
+    /** Per app key, per second. */
+    token: FixedWindowLimiter;
+    /** Per client IP, per minute. */
+    tokenFailures: FixedWindowLimiter;
+  };
+}
+
+export function createDomain(storage: Storage, config: ServerConfig): Domain {
+  const apps = new Apps(storage, config.tokenTtlSeconds);
+  const users = new Users(storage);
+  return {
+    apps,
+    users,
+    tokens: new Tokens(storage),
+    messages: new Messages(storage, apps, users),
+    limits: {
+      register: new FixedWindowLimiter(config.registerPerSecond, 1000),
+      token: new FixedWindowLimiter(config.tokenPerSecond, 1000),
+      tokenFailures: new FixedWindowLimiter(config.tokenFailuresPerMinute, 60_000),
+    },
+  };
+}

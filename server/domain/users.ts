@@ -1,0 +1,123 @@
+/** Users of an app: registration, password check, profile and push tokens. */
+import { randomUUID } from 'node:crypto';
+import { ErrorDescriptions, Limits } from '../../src/protocol/rest.js';
+import type { AppRecord, PushTokenRecord, Storage, UserRecord } from '../storage/storage.js';
+import { DomainError, Failures } from './errors.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+
+export interface Registration {
+  username?: string;
+  password?: string;
+  nickname?: string;
+}
+
+const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
+
+/** Throws the Agora `illegal_argument` description for a username the app cannot hold. */
+export function checkUsername(username: string | undefined): asserts username is string {
+  if (username === undefined || username === '') {
+    throw invalid('Entity user requires a property named username');
+  }
+  if (Buffer.byteLength(username) > Limits.usernameMaxBytes) {
+    throw invalid(ErrorDescriptions.usernameTooLong);
+  }
+  if (!Limits.usernamePattern.test(username)) {
+    throw invalid(`username "${username}" is not legal: use lowercase a-z, 0-9, "_", "-" and "."`);
+  }
+}
+
+export function checkNickname(nickname: string): void {
+  if ([...nickname].length > Limits.nicknameMaxChars) {
+    throw invalid(`nickname must be at most ${Limits.nicknameMaxChars} characters`);
+  }
+}
+
+export class Users {
+  readonly #storage: Storage;
+
+  constructor(storage: Storage) {
+    this.#storage = storage;
+  }
+
+  async register(app: AppRecord, input: Registration): Promise<UserRecord> {
+    if (app.closedRegistration) {
+      throw new DomainError(Failures.registrationClosed, ErrorDescriptions.registrationClosed);
+    }
+    const { username, password, nickname } = input;
+    checkUsername(username);
+    if (password === undefined || password === '') {
+      throw invalid('password or pin must provided');
+    }
+    if ([...password].length > Limits.passwordMaxChars) {
+      throw invalid(`password must be at most ${Limits.passwordMaxChars} characters`);
+    }
+    if (nickname !== undefined) checkNickname(nickname);
+
+    const now = Date.now();
+    const user: UserRecord = {
+      uuid: randomUUID(),
+      appKey: app.key,
+      username,
+      passwordHash: await hashPassword(password),
+      nickname: nickname ?? null,
+      created: now,
+      modified: now,
+    };
+    switch (await this.#storage.createUser(user, app.maxUsers)) {
+      case 'created':
+        return user;
+      case 'duplicate':
+        throw new DomainError(
+          Failures.duplicate,
+          `Application ${app.name} Entity user requires that property named username be unique, value of ${username} exists`,
+        );
+      case 'limit-reached':
+        throw new DomainError(
+          Failures.limitReached,
+          `You have exceeded the limit of ${app.maxUsers} users of this app. Please contact the app admin.`,
+        );
+    }
+  }
+
+  /** The user whose password this is; `invalid_grant` otherwise. */
+  async authenticate(app: AppRecord, username: string, password: string): Promise<UserRecord> {
+    const user = await this.#storage.getUser(app.key, username);
+    if (!user) throw new DomainError(Failures.invalidGrant, ErrorDescriptions.userNotFound);
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      throw new DomainError(Failures.invalidGrant, ErrorDescriptions.invalidPassword);
+    }
+    return user;
+  }
+
+  find(app: AppRecord, username: string): Promise<UserRecord | undefined> {
+    return this.#storage.getUser(app.key, username);
+  }
+
+  async get(app: AppRecord, username: string): Promise<UserRecord> {
+    const user = await this.#storage.getUser(app.key, username);
+    if (!user) throw new DomainError(Failures.notFound, 'Service resource not found');
+    return user;
+  }
+
+  async updateNickname(app: AppRecord, username: string, nickname: string): Promise<UserRecord> {
+    checkNickname(nickname);
+    await this.get(app, username);
+    await this.#storage.updateNickname(app.key, username, nickname, Date.now());
+    return this.get(app, username);
+  }
+
+  async savePushToken(app: AppRecord, username: string, token: PushTokenRecord) {
+    for (const [name, value] of Object.entries(token)) {
+      if (value === '' || value.length > 512) {
+        throw invalid(`${name} must be 1-512 characters`);
+      }
+    }
+    await this.get(app, username);
+    await this.#storage.savePushToken(app.key, username, token, Date.now());
+    return this.get(app, username);
+  }
+
+  pushTokens(app: AppRecord, username: string): Promise<PushTokenRecord[]> {
+    return this.#storage.listPushTokens(app.key, username);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Turns a text frame into a typed client frame, checking every field's type, so the session and
+ * the domain never see malformed input. Content rules (sizes, known users) are the domain's.
+ */
+import type {
+  AuthFrame,
+  ClientFrame,
+  RecvFrame,
+  RenewFrame,
+  SendFrame,
+} from '../../src/protocol/frames.js';
+
+export type Parsed<T> = { ok: true; frame: T } | { ok: false; reason: string; id?: string };
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isSeq = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+const fail = (reason: string, id?: string): Parsed<never> => ({ ok: false, reason, id });
+
+function parseAuth(raw: JsonObject): Parsed<AuthFrame> {
+  const { user, token, deviceId, multi, since } = raw;
+  if (typeof user !== 'string' || user === '') return fail('auth.user must be a username');
+  if (typeof token !== 'string' || token === '') return fail('auth.token must be a token');
+  if (typeof deviceId !== 'string' || deviceId === '' || deviceId.length > 128) {
+    return fail('auth.deviceId must be 1-128 characters');
+  }
+  if (multi !== undefined && typeof multi !== 'boolean')
+    return fail('auth.multi must be a boolean');
+  if (since !== undefined && since !== null && !isSeq(since)) {
+    return fail('auth.since must be a non-negative integer');
+  }
+  const frame: AuthFrame = { t: 'auth', user, token, deviceId, multi: multi ?? false };
+  if (isSeq(since)) frame.since = since;
+  return { ok: true, frame };
+}
+
+function parseSend(raw: JsonObject): Parsed<SendFrame> {
+  const { id, to, chatType, type, msg, ext } = raw;
+  if (typeof id !== 'string' || id.length < 1 || id.length > 64) {
+    return fail('msg.id must be 1-64 characters');
+  }
+  if (typeof to !== 'string' || to === '') return fail('msg.to must be a username', id);
+  if (typeof chatType !== 'string') return fail('msg.chatType must be a string', id);
+  if (typeof type !== 'string') return fail('msg.type must be a string', id);
+  if (typeof msg !== 'string') return fail('msg.msg must be a string', id);
+  if (ext !== undefined && ext !== null && !isObject(ext)) {
+    return fail('msg.ext must be a JSON object', id);
+  }
+  const frame = { t: 'msg', id, to, chatType, type, msg } as SendFrame;
+  if (isObject(ext)) frame.ext = ext;
+  return { ok: true, frame };
+}
+
+function parseRecv(raw: JsonObject): Parsed<RecvFrame> {
+  return isSeq(raw.seq)
+    ? { ok: true, frame: { t: 'recv', seq: raw.seq } }
+    : fail('recv.seq must be a non-negative integer');
+}
+
+function parseRenew(raw: JsonObject): Parsed<RenewFrame> {
+  return typeof raw.token === 'string' && raw.token !== ''
+    ? { ok: true, frame: { t: 'renew', token: raw.token } }
+    : fail('renew.token must be a token');
+}
+
+export function parseClientFrame(text: string): Parsed<ClientFrame> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return fail('the frame is not valid JSON');
+  }
+  if (!isObject(raw) || typeof raw.t !== 'string') {
+    return fail('a frame is a JSON object with a string "t"');
+  }
+  switch (raw.t) {
+    case 'auth':
+      return parseAuth(raw);
+    case 'ping':
+      return { ok: true, frame: { t: 'ping' } };
+    case 'msg':
+      return parseSend(raw);
+    case 'recv':
+      return parseRecv(raw);
+    case 'renew':
+      return parseRenew(raw);
+    default:
+      return fail(`unknown frame type "${raw.t.slice(0, 32)}"`);
+  }
+}

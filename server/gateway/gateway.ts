@@ -1,0 +1,77 @@
+/**
+ * The WebSocket endpoint `/websocket?app_key=org%23app`. The app and the browser's Origin are
+ * checked before the upgrade (HTTP 404/403, so a refused page never gets a socket); each accepted
+ * socket becomes a {@link Session}.
+ */
+import websocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
+import { RestErrors } from '../../src/protocol/rest.js';
+import { sendError } from '../http/errors.js';
+import type { AppRecord } from '../storage/storage.js';
+import { Session, type SessionContext } from './session.js';
+
+/** 1001 "going away": the client should reconnect (to this server once it is back, or another). */
+const GOING_AWAY = 1001;
+
+export interface Gateway {
+  /** Closes every session (before the HTTP server stops). */
+  close(): void;
+  readonly sessionCount: number;
+}
+
+export async function installGateway(
+  server: FastifyInstance,
+  ctx: SessionContext,
+): Promise<Gateway> {
+  const sessions = new Set<Session>();
+  const apps = new WeakMap<FastifyRequest, AppRecord>();
+
+  await server.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+
+  server.get<{ Querystring: { app_key?: string } }>(
+    '/websocket',
+    {
+      websocket: true,
+      preValidation: async (request, reply) => {
+        const key = request.query.app_key;
+        const app = typeof key === 'string' ? await ctx.domain.apps.get(key) : undefined;
+        if (!app) {
+          return sendError(
+            reply,
+            404,
+            RestErrors.appNotFound,
+            `Could not find application for ${key ?? '(no app_key)'}`,
+          );
+        }
+        if (!ctx.domain.apps.allowsOrigin(app, request.headers.origin)) {
+          return sendError(
+            reply,
+            403,
+            RestErrors.forbidden,
+            `origin ${request.headers.origin} may not use app ${app.key}`,
+          );
+        }
+        apps.set(request, app);
+      },
+    },
+    (socket, request) => {
+      const app = apps.get(request);
+      if (!app) {
+        socket.close(1011, 'no app');
+        return;
+      }
+      const session = new Session(socket, app, ctx, (closed) => sessions.delete(closed));
+      sessions.add(session);
+    },
+  );
+
+  return {
+    close() {
+      for (const session of [...sessions]) session.close(GOING_AWAY, 'server shutting down');
+    },
+    get sessionCount() {
+      return sessions.size;
+    },
+  };
+}

@@ -1,0 +1,384 @@
+/**
+ * One WebSocket session, from `auth` to close: the frames of src/protocol/frames.ts, in order.
+ *
+ * Frames are handled one after another (a promise chain), so a client's messages are stored in the
+ * order it sent them. The replay after `auth` runs beside that chain, so pings and sends are answered
+ * while a long inbox streams out.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { WebSocket, type RawData } from 'ws';
+import {
+  CloseCode,
+  type AuthFrame,
+  type ClientFrame,
+  type RecvFrame,
+  type RenewFrame,
+  type SendFrame,
+  type ServerFrame,
+  type ServerMessage,
+} from '../../src/protocol/frames.js';
+import type { Bus, Unsubscribe } from '../bus/bus.js';
+import type { ServerConfig } from '../config.js';
+import type { Domain } from '../domain/domain.js';
+import { DomainError, Failures } from '../domain/errors.js';
+import { FixedWindowLimiter } from '../domain/fixed-window-limiter.js';
+import { MessageRejected } from '../domain/messages.js';
+import { StatusCodes } from '../domain/status-codes.js';
+import type { AppRecord } from '../storage/storage.js';
+import { parseClientFrame } from './client-frames.js';
+import { userChannel, type UserEvent } from './user-events.js';
+
+export interface SessionContext {
+  domain: Domain;
+  bus: Bus<UserEvent>;
+  config: ServerConfig;
+  log: FastifyBaseLogger;
+}
+
+/** Inbox rows read per query during replay. */
+const REPLAY_PAGE = 200;
+/** Stop writing replay frames while this much is still unsent. */
+const REPLAY_HIGH_WATER = 1024 * 1024;
+/** setTimeout's ceiling (~24.8 days); longer token lives re-arm the timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+let loginCounter = 0;
+
+type State = 'awaiting-auth' | 'authenticating' | 'open' | 'closed';
+
+/** Who is logged in on this socket; set once `auth` succeeds. */
+interface Login {
+  user: string;
+  deviceId: string;
+  multi: boolean;
+  loginAt: number;
+  loginOrder: number;
+}
+
+export class Session {
+  readonly id = randomUUID();
+  readonly #socket: WebSocket;
+  readonly #app: AppRecord;
+  readonly #ctx: SessionContext;
+  readonly #onClosed: (session: Session) => void;
+  readonly #sendLimiter: FixedWindowLimiter;
+
+  #state: State = 'awaiting-auth';
+  #login: Login | undefined;
+  #expiresAt = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #unsubscribe: Unsubscribe | undefined;
+  #authTimer: NodeJS.Timeout;
+  #idleTimer: NodeJS.Timeout;
+  #expiryTimer: NodeJS.Timeout | undefined;
+
+  /** Until the replay is done, live messages wait here (the replay may also read them). */
+  #replaying = true;
+  #buffered: ServerMessage[] = [];
+  /** Seqs of this session's own sends during replay: it has them as acks already. */
+  #ownSeqs = new Set<number>();
+
+  constructor(
+    socket: WebSocket,
+    app: AppRecord,
+    ctx: SessionContext,
+    onClosed: (session: Session) => void,
+  ) {
+    this.#socket = socket;
+    this.#app = app;
+    this.#ctx = ctx;
+    this.#onClosed = onClosed;
+    this.#sendLimiter = new FixedWindowLimiter(ctx.config.messagesPerSecond, 1000);
+    this.#authTimer = setTimeout(
+      () => this.close(CloseCode.AuthFailed, 'no auth frame in time'),
+      ctx.config.authTimeoutMs,
+    );
+    this.#idleTimer = setTimeout(
+      () => this.close(CloseCode.Idle, 'no frame for three heartbeats'),
+      ctx.config.heartbeatMs * 3,
+    );
+    socket.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
+    socket.on('close', () => this.#dispose());
+  }
+
+  /** Ends the session (idempotent). */
+  close(code: number, reason: string): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#socket.close(code, reason);
+    this.#dispose();
+  }
+
+  #dispose(): void {
+    this.#state = 'closed';
+    clearTimeout(this.#authTimer);
+    clearTimeout(this.#idleTimer);
+    clearTimeout(this.#expiryTimer);
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#onClosed(this);
+  }
+
+  #send(frame: ServerFrame): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(frame));
+  }
+
+  #error(code: number, reason: string): void {
+    this.#send({ t: 'error', code, reason });
+  }
+
+  #onFrame(data: RawData, isBinary: boolean): void {
+    if (this.#state === 'closed') return;
+    this.#idleTimer.refresh();
+    if (isBinary) {
+      this.#refuse('binary frames are not accepted; send JSON text');
+      return;
+    }
+    const parsed = parseClientFrame(data.toString());
+    if (!parsed.ok) {
+      if (parsed.id !== undefined && this.#state === 'open') {
+        this.#send({
+          t: 'nack',
+          id: parsed.id,
+          code: StatusCodes.MESSAGE_PARAMETER_ERROR,
+          reason: parsed.reason,
+        });
+      } else {
+        this.#refuse(parsed.reason);
+      }
+      return;
+    }
+    const frame = parsed.frame;
+    if (this.#state === 'awaiting-auth') {
+      if (frame.t !== 'auth') {
+        this.#refuse(`send auth first, not ${frame.t}`);
+        return;
+      }
+      this.#state = 'authenticating';
+    } else if (frame.t === 'auth') {
+      this.#error(StatusCodes.MESSAGE_PARAMETER_ERROR, 'this session is already authenticated');
+      return;
+    }
+    this.#queue = this.#queue
+      .then(() => (this.#state === 'closed' ? undefined : this.#handle(frame)))
+      .catch((error: unknown) => {
+        this.#ctx.log.error({ err: error }, 'websocket frame failed');
+        this.#error(StatusCodes.SERVER_BUSY, 'the server could not process the frame');
+      });
+  }
+
+  /** A frame we cannot use: said so; before `auth` it also ends the session. */
+  #refuse(reason: string): void {
+    this.#error(StatusCodes.MESSAGE_PARAMETER_ERROR, reason);
+    if (this.#state === 'awaiting-auth') this.close(CloseCode.AuthFailed, 'auth expected');
+  }
+
+  async #handle(frame: ClientFrame): Promise<void> {
+    switch (frame.t) {
+      case 'auth':
+        return this.#auth(frame);
+      case 'ping':
+        return this.#send({ t: 'pong' });
+      case 'msg':
+        return this.#message(frame);
+      case 'recv':
+        return this.#received(frame);
+      case 'renew':
+        return this.#renew(frame);
+    }
+  }
+
+  async #auth(frame: AuthFrame): Promise<void> {
+    const { domain, bus, config } = this.#ctx;
+    const refuse = (code: number, reason: string) => {
+      this.#send({ t: 'auth-error', code, reason });
+      this.close(CloseCode.AuthFailed, 'auth failed');
+    };
+    let token;
+    try {
+      token = await domain.tokens.verify(this.#app, frame.token);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return error.failure === Failures.expiredToken
+        ? refuse(StatusCodes.WEBIM_TOKEN_EXPIRED, 'token expired')
+        : refuse(StatusCodes.WEBIM_CONNCTION_TOKEN_NOT_ASSIGN_ERROR, 'invalid token');
+    }
+    const user = await domain.users.find(this.#app, frame.user);
+    if (!user) return refuse(StatusCodes.USER_NOT_FOUND, `user ${frame.user} not found`);
+    if (token.username !== frame.user) {
+      return refuse(StatusCodes.WEBIM_CONNCTION_TOKEN_NOT_ASSIGN_ERROR, 'token of another user');
+    }
+    if (this.#state === 'closed') return;
+
+    this.#state = 'open';
+    clearTimeout(this.#authTimer);
+    const login: Login = {
+      user: frame.user,
+      deviceId: frame.deviceId,
+      multi: frame.multi,
+      loginAt: Date.now(),
+      loginOrder: ++loginCounter,
+    };
+    this.#login = login;
+    this.#expiresAt = token.expiresAt;
+    this.#armExpiry();
+
+    // Subscribe before reading anything, so no message stored from now on can be missed.
+    const channel = userChannel(this.#app.key, login.user);
+    this.#unsubscribe = bus.subscribe(channel, (event) => this.#onEvent(event));
+    if (!login.multi) {
+      await bus.publish(channel, {
+        kind: 'login',
+        session: this.id,
+        loginAt: login.loginAt,
+        loginOrder: login.loginOrder,
+      });
+    }
+    const cursor = await domain.messages.resumeCursor(
+      this.#app,
+      login.user,
+      login.deviceId,
+      frame.since,
+    );
+    const seq = await domain.messages.lastSeq(this.#app, login.user);
+    this.#send({
+      t: 'auth-ok',
+      user: login.user,
+      expiresAt: this.#expiresAt,
+      heartbeatMs: config.heartbeatMs,
+      seq,
+    });
+    this.#replay(cursor).catch((error: unknown) => {
+      this.#ctx.log.error({ err: error }, 'replay failed');
+      this.close(CloseCode.Normal, 'replay failed; reconnect');
+    });
+  }
+
+  async #replay(cursor: number): Promise<void> {
+    const { user } = this.#login as Login;
+    let last = cursor;
+    for (;;) {
+      const page = await this.#ctx.domain.messages.inbox(this.#app, user, last, REPLAY_PAGE);
+      if (this.#state === 'closed') return;
+      for (const message of page) {
+        if (!this.#ownSeqs.has(message.seq)) this.#send({ t: 'msg', message });
+        last = message.seq;
+      }
+      if (page.length < REPLAY_PAGE) break;
+      await this.#drain();
+    }
+    // Nothing awaits from here on, so no live message can slip between buffer and live delivery.
+    this.#replaying = false;
+    for (const message of this.#buffered.sort((a, b) => a.seq - b.seq)) {
+      if (message.seq <= last || this.#ownSeqs.has(message.seq)) continue;
+      this.#send({ t: 'msg', message });
+      last = message.seq;
+    }
+    this.#buffered = [];
+    this.#ownSeqs.clear();
+    this.#send({ t: 'sync-done', seq: last });
+  }
+
+  /** Waits while the socket still has a lot to send (a slow client must not fill our memory). */
+  async #drain(): Promise<void> {
+    while (this.#socket.bufferedAmount > REPLAY_HIGH_WATER && this.#state !== 'closed') {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  #onEvent(event: UserEvent): void {
+    const login = this.#login;
+    if (this.#state !== 'open' || !login) return;
+    if (event.kind === 'message') {
+      if (event.exceptSession === this.id) return;
+      if (this.#replaying) this.#buffered.push(event.message);
+      else this.#send({ t: 'msg', message: event.message });
+      return;
+    }
+    const newer =
+      event.loginAt > login.loginAt ||
+      (event.loginAt === login.loginAt && event.loginOrder > login.loginOrder);
+    if (event.session !== this.id && !login.multi && newer) {
+      this.#send({
+        t: 'kicked',
+        code: StatusCodes.WEBIM_CONNCTION_USER_LOGIN_ANOTHER_DEVICE,
+        reason: 'logged in on another device',
+      });
+      this.close(CloseCode.Kicked, 'logged in on another device');
+    }
+  }
+
+  async #message(frame: SendFrame): Promise<void> {
+    const { domain, bus } = this.#ctx;
+    const { user } = this.#login as Login;
+    if (!this.#sendLimiter.take('')) {
+      return this.#send({
+        t: 'nack',
+        id: frame.id,
+        code: StatusCodes.MESSAGE_CURRENT_LIMITING,
+        reason: 'too many messages; slow down',
+      });
+    }
+    let sent;
+    try {
+      sent = await domain.messages.send(this.#app, user, frame);
+    } catch (error) {
+      if (!(error instanceof MessageRejected)) throw error;
+      return this.#send({ t: 'nack', id: frame.id, code: error.code, reason: error.message });
+    }
+    const own = sent.forSender;
+    if (this.#replaying) this.#ownSeqs.add(own.seq);
+    this.#send({ t: 'ack', id: own.id, mid: own.mid, to: own.to, time: own.time, seq: own.seq });
+    if (sent.duplicate) return;
+    if (sent.forRecipient) {
+      await bus.publish(userChannel(this.#app.key, sent.forRecipient.to), {
+        kind: 'message',
+        message: sent.forRecipient,
+      });
+    }
+    await bus.publish(userChannel(this.#app.key, user), {
+      kind: 'message',
+      message: own,
+      exceptSession: this.id,
+    });
+  }
+
+  async #received(frame: RecvFrame): Promise<void> {
+    const { user, deviceId } = this.#login as Login;
+    await this.#ctx.domain.messages.received(this.#app, user, deviceId, frame.seq);
+  }
+
+  async #renew(frame: RenewFrame): Promise<void> {
+    const { user } = this.#login as Login;
+    let token;
+    try {
+      token = await this.#ctx.domain.tokens.verify(this.#app, frame.token);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return error.failure === Failures.expiredToken
+        ? this.#error(StatusCodes.WEBIM_TOKEN_EXPIRED, 'the new token has expired')
+        : this.#error(StatusCodes.WEBIM_CONNCTION_TOKEN_NOT_ASSIGN_ERROR, 'invalid token');
+    }
+    if (token.username !== user) {
+      return this.#error(
+        StatusCodes.WEBIM_CONNCTION_TOKEN_NOT_ASSIGN_ERROR,
+        'the token belongs to another user',
+      );
+    }
+    this.#expiresAt = token.expiresAt;
+    this.#armExpiry();
+    this.#send({ t: 'renewed', expiresAt: this.#expiresAt });
+  }
+
+  #armExpiry(): void {
+    clearTimeout(this.#expiryTimer);
+    const left = this.#expiresAt - Date.now();
+    if (left <= 0) {
+      this.#send({ t: 'kicked', code: StatusCodes.WEBIM_TOKEN_EXPIRED, reason: 'token expired' });
+      this.close(CloseCode.TokenExpired, 'token expired');
+      return;
+    }
+    this.#expiryTimer = setTimeout(() => this.#armExpiry(), Math.min(left, MAX_TIMER_MS));
+  }
+}

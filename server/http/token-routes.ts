@@ -1,0 +1,51 @@
+/** `POST /{org}/{app}/token` (password login), `GET /{org}/{app}/sdk/users/{me}/token/expires`. */
+import type { FastifyInstance } from 'fastify';
+import type { TokenExpiresResponse, TokenResponse } from '../../src/protocol/rest.js';
+import type { Domain } from '../domain/domain.js';
+import { DomainError, Failures } from '../domain/errors.js';
+import { jsonObject, optionalString, requiredString } from './body-fields.js';
+import { userEntity } from './entities.js';
+import { authenticateSelf, limit, requireApp, type AppParams } from './request-context.js';
+
+export function tokenRoutes(server: FastifyInstance, domain: Domain): void {
+  server.post<{ Params: AppParams }>('/:org/:app/token', async (request) => {
+    const app = await requireApp(domain, request);
+    limit(domain.limits.token.take(app.key));
+    // Guessing passwords costs the guesser: too many failures from one address wait a minute.
+    limit(!domain.limits.tokenFailures.exhausted(request.ip));
+    const body = jsonObject(request.body);
+    const grantType = optionalString(body, 'grant_type');
+    if (grantType !== 'password') {
+      throw new DomainError(
+        Failures.invalidArgument,
+        `unsupported grant_type "${grantType ?? ''}"; use "password"`,
+      );
+    }
+    const username = requiredString(body, 'username');
+    const password = requiredString(body, 'password');
+    let user;
+    try {
+      user = await domain.users.authenticate(app, username, password);
+    } catch (error) {
+      if (error instanceof DomainError) domain.limits.tokenFailures.take(request.ip);
+      throw error;
+    }
+    const issued = await domain.tokens.issue(app, user.username, domain.apps.tokenTtlSeconds(app));
+    const response: TokenResponse = {
+      access_token: issued.token,
+      expires_in: issued.ttlSeconds,
+      user: userEntity(user),
+    };
+    return response;
+  });
+
+  server.get<{ Params: AppParams & { username: string } }>(
+    '/:org/:app/sdk/users/:username/token/expires',
+    async (request) => {
+      const app = await requireApp(domain, request);
+      const token = await authenticateSelf(domain, request, app, request.params.username);
+      const response: TokenExpiresResponse = { expire_timestamp: token.expiresAt };
+      return response;
+    },
+  );
+}

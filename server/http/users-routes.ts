@@ -1,0 +1,73 @@
+/** `POST /{org}/{app}/users` (register), `GET|PUT /{org}/{app}/users/{username}`. */
+import type { FastifyInstance } from 'fastify';
+import type { Domain } from '../domain/domain.js';
+import { DomainError, Failures } from '../domain/errors.js';
+import { jsonObject, optionalString, requiredString } from './body-fields.js';
+import { entitiesResponse, userEntity } from './entities.js';
+import {
+  authenticate,
+  authenticateSelf,
+  limit,
+  requireApp,
+  type AppParams,
+} from './request-context.js';
+
+interface UserParams extends AppParams {
+  username: string;
+}
+
+const pushFields = ['device_id', 'device_token', 'notifier_name'] as const;
+
+export function usersRoutes(server: FastifyInstance, domain: Domain): void {
+  server.post<{ Params: AppParams }>('/:org/:app/users', async (request, reply) => {
+    const app = await requireApp(domain, request);
+    limit(domain.limits.register.take(app.key));
+    const body = jsonObject(request.body);
+    const user = await domain.users.register(app, {
+      username: optionalString(body, 'username'),
+      password: optionalString(body, 'password'),
+      nickname: optionalString(body, 'nickname'),
+    });
+    return entitiesResponse(request, reply, app, '/users', [userEntity(user)]);
+  });
+
+  server.get<{ Params: UserParams }>('/:org/:app/users/:username', async (request, reply) => {
+    const app = await requireApp(domain, request);
+    const token = await authenticate(domain, request, app);
+    const { username } = request.params;
+    const user = await domain.users.get(app, username);
+    // Push tokens are the user's own business.
+    const pushTokens =
+      token.username === username ? await domain.users.pushTokens(app, username) : undefined;
+    return entitiesResponse(request, reply, app, `/users/${username}`, [
+      userEntity(user, pushTokens),
+    ]);
+  });
+
+  server.put<{ Params: UserParams }>('/:org/:app/users/:username', async (request, reply) => {
+    const app = await requireApp(domain, request);
+    const { username } = request.params;
+    await authenticateSelf(domain, request, app, username);
+    const body = jsonObject(request.body);
+    const keys = Object.keys(body).sort().join(',');
+    let user;
+    if (keys === 'nickname') {
+      user = await domain.users.updateNickname(app, username, requiredString(body, 'nickname'));
+    } else if (keys === [...pushFields].sort().join(',')) {
+      user = await domain.users.savePushToken(app, username, {
+        deviceId: requiredString(body, 'device_id'),
+        deviceToken: requiredString(body, 'device_token'),
+        notifierName: requiredString(body, 'notifier_name'),
+      });
+    } else {
+      throw new DomainError(
+        Failures.invalidArgument,
+        `send either {nickname} or {${pushFields.join(', ')}}`,
+      );
+    }
+    const pushTokens = await domain.users.pushTokens(app, username);
+    return entitiesResponse(request, reply, app, `/users/${username}`, [
+      userEntity(user, pushTokens),
+    ]);
+  });
+}
