@@ -1,0 +1,322 @@
+import { ContextProvider } from '@lit/context';
+import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import {
+  getChatStore,
+  type ChatStoreApi,
+  type ConnectionStatus,
+  type CurrentUser,
+} from '../../store/index.js';
+import '../chat-login/chat-login.js';
+import '../chat-roster/chat-roster.js';
+import '../chat-window/chat-window.js';
+import { chatStoreContext } from '../context.js';
+import { ObservableController } from '../controllers/observable-controller.js';
+import { defaultApiUrl } from '../controllers/store-controller.js';
+import { errorMessage } from '../error-message.js';
+import { ChatOpenChangeEvent } from '../events/chat-open-change-event.js';
+import { requestLogout } from '../logout.js';
+import { themeStyles } from '../theme.styles.js';
+import { styles } from './chat-widget.styles.js';
+
+// Nested parts that share a name with one of the widget's own are renamed on the way out.
+const loginParts = 'tabs, tab, form, label, input, submit-button, error, signed-in, logout-button';
+const rosterParts =
+  'conversation-list, conversation, badge: conversation-badge, empty, start-form, label, input, start-button, error';
+const windowParts =
+  'header: window-header, title: window-title, status, message-list, message, message-own, message-other, message-text, message-meta, retry-button, composer, input, send-button, error, empty';
+
+const chatIcon = svg`<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/>`;
+const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6z"/>`;
+
+/**
+ * The whole chat for a page: a launcher button with an unread badge that opens a panel holding
+ * `<chat-login>` while signed out, then `<chat-roster>` and `<chat-window>` (one after the other in
+ * a narrow panel, with a back button; side by side from 40rem wide). The panel is a non-modal
+ * dialog: Escape closes it and focus returns to the launcher.
+ *
+ * `<chat-widget app-key="org#app">` is all a page needs. A site that signs its users in itself
+ * passes `user` and `access-token` and the widget logs in without the form. The nested elements
+ * use the widget's store (provided through `@lit/context`); their parts are re-exported.
+ *
+ * The host carries `open` while the panel shows and `unread` while there are unread messages.
+ *
+ * @summary The chat launcher and panel.
+ *
+ * @fires chat-open-change - {ChatOpenChangeEvent} The user opened or closed the panel.
+ * @fires chat-request-logout - {ChatRequestLogoutEvent} The user pressed "Log out"; cancelable:
+ *   `preventDefault()` keeps the user signed in.
+ * @fires chat-login - {ChatLoginEvent} From the nested `<chat-login>`.
+ * @fires chat-register - {ChatRegisterEvent} From the nested `<chat-login>`.
+ * @fires chat-conversation-select - {ChatConversationSelectEvent} From the nested `<chat-roster>`.
+ * @fires chat-send - {ChatSendEvent} From the nested `<chat-window>`.
+ *
+ * @csspart launcher - The round button that opens and closes the panel.
+ * @csspart badge - The unread count on the launcher.
+ * @csspart panel - The chat panel (`role="dialog"`).
+ * @csspart header - The panel's header: back button, user, log-out and close buttons.
+ * @csspart title - The panel's title: the signed-in user, or "Chat".
+ * @csspart back-button - Back from a conversation to the list (narrow panel only).
+ * @csspart logout-button - The "Log out" button.
+ * @csspart close-button - The panel's close button.
+ * @csspart body - The area below the header holding the nested elements.
+ * @csspart tabs - Re-exported from `<chat-login>`, as are `tab`, `form`, `label`, `input`,
+ *   `submit-button`, `error`, `signed-in`.
+ * @csspart conversation-list - Re-exported from `<chat-roster>`, as are `conversation`, `empty`,
+ *   `start-form`, `start-button`.
+ * @csspart conversation-badge - `<chat-roster>`'s `badge`: a conversation's unread count.
+ * @csspart window-header - `<chat-window>`'s `header`.
+ * @csspart window-title - `<chat-window>`'s `title`: the peer's name.
+ * @csspart message-list - Re-exported from `<chat-window>`, as are `status`, `message`,
+ *   `message-own`, `message-other`, `message-text`, `message-meta`, `retry-button`, `composer`,
+ *   `send-button`.
+ * @csspart input - Every text field of the nested elements.
+ * @csspart error - Every alert region of the nested elements, and the widget's own.
+ *
+ * @cssproperty [--chat-inset=1rem] - Distance of the launcher from the viewport's corner.
+ * @cssproperty [--chat-z-index=9999] - Stacking order of the launcher and panel.
+ * @cssproperty [--chat-launcher-size=3.5rem] - Diameter of the launcher.
+ * @cssproperty [--chat-panel-width=22rem] - Width of the panel (from 40rem, list and window sit side by side).
+ * @cssproperty [--chat-panel-height=34rem] - Height of the panel.
+ * @cssproperty [--chat-badge-background=#b91c1c] - Unread badge background.
+ * @cssproperty [--chat-badge-text=#fff] - Unread badge text.
+ * @cssproperty [--chat-font-family=inherit] - Font family.
+ * @cssproperty [--chat-font-size=0.875rem] - Base font size.
+ * @cssproperty [--chat-background=light-dark(#fff, #18181b)] - Background.
+ * @cssproperty [--chat-text=light-dark(#111827, #f4f4f5)] - Text colour.
+ * @cssproperty [--chat-muted=light-dark(#4b5563, #a1a1aa)] - Secondary text colour.
+ * @cssproperty [--chat-surface=light-dark(#f3f4f6, #27272a)] - Header, buttons, received bubbles.
+ * @cssproperty [--chat-border=light-dark(#d1d5db, #52525b)] - Borders and separators.
+ * @cssproperty [--chat-primary=light-dark(#1d4ed8, #93c5fd)] - Accent: launcher, own bubbles, main buttons.
+ * @cssproperty [--chat-on-primary=light-dark(#fff, #0b1220)] - Text and icons on the accent colour.
+ * @cssproperty [--chat-danger=light-dark(#b91c1c, #fca5a5)] - Errors and failed messages.
+ * @cssproperty [--chat-focus-ring=var(--chat-primary)] - Keyboard focus outline.
+ * @cssproperty [--chat-radius=0.75rem] - Corner radius of the panel and bubbles (controls use half).
+ * @cssproperty [--chat-spacing=0.5rem] - Spacing unit.
+ */
+@customElement('chat-widget')
+export class ChatWidget extends LitElement {
+  static override styles = [themeStyles, styles];
+
+  /** The app, `org#app`. */
+  @property({ attribute: 'app-key' }) appKey = '';
+
+  /** The chat server's URL; defaults to the server the script came from, else the page's origin. */
+  @property({ attribute: 'api-url' }) apiUrl = '';
+
+  /** With `access-token`: the user to log in as without the form (a site that signs users in). */
+  @property() user = '';
+
+  /** With `user`: a token the site got for that user from the chat server's `/token` API. */
+  @property({ attribute: 'access-token' }) accessToken = '';
+
+  /** Whether the panel is open. */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  @state() private tokenError = '';
+  @state() private tokenPending = false;
+  @query('.launcher') private launcher?: HTMLButtonElement;
+
+  private store: ChatStoreApi | undefined;
+  private readonly provider = new ContextProvider(this, { context: chatStoreContext });
+  private readonly currentUser = new ObservableController<CurrentUser | null>(this, null);
+  private readonly status = new ObservableController<ConnectionStatus>(this, 'signed-out');
+  private readonly unread = new ObservableController<number>(this, 0);
+  private readonly active = new ObservableController<string | null>(this, null);
+  /** The last `user` + token tried, so a failed or logged-out token is not retried in a loop. */
+  private tokenTried = '';
+
+  constructor() {
+    super();
+    this.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.open && !event.isComposing) {
+        event.stopPropagation();
+        void this.setOpen(false);
+      }
+    });
+  }
+
+  /** Opens the panel and moves focus into it. */
+  show(): Promise<void> {
+    return this.setOpen(true);
+  }
+
+  /** Closes the panel and returns focus to the launcher. */
+  hide(): Promise<void> {
+    return this.setOpen(false);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('appKey') || changed.has('apiUrl')) {
+      this.store = this.appKey
+        ? getChatStore(this.appKey, this.apiUrl || defaultApiUrl())
+        : undefined;
+      this.provider.setValue(this.store);
+    }
+    const store = this.store;
+    this.currentUser.observe([store], () => store?.user$);
+    this.status.observe([store], () => store?.status$);
+    this.unread.observe([store], () => store?.totalUnread$);
+    this.active.observe([store], () => store?.activeConversation$);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    this.toggleAttribute('unread', this.unread.value > 0);
+    void this.loginWithToken();
+  }
+
+  protected override render() {
+    const unread = this.unread.value;
+    const user = this.currentUser.value;
+    const view = this.active.value ? 'window' : 'roster';
+    return html`
+      <button
+        part="launcher"
+        class="launcher"
+        aria-label=${this.open ? 'Close chat' : 'Open chat'}
+        aria-expanded=${this.open}
+        aria-controls="panel"
+        aria-describedby="unread"
+        @click=${() => this.setOpen(!this.open)}
+      >
+        <svg viewBox="0 0 24 24" aria-hidden="true">${this.open ? closeIcon : chatIcon}</svg>
+        ${
+          unread
+            ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>`
+            : nothing
+        }
+      </button>
+      <span id="unread" hidden
+        >${unread ? `${unread} unread message${unread === 1 ? '' : 's'}` : ''}</span
+      >
+      <div
+        id="panel"
+        part="panel"
+        class="panel"
+        role="dialog"
+        aria-label="Chat"
+        ?hidden=${!this.open}
+      >
+        <header part="header">
+          ${
+            user && view === 'window'
+              ? html`<button
+                  part="back-button"
+                  class="icon"
+                  aria-label="Back to conversations"
+                  @click=${this.back}
+                >
+                  ‹
+                </button>`
+              : nothing
+          }
+          <h2 part="title">
+            ${
+              user
+                ? html`<span class="sr-only">Signed in as </span>${user.nickname || user.username}`
+                : 'Chat'
+            }
+          </h2>
+          ${
+            user
+              ? html`<button part="logout-button" @click=${this.logout}>Log out</button>`
+              : nothing
+          }
+          <button
+            part="close-button"
+            class="icon"
+            aria-label="Close chat"
+            @click=${() => this.setOpen(false)}
+          >
+            ×
+          </button>
+        </header>
+        <div
+          part="body"
+          class="body"
+          data-view=${view}
+          @chat-login=${this.refocus}
+          @chat-conversation-select=${this.refocus}
+        >
+          ${this.body(user)}
+        </div>
+      </div>
+    `;
+  }
+
+  private body(user: CurrentUser | null) {
+    const theme = this.theme ?? nothing;
+    if (user) {
+      return html`<chat-roster exportparts=${rosterParts} theme=${theme}></chat-roster>
+        <chat-window exportparts=${windowParts} theme=${theme}></chat-window>`;
+    }
+    if (this.tokenPending) {
+      return html`<p role="status">Signing in…</p>`;
+    }
+    return html`<p part="error" class="alert" role="alert">${this.tokenError}</p>
+      <chat-login exportparts=${loginParts} theme=${theme}></chat-login>`;
+  }
+
+  private async setOpen(open: boolean): Promise<void> {
+    if (open === this.open) return;
+    this.open = open;
+    this.dispatchEvent(new ChatOpenChangeEvent(open));
+    await this.updateComplete;
+    if (open) await this.focusView();
+    else this.launcher?.focus();
+  }
+
+  /** Moves focus to what the panel shows: the login form, the list or the conversation. */
+  private async focusView(): Promise<void> {
+    const body = this.renderRoot.querySelector('.body');
+    const view = this.active.value ? 'chat-window' : 'chat-roster';
+    const target: (HTMLElement & { updateComplete?: Promise<unknown> }) | null =
+      body?.querySelector<HTMLElement>(`chat-login, ${view}`) ??
+      this.renderRoot.querySelector<HTMLElement>('[part="close-button"]');
+    await target?.updateComplete;
+    target?.focus();
+  }
+
+  private async back(): Promise<void> {
+    await this.store?.openConversation(null);
+    await this.refocus();
+  }
+
+  // The control that had focus went away with the view it was in (the form, the list).
+  private async refocus(): Promise<void> {
+    await this.updateComplete;
+    await this.focusView();
+  }
+
+  private async logout(): Promise<void> {
+    if (this.store && (await requestLogout(this, this.store))) await this.refocus();
+  }
+
+  private async loginWithToken(): Promise<void> {
+    const store = this.store;
+    if (!store || !this.user || !this.accessToken) return;
+    if (this.currentUser.value || this.status.value !== 'signed-out') return;
+    const key = `${store.appKey}\n${this.user}\n${this.accessToken}`;
+    if (key === this.tokenTried) return;
+    this.tokenTried = key;
+    this.tokenError = '';
+    this.tokenPending = true;
+    try {
+      await store.loginWithToken({ username: this.user, accessToken: this.accessToken });
+    } catch (error) {
+      this.tokenError = `Could not sign you in automatically: ${errorMessage(error)}`;
+    } finally {
+      this.tokenPending = false;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-widget': ChatWidget;
+  }
+}

@@ -1,0 +1,108 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-height: 0;
+    background: var(--_bg);
+  }
+  header {
+    display: flex;
+    align-items: baseline;
+    gap: var(--_space);
+    padding: var(--_space) calc(var(--_space) * 1.5);
+    border-bottom: 1px solid var(--_border);
+  }
+  h2 {
+    margin: 0;
+    font-size: 1.1em;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  [part='status'] {
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  :host([status='offline']) [part='status'],
+  :host([status='reconnecting']) [part='status'] {
+    color: var(--_danger);
+  }
+  [role='log'] {
+    flex: 1;
+    overflow-y: auto;
+    display: flex;
+    flex-direction: column;
+    gap: var(--_space);
+    padding: calc(var(--_space) * 1.5);
+  }
+  .msg {
+    max-width: 85%;
+    align-self: flex-start;
+    padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.25);
+    border-radius: var(--_radius);
+    border-end-start-radius: 0;
+    background: var(--_surface);
+  }
+  .own {
+    align-self: flex-end;
+    border-radius: var(--_radius);
+    border-end-end-radius: 0;
+    background: var(--_primary);
+    color: var(--_on-primary);
+  }
+  .own[data-status='failed'] {
+    background: var(--_surface);
+    color: var(--_fg);
+    outline: 1px solid var(--_danger);
+  }
+  .text {
+    margin: 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .meta {
+    display: block;
+    font-size: 0.8em;
+    text-align: end;
+    color: var(--_muted);
+  }
+  .own .meta {
+    color: inherit;
+  }
+  .failed {
+    color: var(--_danger);
+  }
+  [part='retry-button'] {
+    margin-inline-start: var(--_space);
+    padding: 0 var(--_space);
+  }
+  form {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-end;
+    gap: 0 var(--_space);
+    padding: var(--_space);
+    border-top: 1px solid var(--_border);
+  }
+  textarea {
+    flex: 1;
+    resize: none;
+    field-sizing: content;
+    min-height: 2.5em;
+    max-height: 8em;
+  }
+  [part='send-button'] {
+    padding: var(--_space) calc(var(--_space) * 1.5);
+  }
+  .alert {
+    flex-basis: 100%;
+    margin: 0;
+  }
+  .empty {
+    margin: auto;
+    padding: calc(var(--_space) * 2);
+    color: var(--_muted);
+    text-align: center;
+  }
+`;

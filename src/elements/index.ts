@@ -1,0 +1,17 @@
+/**
+ * The chat elements. Importing this module defines `<chat-widget>`, `<chat-login>`,
+ * `<chat-roster>` and `<chat-window>`; nothing runs against the page until one is used.
+ */
+export { ChatWidget } from './chat-widget/chat-widget.js';
+export { ChatLogin, type LoginMode } from './chat-login/chat-login.js';
+export { ChatRoster } from './chat-roster/chat-roster.js';
+export { ChatWindow } from './chat-window/chat-window.js';
+export { chatStoreContext } from './context.js';
+export { ObservableController } from './controllers/observable-controller.js';
+export { StoreController, type StoreHost } from './controllers/store-controller.js';
+export { ChatConversationSelectEvent } from './events/chat-conversation-select-event.js';
+export { ChatLoginEvent } from './events/chat-login-event.js';
+export { ChatOpenChangeEvent } from './events/chat-open-change-event.js';
+export { ChatRegisterEvent } from './events/chat-register-event.js';
+export { ChatRequestLogoutEvent } from './events/chat-request-logout-event.js';
+export { ChatSendEvent } from './events/chat-send-event.js';

@@ -1,0 +1,91 @@
+import { css } from 'lit';
+
+/**
+ * The design tokens and base rules every chat element shares.
+ *
+ * Each public `--chat-*` token is read once into a private `--_*` variable on `:host`, with its
+ * default as the fallback: declaring the defaults on the public names themselves would stop a
+ * page's value from reaching the elements nested inside `<chat-widget>`.
+ *
+ * Light and dark are one declaration each through `light-dark()`, chosen by `color-scheme`: it
+ * follows `prefers-color-scheme` unless the `theme` attribute forces one, and it inherits into
+ * nested elements, which `<chat-widget>` also hands its `theme`.
+ */
+export const themeStyles = css`
+  :host {
+    color-scheme: light dark;
+    --_font: var(--chat-font-family, inherit);
+    --_size: var(--chat-font-size, 0.875rem);
+    --_bg: var(--chat-background, light-dark(#fff, #18181b));
+    --_fg: var(--chat-text, light-dark(#111827, #f4f4f5));
+    --_muted: var(--chat-muted, light-dark(#4b5563, #a1a1aa));
+    --_surface: var(--chat-surface, light-dark(#f3f4f6, #27272a));
+    --_border: var(--chat-border, light-dark(#d1d5db, #52525b));
+    --_primary: var(--chat-primary, light-dark(#1d4ed8, #93c5fd));
+    --_on-primary: var(--chat-on-primary, light-dark(#fff, #0b1220));
+    --_danger: var(--chat-danger, light-dark(#b91c1c, #fca5a5));
+    --_focus: var(--chat-focus-ring, var(--_primary));
+    --_radius: var(--chat-radius, 0.75rem);
+    --_space: var(--chat-spacing, 0.5rem);
+    font: var(--_size) / 1.4 var(--_font);
+    color: var(--_fg);
+  }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    color-scheme: dark;
+  }
+  :host([hidden]) {
+    display: none !important;
+  }
+  * {
+    box-sizing: border-box;
+  }
+  button,
+  input,
+  textarea {
+    font: inherit;
+    color: inherit;
+  }
+  button {
+    cursor: pointer;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 2);
+    background: var(--_surface);
+    padding: calc(var(--_space) / 2) var(--_space);
+  }
+  button.primary {
+    background: var(--_primary);
+    border-color: var(--_primary);
+    color: var(--_on-primary);
+  }
+  button[aria-disabled='true'] {
+    cursor: progress;
+    opacity: 0.7;
+  }
+  input,
+  textarea {
+    width: 100%;
+    padding: var(--_space);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 2);
+    background: var(--_bg);
+  }
+  :focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  .alert:not(:empty) {
+    color: var(--_danger);
+    margin: var(--_space) 0;
+  }
+`;

@@ -1,0 +1,106 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { firstValueFrom } from 'rxjs';
+import '../../src/elements/index.js';
+import type { ChatRoster } from '../../src/elements/index.js';
+import { getChatStore } from '../../src/store/index.js';
+import { mainServer, uniqueName } from '../support/servers.js';
+import { eventLog } from './event-log.js';
+import { APP_KEY, PASSWORD, connectPeer, registerUser, type Peer } from './peer.js';
+
+const { url } = await mainServer();
+const store = () => getChatStore(APP_KEY, url);
+
+const $ = <T extends Element = HTMLElement>(el: Element, selector: string) =>
+  el.shadowRoot!.querySelector<T & Element>(selector) as T;
+const items = (el: Element) => [
+  ...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="conversation"]'),
+];
+const itemFor = (el: Element, text: string) => items(el).find((i) => i.textContent!.includes(text));
+
+describe('chat-roster', () => {
+  let me: string;
+  let peer: Peer | undefined;
+
+  beforeEach(async () => {
+    me = uniqueName('me');
+    await registerUser(url, me);
+    await store().login({ username: me, password: PASSWORD });
+  });
+
+  afterEach(async () => {
+    peer?.close();
+    peer = undefined;
+    await store().logout({ wipe: true });
+  });
+
+  const roster = () =>
+    fixture<ChatRoster>(html`<chat-roster app-key=${APP_KEY} api-url=${url}></chat-roster>`);
+
+  it('is accessible when empty and exposes its parts', async () => {
+    const el = await roster();
+    await expect(el).to.be.accessible();
+    for (const part of ['empty', 'start-form', 'label', 'input', 'start-button', 'error']) {
+      expect($(el, `[part~="${part}"]`), part).to.exist;
+    }
+    expect($(el, 'label[for="peer"]').textContent).to.contain('Start a chat');
+    expect($(el, '[part="start-button"]').textContent!.trim()).to.equal('Open chat');
+  });
+
+  it('starts a chat by username with Enter', async () => {
+    const el = await roster();
+    const other = uniqueName('other');
+    await registerUser(url, other);
+    const input = $<HTMLInputElement>(el, '#peer');
+    input.focus();
+    await sendKeys({ type: other });
+    const selected = oneEvent(el, 'chat-conversation-select');
+    await sendKeys({ press: 'Enter' });
+    expect((await selected).conversationId).to.equal(other);
+    expect(await firstValueFrom(store().activeConversation$)).to.equal(other);
+    expect(input.value).to.equal('');
+    await waitUntil(() => itemFor(el, other), 'the new conversation is listed');
+    expect(itemFor(el, other)!.getAttribute('aria-current')).to.equal('true');
+    await expect(el).to.be.accessible();
+  });
+
+  it('lists a received message with name, text, time and unread count; a click opens and reads it', async () => {
+    const el = await roster();
+    const log = eventLog(el);
+    peer = await connectPeer(url, uniqueName('peer'));
+    const answer = await peer.send(me, 'hi there');
+    expect(answer.t).to.equal('ack');
+    await waitUntil(() => itemFor(el, 'hi there'), 'the conversation is listed', { timeout: 8000 });
+    const item = itemFor(el, 'hi there')!;
+    expect(item.querySelector('.name')!.textContent).to.equal(peer.username);
+    expect(item.querySelector('time')!.getAttribute('datetime')).to.match(/^\d{4}-/);
+    expect(item.querySelector('[part="badge"]')!.textContent).to.match(/^1 unread message$/);
+    expect(log, 'no event for data arriving').to.deep.equal([]);
+    await expect(el).to.be.accessible();
+
+    const selected = oneEvent(el, 'chat-conversation-select');
+    item.click();
+    expect((await selected).conversationId).to.equal(peer.username);
+    await waitUntil(() => !itemFor(el, 'hi there')?.querySelector('[part="badge"]'), 'read');
+    expect(itemFor(el, 'hi there')!.getAttribute('aria-current')).to.equal('true');
+  });
+
+  it('shows message text literally, never as markup', async () => {
+    const el = await roster();
+    peer = await connectPeer(url, uniqueName('peer'));
+    const markup = '<img src=x onerror="window.__rosterXss=1">';
+    await peer.send(me, markup);
+    await waitUntil(() => itemFor(el, markup), 'listed as text', { timeout: 8000 });
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+    expect((window as { __rosterXss?: number }).__rosterXss).to.equal(undefined);
+  });
+
+  it('fires nothing when its properties are set', async () => {
+    const el = await roster();
+    const log = eventLog(el);
+    el.theme = 'dark';
+    await el.updateComplete;
+    expect(log).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+  });
+});
