@@ -1,0 +1,193 @@
+/**
+ * The reference server started in this process (port 0, a fresh data dir), plus the REST and
+ * WebSocket steps most tests need. Tests of the CLI and of "app added while running" use the child
+ * process of test/support/server-process.mjs instead.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AuthOkFrame } from '../../../src/protocol/frames.js';
+import type { ErrorBody, TokenResponse } from '../../../src/protocol/rest.js';
+import { createServer, type ChatServer } from '../../../server/app.js';
+import { configFromEnv, type ServerConfig } from '../../../server/config.js';
+import { TestSocket } from './ws-client.js';
+
+export const DEMO = 'demo#chat';
+export const PASSWORD = 'secret-pw';
+
+export interface TestServer {
+  url: string;
+  server: ChatServer;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'openwebim-server-test-'));
+  const config: ServerConfig = {
+    ...configFromEnv({}),
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    logLevel: 'silent',
+    ...overrides,
+  };
+  const server = createServer(config);
+  const url = await server.listen();
+  return {
+    url,
+    server,
+    dataDir,
+    async close() {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+/** A username no other test uses. */
+export function uniqueName(prefix = 'u'): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${counter}`;
+}
+
+export const appPath = (appKey: string) => appKey.replace('#', '/');
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface ApiOptions {
+  body?: unknown;
+  /** Sent as is (for malformed and oversize bodies). */
+  rawBody?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export async function api<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  options: ApiOptions = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined || options.rawBody !== undefined) {
+    headers['content-type'] ??= 'application/json';
+  }
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body:
+      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the test sees the text
+  }
+  return { status: response.status, body: body as T, headers: response.headers };
+}
+
+/** Asserts an Agora error body with this status, `error` and (if given) `error_description`. */
+export function assertError(
+  response: ApiResponse<unknown>,
+  status: number,
+  error: string,
+  description?: string | RegExp,
+): void {
+  const body = response.body as ErrorBody;
+  assert.equal(response.status, status, JSON.stringify(body));
+  assert.equal(body.error, error);
+  assert.equal(typeof body.timestamp, 'number');
+  assert.equal(typeof body.duration, 'number');
+  assert.ok(!('stack' in (body as object)), 'no stack trace');
+  if (typeof description === 'string') assert.equal(body.error_description, description);
+  else if (description) assert.match(body.error_description, description);
+}
+
+export async function register(
+  base: string,
+  appKey = DEMO,
+  username = uniqueName(),
+  password = PASSWORD,
+): Promise<string> {
+  const response = await api(base, 'POST', `/${appPath(appKey)}/users`, {
+    body: { username, password },
+  });
+  assert.equal(response.status, 200, JSON.stringify(response.body));
+  return username;
+}
+
+export async function token(
+  base: string,
+  appKey: string,
+  username: string,
+  password = PASSWORD,
+): Promise<TokenResponse> {
+  const response = await api<TokenResponse>(base, 'POST', `/${appPath(appKey)}/token`, {
+    body: { grant_type: 'password', username, password },
+  });
+  assert.equal(response.status, 200, JSON.stringify(response.body));
+  return response.body;
+}
+
+/** A registered user with a token. */
+export async function newUser(base: string, appKey = DEMO) {
+  const username = await register(base, appKey);
+  const { access_token: accessToken } = await token(base, appKey, username);
+  return { username, token: accessToken };
+}
+
+export const wsUrl = (base: string, appKey = DEMO) =>
+  `${base.replace(/^http/, 'ws')}/websocket?app_key=${encodeURIComponent(appKey)}`;
+
+export interface ConnectOptions {
+  appKey?: string;
+  multi?: boolean;
+  since?: number;
+  deviceId?: string;
+  headers?: Record<string, string>;
+}
+
+/** Opens a socket and authenticates; resolves once `auth-ok` is in (replay may follow). */
+export async function connect(
+  base: string,
+  user: { username: string; token: string },
+  options: ConnectOptions = {},
+): Promise<{ socket: TestSocket; authOk: AuthOkFrame }> {
+  const socket = await TestSocket.open(wsUrl(base, options.appKey), options.headers);
+  socket.send({
+    t: 'auth',
+    user: user.username,
+    token: user.token,
+    deviceId: options.deviceId ?? `device-${uniqueName()}`,
+    multi: options.multi ?? false,
+    ...(options.since === undefined ? {} : { since: options.since }),
+  });
+  const authOk = await socket.next('auth-ok');
+  return { socket, authOk };
+}
+
+/** `connect`, then waits for the end of the replay. */
+export async function connectSynced(
+  base: string,
+  user: { username: string; token: string },
+  options: ConnectOptions = {},
+) {
+  const connected = await connect(base, user, options);
+  const syncDone = await connected.socket.next('sync-done');
+  return { ...connected, syncDone };
+}
+
+export function sendText(socket: TestSocket, to: string, msg: string, id = uniqueName('m')) {
+  socket.send({ t: 'msg', id, to, chatType: 'singleChat', type: 'txt', msg });
+  return id;
+}
