@@ -1,0 +1,248 @@
+/**
+ * Turns whatever the SDK rejects with into a {@link ChatError}: the SDK's code, the server's REST
+ * `error` / `error_description` when there was one, and a sentence a person can act on.
+ *
+ * The SDK reports failures in the shapes of the classic Web IM API:
+ * - REST: `{type: 17, data: responseText}` where `responseText` is the Agora error body
+ *   `{error, error_description}` (or empty when the server could not be reached);
+ * - password login: the same, or wrapped once more as `{type: 1, data: {type: 17, data}}`;
+ * - socket: `{type, message}` with a `WebIM.statusCode` value (56 token expired, 28 bad token,
+ *   204 no such user, 511 message too long, 510 disconnected, ...).
+ */
+import { ErrorDescriptions, RestErrors } from '../protocol/index.js';
+import type { ChatError } from './types.js';
+
+/** The `WebIM.statusCode` values the store reads (same numbers as the SDK's map). */
+export const Codes = {
+  requestTimeout: -1,
+  openError: 1,
+  authError: 2,
+  disconnected: 16,
+  ajaxError: 17,
+  tokenNotAssigned: 28,
+  clientOffline: 32,
+  connectionClosed: 39,
+  connectionError: 40,
+  tokenExpired: 56,
+  userNotFound: 204,
+  messageParameterError: 205,
+  loginOnAnotherDevice: 206,
+  userRemoved: 207,
+  kickedByPasswordChange: 216,
+  kickedByOtherDevice: 217,
+  mutedByAdmin: 219,
+  serverBusy: 500,
+  serverUnknownError: 503,
+  notAllowedMuted: 507,
+  currentLimiting: 509,
+  websocketDisconnected: 510,
+  messageSizeLimit: 511,
+  sendTimeout: 512,
+} as const;
+
+/** Plain words for every failure the UI shows. Elements may compare against these. */
+export const Messages = {
+  networkDown: 'Cannot reach the chat server. Check your connection and try again.',
+  duplicateUser: 'That username is already taken. Choose another one.',
+  usernameTooLong: 'That username is too long: at most 64 bytes.',
+  illegalUsername:
+    'That username is not allowed. Use lowercase letters, digits, “_”, “-” and “.” only.',
+  emptyPassword: 'Enter a password.',
+  registrationClosed: 'This chat does not accept new accounts. Ask the site owner for one.',
+  userLimit: 'This chat has reached its limit of users. Ask the site owner.',
+  unknownApp: 'This chat app does not exist. Check the app key.',
+  invalidPassword: 'Wrong password.',
+  userNotFound: 'There is no user with that name.',
+  badCredentials: 'Wrong username or password.',
+  rateLimited: 'Too many attempts. Wait a moment and try again.',
+  sessionExpired: 'Your session has expired. Sign in again.',
+  badToken: 'The sign-in token is not valid. Sign in again.',
+  signInFailed: 'Signing in failed. Try again.',
+  kicked: 'You were signed out because your account signed in elsewhere.',
+  userRemoved: 'This account has been removed.',
+  tooLarge: 'That is too long.',
+  serverError: 'The chat server had a problem. Try again later.',
+  messageTooLong: 'This message is too long to send.',
+  emptyMessage: 'Type a message first.',
+  badMessage: 'The server refused this message.',
+  muted: 'You are not allowed to send messages here.',
+  sendingTooFast: 'You are sending too fast. Wait a moment and retry.',
+  notSignedIn: 'Sign in first.',
+  reconnectGaveUp: 'The connection to the chat server was lost.',
+  storageUnavailable: 'This browser does not let the chat store its data here.',
+  unknown: 'Something went wrong. Try again.',
+} as const;
+
+interface RestErrorBody {
+  error?: string;
+  error_description?: string;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+/**
+ * The store's errors: an `Error` (so it has a stack and works with `instanceof`) carrying the
+ * {@link ChatError} fields.
+ */
+export class ChatStoreError extends Error implements ChatError {
+  override readonly name = 'ChatStoreError';
+  readonly type: number;
+  readonly error?: string;
+  readonly description?: string;
+
+  constructor(type: number, message: string, rest: RestErrorBody = {}) {
+    super(message);
+    this.type = type;
+    if (rest.error) this.error = rest.error;
+    if (rest.error_description) this.description = rest.error_description;
+  }
+}
+
+/** Shorthand for `new ChatStoreError(...)`. */
+export function chatError(type: number, message: string, rest: RestErrorBody = {}): ChatStoreError {
+  return new ChatStoreError(type, message, rest);
+}
+
+function parseRestBody(data: unknown): RestErrorBody | undefined {
+  if (typeof data !== 'string' || data.trim() === '') return undefined;
+  try {
+    const body: unknown = JSON.parse(data);
+    return isRecord(body) ? (body as RestErrorBody) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Plain words for an Agora REST error body. */
+export function restErrorMessage(body: RestErrorBody): string {
+  const description = body.error_description ?? '';
+  switch (body.error) {
+    case RestErrors.duplicate:
+      return Messages.duplicateUser;
+    case RestErrors.illegalArgument:
+      if (description === ErrorDescriptions.usernameTooLong) return Messages.usernameTooLong;
+      if (/password/i.test(description)) return Messages.emptyPassword;
+      return Messages.illegalUsername;
+    case RestErrors.unauthorized:
+      if (description === ErrorDescriptions.registrationClosed || /registration/i.test(description))
+        return Messages.registrationClosed;
+      return Messages.sessionExpired;
+    case RestErrors.badToken:
+      return Messages.sessionExpired;
+    case RestErrors.resourceLimited:
+      return Messages.userLimit;
+    case RestErrors.appNotFound:
+      return Messages.unknownApp;
+    case RestErrors.invalidGrant:
+      if (description === ErrorDescriptions.invalidPassword) return Messages.invalidPassword;
+      if (description === ErrorDescriptions.userNotFound) return Messages.userNotFound;
+      return Messages.badCredentials;
+    case RestErrors.rateLimited:
+      return Messages.rateLimited;
+    case RestErrors.tooLarge:
+      return Messages.tooLarge;
+    case RestErrors.notFound:
+      return Messages.userNotFound;
+    case RestErrors.serverError:
+      return Messages.serverError;
+    default:
+      return Messages.unknown;
+  }
+}
+
+/** Plain words for a socket-level or send status code. */
+export function codeMessage(code: number): string {
+  switch (code) {
+    case Codes.tokenExpired:
+      return Messages.sessionExpired;
+    case Codes.tokenNotAssigned:
+      return Messages.badToken;
+    case Codes.userNotFound:
+      return Messages.userNotFound;
+    case Codes.authError:
+    case Codes.openError:
+      return Messages.signInFailed;
+    case Codes.loginOnAnotherDevice:
+    case Codes.kickedByOtherDevice:
+    case Codes.kickedByPasswordChange:
+      return Messages.kicked;
+    case Codes.userRemoved:
+      return Messages.userRemoved;
+    case Codes.messageSizeLimit:
+      return Messages.messageTooLong;
+    case Codes.messageParameterError:
+      return Messages.badMessage;
+    case Codes.mutedByAdmin:
+    case Codes.notAllowedMuted:
+      return Messages.muted;
+    case Codes.currentLimiting:
+      return Messages.sendingTooFast;
+    case Codes.serverBusy:
+    case Codes.serverUnknownError:
+      return Messages.serverError;
+    case Codes.disconnected:
+      return Messages.reconnectGaveUp;
+    case Codes.requestTimeout:
+    case Codes.clientOffline:
+    case Codes.connectionClosed:
+    case Codes.connectionError:
+    case Codes.websocketDisconnected:
+    case Codes.sendTimeout:
+      return Messages.networkDown;
+    default:
+      return Messages.unknown;
+  }
+}
+
+/**
+ * Maps anything the SDK (or `fetch`) rejects with to a {@link ChatError}. Never throws: input it does
+ * not recognise becomes {@link Messages.unknown} with the SDK's code when there is one.
+ */
+export function toChatError(reason: unknown): ChatStoreError {
+  if (reason instanceof ChatStoreError) return reason;
+  // `fetch` rejects with a TypeError when the server cannot be reached at all.
+  if (reason instanceof TypeError) return chatError(Codes.ajaxError, Messages.networkDown);
+  if (!isRecord(reason)) return chatError(-2, Messages.unknown);
+
+  const type = typeof reason.type === 'number' ? reason.type : -2;
+  // Password login wraps the REST failure once more: {type: 1, data: {type: 17, data}}.
+  if (isRecord(reason.data) && reason.data.type === Codes.ajaxError)
+    return toChatError(reason.data);
+
+  if (type === Codes.ajaxError) {
+    const body = parseRestBody(reason.data);
+    // An empty or non-JSON body means no server answered: the network (or the server) is down.
+    if (!body?.error) return chatError(type, Messages.networkDown);
+    return chatError(type, restErrorMessage(body), body);
+  }
+  return chatError(type, codeMessage(type));
+}
+
+/**
+ * Send failures that mean "not now" rather than "never": the message stays `pending` in the outbox
+ * and goes out again when the connection is back.
+ */
+export function isTransientSendFailure(code: number): boolean {
+  return (
+    code === Codes.websocketDisconnected ||
+    code === Codes.sendTimeout ||
+    code === Codes.requestTimeout ||
+    code === Codes.disconnected ||
+    code === Codes.clientOffline ||
+    code === Codes.connectionClosed ||
+    code === Codes.connectionError
+  );
+}
+
+/** Codes after which the saved session is useless: the user must sign in again. */
+export function endsSession(code: number): boolean {
+  return (
+    code === Codes.tokenExpired ||
+    code === Codes.tokenNotAssigned ||
+    code === Codes.loginOnAnotherDevice ||
+    code === Codes.userRemoved ||
+    code === Codes.kickedByPasswordChange ||
+    code === Codes.kickedByOtherDevice
+  );
+}

@@ -1,0 +1,68 @@
+import { expect } from '@open-wc/testing';
+import {
+  ChatStoreError,
+  Codes,
+  Messages,
+  isTransientSendFailure,
+  toChatError,
+} from '../../src/store/errors.js';
+
+const rest = (error: string, error_description = '') => ({
+  type: 17,
+  data: JSON.stringify({ error, error_description, timestamp: 1, duration: 0 }),
+});
+
+describe('store/errors', () => {
+  it('maps the REST error bodies of register and login to plain words', () => {
+    const cases: [ReturnType<typeof rest>, string][] = [
+      [rest('duplicate_unique_property_exists'), Messages.duplicateUser],
+      [rest('illegal_argument', 'USERNAME_TOO_LONG'), Messages.usernameTooLong],
+      [rest('illegal_argument', 'username is not legal'), Messages.illegalUsername],
+      [rest('illegal_argument', 'password or pin must provided'), Messages.emptyPassword],
+      [
+        rest('unauthorized', 'registration is not open, please contact the app admin'),
+        Messages.registrationClosed,
+      ],
+      [rest('resource_limited'), Messages.userLimit],
+      [rest('organization_application_not_found'), Messages.unknownApp],
+      [rest('invalid_grant', 'invalid password'), Messages.invalidPassword],
+      [rest('invalid_grant', 'user not found'), Messages.userNotFound],
+      [rest('reach_limit'), Messages.rateLimited],
+    ];
+    for (const [input, words] of cases) {
+      const error = toChatError(input);
+      expect(error, input.data).to.be.instanceOf(ChatStoreError);
+      expect(error.message, input.data).to.equal(words);
+      expect(error.type).to.equal(17);
+      expect(error.error).to.equal(JSON.parse(input.data).error);
+    }
+  });
+
+  it('unwraps the login shape {type: 1, data: {type: 17, data}}', () => {
+    const error = toChatError({ type: 1, data: rest('invalid_grant', 'invalid password') });
+    expect(error.message).to.equal(Messages.invalidPassword);
+    expect(error.description).to.equal('invalid password');
+  });
+
+  it('reads an empty REST answer, or a fetch TypeError, as the network being down', () => {
+    expect(toChatError({ type: 17, data: '' }).message).to.equal(Messages.networkDown);
+    expect(toChatError(new TypeError('Failed to fetch')).message).to.equal(Messages.networkDown);
+  });
+
+  it('maps socket and send codes', () => {
+    expect(toChatError({ type: 56, message: 'token expired' }).message).to.equal(
+      Messages.sessionExpired,
+    );
+    expect(toChatError({ type: 511, message: 'too long' }).message).to.equal(
+      Messages.messageTooLong,
+    );
+    expect(toChatError({ type: 204 }).message).to.equal(Messages.userNotFound);
+    expect(toChatError('nonsense').message).to.equal(Messages.unknown);
+  });
+
+  it('keeps a disconnect pending and fails a refusal', () => {
+    expect(isTransientSendFailure(Codes.websocketDisconnected)).to.equal(true);
+    expect(isTransientSendFailure(Codes.messageSizeLimit)).to.equal(false);
+    expect(isTransientSendFailure(Codes.userNotFound)).to.equal(false);
+  });
+});
