@@ -41,7 +41,12 @@ export function openStorage(dataDir: string): Storage {
   return new SqliteStorage(join(dataDir, 'openwebim.sqlite'));
 }
 
-export function createServer(config: ServerConfig): ChatServer {
+export interface ServerOptions {
+  /** Where `demo/` and `dist/` are; the package root by default. */
+  staticRoot?: string;
+}
+
+export function createServer(config: ServerConfig, options: ServerOptions = {}): ChatServer {
   const storage = openStorage(config.dataDir);
   const domain = createDomain(storage, config);
   const http: FastifyInstance = Fastify({
@@ -67,7 +72,7 @@ export function createServer(config: ServerConfig): ChatServer {
     usersRoutes(http, domain);
     tokenRoutes(http, domain);
     dnsRoutes(http, domain, config);
-    staticRoutes(http, packageRoot());
+    staticRoutes(http, options.staticRoot ?? packageRoot());
   })();
 
   return {

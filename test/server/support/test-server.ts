@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthOkFrame } from '../../../src/protocol/frames.js';
 import type { ErrorBody, TokenResponse } from '../../../src/protocol/rest.js';
-import { createServer, type ChatServer } from '../../../server/app.js';
+import { createServer, type ChatServer, type ServerOptions } from '../../../server/app.js';
 import { configFromEnv, type ServerConfig } from '../../../server/config.js';
 import { TestSocket } from './ws-client.js';
 
@@ -23,7 +23,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  options: ServerOptions = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'openwebim-server-test-'));
   const config: ServerConfig = {
     ...configFromEnv({}),
@@ -33,7 +36,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     logLevel: 'silent',
     ...overrides,
   };
-  const server = createServer(config);
+  const server = createServer(config, options);
   const url = await server.listen();
   return {
     url,
