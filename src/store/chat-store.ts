@@ -123,6 +123,8 @@ interface Session {
   dbName: string;
   db: UserDatabase;
   connection: StoreConnection;
+  /** The token the connection was opened with, once it was accepted. */
+  token?: string;
   /** Completes when the session ends (sign-out, expiry, dispose). */
   ended: Subject<void>;
 }
@@ -530,6 +532,7 @@ export class ChatStore implements ChatStoreApi {
       result.accessToken ??
       result.access_token ??
       ('accessToken' in credentials ? credentials.accessToken : '');
+    session.token = accessToken;
     await saveSession(await this.openSessionDb(), {
       username: session.username,
       accessToken,
@@ -541,6 +544,21 @@ export class ChatStore implements ChatStoreApi {
     await saveProfile(session.db, profile);
     this.show(session, profile);
     if (!profile.nickname) void this.resolveOwnNickname(session);
+  }
+
+  /**
+   * The SDK gave up reconnecting (after its `autoReconnectNumMax` attempts), but the session is still
+   * good: open it again with its token, which starts a new round of attempts. A chat left open in a
+   * tab through a long outage thus comes back by itself; only an auth failure signs it out.
+   */
+  private async reopen(session: Session): Promise<void> {
+    if (!session.token || this.session.value !== session) return;
+    try {
+      await this.open(session, { user: session.username, accessToken: session.token }, true);
+    } catch (error) {
+      const failure = toChatError(error);
+      if (!isTransientLoginFailure(failure)) await this.sessionLost(session, failure);
+    }
   }
 
   /** `connection.open`, retried after transient failures when asked to, until the session ends. */
@@ -614,7 +632,10 @@ export class ChatStore implements ChatStoreApi {
       case 'error': {
         const error = toChatError(event.error);
         if (endsSession(error.type)) return this.sessionLost(session, error);
-        if (error.type === Codes.disconnected) this.errors.next(error);
+        if (error.type === Codes.disconnected) {
+          this.errors.next(error);
+          void this.reopen(session);
+        }
         return;
       }
       default:
