@@ -98,8 +98,6 @@ async function start(): Promise<void> {
   const config = configFromEnv();
   const server = createServer(config);
   const url = await server.listen();
-  // The test harness and scripts wait for exactly this phrase.
-  console.log(`openwebim listening on ${url}`);
   for (const app of await server.domain.apps.list()) {
     console.log(
       app.origins
@@ -107,6 +105,8 @@ async function start(): Promise<void> {
         : `app ${app.key}: any origin may embed it (restrict with app add --origins)`,
     );
   }
+  // Last, because the test harness and scripts take this exact phrase to mean "ready".
+  console.log(`openwebim listening on ${url}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);

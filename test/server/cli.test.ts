@@ -1,0 +1,212 @@
+// The `openwebim-server` CLI of server/cli.ts, run as the child process users run, including apps
+// added while a server runs.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+// @ts-expect-error: the harness is plain JavaScript without types
+import { ServerProcess } from '../support/server-process.mjs';
+import {
+  PASSWORD,
+  api,
+  assertError,
+  newUser,
+  register,
+  uniqueName,
+  wsUrl,
+} from './support/test-server.js';
+import { TestSocket } from './support/ws-client.js';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface Harness {
+  url: string;
+  output: string;
+  start(): Promise<Harness>;
+  dispose(): Promise<void>;
+  cli(args: string[]): Promise<CliResult>;
+}
+
+let server: Harness;
+before(async () => {
+  server = (await new ServerProcess().start()) as Harness;
+});
+after(() => server.dispose());
+
+describe('openwebim-server start', () => {
+  it('logs where it listens and that demo#chat may be embedded anywhere', () => {
+    assert.match(server.output, /openwebim listening on http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(server.output, /app demo#chat: any origin may embed it/);
+  });
+});
+
+describe('openwebim-server app add', () => {
+  it('refuses a malformed key, a duplicate key and bad options with a message and non-zero exit', async () => {
+    const bad = await server.cli(['app', 'add', 'no-hash']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /bad app key "no-hash"/);
+    const again = await server.cli(['app', 'add', 'demo#chat']);
+    assert.notEqual(again.code, 0);
+    assert.match(again.stderr, /app demo#chat already exists/);
+    const count = await server.cli(['app', 'add', `cli#${uniqueName('a')}`, '--max-users', 'lots']);
+    assert.notEqual(count.code, 0);
+    assert.match(count.stderr, /--max-users must be a positive integer/);
+    const origin = await server.cli([
+      'app',
+      'add',
+      `cli#${uniqueName('a')}`,
+      '--origins',
+      'shop.example',
+    ]);
+    assert.notEqual(origin.code, 0);
+    assert.match(origin.stderr, /bad origin "shop.example"/);
+    const unknown = await server.cli(['app', 'add', `cli#${uniqueName('a')}`, '--colour', 'red']);
+    assert.equal(unknown.code, 2);
+    const verb = await server.cli(['app', 'remove', 'demo#chat']);
+    assert.equal(verb.code, 2);
+    assert.match(verb.stderr, /usage/);
+  });
+
+  it('adds a closed app that a running server refuses registration for at once', async () => {
+    const app = `cli${uniqueName('c')}`;
+    const added = await server.cli(['app', 'add', `${app}#closed`, '--closed-registration']);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /registration: closed/);
+    assertError(
+      await api(server.url, 'POST', `/${app}/closed/users`, {
+        body: { username: uniqueName(), password: PASSWORD },
+      }),
+      401,
+      'unauthorized',
+      'registration is not open, please contact the app admin',
+    );
+  });
+
+  it('adds an app with a user limit that a running server enforces', async () => {
+    const key = `cli#${uniqueName('m')}`;
+    assert.equal((await server.cli(['app', 'add', key, '--max-users', '1'])).code, 0);
+    await register(server.url, key);
+    assertError(
+      await api(server.url, 'POST', `/${key.replace('#', '/')}/users`, {
+        body: { username: uniqueName(), password: PASSWORD },
+      }),
+      429,
+      'resource_limited',
+    );
+  });
+
+  it('adds an app with origins: CORS and WebSocket follow on the running server', async () => {
+    const key = `cli#${uniqueName('o')}`;
+    const added = await server.cli([
+      'app',
+      'add',
+      key,
+      '--origins',
+      'https://shop.example, http://localhost:3000',
+    ]);
+    assert.equal(added.code, 0, added.stderr);
+    const path = `/${key.replace('#', '/')}/users`;
+    const allowed = await api(server.url, 'POST', path, {
+      body: { username: uniqueName(), password: PASSWORD },
+      headers: { origin: 'http://localhost:3000' },
+    });
+    assert.equal(allowed.status, 200);
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://localhost:3000');
+    const refused = await api(server.url, 'POST', path, {
+      body: { username: uniqueName(), password: PASSWORD },
+      headers: { origin: 'https://evil.example' },
+    });
+    assertError(refused, 403, 'forbidden_op');
+    await assert.rejects(
+      TestSocket.open(wsUrl(server.url, key), { origin: 'https://evil.example' }),
+      { statusCode: 403 },
+    );
+    const socket = await TestSocket.open(wsUrl(server.url, key), {
+      origin: 'https://shop.example',
+    });
+    await socket.close();
+  });
+
+  it('adds an app with a token lifetime and a message size', async () => {
+    const key = `cli#${uniqueName('t')}`;
+    const added = await server.cli([
+      'app',
+      'add',
+      key,
+      '--token-ttl',
+      '120',
+      '--max-message-bytes',
+      '10',
+    ]);
+    assert.equal(added.code, 0, added.stderr);
+    const alice = await newUser(server.url, key);
+    const bob = await newUser(server.url, key);
+    const expires = await api<{ expire_timestamp: number }>(
+      server.url,
+      'GET',
+      `/${key.replace('#', '/')}/sdk/users/${alice.username}/token/expires`,
+      { token: alice.token },
+    );
+    assert.ok(expires.body.expire_timestamp <= Date.now() + 120_000);
+    assert.ok(expires.body.expire_timestamp > Date.now() + 100_000);
+    const socket = await TestSocket.open(wsUrl(server.url, key));
+    socket.send({
+      t: 'auth',
+      user: alice.username,
+      token: alice.token,
+      deviceId: 'd',
+      multi: false,
+    });
+    await socket.next('auth-ok');
+    const msg = { t: 'msg', chatType: 'singleChat', type: 'txt', to: bob.username };
+    socket.send({ ...msg, id: 'short', msg: '0123456789' });
+    assert.equal((await socket.next('ack')).id, 'short');
+    socket.send({ ...msg, id: 'long', msg: '0123456789a' });
+    assert.equal((await socket.next('nack')).code, 511);
+    await socket.close();
+  });
+});
+
+describe('openwebim-server app list', () => {
+  it('prints every app with its settings', async () => {
+    const key = `cli#${uniqueName('l')}`;
+    await server.cli(['app', 'add', key, '--max-users', '5']);
+    const list = await server.cli(['app', 'list']);
+    assert.equal(list.code, 0);
+    assert.match(
+      list.stdout,
+      /^demo#chat {2}registration: open {2}max users: unlimited {2}origins: any/m,
+    );
+    assert.match(list.stdout, new RegExp(`^${key} .*max users: 5`, 'm'));
+  });
+});
+
+describe('configuration', () => {
+  it('refuses to start with a malformed setting and says which', async () => {
+    const bad = new ServerProcess({ env: { OPENWEBIM_TOKEN_TTL: 'forever' } }) as Harness;
+    await assert.rejects(bad.start(), /OPENWEBIM_TOKEN_TTL must be a positive integer/);
+    await bad.dispose();
+  });
+
+  it('lists configured DNS hosts', async () => {
+    const configured = new ServerProcess({
+      env: { OPENWEBIM_REST_HOSTS: 'https://a.example,http://b.example:81' },
+    }) as Harness;
+    await configured.start();
+    try {
+      const dns = await api<{ rest: { hosts: { domain: string }[] } }>(
+        configured.url,
+        'GET',
+        '/easemob/server.json?app_key=demo%23chat',
+      );
+      assert.deepEqual(
+        dns.body.rest.hosts.map((h) => h.domain),
+        ['a.example', 'b.example'],
+      );
+    } finally {
+      await configured.dispose();
+    }
+  });
+});

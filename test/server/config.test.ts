@@ -1,0 +1,67 @@
+// Environment settings of server/config.ts.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, configFromEnv, defaults } from '../../server/config.js';
+
+describe('configFromEnv', () => {
+  it('has the documented defaults', () => {
+    const config = configFromEnv({});
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.dataDir, './.chat-data');
+    assert.equal(config.tokenTtlSeconds, 7 * 24 * 3600);
+    assert.equal(config.heartbeatMs, 30_000);
+    assert.equal(config.registerPerSecond, defaults.registerPerSecond);
+    assert.equal(config.restHosts, null);
+    assert.equal(config.wsHosts, null);
+  });
+
+  it('reads every variable', () => {
+    const config = configFromEnv({
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      OPENWEBIM_DATA_DIR: '/tmp/x',
+      OPENWEBIM_REST_HOSTS: 'http://a:1, https://b',
+      OPENWEBIM_WS_HOSTS: 'ws://a:1/websocket',
+      OPENWEBIM_TOKEN_TTL: '60',
+      OPENWEBIM_HEARTBEAT_MS: '1000',
+      OPENWEBIM_RATE_REGISTER: '5',
+      OPENWEBIM_RATE_TOKEN: '6',
+      OPENWEBIM_RATE_TOKEN_FAILURES: '7',
+      OPENWEBIM_RATE_MESSAGES: '8',
+      OPENWEBIM_LOG_LEVEL: 'debug',
+    });
+    assert.deepEqual(
+      [config.port, config.host, config.dataDir, config.tokenTtlSeconds, config.heartbeatMs],
+      [9000, '127.0.0.1', '/tmp/x', 60, 1000],
+    );
+    assert.deepEqual(config.restHosts, ['http://a:1', 'https://b']);
+    assert.deepEqual(config.wsHosts, ['ws://a:1/websocket']);
+    assert.deepEqual(
+      [
+        config.registerPerSecond,
+        config.tokenPerSecond,
+        config.tokenFailuresPerMinute,
+        config.messagesPerSecond,
+      ],
+      [5, 6, 7, 8],
+    );
+    assert.equal(config.logLevel, 'debug');
+  });
+
+  it('refuses malformed values with the variable’s name', () => {
+    for (const [name, value] of [
+      ['PORT', 'http'],
+      ['PORT', '70000'],
+      ['OPENWEBIM_TOKEN_TTL', '-1'],
+      ['OPENWEBIM_REST_HOSTS', 'ws://a'],
+      ['OPENWEBIM_WS_HOSTS', 'not a url'],
+      ['OPENWEBIM_LOG_LEVEL', 'loud'],
+    ] as const) {
+      assert.throws(
+        () => configFromEnv({ [name]: value }),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(name),
+      );
+    }
+  });
+});

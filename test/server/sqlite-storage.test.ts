@@ -1,0 +1,121 @@
+// The SQLite storage of server/storage/sqlite-storage.ts: atomic writes, dedup, persistence.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SqliteStorage } from '../../server/storage/sqlite-storage.js';
+import type { AppRecord, NewMessage, UserRecord } from '../../server/storage/storage.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'openwebim-sqlite-'));
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+const app: AppRecord = {
+  key: 'o#a',
+  org: 'o',
+  name: 'a',
+  uuid: 'app-uuid',
+  maxUsers: 2,
+  closedRegistration: false,
+  origins: ['https://x.example'],
+  tokenTtlSeconds: 10,
+  maxMessageBytes: null,
+  created: 1,
+};
+
+const user = (username: string): UserRecord => ({
+  uuid: `uuid-${username}`,
+  appKey: app.key,
+  username,
+  passwordHash: 'scrypt$…',
+  nickname: null,
+  created: 1,
+  modified: 1,
+});
+
+const message = (clientId: string, from: string, to: string): NewMessage => ({
+  mid: `mid-${clientId}`,
+  clientId,
+  from,
+  to,
+  chatType: 'singleChat',
+  type: 'txt',
+  body: `body ${clientId}`,
+  ext: '{}',
+  time: 5,
+});
+
+describe('SqliteStorage', () => {
+  it('keeps apps, users, messages and cursors across reopening', async () => {
+    const path = join(dir, 'persist.sqlite');
+    const first = new SqliteStorage(path);
+    assert.equal(await first.addApp(app), true);
+    assert.equal(await first.addApp(app), false);
+    assert.equal(await first.createUser(user('ann'), app.maxUsers), 'created');
+    assert.equal(await first.createUser(user('ann'), app.maxUsers), 'duplicate');
+    assert.equal(await first.createUser(user('ben'), app.maxUsers), 'created');
+    assert.equal(await first.createUser(user('cid'), app.maxUsers), 'limit-reached');
+    const stored = await first.storeMessage(app.key, message('c1', 'ann', 'ben'));
+    assert.deepEqual([stored.duplicate, stored.senderSeq, stored.recipientSeq], [false, 1, 1]);
+    await first.raiseCursor(app.key, 'ben', 'phone', 1);
+    await first.close();
+
+    const second = new SqliteStorage(path);
+    assert.deepEqual(await second.getApp(app.key), app);
+    assert.equal((await second.getUser(app.key, 'ann'))?.uuid, 'uuid-ann');
+    const inbox = await second.readInbox(app.key, 'ben', 0, 10);
+    assert.deepEqual(
+      inbox.map((m) => [m.seq, m.clientId, m.body]),
+      [[1, 'c1', 'body c1']],
+    );
+    assert.equal(await second.getDeviceCursor(app.key, 'ben', 'phone'), 1);
+    assert.equal(await second.getUserCursor(app.key, 'ben'), 1);
+    await second.close();
+  });
+
+  it('stores a client id once and gives back the same seqs for a resend', async () => {
+    const storage = new SqliteStorage(join(dir, 'dedup.sqlite'));
+    await storage.addApp(app);
+    await storage.createUser(user('ann'), null);
+    await storage.createUser(user('ben'), null);
+    const first = await storage.storeMessage(app.key, message('same', 'ann', 'ben'));
+    const again = await storage.storeMessage(app.key, {
+      ...message('same', 'ann', 'ben'),
+      mid: 'other',
+    });
+    assert.equal(again.duplicate, true);
+    assert.equal(again.message.mid, first.message.mid);
+    assert.deepEqual([again.senderSeq, again.recipientSeq], [first.senderSeq, first.recipientSeq]);
+    // Other senders may use the same client id.
+    const bens = await storage.storeMessage(app.key, {
+      ...message('same', 'ben', 'ann'),
+      mid: 'b',
+    });
+    assert.equal(bens.duplicate, false);
+    assert.deepEqual([bens.senderSeq, bens.recipientSeq], [2, 2]);
+    // To oneself: one inbox entry.
+    const self = await storage.storeMessage(app.key, {
+      ...message('self', 'ann', 'ann'),
+      mid: 's',
+    });
+    assert.deepEqual([self.senderSeq, self.recipientSeq], [3, null]);
+    assert.equal(await storage.lastSeq(app.key, 'ann'), 3);
+    await storage.close();
+  });
+
+  it('never lowers a cursor', async () => {
+    const storage = new SqliteStorage(join(dir, 'cursor.sqlite'));
+    await storage.addApp(app);
+    await storage.createUser(user('ann'), null);
+    await storage.raiseCursor(app.key, 'ann', 'd', 5);
+    await storage.raiseCursor(app.key, 'ann', 'd', 3);
+    await storage.raiseCursor(app.key, 'ann', 'e', 4);
+    assert.equal(await storage.getDeviceCursor(app.key, 'ann', 'd'), 5);
+    assert.equal(await storage.getDeviceCursor(app.key, 'ann', 'e'), 4);
+    assert.equal(await storage.getUserCursor(app.key, 'ann'), 5);
+    await storage.close();
+  });
+});
