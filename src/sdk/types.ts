@@ -131,9 +131,10 @@ type LaterCallback = (message: Record<string, unknown>) => void;
 
 /** Every callback `listen` and `addEventHandler` accept; any other `on*` function is kept too. */
 export interface ConnectionEventHandlers {
-  onOpened?: () => void;
+  // 1.x passed a message to these two; listeners written for it take one argument.
+  onOpened?: (message?: unknown) => void;
   onConnected?: () => void;
-  onClosed?: () => void;
+  onClosed?: (message?: unknown) => void;
   onDisconnected?: (error?: ErrorEvent) => void;
   onReconnecting?: () => void;
   onOnline?: () => void;

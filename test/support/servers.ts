@@ -14,9 +14,12 @@ async function command<T>(name: string, payload?: unknown): Promise<T> {
 
 /** The server every test file shares, started once per run. Its app `demo#chat` is open. */
 export const mainServer = () => command<TestServer>('server-info', { id: 'main' });
-/** A server of one's own (for restarts, DNS lists, closed apps), with a fresh data dir. */
-export const startServer = (env?: Record<string, string>) =>
-  command<TestServer>('server-start', { env });
+/**
+ * A server of one's own (for restarts, DNS lists, closed apps), with a fresh data dir. `port` pins
+ * it to a port known in advance (from {@link freePort}), e.g. to name it in its own DNS list.
+ */
+export const startServer = (env?: Record<string, string>, port?: number) =>
+  command<TestServer>('server-start', { env, port });
 export const stopServer = (id: string) => command<boolean>('server-stop', { id });
 /** Starts a stopped server again, on the same port and data dir. */
 export const resumeServer = (id: string) => command<TestServer>('server-resume', { id });

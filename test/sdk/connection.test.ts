@@ -1,0 +1,264 @@
+import { expect } from '@open-wc/testing';
+import WebIM, { type ErrorEvent, type TextMessage } from '../../src/sdk/index.js';
+import { mainServer, serverCli, uniqueName, type TestServer } from '../support/servers.js';
+import {
+  APP_KEY,
+  Recorder,
+  closeAll,
+  connection,
+  loggedIn,
+  newUser,
+  until,
+} from './sdk-fixtures.js';
+
+const texts = (events: Recorder) =>
+  events.all('onTextMessage').map(([message]) => (message as TextMessage).msg);
+
+describe('Connection', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await mainServer();
+  });
+
+  afterEach(closeAll);
+
+  it('two users exchange text both ways, with acks and receipts', async () => {
+    const alice = await loggedIn(server);
+    const bob = await loggedIn(server);
+
+    const id = alice.conn.getUniqueId();
+    let acked: unknown[] = [];
+    const msg = new WebIM.message('txt', id).set({
+      msg: 'hi bob',
+      to: bob.username,
+      ext: { mood: 'happy' },
+      success: (...args: unknown[]) => (acked = args),
+      fail: () => expect.fail('no failure expected'),
+    });
+    const sent = await alice.conn.send(msg.body);
+    expect(sent.localMsgId).to.equal(id);
+    expect(sent.serverMsgId).to.be.a('string').and.not.empty;
+    expect(acked).to.deep.equal([id, sent.serverMsgId]);
+    const [receipt] = await alice.events.wait('onReceivedMessage');
+    expect(receipt).to.include({ id, mid: sent.serverMsgId, to: bob.username });
+    expect((receipt as { time: number }).time).to.be.a('number');
+
+    const [received] = (await bob.events.wait('onTextMessage')) as [TextMessage];
+    expect(received).to.deep.include({
+      id: sent.serverMsgId,
+      type: 'chat',
+      chatType: 'singleChat',
+      contentsType: 'TEXT',
+      from: alice.username,
+      to: bob.username,
+      data: 'hi bob',
+      msg: 'hi bob',
+      ext: { mood: 'happy' },
+      error: false,
+      errorText: '',
+      errorCode: '',
+      localMsgId: id,
+    });
+    expect(received.time).to.be.a('number');
+    expect(received.seq).to.be.a('number');
+    const [batch] = await bob.events.wait('onMessage');
+    expect(batch).to.deep.equal([received]);
+
+    const reply = WebIM.message.create({
+      type: 'txt',
+      chatType: 'singleChat',
+      to: alice.username,
+      msg: 'hi alice',
+    });
+    const replied = await bob.conn.send(reply);
+    const [back] = (await alice.events.wait('onTextMessage')) as [TextMessage];
+    expect(back).to.include({ from: bob.username, msg: 'hi alice', id: replied.serverMsgId });
+    expect(alice.events.count('onTextMessage')).to.equal(1);
+  });
+
+  it('queues messages sent before open() finished and sends them in order once authenticated', async () => {
+    const bob = await loggedIn(server);
+    const alice = await newUser(server);
+    const conn = connection(server);
+    const sends = ['one', 'two', 'three'].map((text) =>
+      conn.send(WebIM.message.create({ type: 'txt', to: bob.username, msg: text })),
+    );
+    await conn.open({ user: alice.username, pwd: alice.password });
+    const results = await Promise.all(sends);
+    expect(new Set(results.map((r) => r.serverMsgId)).size).to.equal(3);
+    await until(() => bob.events.count('onTextMessage') === 3, 'three messages');
+    expect(texts(bob.events)).to.deep.equal(['one', 'two', 'three']);
+  });
+
+  it('isMultiLoginSessions: false — a new login closes the older session (206, no reconnect)', async () => {
+    const first = await loggedIn(server, { isMultiLoginSessions: false });
+    const second = await loggedIn(server, { isMultiLoginSessions: false }, first);
+    const [error] = await first.events.wait('onClosed').then(() => first.events.wait('onError'));
+    expect(error).to.include({ type: 206 });
+    expect(first.events.names().slice(-3)).to.deep.equal(['onError', 'onClosed', 'onDisconnected']);
+    expect(first.conn.isOpened()).to.equal(false);
+
+    // The newer session stays and receives; the older one never comes back.
+    const bob = await loggedIn(server);
+    await bob.conn.send(WebIM.message.create({ type: 'txt', to: first.username, msg: 'still?' }));
+    await second.events.wait('onTextMessage');
+    expect(second.conn.isOpened()).to.equal(true);
+    expect(first.events.count('onReconnecting')).to.equal(0);
+    expect(first.events.count('onTextMessage')).to.equal(0);
+  });
+
+  it('isMultiLoginSessions: true — both sessions stay and both receive (own messages too)', async () => {
+    const first = await loggedIn(server, { isMultiLoginSessions: true });
+    const second = await loggedIn(server, { isMultiLoginSessions: true }, first);
+    const bob = await loggedIn(server);
+
+    await bob.conn.send(WebIM.message.create({ type: 'txt', to: first.username, msg: 'to both' }));
+    await first.events.wait('onTextMessage');
+    await second.events.wait('onTextMessage');
+
+    // A message sent on one device reaches the user's other device, from === me.
+    await first.conn.send(WebIM.message.create({ type: 'txt', to: bob.username, msg: 'from one' }));
+    const [own] = (await second.events.wait('onTextMessage', 2)) as [TextMessage];
+    expect(own).to.include({ from: first.username, to: bob.username, msg: 'from one' });
+    expect(first.conn.isOpened() && second.conn.isOpened()).to.equal(true);
+    expect(first.events.count('onError') + second.events.count('onError')).to.equal(0);
+  });
+
+  it('wrong password: onError type 1 carrying {type: 17, data} with invalid_grant', async () => {
+    const user = await newUser(server);
+    const conn = connection(server);
+    const events = new Recorder(conn);
+    let viaCallback: ErrorEvent | undefined;
+    const error = await conn
+      .open({ user: user.username, pwd: 'wrong', error: (e) => (viaCallback = e) })
+      .then(
+        () => expect.fail('must not log in'),
+        (e: ErrorEvent) => e,
+      );
+    expect(error.type).to.equal(1);
+    expect(error.data!.type).to.equal(17);
+    const body = JSON.parse(error.data!.data);
+    expect(body.error).to.equal('invalid_grant');
+    expect(body.error_description).to.equal('invalid password');
+    expect(viaCallback).to.equal(error);
+    expect(events.all('onError')).to.deep.equal([[error]]);
+    expect(events.count('onClosed')).to.equal(0);
+  });
+
+  it('unknown user: invalid_grant "user not found"', async () => {
+    const conn = connection(server);
+    const error = (await conn
+      .open({ user: uniqueName('nobody'), pwd: 'x' })
+      .catch((e) => e)) as ErrorEvent;
+    expect(error.type).to.equal(1);
+    expect(JSON.parse(error.data!.data)).to.include({
+      error: 'invalid_grant',
+      error_description: 'user not found',
+    });
+  });
+
+  it('refuses bad open() input with the classic codes (0, 27, 28)', async () => {
+    const conn = connection(server, { appKey: undefined });
+    const codes = [];
+    for (const options of [
+      { user: '', pwd: 'x', appKey: APP_KEY },
+      { user: 'a', pwd: 'x', appKey: 'no-hash' },
+      { user: 'a', pwd: 'x' },
+      { user: 'a', appKey: APP_KEY },
+    ]) {
+      codes.push(((await conn.open(options).catch((e) => e)) as ErrorEvent).type);
+    }
+    expect(codes).to.deep.equal([0, 27, 27, 28]);
+  });
+
+  it('oversize text fails with 511 before it is sent; other types with 205', async () => {
+    const alice = await loggedIn(server);
+    let failed: ErrorEvent | undefined;
+    const big = WebIM.message.create({ type: 'txt', to: 'bob', msg: 'x'.repeat(16 * 1024 + 1) });
+    big.fail = (e) => (failed = e);
+    const error = (await alice.conn.send(big).catch((e) => e)) as ErrorEvent;
+    expect(error.type).to.equal(511);
+    expect(failed).to.equal(error);
+    const image = new WebIM.message('img').set({ to: 'bob' });
+    expect(((await alice.conn.send(image).catch((e) => e)) as ErrorEvent).type).to.equal(205);
+    expect(alice.conn.isOpened()).to.equal(true);
+  });
+
+  it('the server is the authority: its nack (an app limit) fails the send with its code', async () => {
+    const key = `small${Date.now().toString(36)}#app`;
+    const added = await serverCli(server.id, ['app', 'add', key, '--max-message-bytes', '8']);
+    expect(added.code, added.stderr).to.equal(0);
+    const alice = await loggedIn(server, { appKey: key }, await registerIn(key));
+    const bob = await registerIn(key);
+    const error = (await alice.conn
+      .send(WebIM.message.create({ type: 'txt', to: bob.username, msg: 'more than eight bytes' }))
+      .catch((e) => e)) as ErrorEvent;
+    expect(error.type).to.equal(511);
+    const ok = await alice.conn.send(
+      WebIM.message.create({ type: 'txt', to: bob.username, msg: 'ok' }),
+    );
+    expect(ok.serverMsgId).to.be.a('string');
+  });
+
+  it('listen() replaces the legacy set; a throwing handler breaks nothing', async () => {
+    const user = await newUser(server);
+    const conn = connection(server);
+    const calls: string[] = [];
+    conn.listen({ onOpened: () => calls.push('replaced') });
+    conn.listen({
+      onOpened: () => {
+        calls.push('legacy');
+        throw new Error('app bug');
+      },
+    });
+    conn.addEventHandler('other', { onOpened: () => calls.push('other') });
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (error: unknown) => errors.push(error);
+    try {
+      await conn.open({ user: user.username, pwd: user.password });
+    } finally {
+      console.error = original;
+    }
+    expect(calls).to.deep.equal(['legacy', 'other']);
+    expect(errors).to.have.length(1);
+    expect(conn.isOpened()).to.equal(true);
+    conn.removeEventHandler('other');
+  });
+
+  it('syncCursor: replays after auth.since, advances, and the server resumes from what was reported', async () => {
+    const alice = await loggedIn(server);
+    const bob = await newUser(server);
+    for (const text of ['a', 'b', 'c']) {
+      await alice.conn.send(WebIM.message.create({ type: 'txt', to: bob.username, msg: text }));
+    }
+    const first = await loggedIn(server, {}, bob);
+    await until(() => first.events.count('onTextMessage') === 3, 'the offline messages');
+    expect(texts(first.events)).to.deep.equal(['a', 'b', 'c']);
+    const seqs = first.events.all('onTextMessage').map(([m]) => (m as TextMessage).seq);
+    expect(first.conn.syncCursor).to.equal(seqs[2]);
+    first.conn.close();
+
+    // since = the first message: only the later two come again.
+    const second = connection(server);
+    second.syncCursor = seqs[0];
+    const secondEvents = new Recorder(second);
+    await second.open({ user: bob.username, pwd: bob.password });
+    await until(() => secondEvents.count('onTextMessage') === 2, 'the replay after since');
+    expect(texts(secondEvents)).to.deep.equal(['b', 'c']);
+    second.close();
+
+    // No cursor of its own: the server resumes from the cursor this device reported.
+    const third = await loggedIn(server, {}, bob);
+    await alice.conn.send(WebIM.message.create({ type: 'txt', to: bob.username, msg: 'new' }));
+    await third.events.wait('onTextMessage');
+    expect(texts(third.events)).to.deep.equal(['new']);
+  });
+
+  async function registerIn(appKey: string) {
+    const user = { username: uniqueName(), password: 'secret' };
+    await connection(server, { appKey }).registerUser(user);
+    return user;
+  }
+});

@@ -1,0 +1,99 @@
+// Shared set-up of the SDK tests: connections to real test servers, and a recorder of their events.
+import WebIM, { type Connection, type ConnectionOptions } from '../../src/sdk/index.js';
+import { uniqueName, type TestServer } from '../support/servers.js';
+
+export const APP_KEY = 'demo#chat';
+
+/** Polls `read` until it returns something truthy; fails after `timeoutMs`. */
+export async function until<T>(
+  read: () => T | undefined | null | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface RecordedEvent {
+  name: string;
+  args: unknown[];
+}
+
+/** Records every `on*` callback of a connection, in order (through `addEventHandler`). */
+export class Recorder {
+  readonly events: RecordedEvent[] = [];
+
+  constructor(conn: Connection, id = 'recorder') {
+    const handlers = new Proxy(
+      {},
+      {
+        get: (_target, name) =>
+          typeof name === 'string' && name.startsWith('on')
+            ? (...args: unknown[]) => this.events.push({ name, args })
+            : undefined,
+      },
+    );
+    conn.addEventHandler(id, handlers);
+  }
+
+  names(): string[] {
+    return this.events.map((event) => event.name);
+  }
+
+  all(name: string): unknown[][] {
+    return this.events.filter((event) => event.name === name).map((event) => event.args);
+  }
+
+  count(name: string): number {
+    return this.all(name).length;
+  }
+
+  /** Waits until `name` has fired `times` times; returns the arguments of the last one. */
+  async wait(name: string, times = 1, timeoutMs = 10_000): Promise<unknown[]> {
+    const all = await until(
+      () => this.count(name) >= times && this.all(name),
+      `${name} ×${times} (seen: ${this.names().join(', ')})`,
+      timeoutMs,
+    );
+    return all[times - 1]!;
+  }
+}
+
+const opened: Connection[] = [];
+
+/** A connection to `server` for app `demo#chat`, closed by {@link closeAll}. */
+export function connection(server: TestServer, options: ConnectionOptions = {}): Connection {
+  const conn = new WebIM.connection({ appKey: APP_KEY, apiUrl: server.url, ...options });
+  opened.push(conn);
+  return conn;
+}
+
+export function closeAll(): void {
+  for (const conn of opened.splice(0)) conn.close();
+}
+
+export interface User {
+  username: string;
+  password: string;
+}
+
+/** Registers a new user of `demo#chat` on `server` through the SDK. */
+export async function newUser(server: TestServer, prefix = 'u'): Promise<User> {
+  const user = { username: uniqueName(prefix), password: `pw-${Math.random()}` };
+  await connection(server).registerUser({ ...user, nickname: user.username });
+  return user;
+}
+
+/** A new user, logged in with a password; its events are recorded from the start. */
+export async function loggedIn(server: TestServer, options: ConnectionOptions = {}, user?: User) {
+  const { username, password } = user ?? (await newUser(server));
+  const conn = connection(server, options);
+  const events = new Recorder(conn);
+  await conn.open({ user: username, pwd: password });
+  return { conn, events, username, password };
+}
