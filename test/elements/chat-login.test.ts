@@ -1,11 +1,11 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatLogin } from '../../src/elements/index.js';
 import { getChatStore, type CurrentUser } from '../../src/store/index.js';
 import { mainServer, serverCli, uniqueName } from '../support/servers.js';
-import { eventLog } from './event-log.js';
+import { eventLog, nextEvent } from './event-log.js';
 import { APP_KEY, PASSWORD, registerUser } from './peer.js';
 
 const { url } = await mainServer();
@@ -26,8 +26,13 @@ async function submit(el: ChatLogin, fields: Record<string, string>) {
   await sendKeys({ press: 'Enter' });
 }
 
+/** A login form, once the store has found no saved session to resume. */
 async function loginForm(appKey = APP_KEY) {
-  return fixture<ChatLogin>(html`<chat-login app-key=${appKey} api-url=${url}></chat-login>`);
+  const el = await fixture<ChatLogin>(
+    html`<chat-login app-key=${appKey} api-url=${url}></chat-login>`,
+  );
+  await waitUntil(() => $(el, 'form'), 'the form shows', { timeout: 8000 });
+  return el;
 }
 
 describe('chat-login', () => {
@@ -85,26 +90,25 @@ describe('chat-login', () => {
     const username = uniqueName('login');
     $(el, '#tab-register').click();
     await el.updateComplete;
-    const registered = oneEvent(el, 'chat-register');
-    const loggedIn = oneEvent(el, 'chat-login');
+    const registered = nextEvent(el, 'chat-register');
+    const loggedIn = nextEvent(el, 'chat-login');
     await submit(el, { username, password: PASSWORD, nickname: 'Ada <b>L</b>' });
     expect((await registered).username).to.equal(username);
     expect((await loggedIn).username).to.equal(username);
     expect(await currentUser()).to.include({ username });
-    await el.updateComplete;
     // The nickname is text, never markup.
-    expect($(el, '[part="signed-in"]').textContent).to.contain('Ada <b>L</b>');
+    await waitUntil(() => $(el, '[part="signed-in"]')?.textContent?.includes('Ada <b>L</b>'));
     expect($(el, '[part="signed-in"] b')).to.equal(null);
     await expect(el).to.be.accessible();
 
-    const logout = oneEvent(el, 'chat-request-logout');
+    const logout = nextEvent(el, 'chat-request-logout');
     $(el, '[part="logout-button"]').click();
     expect((await logout).cancelable).to.equal(true);
     await waitUntil(async () => (await currentUser()) === null, 'signed out');
-    await el.updateComplete;
+    await waitUntil(() => $(el, 'form'), 'the form is back');
     expect(el.mode).to.equal('login');
 
-    const again = oneEvent(el, 'chat-login');
+    const again = nextEvent(el, 'chat-login');
     await submit(el, { username, password: PASSWORD });
     expect((await again).username).to.equal(username);
     expect(await currentUser()).to.include({ username });
@@ -114,9 +118,12 @@ describe('chat-login', () => {
     const username = uniqueName('stay');
     await registerUser(url, username);
     await store().login({ username, password: PASSWORD });
-    const el = await loginForm();
+    const el = await fixture<ChatLogin>(
+      html`<chat-login app-key=${APP_KEY} api-url=${url}></chat-login>`,
+    );
+    await waitUntil(() => $(el, '[part="logout-button"]'), 'signed in');
     el.addEventListener('chat-request-logout', (event) => event.preventDefault());
-    const logout = oneEvent(el, 'chat-request-logout');
+    const logout = nextEvent(el, 'chat-request-logout');
     $(el, '[part="logout-button"]').click();
     await logout;
     await el.updateComplete;
@@ -130,7 +137,7 @@ describe('chat-login', () => {
     await registerUser(url, username);
     $<HTMLInputElement>(el, '#username').value = username;
     $<HTMLInputElement>(el, '#password').value = PASSWORD;
-    const loggedIn = oneEvent(el, 'chat-login');
+    const loggedIn = nextEvent(el, 'chat-login');
     $<HTMLFormElement>(el, 'form').requestSubmit();
     await el.updateComplete;
     expect($(el, 'form').getAttribute('aria-busy')).to.equal('true');

@@ -1,11 +1,11 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatWidget } from '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
 import { mainServer, uniqueName } from '../support/servers.js';
-import { eventLog } from './event-log.js';
+import { eventLog, nextEvent } from './event-log.js';
 import { APP_KEY, PASSWORD, connectPeer, fetchToken, registerUser, type Peer } from './peer.js';
 
 const { url } = await mainServer();
@@ -60,7 +60,7 @@ describe('chat-widget', () => {
     const el = await widget();
     const log = eventLog(el);
     launcher(el).focus();
-    const opened = oneEvent(el, 'chat-open-change');
+    const opened = nextEvent(el, 'chat-open-change');
     await sendKeys({ press: 'Enter' });
     expect((await opened).open).to.equal(true);
     expect(el.open).to.equal(true);
@@ -69,7 +69,7 @@ describe('chat-widget', () => {
     expect(launcher(el).getAttribute('aria-label')).to.equal('Close chat');
     await waitUntil(() => deepActive()?.id === 'username', 'focus moves to the form');
 
-    const closed = oneEvent(el, 'chat-open-change');
+    const closed = nextEvent(el, 'chat-open-change');
     launcher(el).click();
     expect((await closed).open).to.equal(false);
     expect(panel(el).hidden).to.equal(true);
@@ -80,7 +80,7 @@ describe('chat-widget', () => {
     const el = await widget();
     launcher(el).click();
     await waitUntil(() => deepActive()?.id === 'username', 'focus in the panel');
-    const closed = oneEvent(el, 'chat-open-change');
+    const closed = nextEvent(el, 'chat-open-change');
     await sendKeys({ press: 'Escape' });
     expect((await closed).open).to.equal(false);
     expect(el.open).to.equal(false);
@@ -117,7 +117,7 @@ describe('chat-widget', () => {
     await waitUntil(() => $(el, 'chat-roster'), 'signed in', { timeout: 8000 });
     expect($(el, 'chat-login')).to.equal(null);
     expect((await firstValueFrom(store().user$))?.username).to.equal(me);
-    expect($(el, '[part="title"]').textContent).to.contain('Token User');
+    await waitUntil(() => $(el, '[part="title"]').textContent!.includes('Token User'), 'nickname');
     await expect(el).to.be.accessible();
   });
 
@@ -184,7 +184,7 @@ describe('chat-widget', () => {
     await el.updateComplete;
     const roster = $(el, 'chat-roster');
     await waitUntil(() => roster.shadowRoot!.querySelector('[part="conversation"]'), 'listed');
-    const selected = oneEvent(el, 'chat-conversation-select');
+    const selected = nextEvent(el, 'chat-conversation-select');
     roster.shadowRoot!.querySelector<HTMLElement>('[part="conversation"]')!.click();
     expect((await selected).conversationId).to.equal(peer.username);
     await waitUntil(() => $(el, '[part="back-button"]'), 'window view');
@@ -194,7 +194,7 @@ describe('chat-widget', () => {
     await waitUntil(() => deepActive()?.localName === 'textarea', 'focus in the composer');
     await waitUntil(() => !$(el, '[part="badge"]'), 'read once shown');
 
-    const sent = oneEvent(el, 'chat-send');
+    const sent = nextEvent(el, 'chat-send');
     await sendKeys({ type: 'hello back' });
     await sendKeys({ press: 'Enter' });
     expect((await sent).message.text).to.equal('hello back');
@@ -205,6 +205,27 @@ describe('chat-widget', () => {
     expect(getComputedStyle(roster).display).not.to.equal('none');
   });
 
+  it('counts what arrives in the open conversation while the panel is closed', async () => {
+    const me = uniqueName('away');
+    await registerUser(url, me);
+    await store().login({ username: me, password: PASSWORD });
+    peer = await connectPeer(url, uniqueName('peer'));
+    await store().openConversation(peer.username);
+    const el = await widget(true);
+    await waitUntil(() => $(el, '[part="back-button"]'), 'the conversation shows');
+
+    launcher(el).click();
+    await waitUntil(() => !el.open && panel(el).hidden, 'closed');
+    await peer.send(me, 'while you were away');
+    await waitUntil(() => $(el, '[part="badge"]')?.textContent === '1', 'counted as unread', {
+      timeout: 8000,
+    });
+
+    launcher(el).click();
+    await waitUntil(() => deepActive()?.localName === 'textarea', 'back in the conversation');
+    await waitUntil(() => !$(el, '[part="badge"]'), 'read once shown again');
+  });
+
   it('logs out from the header unless the page cancels chat-request-logout', async () => {
     const me = uniqueName('out');
     await registerUser(url, me);
@@ -213,14 +234,14 @@ describe('chat-widget', () => {
     await waitUntil(() => $(el, '[part="logout-button"]'), 'signed in');
     const cancel = (event: Event) => event.preventDefault();
     el.addEventListener('chat-request-logout', cancel);
-    let request = oneEvent(el, 'chat-request-logout');
+    let request = nextEvent(el, 'chat-request-logout');
     $(el, '[part="logout-button"]').click();
     expect((await request).defaultPrevented).to.equal(true);
     await el.updateComplete;
     expect((await firstValueFrom(store().user$))?.username).to.equal(me);
 
     el.removeEventListener('chat-request-logout', cancel);
-    request = oneEvent(el, 'chat-request-logout');
+    request = nextEvent(el, 'chat-request-logout');
     $(el, '[part="logout-button"]').click();
     await request;
     await waitUntil(() => $(el, 'chat-login'), 'the form is back');

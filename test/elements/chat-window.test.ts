@@ -1,11 +1,11 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatWindow } from '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
 import { mainServer, uniqueName } from '../support/servers.js';
-import { eventLog } from './event-log.js';
+import { eventLog, nextEvent } from './event-log.js';
 import { APP_KEY, PASSWORD, connectPeer, registerUser, type Peer } from './peer.js';
 
 const { url } = await mainServer();
@@ -97,7 +97,7 @@ describe('chat-window', () => {
     const statuses = watchStatuses(el, 'hello there');
     await type(el, 'hello there');
     expect(log).to.deep.equal([]);
-    const sent = oneEvent(el, 'chat-send');
+    const sent = nextEvent(el, 'chat-send');
     await sendKeys({ press: 'Enter' });
     const event = await sent;
     expect(event.message).to.include({ text: 'hello there', conversationId: other });
@@ -116,11 +116,13 @@ describe('chat-window', () => {
     const el = await chatWith(other);
     const log = eventLog(el);
     await type(el, 'line one');
-    await sendKeys({ press: 'Shift+Enter' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ up: 'Shift' });
     await sendKeys({ type: 'line two' });
     expect($<HTMLTextAreaElement>(el, 'textarea').value).to.equal('line one\nline two');
     expect(log).to.deep.equal([]);
-    const sent = oneEvent(el, 'chat-send');
+    const sent = nextEvent(el, 'chat-send');
     await sendKeys({ press: 'Enter' });
     expect((await sent).message.text).to.equal('line one\nline two');
     await waitUntil(() => bubble(el, 'line one\nline two'), 'shown with its new line');

@@ -13,3 +13,15 @@ export function eventLog(target: EventTarget): Event[] {
   for (const name of chatEvents) target.addEventListener(name, (event) => log.push(event));
   return log;
 }
+
+/** The next `type` event on `target`, typed by the elements' `HTMLElementEventMap` entries. */
+export function nextEvent<K extends (typeof chatEvents)[number]>(
+  target: EventTarget,
+  type: K,
+): Promise<HTMLElementEventMap[K]> {
+  return new Promise((resolve) =>
+    target.addEventListener(type, (event) => resolve(event as HTMLElementEventMap[K]), {
+      once: true,
+    }),
+  );
+}

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { CurrentUser } from '../../store/index.js';
+import type { ConnectionStatus, CurrentUser } from '../../store/index.js';
 import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { errorMessage } from '../error-message.js';
@@ -22,19 +22,20 @@ export type LoginMode = 'login' | 'register';
  *
  * @summary Log in or register.
  *
- * @fires chat-login - {ChatLoginEvent} The user signed in through the form (also after registering).
- * @fires chat-register - {ChatRegisterEvent} The server created the account the user filled in.
- * @fires chat-request-logout - {ChatRequestLogoutEvent} The signed-in user pressed "Log out";
+ * @fires {ChatLoginEvent} chat-login - The user signed in through the form (also after registering).
+ * @fires {ChatRegisterEvent} chat-register - The server created the account the user filled in.
+ * @fires {ChatRequestLogoutEvent} chat-request-logout - The signed-in user pressed "Log out";
  *   cancelable: `preventDefault()` keeps the user signed in.
  *
  * @csspart tabs - The tab list switching between logging in and registering.
  * @csspart tab - Each of the two tabs.
- * @csspart form - The form (the tab panel).
+ * @csspart form - The form, inside the tab panel.
  * @csspart label - Each field's visible label.
  * @csspart input - Each text field (username, password, nickname).
  * @csspart submit-button - The "Log in" / "Create account" button.
  * @csspart error - The alert region holding the last error, empty when there is none.
- * @csspart signed-in - The line naming the signed-in user, shown instead of the form.
+ * @csspart signed-in - The line naming the signed-in user (or saying a saved session is being
+ *   resumed), shown instead of the form.
  * @csspart logout-button - The "Log out" button shown to a signed-in user.
  *
  * @cssproperty [--chat-font-family=inherit] - Font family.
@@ -73,6 +74,7 @@ export class ChatLogin extends LitElement {
 
   private readonly stores = new StoreController(this);
   private readonly user = new ObservableController<CurrentUser | null>(this, null);
+  private readonly status = new ObservableController<ConnectionStatus>(this, 'signed-out');
 
   override focus(options?: FocusOptions): void {
     (this.usernameInput ?? this.renderRoot.querySelector('button'))?.focus(options);
@@ -81,6 +83,7 @@ export class ChatLogin extends LitElement {
   protected override willUpdate(): void {
     const store = this.stores.store;
     this.user.observe([store], () => store?.user$);
+    this.status.observe([store], () => store?.status$);
   }
 
   protected override render() {
@@ -91,70 +94,69 @@ export class ChatLogin extends LitElement {
         </p>
         <button part="logout-button" @click=${this.logout}>Log out</button>`;
     }
+    // The store resumes a saved session on page load: no form to flash meanwhile.
+    if (this.status.value === 'connecting' && !this.busy) {
+      return html`<p part="signed-in" role="status">Signing in…</p>`;
+    }
     const register = this.mode === 'register';
     return html`
       <div role="tablist" aria-label="Account" part="tabs" @keydown=${this.onTabKey}>
         ${this.tab('login', 'Log in')} ${this.tab('register', 'Register')}
       </div>
-      <form
-        id="form"
-        role="tabpanel"
-        aria-labelledby="tab-${this.mode}"
-        aria-busy=${this.busy}
-        part="form"
-        @submit=${this.onSubmit}
-      >
-        <label part="label" for="username">Username</label>
-        <input
-          part="input"
-          id="username"
-          name="username"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck="false"
-          maxlength="64"
-          required
-        />
-        <label part="label" for="password">Password</label>
-        <input
-          part="input"
-          id="password"
-          name="password"
-          type="password"
-          autocomplete=${register ? 'new-password' : 'current-password'}
-          maxlength="64"
-          required
-        />
-        ${
-          register
-            ? html`<label part="label" for="nickname">Nickname (optional)</label>
-                <input
-                  part="input"
-                  id="nickname"
-                  name="nickname"
-                  autocomplete="nickname"
-                  maxlength="100"
-                />`
-            : nothing
-        }
-        <button
-          part="submit-button"
-          class="primary"
-          type="submit"
-          aria-disabled=${this.busy ? 'true' : 'false'}
-        >
+      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.mode}">
+        <form aria-busy=${this.busy} part="form" @submit=${this.onSubmit}>
+          <label part="label" for="username">Username</label>
+          <input
+            part="input"
+            id="username"
+            name="username"
+            autocomplete="username"
+            autocapitalize="none"
+            spellcheck="false"
+            maxlength="64"
+            required
+          />
+          <label part="label" for="password">Password</label>
+          <input
+            part="input"
+            id="password"
+            name="password"
+            type="password"
+            autocomplete=${register ? 'new-password' : 'current-password'}
+            maxlength="64"
+            required
+          />
           ${
-            this.busy
-              ? register
-                ? 'Creating account…'
-                : 'Logging in…'
-              : register
-                ? 'Create account'
-                : 'Log in'
+            register
+              ? html`<label part="label" for="nickname">Nickname (optional)</label>
+                  <input
+                    part="input"
+                    id="nickname"
+                    name="nickname"
+                    autocomplete="nickname"
+                    maxlength="100"
+                  />`
+              : nothing
           }
-        </button>
-        <p part="error" class="alert" role="alert">${this.error}</p>
-      </form>
+          <button
+            part="submit-button"
+            class="primary"
+            type="submit"
+            aria-disabled=${this.busy ? 'true' : 'false'}
+          >
+            ${
+              this.busy
+                ? register
+                  ? 'Creating account…'
+                  : 'Logging in…'
+                : register
+                  ? 'Create account'
+                  : 'Log in'
+            }
+          </button>
+          <p part="error" class="alert" role="alert">${this.error}</p>
+        </form>
+      </div>
     `;
   }
 
@@ -166,7 +168,7 @@ export class ChatLogin extends LitElement {
       type="button"
       id="tab-${mode}"
       aria-selected=${selected}
-      aria-controls="form"
+      aria-controls="panel"
       tabindex=${selected ? 0 : -1}
       @click=${() => this.switchTo(mode)}
     >
@@ -212,11 +214,13 @@ export class ChatLogin extends LitElement {
         await store.register({ username, password, ...(nickname ? { nickname } : {}) });
         // From here a failure is a login failure: show the login tab, the account exists.
         this.mode = 'login';
-        this.dispatchEvent(new ChatRegisterEvent(username));
+        const registered = new ChatRegisterEvent(username);
+        this.dispatchEvent(registered);
       }
       await store.login({ username, password });
       form.reset();
-      this.dispatchEvent(new ChatLoginEvent(username));
+      const loggedIn = new ChatLoginEvent(username);
+      this.dispatchEvent(loggedIn);
     } catch (error) {
       this.error = errorMessage(error);
     } finally {

@@ -8,6 +8,7 @@ import { errorMessage } from '../error-message.js';
 import { ChatConversationSelectEvent } from '../events/chat-conversation-select-event.js';
 import { themeStyles } from '../theme.styles.js';
 import { formatTime } from '../time-format.js';
+import { unreadLabel } from '../unread-label.js';
 import { styles } from './chat-roster.styles.js';
 
 /**
@@ -19,7 +20,7 @@ import { styles } from './chat-roster.styles.js';
  *
  * @summary The list of conversations, and "start a chat".
  *
- * @fires chat-conversation-select - {ChatConversationSelectEvent} The user opened a conversation.
+ * @fires {ChatConversationSelectEvent} chat-conversation-select - The user opened a conversation.
  *
  * @csspart conversation-list - The list of conversations.
  * @csspart conversation - Each conversation's button; the active one has `aria-current="true"`.
@@ -126,11 +127,8 @@ export class ChatRoster extends LitElement {
       <span class="last">${last ? `${own ? 'You: ' : ''}${last.text}` : ''}</span>
       ${
         c.unread
-          ? html`<span part="badge"
-              >${c.unread}<span class="sr-only">
-                unread message${c.unread === 1 ? '' : 's'}</span
-              ></span
-            >`
+          ? html`<span part="badge" aria-hidden="true">${c.unread}</span
+              ><span class="sr-only">${unreadLabel(c.unread)}</span>`
           : nothing
       }
     </button>`;
@@ -142,7 +140,9 @@ export class ChatRoster extends LitElement {
     this.error = '';
     try {
       await store.openConversation(conversationId);
-      this.dispatchEvent(new ChatConversationSelectEvent(conversationId));
+      // The store normalizes the name (`Bob` is `bob`); the event names what is open.
+      const selected = new ChatConversationSelectEvent(this.active.value ?? conversationId);
+      this.dispatchEvent(selected);
     } catch (error) {
       this.error = errorMessage(error);
     }

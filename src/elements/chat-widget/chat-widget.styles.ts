@@ -8,7 +8,6 @@ export const styles = css`
     z-index: var(--chat-z-index, 9999);
   }
   .launcher {
-    position: relative;
     display: grid;
     place-items: center;
     width: var(--chat-launcher-size, 3.5rem);
@@ -29,6 +28,7 @@ export const styles = css`
     position: absolute;
     inset-block-start: -0.25rem;
     inset-inline-end: -0.25rem;
+    pointer-events: none;
     min-width: 1.4rem;
     padding: 0 0.3rem;
     border-radius: 1rem;
@@ -57,7 +57,7 @@ export const styles = css`
   .panel[hidden] {
     display: none;
   }
-  header {
+  .header {
     display: flex;
     align-items: center;
     gap: var(--_space);
@@ -132,8 +132,7 @@ export const styles = css`
     }
     @keyframes chat-panel-in {
       from {
-        opacity: 0;
-        transform: translateY(0.5rem);
+        transform: translateY(0.5rem) scale(0.98);
       }
     }
   }

@@ -17,6 +17,7 @@ import { errorMessage } from '../error-message.js';
 import { ChatOpenChangeEvent } from '../events/chat-open-change-event.js';
 import { requestLogout } from '../logout.js';
 import { themeStyles } from '../theme.styles.js';
+import { unreadLabel } from '../unread-label.js';
 import { styles } from './chat-widget.styles.js';
 
 // Nested parts that share a name with one of the widget's own are renamed on the way out.
@@ -43,13 +44,13 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  *
  * @summary The chat launcher and panel.
  *
- * @fires chat-open-change - {ChatOpenChangeEvent} The user opened or closed the panel.
- * @fires chat-request-logout - {ChatRequestLogoutEvent} The user pressed "Log out"; cancelable:
+ * @fires {ChatOpenChangeEvent} chat-open-change - The user opened or closed the panel.
+ * @fires {ChatRequestLogoutEvent} chat-request-logout - The user pressed "Log out"; cancelable:
  *   `preventDefault()` keeps the user signed in.
- * @fires chat-login - {ChatLoginEvent} From the nested `<chat-login>`.
- * @fires chat-register - {ChatRegisterEvent} From the nested `<chat-login>`.
- * @fires chat-conversation-select - {ChatConversationSelectEvent} From the nested `<chat-roster>`.
- * @fires chat-send - {ChatSendEvent} From the nested `<chat-window>`.
+ * @fires {ChatLoginEvent} chat-login - From the nested `<chat-login>`.
+ * @fires {ChatRegisterEvent} chat-register - From the nested `<chat-login>`.
+ * @fires {ChatConversationSelectEvent} chat-conversation-select - From the nested `<chat-roster>`.
+ * @fires {ChatSendEvent} chat-send - From the nested `<chat-window>`.
  *
  * @csspart launcher - The round button that opens and closes the panel.
  * @csspart badge - The unread count on the launcher.
@@ -126,6 +127,10 @@ export class ChatWidget extends LitElement {
   private readonly status = new ObservableController<ConnectionStatus>(this, 'signed-out');
   private readonly unread = new ObservableController<number>(this, 0);
   private readonly active = new ObservableController<string | null>(this, null);
+  /** Settles once the active conversation has followed the last open/close. */
+  private following: Promise<void> = Promise.resolve();
+  /** The conversation that was open when the panel closed, to reopen with the panel. */
+  private closedConversation: string | null = null;
   /** The last `user` + token tried, so a failed or logged-out token is not retried in a loop. */
   private tokenTried = '';
 
@@ -161,12 +166,34 @@ export class ChatWidget extends LitElement {
     this.status.observe([store], () => store?.status$);
     this.unread.observe([store], () => store?.totalUnread$);
     this.active.observe([store], () => store?.activeConversation$);
+    if (typeof changed.get('open') === 'boolean') {
+      this.following = this.followOpen().catch(() => undefined);
+    }
+    // Here rather than in `updated`, so that "Signing in…" shows in this very render.
+    void this.loginWithToken();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     this.toggleAttribute('unread', this.unread.value > 0);
-    void this.loginWithToken();
+  }
+
+  /**
+   * The store counts a message as read when it arrives in the active conversation of a visible
+   * page. A closed panel shows nothing, so while closed no conversation is active (and the launcher
+   * badge counts what arrives); opening the panel reopens the conversation, which reads it.
+   */
+  private async followOpen(): Promise<void> {
+    const store = this.store;
+    if (!store || !this.currentUser.value) return;
+    if (this.open) {
+      const id = this.closedConversation;
+      this.closedConversation = null;
+      if (id && !this.active.value) await store.openConversation(id);
+    } else if (this.active.value) {
+      this.closedConversation = this.active.value;
+      await store.openConversation(null);
+    }
   }
 
   protected override render() {
@@ -184,15 +211,13 @@ export class ChatWidget extends LitElement {
         @click=${() => this.setOpen(!this.open)}
       >
         <svg viewBox="0 0 24 24" aria-hidden="true">${this.open ? closeIcon : chatIcon}</svg>
-        ${
-          unread
-            ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>`
-            : nothing
-        }
       </button>
-      <span id="unread" hidden
-        >${unread ? `${unread} unread message${unread === 1 ? '' : 's'}` : ''}</span
-      >
+      ${
+        unread
+          ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>`
+          : nothing
+      }
+      <span id="unread" hidden>${unread ? unreadLabel(unread) : ''}</span>
       <div
         id="panel"
         part="panel"
@@ -201,7 +226,7 @@ export class ChatWidget extends LitElement {
         aria-label="Chat"
         ?hidden=${!this.open}
       >
-        <header part="header">
+        <div part="header" class="header">
           ${
             user && view === 'window'
               ? html`<button
@@ -234,7 +259,7 @@ export class ChatWidget extends LitElement {
           >
             ×
           </button>
-        </header>
+        </div>
         <div
           part="body"
           class="body"
@@ -264,9 +289,11 @@ export class ChatWidget extends LitElement {
   private async setOpen(open: boolean): Promise<void> {
     if (open === this.open) return;
     this.open = open;
-    this.dispatchEvent(new ChatOpenChangeEvent(open));
+    const changed = new ChatOpenChangeEvent(open);
+    this.dispatchEvent(changed);
     await this.updateComplete;
-    if (open) await this.focusView();
+    await this.following;
+    if (open) await this.refocus();
     else this.launcher?.focus();
   }
 
@@ -299,13 +326,18 @@ export class ChatWidget extends LitElement {
   private async loginWithToken(): Promise<void> {
     const store = this.store;
     if (!store || !this.user || !this.accessToken) return;
-    if (this.currentUser.value || this.status.value !== 'signed-out') return;
+    const signedIn = this.currentUser.value;
+    const status = this.status.value;
+    if (signedIn ? status === 'connecting' : status !== 'signed-out') return;
+    // The site says who the visitor is: a session resumed for someone else gives way.
+    if (signedIn?.username === this.user.toLowerCase()) return;
     const key = `${store.appKey}\n${this.user}\n${this.accessToken}`;
     if (key === this.tokenTried) return;
     this.tokenTried = key;
     this.tokenError = '';
     this.tokenPending = true;
     try {
+      if (signedIn) await store.logout();
       await store.loginWithToken({ username: this.user, accessToken: this.accessToken });
     } catch (error) {
       this.tokenError = `Could not sign you in automatically: ${errorMessage(error)}`;

@@ -7,7 +7,7 @@ export const styles = css`
     min-height: 0;
     background: var(--_bg);
   }
-  header {
+  .header {
     display: flex;
     align-items: baseline;
     gap: var(--_space);

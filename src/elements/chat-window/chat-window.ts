@@ -43,7 +43,7 @@ const BOTTOM_SLACK = 32;
  *
  * @summary A conversation: messages and a composer.
  *
- * @fires chat-send - {ChatSendEvent} The user sent a message; it is queued, status `pending`.
+ * @fires {ChatSendEvent} chat-send - The user sent a message; it is queued, status `pending`.
  *
  * @csspart header - The header: the peer's name and the connection status.
  * @csspart title - The peer's name.
@@ -159,10 +159,10 @@ export class ChatWindow extends LitElement {
     }
     const name = this.conversations.value.find((c) => c.id === id)?.name || id;
     return html`
-      <header part="header">
+      <div part="header" class="header">
         <h2 part="title">${name}</h2>
         <span part="status" role="status">${statusLabels[this.status.value]}</span>
-      </header>
+      </div>
       <div
         part="message-list"
         role="log"
@@ -274,7 +274,8 @@ export class ChatWindow extends LitElement {
     this.forceScroll = true;
     try {
       const message = await store.send(id, text);
-      this.dispatchEvent(new ChatSendEvent(message));
+      const sent = new ChatSendEvent(message);
+      this.dispatchEvent(sent);
     } catch (error) {
       // Nothing was queued: give the text back rather than lose it.
       if (!input.value) input.value = text;
