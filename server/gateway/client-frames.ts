@@ -10,7 +10,9 @@ import type {
   SendFrame,
 } from '../../src/protocol/frames.js';
 
-export type Parsed<T> = { ok: true; frame: T } | { ok: false; reason: string; id?: string };
+/** A refusal names the frame kind (`t`) when it could tell, and a `msg`'s id for the nack. */
+export type Parsed<T> =
+  { ok: true; frame: T } | { ok: false; reason: string; t?: ClientFrame['t']; id?: string };
 
 type JsonObject = Record<string, unknown>;
 
@@ -20,19 +22,25 @@ const isObject = (value: unknown): value is JsonObject =>
 const isSeq = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
-const fail = (reason: string, id?: string): Parsed<never> => ({ ok: false, reason, id });
+const fail = (reason: string, id?: string, t?: ClientFrame['t']): Parsed<never> => ({
+  ok: false,
+  reason,
+  id,
+  t,
+});
+const failAuth = (reason: string) => fail(reason, undefined, 'auth');
 
 function parseAuth(raw: JsonObject): Parsed<AuthFrame> {
   const { user, token, deviceId, multi, since } = raw;
-  if (typeof user !== 'string' || user === '') return fail('auth.user must be a username');
-  if (typeof token !== 'string' || token === '') return fail('auth.token must be a token');
+  if (typeof user !== 'string' || user === '') return failAuth('auth.user must be a username');
+  if (typeof token !== 'string' || token === '') return failAuth('auth.token must be a token');
   if (typeof deviceId !== 'string' || deviceId === '' || deviceId.length > 128) {
-    return fail('auth.deviceId must be 1-128 characters');
+    return failAuth('auth.deviceId must be 1-128 characters');
   }
   if (multi !== undefined && typeof multi !== 'boolean')
-    return fail('auth.multi must be a boolean');
+    return failAuth('auth.multi must be a boolean');
   if (since !== undefined && since !== null && !isSeq(since)) {
-    return fail('auth.since must be a non-negative integer');
+    return failAuth('auth.since must be a non-negative integer');
   }
   const frame: AuthFrame = { t: 'auth', user, token, deviceId, multi: multi ?? false };
   if (isSeq(since)) frame.since = since;

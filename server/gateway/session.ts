@@ -137,7 +137,9 @@ export class Session {
     }
     const parsed = parseClientFrame(data.toString());
     if (!parsed.ok) {
-      if (parsed.id !== undefined && this.#state === 'open') {
+      if (parsed.t === 'auth' && this.#state === 'awaiting-auth') {
+        this.#refuseAuth(StatusCodes.WEBIM_CONNCTION_AUTH_ERROR, parsed.reason);
+      } else if (parsed.id !== undefined && this.#state === 'open') {
         this.#send({
           t: 'nack',
           id: parsed.id,
@@ -164,8 +166,17 @@ export class Session {
       .then(() => (this.#state === 'closed' ? undefined : this.#handle(frame)))
       .catch((error: unknown) => {
         this.#ctx.log.error({ err: error }, 'websocket frame failed');
-        this.#error(StatusCodes.SERVER_BUSY, 'the server could not process the frame');
+        if (this.#state === 'authenticating') {
+          this.#refuseAuth(StatusCodes.WEBIM_CONNCTION_AUTH_ERROR, 'the server could not log in');
+        } else {
+          this.#error(StatusCodes.SERVER_BUSY, 'the server could not process the frame');
+        }
       });
+  }
+
+  #refuseAuth(code: number, reason: string): void {
+    this.#send({ t: 'auth-error', code, reason });
+    this.close(CloseCode.AuthFailed, 'auth failed');
   }
 
   /** A frame we cannot use: said so; before `auth` it also ends the session. */
@@ -191,10 +202,7 @@ export class Session {
 
   async #auth(frame: AuthFrame): Promise<void> {
     const { domain, bus, config } = this.#ctx;
-    const refuse = (code: number, reason: string) => {
-      this.#send({ t: 'auth-error', code, reason });
-      this.close(CloseCode.AuthFailed, 'auth failed');
-    };
+    const refuse = (code: number, reason: string) => this.#refuseAuth(code, reason);
     let token;
     try {
       token = await domain.tokens.verify(this.#app, frame.token);

@@ -62,6 +62,7 @@ export async function authenticateSelf(
   return token;
 }
 
-export function limit(allowed: boolean): void {
+/** Refuses the request with 429 `reach_limit` unless the limiter `allowed` it. */
+export function rateLimit(allowed: boolean): void {
   if (!allowed) throw new DomainError(Failures.rateLimited, rateLimitedDescription);
 }

@@ -5,14 +5,14 @@ import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { userEntity } from './entities.js';
-import { authenticateSelf, limit, requireApp, type AppParams } from './request-context.js';
+import { authenticateSelf, rateLimit, requireApp, type AppParams } from './request-context.js';
 
 export function tokenRoutes(server: FastifyInstance, domain: Domain): void {
   server.post<{ Params: AppParams }>('/:org/:app/token', async (request) => {
     const app = await requireApp(domain, request);
-    limit(domain.limits.token.take(app.key));
+    rateLimit(domain.limits.token.take(app.key));
     // Guessing passwords costs the guesser: too many failures from one address wait a minute.
-    limit(!domain.limits.tokenFailures.exhausted(request.ip));
+    rateLimit(!domain.limits.tokenFailures.exhausted(request.ip));
     const body = jsonObject(request.body);
     const grantType = optionalString(body, 'grant_type');
     if (grantType !== 'password') {

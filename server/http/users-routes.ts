@@ -7,7 +7,7 @@ import { entitiesResponse, userEntity } from './entities.js';
 import {
   authenticate,
   authenticateSelf,
-  limit,
+  rateLimit,
   requireApp,
   type AppParams,
 } from './request-context.js';
@@ -21,7 +21,7 @@ const pushFields = ['device_id', 'device_token', 'notifier_name'] as const;
 export function usersRoutes(server: FastifyInstance, domain: Domain): void {
   server.post<{ Params: AppParams }>('/:org/:app/users', async (request, reply) => {
     const app = await requireApp(domain, request);
-    limit(domain.limits.register.take(app.key));
+    rateLimit(domain.limits.register.take(app.key));
     const body = jsonObject(request.body);
     const user = await domain.users.register(app, {
       username: optionalString(body, 'username'),

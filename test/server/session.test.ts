@@ -60,12 +60,35 @@ describe('auth', () => {
     assert.equal((await s2.closed).code, CloseCode.AuthFailed);
   });
 
-  it('refuses a malformed auth frame with code 2', async () => {
+  it('refuses a malformed auth frame with auth-error 2', async () => {
     const socket = await TestSocket.open(wsUrl(t.url));
     socket.send({ t: 'auth', user: 'a', token: 't', deviceId: '', multi: false });
-    const error = await socket.next('error');
-    assert.equal(error.code, 205);
+    const error = await socket.next('auth-error');
+    assert.equal(error.code, 2);
+    assert.match(error.reason, /deviceId/);
     assert.equal((await socket.closed).code, CloseCode.AuthFailed);
+  });
+
+  it('refuses the whole session when the server fails during auth, with auth-error 2', async () => {
+    // A fault we cannot cause for real: the token store fails. The test breaks it on purpose.
+    const broken = await startTestServer();
+    try {
+      const alice = await newUser(broken.url);
+      const tokens = broken.server.domain.tokens;
+      tokens.verify = () => Promise.reject(new Error('storage gone'));
+      const socket = await TestSocket.open(wsUrl(broken.url));
+      socket.send({
+        t: 'auth',
+        user: alice.username,
+        token: alice.token,
+        deviceId: 'd',
+        multi: false,
+      });
+      assert.equal((await socket.next('auth-error')).code, 2);
+      assert.equal((await socket.closed).code, CloseCode.AuthFailed);
+    } finally {
+      await broken.close();
+    }
   });
 
   it('closes a socket that sends anything before auth', async () => {
