@@ -4,7 +4,13 @@ import { firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatWidget } from '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
-import { mainServer, uniqueName } from '../support/servers.js';
+import {
+  disposeServer,
+  mainServer,
+  serverCli,
+  startServer,
+  uniqueName,
+} from '../support/servers.js';
 import { eventLog, nextEvent } from './event-log.js';
 import { APP_KEY, PASSWORD, connectPeer, fetchToken, registerUser, type Peer } from './peer.js';
 
@@ -246,6 +252,32 @@ describe('chat-widget', () => {
     await request;
     await waitUntil(() => $(el, 'chat-login'), 'the form is back');
     expect(await firstValueFrom(store().user$)).to.equal(null);
+  });
+
+  it('says why when the server ends the session, above the login form', async () => {
+    // A server of its own whose tokens live 3 s, under an app key no other test's store holds.
+    const server = await startServer({ OPENWEBIM_TOKEN_TTL: '3' });
+    try {
+      const added = await serverCli(server.id, ['app', 'add', 'ttl#app']);
+      expect(added.code, added.stderr).to.equal(0);
+      const ttlStore = getChatStore('ttl#app', server.url);
+      const me = uniqueName('ttl');
+      await ttlStore.register({ username: me, password: PASSWORD });
+      await ttlStore.login({ username: me, password: PASSWORD });
+      const el = await fixture<ChatWidget>(
+        html`<chat-widget app-key="ttl#app" api-url=${server.url} open></chat-widget>`,
+      );
+      await waitUntil(() => $(el, 'chat-roster'), 'signed in');
+      await waitUntil(() => $(el, 'chat-login'), 'signed out when the token expired', {
+        timeout: 10000,
+      });
+      const alert = $(el, '.body > [role="alert"]');
+      await waitUntil(() => alert.textContent!.trim(), 'a reason');
+      expect(alert.textContent).to.match(/expired/i);
+      await expect(el).to.be.accessible();
+    } finally {
+      await disposeServer(server.id);
+    }
   });
 
   it('follows a forced theme in the nested elements', async () => {

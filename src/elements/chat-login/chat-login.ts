@@ -201,7 +201,11 @@ export class ChatLogin extends LitElement {
   private async onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const store = this.stores.store;
-    if (this.busy || !store) return;
+    if (this.busy) return;
+    if (!store) {
+      this.error = 'This chat is not set up: its app-key attribute is missing.';
+      return;
+    }
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
     const username = String(data.get('username') ?? '').trim();

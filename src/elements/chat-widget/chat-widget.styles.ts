@@ -90,10 +90,12 @@ export const styles = css`
   .body > * {
     flex: 1;
   }
-  .body > .alert,
   .body > p {
     flex: none;
-    margin: var(--_space) calc(var(--_space) * 2);
+    margin: 0 calc(var(--_space) * 2);
+  }
+  .body > p:not(:empty) {
+    margin-block: var(--_space);
   }
   [data-view='roster'] > chat-window,
   [data-view='window'] > chat-roster {

@@ -3,6 +3,7 @@ import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import {
   getChatStore,
+  type ChatError,
   type ChatStoreApi,
   type ConnectionStatus,
   type CurrentUser,
@@ -41,6 +42,8 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * use the widget's store (provided through `@lit/context`); their parts are re-exported.
  *
  * The host carries `open` while the panel shows and `unread` while there are unread messages.
+ * When the server ends the session (token expired, account signed in elsewhere), the login form
+ * comes back with the reason above it.
  *
  * @summary The chat launcher and panel.
  *
@@ -127,6 +130,11 @@ export class ChatWidget extends LitElement {
   private readonly status = new ObservableController<ConnectionStatus>(this, 'signed-out');
   private readonly unread = new ObservableController<number>(this, 0);
   private readonly active = new ObservableController<string | null>(this, null);
+  /** Why the store signed the user out (token expired, signed in elsewhere), until the next login. */
+  private readonly storeError = new ObservableController<ChatError | null>(this, null);
+  /** The error already dealt with: the last one before the latest login or log-out. */
+  private seenError: ChatError | null = null;
+  private signedIn = false;
   /** Settles once the active conversation has followed the last open/close. */
   private following: Promise<void> = Promise.resolve();
   /** The conversation that was open when the panel closed, to reopen with the panel. */
@@ -166,6 +174,10 @@ export class ChatWidget extends LitElement {
     this.status.observe([store], () => store?.status$);
     this.unread.observe([store], () => store?.totalUnread$);
     this.active.observe([store], () => store?.activeConversation$);
+    this.storeError.observe([store], () => store?.error$);
+    const signedIn = !!this.currentUser.value;
+    if (signedIn && !this.signedIn) this.seenError = this.storeError.value;
+    this.signedIn = signedIn;
     if (typeof changed.get('open') === 'boolean') {
       this.following = this.followOpen().catch(() => undefined);
     }
@@ -282,7 +294,9 @@ export class ChatWidget extends LitElement {
     if (this.tokenPending) {
       return html`<p role="status">Signing in…</p>`;
     }
-    return html`<p part="error" class="alert" role="alert">${this.tokenError}</p>
+    const lost = this.storeError.value;
+    const error = this.tokenError || (lost && lost !== this.seenError ? lost.message : '');
+    return html`<p part="error" class="alert" role="alert">${error}</p>
       <chat-login exportparts=${loginParts} theme=${theme}></chat-login>`;
   }
 
@@ -320,6 +334,8 @@ export class ChatWidget extends LitElement {
   }
 
   private async logout(): Promise<void> {
+    // An earlier error is no reason to show beside a log-out the user asked for.
+    this.seenError = this.storeError.value;
     if (this.store && (await requestLogout(this, this.store))) await this.refocus();
   }
 
