@@ -125,6 +125,11 @@ interface Session {
   connection: StoreConnection;
   /** The token the connection was opened with, once it was accepted. */
   token?: string;
+  /**
+   * Tabs of the same user share the database; this channel (named after it) tells the others'
+   * live queries to re-read after a write here.
+   */
+  tabs?: BroadcastChannel;
   /** Completes when the session ends (sign-out, expiry, dispose). */
   ended: Subject<void>;
 }
@@ -366,7 +371,7 @@ export class ChatStore implements ChatStoreApi {
   async send(conversationId: string, text: string): Promise<ChatMessage> {
     const session = this.requireSession();
     checkDraft(text);
-    const to = conversationId;
+    const to = normalizeUsername(conversationId);
     const id = session.connection.getUniqueId();
     const now = Date.now();
     const message: ChatMessage = {
@@ -498,6 +503,13 @@ export class ChatStore implements ChatStoreApi {
       created,
       profile: meta.profile ?? { username },
     };
+    if (typeof BroadcastChannel === 'function') {
+      session.tabs = new BroadcastChannel(dbName);
+      session.tabs.onmessage = (event: MessageEvent<unknown>) => {
+        const change = asChange(event.data);
+        if (change && this.session.value === session) this.changes.next(change);
+      };
+    }
     this.session.next(session);
     if (options.show) this.show(session, session.profile);
     return session;
@@ -520,8 +532,8 @@ export class ChatStore implements ChatStoreApi {
       const failure = toChatError(error);
       if (this.session.value === session) {
         if (options.saved) await clearSession(await this.openSessionDb());
-        await this.endSession(session, { wipe: false, deleteIfEmpty: session.created });
         if (options.saved) this.errors.next(failure);
+        await this.endSession(session, { wipe: false, deleteIfEmpty: session.created });
       }
       throw failure;
     }
@@ -607,9 +619,10 @@ export class ChatStore implements ChatStoreApi {
     if (this.session.value !== session) return;
     await this.serialize(async () => {
       if (this.session.value !== session) return;
+      // The reason first, so the login form that the status change brings can show it.
+      this.errors.next(error);
       await clearSession(await this.openSessionDb());
       await this.endSession(session, { wipe: false });
-      this.errors.next(error);
     });
   }
 
@@ -757,7 +770,9 @@ export class ChatStore implements ChatStoreApi {
   }
 
   private changed(conversationId?: string): void {
-    this.changes.next(conversationId === undefined ? {} : { conversationId });
+    const change: Change = conversationId === undefined ? {} : { conversationId };
+    this.changes.next(change);
+    this.session.value?.tabs?.postMessage(change);
   }
 
   /**
@@ -798,9 +813,18 @@ function quietly<T>(read: () => Promise<T>): Observable<T> {
   );
 }
 
+/** A change signal from another tab, checked: any script of the origin can post on the channel. */
+function asChange(data: unknown): Change | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { conversationId } = data as { conversationId?: unknown };
+  if (conversationId === undefined) return {};
+  return typeof conversationId === 'string' ? { conversationId } : undefined;
+}
+
 function closeSession(session: Session): void {
   session.ended.next();
   session.ended.complete();
+  session.tabs?.close();
   try {
     session.connection.close();
   } catch {

@@ -100,6 +100,17 @@ export interface ChatStoreApi {
   readonly totalUnread$: Observable<number>;
   /** The conversation the user has open, if any. */
   readonly activeConversation$: Observable<string | null>;
+  /**
+   * Failures no action is waiting for: the session ended on the server's side (token expired,
+   * signed in elsewhere, user removed; the store is then `signed-out`), or the connection was lost
+   * after every reconnection attempt (the store keeps trying).
+   */
+  readonly error$: Observable<ChatError>;
+  /**
+   * Resolves once the saved session, if any, has been restored from IndexedDB (its data showing,
+   * the socket perhaps not yet open); status is `connecting` until then, so no login form flashes.
+   */
+  readonly ready: Promise<void>;
   /** Messages of one conversation, oldest first, exactly as stored in IndexedDB. */
   messages$(conversationId: string): Observable<ChatMessage[]>;
 
@@ -111,11 +122,18 @@ export interface ChatStoreApi {
   register(input: RegisterInput): Promise<void>;
   /** Closes the connection; `wipe` also deletes this user's local database. */
   logout(options?: { wipe?: boolean }): Promise<void>;
-  /** Queues a text message (it shows at once as `pending`) and sends it when online. */
+  /**
+   * Queues a text message (it shows at once as `pending`) and sends it when online. Resolves with
+   * the stored message once it is in IndexedDB; rejects (storing nothing) for an empty or too long
+   * draft. The outcome shows on the message: `sent`, or `failed` with `error`.
+   */
   send(conversationId: string, text: string): Promise<ChatMessage>;
   /** Sends a `failed` message again, under the same id. */
   retry(messageId: string): Promise<void>;
-  /** Makes a conversation the active one (creating it if new) and marks it read. */
+  /**
+   * Makes a conversation the active one (creating it if new) and marks it read. The id is a username
+   * as typed: it is trimmed and lowercased. Rejects when the server says there is no such user.
+   */
   openConversation(conversationId: string | null): Promise<void>;
   /** Sets a conversation's unread count to zero. */
   markRead(conversationId: string): Promise<void>;

@@ -4,7 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
 import { type Observable, Subject, filter, firstValueFrom, throwError, timeout } from 'rxjs';
-import { ChatStore } from '../../src/store/chat-store.js';
+import { ChatStore, getChatStore } from '../../src/store/chat-store.js';
 import { Messages } from '../../src/store/errors.js';
 import type { ChatMessage, ConnectionStatus } from '../../src/store/types.js';
 import type { Visibility } from '../../src/store/visibility.js';
@@ -128,7 +128,12 @@ describe('store/chat-store', function () {
     expect(mine).to.have.length(1);
     expect(mine[0]!.mid).to.be.a('string');
 
-    const bobs = await until(b.conversations$, (l) => l[0]?.unread === 1, 'unread at bob');
+    // The peer's nickname is looked up after the message is stored, so it may come a moment later.
+    const bobs = await until(
+      b.conversations$,
+      (l) => l[0]?.unread === 1 && l[0].name === 'Alice',
+      'unread at bob, named',
+    );
     expect(bobs).to.have.length(1);
     expect(bobs[0]).to.include({ id: alice, name: 'Alice', unread: 1 });
     expect(bobs[0]!.lastMessage).to.include({
@@ -229,6 +234,7 @@ describe('store/chat-store', function () {
     await until(b.messages$(alice), (l) => l.length === 1, 'one');
     await b.send(alice, 'two');
     await until(a.messages$(bob), (l) => l.length === 2 && l[0]!.status === 'sent', 'two');
+    await until(a.conversations$, (l) => l[0]?.name === 'Bob', 'named after the nickname');
 
     // The page goes away, and the server with it: the reload must not need the network to render.
     await a.dispose();
@@ -415,6 +421,62 @@ describe('store/chat-store', function () {
     expect(refusals.length).to.be.greaterThan(0);
     for (const refusal of refusals) {
       expect(refusal).to.include({ error: 'reach_limit', message: Messages.rateLimited });
+    }
+  });
+
+  it('shares one store per app key through getChatStore', async () => {
+    const { url } = await mainServer();
+    const appKey = `acme#${uniqueName('shared')}`;
+    const first = getChatStore(appKey, url);
+    stores.push(first);
+    expect(getChatStore(appKey)).to.equal(first);
+    expect(getChatStore(APP, url)).to.not.equal(first);
+    stores.push(getChatStore(APP, url));
+    await first.dispose();
+    const next = getChatStore(appKey, url);
+    stores.push(next);
+    expect(next).to.not.equal(first);
+  });
+
+  it('refreshes another tab of the same user after a write here', async () => {
+    const { url } = await mainServer();
+    const prefix = uniqueName('ptabs');
+    const tab1 = newStore(url, prefix);
+    const tab2 = newStore(url, prefix);
+    const peer = newStore(url, uniqueName('ppeer'));
+    const me = await signUp(tab1);
+    const friend = await signUp(peer);
+    await signIn(tab1, me);
+    await signIn(tab2, me);
+    await signIn(peer, friend);
+
+    await peer.send(me, 'for both tabs');
+    // Both tabs receive it on their own socket; the shared database counts it once.
+    await until(tab1.totalUnread$, (n) => n === 1, 'tab 1 unread');
+    await until(tab2.totalUnread$, (n) => n === 1, 'tab 2 unread');
+    await tab1.markRead(friend);
+    await until(tab2.totalUnread$, (n) => n === 0, 'tab 2 sees the read');
+  });
+
+  it('signs out with a plain-words error when the token expires', async () => {
+    const server = await startServer({ OPENWEBIM_TOKEN_TTL: '2' });
+    servers.push(server.id);
+    const prefix = uniqueName('pt');
+    const a = newStore(server.url, prefix);
+    const me = await signUp(a);
+    const errors: string[] = [];
+    const watching = a.error$.subscribe((e) => errors.push(e.message));
+    try {
+      await signIn(a, me);
+      await until(a.status$, (s) => s === 'signed-out', 'expiry signs out');
+      expect(errors).to.include(Messages.sessionExpired);
+      expect(await firstValueFrom(a.user$)).to.equal(null);
+      // The dead token is not resumed by the next page either.
+      const reloaded = newStore(server.url, prefix);
+      await reloaded.ready;
+      expect(await firstValueFrom(reloaded.status$)).to.equal('signed-out');
+    } finally {
+      watching.unsubscribe();
     }
   });
 });
