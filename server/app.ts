@@ -56,6 +56,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       disableRequestLogging: !['debug', 'trace'].includes(config.logLevel),
     }),
     bodyLimit: Limits.restBodyMaxBytes,
+    trustProxy: config.trustProxy,
   });
   // The JSON routes must refuse text/plain with 415 instead of handing them a string.
   http.removeContentTypeParser('text/plain');
@@ -67,6 +68,10 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
 
   const ready = (async () => {
     installErrorHandling(http);
+    // No response may be sniffed into another type (a JSON error read as HTML, say).
+    http.addHook('onRequest', async (_request, reply) => {
+      void reply.header('x-content-type-options', 'nosniff');
+    });
     await installCors(http, domain);
     gateway = await installGateway(http, { domain, bus, config, log: http.log });
     usersRoutes(http, domain);

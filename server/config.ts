@@ -25,6 +25,11 @@ export interface ServerConfig {
   /** Messages per second per WebSocket session. */
   messagesPerSecond: number;
   logLevel: LogLevel;
+  /**
+   * Behind a reverse proxy: take the client IP and scheme from X-Forwarded-* (for the failed-login
+   * limit and the derived DNS list). Off by default, since anyone can send those headers.
+   */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +52,7 @@ export const defaults = {
   tokenFailuresPerMinute: 100,
   messagesPerSecond: 50,
   logLevel: 'info',
+  trustProxy: false,
 } as const satisfies Omit<ServerConfig, 'restHosts' | 'wsHosts'>;
 
 type Env = Record<string, string | undefined>;
@@ -59,6 +65,14 @@ function positiveInteger(env: Env, name: string, fallback: number): number {
     throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
   }
   return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
 function urlList(env: Env, name: string, protocols: string[]): string[] | null {
@@ -104,5 +118,6 @@ export function configFromEnv(env: Env = process.env): ServerConfig {
     ),
     messagesPerSecond: positiveInteger(env, 'OPENWEBIM_RATE_MESSAGES', defaults.messagesPerSecond),
     logLevel,
+    trustProxy: flag(env, 'OPENWEBIM_TRUST_PROXY', defaults.trustProxy),
   };
 }

@@ -100,6 +100,10 @@ export class Apps {
     }
     let origins: string[] | null = null;
     if (settings.origins) {
+      // An empty list must not quietly mean "any origin".
+      if (settings.origins.length === 0) {
+        throw new DomainError(Failures.invalidArgument, 'origins needs at least one origin');
+      }
       origins = settings.origins.map((origin) => {
         const normalized = normalizeOrigin(origin);
         if (!normalized) {
@@ -110,7 +114,6 @@ export class Apps {
         }
         return normalized;
       });
-      if (origins.length === 0) origins = null;
     }
     return {
       key,

@@ -30,6 +30,7 @@ describe('configFromEnv', () => {
       OPENWEBIM_RATE_TOKEN_FAILURES: '7',
       OPENWEBIM_RATE_MESSAGES: '8',
       OPENWEBIM_LOG_LEVEL: 'debug',
+      OPENWEBIM_TRUST_PROXY: 'true',
     });
     assert.deepEqual(
       [config.port, config.host, config.dataDir, config.tokenTtlSeconds, config.heartbeatMs],
@@ -47,6 +48,8 @@ describe('configFromEnv', () => {
       [5, 6, 7, 8],
     );
     assert.equal(config.logLevel, 'debug');
+    assert.equal(config.trustProxy, true);
+    assert.equal(configFromEnv({}).trustProxy, false);
   });
 
   it('refuses malformed values with the variable’s name', () => {
@@ -57,6 +60,7 @@ describe('configFromEnv', () => {
       ['OPENWEBIM_REST_HOSTS', 'ws://a'],
       ['OPENWEBIM_WS_HOSTS', 'not a url'],
       ['OPENWEBIM_LOG_LEVEL', 'loud'],
+      ['OPENWEBIM_TRUST_PROXY', 'maybe'],
     ] as const) {
       assert.throws(
         () => configFromEnv({ [name]: value }),

@@ -104,6 +104,11 @@ describe('CORS for an app with --origins', () => {
     assert.equal(refused.headers.get('access-control-allow-origin'), null);
   });
 
+  it('refuses an empty origins list rather than read it as "any origin"', async () => {
+    await assert.rejects(t.server.domain.apps.add('acme#empty', { origins: [] }), /at least one/);
+    assert.equal(await t.server.domain.apps.get('acme#empty'), undefined);
+  });
+
   it('lets non-browser clients (no Origin header) through', async () => {
     const user = await newUser(t.url, 'acme#shop');
     const { socket } = await connectSynced(t.url, user, { appKey: 'acme#shop' });

@@ -73,6 +73,13 @@ describe('REST input errors', () => {
     );
   });
 
+  it('marks every response nosniff', async () => {
+    const response = await api(t.url, 'POST', '/demo/chat/users', { rawBody: '{' });
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    const page = await api(t.url, 'GET', '/');
+    assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+  });
+
   it('answers unknown routes and methods with 404 service_resource_not_found', async () => {
     assertError(
       await api(t.url, 'GET', '/demo/chat/nothing/here'),

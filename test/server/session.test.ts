@@ -134,6 +134,16 @@ describe('frames after auth', () => {
     await socket.close();
   });
 
+  it('answers a recv without a valid seq with error 205', async () => {
+    const alice = await newUser(t.url);
+    const { socket } = await connectSynced(t.url, alice);
+    for (const seq of [-1, 1.5, '3', null]) {
+      socket.send({ t: 'recv', seq });
+      assert.equal((await socket.next('error')).code, 205);
+    }
+    await socket.close();
+  });
+
   it('closes with 1009 a frame larger than MAX_FRAME_BYTES', async () => {
     const alice = await newUser(t.url);
     const { socket } = await connectSynced(t.url, alice);
@@ -438,6 +448,18 @@ describe('timers', () => {
     } finally {
       await quick.close();
     }
+  });
+});
+
+describe('shutdown', () => {
+  it('closes every session with 1001 so clients reconnect elsewhere or later', async () => {
+    const closing = await startTestServer();
+    const alice = await newUser(closing.url);
+    const { socket } = await connectSynced(closing.url, alice);
+    const pending = await TestSocket.open(wsUrl(closing.url));
+    await closing.close();
+    assert.equal((await socket.closed).code, 1001);
+    assert.equal((await pending.closed).code, 1001);
   });
 });
 
