@@ -98,7 +98,15 @@ export class Session {
       () => this.close(CloseCode.Idle, 'no frame for three heartbeats'),
       ctx.config.heartbeatMs * 3,
     );
-    socket.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
+    socket.on('message', (data, isBinary) => {
+      try {
+        this.#onFrame(data, isBinary);
+      } catch (error) {
+        // Whatever a client sends, the process stays up.
+        ctx.log.error({ err: error }, 'websocket frame failed');
+        this.#error(StatusCodes.SERVER_BUSY, 'the server could not process the frame');
+      }
+    });
     socket.on('close', () => this.#dispose());
   }
 

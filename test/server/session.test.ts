@@ -134,6 +134,36 @@ describe('frames after auth', () => {
     await socket.close();
   });
 
+  it('survives hostile frames and keeps serving', async () => {
+    const alice = await newUser(t.url);
+    const bob = await newUser(t.url);
+    const { socket } = await connectSynced(t.url, alice);
+    const hostile = [
+      '',
+      'null',
+      '[]',
+      '"msg"',
+      '{"t":null}',
+      '{"t":{"toString":1}}',
+      `{"t":"${'x'.repeat(5000)}"}`,
+      '['.repeat(10_000) + ']'.repeat(10_000),
+      '{"t":"msg","id":"p1","to":"' +
+        bob.username +
+        '","chatType":"singleChat","type":"txt","msg":"x","ext":{"__proto__":{"polluted":true}}}',
+      '{"t":"msg","id":{"a":1},"to":"b"}',
+      '{"t":"recv","seq":1e308}',
+      '{"t":"renew","token":["a"]}',
+    ];
+    for (const frame of hostile) socket.sendRaw(frame);
+    socket.send({ t: 'ping' });
+    await socket.next('pong');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    // The __proto__ ext was an ordinary key: stored and acked like any other ext.
+    assert.equal((await socket.next('ack', (a) => a.id === 'p1')).id, 'p1');
+    assert.ok(socket.unread().filter((f) => f.t === 'error').length >= hostile.length - 2);
+    await socket.close();
+  });
+
   it('answers a recv without a valid seq with error 205', async () => {
     const alice = await newUser(t.url);
     const { socket } = await connectSynced(t.url, alice);
