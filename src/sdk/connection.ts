@@ -276,7 +276,7 @@ export class Connection {
     this.duration = undefined;
     if (pwd) {
       let res: TokenResponse | undefined;
-      let failure: ErrorEvent | undefined;
+      let failure: unknown;
       try {
         const body = {
           grant_type: 'password',
@@ -286,15 +286,16 @@ export class Connection {
         };
         res = await this.rest<TokenResponse>('POST', '/token', body);
       } catch (error) {
-        failure = error as ErrorEvent;
+        failure = error;
       }
       if (generation !== this.generation) refuse({ type: 39, message: 'closed' }, false);
       if (!res || failure) {
         this.status = 'closed';
         // A DNS failure (304) has been reported already.
-        return failure?.type === 304
-          ? refuse(failure, false)
-          : refuse({ type: 1, data: failure as unknown as AjaxError });
+        const error = failure as AjaxError;
+        return error.type === 304
+          ? refuse({ type: 304, message: error.message }, false)
+          : refuse({ type: 1, data: error });
       }
       this.token = res.access_token;
       this.duration = res.expires_in;
@@ -334,9 +335,10 @@ export class Connection {
     const from = dnsUrl ? withScheme(dnsUrl, https, 'https:', 'http:') : this.apiUrl();
     this.hosts ??= fetchHosts(from, appKey).catch(() => {
       this.hosts = undefined;
-      const error = { type: 304, data: '', message: 'could not read the DNS list' };
-      this.emit('onError', error);
-      throw error;
+      const message = 'could not read the DNS list';
+      this.emit('onError', { type: 304, message });
+      // REST callers get the REST error shape (`data` is the response text, here none).
+      throw { type: 304, data: '', message };
     });
     return this.hosts;
   }
@@ -400,7 +402,8 @@ export class Connection {
     try {
       url = await this.socketUrl(this.appKey!);
     } catch (failure) {
-      if (generation === this.generation) this.end(failure as ErrorEvent, false);
+      const { type, message } = failure as ErrorEvent;
+      if (generation === this.generation) this.end({ type, message }, false);
       return;
     }
     if (generation !== this.generation) return;

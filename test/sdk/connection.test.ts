@@ -158,6 +158,26 @@ describe('Connection', () => {
     });
   });
 
+  it('registerUser rejects with exactly {type: 17, data: responseText}', async () => {
+    const user = await newUser(server);
+    const error = await connection(server)
+      .registerUser(user)
+      .catch((e: unknown) => e);
+    expect(error).to.have.all.keys('type', 'data');
+    expect((error as { type: number }).type).to.equal(17);
+    const body = JSON.parse((error as { data: string }).data);
+    expect(body.error).to.equal('duplicate_unique_property_exists');
+  });
+
+  it('without DNS, uses apiUrl for REST and `url` for the socket', async () => {
+    const user = await newUser(server);
+    const url = `//127.0.0.1:${server.port}/websocket`; // scheme-less, as 3.x configs wrote it
+    const conn = connection(server, { isHttpDNS: false, url });
+    const events = new Recorder(conn);
+    await conn.open({ user: user.username, pwd: user.password });
+    expect(events.names()).to.deep.equal(['onOpened', 'onConnected']);
+  });
+
   it('refuses bad open() input with the classic codes (0, 27, 28)', async () => {
     const conn = connection(server, { appKey: undefined });
     const codes = [];
