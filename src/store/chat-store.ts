@@ -35,6 +35,7 @@ import {
   switchMap,
   takeUntil,
   throwError,
+  throwIfEmpty,
   timer,
 } from 'rxjs';
 import {
@@ -362,9 +363,17 @@ export class ChatStore implements ChatStoreApi {
   }
 
   logout(options: { wipe?: boolean } = {}): Promise<void> {
+    // End the current session now rather than after a pending sign-in: a token login that keeps
+    // retrying while the server is unreachable would otherwise hold the sign-out forever.
+    const current = this.session.value;
+    const ending = this.endSession(current);
     return this.serialize(async () => {
+      await ending;
       await clearSession(await this.openSessionDb());
-      await this.endSession(this.session.value, { wipe: options.wipe ?? false });
+      // A sign-in queued before this sign-out has made a newer session: that one is signed out.
+      const last = this.session.value ?? current;
+      await this.endSession(this.session.value);
+      if (options.wipe && last) await deleteUserDb(last.dbName);
     });
   }
 
@@ -436,12 +445,13 @@ export class ChatStore implements ChatStoreApi {
     if (this.disposed) return;
     this.disposed = true;
     if (registry.get(this.appKey) === this) registry.delete(this.appKey);
-    await this.lifecycle.catch(() => undefined);
+    // Ending the session first also aborts an open that is still retrying, so the queue drains.
     const session = this.session.value;
-    this.subscriptions.unsubscribe();
     this.session.next(null);
     this.shown.next(null);
     if (session) closeSession(session);
+    this.subscriptions.unsubscribe();
+    await this.lifecycle.catch(() => undefined);
     (await this.sessionDb?.catch(() => undefined))?.close();
   }
 
@@ -475,7 +485,7 @@ export class ChatStore implements ChatStoreApi {
    * a wrong password never reveals what another account left on this device.
    */
   private async prepare(username: string, options: { show: boolean }): Promise<PreparedSession> {
-    await this.endSession(this.session.value, { wipe: false });
+    await this.endSession(this.session.value);
     this.statusEvents.next({ type: 'login' });
     const dbName = userDbName(this.prefix, this.appKey, username);
     let db: UserDatabase;
@@ -484,6 +494,10 @@ export class ChatStore implements ChatStoreApi {
     try {
       ({ db, created } = await openUserDb(dbName));
       meta = await readMeta(db);
+      if (this.disposed) {
+        db.close();
+        throw new Error('the store was disposed');
+      }
     } catch (error) {
       this.statusEvents.next({ type: 'signed-out' });
       throw chatError(Codes.openError, Messages.storageUnavailable, {
@@ -533,7 +547,7 @@ export class ChatStore implements ChatStoreApi {
       if (this.session.value === session) {
         if (options.saved) await clearSession(await this.openSessionDb());
         if (options.saved) this.errors.next(failure);
-        await this.endSession(session, { wipe: false, deleteIfEmpty: session.created });
+        await this.endSession(session, { deleteDatabase: session.created });
       }
       throw failure;
     }
@@ -587,6 +601,7 @@ export class ChatStore implements ChatStoreApi {
           },
         }),
         takeUntil(session.ended),
+        throwIfEmpty(() => chatError(Codes.connectionClosed, Messages.signInCancelled)),
       ),
     );
   }
@@ -600,7 +615,7 @@ export class ChatStore implements ChatStoreApi {
   /** Ends a session: stops listening, closes the connection and the database, maybe deletes it. */
   private async endSession(
     session: Session | null,
-    options: { wipe: boolean; deleteIfEmpty?: boolean },
+    options: { deleteDatabase?: boolean } = {},
   ): Promise<void> {
     if (session && this.session.value === session) {
       this.session.next(null);
@@ -611,7 +626,7 @@ export class ChatStore implements ChatStoreApi {
     }
     if (!session) return;
     closeSession(session);
-    if (options.wipe || options.deleteIfEmpty) await deleteUserDb(session.dbName);
+    if (options.deleteDatabase) await deleteUserDb(session.dbName);
   }
 
   /** The session ended on the server's side (token expired, kicked): back to the login form. */
@@ -622,7 +637,7 @@ export class ChatStore implements ChatStoreApi {
       // The reason first, so the login form that the status change brings can show it.
       this.errors.next(error);
       await clearSession(await this.openSessionDb());
-      await this.endSession(session, { wipe: false });
+      await this.endSession(session);
     });
   }
 

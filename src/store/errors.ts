@@ -68,6 +68,7 @@ export const Messages = {
   muted: 'You are not allowed to send messages here.',
   sendingTooFast: 'You are sending too fast. Wait a moment and retry.',
   notSignedIn: 'Sign in first.',
+  signInCancelled: 'Signing in was cancelled.',
   reconnectGaveUp: 'The connection to the chat server was lost.',
   storageUnavailable: 'This browser does not let the chat store its data here.',
   unknown: 'Something went wrong. Try again.',

@@ -479,4 +479,13 @@ describe('store/chat-store', function () {
       watching.unsubscribe();
     }
   });
+
+  it('signs out at once while a token login waits for an unreachable server', async () => {
+    const nowhere = newStore(`http://127.0.0.1:${await freePort()}`, uniqueName('pw'));
+    const signingIn = nowhere.loginWithToken({ username: uniqueName(), accessToken: 'token' });
+    await until(nowhere.status$, (s) => s === 'reconnecting', 'retrying the socket');
+    await nowhere.logout();
+    expect(await firstValueFrom(nowhere.status$)).to.equal('signed-out');
+    expect(await rejection(signingIn)).to.include({ message: Messages.signInCancelled });
+  });
 });
