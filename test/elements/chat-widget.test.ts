@@ -123,6 +123,7 @@ describe('chat-widget', () => {
     await waitUntil(() => $(el, 'chat-roster'), 'signed in', { timeout: 8000 });
     expect($(el, 'chat-login')).to.equal(null);
     expect((await firstValueFrom(store().user$))?.username).to.equal(me);
+    await waitUntil(() => el.getAttribute('status') === 'online', 'status reflects');
     await waitUntil(() => $(el, '[part="title"]').textContent!.includes('Token User'), 'nickname');
     await expect(el).to.be.accessible();
   });

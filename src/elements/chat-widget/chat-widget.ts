@@ -41,7 +41,9 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * passes `user` and `access-token` and the widget logs in without the form. The nested elements
  * use the widget's store (provided through `@lit/context`); their parts are re-exported.
  *
- * The host carries `open` while the panel shows and `unread` while there are unread messages.
+ * The host carries `open` while the panel shows, `unread` while there are unread messages, and
+ * `status` with the connection status (`signed-out`, `connecting`, `online`, `reconnecting`,
+ * `offline`), for styles such as `chat-widget[status='offline']::part(launcher)`.
  * When the server ends the session (token expired, account signed in elsewhere), the login form
  * comes back with the reason above it.
  *
@@ -188,6 +190,7 @@ export class ChatWidget extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     this.toggleAttribute('unread', this.unread.value > 0);
+    this.setAttribute('status', this.status.value);
   }
 
   /**
