@@ -27,7 +27,10 @@ export function serverPlugin() {
           return info(payload?.id ?? 'main', get(payload?.id ?? 'main'));
         case 'server-start': {
           const id = `s${++next}`;
-          const server = await new ServerProcess({ env: payload?.env, port: payload?.port }).start();
+          const server = await new ServerProcess({
+            env: payload?.env,
+            port: payload?.port,
+          }).start();
           servers.set(id, server);
           return info(id, server);
         }
