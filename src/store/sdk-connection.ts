@@ -2,8 +2,9 @@
  * The store's default connection: the SDK's `Connection`, configured the way the store needs it,
  * plus the two conveniences of {@link StoreConnection} (send a text by id; look a user up).
  */
+import { type EntitiesResponse, RestErrors, type UserEntity } from '../protocol/index.js';
 import { Connection, Message, defaults } from '../sdk/index.js';
-import type { EntitiesResponse, UserEntity } from '../protocol/index.js';
+import { type AjaxError, request } from '../sdk/rest-client.js';
 import type {
   OutgoingText,
   SendResult,
@@ -67,16 +68,17 @@ export function createSdkConnection(config: { appKey: string; apiUrl?: string })
     },
     async lookupUser(username: string): Promise<UserProfile | null> {
       if (!token) throw new TypeError('not signed in');
-      const [org, app] = config.appKey.split('#');
-      const url = `${restBase(config.apiUrl)}/${encodeURIComponent(org ?? '')}/${encodeURIComponent(app ?? '')}/users/${encodeURIComponent(username)}`;
-      const response = await fetch(url, {
-        headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
-      });
-      const text = await response.text();
-      // 404 is also the answer for an unknown app; only "no such resource" means "no such user".
-      if (response.status === 404 && text.includes('service_resource_not_found')) return null;
-      if (!response.ok) throw { type: 17, data: text };
-      const body = JSON.parse(text) as EntitiesResponse<UserEntity>;
+      const [org = '', app = ''] = config.appKey.split('#').map(encodeURIComponent);
+      const url = `${restBase(config.apiUrl)}/${org}/${app}/users/${encodeURIComponent(username)}`;
+      let body: EntitiesResponse<UserEntity>;
+      try {
+        body = await request<EntitiesResponse<UserEntity>>('GET', url, { token });
+      } catch (error) {
+        // 404 is also the answer for an unknown app; only "no such resource" means "no such user".
+        const data = (error as AjaxError).data;
+        if (typeof data === 'string' && data.includes(RestErrors.notFound)) return null;
+        throw error;
+      }
       const entity = body.entities?.[0];
       if (!entity) return null;
       return entity.nickname
