@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { mainServer, serverCli, uniqueName, type TestServer } from '../support/servers.js';
-import { closeAll, connection, loggedIn, until } from './sdk-fixtures.js';
+import { Recorder, closeAll, connection, loggedIn, until } from './sdk-fixtures.js';
 
 describe('token expiry', () => {
   let server: TestServer;
@@ -33,7 +33,10 @@ describe('token expiry', () => {
 
   it('fires onTokenWillExpire at 80 %, then onTokenExpired, and ends the session', async () => {
     const start = Date.now();
-    const alice = await loggedIn(server, { appKey }, await user());
+    const account = await user();
+    const conn = connection(server, { appKey });
+    const alice = { conn, events: new Recorder(conn) };
+    const { accessToken } = await conn.open({ user: account.username, pwd: account.password });
     await alice.events.wait('onTokenWillExpire', 1, 5000);
     const willExpireAfter = Date.now() - start;
     await alice.events.wait('onTokenExpired', 1, 5000);
@@ -49,6 +52,29 @@ describe('token expiry', () => {
       'onDisconnected',
     ]);
     expect(alice.conn.isOpened()).to.equal(false);
+
+    // The expired token is refused at auth (56): onError and onTokenExpired, no reconnection.
+    const error = await alice.conn
+      .open({ user: account.username, accessToken })
+      .catch((e: unknown) => e);
+    expect(error).to.include({ type: 56 });
+    expect(alice.events.count('onTokenExpired')).to.equal(2);
+    expect(alice.events.all('onError').at(-1)).to.deep.equal([error]);
+    expect(alice.events.count('onReconnecting')).to.equal(0);
+  });
+
+  it('a token the server does not know is refused at auth, without reconnecting', async () => {
+    const account = await user();
+    const conn = connection(server, { appKey });
+    const events = new Recorder(conn);
+    const error = (await conn
+      .open({ user: account.username, accessToken: 'no-such-token' })
+      .catch((e: unknown) => e)) as { type: number; message: string };
+    expect(error.type).to.equal(28);
+    expect(error.message).to.be.a('string');
+    expect(events.all('onError')).to.deep.equal([[error]]);
+    expect(events.count('onReconnecting')).to.equal(0);
+    expect(conn.isOpened()).to.equal(false);
   });
 
   it('renewToken moves the expiry of the session', async () => {
