@@ -240,7 +240,15 @@ export class ChatStore implements ChatStoreApi {
       events
         .pipe(
           concatMap(({ session, event }) =>
-            defer(() => this.handle(session, event)).pipe(catchError(() => EMPTY)),
+            defer(() => this.handle(session, event)).pipe(
+              catchError((error: unknown) => {
+                // A closed database means the session is over. Anything else (a full disk) is
+                // worth saying; the stored cursor did not move, so the next load fetches it again.
+                if (!(error instanceof DOMException && error.name === 'InvalidStateError'))
+                  this.errors.next(chatError(Codes.localDbOperationFailed, Messages.storageFailed));
+                return EMPTY;
+              }),
+            ),
           ),
         )
         .subscribe(),
@@ -411,7 +419,7 @@ export class ChatStore implements ChatStoreApi {
 
   async retry(messageId: string): Promise<void> {
     const session = this.requireSession();
-    const stored = await this.safeRead(() => requeue(session.db, messageId));
+    const stored = await this.whileOpen(() => requeue(session.db, messageId));
     if (!stored) return;
     this.changed(stored.message.conversationId);
     if (stored.entry && this.status.value === 'online') void this.transmit(session, stored.entry);
@@ -552,7 +560,7 @@ export class ChatStore implements ChatStoreApi {
       throw failure;
     }
     if (this.session.value !== session)
-      throw chatError(Codes.connectionClosed, Messages.notSignedIn);
+      throw chatError(Codes.connectionClosed, Messages.signInCancelled);
 
     const accessToken =
       result.accessToken ??
@@ -702,7 +710,7 @@ export class ChatStore implements ChatStoreApi {
       const error = toChatError(reason);
       // Not now rather than never: it stays in the outbox for the next `opened`.
       if (isTransientSendFailure(error.type) || this.session.value !== session) return;
-      const failed = await this.safeRead(() => markFailed(session.db, entry.id, error.message));
+      const failed = await this.whileOpen(() => markFailed(session.db, entry.id, error.message));
       if (failed) this.changed(failed.message.conversationId);
       return;
     }
@@ -718,7 +726,7 @@ export class ChatStore implements ChatStoreApi {
     id: string,
     ack: { mid?: string; time?: number; seq?: number },
   ): Promise<void> {
-    const sent = await this.safeRead(() => markSent(session.db, id, ack));
+    const sent = await this.whileOpen(() => markSent(session.db, id, ack));
     if (sent) this.changed(sent.message.conversationId);
   }
 
@@ -741,16 +749,15 @@ export class ChatStore implements ChatStoreApi {
 
   /** Names a conversation after the peer's nickname, when the server knows one. */
   private async resolveName(session: Session, conversationId: string): Promise<void> {
+    let nickname: string | undefined;
     try {
-      const profile = await session.connection.lookupUser(conversationId);
-      if (
-        profile?.nickname &&
-        (await renameConversation(session.db, conversationId, profile.nickname))
-      )
-        this.changed();
+      nickname = (await session.connection.lookupUser(conversationId))?.nickname;
     } catch {
-      // The id stays the name; a later conversation start may resolve it.
+      return; // The id stays the name; a later conversation start may resolve it.
     }
+    if (!nickname) return;
+    if (await this.whileOpen(() => renameConversation(session.db, conversationId, nickname)))
+      this.changed();
   }
 
   private async resolveOwnNickname(session: Session): Promise<void> {
@@ -792,9 +799,9 @@ export class ChatStore implements ChatStoreApi {
 
   /**
    * Runs a database operation that may meet a database closed under it (sign-out, wipe, another
-   * tab's delete); such a failure means "nothing to show", not an error.
+   * tab's delete); such a failure means "that session is gone", not an error: `undefined`.
    */
-  private async safeRead<T>(read: () => Promise<T>): Promise<T | undefined> {
+  private async whileOpen<T>(read: () => Promise<T>): Promise<T | undefined> {
     try {
       return await read();
     } catch (error) {

@@ -38,6 +38,7 @@ export const Codes = {
   websocketDisconnected: 510,
   messageSizeLimit: 511,
   sendTimeout: 512,
+  localDbOperationFailed: 800,
 } as const;
 
 /** Plain words for every failure the UI shows. Elements may compare against these. */
@@ -71,6 +72,7 @@ export const Messages = {
   signInCancelled: 'Signing in was cancelled.',
   reconnectGaveUp: 'The connection to the chat server was lost.',
   storageUnavailable: 'This browser does not let the chat store its data here.',
+  storageFailed: 'A message could not be saved on this device; it will be fetched again later.',
   unknown: 'Something went wrong. Try again.',
 } as const;
 
