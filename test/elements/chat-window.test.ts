@@ -82,7 +82,7 @@ describe('chat-window', () => {
     }
     const log = $(el, '[part="message-list"]');
     expect(log.getAttribute('role')).to.equal('log');
-    expect(log.getAttribute('aria-live')).to.equal('polite');
+    await waitUntil(() => log.getAttribute('aria-live') === 'polite', 'announces new messages');
     expect($(el, 'textarea').getAttribute('aria-label')).to.equal('Message');
     expect($(el, '[part="send-button"]').textContent!.trim()).to.equal('Send');
     expect($(el, '[part="title"]').textContent).to.equal(other);
@@ -179,6 +179,36 @@ describe('chat-window', () => {
       timeout: 8000,
     });
     expect(bubbles(el)).to.have.length(1);
+  });
+
+  it('shows the history without announcing it, then announces new messages', async () => {
+    peer = await connectPeer(url, uniqueName('peer'));
+    await peer.send(me, 'old news 1');
+    await peer.send(me, 'old news 2');
+    await waitUntil(
+      async () => (await firstValueFrom(store().totalUnread$)) === 2,
+      'the history is stored',
+      { timeout: 8000 },
+    );
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    const el = document.createElement('chat-window');
+    Object.assign(el, { appKey: APP_KEY, apiUrl: url, conversation: peer.username });
+    container.append(el);
+    // The shadow root exists from connection on; the history comes from IndexedDB later.
+    let liveWhenHistoryShowed: string | null | undefined;
+    new MutationObserver(() => {
+      const log = el.shadowRoot!.querySelector('[role="log"]');
+      if (liveWhenHistoryShowed === undefined && log?.querySelector('.msg')) {
+        liveWhenHistoryShowed = log.getAttribute('aria-live');
+      }
+    }).observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true });
+    await waitUntil(() => bubble(el, 'old news 2'), 'history shown');
+    expect(liveWhenHistoryShowed).to.equal('off');
+    const log = $(el, '[role="log"]');
+    await waitUntil(() => log.getAttribute('aria-live') === 'polite', 'then live');
+    await peer.send(me, 'fresh news');
+    await waitUntil(() => bubble(el, 'fresh news'), 'the new message shows', { timeout: 8000 });
+    expect(log.getAttribute('aria-live')).to.equal('polite');
   });
 
   it('scrolls new messages into view only when the reader is at the bottom', async () => {

@@ -48,7 +48,8 @@ const BOTTOM_SLACK = 32;
  * @csspart header - The header: the peer's name and the connection status.
  * @csspart title - The peer's name.
  * @csspart status - The connection status text (a polite live region).
- * @csspart message-list - The message log (`role="log"`).
+ * @csspart message-list - The message log (`role="log"`); it announces new messages politely, not
+ *   the history shown on opening a conversation.
  * @csspart message - Each message bubble; own ones also have `message-own`, others `message-other`.
  * @csspart message-own - A message the user sent.
  * @csspart message-other - A message the user received.
@@ -93,6 +94,8 @@ export class ChatWindow extends LitElement {
 
   @state() private error = '';
   @state() private visible = false;
+  /** The conversation whose history is on screen: only from then on does its log announce. */
+  @state() private live = '';
   @query('[role="log"]') private log?: HTMLElement;
   @query('textarea') private input?: HTMLTextAreaElement;
 
@@ -166,7 +169,7 @@ export class ChatWindow extends LitElement {
       <div
         part="message-list"
         role="log"
-        aria-live="polite"
+        aria-live=${this.live === id ? 'polite' : 'off'}
         aria-relevant="additions"
         aria-label="Messages with ${name}"
         tabindex="0"
@@ -236,6 +239,11 @@ export class ChatWindow extends LitElement {
       this.forceScroll = false;
       this.renderedMessages = messages;
       this.renderedConversation = id;
+    }
+    // Announcing the whole history on opening a conversation would drown the reader; new messages
+    // are announced once it shows (a render later, so the history is not part of the change).
+    if (this.messages.received && this.live !== id) {
+      void this.updateComplete.then(() => (this.live = id));
     }
     void this.markReadIfSeen(id);
   }

@@ -11,6 +11,8 @@ import type { Observable, Subscription } from 'rxjs';
  */
 export class ObservableController<T> implements ReactiveController {
   value: T;
+  /** Whether the current source has emitted yet (else `value` is still the initial one). */
+  received = false;
   private deps: readonly unknown[] | undefined;
   private factory: () => Observable<T> | undefined = () => undefined;
   private subscription: Subscription | undefined;
@@ -36,6 +38,7 @@ export class ObservableController<T> implements ReactiveController {
     this.factory = factory;
     this.unsubscribe();
     this.value = this.initial;
+    this.received = false;
     if (this.connected) this.subscribe();
   }
 
@@ -52,6 +55,7 @@ export class ObservableController<T> implements ReactiveController {
   private subscribe(): void {
     this.subscription = this.factory()?.subscribe((value) => {
       this.value = value;
+      this.received = true;
       this.host.requestUpdate();
     });
   }
