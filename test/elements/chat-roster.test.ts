@@ -64,6 +64,20 @@ describe('chat-roster', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('says in plain words that there is no such user, and opens nothing', async () => {
+    const el = await roster();
+    const log = eventLog(el);
+    $<HTMLInputElement>(el, '#peer').value = uniqueName('nobody');
+    $(el, '[part="start-button"]').click();
+    const alert = $(el, '[role="alert"]');
+    await waitUntil(() => alert.textContent!.trim(), 'an error shows', { timeout: 8000 });
+    expect(alert.textContent).to.match(/no user|not found|does not exist/i);
+    expect(log).to.deep.equal([]);
+    expect(await firstValueFrom(store().activeConversation$)).to.equal(null);
+    expect(items(el)).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
   it('lists a received message with name, text, time and unread count; a click opens and reads it', async () => {
     const el = await roster();
     const log = eventLog(el);
