@@ -7,7 +7,7 @@ import { findChrome } from './scripts/find-chrome.mjs';
 const executablePath = findChrome();
 
 export default {
-  files: ['test/{sdk,store,elements,e2e}/**/*.test.ts'],
+  files: ['test/{sdk,store,elements}/**/*.test.ts'],
   nodeResolve: true,
   // Two cores: one browser page at a time keeps timing-sensitive tests (reconnects, heartbeats) honest.
   concurrency: 1,

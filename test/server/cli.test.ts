@@ -2,7 +2,6 @@
 // added while a server runs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-// @ts-expect-error: the harness is plain JavaScript without types
 import { ServerProcess } from '../support/server-process.mjs';
 import {
   PASSWORD,
