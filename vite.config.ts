@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 // Three builds from one config:
 // - default mode: ESM entry points for bundlers (dist/esm), dependencies left external so an app
@@ -7,6 +7,8 @@ import { defineConfig } from 'vite';
 // - `--mode sdk`: dist/webim-sdk.js, the SDK alone as a classic script (window.WebIM), for pages
 //   that want no UI, and for measuring the SDK's size on its own.
 const classicScript = (entry: string, fileName: string) => ({
+  // RxJS's ES2015 build uses native classes instead of tslib helpers: about 2 KB gzip less.
+  resolve: { conditions: ['es2015', ...defaultClientConditions] },
   build: {
     outDir: 'dist',
     emptyOutDir: false,
