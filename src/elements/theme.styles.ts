@@ -76,6 +76,10 @@ export const themeStyles = css`
     outline: 2px solid var(--_focus);
     outline-offset: 2px;
   }
+  /* Inside scrolling areas an outer ring would be clipped. */
+  .inset-focus:focus-visible {
+    outline-offset: -2px;
+  }
   .sr-only {
     position: absolute;
     width: 1px;

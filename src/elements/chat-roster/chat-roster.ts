@@ -118,7 +118,7 @@ export class ChatRoster extends LitElement {
     const own = last && last.status !== 'received';
     return html`<button
       part="conversation"
-      class="item ${c.unread ? 'unread' : ''}"
+      class="item inset-focus ${c.unread ? 'unread' : ''}"
       aria-current=${c.id === this.active.value ? 'true' : nothing}
       @click=${() => this.select(c.id)}
     >

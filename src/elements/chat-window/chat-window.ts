@@ -168,6 +168,7 @@ export class ChatWindow extends LitElement {
       </div>
       <div
         part="message-list"
+        class="inset-focus"
         role="log"
         aria-live=${this.live === id ? 'polite' : 'off'}
         aria-relevant="additions"
