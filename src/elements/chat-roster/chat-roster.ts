@@ -1,5 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { customElement } from '../custom-element.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Conversation } from '../../store/index.js';
 import { ObservableController } from '../controllers/observable-controller.js';

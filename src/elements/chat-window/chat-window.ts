@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
+import { customElement } from '../custom-element.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type {
   ChatMessage,
