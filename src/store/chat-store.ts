@@ -133,6 +133,8 @@ interface Session {
   tabs?: BroadcastChannel;
   /** Completes when the session ends (sign-out, expiry, dispose). */
   ended: Subject<void>;
+  /** Set while {@link ChatStore.reopen} runs: every exhausted SDK round reports 16 again. */
+  reopening?: boolean;
 }
 
 /** A "changed" signal: the conversation list, and the messages of one conversation when given. */
@@ -586,12 +588,19 @@ export class ChatStore implements ChatStoreApi {
    * tab through a long outage thus comes back by itself; only an auth failure signs it out.
    */
   private async reopen(session: Session): Promise<void> {
-    if (!session.token || this.session.value !== session) return;
+    if (!session.token || session.reopening || this.session.value !== session) return;
+    session.reopening = true;
     try {
+      // Not from inside the SDK's own onError: it is still ending the old login, and would take
+      // the new `open` for part of it (and reject it).
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.session.value !== session) return;
       await this.open(session, { user: session.username, accessToken: session.token }, true);
     } catch (error) {
       const failure = toChatError(error);
       if (!isTransientLoginFailure(failure)) await this.sessionLost(session, failure);
+    } finally {
+      session.reopening = false;
     }
   }
 
@@ -608,6 +617,12 @@ export class ChatStore implements ChatStoreApi {
             return timer(resumeBackoff(attempt));
           },
         }),
+        // "Already logged in" while the socket is open: an earlier attempt won; that is success.
+        catchError((error: unknown) =>
+          toChatError(error).type === Codes.alreadyLoggedIn && session.connection.isOpened()
+            ? of({} as OpenResult)
+            : throwError(() => error),
+        ),
         takeUntil(session.ended),
         throwIfEmpty(() => chatError(Codes.connectionClosed, Messages.signInCancelled)),
       ),

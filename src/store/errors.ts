@@ -28,6 +28,7 @@ export const Codes = {
   messageParameterError: 205,
   loginOnAnotherDevice: 206,
   userRemoved: 207,
+  alreadyLoggedIn: 208,
   kickedByPasswordChange: 216,
   kickedByOtherDevice: 217,
   mutedByAdmin: 219,

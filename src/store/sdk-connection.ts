@@ -12,7 +12,15 @@ import type {
   UserProfile,
 } from './connection-events.js';
 
-/** Reconnection settings: generous, since the outbox waits anyway. */
+/** Reconnection settings of the SDK connection. */
+export interface ReconnectOptions {
+  /** Attempts per round before the SDK gives up (the store then starts a new round). */
+  autoReconnectNumMax?: number;
+  /** Base of the backoff, in seconds. */
+  autoReconnectInterval?: number;
+}
+
+/** Generous, since the outbox waits anyway, and the store starts another round after the last. */
 const RECONNECT = { autoReconnectNumMax: 20, autoReconnectInterval: 1 } as const;
 
 /** The REST base the SDK uses with `isHttpDNS: false`. */
@@ -21,13 +29,17 @@ export function restBase(apiUrl?: string): string {
   return base.replace(/\/+$/, '');
 }
 
-export function createSdkConnection(config: { appKey: string; apiUrl?: string }): StoreConnection {
+export function createSdkConnection(
+  config: { appKey: string; apiUrl?: string },
+  reconnect: ReconnectOptions = {},
+): StoreConnection {
   const options: ConstructorParameters<typeof Connection>[0] = {
     appKey: config.appKey,
     isHttpDNS: false,
     // Every tab and element of the page is its own session; none closes another.
     isMultiLoginSessions: true,
     ...RECONNECT,
+    ...reconnect,
   };
   if (config.apiUrl) options.apiUrl = config.apiUrl;
   const connection = new Connection(options);

@@ -6,6 +6,7 @@ import { deleteDB } from 'idb';
 import { type Observable, Subject, filter, firstValueFrom, throwError, timeout } from 'rxjs';
 import { ChatStore, getChatStore } from '../../src/store/chat-store.js';
 import { Messages } from '../../src/store/errors.js';
+import { createSdkConnection } from '../../src/store/sdk-connection.js';
 import type { ChatMessage, ConnectionStatus } from '../../src/store/types.js';
 import type { Visibility } from '../../src/store/visibility.js';
 import {
@@ -489,5 +490,38 @@ describe('store/chat-store', function () {
     await nowhere.logout();
     expect(await firstValueFrom(nowhere.status$)).to.equal('signed-out');
     expect(await rejection(signingIn)).to.include({ message: Messages.signInCancelled });
+  });
+
+  it('comes back by itself after the SDK gives up reconnecting', async () => {
+    const server = await ownServer();
+    // One attempt per round, so the SDK gives up (error 16, onClosed) within a second or two.
+    const impatient = new ChatStore({
+      appKey: APP,
+      apiUrl: server.url,
+      databasePrefix: uniqueName('pi'),
+      createConnection: (config) => createSdkConnection(config, { autoReconnectNumMax: 1 }),
+    });
+    stores.push(impatient);
+    const me = await signUp(impatient);
+    const peer = await signUp(impatient);
+    await signIn(impatient, me);
+
+    const gaveUp = until(
+      impatient.error$,
+      (e) => e.message === Messages.reconnectGaveUp,
+      'the SDK gives up',
+    );
+    await stopServer(server.id);
+    await gaveUp;
+    expect(await firstValueFrom(impatient.user$)).to.include({ username: me });
+
+    await resumeServer(server.id);
+    await until(impatient.status$, (s) => s === 'online', 'reopened with the token');
+    const message = await impatient.send(peer, 'after the outage');
+    await until(
+      impatient.messages$(peer),
+      (l) => l.some((m) => m.id === message.id && m.status === 'sent'),
+      'sent after reopening',
+    );
   });
 });
