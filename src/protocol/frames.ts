@@ -21,6 +21,10 @@
  *    device's cursor, so a client that reconnects without a cursor of its own still resumes there.
  * 6. The server may end a session with `kicked` (another login, token expired) before closing it; the
  *    client must not reconnect after `kicked`.
+ * 7. Receipts and recall: `delivery`, `read` and `channel` acks and `recall` requests travel as their
+ *    own frames; the server stores each as an {@link InboxEvent} in the inbox of every user it concerns
+ *    (so they survive being offline, like messages) and pushes it as `event`. A recall is answered
+ *    `recalled` (or `nack`, e.g. 504 past the app's recall window, 603 not the sender).
  *
  * ## Sequence numbers and the sync cursor
  * Each user has one ordered inbox: every message they send or receive gets the next `seq` of that
@@ -28,15 +32,110 @@
  * replays every message with a higher seq. Without `since`, the server uses the cursor last reported
  * by this `deviceId`, or, for a device it has never seen, the highest seq any device of the user has
  * reported (so a new device gets the offline messages no device has had yet, not the whole history).
+ * Inbox events (receipts, recalls) share the same sequence: replay interleaves them with messages in
+ * seq order. Older history is read over REST (`GET /{org}/{app}/users/{me}/messages`, see rest.ts).
+ *
+ * ## Files
+ * Attachments are uploaded first over REST (`POST /{org}/{app}/chatfiles`, see rest.ts); the message
+ * then carries the file's `url` (`{apiUrl}/{org}/{app}/chatfiles/{uuid}`) and `secret`. The server only
+ * accepts a url naming a chatfile the sender uploaded, and from then on lets every participant of the
+ * conversation download it. Pictures and videos may carry a thumbnail made in the browser, uploaded as
+ * a chatfile of its own (`thumb`, `thumb_secret`).
  */
 
 /** Kinds of conversation, as the 4.x SDK names them. */
 export const ChatTypes = ['singleChat', 'groupChat', 'chatRoom'] as const;
 export type ChatType = (typeof ChatTypes)[number];
 
-/** Message kinds that travel as chat messages. This version of the server accepts `txt`. */
-export const MessageTypes = ['txt'] as const;
+/** Message kinds that travel as chat messages (the SDKs' `type`). */
+export const MessageTypes = [
+  'txt',
+  'img',
+  'audio',
+  'video',
+  'file',
+  'loc',
+  'cmd',
+  'custom',
+] as const;
 export type MessageType = (typeof MessageTypes)[number];
+
+/** The fields of an uploaded attachment, as the SDKs name them. */
+export interface FileFields {
+  /** `{apiUrl}/{org}/{app}/chatfiles/{uuid}` of a chatfile the sender uploaded. */
+  url: string;
+  /** The chatfile's share secret (sent as the `share-secret` header when downloading). */
+  secret: string;
+  filename: string;
+  /** Size in bytes. */
+  file_length: number;
+  /** MIME type, e.g. `image/png`. */
+  filetype?: string;
+}
+
+/** A thumbnail made by the sender's browser and uploaded as a chatfile of its own. */
+export interface ThumbnailFields {
+  thumb?: string;
+  thumb_secret?: string;
+}
+
+export interface TextBody {
+  type: 'txt';
+  msg: string;
+}
+export interface ImageBody extends FileFields, ThumbnailFields {
+  type: 'img';
+  width?: number;
+  height?: number;
+}
+export interface AudioBody extends FileFields {
+  type: 'audio';
+  /** Duration in seconds. */
+  length: number;
+}
+export interface VideoBody extends FileFields, ThumbnailFields {
+  type: 'video';
+  /** Duration in seconds. */
+  length: number;
+  width?: number;
+  height?: number;
+}
+export interface FileBody extends FileFields {
+  type: 'file';
+}
+export interface LocationBody {
+  type: 'loc';
+  addr: string;
+  lat: number;
+  lng: number;
+  buildingName?: string;
+}
+/** A command: delivered to the app (`onCmdMessage`), never shown as a chat bubble. */
+export interface CommandBody {
+  type: 'cmd';
+  action: string;
+}
+export interface CustomBody {
+  type: 'custom';
+  customEvent: string;
+  customExts: Record<string, string>;
+}
+
+/** What a message says, by kind. Limits: see `MessageLimits`. */
+export type MessageBody =
+  TextBody | ImageBody | AudioBody | VideoBody | FileBody | LocationBody | CommandBody | CustomBody;
+
+/** Bounds the server enforces on message bodies (and the SDK checks before sending). */
+export const MessageLimits = {
+  /** `txt` text: per app, `--max-message-bytes` (default `Limits.messageMaxBytes`). */
+  filenameMaxChars: 255,
+  addrMaxChars: 512,
+  actionMaxChars: 256,
+  customEventMaxChars: 64,
+  customExtsMaxEntries: 32,
+  /** JSON of `ext` (and of `customExts`), in UTF-8 bytes. */
+  extMaxBytes: 8 * 1024,
+} as const;
 
 /** A JSON object carried untouched from sender to recipients. */
 export type Ext = Record<string, unknown>;
@@ -84,15 +183,43 @@ export interface PingFrame {
 }
 
 /** A message to send. `id` is the client's id for it, unique per sender. */
-export interface SendFrame {
+export type SendFrame = {
   t: 'msg';
   id: string;
   to: string;
   chatType: ChatType;
-  type: MessageType;
-  /** The text of a `txt` message. */
-  msg: string;
   ext?: Ext;
+} & MessageBody;
+
+/** "The message `mid` from `to` reached this device" (sent by the recipient's SDK with `delivery: true`). */
+export interface DeliveryFrame {
+  t: 'delivery';
+  mid: string;
+  /** The message's sender. */
+  to: string;
+}
+
+/** "I have read the message `mid` from `to`" (and, for unread counts, everything before it). */
+export interface ReadFrame {
+  t: 'read';
+  mid: string;
+  to: string;
+}
+
+/** "I have read the whole conversation with `to`." */
+export interface ChannelFrame {
+  t: 'channel';
+  to: string;
+  chatType: ChatType;
+}
+
+/** Recall (unsend) my message `mid` to `to`; answered `recalled` or `nack` under the same `id`. */
+export interface RecallFrame {
+  t: 'recall';
+  id: string;
+  mid: string;
+  to: string;
+  chatType: ChatType;
 }
 
 /** "I have stored everything up to and including `seq`." */
@@ -107,7 +234,16 @@ export interface RenewFrame {
   token: string;
 }
 
-export type ClientFrame = AuthFrame | PingFrame | SendFrame | RecvFrame | RenewFrame;
+export type ClientFrame =
+  | AuthFrame
+  | PingFrame
+  | SendFrame
+  | RecvFrame
+  | RenewFrame
+  | DeliveryFrame
+  | ReadFrame
+  | ChannelFrame
+  | RecallFrame;
 
 // ---------------------------------------------------------------------------------------------
 // Server → client
@@ -136,21 +272,51 @@ export interface PongFrame {
 }
 
 /** A message as stored by the server, pushed to a recipient (or to the sender's other sessions). */
-export interface ServerMessage {
+export type ServerMessage = {
   /** Server id of the message (the SDKs' `mid`). */
   mid: string;
   /** The sender's client id. */
   id: string;
-  /** This user's sequence number for the message. */
+  /** This user's sequence number for the message (0 in REST history, which is not per device). */
   seq: number;
   from: string;
   to: string;
   chatType: ChatType;
-  type: MessageType;
-  msg: string;
   ext: Ext;
   /** Server time of storage, ms since the epoch. */
   time: number;
+} & MessageBody;
+
+/**
+ * A receipt or recall, stored in the inbox of each user it concerns and replayed like messages.
+ * - `delivered`: `from` (the recipient) got the message `mid` that `to` (its sender) sent.
+ * - `read`: `from` read the message `mid` from `to` and everything before it. Stored for the sender
+ *   (`onReadMessage`) and for the reader's other devices (their unread count drops).
+ * - `channel`: `from` read the whole conversation with `to` (`onChannelMessage`; reader's devices too).
+ * - `recall`: `from` recalled their message `mid` to `to`; every copy becomes a "recalled" notice.
+ */
+export interface InboxEvent {
+  kind: 'delivered' | 'read' | 'channel' | 'recall';
+  /** This user's sequence number for the event. */
+  seq: number;
+  from: string;
+  to: string;
+  chatType: ChatType;
+  /** The message concerned (absent for `channel`). */
+  mid?: string;
+  time: number;
+}
+
+export interface EventFrame {
+  t: 'event';
+  event: InboxEvent;
+}
+
+/** The recall `id` succeeded; the `recall` event follows for every session concerned. */
+export interface RecalledFrame {
+  t: 'recalled';
+  id: string;
+  mid: string;
 }
 
 export interface DeliverFrame {
@@ -215,4 +381,6 @@ export type ServerFrame =
   | SyncDoneFrame
   | RenewedFrame
   | KickedFrame
-  | ErrorFrame;
+  | ErrorFrame
+  | EventFrame
+  | RecalledFrame;

@@ -9,9 +9,20 @@
  * | `PUT /{org}/{app}/users/{me}` (Bearer) | {@link UpdateUserRequest} | {@link EntitiesResponse} of {@link UserEntity} |
  * | `GET /{org}/{app}/sdk/users/{me}/token/expires` (Bearer) | – | {@link TokenExpiresResponse} |
  * | `GET /easemob/server.json?app_key=org%23app` | – | {@link DnsResponse} |
+ * | `POST /{org}/{app}/chatfiles` (Bearer, multipart field `file`) | – | {@link EntitiesResponse} of {@link ChatfileEntity} |
+ * | `GET /{org}/{app}/chatfiles/{uuid}` (Bearer + `share-secret` header) | – | the file's bytes |
+ * | `GET /{org}/{app}/users/{me}/messages?peer&chatType&cursor&limit` (Bearer) | – | {@link HistoryResponse} |
+ * | `GET /{org}/{app}/users/{me}/user_channels` (Bearer) | – | {@link ConversationsResponse} |
+ *
+ * Chatfiles: only the uploader, and participants of a conversation holding a message that names the
+ * file, may download it (403 `forbidden_op` "chatfile no permission" otherwise, 401 without a token,
+ * 404 `service_resource_not_found` for an unknown uuid). Wrong `share-secret` → 403 too. The app's
+ * `--max-file-bytes` (default 10 MB) → 413. Files are streamed to disk, never held whole in memory.
  *
  * Every failure answers with an {@link ErrorBody} and the HTTP status Agora uses.
  */
+
+import type { ChatType, ServerMessage } from './frames.js';
 
 export interface RegisterRequest {
   username: string;
@@ -59,6 +70,37 @@ export interface TokenResponse {
 
 export type UpdateUserRequest =
   { nickname: string } | { device_id: string; device_token: string; notifier_name: string };
+
+export interface ChatfileEntity {
+  uuid: string;
+  type: 'chatfile';
+  'share-secret': string;
+}
+
+/**
+ * One page of a conversation's history, newest first (`cursor` = the `mid` to continue from, as
+ * the next request's `cursor`; `null` with `isLast` when there is nothing older). Recalled
+ * messages are not returned. `seq` is 0: history is not per device.
+ */
+export interface HistoryResponse {
+  messages: ServerMessage[];
+  cursor: string | null;
+  isLast: boolean;
+}
+
+/** A conversation as the server sees it for one user, newest activity first. */
+export interface ServerConversation {
+  /** The peer's username (1:1). */
+  peer: string;
+  chatType: ChatType;
+  lastMessage: ServerMessage;
+  /** Messages from the peer after this user's last `read`/`channel` ack, on any device. */
+  unread: number;
+}
+
+export interface ConversationsResponse {
+  entities: ServerConversation[];
+}
 
 export interface TokenExpiresResponse {
   /** When the token expires, ms since the epoch. */
@@ -124,4 +166,10 @@ export const Limits = {
   messageMaxBytes: 16 * 1024,
   /** Largest JSON body the REST API reads. */
   restBodyMaxBytes: 16 * 1024,
+  /** Default largest chatfile, in bytes (per app, `--max-file-bytes`). */
+  fileMaxBytes: 10 * 1024 * 1024,
+  /** Default recall window, in seconds (per app, `--recall-seconds`). */
+  recallSeconds: 120,
+  /** Largest history page. */
+  historyPageMax: 100,
 } as const;
