@@ -17,10 +17,63 @@ export type ConnectionStatus = 'signed-out' | 'connecting' | 'online' | 'reconne
 
 /**
  * The life of a message, from the sender's side for own messages:
- * `pending` (in the outbox) → `sent` (acked by the server) | `failed` (refused, retry possible);
- * messages from others are `received`.
+ * `pending` (in the outbox; an attachment uploads first) → `sent` (acked by the server) | `failed`
+ * (refused, retry possible); messages from others are `received`.
  */
 export type MessageStatus = 'pending' | 'sent' | 'failed' | 'received';
+
+/**
+ * What the peer has done with an own message, once it is `sent`; only ever moves forward:
+ * `sent` (on the server) → `delivered` (reached one of the peer's devices) → `read`.
+ */
+export type ReceiptState = 'sent' | 'delivered' | 'read';
+
+/**
+ * Kinds of message the store keeps as chat bubbles. `cmd` messages are never stored: they are
+ * handed to the app on {@link ChatStoreApi.commands$}.
+ */
+export type StoredMessageKind = 'txt' | 'img' | 'audio' | 'video' | 'file' | 'loc' | 'custom';
+
+/** Kinds of attachment `sendFile` can send. */
+export type AttachmentKind = 'img' | 'audio' | 'video' | 'file';
+
+/**
+ * The file of an `img`, `audio`, `video` or `file` message. `url` and `secret` are absent while the
+ * file is still uploading (status `pending`); fetch the bytes with {@link ChatStoreApi.fetchFile},
+ * which sends the token and the secret the server asks for.
+ */
+export interface Attachment {
+  /** `{apiUrl}/{org}/{app}/chatfiles/{uuid}` once uploaded. */
+  url?: string;
+  /** The share secret that goes with `url`. */
+  secret?: string;
+  filename: string;
+  /** Size in bytes. */
+  size: number;
+  /** MIME type when known, e.g. `image/png`. */
+  mime?: string;
+  /** Pixels, for `img` and `video`, when known. */
+  width?: number;
+  height?: number;
+  /** Seconds, for `audio` and `video`. */
+  duration?: number;
+  /** A small preview uploaded beside the original (`img`, `video`), fetched with `fetchFile(m, {thumbnail: true})`. */
+  thumbUrl?: string;
+  thumbSecret?: string;
+}
+
+export interface Location {
+  addr: string;
+  lat: number;
+  lng: number;
+  buildingName?: string;
+}
+
+/** A `custom` message: an app-defined event name and string parameters. */
+export interface CustomContent {
+  event: string;
+  exts: Record<string, string>;
+}
 
 export interface ChatMessage {
   /** The sender's client id: the key of the message everywhere, stable from send to receipt. */
@@ -30,18 +83,73 @@ export interface ChatMessage {
   /** The conversation it belongs to: the peer's username for a 1:1 chat. */
   conversationId: string;
   chatType: ChatType;
-  type: 'txt';
+  /** What to render: `txt` uses `text`, attachments `attachment`, `loc` `location`, `custom` `custom`. */
+  type: StoredMessageKind;
   from: string;
   to: string;
+  /** The text of a `txt` message; `''` for every other kind and for a recalled message. */
   text: string;
+  /** Set for `img`, `audio`, `video` and `file` (unless recalled). */
+  attachment?: Attachment;
+  /** Set for `loc` (unless recalled). */
+  location?: Location;
+  /** Set for `custom` (unless recalled). */
+  custom?: CustomContent;
   ext?: Ext;
   /** ms since the epoch: server time once known, local time while pending. */
   time: number;
   status: MessageStatus;
+  /** Own messages once `sent`: how far the peer got with it. */
+  receipt?: ReceiptState;
+  /**
+   * The sender recalled it: the row stays (so the conversation shows "message recalled" in its
+   * place) but its content (`text`, `attachment`, `location`, `custom`, `ext`) is gone.
+   */
+  recalled?: true;
   /** Why a `failed` message failed, in plain words. */
   error?: string;
   /** The current user's sequence number for the message, once known. */
   seq?: number;
+}
+
+/** A `cmd` message: for the app, never shown as a chat bubble nor stored. */
+export interface ChatCommand {
+  id: string;
+  mid?: string;
+  conversationId: string;
+  chatType: ChatType;
+  from: string;
+  to: string;
+  action: string;
+  ext?: Ext;
+  time: number;
+}
+
+/** Upload progress of a pending attachment, in bytes. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+/** Options of {@link ChatStoreApi.sendFile}. */
+export interface SendFileOptions {
+  /** Default: from the MIME type (`image/*` → `img`, `audio/*` → `audio`, `video/*` → `video`), else `file`. */
+  kind?: AttachmentKind;
+  /** A small preview made in the browser (`img`, `video`), uploaded beside the file. */
+  thumbnail?: Blob;
+  width?: number;
+  height?: number;
+  /** Seconds (`audio`, `video`). */
+  duration?: number;
+  ext?: Ext;
+}
+
+/** Where paging back through a conversation stands. */
+export interface HistoryState {
+  /** A `loadOlder` is running. */
+  loading: boolean;
+  /** Nothing older exists, here or on the server. */
+  exhausted: boolean;
 }
 
 export interface Conversation {
@@ -111,8 +219,20 @@ export interface ChatStoreApi {
    * the socket perhaps not yet open); status is `connecting` until then, so no login form flashes.
    */
   readonly ready: Promise<void>;
-  /** Messages of one conversation, oldest first, exactly as stored in IndexedDB. */
+  /**
+   * Messages of one conversation, oldest first, exactly as stored in IndexedDB: the most recent ones,
+   * and as far back as {@link loadOlder} has paged.
+   */
   messages$(conversationId: string): Observable<ChatMessage[]>;
+  /** Paging state of one conversation (see {@link loadOlder}). */
+  history$(conversationId: string): Observable<HistoryState>;
+  /**
+   * Progress of a pending attachment's upload (sampled, not every browser event); `null` when the
+   * message is not uploading (not yet started, done, failed or cancelled).
+   */
+  uploadProgress$(messageId: string): Observable<UploadProgress | null>;
+  /** `cmd` messages as they arrive (from peers and from my other devices); never stored. */
+  readonly commands$: Observable<ChatCommand>;
 
   /** Logs in with a password. Rejects with a {@link ChatError}. */
   login(input: LoginInput): Promise<void>;
@@ -128,13 +248,61 @@ export interface ChatStoreApi {
    * draft. The outcome shows on the message: `sent`, or `failed` with `error`.
    */
   send(conversationId: string, text: string): Promise<ChatMessage>;
+  /**
+   * Queues an attachment (it shows at once as `pending` with {@link uploadProgress$}), uploads it and
+   * sends it. The file is kept in IndexedDB until sent, so a reload still sends it (once). Rejects,
+   * storing nothing, for an empty file, one larger than the app's limit, or a `kind` the file's type
+   * does not fit (`img` needs `image/*`, `audio` `audio/*`, `video` `video/*`).
+   */
+  sendFile(conversationId: string, file: File, options?: SendFileOptions): Promise<ChatMessage>;
+  /** Queues a location message. Rejects for an empty address or coordinates out of range. */
+  sendLocation(conversationId: string, location: Location): Promise<ChatMessage>;
+  /** Queues a `custom` message. */
+  sendCustom(conversationId: string, custom: CustomContent, ext?: Ext): Promise<ChatMessage>;
+  /** Sends a `cmd` message (not stored; resolves once the server acked it). */
+  sendCommand(conversationId: string, action: string, ext?: Ext): Promise<void>;
+  /**
+   * Stops a pending attachment: the upload is aborted and the message removed (it never reached
+   * anyone). Resolves `false` when it was too late (already sent) or there is no such message.
+   */
+  cancelUpload(messageId: string): Promise<boolean>;
   /** Sends a `failed` message again, under the same id. */
   retry(messageId: string): Promise<void>;
+  /**
+   * Recalls an own sent message for everyone (within the app's window, 2 minutes by default): it
+   * becomes a "recalled" notice here, on my other devices and at the peer's. Rejects with a
+   * {@link ChatError} in plain words (too late, not mine, not sent yet, offline).
+   */
+  recall(messageId: string): Promise<void>;
+  /**
+   * Extends {@link messages$} of a conversation by one page of older messages: from IndexedDB first,
+   * then from the server's history, merged by id so nothing shows twice and nothing is skipped.
+   * Resolves with how many messages were added and whether the start of the conversation is reached.
+   */
+  loadOlder(conversationId: string): Promise<{ added: number; exhausted: boolean }>;
+  /**
+   * Fetches an attachment's bytes (with the token and the share secret) and resolves with an object
+   * URL for `<img src>` and friends; cached per message, revoked on logout. `thumbnail: true` fetches
+   * the preview instead (falling back to the original when there is none).
+   */
+  fetchFile(message: ChatMessage, options?: { thumbnail?: boolean }): Promise<string>;
   /**
    * Makes a conversation the active one (creating it if new) and marks it read. The id is a username
    * as typed: it is trimmed and lowercased. Rejects when the server says there is no such user.
    */
   openConversation(conversationId: string | null): Promise<void>;
-  /** Sets a conversation's unread count to zero. */
+  /**
+   * The person has seen the whole conversation: unread goes to zero, and the peer gets a read receipt
+   * for their newest message (plus a conversation-level `channel` ack), so my other devices and the
+   * server agree. Call it only when the newest messages are actually on screen. The store calls it
+   * itself for the active conversation when the page becomes visible and when a message arrives in
+   * the active conversation while the page is visible.
+   */
   markRead(conversationId: string): Promise<void>;
+  /**
+   * The person has seen the conversation up to `messageId` (e.g. the last bubble scrolled into view):
+   * unread drops to the peer's messages after it, and the peer gets a read receipt for it. Acks never
+   * move backwards; an id that is not a peer's message acks the newest peer message before it.
+   */
+  markSeen(conversationId: string, messageId: string): Promise<void>;
 }
