@@ -2,7 +2,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
 import { serverPlugin } from './test/support/server-plugin.mjs';
-import { findChrome } from './scripts/find-chrome.mjs';
+import { chromeArgs, findChrome } from './scripts/find-chrome.mjs';
 
 const executablePath = findChrome();
 
@@ -23,16 +23,7 @@ export default {
       launchOptions: {
         executablePath,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--headless=new',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
+        args: chromeArgs,
       },
     }),
   ],

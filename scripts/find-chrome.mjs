@@ -13,3 +13,18 @@ export function findChrome() {
   if (process.env.CHROME_PATH) return process.env.CHROME_PATH;
   return candidates.find((path) => existsSync(path)) ?? candidates[0];
 }
+
+/**
+ * Flags for a headless Chromium that runs as root on a machine with no network but loopback: no
+ * sandbox (root), and none of the background requests that would only fail here.
+ */
+export const chromeArgs = [
+  '--no-sandbox',
+  '--headless=new',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];

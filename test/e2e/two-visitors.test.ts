@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { findChrome } from '../../scripts/find-chrome.mjs';
+import { chromeArgs, findChrome } from '../../scripts/find-chrome.mjs';
 import { ServerProcess } from '../support/server-process.mjs';
 
 const TIMEOUT = 15_000;
@@ -80,16 +80,7 @@ describe('two visitors on the demo page', () => {
     browser = await puppeteer.launch({
       executablePath: findChrome(),
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--headless=new',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: chromeArgs,
     });
   });
 
