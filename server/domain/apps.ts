@@ -11,7 +11,12 @@ export interface AppSettings {
   origins?: string[] | null;
   tokenTtlSeconds?: number | null;
   maxMessageBytes?: number | null;
+  maxFileBytes?: number | null;
+  recallSeconds?: number | null;
 }
+
+/** Past this a chatfile is not a chat attachment any more (and a typo of a few zeros is caught). */
+const FILE_BYTES_CEILING = 4 * 1024 ** 3;
 
 /**
  * `https://site.example:8443` form of an origin, or `undefined` if `value` is not an http(s)
@@ -60,6 +65,33 @@ export class Apps {
     return app;
   }
 
+  /**
+   * Changes the given settings of an existing app (absent ones are kept; `null` resets one to the
+   * default). Sessions and routes read apps on every use, so a running server applies it at once.
+   */
+  async update(key: string, settings: AppSettings): Promise<AppRecord> {
+    const existing = await this.get(key);
+    if (!existing) throw new DomainError(Failures.appNotFound, `no app ${key}`);
+    const defined = Object.fromEntries(
+      Object.entries(settings).filter(([, value]) => value !== undefined),
+    ) as AppSettings;
+    const merged = this.#build(key, {
+      maxUsers: existing.maxUsers,
+      closedRegistration: existing.closedRegistration,
+      origins: existing.origins,
+      tokenTtlSeconds: existing.tokenTtlSeconds,
+      maxMessageBytes: existing.maxMessageBytes,
+      maxFileBytes: existing.maxFileBytes,
+      recallSeconds: existing.recallSeconds,
+      ...defined,
+    });
+    const app: AppRecord = { ...merged, uuid: existing.uuid, created: existing.created };
+    if (!(await this.#storage.updateApp(app))) {
+      throw new DomainError(Failures.appNotFound, `no app ${key}`);
+    }
+    return app;
+  }
+
   /** Adds the app with these settings unless it exists (the existing one is kept as it is). */
   async ensure(key: string, settings: AppSettings = {}): Promise<AppRecord> {
     const existing = await this.#storage.getApp(key);
@@ -76,6 +108,14 @@ export class Apps {
     return app.maxMessageBytes ?? Limits.messageMaxBytes;
   }
 
+  maxFileBytes(app: AppRecord): number {
+    return app.maxFileBytes ?? Limits.fileMaxBytes;
+  }
+
+  recallSeconds(app: AppRecord): number {
+    return app.recallSeconds ?? Limits.recallSeconds;
+  }
+
   /** No Origin header means a non-browser client, which CORS does not concern. */
   allowsOrigin(app: AppRecord, origin: string | undefined): boolean {
     if (origin === undefined || app.origins === null) return true;
@@ -86,7 +126,13 @@ export class Apps {
     const parts = parseAppKey(key);
     if (!parts)
       throw new DomainError(Failures.invalidArgument, `bad app key "${key}": ${appKeyRule}`);
-    for (const name of ['maxUsers', 'tokenTtlSeconds', 'maxMessageBytes'] as const) {
+    for (const name of [
+      'maxUsers',
+      'tokenTtlSeconds',
+      'maxMessageBytes',
+      'maxFileBytes',
+      'recallSeconds',
+    ] as const) {
       if (!isPositiveInteger(settings[name])) {
         throw new DomainError(Failures.invalidArgument, `${name} must be a positive integer`);
       }
@@ -96,6 +142,12 @@ export class Apps {
       throw new DomainError(
         Failures.invalidArgument,
         `maxMessageBytes must be at most ${Limits.messageMaxBytes * 2}`,
+      );
+    }
+    if (settings.maxFileBytes && settings.maxFileBytes > FILE_BYTES_CEILING) {
+      throw new DomainError(
+        Failures.invalidArgument,
+        `maxFileBytes must be at most ${FILE_BYTES_CEILING}`,
       );
     }
     let origins: string[] | null = null;
@@ -125,6 +177,8 @@ export class Apps {
       origins,
       tokenTtlSeconds: settings.tokenTtlSeconds ?? null,
       maxMessageBytes: settings.maxMessageBytes ?? null,
+      maxFileBytes: settings.maxFileBytes ?? null,
+      recallSeconds: settings.recallSeconds ?? null,
       created: Date.now(),
     };
   }

@@ -2,6 +2,7 @@
 import type { ServerConfig } from '../config.js';
 import type { Storage } from '../storage/storage.js';
 import { Apps } from './apps.js';
+import { Chatfiles } from './chatfiles.js';
 import { FixedWindowLimiter } from './fixed-window-limiter.js';
 import { Messages } from './messages.js';
 import { Tokens } from './tokens.js';
@@ -12,6 +13,7 @@ export interface Domain {
   users: Users;
   tokens: Tokens;
   messages: Messages;
+  chatfiles: Chatfiles;
   limits: {
     /** Per app key, per second. */
     register: FixedWindowLimiter;
@@ -25,11 +27,13 @@ export interface Domain {
 export function createDomain(storage: Storage, config: ServerConfig): Domain {
   const apps = new Apps(storage, config.tokenTtlSeconds);
   const users = new Users(storage);
+  const chatfiles = new Chatfiles(storage, apps, config.dataDir);
   return {
     apps,
     users,
     tokens: new Tokens(storage),
-    messages: new Messages(storage, apps, users),
+    messages: new Messages(storage, apps, users, chatfiles),
+    chatfiles,
     limits: {
       register: new FixedWindowLimiter(config.registerPerSecond, 1000),
       token: new FixedWindowLimiter(config.tokenPerSecond, 1000),

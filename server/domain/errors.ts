@@ -14,6 +14,7 @@ export const Failures = {
   forbidden: 'forbidden',
   notFound: 'not-found',
   rateLimited: 'rate-limited',
+  tooLarge: 'too-large',
 } as const;
 export type Failure = (typeof Failures)[keyof typeof Failures];
 

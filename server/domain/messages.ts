@@ -1,15 +1,25 @@
 /**
- * 1:1 text messages: validation, idempotent storage with per-user sequence numbers, and the inbox
- * that a reconnecting session replays from its cursor.
+ * 1:1 messages of every kind: validation, idempotent storage with per-user sequence numbers, the
+ * inbox a reconnecting session replays (messages and receipt/recall events in one seq order),
+ * receipts, recall, history pages and the conversation list.
  */
-import type { ChatType, Ext, MessageType, ServerMessage } from '../../src/protocol/frames.js';
-import type { AppRecord, InboxEntry, Storage } from '../storage/storage.js';
+import {
+  MessageLimits,
+  type ChatType,
+  type Ext,
+  type InboxEvent,
+  type MessageBody,
+  type SendFrame,
+  type ServerMessage,
+} from '../../src/protocol/frames.js';
+import type { HistoryResponse, ServerConversation } from '../../src/protocol/rest.js';
+import type { AppRecord, StoredEvent, StoredMessage, Storage } from '../storage/storage.js';
 import type { Apps } from './apps.js';
+import type { Chatfiles } from './chatfiles.js';
+import { chatfilePath, chatfileUuid, requiredMediaFamily, withFileBase } from './message-bodies.js';
 import { newMessageId } from './message-ids.js';
 import { StatusCodes } from './status-codes.js';
 import type { Users } from './users.js';
-
-export const EXT_MAX_BYTES = 8 * 1024;
 
 /** A message the server refused; `code` is the `WebIM.statusCode` the nack carries. */
 export class MessageRejected extends Error {
@@ -22,15 +32,8 @@ export class MessageRejected extends Error {
   }
 }
 
-/** A `msg` frame whose fields have the right JS types (the gateway checks that much). */
-export interface OutgoingMessage {
-  id: string;
-  to: string;
-  chatType: string;
-  type: string;
-  msg: string;
-  ext?: Ext;
-}
+const rejected = (reason: string) =>
+  new MessageRejected(StatusCodes.MESSAGE_PARAMETER_ERROR, reason);
 
 export interface SentMessage {
   /** A resend of a client id already stored: acknowledge again, deliver nothing. */
@@ -41,92 +44,308 @@ export interface SentMessage {
   forRecipient: ServerMessage | null;
 }
 
-const toServerMessage = (entry: Omit<InboxEntry, 'seq'>, seq: number): ServerMessage => ({
-  mid: entry.mid,
-  id: entry.clientId,
-  seq,
-  from: entry.from,
-  to: entry.to,
-  chatType: entry.chatType as ChatType,
-  type: entry.type as MessageType,
-  msg: entry.body,
-  ext: JSON.parse(entry.ext) as Ext,
-  time: entry.time,
-});
+/** One stored event, as the inbox of `username` holds it. */
+export interface DeliveredEvent {
+  username: string;
+  event: InboxEvent;
+}
+
+export interface StoredEvents {
+  /** The same receipt was stored before; nothing new to deliver. */
+  duplicate: boolean;
+  events: DeliveredEvent[];
+}
+
+export type InboxItem =
+  { seq: number; message: ServerMessage } | { seq: number; event: InboxEvent };
+
+export interface InboxPage {
+  items: InboxItem[];
+  /** The highest seq read (recalled messages are read but not returned). */
+  last: number;
+  /** Whether the page was cut at `limit` (there may be more). */
+  full: boolean;
+}
+
+/** Server messages carry file urls as stored paths; sessions and routes add their own base. */
+export const toServerMessage = (stored: StoredMessage, seq: number): ServerMessage =>
+  ({
+    mid: stored.mid,
+    id: stored.clientId,
+    seq,
+    from: stored.from,
+    to: stored.to,
+    chatType: stored.chatType as ChatType,
+    ext: JSON.parse(stored.ext) as Ext,
+    time: stored.time,
+    ...(JSON.parse(stored.body) as MessageBody),
+  }) as ServerMessage;
+
+const toInboxEvent = (stored: StoredEvent, seq: number): InboxEvent => {
+  const event: InboxEvent = {
+    kind: stored.kind,
+    seq,
+    from: stored.from,
+    to: stored.to,
+    chatType: stored.chatType as ChatType,
+    time: stored.time,
+  };
+  if (stored.mid !== null) event.mid = stored.mid;
+  return event;
+};
+
+const eventsFor = (stored: StoredEvent, seqs: Record<string, number>): DeliveredEvent[] =>
+  Object.entries(seqs).map(([username, seq]) => ({ username, event: toInboxEvent(stored, seq) }));
+
+/** A message whose file urls point at `base` (the url the reader reached the server by). */
+export const withBase = (message: ServerMessage, base: string): ServerMessage =>
+  withFileBase(message, base);
 
 export class Messages {
   readonly #storage: Storage;
   readonly #apps: Apps;
   readonly #users: Users;
+  readonly #chatfiles: Chatfiles;
 
-  constructor(storage: Storage, apps: Apps, users: Users) {
+  constructor(storage: Storage, apps: Apps, users: Users, chatfiles: Chatfiles) {
     this.#storage = storage;
     this.#apps = apps;
     this.#users = users;
+    this.#chatfiles = chatfiles;
   }
 
-  async send(app: AppRecord, from: string, message: OutgoingMessage): Promise<SentMessage> {
-    if (message.chatType !== 'singleChat') {
-      throw new MessageRejected(
-        StatusCodes.OPERATION_UNSUPPORTED,
-        `chatType ${message.chatType} is not supported yet; use singleChat`,
-      );
+  async send(app: AppRecord, from: string, frame: SendFrame): Promise<SentMessage> {
+    const { t: _t, id, to, chatType, ext: rawExt, ...fields } = frame;
+    const body = fields as MessageBody;
+    this.#checkChatType(chatType);
+    if (body.type === 'txt') {
+      if (body.msg === '') throw rejected('msg must not be empty');
+      const maxBytes = this.#apps.maxMessageBytes(app);
+      if (Buffer.byteLength(body.msg) > maxBytes) {
+        throw new MessageRejected(
+          StatusCodes.MESSAGE_SIZE_LIMIT,
+          `msg is larger than ${maxBytes} bytes of UTF-8`,
+        );
+      }
     }
-    if (message.type !== 'txt') {
-      throw new MessageRejected(
-        StatusCodes.MESSAGE_PARAMETER_ERROR,
-        `message type ${message.type} is not supported; use txt`,
-      );
+    const ext = JSON.stringify(rawExt ?? {});
+    if (Buffer.byteLength(ext) > MessageLimits.extMaxBytes) {
+      throw rejected(`ext is larger than ${MessageLimits.extMaxBytes} bytes of JSON`);
     }
-    if (message.msg === '') {
-      throw new MessageRejected(StatusCodes.MESSAGE_PARAMETER_ERROR, 'msg must not be empty');
+    if (!(await this.#users.find(app, to))) {
+      throw new MessageRejected(StatusCodes.USER_NOT_FOUND, `no user ${to} in this app`);
     }
-    const maxBytes = this.#apps.maxMessageBytes(app);
-    if (Buffer.byteLength(message.msg) > maxBytes) {
-      throw new MessageRejected(
-        StatusCodes.MESSAGE_SIZE_LIMIT,
-        `msg is larger than ${maxBytes} bytes of UTF-8`,
-      );
-    }
-    const ext = JSON.stringify(message.ext ?? {});
-    if (Buffer.byteLength(ext) > EXT_MAX_BYTES) {
-      throw new MessageRejected(
-        StatusCodes.MESSAGE_PARAMETER_ERROR,
-        `ext is larger than ${EXT_MAX_BYTES} bytes of JSON`,
-      );
-    }
-    if (!(await this.#users.find(app, message.to))) {
-      throw new MessageRejected(StatusCodes.USER_NOT_FOUND, `no user ${message.to} in this app`);
-    }
+    const { stored, files } = await this.#attachments(app, from, body);
 
-    const stored = await this.#storage.storeMessage(app.key, {
+    const result = await this.#storage.storeMessage(app.key, {
       mid: newMessageId(),
-      clientId: message.id,
+      clientId: id,
       from,
-      to: message.to,
-      chatType: message.chatType,
-      type: message.type,
-      body: message.msg,
+      to,
+      chatType,
+      type: body.type,
+      body: JSON.stringify(stored),
       ext,
       time: Date.now(),
+      files,
     });
     return {
-      duplicate: stored.duplicate,
-      forSender: toServerMessage(stored.message, stored.senderSeq),
+      duplicate: result.duplicate,
+      forSender: toServerMessage(result.message, result.senderSeq),
       forRecipient:
-        stored.recipientSeq === null ? null : toServerMessage(stored.message, stored.recipientSeq),
+        result.recipientSeq === null ? null : toServerMessage(result.message, result.recipientSeq),
     };
   }
 
-  /** One page of the user's inbox after `afterSeq`, in seq order. */
+  #checkChatType(chatType: string): void {
+    if (chatType !== 'singleChat') {
+      throw new MessageRejected(
+        StatusCodes.OPERATION_UNSUPPORTED,
+        `chatType ${chatType} is not supported yet; use singleChat`,
+      );
+    }
+  }
+
+  /**
+   * The body with its file urls as canonical paths, and the chatfiles it names. Each must be a
+   * chatfile of this app that the sender uploaded, with its secret, of a type fitting the kind.
+   */
+  async #attachments(
+    app: AppRecord,
+    sender: string,
+    body: MessageBody,
+  ): Promise<{ stored: MessageBody; files: string[] }> {
+    if (!('url' in body)) return { stored: body, files: [] };
+    const check = async (
+      field: string,
+      url: string,
+      secret: string,
+      family: string | null,
+    ): Promise<{ uuid: string; path: string }> => {
+      const uuid = chatfileUuid(url, app.org, app.name);
+      if (!uuid) {
+        throw rejected(`${field} must be ${chatfilePath(app.org, app.name, '{uuid}')} of this app`);
+      }
+      const record = await this.#chatfiles.get(app, uuid);
+      if (!record || record.uploader !== sender) {
+        throw rejected(`${field} names no chatfile you uploaded`);
+      }
+      if (!this.#chatfiles.secretMatches(record, secret)) {
+        throw rejected(`the secret of ${field} is not the chatfile's share secret`);
+      }
+      if (family !== null && record.contentType.split('/')[0] !== family) {
+        throw rejected(
+          `file type does not match message type (${record.contentType} in a ${body.type} message)`,
+        );
+      }
+      return { uuid, path: chatfilePath(app.org, app.name, uuid) };
+    };
+    const file = await check('url', body.url, body.secret, requiredMediaFamily[body.type]);
+    const stored = { ...body, url: file.path };
+    const files = [file.uuid];
+    if ('thumb' in stored && stored.thumb !== undefined) {
+      const thumb = await check('thumb', stored.thumb, stored.thumb_secret ?? '', 'image');
+      stored.thumb = thumb.path;
+      files.push(thumb.uuid);
+    }
+    return { stored, files };
+  }
+
+  /**
+   * `user` acknowledges the message `mid` from `to`: `delivered` goes to the sender's inbox;
+   * `read` also to the reader's (their other devices), and moves the reader's read cursor.
+   */
+  async acknowledge(
+    app: AppRecord,
+    user: string,
+    kind: 'delivered' | 'read',
+    mid: string,
+    to: string,
+  ): Promise<StoredEvents> {
+    const message = await this.#storage.getMessage(app.key, mid);
+    if (!message || message.to !== user || message.from !== to) {
+      throw rejected(`no message ${mid} from ${to} to you`);
+    }
+    const event: StoredEvent = {
+      kind,
+      from: user,
+      to,
+      chatType: message.chatType,
+      mid,
+      time: Date.now(),
+    };
+    const result =
+      kind === 'delivered'
+        ? await this.#storage.storeEvent(app.key, event, [to])
+        : await this.#storage.storeEvent(app.key, event, [to, user], {
+            reader: user,
+            peer: to,
+            mid,
+          });
+    return { duplicate: result.duplicate, events: eventsFor(event, result.seqs) };
+  }
+
+  /** `user` has read the whole conversation with `to`. */
+  async readConversation(
+    app: AppRecord,
+    user: string,
+    to: string,
+    chatType: string,
+  ): Promise<StoredEvents> {
+    this.#checkChatType(chatType);
+    if (!(await this.#users.find(app, to))) {
+      throw new MessageRejected(StatusCodes.USER_NOT_FOUND, `no user ${to} in this app`);
+    }
+    const event: StoredEvent = {
+      kind: 'channel',
+      from: user,
+      to,
+      chatType,
+      mid: null,
+      time: Date.now(),
+    };
+    const result = await this.#storage.storeEvent(app.key, event, [to, user], {
+      reader: user,
+      peer: to,
+      mid: null,
+    });
+    return { duplicate: result.duplicate, events: eventsFor(event, result.seqs) };
+  }
+
+  /** Recalls `user`'s message `mid` to `to`, inside the app's window. */
+  async recall(
+    app: AppRecord,
+    user: string,
+    mid: string,
+    to: string,
+    chatType: string,
+  ): Promise<StoredEvents> {
+    this.#checkChatType(chatType);
+    const message = await this.#storage.getMessage(app.key, mid);
+    if (!message) throw rejected(`no message ${mid}`);
+    if (message.from !== user) {
+      throw new MessageRejected(
+        StatusCodes.PERMISSION_DENIED,
+        'only the sender may recall a message',
+      );
+    }
+    if (message.to !== to) throw rejected(`message ${mid} was not sent to ${to}`);
+    const windowSeconds = this.#apps.recallSeconds(app);
+    const now = Date.now();
+    if (!message.recalled && now - message.time > windowSeconds * 1000) {
+      throw new MessageRejected(
+        StatusCodes.MESSAGE_RECALL_TIME_LIMIT,
+        `messages can be recalled for ${windowSeconds} seconds after sending`,
+      );
+    }
+    const result = await this.#storage.recallMessage(app.key, mid, now);
+    const event: StoredEvent = { kind: 'recall', from: user, to, chatType, mid, time: now };
+    return { duplicate: result.duplicate, events: eventsFor(event, result.seqs) };
+  }
+
+  /** One page of the user's inbox after `afterSeq`, in seq order, recalled messages left out. */
   async inbox(
     app: AppRecord,
     username: string,
     afterSeq: number,
     limit: number,
-  ): Promise<ServerMessage[]> {
+  ): Promise<InboxPage> {
     const entries = await this.#storage.readInbox(app.key, username, afterSeq, limit);
-    return entries.map((entry) => toServerMessage(entry, entry.seq));
+    const items: InboxItem[] = [];
+    for (const entry of entries) {
+      if ('event' in entry) {
+        items.push({ seq: entry.seq, event: toInboxEvent(entry.event, entry.seq) });
+      } else if (!entry.message.recalled) {
+        items.push({ seq: entry.seq, message: toServerMessage(entry.message, entry.seq) });
+      }
+    }
+    return { items, last: entries.at(-1)?.seq ?? afterSeq, full: entries.length === limit };
+  }
+
+  /** A page of the conversation with `peer`, newest first; `undefined` for a foreign cursor. */
+  async history(
+    app: AppRecord,
+    me: string,
+    peer: string,
+    cursor: string | null,
+    limit: number,
+  ): Promise<HistoryResponse | undefined> {
+    // One more than asked tells whether anything older is left.
+    const page = await this.#storage.history(app.key, me, peer, cursor, limit + 1);
+    if (!page) return undefined;
+    const messages = page.slice(0, limit).map((stored) => toServerMessage(stored, 0));
+    const isLast = page.length <= limit;
+    return { messages, cursor: isLast ? null : (messages.at(-1)?.mid ?? null), isLast };
+  }
+
+  async conversations(app: AppRecord, username: string): Promise<ServerConversation[]> {
+    const records = await this.#storage.conversations(app.key, username);
+    return records.map((record) => ({
+      peer: record.peer,
+      chatType: record.chatType as ChatType,
+      lastMessage: toServerMessage(record.lastMessage, 0),
+      unread: record.unread,
+    }));
   }
 
   lastSeq(app: AppRecord, username: string): Promise<number> {

@@ -4,11 +4,17 @@
  */
 import type {
   AuthFrame,
+  ChannelFrame,
+  ChatType,
   ClientFrame,
+  DeliveryFrame,
+  ReadFrame,
+  RecallFrame,
   RecvFrame,
   RenewFrame,
   SendFrame,
 } from '../../src/protocol/frames.js';
+import { parseMessageBody } from '../domain/message-bodies.js';
 
 /** A refusal names the frame kind (`t`) when it could tell, and a `msg`'s id for the nack. */
 export type Parsed<T> =
@@ -47,21 +53,54 @@ function parseAuth(raw: JsonObject): Parsed<AuthFrame> {
   return { ok: true, frame };
 }
 
+const isId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length >= 1 && value.length <= 64;
+
+const isName = (value: unknown): value is string =>
+  typeof value === 'string' && value !== '' && value.length <= 64;
+
 function parseSend(raw: JsonObject): Parsed<SendFrame> {
-  const { id, to, chatType, type, msg, ext } = raw;
-  if (typeof id !== 'string' || id.length < 1 || id.length > 64) {
-    return fail('msg.id must be 1-64 characters');
-  }
-  if (typeof to !== 'string' || to === '') return fail('msg.to must be a username', id);
+  const { id, to, chatType, ext, t: _t, ...fields } = raw;
+  if (!isId(id)) return fail('msg.id must be 1-64 characters');
+  if (!isName(to)) return fail('msg.to must be a username', id);
   if (typeof chatType !== 'string') return fail('msg.chatType must be a string', id);
-  if (typeof type !== 'string') return fail('msg.type must be a string', id);
-  if (typeof msg !== 'string') return fail('msg.msg must be a string', id);
   if (ext !== undefined && ext !== null && !isObject(ext)) {
     return fail('msg.ext must be a JSON object', id);
   }
-  const frame = { t: 'msg', id, to, chatType, type, msg } as SendFrame;
+  const body = parseMessageBody(fields);
+  if (!body.ok) return fail(body.reason, id);
+  const frame = { t: 'msg', id, to, chatType, ...body.body } as SendFrame;
   if (isObject(ext)) frame.ext = ext;
   return { ok: true, frame };
+}
+
+/** A mid is Agora's decimal string; anything else cannot name a message. */
+const isMid = (value: unknown): value is string =>
+  typeof value === 'string' && /^[0-9]{1,32}$/.test(value);
+
+function parseAck<T extends 'delivery' | 'read'>(
+  t: T,
+  raw: JsonObject,
+): Parsed<T extends 'delivery' ? DeliveryFrame : ReadFrame> {
+  if (!isMid(raw.mid)) return fail(`${t}.mid must be a message id`);
+  if (!isName(raw.to)) return fail(`${t}.to must be the message's sender`);
+  return { ok: true, frame: { t, mid: raw.mid, to: raw.to } as never };
+}
+
+// A chatType is only typed here; the domain refuses the kinds it does not support (53).
+function parseChannel(raw: JsonObject): Parsed<ChannelFrame> {
+  if (!isName(raw.to)) return fail('channel.to must be a username');
+  if (typeof raw.chatType !== 'string') return fail('channel.chatType must be a string');
+  return { ok: true, frame: { t: 'channel', to: raw.to, chatType: raw.chatType as ChatType } };
+}
+
+function parseRecall(raw: JsonObject): Parsed<RecallFrame> {
+  const { id, mid, to, chatType } = raw;
+  if (!isId(id)) return fail('recall.id must be 1-64 characters');
+  if (!isMid(mid)) return fail('recall.mid must be a message id', id);
+  if (!isName(to)) return fail('recall.to must be a username', id);
+  if (typeof chatType !== 'string') return fail('recall.chatType must be a string', id);
+  return { ok: true, frame: { t: 'recall', id, mid, to, chatType: chatType as ChatType } };
 }
 
 function parseRecv(raw: JsonObject): Parsed<RecvFrame> {
@@ -97,6 +136,14 @@ export function parseClientFrame(text: string): Parsed<ClientFrame> {
       return parseRecv(raw);
     case 'renew':
       return parseRenew(raw);
+    case 'delivery':
+      return parseAck('delivery', raw);
+    case 'read':
+      return parseAck('read', raw);
+    case 'channel':
+      return parseChannel(raw);
+    case 'recall':
+      return parseRecall(raw);
     default:
       return fail(`unknown frame type "${raw.t.slice(0, 32)}"`);
   }

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
 import { RestErrors } from '../../src/protocol/rest.js';
 import { sendError } from '../http/errors.js';
+import { restBase } from '../http/rest-base.js';
 import type { AppRecord } from '../storage/storage.js';
 import { Session, type SessionContext } from './session.js';
 
@@ -61,7 +62,9 @@ export async function installGateway(
         socket.close(1011, 'no app');
         return;
       }
-      const session = new Session(socket, app, ctx, (closed) => sessions.delete(closed));
+      const session = new Session(socket, app, ctx, (closed) => sessions.delete(closed), {
+        restBase: restBase(request, ctx.config),
+      });
       sessions.add(session);
     },
   );

@@ -11,19 +11,27 @@ import { WebSocket, type RawData } from 'ws';
 import {
   CloseCode,
   type AuthFrame,
+  type ChannelFrame,
   type ClientFrame,
+  type DeliveryFrame,
+  type ReadFrame,
+  type RecallFrame,
   type RecvFrame,
   type RenewFrame,
   type SendFrame,
   type ServerFrame,
-  type ServerMessage,
 } from '../../src/protocol/frames.js';
 import type { Bus, Unsubscribe } from '../bus/bus.js';
 import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
 import { FixedWindowLimiter } from '../domain/fixed-window-limiter.js';
-import { MessageRejected } from '../domain/messages.js';
+import {
+  MessageRejected,
+  withBase,
+  type InboxItem,
+  type StoredEvents,
+} from '../domain/messages.js';
 import { StatusCodes } from '../domain/status-codes.js';
 import type { AppRecord } from '../storage/storage.js';
 import { parseClientFrame } from './client-frames.js';
@@ -34,6 +42,11 @@ export interface SessionContext {
   bus: Bus<UserEvent>;
   config: ServerConfig;
   log: FastifyBaseLogger;
+}
+
+export interface SessionOptions {
+  /** `http(s)://host[:port]` the client reaches the REST API by: file urls are sent on it. */
+  restBase: string;
 }
 
 /** Inbox rows read per query during replay. */
@@ -63,6 +76,7 @@ export class Session {
   readonly #ctx: SessionContext;
   readonly #onClosed: (session: Session) => void;
   readonly #sendLimiter: FixedWindowLimiter;
+  readonly #restBase: string;
 
   #state: State = 'awaiting-auth';
   #login: Login | undefined;
@@ -73,9 +87,9 @@ export class Session {
   #idleTimer: NodeJS.Timeout;
   #expiryTimer: NodeJS.Timeout | undefined;
 
-  /** Until the replay is done, live messages wait here (the replay may also read them). */
+  /** Until the replay is done, live messages and events wait here (the replay may read them). */
   #replaying = true;
-  #buffered: ServerMessage[] = [];
+  #buffered: InboxItem[] = [];
   /** Seqs of this session's own sends during replay: it has them as acks already. */
   #ownSeqs = new Set<number>();
 
@@ -84,8 +98,10 @@ export class Session {
     app: AppRecord,
     ctx: SessionContext,
     onClosed: (session: Session) => void,
+    options: SessionOptions,
   ) {
     this.#socket = socket;
+    this.#restBase = options.restBase;
     this.#app = app;
     this.#ctx = ctx;
     this.#onClosed = onClosed;
@@ -130,6 +146,11 @@ export class Session {
 
   #send(frame: ServerFrame): void {
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(frame));
+  }
+
+  #deliver(item: InboxItem): void {
+    if ('event' in item) this.#send({ t: 'event', event: item.event });
+    else this.#send({ t: 'msg', message: withBase(item.message, this.#restBase) });
   }
 
   #error(code: number, reason: string): void {
@@ -205,6 +226,13 @@ export class Session {
         return this.#received(frame);
       case 'renew':
         return this.#renew(frame);
+      case 'delivery':
+      case 'read':
+        return this.#acknowledge(frame);
+      case 'channel':
+        return this.#channel(frame);
+      case 'recall':
+        return this.#recall(frame);
     }
   }
 
@@ -277,19 +305,19 @@ export class Session {
     for (;;) {
       const page = await this.#ctx.domain.messages.inbox(this.#app, user, last, REPLAY_PAGE);
       if (this.#state === 'closed') return;
-      for (const message of page) {
-        if (!this.#ownSeqs.has(message.seq)) this.#send({ t: 'msg', message });
-        last = message.seq;
+      for (const item of page.items) {
+        if (!this.#ownSeqs.has(item.seq)) this.#deliver(item);
       }
-      if (page.length < REPLAY_PAGE) break;
+      last = page.last;
+      if (!page.full) break;
       await this.#drain();
     }
-    // Nothing awaits from here on, so no live message can slip between buffer and live delivery.
+    // Nothing awaits from here on, so no live item can slip between buffer and live delivery.
     this.#replaying = false;
-    for (const message of this.#buffered.sort((a, b) => a.seq - b.seq)) {
-      if (message.seq <= last || this.#ownSeqs.has(message.seq)) continue;
-      this.#send({ t: 'msg', message });
-      last = message.seq;
+    for (const item of this.#buffered.sort((a, b) => a.seq - b.seq)) {
+      if (item.seq <= last || this.#ownSeqs.has(item.seq)) continue;
+      this.#deliver(item);
+      last = item.seq;
     }
     this.#buffered = [];
     this.#ownSeqs.clear();
@@ -306,10 +334,14 @@ export class Session {
   #onEvent(event: UserEvent): void {
     const login = this.#login;
     if (this.#state !== 'open' || !login) return;
-    if (event.kind === 'message') {
+    if (event.kind === 'message' || event.kind === 'inbox-event') {
       if (event.exceptSession === this.id) return;
-      if (this.#replaying) this.#buffered.push(event.message);
-      else this.#send({ t: 'msg', message: event.message });
+      const item: InboxItem =
+        event.kind === 'message'
+          ? { seq: event.message.seq, message: event.message }
+          : { seq: event.event.seq, event: event.event };
+      if (this.#replaying) this.#buffered.push(item);
+      else this.#deliver(item);
       return;
     }
     const newer =
@@ -358,6 +390,65 @@ export class Session {
       message: own,
       exceptSession: this.id,
     });
+  }
+
+  /** Publishes stored events to their users; the acting user's copy skips `exceptSession`. */
+  async #publishEvents(stored: StoredEvents, exceptSession?: string): Promise<void> {
+    const { user } = this.#login as Login;
+    for (const { username, event } of stored.events) {
+      await this.#ctx.bus.publish(userChannel(this.#app.key, username), {
+        kind: 'inbox-event',
+        event,
+        ...(username === user && exceptSession ? { exceptSession } : {}),
+      });
+    }
+  }
+
+  /** Runs a receipt; a refusal is an `error` frame (receipts have no id to nack). */
+  async #receipt(run: () => Promise<StoredEvents>): Promise<void> {
+    let stored;
+    try {
+      stored = await run();
+    } catch (error) {
+      if (!(error instanceof MessageRejected)) throw error;
+      return this.#error(error.code, error.message);
+    }
+    if (!stored.duplicate) await this.#publishEvents(stored, this.id);
+  }
+
+  #acknowledge(frame: DeliveryFrame | ReadFrame): Promise<void> {
+    const { user } = this.#login as Login;
+    const kind = frame.t === 'delivery' ? 'delivered' : 'read';
+    return this.#receipt(() =>
+      this.#ctx.domain.messages.acknowledge(this.#app, user, kind, frame.mid, frame.to),
+    );
+  }
+
+  #channel(frame: ChannelFrame): Promise<void> {
+    const { user } = this.#login as Login;
+    return this.#receipt(() =>
+      this.#ctx.domain.messages.readConversation(this.#app, user, frame.to, frame.chatType),
+    );
+  }
+
+  async #recall(frame: RecallFrame): Promise<void> {
+    const { user } = this.#login as Login;
+    let stored;
+    try {
+      stored = await this.#ctx.domain.messages.recall(
+        this.#app,
+        user,
+        frame.mid,
+        frame.to,
+        frame.chatType,
+      );
+    } catch (error) {
+      if (!(error instanceof MessageRejected)) throw error;
+      return this.#send({ t: 'nack', id: frame.id, code: error.code, reason: error.message });
+    }
+    this.#send({ t: 'recalled', id: frame.id, mid: frame.mid });
+    // Every session of both users, this one included, replaces the message by the notice.
+    if (!stored.duplicate) await this.#publishEvents(stored);
   }
 
   async #received(frame: RecvFrame): Promise<void> {

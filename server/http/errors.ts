@@ -19,6 +19,7 @@ const byFailure: Record<Failure, { status: number; error: RestError }> = {
   [Failures.forbidden]: { status: 403, error: RestErrors.forbidden },
   [Failures.notFound]: { status: 404, error: RestErrors.notFound },
   [Failures.rateLimited]: { status: 429, error: RestErrors.rateLimited },
+  [Failures.tooLarge]: { status: 413, error: RestErrors.tooLarge },
 };
 
 export const rateLimitedDescription = 'This request has reached api limit';

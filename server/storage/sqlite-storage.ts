@@ -6,18 +6,24 @@
 import Database from 'better-sqlite3';
 import type {
   AppRecord,
+  ChatfileRecord,
+  ConversationRecord,
   CreateUserResult,
+  EventKind,
   InboxEntry,
   NewMessage,
   PushTokenRecord,
+  ReadCursorMove,
   Storage,
+  StoreEventResult,
   StoreMessageResult,
+  StoredEvent,
   StoredMessage,
   TokenRecord,
   UserRecord,
 } from './storage.js';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const schema = `
 CREATE TABLE IF NOT EXISTS apps (
@@ -91,6 +97,76 @@ CREATE TABLE IF NOT EXISTS device_cursors (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Schema 2 (issue 3): every message kind (the body becomes the whole MessageBody as JSON),
+ * recall, receipts as inbox events, chatfiles, and per-user conversations with a read cursor.
+ * `conv` is the two participants, sorted and space-separated, so one index serves history.
+ */
+const migrationTo2 = `
+ALTER TABLE apps ADD COLUMN max_file_bytes INTEGER;
+ALTER TABLE apps ADD COLUMN recall_seconds INTEGER;
+ALTER TABLE messages ADD COLUMN conv TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN recalled INTEGER NOT NULL DEFAULT 0;
+UPDATE messages SET
+  body = json_object('type', 'txt', 'msg', body),
+  conv = CASE WHEN from_user <= to_user THEN from_user || ' ' || to_user
+              ELSE to_user || ' ' || from_user END;
+CREATE INDEX messages_conv ON messages (app_key, conv, id);
+CREATE TABLE inbox_events (
+  app_key TEXT NOT NULL,
+  username TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  from_user TEXT NOT NULL,
+  to_user TEXT NOT NULL,
+  chat_type TEXT NOT NULL,
+  mid TEXT,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (app_key, username, seq)
+) WITHOUT ROWID;
+CREATE INDEX inbox_events_mid ON inbox_events (app_key, mid);
+CREATE TABLE conversations (
+  app_key TEXT NOT NULL,
+  username TEXT NOT NULL,
+  peer TEXT NOT NULL,
+  chat_type TEXT NOT NULL,
+  conv TEXT NOT NULL,
+  -- The newest non-recalled message (messages.id); NULL when every message was recalled.
+  last_id INTEGER,
+  -- Messages from the peer up to this messages.id count as read.
+  read_id INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (app_key, username, peer)
+) WITHOUT ROWID;
+INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
+  SELECT app_key, from_user, to_user, chat_type, conv, max(id) FROM messages
+  GROUP BY app_key, from_user, to_user
+  ON CONFLICT DO NOTHING;
+INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
+  SELECT app_key, to_user, from_user, chat_type, conv, max(id) FROM messages
+  GROUP BY app_key, to_user, from_user
+  ON CONFLICT (app_key, username, peer) DO UPDATE SET last_id = max(last_id, excluded.last_id);
+CREATE TABLE chatfiles (
+  app_key TEXT NOT NULL,
+  uuid TEXT NOT NULL,
+  uploader TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  PRIMARY KEY (app_key, uuid)
+) WITHOUT ROWID;
+CREATE TABLE chatfile_grants (
+  app_key TEXT NOT NULL,
+  uuid TEXT NOT NULL,
+  username TEXT NOT NULL,
+  PRIMARY KEY (app_key, uuid, username)
+) WITHOUT ROWID;
+`;
+
+/** The conversation key of two users: both names, sorted (usernames hold no spaces). */
+export const conversationKey = (a: string, b: string) => (a <= b ? `${a} ${b}` : `${b} ${a}`);
+
 interface AppRow {
   key: string;
   org: string;
@@ -101,6 +177,8 @@ interface AppRow {
   origins: string | null;
   token_ttl: number | null;
   max_message_bytes: number | null;
+  max_file_bytes: number | null;
+  recall_seconds: number | null;
   created: number;
 }
 
@@ -125,6 +203,28 @@ interface MessageRow {
   body: string;
   ext: string;
   time: number;
+  recalled: number;
+}
+
+interface EventRow {
+  seq: number;
+  kind: EventKind;
+  from_user: string;
+  to_user: string;
+  chat_type: string;
+  mid: string | null;
+  time: number;
+}
+
+interface ChatfileRow {
+  app_key: string;
+  uuid: string;
+  uploader: string;
+  secret_hash: string;
+  size: number;
+  content_type: string;
+  filename: string;
+  created: number;
 }
 
 const toApp = (row: AppRow): AppRecord => ({
@@ -137,6 +237,8 @@ const toApp = (row: AppRow): AppRecord => ({
   origins: row.origins === null ? null : (JSON.parse(row.origins) as string[]),
   tokenTtlSeconds: row.token_ttl,
   maxMessageBytes: row.max_message_bytes,
+  maxFileBytes: row.max_file_bytes,
+  recallSeconds: row.recall_seconds,
   created: row.created,
 });
 
@@ -160,6 +262,42 @@ const toMessage = (row: MessageRow): StoredMessage => ({
   body: row.body,
   ext: row.ext,
   time: row.time,
+  recalled: row.recalled === 1,
+});
+
+const toEvent = (row: EventRow): StoredEvent => ({
+  kind: row.kind,
+  from: row.from_user,
+  to: row.to_user,
+  chatType: row.chat_type,
+  mid: row.mid,
+  time: row.time,
+});
+
+const toChatfile = (row: ChatfileRow): ChatfileRecord => ({
+  appKey: row.app_key,
+  uuid: row.uuid,
+  uploader: row.uploader,
+  secretHash: row.secret_hash,
+  size: row.size,
+  contentType: row.content_type,
+  filename: row.filename,
+  created: row.created,
+});
+
+const appParams = (app: AppRecord) => ({
+  key: app.key,
+  org: app.org,
+  name: app.name,
+  uuid: app.uuid,
+  maxUsers: app.maxUsers,
+  closedRegistration: app.closedRegistration ? 1 : 0,
+  origins: app.origins === null ? null : JSON.stringify(app.origins),
+  tokenTtl: app.tokenTtlSeconds,
+  maxMessageBytes: app.maxMessageBytes,
+  maxFileBytes: app.maxFileBytes,
+  recallSeconds: app.recallSeconds,
+  created: app.created,
 });
 
 export class SqliteStorage implements Storage {
@@ -168,6 +306,13 @@ export class SqliteStorage implements Storage {
   readonly #storeMessage: (appKey: string, message: NewMessage) => StoreMessageResult;
   readonly #createUser: (user: UserRecord, maxUsers: number | null) => CreateUserResult;
   readonly #raiseCursor: (appKey: string, username: string, deviceId: string, seq: number) => void;
+  readonly #storeEvent: (
+    appKey: string,
+    event: StoredEvent,
+    inboxes: string[],
+    read?: ReadCursorMove,
+  ) => StoreEventResult;
+  readonly #recallMessage: (appKey: string, mid: string, time: number) => StoreEventResult;
 
   /** Opens (and creates or migrates) the database file at `path`. */
   constructor(path: string) {
@@ -184,18 +329,27 @@ export class SqliteStorage implements Storage {
         `the data dir was written by a newer openwebim (schema ${version} > ${SCHEMA_VERSION})`,
       );
     }
-    db.exec(schema);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    db.transaction(() => {
+      db.exec(schema);
+      if (version < 2) db.exec(migrationTo2);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
 
     const q = {
       getApp: db.prepare<[string], AppRow>('SELECT * FROM apps WHERE key = ?'),
       listApps: db.prepare<[], AppRow>('SELECT * FROM apps ORDER BY created, key'),
       addApp: db.prepare(
         `INSERT INTO apps (key, org, name, uuid, max_users, closed_registration, origins, token_ttl,
-           max_message_bytes, created)
+           max_message_bytes, max_file_bytes, recall_seconds, created)
          VALUES (@key, @org, @name, @uuid, @maxUsers, @closedRegistration, @origins, @tokenTtl,
-           @maxMessageBytes, @created)
+           @maxMessageBytes, @maxFileBytes, @recallSeconds, @created)
          ON CONFLICT (key) DO NOTHING`,
+      ),
+      updateApp: db.prepare(
+        `UPDATE apps SET max_users = @maxUsers, closed_registration = @closedRegistration,
+           origins = @origins, token_ttl = @tokenTtl, max_message_bytes = @maxMessageBytes,
+           max_file_bytes = @maxFileBytes, recall_seconds = @recallSeconds
+         WHERE key = @key`,
       ),
       countUsers: db.prepare<[string], { n: number }>(
         'SELECT count(*) AS n FROM users WHERE app_key = ?',
@@ -241,8 +395,89 @@ export class SqliteStorage implements Storage {
       ),
       insertMessage: db.prepare(
         `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
-           ext, time)
-         VALUES (@appKey, @mid, @clientId, @from, @to, @chatType, @type, @body, @ext, @time)`,
+           ext, time, conv)
+         VALUES (@appKey, @mid, @clientId, @from, @to, @chatType, @type, @body, @ext, @time, @conv)`,
+      ),
+      getMessage: db.prepare<[string, string], MessageRow>(
+        'SELECT * FROM messages WHERE app_key = ? AND mid = ?',
+      ),
+      grantChatfile: db.prepare<[string, string, string]>(
+        'INSERT INTO chatfile_grants (app_key, uuid, username) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      touchConversation: db.prepare<[string, string, string, string, string, number | bigint]>(
+        `INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (app_key, username, peer) DO UPDATE SET last_id = excluded.last_id`,
+      ),
+      refreshConversationLast: db.prepare<[string, string, string, string]>(
+        `UPDATE conversations SET last_id =
+           (SELECT max(id) FROM messages m
+            WHERE m.app_key = conversations.app_key AND m.conv = conversations.conv
+              AND m.recalled = 0)
+         WHERE app_key = ? AND conv = ? AND username = ? AND peer = ?`,
+      ),
+      markRecalled: db.prepare<[number]>('UPDATE messages SET recalled = 1 WHERE id = ?'),
+      raiseReadTo: db.prepare<[number, string, string, string]>(
+        `UPDATE conversations SET read_id = max(read_id, ?)
+         WHERE app_key = ? AND username = ? AND peer = ?`,
+      ),
+      raiseReadToLast: db.prepare<[string, string, string]>(
+        `UPDATE conversations SET read_id = max(read_id, coalesce(
+           (SELECT max(id) FROM messages m
+            WHERE m.app_key = conversations.app_key AND m.conv = conversations.conv), 0))
+         WHERE app_key = ? AND username = ? AND peer = ?`,
+      ),
+      findEvent: db.prepare<[string, string, string, string], { n: number }>(
+        `SELECT 1 AS n FROM inbox_events
+         WHERE app_key = ? AND mid = ? AND kind = ? AND from_user = ? LIMIT 1`,
+      ),
+      appendEvent: db.prepare(
+        `INSERT INTO inbox_events (app_key, username, seq, kind, from_user, to_user, chat_type, mid,
+           time)
+         VALUES (@appKey, @username, @seq, @kind, @from, @to, @chatType, @mid, @time)`,
+      ),
+      readEvents: db.prepare<[string, string, number, number], EventRow>(
+        `SELECT seq, kind, from_user, to_user, chat_type, mid, time FROM inbox_events
+         WHERE app_key = ? AND username = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      historyFromNewest: db.prepare<[string, string, number], MessageRow>(
+        `SELECT * FROM messages WHERE app_key = ? AND conv = ? AND recalled = 0
+         ORDER BY id DESC LIMIT ?`,
+      ),
+      historyBefore: db.prepare<[string, string, number, number], MessageRow>(
+        `SELECT * FROM messages WHERE app_key = ? AND conv = ? AND id < ? AND recalled = 0
+         ORDER BY id DESC LIMIT ?`,
+      ),
+      messageIdInConv: db.prepare<[string, string, string], { id: number }>(
+        'SELECT id FROM messages WHERE app_key = ? AND mid = ? AND conv = ?',
+      ),
+      // One statement: the unread count is an indexed range scan per conversation, from the
+      // read cursor on, so it costs what is unread, not the whole history.
+      conversations: db.prepare<
+        [string, string],
+        MessageRow & { conv_peer: string; conv_chat_type: string; unread: number }
+      >(
+        `SELECT c.peer AS conv_peer, c.chat_type AS conv_chat_type,
+           CASE WHEN c.peer = c.username THEN 0 ELSE
+             (SELECT count(*) FROM messages u
+              WHERE u.app_key = c.app_key AND u.conv = c.conv AND u.id > c.read_id
+                AND u.from_user = c.peer AND u.recalled = 0)
+           END AS unread,
+           m.*
+         FROM conversations c JOIN messages m ON m.id = c.last_id
+         WHERE c.app_key = ? AND c.username = ?
+         ORDER BY c.last_id DESC`,
+      ),
+      addChatfile: db.prepare(
+        `INSERT INTO chatfiles (app_key, uuid, uploader, secret_hash, size, content_type, filename,
+           created)
+         VALUES (@appKey, @uuid, @uploader, @secretHash, @size, @contentType, @filename, @created)`,
+      ),
+      getChatfile: db.prepare<[string, string], ChatfileRow>(
+        'SELECT * FROM chatfiles WHERE app_key = ? AND uuid = ?',
+      ),
+      hasGrant: db.prepare<[string, string, string], { n: number }>(
+        'SELECT 1 AS n FROM chatfile_grants WHERE app_key = ? AND uuid = ? AND username = ?',
       ),
       nextSeq: db.prepare<[string, string], { last_seq: number }>(
         `UPDATE users SET last_seq = last_seq + 1 WHERE app_key = ? AND username = ?
@@ -287,6 +522,12 @@ export class SqliteStorage implements Storage {
       return 'created';
     });
 
+    const nextSeq = (appKey: string, username: string): number => {
+      const row = q.nextSeq.get(appKey, username);
+      if (!row) throw new Error(`no user ${username} in ${appKey}`);
+      return row.last_seq;
+    };
+
     this.#storeMessage = db.transaction((appKey: string, message: NewMessage) => {
       const existing = q.findMessage.get(appKey, message.from, message.clientId);
       if (existing) {
@@ -297,16 +538,89 @@ export class SqliteStorage implements Storage {
             : (q.inboxSeqOf.get(appKey, existing.to_user, existing.id)?.seq ?? null);
         return { duplicate: true, message: toMessage(existing), senderSeq, recipientSeq };
       }
-      const { lastInsertRowid } = q.insertMessage.run({ appKey, ...message });
+      const { files, ...row } = message;
+      const conv = conversationKey(message.from, message.to);
+      const { lastInsertRowid } = q.insertMessage.run({ appKey, ...row, conv });
       const append = (username: string): number => {
-        const row = q.nextSeq.get(appKey, username);
-        if (!row) throw new Error(`no user ${username} in ${appKey}`);
-        q.appendInbox.run(appKey, username, row.last_seq, lastInsertRowid);
-        return row.last_seq;
+        const seq = nextSeq(appKey, username);
+        q.appendInbox.run(appKey, username, seq, lastInsertRowid);
+        return seq;
       };
+      const participants = [...new Set([message.from, message.to])];
+      for (const uuid of files) {
+        for (const username of participants) q.grantChatfile.run(appKey, uuid, username);
+      }
+      q.touchConversation.run(
+        appKey,
+        message.from,
+        message.to,
+        message.chatType,
+        conv,
+        lastInsertRowid,
+      );
+      if (message.to !== message.from) {
+        q.touchConversation.run(
+          appKey,
+          message.to,
+          message.from,
+          message.chatType,
+          conv,
+          lastInsertRowid,
+        );
+      }
       const senderSeq = append(message.from);
       const recipientSeq = message.to === message.from ? null : append(message.to);
-      return { duplicate: false, message, senderSeq, recipientSeq };
+      return { duplicate: false, message: { ...row, recalled: false }, senderSeq, recipientSeq };
+    });
+
+    const appendEvent = (appKey: string, event: StoredEvent, inboxes: string[]) => {
+      const seqs: Record<string, number> = {};
+      for (const username of new Set(inboxes)) {
+        const seq = nextSeq(appKey, username);
+        q.appendEvent.run({ appKey, username, seq, ...event });
+        seqs[username] = seq;
+      }
+      return seqs;
+    };
+
+    this.#storeEvent = db.transaction(
+      (appKey: string, event: StoredEvent, inboxes: string[], read?: ReadCursorMove) => {
+        if (
+          event.mid !== null &&
+          (event.kind === 'delivered' || event.kind === 'read') &&
+          q.findEvent.get(appKey, event.mid, event.kind, event.from)
+        ) {
+          return { duplicate: true, seqs: {} };
+        }
+        if (read) {
+          if (read.mid === null) {
+            q.raiseReadToLast.run(appKey, read.reader, read.peer);
+          } else {
+            const id = q.getMessage.get(appKey, read.mid)?.id;
+            if (id !== undefined) q.raiseReadTo.run(id, appKey, read.reader, read.peer);
+          }
+        }
+        return { duplicate: false, seqs: appendEvent(appKey, event, inboxes) };
+      },
+    );
+
+    this.#recallMessage = db.transaction((appKey: string, mid: string, time: number) => {
+      const row = q.getMessage.get(appKey, mid);
+      if (!row) throw new Error(`no message ${mid} in ${appKey}`);
+      if (row.recalled === 1) return { duplicate: true, seqs: {} };
+      q.markRecalled.run(row.id);
+      const conv = conversationKey(row.from_user, row.to_user);
+      q.refreshConversationLast.run(appKey, conv, row.from_user, row.to_user);
+      q.refreshConversationLast.run(appKey, conv, row.to_user, row.from_user);
+      const event: StoredEvent = {
+        kind: 'recall',
+        from: row.from_user,
+        to: row.to_user,
+        chatType: row.chat_type,
+        mid,
+        time,
+      };
+      return { duplicate: false, seqs: appendEvent(appKey, event, [row.from_user, row.to_user]) };
     });
 
     this.#raiseCursor = db.transaction(
@@ -327,19 +641,11 @@ export class SqliteStorage implements Storage {
   }
 
   async addApp(app: AppRecord): Promise<boolean> {
-    const { changes } = this.#q.addApp.run({
-      key: app.key,
-      org: app.org,
-      name: app.name,
-      uuid: app.uuid,
-      maxUsers: app.maxUsers,
-      closedRegistration: app.closedRegistration ? 1 : 0,
-      origins: app.origins === null ? null : JSON.stringify(app.origins),
-      tokenTtl: app.tokenTtlSeconds,
-      maxMessageBytes: app.maxMessageBytes,
-      created: app.created,
-    });
-    return changes === 1;
+    return this.#q.addApp.run(appParams(app)).changes === 1;
+  }
+
+  async updateApp(app: AppRecord): Promise<boolean> {
+    return this.#q.updateApp.run(appParams(app)).changes === 1;
   }
 
   async createUser(user: UserRecord, maxUsers: number | null): Promise<CreateUserResult> {
@@ -387,15 +693,74 @@ export class SqliteStorage implements Storage {
     return this.#storeMessage(appKey, message);
   }
 
+  async getMessage(appKey: string, mid: string): Promise<StoredMessage | undefined> {
+    const row = this.#q.getMessage.get(appKey, mid);
+    return row && toMessage(row);
+  }
+
+  async storeEvent(
+    appKey: string,
+    event: StoredEvent,
+    inboxes: string[],
+    read?: ReadCursorMove,
+  ): Promise<StoreEventResult> {
+    return this.#storeEvent(appKey, event, inboxes, read);
+  }
+
+  async recallMessage(appKey: string, mid: string, time: number): Promise<StoreEventResult> {
+    return this.#recallMessage(appKey, mid, time);
+  }
+
   async readInbox(
     appKey: string,
     username: string,
     afterSeq: number,
     limit: number,
   ): Promise<InboxEntry[]> {
-    return this.#q.readInbox
+    // Two ordered streams, each cut at `limit`: the first `limit` of their merge are exact.
+    const messages: InboxEntry[] = this.#q.readInbox
       .all(appKey, username, afterSeq, limit)
-      .map((row) => ({ ...toMessage(row), seq: row.seq }));
+      .map((row) => ({ seq: row.seq, message: toMessage(row) }));
+    const events: InboxEntry[] = this.#q.readEvents
+      .all(appKey, username, afterSeq, limit)
+      .map((row) => ({ seq: row.seq, event: toEvent(row) }));
+    return [...messages, ...events].sort((a, b) => a.seq - b.seq).slice(0, limit);
+  }
+
+  async history(
+    appKey: string,
+    me: string,
+    peer: string,
+    before: string | null,
+    limit: number,
+  ): Promise<StoredMessage[] | undefined> {
+    const conv = conversationKey(me, peer);
+    if (before === null) return this.#q.historyFromNewest.all(appKey, conv, limit).map(toMessage);
+    const cursor = this.#q.messageIdInConv.get(appKey, before, conv);
+    if (!cursor) return undefined;
+    return this.#q.historyBefore.all(appKey, conv, cursor.id, limit).map(toMessage);
+  }
+
+  async conversations(appKey: string, username: string): Promise<ConversationRecord[]> {
+    return this.#q.conversations.all(appKey, username).map((row) => ({
+      peer: row.conv_peer,
+      chatType: row.conv_chat_type,
+      lastMessage: toMessage(row),
+      unread: row.unread,
+    }));
+  }
+
+  async addChatfile(file: ChatfileRecord): Promise<void> {
+    this.#q.addChatfile.run(file);
+  }
+
+  async getChatfile(appKey: string, uuid: string): Promise<ChatfileRecord | undefined> {
+    const row = this.#q.getChatfile.get(appKey, uuid);
+    return row && toChatfile(row);
+  }
+
+  async hasChatfileGrant(appKey: string, uuid: string, username: string): Promise<boolean> {
+    return this.#q.hasGrant.get(appKey, uuid, username) !== undefined;
   }
 
   async lastSeq(appKey: string, username: string): Promise<number> {

@@ -19,6 +19,10 @@ export interface AppRecord {
   tokenTtlSeconds: number | null;
   /** Largest `txt` message in UTF-8 bytes; `null` = the protocol default. */
   maxMessageBytes: number | null;
+  /** Largest chatfile in bytes; `null` = the protocol default. */
+  maxFileBytes: number | null;
+  /** How long after sending a message may be recalled; `null` = the protocol default. */
+  recallSeconds: number | null;
   created: number;
 }
 
@@ -45,25 +49,40 @@ export interface TokenRecord {
   expiresAt: number;
 }
 
-export interface NewMessage {
+export interface StoredMessage {
   mid: string;
   clientId: string;
   from: string;
   to: string;
   chatType: string;
   type: string;
+  /** The whole `MessageBody` (with `type`) as JSON text; file urls are canonical paths. */
   body: string;
   /** The `ext` object as JSON text. */
   ext: string;
   time: number;
+  recalled: boolean;
 }
 
-export type StoredMessage = NewMessage;
-
-/** A message as one user's inbox holds it. */
-export interface InboxEntry extends StoredMessage {
-  seq: number;
+export interface NewMessage extends Omit<StoredMessage, 'recalled'> {
+  /** Chatfile uuids the message names: both participants may download them from now on. */
+  files: string[];
 }
+
+export type EventKind = 'delivered' | 'read' | 'channel' | 'recall';
+
+export interface StoredEvent {
+  kind: EventKind;
+  from: string;
+  to: string;
+  chatType: string;
+  mid: string | null;
+  time: number;
+}
+
+/** One entry of a user's inbox: a message or an event, with that user's seq. */
+export type InboxEntry =
+  { seq: number; message: StoredMessage } | { seq: number; event: StoredEvent };
 
 export interface StoreMessageResult {
   /** `true` when the sender had already sent this client id: nothing new was stored. */
@@ -74,6 +93,40 @@ export interface StoreMessageResult {
   recipientSeq: number | null;
 }
 
+/** Where a read ack moves the reader's cursor in the conversation with `peer`. */
+export interface ReadCursorMove {
+  reader: string;
+  peer: string;
+  /** Up to this message; `null` = everything in the conversation so far. */
+  mid: string | null;
+}
+
+export interface StoreEventResult {
+  /** The same receipt was stored before (same kind, message and author): nothing new stored. */
+  duplicate: boolean;
+  /** Each inbox's seq of the event, by username. */
+  seqs: Record<string, number>;
+}
+
+export interface ChatfileRecord {
+  appKey: string;
+  uuid: string;
+  uploader: string;
+  /** SHA-256 (hex) of the share secret; the secret itself is never stored. */
+  secretHash: string;
+  size: number;
+  contentType: string;
+  filename: string;
+  created: number;
+}
+
+export interface ConversationRecord {
+  peer: string;
+  chatType: string;
+  lastMessage: StoredMessage;
+  unread: number;
+}
+
 export type CreateUserResult = 'created' | 'duplicate' | 'limit-reached';
 
 export interface Storage {
@@ -81,6 +134,8 @@ export interface Storage {
   listApps(): Promise<AppRecord[]>;
   /** `false` when an app with that key already exists. */
   addApp(app: AppRecord): Promise<boolean>;
+  /** Replaces the settings of an existing app; `false` when there is no such app. */
+  updateApp(app: AppRecord): Promise<boolean>;
 
   /** Inserts the user unless the name is taken or the app already has `maxUsers` users. */
   createUser(user: UserRecord, maxUsers: number | null): Promise<CreateUserResult>;
@@ -101,17 +156,53 @@ export interface Storage {
   deleteTokensExpiredBefore(time: number): Promise<void>;
 
   /**
-   * Atomically: stores the message unless (app, from, clientId) exists, then appends it to the
-   * sender's and the recipient's inbox, each with that user's next seq.
+   * Atomically: stores the message unless (app, from, clientId) exists, appends it to the
+   * sender's and the recipient's inbox, each with that user's next seq, grants both of them its
+   * `files`, and makes it the last message of their conversation.
    */
   storeMessage(appKey: string, message: NewMessage): Promise<StoreMessageResult>;
-  /** Inbox entries with seq > `afterSeq`, ascending, at most `limit`. */
+  getMessage(appKey: string, mid: string): Promise<StoredMessage | undefined>;
+  /**
+   * Atomically: appends the event to each of `inboxes` (deduplicated on kind + mid + from for
+   * events naming a message) and moves the reader's read cursor.
+   */
+  storeEvent(
+    appKey: string,
+    event: StoredEvent,
+    inboxes: string[],
+    read?: ReadCursorMove,
+  ): Promise<StoreEventResult>;
+  /**
+   * Atomically: marks the message recalled (unless it already is: `duplicate`), updates both
+   * conversations' last message, and appends the `recall` event to both users' inboxes.
+   */
+  recallMessage(appKey: string, mid: string, time: number): Promise<StoreEventResult>;
+  /** Inbox entries (messages and events) with seq > `afterSeq`, ascending, at most `limit`. */
   readInbox(
     appKey: string,
     username: string,
     afterSeq: number,
     limit: number,
   ): Promise<InboxEntry[]>;
+  /**
+   * Up to `limit` non-recalled messages between `me` and `peer`, newest first, older than the
+   * message `before` (from the newest when `null`); `undefined` when `before` is not a message of
+   * this conversation.
+   */
+  history(
+    appKey: string,
+    me: string,
+    peer: string,
+    before: string | null,
+    limit: number,
+  ): Promise<StoredMessage[] | undefined>;
+  /** The user's conversations with a non-recalled message, newest activity first. */
+  conversations(appKey: string, username: string): Promise<ConversationRecord[]>;
+
+  addChatfile(file: ChatfileRecord): Promise<void>;
+  getChatfile(appKey: string, uuid: string): Promise<ChatfileRecord | undefined>;
+  /** Whether a message naming the file was stored with `username` as a participant. */
+  hasChatfileGrant(appKey: string, uuid: string, username: string): Promise<boolean>;
   /** The user's highest seq (0 when the inbox is empty). */
   lastSeq(appKey: string, username: string): Promise<number>;
 

@@ -9,6 +9,7 @@ import {
   newUser,
   sendText,
   startTestServer,
+  textOf,
   uniqueName,
   wsUrl,
   type TestServer,
@@ -239,7 +240,7 @@ describe('messages', () => {
     await a.socket.next('ack');
     const got = [(await b.socket.next('msg')).message, (await b.socket.next('msg')).message];
     assert.deepEqual(
-      got.map((m) => [m.msg, m.seq]),
+      got.map((m) => [textOf(m), m.seq]),
       [
         ['once', 1],
         ['after', 2],
@@ -296,7 +297,7 @@ describe('messages', () => {
     assert.equal(ack.seq, 1);
     const { message } = await two.socket.next('msg');
     assert.equal(message.seq, 1);
-    assert.equal(message.msg, 'note to self');
+    assert.equal(textOf(message), 'note to self');
     await Promise.all([one.socket.close(), two.socket.close()]);
   });
 });
@@ -315,7 +316,7 @@ describe('replay and cursors', () => {
     const replayed = [];
     for (let i = 0; i < 5; i += 1) replayed.push((await b.socket.next('msg')).message);
     assert.deepEqual(
-      replayed.map((m) => [m.seq, m.msg]),
+      replayed.map((m) => [m.seq, textOf(m)]),
       [1, 2, 3, 4, 5].map((n) => [n, `offline ${n}`]),
     );
     assert.equal((await b.socket.next('sync-done')).seq, 5);
@@ -334,7 +335,7 @@ describe('replay and cursors', () => {
     assert.deepEqual(
       b.socket.received
         .filter((f) => f.t === 'msg')
-        .map((f) => (f.t === 'msg' ? f.message.msg : '')),
+        .map((f) => (f.t === 'msg' ? textOf(f.message) : '')),
       ['m3', 'm4'],
     );
     assert.equal(b.syncDone.seq, 4);
@@ -357,12 +358,14 @@ describe('replay and cursors', () => {
     await first.socket.close();
 
     const again = await connectSynced(t.url, bob, { deviceId: 'phone' });
-    const msgs = again.socket.received.flatMap((f) => (f.t === 'msg' ? [f.message.msg] : []));
+    const msgs = again.socket.received.flatMap((f) => (f.t === 'msg' ? [textOf(f.message)] : []));
     assert.deepEqual(msgs, ['m3']);
     await again.socket.close();
 
     const laptop = await connectSynced(t.url, bob, { deviceId: 'laptop' });
-    const onLaptop = laptop.socket.received.flatMap((f) => (f.t === 'msg' ? [f.message.msg] : []));
+    const onLaptop = laptop.socket.received.flatMap((f) =>
+      f.t === 'msg' ? [textOf(f.message)] : [],
+    );
     assert.deepEqual(onLaptop, ['m3']);
     await Promise.all([a.socket.close(), laptop.socket.close()]);
   });
@@ -409,7 +412,7 @@ describe('multi-login', () => {
     assert.equal((await older.socket.closed).code, CloseCode.Kicked);
     const b = await connectSynced(t.url, bob);
     sendText(b.socket, alice.username, 'to the newer one');
-    assert.equal((await newer.socket.next('msg')).message.msg, 'to the newer one');
+    assert.equal(textOf((await newer.socket.next('msg')).message), 'to the newer one');
     await Promise.all([newer.socket.close(), b.socket.close()]);
   });
 
@@ -422,14 +425,14 @@ describe('multi-login', () => {
     const b = await connectSynced(t.url, bob);
     sendText(b.socket, alice.username, 'to all');
     for (const s of [one, two, single])
-      assert.equal((await s.socket.next('msg')).message.msg, 'to all');
+      assert.equal(textOf((await s.socket.next('msg')).message), 'to all');
     assert.equal(one.socket.readyState, 1);
     assert.equal(two.socket.readyState, 1);
     // The sender's other sessions see what it sent.
     sendText(one.socket, bob.username, 'from one');
     await one.socket.next('ack');
-    assert.equal((await two.socket.next('msg')).message.msg, 'from one');
-    assert.equal((await single.socket.next('msg')).message.msg, 'from one');
+    assert.equal(textOf((await two.socket.next('msg')).message), 'from one');
+    assert.equal(textOf((await single.socket.next('msg')).message), 'from one');
     await Promise.all([one, two, single, b].map((s) => s.socket.close()));
   });
 });

@@ -23,6 +23,8 @@ const app: AppRecord = {
   origins: ['https://x.example'],
   tokenTtlSeconds: 10,
   maxMessageBytes: null,
+  maxFileBytes: 25_000_000,
+  recallSeconds: null,
   created: 1,
 };
 
@@ -46,6 +48,7 @@ const message = (clientId: string, from: string, to: string): NewMessage => ({
   body: `body ${clientId}`,
   ext: '{}',
   time: 5,
+  files: [],
 });
 
 describe('SqliteStorage', () => {
@@ -68,7 +71,9 @@ describe('SqliteStorage', () => {
     assert.equal((await second.getUser(app.key, 'ann'))?.uuid, 'uuid-ann');
     const inbox = await second.readInbox(app.key, 'ben', 0, 10);
     assert.deepEqual(
-      inbox.map((m) => [m.seq, m.clientId, m.body]),
+      inbox.map((entry) =>
+        'message' in entry ? [entry.seq, entry.message.clientId, entry.message.body] : [],
+      ),
       [[1, 'c1', 'body c1']],
     );
     assert.equal(await second.getDeviceCursor(app.key, 'ben', 'phone'), 1);

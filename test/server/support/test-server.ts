@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AuthOkFrame } from '../../../src/protocol/frames.js';
+import type { AuthOkFrame, ServerMessage } from '../../../src/protocol/frames.js';
 import type { ErrorBody, TokenResponse } from '../../../src/protocol/rest.js';
 import { createServer, type ChatServer, type ServerOptions } from '../../../server/app.js';
 import { configFromEnv, type ServerConfig } from '../../../server/config.js';
@@ -193,4 +193,10 @@ export async function connectSynced(
 export function sendText(socket: TestSocket, to: string, msg: string, id = uniqueName('m')) {
   socket.send({ t: 'msg', id, to, chatType: 'singleChat', type: 'txt', msg });
   return id;
+}
+
+/** The text of a `txt` message (fails the test for any other kind). */
+export function textOf(message: ServerMessage): string {
+  assert.equal(message.type, 'txt', `expected a txt message, got ${message.type}`);
+  return message.type === 'txt' ? message.msg : '';
 }

@@ -1,0 +1,10 @@
+/** The `http(s)://host[:port]` a client reaches the REST API by, for the file urls we send it. */
+import type { FastifyRequest } from 'fastify';
+import type { ServerConfig } from '../config.js';
+
+/** The configured REST host wins (behind a proxy); else the scheme and Host of this request. */
+export function restBase(request: FastifyRequest, config: ServerConfig): string {
+  const configured = config.restHosts?.[0];
+  if (configured) return configured.replace(/\/+$/, '');
+  return `${request.protocol}://${request.host || `${config.host}:${config.port}`}`;
+}
