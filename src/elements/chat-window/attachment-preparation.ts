@@ -1,0 +1,80 @@
+/** What the composer learns about a file in the browser before uploading it. */
+export interface PreparedAttachment {
+  kind: 'img' | 'audio' | 'video' | 'file';
+  /** A JPEG at most {@link THUMB_MAX} px on its longer side, for images only. */
+  thumbnail?: Blob;
+  width?: number;
+  height?: number;
+  /** Seconds, for audio and video. */
+  duration?: number;
+}
+
+/** Longer side of a thumbnail, in CSS px: sharp enough for a bubble, small enough to send first. */
+export const THUMB_MAX = 320;
+
+/**
+ * Chooses the message kind by MIME type and reads what the message needs: an image's size and a
+ * thumbnail, a recording's duration. A file the browser cannot decode still goes as a plain file
+ * rather than failing: the recipient can always download it.
+ */
+export async function prepareAttachment(file: Blob): Promise<PreparedAttachment> {
+  const major = file.type.split('/')[0];
+  try {
+    if (major === 'image') return { kind: 'img', ...(await thumbnail(file)) };
+    if (major === 'audio' || major === 'video') {
+      return { kind: major, ...(await mediaInfo(file, major)) };
+    }
+  } catch {
+    // Undecodable (a truncated image, an unsupported codec): sent as a file below.
+  }
+  return { kind: 'file' };
+}
+
+async function thumbnail(file: Blob) {
+  const bitmap = await createImageBitmap(file);
+  const { width, height } = bitmap;
+  const scale = Math.min(1, THUMB_MAX / Math.max(width, height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(width * scale));
+  canvas.height = Math.max(1, Math.round(height * scale));
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  const blob = await new Promise<Blob | null>((resolve) =>
+    canvas.toBlob(resolve, 'image/jpeg', 0.8),
+  );
+  return { width, height, thumbnail: blob ?? undefined };
+}
+
+/** Loads only the metadata of a recording, through a `<video>` (which also reads audio). */
+async function mediaInfo(file: Blob, kind: 'audio' | 'video') {
+  const url = URL.createObjectURL(file);
+  const media = document.createElement(kind);
+  try {
+    media.preload = 'metadata';
+    await new Promise((resolve, reject) => {
+      media.onloadedmetadata = resolve;
+      media.onerror = reject;
+      media.src = url;
+    });
+    // MediaRecorder output (WebM) reports Infinity until played through: read it as unknown.
+    const duration = Number.isFinite(media.duration) ? Math.round(media.duration) : 0;
+    return media instanceof HTMLVideoElement
+      ? { duration, width: media.videoWidth, height: media.videoHeight }
+      : { duration };
+  } finally {
+    media.removeAttribute('src');
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** `1.2 MB`, `340 KB`, `12 B`: sizes in SI units, as file managers show them. */
+export function humanSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let i = 0;
+  let n = bytes;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i += 1;
+  }
+  return `${i && n < 10 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
+}
