@@ -1,12 +1,15 @@
 import {
   ChatTypes,
   CloseCode,
-  Limits,
-  MAX_FRAME_BYTES,
   type AckFrame,
   type AuthFrame,
   type AuthOkFrame,
+  type ChatType,
+  type ClientFrame,
+  type ConversationsResponse,
   type EntitiesResponse,
+  type HistoryResponse,
+  type InboxEvent,
   type SendFrame,
   type ServerFrame,
   type ServerMessage,
@@ -15,26 +18,42 @@ import {
   type UpdateUserRequest,
   type UserEntity,
 } from '../protocol/index.js';
+import { toSessionList } from './conversations.js';
 import { defaults } from './defaults.js';
 import { getDeviceId } from './device-id.js';
 import { fetchHosts, type HostLists } from './dns.js';
 import { EventHandlers, safely, withCallbacks } from './event-handlers.js';
+import {
+  toFileObject,
+  uploadFile,
+  type FileObject,
+  type Upload,
+  type UploadOptions,
+} from './file-transfer.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { Message, type MessageBody } from './message.js';
+import { CALLBACKS, toReceived, type FileContext } from './received-messages.js';
 import { Reconnector } from './reconnect.js';
 import { isNetworkError, request, type AjaxError } from './rest-client.js';
+import { FILE_KINDS, toFrame } from './send-frames.js';
 import { Socket } from './socket.js';
 import { TokenTimers } from './token-timers.js';
 import type {
   ConnectionEventHandlers,
   ConnectionOptions,
   ErrorEvent,
+  FetchHistoryOptions,
+  HistoryOptions,
+  HistoryResult,
   LoginResult,
   OpenOptions,
+  ReceivedMessage,
+  RecallOptions,
+  RecallResult,
   RegisterOptions,
   RenewResult,
   SendResult,
-  TextMessage,
+  SessionListResult,
   UploadTokenOptions,
 } from './types.js';
 import { getUniqueId } from './unique-id.js';
@@ -48,8 +67,28 @@ interface Pending {
   done(error: ErrorEvent | null, ack?: AckFrame): void;
 }
 
+/** A receipt waiting for a socket, or a recall waiting for its answer. */
+interface Waiting<F> {
+  frame: F;
+  done(error: ErrorEvent | null): void;
+}
+
 const APP_KEY = /^[^#/?\s]+#[^#/?\s]+$/;
-const CHAT_TYPE_3X = { singleChat: 'chat', groupChat: 'groupchat', chatRoom: 'chatroom' } as const;
+const CHAT_TYPE_4X: Record<string, ChatType> = {
+  chat: 'singleChat',
+  groupchat: 'groupChat',
+  chatroom: 'chatRoom',
+};
+const EVENT_CALLBACKS = {
+  delivered: 'onDeliveredMessage',
+  read: 'onReadMessage',
+  channel: 'onChannelMessage',
+  recall: 'onRecallMessage',
+} as const;
+const RECEIPTS = ['read', 'delivery', 'channel'];
+const CHATFILE_PATH = /\/[^/?#]+\/[^/?#]+\/chatfiles\/[^/?#]+(?=[?#]|$)/;
+const SECRETS_KEPT = 2000;
+const GONE = { type: 510, message: 'disconnected before the server acknowledged it' };
 // The server's close codes that no retry can fix, as status codes.
 const FINAL_CLOSES: Record<number, number> = {
   [CloseCode.AuthFailed]: 2,
@@ -58,44 +97,16 @@ const FINAL_CLOSES: Record<number, number> = {
 };
 const RECV_BATCH_MS = 500;
 
-const bytes = (text: string) => new TextEncoder().encode(text).length;
-
 /** `//host` (the 3.x config style) gets https/wss with `https: true` or on an https page. */
 function withScheme(url: string, https: unknown, secure: string, plain: string): string {
   if (!url.startsWith('//')) return url;
   return (https || globalThis.location?.protocol === 'https:' ? secure : plain) + url;
 }
 
-/** The frame for a message body, or why it cannot be sent (checked here; the server decides). */
-function toFrame(body: MessageBody): SendFrame | ErrorEvent {
-  const { id, to, msg, ext, chatType } = body;
-  if (body.type !== 'txt') return { type: 205, message: `${body.type} messages are not supported` };
-  if (
-    !id ||
-    !to ||
-    typeof msg !== 'string' ||
-    !ChatTypes.includes(chatType) ||
-    (ext != null && (typeof ext !== 'object' || Array.isArray(ext)))
-  ) {
-    return { type: 205, message: 'a text message needs id, to, msg, a known chatType' };
-  }
-  const frame: SendFrame = { t: 'msg', id: String(id), to, chatType, type: 'txt', msg };
-  if (ext) frame.ext = ext;
-  let json: string;
-  try {
-    json = JSON.stringify(frame);
-  } catch {
-    return { type: 205, message: 'ext cannot be written as JSON' };
-  }
-  return bytes(msg) > Limits.messageMaxBytes || bytes(json) > MAX_FRAME_BYTES
-    ? { type: 511, message: 'the message is too large' }
-    : frame;
-}
-
 /**
  * `new WebIM.connection(options)`: one user's link to the server. REST calls (register, token,
- * profile) and one WebSocket session at a time; drops are reconnected with backoff, messages sent
- * meanwhile wait in an outbox and go, in order, once the session is back.
+ * profile, files, history) and one WebSocket session at a time; drops are reconnected with
+ * backoff, messages sent meanwhile wait in an outbox and go, in order, once the session is back.
  */
 export class Connection {
   /**
@@ -110,6 +121,7 @@ export class Connection {
   private user: string | undefined;
   private token: string | undefined;
   private duration: number | undefined;
+  private userEntity: UserEntity | undefined;
   private status: Status = 'closed';
   /** A session is wanted: drops are reconnected. */
   private active = false;
@@ -118,7 +130,16 @@ export class Connection {
   private socket: Socket | undefined;
   private heartbeat: Heartbeat | undefined;
   private readonly outbox = new Map<string, Pending>();
+  private readonly receipts: Waiting<ClientFrame>[] = [];
+  private readonly recalls = new Map<string, Waiting<unknown>>();
+  private readonly uploads = new Map<string, Upload[]>();
+  /** Share secrets of the files seen in messages, by URL (`download` finds them here). */
+  private readonly secrets = new Map<string, string>();
+  /** `fetchHistoryMessages`' position in each conversation (`null`: all read). */
+  private readonly historyCursors = new Map<string, string | null>();
   private hosts: Promise<HostLists> | undefined;
+  /** The REST host last reached through the DNS list. */
+  private dnsRestHost: string | undefined;
   private restIndex = 0;
   private socketIndex = 0;
   private synced = false;
@@ -167,6 +188,16 @@ export class Connection {
     return this.status === 'open';
   }
 
+  /** The current token (4.x has it as `conn.token`); `WebIM.utils.download.call(conn)` uses it. */
+  get accessToken(): string | undefined {
+    return this.token;
+  }
+
+  /** The share secret of a file URL seen in a message of this connection. */
+  secretOf(url: string): string | undefined {
+    return this.secrets.get(url.split(/[?#]/)[0]!);
+  }
+
   getUniqueId(): string {
     return getUniqueId();
   }
@@ -190,35 +221,114 @@ export class Connection {
     this.end();
   }
 
+  /**
+   * Sends a message (picture, audio, video and file messages upload their `file` first) or a
+   * receipt (`read`, `delivery`, `channel`). Resolves once the server stored it; receipts, which
+   * the server does not acknowledge, once written to the socket.
+   */
   send(message: Message | MessageBody): Promise<SendResult> {
     const body = message instanceof Message ? message.body : message;
-    const result = new Promise<SendResult>((resolve, reject) => {
-      const done = (error: ErrorEvent | null, ack?: AckFrame) => {
-        if (error || !ack) {
-          safely(body.fail, error);
-          reject(error);
-        } else {
-          safely(body.success, ack.id, ack.mid);
-          resolve({ localMsgId: ack.id, serverMsgId: ack.mid });
-        }
-      };
-      const frame = toFrame(body);
-      if (!('t' in frame)) return done(frame);
-      const previous = this.outbox.get(frame.id);
-      // The same id again (a retry) waits for the same ack; the server would dedupe it anyway.
-      this.outbox.set(frame.id, {
-        frame,
-        done: previous
-          ? (error, ack) => {
-              previous.done(error, ack);
-              done(error, ack);
-            }
-          : done,
-      });
-      if (!previous && this.status === 'open') this.socket?.send(frame);
-    });
+    const result = this.sendBody(body).then(
+      (sent) => {
+        safely(body.success, sent.localMsgId, sent.serverMsgId);
+        return sent;
+      },
+      (error: ErrorEvent) => {
+        safely(body.fail, error);
+        throw error;
+      },
+    );
     if (body.fail) result.catch(() => {});
     return result;
+  }
+
+  /**
+   * Stops the upload of the file message `id` (what `send` is doing before the message goes):
+   * `onFileUploadCanceled` and `fail` get `{type: -4}` (`REQUEST_ABORT`). False if none runs.
+   */
+  cancelUpload(id: string): boolean {
+    const uploads = this.uploads.get(id);
+    uploads?.forEach((upload) => upload.abort());
+    return !!uploads;
+  }
+
+  /**
+   * Recalls my message `mid` within the app's recall window. Rejects with 504 past the window,
+   * 603 when it is not mine. Everyone concerned (me included, on every device) gets
+   * `onRecallMessage({from, to, mid})`.
+   */
+  recallMessage(options: RecallOptions): Promise<RecallResult> {
+    const { mid, to } = options;
+    const chatType = options.chatType ?? CHAT_TYPE_4X[options.type ?? 'chat'];
+    const work = new Promise<RecallResult>((resolve, reject) => {
+      if (!mid || !to || !chatType || !ChatTypes.includes(chatType)) {
+        return reject({ type: 205, message: 'recall needs mid, to and a known chatType' });
+      }
+      if (this.status !== 'open') return reject({ type: 510, message: 'not connected' });
+      const id = getUniqueId();
+      this.recalls.set(id, {
+        frame: null,
+        done: (error) => (error ? reject(error) : resolve({ mid, to })),
+      });
+      this.socket?.send({ t: 'recall', id, mid: String(mid), to, chatType });
+    });
+    return withCallbacks(work, { success: options.success, error: options.fail });
+  }
+
+  /** A page of a conversation's history from the server, newest first (4.x). */
+  async getHistoryMessages(options: HistoryOptions): Promise<HistoryResult> {
+    const { targetId, chatType = 'singleChat', pageSize = 20, cursor } = options;
+    if (!targetId || (options.searchDirection ?? 'up') !== 'up') {
+      throw { type: -3, message: 'targetId is required; only searchDirection "up" is supported' };
+    }
+    const query = new URLSearchParams({ peer: targetId, chatType, limit: String(pageSize) });
+    if (cursor != null && cursor !== '' && String(cursor) !== '-1') {
+      query.set('cursor', String(cursor));
+    }
+    const page = await this.restAsMe<HistoryResponse>(`/messages?${query}`);
+    const messages = page.messages
+      .map((m) => this.received(m))
+      .filter((m): m is ReceivedMessage => !!m);
+    return { cursor: page.cursor, messages, isLast: page.isLast };
+  }
+
+  /** 3.x: the next older page of the conversation with `queue` on each call; `[]` at the start. */
+  fetchHistoryMessages(options: FetchHistoryOptions): Promise<ReceivedMessage[]> {
+    const { queue, count = 20, isGroup } = options;
+    const work = (async () => {
+      const cursor = this.historyCursors.get(queue);
+      if (cursor === null) return [];
+      const chatType = isGroup ? 'groupChat' : 'singleChat';
+      const page = await this.getHistoryMessages({
+        targetId: queue,
+        cursor,
+        pageSize: count,
+        chatType,
+      });
+      this.historyCursors.set(queue, page.isLast ? null : page.cursor);
+      return page.messages;
+    })();
+    return withCallbacks(work, { success: options.success, error: options.fail });
+  }
+
+  /**
+   * The conversation list with unread counts (3.x/4.x `channel_infos`), and, not in other SDKs,
+   * the server's plain conversations as `entities`.
+   */
+  getSessionList(
+    options: { success?: (result: SessionListResult) => void; error?: (e: unknown) => void } = {},
+  ): Promise<SessionListResult> {
+    const work = this.restAsMe<ConversationsResponse>('/user_channels').then((res) =>
+      toSessionList(res, this.appKey!, this.files()),
+    );
+    return withCallbacks(work, options);
+  }
+
+  /** 4.x name of {@link getSessionList}. */
+  getConversationlist(
+    options?: Parameters<Connection['getSessionList']>[0],
+  ): Promise<SessionListResult> {
+    return this.getSessionList(options);
   }
 
   updateCurrentUserNick(nick: string): Promise<EntitiesResponse<UserEntity>> {
@@ -256,6 +366,115 @@ export class Connection {
     this.handlers.emit(name, ...args);
   }
 
+  private sendBody(body: MessageBody): Promise<SendResult> {
+    if (RECEIPTS.includes(body.type)) return this.sendReceipt(body);
+    if (body.type in FILE_KINDS && !body.url) {
+      return this.upload(body).then((uploaded) => this.sendBody(uploaded));
+    }
+    const frame = toFrame(body);
+    if (!('t' in frame)) return Promise.reject(frame);
+    return new Promise<AckFrame>((resolve, reject) => {
+      const done = (error: ErrorEvent | null, ack?: AckFrame) =>
+        error || !ack ? reject(error) : resolve(ack);
+      const previous = this.outbox.get(frame.id);
+      // The same id again (a retry) waits for the same ack; the server would dedupe it anyway.
+      this.outbox.set(frame.id, {
+        frame,
+        done: previous
+          ? (error, ack) => {
+              previous.done(error, ack);
+              done(error, ack);
+            }
+          : done,
+      });
+      if (!previous && this.status === 'open') this.socket?.send(frame);
+    }).then((ack) => {
+      const { t: _t, ...fields } = frame;
+      const { mid, seq, time } = ack;
+      const sent = { ...fields, ext: frame.ext ?? {}, mid, seq, time, from: this.user! };
+      const message = this.received(sent as ServerMessage);
+      return { localMsgId: ack.id, serverMsgId: mid, seq, message };
+    });
+  }
+
+  private sendReceipt(body: MessageBody): Promise<SendResult> {
+    const { type, to, chatType, ackId } = body;
+    return new Promise((resolve, reject) => {
+      if (!to || (type !== 'channel' && !ackId)) {
+        return reject({ type: 205, message: `a ${type} receipt needs to and the message's id` });
+      }
+      const frame: ClientFrame =
+        type === 'channel'
+          ? { t: 'channel', to, chatType }
+          : { t: type as 'read' | 'delivery', mid: String(ackId), to };
+      this.receipts.push({
+        frame,
+        done: (error) =>
+          error ? reject(error) : resolve({ localMsgId: body.id, serverMsgId: '' }),
+      });
+      this.flushReceipts();
+    });
+  }
+
+  private flushReceipts(): void {
+    if (this.status !== 'open') return;
+    for (const receipt of this.receipts.splice(0)) {
+      this.socket?.send(receipt.frame);
+      receipt.done(null);
+    }
+  }
+
+  /** Uploads a file message's `file` (and `thumb`); the body to send then names them. */
+  private async upload(body: MessageBody): Promise<MessageBody> {
+    const file = toFileObject(body.file);
+    const mime = file?.data.type ?? '';
+    if (mime && !mime.startsWith(FILE_KINDS[body.type]!)) {
+      throw { type: 205, message: `a ${body.type} message needs a ${FILE_KINDS[body.type]}* file` };
+    }
+    const host = this.restHost();
+    const start = (data: FileObject | undefined, callbacks: Partial<UploadOptions>) =>
+      uploadFile({
+        ...callbacks,
+        file: data!,
+        apiUrl: host,
+        appKey: this.appKey ?? '',
+        accessToken: this.token,
+      });
+    const { onFileUploadProgress, onFileUploadComplete, onFileUploadError, onFileUploadCanceled } =
+      body;
+    const main = start(file, {
+      onFileUploadProgress,
+      onFileUploadComplete,
+      onFileUploadError,
+      onFileUploadCanceled,
+    });
+    const thumbFile = toFileObject(body.thumb);
+    const uploads = thumbFile ? [main, start(thumbFile, {})] : [main];
+    this.uploads.set(body.id, uploads);
+    try {
+      const [done, thumb] = await Promise.all(uploads);
+      const [org, app] = this.appKey!.split('#').map(encodeURIComponent);
+      const urlOf = (response: typeof done) =>
+        `${host}/${org}/${app}/chatfiles/${response!.entities[0]!.uuid}`;
+      const secretOf = (response: typeof done) => response!.entities[0]!['share-secret'];
+      const extra = thumb ? { thumb: urlOf(thumb), thumb_secret: secretOf(thumb) } : {};
+      return {
+        ...body,
+        url: urlOf(done),
+        secret: secretOf(done),
+        filename: (body.filename as string | undefined) ?? file!.filename,
+        file_length: file!.data.size,
+        filetype: mime,
+        ...extra,
+      };
+    } catch (error) {
+      uploads.forEach((upload) => upload.abort());
+      throw error;
+    } finally {
+      this.uploads.delete(body.id);
+    }
+  }
+
   private async login(options: OpenOptions): Promise<LoginResult> {
     const { user, pwd, accessToken } = options;
     const appKey = options.appKey ?? this.appKey;
@@ -274,6 +493,8 @@ export class Connection {
     this.status = 'connecting';
     this.token = accessToken;
     this.duration = undefined;
+    this.userEntity = undefined;
+    this.historyCursors.clear();
     if (pwd) {
       let res: TokenResponse | undefined;
       let failure: unknown;
@@ -299,6 +520,7 @@ export class Connection {
       }
       this.token = res.access_token;
       this.duration = res.expires_in;
+      this.userEntity = res.user;
       safely(options.success, res);
     }
     this.active = true;
@@ -368,7 +590,10 @@ export class Connection {
           body,
           token,
         });
-        if (dns) this.restIndex = index;
+        if (dns) {
+          this.restIndex = index;
+          this.dnsRestHost = hosts[index];
+        }
         return result;
       } catch (error) {
         if (!isNetworkError(error) || i + 1 >= hosts.length) throw error;
@@ -377,15 +602,55 @@ export class Connection {
   }
 
   private async updateMe(body: UpdateUserRequest): Promise<EntitiesResponse<UserEntity>> {
+    return this.restAsMe('', 'PUT', body);
+  }
+
+  /** A REST call on `/users/{me}{path}` with the token. */
+  private async restAsMe<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
     if (!this.token || !this.user) throw { type: 28, data: '', message: 'not logged in' };
-    return this.rest('PUT', `/users/${encodeURIComponent(this.user)}`, body, this.token);
+    return this.rest(method, `/users/${encodeURIComponent(this.user)}${path}`, body, this.token);
+  }
+
+  /** The REST host now in use (files are uploaded to it and received URLs point at it). */
+  private restHost(): string {
+    return (this.options.isHttpDNS && this.dnsRestHost) || this.apiUrl();
+  }
+
+  private files(): FileContext {
+    const host = this.restHost();
+    return {
+      // Only chatfile URLs move; anything else (an app's own URL) is left as it is.
+      fileUrl: (url) => {
+        const path = CHATFILE_PATH.exec(url)?.[0];
+        return path ? host + path : url;
+      },
+      accessToken: this.token ?? '',
+    };
+  }
+
+  /** A server message in the received shape; remembers its files' share secrets. */
+  private received(m: ServerMessage): ReceivedMessage | undefined {
+    const message = toReceived(m, this.files());
+    if (message && 'secret' in message) {
+      this.remember(message.url, message.secret);
+      if ('thumb' in message) this.remember(message.thumb, message.thumb_secret);
+    }
+    return message;
+  }
+
+  private remember(url: string | undefined, secret: string | undefined): void {
+    if (!url || !secret) return;
+    this.secrets.delete(url);
+    this.secrets.set(url, secret);
+    if (this.secrets.size > SECRETS_KEPT) this.secrets.delete(this.secrets.keys().next().value!);
   }
 
   private async socketUrl(appKey: string): Promise<string> {
     let url: string;
     if (this.options.isHttpDNS) {
-      const { sockets } = await this.hostLists(appKey);
+      const { sockets, rest } = await this.hostLists(appKey);
       url = sockets[this.socketIndex % sockets.length]!;
+      this.dnsRestHost ??= rest[this.restIndex % rest.length];
     } else {
       url = this.options.url
         ? withScheme(this.options.url, this.options.https, 'wss:', 'ws:')
@@ -428,6 +693,8 @@ export class Connection {
     this.socket = undefined;
     this.heartbeat?.stop();
     this.status = 'connecting';
+    // A recall's answer is lost with the socket; the app may try again once reconnected.
+    this.failRecalls();
     if (code === CloseCode.TokenExpired) return this.expire();
     const final = FINAL_CLOSES[code];
     if (final) return this.end({ type: final, message: reason || 'refused by the server' });
@@ -455,10 +722,17 @@ export class Connection {
         return this.emit('onReceivedMessage', { id, mid, to, time });
       }
       case 'nack': {
-        const pending = this.outbox.get(frame.id);
+        const pending = this.outbox.get(frame.id) ?? this.recalls.get(frame.id);
         this.outbox.delete(frame.id);
+        this.recalls.delete(frame.id);
         return pending?.done({ type: frame.code, message: frame.reason });
       }
+      case 'recalled':
+        this.recalls.get(frame.id)?.done(null);
+        this.recalls.delete(frame.id);
+        return;
+      case 'event':
+        return this.inboxEvent(frame.event);
       case 'sync-done':
         this.synced = true;
         this.advance(frame.seq);
@@ -486,6 +760,7 @@ export class Connection {
     );
     this.tokenTimers.set(frame.expiresAt);
     for (const pending of this.outbox.values()) socket.send(pending.frame);
+    this.flushReceipts();
     this.emit('onOpened');
     this.emit('onConnected');
     const opening = this.opening;
@@ -494,32 +769,31 @@ export class Connection {
       accessToken: this.token!,
       duration: this.duration,
       expireTimestamp: frame.expiresAt,
+      ...(this.userEntity ? { user: this.userEntity } : {}),
     });
   }
 
   private deliver(m: ServerMessage): void {
     // Already dispatched (a replay overlapping what this page has seen).
     if (this.syncCursor !== undefined && m.seq <= this.syncCursor) return;
-    const message: TextMessage = {
-      id: m.mid,
-      type: CHAT_TYPE_3X[m.chatType],
-      chatType: m.chatType,
-      contentsType: 'TEXT',
-      from: m.from,
-      to: m.to,
-      data: m.msg,
-      msg: m.msg,
-      ext: m.ext ?? {},
-      time: m.time,
-      error: false,
-      errorText: '',
-      errorCode: '',
-      localMsgId: m.id,
-      seq: m.seq,
-    };
-    this.emit('onTextMessage', message);
-    this.emit('onMessage', [message]);
+    const message = this.received(m);
+    if (message) {
+      if (this.options.delivery && m.chatType === 'singleChat' && m.from !== this.user) {
+        this.socket?.send({ t: 'delivery', mid: m.mid, to: m.from });
+      }
+      this.emit(CALLBACKS[message.contentsType], message);
+      this.emit('onMessage', [message]);
+    }
     this.advance(m.seq);
+  }
+
+  /** A receipt or recall; one whose `from` is me was done on another of my devices. */
+  private inboxEvent(event: InboxEvent): void {
+    if (this.syncCursor !== undefined && event.seq <= this.syncCursor) return;
+    const { kind, from, to, mid, chatType, time, seq } = event;
+    const receipt = { from, to, chatType, time, seq, ...(mid === undefined ? {} : { mid }) };
+    this.emit(EVENT_CALLBACKS[kind], receipt);
+    this.advance(seq);
   }
 
   /** Moves the cursor; after the replay, reports it at most every {@link RECV_BATCH_MS}. */
@@ -541,6 +815,12 @@ export class Connection {
     this.end({ type: 56, message }, false);
   }
 
+  private failRecalls(): void {
+    const recalls = [...this.recalls.values()];
+    this.recalls.clear();
+    recalls.forEach((recall) => recall.done(GONE));
+  }
+
   /** Ends the login for good: by `close()`, a kick, an auth error, or reconnection giving up. */
   private end(error?: ErrorEvent, report = true): void {
     const wasActive = this.active;
@@ -555,13 +835,14 @@ export class Connection {
     this.tokenTimers.clear();
     this.unlisten?.();
     this.unlisten = undefined;
-    if (error && report) this.emit('onError', error);
-    const unsent = [...this.outbox.values()];
+    const unsent = [...this.outbox.values(), ...this.receipts.splice(0)];
     this.outbox.clear();
-    const gone = { type: 510, message: 'disconnected before the server acknowledged it' };
-    unsent.forEach((pending) => pending.done(gone));
     const opening = this.opening;
     this.opening = undefined;
+    // Every piece of state is reset before the first callback: any of them may open() again.
+    if (error && report) this.emit('onError', error);
+    unsent.forEach((pending) => pending.done(GONE));
+    this.failRecalls();
     opening?.reject(error ?? { type: 39, message: 'closed' });
     if (wasActive) {
       this.emit('onClosed');

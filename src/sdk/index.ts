@@ -1,10 +1,12 @@
 /**
  * openwebim's Web IM SDK: the classic Easemob/Agora API (`new WebIM.connection(…)`, `listen`,
- * `open`, `send`, `WebIM.message`, `WebIM.statusCode`) over openwebim's JSON WebSocket protocol.
- * Importing it touches no browser global; the connection reads them when used.
+ * `open`, `send`, `WebIM.message`, `WebIM.statusCode`, `WebIM.utils`, `WebIM.Emoji`) over
+ * openwebim's JSON WebSocket protocol. Importing it touches no browser global; the connection
+ * reads them when used.
  */
 import { Connection } from './connection.js';
 import { defaults } from './defaults.js';
+import { emoji, type EmojiConfig } from './emoji.js';
 import { Message } from './message.js';
 import { statusCode } from './status-codes.js';
 import { utils } from './web-utils.js';
@@ -15,6 +17,8 @@ export interface WebIMNamespace {
   utils: typeof utils;
   statusCode: typeof statusCode;
   defaults: typeof defaults;
+  /** 3.x emoji codes: `{path, map: {'[):]': 'ee_1.png'}}`; texts holding them go to `onEmojiMessage`. */
+  Emoji: EmojiConfig | undefined;
   /** Where seed code keeps its connection (`WebIM.conn = new WebIM.connection(…)`). */
   conn?: Connection;
 }
@@ -25,12 +29,26 @@ const WebIM: WebIMNamespace = {
   utils,
   statusCode,
   defaults,
+  get Emoji() {
+    return emoji.config;
+  },
+  set Emoji(config) {
+    emoji.config = config;
+  },
 };
 
 export default WebIM;
 export { Connection, Message, statusCode, defaults, utils };
 export { getUniqueId } from './unique-id.js';
+export { parseEmoji, type EmojiConfig } from './emoji.js';
 export type { StatusCode } from './status-codes.js';
 export type { MessageBody, MessageOptions, CreateOptions } from './message.js';
 export type { AjaxOptions } from './web-utils.js';
+export type {
+  DownloadOptions,
+  FileObject,
+  TransferError,
+  Upload,
+  UploadOptions,
+} from './file-transfer.js';
 export type * from './types.js';

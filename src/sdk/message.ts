@@ -12,14 +12,24 @@ interface MessageFields {
   roomType?: boolean;
   success?: (localId: string, serverMsgId: string) => void;
   fail?: (error: ErrorEvent) => void;
-  /** Fields of other message types (files, locations…) are kept as given. */
+  /** `read` / `delivery`: the server id of the message acknowledged. */
+  ackId?: string;
+  /** Picture, audio, video, file: `WebIM.utils.getFileUrl(input)`, or a File/Blob. */
+  file?: unknown;
+  /** Picture, video: a thumbnail made by the app, uploaded beside the file. */
+  thumb?: unknown;
+  onFileUploadProgress?: (event: { loaded: number; total: number }) => void;
+  onFileUploadComplete?: (response: unknown) => void;
+  onFileUploadError?: (error: ErrorEvent) => void;
+  onFileUploadCanceled?: (error: ErrorEvent) => void;
+  /** The fields of each kind (`addr`, `action`, `url`, `width`…) are kept as given. */
   [field: string]: unknown;
 }
 
 /** A message to send, as `WebIM.message(...).body` and `WebIM.message.create(...)` build it. */
 export interface MessageBody extends MessageFields {
   id: string;
-  /** `txt`; other types are built but this server refuses them (205). */
+  /** `txt img audio video file loc cmd custom`, or a receipt: `read delivery channel`. */
   type: string;
   chatType: ChatType;
 }
@@ -42,21 +52,29 @@ function chatTypeOf(options: MessageOptions, group?: string): ChatType {
   return legacy === 'groupchat' ? 'groupChat' : 'singleChat';
 }
 
-/** `new WebIM.message('txt', conn.getUniqueId()).set({msg, to, ...})`; send `.body`. */
+const isAck = (type: string) => type === 'read' || type === 'delivery';
+
+/**
+ * `new WebIM.message('txt', conn.getUniqueId()).set({msg, to, ...})`; send `.body`. 3.x created
+ * locations as `'location'`: that makes a `loc` message. Receipts: `new WebIM.message('read',
+ * id).set({id: <server id of the message read>, to: <its sender>})` (the 3.x way: `set`'s `id`
+ * becomes `ackId`).
+ */
 export class Message {
   readonly type: string;
   readonly id: string;
   body: MessageBody;
 
   constructor(type: string, id: string = getUniqueId()) {
-    this.type = type;
+    this.type = type === 'location' ? 'loc' : type;
     this.id = id;
-    this.body = { id, type, chatType: 'singleChat' };
+    this.body = { id, type: this.type, chatType: 'singleChat' };
   }
 
   set(options: MessageOptions): this {
     const { type: _legacy, ...fields } = options;
     this.body = { ...fields, id: this.id, type: this.type, chatType: chatTypeOf(options) };
+    if (isAck(this.type)) this.body.ackId = options.ackId ?? (options.id as string | undefined);
     return this;
   }
 
@@ -71,8 +89,12 @@ export class Message {
     return this;
   }
 
-  /** 4.x: `WebIM.message.create({type: 'txt', chatType, to, msg, ext})` returns the body. */
+  /**
+   * 4.x: `WebIM.message.create({type: 'txt', chatType, to, msg, ext})` returns the body. For
+   * `read` and `delivery`, `id` (or `ackId`) is the server id of the message acknowledged.
+   */
   static create({ type, id, ...options }: CreateOptions): MessageBody {
+    if (isAck(type)) return new Message(type).set({ ackId: id, ...options }).body;
     return new Message(type, id).set(options).body;
   }
 }

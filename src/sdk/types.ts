@@ -3,6 +3,7 @@ import type {
   ChatType,
   EntitiesResponse,
   Ext,
+  ServerConversation,
   TokenResponse,
   UserEntity,
 } from '../protocol/index.js';
@@ -40,25 +41,22 @@ export interface ConnectionOptions {
   dnsUrl?: string;
   /** This browser's id (default: kept in localStorage). */
   deviceId?: string;
+  /** Acknowledge each received 1:1 message to its sender (`onDeliveredMessage` there). */
   delivery?: boolean;
   isDebug?: boolean;
   /** Options of other SDK versions are accepted and ignored. */
   [option: string]: unknown;
 }
 
-/** A text message as `onTextMessage` and `onMessage` receive it: the 3.x shape plus 4.x fields. */
-export interface TextMessage {
-  /** The server id. */
+/** Fields every received message has: the 3.x shape plus the 4.x `chatType`. */
+export interface ReceivedBase {
+  /** The server id (the 4.x `mid`). */
   id: string;
+  /** 3.x: the kind of conversation (4.x names it `chatType`). */
   type: 'chat' | 'groupchat' | 'chatroom';
   chatType: ChatType;
-  contentsType: 'TEXT';
   from: string;
   to: string;
-  /** The text (3.x). */
-  data: string;
-  /** The text (4.x). */
-  msg: string;
   ext: Ext;
   /** Server time, ms since the epoch. */
   time: number;
@@ -67,9 +65,106 @@ export interface TextMessage {
   errorCode: '';
   /** The sender's client id. */
   localMsgId: string;
-  /** The receiving user's sequence number. */
+  /** The receiving user's sequence number (0 in history, which is not per device). */
   seq: number;
 }
+
+/** A text message as `onTextMessage` and `onMessage` receive it. */
+export interface TextMessage extends ReceivedBase {
+  contentsType: 'TEXT';
+  /** The text (3.x). */
+  data: string;
+  /** The text (4.x). */
+  msg: string;
+  sourceMsg: string;
+}
+
+/** A piece of a text with `WebIM.Emoji` codes: text, or the emoji's image (`path` + file). */
+export interface EmojiSegment {
+  type: 'txt' | 'emoji';
+  data: string;
+}
+
+/** `onEmojiMessage` (3.x): a text holding codes of the configured `WebIM.Emoji` map. */
+export interface EmojiMessage extends ReceivedBase {
+  contentsType: 'EMOJI';
+  data: EmojiSegment[];
+  msg: string;
+  sourceMsg: string;
+}
+
+/** An attachment: `url` is absolute, on this connection's REST host; download it with `secret`. */
+export interface FileMessageFields {
+  url: string;
+  secret: string;
+  filename: string;
+  file_length: number;
+  /** MIME type. */
+  filetype: string;
+  /** The token to download with (this connection's). */
+  accessToken: string;
+}
+
+export interface ImageMessage extends ReceivedBase, FileMessageFields {
+  contentsType: 'IMAGE';
+  width?: number;
+  height?: number;
+  thumb?: string;
+  thumb_secret?: string;
+}
+
+export interface AudioMessage extends ReceivedBase, FileMessageFields {
+  contentsType: 'VOICE';
+  /** Seconds. */
+  length: number;
+}
+
+export interface VideoMessage extends ReceivedBase, FileMessageFields {
+  contentsType: 'VIDEO';
+  /** Seconds. */
+  length: number;
+  width?: number;
+  height?: number;
+  thumb?: string;
+  thumb_secret?: string;
+}
+
+export interface FileMessage extends ReceivedBase, FileMessageFields {
+  contentsType: 'FILE';
+}
+
+export interface LocationMessage extends ReceivedBase {
+  contentsType: 'LOCATION';
+  addr: string;
+  lat: number;
+  lng: number;
+  buildingName?: string;
+}
+
+export interface CommandMessage extends ReceivedBase {
+  contentsType: 'COMMAND';
+  action: string;
+}
+
+export interface CustomMessage extends ReceivedBase {
+  contentsType: 'CUSTOM';
+  customEvent: string;
+  /** 3.x name of `customExts`. */
+  params: Record<string, string>;
+  customExts: Record<string, string>;
+}
+
+/** Any message as `onMessage` receives it (and as history returns it). */
+export type ReceivedMessage =
+  | TextMessage
+  | EmojiMessage
+  | ImageMessage
+  | AudioMessage
+  | VideoMessage
+  | FileMessage
+  | LocationMessage
+  | CommandMessage
+  | CustomMessage;
 
 /** `onReceivedMessage`: the server stored my message `id` as `mid`. */
 export interface ReceivedReceipt {
@@ -79,9 +174,30 @@ export interface ReceivedReceipt {
   time: number;
 }
 
+/**
+ * `onDeliveredMessage`, `onReadMessage`, `onChannelMessage` (no `mid`) and `onRecallMessage`:
+ * `from` did it to the message `mid` of the conversation with `to`. When `from` is the current user
+ * the event came from another device of theirs (a read there, a recall there): apps that keep
+ * unread counts or copies of messages apply it too.
+ */
+export interface ReceiptEvent {
+  from: string;
+  to: string;
+  mid?: string;
+  chatType: ChatType;
+  time: number;
+  /** This user's sequence number of the event. */
+  seq: number;
+}
+
 export interface SendResult {
   localMsgId: string;
+  /** Empty for receipts (`read`, `delivery`, `channel`), which the server does not acknowledge. */
   serverMsgId: string;
+  /** Not in other SDKs: the sender's seq of the message, to advance a stored sync cursor. */
+  seq?: number;
+  /** 4.x: the message as its recipients receive it (with the uploaded file's `url`, `secret`). */
+  message?: ReceivedMessage;
 }
 
 export interface LoginResult {
@@ -90,6 +206,8 @@ export interface LoginResult {
   duration?: number;
   /** When the token expires, ms since the epoch. */
   expireTimestamp: number;
+  /** Not in other SDKs: the user entity of a password login (for the nickname). */
+  user?: UserEntity;
 }
 
 export interface RenewResult {
@@ -141,9 +259,95 @@ export interface ConnectionEventHandlers {
   onOffline?: () => void;
   onError?: (error: ErrorEvent) => void;
   onTextMessage?: (message: TextMessage) => void;
-  onMessage?: (messages: TextMessage[]) => void;
+  onEmojiMessage?: (message: EmojiMessage) => void;
+  onPictureMessage?: (message: ImageMessage) => void;
+  onImageMessage?: (message: ImageMessage) => void;
+  onAudioMessage?: (message: AudioMessage) => void;
+  onVideoMessage?: (message: VideoMessage) => void;
+  onFileMessage?: (message: FileMessage) => void;
+  onLocationMessage?: (message: LocationMessage) => void;
+  onCmdMessage?: (message: CommandMessage) => void;
+  onCustomMessage?: (message: CustomMessage) => void;
+  onMessage?: (messages: ReceivedMessage[]) => void;
   onReceivedMessage?: (receipt: ReceivedReceipt) => void;
+  onDeliveredMessage?: (receipt: ReceiptEvent) => void;
+  onReadMessage?: (receipt: ReceiptEvent) => void;
+  onChannelMessage?: (receipt: ReceiptEvent) => void;
+  onRecallMessage?: (receipt: ReceiptEvent) => void;
   onTokenWillExpire?: () => void;
   onTokenExpired?: () => void;
   [name: `on${string}`]: LaterCallback | ((...args: never[]) => void) | undefined;
+}
+
+export interface RecallOptions {
+  /** The server id of my message. */
+  mid: string;
+  /** The peer of the conversation. */
+  to: string;
+  chatType?: ChatType;
+  /** 3.x: `'chat' | 'groupchat' | 'chatroom'`. */
+  type?: string;
+  success?: (result: RecallResult) => void;
+  fail?: (error: ErrorEvent) => void;
+}
+
+export interface RecallResult {
+  mid: string;
+  to: string;
+}
+
+export interface HistoryOptions {
+  /** The peer of the conversation. */
+  targetId: string;
+  chatType?: ChatType;
+  /** The `cursor` of the previous page; omit (or -1) for the newest messages. */
+  cursor?: string | number | null;
+  /** Messages per page, at most `Limits.historyPageMax` (default 20). */
+  pageSize?: number;
+  /** Only `'up'` (older messages, newest first) is supported. */
+  searchDirection?: 'up' | 'down';
+}
+
+export interface HistoryResult {
+  /** Pass it as the next page's `cursor`; `null` when `isLast`. */
+  cursor: string | null;
+  /** Newest first, in the shape `onMessage` receives. */
+  messages: ReceivedMessage[];
+  isLast: boolean;
+}
+
+/** 3.x `fetchHistoryMessages`: pages backwards through one conversation, keeping its own cursor. */
+export interface FetchHistoryOptions {
+  /** The peer. */
+  queue: string;
+  count?: number;
+  isGroup?: boolean;
+  /** Receives the page, newest first; `[]` once everything has been read. */
+  success?: (messages: ReceivedMessage[]) => void;
+  fail?: (error: ErrorEvent | AjaxError) => void;
+}
+
+/** One conversation in the 3.x/4.x `getSessionList` shape. */
+export interface SessionInfo {
+  /** `{org}#{app}_{peer}@easemob.com`. */
+  channel_id: string;
+  meta: {
+    from: string;
+    to: string;
+    /** The last message's server id. */
+    id: string;
+    /** The last message: `{bodies: [its body], ext, from, to}`, as Agora's payload. */
+    payload: { bodies: Record<string, unknown>[]; ext: Ext; from: string; to: string };
+    /** ms since the epoch. */
+    timestamp: number;
+  };
+  unread_num: number;
+  /** Not in other SDKs: the last message in the shape `onMessage` receives. */
+  lastMessage: ReceivedMessage;
+}
+
+export interface SessionListResult {
+  data: { channel_infos: SessionInfo[] };
+  /** Not in other SDKs: the server's plain conversations, newest activity first. */
+  entities: ServerConversation[];
 }

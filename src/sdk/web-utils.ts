@@ -1,4 +1,11 @@
 import { withCallbacks } from './event-handlers.js';
+import {
+  download,
+  getFileSize,
+  getFileUrl,
+  parseDownloadResponse,
+  uploadFile,
+} from './file-transfer.js';
 import { request, type AjaxError } from './rest-client.js';
 import { getUniqueId } from './unique-id.js';
 
@@ -31,5 +38,14 @@ export function listenNetwork(onOnline: () => void, onOffline: () => void): () =
   };
 }
 
-/** `WebIM.utils`: only what this version implements (file helpers come with file messages). */
-export const utils = { getUniqueId, ajax, listenNetwork };
+/** `WebIM.utils`: what this version implements of the 3.x/4.x set. */
+export const utils = {
+  getUniqueId,
+  ajax,
+  listenNetwork,
+  getFileUrl,
+  getFileSize,
+  uploadFile,
+  download,
+  parseDownloadResponse,
+};

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import WebIM, { type ErrorEvent, type TextMessage } from '../../src/sdk/index.js';
+import WebIM, { type ErrorEvent, type MessageBody, type TextMessage } from '../../src/sdk/index.js';
 import { mainServer, serverCli, uniqueName, type TestServer } from '../support/servers.js';
 import {
   APP_KEY,
@@ -192,7 +192,7 @@ describe('Connection', () => {
     expect(codes).to.deep.equal([0, 27, 27, 28]);
   });
 
-  it('oversize text fails with 511 before it is sent; other types with 205', async () => {
+  it('oversize text fails with 511 before it is sent; unknown types with 205, a picture without a file with 103', async () => {
     const alice = await loggedIn(server);
     let failed: ErrorEvent | undefined;
     const big = WebIM.message.create({ type: 'txt', to: 'bob', msg: 'x'.repeat(16 * 1024 + 1) });
@@ -200,8 +200,10 @@ describe('Connection', () => {
     const error = (await alice.conn.send(big).catch((e) => e)) as ErrorEvent;
     expect(error.type).to.equal(511);
     expect(failed).to.equal(error);
-    const image = new WebIM.message('img').set({ to: 'bob' });
-    expect(((await alice.conn.send(image).catch((e) => e)) as ErrorEvent).type).to.equal(205);
+    const code = async (body: MessageBody) =>
+      ((await alice.conn.send(body).catch((e) => e)) as ErrorEvent).type;
+    expect(await code(new WebIM.message('poll').set({ to: 'bob' }).body)).to.equal(205);
+    expect(await code(new WebIM.message('img').set({ to: 'bob' }).body)).to.equal(103);
     expect(alice.conn.isOpened()).to.equal(true);
   });
 
@@ -275,6 +277,54 @@ describe('Connection', () => {
     await third.events.wait('onTextMessage');
     expect(texts(third.events)).to.deep.equal(['new']);
   });
+
+  it('a password login resolves the user entity too; send() resolves the ack seq and the message', async () => {
+    const user = await newUser(server);
+    const bob = await newUser(server);
+    const conn = connection(server);
+    const result = await conn.open({ user: user.username, pwd: user.password });
+    expect(result.user).to.include({ username: user.username, nickname: user.username });
+    expect(result.accessToken).to.be.a('string');
+    const sent = await conn.send(WebIM.message.create({ type: 'txt', to: bob.username, msg: 'x' }));
+    expect(sent.seq).to.be.a('number').greaterThan(0);
+    expect(conn.syncCursor).to.equal(sent.seq);
+    expect(sent.message).to.include({
+      id: sent.serverMsgId,
+      from: user.username,
+      to: bob.username,
+      msg: 'x',
+      seq: sent.seq,
+    });
+    // A token login has no entity to give.
+    conn.close();
+    const again = await conn.open({ user: user.username, accessToken: result.accessToken });
+    expect(again.user).to.equal(undefined);
+  });
+
+  for (const callback of ['onError', 'onClosed', 'onDisconnected'] as const) {
+    it(`open() called from inside ${callback} of the ending login starts a new login`, async () => {
+      const user = await newUser(server);
+      const first = await loggedIn(server, { isMultiLoginSessions: false }, user);
+      const token = first.conn.accessToken!;
+      let reopened: Promise<unknown> | undefined;
+      let calls = 0;
+      first.conn.addEventHandler('reopen', {
+        [callback]: () => {
+          calls += 1;
+          // A token login reaches the socket stage synchronously, the harder case.
+          if (calls === 1) reopened = first.conn.open({ user: user.username, accessToken: token });
+        },
+      });
+      // A second single-login session kicks the first (206), which ends its login.
+      const second = await loggedIn(server, { isMultiLoginSessions: false }, user);
+      await until(() => reopened, `open() from ${callback}`);
+      await reopened;
+      expect(first.conn.isOpened()).to.equal(true);
+      // The reopened session is the single one now; the second got kicked in turn.
+      await second.events.wait('onClosed');
+      first.conn.removeEventHandler('reopen');
+    });
+  }
 
   async function registerIn(appKey: string) {
     const user = { username: uniqueName(), password: 'secret' };
