@@ -21,7 +21,6 @@ import {
   Subject,
   Subscription,
   catchError,
-  concatMap,
   defer,
   distinctUntilChanged,
   filter,
@@ -38,37 +37,58 @@ import {
   throwIfEmpty,
   timer,
 } from 'rxjs';
+import type { ChatType, Ext } from '../protocol/index.js';
 import {
   type ConnectionEvent,
   type OpenResult,
+  type OutgoingMessage,
+  type ReceiptEvent,
+  type SendResult,
+  type ServerConversationInfo,
   type StoreConnection,
+  type UploadTask,
+  type UploadedFile,
   connectionEvents,
 } from './connection-events.js';
 import { countsAsUnread, sortConversations, totalUnread } from './conversations.js';
 import {
+  type DistributiveOmit,
+  type IncomingItem,
+  RECENT_MESSAGES,
   type SavedSession,
+  type ServerConversationState,
   type SessionDatabase,
   type UserDatabase,
+  applyReceipt,
+  applyRecall,
   clearSession,
   deleteUserDb,
   ensureConversation,
-  markConversationRead,
   markFailed,
+  markSeenUpTo,
   markSent,
+  markUploaded,
   openSessionDb,
   openUserDb,
   readConversation,
   readConversations,
+  readHistory,
+  readMessage,
   readMessages,
   readMeta,
+  readOldestOnServer,
+  readOlder,
   readOutbox,
+  readOutboxEntry,
   readSession,
+  reconcileConversations,
+  removeUnsent,
   renameConversation,
   requeue,
   saveProfile,
   saveSession,
   sessionDbName,
-  storeIncoming,
+  storeIncomingBatch,
   storeOutgoing,
   userDbName,
 } from './database.js';
@@ -82,19 +102,37 @@ import {
 } from './errors.js';
 import { liveQuery } from './live-query.js';
 import { createSdkConnection } from './sdk-connection.js';
-import { checkDraft, fromReceived, normalizeUsername } from './messages.js';
-import { type OutboxEntry, flushOnOpen } from './outbox.js';
+import {
+  attachmentKindOf,
+  checkAction,
+  checkCustom,
+  checkDraft,
+  checkFile,
+  checkLocation,
+  fromReceived,
+  isCommand,
+  normalizeUsername,
+} from './messages.js';
+import { type OutboxBody, type OutboxEntry, type OutboxFile, flushOnOpen } from './outbox.js';
 import { type StatusEvent, deriveStatus } from './status.js';
+import { latestPerKey, sampleProgress, writeInBatches } from './stream-batching.js';
 import type {
+  Attachment,
+  ChatCommand,
   ChatError,
   ChatMessage,
   ChatStoreApi,
   ConnectionStatus,
   Conversation,
   CurrentUser,
+  CustomContent,
+  HistoryState,
+  Location,
   LoginInput,
   RegisterInput,
+  SendFileOptions,
   TokenLoginInput,
+  UploadProgress,
 } from './types.js';
 import { type Visibility, documentVisibility } from './visibility.js';
 
@@ -135,7 +173,33 @@ interface Session {
   ended: Subject<void>;
   /** Set while {@link ChatStore.reopen} runs: every exhausted SDK round reports 16 again. */
   reopening?: boolean;
+  /** Uploads in flight, by message id (for cancel). */
+  uploads: Map<string, UploadTask>;
+  /** Outbox entries being sent right now (a second flush must not upload them again). */
+  sending: Set<string>;
+  /** Object URLs of fetched files, by message id (`#thumb` for previews); revoked when it ends. */
+  objectUrls: Map<string, Promise<string>>;
 }
+
+/** A read receipt waiting to be sent (coalesced per conversation). */
+interface ReadAck {
+  session: Session;
+  to: string;
+  mid: string;
+  chatType: ChatType;
+  /** Also send a conversation-level `channel` ack: the receipt covers the newest message. */
+  channel: boolean;
+}
+
+/** Messages per `loadOlder` page (IndexedDB and server). */
+const HISTORY_PAGE = 50;
+/** Read receipts for one conversation go out at most this often. */
+const READ_ACK_MS = 250;
+/** Upload progress is emitted at most this often. */
+const PROGRESS_MS = 100;
+
+const sameHistoryState = (a: HistoryState, b: HistoryState) =>
+  a.loading === b.loading && a.exhausted === b.exhausted;
 
 /** A "changed" signal: the conversation list, and the messages of one conversation when given. */
 interface Change {
@@ -205,6 +269,15 @@ export class ChatStore implements ChatStoreApi {
   private readonly errors = new Subject<ChatError>();
   private readonly changes = new Subject<Change>();
   private readonly messageQueries = new Map<string, Observable<ChatMessage[]>>();
+  /** Per conversation: the time `messages$` starts at (`null`: the most recent page). */
+  private readonly windows = new Map<string, BehaviorSubject<number | null>>();
+  private readonly histories = new Map<string, BehaviorSubject<HistoryState>>();
+  private readonly commandSubject = new Subject<ChatCommand>();
+  /** Latest progress of uploads in flight, by message id. */
+  private readonly progress = new Map<string, UploadProgress>();
+  private readonly progressChanges = new Subject<string>();
+  private readonly readAcks = new Subject<ReadAck>();
+  readonly commands$: Observable<ChatCommand>;
   private readonly subscriptions = new Subscription();
   private sessionDb: Promise<SessionDatabase> | undefined;
   /** Serializes logins and logouts, so two of them never interleave. */
@@ -241,19 +314,30 @@ export class ChatStore implements ChatStoreApi {
     this.subscriptions.add(
       events
         .pipe(
-          concatMap(({ session, event }) =>
-            defer(() => this.handle(session, event)).pipe(
-              catchError((error: unknown) => {
-                // A closed database means the session is over. Anything else (a full disk) is
-                // worth saying; the stored cursor did not move, so the next load fetches it again.
-                if (!(error instanceof DOMException && error.name === 'InvalidStateError'))
-                  this.errors.next(chatError(Codes.localDbOperationFailed, Messages.storageFailed));
-                return EMPTY;
-              }),
-            ),
+          // Received messages of one session are written in batches (one transaction for a burst of
+          // replayed messages); everything else is handled alone, in order with them.
+          writeInBatches(
+            ({ session, event }) => (event.type === 'message' ? session : undefined),
+            (batch) =>
+              defer(() => this.handleBatch(batch)).pipe(
+                catchError((error: unknown) => {
+                  // A closed database means the session is over. Anything else (a full disk) is
+                  // worth saying; the stored cursor did not move, so the next load fetches it again.
+                  if (!(error instanceof DOMException && error.name === 'InvalidStateError'))
+                    this.errors.next(
+                      chatError(Codes.localDbOperationFailed, Messages.storageFailed),
+                    );
+                  return EMPTY;
+                }),
+              ),
           ),
         )
         .subscribe(),
+    );
+    this.subscriptions.add(
+      this.readAcks
+        .pipe(latestPerKey((ack) => `${ack.to}\n${ack.chatType}`, READ_ACK_MS))
+        .subscribe((ack) => void this.sendReadAck(ack)),
     );
     this.subscriptions.add(
       this.session
@@ -282,6 +366,7 @@ export class ChatStore implements ChatStoreApi {
     this.user$ = this.user.pipe(distinctUntilChanged());
     this.activeConversation$ = this.active.pipe(distinctUntilChanged());
     this.error$ = this.errors.asObservable();
+    this.commands$ = this.commandSubject.asObservable();
     this.conversations$ = this.shown.pipe(
       switchMap((session) =>
         session
@@ -308,16 +393,31 @@ export class ChatStore implements ChatStoreApi {
     }
   }
 
-  /** Messages of one conversation, oldest first, the most recent {@link RECENT_MESSAGES}. */
+  /**
+   * Messages of one conversation, oldest first: the most recent {@link RECENT_MESSAGES}, or from
+   * the oldest one {@link loadOlder} brought in.
+   */
   messages$(conversationId: string): Observable<ChatMessage[]> {
     let query = this.messageQueries.get(conversationId);
     if (!query) {
+      const window = this.windowOf(conversationId);
       query = this.shown.pipe(
         switchMap((session) =>
           session
-            ? liveQuery(
-                this.changes.pipe(filter((change) => change.conversationId === conversationId)),
-                () => quietly(() => readMessages(session.db, conversationId)),
+            ? window.pipe(
+                switchMap((since) =>
+                  liveQuery(
+                    this.changes.pipe(filter((change) => change.conversationId === conversationId)),
+                    () =>
+                      quietly(() =>
+                        readMessages(
+                          session.db,
+                          conversationId,
+                          since === null ? RECENT_MESSAGES : { since },
+                        ),
+                      ),
+                  ),
+                ),
               )
             : of([]),
         ),
@@ -326,6 +426,20 @@ export class ChatStore implements ChatStoreApi {
       this.messageQueries.set(conversationId, query);
     }
     return query;
+  }
+
+  history$(conversationId: string): Observable<HistoryState> {
+    return this.historyOf(conversationId).pipe(distinctUntilChanged(sameHistoryState));
+  }
+
+  uploadProgress$(messageId: string): Observable<UploadProgress | null> {
+    return merge(of(messageId), this.progressChanges.pipe(filter((id) => id === messageId))).pipe(
+      map(() => this.progress.get(messageId) ?? null),
+      sampleProgress(PROGRESS_MS),
+      distinctUntilChanged(
+        (a, b) => a === b || (!!a && !!b && a.loaded === b.loaded && a.total === b.total),
+      ),
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -388,8 +502,103 @@ export class ChatStore implements ChatStoreApi {
   }
 
   async send(conversationId: string, text: string): Promise<ChatMessage> {
-    const session = this.requireSession();
+    this.requireSession();
     checkDraft(text);
+    return this.queueOwn(conversationId, { type: 'txt' as const, text }, {});
+  }
+
+  async sendFile(
+    conversationId: string,
+    file: File,
+    options: SendFileOptions = {},
+  ): Promise<ChatMessage> {
+    this.requireSession();
+    if (!(file instanceof Blob)) throw chatError(Codes.uploadFileError, Messages.emptyFile);
+    const kind = options.kind ?? attachmentKindOf(file.type);
+    checkFile(file, kind);
+    const filename = (file as Partial<File>).name || kind;
+    const queued: OutboxFile = {
+      kind,
+      file,
+      filename,
+      mime: file.type,
+      size: file.size,
+    };
+    const attachment: Attachment = { filename, size: file.size };
+    if (file.type) attachment.mime = file.type;
+    if (
+      options.thumbnail instanceof Blob &&
+      options.thumbnail.size > 0 &&
+      kind !== 'audio' &&
+      kind !== 'file'
+    )
+      queued.thumbnail = options.thumbnail;
+    for (const field of ['width', 'height', 'duration'] as const) {
+      const value = options[field];
+      if (typeof value === 'number' && Number.isFinite(value) && value >= 0) {
+        queued[field] = value;
+        attachment[field] = value;
+      }
+    }
+    return this.queueOwn(conversationId, { type: kind, file: queued }, { attachment }, options.ext);
+  }
+
+  async sendLocation(conversationId: string, location: Location): Promise<ChatMessage> {
+    this.requireSession();
+    checkLocation(location);
+    const clean: Location = { addr: location.addr.trim(), lat: location.lat, lng: location.lng };
+    if (location.buildingName) clean.buildingName = location.buildingName;
+    return this.queueOwn(
+      conversationId,
+      { type: 'loc' as const, location: clean },
+      { location: clean },
+    );
+  }
+
+  async sendCustom(conversationId: string, custom: CustomContent, ext?: Ext): Promise<ChatMessage> {
+    this.requireSession();
+    checkCustom(custom);
+    const clean: CustomContent = { event: custom.event, exts: { ...custom.exts } };
+    return this.queueOwn(
+      conversationId,
+      { type: 'custom' as const, custom: clean },
+      { custom: clean },
+      ext,
+    );
+  }
+
+  async sendCommand(conversationId: string, action: string, ext?: Ext): Promise<void> {
+    const session = this.requireSession();
+    checkAction(action);
+    const to = normalizeUsername(conversationId);
+    if (this.status.value !== 'online')
+      throw chatError(Codes.connectionClosed, Messages.networkDown);
+    const message: OutgoingMessage = {
+      id: session.connection.getUniqueId(),
+      to,
+      chatType: 'singleChat',
+      type: 'cmd',
+      action,
+    };
+    if (ext) message.ext = ext;
+    try {
+      await session.connection.sendMessage(message);
+    } catch (error) {
+      throw toChatError(error);
+    }
+  }
+
+  /**
+   * Stores an own message `pending` with its outbox entry (it shows at once and survives a reload),
+   * then sends it if online; otherwise the outbox sends it on the next `opened`.
+   */
+  private async queueOwn(
+    conversationId: string,
+    body: OutboxBody,
+    content: Pick<ChatMessage, 'attachment' | 'location' | 'custom'>,
+    ext?: Ext,
+  ): Promise<ChatMessage> {
+    const session = this.requireSession();
     const to = normalizeUsername(conversationId);
     const id = session.connection.getUniqueId();
     const now = Date.now();
@@ -397,26 +606,176 @@ export class ChatStore implements ChatStoreApi {
       id,
       conversationId: to,
       chatType: 'singleChat',
-      type: 'txt',
+      type: body.type,
       from: session.username,
       to,
-      text,
+      text: body.type === 'txt' ? body.text : '',
       time: now,
       status: 'pending',
+      ...content,
     };
-    const { entry, conversationCreated } = await storeOutgoing(session.db, message, {
+    if (ext && Object.keys(ext).length > 0) message.ext = ext;
+    const entry = {
+      ...body,
       id,
       to,
       chatType: message.chatType,
-      type: 'txt',
-      text,
       queuedAt: now,
-    });
+    } as DistributiveOmit<OutboxEntry, 'order'>;
+    if (message.ext) entry.ext = message.ext;
+    const { entry: queued, conversationCreated } = await storeOutgoing(session.db, message, entry);
     this.changed(to);
     if (conversationCreated) void this.resolveName(session, to);
-    // Offline or still connecting: the entry waits in the outbox for the next `opened`.
-    if (this.status.value === 'online') void this.transmit(session, entry);
+    if (this.status.value === 'online') void this.transmit(session, queued);
     return message;
+  }
+
+  async cancelUpload(messageId: string): Promise<boolean> {
+    const session = this.requireSession();
+    session.uploads.get(messageId)?.abort();
+    const removed = await this.whileOpen(() => removeUnsent(session.db, messageId));
+    if (!removed) return false;
+    this.endProgress(messageId);
+    this.changed(removed.conversationId);
+    return true;
+  }
+
+  async recall(messageId: string): Promise<void> {
+    const session = this.requireSession();
+    const message = await readMessage(session.db, messageId);
+    if (!message) throw chatError(Codes.messageParameterError, Messages.noSuchMessage);
+    if (message.recalled) return;
+    if (message.from !== session.username)
+      throw chatError(Codes.permissionDenied, Messages.recallNotMine);
+    if (message.status !== 'sent' || !message.mid)
+      throw chatError(Codes.messageParameterError, Messages.recallNotSent);
+    if (this.status.value !== 'online')
+      throw chatError(Codes.connectionClosed, Messages.networkDown);
+    try {
+      await session.connection.recall({
+        mid: message.mid,
+        to: message.to,
+        chatType: message.chatType,
+      });
+    } catch (reason) {
+      const error = toChatError(reason);
+      if (error.type === Codes.permissionDenied)
+        throw chatError(error.type, Messages.recallNotMine);
+      throw error;
+    }
+    // The `recall` event follows for every session; this tab need not wait for it.
+    const recalled = await this.whileOpen(() =>
+      applyRecall(session.db, message.mid as string, session.username),
+    );
+    if (recalled) this.changed(recalled.conversationId);
+  }
+
+  async loadOlder(conversationId: string): Promise<{ added: number; exhausted: boolean }> {
+    const session = this.requireSession();
+    const peer = normalizeUsername(conversationId);
+    const state = this.historyOf(peer);
+    if (state.value.loading) await firstValueFrom(state.pipe(filter((s) => !s.loading)));
+    state.next({ ...state.value, loading: true });
+    try {
+      const result = await this.pageOlder(session, peer);
+      state.next({ loading: false, exhausted: result.exhausted });
+      return result;
+    } catch (error) {
+      state.next({ ...state.value, loading: false });
+      const failure = toChatError(error);
+      throw failure.message === Messages.unknown
+        ? chatError(failure.type, Messages.historyFailed)
+        : failure;
+    }
+  }
+
+  /** One page older than what `messages$` shows: IndexedDB first, then the server, merged by id. */
+  private async pageOlder(
+    session: Session,
+    peer: string,
+  ): Promise<{ added: number; exhausted: boolean }> {
+    const window = this.windowOf(peer);
+    const shown =
+      window.value === null
+        ? await readMessages(session.db, peer)
+        : await readMessages(session.db, peer, { since: window.value });
+    const oldest = shown[0]?.time ?? Infinity;
+    let older = await readOlder(session.db, peer, oldest, HISTORY_PAGE);
+    let history = await readHistory(session.db, peer);
+    // The stored messages are gap-free back to the oldest one (the sync replays everything after
+    // the cursor), so the server is asked only for what is older than that.
+    for (
+      let round = 0;
+      older.length < HISTORY_PAGE && !history.exhausted && round < 10;
+      round += 1
+    ) {
+      const from = await readOldestOnServer(session.db, peer);
+      const chatType = from?.chatType ?? (await readConversation(session.db, peer))?.chatType;
+      const page = await session.connection.history({
+        peer,
+        chatType: chatType ?? 'singleChat',
+        cursor: from?.mid ?? null,
+        pageSize: HISTORY_PAGE,
+      });
+      const messages: ChatMessage[] = [];
+      for (const raw of page.messages) {
+        const parsed = fromReceived(raw, session.username);
+        if (parsed && !isCommand(parsed) && parsed.conversationId === peer) messages.push(parsed);
+      }
+      const results = await storeIncomingBatch(
+        session.db,
+        messages.map((message) => ({ message, unread: false })),
+        { history: { conversationId: peer, exhausted: page.isLast } },
+      );
+      if (results.some((result) => result.conversationCreated)) this.changed();
+      older = await readOlder(session.db, peer, oldest, HISTORY_PAGE);
+      history = await readHistory(session.db, peer);
+      // A page with nothing new that is not the last would loop forever on the same cursor.
+      if (!page.isLast && !results.some((result) => result.isNew)) break;
+    }
+    const first = older[0];
+    if (first) {
+      window.next(first.time);
+      this.changed(peer);
+    } else if (window.value === null && shown[0]) {
+      window.next(shown[0].time);
+    }
+    const more = first ? await readOlder(session.db, peer, first.time, 1) : [];
+    return { added: older.length, exhausted: history.exhausted && more.length === 0 };
+  }
+
+  async fetchFile(message: ChatMessage, options: { thumbnail?: boolean } = {}): Promise<string> {
+    const session = this.requireSession();
+    const key = `${message.id}${options.thumbnail ? '#thumb' : ''}`;
+    const cached = session.objectUrls.get(key);
+    if (cached) return cached;
+    const loading = this.loadFile(session, message, options.thumbnail === true);
+    session.objectUrls.set(key, loading);
+    try {
+      return await loading;
+    } catch (error) {
+      session.objectUrls.delete(key);
+      throw toChatError(error);
+    }
+  }
+
+  private async loadFile(session: Session, message: ChatMessage, thumbnail: boolean) {
+    const stored = (await readMessage(session.db, message.id)) ?? message;
+    if (stored.recalled || !stored.attachment)
+      throw chatError(Codes.downloadFileError, Messages.noFile);
+    // My own attachment still in the outbox: show the bytes this device has.
+    const entry = await readOutboxEntry(session.db, stored.id);
+    if (entry && 'file' in entry) {
+      const blob = thumbnail && entry.file.thumbnail ? entry.file.thumbnail : entry.file.file;
+      return URL.createObjectURL(blob);
+    }
+    const { url, secret, thumbUrl, thumbSecret } = stored.attachment;
+    const target = thumbnail && thumbUrl ? { url: thumbUrl, secret: thumbSecret } : { url, secret };
+    if (!target.url) throw chatError(Codes.downloadFileError, Messages.noFile);
+    const blob = await session.connection.download(target.url, target.secret);
+    if (this.session.value !== session)
+      throw chatError(Codes.connectionClosed, Messages.notSignedIn);
+    return URL.createObjectURL(blob);
   }
 
   async retry(messageId: string): Promise<void> {
@@ -442,9 +801,39 @@ export class ChatStore implements ChatStoreApi {
     await this.markRead(peer);
   }
 
-  async markRead(conversationId: string): Promise<void> {
+  markRead(conversationId: string): Promise<void> {
+    return this.seen(conversationId);
+  }
+
+  markSeen(conversationId: string, messageId: string): Promise<void> {
+    return this.seen(conversationId, messageId);
+  }
+
+  private async seen(conversationId: string, messageId?: string): Promise<void> {
     const session = this.requireSession();
-    if (await markConversationRead(session.db, conversationId)) this.changed();
+    const online = this.status.value === 'online';
+    const result = await this.whileOpen(() =>
+      markSeenUpTo(
+        session.db,
+        conversationId,
+        session.username,
+        messageId === undefined ? { record: online } : { id: messageId, record: online },
+      ),
+    );
+    if (!result) return;
+    if (result.unreadChanged) this.changed();
+    if (result.ack) this.readAcks.next({ session, ...result.ack, channel: result.newest });
+  }
+
+  /** Sends a coalesced read receipt (and a channel ack when it covers the newest message). */
+  private async sendReadAck(ack: ReadAck): Promise<void> {
+    if (this.session.value !== ack.session) return;
+    try {
+      await ack.session.connection.sendRead(ack.to, ack.mid);
+      if (ack.channel) await ack.session.connection.sendChannel(ack.to, ack.chatType);
+    } catch {
+      // Offline now: the server keeps the count; the next read on any device settles it.
+    }
   }
 
   /**
@@ -524,6 +913,9 @@ export class ChatStore implements ChatStoreApi {
       db,
       connection,
       ended: new Subject<void>(),
+      uploads: new Map(),
+      sending: new Set(),
+      objectUrls: new Map(),
       created,
       profile: meta.profile ?? { username },
     };
@@ -648,6 +1040,10 @@ export class ChatStore implements ChatStoreApi {
       this.statusEvents.next({ type: 'signed-out' });
     }
     if (!session) return;
+    // The next user starts from the most recent page of every conversation.
+    for (const window of this.windows.values()) window.next(null);
+    for (const state of this.histories.values()) state.next({ loading: false, exhausted: false });
+    for (const id of [...this.progress.keys()]) this.endProgress(id);
     closeSession(session);
     if (options.deleteDatabase) await deleteUserDb(session.dbName);
   }
@@ -668,10 +1064,26 @@ export class ChatStore implements ChatStoreApi {
   // Connection events
   // -------------------------------------------------------------------------------------------
 
+  /** Handles a batch from {@link writeInBatches}: received messages together, anything else alone. */
+  private async handleBatch(batch: { session: Session; event: ConnectionEvent }[]): Promise<void> {
+    const first = batch[0];
+    if (!first) return;
+    if (first.event.type !== 'message') return this.handle(first.session, first.event);
+    const messages: Extract<ConnectionEvent, { type: 'message' }>[] = [];
+    for (const { event } of batch) if (event.type === 'message') messages.push(event);
+    return this.receive(first.session, messages);
+  }
+
   private async handle(session: Session, event: ConnectionEvent): Promise<void> {
     switch (event.type) {
-      case 'text':
-        return this.receive(session, event.message);
+      case 'message':
+        return this.receive(session, [event]);
+      case 'receipt':
+        return this.receipt(session, event.kind, event.event);
+      case 'opened':
+        // Not awaited: a slow REST answer must not hold the replay that follows.
+        void this.reconcile(session);
+        return;
       case 'ack':
         return this.acked(
           session,
@@ -694,46 +1106,301 @@ export class ChatStore implements ChatStoreApi {
     }
   }
 
-  /** Stores a received message (mine from another device too) and updates its conversation. */
-  private async receive(session: Session, raw: Parameters<typeof fromReceived>[0]): Promise<void> {
-    const message = fromReceived(raw, session.username);
-    if (!message) return;
-    const unread = countsAsUnread(
-      message,
-      session.username,
-      this.active.value,
-      this.visibility.isVisible(),
-    );
-    const result = await storeIncoming(session.db, message, unread);
-    this.changed(message.conversationId);
-    if (result.conversationCreated) void this.resolveName(session, message.conversationId);
+  /**
+   * Stores received messages (mine from other devices too) in one transaction and updates their
+   * conversations; `cmd` messages go to `commands$` instead (their seq still moves the cursor).
+   */
+  private async receive(
+    session: Session,
+    events: readonly Extract<ConnectionEvent, { type: 'message' }>[],
+  ): Promise<void> {
+    const items: IncomingItem[] = [];
+    const commands: ChatCommand[] = [];
+    let cursor: number | undefined;
+    const visible = this.visibility.isVisible();
+    for (const { message: raw, kind } of events) {
+      const parsed = fromReceived(raw, session.username, kind);
+      if (!parsed) continue;
+      if (isCommand(parsed)) {
+        commands.push(parsed);
+        const seq = Number(raw.seq);
+        if (Number.isFinite(seq) && seq > (cursor ?? 0)) cursor = seq;
+        continue;
+      }
+      const unread = countsAsUnread(parsed, session.username, this.active.value, visible);
+      items.push({ message: parsed, unread });
+    }
+    if (items.length > 0 || cursor !== undefined) {
+      const results = await storeIncomingBatch(
+        session.db,
+        items,
+        cursor === undefined ? {} : { cursor },
+      );
+      const touched = new Set(results.map((result) => result.message.conversationId));
+      for (const id of touched) this.changed(id);
+      if (touched.size === 0 && results.length === 0 && items.length === 0) {
+        // Only commands: nothing to re-read.
+      }
+      for (const result of results)
+        if (result.conversationCreated)
+          void this.resolveName(session, result.message.conversationId);
+      // A peer's message arriving in the conversation on screen is seen: acknowledge it.
+      const active = this.active.value;
+      if (
+        active &&
+        visible &&
+        results.some(
+          (r) =>
+            r.isNew && r.message.conversationId === active && r.message.from !== session.username,
+        )
+      )
+        void this.markRead(active).catch(() => undefined);
+    }
+    for (const command of commands) this.commandSubject.next(command);
   }
 
-  /** Sends one outbox entry and records the outcome. */
-  private async transmit(session: Session, entry: OutboxEntry): Promise<void> {
-    let ack;
+  /**
+   * A receipt or recall event. `from` is me when it comes from another device of mine: a read
+   * there lowers the unread count here; a delivery there means nothing here.
+   */
+  private async receipt(
+    session: Session,
+    kind: 'delivered' | 'read' | 'channel' | 'recall',
+    event: ReceiptEvent,
+  ): Promise<void> {
+    if (typeof event?.from !== 'string' || typeof event.to !== 'string') return;
+    const me = session.username;
+    const mine = event.from === me;
+    const mid = typeof event.mid === 'string' && event.mid !== '' ? event.mid : undefined;
+    let conversationId: string | undefined;
+    switch (kind) {
+      case 'recall': {
+        if (!mid) break;
+        const recalled = await applyRecall(session.db, mid, me);
+        if (recalled) {
+          conversationId = recalled.conversationId;
+          for (const key of [recalled.id, `${recalled.id}#thumb`]) this.revoke(session, key);
+        }
+        break;
+      }
+      case 'delivered':
+        if (!mine && mid && (await applyReceipt(session.db, event.from, 'delivered', mid)).length)
+          conversationId = event.from;
+        break;
+      case 'read':
+      case 'channel':
+        if (mine) {
+          const upTo = kind === 'read' && mid ? { mid, record: true } : { record: true };
+          const result = await markSeenUpTo(session.db, event.to, me, upTo);
+          if (result.unreadChanged) this.changed();
+        } else if (
+          (await applyReceipt(session.db, event.from, 'read', kind === 'read' ? mid : undefined))
+            .length
+        ) {
+          conversationId = event.from;
+        }
+        break;
+    }
+    if (typeof event.seq === 'number' && Number.isFinite(event.seq))
+      await storeIncomingBatch(session.db, [], { cursor: event.seq });
+    if (conversationId) this.changed(conversationId);
+  }
+
+  /**
+   * After every open: the server's unread counts are the truth (they count reads on every device),
+   * and conversations started elsewhere appear here.
+   */
+  private async reconcile(session: Session): Promise<void> {
+    let list: ServerConversationInfo[];
     try {
-      const text: Parameters<StoreConnection['sendText']>[0] = {
-        id: entry.id,
-        to: entry.to,
-        chatType: entry.chatType,
-        text: entry.text,
+      list = await session.connection.conversations();
+    } catch {
+      return; // The local counts stand until the next open.
+    }
+    if (this.session.value !== session) return;
+    const states: ServerConversationState[] = [];
+    for (const entry of list) {
+      if (typeof entry?.peer !== 'string' || !Number.isFinite(entry.unread)) continue;
+      const state: ServerConversationState = {
+        id: entry.peer,
+        chatType: entry.chatType ?? 'singleChat',
+        unread: entry.unread,
       };
-      if (entry.ext) text.ext = entry.ext;
-      ack = await session.connection.sendText(text);
+      const last = entry.lastMessage && fromReceived(entry.lastMessage, session.username);
+      if (last && !isCommand(last)) {
+        // Shown as the conversation's last message only, so drop what is per-device.
+        delete last.seq;
+        state.lastMessage = last;
+      }
+      states.push(state);
+    }
+    const result = await this.whileOpen(() => reconcileConversations(session.db, states));
+    if (!result) return;
+    if (result.changed) this.changed();
+    for (const id of result.created) void this.resolveName(session, id);
+    const active = this.active.value;
+    if (active && this.visibility.isVisible()) void this.markRead(active).catch(() => undefined);
+  }
+
+  /** Sends one outbox entry (uploading its file first) and records the outcome. */
+  private async transmit(session: Session, entry: OutboxEntry): Promise<void> {
+    if (session.sending.has(entry.id)) return;
+    session.sending.add(entry.id);
+    let ack: SendResult;
+    try {
+      const message = await this.outgoingOf(session, entry);
+      if (!message) return;
+      ack = await session.connection.sendMessage(message);
     } catch (reason) {
       const error = toChatError(reason);
       // Not now rather than never: it stays in the outbox for the next `opened`.
-      if (isTransientSendFailure(error.type) || this.session.value !== session) return;
+      if (error.type === Codes.requestAbort || this.session.value !== session) return;
+      if (isTransientSendFailure(error.type)) return;
       const failed = await this.whileOpen(() => markFailed(session.db, entry.id, error.message));
       if (failed) this.changed(failed.message.conversationId);
       return;
+    } finally {
+      session.sending.delete(entry.id);
     }
     const update: { mid?: string; time?: number; seq?: number } = {};
     if (ack?.serverMsgId) update.mid = ack.serverMsgId;
     if (typeof ack?.time === 'number') update.time = ack.time;
     if (typeof ack?.seq === 'number') update.seq = ack.seq;
     await this.acked(session, entry.id, update);
+  }
+
+  /**
+   * The frame for an outbox entry. An attachment is uploaded first (once: where it went is kept in
+   * the outbox), with its thumbnail; `undefined` when it was cancelled meanwhile.
+   */
+  private async outgoingOf(
+    session: Session,
+    entry: OutboxEntry,
+  ): Promise<OutgoingMessage | undefined> {
+    const common = { id: entry.id, to: entry.to, chatType: entry.chatType };
+    const withExt = <T extends object>(message: T): T =>
+      entry.ext ? { ...message, ext: entry.ext } : message;
+    switch (entry.type) {
+      case 'txt':
+        return withExt({ ...common, type: 'txt' as const, msg: entry.text });
+      case 'loc': {
+        const { addr, lat, lng, buildingName } = entry.location;
+        return withExt({
+          ...common,
+          type: 'loc' as const,
+          addr,
+          lat,
+          lng,
+          ...(buildingName ? { buildingName } : {}),
+        });
+      }
+      case 'custom':
+        return withExt({
+          ...common,
+          type: 'custom' as const,
+          customEvent: entry.custom.event,
+          customExts: entry.custom.exts,
+        });
+      default:
+        break;
+    }
+    const file = entry.file;
+    let uploaded = file.uploaded;
+    if (!uploaded) {
+      const main = await this.uploadOne(session, entry.id, file.file, file.filename);
+      let thumb: UploadedFile | undefined;
+      if (file.thumbnail) {
+        try {
+          thumb = await this.uploadOne(
+            session,
+            entry.id,
+            file.thumbnail,
+            `thumb-${file.filename}`,
+            false,
+          );
+        } catch (error) {
+          // A preview is a nicety: the message goes without one, unless it was cancelled.
+          if (toChatError(error).type === Codes.requestAbort) throw error;
+        }
+      }
+      uploaded = { url: main.url, secret: main.secret };
+      if (thumb) {
+        uploaded.thumbUrl = thumb.url;
+        uploaded.thumbSecret = thumb.secret;
+      }
+      const saved = await this.whileOpen(() => markUploaded(session.db, entry.id, uploaded!));
+      this.endProgress(entry.id);
+      if (!saved) return undefined;
+      this.changed(saved.conversationId);
+    }
+    const fields = {
+      url: uploaded.url,
+      secret: uploaded.secret,
+      filename: file.filename,
+      file_length: file.size,
+      ...(file.mime ? { filetype: file.mime } : {}),
+    };
+    const thumb = uploaded.thumbUrl
+      ? { thumb: uploaded.thumbUrl, thumb_secret: uploaded.thumbSecret ?? '' }
+      : {};
+    const size = {
+      ...(file.width !== undefined ? { width: file.width } : {}),
+      ...(file.height !== undefined ? { height: file.height } : {}),
+    };
+    switch (entry.type) {
+      case 'img':
+        return withExt({ ...common, type: 'img' as const, ...fields, ...thumb, ...size });
+      case 'video':
+        return withExt({
+          ...common,
+          type: 'video' as const,
+          ...fields,
+          ...thumb,
+          ...size,
+          length: file.duration ?? 0,
+        });
+      case 'audio':
+        return withExt({
+          ...common,
+          type: 'audio' as const,
+          ...fields,
+          length: file.duration ?? 0,
+        });
+      default:
+        return withExt({ ...common, type: 'file' as const, ...fields });
+    }
+  }
+
+  /** Uploads one file of a message, publishing its progress (unless `report` is false). */
+  private async uploadOne(
+    session: Session,
+    id: string,
+    blob: Blob,
+    filename: string,
+    report = true,
+  ): Promise<UploadedFile> {
+    const task = session.connection.upload(blob, filename, (loaded, total) => {
+      if (!report) return;
+      this.progress.set(id, { loaded, total });
+      this.progressChanges.next(id);
+    });
+    session.uploads.set(id, task);
+    if (report) {
+      this.progress.set(id, { loaded: 0, total: blob.size });
+      this.progressChanges.next(id);
+    }
+    try {
+      return await task;
+    } catch (error) {
+      this.endProgress(id);
+      throw error;
+    } finally {
+      if (session.uploads.get(id) === task) session.uploads.delete(id);
+    }
+  }
+
+  private endProgress(id: string): void {
+    if (this.progress.delete(id)) this.progressChanges.next(id);
   }
 
   private async acked(
@@ -806,6 +1473,30 @@ export class ChatStore implements ChatStoreApi {
     return session;
   }
 
+  private windowOf(conversationId: string): BehaviorSubject<number | null> {
+    let window = this.windows.get(conversationId);
+    if (!window) {
+      window = new BehaviorSubject<number | null>(null);
+      this.windows.set(conversationId, window);
+    }
+    return window;
+  }
+
+  private historyOf(conversationId: string): BehaviorSubject<HistoryState> {
+    let state = this.histories.get(conversationId);
+    if (!state) {
+      state = new BehaviorSubject<HistoryState>({ loading: false, exhausted: false });
+      this.histories.set(conversationId, state);
+    }
+    return state;
+  }
+
+  private revoke(session: Session, key: string): void {
+    const url = session.objectUrls.get(key);
+    session.objectUrls.delete(key);
+    void url?.then((href) => URL.revokeObjectURL(href)).catch(() => undefined);
+  }
+
   private changed(conversationId?: string): void {
     const change: Change = conversationId === undefined ? {} : { conversationId };
     this.changes.next(change);
@@ -832,10 +1523,12 @@ export class ChatStore implements ChatStoreApi {
   }
 }
 
+type NonStatus = 'message' | 'receipt' | 'ack' | 'error' | 'token-expired';
+
 function isStatusEvent(
   event: ConnectionEvent,
-): event is Exclude<ConnectionEvent, { type: 'text' | 'ack' | 'error' | 'token-expired' }> {
-  return !['text', 'ack', 'error', 'token-expired'].includes(event.type);
+): event is Exclude<ConnectionEvent, { type: NonStatus }> {
+  return !['message', 'receipt', 'ack', 'error', 'token-expired'].includes(event.type);
 }
 
 /**
@@ -862,6 +1555,12 @@ function closeSession(session: Session): void {
   session.ended.next();
   session.ended.complete();
   session.tabs?.close();
+  // Uploads stop (their entries stay in the outbox for the next sign-in); fetched files are let go.
+  for (const upload of session.uploads.values()) upload.abort();
+  session.uploads.clear();
+  for (const url of session.objectUrls.values())
+    void url.then((href) => URL.revokeObjectURL(href)).catch(() => undefined);
+  session.objectUrls.clear();
   try {
     session.connection.close();
   } catch {

@@ -5,28 +5,47 @@
  * not on the SDK's internals; `sdk-connection.ts` checks that the real `Connection` fits it.
  */
 import { Observable } from 'rxjs';
-import type { ChatType, Ext } from '../protocol/index.js';
+import type { ChatType, Ext, MessageBody } from '../protocol/index.js';
 import type { ConnectionEventHandlers } from '../sdk/index.js';
 import type { StatusEvent } from './status.js';
 
-/** A text message as the SDK hands it to `onTextMessage` (3.x shape plus the 4.x fields). */
-export interface ReceivedText {
+/**
+ * A message as the SDK hands it to `onTextMessage`, `onPictureMessage`, … and history pages: the
+ * 3.x shape plus the 4.x fields. Only the common fields are named; the kind's fields (`url`,
+ * `secret`, `addr`, `action`, …) are read defensively by `messages.ts`, since the socket is a trust
+ * boundary.
+ */
+export interface ReceivedMessage {
   /** Server id (`mid`). */
   id: string;
   /** The sender's client id. */
   localMsgId?: string;
+  /** 4.x: the message kind; 3.x: `chat` (then `contentsType` says the kind). */
   type?: string;
+  contentsType?: string;
   chatType?: ChatType;
   from: string;
   to: string;
   /** 3.x text field. */
-  data?: string;
+  data?: unknown;
   /** 4.x text field. */
   msg?: string;
   ext?: Ext;
   /** ms since the epoch (some SDK versions send a string). */
   time?: number | string;
   /** This user's sequence number of the message. */
+  seq?: number;
+}
+
+/** The text-only shape of issue 2, still accepted. */
+export type ReceivedText = ReceivedMessage;
+
+/** A receipt or recall event (`onDeliveredMessage`, `onReadMessage`, `onChannelMessage`, `onRecallMessage`). */
+export interface ReceiptEvent {
+  from: string;
+  to: string;
+  mid?: string;
+  chatType?: ChatType;
   seq?: number;
 }
 
@@ -55,13 +74,37 @@ export interface SendResult {
   seq?: number;
 }
 
-/** A text message to send; `id` is its client id (the same id on every resend). */
-export interface OutgoingText {
+/** A message to send (any kind; attachments already uploaded); `id` is its client id. */
+export type OutgoingMessage = {
   id: string;
   to: string;
   chatType: ChatType;
-  text: string;
   ext?: Ext;
+} & MessageBody;
+
+/** An uploaded chatfile: what an attachment message carries. */
+export interface UploadedFile {
+  url: string;
+  secret: string;
+}
+
+/** An upload in flight: resolves with the chatfile, rejects with an {@link SdkError}; abortable. */
+export type UploadTask = Promise<UploadedFile> & { abort(): void };
+
+/** A page of a conversation's history, newest first. */
+export interface HistoryPage {
+  messages: ReceivedMessage[];
+  /** The next (older) page's cursor; `null` when `isLast`. */
+  cursor: string | null;
+  isLast: boolean;
+}
+
+/** A conversation as the server sees it (`getSessionList`). */
+export interface ServerConversationInfo {
+  peer: string;
+  chatType: ChatType;
+  unread: number;
+  lastMessage?: ReceivedMessage;
 }
 
 /** A user as the REST API describes them. */
@@ -90,8 +133,31 @@ export interface StoreConnection {
   getUniqueId(): string;
   /** Highest seq stored locally; the server replays only what comes after it. */
   syncCursor?: number | undefined;
-  /** Sends a text message; resolves with the server's ack, rejects with an {@link SdkError}. */
-  sendText(message: OutgoingText): Promise<SendResult>;
+  /** Sends a message; resolves with the server's ack, rejects with an {@link SdkError}. */
+  sendMessage(message: OutgoingMessage): Promise<SendResult>;
+  /** Uploads a chatfile, reporting progress. */
+  upload(
+    file: Blob,
+    filename: string,
+    onProgress: (loaded: number, total: number) => void,
+  ): UploadTask;
+  /** Downloads a chatfile with the session's token and the share secret. */
+  download(url: string, secret: string | undefined): Promise<Blob>;
+  /** Read receipt for the peer's message `mid` (and everything before it). */
+  sendRead(to: string, mid: string): Promise<void>;
+  /** Conversation-level read ack. */
+  sendChannel(to: string, chatType: ChatType): Promise<void>;
+  /** Recalls my message `mid`; rejects with an {@link SdkError} (504 past the window, 603 not mine). */
+  recall(options: { mid: string; to: string; chatType: ChatType }): Promise<void>;
+  /** One page of a conversation's history, older than `cursor` (newest when `null`). */
+  history(options: {
+    peer: string;
+    chatType: ChatType;
+    cursor: string | null;
+    pageSize: number;
+  }): Promise<HistoryPage>;
+  /** The user's conversations with the server's unread counts. */
+  conversations(): Promise<ServerConversationInfo[]>;
   /**
    * `GET /{org}/{app}/users/{username}` with the session's token: the user, or `null` when there is
    * no such user. Rejects (with an {@link SdkError} or a `TypeError`) when the server cannot tell.
@@ -99,10 +165,14 @@ export interface StoreConnection {
   lookupUser(username: string): Promise<UserProfile | null>;
 }
 
+/** The kind a callback implies (3.x shapes say `type: 'chat'`). */
+export type MessageKindHint = 'txt' | 'img' | 'audio' | 'video' | 'file' | 'loc' | 'cmd' | 'custom';
+
 /** Everything the store hears from one connection. */
 export type ConnectionEvent =
   | Exclude<StatusEvent, { type: 'login' } | { type: 'signed-out' }>
-  | { type: 'text'; message: ReceivedText }
+  | { type: 'message'; message: ReceivedMessage; kind: MessageKindHint }
+  | { type: 'receipt'; kind: 'delivered' | 'read' | 'channel' | 'recall'; event: ReceiptEvent }
   | { type: 'ack'; id: string; mid: string; time?: number }
   | { type: 'error'; error: SdkError }
   | { type: 'token-expired' };
@@ -125,7 +195,20 @@ export function connectionEvents(connection: StoreConnection): Observable<Connec
       onReconnecting: () => emit({ type: 'reconnecting' }),
       onOnline: () => emit({ type: 'online', opened: connection.isOpened() }),
       onOffline: () => emit({ type: 'offline' }),
-      onTextMessage: (message) => emit({ type: 'text', message }),
+      onTextMessage: (message) => emit({ type: 'message', message, kind: 'txt' }),
+      onEmojiMessage: (message) => emit({ type: 'message', message, kind: 'txt' }),
+      // The SDK calls both names of the picture callback with one handler set; one is enough.
+      onPictureMessage: (message) => emit({ type: 'message', message, kind: 'img' }),
+      onAudioMessage: (message) => emit({ type: 'message', message, kind: 'audio' }),
+      onVideoMessage: (message) => emit({ type: 'message', message, kind: 'video' }),
+      onFileMessage: (message) => emit({ type: 'message', message, kind: 'file' }),
+      onLocationMessage: (message) => emit({ type: 'message', message, kind: 'loc' }),
+      onCmdMessage: (message) => emit({ type: 'message', message, kind: 'cmd' }),
+      onCustomMessage: (message) => emit({ type: 'message', message, kind: 'custom' }),
+      onDeliveredMessage: (event) => emit({ type: 'receipt', kind: 'delivered', event }),
+      onReadMessage: (event) => emit({ type: 'receipt', kind: 'read', event }),
+      onChannelMessage: (event) => emit({ type: 'receipt', kind: 'channel', event }),
+      onRecallMessage: (event) => emit({ type: 'receipt', kind: 'recall', event }),
       onReceivedMessage: (ack) => emit({ type: 'ack', id: ack.id, mid: ack.mid, time: ack.time }),
       onError: (error) => emit({ type: 'error', error }),
       onTokenExpired: () => emit({ type: 'token-expired' }),

@@ -19,6 +19,12 @@ export const Codes = {
   authError: 2,
   disconnected: 16,
   ajaxError: 17,
+  uploadFileError: 101,
+  uploadFileNoLogin: 102,
+  downloadFileError: 200,
+  downloadFileNoLogin: 201,
+  downloadNoPermission: 222,
+  downloadExpired: 223,
   tokenNotAssigned: 28,
   clientOffline: 32,
   connectionClosed: 39,
@@ -34,11 +40,15 @@ export const Codes = {
   mutedByAdmin: 219,
   serverBusy: 500,
   serverUnknownError: 503,
+  recallTimeLimit: 504,
+  serviceNotEnabled: 505,
   notAllowedMuted: 507,
   currentLimiting: 509,
   websocketDisconnected: 510,
   messageSizeLimit: 511,
   sendTimeout: 512,
+  permissionDenied: 603,
+  requestAbort: -4,
   localDbOperationFailed: 800,
 } as const;
 
@@ -74,6 +84,28 @@ export const Messages = {
   reconnectGaveUp: 'The connection to the chat server was lost.',
   storageUnavailable: 'This browser does not let the chat store its data here.',
   storageFailed: 'A message could not be saved on this device; it will be fetched again later.',
+  emptyFile: 'That file is empty.',
+  fileTooLarge: 'That file is too large to send.',
+  wrongFileType: 'That file does not fit this kind of message.',
+  filenameTooLong: 'That file name is too long.',
+  uploadFailed: 'The file could not be uploaded. Try again.',
+  uploadCancelled: 'The upload was cancelled.',
+  fileGone: 'The file to send is no longer on this device.',
+  downloadFailed: 'The file could not be downloaded. Try again.',
+  downloadNotAllowed: 'You are not allowed to open that file.',
+  downloadExpired: 'That file is no longer available.',
+  noFile: 'This message has no file to open.',
+  emptyAddress: 'Give the location an address.',
+  addressTooLong: 'That address is too long.',
+  badCoordinates: 'Those coordinates are not on Earth: latitude −90…90, longitude −180…180.',
+  badCustom: 'That custom message is not valid: an event name and at most 32 text parameters.',
+  badCommand: 'That command is not valid.',
+  recallTooLate: 'Messages can only be recalled within 2 minutes.',
+  recallNotMine: 'You can only recall your own messages.',
+  recallNotSent: 'Only a sent message can be recalled.',
+  recallDisabled: 'Recalling messages is turned off in this chat.',
+  noSuchMessage: 'That message is not here any more.',
+  historyFailed: 'Older messages could not be loaded. Try again.',
   unknown: 'Something went wrong. Try again.',
 } as const;
 
@@ -187,6 +219,22 @@ export function codeMessage(code: number): string {
       return Messages.serverError;
     case Codes.disconnected:
       return Messages.reconnectGaveUp;
+    case Codes.recallTimeLimit:
+      return Messages.recallTooLate;
+    case Codes.serviceNotEnabled:
+      return Messages.recallDisabled;
+    case Codes.uploadFileError:
+    case Codes.uploadFileNoLogin:
+      return Messages.uploadFailed;
+    case Codes.requestAbort:
+      return Messages.uploadCancelled;
+    case Codes.downloadFileError:
+    case Codes.downloadFileNoLogin:
+      return Messages.downloadFailed;
+    case Codes.downloadNoPermission:
+      return Messages.downloadNotAllowed;
+    case Codes.downloadExpired:
+      return Messages.downloadExpired;
     case Codes.requestTimeout:
     case Codes.clientOffline:
     case Codes.connectionClosed:

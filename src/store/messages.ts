@@ -1,44 +1,215 @@
 /**
  * Converting between the SDK's message shapes and the store's {@link ChatMessage}, and checking a
- * draft before it is queued.
+ * draft (text, file, location, custom) before it is queued.
  */
-import { Limits } from '../protocol/index.js';
-import type { ReceivedText } from './connection-events.js';
+import {
+  type ChatType,
+  type Ext,
+  Limits,
+  MessageLimits,
+  type ServerMessage,
+} from '../protocol/index.js';
+import type { ReceivedMessage } from './connection-events.js';
 import { conversationIdOf } from './conversations.js';
 import { Codes, Messages, chatError } from './errors.js';
-import type { ChatMessage } from './types.js';
+import type {
+  Attachment,
+  AttachmentKind,
+  ChatCommand,
+  ChatMessage,
+  CustomContent,
+  Location,
+  StoredMessageKind,
+} from './types.js';
 
 const utf8 = new TextEncoder();
 
+/** Kinds a received message may have; anything else is dropped. */
+const KINDS: readonly string[] = ['txt', 'img', 'audio', 'video', 'file', 'loc', 'cmd', 'custom'];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const num = (value: unknown): number | undefined => {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
+
+/** What a received frame says beyond the common fields, or `null` when it is malformed. */
+type Content =
+  | { type: 'txt'; text: string }
+  | { type: AttachmentKind; attachment: Attachment }
+  | { type: 'loc'; location: Location }
+  | { type: 'custom'; custom: CustomContent }
+  | { type: 'cmd'; action: string };
+
+function attachmentOf(raw: Record<string, unknown>, kind: AttachmentKind): Attachment | null {
+  const url = str(raw.url);
+  const secret = str(raw.secret);
+  if (!url || secret === undefined) return null;
+  const attachment: Attachment = {
+    url,
+    secret,
+    filename: str(raw.filename) || kind,
+    size: num(raw.file_length) ?? 0,
+  };
+  const mime = str(raw.filetype);
+  if (mime) attachment.mime = mime;
+  const width = num(raw.width);
+  const height = num(raw.height);
+  if ((kind === 'img' || kind === 'video') && width !== undefined) attachment.width = width;
+  if ((kind === 'img' || kind === 'video') && height !== undefined) attachment.height = height;
+  const length = num(raw.length);
+  if ((kind === 'audio' || kind === 'video') && length !== undefined) attachment.duration = length;
+  const thumb = str(raw.thumb);
+  if (thumb && (kind === 'img' || kind === 'video')) {
+    attachment.thumbUrl = thumb;
+    const thumbSecret = str(raw.thumb_secret);
+    if (thumbSecret !== undefined) attachment.thumbSecret = thumbSecret;
+  }
+  return attachment;
+}
+
+function contentOf(raw: Record<string, unknown>, kind: string): Content | null {
+  switch (kind) {
+    case 'txt': {
+      const text = str(raw.msg) ?? str(raw.data);
+      return text === undefined ? null : { type: 'txt', text };
+    }
+    case 'img':
+    case 'audio':
+    case 'video':
+    case 'file': {
+      const attachment = attachmentOf(raw, kind);
+      return attachment && { type: kind, attachment };
+    }
+    case 'loc': {
+      const lat = num(raw.lat);
+      const lng = num(raw.lng);
+      const addr = str(raw.addr) ?? '';
+      if (lat === undefined || lng === undefined) return null;
+      const location: Location = { addr, lat, lng };
+      const building = str(raw.buildingName);
+      if (building) location.buildingName = building;
+      return { type: 'loc', location };
+    }
+    case 'custom': {
+      const event = str(raw.customEvent);
+      if (event === undefined) return null;
+      const exts: Record<string, string> = {};
+      const source = isRecord(raw.customExts)
+        ? raw.customExts
+        : isRecord(raw.params)
+          ? raw.params
+          : {};
+      for (const [key, value] of Object.entries(source))
+        if (typeof value === 'string') exts[key] = value;
+      return { type: 'custom', custom: { event, exts } };
+    }
+    case 'cmd': {
+      const action = str(raw.action);
+      return action === undefined ? null : { type: 'cmd', action };
+    }
+    default:
+      return null;
+  }
+}
+
+/** 3.x `contentsType` → kind. */
+const CONTENTS: Readonly<Record<string, string>> = {
+  TEXT: 'txt',
+  EMOJI: 'txt',
+  IMAGE: 'img',
+  VOICE: 'audio',
+  VIDEO: 'video',
+  FILE: 'file',
+  LOCATION: 'loc',
+  COMMAND: 'cmd',
+  CUSTOM: 'custom',
+};
+
+/** The kind of a received frame: the 4.x `type`, the 3.x `contentsType`, or its callback's kind. */
+function kindOf(raw: Record<string, unknown>, hint?: string): string | undefined {
+  const type = str(raw.type);
+  if (type && KINDS.includes(type)) return type;
+  const contents = CONTENTS[str(raw.contentsType) ?? ''];
+  if (contents) return contents;
+  return hint && KINDS.includes(hint) ? hint : undefined;
+}
+
 /**
- * A received text as a stored message, or `null` when it is not one the store can keep (the socket
- * is a trust boundary: a malformed frame is dropped, not stored half-way).
- * The key is the sender's client id, so the copy a resend or a replay brings lands on the same record.
+ * A received message (any kind) as a stored message or a command, or `null` when it is not one the
+ * store can keep (the socket is a trust boundary: a malformed frame is dropped, not stored half-way).
+ * The key is the sender's client id, so the copy a resend, a replay or a history page brings lands on
+ * the same record. `hint` is the kind the SDK callback implies (3.x shapes say `type: 'chat'`).
  */
-export function fromReceived(raw: ReceivedText, me: string): ChatMessage | null {
-  if (typeof raw !== 'object' || raw === null) return null;
-  const { from, to } = raw;
-  const text = typeof raw.msg === 'string' ? raw.msg : raw.data;
-  const id = raw.localMsgId || raw.id;
-  if (typeof from !== 'string' || typeof to !== 'string' || typeof text !== 'string') return null;
-  if (typeof id !== 'string' || id === '') return null;
-  const time = Number(raw.time);
-  const message: ChatMessage = {
+export function fromReceived(
+  input: ReceivedMessage | ServerMessage,
+  me: string,
+  hint?: StoredMessageKind | 'cmd',
+): ChatMessage | ChatCommand | null {
+  if (!isRecord(input)) return null;
+  const raw = input as unknown as Record<string, unknown>;
+  const from = str(raw.from);
+  const to = str(raw.to);
+  const localId = str(raw.localMsgId);
+  const serverId = str(raw.mid) ?? str(raw.id);
+  // History frames carry `id` (client) and `mid`; SDK callbacks `localMsgId` and `id` (server).
+  const id = localId || (str(raw.mid) ? str(raw.id) : undefined) || serverId;
+  const mid = localId || str(raw.mid) ? serverId : undefined;
+  if (!from || !to || !id) return null;
+  // Issue 2's callers passed texts only, without a hint.
+  const kind = kindOf(raw, hint ?? 'txt');
+  if (!kind) return null;
+  const content = contentOf(raw, kind);
+  if (!content) return null;
+  const time = num(raw.time);
+  const chatType = (str(raw.chatType) as ChatType | undefined) ?? 'singleChat';
+  const common = {
     id,
     conversationId: conversationIdOf({ from, to }, me),
-    chatType: raw.chatType ?? 'singleChat',
-    type: 'txt',
+    chatType,
     from,
     to,
-    text,
-    time: Number.isFinite(time) && time > 0 ? time : Date.now(),
+    time: time !== undefined && time > 0 ? time : Date.now(),
+  };
+  const ext = isRecord(raw.ext) && Object.keys(raw.ext).length > 0 ? (raw.ext as Ext) : undefined;
+  if (content.type === 'cmd') {
+    const command: ChatCommand = { ...common, action: content.action };
+    if (mid && mid !== id) command.mid = mid;
+    if (ext) command.ext = ext;
+    return command;
+  }
+  const message: ChatMessage = {
+    ...common,
+    type: content.type,
+    text: content.type === 'txt' ? content.text : '',
     status: from === me ? 'sent' : 'received',
   };
-  if (raw.localMsgId && raw.id && raw.id !== raw.localMsgId) message.mid = raw.id;
-  if (typeof raw.seq === 'number' && Number.isFinite(raw.seq)) message.seq = raw.seq;
-  if (raw.ext && typeof raw.ext === 'object' && Object.keys(raw.ext).length > 0)
-    message.ext = raw.ext;
+  if (content.type !== 'txt' && content.type !== 'loc' && content.type !== 'custom')
+    message.attachment = content.attachment;
+  if (content.type === 'loc') message.location = content.location;
+  if (content.type === 'custom') message.custom = content.custom;
+  if (mid && mid !== id) message.mid = mid;
+  const seq = num(raw.seq);
+  // History pages say seq 0: not a sequence number of this user.
+  if (seq !== undefined && seq > 0) message.seq = seq;
+  if (ext) message.ext = ext;
   return message;
+}
+
+export function isCommand(value: ChatMessage | ChatCommand): value is ChatCommand {
+  return 'action' in value;
+}
+
+/** What a recalled message keeps: who, when, where; its content is gone. */
+export function recalledCopy(message: ChatMessage): ChatMessage {
+  const copy: ChatMessage = { ...message, text: '', recalled: true };
+  delete copy.attachment;
+  delete copy.location;
+  delete copy.custom;
+  delete copy.ext;
+  return copy;
 }
 
 /**
@@ -49,6 +220,72 @@ export function checkDraft(text: string): void {
   if (text.trim() === '') throw chatError(Codes.messageParameterError, Messages.emptyMessage);
   if (utf8.encode(text).byteLength > Limits.messageMaxBytes)
     throw chatError(Codes.messageSizeLimit, Messages.messageTooLong);
+}
+
+/** The kind a file is sent as when the caller does not say: from its MIME type. */
+export function attachmentKindOf(mime: string): AttachmentKind {
+  if (mime.startsWith('image/')) return 'img';
+  if (mime.startsWith('audio/')) return 'audio';
+  if (mime.startsWith('video/')) return 'video';
+  return 'file';
+}
+
+/**
+ * Checks a file before it is queued: not empty, within the app's size limit (the server's default;
+ * an app with a lower one refuses it on upload, and the message fails with the reason), and of a type
+ * that fits its kind (a picture message must be a picture, or the peer's `<img>` shows nothing).
+ */
+export function checkFile(file: Blob, kind: AttachmentKind, maxBytes = Limits.fileMaxBytes): void {
+  if (file.size <= 0) throw chatError(Codes.uploadFileError, Messages.emptyFile);
+  if (file.size > maxBytes) throw chatError(Codes.uploadFileError, Messages.fileTooLarge);
+  const mime = file.type;
+  const wanted = { img: 'image/', audio: 'audio/', video: 'video/', file: '' }[kind];
+  if (wanted && !mime.startsWith(wanted))
+    throw chatError(Codes.messageParameterError, Messages.wrongFileType);
+  const name = (file as Partial<File>).name ?? '';
+  if (name.length > MessageLimits.filenameMaxChars)
+    throw chatError(Codes.messageParameterError, Messages.filenameTooLong);
+}
+
+export function checkLocation(location: Location): void {
+  const { addr, lat, lng } = location;
+  if (typeof addr !== 'string' || addr.trim() === '')
+    throw chatError(Codes.messageParameterError, Messages.emptyAddress);
+  if (addr.length > MessageLimits.addrMaxChars)
+    throw chatError(Codes.messageParameterError, Messages.addressTooLong);
+  if (
+    !Number.isFinite(lat) ||
+    lat < -90 ||
+    lat > 90 ||
+    !Number.isFinite(lng) ||
+    lng < -180 ||
+    lng > 180
+  )
+    throw chatError(Codes.messageParameterError, Messages.badCoordinates);
+}
+
+export function checkCustom(custom: CustomContent): void {
+  if (typeof custom.event !== 'string' || custom.event.trim() === '')
+    throw chatError(Codes.messageParameterError, Messages.badCustom);
+  if (custom.event.length > MessageLimits.customEventMaxChars)
+    throw chatError(Codes.messageParameterError, Messages.badCustom);
+  const entries = Object.entries(custom.exts ?? {});
+  if (
+    entries.length > MessageLimits.customExtsMaxEntries ||
+    entries.some(([, v]) => typeof v !== 'string')
+  )
+    throw chatError(Codes.messageParameterError, Messages.badCustom);
+  if (utf8.encode(JSON.stringify(custom.exts ?? {})).byteLength > MessageLimits.extMaxBytes)
+    throw chatError(Codes.messageSizeLimit, Messages.badCustom);
+}
+
+export function checkAction(action: string): void {
+  if (
+    typeof action !== 'string' ||
+    action.trim() === '' ||
+    action.length > MessageLimits.actionMaxChars
+  )
+    throw chatError(Codes.messageParameterError, Messages.badCommand);
 }
 
 /**

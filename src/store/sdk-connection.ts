@@ -3,12 +3,17 @@
  * plus the two conveniences of {@link StoreConnection} (send a text by id; look a user up).
  */
 import { type EntitiesResponse, RestErrors, type UserEntity } from '../protocol/index.js';
-import { Connection, Message, defaults } from '../sdk/index.js';
+import { Connection, type CreateOptions, Message, defaults } from '../sdk/index.js';
+import { download, uploadFile } from '../sdk/file-transfer.js';
 import { type AjaxError, request } from '../sdk/rest-client.js';
 import type {
-  OutgoingText,
+  HistoryPage,
+  OutgoingMessage,
+  ReceivedMessage,
   SendResult,
+  ServerConversationInfo,
   StoreConnection,
+  UploadTask,
   UserProfile,
 } from './connection-events.js';
 
@@ -38,6 +43,8 @@ export function createSdkConnection(
     isHttpDNS: false,
     // Every tab and element of the page is its own session; none closes another.
     isMultiLoginSessions: true,
+    // Received 1:1 messages are acked to their sender (`delivered` on their side).
+    delivery: true,
     ...RECONNECT,
     ...reconnect,
   };
@@ -67,16 +74,69 @@ export function createSdkConnection(
     set syncCursor(cursor) {
       connection.syncCursor = cursor;
     },
-    async sendText(text: OutgoingText): Promise<SendResult> {
-      const body = Message.create({
-        type: 'txt',
-        id: text.id,
-        chatType: text.chatType,
-        to: text.to,
-        msg: text.text,
-        ...(text.ext ? { ext: text.ext } : {}),
+    async sendMessage(message: OutgoingMessage): Promise<SendResult> {
+      // The protocol body is a closed union; the SDK takes an open record of the same fields.
+      const options: CreateOptions = { ...message };
+      return connection.send(Message.create(options));
+    },
+    upload(file, filename, onProgress): UploadTask {
+      const [org = '', app = ''] = config.appKey.split('#').map(encodeURIComponent);
+      const apiUrl = restBase(config.apiUrl);
+      const named = file instanceof File ? file : new File([file], filename, { type: file.type });
+      const upload = uploadFile({
+        file: named,
+        apiUrl,
+        appKey: config.appKey,
+        ...(token ? { accessToken: token } : {}),
+        onFileUploadProgress: ({ loaded, total }) => onProgress(loaded, total),
       });
-      return connection.send(body);
+      const result = upload.then((response) => {
+        const entity = response.entities?.[0];
+        if (!entity?.uuid) throw { type: 101, message: 'upload answered no file' };
+        return {
+          url: `${apiUrl}/${org}/${app}/chatfiles/${entity.uuid}`,
+          secret: entity['share-secret'],
+        };
+      });
+      return Object.assign(result, { abort: () => upload.abort() });
+    },
+    download(url, secret) {
+      return download.call(
+        { ...(token ? { accessToken: token } : {}) },
+        { url, ...(secret !== undefined ? { secret } : {}) },
+      );
+    },
+    async sendRead(to, mid) {
+      await connection.send(Message.create({ type: 'read', chatType: 'singleChat', to, id: mid }));
+    },
+    async sendChannel(to, chatType) {
+      await connection.send(Message.create({ type: 'channel', chatType, to }));
+    },
+    async recall({ mid, to, chatType }) {
+      await connection.recallMessage({ mid, to, chatType });
+    },
+    async history({ peer, chatType, cursor, pageSize }): Promise<HistoryPage> {
+      const page = await connection.getHistoryMessages({
+        targetId: peer,
+        chatType,
+        cursor,
+        pageSize,
+        searchDirection: 'up',
+      });
+      return {
+        messages: page.messages as unknown as ReceivedMessage[],
+        cursor: page.cursor,
+        isLast: page.isLast,
+      };
+    },
+    async conversations(): Promise<ServerConversationInfo[]> {
+      const list = await connection.getSessionList();
+      return list.entities.map((entry) => ({
+        peer: entry.peer,
+        chatType: entry.chatType,
+        unread: entry.unread,
+        lastMessage: entry.lastMessage as unknown as ReceivedMessage,
+      }));
     },
     async lookupUser(username: string): Promise<UserProfile | null> {
       if (!token) throw new TypeError('not signed in');

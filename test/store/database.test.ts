@@ -75,6 +75,7 @@ describe('store/database', () => {
     db = again.db;
     expect([...db.objectStoreNames].sort()).to.deep.equal([
       'conversations',
+      'history',
       'messages',
       'meta',
       'outbox',
