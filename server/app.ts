@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Limits } from '../src/protocol/rest.js';
 import type { Bus } from './bus/bus.js';
@@ -12,9 +13,11 @@ import type { ServerConfig } from './config.js';
 import { createDomain, type Domain } from './domain/domain.js';
 import { installGateway, type Gateway } from './gateway/gateway.js';
 import type { UserEvent } from './gateway/user-events.js';
+import { chatfilesRoutes } from './http/chatfiles-routes.js';
 import { installCors } from './http/cors.js';
 import { dnsRoutes } from './http/dns-routes.js';
 import { installErrorHandling } from './http/errors.js';
+import { historyRoutes } from './http/history-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { tokenRoutes } from './http/token-routes.js';
 import { usersRoutes } from './http/users-routes.js';
@@ -74,8 +77,12 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     });
     await installCors(http, domain);
     gateway = await installGateway(http, { domain, bus, config, log: http.log });
+    // Limits are set per upload from the app's settings (chatfiles-routes.ts).
+    await http.register(multipart);
     usersRoutes(http, domain);
     tokenRoutes(http, domain);
+    chatfilesRoutes(http, domain);
+    historyRoutes(http, domain, config);
     dnsRoutes(http, domain, config);
     staticRoutes(http, options.staticRoot ?? packageRoot());
   })();

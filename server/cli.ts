@@ -5,7 +5,8 @@
  *   openwebim-server [start]
  *   openwebim-server app add <org#app> [--max-users N] [--closed-registration]
  *                    [--origins https://a.example,https://b.example] [--token-ttl SECONDS]
- *                    [--max-message-bytes N]
+ *                    [--max-message-bytes N] [--max-file-bytes N] [--recall-seconds N]
+ *   openwebim-server app set <org#app> [the same options; --open-registration reopens it]
  *   openwebim-server app list
  *
  * Settings come from the environment (see server/config.ts); `app` commands write to the same data
@@ -22,7 +23,9 @@ const usage = `usage:
   openwebim-server [start]                 start the server (PORT, HOST, OPENWEBIM_DATA_DIR, ...)
   openwebim-server app add <org#app> [--max-users N] [--closed-registration]
                    [--origins https://a.example,https://b.example] [--token-ttl SECONDS]
-                   [--max-message-bytes N]
+                   [--max-message-bytes N] [--max-file-bytes N] [--recall-seconds N]
+  openwebim-server app set <org#app> [the same options] [--open-registration]
+                   change an existing app (options not given are kept)
   openwebim-server app list`;
 
 class UsageError extends Error {}
@@ -49,6 +52,8 @@ function describe(app: AppRecord, defaultTtl: number): string {
     `origins: ${app.origins ? app.origins.join(',') : 'any'}`,
     `token ttl: ${app.tokenTtlSeconds ?? defaultTtl} s`,
     `max message bytes: ${app.maxMessageBytes ?? 'default'}`,
+    `max file bytes: ${app.maxFileBytes ?? 'default'}`,
+    `recall seconds: ${app.recallSeconds ?? 'default'}`,
   ].join('  ');
 }
 
@@ -64,6 +69,9 @@ async function appCommand(args: string[]): Promise<void> {
       origins: { type: 'string' },
       'token-ttl': { type: 'string' },
       'max-message-bytes': { type: 'string' },
+      'max-file-bytes': { type: 'string' },
+      'recall-seconds': { type: 'string' },
+      'open-registration': { type: 'boolean' },
     },
   });
   const [action, key, ...extra] = positionals;
@@ -74,19 +82,33 @@ async function appCommand(args: string[]): Promise<void> {
       for (const app of await apps.list()) console.log(describe(app, config.tokenTtlSeconds));
       return;
     }
-    if (action !== 'add' || key === undefined || extra.length > 0) {
+    if ((action !== 'add' && action !== 'set') || key === undefined || extra.length > 0) {
       throw new UsageError(usage);
+    }
+    if (values['closed-registration'] && values['open-registration']) {
+      throw new UsageError('--closed-registration and --open-registration contradict each other');
     }
     const settings: AppSettings = {
       maxUsers: integerOption('max-users', values['max-users']),
-      closedRegistration: values['closed-registration'] ?? false,
+      closedRegistration: values['closed-registration']
+        ? true
+        : values['open-registration']
+          ? false
+          : undefined,
       origins: values.origins
         ?.split(',')
         .map((origin) => origin.trim())
         .filter(Boolean),
       tokenTtlSeconds: integerOption('token-ttl', values['token-ttl']),
       maxMessageBytes: integerOption('max-message-bytes', values['max-message-bytes']),
+      maxFileBytes: integerOption('max-file-bytes', values['max-file-bytes']),
+      recallSeconds: integerOption('recall-seconds', values['recall-seconds']),
     };
+    if (action === 'set') {
+      const app = await apps.update(key, settings);
+      console.log(`updated ${describe(app, config.tokenTtlSeconds)}`);
+      return;
+    }
     const app = await apps.add(key, settings);
     console.log(`added ${describe(app, config.tokenTtlSeconds)}`);
   } finally {

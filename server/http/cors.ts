@@ -43,6 +43,8 @@ export async function installCors(server: FastifyInstance, domain: Domain): Prom
         origin: allowed,
         methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
         allowedHeaders,
+        // Downloads (utils.download) read the file's name and size.
+        exposedHeaders: ['Content-Disposition', 'Content-Length'],
         maxAge: 600,
       };
     },

@@ -8,7 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuthOkFrame, ServerMessage } from '../../../src/protocol/frames.js';
-import type { ErrorBody, TokenResponse } from '../../../src/protocol/rest.js';
+import type {
+  ChatfileEntity,
+  EntitiesResponse,
+  ErrorBody,
+  TokenResponse,
+} from '../../../src/protocol/rest.js';
 import { createServer, type ChatServer, type ServerOptions } from '../../../server/app.js';
 import { configFromEnv, type ServerConfig } from '../../../server/config.js';
 import { TestSocket } from './ws-client.js';
@@ -200,3 +205,79 @@ export function textOf(message: ServerMessage): string {
   assert.equal(message.type, 'txt', `expected a txt message, got ${message.type}`);
   return message.type === 'txt' ? message.msg : '';
 }
+
+export interface UploadOptions {
+  appKey?: string;
+  filename?: string;
+  type?: string;
+  /** Defaults to a few bytes of text. */
+  bytes?: Uint8Array<ArrayBuffer>;
+  /** Multipart field name (the API wants `file`). */
+  field?: string;
+}
+
+/** `POST /{org}/{app}/chatfiles` with a real multipart body. */
+export async function upload(
+  base: string,
+  accessToken: string | undefined,
+  options: UploadOptions = {},
+): Promise<ApiResponse<Record<string, unknown>>> {
+  const form = new FormData();
+  const bytes = options.bytes ?? new TextEncoder().encode('hello file');
+  form.append(
+    options.field ?? 'file',
+    new Blob([bytes], { type: options.type ?? 'text/plain' }),
+    options.filename ?? 'hello.txt',
+  );
+  const headers: Record<string, string> = {};
+  if (accessToken) headers.authorization = `Bearer ${accessToken}`;
+  const response = await fetch(`${base}/${appPath(options.appKey ?? DEMO)}/chatfiles`, {
+    method: 'POST',
+    headers,
+    body: form,
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the test sees the text
+  }
+  return {
+    status: response.status,
+    body: body as Record<string, unknown>,
+    headers: response.headers,
+  };
+}
+
+export interface Uploaded {
+  uuid: string;
+  secret: string;
+  /** `{base}/{org}/{app}/chatfiles/{uuid}`, as a message carries it. */
+  url: string;
+}
+
+/** Uploads and asserts success. */
+export async function uploaded(
+  base: string,
+  accessToken: string,
+  options: UploadOptions = {},
+): Promise<Uploaded> {
+  const response = await upload(base, accessToken, options);
+  assert.equal(response.status, 200, JSON.stringify(response.body));
+  const [entity] = (response.body as unknown as EntitiesResponse<ChatfileEntity>).entities;
+  assert.ok(entity);
+  return {
+    uuid: entity.uuid,
+    secret: entity['share-secret'],
+    url: `${base}/${appPath(options.appKey ?? DEMO)}/chatfiles/${entity.uuid}`,
+  };
+}
+
+/** A tiny valid PNG (1×1), for image uploads. */
+export const PNG_BYTES: Uint8Array<ArrayBuffer> = Uint8Array.from(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+);

@@ -1,0 +1,83 @@
+/**
+ * `GET /{org}/{app}/users/{me}/messages` (one page of a conversation, newest first, cursor = the
+ * last mid returned) and `GET /{org}/{app}/users/{me}/user_channels` (conversations with unread
+ * counts). Only for yourself.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ConversationsResponse, HistoryResponse } from '../../src/protocol/rest.js';
+import { Limits } from '../../src/protocol/rest.js';
+import type { ServerConfig } from '../config.js';
+import type { Domain } from '../domain/domain.js';
+import { DomainError, Failures } from '../domain/errors.js';
+import { withBase } from '../domain/messages.js';
+import { checkUsername } from '../domain/users.js';
+import { authenticateSelf, requireApp, type AppParams } from './request-context.js';
+import { restBase } from './rest-base.js';
+
+interface MeParams extends AppParams {
+  username: string;
+}
+
+type Query = Record<string, unknown>;
+
+const HISTORY_PAGE_DEFAULT = 20;
+
+const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
+
+function optionalParam(query: Query, name: string): string | undefined {
+  const value = query[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw invalid(`${name} must be given once`);
+  return value;
+}
+
+function pageLimit(query: Query): number {
+  const raw = optionalParam(query, 'limit');
+  if (raw === undefined) return HISTORY_PAGE_DEFAULT;
+  const limit = Number(raw);
+  if (!/^\d+$/.test(raw) || limit < 1 || limit > Limits.historyPageMax) {
+    throw invalid(`limit must be an integer from 1 to ${Limits.historyPageMax}`);
+  }
+  return limit;
+}
+
+export function historyRoutes(server: FastifyInstance, domain: Domain, config: ServerConfig): void {
+  server.get<{ Params: MeParams; Querystring: Query }>(
+    '/:org/:app/users/:username/messages',
+    async (request) => {
+      const app = await requireApp(domain, request);
+      const me = request.params.username;
+      await authenticateSelf(domain, request, app, me);
+      const peer = optionalParam(request.query, 'peer');
+      if (peer === undefined) throw invalid('peer is required: the other user of the conversation');
+      checkUsername(peer);
+      const chatType = optionalParam(request.query, 'chatType') ?? 'singleChat';
+      if (chatType !== 'singleChat') throw invalid('chatType must be singleChat');
+      const cursor = optionalParam(request.query, 'cursor') ?? null;
+      const limit = pageLimit(request.query);
+      const page = await domain.messages.history(app, me, peer, cursor, limit);
+      if (!page) throw invalid(`cursor ${cursor} is not a message of this conversation`);
+      const base = restBase(request, config);
+      const response: HistoryResponse = {
+        ...page,
+        messages: page.messages.map((message) => withBase(message, base)),
+      };
+      return response;
+    },
+  );
+
+  server.get<{ Params: MeParams }>('/:org/:app/users/:username/user_channels', async (request) => {
+    const app = await requireApp(domain, request);
+    const me = request.params.username;
+    await authenticateSelf(domain, request, app, me);
+    const base = restBase(request, config);
+    const conversations = await domain.messages.conversations(app, me);
+    const response: ConversationsResponse = {
+      entities: conversations.map((conversation) => ({
+        ...conversation,
+        lastMessage: withBase(conversation.lastMessage, base),
+      })),
+    };
+    return response;
+  });
+}
