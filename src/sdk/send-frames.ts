@@ -1,8 +1,9 @@
 /**
  * The `msg` frame for a message body, checked as the server checks it (the server still decides):
- * a body that cannot be right fails here with the code the server's nack would carry, 205
- * (`MESSAGE_PARAMETER_ERROR`) for a missing or mistyped field, 511 (`MESSAGE_SIZE_LIMIT`) for
- * anything too long.
+ * a body that cannot be right fails here with the code the server's nack would carry: 511
+ * (`MESSAGE_SIZE_LIMIT`) for a text past `Limits.messageMaxBytes` (the server's is per app) and for
+ * a frame past `MAX_FRAME_BYTES` (which the server would answer by closing the socket), 205
+ * (`MESSAGE_PARAMETER_ERROR`) for every other missing, mistyped or too long field.
  */
 import {
   ChatTypes,
@@ -45,14 +46,15 @@ const tooLong = (message: string): never => {
 function text(body: MessageBody, field: string, max: number, required = true): string {
   const value = body[field];
   if (!isText(value) || (required && !value)) return bad(`${field} must be a non-empty string`);
-  if (value.length > max) tooLong(`${field} is longer than ${max} characters`);
+  if ([...value].length > max) bad(`${field} is longer than ${max} characters`);
   return value;
 }
 
+/** Sizes, dimensions, durations: whole numbers ≥ 0 (measured ones, like 3.4 s, are rounded). */
 function count(body: MessageBody, field: string, required = false): number | undefined {
-  const value = toNumber(body[field]);
+  const value = Math.round(toNumber(body[field]));
   if (body[field] == null && !required) return undefined;
-  return Number.isFinite(value) && value >= 0 ? value : bad(`${field} must be a number ≥ 0`);
+  return Number.isSafeInteger(value) && value >= 0 ? value : bad(`${field} must be a number ≥ 0`);
 }
 
 function fileFields(body: MessageBody) {
@@ -78,7 +80,7 @@ function bodyOf(body: MessageBody): WireBody {
   const dims = () => ({ width: count(body, 'width'), height: count(body, 'height') });
   switch (body.type) {
     case 'txt': {
-      const msg = isText(body.msg) ? body.msg : bad('msg must be a string');
+      const msg = isText(body.msg) && body.msg ? body.msg : bad('msg must be a non-empty string');
       if (bytes(msg) > Limits.messageMaxBytes) tooLong('the message is too large');
       return { type: 'txt', msg };
     }
@@ -107,9 +109,10 @@ function bodyOf(body: MessageBody): WireBody {
       if (!isObject(exts) || !Object.values(exts).every(isText)) {
         bad('customExts must map names to strings');
       }
-      const entries = Object.keys(exts as object).length;
-      if (entries > MessageLimits.customExtsMaxEntries) tooLong('customExts has too many entries');
-      if (bytes(JSON.stringify(exts)) > MessageLimits.extMaxBytes) tooLong('customExts too large');
+      if (Object.keys(exts as object).length > MessageLimits.customExtsMaxEntries) {
+        bad('customExts has too many entries');
+      }
+      if (bytes(JSON.stringify(exts)) > MessageLimits.extMaxBytes) bad('customExts is too large');
       return { type: 'custom', customEvent, customExts: exts as Record<string, string> };
     }
     default:
@@ -130,7 +133,7 @@ export function toFrame(body: MessageBody): SendFrame | ErrorEvent {
     frame = JSON.parse(JSON.stringify(frame)) as SendFrame;
     if (ext) {
       const json = JSON.stringify(ext);
-      if (bytes(json) > MessageLimits.extMaxBytes) tooLong('ext is too large');
+      if (bytes(json) > MessageLimits.extMaxBytes) bad('ext is too large');
       frame.ext = JSON.parse(json) as typeof ext;
     }
     if (bytes(JSON.stringify(frame)) > MAX_FRAME_BYTES) tooLong('the message is too large');

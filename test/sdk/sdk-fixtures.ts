@@ -97,3 +97,10 @@ export async function loggedIn(server: TestServer, options: ConnectionOptions = 
   await conn.open({ user: username, pwd: password });
   return { conn, events, username, password };
 }
+
+/** A File of `size` bytes (a repeating pattern, so a corrupted copy shows). */
+export function fileOf(name: string, type: string, size = 1024): File {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i += 1) bytes[i] = (i * 31) % 251;
+  return new File([bytes], name, { type });
+}
