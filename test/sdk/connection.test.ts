@@ -332,3 +332,167 @@ describe('Connection', () => {
     return user;
   }
 });
+
+describe('Connection: receipts and recall', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await mainServer();
+  });
+
+  afterEach(closeAll);
+
+  it('delivery: true acknowledges each received 1:1 message → the sender gets onDeliveredMessage', async () => {
+    const alice = await loggedIn(server);
+    const bob = await loggedIn(server, { delivery: true });
+    const sent = await alice.conn.send(
+      WebIM.message.create({ type: 'txt', to: bob.username, msg: 'did it arrive?' }),
+    );
+    const [delivered] = await alice.events.wait('onDeliveredMessage');
+    expect(delivered).to.include({ from: bob.username, to: alice.username, mid: sent.serverMsgId });
+    // Alice has no `delivery` option: bob's message to her is not acknowledged.
+    const back = await bob.conn.send(
+      WebIM.message.create({ type: 'txt', to: alice.username, msg: 'yes' }),
+    );
+    await alice.events.wait('onTextMessage');
+    // A later message of alice's shows bob's acks are still flowing, and none came for `back`.
+    await alice.conn.send(WebIM.message.create({ type: 'txt', to: bob.username, msg: 'good' }));
+    await alice.events.wait('onDeliveredMessage', 2);
+    expect(bob.events.all('onDeliveredMessage').map(([e]) => e)).to.deep.equal([]);
+    expect(back.serverMsgId).to.be.a('string');
+  });
+
+  it('read receipts both ways (3.x message and 4.x create), reaching the reader’s other device too', async () => {
+    const alice = await loggedIn(server);
+    const bob = await loggedIn(server, { isMultiLoginSessions: true });
+    const bobPhone = await loggedIn(server, { isMultiLoginSessions: true }, bob);
+    const sent = await alice.conn.send(
+      WebIM.message.create({ type: 'txt', to: bob.username, msg: 'read me' }),
+    );
+    const [received] = (await bob.events.wait('onTextMessage')) as [TextMessage];
+
+    const read = new WebIM.message('read', bob.conn.getUniqueId());
+    read.set({ id: received.id, to: received.from });
+    expect(read.body).to.include({ type: 'read', ackId: sent.serverMsgId, to: alice.username });
+    const result = await bob.conn.send(read.body);
+    expect(result).to.include({ localMsgId: read.id, serverMsgId: '' });
+    const [receipt] = await alice.events.wait('onReadMessage');
+    expect(receipt).to.include({
+      from: bob.username,
+      to: alice.username,
+      mid: sent.serverMsgId,
+      chatType: 'singleChat',
+    });
+    // Bob's phone learns that bob read it (from === the current user: another device did it).
+    const [own] = await bobPhone.events.wait('onReadMessage');
+    expect(own).to.include({ from: bob.username, to: alice.username, mid: sent.serverMsgId });
+
+    // And back: alice reads bob's reply, with the 4.x create form.
+    const reply = await bob.conn.send(
+      WebIM.message.create({ type: 'txt', to: alice.username, msg: 'seen it' }),
+    );
+    await alice.events.wait('onTextMessage');
+    await alice.conn.send(
+      WebIM.message.create({ type: 'read', to: bob.username, id: reply.serverMsgId }),
+    );
+    // The session that sent a read is not told of it again; bob's first read is not here.
+    const [back] = await bob.events.wait('onReadMessage');
+    expect(back).to.include({ from: alice.username, to: bob.username, mid: reply.serverMsgId });
+    expect(bob.events.count('onReadMessage')).to.equal(1);
+  });
+
+  it('channel acks both ways → onChannelMessage({from, to}); a receipt without its message id fails 205', async () => {
+    const alice = await loggedIn(server);
+    const bob = await loggedIn(server);
+    await alice.conn.send(WebIM.message.create({ type: 'txt', to: bob.username, msg: 'one' }));
+    await bob.events.wait('onTextMessage');
+    await bob.conn.send(
+      WebIM.message.create({ type: 'channel', chatType: 'singleChat', to: alice.username }),
+    );
+    const [channel] = await alice.events.wait('onChannelMessage');
+    expect(channel).to.include({ from: bob.username, to: alice.username });
+    expect(channel).to.not.have.property('mid');
+    await alice.conn.send(new WebIM.message('channel').set({ to: bob.username }).body);
+    const [back] = await bob.events.wait('onChannelMessage');
+    expect(back).to.include({ from: alice.username, to: bob.username });
+
+    const bad = WebIM.message.create({ type: 'read', to: alice.username });
+    expect(((await bob.conn.send(bad).catch((e) => e)) as ErrorEvent).type).to.equal(205);
+  });
+
+  it('receipts made while the sender is offline are replayed at its next login', async () => {
+    const alice = await loggedIn(server);
+    const bob = await loggedIn(server);
+    const sent = await alice.conn.send(
+      WebIM.message.create({ type: 'txt', to: bob.username, msg: 'later' }),
+    );
+    alice.conn.close();
+    await bob.events.wait('onTextMessage');
+    await bob.conn.send(
+      WebIM.message.create({ type: 'read', to: alice.username, id: sent.serverMsgId }),
+    );
+    // Bob's own inbox holds the read too; its arrival means the server has stored it.
+    const again = await loggedIn(server, {}, alice);
+    const [receipt] = await again.events.wait('onReadMessage');
+    expect(receipt).to.include({ from: bob.username, mid: sent.serverMsgId });
+  });
+
+  it('recallMessage within the window → everyone (the recaller’s other session too) gets onRecallMessage', async () => {
+    const alice = await loggedIn(server, { isMultiLoginSessions: true });
+    const aliceTablet = await loggedIn(server, { isMultiLoginSessions: true }, alice);
+    const bob = await loggedIn(server);
+    const sent = await alice.conn.send(
+      WebIM.message.create({ type: 'txt', to: bob.username, msg: 'oops' }),
+    );
+    await bob.events.wait('onTextMessage');
+    // Only the sender may recall (603).
+    const refused = (await bob.conn
+      .recallMessage({ mid: sent.serverMsgId, to: alice.username })
+      .catch((e) => e)) as ErrorEvent;
+    expect(refused.type).to.equal(603);
+
+    let viaCallback: unknown;
+    const result = await alice.conn.recallMessage({
+      mid: sent.serverMsgId,
+      to: bob.username,
+      type: 'chat',
+      success: (r) => (viaCallback = r),
+    });
+    expect(result).to.deep.equal({ mid: sent.serverMsgId, to: bob.username });
+    expect(viaCallback).to.equal(result);
+    const expected = { from: alice.username, to: bob.username, mid: sent.serverMsgId };
+    expect((await bob.events.wait('onRecallMessage'))[0]).to.include(expected);
+    expect((await aliceTablet.events.wait('onRecallMessage'))[0]).to.include(expected);
+    expect((await alice.events.wait('onRecallMessage'))[0]).to.include(expected);
+    expect(alice.conn.isOpened() && bob.conn.isOpened()).to.equal(true);
+  });
+
+  it('recall past the window fails with 504 and changes nothing', async () => {
+    const key = `recall${Date.now().toString(36)}#app`;
+    const added = await serverCli(server.id, ['app', 'add', key, '--recall-seconds', '1']);
+    expect(added.code, added.stderr).to.equal(0);
+    const alice = await loggedIn(server, { appKey: key }, await registerIn(key));
+    const bob = await loggedIn(server, { appKey: key }, await registerIn(key));
+    const sent = await alice.conn.send(
+      WebIM.message.create({ type: 'txt', to: bob.username, msg: 'forever' }),
+    );
+    await bob.events.wait('onTextMessage');
+    // The window is one second of server time; wait for the clock, not for an event.
+    await until(() => Date.now() > sent.message!.time + 1500, 'the recall window to pass', 5000);
+    let failed: ErrorEvent | undefined;
+    const error = (await alice.conn
+      .recallMessage({ mid: sent.serverMsgId, to: bob.username, fail: (e) => (failed = e) })
+      .catch((e) => e)) as ErrorEvent;
+    expect(error.type).to.equal(WebIM.statusCode.MESSAGE_RECALL_TIME_LIMIT);
+    expect(failed).to.equal(error);
+    const history = await bob.conn.getHistoryMessages({ targetId: alice.username });
+    expect(history.messages.map((m) => m.id)).to.deep.equal([sent.serverMsgId]);
+    expect(bob.events.count('onRecallMessage')).to.equal(0);
+  });
+
+  async function registerIn(appKey: string) {
+    const user = { username: uniqueName(), password: 'secret' };
+    await connection(server, { appKey }).registerUser(user);
+    return user;
+  }
+});
