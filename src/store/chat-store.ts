@@ -435,7 +435,7 @@ export class ChatStore implements ChatStoreApi {
   uploadProgress$(messageId: string): Observable<UploadProgress | null> {
     return merge(of(messageId), this.progressChanges.pipe(filter((id) => id === messageId))).pipe(
       map(() => this.progress.get(messageId) ?? null),
-      sampleProgress(PROGRESS_MS),
+      sampleProgress(PROGRESS_MS, (p) => p === null || p.loaded >= p.total),
       distinctUntilChanged(
         (a, b) => a === b || (!!a && !!b && a.loaded === b.loaded && a.total === b.total),
       ),
@@ -1390,7 +1390,13 @@ export class ChatStore implements ChatStoreApi {
       this.progressChanges.next(id);
     }
     try {
-      return await task;
+      const done = await task;
+      if (report) {
+        // Whatever the browser's last progress event said, the whole file is there.
+        this.progress.set(id, { loaded: blob.size, total: blob.size });
+        this.progressChanges.next(id);
+      }
+      return done;
     } catch (error) {
       this.endProgress(id);
       throw error;

@@ -14,7 +14,7 @@ import {
   from,
   groupBy,
   mergeMap,
-  throttleTime,
+  type Subscription,
 } from 'rxjs';
 
 /**
@@ -93,12 +93,60 @@ export function latestPerKey<T>(
 }
 
 /**
- * At most one value per `ms`, the first at once and the last always (so progress shows promptly
- * and ends at 100 %, or at `null` when the upload ends).
+ * At most one value per `ms` (the first at once, the latest of a burst at the end of its window),
+ * except that a final value (`isFinal`: 100 %, or `null` when the upload ends) goes out at once and
+ * drops whatever was waiting, so progress never shows 80 % after 100 % and always ends on its last
+ * word.
  */
 export function sampleProgress<T>(
   ms: number,
+  isFinal: (value: T) => boolean,
   scheduler: SchedulerLike = asyncScheduler,
 ): MonoTypeOperatorFunction<T> {
-  return throttleTime(ms, scheduler, { leading: true, trailing: true });
+  return (source) =>
+    new Observable<T>((subscriber) => {
+      let lastEmit = -Infinity;
+      let pending: { value: T } | undefined;
+      let timer: Subscription | undefined;
+      const emit = (value: T) => {
+        lastEmit = scheduler.now();
+        subscriber.next(value);
+      };
+      const cancelTimer = () => {
+        timer?.unsubscribe();
+        timer = undefined;
+      };
+      const subscription = source.subscribe({
+        next: (value) => {
+          if (isFinal(value)) {
+            cancelTimer();
+            pending = undefined;
+            emit(value);
+          } else if (!timer && scheduler.now() - lastEmit >= ms) {
+            emit(value);
+          } else {
+            pending = { value };
+            timer ??= scheduler.schedule(
+              () => {
+                timer = undefined;
+                const waiting = pending;
+                pending = undefined;
+                if (waiting) emit(waiting.value);
+              },
+              Math.max(0, ms - (scheduler.now() - lastEmit)),
+            );
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          cancelTimer();
+          if (pending) subscriber.next(pending.value);
+          subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        cancelTimer();
+      };
+    });
 }

@@ -1,0 +1,121 @@
+// Shared by the store's browser tests: stores against real servers, test visibility, waiting helpers.
+import { deleteDB } from 'idb';
+import { type Observable, Subject, filter, firstValueFrom, throwError, timeout } from 'rxjs';
+import { ChatStore } from '../../src/store/chat-store.js';
+import type { Visibility } from '../../src/store/visibility.js';
+import { disposeServer, startServer, uniqueName } from '../support/servers.js';
+
+export const APP = 'demo#chat';
+export const PASSWORD = 'correct horse battery';
+
+/** The page's visibility, set by the test (the store's documented `visibility` input). */
+export class TestVisibility implements Visibility {
+  visible = true;
+  readonly changes = new Subject<boolean>();
+  readonly changes$ = this.changes.asObservable();
+  isVisible = () => this.visible;
+  set(visible: boolean) {
+    this.visible = visible;
+    this.changes.next(visible);
+  }
+}
+
+const stores: ChatStore[] = [];
+const prefixes: string[] = [];
+const servers: string[] = [];
+
+/** A store; two prefixes keep data apart like two browsers (or two devices of one user). */
+export function newStore(
+  apiUrl: string,
+  prefix: string,
+  options: { visibility?: Visibility; appKey?: string } = {},
+): ChatStore {
+  const store = new ChatStore({
+    appKey: options.appKey ?? APP,
+    apiUrl,
+    databasePrefix: prefix,
+    visibility: options.visibility ?? new TestVisibility(),
+  });
+  stores.push(store);
+  if (!prefixes.includes(prefix)) prefixes.push(prefix);
+  return store;
+}
+
+export async function ownServer() {
+  const server = await startServer();
+  servers.push(server.id);
+  return server;
+}
+
+/** Disposes every store, server and database a test made. */
+export async function cleanUp(): Promise<void> {
+  await Promise.all(stores.splice(0).map((store) => store.dispose()));
+  await Promise.all(servers.splice(0).map((id) => disposeServer(id)));
+  const names = (await indexedDB.databases()).map((db) => db.name ?? '');
+  for (const prefix of prefixes.splice(0)) {
+    await Promise.all(names.filter((n) => n.startsWith(`${prefix}:`)).map((n) => deleteDB(n)));
+  }
+}
+
+/** The first value of `source` that passes `test`, or a failure naming `what` after `ms`. */
+export function until<T>(
+  source: Observable<T>,
+  test: (value: T) => boolean,
+  what: string,
+  ms = 30_000,
+) {
+  return firstValueFrom(
+    source.pipe(
+      filter(test),
+      timeout({ first: ms, with: () => throwError(() => new Error(`timed out: ${what}`)) }),
+    ),
+  );
+}
+
+export async function signUp(store: ChatStore, nickname?: string): Promise<string> {
+  const username = uniqueName();
+  await store.register(
+    nickname ? { username, password: PASSWORD, nickname } : { username, password: PASSWORD },
+  );
+  return username;
+}
+
+export async function signIn(store: ChatStore, username: string) {
+  await store.login({ username, password: PASSWORD });
+  await until(store.status$, (s) => s === 'online', `${username} online`);
+}
+
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<{ type: number; message: string; error?: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as { type: number; message: string; error?: string };
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Polls `condition` every 20 ms until it holds, failing after `ms`. */
+export async function eventually(condition: () => boolean, what: string, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A small valid PNG (1×1), so the peer's browser can show what it fetched. */
+export function png(): File {
+  const bytes = Uint8Array.from(
+    atob(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    ),
+    (c) => c.charCodeAt(0),
+  );
+  return new File([bytes], 'dot.png', { type: 'image/png' });
+}
+
+export async function bytesOf(objectUrl: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await fetch(objectUrl)).arrayBuffer());
+}
