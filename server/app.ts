@@ -13,7 +13,7 @@ import type { ServerConfig } from './config.js';
 import { createDomain, type Domain } from './domain/domain.js';
 import { installGateway, type Gateway } from './gateway/gateway.js';
 import type { UserEvent } from './gateway/user-events.js';
-import { chatfilesRoutes } from './http/chatfiles-routes.js';
+import { chatfilesRoutes, refuseMultipartOutsideUploads } from './http/chatfiles-routes.js';
 import { installCors } from './http/cors.js';
 import { dnsRoutes } from './http/dns-routes.js';
 import { installErrorHandling } from './http/errors.js';
@@ -79,6 +79,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     gateway = await installGateway(http, { domain, bus, config, log: http.log });
     // Limits are set per upload from the app's settings (chatfiles-routes.ts).
     await http.register(multipart);
+    refuseMultipartOutsideUploads(http);
     usersRoutes(http, domain);
     tokenRoutes(http, domain);
     chatfilesRoutes(http, domain);

@@ -6,11 +6,12 @@
  */
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import type { ChatfileEntity } from '../../src/protocol/rest.js';
+import { RestErrors, type ChatfileEntity } from '../../src/protocol/rest.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
 import type { ChatfileRecord } from '../storage/storage.js';
 import { entitiesResponse } from './entities.js';
+import { sendError } from './errors.js';
 import { authenticate, requireApp, type AppParams } from './request-context.js';
 
 interface ChatfileParams extends AppParams {
@@ -30,45 +31,68 @@ export function contentDisposition(record: ChatfileRecord): string {
 
 const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
 
-export function chatfilesRoutes(server: FastifyInstance, domain: Domain): void {
-  server.post<{ Params: AppParams }>('/:org/:app/chatfiles', async (request, reply) => {
-    const app = await requireApp(domain, request);
-    // Authenticated before a byte of the file is read.
-    const token = await authenticate(domain, request, app);
-    if (!request.isMultipart()) {
-      throw invalid('send multipart/form-data with the file in a field named "file"');
-    }
-    const max = domain.apps.maxFileBytes(app);
-    const part = await request.file({
-      // One byte more than allowed, so our own count (not busboy's silent cut) refuses it.
-      limits: { fileSize: max + 1, files: 1, fields: 16, parts: 20 },
-    });
-    if (!part) throw invalid('the multipart body has no file; send it in a field named "file"');
-    if (part.fieldname !== 'file') {
-      part.file.resume();
-      throw invalid(`the file must be in a field named "file", not "${part.fieldname}"`);
-    }
-    try {
-      const { record, secret } = await domain.chatfiles.upload(app, token.username, {
-        stream: part.file,
-        filename: part.filename,
-        contentType: part.mimetype,
-      });
-      const entity: ChatfileEntity = {
-        uuid: record.uuid,
-        type: 'chatfile',
-        'share-secret': secret,
-      };
-      return entitiesResponse(request, reply, app, '/chatfiles', [entity]);
-    } catch (error) {
-      if (error instanceof DomainError && error.failure === Failures.tooLarge) {
-        // Let the client finish sending (discarded) so it can read the 413, then hang up.
-        void reply.header('connection', 'close');
-        request.raw.resume();
-      }
-      throw error;
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route reads a multipart body (only the upload does). */
+    multipart?: boolean;
+  }
+}
+
+/**
+ * The multipart parser is global, but only the upload reads such a body: everywhere else it stays
+ * the 415 a JSON route answers to any other content type.
+ */
+export function refuseMultipartOutsideUploads(server: FastifyInstance): void {
+  server.addHook('preValidation', async (request, reply) => {
+    if (request.isMultipart() && request.routeOptions.config.multipart !== true) {
+      return sendError(reply, 415, RestErrors.unsupportedMedia, 'Unsupported Media Type');
     }
   });
+}
+
+export function chatfilesRoutes(server: FastifyInstance, domain: Domain): void {
+  server.post<{ Params: AppParams }>(
+    '/:org/:app/chatfiles',
+    { config: { multipart: true } },
+    async (request, reply) => {
+      const app = await requireApp(domain, request);
+      // Authenticated before a byte of the file is read.
+      const token = await authenticate(domain, request, app);
+      if (!request.isMultipart()) {
+        throw invalid('send multipart/form-data with the file in a field named "file"');
+      }
+      const max = domain.apps.maxFileBytes(app);
+      const part = await request.file({
+        // One byte more than allowed, so our own count (not busboy's silent cut) refuses it.
+        limits: { fileSize: max + 1, files: 1, fields: 16, parts: 20 },
+      });
+      if (!part) throw invalid('the multipart body has no file; send it in a field named "file"');
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        throw invalid(`the file must be in a field named "file", not "${part.fieldname}"`);
+      }
+      try {
+        const { record, secret } = await domain.chatfiles.upload(app, token.username, {
+          stream: part.file,
+          filename: part.filename,
+          contentType: part.mimetype,
+        });
+        const entity: ChatfileEntity = {
+          uuid: record.uuid,
+          type: 'chatfile',
+          'share-secret': secret,
+        };
+        return entitiesResponse(request, reply, app, '/chatfiles', [entity]);
+      } catch (error) {
+        if (error instanceof DomainError && error.failure === Failures.tooLarge) {
+          // Let the client finish sending (discarded) so it can read the 413, then hang up.
+          void reply.header('connection', 'close');
+          request.raw.resume();
+        }
+        throw error;
+      }
+    },
+  );
 
   server.get<{ Params: ChatfileParams; Querystring: { 'share-secret'?: unknown } }>(
     '/:org/:app/chatfiles/:uuid',
