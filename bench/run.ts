@@ -9,6 +9,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleSizes } from './bundle-size.js';
+import { INDEXEDDB_DEFAULTS, indexedDbWrites } from './indexeddb-writes.js';
+import { RENDER_DEFAULTS, render10k } from './render-10k.js';
 import {
   BENCH_SERVER_ENV,
   THROUGHPUT_DEFAULTS,
@@ -74,9 +76,67 @@ async function printServerThroughput(): Promise<void> {
   }
 }
 
+async function printIndexedDbWrites(): Promise<void> {
+  const { messages, batchSize } = INDEXEDDB_DEFAULTS;
+  const { batched, each, browser } = await indexedDbWrites();
+  console.log(
+    `IndexedDB writes: ${int(messages)} received txt messages from 10 peers, the store's own ` +
+      `functions, headless ${browser}`,
+  );
+  const row = (name: string, run: typeof batched) =>
+    console.log(
+      `  ${name.padEnd(52)} ${int(run.perSecond).padStart(8)} msg/s  ` +
+        `${`${(run.ms / 1000).toFixed(2)} s`.padStart(8)}  ${int(run.transactions).padStart(6)} transactions`,
+    );
+  row(`batched (storeIncomingBatch, ${batchSize} per transaction)`, batched);
+  row('one transaction each (storeIncomingEach)', each);
+  console.log(`  ratio batched/each: ${(batched.perSecond / each.perSecond).toFixed(1)}×`);
+}
+
+async function printRender10k(): Promise<void> {
+  const { messages, smallMessages, scrollSteps } = RENDER_DEFAULTS;
+  const r = await render10k();
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  console.log(
+    `Render: <chat-window> on a conversation of ${int(messages)} messages in IndexedDB, ` +
+      'a real store signed in to a reference server, headless Chromium, 420×640 px',
+  );
+  console.log(
+    `  first paint, ${int(messages)} messages stored`.padEnd(52) +
+      `${ms(r.firstPaintMs).padStart(9)}  (${r.renderedAtFirstPaint} bubbles in the DOM)`,
+  );
+  console.log(
+    `  first paint, ${int(smallMessages)} messages stored`.padEnd(52) +
+      `${ms(r.firstPaintSmallMs).padStart(9)}  ratio ${int(messages)}/${int(smallMessages)}: ` +
+      `${(r.firstPaintMs / r.firstPaintSmallMs).toFixed(2)}×`,
+  );
+  console.log(
+    `  plain DOM: ${int(messages)} <p> in a scrolling div`.padEnd(52) +
+      `${ms(r.firstPaintPlainDomMs).padStart(9)}  ratio chat-window/plain DOM: ` +
+      `${(r.firstPaintMs / r.firstPaintPlainDomMs).toFixed(2)}×`,
+  );
+  const top = r.scrollTop;
+  console.log(
+    `  scroll to top, paging everything in`.padEnd(52) +
+      `${ms(top.ms).padStart(9)}  ${int(top.loaded)} of ${int(messages)} loaded, ` +
+      `${top.reachedStart ? 'start reached' : 'START NOT REACHED'}, ${top.scrolls} frames, ` +
+      `${top.longTasks} long tasks (${ms(top.longTaskMs)})`,
+  );
+  if (top.stalled) console.log(`    stopped early: ${top.stalled}`);
+  const through = r.scrollThrough;
+  console.log(
+    `  scroll through, top to bottom in ${scrollSteps} jumps`.padEnd(52) +
+      `${ms(through.medianStepMs).padStart(9)}  median per jump (max ${ms(through.maxStepMs)}), ` +
+      `${through.blankSteps} blank, ${through.longTasks} long tasks (${ms(through.longTaskMs)}), ` +
+      `≤ ${through.maxRendered} bubbles in the DOM`,
+  );
+}
+
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'bundle-size', run: printBundleSizes },
   { name: 'server-throughput', run: printServerThroughput },
+  { name: 'indexeddb-writes', run: printIndexedDbWrites },
+  { name: 'render-10k', run: printRender10k },
 ];
 
 const filters = process.argv.slice(2).filter((arg) => arg !== '--');
