@@ -2,18 +2,9 @@
  * The conversation list in the 3.x/4.x `getSessionList` shape (`channel_infos`), built from the
  * server's plain `ConversationsResponse`, which is passed on too (`entities`).
  */
-import type { ConversationsResponse, ServerMessage } from '../protocol/index.js';
-import { toReceived, type FileContext } from './received-messages.js';
+import type { ConversationsResponse } from '../protocol/index.js';
+import { bodyOf, toReceived, type FileContext } from './received-messages.js';
 import type { SessionInfo, SessionListResult } from './types.js';
-
-/** The message's body as Agora's payload names it: its kind's fields under `type`. */
-function bodyOf(m: ServerMessage): Record<string, unknown> {
-  const body: Record<string, unknown> = { ...m };
-  for (const common of ['mid', 'id', 'seq', 'from', 'to', 'chatType', 'ext', 'time']) {
-    delete body[common];
-  }
-  return body;
-}
 
 export function toSessionList(
   response: ConversationsResponse,

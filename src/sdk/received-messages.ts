@@ -6,9 +6,19 @@
  */
 import type { ServerMessage } from '../protocol/index.js';
 import { parseEmoji } from './emoji.js';
-import type { ReceivedBase, ReceivedMessage } from './types.js';
+import type { ReceivedMessage } from './types.js';
 
 const CHAT_TYPE_3X = { singleChat: 'chat', groupChat: 'groupchat', chatRoom: 'chatroom' } as const;
+const CONTENTS: Record<string, ReceivedMessage['contentsType']> = {
+  txt: 'TEXT',
+  img: 'IMAGE',
+  audio: 'VOICE',
+  video: 'VIDEO',
+  file: 'FILE',
+  loc: 'LOCATION',
+  cmd: 'COMMAND',
+  custom: 'CUSTOM',
+};
 
 /** The callback each kind is dispatched to (`onPictureMessage` also reaches `onImageMessage`). */
 export const CALLBACKS: Record<ReceivedMessage['contentsType'], string> = {
@@ -24,6 +34,15 @@ export const CALLBACKS: Record<ReceivedMessage['contentsType'], string> = {
   CUSTOM: 'onCustomMessage',
 };
 
+/** The fields of the message's kind (`type` and its body), without those every message has. */
+export function bodyOf(m: ServerMessage): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...m };
+  for (const common of ['mid', 'id', 'seq', 'from', 'to', 'chatType', 'ext', 'time']) {
+    delete body[common];
+  }
+  return body;
+}
+
 export interface FileContext {
   /** The chatfile URL on this connection's REST host (files move with the host, as in 3.x). */
   fileUrl(url: string): string;
@@ -32,10 +51,15 @@ export interface FileContext {
 
 /** `undefined` for a kind this SDK does not know (a newer server): it is skipped. */
 export function toReceived(m: ServerMessage, files: FileContext): ReceivedMessage | undefined {
-  const base: ReceivedBase = {
+  const contentsType = CONTENTS[m.type];
+  if (!contentsType) return undefined;
+  // The server keeps only the protocol's fields of each kind, so the body is copied as it is.
+  const message: Record<string, unknown> = {
+    ...bodyOf(m),
     id: m.mid,
     type: CHAT_TYPE_3X[m.chatType],
     chatType: m.chatType,
+    contentsType,
     from: m.from,
     to: m.to,
     ext: m.ext ?? {},
@@ -46,76 +70,18 @@ export function toReceived(m: ServerMessage, files: FileContext): ReceivedMessag
     localMsgId: m.id,
     seq: m.seq,
   };
-  const file = () => {
-    const {
-      url,
-      secret,
-      filename,
-      file_length,
-      filetype = '',
-    } = m as ServerMessage & {
-      url: string;
-      secret: string;
-      filename: string;
-      file_length: number;
-      filetype?: string;
-    };
-    const fields = { url: files.fileUrl(url), secret, filename, file_length, filetype };
-    return { ...fields, accessToken: files.accessToken };
-  };
-  const thumb = (t?: string, secret?: string) =>
-    t ? { thumb: files.fileUrl(t), thumb_secret: secret } : {};
-  switch (m.type) {
-    case 'txt': {
-      const segments = parseEmoji(m.msg);
-      const text = { msg: m.msg, sourceMsg: m.msg };
-      return segments
-        ? { ...base, contentsType: 'EMOJI', data: segments, ...text }
-        : { ...base, contentsType: 'TEXT', data: m.msg, ...text };
-    }
-    case 'img':
-      return {
-        ...base,
-        contentsType: 'IMAGE',
-        ...file(),
-        width: m.width,
-        height: m.height,
-        ...thumb(m.thumb, m.thumb_secret),
-      };
-    case 'audio':
-      return { ...base, contentsType: 'VOICE', ...file(), length: m.length };
-    case 'video':
-      return {
-        ...base,
-        contentsType: 'VIDEO',
-        ...file(),
-        length: m.length,
-        width: m.width,
-        height: m.height,
-        ...thumb(m.thumb, m.thumb_secret),
-      };
-    case 'file':
-      return { ...base, contentsType: 'FILE', ...file() };
-    case 'loc':
-      return {
-        ...base,
-        contentsType: 'LOCATION',
-        addr: m.addr,
-        lat: m.lat,
-        lng: m.lng,
-        buildingName: m.buildingName,
-      };
-    case 'cmd':
-      return { ...base, contentsType: 'COMMAND', action: m.action };
-    case 'custom':
-      return {
-        ...base,
-        contentsType: 'CUSTOM',
-        customEvent: m.customEvent,
-        params: m.customExts,
-        customExts: m.customExts,
-      };
-    default:
-      return undefined;
+  if ('url' in m) {
+    message.url = files.fileUrl(m.url);
+    message.filetype = m.filetype ?? '';
+    message.accessToken = files.accessToken;
+    if ('thumb' in m && m.thumb) message.thumb = files.fileUrl(m.thumb);
   }
+  if (m.type === 'txt') {
+    const segments = parseEmoji(m.msg);
+    if (segments) message.contentsType = 'EMOJI';
+    message.data = segments ?? m.msg;
+    message.sourceMsg = m.msg;
+  }
+  if (m.type === 'custom') message.params = m.customExts;
+  return message as unknown as ReceivedMessage;
 }

@@ -45,4 +45,19 @@ describe('WebIM.message', () => {
       'mine',
     );
   });
+
+  it("'location' makes a loc message (3.x); receipts carry the acknowledged message's id as ackId", () => {
+    expect(new WebIM.message('location', 'l1').set({ to: 'bob', addr: 'x' }).body.type).to.equal(
+      'loc',
+    );
+    const read = new WebIM.message('read', 'r1').set({ id: 'mid-9', to: 'alice' });
+    expect(read.body).to.include({ id: 'r1', type: 'read', ackId: 'mid-9', to: 'alice' });
+    const created = WebIM.message.create({ type: 'read', to: 'alice', id: 'mid-8' });
+    expect(created).to.include({ type: 'read', ackId: 'mid-8', to: 'alice' });
+    expect(created.id).to.match(/^\d+$/);
+    const delivery = WebIM.message.create({ type: 'delivery', to: 'alice', ackId: 'mid-7' });
+    expect(delivery).to.include({ type: 'delivery', ackId: 'mid-7' });
+    const channel = WebIM.message.create({ type: 'channel', chatType: 'singleChat', to: 'alice' });
+    expect(channel).to.include({ type: 'channel', chatType: 'singleChat', to: 'alice' });
+  });
 });
