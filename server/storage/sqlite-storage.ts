@@ -25,7 +25,8 @@ import type {
 
 const SCHEMA_VERSION = 2;
 
-const schema = `
+/** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
+export const schemaVersion1 = `
 CREATE TABLE IF NOT EXISTS apps (
   key TEXT PRIMARY KEY,
   org TEXT NOT NULL,
@@ -330,7 +331,7 @@ export class SqliteStorage implements Storage {
       );
     }
     db.transaction(() => {
-      db.exec(schema);
+      db.exec(schemaVersion1);
       if (version < 2) db.exec(migrationTo2);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();

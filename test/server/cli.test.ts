@@ -182,6 +182,53 @@ describe('openwebim-server app list', () => {
   });
 });
 
+describe('openwebim-server app set', () => {
+  it('changes an existing app on a running server: file limit, recall window, registration', async () => {
+    const key = `cli#${uniqueName('s')}`;
+    const added = await server.cli(['app', 'add', key, '--max-file-bytes', '25000000']);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /max file bytes: 25000000 {2}recall seconds: default/);
+    const set = await server.cli([
+      'app',
+      'set',
+      key,
+      '--recall-seconds',
+      '5',
+      '--closed-registration',
+    ]);
+    assert.equal(set.code, 0, set.stderr);
+    // Settings not given are kept.
+    assert.match(
+      set.stdout,
+      /registration: closed .*max file bytes: 25000000 {2}recall seconds: 5/,
+    );
+    const response = await api(server.url, 'POST', `/${key.replace('#', '/')}/users`, {
+      body: { username: uniqueName(), password: PASSWORD },
+    });
+    assertError(response, 401, 'unauthorized');
+    const reopened = await server.cli(['app', 'set', key, '--open-registration']);
+    assert.match(reopened.stdout, /registration: open/);
+    await register(server.url, key);
+  });
+
+  it('refuses an unknown app and contradictory flags', async () => {
+    const missing = await server.cli(['app', 'set', 'cli#no-such-app', '--recall-seconds', '5']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no app cli#no-such-app/);
+    const both = await server.cli([
+      'app',
+      'set',
+      'demo#chat',
+      '--open-registration',
+      '--closed-registration',
+    ]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /contradict/);
+    const zero = await server.cli(['app', 'set', 'demo#chat', '--max-file-bytes', '0']);
+    assert.equal(zero.code, 2);
+  });
+});
+
 describe('configuration', () => {
   it('refuses to start with a malformed setting and says which', async () => {
     const bad = new ServerProcess({ env: { OPENWEBIM_TOKEN_TTL: 'forever' } }) as Harness;

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SqliteStorage } from '../../server/storage/sqlite-storage.js';
+import Database from 'better-sqlite3';
+import { SqliteStorage, schemaVersion1 } from '../../server/storage/sqlite-storage.js';
 import type { AppRecord, NewMessage, UserRecord } from '../../server/storage/storage.js';
 
 let dir: string;
@@ -122,5 +123,55 @@ describe('SqliteStorage', () => {
     assert.equal(await storage.getDeviceCursor(app.key, 'ann', 'e'), 4);
     assert.equal(await storage.getUserCursor(app.key, 'ann'), 5);
     await storage.close();
+  });
+
+  it('migrates a schema-1 data dir: text bodies become txt bodies, conversations appear', async () => {
+    const path = join(dir, 'v1.sqlite');
+    const v1 = new Database(path);
+    v1.exec(schemaVersion1);
+    v1.pragma('user_version = 1');
+    v1.prepare(
+      `INSERT INTO apps (key, org, name, uuid, created) VALUES ('o#a', 'o', 'a', 'u', 1)`,
+    ).run();
+    for (const name of ['ann', 'ben']) {
+      v1.prepare(
+        `INSERT INTO users (app_key, username, uuid, password_hash, created, modified, last_seq)
+         VALUES ('o#a', ?, ?, 'h', 1, 1, 1)`,
+      ).run(name, `uuid-${name}`);
+    }
+    const { lastInsertRowid } = v1
+      .prepare(
+        `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
+           ext, time) VALUES ('o#a', '77', 'c', 'ann', 'ben', 'singleChat', 'txt', 'old "text"', '{}', 5)`,
+      )
+      .run();
+    for (const name of ['ann', 'ben']) {
+      v1.prepare(
+        `INSERT INTO inbox (app_key, username, seq, message_id) VALUES ('o#a', ?, 1, ?)`,
+      ).run(name, lastInsertRowid);
+    }
+    v1.close();
+
+    const storage = new SqliteStorage(path);
+    const migrated = await storage.getApp('o#a');
+    assert.deepEqual([migrated?.maxFileBytes, migrated?.recallSeconds], [null, null]);
+    const [entry] = await storage.readInbox('o#a', 'ben', 0, 10);
+    assert.ok(entry && 'message' in entry);
+    assert.deepEqual(JSON.parse(entry.message.body), { type: 'txt', msg: 'old "text"' });
+    assert.equal(entry.message.recalled, false);
+    const conversations = await storage.conversations('o#a', 'ben');
+    assert.deepEqual(
+      conversations.map((c) => [c.peer, c.lastMessage.mid, c.unread]),
+      [['ann', '77', 1]],
+    );
+    assert.deepEqual(
+      (await storage.history('o#a', 'ann', 'ben', null, 10))?.map((m) => m.mid),
+      ['77'],
+    );
+    await storage.close();
+    // Reopening does not migrate twice.
+    const again = new SqliteStorage(path);
+    assert.equal((await again.conversations('o#a', 'ann')).length, 1);
+    await again.close();
   });
 });
