@@ -432,22 +432,17 @@ export class Connection {
       throw { type: 205, message: `a ${body.type} message needs a ${FILE_KINDS[body.type]}* file` };
     }
     const host = this.restHost();
-    const start = (data: FileObject | undefined, callbacks: Partial<UploadOptions>) =>
+    const start = (data: FileObject | undefined, callbacks: object) =>
       uploadFile({
-        ...callbacks,
+        ...(callbacks as Partial<UploadOptions>),
+        uploadUrl: undefined,
         file: data!,
         apiUrl: host,
         appKey: this.appKey ?? '',
         accessToken: this.token,
       });
-    const { onFileUploadProgress, onFileUploadComplete, onFileUploadError, onFileUploadCanceled } =
-      body;
-    const main = start(file, {
-      onFileUploadProgress,
-      onFileUploadComplete,
-      onFileUploadError,
-      onFileUploadCanceled,
-    });
+    // The body's onFileUpload* callbacks are the main file's.
+    const main = start(file, body);
     const thumbFile = toFileObject(body.thumb);
     const uploads = thumbFile ? [main, start(thumbFile, {})] : [main];
     this.uploads.set(body.id, uploads);

@@ -465,6 +465,10 @@ describe('Connection: receipts and recall', () => {
     expect((await aliceTablet.events.wait('onRecallMessage'))[0]).to.include(expected);
     expect((await alice.events.wait('onRecallMessage'))[0]).to.include(expected);
     expect(alice.conn.isOpened() && bob.conn.isOpened()).to.equal(true);
+    // History no longer holds it, for either side.
+    const bobs = await bob.conn.getHistoryMessages({ targetId: alice.username });
+    const alices = await alice.conn.getHistoryMessages({ targetId: bob.username });
+    expect([...bobs.messages, ...alices.messages]).to.deep.equal([]);
   });
 
   it('recall past the window fails with 504 and changes nothing', async () => {
