@@ -422,11 +422,14 @@ export class SqliteStorage implements Storage {
         `UPDATE conversations SET read_id = max(read_id, ?)
          WHERE app_key = ? AND username = ? AND peer = ?`,
       ),
-      raiseReadToLast: db.prepare<[string, string, string]>(
-        `UPDATE conversations SET read_id = max(read_id, coalesce(
-           (SELECT max(id) FROM messages m
-            WHERE m.app_key = conversations.app_key AND m.conv = conversations.conv), 0))
-         WHERE app_key = ? AND username = ? AND peer = ?`,
+      // Changes a row only when the cursor moves, so a repeated "all read" is recognised.
+      raiseReadToLast: db.prepare<[{ appKey: string; reader: string; peer: string }]>(
+        `UPDATE conversations SET read_id = last.id
+         FROM (SELECT max(m.id) AS id
+               FROM conversations c JOIN messages m ON m.app_key = c.app_key AND m.conv = c.conv
+               WHERE c.app_key = @appKey AND c.username = @reader AND c.peer = @peer) AS last
+         WHERE conversations.app_key = @appKey AND conversations.username = @reader
+           AND conversations.peer = @peer AND conversations.read_id < last.id`,
       ),
       findEvent: db.prepare<[string, string, string, string], { n: number }>(
         `SELECT 1 AS n FROM inbox_events
@@ -595,7 +598,11 @@ export class SqliteStorage implements Storage {
         }
         if (read) {
           if (read.mid === null) {
-            q.raiseReadToLast.run(appKey, read.reader, read.peer);
+            // "All read" when all was read already tells the peer nothing new; storing it would
+            // let a client fill the peer's inbox by repeating it.
+            const moved =
+              q.raiseReadToLast.run({ appKey, reader: read.reader, peer: read.peer }).changes > 0;
+            if (!moved) return { duplicate: true, seqs: {} };
           } else {
             const id = q.getMessage.get(appKey, read.mid)?.id;
             if (id !== undefined) q.raiseReadTo.run(id, appKey, read.reader, read.peer);

@@ -163,8 +163,9 @@ export interface Storage {
   storeMessage(appKey: string, message: NewMessage): Promise<StoreMessageResult>;
   getMessage(appKey: string, mid: string): Promise<StoredMessage | undefined>;
   /**
-   * Atomically: appends the event to each of `inboxes` (deduplicated on kind + mid + from for
-   * events naming a message) and moves the reader's read cursor.
+   * Atomically: appends the event to each of `inboxes` and moves the reader's read cursor. A
+   * duplicate stores nothing: a `delivered`/`read` of the same kind + mid + from as before, or a
+   * "read everything" (`read.mid === null`) that does not move the cursor.
    */
   storeEvent(
     appKey: string,

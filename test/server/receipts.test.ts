@@ -164,6 +164,14 @@ describe('receipts', () => {
     b.socket.send({ t: 'channel', to: alice.username, chatType: 'singleChat' });
     await a.socket.next('event', (f) => f.event.kind === 'channel');
     assert.equal(await unreadOf(bob, alice.username), 0);
+    // "All read" again, with nothing new, stores nothing (a client cannot fill alice's inbox).
+    const app = await t.server.domain.apps.get('demo#chat');
+    assert.ok(app);
+    const before = await t.server.domain.messages.lastSeq(app, alice.username);
+    b.socket.send({ t: 'channel', to: alice.username, chatType: 'singleChat' });
+    b.socket.send({ t: 'ping' });
+    await b.socket.next('pong');
+    assert.equal(await t.server.domain.messages.lastSeq(app, alice.username), before);
     await sent(a.socket, bob.username, '4');
     assert.equal(await unreadOf(bob, alice.username), 1);
     await Promise.all([a.socket.close(), b.socket.close()]);
