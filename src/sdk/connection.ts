@@ -457,7 +457,7 @@ export class Connection {
         ...body,
         url: urlOf(done),
         secret: secretOf(done),
-        filename: (body.filename as string | undefined) ?? file!.filename,
+        filename: (body.filename as string | undefined) || file!.filename || 'file',
         file_length: file!.data.size,
         filetype: mime,
         ...extra,
