@@ -431,8 +431,9 @@ export class SqliteStorage implements Storage {
          WHERE conversations.app_key = @appKey AND conversations.username = @reader
            AND conversations.peer = @peer AND conversations.read_id < last.id`,
       ),
+      // Without statistics SQLite would rather scan the app's events by primary key.
       findEvent: db.prepare<[string, string, string, string], { n: number }>(
-        `SELECT 1 AS n FROM inbox_events
+        `SELECT 1 AS n FROM inbox_events INDEXED BY inbox_events_mid
          WHERE app_key = ? AND mid = ? AND kind = ? AND from_user = ? LIMIT 1`,
       ),
       appendEvent: db.prepare(
