@@ -54,8 +54,33 @@ export function transferOf(...files: File[]): DataTransfer {
 }
 
 /** The bytes behind a URL (an object URL the element made, a chatfile with its headers). */
-export async function bytesOf(url: string, headers?: HeadersInit): Promise<Uint8Array> {
+export async function bytesOf(
+  url: string,
+  headers?: HeadersInit,
+): Promise<Uint8Array<ArrayBuffer>> {
   const response = await fetch(url, { headers });
   if (!response.ok) throw new Error(`${url}: ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/** A short WebM video recorded from a canvas with MediaRecorder, as a camera app would make one. */
+export async function webmVideo(name = 'clip.webm'): Promise<File> {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 48;
+  const context = canvas.getContext('2d')!;
+  const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: 'video/webm' });
+  const chunks: Blob[] = [];
+  recorder.ondataavailable = (event) => chunks.push(event.data);
+  const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+  recorder.start();
+  // A few distinct frames, each drawn when the browser composites the previous one.
+  for (let i = 0; i < 10; i += 1) {
+    context.fillStyle = `hsl(${i * 36} 80% 50%)`;
+    context.fillRect(0, 0, 64, 48);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+  recorder.stop();
+  await stopped;
+  return new File(chunks, name, { type: 'video/webm' });
 }

@@ -1,7 +1,17 @@
 // A second user for element tests, driven over the server's real REST API and WebSocket protocol
 // (src/protocol), the way another person's browser would be: the page under test has one store per
 // app key, so the other side of a conversation cannot be a second store in the same page.
-import type { AckFrame, ClientFrame, NackFrame, ServerFrame } from '../../src/protocol/index.js';
+import type {
+  AckFrame,
+  ClientFrame,
+  EntitiesResponse,
+  InboxEvent,
+  ChatfileEntity,
+  MessageBody,
+  NackFrame,
+  ServerFrame,
+  ServerMessage,
+} from '../../src/protocol/index.js';
 
 export const APP_KEY = 'demo#chat';
 export const PASSWORD = 'correct horse';
@@ -33,8 +43,24 @@ export async function fetchToken(url: string, username: string): Promise<string>
 
 export interface Peer {
   username: string;
+  /** The peer's access token, for REST calls such as downloading a chatfile. */
+  token: string;
   /** Sends a text message and resolves with the server's answer to it. */
   send(to: string, text: string): Promise<AckFrame | NackFrame>;
+  /** Sends a message of any kind and resolves with the server's answer to it. */
+  sendBody(to: string, body: MessageBody): Promise<AckFrame | NackFrame>;
+  /** Uploads a chatfile (`POST /demo/chat/chatfiles`) and gives the fields a message names it by. */
+  upload(file: Blob, filename: string): Promise<{ url: string; secret: string }>;
+  /** Resolves with the next message pushed to the peer that `match` accepts. */
+  nextMessage(match?: (message: ServerMessage) => boolean): Promise<ServerMessage>;
+  /** Says the message `mid` from `from` reached this device (what an SDK with `delivery: true` does). */
+  delivered(mid: string, from: string): void;
+  /** Sends a read receipt for the message `mid` from `from`. */
+  read(mid: string, from: string): void;
+  /** Recalls the peer's own message `mid` to `to`; resolves with the server's answer. */
+  recall(mid: string, to: string): Promise<ServerFrame>;
+  /** Every receipt or recall event pushed to the peer so far (the array grows as they come). */
+  events: InboxEvent[];
   close(): void;
 }
 
@@ -70,15 +96,63 @@ export async function connectPeer(url: string, username: string): Promise<Peer> 
   if (auth.t !== 'auth-ok') throw new Error(`peer auth failed: ${JSON.stringify(auth)}`);
   const heartbeat = setInterval(() => write({ t: 'ping' }), auth.heartbeatMs);
   let count = 0;
+  // Every message pushed to the peer, kept so that a test may wait for one that came already.
+  const received: ServerMessage[] = [];
+  const events: InboxEvent[] = [];
+  socket.addEventListener('message', (event: MessageEvent) => {
+    const frame = JSON.parse(String(event.data)) as ServerFrame;
+    if (frame.t === 'msg') received.push(frame.message);
+    if (frame.t === 'event') events.push(frame.event);
+  });
+  const sendBody = async (to: string, body: MessageBody) => {
+    count += 1;
+    const id = `${username}-${count}`;
+    const answer = next((f) => (f.t === 'ack' || f.t === 'nack') && f.id === id);
+    write({ t: 'msg', id, to, chatType: 'singleChat', ...body });
+    return (await answer) as AckFrame | NackFrame;
+  };
   return {
     username,
-    async send(to, text) {
+    token,
+    send: (to, text) => sendBody(to, { type: 'txt', msg: text }),
+    sendBody,
+    async upload(file, filename) {
+      const form = new FormData();
+      form.append('file', file, filename);
+      const response = await fetch(`${url}/demo/chat/chatfiles`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      if (!response.ok) throw new Error(`upload: ${response.status} ${await response.text()}`);
+      const body = (await response.json()) as EntitiesResponse<ChatfileEntity>;
+      const entity = body.entities[0]!;
+      return { url: `${url}/demo/chat/chatfiles/${entity.uuid}`, secret: entity['share-secret'] };
+    },
+    async nextMessage(match = () => true) {
+      const old = received.find(match);
+      const message =
+        old ??
+        ((await next((f) => f.t === 'msg' && match(f.message))) as { message: ServerMessage })
+          .message;
+      const i = received.findIndex((m) => m.mid === message.mid);
+      if (i >= 0) received.splice(i, 1);
+      return message;
+    },
+    delivered(mid, from) {
+      write({ t: 'delivery', mid, to: from });
+    },
+    read(mid, from) {
+      write({ t: 'read', mid, to: from });
+    },
+    async recall(mid, to) {
       count += 1;
       const id = `${username}-${count}`;
-      const answer = next((f) => (f.t === 'ack' || f.t === 'nack') && f.id === id);
-      write({ t: 'msg', id, to, chatType: 'singleChat', type: 'txt', msg: text });
-      return (await answer) as AckFrame | NackFrame;
+      const answer = next((f) => (f.t === 'recalled' || f.t === 'nack') && f.id === id);
+      write({ t: 'recall', id, mid, to, chatType: 'singleChat' });
+      return answer;
     },
+    events,
     close() {
       clearInterval(heartbeat);
       socket.close();

@@ -8,6 +8,7 @@ import { StoreController } from '../controllers/store-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatConversationSelectEvent } from '../events/chat-conversation-select-event.js';
 import { themeStyles } from '../theme.styles.js';
+import { messagePreview } from '../message-preview.js';
 import { formatTime } from '../time-format.js';
 import { unreadLabel } from '../unread-label.js';
 import { styles } from './chat-roster.styles.js';
@@ -125,7 +126,9 @@ export class ChatRoster extends LitElement {
     >
       <span class="name">${c.name}</span>
       <time datetime=${new Date(c.updatedAt).toISOString()}>${formatTime(c.updatedAt)}</time>
-      <span class="last">${last ? `${own ? 'You: ' : ''}${last.text}` : ''}</span>
+      <span class="last"
+        >${last ? `${own && !last.recalled ? 'You: ' : ''}${messagePreview(last, !!own)}` : ''}</span
+      >
       ${
         c.unread
           ? html`<span part="badge" aria-hidden="true">${c.unread}</span

@@ -27,7 +27,7 @@ const loginParts = 'tabs, tab, form, label, input, submit-button, error, signed-
 const rosterParts =
   'conversation-list, conversation, badge: conversation-badge, empty, start-form, label, input, start-button, error';
 const windowParts =
-  'header: window-header, title: window-title, status, message-list, message, message-own, message-other, message-text, message-meta, retry-button, composer, input, send-button, error, empty';
+  'header: window-header, title: window-title, status, message-list, load-older-button, message, message-own, message-other, message-text, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, cancel-button, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, input, send-button, error, empty';
 
 const chatIcon = svg`<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/>`;
 const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6z"/>`;
@@ -74,8 +74,11 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * @csspart conversation-badge - `<chat-roster>`'s `badge`: a conversation's unread count.
  * @csspart window-header - `<chat-window>`'s `header`.
  * @csspart window-title - `<chat-window>`'s `title`: the peer's name.
- * @csspart message-list - Re-exported from `<chat-window>`, as are `status`, `message`,
- *   `message-own`, `message-other`, `message-text`, `message-meta`, `retry-button`, `composer`,
+ * @csspart message-list - Re-exported from `<chat-window>`, as are `status`, `load-older-button`,
+ *   `message`, `message-own`, `message-other`, `message-text`, `message-meta`, `receipt`,
+ *   `image-button`, `play-button`, `player`, `card`, `download-button`, `map-link`,
+ *   `upload-progress`, `cancel-button`, `retry-button`, `recall-button`, `viewer`,
+ *   `viewer-close-button`, `composer`, `attach-button`, `record-button`, `location-button`,
  *   `send-button`.
  * @csspart input - Every text field of the nested elements.
  * @csspart error - Every alert region of the nested elements, and the widget's own.

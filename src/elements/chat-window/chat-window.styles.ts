@@ -28,16 +28,34 @@ export const styles = css`
   :host([status='reconnecting']) [part='status'] {
     color: var(--_danger);
   }
+  /* Scroll position is kept by hand (see MessageWindow), so the browser's anchoring stays off. */
   [role='log'] {
     flex: 1;
     overflow-y: auto;
+    overflow-anchor: none;
+    position: relative;
     display: flex;
     flex-direction: column;
-    gap: var(--_space);
     padding: calc(var(--_space) * 1.5);
+  }
+  :host([dragging]) [role='log'] {
+    outline: 3px dashed var(--_primary);
+    outline-offset: -6px;
+  }
+  .spacer {
+    flex: none;
+  }
+  /* Spaced like a bubble, so that the last bubble measures the same as the others. */
+  .msg,
+  .end {
+    margin-top: var(--_space);
+  }
+  .older {
+    align-self: center;
   }
   .msg {
     max-width: 85%;
+    position: relative;
     align-self: flex-start;
     padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.25);
     border-radius: var(--_radius);
@@ -69,6 +87,49 @@ export const styles = css`
   }
   .own .meta {
     color: inherit;
+  }
+  .recalled {
+    font-style: italic;
+  }
+  .card {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) / 2);
+    align-items: start;
+    overflow-wrap: anywhere;
+  }
+  .own a {
+    color: inherit;
+  }
+  .small {
+    font-size: 0.85em;
+  }
+  .image {
+    padding: 0;
+    display: block;
+  }
+  .image img,
+  video,
+  dialog img {
+    display: block;
+    max-width: 100%;
+    height: auto;
+  }
+  audio {
+    max-width: 100%;
+  }
+  progress {
+    width: 100%;
+  }
+  .recall {
+    padding: 0 var(--_space);
+  }
+  .msg:not(:hover, :focus-within) .recall {
+    opacity: 0;
+  }
+  dialog {
+    max-width: 90vw;
+    border-radius: var(--_radius);
   }
   .failed {
     color: var(--_danger);

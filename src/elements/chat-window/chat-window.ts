@@ -7,14 +7,21 @@ import type {
   ConnectionStatus,
   Conversation,
   CurrentUser,
+  HistoryState,
 } from '../../store/index.js';
+import { Limits } from '../../protocol/index.js';
+import { FileUrlController } from '../controllers/file-url-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
+import { UploadProgressController } from '../controllers/upload-progress-controller.js';
+import { VoiceRecorderController, canRecord } from '../controllers/voice-recorder-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatSendEvent } from '../events/chat-send-event.js';
 import { themeStyles } from '../theme.styles.js';
 import { formatTime } from '../time-format.js';
+import { humanSize, prepareAttachment } from './attachment-preparation.js';
 import { styles } from './chat-window.styles.js';
+import { MessageWindow } from './message-window.js';
 
 const statusLabels: Record<ConnectionStatus, string> = {
   'signed-out': 'Signed out',
@@ -26,12 +33,29 @@ const statusLabels: Record<ConnectionStatus, string> = {
 
 /** How close to the bottom (px) still counts as "at the bottom" for autoscroll. */
 const BOTTOM_SLACK = 32;
+/** How close to the top (px) scrolling starts loading older messages. */
+const TOP_SLACK = 200;
+
+const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 
 /**
  * One conversation: a header with the peer's name and the connection's state, the messages as a
- * live log (own messages show pending, sent, or failed with a "Retry" button), and a composer where
- * Enter sends and Shift+Enter starts a new line. New messages scroll into view when the reader is
- * already at the bottom, and mark the conversation read while the window is visible.
+ * live log, and a composer where Enter sends and Shift+Enter starts a new line.
+ *
+ * Messages render by kind: text, images (a thumbnail; the original is fetched only when opened,
+ * in a dialog), audio and video (fetched when "Play" is pressed), files (name, size, download),
+ * locations (address, coordinates, a link to OpenStreetMap) and custom messages (a small card);
+ * recalled ones as a notice. Own messages show sending, sent, delivered or read, a "Retry" button
+ * when they failed, and a "Recall" button within the app's recall window.
+ *
+ * Files are sent with the attach button, by dropping them on the window or by pasting them; images
+ * get a thumbnail made in the browser first. Uploads show a progress bar and can be cancelled. Where
+ * the browser allows it, a voice message can be recorded, and the current location shared.
+ *
+ * Only messages near the viewport are rendered, so a conversation of any length scrolls smoothly.
+ * Scrolling to the top (or "Load older messages") pages older messages in, keeping the scroll
+ * position. New messages scroll into view when the reader is already at the bottom. A peer's message
+ * is acknowledged as read once it has been on screen while the page was visible.
  *
  * Message text is rendered through Lit text bindings only, so markup in a message shows as text:
  * this is what keeps a message from running script in the page.
@@ -40,7 +64,8 @@ const BOTTOM_SLACK = 32;
  * `conversation` it shows the store's active conversation (the one chosen in `<chat-roster>`).
  *
  * The host carries a `status` attribute with the connection status (`signed-out`, `connecting`,
- * `online`, `reconnecting`, `offline`) for styling, e.g. `chat-window[status='offline']`.
+ * `online`, `reconnecting`, `offline`) for styling, e.g. `chat-window[status='offline']`, and
+ * `dragging` while files are dragged over it.
  *
  * @summary A conversation: messages and a composer.
  *
@@ -51,16 +76,32 @@ const BOTTOM_SLACK = 32;
  * @csspart status - The connection status text (a polite live region).
  * @csspart message-list - The message log (`role="log"`); it announces new messages politely, not
  *   the history shown on opening a conversation.
+ * @csspart load-older-button - "Load older messages", at the top of the log until the start is reached.
  * @csspart message - Each message bubble; own ones also have `message-own`, others `message-other`.
  * @csspart message-own - A message the user sent.
  * @csspart message-other - A message the user received.
- * @csspart message-text - A message's text.
+ * @csspart message-text - A message's text, or the "recalled" notice.
  * @csspart message-meta - A message's time and, for own messages, its delivery state.
+ * @csspart receipt - An own message's state: sending, sent, delivered or read.
+ * @csspart image-button - An image's thumbnail; it opens the larger view.
+ * @csspart play-button - "Play" on an audio or video message: fetches it and shows the player.
+ * @csspart player - The `<audio>` or `<video>` player.
+ * @csspart card - A file, location or custom message's card.
+ * @csspart download-button - A file card's "Download" button.
+ * @csspart map-link - A location card's link to OpenStreetMap.
+ * @csspart upload-progress - The `<progress>` of an attachment being uploaded.
+ * @csspart cancel-button - Cancels an upload.
  * @csspart retry-button - The "Retry" button of a message that failed to send.
- * @csspart composer - The form holding the message field and the send button.
+ * @csspart recall-button - "Recall" on an own message within the recall window (shown on hover and focus).
+ * @csspart viewer - The dialog showing an image at full size.
+ * @csspart viewer-close-button - The viewer's close button.
+ * @csspart composer - The form holding the message field and the buttons.
+ * @csspart attach-button - "Attach a file".
+ * @csspart record-button - "Record a voice message" / "Stop recording" (only where recording works).
+ * @csspart location-button - "Share location" (only where the browser has geolocation).
  * @csspart input - The message field.
  * @csspart send-button - The "Send" button.
- * @csspart error - The alert region for a send that could not even be queued.
+ * @csspart error - The alert region for an action that failed (a send not queued, a file refused).
  * @csspart empty - The text shown when there is no conversation or no user.
  *
  * @cssproperty [--chat-font-family=inherit] - Font family.
@@ -68,9 +109,9 @@ const BOTTOM_SLACK = 32;
  * @cssproperty [--chat-background=light-dark(#fff, #18181b)] - Background.
  * @cssproperty [--chat-text=light-dark(#111827, #f4f4f5)] - Text colour.
  * @cssproperty [--chat-muted=light-dark(#4b5563, #a1a1aa)] - Times and status.
- * @cssproperty [--chat-surface=light-dark(#f3f4f6, #27272a)] - Received message bubbles.
+ * @cssproperty [--chat-surface=light-dark(#f3f4f6, #27272a)] - Received message bubbles, cards.
  * @cssproperty [--chat-border=light-dark(#d1d5db, #52525b)] - Separators and field borders.
- * @cssproperty [--chat-primary=light-dark(#1d4ed8, #93c5fd)] - Own message bubbles, send button.
+ * @cssproperty [--chat-primary=light-dark(#1d4ed8, #93c5fd)] - Own message bubbles, send button, drop zone.
  * @cssproperty [--chat-on-primary=light-dark(#fff, #0b1220)] - Text on own bubbles.
  * @cssproperty [--chat-danger=light-dark(#b91c1c, #fca5a5)] - Failed messages, offline status.
  * @cssproperty [--chat-focus-ring=var(--chat-primary)] - Keyboard focus outline.
@@ -97,8 +138,12 @@ export class ChatWindow extends LitElement {
   @state() private visible = false;
   /** The conversation whose history is on screen: only from then on does its log announce. */
   @state() private live = '';
+  /** The image shown in the viewer: its name and, once fetched, its URL. */
+  @state() private viewing?: { name: string; url?: string };
   @query('[role="log"]') private log?: HTMLElement;
   @query('textarea') private input?: HTMLTextAreaElement;
+  @query('dialog') private viewer?: HTMLDialogElement;
+  @query('.end') private end?: HTMLElement;
 
   private readonly stores = new StoreController(this);
   private readonly status = new ObservableController<ConnectionStatus>(this, 'signed-out');
@@ -106,17 +151,50 @@ export class ChatWindow extends LitElement {
   private readonly active = new ObservableController<string | null>(this, null);
   private readonly conversations = new ObservableController<Conversation[]>(this, []);
   private readonly messages = new ObservableController<ChatMessage[]>(this, []);
+  private readonly history = new ObservableController<HistoryState>(this, {
+    loading: false,
+    exhausted: false,
+  });
+  private readonly files = new FileUrlController(this);
+  private readonly uploads = new UploadProgressController(this);
+  private readonly recorder = new VoiceRecorderController(
+    this,
+    (file) => void this.sendFiles([file]),
+  );
+  private readonly window = new MessageWindow();
 
   private renderedMessages: ChatMessage[] = [];
   private renderedConversation = '';
-  private atBottom = true;
+  private stick = true;
+  private passes = 0;
   private forceScroll = false;
-  private markingRead = false;
+  /** The first bubble on screen and its distance below the log's top, kept across renders. */
+  private anchor?: { id: string; offset: number };
+  private opener?: HTMLElement | null;
+  private readonly onScreen = new Set<Element>();
+  private seenId = '';
   private readonly observer =
     typeof IntersectionObserver === 'undefined'
       ? undefined
-      : new IntersectionObserver(([entry]) => (this.visible = !!entry?.isIntersecting));
-  private readonly onVisibilityChange = () => this.requestUpdate();
+      : new IntersectionObserver(([entry]) => {
+          this.visible = !!entry?.isIntersecting;
+          this.ackSeen();
+        });
+  private bubbleObserver?: IntersectionObserver;
+  private readonly onVisibilityChange = () => this.ackSeen();
+
+  constructor() {
+    super();
+    this.addEventListener('dragover', this.onDrag);
+    this.addEventListener('dragleave', this.onDrag);
+    this.addEventListener('drop', this.onDrag);
+    this.addEventListener('paste', (event: ClipboardEvent) => {
+      const files = [...(event.clipboardData?.files ?? [])];
+      if (!files.length) return;
+      event.preventDefault();
+      void this.sendFiles(files);
+    });
+  }
 
   /** The conversation shown: `conversation`, else the store's active one, else none (''). */
   get conversationId(): string {
@@ -138,6 +216,8 @@ export class ChatWindow extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.observer?.disconnect();
+    this.bubbleObserver?.disconnect();
+    this.bubbleObserver = undefined;
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
   }
 
@@ -149,9 +229,40 @@ export class ChatWindow extends LitElement {
     this.conversations.observe([store], () => store?.conversations$);
     const id = this.conversationId;
     this.messages.observe([store, id], () => (store && id ? store.messages$(id) : undefined));
+    this.history.observe([store, id], () => (store && id ? store.history$(id) : undefined));
+    const messages = this.messages.value;
+    this.uploads.track(
+      store,
+      messages.filter((m) => m.attachment && m.status === 'pending').map((m) => m.id),
+    );
+
     // Measured before the new messages render: a reader scrolled up to read history stays put.
     const log = this.log;
-    this.atBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < BOTTOM_SLACK;
+    const changed = messages !== this.renderedMessages || id !== this.renderedConversation;
+    this.stick =
+      !log ||
+      id !== this.renderedConversation ||
+      (changed && this.forceScroll) ||
+      log.scrollHeight - log.scrollTop - log.clientHeight < BOTTOM_SLACK;
+    this.anchor = undefined;
+    let top = Infinity;
+    if (log && !this.stick) {
+      top = log.scrollTop - this.spacerTop(log);
+      // Only a bubble on screen anchors: after a jump (the scrollbar dragged) none is, and the
+      // window is picked from the scroll position alone.
+      const el = this.bubbles().find((b) => b.offsetTop + b.offsetHeight > log.scrollTop);
+      if (el && el.offsetTop < log.scrollTop + log.clientHeight) {
+        this.anchor = { id: el.dataset.id!, offset: el.offsetTop - log.scrollTop };
+      }
+    }
+    const ids = messages.map((m) => m.id);
+    this.window.layout(ids, 0, 0);
+    if (this.anchor) {
+      top = this.window.top(ids.indexOf(this.anchor.id)) - this.anchor.offset;
+    } else if (this.stick) {
+      top = this.window.top(Infinity) - (log?.clientHeight ?? 0);
+    }
+    this.window.layout(ids, top, log?.clientHeight || 600);
   }
 
   protected override render() {
@@ -162,6 +273,8 @@ export class ChatWindow extends LitElement {
       </p>`;
     }
     const name = this.conversations.value.find((c) => c.id === id)?.name || id;
+    const { loading, exhausted } = this.history.value;
+    const recording = this.recorder.recording;
     return html`
       <div part="header" class="header">
         <h2 part="title">${name}</h2>
@@ -175,14 +288,66 @@ export class ChatWindow extends LitElement {
         aria-relevant="additions"
         aria-label="Messages with ${name}"
         tabindex="0"
+        @scroll=${this.onScroll}
       >
+        ${
+          exhausted
+            ? nothing
+            : html`<button
+                part="load-older-button"
+                class="older"
+                aria-disabled=${loading}
+                @click=${this.loadOlder}
+              >
+                ${loading ? 'Loading older messages…' : 'Load older messages'}
+              </button>`
+        }
+        <div class="spacer"></div>
         ${repeat(
-          this.messages.value,
+          this.messages.value.slice(this.window.start, this.window.end),
           (m) => m.id,
           (m) => this.message(m, name),
         )}
+        <div class="spacer end"></div>
       </div>
       <form part="composer" @submit=${this.onSubmit}>
+        <input type="file" multiple hidden @change=${this.onPick} />
+        <button
+          part="attach-button"
+          type="button"
+          aria-label="Attach a file"
+          title="Attach a file"
+          @click=${() => this.renderRoot.querySelector<HTMLInputElement>('[type=file]')!.click()}
+        >
+          +
+        </button>
+        ${
+          canRecord()
+            ? html`<button
+                part="record-button"
+                type="button"
+                class=${recording ? 'primary' : ''}
+                aria-label=${recording ? 'Stop recording' : 'Record a voice message'}
+                title=${recording ? 'Stop recording' : 'Record a voice message'}
+                @click=${() => this.recorder.toggle()}
+              >
+                ${recording ? '■' : '●'}
+              </button>`
+            : nothing
+        }
+        ${
+          'geolocation' in navigator
+            ? html`<button
+                part="location-button"
+                type="button"
+                aria-label="Share location"
+                title="Share location"
+                @click=${this.shareLocation}
+              >
+                ⌖
+              </button>`
+            : nothing
+        }
         <textarea
           part="input"
           aria-label="Message"
@@ -191,8 +356,20 @@ export class ChatWindow extends LitElement {
           @keydown=${this.onKeydown}
         ></textarea>
         <button part="send-button" class="primary" type="submit">Send</button>
-        <p part="error" class="alert" role="alert">${this.error}</p>
+        <p part="error" class="alert" role="alert">${this.error || this.recorder.error}</p>
       </form>
+      <dialog
+        part="viewer"
+        aria-label=${this.viewing?.name ?? 'Image'}
+        @close=${this.onViewerClose}
+      >
+        ${
+          this.viewing?.url
+            ? html`<img src=${this.viewing.url} alt=${this.viewing.name} />`
+            : html`<p>Loading…</p>`
+        }
+        <button part="viewer-close-button" @click=${() => this.viewer?.close()}>Close</button>
+      </dialog>
     `;
   }
 
@@ -200,11 +377,19 @@ export class ChatWindow extends LitElement {
     const own = m.from === this.user.value?.username || m.status !== 'received';
     return html`<div
       part="message ${own ? 'message-own' : 'message-other'}"
-      class="msg ${own ? 'own' : ''}"
+      class="msg ${own ? 'own' : 'other'}"
+      data-id=${m.id}
       data-status=${m.status}
+      data-receipt=${m.receipt ?? nothing}
     >
       <span class="sr-only">${own ? 'You' : peer}:</span>
-      <p part="message-text" class="text">${m.text}</p>
+      ${
+        m.recalled
+          ? html`<p part="message-text" class="text recalled">
+              ${own ? 'You recalled a message' : 'Message recalled'}
+            </p>`
+          : this.content(m)
+      }
       <span part="message-meta" class="meta"
         ><time datetime=${new Date(m.time).toISOString()}>${formatTime(m.time, true)}</time>${
           own ? this.delivery(m) : nothing
@@ -213,19 +398,132 @@ export class ChatWindow extends LitElement {
     </div>`;
   }
 
-  private delivery(m: ChatMessage) {
-    switch (m.status) {
-      case 'pending':
-        return ' · Sending…';
-      case 'sent':
-        return ' · Sent';
-      case 'failed':
-        return html` ·
-          <span class="failed">Not sent${m.error ? `: ${m.error}` : ''}</span>
-          <button part="retry-button" @click=${() => this.retry(m.id)}>Retry</button>`;
-      default:
-        return nothing;
+  private content(m: ChatMessage) {
+    const file = m.attachment;
+    const loc = m.location;
+    if (m.type === 'txt') return html`<p part="message-text" class="text">${m.text}</p>`;
+    if (loc) {
+      const map = `https://www.openstreetmap.org/?mlat=${loc.lat}&mlon=${loc.lng}#map=16/${loc.lat}/${loc.lng}`;
+      return html`<div part="card" class="card">
+        <strong>${loc.buildingName || loc.addr}</strong>
+        ${loc.buildingName ? html`<span>${loc.addr}</span>` : nothing}
+        <span class="small">${loc.lat.toFixed(5)}, ${loc.lng.toFixed(5)}</span>
+        <a part="map-link" href=${map} target="_blank" rel="noopener noreferrer"
+          >Open in OpenStreetMap</a
+        >
+      </div>`;
     }
+    if (m.custom) {
+      return html`<div part="card" class="card small">Custom message: ${m.custom.event}</div>`;
+    }
+    if (!file) return nothing;
+    const ready = !!file.url;
+    const url = this.files.get(m.id);
+    // While pending: the upload's progress, full once uploaded (the message itself is then
+    // being sent); cancellable until uploaded, also while queued (offline, behind another upload).
+    const upload = this.uploads.get(m.id);
+    const progress =
+      m.status === 'pending'
+        ? html`<progress
+              part="upload-progress"
+              value=${ready ? 1 : upload ? upload.loaded / upload.total : 0}
+              aria-label="Uploading ${file.filename}"
+            ></progress
+            >${
+              ready
+                ? nothing
+                : html`<button
+                    part="cancel-button"
+                    aria-label="Cancel upload of ${file.filename}"
+                    @click=${() => this.cancel(m.id)}
+                  >
+                    Cancel
+                  </button>`
+            }`
+        : nothing;
+    let body;
+    if (m.type === 'img') {
+      const thumb = ready
+        ? (this.files.get(`${m.id}:thumb`) ??
+          (this.files.load(`${m.id}:thumb`, () => this.fetch(m, true), false), undefined))
+        : undefined;
+      body = html`<button
+        part="image-button"
+        class="image"
+        aria-label="Open image ${file.filename}"
+        ?disabled=${!ready}
+        @click=${(e: Event) => this.openImage(m, e.currentTarget as HTMLElement)}
+      >
+        ${
+          thumb
+            ? html`<img
+                src=${thumb}
+                alt=""
+                width=${file.width ?? nothing}
+                height=${file.height ?? nothing}
+              />`
+            : html`<span class="small">${file.filename}</span>`
+        }
+      </button>`;
+    } else if (m.type === 'audio' || m.type === 'video') {
+      const label = `${m.type === 'audio' ? 'Voice message' : 'Video'} ${file.filename}`;
+      body = url
+        ? m.type === 'audio'
+          ? html`<audio part="player" controls src=${url} aria-label=${label}></audio>`
+          : html`<video part="player" controls src=${url} aria-label=${label}></video>`
+        : html`<button
+            part="play-button"
+            aria-label="Play ${label}"
+            ?disabled=${!ready}
+            @click=${() => this.play(m)}
+          >
+            ▶ Play <span class="small">${duration(file.duration)}</span>
+          </button>`;
+    } else {
+      body = html`<div part="card" class="card">
+        <strong>${file.filename}</strong><span class="small">${humanSize(file.size)}</span>
+        ${
+          ready
+            ? html`<button
+                part="download-button"
+                aria-label="Download ${file.filename}"
+                @click=${() => this.download(m)}
+              >
+                Download
+              </button>`
+            : nothing
+        }
+      </div>`;
+    }
+    return html`${body}${progress}`;
+  }
+
+  private delivery(m: ChatMessage) {
+    if (m.status === 'failed') {
+      return html` ·
+        <span class="failed">Not sent${m.error ? `: ${m.error}` : ''}</span>
+        <button part="retry-button" @click=${() => this.retry(m.id)}>Retry</button>`;
+    }
+    const receipt = m.status === 'pending' ? 'pending' : (m.receipt ?? m.status);
+    const label = { pending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read' }[
+      receipt as string
+    ];
+    if (!label) return nothing;
+    const recallable =
+      m.status === 'sent' && !m.recalled && Date.now() - m.time < Limits.recallSeconds * 1000;
+    return html` ·
+      <span part="receipt" class="receipt"
+        ><span aria-hidden="true"
+          >${receipt === 'sent' ? '✓' : receipt === 'pending' ? '' : '✓✓'}</span
+        >
+        ${label}</span
+      >${
+        recallable
+          ? html` <button part="recall-button" class="recall" @click=${() => this.recall(m.id)}>
+              Recall
+            </button>`
+          : nothing
+      }`;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -233,13 +531,25 @@ export class ChatWindow extends LitElement {
     this.setAttribute('status', this.status.value);
     const id = this.conversationId;
     const messages = this.messages.value;
+    const log = this.log;
+    if (log && this.end) {
+      const [top] = log.getElementsByClassName('spacer') as HTMLCollectionOf<HTMLElement>;
+      top!.style.height = `${this.window.before}px`;
+      this.end.style.height = `${this.window.after}px`;
+      const resized = this.window.measure(this.bubbles(), this.end);
+      const anchor = this.anchor && log.querySelector<HTMLElement>(`[data-id="${this.anchor.id}"]`);
+      if (this.stick) log.scrollTop = log.scrollHeight;
+      else if (anchor) log.scrollTop = anchor.offsetTop - this.anchor!.offset;
+      // Estimated heights replaced by measured ones: lay out again. It converges as heights stick;
+      // the cap keeps content that keeps resizing (a loading image) from re-rendering in a loop.
+      this.passes = resized ? this.passes + 1 : 0;
+      if (resized && this.passes < 4) this.requestUpdate();
+      this.observeBubbles(log);
+    }
     if (messages !== this.renderedMessages || id !== this.renderedConversation) {
-      const log = this.log;
-      if (log && (this.atBottom || this.forceScroll || id !== this.renderedConversation)) {
-        log.scrollTop = log.scrollHeight;
-      }
       this.forceScroll = false;
       this.renderedMessages = messages;
+      if (id !== this.renderedConversation) this.seenId = '';
       this.renderedConversation = id;
     }
     // Announcing the whole history on opening a conversation would drown the reader; new messages
@@ -247,20 +557,180 @@ export class ChatWindow extends LitElement {
     if (this.messages.received && this.live !== id) {
       void this.updateComplete.then(() => (this.live = id));
     }
-    void this.markReadIfSeen(id);
   }
 
-  private async markReadIfSeen(id: string): Promise<void> {
-    const store = this.stores.store;
-    const unread = this.conversations.value.find((c) => c.id === id)?.unread;
-    if (!store || !unread || this.markingRead || !this.visible) return;
-    if (document.visibilityState !== 'visible') return;
-    this.markingRead = true;
-    try {
-      await store.markRead(id);
-    } finally {
-      this.markingRead = false;
+  private bubbles(): HTMLElement[] {
+    return [...(this.log?.getElementsByClassName('msg') ?? [])] as HTMLElement[];
+  }
+
+  private spacerTop(log: HTMLElement): number {
+    return (log.getElementsByClassName('spacer')[0] as HTMLElement).offsetTop;
+  }
+
+  /** Watches the peer's bubbles on screen, to acknowledge as read only what was seen. */
+  private observeBubbles(log: HTMLElement): void {
+    if (typeof IntersectionObserver === 'undefined') return;
+    if (this.bubbleObserver?.root !== log) {
+      this.bubbleObserver?.disconnect();
+      this.onScreen.clear();
+      this.bubbleObserver = new IntersectionObserver(
+        (entries) => {
+          for (const e of entries) {
+            if (e.isIntersecting) this.onScreen.add(e.target);
+            else this.onScreen.delete(e.target);
+          }
+          this.ackSeen();
+        },
+        { root: log, threshold: 0.5 },
+      );
     }
+    for (const el of this.onScreen) if (!el.isConnected) this.onScreen.delete(el);
+    for (const el of log.querySelectorAll('.other')) this.bubbleObserver.observe(el);
+  }
+
+  /** Acknowledges the newest peer message on screen, while the page and the window are visible. */
+  private ackSeen(): void {
+    const store = this.stores.store;
+    const id = this.conversationId;
+    if (!store || !id || !this.visible || document.visibilityState !== 'visible') return;
+    const messages = this.messages.value;
+    let newest = -1;
+    for (const el of this.onScreen) {
+      const i = messages.findIndex((m) => m.id === (el as HTMLElement).dataset.id);
+      if (i > newest) newest = i;
+    }
+    const seen = messages[newest];
+    const last = messages.findIndex((m) => m.id === this.seenId);
+    if (!seen || newest <= last) return;
+    this.seenId = seen.id;
+    store.markSeen(id, seen.id).catch(() => (this.seenId = ''));
+  }
+
+  private onScroll(): void {
+    const log = this.log;
+    if (log && log.scrollTop < TOP_SLACK && !this.history.value.exhausted) void this.loadOlder();
+    this.requestUpdate();
+  }
+
+  private async loadOlder(): Promise<void> {
+    const store = this.stores.store;
+    const id = this.conversationId;
+    if (!store || !id || this.history.value.loading) return;
+    try {
+      await store.loadOlder(id);
+    } catch (error) {
+      this.error = errorMessage(error);
+    }
+  }
+
+  private onDrag = (event: DragEvent): void => {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    const over = event.type === 'dragover';
+    this.toggleAttribute('dragging', over);
+    if (event.type === 'drop') void this.sendFiles([...event.dataTransfer.files]);
+  };
+
+  private onPick(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    void this.sendFiles(files);
+  }
+
+  /** Sends each file as its kind's message, with a thumbnail or duration read in the browser. */
+  private async sendFiles(files: File[]): Promise<void> {
+    const store = this.stores.store;
+    const id = this.conversationId;
+    if (!store || !id) return;
+    this.error = '';
+    for (const file of files) {
+      try {
+        const { kind, ...options } = await prepareAttachment(file);
+        this.forceScroll = true;
+        this.dispatchEvent(new ChatSendEvent(await store.sendFile(id, file, { kind, ...options })));
+      } catch (error) {
+        this.error = `${file.name}: ${errorMessage(error)}`;
+      }
+    }
+  }
+
+  private shareLocation(): void {
+    const store = this.stores.store;
+    const id = this.conversationId;
+    if (!store || !id) return;
+    this.error = '';
+    navigator.geolocation.getCurrentPosition(
+      async ({ coords: { latitude: lat, longitude: lng } }) => {
+        try {
+          const addr = `${lat.toFixed(5)}, ${lng.toFixed(5)}`;
+          this.forceScroll = true;
+          this.dispatchEvent(new ChatSendEvent(await store.sendLocation(id, { addr, lat, lng })));
+        } catch (error) {
+          this.error = errorMessage(error);
+        }
+      },
+      (error) => {
+        this.error =
+          error.code === error.PERMISSION_DENIED
+            ? 'Location access is blocked. Allow it for this site in the browser to share it.'
+            : 'Your location could not be found.';
+      },
+    );
+  }
+
+  private fetch(m: ChatMessage, thumbnail = false): Promise<string> {
+    const store = this.stores.store;
+    return store ? store.fetchFile(m, { thumbnail }) : Promise.reject(new Error('No store'));
+  }
+
+  /** Loads an attachment's original on demand, showing why when it cannot. */
+  private async original(m: ChatMessage): Promise<string | undefined> {
+    try {
+      return await this.files.load(m.id, () => this.fetch(m));
+    } catch (error) {
+      this.error = errorMessage(error);
+      return undefined;
+    }
+  }
+
+  private async openImage(m: ChatMessage, opener: HTMLElement): Promise<void> {
+    this.opener = opener;
+    const name = m.attachment!.filename;
+    this.viewing = { name };
+    await this.updateComplete;
+    this.viewer?.showModal();
+    const url = await this.original(m);
+    if (url && this.viewing?.name === name) this.viewing = { name, url };
+  }
+
+  private onViewerClose(): void {
+    this.viewing = undefined;
+    this.opener?.focus();
+    this.opener = undefined;
+  }
+
+  private async play(m: ChatMessage): Promise<void> {
+    if (!(await this.original(m))) return;
+    await this.updateComplete;
+    const player = this.renderRoot.querySelector<HTMLMediaElement>(
+      `[data-id="${m.id}"] [part=player]`,
+    );
+    player?.focus();
+    // The press was the user's gesture; a browser that still refuses autoplay leaves the controls.
+    player?.play().catch(() => undefined);
+  }
+
+  private async download(m: ChatMessage): Promise<void> {
+    const url = await this.original(m);
+    if (!url) return;
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = m.attachment!.filename;
+    link.hidden = true;
+    this.renderRoot.appendChild(link);
+    link.click();
+    link.remove();
   }
 
   private onKeydown(event: KeyboardEvent): void {
@@ -293,15 +763,26 @@ export class ChatWindow extends LitElement {
     }
   }
 
-  private async retry(id: string): Promise<void> {
-    const store = this.stores.store;
-    if (!store) return;
+  /** Runs a store action on a message, showing its error in plain words. */
+  private async act(action: () => Promise<unknown>): Promise<void> {
     this.error = '';
     try {
-      await store.retry(id);
+      await action();
     } catch (error) {
       this.error = errorMessage(error);
     }
+  }
+
+  private retry(id: string) {
+    return this.act(() => this.stores.store!.retry(id));
+  }
+
+  private recall(id: string) {
+    return this.act(() => this.stores.store!.recall(id));
+  }
+
+  private cancel(id: string) {
+    return this.act(() => this.stores.store!.cancelUpload(id));
   }
 }
 

@@ -1,0 +1,76 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/** Whether this browser can record from a microphone at all (a secure page with MediaRecorder). */
+export const canRecord = (): boolean =>
+  typeof MediaRecorder !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
+
+/**
+ * Records a voice message with `MediaRecorder`: `toggle()` starts (asking for the microphone) and
+ * stops, handing the recording to `onRecorded` as a file. Errors become `error` in plain words;
+ * the microphone is released on stop and when the host leaves the page.
+ */
+export class VoiceRecorderController implements ReactiveController {
+  recording = false;
+  error = '';
+  private recorder: MediaRecorder | undefined;
+  private discard = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly onRecorded: (file: File) => void,
+  ) {
+    host.addController(this);
+  }
+
+  async toggle(): Promise<void> {
+    if (this.recorder) {
+      this.recorder.stop();
+      return;
+    }
+    this.error = '';
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch (error) {
+      this.error = microphoneError(error);
+      this.host.requestUpdate();
+      return;
+    }
+    const recorder = new MediaRecorder(stream);
+    const chunks: Blob[] = [];
+    recorder.ondataavailable = (event) => chunks.push(event.data);
+    recorder.onstop = () => {
+      for (const track of stream.getTracks()) track.stop();
+      this.recorder = undefined;
+      this.recording = false;
+      this.host.requestUpdate();
+      if (this.discard || !chunks.length) return;
+      const type = recorder.mimeType || 'audio/webm';
+      const extension = type.split(/[/;]/)[1] ?? 'webm';
+      this.onRecorded(new File(chunks, `voice-message.${extension}`, { type }));
+    };
+    this.discard = false;
+    this.recorder = recorder;
+    this.recording = true;
+    recorder.start();
+    this.host.requestUpdate();
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    // A widget closed mid-recording must not keep the microphone (and its indicator) on.
+    this.discard = true;
+    this.recorder?.stop();
+  }
+}
+
+function microphoneError(error: unknown): string {
+  const name = error instanceof DOMException ? error.name : '';
+  if (name === 'NotAllowedError' || name === 'SecurityError') {
+    return 'The microphone is blocked. Allow it for this site in the browser to record.';
+  }
+  if (name === 'NotFoundError') return 'No microphone was found.';
+  if (name === 'NotReadableError') return 'The microphone is in use by another program.';
+  return 'Recording could not start.';
+}
