@@ -417,10 +417,13 @@ export class Connection {
   }
 
   private flushReceipts(): void {
-    if (this.status !== 'open') return;
-    for (const receipt of this.receipts.splice(0)) {
-      this.socket?.send(receipt.frame);
-      receipt.done(null);
+    // A receipt the socket cannot take now stays queued for the next session.
+    while (
+      this.status === 'open' &&
+      this.receipts[0] &&
+      this.socket?.send(this.receipts[0].frame)
+    ) {
+      this.receipts.shift()!.done(null);
     }
   }
 
