@@ -64,6 +64,35 @@ describe('WebIM.utils file helpers', () => {
     expect(new Uint8Array(a).every((byte, i) => byte === new Uint8Array(b)[i])).to.equal(true);
   });
 
+  it('a 20 MB file message (app limit raised to 25 MB): progress reaches 100 %, the recipient gets it whole', async () => {
+    const key = `big${Date.now().toString(36)}#app`;
+    const limit = String(25 * MB);
+    const added = await serverCli(server.id, ['app', 'add', key, '--max-file-bytes', limit]);
+    expect(added.code, added.stderr).to.equal(0);
+    const register = async () => {
+      const user = { username: uniqueName(), password: 'secret' };
+      await connection(server, { appKey: key }).registerUser(user);
+      return user;
+    };
+    const alice = await loggedIn(server, { appKey: key }, await register());
+    const bob = await loggedIn(server, { appKey: key }, await register());
+    let last = { loaded: 0, total: -1 };
+    await alice.conn.send(
+      WebIM.message.create({
+        type: 'file',
+        to: bob.username,
+        file: fileOf('movie.bin', 'application/octet-stream', 20 * MB),
+        onFileUploadProgress: (event) => (last = event),
+      }),
+    );
+    expect(last.loaded).to.equal(last.total);
+    const [received] = (await bob.events.wait('onFileMessage')) as [{ url: string }];
+    expect(received).to.include({ file_length: 20 * MB, filename: 'movie.bin' });
+    expect((await WebIM.utils.download.call(bob.conn, { url: received.url })).size).to.equal(
+      20 * MB,
+    );
+  });
+
   it('a file message upload can be canceled: onFileUploadCanceled and fail get -4, nothing is sent', async () => {
     const alice = await loggedIn(server);
     const bob = await loggedIn(server);
