@@ -66,6 +66,19 @@ function serve(script: string): Promise<Server> {
   });
 }
 
+/** Closes Chromium; kills it if it does not close in 5 s (a renderer stuck in a loop, say). */
+async function closeBrowser(browser: Browser): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const killed = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      browser.process()?.kill('SIGKILL');
+      resolve();
+    }, 5_000);
+  });
+  await Promise.race([browser.close().catch(() => undefined), killed]);
+  clearTimeout(timer);
+}
+
 /** Bundles, serves and opens `entry`; `close()` ends the browser and the HTTP server. */
 export async function openBenchPage(entry: string): Promise<BenchPage> {
   const script = await bundle(entry);
@@ -90,12 +103,12 @@ export async function openBenchPage(entry: string): Promise<BenchPage> {
       page,
       origin,
       async close() {
-        await opened.close();
+        await closeBrowser(opened);
         await new Promise((resolve) => server.close(resolve));
       },
     };
   } catch (error) {
-    await browser?.close();
+    if (browser) await closeBrowser(browser);
     await new Promise((resolve) => server.close(resolve));
     throw error;
   }

@@ -33,38 +33,44 @@ export interface RenderInput {
   tag: string;
   messages: number;
   smallMessages: number;
-  scrollSteps: number;
-  scrollTopDeadlineMs: number;
 }
 
-export interface RenderResult {
+export interface FirstPaintResult {
   firstPaintMs: number;
   firstPaintSmallMs: number;
   firstPaintPlainDomMs: number;
   /** Bubbles in the DOM at first paint (what windowing renders of the 10,000). */
   renderedAtFirstPaint: number;
-  scrollTop: {
-    ms: number;
-    /** Messages paged in when it stopped (all of them unless the deadline came first). */
-    loaded: number;
-    reachedStart: boolean;
-    scrolls: number;
-    longTasks: number;
-    longTaskMs: number;
-    /** Why it stopped early: the window's error text, if any, and how long nothing was added. */
-    stalled?: string;
-  };
-  scrollThrough: {
-    steps: number;
-    medianStepMs: number;
-    maxStepMs: number;
-    /** Steps after which no bubble was in view (a blank window). */
-    blankSteps: number;
-    longTasks: number;
-    longTaskMs: number;
-    /** Most bubbles in the DOM at any step. */
-    maxRendered: number;
-  };
+}
+
+export interface ScrollTopResult {
+  ms: number;
+  /** Messages paged in when it stopped (all of them unless it stopped early). */
+  loaded: number;
+  reachedStart: boolean;
+  /** Frames in which the log was scrolled to the top. */
+  scrolls: number;
+  /**
+   * Presses of "Load older messages": at the top already (a load was still running when the
+   * reader got there), scrolling up moves nothing and fires no scroll event, so a reader presses it.
+   */
+  presses: number;
+  longTasks: number;
+  longTaskMs: number;
+  /** Why it stopped early: nothing was paged in for a while (and the window's error, if any). */
+  stalled?: string;
+}
+
+export interface ScrollThroughResult {
+  steps: number;
+  medianStepMs: number;
+  maxStepMs: number;
+  /** Steps after which no bubble was in view (a blank window). */
+  blankSteps: number;
+  longTasks: number;
+  longTaskMs: number;
+  /** Most bubbles in the DOM at any step. */
+  maxRendered: number;
 }
 
 const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
@@ -166,7 +172,16 @@ async function plainDomPaint(count: number): Promise<number> {
   return ms;
 }
 
-async function renderConversation(input: RenderInput): Promise<RenderResult> {
+/** What the phases share: the signed-in store and the mounted 10,000-message window. */
+let current: { store: ReturnType<typeof getChatStore>; peer: string; el: HTMLElement } | undefined;
+
+function mounted() {
+  if (!current) throw new Error('call benchRender10k.firstPaints first');
+  return current;
+}
+
+/** Signs in, seeds both conversations and measures the first paints; leaves the large one mounted. */
+async function firstPaints(input: RenderInput): Promise<FirstPaintResult> {
   const store = getChatStore(APP_KEY, input.apiUrl);
   const me = `bench-me-${input.tag}`;
   const peer = `bench-peer-${input.tag}`;
@@ -195,48 +210,84 @@ async function renderConversation(input: RenderInput): Promise<RenderResult> {
     el = largeRun.el;
   }
   if (!el) throw new Error('no window was mounted');
-  const renderedAtFirstPaint = bubbles(el).length;
+  current = { store, peer, el };
+  return {
+    firstPaintMs: median(largeTimes),
+    firstPaintSmallMs: median(smallTimes),
+    firstPaintPlainDomMs: median(plainTimes),
+    renderedAtFirstPaint: bubbles(el).length,
+  };
+}
 
-  // Scroll to the top until everything is paged in and the start is reached.
+/** Scrolls to the top again and again until everything is paged in and the start is reached. */
+async function scrollToTop(deadlineMs: number): Promise<ScrollTopResult> {
+  const { store, peer, el } = mounted();
   let loaded = 0;
   let reachedStart = false;
+  let loading = false;
   const subscriptions = [
     store.messages$(peer).subscribe((list) => (loaded = list.length)),
-    store.history$(peer).subscribe((state) => (reachedStart = state.exhausted)),
+    store.history$(peer).subscribe((state) => {
+      reachedStart = state.exhausted;
+      loading = state.loading;
+    }),
   ];
   const log = logOf(el);
-  const topTasks = longTasks();
-  const topStarted = performance.now();
-  const topDeadline = topStarted + input.scrollTopDeadlineMs;
+  const tasks = longTasks();
+  const started = performance.now();
   let scrolls = 0;
-  let progressAt = topStarted;
+  let presses = 0;
+  let progressAt = started;
   let lastLoaded = loaded;
   let stalled: string | undefined;
-  while (!(reachedStart && log.scrollTop === 0) && performance.now() < topDeadline) {
-    log.scrollTop = 0;
-    scrolls += 1;
-    await frame();
-    if (loaded !== lastLoaded) {
-      lastLoaded = loaded;
-      progressAt = performance.now();
-    } else if (performance.now() - progressAt > STALL_MS) {
-      const error = el.shadowRoot!.querySelector('[part="error"]')?.textContent?.trim();
-      stalled = `nothing paged in for ${STALL_MS / 1000} s${error ? `; the window says "${error}"` : ''}`;
-      break;
+  try {
+    while (!(reachedStart && log.scrollTop === 0) && performance.now() < started + deadlineMs) {
+      if (log.scrollTop === 0 && !loading) {
+        // Already at the top, so scrolling up fires no scroll event: the reader presses the button.
+        el.shadowRoot!.querySelector<HTMLElement>('[part="load-older-button"]')?.click();
+        presses += 1;
+      } else {
+        log.scrollTop = 0;
+        scrolls += 1;
+      }
+      await frame();
+      if (loaded !== lastLoaded) {
+        lastLoaded = loaded;
+        progressAt = performance.now();
+      } else if (performance.now() - progressAt > STALL_MS) {
+        const error = el.shadowRoot!.querySelector('[part="error"]')?.textContent?.trim();
+        stalled = `nothing paged in for ${STALL_MS / 1000} s${error ? `; the window says "${error}"` : ''}`;
+        break;
+      }
     }
+  } finally {
+    for (const subscription of subscriptions) subscription.unsubscribe();
   }
-  const topMs = performance.now() - topStarted;
-  const topLong = topTasks.stop();
-  for (const subscription of subscriptions) subscription.unsubscribe();
+  const ms = performance.now() - started;
+  const long = tasks.stop();
+  return {
+    ms,
+    loaded,
+    reachedStart,
+    scrolls,
+    presses,
+    longTasks: long.count,
+    longTaskMs: long.ms,
+    ...(stalled ? { stalled } : {}),
+  };
+}
 
-  // Then through the whole conversation, top to bottom, in even jumps.
+/** Jumps from the top to the bottom in even steps, each until a frame is painted. */
+async function scrollThrough(stepCount: number): Promise<ScrollThroughResult> {
+  const { el } = mounted();
+  const log = logOf(el);
   const steps: number[] = [];
   let blankSteps = 0;
   let maxRendered = 0;
-  const throughTasks = longTasks();
-  for (let i = 1; i <= input.scrollSteps; i += 1) {
+  const tasks = longTasks();
+  for (let i = 1; i <= stepCount; i += 1) {
     const started = performance.now();
-    log.scrollTop = ((log.scrollHeight - log.clientHeight) * i) / input.scrollSteps;
+    log.scrollTop = ((log.scrollHeight - log.clientHeight) * i) / stepCount;
     await painted();
     steps.push(performance.now() - started);
     const view = log.getBoundingClientRect();
@@ -248,41 +299,32 @@ async function renderConversation(input: RenderInput): Promise<RenderResult> {
     });
     if (!inView) blankSteps += 1;
   }
-  const throughLong = throughTasks.stop();
-  el.remove();
-  await store.logout({ wipe: true });
-
-  const sorted = [...steps].sort((a, b) => a - b);
+  const long = tasks.stop();
   return {
-    firstPaintMs: median(largeTimes),
-    firstPaintSmallMs: median(smallTimes),
-    firstPaintPlainDomMs: median(plainTimes),
-    renderedAtFirstPaint,
-    scrollTop: {
-      ms: topMs,
-      loaded,
-      reachedStart,
-      scrolls,
-      longTasks: topLong.count,
-      longTaskMs: topLong.ms,
-      ...(stalled ? { stalled } : {}),
-    },
-    scrollThrough: {
-      steps: steps.length,
-      medianStepMs: median(steps),
-      maxStepMs: sorted.at(-1) ?? 0,
-      blankSteps,
-      longTasks: throughLong.count,
-      longTaskMs: throughLong.ms,
-      maxRendered,
-    },
+    steps: steps.length,
+    medianStepMs: median(steps),
+    maxStepMs: Math.max(0, ...steps),
+    blankSteps,
+    longTasks: long.count,
+    longTaskMs: long.ms,
+    maxRendered,
   };
 }
 
+/** Unmounts the window and signs out, deleting the user's database. */
+async function finish(): Promise<void> {
+  if (!current) return;
+  current.el.remove();
+  await current.store.logout({ wipe: true });
+  current = undefined;
+}
+
+const phases = { firstPaints, scrollToTop, scrollThrough, finish };
+
 declare global {
   interface Window {
-    benchRender10k: typeof renderConversation;
+    benchRender10k: typeof phases;
   }
 }
 
-window.benchRender10k = renderConversation;
+window.benchRender10k = phases;
