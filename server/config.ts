@@ -24,6 +24,8 @@ export interface ServerConfig {
   tokenFailuresPerMinute: number;
   /** Messages per second per WebSocket session. */
   messagesPerSecond: number;
+  /** Chatfile uploads per minute per user (disk is the scarce thing here). */
+  uploadsPerMinute: number;
   logLevel: LogLevel;
   /**
    * Behind a reverse proxy: take the client IP and scheme from X-Forwarded-* (for the failed-login
@@ -51,6 +53,7 @@ export const defaults = {
   tokenPerSecond: 300,
   tokenFailuresPerMinute: 100,
   messagesPerSecond: 50,
+  uploadsPerMinute: 60,
   logLevel: 'info',
   trustProxy: false,
 } as const satisfies Omit<ServerConfig, 'restHosts' | 'wsHosts'>;
@@ -117,6 +120,7 @@ export function configFromEnv(env: Env = process.env): ServerConfig {
       defaults.tokenFailuresPerMinute,
     ),
     messagesPerSecond: positiveInteger(env, 'OPENWEBIM_RATE_MESSAGES', defaults.messagesPerSecond),
+    uploadsPerMinute: positiveInteger(env, 'OPENWEBIM_RATE_UPLOADS', defaults.uploadsPerMinute),
     logLevel,
     trustProxy: flag(env, 'OPENWEBIM_TRUST_PROXY', defaults.trustProxy),
   };

@@ -21,6 +21,8 @@ export interface Domain {
     token: FixedWindowLimiter;
     /** Per client IP, per minute. */
     tokenFailures: FixedWindowLimiter;
+    /** Per app and user, per minute. */
+    uploads: FixedWindowLimiter;
   };
 }
 
@@ -38,6 +40,7 @@ export function createDomain(storage: Storage, config: ServerConfig): Domain {
       register: new FixedWindowLimiter(config.registerPerSecond, 1000),
       token: new FixedWindowLimiter(config.tokenPerSecond, 1000),
       tokenFailures: new FixedWindowLimiter(config.tokenFailuresPerMinute, 60_000),
+      uploads: new FixedWindowLimiter(config.uploadsPerMinute, 60_000),
     },
   };
 }

@@ -12,7 +12,7 @@ import { DomainError, Failures } from '../domain/errors.js';
 import type { ChatfileRecord } from '../storage/storage.js';
 import { entitiesResponse } from './entities.js';
 import { sendError } from './errors.js';
-import { authenticate, requireApp, type AppParams } from './request-context.js';
+import { authenticate, rateLimit, requireApp, type AppParams } from './request-context.js';
 
 interface ChatfileParams extends AppParams {
   uuid: string;
@@ -58,6 +58,7 @@ export function chatfilesRoutes(server: FastifyInstance, domain: Domain): void {
       const app = await requireApp(domain, request);
       // Authenticated before a byte of the file is read.
       const token = await authenticate(domain, request, app);
+      rateLimit(domain.limits.uploads.take(`${app.key}\n${token.username}`));
       if (!request.isMultipart()) {
         throw invalid('send multipart/form-data with the file in a field named "file"');
       }

@@ -84,6 +84,21 @@ describe('POST /{org}/{app}/chatfiles', () => {
     await uploaded(t.url, alice.token, { appKey: app, bytes: new Uint8Array(1000) });
   });
 
+  it('answers uploads past the per-user rate with 429 reach_limit', async () => {
+    const limited = await startTestServer({ uploadsPerMinute: 2 });
+    try {
+      const alice = await newUser(limited.url);
+      const bob = await newUser(limited.url);
+      await uploaded(limited.url, alice.token);
+      await uploaded(limited.url, alice.token);
+      assertError(await upload(limited.url, alice.token), 429, 'reach_limit');
+      // Per user: bob may still upload.
+      await uploaded(limited.url, bob.token);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('takes a 20 MB file on an app allowing 25 MB, streamed to disk', async () => {
     // The route pipes the multipart stream through a byte counter into a file, so the server
     // holds one chunk at a time; the default 10 MB limit would refuse this file.

@@ -29,6 +29,7 @@ describe('configFromEnv', () => {
       OPENWEBIM_RATE_TOKEN: '6',
       OPENWEBIM_RATE_TOKEN_FAILURES: '7',
       OPENWEBIM_RATE_MESSAGES: '8',
+      OPENWEBIM_RATE_UPLOADS: '9',
       OPENWEBIM_LOG_LEVEL: 'debug',
       OPENWEBIM_TRUST_PROXY: 'true',
     });
@@ -44,8 +45,9 @@ describe('configFromEnv', () => {
         config.tokenPerSecond,
         config.tokenFailuresPerMinute,
         config.messagesPerSecond,
+        config.uploadsPerMinute,
       ],
-      [5, 6, 7, 8],
+      [5, 6, 7, 8, 9],
     );
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.trustProxy, true);
