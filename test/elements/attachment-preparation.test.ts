@@ -3,7 +3,7 @@ import {
   humanSize,
   prepareAttachment,
 } from '../../src/elements/chat-window/attachment-preparation.js';
-import { binaryFile, pngFile, wavFile } from './media-files.js';
+import { binaryFile, pngFile, wavFile, webmVideo } from './media-files.js';
 
 describe('prepareAttachment', () => {
   it('makes a JPEG thumbnail at most 320 px of an image and reads its size', async () => {
@@ -22,6 +22,13 @@ describe('prepareAttachment', () => {
 
   it('reads the duration of audio', async () => {
     expect(await prepareAttachment(wavFile(4))).to.deep.equal({ kind: 'audio', duration: 4 });
+  });
+
+  it('reads the size and first frame of a video', async () => {
+    const prepared = await prepareAttachment(await webmVideo());
+    expect(prepared).to.include({ kind: 'video', width: 64, height: 48 });
+    const bitmap = await createImageBitmap(prepared.thumbnail!);
+    expect([bitmap.width, bitmap.height]).to.deep.equal([64, 48]);
   });
 
   it('sends what the browser cannot decode as a plain file', async () => {

@@ -126,6 +126,15 @@ describe('chat-window attachments', () => {
     expect(received).to.include({ type: 'audio', filename: 'note.wav', length: 3 });
   });
 
+  it('sends a video with its size and first frame as the thumbnail', async () => {
+    const input = $<HTMLInputElement>(el, 'input[type="file"]');
+    input.files = transferOf(await webmVideo('clip.webm')).files;
+    input.dispatchEvent(new Event('change'));
+    const received = fileOf(await peer.nextMessage((m) => m.type === 'video'));
+    expect(received).to.include({ type: 'video', filename: 'clip.webm', width: 64, height: 48 });
+    expect(received.type === 'video' && received.thumb).to.be.a('string');
+  });
+
   it('shows upload progress up to 100 %, then removes it; an upload can be cancelled', async () => {
     const input = $<HTMLInputElement>(el, 'input[type="file"]');
     let highest = 0;
@@ -210,6 +219,7 @@ describe('chat-window attachments', () => {
     });
     const clip = await webmVideo('clip.webm');
     const video = await peer.upload(clip, 'clip.webm');
+    const poster = await peer.upload(await pngFile(64, 48, 'poster.png'), 'poster.png');
     await peer.sendBody(me, {
       type: 'video',
       ...video,
@@ -217,6 +227,8 @@ describe('chat-window attachments', () => {
       file_length: clip.size,
       filetype: 'video/webm',
       length: 1,
+      thumb: poster.url,
+      thumb_secret: poster.secret,
     });
     await waitUntil(
       () => el.shadowRoot!.querySelectorAll('[part="play-button"]').length === 2,
@@ -235,6 +247,7 @@ describe('chat-window attachments', () => {
     expect(await bytesOf($<HTMLAudioElement>(el, 'audio').src)).to.deep.equal(
       new Uint8Array(await sound.arrayBuffer()),
     );
+    await waitUntil(() => playVideo!.querySelector('img')?.src.startsWith('blob:'), 'preview');
     playVideo!.click();
     await waitUntil(() => $<HTMLVideoElement>(el, 'video')?.src.startsWith('blob:'), 'video src');
     await expect(el).to.be.accessible();

@@ -1,7 +1,7 @@
 /** What the composer learns about a file in the browser before uploading it. */
 export interface PreparedAttachment {
   kind: 'img' | 'audio' | 'video' | 'file';
-  /** A JPEG at most {@link THUMB_MAX} px on its longer side, for images only. */
+  /** A JPEG at most {@link THUMB_MAX} px on its longer side: an image, a video's first frame. */
   thumbnail?: Blob;
   width?: number;
   height?: number;
@@ -33,34 +33,50 @@ export async function prepareAttachment(file: Blob): Promise<PreparedAttachment>
 async function thumbnail(file: Blob) {
   const bitmap = await createImageBitmap(file);
   const { width, height } = bitmap;
+  const blob = await scaledJpeg(bitmap, width, height);
+  bitmap.close();
+  return { width, height, thumbnail: blob };
+}
+
+/** `source` drawn at most {@link THUMB_MAX} px on its longer side, as a JPEG. */
+async function scaledJpeg(source: CanvasImageSource, width: number, height: number) {
   const scale = Math.min(1, THUMB_MAX / Math.max(width, height));
   const canvas = document.createElement('canvas');
   canvas.width = Math.max(1, Math.round(width * scale));
   canvas.height = Math.max(1, Math.round(height * scale));
-  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-  bitmap.close();
+  canvas.getContext('2d')!.drawImage(source, 0, 0, canvas.width, canvas.height);
   const blob = await new Promise<Blob | null>((resolve) =>
     canvas.toBlob(resolve, 'image/jpeg', 0.8),
   );
-  return { width, height, thumbnail: blob ?? undefined };
+  return blob ?? undefined;
 }
 
-/** Loads only the metadata of a recording, through a `<video>` (which also reads audio). */
+/**
+ * Loads only the metadata of a recording (and, for a video, its first frame as the thumbnail)
+ * through an `<audio>` or `<video>` element.
+ */
 async function mediaInfo(file: Blob, kind: 'audio' | 'video') {
   const url = URL.createObjectURL(file);
   const media = document.createElement(kind);
+  const loaded = (event: string) =>
+    new Promise((resolve, reject) => {
+      media.addEventListener(event, resolve, { once: true });
+      media.onerror = reject;
+    });
   try {
     media.preload = 'metadata';
-    await new Promise((resolve, reject) => {
-      media.onloadedmetadata = resolve;
-      media.onerror = reject;
-      media.src = url;
-    });
+    media.muted = true;
+    const metadata = loaded('loadedmetadata');
+    media.src = url;
+    await metadata;
     // MediaRecorder output (WebM) reports Infinity until played through: read it as unknown.
     const duration = Number.isFinite(media.duration) ? Math.round(media.duration) : 0;
-    return media instanceof HTMLVideoElement
-      ? { duration, width: media.videoWidth, height: media.videoHeight }
-      : { duration };
+    if (!(media instanceof HTMLVideoElement)) return { duration };
+    const { videoWidth: width, videoHeight: height } = media;
+    const frame = loaded('seeked');
+    media.currentTime = 0;
+    await frame;
+    return { duration, width, height, thumbnail: await scaledJpeg(media, width, height) };
   } finally {
     media.removeAttribute('src');
     URL.revokeObjectURL(url);

@@ -108,7 +108,7 @@ export const styles = css`
     padding: 0;
     display: block;
   }
-  .image img,
+  .msg img,
   video,
   dialog img {
     display: block;

@@ -442,11 +442,15 @@ export class ChatWindow extends LitElement {
             }`
         : nothing;
     let body;
-    if (m.type === 'img') {
-      const thumb = ready
-        ? (this.files.get(`${m.id}:thumb`) ??
-          (this.files.load(`${m.id}:thumb`, () => this.fetch(m, true), false), undefined))
+    // Previews load as they scroll into the rendered window; originals only on demand.
+    const key = `${m.id}:thumb`;
+    const thumb =
+      ready && (m.type === 'img' || file.thumbUrl)
+        ? (this.files.get(key) ??
+          // A preview that cannot load leaves the file name showing; opening retries.
+          void this.files.load(key, () => this.fetch(m, true), false)?.catch(() => undefined))
         : undefined;
+    if (m.type === 'img') {
       body = html`<button
         part="image-button"
         class="image"
@@ -470,14 +474,21 @@ export class ChatWindow extends LitElement {
       body = url
         ? m.type === 'audio'
           ? html`<audio part="player" controls src=${url} aria-label=${label}></audio>`
-          : html`<video part="player" controls src=${url} aria-label=${label}></video>`
+          : html`<video
+              part="player"
+              controls
+              src=${url}
+              poster=${thumb ?? nothing}
+              aria-label=${label}
+            ></video>`
         : html`<button
             part="play-button"
             aria-label="Play ${label}"
             ?disabled=${!ready}
             @click=${() => this.play(m)}
           >
-            ▶ Play <span class="small">${duration(file.duration)}</span>
+            ${thumb ? html`<img src=${thumb} alt="" />` : nothing}▶ Play
+            <span class="small">${duration(file.duration)}</span>
           </button>`;
     } else {
       body = html`<div part="card" class="card">
