@@ -102,6 +102,13 @@ describe('message kinds', () => {
       const message = await roundTrip(a.socket, b.socket, bob.username, body);
       assert.deepEqual(bodyOf(message), body, `a ${String(body.type)} message`);
     }
+    // The recipient may now read every file the messages named, thumbnails included.
+    for (const named of [image, thumb, audio, video, file]) {
+      const response = await fetch(named.url, {
+        headers: { authorization: `Bearer ${bob.token}`, 'share-secret': named.secret },
+      });
+      assert.equal(response.status, 200, named.url);
+    }
     await Promise.all([a.socket.close(), b.socket.close()]);
   });
 
