@@ -118,4 +118,20 @@ describe('chat-roster', () => {
     expect(log).to.deep.equal([]);
     await expect(el).to.be.accessible();
   });
+
+  it('previews the last message by kind, and a recalled one as a notice', async () => {
+    peer = await connectPeer(url, uniqueName('peer'));
+    const el = await roster();
+    await peer.sendBody(me, { type: 'loc', addr: 'Harbour Road 1', lat: 1.5, lng: 2.5 });
+    const last = () => itemFor(el, peer!.username)?.querySelector('.last')?.textContent?.trim();
+    await waitUntil(() => last() === 'Location: Harbour Road 1', 'location preview', {
+      timeout: 8000,
+    });
+    const answer = await peer.send(me, 'never mind');
+    await waitUntil(() => last() === 'never mind', 'text preview', { timeout: 8000 });
+    if (answer.t !== 'ack') throw new Error(`not sent: ${JSON.stringify(answer)}`);
+    await peer.recall(answer.mid, me);
+    await waitUntil(() => last() === 'Message recalled', 'recalled preview', { timeout: 8000 });
+    await expect(el).to.be.accessible();
+  });
 });
