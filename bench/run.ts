@@ -136,6 +136,12 @@ async function printRender10k(): Promise<void> {
         `the top + ${top.presses} presses of "Load older messages", ` +
         `${top.longTasks} long tasks (${ms(top.longTaskMs)})`,
     );
+    if (top.milestones.length > 1) {
+      const each = top.milestones.map((at, i) => at - (top.milestones[i - 1] ?? 0));
+      console.log(
+        `    time for each further 1,000 paged in: ${each.map((n) => (n / 1000).toFixed(1)).join(', ')} s`,
+      );
+    }
     if (top.stalled) console.log(`    stopped early: ${top.stalled}`);
   }
   const throughLabel = `scroll through, top to bottom in ${scrollSteps} jumps`;

@@ -21,6 +21,8 @@ const PASSWORD = 'bench-password';
 const SEED_BATCH = 500;
 /** Scrolling to the top gives up when this long passes with nothing paged in. */
 const STALL_MS = 5_000;
+/** Paging progress is recorded at every this many messages. */
+const MILESTONE = 1_000;
 /** First paints measured per case; the median is reported. */
 const FIRST_PAINT_RUNS = 3;
 
@@ -55,6 +57,8 @@ export interface ScrollTopResult {
    * reader got there), scrolling up moves nothing and fires no scroll event, so a reader presses it.
    */
   presses: number;
+  /** ms from the start until each further 1,000 messages were in `messages$` (1,000, 2,000, …). */
+  milestones: number[];
   longTasks: number;
   longTaskMs: number;
   /** Why it stopped early: nothing was paged in for a while (and the window's error, if any). */
@@ -237,6 +241,8 @@ async function scrollToTop(deadlineMs: number): Promise<ScrollTopResult> {
   const started = performance.now();
   let scrolls = 0;
   let presses = 0;
+  /** `milestones[i]`: ms from the start until (i + 1) × MILESTONE messages were paged in. */
+  const milestones: number[] = [];
   let progressAt = started;
   let lastLoaded = loaded;
   let stalled: string | undefined;
@@ -254,6 +260,7 @@ async function scrollToTop(deadlineMs: number): Promise<ScrollTopResult> {
       if (loaded !== lastLoaded) {
         lastLoaded = loaded;
         progressAt = performance.now();
+        while (loaded >= (milestones.length + 1) * MILESTONE) milestones.push(progressAt - started);
       } else if (performance.now() - progressAt > STALL_MS) {
         const error = el.shadowRoot!.querySelector('[part="error"]')?.textContent?.trim();
         stalled = `nothing paged in for ${STALL_MS / 1000} s${error ? `; the window says "${error}"` : ''}`;
@@ -271,6 +278,7 @@ async function scrollToTop(deadlineMs: number): Promise<ScrollTopResult> {
     reachedStart,
     scrolls,
     presses,
+    milestones,
     longTasks: long.count,
     longTaskMs: long.ms,
     ...(stalled ? { stalled } : {}),
