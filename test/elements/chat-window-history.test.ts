@@ -110,6 +110,44 @@ describe('chat-window history', () => {
     expect(log.scrollTop).to.be.greaterThan(scrolledTo);
   });
 
+  it('loads older messages with the "Load older messages" button, the reader staying where they are', async () => {
+    const peer = uniqueName('peer');
+    await registerUser(url, peer);
+    await seedConversation(me, peer, 260, false);
+    const el = await fixture<ChatWindow>(
+      html`<chat-window
+        style="height: 400px"
+        app-key=${APP_KEY}
+        api-url=${url}
+        conversation=${peer}
+      ></chat-window>`,
+    );
+    await waitUntil(() => bubble(el, 'message 259'), 'newest shown', { timeout: 8000 });
+    const count = async () => (await firstValueFrom(store().messages$(peer))).length;
+    const before = await count();
+    const log = $(el, '[part="message-list"]');
+    const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < 2;
+    expect(atBottom()).to.equal(true);
+    $(el, '[part="load-older-button"]').click();
+    await waitUntil(async () => (await count()) > before, 'paged in');
+    await el.updateComplete;
+    await frame();
+    expect(atBottom()).to.equal(true);
+    expect(bubble(el, 'message 259')).to.exist;
+    // Pressed again until the start: then the button goes.
+    for (let press = 0; press < 5 && $(el, '[part="load-older-button"]'); press += 1) {
+      const shown = await count();
+      $(el, '[part="load-older-button"]').click();
+      await waitUntil(
+        async () => (await count()) > shown || !$(el, '[part="load-older-button"]'),
+        'a page, or the start',
+      );
+    }
+    expect(await count()).to.equal(260);
+    await waitUntil(() => !$(el, '[part="load-older-button"]'), 'no button at the start');
+    await expect(el).to.be.accessible();
+  });
+
   it('renders a 10,000-message conversation as a window of bubbles, and scrolls to its start', async function () {
     this.timeout(120000);
     const peer = uniqueName('peer');

@@ -166,6 +166,7 @@ export class ChatWindow extends LitElement {
   private renderedMessages: ChatMessage[] = [];
   private renderedConversation = '';
   private stick = true;
+  private loadingOlder = false;
   private passes = 0;
   private forceScroll = false;
   /** The first bubble on screen and its distance below the log's top, kept across renders. */
@@ -618,20 +619,40 @@ export class ChatWindow extends LitElement {
   }
 
   private onScroll(): void {
-    const log = this.log;
-    if (log && log.scrollTop < TOP_SLACK && !this.history.value.exhausted) void this.loadOlder();
+    this.loadOlderNearTop();
     this.requestUpdate();
+  }
+
+  /**
+   * Pages older messages in while the reader is near the top: on scrolling, and again after a
+   * page that did not push the top out of reach (a short page, a conversation shorter than the
+   * window), since then no scroll event would come.
+   */
+  private loadOlderNearTop(): void {
+    const log = this.log;
+    const { exhausted } = this.history.value;
+    if (log && log.scrollTop < TOP_SLACK && this.history.received && !exhausted) {
+      if (!this.loadingOlder) void this.loadOlder();
+    }
   }
 
   private async loadOlder(): Promise<void> {
     const store = this.stores.store;
     const id = this.conversationId;
-    if (!store || !id || this.history.value.loading) return;
+    // A press while a page loads is not dropped: the store runs the pages one after the other.
+    if (!store || !id) return;
+    this.loadingOlder = true;
+    let added = 0;
     try {
-      await store.loadOlder(id);
+      ({ added } = await store.loadOlder(id));
     } catch (error) {
       this.error = errorMessage(error);
+    } finally {
+      this.loadingOlder = false;
     }
+    await this.updateComplete;
+    // Only after progress: a page that brought nothing (offline) must not retry in a loop.
+    if (added) this.loadOlderNearTop();
   }
 
   private onDrag = (event: DragEvent): void => {
