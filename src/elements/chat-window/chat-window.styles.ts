@@ -123,9 +123,14 @@ export const styles = css`
   }
   .recall {
     padding: 0 var(--_space);
+    color: var(--_fg);
   }
-  .msg:not(:hover, :focus-within) .recall {
-    opacity: 0;
+  /* Shown on hover and focus where there is a pointer; always on touch screens, which cannot hover
+     (an invisible button a tap could hit would recall by accident). */
+  @media (hover: hover) {
+    .msg:not(:hover, :focus-within) .recall {
+      opacity: 0;
+    }
   }
   dialog {
     max-width: 90vw;
