@@ -179,6 +179,11 @@ interface Session {
   sending: Set<string>;
   /** Object URLs of fetched files, by message id (`#thumb` for previews); revoked when it ends. */
   objectUrls: Map<string, Promise<string>>;
+  /**
+   * When each conversation's unread count last changed here other than by a new message (a read,
+   * a recall), as a tick of {@link ChatStore.tick}: a server count asked for before that is stale.
+   */
+  unreadTouched: Map<string, number>;
 }
 
 /** A read receipt waiting to be sent (coalesced per conversation). */
@@ -280,6 +285,8 @@ export class ChatStore implements ChatStoreApi {
   readonly commands$: Observable<ChatCommand>;
   private readonly subscriptions = new Subscription();
   private sessionDb: Promise<SessionDatabase> | undefined;
+  /** A counter for {@link Session.unreadTouched}. */
+  private tick = 0;
   /** Serializes logins and logouts, so two of them never interleave. */
   private lifecycle: Promise<unknown> = Promise.resolve();
   private disposed = false;
@@ -734,14 +741,17 @@ export class ChatStore implements ChatStoreApi {
       if (!page.isLast && !results.some((result) => result.isNew)) break;
     }
     const first = older[0];
+    let added = 0;
     if (first) {
       window.next(first.time);
+      // Messages in the same millisecond as the old boundary join too: count what now shows.
+      added = (await readMessages(session.db, peer, { since: first.time })).length - shown.length;
       this.changed(peer);
     } else if (window.value === null && shown[0]) {
       window.next(shown[0].time);
     }
     const more = first ? await readOlder(session.db, peer, first.time, 1) : [];
-    return { added: older.length, exhausted: history.exhausted && more.length === 0 };
+    return { added, exhausted: history.exhausted && more.length === 0 };
   }
 
   async fetchFile(message: ChatMessage, options: { thumbnail?: boolean } = {}): Promise<string> {
@@ -821,6 +831,7 @@ export class ChatStore implements ChatStoreApi {
       ),
     );
     if (!result) return;
+    session.unreadTouched.set(conversationId, ++this.tick);
     if (result.unreadChanged) this.changed();
     if (result.ack) this.readAcks.next({ session, ...result.ack, channel: result.newest });
   }
@@ -916,6 +927,7 @@ export class ChatStore implements ChatStoreApi {
       uploads: new Map(),
       sending: new Set(),
       objectUrls: new Map(),
+      unreadTouched: new Map(),
       created,
       profile: meta.profile ?? { username },
     };
@@ -1179,6 +1191,7 @@ export class ChatStore implements ChatStoreApi {
         const recalled = await applyRecall(session.db, mid, me);
         if (recalled) {
           conversationId = recalled.conversationId;
+          session.unreadTouched.set(conversationId, ++this.tick);
           for (const key of [recalled.id, `${recalled.id}#thumb`]) this.revoke(session, key);
         }
         break;
@@ -1192,7 +1205,13 @@ export class ChatStore implements ChatStoreApi {
         if (mine) {
           const upTo = kind === 'read' && mid ? { mid, record: true } : { record: true };
           const result = await markSeenUpTo(session.db, event.to, me, upTo);
-          if (result.unreadChanged) this.changed();
+          if (result.found) {
+            session.unreadTouched.set(event.to, ++this.tick);
+            if (result.unreadChanged) this.changed();
+          } else {
+            // Read elsewhere up to a message this device never had: ask the server for the count.
+            void this.reconcile(session);
+          }
         } else if (
           (await applyReceipt(session.db, event.from, 'read', kind === 'read' ? mid : undefined))
             .length
@@ -1211,6 +1230,7 @@ export class ChatStore implements ChatStoreApi {
    * and conversations started elsewhere appear here.
    */
   private async reconcile(session: Session): Promise<void> {
+    const asked = ++this.tick;
     let list: ServerConversationInfo[];
     try {
       list = await session.connection.conversations();
@@ -1234,7 +1254,11 @@ export class ChatStore implements ChatStoreApi {
       }
       states.push(state);
     }
-    const result = await this.whileOpen(() => reconcileConversations(session.db, states));
+    const skip = new Set<string>();
+    for (const [id, touched] of session.unreadTouched) if (touched > asked) skip.add(id);
+    const result = await this.whileOpen(() =>
+      reconcileConversations(session.db, states, { me: session.username, skip }),
+    );
     if (!result) return;
     if (result.changed) this.changed();
     for (const id of result.created) void this.resolveName(session, id);

@@ -200,6 +200,19 @@ export async function readHistory(
   return (await db.get('history', conversationId)) ?? { conversationId, exhausted: false };
 }
 
+/**
+ * Order of two messages of a conversation: by time, then (two messages stored in the same
+ * millisecond) by server id, which the server hands out in increasing order, then by client id.
+ */
+export function compareMessages(a: ChatMessage, b: ChatMessage): number {
+  if (a.time !== b.time) return a.time - b.time;
+  if (a.mid && b.mid && a.mid !== b.mid)
+    return a.mid.length - b.mid.length || (a.mid < b.mid ? -1 : 1);
+  if (a.mid && !b.mid) return -1;
+  if (b.mid && !a.mid) return 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 const conversationRange = (conversationId: string, from = -Infinity, to = Infinity) =>
   IDBKeyRange.bound([conversationId, from], [conversationId, to]);
 
@@ -213,11 +226,13 @@ export async function readMessages(
   limit: number | { since: number } = RECENT_MESSAGES,
 ): Promise<ChatMessage[]> {
   if (typeof limit === 'object')
-    return db.getAllFromIndex(
-      'messages',
-      'by-conversation-time',
-      conversationRange(conversationId, limit.since),
-    );
+    return (
+      await db.getAllFromIndex(
+        'messages',
+        'by-conversation-time',
+        conversationRange(conversationId, limit.since),
+      )
+    ).sort(compareMessages);
   const newestFirst: ChatMessage[] = [];
   let cursor = await db
     .transaction('messages')
@@ -227,7 +242,7 @@ export async function readMessages(
     newestFirst.push(cursor.value);
     cursor = await cursor.continue();
   }
-  return newestFirst.reverse();
+  return newestFirst.sort(compareMessages);
 }
 
 /** Up to `limit` messages of a conversation strictly before `before` (ms), oldest first. */
@@ -252,7 +267,7 @@ export async function readOlder(
     newestFirst.push(cursor.value);
     cursor = await cursor.continue();
   }
-  return newestFirst.reverse();
+  return newestFirst.sort(compareMessages);
 }
 
 /**
@@ -763,6 +778,8 @@ export interface SeenResult {
   newest: boolean;
   /** The unread count changed. */
   unreadChanged: boolean;
+  /** False when the message named is not stored here (nothing was changed). */
+  found: boolean;
 }
 
 /**
@@ -785,7 +802,13 @@ export async function markSeenUpTo(
     : upTo.mid
       ? await messages.index('by-mid').get(upTo.mid)
       : undefined;
-  const bound = target && target.conversationId === conversationId ? target.time : Infinity;
+  const bound = target && target.conversationId === conversationId ? target : undefined;
+  if ((upTo.id || upTo.mid) && !bound) {
+    // Seen up to a message this device does not have: it cannot tell what is left unread.
+    await tx.done;
+    return { newest: false, unreadChanged: false, found: false };
+  }
+  const isAfter = (message: ChatMessage) => !!bound && compareMessages(message, bound) > 0;
   // The newest peer message at or before the bound, and how many peer messages come after it.
   let ackable: ChatMessage | undefined;
   let after = 0;
@@ -796,7 +819,7 @@ export async function markSeenUpTo(
   while (cursor) {
     const message = cursor.value;
     const fromPeer = message.from !== me && message.status === 'received';
-    if (message.time > bound) {
+    if (isAfter(message)) {
       if (fromPeer && !message.recalled) {
         after += 1;
         newest = false;
@@ -815,7 +838,7 @@ export async function markSeenUpTo(
   const unreadChanged = !!conversation && conversation.unread !== after;
   if (conversation && unreadChanged)
     writes.push(tx.objectStore('conversations').put({ ...conversation, unread: after }));
-  const result: SeenResult = { newest, unreadChanged };
+  const result: SeenResult = { newest, unreadChanged, found: true };
   const acked = history?.readAck;
   const forward =
     !!ackable &&
@@ -847,28 +870,50 @@ export interface ServerConversationState {
 
 /**
  * Takes the server's unread counts as the truth after a sync (they count every device's reads), and
- * learns conversations this device never saw. The server's last message is shown on the
- * conversation but not stored as a message: stored messages stay gap-free for `loadOlder`.
+ * learns conversations this device never saw. The count was made when the server answered: peer
+ * messages stored here that are newer than the server's last message are added to it (whenever
+ * they were stored), and conversations in `skip` (read or recalled here since the request went out,
+ * so the answer is stale for them) keep their local count if they have one. The server's last message is shown on
+ * the conversation but not stored as a message: stored messages stay gap-free for `loadOlder`.
  * Returns the ids of conversations created here.
  */
 export async function reconcileConversations(
   db: UserDatabase,
   server: readonly ServerConversationState[],
-  now = Date.now(),
+  options: { me: string; skip?: ReadonlySet<string>; now?: number },
 ): Promise<{ created: string[]; changed: boolean }> {
-  const tx = db.transaction('conversations', 'readwrite');
-  const existing = await Promise.all(server.map((entry) => tx.store.get(entry.id)));
+  const now = options.now ?? Date.now();
+  const tx = db.transaction(['conversations', 'messages', 'history'], 'readwrite');
+  const conversations = tx.objectStore('conversations');
   const created: string[] = [];
   const writes: Promise<unknown>[] = [];
-  server.forEach((entry, i) => {
-    const stored = existing[i];
+  for (const entry of server) {
+    const [stored, history] = await Promise.all([
+      conversations.get(entry.id),
+      tx.objectStore('history').get(entry.id),
+    ]);
+    // A conversation this device does not have yet is learnt whatever happened meanwhile.
+    if (stored && options.skip?.has(entry.id)) continue;
     const last = entry.lastMessage;
+    const asOf = Math.max(last?.time ?? 0, stored?.unreadAsOf ?? 0);
+    const readUpTo = history?.readAck?.time ?? -Infinity;
+    let newer = 0;
+    let cursor = await tx
+      .objectStore('messages')
+      .index('by-conversation-time')
+      .openCursor(conversationRange(entry.id, asOf), 'prev');
+    while (cursor) {
+      const message = cursor.value;
+      if (message.time > asOf && message.time > readUpTo && message.from !== options.me)
+        if (message.status === 'received' && !message.recalled) newer += 1;
+      cursor = await cursor.continue();
+    }
     const base: StoredConversation = stored ?? emptyConversation(entry.id, last?.time ?? now);
     const next: StoredConversation = {
       ...base,
       chatType: entry.chatType,
-      unread: Math.max(0, entry.unread),
-      unreadAsOf: Math.max(last?.time ?? 0, base.unreadAsOf ?? 0),
+      unread: Math.max(0, entry.unread) + newer,
+      unreadAsOf: asOf,
     };
     if (last && (!base.lastMessage || last.time > base.lastMessage.time)) {
       next.lastMessage = last;
@@ -881,8 +926,8 @@ export async function reconcileConversations(
       stored.lastMessage !== next.lastMessage ||
       stored.unreadAsOf !== next.unreadAsOf
     )
-      writes.push(tx.store.put(next));
-  });
+      writes.push(conversations.put(next));
+  }
   await Promise.all([...writes, tx.done]);
   return { created, changed: writes.length > 0 };
 }

@@ -132,6 +132,8 @@ const CONTENTS: Readonly<Record<string, string>> = {
 function kindOf(raw: Record<string, unknown>, hint?: string): string | undefined {
   const type = str(raw.type);
   if (type && KINDS.includes(type)) return type;
+  // Not a kind and not a 3.x conversation type: a kind this store does not know (e.g. `combine`).
+  if (type && !['chat', 'groupchat', 'chatroom'].includes(type)) return undefined;
   const contents = CONTENTS[str(raw.contentsType) ?? ''];
   if (contents) return contents;
   return hint && KINDS.includes(hint) ? hint : undefined;

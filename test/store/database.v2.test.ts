@@ -1,0 +1,308 @@
+// Issue 3's transactions against the browser's own IndexedDB: migration from version 1, batched
+// writes, receipts, recall, read bookkeeping, the server's unread counts, attachments in the outbox.
+import { expect } from '@open-wc/testing';
+import { deleteDB, openDB } from 'idb';
+import {
+  type UserDatabase,
+  USER_DB_VERSION,
+  applyReceipt,
+  applyRecall,
+  markFailed,
+  markSeenUpTo,
+  markSent,
+  openUserDb,
+  readConversation,
+  readHistory,
+  readMessage,
+  readMessages,
+  readMeta,
+  readOlder,
+  readOldestOnServer,
+  readOutbox,
+  readOutboxEntry,
+  reconcileConversations,
+  removeUnsent,
+  requeue,
+  storeIncoming,
+  storeIncomingBatch,
+  storeIncomingEach,
+  storeOutgoing,
+} from '../../src/store/database.js';
+import type { ChatMessage } from '../../src/store/types.js';
+import { uniqueName } from '../support/servers.js';
+
+const fromPeer = (n: number): ChatMessage => ({
+  id: `p${n}`,
+  mid: `mp${n}`,
+  conversationId: 'peer',
+  chatType: 'singleChat',
+  type: 'txt',
+  from: 'peer',
+  to: 'me',
+  text: `peer ${n}`,
+  time: n * 10,
+  status: 'received',
+  seq: n,
+});
+
+const mine = (n: number): ChatMessage => ({
+  id: `o${n}`,
+  mid: `mo${n}`,
+  conversationId: 'peer',
+  chatType: 'singleChat',
+  type: 'txt',
+  from: 'me',
+  to: 'peer',
+  text: `mine ${n}`,
+  time: n * 10 + 5,
+  status: 'sent',
+  receipt: 'sent',
+  seq: 1000 + n,
+});
+
+describe('store/database (version 2)', () => {
+  let name: string;
+  let db: UserDatabase;
+
+  beforeEach(async () => {
+    name = `${uniqueName('dbv2')}:demo#chat:me`;
+    db = (await openUserDb(name)).db;
+  });
+
+  afterEach(async () => {
+    db.close();
+    await deleteDB(name);
+  });
+
+  it('upgrades a version 1 database in place, keeping its data', async () => {
+    db.close();
+    await deleteDB(name);
+    // Exactly what issue 2's store created.
+    const v1 = await openDB(name, 1, {
+      upgrade(database) {
+        const messages = database.createObjectStore('messages', { keyPath: 'id' });
+        messages.createIndex('by-conversation-time', ['conversationId', 'time']);
+        messages.createIndex('by-mid', 'mid');
+        database.createObjectStore('conversations', { keyPath: 'id' });
+        database.createObjectStore('outbox', { keyPath: 'id' });
+        database.createObjectStore('meta');
+      },
+    });
+    const old = { ...mine(1) };
+    delete old.receipt;
+    await v1.put('messages', old);
+    await v1.put('messages', fromPeer(2));
+    await v1.put('conversations', {
+      id: 'peer',
+      chatType: 'singleChat',
+      name: 'Peer',
+      unread: 1,
+      updatedAt: 20,
+    });
+    await v1.put('meta', { cursor: 1001, outboxOrder: 3 }, 'state');
+    v1.close();
+
+    const opened = await openUserDb(name);
+    db = opened.db;
+    expect(opened.created).to.equal(false);
+    expect(db.version).to.equal(USER_DB_VERSION);
+    expect([...db.objectStoreNames]).to.include('history');
+    expect(await readMessage(db, 'o1')).to.include({ receipt: 'sent', text: 'mine 1' });
+    expect((await readMessage(db, 'p2'))?.receipt).to.equal(undefined);
+    expect((await readConversation(db, 'peer'))?.unread).to.equal(1);
+    expect(await readMeta(db)).to.include({ cursor: 1001, outboxOrder: 3 });
+    expect(await readHistory(db, 'peer')).to.deep.equal({
+      conversationId: 'peer',
+      exhausted: false,
+    });
+  });
+
+  it('writes a batch exactly as one transaction per message would', async () => {
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      message: fromPeer(i + 1),
+      unread: true,
+    }));
+    // A duplicate inside the batch (a resend) counts once.
+    items.push({ message: fromPeer(7), unread: true });
+    const batched = await storeIncomingBatch(db, items);
+    expect(batched.filter((r) => r.isNew)).to.have.length(300);
+
+    const otherName = `${uniqueName('dbv2')}:demo#chat:me`;
+    const other = (await openUserDb(otherName)).db;
+    try {
+      await storeIncomingEach(other, items);
+      for (const database of [db, other]) {
+        expect((await readConversation(database, 'peer'))?.unread).to.equal(300);
+        expect((await readMeta(database)).cursor).to.equal(300);
+        expect(await readMessages(database, 'peer', 1000)).to.have.length(300);
+      }
+      expect(await readMessages(db, 'peer', 1000)).to.deep.equal(
+        await readMessages(other, 'peer', 1000),
+      );
+    } finally {
+      other.close();
+      await deleteDB(otherName);
+    }
+  });
+
+  it('moves receipts forward only, read covering every earlier own message', async () => {
+    await storeIncomingBatch(
+      db,
+      [1, 2, 3].map((n) => ({ message: mine(n), unread: false })),
+    );
+    expect((await applyReceipt(db, 'peer', 'delivered', 'mo2')).map((m) => m.id)).to.deep.equal([
+      'o2',
+    ]);
+    const read = await applyReceipt(db, 'peer', 'read', 'mo2');
+    expect(read.map((m) => m.id).sort()).to.deep.equal(['o1', 'o2']);
+    // Delivered after read changes nothing; an unknown mid changes nothing.
+    expect(await applyReceipt(db, 'peer', 'delivered', 'mo1')).to.deep.equal([]);
+    expect(await applyReceipt(db, 'peer', 'read', 'nope')).to.deep.equal([]);
+    const messages = await readMessages(db, 'peer');
+    expect(messages.map((m) => m.receipt)).to.deep.equal(['read', 'read', 'sent']);
+    // A channel ack reads everything; the conversation's copy of the last message follows.
+    await applyReceipt(db, 'peer', 'read');
+    expect((await readMessages(db, 'peer')).map((m) => m.receipt)).to.deep.equal([
+      'read',
+      'read',
+      'read',
+    ]);
+    expect((await readConversation(db, 'peer'))?.lastMessage?.receipt).to.equal('read');
+  });
+
+  it('recalls a message into a notice and stops counting it as unread', async () => {
+    await storeIncomingBatch(
+      db,
+      [1, 2].map((n) => ({ message: { ...fromPeer(n), ext: { a: 1 } }, unread: true })),
+    );
+    const recalled = await applyRecall(db, 'mp2', 'me');
+    expect(recalled).to.include({ id: 'p2', recalled: true, text: '' });
+    expect(recalled).to.not.have.property('ext');
+    const conversation = await readConversation(db, 'peer');
+    expect(conversation?.unread).to.equal(1);
+    expect(conversation?.lastMessage).to.include({ id: 'p2', recalled: true });
+    expect(await applyRecall(db, 'mp2', 'me')).to.equal(undefined);
+    // A replay of the original does not bring it back.
+    await storeIncoming(db, fromPeer(2), true);
+    expect(await readMessage(db, 'p2')).to.include({ recalled: true, text: '' });
+  });
+
+  it('counts unread after the point seen and acks forward only', async () => {
+    await storeIncomingBatch(
+      db,
+      [1, 2, 3, 4].map((n) => ({ message: fromPeer(n), unread: true })),
+    );
+    await storeIncoming(db, mine(4), false);
+    const partly = await markSeenUpTo(db, 'peer', 'me', { id: 'p2', record: true });
+    expect(partly).to.deep.equal({
+      ack: { mid: 'mp2', to: 'peer', chatType: 'singleChat' },
+      newest: false,
+      unreadChanged: true,
+      found: true,
+    });
+    // A message this device does not have changes nothing.
+    expect(await markSeenUpTo(db, 'peer', 'me', { mid: 'elsewhere', record: true })).to.deep.equal({
+      newest: false,
+      unreadChanged: false,
+      found: false,
+    });
+    expect((await readConversation(db, 'peer'))?.unread).to.equal(2);
+    // Seeing an earlier message again sends nothing.
+    expect((await markSeenUpTo(db, 'peer', 'me', { id: 'p1', record: true })).ack).to.equal(
+      undefined,
+    );
+    // Offline: the count drops, but the ack stays due.
+    const offline = await markSeenUpTo(db, 'peer', 'me', { record: false });
+    expect(offline.ack).to.equal(undefined);
+    expect((await readConversation(db, 'peer'))?.unread).to.equal(0);
+    const online = await markSeenUpTo(db, 'peer', 'me');
+    expect(online).to.deep.include({
+      newest: true,
+      ack: { mid: 'mp4', to: 'peer', chatType: 'singleChat' },
+    });
+    expect((await readHistory(db, 'peer')).readAck).to.deep.equal({ mid: 'mp4', time: 40 });
+  });
+
+  it('takes the server’s unread count without counting replayed messages twice', async () => {
+    await storeIncoming(db, fromPeer(1), true);
+    // Message 5 reached this device before the answer, but after the server counted.
+    await storeIncoming(db, fromPeer(5), true);
+    const result = await reconcileConversations(
+      db,
+      [
+        { id: 'peer', chatType: 'singleChat', unread: 3, lastMessage: { ...fromPeer(3), seq: 0 } },
+        { id: 'new', chatType: 'singleChat', unread: 1 },
+        { id: 'stale', chatType: 'singleChat', unread: 9 },
+      ],
+      { me: 'me', skip: new Set(['stale']) },
+    );
+    expect(result).to.deep.equal({ created: ['new', 'stale'], changed: true });
+    expect((await readConversation(db, 'peer'))?.unread).to.equal(4);
+    // Messages 2 and 3 arrive by replay after the count: already in it. Message 4 is new.
+    await storeIncomingBatch(
+      db,
+      [2, 3, 4].map((n) => ({ message: fromPeer(n), unread: true })),
+    );
+    expect((await readConversation(db, 'peer'))?.unread).to.equal(5);
+    // A conversation read or recalled meanwhile keeps its own count; an unknown one is learnt.
+    expect((await readConversation(db, 'stale'))?.unread).to.equal(9);
+    // The server's last message is shown, not stored as a message (stored ones stay gap-free).
+    expect((await readConversation(db, 'new'))?.unread).to.equal(1);
+  });
+
+  it('pages older messages by time and finds where the server continues', async () => {
+    const pending: ChatMessage = { ...mine(0), id: 'local', status: 'failed', time: 1 };
+    delete pending.mid;
+    await storeIncomingBatch(
+      db,
+      [1, 2, 3, 4, 5].map((n) => ({ message: fromPeer(n), unread: false })),
+    );
+    await storeIncoming(db, pending, false);
+    expect((await readOlder(db, 'peer', 40, 2)).map((m) => m.id)).to.deep.equal(['p2', 'p3']);
+    expect((await readOlder(db, 'peer', 10, 5)).map((m) => m.id)).to.deep.equal(['local']);
+    expect((await readOldestOnServer(db, 'peer'))?.id).to.equal('p1');
+    expect((await readMessages(db, 'peer', { since: 30 })).map((m) => m.id)).to.deep.equal([
+      'p3',
+      'p4',
+      'p5',
+    ]);
+  });
+
+  it('keeps an attachment’s file in the outbox through a refusal, a close and a retry', async () => {
+    const file = new Blob(['picture bytes'], { type: 'image/png' });
+    const message: ChatMessage = {
+      id: 'f1',
+      conversationId: 'peer',
+      chatType: 'singleChat',
+      type: 'img',
+      from: 'me',
+      to: 'peer',
+      text: '',
+      attachment: { filename: 'a.png', size: file.size, mime: 'image/png' },
+      time: 5,
+      status: 'pending',
+    };
+    await storeOutgoing(db, message, {
+      id: 'f1',
+      to: 'peer',
+      chatType: 'singleChat',
+      type: 'img',
+      file: { kind: 'img', file, filename: 'a.png', mime: 'image/png', size: file.size },
+      queuedAt: 5,
+    });
+    await markFailed(db, 'f1', 'refused');
+    expect(await readOutbox(db)).to.deep.equal([]);
+    db.close();
+    db = (await openUserDb(name)).db;
+    const held = await readOutboxEntry(db, 'f1');
+    expect(held?.held).to.equal(true);
+    const retried = await requeue(db, 'f1');
+    expect(retried?.message.status).to.equal('pending');
+    const [entry] = await readOutbox(db);
+    expect(entry && 'file' in entry ? await entry.file.file.text() : '').to.equal('picture bytes');
+    await markSent(db, 'f1', { mid: 'srv' });
+    expect(await readOutboxEntry(db, 'f1')).to.equal(undefined);
+    // Too late to cancel a sent one; a pending one is removed with its entry.
+    expect(await removeUnsent(db, 'f1')).to.equal(undefined);
+  });
+});
