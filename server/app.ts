@@ -103,7 +103,13 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       await http.listen({ host: config.host, port: config.port });
       const address = http.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      // A wildcard address is not one a browser can open: name the machine itself instead.
+      const wildcard = ['0.0.0.0', '::', ''].includes(config.host);
+      const host = wildcard
+        ? 'localhost'
+        : config.host.includes(':')
+          ? `[${config.host}]`
+          : config.host;
       return `http://${host}:${port}`;
     },
     async close() {

@@ -124,7 +124,7 @@ async function start(): Promise<void> {
     console.log(
       app.origins
         ? `app ${app.key}: only ${app.origins.join(', ')} may embed it`
-        : `app ${app.key}: any origin may embed it (restrict with app add --origins)`,
+        : `app ${app.key}: any origin may embed it (restrict with: openwebim-server app set ${app.key} --origins …)`,
     );
   }
   // Last, because the test harness and scripts take this exact phrase to mean "ready".

@@ -39,6 +39,16 @@ describe('openwebim-server start', () => {
     assert.match(server.output, /openwebim listening on http:\/\/127\.0\.0\.1:\d+/);
     assert.match(server.output, /app demo#chat: any origin may embed it/);
   });
+
+  it('names localhost, an address a browser can open, when it listens on every interface', async () => {
+    const everywhere = await new ServerProcess({ env: { HOST: '0.0.0.0' } }).start();
+    try {
+      assert.match(everywhere.output, /openwebim listening on http:\/\/localhost:\d+/);
+      assert.match(everywhere.output, /app set demo#chat --origins/);
+    } finally {
+      await everywhere.dispose();
+    }
+  });
 });
 
 describe('openwebim-server app add', () => {
