@@ -110,6 +110,60 @@ describe('chat-window history', () => {
     expect(log.scrollTop).to.be.greaterThan(scrolledTo);
   });
 
+  it('goes on paging to the start when the reader reaches the top while a page is loading', async function () {
+    this.timeout(60000);
+    const peer = uniqueName('peer');
+    await registerUser(url, peer);
+    await seedConversation(me, peer, 520, false);
+    const el = await fixture<ChatWindow>(
+      html`<chat-window
+        style="height: 400px"
+        app-key=${APP_KEY}
+        api-url=${url}
+        conversation=${peer}
+      ></chat-window>`,
+    );
+    await waitUntil(() => bubble(el, 'message 519'), 'newest shown', { timeout: 15000 });
+    const log = $(el, '[part="message-list"]');
+    let started = false;
+    let exhausted = false;
+    let count = 0;
+    const subscriptions = [
+      store()
+        .history$(peer)
+        .subscribe((s) => {
+          // The top is reached right as the first page starts loading. The browser would fire
+          // the scroll event at its next frame, which a fast page can beat; fired now, it finds
+          // the page still loading whatever the machine's speed.
+          if (s.loading && !started) {
+            log.scrollTop = 0;
+            log.dispatchEvent(new Event('scroll'));
+          }
+          started ||= s.loading;
+          exhausted = s.exhausted;
+        }),
+      store()
+        .messages$(peer)
+        .subscribe((list) => (count = list.length)),
+    ];
+    try {
+      // Near the top, not at it, starts the first page.
+      log.scrollTop = 100;
+      await waitUntil(() => started, 'the first page loading');
+      // A reader pulling up: where there is room above, they scroll to the top; at the top
+      // itself no scroll event can come, and they press nothing.
+      const deadline = performance.now() + 30000;
+      while (!(exhausted && count === 520)) {
+        expect(performance.now(), `paged to the start (${count} of 520)`).to.be.lessThan(deadline);
+        if (log.scrollTop > 0) log.scrollTop = 0;
+        await frame();
+      }
+    } finally {
+      for (const s of subscriptions) s.unsubscribe();
+    }
+    expect(bubbles(el).length).to.be.within(5, 120);
+  });
+
   it('loads older messages with the "Load older messages" button, the reader staying where they are', async () => {
     const peer = uniqueName('peer');
     await registerUser(url, peer);
