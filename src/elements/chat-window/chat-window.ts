@@ -168,6 +168,8 @@ export class ChatWindow extends LitElement {
   private stick = true;
   private loadingOlder = false;
   private passes = 0;
+  /** The frame that renders again with measured heights (see `updated`), 0 when none is due. */
+  private remeasureFrame = 0;
   private forceScroll = false;
   /** The first bubble on screen and its distance below the log's top, kept across renders. */
   private anchor?: { id: string; offset: number };
@@ -219,10 +221,15 @@ export class ChatWindow extends LitElement {
     this.observer?.disconnect();
     this.bubbleObserver?.disconnect();
     this.bubbleObserver = undefined;
+    cancelAnimationFrame(this.remeasureFrame);
+    this.remeasureFrame = 0;
     document.removeEventListener('visibilitychange', this.onVisibilityChange);
   }
 
   protected override willUpdate(): void {
+    // This update measures again anyway.
+    cancelAnimationFrame(this.remeasureFrame);
+    this.remeasureFrame = 0;
     const store = this.stores.store;
     this.status.observe([store], () => store?.status$);
     this.user.observe([store], () => store?.user$);
@@ -256,14 +263,20 @@ export class ChatWindow extends LitElement {
         this.anchor = { id: el.dataset.id!, offset: el.offsetTop - log.scrollTop };
       }
     }
+    this.place(messages, top, log?.clientHeight ?? 0);
+  }
+
+  /**
+   * Picks the messages to render: those around the anchor (at its offset), the newest when
+   * sticking to the bottom, else those at `top` (an offset from the first message).
+   */
+  private place(messages: readonly ChatMessage[], top: number, height: number): void {
     const ids = messages.map((m) => m.id);
     this.window.layout(ids, 0, 0);
-    if (this.anchor) {
-      top = this.window.top(ids.indexOf(this.anchor.id)) - this.anchor.offset;
-    } else if (this.stick) {
-      top = this.window.top(Infinity) - (log?.clientHeight ?? 0);
-    }
-    this.window.layout(ids, top, log?.clientHeight || 600);
+    const anchored = this.anchor ? ids.indexOf(this.anchor.id) : -1;
+    if (anchored >= 0) top = this.window.top(anchored) - this.anchor!.offset;
+    else if (this.stick) top = this.window.top(Infinity) - height;
+    this.window.layout(ids, top, height || 600);
   }
 
   protected override render() {
@@ -552,10 +565,24 @@ export class ChatWindow extends LitElement {
       const anchor = this.anchor && log.querySelector<HTMLElement>(`[data-id="${this.anchor.id}"]`);
       if (this.stick) log.scrollTop = log.scrollHeight;
       else if (anchor) log.scrollTop = anchor.offsetTop - this.anchor!.offset;
-      // Estimated heights replaced by measured ones: lay out again. It converges as heights stick;
-      // the cap keeps content that keeps resizing (a loading image) from re-rendering in a loop.
+      // Estimated heights replaced by measured ones: lay out again. Only a window whose edges move
+      // needs another render, and that waits for the next frame rather than being requested from
+      // inside this update (what the reader sees is already anchored; the overscan covers the
+      // frame between). It converges as heights stick; the cap keeps content that keeps resizing
+      // (a loading image) from re-rendering in a loop.
       this.passes = resized ? this.passes + 1 : 0;
-      if (resized && this.passes < 4) this.requestUpdate();
+      if (resized && this.passes < 4) {
+        const { start, end } = this.window;
+        this.place(messages, log.scrollTop - this.spacerTop(log), log.clientHeight);
+        if (start !== this.window.start || end !== this.window.end) {
+          this.remeasureFrame = requestAnimationFrame(() => {
+            this.remeasureFrame = 0;
+            this.requestUpdate();
+          });
+        } else {
+          this.passes = 0;
+        }
+      }
       this.observeBubbles(log);
     }
     if (messages !== this.renderedMessages || id !== this.renderedConversation) {
