@@ -17,7 +17,7 @@
 import {
   BehaviorSubject,
   EMPTY,
-  type Observable,
+  Observable,
   Subject,
   Subscription,
   catchError,
@@ -62,6 +62,7 @@ import {
   applyReceipt,
   applyRecall,
   clearSession,
+  compareMessages,
   deleteUserDb,
   ensureConversation,
   markFailed,
@@ -80,6 +81,7 @@ import {
   readOlder,
   readOutbox,
   readOutboxEntry,
+  readBetween,
   readSession,
   reconcileConversations,
   removeUnsent,
@@ -196,8 +198,10 @@ interface ReadAck {
   channel: boolean;
 }
 
-/** Messages per `loadOlder` page (IndexedDB and server). */
+/** Messages per `loadOlder` page from the server, and the least a page tries to bring. */
 const HISTORY_PAGE = 50;
+/** Messages per `loadOlder` page from IndexedDB, where a page costs a read and no round trip. */
+const STORED_PAGE = 200;
 /** Read receipts for one conversation go out at most this often. */
 const READ_ACK_MS = 250;
 /** Upload progress is emitted at most this often. */
@@ -205,6 +209,23 @@ const PROGRESS_MS = 100;
 
 const sameHistoryState = (a: HistoryState, b: HistoryState) =>
   a.loading === b.loading && a.exhausted === b.exhausted;
+
+/** What `messages$` of one conversation shows, and how `loadOlder` widens it. */
+interface MessageWindow {
+  /** The time `messages$` starts at (`null`: the most recent {@link RECENT_MESSAGES}). */
+  since: number | null;
+  /** Pages `loadOlder` read, for the shown list to take in without reading the window again. */
+  pages: Subject<OlderPage>;
+  /** Change signals for the conversation so far: a page read before a later one may be stale. */
+  version: number;
+}
+
+interface OlderPage {
+  /** Oldest first, all older than (or as old as) what shows. */
+  messages: ChatMessage[];
+  /** {@link MessageWindow.version} when the page was read. */
+  version: number;
+}
 
 /** A "changed" signal: the conversation list, and the messages of one conversation when given. */
 interface Change {
@@ -274,8 +295,7 @@ export class ChatStore implements ChatStoreApi {
   private readonly errors = new Subject<ChatError>();
   private readonly changes = new Subject<Change>();
   private readonly messageQueries = new Map<string, Observable<ChatMessage[]>>();
-  /** Per conversation: the time `messages$` starts at (`null`: the most recent page). */
-  private readonly windows = new Map<string, BehaviorSubject<number | null>>();
+  private readonly windows = new Map<string, MessageWindow>();
   private readonly histories = new Map<string, BehaviorSubject<HistoryState>>();
   private readonly commandSubject = new Subject<ChatCommand>();
   /** Latest progress of uploads in flight, by message id. */
@@ -340,6 +360,12 @@ export class ChatStore implements ChatStoreApi {
           ),
         )
         .subscribe(),
+    );
+    this.subscriptions.add(
+      this.changes.subscribe(({ conversationId }) => {
+        const window = conversationId === undefined ? undefined : this.windows.get(conversationId);
+        if (window) window.version += 1;
+      }),
     );
     this.subscriptions.add(
       this.readAcks
@@ -407,32 +433,92 @@ export class ChatStore implements ChatStoreApi {
   messages$(conversationId: string): Observable<ChatMessage[]> {
     let query = this.messageQueries.get(conversationId);
     if (!query) {
-      const window = this.windowOf(conversationId);
       query = this.shown.pipe(
-        switchMap((session) =>
-          session
-            ? window.pipe(
-                switchMap((since) =>
-                  liveQuery(
-                    this.changes.pipe(filter((change) => change.conversationId === conversationId)),
-                    () =>
-                      quietly(() =>
-                        readMessages(
-                          session.db,
-                          conversationId,
-                          since === null ? RECENT_MESSAGES : { since },
-                        ),
-                      ),
-                  ),
-                ),
-              )
-            : of([]),
-        ),
+        switchMap((session) => (session ? this.windowQuery(session, conversationId) : of([]))),
         shareReplay({ bufferSize: 1, refCount: true }),
       );
       this.messageQueries.set(conversationId, query);
     }
     return query;
+  }
+
+  /**
+   * The live query behind `messages$`. The window is read whole on subscribe and after every change
+   * to the conversation (at most one read in flight, as in `live-query.ts`), but a page `loadOlder`
+   * read is put in front of what shows: paging through a long conversation then reads each message
+   * once, instead of everything loaded so far for every page.
+   */
+  private windowQuery(session: Session, conversationId: string): Observable<ChatMessage[]> {
+    const window = this.windowOf(conversationId);
+    const changes = this.changes.pipe(filter((change) => change.conversationId === conversationId));
+    return new Observable<ChatMessage[]>((subscriber) => {
+      let shown: ChatMessage[] | undefined;
+      let reading = false;
+      let dirty = false;
+      const waiting: OlderPage[] = [];
+
+      const read = (): void => {
+        reading = true;
+        dirty = false;
+        const since = window.since;
+        readMessages(session.db, conversationId, since === null ? RECENT_MESSAGES : { since }).then(
+          (messages) => {
+            shown = messages;
+            subscriber.next(messages);
+            settle();
+          },
+          (error: unknown) => {
+            reading = false;
+            // A closed database: the session is over, and the next one brings a new query.
+            if (!(error instanceof DOMException)) subscriber.error(error);
+          },
+        );
+      };
+      const settle = (): void => {
+        reading = false;
+        if (dirty) return read();
+        for (let page = waiting.shift(); page; page = waiting.shift()) {
+          if (!take(page)) return;
+        }
+      };
+      /** Puts a page in front of what shows; `false` when it had to read the window instead. */
+      const take = (page: OlderPage): boolean => {
+        if (!shown || page.version !== window.version) {
+          // The conversation changed since the page was read: only a whole read is sure.
+          waiting.length = 0;
+          read();
+          return false;
+        }
+        const newest = page.messages.at(-1);
+        if (!newest) return true;
+        // Only messages of the page's last millisecond can show already (a read since the page).
+        const atEdge = new Set<string>();
+        for (const message of shown) {
+          if (message.time > newest.time) break;
+          atEdge.add(message.id);
+        }
+        const added = page.messages.filter((message) => !atEdge.has(message.id));
+        if (!added.length) return true;
+        shown = [...added, ...shown];
+        if (atEdge.size) shown.sort(compareMessages);
+        subscriber.next(shown);
+        return true;
+      };
+
+      const changed = changes.subscribe(() => {
+        if (reading) dirty = true;
+        else read();
+      });
+      const paged = window.pages.subscribe((page) => {
+        if (reading) waiting.push(page);
+        else take(page);
+      });
+      read();
+      return () => {
+        changed.unsubscribe();
+        paged.unsubscribe();
+      };
+    });
   }
 
   history$(conversationId: string): Observable<HistoryState> {
@@ -696,18 +782,30 @@ export class ChatStore implements ChatStoreApi {
     }
   }
 
-  /** One page older than what `messages$` shows: IndexedDB first, then the server, merged by id. */
+  /**
+   * One page older than what `messages$` shows: IndexedDB first, then the server, merged by id.
+   * Only the new page is read (what shows is bounded by a time), so each page costs the same however
+   * much is loaded already.
+   */
   private async pageOlder(
     session: Session,
     peer: string,
   ): Promise<{ added: number; exhausted: boolean }> {
     const window = this.windowOf(peer);
-    const shown =
-      window.value === null
-        ? await readMessages(session.db, peer)
-        : await readMessages(session.db, peer, { since: window.value });
-    const oldest = shown[0]?.time ?? Infinity;
-    let older = await readOlder(session.db, peer, oldest, HISTORY_PAGE);
+    const version = window.version;
+    // What shows starts at `boundary`: all of its millisecond once paged (the most recent page may
+    // show only some). A server page can add more to that millisecond; those join as new.
+    let boundary = window.since ?? Infinity;
+    let atBoundary: ChatMessage[] = [];
+    if (window.since === null) {
+      const recent = await readMessages(session.db, peer);
+      boundary = recent[0]?.time ?? Infinity;
+      atBoundary = recent.filter((m) => m.time === boundary);
+    } else {
+      atBoundary = await readBetween(session.db, peer, boundary, boundary, false);
+    }
+    const shownAtBoundary = new Set(atBoundary.map((m) => m.id));
+    let older = await readOlder(session.db, peer, boundary, STORED_PAGE);
     let history = await readHistory(session.db, peer);
     // The stored messages are gap-free back to the oldest one (the sync replays everything after
     // the cursor), so the server is asked only for what is older than that.
@@ -735,20 +833,24 @@ export class ChatStore implements ChatStoreApi {
         { history: { conversationId: peer, exhausted: page.isLast } },
       );
       if (results.some((result) => result.conversationCreated)) this.changed();
-      older = await readOlder(session.db, peer, oldest, HISTORY_PAGE);
+      older = await readOlder(session.db, peer, boundary, HISTORY_PAGE);
       history = await readHistory(session.db, peer);
       // A page with nothing new that is not the last would loop forever on the same cursor.
       if (!page.isLast && !results.some((result) => result.isNew)) break;
     }
     const first = older[0];
+    // Nothing older: the window still stops sliding (new messages add to it, and push nothing out).
+    const from = first?.time ?? boundary;
     let added = 0;
-    if (first) {
-      window.next(first.time);
-      // Messages in the same millisecond as the old boundary join too: count what now shows.
-      added = (await readMessages(session.db, peer, { since: first.time })).length - shown.length;
-      this.changed(peer);
-    } else if (window.value === null && shown[0]) {
-      window.next(shown[0].time);
+    if (from !== Infinity) {
+      // What shows starts at a time, so messages in the same millisecond as the page's oldest join
+      // too, as do those of the boundary's the window did not show: count what now shows.
+      const page = (await readBetween(session.db, peer, from, boundary, false)).filter(
+        (message) => !shownAtBoundary.has(message.id),
+      );
+      window.since = from;
+      if (page.length) window.pages.next({ messages: page, version });
+      added = page.length;
     }
     const more = first ? await readOlder(session.db, peer, first.time, 1) : [];
     return { added, exhausted: history.exhausted && more.length === 0 };
@@ -1053,7 +1155,7 @@ export class ChatStore implements ChatStoreApi {
     }
     if (!session) return;
     // The next user starts from the most recent page of every conversation.
-    for (const window of this.windows.values()) window.next(null);
+    for (const window of this.windows.values()) window.since = null;
     for (const state of this.histories.values()) state.next({ loading: false, exhausted: false });
     for (const id of [...this.progress.keys()]) this.endProgress(id);
     closeSession(session);
@@ -1503,10 +1605,10 @@ export class ChatStore implements ChatStoreApi {
     return session;
   }
 
-  private windowOf(conversationId: string): BehaviorSubject<number | null> {
+  private windowOf(conversationId: string): MessageWindow {
     let window = this.windows.get(conversationId);
     if (!window) {
-      window = new BehaviorSubject<number | null>(null);
+      window = { since: null, pages: new Subject<OlderPage>(), version: 0 };
       this.windows.set(conversationId, window);
     }
     return window;

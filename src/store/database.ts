@@ -271,6 +271,23 @@ export async function readOlder(
 }
 
 /**
+ * Messages of a conversation from `from` (ms, inclusive) to `to` (exclusive unless `toOpen` is
+ * false), oldest first: one page that `loadOlder` adds, read without reading what already shows.
+ */
+export async function readBetween(
+  db: UserDatabase,
+  conversationId: string,
+  from: number,
+  to: number,
+  toOpen = true,
+): Promise<ChatMessage[]> {
+  const range = IDBKeyRange.bound([conversationId, from], [conversationId, to], false, toOpen);
+  return (await db.getAllFromIndex('messages', 'by-conversation-time', range)).sort(
+    compareMessages,
+  );
+}
+
+/**
  * The oldest stored message of a conversation that the server knows (has a `mid`): where the
  * server's history continues from.
  */
