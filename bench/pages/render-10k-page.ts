@@ -122,9 +122,13 @@ async function seed(me: string, peer: string, count: number): Promise<string> {
   }));
   try {
     for (let i = 0; i < count; i += SEED_BATCH) {
+      // The seeded messages are the whole conversation: the server has no older history to page
+      // (their mids are not its ids, so asking it would only be refused).
+      const last = i + SEED_BATCH >= count;
       await storeIncomingBatch(
         db,
         messages.slice(i, i + SEED_BATCH).map((message) => ({ message, unread: false })),
+        last ? { history: { conversationId: peer, exhausted: true } } : {},
       );
     }
   } finally {
