@@ -50,7 +50,12 @@ import {
   type UploadedFile,
   connectionEvents,
 } from './connection-events.js';
-import { countsAsUnread, sortConversations, totalUnread } from './conversations.js';
+import {
+  conversationIdOf,
+  countsAsUnread,
+  sortConversations,
+  totalUnread,
+} from './conversations.js';
 import {
   type DistributiveOmit,
   type IncomingItem,
@@ -924,6 +929,7 @@ export class ChatStore implements ChatStoreApi {
   private async seen(conversationId: string, messageId?: string): Promise<void> {
     const session = this.requireSession();
     const online = this.status.value === 'online';
+    this.touchUnread(session, conversationId);
     const result = await this.whileOpen(() =>
       markSeenUpTo(
         session.db,
@@ -1290,12 +1296,14 @@ export class ChatStore implements ChatStoreApi {
     switch (kind) {
       case 'recall': {
         if (!mid) break;
+        // Marked before the write: a server count that arrives while it runs must not undo it.
+        const untouch = this.touchUnread(session, conversationIdOf(event, me));
         const recalled = await applyRecall(session.db, mid, me);
         if (recalled) {
           conversationId = recalled.conversationId;
           session.unreadTouched.set(conversationId, ++this.tick);
           for (const key of [recalled.id, `${recalled.id}#thumb`]) this.revoke(session, key);
-        }
+        } else untouch();
         break;
       }
       case 'delivered':
@@ -1306,11 +1314,13 @@ export class ChatStore implements ChatStoreApi {
       case 'channel':
         if (mine) {
           const upTo = kind === 'read' && mid ? { mid, record: true } : { record: true };
+          const untouch = this.touchUnread(session, event.to);
           const result = await markSeenUpTo(session.db, event.to, me, upTo);
           if (result.found) {
             session.unreadTouched.set(event.to, ++this.tick);
             if (result.unreadChanged) this.changed();
           } else {
+            untouch();
             // Read elsewhere up to a message this device never had: ask the server for the count.
             void this.reconcile(session);
           }
@@ -1325,6 +1335,23 @@ export class ChatStore implements ChatStoreApi {
     if (typeof event.seq === 'number' && Number.isFinite(event.seq))
       await storeIncomingBatch(session.db, [], { cursor: event.seq });
     if (conversationId) this.changed(conversationId);
+  }
+
+  /**
+   * Marks a conversation's unread count as changed here, before the write that changes it: a
+   * server count asked for earlier is stale for it from now on, also when it arrives (and decides
+   * what to skip) while that write is still running, and then lands after it. Returns the undo, for
+   * when the write found nothing to change.
+   */
+  private touchUnread(session: Session, conversationId: string): () => void {
+    const before = session.unreadTouched.get(conversationId);
+    const tick = ++this.tick;
+    session.unreadTouched.set(conversationId, tick);
+    return () => {
+      if (session.unreadTouched.get(conversationId) !== tick) return;
+      if (before === undefined) session.unreadTouched.delete(conversationId);
+      else session.unreadTouched.set(conversationId, before);
+    };
   }
 
   /**
