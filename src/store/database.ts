@@ -736,9 +736,12 @@ export async function applyReceipt(
       .openCursor(conversationRange(conversationId, -Infinity, target?.time ?? Infinity), 'prev');
     while (cursor) {
       const message = cursor.value;
-      if (message.status === 'sent' && message.receipt === 'read' && message.id !== target?.id)
-        break;
-      raise(message);
+      // The range ends at the target's millisecond, which may hold a later message too.
+      if (!target || compareMessages(message, target) <= 0) {
+        if (message.status === 'sent' && message.receipt === 'read' && message.id !== target?.id)
+          break;
+        raise(message);
+      }
       cursor = await cursor.continue();
     }
   }

@@ -170,6 +170,19 @@ describe('store/database (version 2)', () => {
     expect((await readConversation(db, 'peer'))?.lastMessage?.receipt).to.equal('read');
   });
 
+  it('reads up to a message and not past it, when the next one came in the same millisecond', async () => {
+    // Sent in one burst, the server stamped both with one time; its ids still order them.
+    const [one, two] = [mine(1), { ...mine(2), time: mine(1).time }];
+    await storeIncomingBatch(
+      db,
+      [one, two].map((message) => ({ message, unread: false })),
+    );
+    const read = await applyReceipt(db, 'peer', 'read', 'mo1');
+    expect(read.map((m) => m.id)).to.deep.equal(['o1']);
+    expect((await readMessages(db, 'peer')).map((m) => m.receipt)).to.deep.equal(['read', 'sent']);
+    expect((await applyReceipt(db, 'peer', 'read', 'mo2')).map((m) => m.id)).to.deep.equal(['o2']);
+  });
+
   it('recalls a message into a notice and stops counting it as unread', async () => {
     await storeIncomingBatch(
       db,
