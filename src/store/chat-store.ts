@@ -781,9 +781,17 @@ export class ChatStore implements ChatStoreApi {
     } catch (error) {
       state.next({ ...state.value, loading: false });
       const failure = toChatError(error);
-      throw failure.message === Messages.unknown
-        ? chatError(failure.type, Messages.historyFailed)
-        : failure;
+      // The REST messages are worded for sign-up and login (a refused argument reads as a bad
+      // username); for a history page only these say something true.
+      const meaningful: string[] = [
+        Messages.networkDown,
+        Messages.sessionExpired,
+        Messages.rateLimited,
+        Messages.serverError,
+      ];
+      throw meaningful.includes(failure.message)
+        ? failure
+        : chatError(failure.type, Messages.historyFailed);
     }
   }
 

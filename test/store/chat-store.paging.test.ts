@@ -1,17 +1,33 @@
 // Paging back through a long stored conversation: every message once, in order, page after page.
 import { expect } from '@open-wc/testing';
 import { firstValueFrom } from 'rxjs';
+import { Messages } from '../../src/store/errors.js';
 import type { ChatMessage } from '../../src/store/types.js';
 import { openUserDb, storeIncomingBatch, userDbName } from '../../src/store/database.js';
 import { uniqueName } from '../support/servers.js';
-import { APP, cleanUp, newStore, ownServer, signIn, signUp, until } from './store-fixtures.js';
+import {
+  APP,
+  cleanUp,
+  newStore,
+  ownServer,
+  rejection,
+  signIn,
+  signUp,
+  until,
+} from './store-fixtures.js';
 
 afterEach(cleanUp);
 
 const COUNT = 5_000;
 
 /** Stores `count` messages with Alice as the store's own batched writer would (a long replay). */
-async function seed(dbName: string, me: string, peer: string, count: number) {
+async function seed(
+  dbName: string,
+  me: string,
+  peer: string,
+  count: number,
+  options: { onServer: boolean } = { onServer: false },
+) {
   const { db } = await openUserDb(dbName);
   const start = Date.now() - count * 1000;
   const messages = Array.from({ length: count }, (_, i): ChatMessage => ({
@@ -33,7 +49,7 @@ async function seed(dbName: string, me: string, peer: string, count: number) {
         db,
         messages.slice(i, i + 500).map((message) => ({ message, unread: false })),
         // The server knows none of them: the conversation starts here, loadOlder never asks it.
-        { history: { conversationId: peer, exhausted: true } },
+        options.onServer ? {} : { history: { conversationId: peer, exhausted: true } },
       );
   } finally {
     db.close();
@@ -77,5 +93,24 @@ describe('store/chat-store: paging a long stored conversation', function () {
     // Nothing older anywhere.
     expect(await a.loadOlder(bob)).to.deep.equal({ added: 0, exhausted: true });
     shown.unsubscribe();
+  });
+
+  it('says older messages could not be loaded when the server refuses the page', async () => {
+    const { url } = await ownServer();
+    const prefix = uniqueName('pg');
+    const a = newStore(url, prefix);
+    const alice = await signUp(a);
+    const bob = await signUp(a);
+    await signIn(a, alice);
+    // Stored as if from the server, which has never seen them: it refuses their id as a cursor.
+    await seed(userDbName(prefix, APP, alice), alice, bob, 10, { onServer: true });
+    await until(a.messages$(bob), (l) => l.length === 10, 'the stored ten');
+    const refused = await rejection(a.loadOlder(bob));
+    expect(refused.message).to.equal(Messages.historyFailed);
+    expect(await firstValueFrom(a.history$(bob))).to.deep.equal({
+      loading: false,
+      exhausted: false,
+    });
+    expect((await firstValueFrom(a.messages$(bob))).length).to.equal(10);
   });
 });
