@@ -286,6 +286,17 @@ describe('chat-window attachments', () => {
     expect(await bytesOf(link.href)).to.deep.equal(new Uint8Array(await file.arrayBuffer()));
   });
 
+  it("keeps the buttons of an own file card readable on the bubble's colour", async () => {
+    const input = $<HTMLInputElement>(el, 'input[type="file"]');
+    input.files = transferOf(binaryFile(2_000, 'notes.txt', 'text/plain')).files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    await waitUntil(() => lastBubble(el)?.dataset.status === 'sent', 'sent', { timeout: 10000 });
+    const download = lastBubble(el)!.querySelector<HTMLElement>('[part="download-button"]')!;
+    // The bubble's own text colour (on the accent) would be unreadable on the button's surface.
+    expect(getComputedStyle(download).color).not.to.equal(getComputedStyle(lastBubble(el)!).color);
+    await expect(el).to.be.accessible();
+  });
+
   it('shows a location card with a link out to OpenStreetMap, custom messages as a card, never commands', async () => {
     await peer.sendBody(me, {
       type: 'loc',

@@ -101,6 +101,11 @@ export const styles = css`
   .own a {
     color: inherit;
   }
+  /* Buttons in an own bubble (Download, Play, Recall, Retry) keep their surface background, so they
+     need the page's text colour, not the bubble's (white on light grey was unreadable). */
+  .own button:not(.primary) {
+    color: var(--_fg);
+  }
   .small {
     font-size: 0.85em;
   }
