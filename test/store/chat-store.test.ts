@@ -3,12 +3,11 @@
 // their data apart the way two browsers would.
 import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
-import { type Observable, Subject, filter, firstValueFrom, throwError, timeout } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { ChatStore, getChatStore } from '../../src/store/chat-store.js';
 import { Messages } from '../../src/store/errors.js';
 import { createSdkConnection } from '../../src/store/sdk-connection.js';
 import type { ChatMessage, ConnectionStatus } from '../../src/store/types.js';
-import type { Visibility } from '../../src/store/visibility.js';
 import {
   disposeServer,
   freePort,
@@ -19,21 +18,15 @@ import {
   stopServer,
   uniqueName,
 } from '../support/servers.js';
-
-const APP = 'demo#chat';
-const PASSWORD = 'correct horse battery';
-
-/** The page's visibility, set by the test (the store's documented `visibility` input). */
-class TestVisibility implements Visibility {
-  visible = true;
-  readonly changes = new Subject<boolean>();
-  readonly changes$ = this.changes.asObservable();
-  isVisible = () => this.visible;
-  set(visible: boolean) {
-    this.visible = visible;
-    this.changes.next(visible);
-  }
-}
+import {
+  APP,
+  PASSWORD,
+  TestVisibility,
+  rejection,
+  signIn,
+  signUp,
+  until,
+} from './store-fixtures.js';
 
 const stores: ChatStore[] = [];
 const prefixes: string[] = [];
@@ -52,41 +45,7 @@ async function ownServer() {
   return server;
 }
 
-/** The first value of `source` that passes `test`, or a failure naming `what` after `ms`. */
-function until<T>(source: Observable<T>, test: (value: T) => boolean, what: string, ms = 30_000) {
-  return firstValueFrom(
-    source.pipe(
-      filter(test),
-      timeout({ first: ms, with: () => throwError(() => new Error(`timed out: ${what}`)) }),
-    ),
-  );
-}
-
-async function signUp(store: ChatStore, nickname?: string): Promise<string> {
-  const username = uniqueName();
-  await store.register(
-    nickname ? { username, password: PASSWORD, nickname } : { username, password: PASSWORD },
-  );
-  return username;
-}
-
-async function signIn(store: ChatStore, username: string) {
-  await store.login({ username, password: PASSWORD });
-  await until(store.status$, (s) => s === 'online', `${username} online`);
-}
-
 const texts = (messages: ChatMessage[]) => messages.map((m) => m.text);
-
-async function rejection(
-  promise: Promise<unknown>,
-): Promise<{ type: number; message: string; error?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { type: number; message: string; error?: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((store) => store.dispose()));
