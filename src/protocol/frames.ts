@@ -25,6 +25,26 @@
  *    own frames; the server stores each as an {@link InboxEvent} in the inbox of every user it concerns
  *    (so they survive being offline, like messages) and pushes it as `event`. A recall is answered
  *    `recalled` (or `nack`, e.g. 504 past the app's recall window, 603 not the sender).
+ * 8. Contacts, blocklist and groups change over REST (see rest.ts); each change is stored as a
+ *    {@link ContactEvent} or {@link GroupEvent} in the inbox of every user it concerns and pushed as
+ *    `event`, so a friend request or a group invitation made while someone is offline reaches them
+ *    when they connect, and the actor's other devices learn what this device did.
+ * 9. Presence: when a user's first session opens or last session closes, the sessions of each of
+ *    their contacts get `presence` (live only, never replayed; the roster over REST says who is
+ *    online at the time it is read).
+ * 10. Chat rooms: a room message is pushed live, with `seq` 0, to the sessions of the room's members
+ *    and is kept in the room's recent window (`GET /{org}/{app}/chatrooms/{id}/messages`), never in
+ *    an inbox: a member who was not connected does not get it later. Room changes (join, leave,
+ *    kick, destroy) are pushed live as `room`. Clients must not report seq 0 with `recv`.
+ *
+ * ## Groups and rooms on the wire
+ * A group message is a `msg` with `chatType: 'groupChat'` and `to` = the group id; the server stores
+ * it once and puts it in the inbox of every member (each with their own seq), the sender's included.
+ * Refusals (as `nack`): 605 no such group, 602 not a member, 507 muted in this group (also 219 when
+ * the whole group is muted, not built yet). Room messages use `chatType: 'chatRoom'`, `to` = the room
+ * id: 705 no such room, 702 not a member. A 1:1 message to someone who blocked the sender: 603.
+ * Group and room ids are numeric strings of 15 or more digits (like Agora's); a username of only
+ * digits, 15 or more of them, is refused at registration, so ids and usernames never collide.
  *
  * ## Sequence numbers and the sync cursor
  * Each user has one ordered inbox: every message they send or receive gets the next `seq` of that
@@ -186,10 +206,18 @@ export interface PingFrame {
 export type SendFrame = {
   t: 'msg';
   id: string;
+  /** A username (singleChat), a group id (groupChat) or a room id (chatRoom). */
   to: string;
   chatType: ChatType;
   ext?: Ext;
+  msgConfig?: MessageConfig;
 } & MessageBody;
+
+/** Per-message options of the 4.x SDK that the server honours. */
+export interface MessageConfig {
+  /** Group messages only: members' read acks reach the sender (`onReadMessage` with a count). */
+  allowGroupAck?: boolean;
+}
 
 /** "The message `mid` from `to` reached this device" (sent by the recipient's SDK with `delivery: true`). */
 export interface DeliveryFrame {
@@ -199,11 +227,17 @@ export interface DeliveryFrame {
   to: string;
 }
 
-/** "I have read the message `mid` from `to`" (and, for unread counts, everything before it). */
+/**
+ * "I have read the message `mid` from `to`" (and, for unread counts, everything before it).
+ * In a group (`chatType: 'groupChat'`, `to` = the group id) the sender of `mid` is told only when
+ * the message was sent with `msgConfig.allowGroupAck`; my own devices are always told.
+ */
 export interface ReadFrame {
   t: 'read';
   mid: string;
   to: string;
+  /** Default `singleChat`. */
+  chatType?: ChatType;
 }
 
 /** "I have read the whole conversation with `to`." */
@@ -277,7 +311,7 @@ export type ServerMessage = {
   mid: string;
   /** The sender's client id. */
   id: string;
-  /** This user's sequence number for the message (0 in REST history, which is not per device). */
+  /** This user's sequence number for the message (0 in REST history and for chat-room messages). */
   seq: number;
   from: string;
   to: string;
@@ -285,6 +319,7 @@ export type ServerMessage = {
   ext: Ext;
   /** Server time of storage, ms since the epoch. */
   time: number;
+  msgConfig?: MessageConfig;
 } & MessageBody;
 
 /**
@@ -304,12 +339,124 @@ export interface InboxEvent {
   chatType: ChatType;
   /** The message concerned (absent for `channel`). */
   mid?: string;
+  /** `read` of a group message with `allowGroupAck`, for its sender: how many members have read it. */
+  groupReadCount?: number;
   time: number;
 }
 
+/**
+ * What happens between two users. Stored in the inbox of both (`from` and `to`), except `block` and
+ * `unblock`, which only the blocker's devices learn (the blocked user is never told).
+ * - `request`: `from` asks `to` to be contacts, with a message (`status`).
+ * - `accept` / `decline`: `from` answers the request `to` made.
+ * - `remove`: `from` deleted the contact `to` (both sides lose it).
+ * - `block` / `unblock`: `from` put `to` on, or took them off, their blocklist.
+ */
+export const ContactOperations = [
+  'request',
+  'accept',
+  'decline',
+  'remove',
+  'block',
+  'unblock',
+] as const;
+export type ContactOperation = (typeof ContactOperations)[number];
+
+export interface ContactEvent {
+  kind: 'contact';
+  operation: ContactOperation;
+  seq: number;
+  from: string;
+  to: string;
+  /** The request's message (`request`); absent otherwise. */
+  status?: string;
+  time: number;
+}
+
+/**
+ * What happens in a group, named as the 4.x SDK's `onGroupEvent` operations. Who gets each one:
+ * - `inviteToJoin`: the invitee only (while the group's `inviteNeedConfirm` is set; otherwise the
+ *   invitee is added at once and gets `directJoined`, members `memberPresence`).
+ * - `requestToJoin`: the owner and the admins only.
+ * - `rejectInvite`, `joinPublicGroupDeclined`: the user who invited / the applicant, and the actor.
+ * - every other operation: every member after the change, plus `userId` when they are not one
+ *   (a removed member, an applicant let in), plus the actor's other devices.
+ * `create` goes to the owner's devices; members added at creation get `directJoined` (or
+ * `inviteToJoin` when the group was created with `inviteNeedConfirm`).
+ */
+export const GroupOperations = [
+  'create',
+  'destroy',
+  'inviteToJoin',
+  'acceptInvite',
+  'rejectInvite',
+  'directJoined',
+  'requestToJoin',
+  'acceptRequest',
+  'joinPublicGroupDeclined',
+  'memberPresence',
+  'memberAbsence',
+  'removeMember',
+  'updateInfo',
+  'changeOwner',
+  'setAdmin',
+  'removeAdmin',
+  'muteMember',
+  'unmuteMember',
+] as const;
+export type GroupOperation = (typeof GroupOperations)[number];
+
+export interface GroupEvent {
+  kind: 'group';
+  operation: GroupOperation;
+  seq: number;
+  /** The group id. */
+  gid: string;
+  /** The group's name after the change. */
+  name: string;
+  /** Who did it (the inviter, the applicant, the owner or admin acting, the member leaving). */
+  from: string;
+  /**
+   * The member it is about, when not `from`: the invitee, the applicant, the member removed, muted
+   * or made admin, the new owner; for `memberPresence` / `memberAbsence`, who joined or left.
+   */
+  userId?: string;
+  /** An invitation's or application's message, or a refusal's reason. */
+  reason?: string;
+  /** `muteMember`: muted until then, ms since the epoch (`-1`: until unmuted). */
+  muteUntil?: number;
+  time: number;
+}
+
+/** Everything an inbox holds besides messages, replayed with them in seq order. */
+export type UserEvent = InboxEvent | ContactEvent | GroupEvent;
+
 export interface EventFrame {
   t: 'event';
-  event: InboxEvent;
+  event: UserEvent;
+}
+
+/** A contact's first session opened (`online`) or last session closed. Live only. */
+export interface PresenceFrame {
+  t: 'presence';
+  user: string;
+  online: boolean;
+  time: number;
+}
+
+/**
+ * A change in a chat room, pushed live to the sessions of its members (and of the member removed).
+ * `memberPresence` / `memberAbsence`: `userId` joined / left; `removeMember`: `from` removed
+ * `userId`; `destroy`: the room is gone (every member gets it); `updateInfo`: name or description.
+ */
+export interface RoomEventFrame {
+  t: 'room';
+  operation: 'memberPresence' | 'memberAbsence' | 'removeMember' | 'destroy' | 'updateInfo';
+  roomId: string;
+  name: string;
+  from: string;
+  userId?: string;
+  time: number;
 }
 
 /** The recall `id` succeeded; the `recall` event follows for every session concerned. */
@@ -383,4 +530,6 @@ export type ServerFrame =
   | KickedFrame
   | ErrorFrame
   | EventFrame
-  | RecalledFrame;
+  | RecalledFrame
+  | PresenceFrame
+  | RoomEventFrame;

@@ -14,6 +14,76 @@
  * | `GET /{org}/{app}/users/{me}/messages?peer&chatType&cursor&limit` (Bearer) | – | {@link HistoryResponse} |
  * | `GET /{org}/{app}/users/{me}/user_channels` (Bearer) | – | {@link ConversationsResponse} |
  *
+ * Contacts and blocklist (Bearer; `{me}` must be the token's user). Each change is also pushed to
+ * the users concerned as a `ContactEvent` (frames.ts).
+ *
+ * | request | body | success |
+ * | --- | --- | --- |
+ * | `GET /{org}/{app}/users/{me}/contacts/users` | – | {@link ContactsResponse} |
+ * | `DELETE /{org}/{app}/users/{me}/contacts/users/{friend}` | – | {@link OkResponse} |
+ * | `GET /{org}/{app}/users/{me}/contacts/requests` | – | {@link ContactRequestsResponse} (pending, both ways) |
+ * | `POST /{org}/{app}/users/{me}/contacts/requests` | {@link ContactRequestBody} | {@link OkResponse} |
+ * | `POST /{org}/{app}/users/{me}/contacts/requests/{from}/accept` | – | {@link OkResponse} |
+ * | `POST /{org}/{app}/users/{me}/contacts/requests/{from}/decline` | – | {@link OkResponse} |
+ * | `GET /{org}/{app}/users/{me}/blocks/users` | – | {@link BlocklistResponse} |
+ * | `POST /{org}/{app}/users/{me}/blocks/users` | {@link BlockRequest} | {@link BlocklistResponse} (the whole list) |
+ * | `DELETE /{org}/{app}/users/{me}/blocks/users/{user}` | – | {@link BlocklistResponse} (the whole list) |
+ *
+ * - A request to someone who already asked me accepts theirs (both become contacts). A request to
+ *   an existing contact, to myself, or a second pending one: 400 `illegal_argument`. To an unknown
+ *   user: 404 `service_resource_not_found`. From someone the recipient blocked: 403 `forbidden_op`.
+ * - accept / decline without a pending request from `{from}`: 404.
+ * - Blocking keeps the contact; it stops the blocked user's 1:1 messages (nack 603), contact
+ *   requests and group invitations to me (403), and their group and room messages are not
+ *   delivered to me.
+ *
+ * Groups (Bearer; Agora's paths). Each change is also pushed as a `GroupEvent` (frames.ts).
+ *
+ * | request | who may | body | success |
+ * | --- | --- | --- | --- |
+ * | `POST /{org}/{app}/chatgroups` | anyone | {@link CreateGroupRequest} | {@link GroupIdResponse} |
+ * | `GET /{org}/{app}/chatgroups/{gid}` | members; anyone for a public group | – | {@link GroupInfoResponse} |
+ * | `PUT /{org}/{app}/chatgroups/{gid}` | owner, admins (`newowner`: owner) | {@link ModifyGroupRequest} | {@link GroupInfoResponse} |
+ * | `DELETE /{org}/{app}/chatgroups/{gid}` | owner | – | {@link OkResponse} (disband) |
+ * | `GET /{org}/{app}/users/{me}/joined_chatgroups` | me | – | {@link GroupsResponse} |
+ * | `GET /{org}/{app}/publicchatgroups?limit&cursor` | anyone | – | {@link PublicGroupsResponse} |
+ * | `GET /{org}/{app}/chatgroups/{gid}/users` | members; anyone for a public group | – | {@link GroupMembersResponse} |
+ * | `POST /{org}/{app}/chatgroups/{gid}/invite` | owner, admins; members if `allowinvites` | {@link UsernamesRequest} | {@link OkResponse} |
+ * | `POST /{org}/{app}/chatgroups/{gid}/invite_verify` | an invitee | {@link VerifyRequest} | {@link OkResponse} |
+ * | `POST /{org}/{app}/chatgroups/{gid}/apply` | anyone, public groups | {@link ApplyRequest} | {@link ApplyResponse} |
+ * | `POST /{org}/{app}/chatgroups/{gid}/apply_verify` | owner, admins | {@link ApplyVerifyRequest} | {@link OkResponse} |
+ * | `DELETE /{org}/{app}/chatgroups/{gid}/quit` | members but the owner | – | {@link OkResponse} |
+ * | `DELETE /{org}/{app}/chatgroups/{gid}/users/{user}` | owner; admins (not the owner nor admins) | – | {@link OkResponse} |
+ * | `GET /{org}/{app}/chatgroups/{gid}/admin` | members | – | {@link UsernamesResponse} |
+ * | `POST /{org}/{app}/chatgroups/{gid}/admin` | owner | `{newadmin}` | {@link OkResponse} |
+ * | `DELETE /{org}/{app}/chatgroups/{gid}/admin/{user}` | owner | – | {@link OkResponse} |
+ * | `POST /{org}/{app}/chatgroups/{gid}/mute` | owner, admins (not the owner nor admins) | {@link MuteRequest} | {@link OkResponse} |
+ * | `DELETE /{org}/{app}/chatgroups/{gid}/mute/{user}` | owner, admins | – | {@link OkResponse} |
+ * | `GET /{org}/{app}/chatgroups/{gid}/mute` | members | – | {@link MuteListResponse} |
+ * | `GET /{org}/{app}/chatgroups/{gid}/acks/{mid}` | the message's sender | – | {@link GroupAcksResponse} |
+ * | `GET /{org}/{app}/users/{me}/messages?peer={gid}&chatType=groupChat…` | members | – | {@link HistoryResponse} |
+ *
+ * Refusals: unknown group 404 `service_resource_not_found`; not a member of a private group, or not
+ * allowed the operation, 403 `forbidden_op`; limits (members per group, groups per user, lengths,
+ * invitations per minute) 400 `illegal_argument` / 403 `forbidden_op` with the limit named in
+ * `error_description`, 429 `reach_limit` for the rate. The owner cannot quit (transfer or disband).
+ *
+ * Chat rooms (Bearer). Creating one needs a room admin of the app (`openwebim-server app set
+ * org#app --room-admins a,b`); the reference server makes a room "Lobby" in `demo#chat`.
+ *
+ * | request | who may | body | success |
+ * | --- | --- | --- | --- |
+ * | `GET /{org}/{app}/chatrooms?pagenum&pagesize` | anyone | – | {@link RoomsResponse} |
+ * | `POST /{org}/{app}/chatrooms` | room admins | {@link CreateRoomRequest} | {@link RoomIdResponse} |
+ * | `GET /{org}/{app}/chatrooms/{id}` | anyone | – | {@link RoomInfoResponse} |
+ * | `DELETE /{org}/{app}/chatrooms/{id}` | its owner, room admins | – | {@link OkResponse} |
+ * | `POST /{org}/{app}/chatrooms/{id}/apply` | anyone (until `maxusers`) | – | {@link OkResponse} |
+ * | `DELETE /{org}/{app}/chatrooms/{id}/quit` | members | – | {@link OkResponse} |
+ * | `GET /{org}/{app}/chatrooms/{id}/users` | members | – | {@link UsernamesResponse} |
+ * | `DELETE /{org}/{app}/chatrooms/{id}/users/{user}` | its owner, room admins | – | {@link OkResponse} |
+ * | `GET /{org}/{app}/chatrooms/{id}/messages?limit` | members | – | {@link HistoryResponse} (the recent window, newest first) |
+ * | `GET /{org}/{app}/users/{me}/joined_chatrooms` | me | – | {@link RoomsResponse} |
+ *
  * Chatfiles: only the uploader, and participants of a conversation holding a message that names the
  * file, may download it (403 `forbidden_op` "chatfile no permission" otherwise, 401 without a token,
  * 404 `service_resource_not_found` for an unknown uuid). Wrong `share-secret` → 403 too. The app's
@@ -121,6 +191,200 @@ export interface DnsResponse {
   'msync-wx': { hosts: DnsHost[] };
 }
 
+/** A change that has nothing to return. */
+export interface OkResponse {
+  data: { result: true };
+}
+
+export interface ContactEntry {
+  username: string;
+  nickname?: string;
+  /** Has at least one session open now. */
+  online: boolean;
+}
+
+export interface ContactsResponse {
+  entities: ContactEntry[];
+}
+
+export interface ContactRequestBody {
+  to: string;
+  /** Shown to the recipient; at most `Limits.requestMessageMaxChars`. */
+  message?: string;
+}
+
+export interface ContactRequestEntry {
+  from: string;
+  to: string;
+  message: string;
+  time: number;
+}
+
+export interface ContactRequestsResponse {
+  entities: ContactRequestEntry[];
+}
+
+export interface BlockRequest {
+  usernames: string[];
+}
+
+export interface BlocklistResponse {
+  data: string[];
+}
+
+/** `createGroupNew({data})` of the SDKs, as sent. */
+export interface CreateGroupRequest {
+  groupname: string;
+  desc?: string;
+  /** Usernames to add (or invite, with `inviteNeedConfirm`), besides the owner. */
+  members?: string[];
+  /** Listed in `publicchatgroups` and open to `apply`. */
+  public: boolean;
+  /** Applications need the owner's or an admin's approval. Default false. */
+  approval?: boolean;
+  /** Members (not only owner and admins) may invite. Default false. */
+  allowinvites?: boolean;
+  /** Invitees must accept before they join. Default true. */
+  inviteNeedConfirm?: boolean;
+  /** Most members, owner included. Default and ceiling `Limits.groupMembersMax`. */
+  maxusers?: number;
+}
+
+export interface GroupIdResponse {
+  data: { groupid: string };
+}
+
+export type GroupRole = 'owner' | 'admin' | 'member';
+
+export interface GroupInfo {
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  public: boolean;
+  approval: boolean;
+  allowinvites: boolean;
+  inviteNeedConfirm: boolean;
+  maxusers: number;
+  created: number;
+  /** Members, owner included. */
+  affiliations_count: number;
+  admins: string[];
+}
+
+export interface GroupInfoResponse {
+  data: GroupInfo[];
+}
+
+/** A group I am in, with my place in it. */
+export interface JoinedGroup extends GroupInfo {
+  role: GroupRole;
+  /** I am muted until then, ms since the epoch (`-1`: until unmuted); absent when not muted. */
+  muteUntil?: number;
+}
+
+export interface GroupsResponse {
+  entities: JoinedGroup[];
+}
+
+export interface PublicGroupsResponse {
+  data: { groupid: string; groupname: string; owner: string; affiliations_count: number }[];
+  /** Pass as `cursor` for the next page; absent on the last. */
+  cursor?: string;
+}
+
+export interface GroupMember {
+  username: string;
+  nickname?: string;
+  role: GroupRole;
+  muteUntil?: number;
+}
+
+export interface GroupMembersResponse {
+  entities: GroupMember[];
+}
+
+export interface ModifyGroupRequest {
+  groupname?: string;
+  description?: string;
+  /** Owner only: hand the group to this member (the old owner stays as a member). */
+  newowner?: string;
+}
+
+export interface UsernamesRequest {
+  usernames: string[];
+  /** The invitation's message. */
+  reason?: string;
+}
+
+export interface UsernamesResponse {
+  data: string[];
+}
+
+/** Answer to an invitation, by the invitee. */
+export interface VerifyRequest {
+  accept: boolean;
+  reason?: string;
+}
+
+export interface ApplyRequest {
+  message?: string;
+}
+
+/** `joined`: in at once (no approval needed); `requested`: waiting for the owner or an admin. */
+export interface ApplyResponse {
+  data: { result: 'joined' | 'requested' };
+}
+
+export interface ApplyVerifyRequest {
+  applicant: string;
+  accept: boolean;
+  reason?: string;
+}
+
+export interface MuteRequest {
+  usernames: string[];
+  /** ms; `-1` until unmuted. */
+  mute_duration: number;
+}
+
+export interface MuteListResponse {
+  data: { user: string; expire: number }[];
+}
+
+/** Who has read a group message sent with `allowGroupAck`. */
+export interface GroupAcksResponse {
+  data: { username: string; time: number }[];
+}
+
+export interface CreateRoomRequest {
+  name: string;
+  description?: string;
+  maxusers?: number;
+}
+
+export interface RoomIdResponse {
+  data: { id: string };
+}
+
+export interface RoomInfo {
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  maxusers: number;
+  affiliations_count: number;
+  created: number;
+}
+
+export interface RoomsResponse {
+  data: RoomInfo[];
+}
+
+export interface RoomInfoResponse {
+  data: RoomInfo[];
+}
+
 /** The error codes this server answers with (Agora's `error` field). */
 export const RestErrors = {
   duplicate: 'duplicate_unique_property_exists',
@@ -172,4 +436,22 @@ export const Limits = {
   recallSeconds: 120,
   /** Largest history page. */
   historyPageMax: 100,
+  /** A contact request's or group application's message. */
+  requestMessageMaxChars: 256,
+  contactsMax: 3000,
+  blocklistMax: 500,
+  groupNameMaxChars: 128,
+  groupDescriptionMaxChars: 512,
+  /** Default and ceiling of a group's `maxusers`, owner included (per app, `--max-group-members`). */
+  groupMembersMax: 200,
+  /** Groups a user may own or be in. */
+  groupsPerUser: 100,
+  /** Contact requests plus group invitations one user may send per minute. */
+  invitationsPerMinute: 30,
+  roomNameMaxChars: 128,
+  roomMembersMax: 1000,
+  /** Messages a room keeps for members who join later. */
+  roomRecentMessages: 50,
+  /** Group and room ids: 15 or more digits; usernames of that shape are refused. */
+  numericIdPattern: /^[0-9]{15,}$/,
 } as const;

@@ -164,6 +164,115 @@ export interface Conversation {
   updatedAt: number;
 }
 
+/** Someone on my contact list. */
+export interface Contact {
+  username: string;
+  nickname?: string;
+  /** Has a session open now (live, from the server's presence). */
+  online: boolean;
+}
+
+/** A friend request waiting for an answer: one I received (`incoming`) or sent (`outgoing`). */
+export interface ContactRequest {
+  direction: 'incoming' | 'outgoing';
+  /** The other user. */
+  username: string;
+  message: string;
+  time: number;
+}
+
+export type GroupRole = 'owner' | 'admin' | 'member';
+
+/** A group I am in. */
+export interface Group {
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  admins: string[];
+  /** Members, owner included. */
+  memberCount: number;
+  maxMembers: number;
+  public: boolean;
+  /** Applications to join need the owner's or an admin's approval. */
+  approval: boolean;
+  /** Members (not only owner and admins) may invite. */
+  allowInvites: boolean;
+  /** My role in it. */
+  role: GroupRole;
+  /** I am muted here until then, ms since the epoch (`-1`: until unmuted). */
+  mutedUntil?: number;
+}
+
+export interface GroupMember {
+  username: string;
+  nickname?: string;
+  role: GroupRole;
+  mutedUntil?: number;
+}
+
+/** A public group anyone may apply to. */
+export interface PublicGroup {
+  id: string;
+  name: string;
+  owner: string;
+  memberCount: number;
+}
+
+/** Someone invited me to a group. */
+export interface GroupInvitation {
+  groupId: string;
+  groupName: string;
+  /** Who invited me. */
+  from: string;
+  reason: string;
+  time: number;
+}
+
+/** Someone asked to join a group where I am owner or admin. */
+export interface JoinRequest {
+  groupId: string;
+  groupName: string;
+  /** The applicant. */
+  username: string;
+  reason: string;
+  time: number;
+}
+
+export interface ChatRoom {
+  id: string;
+  name: string;
+  description: string;
+  memberCount: number;
+  maxMembers: number;
+  /** I am a member (I get its messages while connected). */
+  joined: boolean;
+}
+
+/**
+ * Something that happened to me that no action of mine is waiting for, in plain words for the UI
+ * (e.g. "alice removed you from Friends", "Friends was disbanded", "bob accepted your request").
+ */
+export interface ChatNotice {
+  kind: 'contact' | 'group' | 'room';
+  message: string;
+  /** The conversation concerned, if any (the group or room id, the username). */
+  conversationId?: string;
+  time: number;
+}
+
+export interface CreateGroupInput {
+  name: string;
+  description?: string;
+  members?: string[];
+  /** Default false. */
+  public?: boolean;
+  /** Default false. */
+  approval?: boolean;
+  /** Default false. */
+  allowInvites?: boolean;
+}
+
 export interface CurrentUser {
   username: string;
   nickname?: string;
@@ -234,6 +343,31 @@ export interface ChatStoreApi {
   /** `cmd` messages as they arrive (from peers and from my other devices); never stored. */
   readonly commands$: Observable<ChatCommand>;
 
+  /**
+   * Contacts, by username, with live presence. Like everything below, kept in IndexedDB (shown at
+   * once after a reload), refreshed from the server on every connect, and updated by the server's
+   * events from then on (including what I do on my other devices).
+   */
+  readonly contacts$: Observable<Contact[]>;
+  /** Pending friend requests, both ways, newest first. */
+  readonly contactRequests$: Observable<ContactRequest[]>;
+  /** Usernames I blocked, sorted. */
+  readonly blocklist$: Observable<string[]>;
+  /** Groups I am in, by name. */
+  readonly groups$: Observable<Group[]>;
+  /** Invitations to groups waiting for my answer, newest first. */
+  readonly groupInvitations$: Observable<GroupInvitation[]>;
+  /** Applications to groups I own or administer, waiting for an answer, newest first. */
+  readonly joinRequests$: Observable<JoinRequest[]>;
+  /** Chat rooms of the app (joined or not), by name; refreshed on connect and by {@link refreshRooms}. */
+  readonly rooms$: Observable<ChatRoom[]>;
+  /** Things that happened to me (removed from a group, a request accepted…); never stored. */
+  readonly notices$: Observable<ChatNotice>;
+  /** Members of a group I am in (fetched when first asked for, then kept up to date by events). */
+  groupMembers$(groupId: string): Observable<GroupMember[]>;
+  /** Display name of a user: their nickname when known, else the username. */
+  displayName$(username: string): Observable<string>;
+
   /** Logs in with a password. Rejects with a {@link ChatError}. */
   login(input: LoginInput): Promise<void>;
   /** Logs in with a token issued elsewhere (the widget's `user` + `access-token`). */
@@ -287,10 +421,54 @@ export interface ChatStoreApi {
    */
   fetchFile(message: ChatMessage, options?: { thumbnail?: boolean }): Promise<string>;
   /**
-   * Makes a conversation the active one (creating it if new) and marks it read. The id is a username
-   * as typed: it is trimmed and lowercased. Rejects when the server says there is no such user.
+   * Makes a conversation the active one (creating it if new) and marks it read. For `singleChat` (the
+   * default) the id is a username as typed: it is trimmed and lowercased; rejects when the server
+   * says there is no such user. For `groupChat` / `chatRoom` the id is the group's / room's, and I
+   * must be a member. `send`, `sendFile` and the others use the conversation's chat type.
    */
-  openConversation(conversationId: string | null): Promise<void>;
+  openConversation(conversationId: string | null, chatType?: ChatType): Promise<void>;
+
+  // Every action below rejects with a ChatError in plain words when the server refuses, and then
+  // changes nothing in the store; on success the store changes when the server's event arrives
+  // (or at once from the answer, whichever comes first, never twice).
+
+  /** Sends a friend request (accepts theirs when they already asked me). */
+  addContact(username: string, message?: string): Promise<void>;
+  acceptContact(username: string): Promise<void>;
+  declineContact(username: string): Promise<void>;
+  /** Deletes a contact on both sides; the conversation and its messages stay. */
+  removeContact(username: string): Promise<void>;
+  block(username: string): Promise<void>;
+  unblock(username: string): Promise<void>;
+
+  /** Creates a group with me as owner; resolves with it. */
+  createGroup(input: CreateGroupInput): Promise<Group>;
+  inviteToGroup(groupId: string, usernames: string[], reason?: string): Promise<void>;
+  acceptGroupInvitation(groupId: string): Promise<void>;
+  declineGroupInvitation(groupId: string, reason?: string): Promise<void>;
+  /** Public groups, a page at a time (`cursor` from the previous page). */
+  listPublicGroups(cursor?: string): Promise<{ groups: PublicGroup[]; cursor?: string }>;
+  /** Joins a public group: `joined` at once, or `requested` when it needs approval. */
+  joinGroup(groupId: string, message?: string): Promise<'joined' | 'requested'>;
+  acceptJoinRequest(groupId: string, username: string): Promise<void>;
+  declineJoinRequest(groupId: string, username: string, reason?: string): Promise<void>;
+  leaveGroup(groupId: string): Promise<void>;
+  removeGroupMember(groupId: string, username: string): Promise<void>;
+  /** `durationMs` -1: until unmuted. */
+  muteGroupMember(groupId: string, username: string, durationMs: number): Promise<void>;
+  unmuteGroupMember(groupId: string, username: string): Promise<void>;
+  setGroupAdmin(groupId: string, username: string): Promise<void>;
+  removeGroupAdmin(groupId: string, username: string): Promise<void>;
+  changeGroupOwner(groupId: string, username: string): Promise<void>;
+  updateGroup(groupId: string, changes: { name?: string; description?: string }): Promise<void>;
+  /** Owner only: the group is gone for everyone. */
+  disbandGroup(groupId: string): Promise<void>;
+
+  /** Reads the room list from the server again. */
+  refreshRooms(): Promise<void>;
+  /** Joins a room; its recent messages become the conversation's first page. */
+  joinRoom(roomId: string): Promise<void>;
+  leaveRoom(roomId: string): Promise<void>;
   /**
    * The person has seen the whole conversation: unread goes to zero, and the peer gets a read receipt
    * for their newest message (plus a conversation-level `channel` ack), so my other devices and the

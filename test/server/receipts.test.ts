@@ -131,7 +131,9 @@ describe('receipts', () => {
     const replayed = again.socket.received.filter((f) => f.t === 'event' || f.t === 'msg');
     assert.deepEqual(
       replayed.map((f) =>
-        f.t === 'event' ? [f.event.seq, f.event.kind, f.event.mid] : [f.message.seq, 'msg'],
+        f.t === 'event'
+          ? [f.event.seq, f.event.kind, 'mid' in f.event ? f.event.mid : undefined]
+          : [f.message.seq, 'msg'],
       ),
       [
         [3, 'delivered', first.mid],
@@ -198,6 +200,7 @@ describe('recall', () => {
     assert.deepEqual(await a1.socket.next('recalled'), { t: 'recalled', id: 'r1', mid: ack.mid });
     for (const socket of [a1.socket, a2.socket, b.socket]) {
       const { event } = await socket.next('event', (f) => f.event.kind === 'recall');
+      assert.ok(event.kind === 'recall');
       assert.equal(event.mid, ack.mid);
       assert.equal(event.from, alice.username);
       assert.equal(event.to, bob.username);
