@@ -12,8 +12,10 @@ import { LocalBus } from './bus/local-bus.js';
 import type { ServerConfig } from './config.js';
 import { createDomain, type Domain } from './domain/domain.js';
 import { installGateway, type Gateway } from './gateway/gateway.js';
+import { Presence } from './gateway/presence.js';
 import type { UserEvent } from './gateway/user-events.js';
 import { chatfilesRoutes, refuseMultipartOutsideUploads } from './http/chatfiles-routes.js';
+import { contactsRoutes } from './http/contacts-routes.js';
 import { installCors } from './http/cors.js';
 import { dnsRoutes } from './http/dns-routes.js';
 import { installErrorHandling } from './http/errors.js';
@@ -66,6 +68,11 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   const bus: Bus<UserEvent> = new LocalBus((error) =>
     http.log.error({ err: error }, 'bus subscriber failed'),
   );
+  const presence = new Presence(
+    bus,
+    (appKey, username) => domain.contacts.names(appKey, username),
+    http.log,
+  );
   let gateway: Gateway | undefined;
   let purgeTimer: NodeJS.Timeout | undefined;
 
@@ -76,13 +83,14 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       void reply.header('x-content-type-options', 'nosniff');
     });
     await installCors(http, domain);
-    gateway = await installGateway(http, { domain, bus, config, log: http.log });
+    gateway = await installGateway(http, { domain, bus, config, log: http.log, presence });
     // Limits are set per upload from the app's settings (chatfiles-routes.ts).
     await http.register(multipart);
     refuseMultipartOutsideUploads(http);
     usersRoutes(http, domain);
     tokenRoutes(http, domain);
     chatfilesRoutes(http, domain);
+    contactsRoutes(http, { domain, bus, presence });
     historyRoutes(http, domain, config);
     dnsRoutes(http, domain, config);
     staticRoutes(http, options.staticRoot ?? packageRoot());

@@ -1,4 +1,5 @@
 /** Server settings, all from the environment (documented in the README and the report). */
+import { Limits } from '../src/protocol/rest.js';
 
 export const LogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LogLevels)[number];
@@ -26,6 +27,8 @@ export interface ServerConfig {
   messagesPerSecond: number;
   /** Chatfile uploads per minute per user (disk is the scarce thing here). */
   uploadsPerMinute: number;
+  /** Contact requests plus group invitations per minute per user. */
+  invitationsPerMinute: number;
   logLevel: LogLevel;
   /**
    * Behind a reverse proxy: take the client IP and scheme from X-Forwarded-* (for the failed-login
@@ -54,6 +57,7 @@ export const defaults = {
   tokenFailuresPerMinute: 100,
   messagesPerSecond: 50,
   uploadsPerMinute: 60,
+  invitationsPerMinute: Limits.invitationsPerMinute,
   logLevel: 'info',
   trustProxy: false,
 } as const satisfies Omit<ServerConfig, 'restHosts' | 'wsHosts'>;
@@ -121,6 +125,11 @@ export function configFromEnv(env: Env = process.env): ServerConfig {
     ),
     messagesPerSecond: positiveInteger(env, 'OPENWEBIM_RATE_MESSAGES', defaults.messagesPerSecond),
     uploadsPerMinute: positiveInteger(env, 'OPENWEBIM_RATE_UPLOADS', defaults.uploadsPerMinute),
+    invitationsPerMinute: positiveInteger(
+      env,
+      'OPENWEBIM_RATE_INVITATIONS',
+      defaults.invitationsPerMinute,
+    ),
     logLevel,
     trustProxy: flag(env, 'OPENWEBIM_TRUST_PROXY', defaults.trustProxy),
   };

@@ -3,6 +3,7 @@ import type { ServerConfig } from '../config.js';
 import type { Storage } from '../storage/storage.js';
 import { Apps } from './apps.js';
 import { Chatfiles } from './chatfiles.js';
+import { Contacts } from './contacts.js';
 import { FixedWindowLimiter } from './fixed-window-limiter.js';
 import { Messages } from './messages.js';
 import { Tokens } from './tokens.js';
@@ -14,6 +15,7 @@ export interface Domain {
   tokens: Tokens;
   messages: Messages;
   chatfiles: Chatfiles;
+  contacts: Contacts;
   limits: {
     /** Per app key, per second. */
     register: FixedWindowLimiter;
@@ -23,8 +25,16 @@ export interface Domain {
     tokenFailures: FixedWindowLimiter;
     /** Per app and user, per minute. */
     uploads: FixedWindowLimiter;
+    /**
+     * Contact requests plus group invitations (one per invitee), per minute, keyed
+     * `${app.key}\n${username}` (see {@link invitationKey}).
+     */
+    invitations: FixedWindowLimiter;
   };
 }
+
+/** The key of `limits.invitations` for a user of an app. */
+export const invitationKey = (appKey: string, username: string) => `${appKey}\n${username}`;
 
 export function createDomain(storage: Storage, config: ServerConfig): Domain {
   const apps = new Apps(storage, config.tokenTtlSeconds);
@@ -36,11 +46,13 @@ export function createDomain(storage: Storage, config: ServerConfig): Domain {
     tokens: new Tokens(storage),
     messages: new Messages(storage, apps, users, chatfiles),
     chatfiles,
+    contacts: new Contacts(storage, users),
     limits: {
       register: new FixedWindowLimiter(config.registerPerSecond, 1000),
       token: new FixedWindowLimiter(config.tokenPerSecond, 1000),
       tokenFailures: new FixedWindowLimiter(config.tokenFailuresPerMinute, 60_000),
       uploads: new FixedWindowLimiter(config.uploadsPerMinute, 60_000),
+      invitations: new FixedWindowLimiter(config.invitationsPerMinute, 60_000),
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   type MessageBody,
   type SendFrame,
   type ServerMessage,
+  type UserEvent,
 } from '../../src/protocol/frames.js';
 import type { HistoryResponse, ServerConversation } from '../../src/protocol/rest.js';
 import type { AppRecord, StoredEvent, StoredMessage, Storage } from '../storage/storage.js';
@@ -56,8 +57,7 @@ export interface StoredEvents {
   events: DeliveredEvent[];
 }
 
-export type InboxItem =
-  { seq: number; message: ServerMessage } | { seq: number; event: InboxEvent };
+export type InboxItem = { seq: number; message: ServerMessage } | { seq: number; event: UserEvent };
 
 export interface InboxPage {
   items: InboxItem[];
@@ -134,6 +134,12 @@ export class Messages {
     }
     if (!(await this.#users.find(app, to))) {
       throw new MessageRejected(StatusCodes.USER_NOT_FOUND, `no user ${to} in this app`);
+    }
+    if (await this.#storage.isBlocked(app.key, to, from)) {
+      throw new MessageRejected(
+        StatusCodes.PERMISSION_DENIED,
+        `${to} does not accept your messages`,
+      );
     }
     const { stored, files } = await this.#attachments(app, from, body);
 
@@ -315,6 +321,8 @@ export class Messages {
     for (const entry of entries) {
       if ('event' in entry) {
         items.push({ seq: entry.seq, event: toInboxEvent(entry.event, entry.seq) });
+      } else if ('userEvent' in entry) {
+        items.push({ seq: entry.seq, event: entry.userEvent });
       } else if (!entry.message.recalled) {
         items.push({ seq: entry.seq, message: toServerMessage(entry.message, entry.seq) });
       }

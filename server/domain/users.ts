@@ -45,6 +45,12 @@ export class Users {
     }
     const { username, password, nickname } = input;
     checkUsername(username);
+    // Group and room ids have this shape; a user named like one would be ambiguous as a `to`.
+    if (Limits.numericIdPattern.test(username)) {
+      throw invalid(
+        `username "${username}" is not legal: 15 or more digits only are kept for group and room ids`,
+      );
+    }
     if (password === undefined || password === '') {
       throw invalid('password or pin must provided');
     }

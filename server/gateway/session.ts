@@ -35,6 +35,7 @@ import {
 import { StatusCodes } from '../domain/status-codes.js';
 import type { AppRecord } from '../storage/storage.js';
 import { parseClientFrame } from './client-frames.js';
+import type { Presence } from './presence.js';
 import { userChannel, type UserEvent } from './user-events.js';
 
 export interface SessionContext {
@@ -42,6 +43,7 @@ export interface SessionContext {
   bus: Bus<UserEvent>;
   config: ServerConfig;
   log: FastifyBaseLogger;
+  presence: Presence;
 }
 
 export interface SessionOptions {
@@ -92,6 +94,8 @@ export class Session {
   #buffered: InboxItem[] = [];
   /** Seqs of this session's own sends during replay: it has them as acks already. */
   #ownSeqs = new Set<number>();
+  /** Counted in the presence registry (once, from `auth-ok` until closed). */
+  #counted = false;
 
   constructor(
     socket: WebSocket,
@@ -141,6 +145,10 @@ export class Session {
     clearTimeout(this.#expiryTimer);
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    if (this.#counted && this.#login) {
+      this.#counted = false;
+      this.#ctx.presence.closed(this.#app.key, this.#login.user);
+    }
     this.#onClosed(this);
   }
 
@@ -293,6 +301,9 @@ export class Session {
       heartbeatMs: config.heartbeatMs,
       seq,
     });
+    if (this.#state !== 'open') return;
+    this.#counted = true;
+    this.#ctx.presence.opened(this.#app.key, login.user);
     this.#replay(cursor).catch((error: unknown) => {
       this.#ctx.log.error({ err: error }, 'replay failed');
       this.close(CloseCode.Normal, 'replay failed; reconnect');
@@ -342,6 +353,10 @@ export class Session {
           : { seq: event.event.seq, event: event.event };
       if (this.#replaying) this.#buffered.push(item);
       else this.#deliver(item);
+      return;
+    }
+    if (event.kind === 'presence') {
+      this.#send(event.frame);
       return;
     }
     const newer =

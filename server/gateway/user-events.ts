@@ -1,13 +1,35 @@
 /** What travels on the bus between sessions. Plain JSON, so a Redis/NATS bus can carry it. */
-import type { InboxEvent, ServerMessage } from '../../src/protocol/frames.js';
+import type {
+  PresenceFrame,
+  ServerMessage,
+  UserEvent as InboxUserEvent,
+} from '../../src/protocol/frames.js';
+import type { Bus } from '../bus/bus.js';
+import type { AppendedEvent } from '../storage/storage.js';
 
 export type UserEvent =
   /** A message for this user's sessions, with this user's seq (not for `exceptSession`). */
   | { kind: 'message'; message: ServerMessage; exceptSession?: string }
-  /** A receipt or recall for this user's sessions, with this user's seq. */
-  | { kind: 'inbox-event'; event: InboxEvent; exceptSession?: string }
+  /** A receipt, recall, contact or group event for this user's sessions, with this user's seq. */
+  | { kind: 'inbox-event'; event: InboxUserEvent; exceptSession?: string }
+  /** A contact of this user came online or went offline (live only, never stored). */
+  | { kind: 'presence'; frame: PresenceFrame }
   /** A single-login session started; the user's older single-login sessions must go. */
   | { kind: 'login'; session: string; loginAt: number; loginOrder: number };
 
 /** One channel per user of an app. */
 export const userChannel = (appKey: string, username: string) => `user:${appKey}:${username}`;
+
+/**
+ * Pushes events a storage call appended (contact, group) to the sessions of each user concerned,
+ * every session included: a REST change has no session of its own to skip.
+ */
+export async function publishAppended(
+  bus: Bus<UserEvent>,
+  appKey: string,
+  events: AppendedEvent[],
+): Promise<void> {
+  for (const { username, event } of events) {
+    await bus.publish(userChannel(appKey, username), { kind: 'inbox-event', event });
+  }
+}

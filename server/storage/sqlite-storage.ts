@@ -4,16 +4,25 @@
  * server process reads. Every statement is prepared once; no SQL is ever built from input.
  */
 import Database from 'better-sqlite3';
+import type { ContactEvent, GroupEvent } from '../../src/protocol/frames.js';
 import type {
+  AnswerContactOutcome,
+  AppendedEvent,
   AppRecord,
+  BlocklistChange,
+  ContactChange,
+  ContactRecord,
+  ContactRequestRecord,
   ChatfileRecord,
   ConversationRecord,
   CreateUserResult,
   EventKind,
   InboxEntry,
   NewMessage,
+  NewUserEvent,
   PushTokenRecord,
   ReadCursorMove,
+  RequestContactOutcome,
   Storage,
   StoreEventResult,
   StoreMessageResult,
@@ -23,7 +32,7 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
 export const schemaVersion1 = `
@@ -165,6 +174,40 @@ CREATE TABLE chatfile_grants (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Schema 3 (issue 4): contacts, contact requests and blocklists; inbox events gain `data`, the
+ * whole contact or group event as JSON (its `kind` column is 'contact' or 'group', `to_user` the
+ * other user or the group id, `chat_type` ''), so they replay with messages in one seq order.
+ * A contact is two rows, one per side, so either side's list is one index range.
+ */
+const migrationTo3 = `
+ALTER TABLE inbox_events ADD COLUMN data TEXT;
+CREATE TABLE contacts (
+  app_key TEXT NOT NULL,
+  username TEXT NOT NULL,
+  contact TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  PRIMARY KEY (app_key, username, contact)
+) WITHOUT ROWID;
+CREATE TABLE contact_requests (
+  app_key TEXT NOT NULL,
+  from_user TEXT NOT NULL,
+  to_user TEXT NOT NULL,
+  message TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (app_key, from_user, to_user)
+) WITHOUT ROWID;
+CREATE INDEX contact_requests_to ON contact_requests (app_key, to_user);
+CREATE TABLE blocks (
+  app_key TEXT NOT NULL,
+  blocker TEXT NOT NULL,
+  blocked TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (app_key, blocker, blocked)
+) WITHOUT ROWID;
+CREATE INDEX blocks_blocked ON blocks (app_key, blocked);
+`;
+
 /** The conversation key of two users: both names, sorted (usernames hold no spaces). */
 export const conversationKey = (a: string, b: string) => (a <= b ? `${a} ${b}` : `${b} ${a}`);
 
@@ -215,6 +258,7 @@ interface EventRow {
   chat_type: string;
   mid: string | null;
   time: number;
+  data: string | null;
 }
 
 interface ChatfileRow {
@@ -266,6 +310,15 @@ const toMessage = (row: MessageRow): StoredMessage => ({
   recalled: row.recalled === 1,
 });
 
+/** The event with its seq; the cast is sound: `seq` is the one field `NewUserEvent` leaves out. */
+const withSeq = (event: NewUserEvent, seq: number) =>
+  ({ ...event, seq }) as ContactEvent | GroupEvent;
+
+const toInboxEntry = (row: EventRow): InboxEntry =>
+  row.data === null
+    ? { seq: row.seq, event: toEvent(row) }
+    : { seq: row.seq, userEvent: withSeq(JSON.parse(row.data) as NewUserEvent, row.seq) };
+
 const toEvent = (row: EventRow): StoredEvent => ({
   kind: row.kind,
   from: row.from_user,
@@ -314,6 +367,43 @@ export class SqliteStorage implements Storage {
     read?: ReadCursorMove,
   ) => StoreEventResult;
   readonly #recallMessage: (appKey: string, mid: string, time: number) => StoreEventResult;
+  readonly #appendUserEvent: (
+    appKey: string,
+    event: NewUserEvent,
+    inboxes: string[],
+  ) => AppendedEvent[];
+  readonly #requestContact: (
+    appKey: string,
+    request: ContactRequestRecord,
+    contactsMax: number,
+  ) => ContactChange<RequestContactOutcome>;
+  readonly #answerContactRequest: (
+    appKey: string,
+    me: string,
+    from: string,
+    accept: boolean,
+    time: number,
+    contactsMax: number,
+  ) => ContactChange<AnswerContactOutcome>;
+  readonly #removeContact: (
+    appKey: string,
+    me: string,
+    contact: string,
+    time: number,
+  ) => ContactChange<'removed' | 'not-contacts'>;
+  readonly #block: (
+    appKey: string,
+    blocker: string,
+    usernames: string[],
+    time: number,
+    blocklistMax: number,
+  ) => BlocklistChange;
+  readonly #unblock: (
+    appKey: string,
+    blocker: string,
+    blocked: string,
+    time: number,
+  ) => BlocklistChange;
 
   /** Opens (and creates or migrates) the database file at `path`. */
   constructor(path: string) {
@@ -333,6 +423,7 @@ export class SqliteStorage implements Storage {
     db.transaction(() => {
       db.exec(schemaVersion1);
       if (version < 2) db.exec(migrationTo2);
+      if (version < 3) db.exec(migrationTo3);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
 
@@ -442,7 +533,7 @@ export class SqliteStorage implements Storage {
          VALUES (@appKey, @username, @seq, @kind, @from, @to, @chatType, @mid, @time)`,
       ),
       readEvents: db.prepare<[string, string, number, number], EventRow>(
-        `SELECT seq, kind, from_user, to_user, chat_type, mid, time FROM inbox_events
+        `SELECT seq, kind, from_user, to_user, chat_type, mid, time, data FROM inbox_events
          WHERE app_key = ? AND username = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
       historyFromNewest: db.prepare<[string, string, number], MessageRow>(
@@ -514,6 +605,68 @@ export class SqliteStorage implements Storage {
       ),
       raiseUserCursor: db.prepare<[number, string, string]>(
         'UPDATE users SET cursor = max(cursor, ?) WHERE app_key = ? AND username = ?',
+      ),
+      appendUserEvent: db.prepare(
+        `INSERT INTO inbox_events (app_key, username, seq, kind, from_user, to_user, chat_type, mid,
+           time, data)
+         VALUES (@appKey, @username, @seq, @kind, @from, @to, '', NULL, @time, @data)`,
+      ),
+      isContact: db.prepare<[string, string, string], { n: number }>(
+        'SELECT 1 AS n FROM contacts WHERE app_key = ? AND username = ? AND contact = ?',
+      ),
+      countContacts: db.prepare<[string, string], { n: number }>(
+        'SELECT count(*) AS n FROM contacts WHERE app_key = ? AND username = ?',
+      ),
+      countRequestsFrom: db.prepare<[string, string], { n: number }>(
+        'SELECT count(*) AS n FROM contact_requests WHERE app_key = ? AND from_user = ?',
+      ),
+      addContact: db.prepare<[string, string, string, number]>(
+        `INSERT INTO contacts (app_key, username, contact, since) VALUES (?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      deleteContact: db.prepare<[string, string, string]>(
+        'DELETE FROM contacts WHERE app_key = ? AND username = ? AND contact = ?',
+      ),
+      listContacts: db.prepare<[string, string], { contact: string; nickname: string | null }>(
+        `SELECT c.contact, u.nickname FROM contacts c
+         LEFT JOIN users u ON u.app_key = c.app_key AND u.username = c.contact
+         WHERE c.app_key = ? AND c.username = ? ORDER BY c.contact`,
+      ),
+      hasRequest: db.prepare<[string, string, string], { n: number }>(
+        'SELECT 1 AS n FROM contact_requests WHERE app_key = ? AND from_user = ? AND to_user = ?',
+      ),
+      addRequest: db.prepare(
+        `INSERT INTO contact_requests (app_key, from_user, to_user, message, time)
+         VALUES (@appKey, @from, @to, @message, @time)`,
+      ),
+      deleteRequest: db.prepare<[string, string, string]>(
+        'DELETE FROM contact_requests WHERE app_key = ? AND from_user = ? AND to_user = ?',
+      ),
+      listRequests: db.prepare<
+        [string, string, string, string],
+        { from_user: string; to_user: string; message: string; time: number }
+      >(
+        `SELECT from_user, to_user, message, time FROM contact_requests
+         WHERE app_key = ? AND from_user = ?
+         UNION ALL
+         SELECT from_user, to_user, message, time FROM contact_requests
+         WHERE app_key = ? AND to_user = ?
+         ORDER BY time, from_user, to_user`,
+      ),
+      isBlocked: db.prepare<[string, string, string], { n: number }>(
+        'SELECT 1 AS n FROM blocks WHERE app_key = ? AND blocker = ? AND blocked = ?',
+      ),
+      addBlock: db.prepare<[string, string, string, number]>(
+        'INSERT INTO blocks (app_key, blocker, blocked, time) VALUES (?, ?, ?, ?)',
+      ),
+      deleteBlock: db.prepare<[string, string, string]>(
+        'DELETE FROM blocks WHERE app_key = ? AND blocker = ? AND blocked = ?',
+      ),
+      listBlocked: db.prepare<[string, string], { blocked: string }>(
+        'SELECT blocked FROM blocks WHERE app_key = ? AND blocker = ? ORDER BY blocked',
+      ),
+      blockersOf: db.prepare<[string, string], { blocker: string }>(
+        'SELECT blocker FROM blocks WHERE app_key = ? AND blocked = ? ORDER BY blocker',
       ),
     };
     this.#q = q;
@@ -638,6 +791,169 @@ export class SqliteStorage implements Storage {
         q.raiseUserCursor.run(seq, appKey, username);
       },
     );
+
+    /** Call inside a transaction: each inbox's next seq; for every contact and group event. */
+    const appendUserEvent = (
+      appKey: string,
+      event: NewUserEvent,
+      inboxes: string[],
+    ): AppendedEvent[] => {
+      const to = event.kind === 'contact' ? event.to : event.gid;
+      const data = JSON.stringify(event);
+      return [...new Set(inboxes)].map((username) => {
+        const seq = nextSeq(appKey, username);
+        q.appendUserEvent.run({
+          appKey,
+          username,
+          seq,
+          kind: event.kind,
+          from: event.from,
+          to,
+          time: event.time,
+          data,
+        });
+        return { username, event: withSeq(event, seq) };
+      });
+    };
+    this.#appendUserEvent = db.transaction(appendUserEvent);
+
+    const makeContacts = (appKey: string, a: string, b: string, time: number) => {
+      q.addContact.run(appKey, a, b, time);
+      q.addContact.run(appKey, b, a, time);
+    };
+    const contactsOf = (appKey: string, username: string) =>
+      q.countContacts.get(appKey, username)?.n ?? 0;
+
+    this.#requestContact = db.transaction(
+      (
+        appKey: string,
+        request: ContactRequestRecord,
+        contactsMax: number,
+      ): ContactChange<RequestContactOutcome> => {
+        const { from, to, message, time } = request;
+        const unchanged = (outcome: RequestContactOutcome) => ({ outcome, events: [] });
+        if (q.isBlocked.get(appKey, to, from)) return unchanged('blocked');
+        if (q.isContact.get(appKey, from, to)) return unchanged('already-contacts');
+        if (q.hasRequest.get(appKey, from, to)) return unchanged('already-requested');
+        if (q.hasRequest.get(appKey, to, from)) {
+          // They asked first: asking back is saying yes.
+          if (contactsOf(appKey, from) >= contactsMax) return unchanged('contacts-full');
+          q.deleteRequest.run(appKey, to, from);
+          makeContacts(appKey, from, to, time);
+          const event: NewUserEvent = { kind: 'contact', operation: 'accept', from, to, time };
+          return { outcome: 'accepted', events: appendUserEvent(appKey, event, [from, to]) };
+        }
+        // Pending requests count too, or one user could keep thousands of them open.
+        const used = contactsOf(appKey, from) + (q.countRequestsFrom.get(appKey, from)?.n ?? 0);
+        if (used >= contactsMax) return unchanged('contacts-full');
+        q.addRequest.run({ appKey, from, to, message, time });
+        const event: NewUserEvent = {
+          kind: 'contact',
+          operation: 'request',
+          from,
+          to,
+          status: message,
+          time,
+        };
+        return { outcome: 'requested', events: appendUserEvent(appKey, event, [from, to]) };
+      },
+    );
+
+    this.#answerContactRequest = db.transaction(
+      (
+        appKey: string,
+        me: string,
+        from: string,
+        accept: boolean,
+        time: number,
+        contactsMax: number,
+      ): ContactChange<AnswerContactOutcome> => {
+        if (!q.hasRequest.get(appKey, from, me)) return { outcome: 'no-request', events: [] };
+        if (accept && contactsOf(appKey, me) >= contactsMax) {
+          return { outcome: 'contacts-full', events: [] };
+        }
+        q.deleteRequest.run(appKey, from, me);
+        if (accept) makeContacts(appKey, me, from, time);
+        const event: NewUserEvent = {
+          kind: 'contact',
+          operation: accept ? 'accept' : 'decline',
+          from: me,
+          to: from,
+          time,
+        };
+        return { outcome: 'answered', events: appendUserEvent(appKey, event, [me, from]) };
+      },
+    );
+
+    this.#removeContact = db.transaction(
+      (appKey: string, me: string, contact: string, time: number) => {
+        if (!q.isContact.get(appKey, me, contact)) {
+          return { outcome: 'not-contacts' as const, events: [] };
+        }
+        q.deleteContact.run(appKey, me, contact);
+        q.deleteContact.run(appKey, contact, me);
+        const event: NewUserEvent = {
+          kind: 'contact',
+          operation: 'remove',
+          from: me,
+          to: contact,
+          time,
+        };
+        return {
+          outcome: 'removed' as const,
+          events: appendUserEvent(appKey, event, [me, contact]),
+        };
+      },
+    );
+
+    const blockedBy = (appKey: string, blocker: string) =>
+      q.listBlocked.all(appKey, blocker).map((row) => row.blocked);
+
+    this.#block = db.transaction(
+      (
+        appKey: string,
+        blocker: string,
+        usernames: string[],
+        time: number,
+        blocklistMax: number,
+      ): BlocklistChange => {
+        const current = blockedBy(appKey, blocker);
+        const added = [...new Set(usernames)].filter((name) => !current.includes(name));
+        if (current.length + added.length > blocklistMax) {
+          return { ok: false, blocked: current, events: [] };
+        }
+        const events = added.flatMap((blocked) => {
+          q.addBlock.run(appKey, blocker, blocked, time);
+          // Only the blocker's devices learn of it; the blocked user is never told.
+          const event: NewUserEvent = {
+            kind: 'contact',
+            operation: 'block',
+            from: blocker,
+            to: blocked,
+            time,
+          };
+          return appendUserEvent(appKey, event, [blocker]);
+        });
+        return { ok: true, blocked: blockedBy(appKey, blocker), events };
+      },
+    );
+
+    this.#unblock = db.transaction(
+      (appKey: string, blocker: string, blocked: string, time: number): BlocklistChange => {
+        if (q.deleteBlock.run(appKey, blocker, blocked).changes === 0) {
+          return { ok: true, blocked: blockedBy(appKey, blocker), events: [] };
+        }
+        const event: NewUserEvent = {
+          kind: 'contact',
+          operation: 'unblock',
+          from: blocker,
+          to: blocked,
+          time,
+        };
+        const events = appendUserEvent(appKey, event, [blocker]);
+        return { ok: true, blocked: blockedBy(appKey, blocker), events };
+      },
+    );
   }
 
   async getApp(key: string): Promise<AppRecord | undefined> {
@@ -732,7 +1048,7 @@ export class SqliteStorage implements Storage {
       .map((row) => ({ seq: row.seq, message: toMessage(row) }));
     const events: InboxEntry[] = this.#q.readEvents
       .all(appKey, username, afterSeq, limit)
-      .map((row) => ({ seq: row.seq, event: toEvent(row) }));
+      .map(toInboxEntry);
     return [...messages, ...events].sort((a, b) => a.seq - b.seq).slice(0, limit);
   }
 
@@ -786,6 +1102,79 @@ export class SqliteStorage implements Storage {
 
   async raiseCursor(appKey: string, username: string, deviceId: string, seq: number) {
     this.#raiseCursor(appKey, username, deviceId, seq);
+  }
+
+  async appendUserEvent(
+    appKey: string,
+    event: NewUserEvent,
+    inboxes: string[],
+  ): Promise<AppendedEvent[]> {
+    return this.#appendUserEvent(appKey, event, inboxes);
+  }
+
+  async requestContact(appKey: string, request: ContactRequestRecord, contactsMax: number) {
+    return this.#requestContact(appKey, request, contactsMax);
+  }
+
+  async answerContactRequest(
+    appKey: string,
+    me: string,
+    from: string,
+    accept: boolean,
+    time: number,
+    contactsMax: number,
+  ) {
+    return this.#answerContactRequest(appKey, me, from, accept, time, contactsMax);
+  }
+
+  async removeContact(appKey: string, me: string, contact: string, time: number) {
+    return this.#removeContact(appKey, me, contact, time);
+  }
+
+  async listContacts(appKey: string, username: string): Promise<ContactRecord[]> {
+    return this.#q.listContacts
+      .all(appKey, username)
+      .map((row) => ({ username: row.contact, nickname: row.nickname }));
+  }
+
+  async listContactRequests(appKey: string, username: string): Promise<ContactRequestRecord[]> {
+    return this.#q.listRequests.all(appKey, username, appKey, username).map((row) => ({
+      from: row.from_user,
+      to: row.to_user,
+      message: row.message,
+      time: row.time,
+    }));
+  }
+
+  async block(
+    appKey: string,
+    blocker: string,
+    usernames: string[],
+    time: number,
+    blocklistMax: number,
+  ): Promise<BlocklistChange> {
+    return this.#block(appKey, blocker, usernames, time, blocklistMax);
+  }
+
+  async unblock(
+    appKey: string,
+    blocker: string,
+    blocked: string,
+    time: number,
+  ): Promise<BlocklistChange> {
+    return this.#unblock(appKey, blocker, blocked, time);
+  }
+
+  async listBlocked(appKey: string, blocker: string): Promise<string[]> {
+    return this.#q.listBlocked.all(appKey, blocker).map((row) => row.blocked);
+  }
+
+  async isBlocked(appKey: string, blocker: string, blocked: string): Promise<boolean> {
+    return this.#q.isBlocked.get(appKey, blocker, blocked) !== undefined;
+  }
+
+  async blockersOf(appKey: string, blocked: string): Promise<string[]> {
+    return this.#q.blockersOf.all(appKey, blocked).map((row) => row.blocker);
   }
 
   async close(): Promise<void> {

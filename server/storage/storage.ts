@@ -3,6 +3,7 @@
  * adapter are interchangeable. Every method is async (a network database needs that) and every
  * multi-row write that must be atomic is ONE method here, so an adapter owns its own transactions.
  */
+import type { ContactEvent, GroupEvent } from '../../src/protocol/frames.js';
 
 export interface AppRecord {
   /** `org#app` */
@@ -80,9 +81,58 @@ export interface StoredEvent {
   time: number;
 }
 
-/** One entry of a user's inbox: a message or an event, with that user's seq. */
+/**
+ * A contact or group event before it has a seq: each inbox it is appended to gives it that user's
+ * next seq. Stored whole (as JSON), so replay returns exactly what live delivery pushed.
+ */
+export type NewUserEvent = Omit<ContactEvent, 'seq'> | Omit<GroupEvent, 'seq'>;
+
+/** A contact or group event as the inbox of `username` holds it (with that user's seq). */
+export interface AppendedEvent {
+  username: string;
+  event: ContactEvent | GroupEvent;
+}
+
+/** One entry of a user's inbox: a message, a receipt/recall event or a contact/group event. */
 export type InboxEntry =
-  { seq: number; message: StoredMessage } | { seq: number; event: StoredEvent };
+  | { seq: number; message: StoredMessage }
+  | { seq: number; event: StoredEvent }
+  | { seq: number; userEvent: ContactEvent | GroupEvent };
+
+export interface ContactRequestRecord {
+  from: string;
+  to: string;
+  message: string;
+  time: number;
+}
+
+export interface ContactRecord {
+  username: string;
+  nickname: string | null;
+}
+
+/**
+ * What `requestContact` did: `requested` (stored), `accepted` (`to` had asked `from` already, so
+ * both are contacts now), or why nothing changed.
+ */
+export type RequestContactOutcome =
+  'requested' | 'accepted' | 'blocked' | 'already-contacts' | 'already-requested' | 'contacts-full';
+
+export type AnswerContactOutcome = 'answered' | 'no-request' | 'contacts-full';
+
+export interface ContactChange<Outcome extends string> {
+  outcome: Outcome;
+  /** The events appended (empty when nothing changed), to push to each `username`'s sessions. */
+  events: AppendedEvent[];
+}
+
+export interface BlocklistChange {
+  /** `false` when the list would exceed the limit: nothing changed. */
+  ok: boolean;
+  /** The blocker's whole list after the change, sorted. */
+  blocked: string[];
+  events: AppendedEvent[];
+}
 
 export interface StoreMessageResult {
   /** `true` when the sender had already sent this client id: nothing new was stored. */
@@ -212,6 +262,68 @@ export interface Storage {
   getUserCursor(appKey: string, username: string): Promise<number>;
   /** Raises (never lowers) the device's and the user's cursor to `seq`. */
   raiseCursor(appKey: string, username: string, deviceId: string, seq: number): Promise<void>;
+
+  /**
+   * Atomically appends a contact or group event to each of `inboxes` (each user's next seq). The
+   * contact and group methods below do this inside their own transaction; this one is for events
+   * that change nothing else.
+   */
+  appendUserEvent(appKey: string, event: NewUserEvent, inboxes: string[]): Promise<AppendedEvent[]>;
+
+  /**
+   * Atomically: refuses when `to` blocked `from`, they are contacts already, `from` asked before,
+   * or `from` has `contactsMax` contacts and pending requests; accepts `to`'s own pending request
+   * to `from` (both become contacts, `accept` from `from` in both inboxes); otherwise stores the
+   * request and appends `request` (with `status` = the message) to both inboxes.
+   */
+  requestContact(
+    appKey: string,
+    request: ContactRequestRecord,
+    contactsMax: number,
+  ): Promise<ContactChange<RequestContactOutcome>>;
+  /**
+   * Atomically: removes `from`'s pending request to `me` and, when `accept`, makes both contacts
+   * (refused when `me` has `contactsMax` contacts); appends `accept`/`decline` (from `me` to
+   * `from`) to both inboxes.
+   */
+  answerContactRequest(
+    appKey: string,
+    me: string,
+    from: string,
+    accept: boolean,
+    time: number,
+    contactsMax: number,
+  ): Promise<ContactChange<AnswerContactOutcome>>;
+  /** Atomically: both lose the contact; `remove` (from `me`) in both inboxes. */
+  removeContact(
+    appKey: string,
+    me: string,
+    contact: string,
+    time: number,
+  ): Promise<ContactChange<'removed' | 'not-contacts'>>;
+  /** The user's contacts with their nicknames, by username. */
+  listContacts(appKey: string, username: string): Promise<ContactRecord[]>;
+  /** Pending requests from and to the user, oldest first. */
+  listContactRequests(appKey: string, username: string): Promise<ContactRequestRecord[]>;
+  /**
+   * Atomically adds the users to `blocker`'s blocklist (those already on it are skipped) unless
+   * that would make it longer than `blocklistMax`; `block` in the blocker's inbox for each one new.
+   */
+  block(
+    appKey: string,
+    blocker: string,
+    usernames: string[],
+    time: number,
+    blocklistMax: number,
+  ): Promise<BlocklistChange>;
+  /** Atomically takes `blocked` off the list (if on it: `unblock` in the blocker's inbox). */
+  unblock(appKey: string, blocker: string, blocked: string, time: number): Promise<BlocklistChange>;
+  /** `blocker`'s blocklist, sorted. */
+  listBlocked(appKey: string, blocker: string): Promise<string[]>;
+  /** Whether `blocker` has `blocked` on their blocklist (one primary-key lookup). */
+  isBlocked(appKey: string, blocker: string, blocked: string): Promise<boolean>;
+  /** Everyone who has `blocked` on their blocklist (for fan-out: skip them). */
+  blockersOf(appKey: string, blocked: string): Promise<string[]>;
 
   close(): Promise<void>;
 }

@@ -1,0 +1,153 @@
+/**
+ * Contacts and blocklist, on Agora's paths (the table in src/protocol/rest.ts). Only for yourself:
+ * `{me}` must be the token's user. Every change is pushed to the sessions of the users it concerns
+ * as `event` frames; the storage has put the same events in their inboxes for replay.
+ */
+import type { FastifyInstance } from 'fastify';
+import type {
+  BlocklistResponse,
+  ContactsResponse,
+  ContactRequestsResponse,
+  OkResponse,
+} from '../../src/protocol/rest.js';
+import { Limits } from '../../src/protocol/rest.js';
+import type { Bus } from '../bus/bus.js';
+import { invitationKey, type Domain } from '../domain/domain.js';
+import { DomainError, Failures } from '../domain/errors.js';
+import { checkUsername } from '../domain/users.js';
+import type { Presence } from '../gateway/presence.js';
+import { publishAppended, type UserEvent } from '../gateway/user-events.js';
+import { jsonObject, optionalString, requiredString } from './body-fields.js';
+import { authenticateSelf, rateLimit, requireApp, type AppParams } from './request-context.js';
+
+/** `username` is the `{me}` of the paths (the same parameter name as the other users routes). */
+interface MeParams extends AppParams {
+  username: string;
+}
+
+interface OtherParams extends MeParams {
+  other: string;
+}
+
+const ok: OkResponse = { data: { result: true } };
+
+const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
+
+function usernameList(value: unknown): string[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.length > Limits.blocklistMax ||
+    !value.every((name) => typeof name === 'string')
+  ) {
+    throw invalid(`usernames must be an array of 1 to ${Limits.blocklistMax} usernames`);
+  }
+  const names = value as string[];
+  for (const name of names) checkUsername(name);
+  return names;
+}
+
+export interface ContactsRouteDeps {
+  domain: Domain;
+  bus: Bus<UserEvent>;
+  presence: Presence;
+}
+
+export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps): void {
+  const { domain, bus, presence } = deps;
+  const base = '/:org/:app/users/:username';
+
+  /** The app and the caller, who must be `{me}`. */
+  const self = async (request: Parameters<typeof requireApp>[1] & { params: MeParams }) => {
+    const app = await requireApp(domain, request);
+    await authenticateSelf(domain, request, app, request.params.username);
+    return app;
+  };
+
+  server.get<{ Params: MeParams }>(`${base}/contacts/users`, async (request) => {
+    const app = await self(request);
+    const contacts = await domain.contacts.list(app, request.params.username);
+    const response: ContactsResponse = {
+      entities: contacts.map((contact) => ({
+        username: contact.username,
+        ...(contact.nickname === null ? {} : { nickname: contact.nickname }),
+        online: presence.isOnline(app.key, contact.username),
+      })),
+    };
+    return response;
+  });
+
+  server.delete<{ Params: OtherParams }>(`${base}/contacts/users/:other`, async (request) => {
+    const app = await self(request);
+    const events = await domain.contacts.remove(app, request.params.username, request.params.other);
+    await publishAppended(bus, app.key, events);
+    return ok;
+  });
+
+  server.get<{ Params: MeParams }>(`${base}/contacts/requests`, async (request) => {
+    const app = await self(request);
+    const response: ContactRequestsResponse = {
+      entities: await domain.contacts.requests(app, request.params.username),
+    };
+    return response;
+  });
+
+  server.post<{ Params: MeParams }>(`${base}/contacts/requests`, async (request) => {
+    const app = await self(request);
+    const body = jsonObject(request.body);
+    const to = requiredString(body, 'to');
+    checkUsername(to);
+    const message = optionalString(body, 'message') ?? '';
+    const me = request.params.username;
+    rateLimit(domain.limits.invitations.take(invitationKey(app.key, me)));
+    const events = await domain.contacts.request(app, me, to, message);
+    await publishAppended(bus, app.key, events);
+    return ok;
+  });
+
+  for (const answer of ['accept', 'decline'] as const) {
+    server.post<{ Params: OtherParams }>(
+      `${base}/contacts/requests/:other/${answer}`,
+      async (request) => {
+        const app = await self(request);
+        const { username: me, other } = request.params;
+        const events = await domain.contacts.answer(app, me, other, answer === 'accept');
+        await publishAppended(bus, app.key, events);
+        return ok;
+      },
+    );
+  }
+
+  server.get<{ Params: MeParams }>(`${base}/blocks/users`, async (request) => {
+    const app = await self(request);
+    const response: BlocklistResponse = {
+      data: await domain.contacts.blocklist(app, request.params.username),
+    };
+    return response;
+  });
+
+  server.post<{ Params: MeParams }>(`${base}/blocks/users`, async (request) => {
+    const app = await self(request);
+    const usernames = usernameList(jsonObject(request.body).usernames);
+    const { blocked, events } = await domain.contacts.block(
+      app,
+      request.params.username,
+      usernames,
+    );
+    await publishAppended(bus, app.key, events);
+    const response: BlocklistResponse = { data: blocked };
+    return response;
+  });
+
+  server.delete<{ Params: OtherParams }>(`${base}/blocks/users/:other`, async (request) => {
+    const app = await self(request);
+    const { blocked, events } = await domain.contacts.unblock(
+      app,
+      request.params.username,
+      request.params.other,
+    );
+    await publishAppended(bus, app.key, events);
+    const response: BlocklistResponse = { data: blocked };
+    return response;
+  });
+}
