@@ -24,13 +24,14 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function printBundleSizes(): Promise<void> {
   const { rows, agora } = bundleSizes(root);
-  console.log('Bundle size (gzip -9)');
+  console.log('Bundle size (gzip -9; brotli q11 beside it for information, targets are gzip)');
   for (const row of rows) {
     const target = row.target
       ? `target ≤ ${kb(row.target)} ${row.gzip <= row.target ? '(met)' : '(MISSED)'}`
       : '';
     console.log(
       `  ${row.name.padEnd(44)} ${String(row.gzip).padStart(7)} B  ${kb(row.gzip).padStart(8)}  ` +
+        `(brotli ${String(row.brotli).padStart(6)} B)  ` +
         `${(agora.bytes / row.gzip).toFixed(1)}× smaller than Agora-chat.js  ${target}`,
     );
   }
