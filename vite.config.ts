@@ -1,5 +1,6 @@
 import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import { defaultClientConditions, defineConfig } from 'vite';
+import { thirdPartyLicenses } from './build/third-party-licenses.js';
 
 // Three builds from one config:
 // - default mode: ESM entry points for bundlers (dist/esm), dependencies left external so an app
@@ -17,6 +18,7 @@ const classicScript = (entry: string, fileName: string) => ({
     // (html-minifier-next and lightningcss, in the Lit team's plugin): about 1.0 KB gzip off the
     // widget. Only our sources have templates; the SDK has none.
     minifyHtmlLiterals({ include: ['src/**/*.ts'], failOnError: true }),
+    thirdPartyLicenses(),
   ],
   build: {
     outDir: 'dist',
