@@ -273,6 +273,9 @@ export class Session {
       loginOrder: ++loginCounter,
     };
     this.#login = login;
+    // Counted before a single login kicks the older session, so the user never looks offline.
+    this.#counted = true;
+    this.#ctx.presence.opened(this.#app.key, login.user);
     this.#expiresAt = token.expiresAt;
     this.#armExpiry();
 
@@ -301,9 +304,6 @@ export class Session {
       heartbeatMs: config.heartbeatMs,
       seq,
     });
-    if (this.#state !== 'open') return;
-    this.#counted = true;
-    this.#ctx.presence.opened(this.#app.key, login.user);
     this.#replay(cursor).catch((error: unknown) => {
       this.#ctx.log.error({ err: error }, 'replay failed');
       this.close(CloseCode.Normal, 'replay failed; reconnect');

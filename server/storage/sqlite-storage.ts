@@ -112,7 +112,7 @@ CREATE TABLE IF NOT EXISTS device_cursors (
  * recall, receipts as inbox events, chatfiles, and per-user conversations with a read cursor.
  * `conv` is the two participants, sorted and space-separated, so one index serves history.
  */
-const migrationTo2 = `
+export const migrationTo2 = `
 ALTER TABLE apps ADD COLUMN max_file_bytes INTEGER;
 ALTER TABLE apps ADD COLUMN recall_seconds INTEGER;
 ALTER TABLE messages ADD COLUMN conv TEXT NOT NULL DEFAULT '';
