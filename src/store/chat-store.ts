@@ -21,6 +21,7 @@ import {
   Subject,
   Subscription,
   catchError,
+  combineLatest,
   defer,
   distinctUntilChanged,
   filter,
@@ -37,7 +38,8 @@ import {
   throwIfEmpty,
   timer,
 } from 'rxjs';
-import type { ChatType, Ext } from '../protocol/index.js';
+import { type ChatType, type Ext, Limits } from '../protocol/index.js';
+import { ChatRooms } from './chat-rooms.js';
 import {
   type ConnectionEvent,
   type OpenResult,
@@ -50,6 +52,7 @@ import {
   type UploadedFile,
   connectionEvents,
 } from './connection-events.js';
+import { Contacts } from './contacts.js';
 import {
   conversationIdOf,
   countsAsUnread,
@@ -59,6 +62,8 @@ import {
 import {
   type DistributiveOmit,
   type IncomingItem,
+  type ListKey,
+  type ListOf,
   RECENT_MESSAGES,
   type SavedSession,
   type ServerConversationState,
@@ -81,7 +86,9 @@ import {
   readHistory,
   readMessage,
   readMessages,
+  readList,
   readMeta,
+  readNicknames,
   readOldestOnServer,
   readOlder,
   readOutbox,
@@ -97,6 +104,8 @@ import {
   sessionDbName,
   storeIncomingBatch,
   storeOutgoing,
+  updateList,
+  upsertConversation,
   userDbName,
 } from './database.js';
 import {
@@ -107,6 +116,7 @@ import {
   isTransientSendFailure,
   toChatError,
 } from './errors.js';
+import { Groups } from './groups.js';
 import { liveQuery } from './live-query.js';
 import { createSdkConnection } from './sdk-connection.js';
 import {
@@ -121,6 +131,7 @@ import {
   normalizeUsername,
 } from './messages.js';
 import { type OutboxBody, type OutboxEntry, type OutboxFile, flushOnOpen } from './outbox.js';
+import type { SocialHost } from './social.js';
 import { type StatusEvent, deriveStatus } from './status.js';
 import { latestPerKey, sampleProgress, writeInBatches } from './stream-batching.js';
 import type {
@@ -128,14 +139,24 @@ import type {
   ChatCommand,
   ChatError,
   ChatMessage,
+  ChatNotice,
+  ChatRoom,
   ChatStoreApi,
+  Contact,
+  ContactRequest,
   ConnectionStatus,
   Conversation,
   CurrentUser,
+  CreateGroupInput,
   CustomContent,
+  Group,
+  GroupInvitation,
+  GroupMember,
   HistoryState,
+  JoinRequest,
   Location,
   LoginInput,
+  PublicGroup,
   RegisterInput,
   SendFileOptions,
   TokenLoginInput,
@@ -232,9 +253,13 @@ interface OlderPage {
   version: number;
 }
 
-/** A "changed" signal: the conversation list, and the messages of one conversation when given. */
+/**
+ * A "changed" signal: the conversation list, and the messages of one conversation when given; or
+ * (`list`) one stored list of contacts, groups or rooms, and nothing else.
+ */
 interface Change {
   conversationId?: string;
+  list?: string;
 }
 
 /** A session between `prepare` and `authenticate`. */
@@ -308,6 +333,20 @@ export class ChatStore implements ChatStoreApi {
   private readonly progressChanges = new Subject<string>();
   private readonly readAcks = new Subject<ReadAck>();
   readonly commands$: Observable<ChatCommand>;
+  readonly contacts$: Observable<Contact[]>;
+  readonly contactRequests$: Observable<ContactRequest[]>;
+  readonly blocklist$: Observable<string[]>;
+  readonly groups$: Observable<Group[]>;
+  readonly groupInvitations$: Observable<GroupInvitation[]>;
+  readonly joinRequests$: Observable<JoinRequest[]>;
+  readonly rooms$: Observable<ChatRoom[]>;
+  readonly notices$: Observable<ChatNotice>;
+  private readonly noticeSubject = new Subject<ChatNotice>();
+  private readonly lists = new Map<string, Observable<unknown[]>>();
+  private readonly nicknames: Observable<Map<string, string>>;
+  private readonly contacts: Contacts;
+  private readonly groups: Groups;
+  private readonly rooms: ChatRooms;
   private readonly subscriptions = new Subscription();
   private sessionDb: Promise<SessionDatabase> | undefined;
   /** A counter for {@link Session.unreadTouched}. */
@@ -408,9 +447,9 @@ export class ChatStore implements ChatStoreApi {
     this.conversations$ = this.shown.pipe(
       switchMap((session) =>
         session
-          ? liveQuery(this.changes, () => quietly(() => readConversations(session.db))).pipe(
-              map(sortConversations),
-            )
+          ? liveQuery(this.changes.pipe(filter((change) => change.list === undefined)), () =>
+              quietly(() => readConversations(session.db)),
+            ).pipe(map(sortConversations))
           : of([]),
       ),
       shareReplay({ bufferSize: 1, refCount: true }),
@@ -418,6 +457,55 @@ export class ChatStore implements ChatStoreApi {
     this.totalUnread$ = this.conversations$.pipe(
       totalUnread(),
       shareReplay({ bufferSize: 1, refCount: true }),
+    );
+
+    const host: SocialHost = {
+      session: () => this.requireSession(),
+      current: (session) => this.session.value === session,
+      list$: (key) => this.list$(key),
+      update: async (session, key, change) => {
+        const changed = await this.whileOpen(() => updateList(session.db, key, change));
+        if (changed) this.signal({ list: key });
+        return changed === true;
+      },
+      conversation: async (session, id, changes) => {
+        const changed = await this.whileOpen(() => upsertConversation(session.db, id, changes));
+        if (changed) this.changed();
+        return changed === true;
+      },
+      notice: (notice) => this.noticeSubject.next({ ...notice, time: Date.now() }),
+    };
+    this.contacts = new Contacts(host);
+    this.groups = new Groups(host);
+    this.rooms = new ChatRooms(host, (session, roomId) =>
+      this.loadRecent(session as Session, roomId),
+    );
+    this.contacts$ = this.contacts.contacts$;
+    this.contactRequests$ = this.contacts.requests$;
+    this.blocklist$ = this.contacts.blocklist$;
+    this.groups$ = this.groups.groups$;
+    this.groupInvitations$ = this.groups.invitations$;
+    this.joinRequests$ = this.groups.joinRequests$;
+    this.rooms$ = this.rooms.rooms$;
+    this.notices$ = this.noticeSubject.asObservable();
+    this.nicknames = this.shown.pipe(
+      switchMap((session) =>
+        session
+          ? liveQuery(
+              this.changes.pipe(
+                filter(({ list }) => list === 'contacts' || !!list?.startsWith('members:')),
+              ),
+              () => quietly(() => readNicknames(session.db)),
+            )
+          : of(new Map<string, string>()),
+      ),
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
+    // Presence is live: whenever the connection is not open, nobody is shown online.
+    this.subscriptions.add(
+      this.status
+        .pipe(filter((status) => status !== 'online'))
+        .subscribe(() => this.contacts.forgetPresence()),
     );
 
     if (options.resume === false) {
@@ -524,6 +612,40 @@ export class ChatStore implements ChatStoreApi {
         paged.unsubscribe();
       };
     });
+  }
+
+  /** A stored list, live (see `social.ts`); empty while no one is signed in. */
+  private list$<K extends ListKey>(key: K): Observable<ListOf<K>> {
+    let query = this.lists.get(key);
+    if (!query) {
+      query = this.shown.pipe(
+        switchMap((session) =>
+          session
+            ? liveQuery(this.changes.pipe(filter((change) => change.list === key)), () =>
+                quietly(() => readList(session.db, key)),
+              )
+            : of([]),
+        ),
+        shareReplay({ bufferSize: 1, refCount: true }),
+      );
+      this.lists.set(key, query);
+    }
+    return query as Observable<ListOf<K>>;
+  }
+
+  groupMembers$(groupId: string): Observable<GroupMember[]> {
+    return this.groups.members$(groupId);
+  }
+
+  displayName$(username: string): Observable<string> {
+    return combineLatest([this.user, this.nicknames]).pipe(
+      map(([user, names]) =>
+        user?.username === username && user.nickname
+          ? user.nickname
+          : (names.get(username) ?? username),
+      ),
+      distinctUntilChanged(),
+    );
   }
 
   history$(conversationId: string): Observable<HistoryState> {
@@ -668,13 +790,13 @@ export class ChatStore implements ChatStoreApi {
   async sendCommand(conversationId: string, action: string, ext?: Ext): Promise<void> {
     const session = this.requireSession();
     checkAction(action);
-    const to = normalizeUsername(conversationId);
+    const { to, chatType } = await this.target(session, conversationId);
     if (this.status.value !== 'online')
       throw chatError(Codes.connectionClosed, Messages.networkDown);
     const message: OutgoingMessage = {
       id: session.connection.getUniqueId(),
       to,
-      chatType: 'singleChat',
+      chatType,
       type: 'cmd',
       action,
     };
@@ -697,13 +819,13 @@ export class ChatStore implements ChatStoreApi {
     ext?: Ext,
   ): Promise<ChatMessage> {
     const session = this.requireSession();
-    const to = normalizeUsername(conversationId);
+    const { to, chatType } = await this.target(session, conversationId);
     const id = session.connection.getUniqueId();
     const now = Date.now();
     const message: ChatMessage = {
       id,
       conversationId: to,
-      chatType: 'singleChat',
+      chatType,
       type: body.type,
       from: session.username,
       to,
@@ -723,9 +845,26 @@ export class ChatStore implements ChatStoreApi {
     if (message.ext) entry.ext = message.ext;
     const { entry: queued, conversationCreated } = await storeOutgoing(session.db, message, entry);
     this.changed(to);
-    if (conversationCreated) void this.resolveName(session, to);
+    if (conversationCreated && chatType === 'singleChat') void this.resolveName(session, to);
     if (this.status.value === 'online') void this.transmit(session, queued);
     return message;
+  }
+
+  /** Where a conversation's messages go: a user (as typed), or a group or room by its id. */
+  private async target(
+    session: Session,
+    conversationId: string,
+  ): Promise<{ to: string; chatType: ChatType }> {
+    const id = conversationId.trim();
+    // Group and room ids never look like usernames (rest.ts), so the id says which it is.
+    if (!Limits.numericIdPattern.test(id))
+      return { to: normalizeUsername(id), chatType: 'singleChat' };
+    const stored = await readConversation(session.db, id);
+    if (stored) return { to: id, chatType: stored.chatType };
+    return {
+      to: id,
+      chatType: (await this.rooms.isMember(session, id)) ? 'chatRoom' : 'groupChat',
+    };
   }
 
   async cancelUpload(messageId: string): Promise<boolean> {
@@ -911,19 +1050,174 @@ export class ChatStore implements ChatStoreApi {
     if (stored.entry && this.status.value === 'online') void this.transmit(session, stored.entry);
   }
 
-  async openConversation(conversationId: string | null): Promise<void> {
+  async openConversation(
+    conversationId: string | null,
+    chatType: ChatType = 'singleChat',
+  ): Promise<void> {
     if (conversationId === null) {
       this.active.next(null);
       return;
     }
     const session = this.requireSession();
-    const peer = normalizeUsername(conversationId);
+    const group = chatType === 'groupChat';
+    const peer = chatType === 'singleChat' ? normalizeUsername(conversationId) : conversationId;
     if (!(await readConversation(session.db, peer))) {
-      const name = await this.lookupName(session, peer);
-      if (await ensureConversation(session.db, peer, name, Date.now())) this.changed();
+      if (chatType === 'singleChat') {
+        const name = await this.lookupName(session, peer);
+        if (await ensureConversation(session.db, peer, name, Date.now())) this.changed();
+      } else {
+        // A group or room conversation starts when I am in it (removed from it, it stays).
+        const name = group
+          ? (await this.groups.stored(session, peer))?.name
+          : (await readList(session.db, 'rooms')).find((r) => r.id === peer && r.joined)?.name;
+        if (!name)
+          throw group
+            ? chatError(Codes.groupNotJoined, Messages.notGroupMember)
+            : chatError(Codes.roomNotJoined, Messages.notRoomMember);
+        if (await upsertConversation(session.db, peer, { chatType, name, membership: null }))
+          this.changed();
+      }
     }
     this.active.next(peer);
     await this.markRead(peer);
+  }
+
+  addContact(username: string, message?: string): Promise<void> {
+    return this.contacts.addContact(username, message);
+  }
+
+  acceptContact(username: string): Promise<void> {
+    return this.contacts.acceptContact(username);
+  }
+
+  declineContact(username: string): Promise<void> {
+    return this.contacts.declineContact(username);
+  }
+
+  removeContact(username: string): Promise<void> {
+    return this.contacts.removeContact(username);
+  }
+
+  block(username: string): Promise<void> {
+    return this.contacts.block(username);
+  }
+
+  unblock(username: string): Promise<void> {
+    return this.contacts.unblock(username);
+  }
+
+  createGroup(input: CreateGroupInput): Promise<Group> {
+    return this.groups.create(input);
+  }
+
+  inviteToGroup(groupId: string, usernames: string[], reason?: string): Promise<void> {
+    return this.groups.invite(groupId, usernames, reason);
+  }
+
+  acceptGroupInvitation(groupId: string): Promise<void> {
+    return this.groups.acceptInvitation(groupId);
+  }
+
+  declineGroupInvitation(groupId: string, reason?: string): Promise<void> {
+    return this.groups.declineInvitation(groupId, reason);
+  }
+
+  listPublicGroups(cursor?: string): Promise<{ groups: PublicGroup[]; cursor?: string }> {
+    return this.groups.listPublic(cursor);
+  }
+
+  joinGroup(groupId: string, message?: string): Promise<'joined' | 'requested'> {
+    return this.groups.join(groupId, message);
+  }
+
+  acceptJoinRequest(groupId: string, username: string): Promise<void> {
+    return this.groups.answerRequest(groupId, username, true);
+  }
+
+  declineJoinRequest(groupId: string, username: string, reason?: string): Promise<void> {
+    return this.groups.answerRequest(groupId, username, false, reason);
+  }
+
+  leaveGroup(groupId: string): Promise<void> {
+    return this.groups.leave(groupId);
+  }
+
+  removeGroupMember(groupId: string, username: string): Promise<void> {
+    return this.groups.manage(groupId, username, 'remove');
+  }
+
+  muteGroupMember(groupId: string, username: string, durationMs: number): Promise<void> {
+    return this.groups.manage(groupId, username, 'mute', durationMs);
+  }
+
+  unmuteGroupMember(groupId: string, username: string): Promise<void> {
+    return this.groups.manage(groupId, username, 'unmute');
+  }
+
+  setGroupAdmin(groupId: string, username: string): Promise<void> {
+    return this.groups.manage(groupId, username, 'setAdmin');
+  }
+
+  removeGroupAdmin(groupId: string, username: string): Promise<void> {
+    return this.groups.manage(groupId, username, 'removeAdmin');
+  }
+
+  changeGroupOwner(groupId: string, username: string): Promise<void> {
+    return this.groups.manage(groupId, username, 'owner');
+  }
+
+  updateGroup(groupId: string, changes: { name?: string; description?: string }): Promise<void> {
+    return this.groups.update(groupId, changes);
+  }
+
+  disbandGroup(groupId: string): Promise<void> {
+    return this.groups.disband(groupId);
+  }
+
+  refreshRooms(): Promise<void> {
+    return this.rooms.refresh(this.requireSession());
+  }
+
+  joinRoom(roomId: string): Promise<void> {
+    return this.rooms.join(roomId);
+  }
+
+  leaveRoom(roomId: string): Promise<void> {
+    return this.rooms.leave(roomId);
+  }
+
+  /**
+   * A room's recent window as its conversation's first page (all the history a room keeps). Room
+   * messages have seq 0: they never move the sync cursor.
+   */
+  private async loadRecent(session: Session, roomId: string): Promise<void> {
+    const page = await session.connection.history({
+      peer: roomId,
+      chatType: 'chatRoom',
+      cursor: null,
+      pageSize: Limits.roomRecentMessages,
+    });
+    const items: IncomingItem[] = [];
+    for (const raw of page.messages) {
+      const message = fromReceived({ ...raw, chatType: 'chatRoom' }, session.username);
+      if (message && !isCommand(message) && message.conversationId === roomId)
+        items.push({ message, unread: false });
+    }
+    await this.whileOpen(() =>
+      storeIncomingBatch(session.db, items, {
+        history: { conversationId: roomId, exhausted: true },
+      }),
+    );
+    this.changed(roomId);
+  }
+
+  /** After every open: contacts, requests, blocklist, groups and rooms from the server. */
+  private async refreshSocial(session: Session): Promise<void> {
+    await Promise.allSettled([
+      this.contacts.refresh(session),
+      this.groups.refresh(session),
+      this.rooms.refresh(session),
+    ]);
   }
 
   markRead(conversationId: string): Promise<void> {
@@ -949,14 +1243,16 @@ export class ChatStore implements ChatStoreApi {
     if (!result) return;
     session.unreadTouched.set(conversationId, ++this.tick);
     if (result.unreadChanged) this.changed();
-    if (result.ack) this.readAcks.next({ session, ...result.ack, channel: result.newest });
+    // Room messages are live only: the server keeps no read state for them.
+    if (result.ack && result.ack.chatType !== 'chatRoom')
+      this.readAcks.next({ session, ...result.ack, channel: result.newest });
   }
 
   /** Sends a coalesced read receipt (and a channel ack when it covers the newest message). */
   private async sendReadAck(ack: ReadAck): Promise<void> {
     if (this.session.value !== ack.session) return;
     try {
-      await ack.session.connection.sendRead(ack.to, ack.mid);
+      await ack.session.connection.sendRead(ack.to, ack.mid, ack.chatType);
       if (ack.channel) await ack.session.connection.sendChannel(ack.to, ack.chatType);
     } catch {
       // Offline now: the server keeps the count; the next read on any device settles it.
@@ -1211,7 +1507,12 @@ export class ChatStore implements ChatStoreApi {
       case 'opened':
         // Not awaited: a slow REST answer must not hold the replay that follows.
         void this.reconcile(session);
+        void this.refreshSocial(session);
         return;
+      case 'social':
+        if (event.source === 'group') return this.groups.handle(session, event.payload);
+        if (event.source === 'room') return this.rooms.handle(session, event.payload);
+        return this.contacts.handle(session, event.source, event.payload);
       case 'ack':
         return this.acked(
           session,
@@ -1665,7 +1966,10 @@ export class ChatStore implements ChatStoreApi {
   }
 
   private changed(conversationId?: string): void {
-    const change: Change = conversationId === undefined ? {} : { conversationId };
+    this.signal(conversationId === undefined ? {} : { conversationId });
+  }
+
+  private signal(change: Change): void {
     this.changes.next(change);
     this.session.value?.tabs?.postMessage(change);
   }
@@ -1690,12 +1994,12 @@ export class ChatStore implements ChatStoreApi {
   }
 }
 
-type NonStatus = 'message' | 'receipt' | 'ack' | 'error' | 'token-expired';
+type NonStatus = 'message' | 'receipt' | 'ack' | 'error' | 'token-expired' | 'social';
 
 function isStatusEvent(
   event: ConnectionEvent,
 ): event is Exclude<ConnectionEvent, { type: NonStatus }> {
-  return !['message', 'receipt', 'ack', 'error', 'token-expired'].includes(event.type);
+  return !['message', 'receipt', 'ack', 'error', 'token-expired', 'social'].includes(event.type);
 }
 
 /**
@@ -1713,7 +2017,8 @@ function quietly<T>(read: () => Promise<T>): Observable<T> {
 /** A change signal from another tab, checked: any script of the origin can post on the channel. */
 function asChange(data: unknown): Change | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
-  const { conversationId } = data as { conversationId?: unknown };
+  const { conversationId, list } = data as { conversationId?: unknown; list?: unknown };
+  if (typeof list === 'string') return { list };
   if (conversationId === undefined) return {};
   return typeof conversationId === 'string' ? { conversationId } : undefined;
 }

@@ -5,7 +5,21 @@
  * not on the SDK's internals; `sdk-connection.ts` checks that the real `Connection` fits it.
  */
 import { Observable } from 'rxjs';
-import type { ChatType, Ext, MessageBody } from '../protocol/index.js';
+import type {
+  ApplyResponse,
+  BlocklistResponse,
+  ChatType,
+  ContactRequestsResponse,
+  CreateGroupRequest,
+  Ext,
+  GroupIdResponse,
+  GroupInfoResponse,
+  GroupMembersResponse,
+  GroupsResponse,
+  MessageBody,
+  PublicGroupsResponse,
+  RoomsResponse,
+} from '../protocol/index.js';
 import type { ConnectionEventHandlers } from '../sdk/index.js';
 import type { StatusEvent } from './status.js';
 
@@ -113,12 +127,143 @@ export interface UserProfile {
   nickname?: string;
 }
 
+/** A contact as `getRoster` gives it (`nickname` and `online` are this server's extras). */
+export interface RosterItem {
+  name: string;
+  nickname?: string;
+  online?: boolean;
+}
+
+type GroupRef = { groupId: string };
+type GroupUser = GroupRef & { username: string };
+
+/**
+ * The SDK's contact, blocklist, group and room methods the store calls (4.x names, the parameters
+ * of the 4.x SDK; results are the REST bodies of `protocol/rest.ts`). Each rejects with an
+ * {@link SdkError} (`{type: 17, data: responseText}` for a REST refusal).
+ */
+export interface SocialApi {
+  getRoster(): Promise<RosterItem[]>;
+  getContactRequests(): Promise<ContactRequestsResponse>;
+  addContact(to: string, message?: string): Promise<unknown>;
+  deleteContact(to: string): Promise<unknown>;
+  acceptContactInvite(to: string): Promise<unknown>;
+  declineContactInvite(to: string): Promise<unknown>;
+  getBlocklist(): Promise<BlocklistResponse>;
+  addUsersToBlocklist(options: { name: string[] }): Promise<BlocklistResponse>;
+  removeUserFromBlocklist(options: { name: string }): Promise<BlocklistResponse>;
+
+  createGroup(options: { data: CreateGroupRequest }): Promise<GroupIdResponse>;
+  getGroupInfo(options: GroupRef): Promise<GroupInfoResponse>;
+  modifyGroup(
+    options: GroupRef & { groupName?: string; description?: string },
+  ): Promise<GroupInfoResponse>;
+  changeGroupOwner(options: GroupRef & { newOwner: string }): Promise<unknown>;
+  destroyGroup(options: GroupRef): Promise<unknown>;
+  getJoinedGroups(): Promise<GroupsResponse>;
+  getPublicGroups(options: { limit?: number; cursor?: string }): Promise<PublicGroupsResponse>;
+  getGroupMembers(options: GroupRef): Promise<GroupMembersResponse>;
+  inviteUsersToGroup(options: GroupRef & { users: string[]; reason?: string }): Promise<unknown>;
+  acceptGroupInvite(options: GroupRef): Promise<unknown>;
+  rejectGroupInvite(options: GroupRef & { reason?: string }): Promise<unknown>;
+  joinGroup(options: GroupRef & { message?: string }): Promise<ApplyResponse>;
+  acceptGroupJoinRequest(options: GroupRef & { applicant: string }): Promise<unknown>;
+  rejectGroupJoinRequest(
+    options: GroupRef & { applicant: string; reason?: string },
+  ): Promise<unknown>;
+  leaveGroup(options: GroupRef): Promise<unknown>;
+  removeGroupMember(options: GroupUser): Promise<unknown>;
+  muteGroupMember(options: GroupUser & { muteDuration: number }): Promise<unknown>;
+  unmuteGroupMember(options: GroupUser): Promise<unknown>;
+  setGroupAdmin(options: GroupUser): Promise<unknown>;
+  removeGroupAdmin(options: GroupUser): Promise<unknown>;
+
+  getChatRooms(options: { pagenum: number; pagesize: number }): Promise<RoomsResponse>;
+  getJoinedChatRooms(): Promise<RoomsResponse>;
+  joinChatRoom(options: { roomId: string }): Promise<unknown>;
+  leaveChatRoom(options: { roomId: string }): Promise<unknown>;
+}
+
+/** The names of {@link SocialApi}, for the adapter that binds them. */
+export const socialMethods = [
+  'getRoster',
+  'getContactRequests',
+  'addContact',
+  'deleteContact',
+  'acceptContactInvite',
+  'declineContactInvite',
+  'getBlocklist',
+  'addUsersToBlocklist',
+  'removeUserFromBlocklist',
+  'createGroup',
+  'getGroupInfo',
+  'modifyGroup',
+  'changeGroupOwner',
+  'destroyGroup',
+  'getJoinedGroups',
+  'getPublicGroups',
+  'getGroupMembers',
+  'inviteUsersToGroup',
+  'acceptGroupInvite',
+  'rejectGroupInvite',
+  'joinGroup',
+  'acceptGroupJoinRequest',
+  'rejectGroupJoinRequest',
+  'leaveGroup',
+  'removeGroupMember',
+  'muteGroupMember',
+  'unmuteGroupMember',
+  'setGroupAdmin',
+  'removeGroupAdmin',
+  'getChatRooms',
+  'getJoinedChatRooms',
+  'joinChatRoom',
+  'leaveChatRoom',
+] as const satisfies readonly (keyof SocialApi)[];
+
+/**
+ * The SDK's callbacks for contacts, the blocklist, groups, rooms and presence (issue 4). Their
+ * payloads come off the socket, so the store reads them as `unknown` and checks every field.
+ */
+export interface SocialHandlers {
+  onContactInvited?: (event: unknown) => void;
+  onContactAgreed?: (event: unknown) => void;
+  onContactRefuse?: (event: unknown) => void;
+  onContactDeleted?: (event: unknown) => void;
+  onMultiDeviceEvent?: (event: unknown) => void;
+  onBlacklistUpdate?: (list: unknown) => void;
+  onGroupEvent?: (event: unknown) => void;
+  onChatroomEvent?: (event: unknown) => void;
+  onPresenceStatusChange?: (list: unknown) => void;
+}
+
+export type StoreEventHandlers = ConnectionEventHandlers & SocialHandlers;
+
+/** Where a {@link SocialEvent} came from. */
+export type SocialSource =
+  | 'invited'
+  | 'agreed'
+  | 'refused'
+  | 'deleted'
+  | 'multi-device'
+  | 'blocklist'
+  | 'group'
+  | 'room'
+  | 'presence';
+
+/** A social callback, unchecked: `contacts.ts`, `groups.ts` and `chat-rooms.ts` read it. */
+export interface SocialEvent {
+  type: 'social';
+  source: SocialSource;
+  payload: unknown;
+}
+
 /**
  * What the store calls on a connection: the SDK's `Connection` methods, plus two conveniences the
  * adapter in `sdk-connection.ts` builds on it (sending a text by id, looking a user up over REST).
  */
-export interface StoreConnection {
-  addEventHandler(id: string, handlers: ConnectionEventHandlers): void;
+export interface StoreConnection extends SocialApi {
+  addEventHandler(id: string, handlers: StoreEventHandlers): void;
   removeEventHandler(id: string): void;
   registerUser(options: {
     username: string;
@@ -143,8 +288,8 @@ export interface StoreConnection {
   ): UploadTask;
   /** Downloads a chatfile with the session's token and the share secret. */
   download(url: string, secret: string | undefined): Promise<Blob>;
-  /** Read receipt for the peer's message `mid` (and everything before it). */
-  sendRead(to: string, mid: string): Promise<void>;
+  /** Read receipt for the message `mid` of a 1:1 chat or a group (and everything before it). */
+  sendRead(to: string, mid: string, chatType: ChatType): Promise<void>;
   /** Conversation-level read ack. */
   sendChannel(to: string, chatType: ChatType): Promise<void>;
   /** Recalls my message `mid`; rejects with an {@link SdkError} (504 past the window, 603 not mine). */
@@ -175,7 +320,8 @@ export type ConnectionEvent =
   | { type: 'receipt'; kind: 'delivered' | 'read' | 'channel' | 'recall'; event: ReceiptEvent }
   | { type: 'ack'; id: string; mid: string; time?: number }
   | { type: 'error'; error: SdkError }
-  | { type: 'token-expired' };
+  | { type: 'token-expired' }
+  | SocialEvent;
 
 let handlerCount = 0;
 
@@ -187,6 +333,10 @@ export function connectionEvents(connection: StoreConnection): Observable<Connec
   return new Observable<ConnectionEvent>((subscriber) => {
     const id = `openwebim-store-${++handlerCount}`;
     const emit = (event: ConnectionEvent) => subscriber.next(event);
+    const social =
+      (source: SocialSource) =>
+      (payload: unknown): void =>
+        emit({ type: 'social', source, payload });
     connection.addEventHandler(id, {
       // 4.x also fires onConnected right after onOpened; listening to both would flush twice.
       onOpened: () => emit({ type: 'opened' }),
@@ -212,6 +362,16 @@ export function connectionEvents(connection: StoreConnection): Observable<Connec
       onReceivedMessage: (ack) => emit({ type: 'ack', id: ack.id, mid: ack.mid, time: ack.time }),
       onError: (error) => emit({ type: 'error', error }),
       onTokenExpired: () => emit({ type: 'token-expired' }),
+      // The 3.x onPresence / onInviteMessage repeat these; one of each is enough.
+      onContactInvited: social('invited'),
+      onContactAgreed: social('agreed'),
+      onContactRefuse: social('refused'),
+      onContactDeleted: social('deleted'),
+      onMultiDeviceEvent: social('multi-device'),
+      onBlacklistUpdate: social('blocklist'),
+      onGroupEvent: social('group'),
+      onChatroomEvent: social('room'),
+      onPresenceStatusChange: social('presence'),
     });
     return () => connection.removeEventHandler(id);
   });

@@ -3,10 +3,18 @@
  * which conversation a message belongs to, when it counts as unread, how the list is sorted.
  */
 import { type Observable, distinctUntilChanged, map } from 'rxjs';
+import type { ChatType } from '../protocol/index.js';
 import type { ChatMessage, Conversation } from './types.js';
 
-/** A 1:1 message belongs to the peer: the sender, or the recipient when I sent it. */
-export function conversationIdOf(message: { from: string; to: string }, me: string): string {
+/**
+ * A 1:1 message belongs to the peer: the sender, or the recipient when I sent it. A group or room
+ * message belongs to the group or room, its `to`.
+ */
+export function conversationIdOf(
+  message: { from: string; to: string; chatType?: string | undefined },
+  me: string,
+): string {
+  if (message.chatType === 'groupChat' || message.chatType === 'chatRoom') return message.to;
   return message.from === me ? message.to : message.from;
 }
 
@@ -27,8 +35,13 @@ export function countsAsUnread(
 }
 
 /** A conversation with nothing in it yet. */
-export function emptyConversation(id: string, now: number, name = id): Conversation {
-  return { id, chatType: 'singleChat', name, unread: 0, updatedAt: now };
+export function emptyConversation(
+  id: string,
+  now: number,
+  name = id,
+  chatType: ChatType = 'singleChat',
+): Conversation {
+  return { id, chatType, name, unread: 0, updatedAt: now };
 }
 
 /**
@@ -41,7 +54,14 @@ export function applyMessage(
   message: ChatMessage,
   options: { isNew: boolean; unread: boolean },
 ): Conversation {
-  const base = conversation ?? emptyConversation(message.conversationId, message.time);
+  const base =
+    conversation ??
+    emptyConversation(
+      message.conversationId,
+      message.time,
+      message.conversationId,
+      message.chatType,
+    );
   const last = base.lastMessage;
   const isLatest = !last || last.id === message.id || message.time >= last.time;
   return {

@@ -23,7 +23,44 @@ import {
 import { applyMessage, emptyConversation } from './conversations.js';
 import { recalledCopy } from './messages.js';
 import { type OutboxEntry, type OutboxFile, bodyOf } from './outbox.js';
-import type { ChatMessage, Conversation, CurrentUser } from './types.js';
+import type { ChatType } from '../protocol/index.js';
+import type {
+  ChatMessage,
+  ChatRoom,
+  ContactRequest,
+  Conversation,
+  CurrentUser,
+  Group,
+  GroupInvitation,
+  GroupMember,
+  JoinRequest,
+} from './types.js';
+
+/** A contact as stored: presence is live only, never read back from disk. */
+export interface StoredContact {
+  username: string;
+  nickname?: string;
+}
+
+/**
+ * The social lists of a user (database version 3), each stored whole under its key: every one is
+ * bounded by the server's `Limits` (3,000 contacts, 200 members a group…), always shown whole, and
+ * replaced whole by the refresh on connect, so one record per list makes each refresh and each
+ * event one small transaction. Members are kept per group, under `members:{groupId}`.
+ */
+export interface SocialLists {
+  contacts: StoredContact[];
+  requests: ContactRequest[];
+  blocklist: string[];
+  groups: Group[];
+  invitations: GroupInvitation[];
+  joinRequests: JoinRequest[];
+  rooms: ChatRoom[];
+}
+export type ListKey = keyof SocialLists | `members:${string}`;
+export type ListOf<K extends ListKey> = K extends keyof SocialLists
+  ? SocialLists[K]
+  : GroupMember[];
 
 /** Per-user bookkeeping, one record under the key `state`. */
 export interface UserMeta {
@@ -62,6 +99,7 @@ export interface ChatDB extends DBSchema {
   outbox: { key: string; value: OutboxEntry };
   meta: { key: 'state'; value: UserMeta };
   history: { key: string; value: ConversationHistory };
+  lists: { key: string; value: unknown[] };
 }
 
 /** The last signed-in session of an app key. */
@@ -82,8 +120,9 @@ export type SessionDatabase = IDBPDatabase<SessionDB>;
 /**
  * Version 1: messages, conversations, outbox, meta (issue 2).
  * Version 2: `history` (paging and read-ack bookkeeping); own sent messages get `receipt: 'sent'`.
+ * Version 3: `lists` (contacts, requests, blocklist, groups, members, invitations, rooms).
  */
-export const USER_DB_VERSION = 2;
+export const USER_DB_VERSION = 3;
 export const SESSION_DB_VERSION = 1;
 /** How many messages of a conversation `messages$` shows before any `loadOlder`. */
 export const RECENT_MESSAGES = 200;
@@ -124,6 +163,7 @@ export async function openUserDb(name: string): Promise<{ db: UserDatabase; crea
           }
         }
       }
+      if (oldVersion < 3) database.createObjectStore('lists');
     },
     // Another tab wants to upgrade or delete (a wipe): let it, rather than block it forever.
     blocking() {
@@ -873,7 +913,8 @@ export async function markSeenUpTo(
         readAck: { mid: ackable.mid, time: ackable.time },
       }),
     );
-    result.ack = { mid: ackable.mid, to: ackable.from, chatType: ackable.chatType };
+    // The peer for a 1:1 chat, the group for a group: the conversation either way.
+    result.ack = { mid: ackable.mid, to: conversationId, chatType: ackable.chatType };
   }
   await Promise.all([...writes, tx.done]);
   return result;
@@ -986,6 +1027,77 @@ export async function renameConversation(
   const conversation = await tx.store.get(id);
   const changed = !!conversation && conversation.name !== name;
   if (conversation && changed) await tx.store.put({ ...conversation, name });
+  await tx.done;
+  return changed;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts, groups, rooms
+// ---------------------------------------------------------------------------------------------
+
+export async function readList<K extends ListKey>(db: UserDatabase, key: K): Promise<ListOf<K>> {
+  return ((await db.get('lists', key)) ?? []) as ListOf<K>;
+}
+
+/**
+ * Changes one list in one transaction: `change` gets the stored list and returns the new one, or
+ * `undefined` to leave it alone (so an event applied twice writes nothing the second time). An
+ * empty list is deleted rather than stored. Returns whether anything was written.
+ */
+export async function updateList<K extends ListKey>(
+  db: UserDatabase,
+  key: K,
+  change: (list: ListOf<K>) => ListOf<K> | undefined,
+): Promise<boolean> {
+  const tx = db.transaction('lists', 'readwrite');
+  const next = change(((await tx.store.get(key)) ?? []) as ListOf<K>);
+  if (next) await (next.length ? tx.store.put(next, key) : tx.store.delete(key));
+  await tx.done;
+  return next !== undefined;
+}
+
+/** Nicknames the lists know (contacts, members of the groups read), by username. */
+export async function readNicknames(db: UserDatabase): Promise<Map<string, string>> {
+  const tx = db.transaction('lists');
+  const [contacts, members] = await Promise.all([
+    tx.store.get('contacts'),
+    tx.store.getAll(IDBKeyRange.bound('members:', 'members:\uffff')),
+  ]);
+  const names = new Map<string, string>();
+  for (const entry of [...(contacts ?? []), ...members].flat() as StoredContact[])
+    if (entry.nickname) names.set(entry.username, entry.nickname);
+  return names;
+}
+
+/**
+ * Creates or updates a group or room conversation: its type, its name when given, and whether I am
+ * still a member (`membership` `null`: I am). Returns whether anything changed.
+ */
+export async function upsertConversation(
+  db: UserDatabase,
+  id: string,
+  changes: { chatType: ChatType; name?: string; membership: Conversation['membership'] | null },
+): Promise<boolean> {
+  const tx = db.transaction('conversations', 'readwrite');
+  const stored = await tx.store.get(id);
+  if (!stored && changes.membership) {
+    // No conversation to mark: nothing was ever said in it here.
+    await tx.done;
+    return false;
+  }
+  const next: StoredConversation = {
+    ...(stored ?? emptyConversation(id, Date.now(), id, changes.chatType)),
+    chatType: changes.chatType,
+  };
+  if (changes.name) next.name = changes.name;
+  if (changes.membership) next.membership = changes.membership;
+  else delete next.membership;
+  const changed =
+    !stored ||
+    stored.name !== next.name ||
+    stored.membership !== next.membership ||
+    stored.chatType !== next.chatType;
+  if (changed) await tx.store.put(next);
   await tx.done;
   return changed;
 }

@@ -48,6 +48,11 @@ export const Codes = {
   messageSizeLimit: 511,
   sendTimeout: 512,
   permissionDenied: 603,
+  userNotFriend: 221,
+  groupNotJoined: 602,
+  groupNotExist: 605,
+  roomNotJoined: 702,
+  roomNotExist: 705,
   requestAbort: -4,
   localDbOperationFailed: 800,
 } as const;
@@ -106,6 +111,25 @@ export const Messages = {
   recallDisabled: 'Recalling messages is turned off in this chat.',
   noSuchMessage: 'That message is not here any more.',
   historyFailed: 'Older messages could not be loaded. Try again.',
+  groupNameMissing: 'Give the group a name.',
+  mutedInGroup:
+    'You are muted in this group, so your message was not sent. An owner or admin can unmute you.',
+  blockedByPeer: 'This person does not accept messages from you.',
+  notFriend: 'You can only message your contacts here. Send a contact request first.',
+  notGroupMember: 'You are not a member of this group any more.',
+  groupGone: 'This group does not exist any more.',
+  groupNotAllowed: 'Only the group’s owner or admins can do that.',
+  notRoomMember: 'You are not in this room. Join it first.',
+  roomGone: 'This room does not exist any more.',
+  roomNotAllowed: 'Only the room’s owner or a room admin can do that.',
+  contactRefused: 'That user does not accept contact requests from you.',
+  contactExists: 'That user is already a contact, or a request between you is already waiting.',
+  noContactRequest: 'There is no waiting request from that user any more.',
+  noInvitation: 'There is no waiting invitation to that group any more.',
+  ownerCannotLeave:
+    'As the owner you cannot leave: make another member owner, or disband the group.',
+  overLimit: 'That goes over a limit of this chat',
+  refused: 'The server refused that',
   unknown: 'Something went wrong. Try again.',
 } as const;
 
@@ -210,8 +234,21 @@ export function codeMessage(code: number): string {
     case Codes.messageParameterError:
       return Messages.badMessage;
     case Codes.mutedByAdmin:
-    case Codes.notAllowedMuted:
       return Messages.muted;
+    case Codes.notAllowedMuted:
+      return Messages.mutedInGroup;
+    case Codes.permissionDenied:
+      return Messages.blockedByPeer;
+    case Codes.userNotFriend:
+      return Messages.notFriend;
+    case Codes.groupNotJoined:
+      return Messages.notGroupMember;
+    case Codes.groupNotExist:
+      return Messages.groupGone;
+    case Codes.roomNotJoined:
+      return Messages.notRoomMember;
+    case Codes.roomNotExist:
+      return Messages.roomGone;
     case Codes.currentLimiting:
       return Messages.sendingTooFast;
     case Codes.serverBusy:
@@ -269,6 +306,59 @@ export function toChatError(reason: unknown): ChatStoreError {
     return chatError(type, restErrorMessage(body), body);
   }
   return chatError(type, codeMessage(type));
+}
+
+/** What a contact, group or room action is about, for the words of a REST refusal. */
+export type ActionSubject = 'contact' | 'group' | 'room';
+
+/** Plain words for the REST refusals of a subject; an action may say something more exact. */
+export interface RefusalWords {
+  forbidden?: string;
+  notFound?: string;
+  illegal?: string;
+}
+
+const REFUSALS: Record<ActionSubject, Required<Omit<RefusalWords, 'illegal'>>> = {
+  contact: { forbidden: Messages.contactRefused, notFound: Messages.userNotFound },
+  group: { forbidden: Messages.groupNotAllowed, notFound: Messages.groupGone },
+  room: { forbidden: Messages.roomNotAllowed, notFound: Messages.roomGone },
+};
+
+/**
+ * A failed contact, group or room action as a {@link ChatError}: the REST refusals in words about
+ * that subject (the generic REST words are about signing up), a limit with the server's description
+ * of it (it names the limit), and socket codes (602, 605, 702…) as {@link codeMessage} says them.
+ */
+export function actionError(
+  reason: unknown,
+  subject: ActionSubject,
+  words: RefusalWords = {},
+): ChatStoreError {
+  const error = toChatError(reason);
+  if (error.type !== Codes.ajaxError || !error.error) return error;
+  const description = error.description ?? '';
+  const limit = /limit|max|too (many|long)|full/i.test(description);
+  let message: string;
+  switch (error.error) {
+    case RestErrors.notFound:
+      message = words.notFound ?? REFUSALS[subject].notFound;
+      break;
+    case RestErrors.forbidden:
+      message = limit
+        ? `${Messages.overLimit}: ${description}.`
+        : (words.forbidden ?? REFUSALS[subject].forbidden);
+      break;
+    case RestErrors.illegalArgument:
+      message = limit
+        ? `${Messages.overLimit}: ${description}.`
+        : (words.illegal ?? `${Messages.refused}${description ? `: ${description}` : ''}.`);
+      break;
+    default:
+      return error;
+  }
+  const rest: RestErrorBody = { error: error.error };
+  if (description) rest.error_description = description;
+  return chatError(error.type, message, rest);
 }
 
 /**

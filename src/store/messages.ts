@@ -27,10 +27,12 @@ const utf8 = new TextEncoder();
 /** Kinds a received message may have; anything else is dropped. */
 const KINDS: readonly string[] = ['txt', 'img', 'audio', 'video', 'file', 'loc', 'cmd', 'custom'];
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+/** Field readers for what comes off the socket (also used by `contacts.ts`, `groups.ts`…). */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const num = (value: unknown): number | undefined => {
+export const str = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+export const num = (value: unknown): number | undefined => {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 };
@@ -139,6 +141,14 @@ function kindOf(raw: Record<string, unknown>, hint?: string): string | undefined
   return hint && KINDS.includes(hint) ? hint : undefined;
 }
 
+/** The conversation type of a received frame: the 4.x `chatType`, else the 3.x `type`. */
+function chatTypeOf(raw: Record<string, unknown>): ChatType {
+  const chatType = str(raw.chatType);
+  if (chatType === 'groupChat' || chatType === 'chatRoom') return chatType;
+  const type = str(raw.type);
+  return type === 'groupchat' ? 'groupChat' : type === 'chatroom' ? 'chatRoom' : 'singleChat';
+}
+
 /**
  * A received message (any kind) as a stored message or a command, or `null` when it is not one the
  * store can keep (the socket is a trust boundary: a malformed frame is dropped, not stored half-way).
@@ -166,10 +176,10 @@ export function fromReceived(
   const content = contentOf(raw, kind);
   if (!content) return null;
   const time = num(raw.time);
-  const chatType = (str(raw.chatType) as ChatType | undefined) ?? 'singleChat';
+  const chatType = chatTypeOf(raw);
   const common = {
     id,
-    conversationId: conversationIdOf({ from, to }, me),
+    conversationId: conversationIdOf({ from, to, chatType }, me),
     chatType,
     from,
     to,

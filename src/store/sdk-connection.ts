@@ -6,15 +6,17 @@ import { type EntitiesResponse, RestErrors, type UserEntity } from '../protocol/
 import { Connection, type CreateOptions, Message, defaults } from '../sdk/index.js';
 import { download, uploadFile } from '../sdk/file-transfer.js';
 import { type AjaxError, request } from '../sdk/rest-client.js';
-import type {
-  HistoryPage,
-  OutgoingMessage,
-  ReceivedMessage,
-  SendResult,
-  ServerConversationInfo,
-  StoreConnection,
-  UploadTask,
-  UserProfile,
+import {
+  type HistoryPage,
+  type OutgoingMessage,
+  type ReceivedMessage,
+  type SendResult,
+  type ServerConversationInfo,
+  type SocialApi,
+  type StoreConnection,
+  type UploadTask,
+  type UserProfile,
+  socialMethods,
 } from './connection-events.js';
 
 /** Reconnection settings of the SDK connection. */
@@ -51,8 +53,14 @@ export function createSdkConnection(
   if (config.apiUrl) options.apiUrl = config.apiUrl;
   const connection = new Connection(options);
   let token: string | undefined;
+  // Issue 4's methods pass straight through, by their 4.x names.
+  const sdk = connection as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const social = Object.fromEntries(
+    socialMethods.map((name) => [name, (...args: unknown[]) => sdk[name]!.apply(connection, args)]),
+  ) as unknown as SocialApi;
 
   const adapter: StoreConnection = {
+    ...social,
     addEventHandler: (id, handlers) => connection.addEventHandler(id, handlers),
     removeEventHandler: (id) => connection.removeEventHandler(id),
     registerUser: (request) => connection.registerUser(request),
@@ -106,8 +114,8 @@ export function createSdkConnection(
         { url, ...(secret !== undefined ? { secret } : {}) },
       );
     },
-    async sendRead(to, mid) {
-      await connection.send(Message.create({ type: 'read', chatType: 'singleChat', to, id: mid }));
+    async sendRead(to, mid, chatType) {
+      await connection.send(Message.create({ type: 'read', chatType, to, id: mid }));
     },
     async sendChannel(to, chatType) {
       await connection.send(Message.create({ type: 'channel', chatType, to }));

@@ -162,6 +162,12 @@ export interface Conversation {
   unread: number;
   /** ms since the epoch of the last activity, for sorting (newest first). */
   updatedAt: number;
+  /**
+   * Group and room conversations only: I am no longer a member (`left` on my own, `removed` by an
+   * owner or admin, `disbanded`: the group or room is gone). The messages stay; the UI says why no
+   * more come. Absent while I am a member (and always for 1:1 chats); joining again clears it.
+   */
+  membership?: 'left' | 'removed' | 'disbanded';
 }
 
 /** Someone on my contact list. */

@@ -76,6 +76,7 @@ describe('store/database', () => {
     expect([...db.objectStoreNames].sort()).to.deep.equal([
       'conversations',
       'history',
+      'lists',
       'messages',
       'meta',
       'outbox',

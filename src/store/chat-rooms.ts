@@ -1,0 +1,147 @@
+/**
+ * Chat rooms: the app's rooms with whether I am in one, read from the server on connect and by
+ * `refreshRooms`, kept current by the live `onChatroomEvent`s. Room traffic is live only (never
+ * replayed from the inbox): joining loads the room's recent window as the conversation's first
+ * page, and room messages (seq 0) never move the sync cursor.
+ */
+import { type Observable, map } from 'rxjs';
+import type { RoomInfo } from '../protocol/index.js';
+import { readList } from './database.js';
+import { isRecord, str } from './messages.js';
+import {
+  type SocialHost,
+  type SocialSession,
+  attempt,
+  byName,
+  coalesced,
+  replaced,
+  upsert,
+  without,
+} from './social.js';
+import type { ChatRoom, Conversation } from './types.js';
+
+/** Rooms read per refresh (the reference server's rooms fit in one page). */
+const ROOMS_PAGE = 100;
+
+const toRoom = (info: RoomInfo, joined: boolean): ChatRoom => ({
+  id: info.id,
+  name: info.name,
+  description: info.description ?? '',
+  memberCount: info.affiliations_count,
+  maxMembers: info.maxusers,
+  joined,
+});
+
+export class ChatRooms {
+  readonly rooms$: Observable<ChatRoom[]>;
+  private readonly host: SocialHost;
+  private readonly loadRecent: (session: SocialSession, roomId: string) => Promise<void>;
+  private readonly roomsAgain: () => Promise<void>;
+
+  /** `loadRecent` stores a room's recent window as its conversation's first page. */
+  constructor(
+    host: SocialHost,
+    loadRecent: (session: SocialSession, roomId: string) => Promise<void>,
+  ) {
+    this.host = host;
+    this.loadRecent = loadRecent;
+    this.rooms$ = host.list$('rooms').pipe(map((list) => [...list].sort(byName)));
+    this.roomsAgain = coalesced(() => this.refresh(host.session()));
+  }
+
+  /** Reads the room list and the rooms I am in; one write. Rejects when the server cannot say. */
+  async refresh(session: SocialSession): Promise<void> {
+    const [all, joined] = await attempt('room', () =>
+      Promise.all([
+        session.connection.getChatRooms({ pagenum: 1, pagesize: ROOMS_PAGE }),
+        session.connection.getJoinedChatRooms(),
+      ]),
+    );
+    if (!this.host.current(session)) return;
+    const mine = new Set((joined.data ?? []).map((room) => room.id));
+    const rooms = (all.data ?? []).map((room) => toRoom(room, mine.has(room.id)));
+    for (const room of joined.data ?? [])
+      if (!rooms.some((r) => r.id === room.id)) rooms.push(toRoom(room, true));
+    await this.host.update(session, 'rooms', (list) => replaced(list, rooms));
+  }
+
+  /** Applies one `onChatroomEvent`. */
+  async handle(session: SocialSession, payload: unknown): Promise<void> {
+    if (!isRecord(payload)) return;
+    const operation = str(payload.operation);
+    const id = str(payload.id) ?? str(payload.roomId);
+    const from = str(payload.from) ?? '';
+    if (!id || !operation) return;
+    const name = str(payload.name) ?? id;
+    const who = str(payload.userId) || from;
+    const me = session.username;
+    if (operation === 'destroy' || (who === me && operation !== 'memberPresence')) {
+      const membership = (
+        { destroy: 'disbanded', removeMember: 'removed' } as Record<string, 'disbanded' | 'removed'>
+      )[operation];
+      const marked = await this.out(session, id, name, membership ?? 'left');
+      if (marked && membership && from !== me)
+        this.host.notice({
+          kind: 'room',
+          message:
+            membership === 'disbanded'
+              ? `The room ${name} was closed.`
+              : `${from} removed you from the room ${name}.`,
+          conversationId: id,
+        });
+      if (operation === 'destroy') return;
+    }
+    void this.roomsAgain().catch(() => undefined);
+  }
+
+  async join(roomId: string): Promise<void> {
+    const session = this.host.session();
+    await attempt('room', () => session.connection.joinChatRoom({ roomId }));
+    const room = await this.mark(session, roomId, true);
+    await this.host.conversation(session, roomId, {
+      chatType: 'chatRoom',
+      ...(room ? { name: room.name } : {}),
+      membership: null,
+    });
+    await this.loadRecent(session, roomId).catch(() => undefined);
+    void this.roomsAgain().catch(() => undefined);
+  }
+
+  async leave(roomId: string): Promise<void> {
+    const session = this.host.session();
+    await attempt('room', () => session.connection.leaveChatRoom({ roomId }));
+    await this.out(session, roomId, undefined, 'left');
+    void this.roomsAgain().catch(() => undefined);
+  }
+
+  async isMember(session: SocialSession, roomId: string): Promise<boolean> {
+    return (await readList(session.db, 'rooms')).some((r) => r.id === roomId && r.joined);
+  }
+
+  /** Sets whether I am in a room; returns the room when it is listed. */
+  private async mark(session: SocialSession, roomId: string, joined: boolean) {
+    let room: ChatRoom | undefined;
+    await this.host.update(session, 'rooms', (list) => {
+      room = list.find((r) => r.id === roomId);
+      return room && upsert(list, { ...room, joined }, (r) => r.id === roomId);
+    });
+    return room;
+  }
+
+  /** I am out of a room; its conversation stays, marked. True when it was not marked so already. */
+  private async out(
+    session: SocialSession,
+    roomId: string,
+    name: string | undefined,
+    membership: NonNullable<Conversation['membership']>,
+  ): Promise<boolean> {
+    if (membership === 'disbanded')
+      await this.host.update(session, 'rooms', (list) => without(list, (r) => r.id === roomId));
+    else await this.mark(session, roomId, false);
+    return this.host.conversation(session, roomId, {
+      chatType: 'chatRoom',
+      ...(name ? { name } : {}),
+      membership,
+    });
+  }
+}

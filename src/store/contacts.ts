@@ -1,0 +1,281 @@
+/**
+ * Contacts, friend requests, the blocklist and presence: read from the server on every connect
+ * (one transaction per list), then kept current by the SDK's contact events, including what I do
+ * on my other devices (`onMultiDeviceEvent`). Presence is live only: it is never read back from
+ * IndexedDB, and it is forgotten whenever the connection is not open, so a contact is never shown
+ * online from stale data.
+ */
+import { BehaviorSubject, type Observable, combineLatest, map } from 'rxjs';
+import type { SocialSource } from './connection-events.js';
+import { type StoredContact, readList } from './database.js';
+import { Messages, type RefusalWords } from './errors.js';
+import { isRecord, normalizeUsername, num, str } from './messages.js';
+import {
+  type SocialHost,
+  type SocialSession,
+  attempt,
+  coalesced,
+  newestFirst,
+  replaced,
+  upsert,
+  without,
+} from './social.js';
+import type { Contact, ContactRequest } from './types.js';
+
+/** `onMultiDeviceEvent` operations about contacts, as the contact operation they stand for. */
+const MULTI_DEVICE = {
+  contactAdd: 'request',
+  contactAccept: 'accept',
+  contactDecline: 'decline',
+  contactRemove: 'remove',
+} as const;
+
+export class Contacts {
+  readonly contacts$: Observable<Contact[]>;
+  readonly requests$: Observable<ContactRequest[]>;
+  readonly blocklist$: Observable<string[]>;
+  /** Who is online now, as the server last said (roster on connect, then presence events). */
+  private readonly presence = new BehaviorSubject<ReadonlyMap<string, boolean>>(new Map());
+  private readonly host: SocialHost;
+  /** A roster read after someone became a contact: it brings their nickname and presence. */
+  private readonly rosterAgain: () => Promise<void>;
+
+  constructor(host: SocialHost) {
+    this.host = host;
+    this.contacts$ = combineLatest([host.list$('contacts'), this.presence]).pipe(
+      map(([list, online]) =>
+        list
+          .map((contact) => ({ ...contact, online: online.get(contact.username) === true }))
+          .sort((a, b) => a.username.localeCompare(b.username)),
+      ),
+    );
+    this.requests$ = host.list$('requests').pipe(map(newestFirst));
+    this.blocklist$ = host.list$('blocklist').pipe(map((list) => [...list].sort()));
+    this.rosterAgain = coalesced(async () => {
+      const session = host.session();
+      await this.readRoster(session).catch(() => undefined);
+    });
+  }
+
+  /** The connection is not open: nobody's presence is known until the next refresh. */
+  forgetPresence(): void {
+    if (this.presence.value.size) this.presence.next(new Map());
+  }
+
+  /** Reads contacts (with presence), requests and the blocklist from the server. */
+  async refresh(session: SocialSession): Promise<void> {
+    await Promise.allSettled([
+      this.readRoster(session),
+      session.connection.getContactRequests().then(({ entities }) =>
+        this.host.update(session, 'requests', (list) =>
+          replaced(
+            list,
+            (entities ?? []).map((entry) => {
+              const incoming = entry.to === session.username;
+              return {
+                direction: incoming ? 'incoming' : 'outgoing',
+                username: incoming ? entry.from : entry.to,
+                message: entry.message ?? '',
+                time: entry.time,
+              };
+            }),
+          ),
+        ),
+      ),
+      session.connection
+        .getBlocklist()
+        .then(({ data }) => this.host.update(session, 'blocklist', (list) => replaced(list, data))),
+    ]);
+  }
+
+  private async readRoster(session: SocialSession): Promise<void> {
+    const roster = await session.connection.getRoster();
+    if (!this.host.current(session)) return;
+    const contacts: StoredContact[] = [];
+    const online = new Map<string, boolean>();
+    for (const item of Array.isArray(roster) ? roster : []) {
+      if (typeof item?.name !== 'string') continue;
+      contacts.push(
+        item.nickname ? { username: item.name, nickname: item.nickname } : { username: item.name },
+      );
+      online.set(item.name, item.online === true);
+    }
+    await this.host.update(session, 'contacts', (list) => replaced(list, contacts));
+    this.presence.next(online);
+  }
+
+  /** Applies one SDK callback about contacts, the blocklist or presence. */
+  async handle(session: SocialSession, source: SocialSource, payload: unknown): Promise<void> {
+    const me = session.username;
+    if (source === 'presence') return this.presenceChanged(payload);
+    if (source === 'blocklist') {
+      // 3.x gives an object keyed by username; 4.x-style callers an array.
+      const names = Array.isArray(payload)
+        ? payload.filter((name): name is string => typeof name === 'string')
+        : isRecord(payload)
+          ? Object.keys(payload)
+          : undefined;
+      if (names) await this.host.update(session, 'blocklist', (list) => replaced(list, names));
+      return;
+    }
+    if (!isRecord(payload)) return;
+    if (source === 'multi-device') {
+      const operation = MULTI_DEVICE[str(payload.operation) as keyof typeof MULTI_DEVICE];
+      const target = str(payload.target);
+      if (operation && target)
+        await this.apply(session, operation, target, 'outgoing', str(payload.data) ?? '');
+      return;
+    }
+    const from = str(payload.from);
+    if (!from || from === me) return;
+    const time = num(payload.time) ?? Date.now();
+    switch (source) {
+      case 'invited':
+        await this.apply(session, 'request', from, 'incoming', str(payload.status) ?? '', time);
+        return;
+      case 'agreed':
+        if (await this.apply(session, 'accept', from, 'outgoing'))
+          this.host.notice({
+            kind: 'contact',
+            message: `${from} accepted your contact request.`,
+            conversationId: from,
+          });
+        return;
+      case 'refused':
+        if (await this.apply(session, 'decline', from, 'outgoing'))
+          this.host.notice({
+            kind: 'contact',
+            message: `${from} declined your contact request.`,
+            conversationId: from,
+          });
+        return;
+      case 'deleted':
+        if (await this.apply(session, 'remove', from, 'incoming'))
+          this.host.notice({
+            kind: 'contact',
+            message: `${from} removed you from their contacts.`,
+            conversationId: from,
+          });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private presenceChanged(payload: unknown): void {
+    if (!Array.isArray(payload)) return;
+    const next = new Map(this.presence.value);
+    for (const entry of payload) {
+      if (!isRecord(entry) || typeof entry.userId !== 'string') continue;
+      const details = Array.isArray(entry.statusDetails) ? entry.statusDetails : [];
+      next.set(
+        entry.userId,
+        details.some((detail) => isRecord(detail) && Number(detail.status) === 1),
+      );
+    }
+    this.presence.next(next);
+  }
+
+  /**
+   * A contact operation between me and `other`, from an event or from my own action's answer.
+   * `direction` is whose request it is about: an `accept` of my request (`outgoing`) or of theirs.
+   * Returns whether the contact list changed (a new or lost contact), for the notices.
+   */
+  private async apply(
+    session: SocialSession,
+    operation: 'request' | 'accept' | 'decline' | 'remove',
+    other: string,
+    direction: ContactRequest['direction'],
+    message = '',
+    time = Date.now(),
+  ): Promise<boolean> {
+    const { host } = this;
+    if (operation === 'request') {
+      await host.update(session, 'requests', (list) =>
+        // A request to someone who asked me first is their request accepted (the server says so).
+        list.some((r) => r.username === other)
+          ? undefined
+          : [...list, { direction, username: other, message, time }],
+      );
+      return false;
+    }
+    await host.update(session, 'requests', (list) => without(list, (r) => r.username === other));
+    if (operation === 'decline') return true;
+    const changed = await host.update(session, 'contacts', (list) =>
+      operation === 'accept'
+        ? upsert(
+            list,
+            list.find((c) => c.username === other) ?? { username: other },
+            (c) => c.username === other,
+          )
+        : without(list, (c) => c.username === other),
+    );
+    if (changed && operation === 'accept') void this.rosterAgain();
+    return changed;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Actions: the server's answer is applied at once; the event that follows changes nothing more.
+  // ---------------------------------------------------------------------------------------------
+
+  async addContact(username: string, message = ''): Promise<void> {
+    const session = this.host.session();
+    const other = normalizeUsername(username);
+    const theirs = (await this.requestOf(session, other))?.direction === 'incoming';
+    await this.call(() => session.connection.addContact(other, message), {
+      illegal: Messages.contactExists,
+    });
+    await this.apply(session, theirs ? 'accept' : 'request', other, 'outgoing', message);
+  }
+
+  async acceptContact(username: string): Promise<void> {
+    const session = this.host.session();
+    const other = normalizeUsername(username);
+    await this.call(() => session.connection.acceptContactInvite(other), {
+      notFound: Messages.noContactRequest,
+    });
+    await this.apply(session, 'accept', other, 'incoming');
+  }
+
+  async declineContact(username: string): Promise<void> {
+    const session = this.host.session();
+    const other = normalizeUsername(username);
+    await this.call(() => session.connection.declineContactInvite(other), {
+      notFound: Messages.noContactRequest,
+    });
+    await this.apply(session, 'decline', other, 'incoming');
+  }
+
+  async removeContact(username: string): Promise<void> {
+    const session = this.host.session();
+    const other = normalizeUsername(username);
+    await this.call(() => session.connection.deleteContact(other));
+    await this.apply(session, 'remove', other, 'outgoing');
+  }
+
+  async block(username: string): Promise<void> {
+    const session = this.host.session();
+    const other = normalizeUsername(username);
+    const { data } = await this.call(() =>
+      session.connection.addUsersToBlocklist({ name: [other] }),
+    );
+    await this.host.update(session, 'blocklist', (list) => replaced(list, data));
+  }
+
+  async unblock(username: string): Promise<void> {
+    const session = this.host.session();
+    const other = normalizeUsername(username);
+    const { data } = await this.call(() =>
+      session.connection.removeUserFromBlocklist({ name: other }),
+    );
+    await this.host.update(session, 'blocklist', (list) => replaced(list, data));
+  }
+
+  private async requestOf(session: SocialSession, username: string) {
+    return (await readList(session.db, 'requests')).find((r) => r.username === username);
+  }
+
+  private call<T>(action: () => Promise<T>, words?: RefusalWords): Promise<T> {
+    return attempt('contact', action, words);
+  }
+}

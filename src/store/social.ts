@@ -1,0 +1,109 @@
+/**
+ * What `contacts.ts`, `groups.ts` and `chat-rooms.ts` need from the ChatStore that composes them:
+ * the signed-in session, the stored lists (live), writes that signal the UI, conversations, and
+ * notices. Each module turns the SDK's events and its own actions into idempotent list changes: an
+ * event applied twice (a replay after a reconnect, or the event that follows an action's answer)
+ * finds the list already changed and writes nothing, so it also says nothing twice.
+ */
+import type { Observable } from 'rxjs';
+import type { ChatType } from '../protocol/index.js';
+import type { StoreConnection } from './connection-events.js';
+import type { ListKey, ListOf, UserDatabase } from './database.js';
+import { type ActionSubject, type RefusalWords, actionError } from './errors.js';
+import type { ChatNotice, Conversation } from './types.js';
+
+/** The part of a signed-in session the modules use. */
+export interface SocialSession {
+  username: string;
+  db: UserDatabase;
+  connection: StoreConnection;
+}
+
+export interface SocialHost {
+  /** The shown session; throws a ChatError when no one is signed in. */
+  session(): SocialSession;
+  /** Whether `session` is still the store's (an answer may arrive after a sign-out). */
+  current(session: SocialSession): boolean;
+  /** A stored list, live. */
+  list$<K extends ListKey>(key: K): Observable<ListOf<K>>;
+  /** Changes a stored list (see `updateList`) and tells the UI when it did. */
+  update<K extends ListKey>(
+    session: SocialSession,
+    key: K,
+    change: (list: ListOf<K>) => ListOf<K> | undefined,
+  ): Promise<boolean>;
+  /** Creates or marks a group or room conversation (see `upsertConversation`); true if it changed. */
+  conversation(
+    session: SocialSession,
+    id: string,
+    changes: { chatType: ChatType; name?: string; membership: Conversation['membership'] | null },
+  ): Promise<boolean>;
+  notice(notice: Omit<ChatNotice, 'time'>): void;
+}
+
+/** Runs an SDK call of an action; a refusal becomes a ChatError in words about `subject`. */
+export async function attempt<T>(
+  subject: ActionSubject,
+  action: () => Promise<T>,
+  words?: RefusalWords,
+): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw actionError(error, subject, words);
+  }
+}
+
+/**
+ * A list with `item` put in place of the entry `same` finds (or added), or `undefined` when an
+ * equal entry is there already: the change of an event seen twice.
+ */
+export function upsert<T>(list: T[], item: T, same: (entry: T) => boolean): T[] | undefined {
+  const index = list.findIndex(same);
+  if (index >= 0 && JSON.stringify(list[index]) === JSON.stringify(item)) return undefined;
+  return index >= 0 ? list.map((entry, i) => (i === index ? item : entry)) : [...list, item];
+}
+
+/** A list without the entries `drop` picks, or `undefined` when it had none. */
+export function without<T>(list: T[], drop: (entry: T) => boolean): T[] | undefined {
+  const kept = list.filter((entry) => !drop(entry));
+  return kept.length === list.length ? undefined : kept;
+}
+
+/** The whole list from the server, or `undefined` when it is what is stored already. */
+export function replaced<T>(list: T[], next: T[]): T[] | undefined {
+  return JSON.stringify(list) === JSON.stringify(next) ? undefined : next;
+}
+
+/**
+ * Runs `task` now, or once more after the run in flight when asked again meanwhile: a burst of
+ * events costs at most two server reads, and the last one starts after the last event.
+ */
+export function coalesced(task: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await task();
+        } while (again);
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+  return run;
+}
+
+export const byName = <T extends { name: string; id: string }>(a: T, b: T) =>
+  a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+
+export const newestFirst = <T extends { time: number }>(list: T[]): T[] =>
+  [...list].sort((a, b) => b.time - a.time);
