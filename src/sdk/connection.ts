@@ -9,7 +9,6 @@ import {
   type ConversationsResponse,
   type EntitiesResponse,
   type HistoryResponse,
-  type InboxEvent,
   type SendFrame,
   type ServerFrame,
   type ServerMessage,
@@ -17,7 +16,11 @@ import {
   type TokenResponse,
   type UpdateUserRequest,
   type UserEntity,
+  type UserEvent,
 } from '../protocol/index.js';
+import { CONTACT_ROUTES, type ContactMethods } from './contacts.js';
+import { ROOM_ROUTES, type ChatRoomMethods } from './chat-rooms.js';
+import { GROUP_ROUTES, type GroupMethods } from './groups.js';
 import { toSessionList } from './conversations.js';
 import { defaults } from './defaults.js';
 import { getDeviceId } from './device-id.js';
@@ -35,6 +38,7 @@ import { Message, type MessageBody } from './message.js';
 import { CALLBACKS, toReceived, type FileContext } from './received-messages.js';
 import { Reconnector } from './reconnect.js';
 import { isNetworkError, request, type AjaxError } from './rest-client.js';
+import { toPaths, type Route, type RouteOptions } from './rest-routes.js';
 import { FILE_KINDS, toFrame } from './send-frames.js';
 import { Socket } from './socket.js';
 import { TokenTimers } from './token-timers.js';
@@ -57,6 +61,13 @@ import type {
   UploadTokenOptions,
 } from './types.js';
 import { getUniqueId } from './unique-id.js';
+import {
+  contactCallbacks,
+  groupCallbacks,
+  presenceCallbacks,
+  roomCallbacks,
+  type Callback,
+} from './user-events.js';
 import { listenNetwork } from './web-utils.js';
 
 type Status = 'closed' | 'connecting' | 'open';
@@ -96,6 +107,7 @@ const FINAL_CLOSES: Record<number, number> = {
   [CloseCode.OriginRefused]: 2,
 };
 const RECV_BATCH_MS = 500;
+const NOT_LOGGED_IN = { type: 28, data: '', message: 'not logged in' };
 
 /** `//host` (the 3.x config style) gets https/wss with `https: true` or on an https page. */
 function withScheme(url: string, https: unknown, secure: string, plain: string): string {
@@ -103,11 +115,17 @@ function withScheme(url: string, https: unknown, secure: string, plain: string):
   return (https || globalThis.location?.protocol === 'https:' ? secure : plain) + url;
 }
 
+// The methods of the REST tables, installed on the prototype by the static block of the class
+// (merging is how a class gets the type of members it does not declare one by one).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Connection extends ContactMethods, GroupMethods, ChatRoomMethods {}
+
 /**
  * `new WebIM.connection(options)`: one user's link to the server. REST calls (register, token,
  * profile, files, history) and one WebSocket session at a time; drops are reconnected with
  * backoff, messages sent meanwhile wait in an outbox and go, in order, once the session is back.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Connection {
   /**
    * Highest sequence number dispatched to the app. Set it before `open` (from what the app has
@@ -151,6 +169,20 @@ export class Connection {
   private readonly handlers = new EventHandlers();
   private readonly reconnector: Reconnector;
   private readonly tokenTimers: TokenTimers;
+
+  static {
+    for (const route of [...CONTACT_ROUTES, ...GROUP_ROUTES, ...ROOM_ROUTES]) {
+      for (const name of route[0].split(' ')) {
+        Object.defineProperty(Connection.prototype, name, {
+          value(this: Connection, ...args: unknown[]) {
+            return this.route(route, args);
+          },
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
+  }
 
   constructor(options: ConnectionOptions = {}) {
     this.options = options;
@@ -285,7 +317,13 @@ export class Connection {
     if (cursor != null && cursor !== '' && String(cursor) !== '-1') {
       query.set('cursor', String(cursor));
     }
-    const page = await this.restAsMe<HistoryResponse>(`/messages?${query}`);
+    // A room keeps only its recent window, one page for everyone.
+    const page = await (chatType === 'chatRoom'
+      ? this.authorized<HistoryResponse>(
+          'GET',
+          `/chatrooms/${encodeURIComponent(targetId)}/messages?limit=${pageSize}`,
+        )
+      : this.restAsMe<HistoryResponse>(`/messages?${query}`));
     const messages = page.messages
       .map((m) => this.received(m))
       .filter((m): m is ReceivedMessage => !!m);
@@ -406,7 +444,9 @@ export class Connection {
       const frame: ClientFrame =
         type === 'channel'
           ? { t: 'channel', to, chatType }
-          : { t: type as 'read' | 'delivery', mid: String(ackId), to };
+          : type === 'read'
+            ? { t: 'read', mid: String(ackId), to, chatType }
+            : { t: 'delivery', mid: String(ackId), to };
       this.receipts.push({
         frame,
         done: (error) =>
@@ -605,8 +645,31 @@ export class Connection {
 
   /** A REST call on `/users/{me}{path}` with the token. */
   private async restAsMe<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
-    if (!this.token || !this.user) throw { type: 28, data: '', message: 'not logged in' };
-    return this.rest(method, `/users/${encodeURIComponent(this.user)}${path}`, body, this.token);
+    return this.authorized(method, `/users/${encodeURIComponent(this.user ?? '')}${path}`, body);
+  }
+
+  /** A REST call with the token; 28 when not logged in. */
+  private async authorized<T>(method: string, path: string, body?: unknown): Promise<T> {
+    if (!this.token || !this.user) throw NOT_LOGGED_IN;
+    return this.rest(method, path, body, this.token);
+  }
+
+  /** One REST method of the tables (rest-routes.ts); 3.x contact methods take `(to, message)`. */
+  private route([, request, body, result]: Route, args: unknown[]): Promise<unknown> {
+    const options = (
+      typeof args[0] === 'string' ? { to: args[0], message: args[1] } : (args[0] ?? {})
+    ) as RouteOptions;
+    const work = (async () => {
+      if (!this.token || !this.user) throw NOT_LOGGED_IN;
+      const [method, template] = request.split(' ') as [string, string];
+      let response: unknown;
+      for (const path of toPaths(template, { ...options, me: this.user })) {
+        response = await this.authorized(method, path, body ? body(options) : undefined);
+      }
+      const context = { emit: this.emit.bind(this), appKey: this.appKey! };
+      return result ? result(response as never, context) : response;
+    })();
+    return withCallbacks(work, options);
   }
 
   /** The REST host now in use (files are uploaded to it and received URLs point at it). */
@@ -723,6 +786,8 @@ export class Connection {
         const pending = this.outbox.get(frame.id) ?? this.recalls.get(frame.id);
         this.outbox.delete(frame.id);
         this.recalls.delete(frame.id);
+        // 3.x told a muted group member through a callback; the send's rejection says it too.
+        if (frame.code === 507 && pending) this.emit('onMutedMessage', { mid: frame.id });
         return pending?.done({ type: frame.code, message: frame.reason });
       }
       case 'recalled':
@@ -730,10 +795,11 @@ export class Connection {
         this.recalls.delete(frame.id);
         return;
       case 'event':
-        // Contact and group events are issue 4's; until the SDK handles them they are only counted.
-        if (frame.event.kind === 'contact' || frame.event.kind === 'group')
-          return this.advance(frame.event.seq);
         return this.inboxEvent(frame.event);
+      case 'presence':
+        return this.fire(presenceCallbacks(frame));
+      case 'room':
+        return this.fire(roomCallbacks(frame, this.user!));
       case 'sync-done':
         this.synced = true;
         this.advance(frame.seq);
@@ -775,8 +841,9 @@ export class Connection {
   }
 
   private deliver(m: ServerMessage): void {
-    // Already dispatched (a replay overlapping what this page has seen).
-    if (this.syncCursor !== undefined && m.seq <= this.syncCursor) return;
+    // Already dispatched (a replay overlapping what this page has seen). Room messages have no
+    // seq (0): they are live only, never replayed, and never move the cursor.
+    if (m.seq && this.syncCursor !== undefined && m.seq <= this.syncCursor) return;
     const message = this.received(m);
     if (message) {
       if (this.options.delivery && m.chatType === 'singleChat' && m.from !== this.user) {
@@ -785,16 +852,37 @@ export class Connection {
       this.emit(CALLBACKS[message.contentsType], message);
       this.emit('onMessage', [message]);
     }
-    this.advance(m.seq);
+    if (m.seq) this.advance(m.seq);
   }
 
-  /** A receipt or recall; one whose `from` is me was done on another of my devices. */
-  private inboxEvent(event: InboxEvent): void {
-    if (this.syncCursor !== undefined && event.seq <= this.syncCursor) return;
-    const { kind, from, to, mid, chatType, time, seq } = event;
-    const receipt = { from, to, chatType, time, seq, ...(mid === undefined ? {} : { mid }) };
-    this.emit(EVENT_CALLBACKS[kind], receipt);
+  /**
+   * A receipt, recall, contact or group event, in seq order with the messages. One whose `from`
+   * is me was done on another of my devices (or, for contacts and groups, by this one over REST).
+   */
+  private inboxEvent(event: UserEvent): void {
+    const { seq } = event;
+    if (this.syncCursor !== undefined && seq <= this.syncCursor) return;
+    const me = this.user!;
+    if (event.kind === 'contact') {
+      this.fire(contactCallbacks(event, me));
+      // The 3.x way to learn the blocklist changed: read it again (fires onBlacklistUpdate).
+      if (event.from === me && event.operation.endsWith('block')) {
+        this.getBlacklist().catch(() => {});
+      }
+    } else if (event.kind === 'group') {
+      this.fire(groupCallbacks(event, me));
+    } else {
+      const { kind, from, to, mid, chatType, time, groupReadCount } = event;
+      const receipt = { from, to, chatType, time, seq, mid, groupReadCount };
+      if (mid === undefined) delete receipt.mid;
+      if (groupReadCount === undefined) delete receipt.groupReadCount;
+      this.emit(EVENT_CALLBACKS[kind], receipt);
+    }
     this.advance(seq);
+  }
+
+  private fire(callbacks: Callback[]): void {
+    for (const [name, payload] of callbacks) this.emit(name, payload);
   }
 
   /** Moves the cursor; after the replay, reports it at most every {@link RECV_BATCH_MS}. */

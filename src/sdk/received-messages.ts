@@ -37,7 +37,7 @@ export const CALLBACKS: Record<ReceivedMessage['contentsType'], string> = {
 /** The fields of the message's kind (`type` and its body), without those every message has. */
 export function bodyOf(m: ServerMessage): Record<string, unknown> {
   const body: Record<string, unknown> = { ...m };
-  for (const common of ['mid', 'id', 'seq', 'from', 'to', 'chatType', 'ext', 'time']) {
+  for (const common of ['mid', 'id', 'seq', 'from', 'to', 'chatType', 'ext', 'time', 'msgConfig']) {
     delete body[common];
   }
   return body;
@@ -70,6 +70,7 @@ export function toReceived(m: ServerMessage, files: FileContext): ReceivedMessag
     localMsgId: m.id,
     seq: m.seq,
   };
+  if (m.msgConfig) message.msgConfig = m.msgConfig;
   if ('url' in m) {
     message.url = files.fileUrl(m.url);
     message.filetype = m.filetype ?? '';

@@ -100,7 +100,7 @@ const KINDS: Record<string, Record<string, Check>> = {
 /** The frame for `body` (its file already uploaded: `url`, `secret`…), or why it cannot go. */
 export function toFrame(body: MessageBody): SendFrame | ErrorEvent {
   try {
-    const { id, to, ext, chatType, type, filetype } = body;
+    const { id, to, ext, chatType, type, filetype, msgConfig } = body;
     const checks = KINDS[type] ?? bad(`unknown message type ${String(type)}`);
     if (!id || !isText(to) || !to || !ChatTypes.includes(chatType)) {
       bad('a message needs id, to and a known chatType');
@@ -126,6 +126,8 @@ export function toFrame(body: MessageBody): SendFrame | ErrorEvent {
       if (bytes(json) > MessageLimits.extMaxBytes) bad('ext is larger than 8 KB of JSON');
       frame.ext = JSON.parse(json);
     }
+    // The only option the server honours; others' options (4.x `msgConfig`) are not sent.
+    if (isObject(msgConfig) && msgConfig.allowGroupAck) frame.msgConfig = { allowGroupAck: true };
     if (bytes(JSON.stringify(frame)) > MAX_FRAME_BYTES) throw new Refused(511, 'too large');
     return frame as unknown as SendFrame;
   } catch (error) {

@@ -3,6 +3,10 @@ import type {
   ChatType,
   EntitiesResponse,
   Ext,
+  GroupIdResponse,
+  GroupOperation,
+  MessageConfig,
+  RoomEventFrame,
   ServerConversation,
   TokenResponse,
   UserEntity,
@@ -65,8 +69,10 @@ export interface ReceivedBase {
   errorCode: '';
   /** The sender's client id. */
   localMsgId: string;
-  /** The receiving user's sequence number (0 in history, which is not per device). */
+  /** The receiving user's sequence number (0 in history, which is not per device, and in rooms). */
   seq: number;
+  /** As the sender set it (`allowGroupAck`). */
+  msgConfig?: MessageConfig;
 }
 
 /** A text message as `onTextMessage` and `onMessage` receive it. */
@@ -188,6 +194,99 @@ export interface ReceiptEvent {
   time: number;
   /** This user's sequence number of the event. */
   seq: number;
+  /** `onReadMessage` of my group message sent with `allowGroupAck`: how many members read it. */
+  groupReadCount?: number;
+}
+
+/** `getRoster()` and `onRoster`: my contacts, the 3.x shape plus `nickname` and `online`. */
+export interface RosterItem {
+  name: string;
+  subscription: 'both';
+  /** `{appKey}_{name}@easemob.com` */
+  jid: string;
+  nickname?: string;
+  online: boolean;
+}
+
+/** `onBlacklistUpdate`: the blocklist keyed by username (3.x). */
+export type BlacklistMap = Record<string, { name: string }>;
+
+/**
+ * 3.x `onPresence` (and `onContact*` for contacts): `type` is `subscribe`, `subscribed`,
+ * `unsubscribed` for contacts; `invite`, `invite_accept`, `removedFromGroup`, `deleteGroupChat`…
+ * for groups (with `gid`), and for rooms (with `chatroom: true`).
+ */
+export interface PresenceEvent {
+  type: string;
+  from: string;
+  to: string;
+  /** A friend request's or invitation's message, a refusal's reason. */
+  status?: string;
+  gid?: string;
+  /** `changeOwner`: the new owner. */
+  owner?: string;
+  chatroom?: true;
+  time: number;
+}
+
+/** 3.x `onInviteMessage`: `from` invites me (`to`) into the group `roomid`. */
+export interface InviteMessage {
+  type: 'invite';
+  from: string;
+  to: string;
+  roomid: string;
+  reason: string;
+  time: number;
+}
+
+/** 4.x `onGroupEvent`, with the group's `name` and a mute's end (`muteUntil`, ms, -1 forever). */
+export interface GroupEventPayload {
+  operation: GroupOperation;
+  /** The group id. */
+  id: string;
+  name: string;
+  from: string;
+  userId?: string;
+  reason?: string;
+  muteUntil?: number;
+  time: number;
+}
+
+/** 4.x `onChatroomEvent`. */
+export interface ChatroomEventPayload {
+  operation: RoomEventFrame['operation'];
+  /** The room id. */
+  id: string;
+  name: string;
+  from: string;
+  userId?: string;
+  time: number;
+}
+
+/** 4.x `onPresenceStatusChange`: a contact came online (`status` 1) or went offline (0). */
+export interface PresenceStatus {
+  userId: string;
+  description: '';
+  expire: 0;
+  /** Seconds since the epoch. */
+  last_time: number;
+  statusDetails: { device: 'web'; status: 0 | 1 }[];
+}
+
+/** 4.x `onMultiDeviceEvent`: a contact change I made (on this or another device). */
+export interface MultiDeviceEvent {
+  operation:
+    | 'contactAdd'
+    | 'contactAccept'
+    | 'contactDecline'
+    | 'contactRemove'
+    | 'contactBan'
+    | 'contactAllow';
+  /** The other user. */
+  target: string;
+  /** A request's message. */
+  data?: string;
+  time: number;
 }
 
 export interface SendResult {
@@ -276,6 +375,22 @@ export interface ConnectionEventHandlers {
   onRecallMessage?: (receipt: ReceiptEvent) => void;
   onTokenWillExpire?: () => void;
   onTokenExpired?: () => void;
+  onPresence?: (event: PresenceEvent) => void;
+  onRoster?: (list: RosterItem[]) => void;
+  onInviteMessage?: (invite: InviteMessage) => void;
+  onBlacklistUpdate?: (list: BlacklistMap) => void;
+  onCreateGroup?: (response: GroupIdResponse) => void;
+  /** A send refused because I am muted in the group (507); `mid` is the message's local id. */
+  onMutedMessage?: (message: { mid: string }) => void;
+  onContactInvited?: (event: PresenceEvent) => void;
+  onContactAgreed?: (event: PresenceEvent) => void;
+  onContactRefuse?: (event: PresenceEvent) => void;
+  onContactDeleted?: (event: PresenceEvent) => void;
+  onContactAdded?: (event: PresenceEvent) => void;
+  onGroupEvent?: (event: GroupEventPayload) => void;
+  onChatroomEvent?: (event: ChatroomEventPayload) => void;
+  onPresenceStatusChange?: (list: PresenceStatus[]) => void;
+  onMultiDeviceEvent?: (event: MultiDeviceEvent) => void;
   [name: `on${string}`]: LaterCallback | ((...args: never[]) => void) | undefined;
 }
 

@@ -24,11 +24,14 @@ export interface RecordedEvent {
   args: unknown[];
 }
 
-/** Records every `on*` callback of a connection, in order (through `addEventHandler`). */
+/**
+ * Records every `on*` callback of a connection, in order: through `addEventHandler` (4.x), or
+ * with `id` null, as the 3.x `listen` set.
+ */
 export class Recorder {
   readonly events: RecordedEvent[] = [];
 
-  constructor(conn: Connection, id = 'recorder') {
+  constructor(conn: Connection, id: string | null = 'recorder') {
     const handlers = new Proxy(
       {},
       {
@@ -38,7 +41,8 @@ export class Recorder {
             : undefined,
       },
     );
-    conn.addEventHandler(id, handlers);
+    if (id === null) conn.listen(handlers);
+    else conn.addEventHandler(id, handlers);
   }
 
   names(): string[] {
@@ -89,11 +93,19 @@ export async function newUser(server: TestServer, prefix = 'u'): Promise<User> {
   return user;
 }
 
-/** A new user, logged in with a password; its events are recorded from the start. */
-export async function loggedIn(server: TestServer, options: ConnectionOptions = {}, user?: User) {
+/**
+ * A new user, logged in with a password; its events are recorded from the start (through the 3.x
+ * `listen` with `legacy`).
+ */
+export async function loggedIn(
+  server: TestServer,
+  options: ConnectionOptions = {},
+  user?: User,
+  legacy = false,
+) {
   const { username, password } = user ?? (await newUser(server));
   const conn = connection(server, options);
-  const events = new Recorder(conn);
+  const events = new Recorder(conn, legacy ? null : 'recorder');
   await conn.open({ user: username, pwd: password });
   return { conn, events, username, password };
 }

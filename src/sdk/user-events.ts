@@ -1,0 +1,139 @@
+/**
+ * Contact and group events (from the inbox), presence and room frames (live) as the callbacks
+ * both SDK generations fire: the 4.x ones (`onGroupEvent`, `onChatroomEvent`,
+ * `onPresenceStatusChange`, `onContact*`, `onMultiDeviceEvent`) and the 3.x `onPresence` types,
+ * which many apps still switch on.
+ */
+import type {
+  ContactEvent,
+  ContactOperation,
+  GroupEvent,
+  GroupOperation,
+  PresenceFrame,
+  RoomEventFrame,
+} from '../protocol/index.js';
+
+/** `[callback name, payload]`, fired in order. */
+export type Callback = [string, unknown];
+
+// What the other side's change is to me: its 3.x presence type, then the 4.x callbacks.
+const CONTACT: Partial<Record<ContactOperation, string[]>> = {
+  request: ['subscribe', 'onContactInvited'],
+  accept: ['subscribed', 'onContactAgreed', 'onContactAdded'],
+  decline: ['unsubscribed', 'onContactRefuse'],
+  remove: ['unsubscribed', 'onContactDeleted'],
+};
+
+const MULTI_DEVICE: Record<ContactOperation, string> = {
+  request: 'contactAdd',
+  accept: 'contactAccept',
+  decline: 'contactDecline',
+  remove: 'contactRemove',
+  block: 'contactBan',
+  unblock: 'contactAllow',
+};
+
+const GROUP_3X: Partial<Record<GroupOperation, string>> = {
+  destroy: 'deleteGroupChat',
+  inviteToJoin: 'invite',
+  acceptInvite: 'invite_accept',
+  rejectInvite: 'invite_decline',
+  directJoined: 'direct_joined',
+  requestToJoin: 'joinGroupNotifications',
+  acceptRequest: 'joinPublicGroupSuccess',
+  joinPublicGroupDeclined: 'joinPublicGroupDeclined',
+  memberPresence: 'memberJoinPublicGroupSuccess',
+  memberAbsence: 'leaveGroup',
+  removeMember: 'leaveGroup',
+  updateInfo: 'update',
+  changeOwner: 'changeOwner',
+  setAdmin: 'addAdmin',
+  removeAdmin: 'removeAdmin',
+  muteMember: 'addMute',
+  unmuteMember: 'removeMute',
+};
+
+/**
+ * A contact event's callbacks. One whose `from` is me was done by me (here or on another device):
+ * `onMultiDeviceEvent` only.
+ */
+export function contactCallbacks(event: ContactEvent, me: string): Callback[] {
+  const { operation, from, to, status, time } = event;
+  if (from === me) {
+    const data = status === undefined ? {} : { data: status };
+    return [
+      ['onMultiDeviceEvent', { operation: MULTI_DEVICE[operation], target: to, ...data, time }],
+    ];
+  }
+  const [type, ...names] = CONTACT[operation] ?? [];
+  if (!type) return [];
+  const payload = { type, from, to, ...(status === undefined ? {} : { status }), time };
+  return [...names, 'onPresence'].map((name) => [name, payload]);
+}
+
+/** A group event's `onGroupEvent`, and for a change someone else made, the 3.x callbacks. */
+export function groupCallbacks(event: GroupEvent, me: string): Callback[] {
+  const { operation, gid, name, from, userId, reason, muteUntil, time } = event;
+  const callbacks: Callback[] = [
+    [
+      'onGroupEvent',
+      { operation, id: gid, name, from, ...defined({ userId, reason, muteUntil }), time },
+    ],
+  ];
+  let type = GROUP_3X[operation];
+  if (from === me || !type) return callbacks;
+  if (operation === 'removeMember' && userId === me) type = 'removedFromGroup';
+  const to = userId ?? me;
+  callbacks.push([
+    'onPresence',
+    {
+      type,
+      gid,
+      from,
+      to,
+      status: reason ?? '',
+      ...(operation === 'changeOwner' ? { owner: userId } : {}),
+      time,
+    },
+  ]);
+  if (type === 'invite') {
+    callbacks.push([
+      'onInviteMessage',
+      { type, from, to, roomid: gid, reason: reason ?? '', time },
+    ]);
+  }
+  return callbacks;
+}
+
+/** A contact came online or went offline: the 4.x presence shape, with one `web` device. */
+export function presenceCallbacks({ user, online, time }: PresenceFrame): Callback[] {
+  const status = {
+    userId: user,
+    description: '',
+    expire: 0,
+    last_time: Math.floor(time / 1000),
+    statusDetails: [{ device: 'web', status: online ? 1 : 0 }],
+  };
+  return [['onPresenceStatusChange', [status]]];
+}
+
+/** A room change's `onChatroomEvent`, and the 3.x presence of a kick (to the kicked) or the end. */
+export function roomCallbacks(frame: RoomEventFrame, me: string): Callback[] {
+  const { operation, roomId, name, from, userId, time } = frame;
+  const callbacks: Callback[] = [
+    ['onChatroomEvent', { operation, id: roomId, name, from, ...defined({ userId }), time }],
+  ];
+  const type =
+    operation === 'destroy'
+      ? 'deleteGroupChat'
+      : operation === 'removeMember' && userId === me && 'removedFromGroup';
+  if (type) {
+    callbacks.push(['onPresence', { type, chatroom: true, gid: roomId, from, to: me, time }]);
+  }
+  return callbacks;
+}
+
+/** The fields that have a value (a payload never carries `undefined` keys). */
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
