@@ -36,6 +36,11 @@
  * - Blocking keeps the contact; it stops the blocked user's 1:1 messages (nack 603), contact
  *   requests and group invitations to me (403), and their group and room messages are not
  *   delivered to me.
+ * - Blocking someone already blocked, or unblocking someone not blocked, changes nothing (200, the
+ *   list). Limits, 400 `illegal_argument`: `message` over `Limits.requestMessageMaxChars`; my
+ *   contacts plus my pending requests reaching `Limits.contactsMax`; a blocklist past
+ *   `Limits.blocklistMax` (nothing is added). Requests count against
+ *   `Limits.invitationsPerMinute`: 429 `reach_limit`.
  *
  * Groups (Bearer; Agora's paths). Each change is also pushed as a `GroupEvent` (frames.ts).
  *
