@@ -53,23 +53,6 @@ export class Presence {
     this.#announce(appKey, username, false);
   }
 
-  /**
-   * Two users just became contacts: each one online now is announced to the other's sessions,
-   * which could not have heard of them before.
-   */
-  async introduce(appKey: string, a: string, b: string): Promise<void> {
-    for (const [user, contact] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      if (!this.isOnline(appKey, user)) continue;
-      await this.#bus.publish(userChannel(appKey, contact), {
-        kind: 'presence',
-        frame: { t: 'presence', user, online: true, time: Date.now() },
-      });
-    }
-  }
-
   #announce(appKey: string, user: string, online: boolean): void {
     const k = key(appKey, user);
     const time = Date.now();

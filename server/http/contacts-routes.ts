@@ -15,7 +15,6 @@ import type { Bus } from '../bus/bus.js';
 import { invitationKey, type Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
 import { checkUsername } from '../domain/users.js';
-import type { AppendedEvent } from '../storage/storage.js';
 import type { Presence } from '../gateway/presence.js';
 import { publishAppended, type UserEvent } from '../gateway/user-events.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
@@ -56,15 +55,6 @@ export interface ContactsRouteDeps {
 
 export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps): void {
   const { domain, bus, presence } = deps;
-
-  /** Pushes the events; new contacts also learn whether the other is online. */
-  const publish = async (appKey: string, events: AppendedEvent[]) => {
-    await publishAppended(bus, appKey, events);
-    const accepted = events.find(
-      ({ event }) => event.kind === 'contact' && event.operation === 'accept',
-    )?.event;
-    if (accepted?.kind === 'contact') await presence.introduce(appKey, accepted.from, accepted.to);
-  };
   const base = '/:org/:app/users/:username';
 
   /** The app and the caller, who must be `{me}`. */
@@ -111,7 +101,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
     const me = request.params.username;
     rateLimit(domain.limits.invitations.take(invitationKey(app.key, me)));
     const events = await domain.contacts.request(app, me, to, message);
-    await publish(app.key, events);
+    await publishAppended(bus, app.key, events);
     return ok;
   });
 
@@ -122,7 +112,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
         const app = await self(request);
         const { username: me, other } = request.params;
         const events = await domain.contacts.answer(app, me, other, answer === 'accept');
-        await publish(app.key, events);
+        await publishAppended(bus, app.key, events);
         return ok;
       },
     );

@@ -122,16 +122,6 @@ describe('contacts', () => {
       const event = await contactEvent(socket, 'accept');
       assert.deepEqual([event.from, event.to], [bob.username, alice.username]);
     }
-    // New contacts who are both online learn it at once (presence only announces changes).
-    for (const [socket, other] of [
-      [a1.socket, bob],
-      [a2.socket, bob],
-      [b1.socket, alice],
-      [b2.socket, alice],
-    ] as const) {
-      const frame = await socket.next('presence');
-      assert.deepEqual([frame.user, frame.online], [other.username, true]);
-    }
     assert.deepEqual(await requestsOf(bob), []);
     assert.deepEqual(await contactsOf(alice), [
       { username: bob.username, nickname: 'Bobby', online: true },
