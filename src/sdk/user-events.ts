@@ -83,14 +83,14 @@ export function groupCallbacks(event: GroupEvent, me: string): Callback[] {
   let type = GROUP_3X[operation];
   if (from === me || !type) return callbacks;
   if (operation === 'removeMember' && userId === me) type = 'removedFromGroup';
-  const to = userId ?? me;
   callbacks.push([
     'onPresence',
     {
       type,
       gid,
-      from,
-      to,
+      // 3.x named the member who joined or left as `from`, whoever let them in or removed them.
+      from: type === 'leaveGroup' || type.startsWith('member') ? (userId ?? from) : from,
+      to: me,
       status: reason ?? '',
       ...(operation === 'changeOwner' ? { owner: userId } : {}),
       time,
@@ -99,7 +99,7 @@ export function groupCallbacks(event: GroupEvent, me: string): Callback[] {
   if (type === 'invite') {
     callbacks.push([
       'onInviteMessage',
-      { type, from, to, roomid: gid, reason: reason ?? '', time },
+      { type, from, to: me, roomid: gid, reason: reason ?? '', time },
     ]);
   }
   return callbacks;
