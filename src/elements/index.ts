@@ -1,10 +1,16 @@
 /**
  * The chat elements. Importing this module defines `<chat-widget>`, `<chat-login>`,
- * `<chat-roster>` and `<chat-window>`; nothing runs against the page until one is used.
+ * `<chat-roster>` (with `<chat-contacts>`, `<chat-groups>`, `<chat-rooms>`), `<chat-window>` (with
+ * `<chat-group-info>`) and `<chat-notices>`; nothing runs against the page until one is used.
  */
 export { ChatWidget } from './chat-widget/chat-widget.js';
 export { ChatLogin, type LoginMode } from './chat-login/chat-login.js';
-export { ChatRoster } from './chat-roster/chat-roster.js';
+export { ChatRoster, type RosterTab } from './chat-roster/chat-roster.js';
+export { ChatContacts } from './chat-contacts/chat-contacts.js';
+export { ChatGroups } from './chat-groups/chat-groups.js';
+export { ChatRooms } from './chat-rooms/chat-rooms.js';
+export { ChatGroupInfo } from './chat-group-info/chat-group-info.js';
+export { ChatNotices } from './chat-notices/chat-notices.js';
 export { ChatWindow } from './chat-window/chat-window.js';
 export { chatStoreContext } from './context.js';
 export { ObservableController } from './controllers/observable-controller.js';

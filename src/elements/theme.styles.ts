@@ -88,6 +88,31 @@ export const themeStyles = css`
     clip-path: inset(50%);
     white-space: nowrap;
   }
+  /* Tab lists (login, roster): the selected tab is underlined in the accent colour. */
+  [role='tablist'] {
+    display: flex;
+    gap: calc(var(--_space) / 2);
+  }
+  [role='tab'] {
+    flex: 1;
+    background: none;
+  }
+  [role='tab'][aria-selected='true'] {
+    border-color: var(--_primary);
+    box-shadow: inset 0 -2px var(--_primary);
+    font-weight: 600;
+  }
+  /* A count on a tab. */
+  .count {
+    display: inline-block;
+    min-width: 1.4em;
+    padding: 0 0.3em;
+    border-radius: 1em;
+    background: var(--_primary);
+    color: var(--_on-primary);
+    font-size: 0.8em;
+    font-weight: normal;
+  }
   .alert:not(:empty) {
     color: var(--_danger);
     margin: var(--_space) 0;

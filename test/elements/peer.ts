@@ -3,6 +3,7 @@
 // app key, so the other side of a conversation cannot be a second store in the same page.
 import type {
   AckFrame,
+  ChatType,
   ClientFrame,
   EntitiesResponse,
   InboxEvent,
@@ -47,8 +48,13 @@ export interface Peer {
   token: string;
   /** Sends a text message and resolves with the server's answer to it. */
   send(to: string, text: string): Promise<AckFrame | NackFrame>;
-  /** Sends a message of any kind and resolves with the server's answer to it. */
-  sendBody(to: string, body: MessageBody): Promise<AckFrame | NackFrame>;
+  /** Sends a message of any kind (1:1 unless `chatType` says) and resolves with the server's answer. */
+  sendBody(to: string, body: MessageBody, chatType?: ChatType): Promise<AckFrame | NackFrame>;
+  /**
+   * Calls the REST API as the peer: `path` below `/demo/chat` (e.g. `/chatgroups`), `{me}` in it
+   * replaced by the peer's username. Rejects with the status and body when the server refuses.
+   */
+  rest<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   /** Uploads a chatfile (`POST /demo/chat/chatfiles`) and gives the fields a message names it by. */
   upload(file: Blob, filename: string): Promise<{ url: string; secret: string }>;
   /** Resolves with the next message pushed to the peer that `match` accepts. */
@@ -104,11 +110,11 @@ export async function connectPeer(url: string, username: string): Promise<Peer> 
     if (frame.t === 'msg') received.push(frame.message);
     if (frame.t === 'event' && 'mid' in frame.event) events.push(frame.event);
   });
-  const sendBody = async (to: string, body: MessageBody) => {
+  const sendBody = async (to: string, body: MessageBody, chatType: ChatType = 'singleChat') => {
     count += 1;
     const id = `${username}-${count}`;
     const answer = next((f) => (f.t === 'ack' || f.t === 'nack') && f.id === id);
-    write({ t: 'msg', id, to, chatType: 'singleChat', ...body });
+    write({ t: 'msg', id, to, chatType, ...body });
     return (await answer) as AckFrame | NackFrame;
   };
   return {
@@ -116,6 +122,19 @@ export async function connectPeer(url: string, username: string): Promise<Peer> 
     token,
     send: (to, text) => sendBody(to, { type: 'txt', msg: text }),
     sendBody,
+    async rest<T>(method: string, path: string, body?: unknown) {
+      const response = await fetch(`${url}/demo/chat${path.replace('{me}', username)}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
     async upload(file, filename) {
       const form = new FormData();
       form.append('file', file, filename);

@@ -8,6 +8,7 @@ import { errorMessage } from '../error-message.js';
 import { ChatLoginEvent } from '../events/chat-login-event.js';
 import { ChatRegisterEvent } from '../events/chat-register-event.js';
 import { requestLogout } from '../logout.js';
+import { tabForKey } from '../tab-keys.js';
 import { themeStyles } from '../theme.styles.js';
 import { styles } from './chat-login.styles.js';
 
@@ -184,16 +185,9 @@ export class ChatLogin extends LitElement {
 
   // Tabs follow the ARIA pattern: one tab stop, arrows move between tabs.
   private async onTabKey(event: KeyboardEvent): Promise<void> {
-    if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return;
+    const mode = tabForKey<LoginMode>(event.key, ['login', 'register'], this.mode);
+    if (!mode) return;
     event.preventDefault();
-    const mode: LoginMode =
-      event.key === 'Home'
-        ? 'login'
-        : event.key === 'End'
-          ? 'register'
-          : this.mode === 'login'
-            ? 'register'
-            : 'login';
     this.switchTo(mode);
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`#tab-${mode}`)?.focus();

@@ -7,6 +7,20 @@ export const styles = css`
     min-height: 0;
     background: var(--_bg);
   }
+  [role='tablist'] {
+    padding: calc(var(--_space) / 2);
+    border-bottom: 1px solid var(--_border);
+  }
+  [role='tab'] {
+    padding-inline: 0;
+  }
+  .panel,
+  .panel > * {
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+  }
   ul {
     flex: 1;
     overflow-y: auto;

@@ -1,22 +1,50 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { customElement } from '../custom-element.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Conversation } from '../../store/index.js';
+import type {
+  ContactRequest,
+  Conversation,
+  GroupInvitation,
+  JoinRequest,
+} from '../../store/index.js';
+import '../chat-contacts/chat-contacts.js';
+import '../chat-groups/chat-groups.js';
+import '../chat-rooms/chat-rooms.js';
 import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatConversationSelectEvent } from '../events/chat-conversation-select-event.js';
+import { plural } from '../plural.js';
+import { tabForKey } from '../tab-keys.js';
 import { themeStyles } from '../theme.styles.js';
 import { messagePreview } from '../message-preview.js';
 import { formatTime } from '../time-format.js';
 import { unreadLabel } from '../unread-label.js';
 import { styles } from './chat-roster.styles.js';
 
+export type RosterTab = 'chats' | 'contacts' | 'groups' | 'rooms';
+const tabs: readonly RosterTab[] = ['chats', 'contacts', 'groups', 'rooms'];
+const tabNames: Record<RosterTab, string> = {
+  chats: 'Chats',
+  contacts: 'Contacts',
+  groups: 'Groups',
+  rooms: 'Rooms',
+};
+
+// The panels' parts, re-exported under the same names.
+const panelParts =
+  'add-contact-button, add-form, send-request-button, request-list, accept-button, decline-button, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, confirm-dialog, cancel-button, confirm-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room, leave-button, input, error';
+
 /**
- * The signed-in user's conversations, newest first: each a button with the peer's name, the last
- * message, its time and the unread count. Below, a form starts a chat with anyone by username.
- * Choosing a conversation makes it the store's active one, which `<chat-window>` shows.
+ * The signed-in user's conversations, contacts, groups and rooms, on four tabs (the WAI-ARIA tab
+ * pattern: arrow keys, Home and End move between them), each tab with its count: unread messages,
+ * friend requests, group invitations and applications.
+ *
+ * "Chats" lists the conversations, newest first: each a button with the name, the last message,
+ * its time and the unread count; below, a form starts a chat with anyone by username. The other
+ * tabs hold `<chat-contacts>`, `<chat-groups>` and `<chat-rooms>`, whose parts are re-exported.
+ * Choosing any conversation makes it the store's active one, which `<chat-window>` shows.
  *
  * Inside `<chat-widget>` it uses the widget's store; alone, it needs `app-key`.
  *
@@ -24,6 +52,9 @@ import { styles } from './chat-roster.styles.js';
  *
  * @fires {ChatConversationSelectEvent} chat-conversation-select - The user opened a conversation.
  *
+ * @csspart tabs - The tab list.
+ * @csspart tab - Each tab; the selected one has `aria-selected="true"`.
+ * @csspart tab-count - A tab's count (unread messages, pending requests).
  * @csspart conversation-list - The list of conversations.
  * @csspart conversation - Each conversation's button; the active one has `aria-current="true"`.
  * @csspart badge - A conversation's unread count.
@@ -32,7 +63,16 @@ import { styles } from './chat-roster.styles.js';
  * @csspart label - The label of its username field.
  * @csspart input - Its username field.
  * @csspart start-button - Its "Open chat" button.
- * @csspart error - The alert region holding the last error, empty when there is none.
+ * @csspart error - The alert region holding the last error, empty when there is none (and the
+ *   panels' errors).
+ * @csspart add-contact-button - From `<chat-contacts>`, as are `add-form`, `send-request-button`,
+ *   `request-list`, `accept-button`, `decline-button`, `contact-list`, `contact`, `presence`,
+ *   `block-button`, `remove-button`, `outgoing-list`, `blocked-list`, `unblock-button`,
+ *   `confirm-dialog`, `cancel-button`, `confirm-button`.
+ * @csspart create-group-button - From `<chat-groups>`, as are `create-form`, `create-button`,
+ *   `browse-button`, `public-list`, `join-button`, `more-button`, `invitation-list`,
+ *   `join-request-list`, `group-list`, `group`.
+ * @csspart room-list - From `<chat-rooms>`, as are `room` and `leave-button`.
  *
  * @cssproperty [--chat-font-family=inherit] - Font family.
  * @cssproperty [--chat-font-size=0.875rem] - Base font size.
@@ -61,28 +101,90 @@ export class ChatRoster extends LitElement {
   /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
+  /** The tab shown: `chats`, `contacts`, `groups` or `rooms`. */
+  @property({ reflect: true }) tab: RosterTab = 'chats';
+
   @state() private error = '';
 
   private readonly stores = new StoreController(this);
   private readonly conversations = new ObservableController<Conversation[]>(this, []);
   private readonly active = new ObservableController<string | null>(this, null);
+  private readonly requests = new ObservableController<ContactRequest[]>(this, []);
+  private readonly invitations = new ObservableController<GroupInvitation[]>(this, []);
+  private readonly joinRequests = new ObservableController<JoinRequest[]>(this, []);
 
-  /** Focuses the open (else the first) conversation, or the username field when there is none. */
+  /**
+   * On "Chats", focuses the open (else the first) conversation, or the username field when there is
+   * none; on another tab, the tab.
+   */
   override focus(options?: FocusOptions): void {
     const root = this.renderRoot;
-    (
-      root.querySelector<HTMLElement>('[aria-current="true"]') ??
-      root.querySelector<HTMLElement>('.item, input')
+    (this.tab === 'chats'
+      ? (root.querySelector<HTMLElement>('[aria-current="true"]') ??
+        root.querySelector<HTMLElement>('.item, #peer'))
+      : root.querySelector<HTMLElement>('[aria-selected="true"]')
     )?.focus(options);
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
     const store = this.stores.store;
     this.conversations.observe([store], () => store?.conversations$);
     this.active.observe([store], () => store?.activeConversation$);
+    this.requests.observe([store], () => store?.contactRequests$);
+    this.invitations.observe([store], () => store?.groupInvitations$);
+    this.joinRequests.observe([store], () => store?.joinRequests$);
+    if (changed.has('tab') && !tabs.includes(this.tab)) this.tab = 'chats';
   }
 
   protected override render() {
+    const unread = this.conversations.value.reduce((sum, c) => sum + c.unread, 0);
+    const requests = this.requests.value.filter((r) => r.direction === 'incoming').length;
+    const answers = this.invitations.value.length + this.joinRequests.value.length;
+    const counts: Record<RosterTab, [number, string]> = {
+      chats: [unread, unreadLabel(unread)],
+      contacts: [requests, plural(requests, 'friend request')],
+      groups: [answers, `${answers} waiting for your answer`],
+      rooms: [0, ''],
+    };
+    const theme = this.theme ?? nothing;
+    return html`
+      <div part="tabs" role="tablist" aria-label="Chat lists" @keydown=${this.onTabKey}>
+        ${tabs.map((t) => {
+          const [count, label] = counts[t];
+          return html`<button
+            part="tab"
+            role="tab"
+            type="button"
+            id="tab-${t}"
+            aria-selected=${this.tab === t}
+            aria-controls="panel"
+            tabindex=${this.tab === t ? 0 : -1}
+            @click=${() => (this.tab = t)}
+          >
+            ${tabNames[t]}${
+              count
+                ? html` <span part="tab-count" class="count" aria-hidden="true">${count}</span
+                    ><span class="sr-only">, ${label}</span>`
+                : nothing
+            }
+          </button>`;
+        })}
+      </div>
+      <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}" class="panel">
+        ${
+          this.tab === 'contacts'
+            ? html`<chat-contacts exportparts=${panelParts} theme=${theme}></chat-contacts>`
+            : this.tab === 'groups'
+              ? html`<chat-groups exportparts=${panelParts} theme=${theme}></chat-groups>`
+              : this.tab === 'rooms'
+                ? html`<chat-rooms exportparts=${panelParts} theme=${theme}></chat-rooms>`
+                : this.chats()
+        }
+      </div>
+    `;
+  }
+
+  private chats() {
     const conversations = this.conversations.value;
     return html`
       ${
@@ -122,7 +224,7 @@ export class ChatRoster extends LitElement {
       part="conversation"
       class="item inset-focus ${c.unread ? 'unread' : ''}"
       aria-current=${c.id === this.active.value ? 'true' : nothing}
-      @click=${() => this.select(c.id)}
+      @click=${() => this.select(c.id, c.chatType)}
     >
       <span class="name">${c.name}</span>
       <time datetime=${new Date(c.updatedAt).toISOString()}>${formatTime(c.updatedAt)}</time>
@@ -138,18 +240,31 @@ export class ChatRoster extends LitElement {
     </button>`;
   }
 
-  private async select(conversationId: string): Promise<void> {
+  private async select(conversationId: string, chatType?: Conversation['chatType']) {
     const store = this.stores.store;
     if (!store) return;
     this.error = '';
     try {
-      await store.openConversation(conversationId);
+      await store.openConversation(conversationId, chatType);
       // The store normalizes the name (`Bob` is `bob`); the event names what is open.
-      const selected = new ChatConversationSelectEvent(this.active.value ?? conversationId);
+      const selected = new ChatConversationSelectEvent(
+        this.active.value ?? conversationId,
+        chatType,
+      );
       this.dispatchEvent(selected);
     } catch (error) {
       this.error = errorMessage(error);
     }
+  }
+
+  // Tabs follow the ARIA pattern: one tab stop, arrows move between tabs.
+  private async onTabKey(event: KeyboardEvent): Promise<void> {
+    const to = tabForKey(event.key, tabs, this.tab);
+    if (!to) return;
+    event.preventDefault();
+    this.tab = to;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`#tab-${to}`)?.focus();
   }
 
   private async onStart(event: SubmitEvent): Promise<void> {

@@ -90,6 +90,12 @@ export const styles = css`
   .body > * {
     flex: 1;
   }
+  chat-notices {
+    margin: 0 var(--_space);
+  }
+  chat-notices:has(p) {
+    margin-block: calc(var(--_space) / 2);
+  }
   .body > p {
     flex: none;
     margin: 0 calc(var(--_space) * 2);

@@ -9,7 +9,9 @@ import {
   type ConnectionStatus,
   type CurrentUser,
 } from '../../store/index.js';
+import type { ChatType } from '../../protocol/index.js';
 import '../chat-login/chat-login.js';
+import '../chat-notices/chat-notices.js';
 import '../chat-roster/chat-roster.js';
 import '../chat-window/chat-window.js';
 import { chatStoreContext } from '../context.js';
@@ -24,10 +26,11 @@ import { styles } from './chat-widget.styles.js';
 
 // Nested parts that share a name with one of the widget's own are renamed on the way out.
 const loginParts = 'tabs, tab, form, label, input, submit-button, error, signed-in, logout-button';
-const rosterParts =
-  'conversation-list, conversation, badge: conversation-badge, empty, start-form, label, input, start-button, error';
-const windowParts =
-  'header: window-header, title: window-title, status, message-list, load-older-button, message, message-own, message-other, message-text, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, cancel-button, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, input, send-button, error, empty';
+// Parts the roster's and the window's panels share (confirm dialogs, their buttons, errors).
+const sharedParts =
+  'leave-button, confirm-dialog, cancel-button, confirm-button, input, error, accept-button, decline-button';
+const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-count, conversation-list, conversation, badge: conversation-badge, empty, start-form, label, start-button, add-contact-button, add-form, send-request-button, request-list, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room`;
+const windowParts = `${sharedParts}, header: window-header, title: window-title, status, message-list, load-older-button, message, message-own, message-other, message-text, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, disband-button`;
 
 const chatIcon = svg`<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/>`;
 const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6z"/>`;
@@ -80,6 +83,17 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  *   `upload-progress`, `cancel-button`, `retry-button`, `recall-button`, `viewer`,
  *   `viewer-close-button`, `composer`, `attach-button`, `record-button`, `location-button`,
  *   `send-button`.
+ * @csspart roster-tabs - `<chat-roster>`'s `tabs`; `roster-tab` is its `tab`.
+ * @csspart roster-tab - `<chat-roster>`'s `tab`.
+ * @csspart tab-count - Re-exported from `<chat-roster>`, as are the parts of its contacts, groups and
+ *   rooms panels (`contact`, `presence`, `accept-button`, `group`, `join-button`, `room`, …; see
+ *   `<chat-contacts>`, `<chat-groups>`, `<chat-rooms>`).
+ * @csspart sender - Re-exported from `<chat-window>`, as are `group-info-button`, `group-dialog`,
+ *   `leave-room-button`, `muted-banner`, `left-notice` and the parts of `<chat-group-info>`
+ *   (`member-list`, `member`, `manage-button`, `kick-button`, `mute-button`, …).
+ * @csspart group-close-button - `<chat-window>`'s `close-button`: closes the group dialog.
+ * @csspart notices - The `<chat-notices>` toasts above the body (`notice`, `dismiss-button`).
+ * @csspart notice - Re-exported from `<chat-notices>`, as is `dismiss-button`.
  * @csspart input - Every text field of the nested elements.
  * @csspart error - Every alert region of the nested elements, and the widget's own.
  *
@@ -144,7 +158,11 @@ export class ChatWidget extends LitElement {
   /** Settles once the active conversation has followed the last open/close. */
   private following: Promise<void> = Promise.resolve();
   /** The conversation that was open when the panel closed, to reopen with the panel. */
-  private closedConversation: string | null = null;
+  private closedConversation: { id: string; chatType: ChatType } | null = null;
+  private readonly conversations = new ObservableController<{ id: string; chatType: ChatType }[]>(
+    this,
+    [],
+  );
   /** The last `user` + token tried, so a failed or logged-out token is not retried in a loop. */
   private tokenTried = '';
 
@@ -180,6 +198,7 @@ export class ChatWidget extends LitElement {
     this.status.observe([store], () => store?.status$);
     this.unread.observe([store], () => store?.totalUnread$);
     this.active.observe([store], () => store?.activeConversation$);
+    this.conversations.observe([store], () => store?.conversations$);
     this.storeError.observe([store], () => store?.error$);
     const signedIn = !!this.currentUser.value;
     if (signedIn && !this.signedIn) this.seenError = this.storeError.value;
@@ -206,11 +225,13 @@ export class ChatWidget extends LitElement {
     const store = this.store;
     if (!store || !this.currentUser.value) return;
     if (this.open) {
-      const id = this.closedConversation;
+      const closed = this.closedConversation;
       this.closedConversation = null;
-      if (id && !this.active.value) await store.openConversation(id);
+      if (closed && !this.active.value) await store.openConversation(closed.id, closed.chatType);
     } else if (this.active.value) {
-      this.closedConversation = this.active.value;
+      const id = this.active.value;
+      const chatType = this.conversations.value.find((c) => c.id === id)?.chatType ?? 'singleChat';
+      this.closedConversation = { id, chatType };
       await store.openConversation(null);
     }
   }
@@ -279,6 +300,15 @@ export class ChatWidget extends LitElement {
             ×
           </button>
         </div>
+        ${
+          user
+            ? html`<chat-notices
+                part="notices"
+                exportparts="notice, dismiss-button"
+                theme=${this.theme ?? nothing}
+              ></chat-notices>`
+            : nothing
+        }
         <div
           part="body"
           class="body"

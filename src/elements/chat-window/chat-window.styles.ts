@@ -170,6 +170,35 @@ export const styles = css`
     flex-basis: 100%;
     margin: 0;
   }
+  .sender {
+    display: block;
+    font-size: 0.8em;
+    font-weight: 600;
+    color: var(--_muted);
+  }
+  .msg:has(.sender) {
+    margin-top: calc(var(--_space) * 2);
+  }
+  .end-button {
+    margin-inline-start: auto;
+    padding: 0 var(--_space);
+  }
+  .banner {
+    margin: 0;
+    padding: var(--_space) calc(var(--_space) * 1.5);
+    border-top: 1px solid var(--_border);
+    background: var(--_surface);
+  }
+  dialog.group {
+    width: min(26rem, 90vw);
+    max-height: 85vh;
+    padding: 0;
+    background: var(--_bg);
+    color: var(--_fg);
+  }
+  dialog.group [part='close-button'] {
+    margin: var(--_space) calc(var(--_space) * 1.5);
+  }
   .empty {
     margin: auto;
     padding: calc(var(--_space) * 2);

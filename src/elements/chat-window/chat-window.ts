@@ -4,12 +4,17 @@ import { customElement } from '../custom-element.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type {
   ChatMessage,
+  ChatRoom,
   ConnectionStatus,
   Conversation,
   CurrentUser,
+  Group,
   HistoryState,
 } from '../../store/index.js';
-import { Limits } from '../../protocol/index.js';
+import { Limits, type ChatType } from '../../protocol/index.js';
+import '../chat-group-info/chat-group-info.js';
+import { ActionController } from '../controllers/action-controller.js';
+import { DisplayNameController } from '../controllers/display-name-controller.js';
 import { FileUrlController } from '../controllers/file-url-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
@@ -17,6 +22,7 @@ import { UploadProgressController } from '../controllers/upload-progress-control
 import { VoiceRecorderController, canRecord } from '../controllers/voice-recorder-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatSendEvent } from '../events/chat-send-event.js';
+import { mutedNote } from '../muted-note.js';
 import { themeStyles } from '../theme.styles.js';
 import { formatTime } from '../time-format.js';
 import { humanSize, prepareAttachment } from './attachment-preparation.js';
@@ -35,6 +41,24 @@ const statusLabels: Record<ConnectionStatus, string> = {
 const BOTTOM_SLACK = 32;
 /** How close to the top (px) scrolling starts loading older messages. */
 const TOP_SLACK = 200;
+
+/** Why no more messages come, in place of the composer. */
+const leftNotices = {
+  group: {
+    left: 'You are no longer a member of this group.',
+    removed: 'You were removed from this group.',
+    disbanded: 'This group was disbanded.',
+  },
+  room: {
+    left: 'You are not in this room any more.',
+    removed: 'You were removed from this room.',
+    disbanded: 'This room was closed.',
+  },
+} as const;
+
+// `<chat-group-info>`'s parts, re-exported under the same names.
+const infoParts =
+  'member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, leave-button, disband-button, confirm-dialog, cancel-button, confirm-button, input, error';
 
 const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 
@@ -59,6 +83,12 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  *
  * Message text is rendered through Lit text bindings only, so markup in a message shows as text:
  * this is what keeps a message from running script in the page.
+ *
+ * In a group or a chat room, each run of messages from one sender starts with the sender's name.
+ * A group's header has "Group info", a dialog holding `<chat-group-info>` (members, and the owner's
+ * and admins' controls); a room's has "Leave". A member muted in the group sees why above the
+ * composer (and a message refused for it says so). Once the user is no longer a member (removed,
+ * left, the group disbanded, the room left or gone), a notice takes the composer's place.
  *
  * Inside `<chat-widget>` it uses the widget's store; alone, it needs `app-key`. Without a
  * `conversation` it shows the store's active conversation (the one chosen in `<chat-roster>`).
@@ -103,6 +133,17 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * @csspart send-button - The "Send" button.
  * @csspart error - The alert region for an action that failed (a send not queued, a file refused).
  * @csspart empty - The text shown when there is no conversation or no user.
+ * @csspart sender - The sender's name above their messages in a group or room.
+ * @csspart group-info-button - "Group info" in a group's header.
+ * @csspart group-dialog - The dialog holding `<chat-group-info>`, whose parts are re-exported
+ *   (`member-list`, `member`, `manage-button`, `member-controls`, `kick-button`, `mute-select`,
+ *   `mute-button`, `unmute-button`, `admin-button`, `owner-button`, `invite-form`, `invite-button`,
+ *   `edit-button`, `edit-form`, `save-button`, `leave-button`, `disband-button`, `confirm-dialog`,
+ *   `confirm-button`).
+ * @csspart close-button - The group dialog's close button.
+ * @csspart leave-room-button - "Leave" in a room's header.
+ * @csspart muted-banner - Why a muted member's messages are not sent.
+ * @csspart left-notice - Shown instead of the composer once the user is no longer a member.
  *
  * @cssproperty [--chat-font-family=inherit] - Font family.
  * @cssproperty [--chat-font-size=0.875rem] - Base font size.
@@ -162,6 +203,10 @@ export class ChatWindow extends LitElement {
     (file) => void this.sendFiles([file]),
   );
   private readonly window = new MessageWindow();
+  private readonly groups = new ObservableController<Group[]>(this, []);
+  private readonly rooms = new ObservableController<ChatRoom[]>(this, []);
+  private readonly names = new DisplayNameController(this);
+  private readonly actions = new ActionController(this, 'textarea, [part="message-list"]');
 
   private renderedMessages: ChatMessage[] = [];
   private renderedConversation = '';
@@ -204,6 +249,19 @@ export class ChatWindow extends LitElement {
     return this.conversation || this.active.value || '';
   }
 
+  /** The shown conversation's kind: from the conversation list, else from the groups and rooms. */
+  private get chatType(): ChatType {
+    const id = this.conversationId;
+    return (
+      this.conversations.value.find((c) => c.id === id)?.chatType ??
+      (this.groups.value.some((g) => g.id === id)
+        ? 'groupChat'
+        : this.rooms.value.some((r) => r.id === id)
+          ? 'chatRoom'
+          : 'singleChat')
+    );
+  }
+
   /** Focuses the message field. */
   override focus(options?: FocusOptions): void {
     this.input?.focus(options);
@@ -235,10 +293,13 @@ export class ChatWindow extends LitElement {
     this.user.observe([store], () => store?.user$);
     this.active.observe([store], () => store?.activeConversation$);
     this.conversations.observe([store], () => store?.conversations$);
+    this.groups.observe([store], () => store?.groups$);
+    this.rooms.observe([store], () => store?.rooms$);
     const id = this.conversationId;
     this.messages.observe([store, id], () => (store && id ? store.messages$(id) : undefined));
     this.history.observe([store, id], () => (store && id ? store.history$(id) : undefined));
     const messages = this.messages.value;
+    this.names.track(store, this.chatType === 'singleChat' ? [] : messages.map((m) => m.from));
     this.uploads.track(
       store,
       messages.filter((m) => m.attachment && m.status === 'pending').map((m) => m.id),
@@ -286,14 +347,39 @@ export class ChatWindow extends LitElement {
         ${this.user.value ? 'Choose a conversation to start chatting.' : 'Log in to chat.'}
       </p>`;
     }
-    const name = this.conversations.value.find((c) => c.id === id)?.name || id;
+    const chatType = this.chatType;
+    const group = this.groups.value.find((g) => g.id === id);
+    const room = this.rooms.value.find((r) => r.id === id);
+    const conversation = this.conversations.value.find((c) => c.id === id);
+    const name = conversation?.name || group?.name || room?.name || id;
     const { loading, exhausted } = this.history.value;
-    const recording = this.recorder.recording;
+    // Only once the lists are known: a group not loaded yet is no reason to say "removed".
+    const left =
+      conversation?.membership ??
+      (chatType === 'groupChat'
+        ? this.groups.received && !group
+        : chatType === 'chatRoom' && this.rooms.received && !room?.joined);
     return html`
       <div part="header" class="header">
         <h2 part="title">${name}</h2>
         <span part="status" role="status">${statusLabels[this.status.value]}</span>
+        ${
+          group
+            ? html`<button part="group-info-button" class="end-button" @click=${this.openInfo}>
+                Group info
+              </button>`
+            : room?.joined
+              ? html`<button
+                  part="leave-room-button"
+                  class="end-button"
+                  @click=${() => this.actions.run('room', () => this.stores.store!.leaveRoom(id))}
+                >
+                  Leave
+                </button>`
+              : nothing
+        }
       </div>
+      ${this.actions.alert('room')}
       <div
         part="message-list"
         class="inset-focus"
@@ -320,10 +406,54 @@ export class ChatWindow extends LitElement {
         ${repeat(
           this.messages.value.slice(this.window.start, this.window.end),
           (m) => m.id,
-          (m) => this.message(m, name),
+          (m, i) => this.message(m, name, this.messages.value[this.window.start + i - 1]),
         )}
         <div class="spacer end"></div>
       </div>
+      ${
+        left
+          ? html`<p part="left-notice" class="banner">
+              ${leftNotices[chatType === 'groupChat' ? 'group' : 'room'][left === true ? 'left' : left]}
+            </p>`
+          : this.composer(group)
+      }
+      ${
+        group
+          ? html`<dialog part="group-dialog" class="group" aria-label="Group info">
+              <chat-group-info
+                exportparts=${infoParts}
+                group-id=${group.id}
+                theme=${this.theme ?? nothing}
+              ></chat-group-info>
+              <button part="close-button" @click=${this.closeInfo}>Close</button>
+            </dialog>`
+          : nothing
+      }
+      <dialog
+        part="viewer"
+        aria-label=${this.viewing?.name ?? 'Image'}
+        @close=${this.onViewerClose}
+      >
+        ${
+          this.viewing?.url
+            ? html`<img src=${this.viewing.url} alt=${this.viewing.name} />`
+            : html`<p>Loading…</p>`
+        }
+        <button part="viewer-close-button" @click=${() => this.viewer?.close()}>Close</button>
+      </dialog>
+    `;
+  }
+
+  private composer(group: Group | undefined) {
+    const recording = this.recorder.recording;
+    const muted = mutedNote(group?.mutedUntil);
+    return html`${
+        muted
+          ? html`<p part="muted-banner" class="banner">
+              An admin muted you in this group (${muted}): your messages will not be sent.
+            </p>`
+          : nothing
+      }
       <form part="composer" @submit=${this.onSubmit}>
         <input type="file" multiple hidden @change=${this.onPick} />
         <button
@@ -371,23 +501,10 @@ export class ChatWindow extends LitElement {
         ></textarea>
         <button part="send-button" class="primary" type="submit">Send</button>
         <p part="error" class="alert" role="alert">${this.error || this.recorder.error}</p>
-      </form>
-      <dialog
-        part="viewer"
-        aria-label=${this.viewing?.name ?? 'Image'}
-        @close=${this.onViewerClose}
-      >
-        ${
-          this.viewing?.url
-            ? html`<img src=${this.viewing.url} alt=${this.viewing.name} />`
-            : html`<p>Loading…</p>`
-        }
-        <button part="viewer-close-button" @click=${() => this.viewer?.close()}>Close</button>
-      </dialog>
-    `;
+      </form>`;
   }
 
-  private message(m: ChatMessage, peer: string) {
+  private message(m: ChatMessage, peer: string, previous?: ChatMessage) {
     const own = m.from === this.user.value?.username || m.status !== 'received';
     return html`<div
       part="message ${own ? 'message-own' : 'message-other'}"
@@ -396,7 +513,13 @@ export class ChatWindow extends LitElement {
       data-status=${m.status}
       data-receipt=${m.receipt ?? nothing}
     >
-      <span class="sr-only">${own ? 'You' : peer}:</span>
+      ${
+        own || this.chatType === 'singleChat'
+          ? html`<span class="sr-only">${own ? 'You' : peer}:</span>`
+          : previous?.from === m.from
+            ? html`<span class="sr-only">${this.names.get(m.from)}:</span>`
+            : html`<span part="sender" class="sender">${this.names.get(m.from)}</span>`
+      }
       ${
         m.recalled
           ? html`<p part="message-text" class="text recalled">
@@ -751,6 +874,16 @@ export class ChatWindow extends LitElement {
       this.error = errorMessage(error);
       return undefined;
     }
+  }
+
+  private openInfo(event: Event): void {
+    this.opener = event.currentTarget as HTMLElement;
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.group')?.showModal();
+  }
+
+  private closeInfo(): void {
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.group')?.close();
+    this.opener?.focus();
   }
 
   private async openImage(m: ChatMessage, opener: HTMLElement): Promise<void> {

@@ -1,0 +1,340 @@
+import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { map } from 'rxjs';
+import { Limits } from '../../protocol/index.js';
+import type { Group, GroupMember, GroupRole } from '../../store/index.js';
+import { ActionController } from '../controllers/action-controller.js';
+import { ConfirmController } from '../controllers/confirm-controller.js';
+import { ObservableController } from '../controllers/observable-controller.js';
+import { StoreController } from '../controllers/store-controller.js';
+import { customElement } from '../custom-element.js';
+import { mutedNote } from '../muted-note.js';
+import { panelForm } from '../panel-form.js';
+import { panelStyles } from '../panel.styles.js';
+import { members } from '../plural.js';
+import { themeStyles } from '../theme.styles.js';
+import { usernameList } from '../username-list.js';
+
+const rank: Record<GroupRole, number> = { owner: 2, admin: 1, member: 0 };
+const muteChoices = [
+  ['600000', '10 minutes'],
+  ['3600000', '1 hour'],
+  ['86400000', '1 day'],
+  ['-1', 'Until unmuted'],
+] as const;
+
+/**
+ * A group's details and members (with their role and whether they are muted), for a member of it.
+ * The owner and admins also get their controls: invite, edit the name and description, and for each
+ * member they outrank remove, mute for a while or unmute; the owner also makes and removes admins,
+ * hands the group over, and disbands it. Members may invite when the group allows it, and leave.
+ * Destructive actions ask first. Every refusal shows in plain words next to its control, and
+ * nothing changes on screen unless the server agreed.
+ *
+ * `<chat-window>` shows it for a group conversation; alone, it needs `app-key`.
+ *
+ * @summary A group's members and the owner's and admins' controls.
+ *
+ * @csspart title - The group's name.
+ * @csspart description - The group's description.
+ * @csspart edit-button - Shows the form to edit the name and description (owner, admins).
+ * @csspart edit-form - That form; `save-button` saves it.
+ * @csspart invite-form - The form to invite members; `invite-button` sends it.
+ * @csspart input - The forms' fields.
+ * @csspart member-list - The members.
+ * @csspart member - A member's row: name, role, muted.
+ * @csspart manage-button - Shows a member's controls.
+ * @csspart member-controls - A member's controls: `kick-button`, `mute-select`, `mute-button`,
+ *   `unmute-button`, `admin-button`, `owner-button`.
+ * @csspart leave-button - Leave the group (not the owner).
+ * @csspart disband-button - Disband the group (owner).
+ * @csspart confirm-dialog - The dialog asking before a destructive action, with `cancel-button` and
+ *   `confirm-button`.
+ * @csspart error - A failed action's reason, next to its control.
+ *
+ * @cssproperty [--chat-background=light-dark(#fff, #18181b)] - Background.
+ * @cssproperty [--chat-muted=light-dark(#4b5563, #a1a1aa)] - Roles and notes.
+ * @cssproperty [--chat-border=light-dark(#d1d5db, #52525b)] - Separators.
+ * @cssproperty [--chat-danger=light-dark(#b91c1c, #fca5a5)] - Errors, destructive buttons.
+ */
+@customElement('chat-group-info')
+export class ChatGroupInfo extends LitElement {
+  static override styles = [themeStyles, panelStyles];
+
+  /** The app, `org#app`, when not inside `<chat-widget>`. */
+  @property({ attribute: 'app-key' }) appKey = '';
+
+  /** The chat server's URL; defaults to the server the script came from, else the page's origin. */
+  @property({ attribute: 'api-url' }) apiUrl = '';
+
+  /** The group's id. */
+  @property({ attribute: 'group-id' }) groupId = '';
+
+  /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  @state() private editing = false;
+  /** The member whose controls are shown. */
+  @state() private managing = '';
+
+  private readonly stores = new StoreController(this);
+  private readonly groups = new ObservableController<Group[]>(this, []);
+  private readonly members = new ObservableController<GroupMember[]>(this, []);
+  private readonly user = new ObservableController<string>(this, '');
+  private readonly actions = new ActionController(this);
+  private readonly confirm = new ConfirmController(this);
+
+  protected override willUpdate(): void {
+    const store = this.stores.store;
+    const id = this.groupId;
+    this.groups.observe([store], () => store?.groups$);
+    this.members.observe([store, id], () => (store && id ? store.groupMembers$(id) : undefined));
+    this.user.observe([store], () => store?.user$.pipe(mapUsername));
+  }
+
+  protected override render() {
+    const group = this.groups.value.find((g) => g.id === this.groupId);
+    if (!group) {
+      return html`<p class="empty">You are not a member of this group.</p>
+        ${this.confirm.dialog()}`;
+    }
+    const manager = group.role !== 'member';
+    return html`
+      <h3 part="title" class="name">${group.name}</h3>
+      ${
+        group.description
+          ? html`<p part="description" class="empty">${group.description}</p>`
+          : nothing
+      }
+      ${
+        manager
+          ? html`<button
+              part="edit-button"
+              class="toggle"
+              aria-expanded=${this.editing}
+              aria-controls="edit-form"
+              @click=${() => (this.editing = !this.editing)}
+            >
+              Edit name and description
+            </button>`
+          : nothing
+      }
+      ${this.editing && manager ? this.editForm(group) : nothing}
+      ${manager || group.allowInvites ? this.inviteForm() : nothing}
+      <h3 id="members">${members(this.members.value.length || group.memberCount)}</h3>
+      <ul part="member-list" aria-labelledby="members">
+        ${repeat(
+          this.members.value,
+          (m) => m.username,
+          (m) => this.member(group, m),
+        )}
+      </ul>
+      <div class="toggle">
+        ${
+          group.role === 'owner'
+            ? html`<button part="disband-button" class="danger" @click=${() => this.disband(group)}>
+                Disband group
+              </button>`
+            : html`<button part="leave-button" class="danger" @click=${() => this.leave(group)}>
+                Leave group
+              </button>`
+        }
+      </div>
+      ${this.actions.alert('group')} ${this.confirm.dialog()}
+    `;
+  }
+
+  private editForm(group: Group) {
+    return panelForm({
+      id: 'edit-form',
+      part: 'edit-form',
+      label: 'Edit group',
+      fields: [
+        {
+          id: 'edit-name',
+          label: 'Name',
+          name: 'name',
+          maxlength: Limits.groupNameMaxChars,
+          required: true,
+          value: group.name,
+        },
+        {
+          id: 'edit-description',
+          label: 'Description',
+          name: 'description',
+          maxlength: Limits.groupDescriptionMaxChars,
+          value: group.description,
+        },
+      ],
+      submitPart: 'save-button',
+      submitText: 'Save',
+      busy: this.actions.pending('edit'),
+      after: this.actions.alert('edit'),
+      onSubmit: (e) => this.onEdit(e),
+    });
+  }
+
+  private inviteForm() {
+    return panelForm({
+      part: 'invite-form',
+      label: 'Invite members',
+      fields: [
+        {
+          id: 'invitees',
+          label: 'Invite (usernames, separated by commas)',
+          name: 'usernames',
+          required: true,
+          usernames: true,
+        },
+      ],
+      submitPart: 'invite-button',
+      submitText: 'Invite',
+      busy: this.actions.pending('invite'),
+      after: this.actions.alert('invite'),
+      onSubmit: (e) => this.onInvite(e),
+    });
+  }
+
+  private member(group: Group, m: GroupMember) {
+    const me = this.user.value;
+    const name = m.nickname || m.username;
+    const muted = mutedNote(m.mutedUntil);
+    const notes = [m.role === 'member' ? '' : m.role, muted, m.username === me ? 'you' : '']
+      .filter(Boolean)
+      .join(', ');
+    // Owner and admins manage who they outrank; nobody manages themselves.
+    const manageable = m.username !== me && rank[group.role] > rank[m.role];
+    const open = manageable && this.managing === m.username;
+    return html`<li part="member">
+      <span class="open"
+        ><span class="name">${name}</span>
+        ${notes ? html`<span class="note">(${notes})</span>` : nothing}</span
+      >
+      ${
+        manageable
+          ? html`<button
+              part="manage-button"
+              aria-expanded=${open}
+              aria-label="Manage ${name}"
+              @click=${() => (this.managing = open ? '' : m.username)}
+            >
+              Manage
+            </button>`
+          : nothing
+      }
+      ${open ? this.controls(group, m, name, !!muted) : nothing} ${this.actions.alert(m.username)}
+    </li>`;
+  }
+
+  private controls(group: Group, m: GroupMember, name: string, muted: boolean) {
+    const store = this.stores.store!;
+    const id = group.id;
+    const u = m.username;
+    const act = (run: () => Promise<unknown>) => () => this.actions.run(u, run);
+    const owner = group.role === 'owner';
+    return html`<div part="member-controls" class="more">
+      <button
+        part="kick-button"
+        class="danger"
+        @click=${act(async () => {
+          if (await this.confirm.ask(`Remove ${name} from ${group.name}?`, 'Remove')) {
+            await store.removeGroupMember(id, u);
+          }
+        })}
+      >
+        Remove
+      </button>
+      ${
+        muted
+          ? html`<button part="unmute-button" @click=${act(() => store.unmuteGroupMember(id, u))}>
+              Unmute
+            </button>`
+          : html`<select part="mute-select" aria-label="Mute ${name} for">
+                ${muteChoices.map(([ms, text]) => html`<option value=${ms}>${text}</option>`)}
+              </select>
+              <button
+                part="mute-button"
+                @click=${act(() => {
+                  const select = this.renderRoot.querySelector<HTMLSelectElement>('select');
+                  return store.muteGroupMember(id, u, Number(select?.value ?? -1));
+                })}
+              >
+                Mute
+              </button>`
+      }
+      ${
+        owner
+          ? html`<button
+                part="admin-button"
+                @click=${act(() =>
+                  m.role === 'admin' ? store.removeGroupAdmin(id, u) : store.setGroupAdmin(id, u),
+                )}
+              >
+                ${m.role === 'admin' ? 'Remove admin' : 'Make admin'}
+              </button>
+              <button
+                part="owner-button"
+                @click=${act(async () => {
+                  const ok = await this.confirm.ask(
+                    `Make ${name} the owner of ${group.name}? You become a member.`,
+                    'Make owner',
+                  );
+                  if (ok) await store.changeGroupOwner(id, u);
+                })}
+              >
+                Make owner
+              </button>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private leave(group: Group) {
+    return this.actions.run('group', async () => {
+      if (await this.confirm.ask(`Leave ${group.name}?`, 'Leave')) {
+        await this.stores.store!.leaveGroup(group.id);
+      }
+    });
+  }
+
+  private disband(group: Group) {
+    return this.actions.run('group', async () => {
+      const ok = await this.confirm.ask(
+        `Disband ${group.name}? It is gone for every member.`,
+        'Disband',
+      );
+      if (ok) await this.stores.store!.disbandGroup(group.id);
+    });
+  }
+
+  private async onEdit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const ok = await this.actions.run('edit', () =>
+      this.stores.store!.updateGroup(this.groupId, {
+        name: String(data.get('name') ?? '').trim(),
+        description: String(data.get('description') ?? '').trim(),
+      }),
+    );
+    if (ok) this.editing = false;
+  }
+
+  private async onInvite(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const usernames = usernameList(String(new FormData(form).get('usernames') ?? ''));
+    const ok = await this.actions.run('invite', () =>
+      this.stores.store!.inviteToGroup(this.groupId, usernames),
+    );
+    if (ok) form.reset();
+  }
+}
+
+const mapUsername = map((user: { username: string } | null) => user?.username ?? '');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-group-info': ChatGroupInfo;
+  }
+}

@@ -1,0 +1,124 @@
+import { LitElement, css, html } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { scan } from 'rxjs';
+import type { ChatNotice } from '../../store/index.js';
+import { ObservableController } from '../controllers/observable-controller.js';
+import { StoreController } from '../controllers/store-controller.js';
+import { customElement } from '../custom-element.js';
+import { themeStyles } from '../theme.styles.js';
+
+/** How long a notice stays, in ms; the reader can also dismiss it. */
+const SHOW_MS = 8000;
+/** Notices kept at once: a burst (a group disbanded with many members) shows its latest. */
+const MAX = 3;
+
+/**
+ * Things that happened to the signed-in user while no action of theirs was waiting ("alice
+ * accepted your request", "you were removed from Friends", "Friends was disbanded"), as short
+ * toasts in a polite live region: screen readers announce them without interrupting. Each goes
+ * after a few seconds, or at once with its close button.
+ *
+ * `<chat-widget>` shows one above its panel's body; alone, it needs `app-key`.
+ *
+ * @summary Notices: requests accepted, removed from a group…
+ *
+ * @csspart notice - Each notice.
+ * @csspart dismiss-button - A notice's close button.
+ *
+ * @cssproperty [--chat-surface=light-dark(#f3f4f6, #27272a)] - A notice's background.
+ * @cssproperty [--chat-border=light-dark(#d1d5db, #52525b)] - A notice's border.
+ */
+@customElement('chat-notices')
+export class ChatNotices extends LitElement {
+  static override styles = [
+    themeStyles,
+    css`
+      div {
+        display: grid;
+        gap: calc(var(--_space) / 2);
+      }
+      p {
+        display: flex;
+        align-items: center;
+        gap: var(--_space);
+        margin: 0;
+        padding: calc(var(--_space) / 2) var(--_space);
+        border: 1px solid var(--_border);
+        border-radius: calc(var(--_radius) / 2);
+        background: var(--_surface);
+      }
+      span {
+        flex: 1;
+      }
+      button {
+        border: 0;
+        background: none;
+      }
+    `,
+  ];
+
+  /** The app, `org#app`, when not inside `<chat-widget>`. */
+  @property({ attribute: 'app-key' }) appKey = '';
+
+  /** The chat server's URL; defaults to the server the script came from, else the page's origin. */
+  @property({ attribute: 'api-url' }) apiUrl = '';
+
+  /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  @state() private dismissed = new Set<ChatNotice>();
+
+  private readonly stores = new StoreController(this);
+  private readonly notices = new ObservableController<ChatNotice[]>(this, []);
+  private readonly timers = new Map<ChatNotice, ReturnType<typeof setTimeout>>();
+
+  protected override willUpdate(): void {
+    const store = this.stores.store;
+    this.notices.observe([store], () =>
+      store?.notices$.pipe(scan((list: ChatNotice[], n) => [...list, n].slice(-MAX), [])),
+    );
+  }
+
+  protected override render() {
+    const shown = this.notices.value.filter((n) => !this.dismissed.has(n));
+    for (const n of shown) {
+      if (!this.timers.has(n))
+        this.timers.set(
+          n,
+          setTimeout(() => this.dismiss(n), SHOW_MS),
+        );
+    }
+    // The region is on the page before anything is put in it, so that additions are announced.
+    return html`<div role="status" aria-live="polite" aria-relevant="additions">
+      ${repeat(
+        shown,
+        (n) => n,
+        (n) =>
+          html`<p part="notice">
+            <span>${n.message}</span
+            ><button part="dismiss-button" aria-label="Dismiss" @click=${() => this.dismiss(n)}>
+              ×
+            </button>
+          </p>`,
+      )}
+    </div>`;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private dismiss(n: ChatNotice): void {
+    clearTimeout(this.timers.get(n));
+    this.dismissed = new Set(this.dismissed).add(n);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-notices': ChatNotices;
+  }
+}

@@ -1,0 +1,127 @@
+import { LitElement, html } from 'lit';
+import { property } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatRoom } from '../../store/index.js';
+import { ActionController } from '../controllers/action-controller.js';
+import { ObservableController } from '../controllers/observable-controller.js';
+import { StoreController } from '../controllers/store-controller.js';
+import { customElement } from '../custom-element.js';
+import { openConversation } from '../open-conversation.js';
+import { members } from '../plural.js';
+import { panelStyles } from '../panel.styles.js';
+import { themeStyles } from '../theme.styles.js';
+
+/**
+ * The app's chat rooms with their member counts, read from the server again whenever the list is
+ * shown. "Join" joins a room and opens it; a room already joined opens from its name and has
+ * "Leave". A refusal (room full, gone) shows in plain words next to the control.
+ *
+ * Inside `<chat-widget>` (or `<chat-roster>`) it uses the widget's store; alone, it needs `app-key`.
+ *
+ * @summary The chat rooms: join, open, leave.
+ *
+ * @fires {ChatConversationSelectEvent} chat-conversation-select - The user opened a room.
+ *
+ * @csspart room-list - The rooms.
+ * @csspart room - A joined room's name: opens it.
+ * @csspart join-button - Joins a room and opens it.
+ * @csspart leave-button - Leaves a joined room.
+ * @csspart error - A failed action's reason, next to its control.
+ *
+ * @cssproperty [--chat-background=light-dark(#fff, #18181b)] - Background.
+ * @cssproperty [--chat-text=light-dark(#111827, #f4f4f5)] - Text colour.
+ * @cssproperty [--chat-muted=light-dark(#4b5563, #a1a1aa)] - Member counts.
+ * @cssproperty [--chat-border=light-dark(#d1d5db, #52525b)] - Separators.
+ * @cssproperty [--chat-danger=light-dark(#b91c1c, #fca5a5)] - Errors.
+ */
+@customElement('chat-rooms')
+export class ChatRooms extends LitElement {
+  static override styles = [themeStyles, panelStyles];
+
+  /** The app, `org#app`, when not inside `<chat-widget>`. */
+  @property({ attribute: 'app-key' }) appKey = '';
+
+  /** The chat server's URL; defaults to the server the script came from, else the page's origin. */
+  @property({ attribute: 'api-url' }) apiUrl = '';
+
+  /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  private readonly stores = new StoreController(this);
+  private readonly rooms = new ObservableController<ChatRoom[]>(this, []);
+  private readonly actions = new ActionController(this);
+  private refreshed?: unknown;
+
+  protected override willUpdate(): void {
+    const store = this.stores.store;
+    this.rooms.observe([store], () => store?.rooms$);
+  }
+
+  protected override updated(): void {
+    // Member counts change all the time: fresh ones each time the list is put on the page.
+    const store = this.stores.store;
+    if (store && this.refreshed !== store) {
+      this.refreshed = store;
+      void this.actions.run('refresh', () => store.refreshRooms());
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.refreshed = undefined;
+  }
+
+  protected override render() {
+    const rooms = this.rooms.value;
+    return html`${this.actions.alert('refresh')}
+    ${
+      rooms.length
+        ? html`<ul part="room-list" aria-label="Chat rooms">
+            ${repeat(
+              rooms,
+              (r) => r.id,
+              (r) => this.room(r),
+            )}
+          </ul>`
+        : html`<p class="empty">No chat rooms.</p>`
+    }`;
+  }
+
+  private room(r: ChatRoom) {
+    const count = html`<span class="note">${members(r.memberCount)}</span>`;
+    const key = `room:${r.id}`;
+    return html`<li>
+      ${
+        r.joined
+          ? html`<button part="room" class="open inset-focus" @click=${() => this.open(r)}>
+                <span class="name">${r.name}</span> ${count}
+              </button>
+              ${this.actions.button(key, 'leave-button', 'Leave', `Leave ${r.name}`, () =>
+                this.stores.store!.leaveRoom(r.id),
+              )}`
+          : html`<span class="open"><span class="name">${r.name}</span> ${count}</span>
+              ${this.actions.button(key, 'join-button', 'Join', `Join ${r.name}`, () =>
+                this.enter(r),
+              )}`
+      }
+      ${this.actions.alert(key)}
+    </li>`;
+  }
+
+  private open(r: ChatRoom) {
+    return this.actions.run(`room:${r.id}`, () => this.enter(r));
+  }
+
+  /** Joins the room unless already in, then opens it. */
+  private async enter(r: ChatRoom): Promise<void> {
+    const store = this.stores.store!;
+    if (!r.joined) await store.joinRoom(r.id);
+    await openConversation(this, store, r.id, 'chatRoom');
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-rooms': ChatRooms;
+  }
+}
