@@ -53,10 +53,10 @@ export function createSdkConnection(
   if (config.apiUrl) options.apiUrl = config.apiUrl;
   const connection = new Connection(options);
   let token: string | undefined;
-  // Issue 4's methods pass straight through, by their 4.x names.
-  const sdk = connection as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  // Issue 4's methods pass straight through, by their 4.x names (the SDK's types fit SocialApi).
+  const sdk: SocialApi = connection;
   const social = Object.fromEntries(
-    socialMethods.map((name) => [name, (...args: unknown[]) => sdk[name]!.apply(connection, args)]),
+    socialMethods.map((name) => [name, sdk[name].bind(sdk)]),
   ) as unknown as SocialApi;
 
   const adapter: StoreConnection = {

@@ -1,7 +1,9 @@
 // Shared by the store's browser tests: stores against real servers, test visibility, waiting helpers.
 import { deleteDB } from 'idb';
 import { type Observable, Subject, filter, firstValueFrom, throwError, timeout } from 'rxjs';
-import { ChatStore } from '../../src/store/chat-store.js';
+import { ChatStore, type ConnectionFactory } from '../../src/store/chat-store.js';
+import type { SocialHandlers } from '../../src/store/connection-events.js';
+import { createSdkConnection } from '../../src/store/sdk-connection.js';
 import type { Visibility } from '../../src/store/visibility.js';
 import { disposeServer, startServer, uniqueName } from '../support/servers.js';
 
@@ -28,13 +30,14 @@ const servers: string[] = [];
 export function newStore(
   apiUrl: string,
   prefix: string,
-  options: { visibility?: Visibility; appKey?: string } = {},
+  options: { visibility?: Visibility; appKey?: string; createConnection?: ConnectionFactory } = {},
 ): ChatStore {
   const store = new ChatStore({
     appKey: options.appKey ?? APP,
     apiUrl,
     databasePrefix: prefix,
     visibility: options.visibility ?? new TestVisibility(),
+    ...(options.createConnection ? { createConnection: options.createConnection } : {}),
   });
   stores.push(store);
   if (!prefixes.includes(prefix)) prefixes.push(prefix);
@@ -118,4 +121,37 @@ export function png(): File {
 
 export async function bytesOf(objectUrl: string): Promise<Uint8Array> {
   return new Uint8Array(await (await fetch(objectUrl)).arrayBuffer());
+}
+
+const SOCIAL: (keyof SocialHandlers)[] = [
+  'onContactInvited',
+  'onContactAgreed',
+  'onContactRefuse',
+  'onContactDeleted',
+  'onMultiDeviceEvent',
+  'onBlacklistUpdate',
+  'onGroupEvent',
+  'onChatroomEvent',
+];
+
+/**
+ * The SDK's connection with the store's contact, group and room callbacks registered twice: every
+ * such event (real, from the server) reaches the store twice in a row, as a replay after a
+ * reconnect would bring it again.
+ */
+export const doubledEvents: ConnectionFactory = (config) => {
+  const connection = createSdkConnection(config);
+  const add = connection.addEventHandler.bind(connection);
+  connection.addEventHandler = (id, handlers) => {
+    add(id, handlers);
+    add(`${id}-again`, Object.fromEntries(SOCIAL.map((name) => [name, handlers[name]])));
+  };
+  return connection;
+};
+
+/** Everything `source` emits from now on (until the test's stores are disposed). */
+export function collect<T>(source: Observable<T>): T[] {
+  const seen: T[] = [];
+  source.subscribe((value) => seen.push(value));
+  return seen;
 }
