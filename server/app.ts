@@ -11,6 +11,7 @@ import type { Bus } from './bus/bus.js';
 import { LocalBus } from './bus/local-bus.js';
 import type { ServerConfig } from './config.js';
 import { createDomain, type Domain } from './domain/domain.js';
+import { LOBBY } from './domain/rooms.js';
 import { installGateway, type Gateway } from './gateway/gateway.js';
 import { Presence } from './gateway/presence.js';
 import type { UserEvent } from './gateway/user-events.js';
@@ -19,7 +20,9 @@ import { contactsRoutes } from './http/contacts-routes.js';
 import { installCors } from './http/cors.js';
 import { dnsRoutes } from './http/dns-routes.js';
 import { installErrorHandling } from './http/errors.js';
+import { groupsRoutes } from './http/groups-routes.js';
 import { historyRoutes } from './http/history-routes.js';
+import { roomsRoutes } from './http/rooms-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { tokenRoutes } from './http/token-routes.js';
 import { usersRoutes } from './http/users-routes.js';
@@ -91,6 +94,8 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     tokenRoutes(http, domain);
     chatfilesRoutes(http, domain);
     contactsRoutes(http, { domain, bus, presence });
+    groupsRoutes(http, { domain, bus });
+    roomsRoutes(http, { domain, bus, config });
     historyRoutes(http, domain, config);
     dnsRoutes(http, domain, config);
     staticRoutes(http, options.staticRoot ?? packageRoot());
@@ -100,7 +105,8 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     domain,
     async listen() {
       await ready;
-      await domain.apps.ensure(DEMO_APP);
+      const demo = await domain.apps.ensure(DEMO_APP);
+      await domain.rooms.ensure(demo, LOBBY);
       await domain.tokens.purge(TOKEN_RETENTION_MS);
       purgeTimer = setInterval(() => {
         domain.tokens

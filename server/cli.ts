@@ -6,6 +6,7 @@
  *   openwebim-server app add <org#app> [--max-users N] [--closed-registration]
  *                    [--origins https://a.example,https://b.example] [--token-ttl SECONDS]
  *                    [--max-message-bytes N] [--max-file-bytes N] [--recall-seconds N]
+ *                    [--max-group-members N] [--room-admins alice,bob]
  *   openwebim-server app set <org#app> [the same options; --open-registration reopens it]
  *   openwebim-server app list
  *
@@ -24,6 +25,7 @@ const usage = `usage:
   openwebim-server app add <org#app> [--max-users N] [--closed-registration]
                    [--origins https://a.example,https://b.example] [--token-ttl SECONDS]
                    [--max-message-bytes N] [--max-file-bytes N] [--recall-seconds N]
+                   [--max-group-members N] [--room-admins alice,bob (who may create rooms)]
   openwebim-server app set <org#app> [the same options] [--open-registration]
                    change an existing app (options not given are kept)
   openwebim-server app list`;
@@ -54,6 +56,8 @@ function describe(app: AppRecord, defaultTtl: number): string {
     `max message bytes: ${app.maxMessageBytes ?? 'default'}`,
     `max file bytes: ${app.maxFileBytes ?? 'default'}`,
     `recall seconds: ${app.recallSeconds ?? 'default'}`,
+    `max group members: ${app.maxGroupMembers ?? 'default'}`,
+    `room admins: ${app.roomAdmins.length ? app.roomAdmins.join(',') : 'none'}`,
   ].join('  ');
 }
 
@@ -71,6 +75,8 @@ async function appCommand(args: string[]): Promise<void> {
       'max-message-bytes': { type: 'string' },
       'max-file-bytes': { type: 'string' },
       'recall-seconds': { type: 'string' },
+      'max-group-members': { type: 'string' },
+      'room-admins': { type: 'string' },
       'open-registration': { type: 'boolean' },
     },
   });
@@ -103,6 +109,12 @@ async function appCommand(args: string[]): Promise<void> {
       maxMessageBytes: integerOption('max-message-bytes', values['max-message-bytes']),
       maxFileBytes: integerOption('max-file-bytes', values['max-file-bytes']),
       recallSeconds: integerOption('recall-seconds', values['recall-seconds']),
+      maxGroupMembers: integerOption('max-group-members', values['max-group-members']),
+      // An empty value (--room-admins '') takes every room admin away.
+      roomAdmins: values['room-admins']
+        ?.split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
     };
     if (action === 'set') {
       const app = await apps.update(key, settings);

@@ -13,6 +13,9 @@ export interface AppSettings {
   maxMessageBytes?: number | null;
   maxFileBytes?: number | null;
   recallSeconds?: number | null;
+  maxGroupMembers?: number | null;
+  /** Users who may create chat rooms; `[]` none. */
+  roomAdmins?: string[];
 }
 
 /** Past this a chatfile is not a chat attachment any more (and a typo of a few zeros is caught). */
@@ -83,6 +86,8 @@ export class Apps {
       maxMessageBytes: existing.maxMessageBytes,
       maxFileBytes: existing.maxFileBytes,
       recallSeconds: existing.recallSeconds,
+      maxGroupMembers: existing.maxGroupMembers,
+      roomAdmins: existing.roomAdmins,
       ...defined,
     });
     const app: AppRecord = { ...merged, uuid: existing.uuid, created: existing.created };
@@ -116,6 +121,11 @@ export class Apps {
     return app.recallSeconds ?? Limits.recallSeconds;
   }
 
+  /** Ceiling (and default) of a group's `maxusers`. */
+  maxGroupMembers(app: AppRecord): number {
+    return app.maxGroupMembers ?? Limits.groupMembersMax;
+  }
+
   /** No Origin header means a non-browser client, which CORS does not concern. */
   allowsOrigin(app: AppRecord, origin: string | undefined): boolean {
     if (origin === undefined || app.origins === null) return true;
@@ -132,6 +142,7 @@ export class Apps {
       'maxMessageBytes',
       'maxFileBytes',
       'recallSeconds',
+      'maxGroupMembers',
     ] as const) {
       if (!isPositiveInteger(settings[name])) {
         throw new DomainError(Failures.invalidArgument, `${name} must be a positive integer`);
@@ -149,6 +160,19 @@ export class Apps {
         Failures.invalidArgument,
         `maxFileBytes must be at most ${FILE_BYTES_CEILING}`,
       );
+    }
+    if (settings.maxGroupMembers && settings.maxGroupMembers > Limits.groupMembersMax) {
+      // The member list of a group is read whole (members, fan-out); this keeps it small.
+      throw new DomainError(
+        Failures.invalidArgument,
+        `maxGroupMembers must be at most ${Limits.groupMembersMax}`,
+      );
+    }
+    const roomAdmins = [...new Set(settings.roomAdmins ?? [])];
+    for (const name of roomAdmins) {
+      if (!Limits.usernamePattern.test(name)) {
+        throw new DomainError(Failures.invalidArgument, `room admin "${name}" is not a username`);
+      }
     }
     let origins: string[] | null = null;
     if (settings.origins) {
@@ -179,6 +203,8 @@ export class Apps {
       maxMessageBytes: settings.maxMessageBytes ?? null,
       maxFileBytes: settings.maxFileBytes ?? null,
       recallSeconds: settings.recallSeconds ?? null,
+      maxGroupMembers: settings.maxGroupMembers ?? null,
+      roomAdmins,
       created: Date.now(),
     };
   }

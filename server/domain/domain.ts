@@ -5,7 +5,9 @@ import { Apps } from './apps.js';
 import { Chatfiles } from './chatfiles.js';
 import { Contacts } from './contacts.js';
 import { FixedWindowLimiter } from './fixed-window-limiter.js';
+import { Groups } from './groups.js';
 import { Messages } from './messages.js';
+import { Rooms } from './rooms.js';
 import { Tokens } from './tokens.js';
 import { Users } from './users.js';
 
@@ -16,6 +18,8 @@ export interface Domain {
   messages: Messages;
   chatfiles: Chatfiles;
   contacts: Contacts;
+  groups: Groups;
+  rooms: Rooms;
   limits: {
     /** Per app key, per second. */
     register: FixedWindowLimiter;
@@ -40,19 +44,24 @@ export function createDomain(storage: Storage, config: ServerConfig): Domain {
   const apps = new Apps(storage, config.tokenTtlSeconds);
   const users = new Users(storage);
   const chatfiles = new Chatfiles(storage, apps, config.dataDir);
+  const limits = {
+    register: new FixedWindowLimiter(config.registerPerSecond, 1000),
+    token: new FixedWindowLimiter(config.tokenPerSecond, 1000),
+    tokenFailures: new FixedWindowLimiter(config.tokenFailuresPerMinute, 60_000),
+    uploads: new FixedWindowLimiter(config.uploadsPerMinute, 60_000),
+    invitations: new FixedWindowLimiter(config.invitationsPerMinute, 60_000),
+  };
+  const groups = new Groups(storage, apps, users, limits.invitations, invitationKey);
+  const rooms = new Rooms(storage);
   return {
     apps,
     users,
     tokens: new Tokens(storage),
-    messages: new Messages(storage, apps, users, chatfiles),
+    messages: new Messages(storage, apps, users, chatfiles, groups, rooms),
     chatfiles,
     contacts: new Contacts(storage, users),
-    limits: {
-      register: new FixedWindowLimiter(config.registerPerSecond, 1000),
-      token: new FixedWindowLimiter(config.tokenPerSecond, 1000),
-      tokenFailures: new FixedWindowLimiter(config.tokenFailuresPerMinute, 60_000),
-      uploads: new FixedWindowLimiter(config.uploadsPerMinute, 60_000),
-      invitations: new FixedWindowLimiter(config.invitationsPerMinute, 60_000),
-    },
+    groups,
+    rooms,
+    limits,
   };
 }

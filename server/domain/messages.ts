@@ -17,8 +17,10 @@ import type { HistoryResponse, ServerConversation } from '../../src/protocol/res
 import type { AppRecord, StoredEvent, StoredMessage, Storage } from '../storage/storage.js';
 import type { Apps } from './apps.js';
 import type { Chatfiles } from './chatfiles.js';
+import { GroupMessageRefused, type Groups } from './groups.js';
 import { chatfilePath, chatfileUuid, requiredMediaFamily, withFileBase } from './message-bodies.js';
 import { newMessageId } from './message-ids.js';
+import { RoomMessageRefused, type Rooms } from './rooms.js';
 import { StatusCodes } from './status-codes.js';
 import type { Users } from './users.js';
 
@@ -41,8 +43,12 @@ export interface SentMessage {
   duplicate: boolean;
   /** The message as the sender's inbox holds it (its `seq` is the sender's). */
   forSender: ServerMessage;
-  /** The message as the recipient's inbox holds it; `null` for a message to oneself. */
-  forRecipient: ServerMessage | null;
+  /**
+   * Every other copy to push live, by user: the recipient's (a 1:1 message to someone else), each
+   * member's but the sender's (a group; each with their own seq), or every member's, the sender's
+   * other sessions included (a room; seq 0, never stored in an inbox).
+   */
+  deliveries: { username: string; message: ServerMessage }[];
 }
 
 /** One stored event, as the inbox of `username` holds it. */
@@ -78,8 +84,21 @@ export const toServerMessage = (stored: StoredMessage, seq: number): ServerMessa
     chatType: stored.chatType as ChatType,
     ext: JSON.parse(stored.ext) as Ext,
     time: stored.time,
+    ...(stored.allowGroupAck ? { msgConfig: { allowGroupAck: true } } : {}),
     ...(JSON.parse(stored.body) as MessageBody),
   }) as ServerMessage;
+
+/** Group and room refusals become nacks with their code. */
+async function asNack<T>(check: Promise<T>): Promise<T> {
+  try {
+    return await check;
+  } catch (error) {
+    if (error instanceof GroupMessageRefused || error instanceof RoomMessageRefused) {
+      throw new MessageRejected(error.code, error.message);
+    }
+    throw error;
+  }
+}
 
 const toInboxEvent = (stored: StoredEvent, seq: number): InboxEvent => {
   const event: InboxEvent = {
@@ -106,18 +125,34 @@ export class Messages {
   readonly #apps: Apps;
   readonly #users: Users;
   readonly #chatfiles: Chatfiles;
+  readonly #groups: Groups;
+  readonly #rooms: Rooms;
 
-  constructor(storage: Storage, apps: Apps, users: Users, chatfiles: Chatfiles) {
+  constructor(
+    storage: Storage,
+    apps: Apps,
+    users: Users,
+    chatfiles: Chatfiles,
+    groups: Groups,
+    rooms: Rooms,
+  ) {
     this.#storage = storage;
     this.#apps = apps;
     this.#users = users;
     this.#chatfiles = chatfiles;
+    this.#groups = groups;
+    this.#rooms = rooms;
   }
 
   async send(app: AppRecord, from: string, frame: SendFrame): Promise<SentMessage> {
-    const { t: _t, id, to, chatType, ext: rawExt, ...fields } = frame;
+    const { t: _t, id, to, chatType, ext: rawExt, msgConfig, ...fields } = frame;
     const body = fields as MessageBody;
-    this.#checkChatType(chatType);
+    if (!['singleChat', 'groupChat', 'chatRoom'].includes(chatType)) {
+      throw new MessageRejected(
+        StatusCodes.OPERATION_UNSUPPORTED,
+        `chatType ${chatType} is not supported; use singleChat, groupChat or chatRoom`,
+      );
+    }
     if (body.type === 'txt') {
       if (body.msg === '') throw rejected('msg must not be empty');
       const maxBytes = this.#apps.maxMessageBytes(app);
@@ -132,6 +167,10 @@ export class Messages {
     if (Buffer.byteLength(ext) > MessageLimits.extMaxBytes) {
       throw rejected(`ext is larger than ${MessageLimits.extMaxBytes} bytes of JSON`);
     }
+    if (chatType === 'groupChat') {
+      return this.#sendToGroup(app, from, id, to, body, ext, msgConfig?.allowGroupAck === true);
+    }
+    if (chatType === 'chatRoom') return this.#sendToRoom(app, from, id, to, body, ext);
     if (!(await this.#users.find(app, to))) {
       throw new MessageRejected(StatusCodes.USER_NOT_FOUND, `no user ${to} in this app`);
     }
@@ -158,18 +197,141 @@ export class Messages {
     return {
       duplicate: result.duplicate,
       forSender: toServerMessage(result.message, result.senderSeq),
-      forRecipient:
-        result.recipientSeq === null ? null : toServerMessage(result.message, result.recipientSeq),
+      deliveries:
+        result.recipientSeq === null
+          ? []
+          : [{ username: to, message: toServerMessage(result.message, result.recipientSeq) }],
     };
   }
 
-  #checkChatType(chatType: string): void {
-    if (chatType !== 'singleChat') {
+  /** Stored once, in the inbox of every member but those who blocked the sender. */
+  async #sendToGroup(
+    app: AppRecord,
+    from: string,
+    clientId: string,
+    gid: string,
+    body: MessageBody,
+    ext: string,
+    allowGroupAck: boolean,
+  ): Promise<SentMessage> {
+    const skip = await asNack(this.#groups.checkSender(app, from, gid));
+    const { stored, files } = await this.#attachments(app, from, body);
+    const result = await this.#storage.groups.storeGroupMessage(
+      app.key,
+      {
+        mid: newMessageId(),
+        clientId,
+        from,
+        to: gid,
+        chatType: 'groupChat',
+        type: body.type,
+        body: JSON.stringify(stored),
+        ext,
+        time: Date.now(),
+        files,
+        allowGroupAck,
+      },
+      skip,
+    );
+    const { message, seqs } = result;
+    return {
+      duplicate: result.duplicate,
+      forSender: toServerMessage(message, seqs[from] ?? 0),
+      deliveries: Object.entries(seqs)
+        .filter(([username]) => username !== from)
+        .map(([username, seq]) => ({ username, message: toServerMessage(message, seq) })),
+    };
+  }
+
+  /** Live only: to every member's sessions with seq 0, kept in the room's recent window. */
+  async #sendToRoom(
+    app: AppRecord,
+    from: string,
+    clientId: string,
+    roomId: string,
+    body: MessageBody,
+    ext: string,
+  ): Promise<SentMessage> {
+    const members = await asNack(this.#rooms.checkSender(app, from, roomId));
+    if ('url' in body) {
+      // Chatfile grants follow inbox copies; a room has none, so its members could not download.
       throw new MessageRejected(
         StatusCodes.OPERATION_UNSUPPORTED,
-        `chatType ${chatType} is not supported yet; use singleChat`,
+        'file messages are not supported in chat rooms; send a link as text',
       );
     }
+    const record = {
+      mid: newMessageId(),
+      clientId,
+      roomId,
+      from,
+      to: roomId,
+      chatType: 'chatRoom',
+      type: body.type,
+      body: JSON.stringify(body),
+      ext,
+      time: Date.now(),
+    };
+    await this.#rooms.keep(app, record);
+    const message = toServerMessage({ ...record, recalled: false }, 0);
+    return {
+      duplicate: false,
+      forSender: message,
+      deliveries: members
+        .filter((username) => username !== from)
+        .map((username) => ({ username, message })),
+    };
+  }
+
+  /** A page of the room's recent window, newest first (seq 0: not in any inbox). */
+  async roomMessages(app: AppRecord, user: string, roomId: string, limit: number) {
+    const records = await this.#rooms.recent(app, user, roomId, limit);
+    return records.map((record) => toServerMessage({ ...record, recalled: false }, 0));
+  }
+
+  /** Receipts, "all read" and recall exist for 1:1 and group conversations, not for rooms. */
+  #checkChatType(chatType: string): void {
+    if (chatType !== 'singleChat' && chatType !== 'groupChat') {
+      throw new MessageRejected(
+        StatusCodes.OPERATION_UNSUPPORTED,
+        `chatType ${chatType} is not supported here; use singleChat or groupChat`,
+      );
+    }
+  }
+
+  /**
+   * A member read the group message `mid`: their own devices always learn it; its sender too,
+   * with the number of readers, when the message was sent with `allowGroupAck`.
+   */
+  async readGroupMessage(
+    app: AppRecord,
+    user: string,
+    mid: string,
+    gid: string,
+  ): Promise<StoredEvents> {
+    const message = await asNack(this.#groups.checkReader(app, user, gid, mid));
+    // Reading one's own message tells nobody anything.
+    if (message.from === user) return { duplicate: true, events: [] };
+    const time = Date.now();
+    const result = await this.#storage.groups.storeGroupRead(app.key, message, user, time);
+    if (result.duplicate) return { duplicate: true, events: [] };
+    const event = (seq: number): InboxEvent => ({
+      kind: 'read',
+      seq,
+      from: user,
+      to: gid,
+      chatType: 'groupChat',
+      mid,
+      time,
+    });
+    const events: DeliveredEvent[] = [{ username: user, event: event(result.readerSeq) }];
+    if (result.senderSeq !== null) {
+      events.push({
+        username: message.from,
+        event: { ...event(result.senderSeq), groupReadCount: result.readCount },
+      });
+    }
+    return { duplicate: false, events };
   }
 
   /**
@@ -229,6 +391,11 @@ export class Messages {
     to: string,
   ): Promise<StoredEvents> {
     const message = await this.#storage.getMessage(app.key, mid);
+    if (message?.chatType === 'groupChat') {
+      // Delivery acks are 1:1 only; a read ack names the group by the message.
+      if (kind === 'delivered') return { duplicate: true, events: [] };
+      return this.readGroupMessage(app, user, mid, message.to);
+    }
     if (!message || message.to !== user || message.from !== to) {
       throw rejected(`no message ${mid} from ${to} to you`);
     }
@@ -259,7 +426,9 @@ export class Messages {
     chatType: string,
   ): Promise<StoredEvents> {
     this.#checkChatType(chatType);
-    if (!(await this.#users.find(app, to))) {
+    if (chatType === 'groupChat') {
+      await asNack(this.#groups.checkMember(app, user, to));
+    } else if (!(await this.#users.find(app, to))) {
       throw new MessageRejected(StatusCodes.USER_NOT_FOUND, `no user ${to} in this app`);
     }
     const event: StoredEvent = {
@@ -270,7 +439,9 @@ export class Messages {
       mid: null,
       time: Date.now(),
     };
-    const result = await this.#storage.storeEvent(app.key, event, [to, user], {
+    // A group is not told; only the reader's other devices are.
+    const inboxes = chatType === 'groupChat' ? [user] : [to, user];
+    const result = await this.#storage.storeEvent(app.key, event, inboxes, {
       reader: user,
       peer: to,
       mid: null,
@@ -295,7 +466,9 @@ export class Messages {
         'only the sender may recall a message',
       );
     }
-    if (message.to !== to) throw rejected(`message ${mid} was not sent to ${to}`);
+    if (message.to !== to || message.chatType !== chatType) {
+      throw rejected(`message ${mid} was not sent to ${chatType} ${to}`);
+    }
     const windowSeconds = this.#apps.recallSeconds(app);
     const now = Date.now();
     if (!message.recalled && now - message.time > windowSeconds * 1000) {
@@ -304,7 +477,10 @@ export class Messages {
         `messages can be recalled for ${windowSeconds} seconds after sending`,
       );
     }
-    const result = await this.#storage.recallMessage(app.key, mid, now);
+    const result =
+      chatType === 'groupChat'
+        ? await this.#storage.groups.recallGroupMessage(app.key, mid, now)
+        : await this.#storage.recallMessage(app.key, mid, now);
     const event: StoredEvent = { kind: 'recall', from: user, to, chatType, mid, time: now };
     return { duplicate: result.duplicate, events: eventsFor(event, result.seqs) };
   }

@@ -60,17 +60,28 @@ const isName = (value: unknown): value is string =>
   typeof value === 'string' && value !== '' && value.length <= 64;
 
 function parseSend(raw: JsonObject): Parsed<SendFrame> {
-  const { id, to, chatType, ext, t: _t, ...fields } = raw;
+  const { id, to, chatType, ext, msgConfig, t: _t, ...fields } = raw;
   if (!isId(id)) return fail('msg.id must be 1-64 characters');
   if (!isName(to)) return fail('msg.to must be a username', id);
   if (typeof chatType !== 'string') return fail('msg.chatType must be a string', id);
   if (ext !== undefined && ext !== null && !isObject(ext)) {
     return fail('msg.ext must be a JSON object', id);
   }
+  if (msgConfig !== undefined && msgConfig !== null) {
+    if (!isObject(msgConfig)) return fail('msg.msgConfig must be a JSON object', id);
+    const { allowGroupAck } = msgConfig;
+    if (allowGroupAck !== undefined && typeof allowGroupAck !== 'boolean') {
+      return fail('msg.msgConfig.allowGroupAck must be a boolean', id);
+    }
+  }
   const body = parseMessageBody(fields);
   if (!body.ok) return fail(body.reason, id);
   const frame = { t: 'msg', id, to, chatType, ...body.body } as SendFrame;
   if (isObject(ext)) frame.ext = ext;
+  // Only the options the server honours are kept.
+  if (isObject(msgConfig) && msgConfig.allowGroupAck === true) {
+    frame.msgConfig = { allowGroupAck: true };
+  }
   return { ok: true, frame };
 }
 
@@ -83,8 +94,13 @@ function parseAck<T extends 'delivery' | 'read'>(
   raw: JsonObject,
 ): Parsed<T extends 'delivery' ? DeliveryFrame : ReadFrame> {
   if (!isMid(raw.mid)) return fail(`${t}.mid must be a message id`);
-  if (!isName(raw.to)) return fail(`${t}.to must be the message's sender`);
-  return { ok: true, frame: { t, mid: raw.mid, to: raw.to } as never };
+  if (!isName(raw.to)) return fail(`${t}.to must be the message's sender or group`);
+  if (raw.chatType !== undefined && typeof raw.chatType !== 'string') {
+    return fail(`${t}.chatType must be a string`);
+  }
+  const frame = { t, mid: raw.mid, to: raw.to } as ReadFrame;
+  if (t === 'read' && typeof raw.chatType === 'string') frame.chatType = raw.chatType as ChatType;
+  return { ok: true, frame: frame as never };
 }
 
 // A chatType is only typed here; the domain refuses the kinds it does not support (53).

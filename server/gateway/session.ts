@@ -347,6 +347,11 @@ export class Session {
     if (this.#state !== 'open' || !login) return;
     if (event.kind === 'message' || event.kind === 'inbox-event') {
       if (event.exceptSession === this.id) return;
+      if (event.kind === 'message' && event.message.seq === 0) {
+        // A room message is in no inbox: the replay cannot hold it, so it goes out at once.
+        this.#send({ t: 'msg', message: withBase(event.message, this.#restBase) });
+        return;
+      }
       const item: InboxItem =
         event.kind === 'message'
           ? { seq: event.message.seq, message: event.message }
@@ -355,7 +360,7 @@ export class Session {
       else this.#deliver(item);
       return;
     }
-    if (event.kind === 'presence') {
+    if (event.kind === 'presence' || event.kind === 'room') {
       this.#send(event.frame);
       return;
     }
@@ -394,11 +399,8 @@ export class Session {
     if (this.#replaying) this.#ownSeqs.add(own.seq);
     this.#send({ t: 'ack', id: own.id, mid: own.mid, to: own.to, time: own.time, seq: own.seq });
     if (sent.duplicate) return;
-    if (sent.forRecipient) {
-      await bus.publish(userChannel(this.#app.key, sent.forRecipient.to), {
-        kind: 'message',
-        message: sent.forRecipient,
-      });
+    for (const { username, message } of sent.deliveries) {
+      await bus.publish(userChannel(this.#app.key, username), { kind: 'message', message });
     }
     await bus.publish(userChannel(this.#app.key, user), {
       kind: 'message',
@@ -431,8 +433,13 @@ export class Session {
     if (!stored.duplicate) await this.#publishEvents(stored, this.id);
   }
 
-  #acknowledge(frame: DeliveryFrame | ReadFrame): Promise<void> {
+  async #acknowledge(frame: DeliveryFrame | ReadFrame): Promise<void> {
     const { user } = this.#login as Login;
+    if (frame.t === 'read' && frame.chatType === 'groupChat') {
+      return this.#receipt(() =>
+        this.#ctx.domain.messages.readGroupMessage(this.#app, user, frame.mid, frame.to),
+      );
+    }
     const kind = frame.t === 'delivery' ? 'delivered' : 'read';
     return this.#receipt(() =>
       this.#ctx.domain.messages.acknowledge(this.#app, user, kind, frame.mid, frame.to),

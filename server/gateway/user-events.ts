@@ -1,6 +1,7 @@
 /** What travels on the bus between sessions. Plain JSON, so a Redis/NATS bus can carry it. */
 import type {
   PresenceFrame,
+  RoomEventFrame,
   ServerMessage,
   UserEvent as InboxUserEvent,
 } from '../../src/protocol/frames.js';
@@ -14,6 +15,8 @@ export type UserEvent =
   | { kind: 'inbox-event'; event: InboxUserEvent; exceptSession?: string }
   /** A contact of this user came online or went offline (live only, never stored). */
   | { kind: 'presence'; frame: PresenceFrame }
+  /** A change in a chat room this user is (or was) in (live only, never stored). */
+  | { kind: 'room'; frame: RoomEventFrame }
   /** A single-login session started; the user's older single-login sessions must go. */
   | { kind: 'login'; session: string; loginAt: number; loginOrder: number };
 

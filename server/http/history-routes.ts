@@ -49,10 +49,23 @@ export function historyRoutes(server: FastifyInstance, domain: Domain, config: S
       const me = request.params.username;
       await authenticateSelf(domain, request, app, me);
       const peer = optionalParam(request.query, 'peer');
-      if (peer === undefined) throw invalid('peer is required: the other user of the conversation');
-      checkUsername(peer);
+      if (peer === undefined) {
+        throw invalid('peer is required: the other user of the conversation, or the group id');
+      }
       const chatType = optionalParam(request.query, 'chatType') ?? 'singleChat';
-      if (chatType !== 'singleChat') throw invalid('chatType must be singleChat');
+      if (chatType === 'groupChat') {
+        if (!Limits.numericIdPattern.test(peer)) throw invalid('peer must be a group id');
+        // Members only, and only while they are members.
+        await domain.groups.requireMember(app, me, peer);
+      } else if (chatType === 'singleChat') {
+        checkUsername(peer);
+        // Storage takes a numeric peer for a group: never without the member check above.
+        if (Limits.numericIdPattern.test(peer)) {
+          throw invalid(`${peer} is a group id: ask with chatType=groupChat`);
+        }
+      } else {
+        throw invalid('chatType must be singleChat or groupChat');
+      }
       const cursor = optionalParam(request.query, 'cursor') ?? null;
       const limit = pageLimit(request.query);
       const page = await domain.messages.history(app, me, peer, cursor, limit);

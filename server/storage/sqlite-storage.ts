@@ -4,7 +4,10 @@
  * server process reads. Every statement is prepared once; no SQL is ever built from input.
  */
 import Database from 'better-sqlite3';
-import type { ContactEvent, GroupEvent } from '../../src/protocol/frames.js';
+import { Limits } from '../../src/protocol/rest.js';
+import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/frames.js';
+import type { GroupStorage, RoomStorage } from './group-storage.js';
+import { migrationTo4, SqliteGroupStorage, SqliteRoomStorage } from './sqlite-groups.js';
 import type {
   AnswerContactOutcome,
   AppendedEvent,
@@ -32,7 +35,7 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
 export const schemaVersion1 = `
@@ -223,6 +226,8 @@ interface AppRow {
   max_message_bytes: number | null;
   max_file_bytes: number | null;
   recall_seconds: number | null;
+  max_group_members: number | null;
+  room_admins: string | null;
   created: number;
 }
 
@@ -248,6 +253,7 @@ interface MessageRow {
   ext: string;
   time: number;
   recalled: number;
+  allow_group_ack?: number;
 }
 
 interface EventRow {
@@ -284,6 +290,8 @@ const toApp = (row: AppRow): AppRecord => ({
   maxMessageBytes: row.max_message_bytes,
   maxFileBytes: row.max_file_bytes,
   recallSeconds: row.recall_seconds,
+  maxGroupMembers: row.max_group_members,
+  roomAdmins: row.room_admins === null ? [] : (JSON.parse(row.room_admins) as string[]),
   created: row.created,
 });
 
@@ -308,6 +316,7 @@ const toMessage = (row: MessageRow): StoredMessage => ({
   ext: row.ext,
   time: row.time,
   recalled: row.recalled === 1,
+  ...(row.allow_group_ack === 1 ? { allowGroupAck: true } : {}),
 });
 
 /** The event with its seq; the cast is sound: `seq` is the one field `NewUserEvent` leaves out. */
@@ -317,7 +326,14 @@ const withSeq = (event: NewUserEvent, seq: number) =>
 const toInboxEntry = (row: EventRow): InboxEntry =>
   row.data === null
     ? { seq: row.seq, event: toEvent(row) }
-    : { seq: row.seq, userEvent: withSeq(JSON.parse(row.data) as NewUserEvent, row.seq) };
+    : {
+        seq: row.seq,
+        // Besides contact and group events, a group read ack with its count is kept whole.
+        userEvent: {
+          ...(JSON.parse(row.data) as Omit<UserEvent, 'seq'>),
+          seq: row.seq,
+        } as UserEvent,
+      };
 
 const toEvent = (row: EventRow): StoredEvent => ({
   kind: row.kind,
@@ -351,10 +367,14 @@ const appParams = (app: AppRecord) => ({
   maxMessageBytes: app.maxMessageBytes,
   maxFileBytes: app.maxFileBytes,
   recallSeconds: app.recallSeconds,
+  maxGroupMembers: app.maxGroupMembers,
+  roomAdmins: app.roomAdmins.length === 0 ? null : JSON.stringify(app.roomAdmins),
   created: app.created,
 });
 
 export class SqliteStorage implements Storage {
+  readonly groups: GroupStorage;
+  readonly rooms: RoomStorage;
   readonly #db: Database.Database;
   readonly #q;
   readonly #storeMessage: (appKey: string, message: NewMessage) => StoreMessageResult;
@@ -424,6 +444,7 @@ export class SqliteStorage implements Storage {
       db.exec(schemaVersion1);
       if (version < 2) db.exec(migrationTo2);
       if (version < 3) db.exec(migrationTo3);
+      if (version < 4) db.exec(migrationTo4);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
 
@@ -432,15 +453,18 @@ export class SqliteStorage implements Storage {
       listApps: db.prepare<[], AppRow>('SELECT * FROM apps ORDER BY created, key'),
       addApp: db.prepare(
         `INSERT INTO apps (key, org, name, uuid, max_users, closed_registration, origins, token_ttl,
-           max_message_bytes, max_file_bytes, recall_seconds, created)
+           max_message_bytes, max_file_bytes, recall_seconds, max_group_members, room_admins,
+           created)
          VALUES (@key, @org, @name, @uuid, @maxUsers, @closedRegistration, @origins, @tokenTtl,
-           @maxMessageBytes, @maxFileBytes, @recallSeconds, @created)
+           @maxMessageBytes, @maxFileBytes, @recallSeconds, @maxGroupMembers, @roomAdmins,
+           @created)
          ON CONFLICT (key) DO NOTHING`,
       ),
       updateApp: db.prepare(
         `UPDATE apps SET max_users = @maxUsers, closed_registration = @closedRegistration,
            origins = @origins, token_ttl = @tokenTtl, max_message_bytes = @maxMessageBytes,
-           max_file_bytes = @maxFileBytes, recall_seconds = @recallSeconds
+           max_file_bytes = @maxFileBytes, recall_seconds = @recallSeconds,
+           max_group_members = @maxGroupMembers, room_admins = @roomAdmins
          WHERE key = @key`,
       ),
       countUsers: db.prepare<[string], { n: number }>(
@@ -557,7 +581,11 @@ export class SqliteStorage implements Storage {
            CASE WHEN c.peer = c.username THEN 0 ELSE
              (SELECT count(*) FROM messages u
               WHERE u.app_key = c.app_key AND u.conv = c.conv AND u.id > c.read_id
-                AND u.from_user = c.peer AND u.recalled = 0)
+                AND u.from_user <> c.username AND u.recalled = 0
+                -- In a group, only what reached this member (not what a blocked user said).
+                AND (c.chat_type <> 'groupChat' OR EXISTS (SELECT 1 FROM inbox i
+                  WHERE i.message_id = u.id AND i.app_key = c.app_key
+                    AND i.username = c.username)))
            END AS unread,
            m.*
          FROM conversations c JOIN messages m ON m.id = c.last_id
@@ -954,6 +982,9 @@ export class SqliteStorage implements Storage {
         return { ok: true, blocked: blockedBy(appKey, blocker), events };
       },
     );
+
+    this.groups = new SqliteGroupStorage(db, { appendUserEvent, nextSeq });
+    this.rooms = new SqliteRoomStorage(db);
   }
 
   async getApp(key: string): Promise<AppRecord | undefined> {
@@ -1059,7 +1090,8 @@ export class SqliteStorage implements Storage {
     before: string | null,
     limit: number,
   ): Promise<StoredMessage[] | undefined> {
-    const conv = conversationKey(me, peer);
+    // A group's messages share the group id as their conv (usernames are never 15+ digits).
+    const conv = Limits.numericIdPattern.test(peer) ? peer : conversationKey(me, peer);
     if (before === null) return this.#q.historyFromNewest.all(appKey, conv, limit).map(toMessage);
     const cursor = this.#q.messageIdInConv.get(appKey, before, conv);
     if (!cursor) return undefined;

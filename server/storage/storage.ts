@@ -3,7 +3,8 @@
  * adapter are interchangeable. Every method is async (a network database needs that) and every
  * multi-row write that must be atomic is ONE method here, so an adapter owns its own transactions.
  */
-import type { ContactEvent, GroupEvent } from '../../src/protocol/frames.js';
+import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/frames.js';
+import type { GroupStorage, RoomStorage } from './group-storage.js';
 
 export interface AppRecord {
   /** `org#app` */
@@ -24,6 +25,10 @@ export interface AppRecord {
   maxFileBytes: number | null;
   /** How long after sending a message may be recalled; `null` = the protocol default. */
   recallSeconds: number | null;
+  /** Ceiling of a group's `maxusers`; `null` = `Limits.groupMembersMax`. */
+  maxGroupMembers: number | null;
+  /** Users who may create chat rooms (`--room-admins`). */
+  roomAdmins: string[];
   created: number;
 }
 
@@ -63,6 +68,8 @@ export interface StoredMessage {
   ext: string;
   time: number;
   recalled: boolean;
+  /** Group messages: members' read acks reach the sender (`msgConfig.allowGroupAck`). */
+  allowGroupAck?: boolean;
 }
 
 export interface NewMessage extends Omit<StoredMessage, 'recalled'> {
@@ -97,7 +104,8 @@ export interface AppendedEvent {
 export type InboxEntry =
   | { seq: number; message: StoredMessage }
   | { seq: number; event: StoredEvent }
-  | { seq: number; userEvent: ContactEvent | GroupEvent };
+  /** Events kept whole: contact and group events, and a group read ack with its count. */
+  | { seq: number; userEvent: UserEvent };
 
 export interface ContactRequestRecord {
   from: string;
@@ -180,6 +188,11 @@ export interface ConversationRecord {
 export type CreateUserResult = 'created' | 'duplicate' | 'limit-reached';
 
 export interface Storage {
+  /** Groups and their messages' fan-out, read acks and recall (schema 4). */
+  readonly groups: GroupStorage;
+  /** Chat rooms, their members and recent messages (schema 4). */
+  readonly rooms: RoomStorage;
+
   getApp(key: string): Promise<AppRecord | undefined>;
   listApps(): Promise<AppRecord[]>;
   /** `false` when an app with that key already exists. */

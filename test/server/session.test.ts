@@ -267,7 +267,8 @@ describe('messages', () => {
       return a.socket.next('nack', (n) => n.id === id);
     };
     assert.equal((await send({ to: 'nobody-at-all' })).code, 204);
-    assert.equal((await send({ chatType: 'groupChat' })).code, 53);
+    assert.equal((await send({ chatType: 'broadcast' })).code, 53);
+    assert.equal((await send({ chatType: 'groupChat' })).code, 605, 'a username is no group');
     assert.equal((await send({ type: 'img' })).code, 205);
     assert.equal((await send({ msg: '' })).code, 205);
     assert.equal((await send({ msg: 42 })).code, 205);

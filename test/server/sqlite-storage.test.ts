@@ -26,6 +26,8 @@ const app: AppRecord = {
   maxMessageBytes: null,
   maxFileBytes: 25_000_000,
   recallSeconds: null,
+  maxGroupMembers: 50,
+  roomAdmins: ['root'],
   created: 1,
 };
 

@@ -1,0 +1,942 @@
+/**
+ * Groups and chat rooms in the embedded SQLite file (schema 4). Built by {@link SqliteStorage} over
+ * its own database handle, with its inbox writers, so a group change and its inbox events share
+ * one transaction. better-sqlite3 is synchronous: each transaction runs without interleaving.
+ */
+import type Database from 'better-sqlite3';
+import type { GroupEvent, InboxEvent } from '../../src/protocol/frames.js';
+import type { GroupRole } from '../../src/protocol/rest.js';
+import type {
+  Audience,
+  EventSpec,
+  GroupChange,
+  GroupChangeResult,
+  GroupDelivery,
+  GroupMemberRecord,
+  GroupMessageResult,
+  GroupReadResult,
+  GroupRecord,
+  GroupStorage,
+  JoinRoomResult,
+  MembershipRecord,
+  RoomMessageRecord,
+  RoomRecord,
+  RoomStorage,
+} from './group-storage.js';
+import type { AppendedEvent, NewMessage, NewUserEvent, StoredMessage } from './storage.js';
+
+/**
+ * Schema 4 (issue 4): groups with members, pending invitations and applications, read acks of
+ * group messages; chat rooms with members and a recent-message window; per app the group size
+ * ceiling and the room admins (a JSON array). A group message is one `messages` row whose `conv`
+ * is the group id (1:1 convs hold a space, ids never do), so one index serves both histories.
+ */
+export const migrationTo4 = `
+ALTER TABLE apps ADD COLUMN max_group_members INTEGER;
+ALTER TABLE apps ADD COLUMN room_admins TEXT;
+ALTER TABLE messages ADD COLUMN allow_group_ack INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE chat_groups (
+  app_key TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  public INTEGER NOT NULL,
+  approval INTEGER NOT NULL,
+  allow_invites INTEGER NOT NULL,
+  invite_need_confirm INTEGER NOT NULL,
+  max_users INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  PRIMARY KEY (app_key, id)
+) WITHOUT ROWID;
+CREATE INDEX chat_groups_public ON chat_groups (app_key, public, id);
+CREATE TABLE group_members (
+  app_key TEXT NOT NULL,
+  gid TEXT NOT NULL,
+  username TEXT NOT NULL,
+  role TEXT NOT NULL,
+  mute_until INTEGER,
+  joined INTEGER NOT NULL,
+  PRIMARY KEY (app_key, gid, username)
+) WITHOUT ROWID;
+CREATE INDEX group_members_user ON group_members (app_key, username);
+CREATE TABLE group_invitations (
+  app_key TEXT NOT NULL,
+  gid TEXT NOT NULL,
+  invitee TEXT NOT NULL,
+  inviter TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (app_key, gid, invitee)
+) WITHOUT ROWID;
+CREATE TABLE group_applications (
+  app_key TEXT NOT NULL,
+  gid TEXT NOT NULL,
+  applicant TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (app_key, gid, applicant)
+) WITHOUT ROWID;
+CREATE TABLE group_reads (
+  app_key TEXT NOT NULL,
+  mid TEXT NOT NULL,
+  reader TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (app_key, mid, reader)
+) WITHOUT ROWID;
+CREATE TABLE rooms (
+  app_key TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  max_users INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  PRIMARY KEY (app_key, id)
+) WITHOUT ROWID;
+CREATE TABLE room_members (
+  app_key TEXT NOT NULL,
+  room_id TEXT NOT NULL,
+  username TEXT NOT NULL,
+  joined INTEGER NOT NULL,
+  PRIMARY KEY (app_key, room_id, username)
+) WITHOUT ROWID;
+CREATE INDEX room_members_user ON room_members (app_key, username);
+CREATE TABLE room_messages (
+  id INTEGER PRIMARY KEY,
+  app_key TEXT NOT NULL,
+  room_id TEXT NOT NULL,
+  mid TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  from_user TEXT NOT NULL,
+  type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  ext TEXT NOT NULL,
+  time INTEGER NOT NULL
+);
+CREATE INDEX room_messages_room ON room_messages (app_key, room_id, id);
+`;
+
+/** What the group store borrows from SqliteStorage (call only inside a transaction). */
+export interface InboxWriters {
+  appendUserEvent(appKey: string, event: NewUserEvent, inboxes: string[]): AppendedEvent[];
+  nextSeq(appKey: string, username: string): number;
+}
+
+interface GroupRow {
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  public: number;
+  approval: number;
+  allow_invites: number;
+  invite_need_confirm: number;
+  max_users: number;
+  created: number;
+}
+
+interface MemberRow {
+  username: string;
+  role: GroupRole;
+  mute_until: number | null;
+  joined: number;
+}
+
+interface MessageRow {
+  id: number;
+  mid: string;
+  client_id: string;
+  from_user: string;
+  to_user: string;
+  chat_type: string;
+  type: string;
+  body: string;
+  ext: string;
+  time: number;
+  recalled: number;
+  allow_group_ack: number;
+}
+
+interface RoomRow {
+  id: string;
+  name: string;
+  description: string;
+  owner: string;
+  max_users: number;
+  created: number;
+}
+
+interface RoomMessageRow {
+  mid: string;
+  client_id: string;
+  room_id: string;
+  from_user: string;
+  type: string;
+  body: string;
+  ext: string;
+  time: number;
+}
+
+const toGroup = (row: GroupRow): GroupRecord => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  owner: row.owner,
+  public: row.public === 1,
+  approval: row.approval === 1,
+  allowInvites: row.allow_invites === 1,
+  inviteNeedConfirm: row.invite_need_confirm === 1,
+  maxUsers: row.max_users,
+  created: row.created,
+});
+
+const toMember = (row: MemberRow): GroupMemberRecord => ({
+  username: row.username,
+  role: row.role,
+  muteUntil: row.mute_until,
+  joined: row.joined,
+});
+
+const toRoom = (row: RoomRow): RoomRecord => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  owner: row.owner,
+  maxUsers: row.max_users,
+  created: row.created,
+});
+
+const toRoomMessage = (row: RoomMessageRow): RoomMessageRecord => ({
+  mid: row.mid,
+  clientId: row.client_id,
+  roomId: row.room_id,
+  from: row.from_user,
+  to: row.room_id,
+  chatType: 'chatRoom',
+  type: row.type,
+  body: row.body,
+  ext: row.ext,
+  time: row.time,
+});
+
+const toMessage = (row: MessageRow): StoredMessage => ({
+  mid: row.mid,
+  clientId: row.client_id,
+  from: row.from_user,
+  to: row.to_user,
+  chatType: row.chat_type,
+  type: row.type,
+  body: row.body,
+  ext: row.ext,
+  time: row.time,
+  recalled: row.recalled === 1,
+  ...(row.allow_group_ack === 1 ? { allowGroupAck: true } : {}),
+});
+
+export class SqliteGroupStorage implements GroupStorage {
+  readonly #q;
+  readonly #change: (
+    appKey: string,
+    gid: string,
+    change: GroupChange,
+    events: EventSpec[],
+    limits: { groupsPerUser: number },
+  ) => GroupChangeResult;
+  readonly #storeMessage: (
+    appKey: string,
+    message: NewMessage & { allowGroupAck: boolean },
+    skip: string[],
+  ) => GroupMessageResult;
+  readonly #storeRead: (
+    appKey: string,
+    message: StoredMessage,
+    reader: string,
+    time: number,
+  ) => GroupReadResult;
+  readonly #recall: (
+    appKey: string,
+    mid: string,
+    time: number,
+  ) => { duplicate: boolean; seqs: Record<string, number> };
+
+  constructor(db: Database.Database, writers: InboxWriters) {
+    const q = {
+      getGroup: db.prepare<[string, string], GroupRow>(
+        'SELECT * FROM chat_groups WHERE app_key = ? AND id = ?',
+      ),
+      insertGroup: db.prepare(
+        `INSERT INTO chat_groups (app_key, id, name, description, owner, public, approval,
+           allow_invites, invite_need_confirm, max_users, created)
+         VALUES (@appKey, @id, @name, @description, @owner, @public, @approval, @allowInvites,
+           @inviteNeedConfirm, @maxUsers, @created)`,
+      ),
+      deleteGroup: db.prepare<[string, string]>(
+        'DELETE FROM chat_groups WHERE app_key = ? AND id = ?',
+      ),
+      deleteMembers: db.prepare<[string, string]>(
+        'DELETE FROM group_members WHERE app_key = ? AND gid = ?',
+      ),
+      deleteInvitations: db.prepare<[string, string]>(
+        'DELETE FROM group_invitations WHERE app_key = ? AND gid = ?',
+      ),
+      deleteApplications: db.prepare<[string, string]>(
+        'DELETE FROM group_applications WHERE app_key = ? AND gid = ?',
+      ),
+      updateName: db.prepare<[string, string, string]>(
+        'UPDATE chat_groups SET name = ? WHERE app_key = ? AND id = ?',
+      ),
+      updateDescription: db.prepare<[string, string, string]>(
+        'UPDATE chat_groups SET description = ? WHERE app_key = ? AND id = ?',
+      ),
+      updateOwner: db.prepare<[string, string, string]>(
+        'UPDATE chat_groups SET owner = ? WHERE app_key = ? AND id = ?',
+      ),
+      getMember: db.prepare<[string, string, string], MemberRow>(
+        `SELECT username, role, mute_until, joined FROM group_members
+         WHERE app_key = ? AND gid = ? AND username = ?`,
+      ),
+      members: db.prepare<[string, string], MemberRow>(
+        `SELECT username, role, mute_until, joined FROM group_members
+         WHERE app_key = ? AND gid = ?
+         ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, joined, username`,
+      ),
+      countMembers: db.prepare<[string, string], { n: number }>(
+        'SELECT count(*) AS n FROM group_members WHERE app_key = ? AND gid = ?',
+      ),
+      countGroupsOf: db.prepare<[string, string], { n: number }>(
+        'SELECT count(*) AS n FROM group_members WHERE app_key = ? AND username = ?',
+      ),
+      addMember: db.prepare(
+        `INSERT INTO group_members (app_key, gid, username, role, mute_until, joined)
+         VALUES (@appKey, @gid, @username, @role, NULL, @joined)
+         ON CONFLICT DO NOTHING`,
+      ),
+      removeMember: db.prepare<[string, string, string]>(
+        'DELETE FROM group_members WHERE app_key = ? AND gid = ? AND username = ?',
+      ),
+      setRole: db.prepare<[string, string, string, string]>(
+        'UPDATE group_members SET role = ? WHERE app_key = ? AND gid = ? AND username = ?',
+      ),
+      setMute: db.prepare<[number | null, string, string, string]>(
+        'UPDATE group_members SET mute_until = ? WHERE app_key = ? AND gid = ? AND username = ?',
+      ),
+      memberships: db.prepare<[string, string], GroupRow & MemberRow & { members: number }>(
+        `SELECT g.*, m.role, m.mute_until, m.joined,
+           (SELECT count(*) FROM group_members c WHERE c.app_key = g.app_key AND c.gid = g.id)
+             AS members
+         FROM group_members m JOIN chat_groups g ON g.app_key = m.app_key AND g.id = m.gid
+         WHERE m.app_key = ? AND m.username = ?
+         ORDER BY g.id DESC`,
+      ),
+      admins: db.prepare<[string, string], { username: string }>(
+        `SELECT username FROM group_members WHERE app_key = ? AND gid = ? AND role = 'admin'
+         ORDER BY joined, username`,
+      ),
+      publicFirst: db.prepare<[string, number], GroupRow & { members: number }>(
+        `SELECT g.*, (SELECT count(*) FROM group_members c WHERE c.app_key = g.app_key
+             AND c.gid = g.id) AS members
+         FROM chat_groups g WHERE g.app_key = ? AND g.public = 1 ORDER BY g.id DESC LIMIT ?`,
+      ),
+      publicBefore: db.prepare<[string, string, number], GroupRow & { members: number }>(
+        `SELECT g.*, (SELECT count(*) FROM group_members c WHERE c.app_key = g.app_key
+             AND c.gid = g.id) AS members
+         FROM chat_groups g WHERE g.app_key = ? AND g.public = 1 AND g.id < ?
+         ORDER BY g.id DESC LIMIT ?`,
+      ),
+      getInvitation: db.prepare<
+        [string, string, string],
+        { invitee: string; inviter: string; reason: string; time: number }
+      >(
+        `SELECT invitee, inviter, reason, time FROM group_invitations
+         WHERE app_key = ? AND gid = ? AND invitee = ?`,
+      ),
+      addInvitation: db.prepare(
+        `INSERT INTO group_invitations (app_key, gid, invitee, inviter, reason, time)
+         VALUES (@appKey, @gid, @username, @by, @reason, @time)
+         ON CONFLICT (app_key, gid, invitee) DO UPDATE SET
+           inviter = excluded.inviter, reason = excluded.reason, time = excluded.time`,
+      ),
+      dropInvitation: db.prepare<[string, string, string]>(
+        'DELETE FROM group_invitations WHERE app_key = ? AND gid = ? AND invitee = ?',
+      ),
+      getApplication: db.prepare<
+        [string, string, string],
+        { applicant: string; reason: string; time: number }
+      >(
+        `SELECT applicant, reason, time FROM group_applications
+         WHERE app_key = ? AND gid = ? AND applicant = ?`,
+      ),
+      addApplication: db.prepare(
+        `INSERT INTO group_applications (app_key, gid, applicant, reason, time)
+         VALUES (@appKey, @gid, @username, @reason, @time)
+         ON CONFLICT (app_key, gid, applicant) DO UPDATE SET
+           reason = excluded.reason, time = excluded.time`,
+      ),
+      dropApplication: db.prepare<[string, string, string]>(
+        'DELETE FROM group_applications WHERE app_key = ? AND gid = ? AND applicant = ?',
+      ),
+      // A member who comes back has read what was said while they were away: their unread count
+      // starts at the group's newest message.
+      catchUpConversation: db.prepare<[string, string, string, string, string]>(
+        `UPDATE conversations SET read_id = max(read_id,
+           coalesce((SELECT max(id) FROM messages WHERE app_key = ? AND conv = ?), 0))
+         WHERE app_key = ? AND username = ? AND peer = ?`,
+      ),
+      findMessage: db.prepare<[string, string, string], MessageRow>(
+        'SELECT * FROM messages WHERE app_key = ? AND from_user = ? AND client_id = ?',
+      ),
+      getMessage: db.prepare<[string, string], MessageRow>(
+        'SELECT * FROM messages WHERE app_key = ? AND mid = ?',
+      ),
+      insertMessage: db.prepare(
+        `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
+           ext, time, conv, allow_group_ack)
+         VALUES (@appKey, @mid, @clientId, @from, @to, @chatType, @type, @body, @ext, @time, @to,
+           @allowGroupAck)`,
+      ),
+      inboxSeqs: db.prepare<[string, number], { username: string; seq: number }>(
+        'SELECT username, seq FROM inbox WHERE app_key = ? AND message_id = ?',
+      ),
+      appendInbox: db.prepare<[string, string, number, number | bigint]>(
+        'INSERT INTO inbox (app_key, username, seq, message_id) VALUES (?, ?, ?, ?)',
+      ),
+      grantChatfile: db.prepare<[string, string, string]>(
+        'INSERT INTO chatfile_grants (app_key, uuid, username) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      // A new conversation row starts read up to the message before this one: what was said in
+      // the group before the member got anything is not unread for them.
+      touchConversation: db.prepare<
+        [{ appKey: string; username: string; gid: string; id: number; readId: number }]
+      >(
+        `INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id, read_id)
+         VALUES (@appKey, @username, @gid, 'groupChat', @gid, @id, @readId)
+         ON CONFLICT (app_key, username, peer) DO UPDATE SET last_id = excluded.last_id`,
+      ),
+      addRead: db.prepare<[string, string, string, number]>(
+        `INSERT INTO group_reads (app_key, mid, reader, time) VALUES (?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      countReads: db.prepare<[string, string], { n: number }>(
+        'SELECT count(*) AS n FROM group_reads WHERE app_key = ? AND mid = ?',
+      ),
+      reads: db.prepare<[string, string], { reader: string; time: number }>(
+        'SELECT reader, time FROM group_reads WHERE app_key = ? AND mid = ? ORDER BY time, reader',
+      ),
+      raiseReadTo: db.prepare<[number, string, string, string]>(
+        `UPDATE conversations SET read_id = max(read_id, ?)
+         WHERE app_key = ? AND username = ? AND peer = ?`,
+      ),
+      appendEvent: db.prepare(
+        `INSERT INTO inbox_events (app_key, username, seq, kind, from_user, to_user, chat_type, mid,
+           time, data)
+         VALUES (@appKey, @username, @seq, @kind, @from, @to, @chatType, @mid, @time, @data)`,
+      ),
+      markRecalled: db.prepare<[number]>('UPDATE messages SET recalled = 1 WHERE id = ?'),
+      refreshLast: db.prepare<[string, string, string, number]>(
+        `UPDATE conversations SET last_id =
+           (SELECT max(id) FROM messages m
+            WHERE m.app_key = conversations.app_key AND m.conv = conversations.conv
+              AND m.recalled = 0)
+         WHERE app_key = ? AND peer = ? AND conv = ? AND last_id = ?`,
+      ),
+    };
+    this.#q = q;
+
+    const membersOf = (appKey: string, gid: string) =>
+      q.members.all(appKey, gid).map((row) => row.username);
+
+    const audience = (appKey: string, gid: string, to: Audience, before: string[]) => {
+      const users = new Set<string>();
+      if (to.members) {
+        for (const name of before.length ? before : membersOf(appKey, gid)) users.add(name);
+      }
+      if (to.admins) {
+        for (const row of q.members.all(appKey, gid)) {
+          if (row.role !== 'member') users.add(row.username);
+        }
+      }
+      for (const name of to.except ?? []) users.delete(name);
+      for (const name of to.users ?? []) users.add(name);
+      return [...users];
+    };
+
+    /** Adds members unless the group or one of them is full; the reason otherwise. */
+    const addMembers = (
+      appKey: string,
+      gid: string,
+      usernames: string[],
+      role: GroupRole,
+      time: number,
+      limits: { groupsPerUser: number },
+      maxUsers: number,
+    ): GroupChangeResult | undefined => {
+      const fresh = [...new Set(usernames)].filter((name) => !q.getMember.get(appKey, gid, name));
+      const count = q.countMembers.get(appKey, gid)?.n ?? 0;
+      if (count + fresh.length > maxUsers) return { outcome: 'group-full', maxUsers };
+      for (const username of fresh) {
+        if ((q.countGroupsOf.get(appKey, username)?.n ?? 0) >= limits.groupsPerUser) {
+          return { outcome: 'user-full', username };
+        }
+        q.addMember.run({ appKey, gid, username, role, joined: time });
+        q.dropInvitation.run(appKey, gid, username);
+        q.dropApplication.run(appKey, gid, username);
+        q.catchUpConversation.run(appKey, gid, appKey, username, gid);
+      }
+      return undefined;
+    };
+
+    this.#change = db.transaction(
+      (
+        appKey: string,
+        gid: string,
+        change: GroupChange,
+        events: EventSpec[],
+        limits: { groupsPerUser: number },
+      ): GroupChangeResult => {
+        const existing = q.getGroup.get(appKey, gid);
+        if (change.kind !== 'create' && !existing) return { outcome: 'no-group' };
+        const time = Date.now();
+        let before: string[] = [];
+        let refusal: GroupChangeResult | undefined;
+        switch (change.kind) {
+          case 'create': {
+            const { group } = change;
+            q.insertGroup.run({
+              appKey,
+              ...group,
+              public: group.public ? 1 : 0,
+              approval: group.approval ? 1 : 0,
+              allowInvites: group.allowInvites ? 1 : 0,
+              inviteNeedConfirm: group.inviteNeedConfirm ? 1 : 0,
+            });
+            refusal =
+              addMembers(appKey, gid, [group.owner], 'owner', time, limits, group.maxUsers) ??
+              addMembers(appKey, gid, change.members, 'member', time, limits, group.maxUsers);
+            for (const invitation of change.invitations)
+              q.addInvitation.run({ appKey, ...invitation });
+            break;
+          }
+          case 'destroy':
+            before = membersOf(appKey, gid);
+            q.deleteMembers.run(appKey, gid);
+            q.deleteInvitations.run(appKey, gid);
+            q.deleteApplications.run(appKey, gid);
+            q.deleteGroup.run(appKey, gid);
+            break;
+          case 'add-members':
+            refusal = addMembers(
+              appKey,
+              gid,
+              change.usernames,
+              'member',
+              time,
+              limits,
+              (existing as GroupRow).max_users,
+            );
+            break;
+          case 'invite':
+            for (const invitation of change.invitations)
+              q.addInvitation.run({ appKey, ...invitation });
+            break;
+          case 'drop-invitation':
+            q.dropInvitation.run(appKey, gid, change.username);
+            break;
+          case 'apply':
+            q.addApplication.run({ appKey, ...change.application });
+            break;
+          case 'drop-application':
+            q.dropApplication.run(appKey, gid, change.username);
+            break;
+          case 'remove-member':
+            q.removeMember.run(appKey, gid, change.username);
+            break;
+          case 'update-info':
+            if (change.name !== undefined) q.updateName.run(change.name, appKey, gid);
+            if (change.description !== undefined) {
+              q.updateDescription.run(change.description, appKey, gid);
+            }
+            break;
+          case 'set-role':
+            q.setRole.run(change.role, appKey, gid, change.username);
+            break;
+          case 'change-owner': {
+            const owner = (existing as GroupRow).owner;
+            q.setRole.run('member', appKey, gid, owner);
+            q.setRole.run('owner', appKey, gid, change.to);
+            // An owner is never muted.
+            q.setMute.run(null, appKey, gid, change.to);
+            q.updateOwner.run(change.to, appKey, gid);
+            break;
+          }
+          case 'mute':
+            for (const name of change.usernames) q.setMute.run(change.until, appKey, gid, name);
+            break;
+          case 'unmute':
+            for (const name of change.usernames) q.setMute.run(null, appKey, gid, name);
+            break;
+        }
+        if (refusal) {
+          // Undo the whole change: nothing of a refused creation or addition may stay.
+          throw new Refused(refusal);
+        }
+        const name = (q.getGroup.get(appKey, gid) ?? existing)?.name ?? '';
+        const deliveries: GroupDelivery[] = [];
+        for (const spec of events) {
+          const event = { ...spec.event, gid, name } as Omit<GroupEvent, 'seq'>;
+          for (const appended of writers.appendUserEvent(
+            appKey,
+            event,
+            audience(appKey, gid, spec.to, before),
+          )) {
+            deliveries.push({ username: appended.username, event: appended.event as GroupEvent });
+          }
+        }
+        return { outcome: 'done', deliveries };
+      },
+    );
+
+    this.#storeMessage = db.transaction(
+      (appKey: string, message: NewMessage & { allowGroupAck: boolean }, skip: string[]) => {
+        const existing = q.findMessage.get(appKey, message.from, message.clientId);
+        if (existing) {
+          const seqs = Object.fromEntries(
+            q.inboxSeqs.all(appKey, existing.id).map((row) => [row.username, row.seq]),
+          );
+          return { duplicate: true, message: toMessage(existing), seqs };
+        }
+        const { files, allowGroupAck, ...row } = message;
+        const { lastInsertRowid } = q.insertMessage.run({
+          appKey,
+          ...row,
+          allowGroupAck: allowGroupAck ? 1 : 0,
+        });
+        const id = Number(lastInsertRowid);
+        const seqs: Record<string, number> = {};
+        const recipients = membersOf(appKey, message.to).filter(
+          (name) => name === message.from || !skip.includes(name),
+        );
+        for (const username of recipients) {
+          const seq = writers.nextSeq(appKey, username);
+          q.appendInbox.run(appKey, username, seq, id);
+          q.touchConversation.run({ appKey, username, gid: message.to, id, readId: id - 1 });
+          for (const uuid of files) q.grantChatfile.run(appKey, uuid, username);
+          seqs[username] = seq;
+        }
+        const stored: StoredMessage = {
+          ...row,
+          recalled: false,
+          ...(allowGroupAck ? { allowGroupAck: true } : {}),
+        };
+        return { duplicate: false, message: stored, seqs };
+      },
+    );
+
+    const appendInboxEvent = (
+      appKey: string,
+      username: string,
+      event: Omit<InboxEvent, 'seq'>,
+      withData: boolean,
+    ): number => {
+      const seq = writers.nextSeq(appKey, username);
+      q.appendEvent.run({
+        appKey,
+        username,
+        seq,
+        kind: event.kind,
+        from: event.from,
+        to: event.to,
+        chatType: event.chatType,
+        mid: event.mid ?? null,
+        time: event.time,
+        // Receipt columns cannot hold a read count: that event is kept whole, as JSON.
+        data: withData ? JSON.stringify(event) : null,
+      });
+      return seq;
+    };
+
+    this.#storeRead = db.transaction(
+      (appKey: string, message: StoredMessage, reader: string, time: number) => {
+        const id = q.getMessage.get(appKey, message.mid)?.id;
+        if (id === undefined || q.addRead.run(appKey, message.mid, reader, time).changes === 0) {
+          return { duplicate: true, readerSeq: 0, senderSeq: null, readCount: 0 };
+        }
+        q.raiseReadTo.run(id, appKey, reader, message.to);
+        const base = {
+          kind: 'read' as const,
+          from: reader,
+          to: message.to,
+          chatType: 'groupChat' as const,
+          mid: message.mid,
+          time,
+        };
+        const readerSeq = appendInboxEvent(appKey, reader, base, false);
+        const readCount = q.countReads.get(appKey, message.mid)?.n ?? 0;
+        const senderSeq = message.allowGroupAck
+          ? appendInboxEvent(appKey, message.from, { ...base, groupReadCount: readCount }, true)
+          : null;
+        return { duplicate: false, readerSeq, senderSeq, readCount };
+      },
+    );
+
+    this.#recall = db.transaction((appKey: string, mid: string, time: number) => {
+      const row = q.getMessage.get(appKey, mid);
+      if (!row) throw new Error(`no message ${mid} in ${appKey}`);
+      if (row.recalled === 1) return { duplicate: true, seqs: {} };
+      q.markRecalled.run(row.id);
+      q.refreshLast.run(appKey, row.to_user, row.to_user, row.id);
+      const seqs: Record<string, number> = {};
+      const event = {
+        kind: 'recall' as const,
+        from: row.from_user,
+        to: row.to_user,
+        chatType: 'groupChat' as const,
+        mid,
+        time,
+      };
+      for (const username of new Set([row.from_user, ...membersOf(appKey, row.to_user)])) {
+        seqs[username] = appendInboxEvent(appKey, username, event, false);
+      }
+      return { duplicate: false, seqs };
+    });
+  }
+
+  async getGroup(appKey: string, gid: string): Promise<GroupRecord | undefined> {
+    const row = this.#q.getGroup.get(appKey, gid);
+    return row && toGroup(row);
+  }
+
+  async getMember(appKey: string, gid: string, username: string) {
+    const row = this.#q.getMember.get(appKey, gid, username);
+    return row && toMember(row);
+  }
+
+  async members(appKey: string, gid: string): Promise<GroupMemberRecord[]> {
+    return this.#q.members.all(appKey, gid).map(toMember);
+  }
+
+  async memberships(appKey: string, username: string): Promise<MembershipRecord[]> {
+    return this.#q.memberships.all(appKey, username).map((row) => ({
+      group: toGroup(row),
+      role: row.role,
+      muteUntil: row.mute_until,
+      members: row.members,
+      admins: this.#q.admins.all(appKey, row.id).map((admin) => admin.username),
+    }));
+  }
+
+  async publicGroups(appKey: string, beforeId: string | null, limit: number) {
+    const rows =
+      beforeId === null
+        ? this.#q.publicFirst.all(appKey, limit)
+        : this.#q.publicBefore.all(appKey, beforeId, limit);
+    return rows.map((row) => ({ ...toGroup(row), members: row.members }));
+  }
+
+  async getInvitation(appKey: string, gid: string, invitee: string) {
+    const row = this.#q.getInvitation.get(appKey, gid, invitee);
+    return (
+      row && { gid, username: row.invitee, by: row.inviter, reason: row.reason, time: row.time }
+    );
+  }
+
+  async getApplication(appKey: string, gid: string, applicant: string) {
+    const row = this.#q.getApplication.get(appKey, gid, applicant);
+    return (
+      row && { gid, username: row.applicant, by: row.applicant, reason: row.reason, time: row.time }
+    );
+  }
+
+  async change(
+    appKey: string,
+    gid: string,
+    change: GroupChange,
+    events: EventSpec[],
+    limits: { groupsPerUser: number },
+  ): Promise<GroupChangeResult> {
+    try {
+      return this.#change(appKey, gid, change, events, limits);
+    } catch (error) {
+      if (error instanceof Refused) return error.result;
+      throw error;
+    }
+  }
+
+  async storeGroupMessage(
+    appKey: string,
+    message: NewMessage & { allowGroupAck: boolean },
+    skip: string[],
+  ): Promise<GroupMessageResult> {
+    return this.#storeMessage(appKey, message, skip);
+  }
+
+  async storeGroupRead(appKey: string, message: StoredMessage, reader: string, time: number) {
+    return this.#storeRead(appKey, message, reader, time);
+  }
+
+  async groupReads(appKey: string, mid: string) {
+    return this.#q.reads.all(appKey, mid).map((row) => ({ username: row.reader, time: row.time }));
+  }
+
+  async recallGroupMessage(appKey: string, mid: string, time: number) {
+    return this.#recall(appKey, mid, time);
+  }
+}
+
+/** Thrown inside a transaction to roll it back with a refusal the caller returns. */
+class Refused extends Error {
+  readonly result: GroupChangeResult;
+
+  constructor(result: GroupChangeResult) {
+    super('refused');
+    this.result = result;
+  }
+}
+
+export class SqliteRoomStorage implements RoomStorage {
+  readonly #q;
+  readonly #join: (appKey: string, id: string, username: string, time: number) => JoinRoomResult;
+  readonly #delete: (appKey: string, id: string) => string[] | undefined;
+  readonly #addMessage: (appKey: string, message: RoomMessageRecord, keep: number) => void;
+
+  constructor(db: Database.Database) {
+    const withCount = `SELECT r.*, (SELECT count(*) FROM room_members m
+        WHERE m.app_key = r.app_key AND m.room_id = r.id) AS members FROM rooms r`;
+    const q = {
+      addRoom: db.prepare(
+        `INSERT INTO rooms (app_key, id, name, description, owner, max_users, created)
+         VALUES (@appKey, @id, @name, @description, @owner, @maxUsers, @created)
+         ON CONFLICT DO NOTHING`,
+      ),
+      getRoom: db.prepare<[string, string], RoomRow & { members: number }>(
+        `${withCount} WHERE r.app_key = ? AND r.id = ?`,
+      ),
+      byName: db.prepare<[string, string], RoomRow>(
+        'SELECT * FROM rooms WHERE app_key = ? AND name = ? ORDER BY created LIMIT 1',
+      ),
+      list: db.prepare<[string, number, number], RoomRow & { members: number }>(
+        `${withCount} WHERE r.app_key = ? ORDER BY r.created, r.id LIMIT ? OFFSET ?`,
+      ),
+      deleteRoom: db.prepare<[string, string]>('DELETE FROM rooms WHERE app_key = ? AND id = ?'),
+      deleteMembers: db.prepare<[string, string]>(
+        'DELETE FROM room_members WHERE app_key = ? AND room_id = ?',
+      ),
+      deleteMessages: db.prepare<[string, string]>(
+        'DELETE FROM room_messages WHERE app_key = ? AND room_id = ?',
+      ),
+      members: db.prepare<[string, string], { username: string }>(
+        'SELECT username FROM room_members WHERE app_key = ? AND room_id = ? ORDER BY joined, username',
+      ),
+      isMember: db.prepare<[string, string, string], { n: number }>(
+        'SELECT 1 AS n FROM room_members WHERE app_key = ? AND room_id = ? AND username = ?',
+      ),
+      countMembers: db.prepare<[string, string], { n: number }>(
+        'SELECT count(*) AS n FROM room_members WHERE app_key = ? AND room_id = ?',
+      ),
+      addMember: db.prepare<[string, string, string, number]>(
+        'INSERT INTO room_members (app_key, room_id, username, joined) VALUES (?, ?, ?, ?)',
+      ),
+      removeMember: db.prepare<[string, string, string]>(
+        'DELETE FROM room_members WHERE app_key = ? AND room_id = ? AND username = ?',
+      ),
+      joined: db.prepare<[string, string], RoomRow & { members: number }>(
+        `${withCount} JOIN room_members j ON j.app_key = r.app_key AND j.room_id = r.id
+         WHERE r.app_key = ? AND j.username = ? ORDER BY r.created, r.id`,
+      ),
+      addMessage: db.prepare(
+        `INSERT INTO room_messages (app_key, room_id, mid, client_id, from_user, type, body, ext,
+           time)
+         VALUES (@appKey, @roomId, @mid, @clientId, @from, @type, @body, @ext, @time)`,
+      ),
+      trim: db.prepare<[string, string, string, string, number]>(
+        `DELETE FROM room_messages WHERE app_key = ? AND room_id = ? AND id <
+           coalesce((SELECT id FROM room_messages WHERE app_key = ? AND room_id = ?
+                     ORDER BY id DESC LIMIT 1 OFFSET ?), 0)`,
+      ),
+      messages: db.prepare<[string, string, number], RoomMessageRow>(
+        `SELECT * FROM room_messages WHERE app_key = ? AND room_id = ? ORDER BY id DESC LIMIT ?`,
+      ),
+    };
+    this.#q = q;
+
+    this.#join = db.transaction((appKey: string, id: string, username: string, time: number) => {
+      const room = q.getRoom.get(appKey, id);
+      if (!room) return 'no-room';
+      if (q.isMember.get(appKey, id, username)) return 'already';
+      if (room.members >= room.max_users) return 'full';
+      q.addMember.run(appKey, id, username, time);
+      return 'joined';
+    });
+
+    this.#delete = db.transaction((appKey: string, id: string) => {
+      if (!q.getRoom.get(appKey, id)) return undefined;
+      const members = q.members.all(appKey, id).map((row) => row.username);
+      q.deleteMembers.run(appKey, id);
+      q.deleteMessages.run(appKey, id);
+      q.deleteRoom.run(appKey, id);
+      return members;
+    });
+
+    this.#addMessage = db.transaction(
+      (appKey: string, message: RoomMessageRecord, keep: number) => {
+        q.addMessage.run({ appKey, ...message });
+        // The window's oldest kept row is the keep-th newest; everything before it goes.
+        q.trim.run(appKey, message.roomId, appKey, message.roomId, keep - 1);
+      },
+    );
+  }
+
+  async addRoom(appKey: string, room: RoomRecord): Promise<boolean> {
+    return this.#q.addRoom.run({ appKey, ...room }).changes === 1;
+  }
+
+  async getRoom(appKey: string, id: string) {
+    const row = this.#q.getRoom.get(appKey, id);
+    return row && { ...toRoom(row), members: row.members };
+  }
+
+  async findRoomByName(appKey: string, name: string) {
+    const row = this.#q.byName.get(appKey, name);
+    return row && toRoom(row);
+  }
+
+  async listRooms(appKey: string, offset: number, limit: number) {
+    return this.#q.list
+      .all(appKey, limit, offset)
+      .map((row) => ({ ...toRoom(row), members: row.members }));
+  }
+
+  async deleteRoom(appKey: string, id: string) {
+    return this.#delete(appKey, id);
+  }
+
+  async joinRoom(appKey: string, id: string, username: string, time: number) {
+    return this.#join(appKey, id, username, time);
+  }
+
+  async leaveRoom(appKey: string, id: string, username: string): Promise<boolean> {
+    return this.#q.removeMember.run(appKey, id, username).changes === 1;
+  }
+
+  async isRoomMember(appKey: string, id: string, username: string): Promise<boolean> {
+    return this.#q.isMember.get(appKey, id, username) !== undefined;
+  }
+
+  async roomMembers(appKey: string, id: string): Promise<string[]> {
+    return this.#q.members.all(appKey, id).map((row) => row.username);
+  }
+
+  async joinedRooms(appKey: string, username: string) {
+    return this.#q.joined
+      .all(appKey, username)
+      .map((row) => ({ ...toRoom(row), members: row.members }));
+  }
+
+  async addRoomMessage(appKey: string, message: RoomMessageRecord, keep: number) {
+    this.#addMessage(appKey, message, keep);
+  }
+
+  async roomMessages(appKey: string, id: string, limit: number): Promise<RoomMessageRecord[]> {
+    return this.#q.messages.all(appKey, id, limit).map(toRoomMessage);
+  }
+}
