@@ -24,6 +24,7 @@ import {
   startTestServer,
   textOf,
   uniqueName,
+  uploaded,
   type TestServer,
 } from './support/test-server.js';
 import type { TestSocket } from './support/ws-client.js';
@@ -436,6 +437,38 @@ describe('groups', () => {
       'illegal_argument',
     );
     await Promise.all([a.socket.close(), b1.socket.close(), b2.socket.close()]);
+  });
+
+  it('lets the members a file message reached download its file, and nobody else', async () => {
+    const alice = await newUser(t.url);
+    const bob = await newUser(t.url);
+    const eve = await newUser(t.url);
+    const gid = await createGroup(alice, { members: [bob.username], inviteNeedConfirm: false });
+    const a = await connectSynced(t.url, alice);
+    const b = await connectSynced(t.url, bob);
+    const file = await uploaded(t.url, alice.token);
+    const id = uniqueName('f');
+    a.socket.send({
+      t: 'msg',
+      id,
+      to: gid,
+      chatType: 'groupChat',
+      type: 'file',
+      url: file.url,
+      secret: file.secret,
+      filename: 'notes.txt',
+      file_length: 10,
+    });
+    await a.socket.next('ack', (f) => f.id === id);
+    const atBob = await b.socket.next('msg', (f) => f.message.chatType === 'groupChat');
+    assert.equal(atBob.message.type === 'file' && atBob.message.url, file.url);
+    const download = (user: User) =>
+      fetch(file.url, {
+        headers: { authorization: `Bearer ${user.token}`, 'share-secret': file.secret },
+      });
+    assert.equal((await download(bob)).status, 200);
+    assert.equal((await download(eve)).status, 403);
+    await Promise.all([a.socket.close(), b.socket.close()]);
   });
 
   it('joins public groups by applying, with the owner’s approval when the group asks for it', async () => {
