@@ -63,6 +63,7 @@ import type {
 import { getUniqueId } from './unique-id.js';
 import {
   contactCallbacks,
+  defined,
   groupCallbacks,
   presenceCallbacks,
   roomCallbacks,
@@ -173,13 +174,12 @@ export class Connection {
   static {
     for (const route of [...CONTACT_ROUTES, ...GROUP_ROUTES, ...ROOM_ROUTES]) {
       for (const name of route[0].split(' ')) {
-        Object.defineProperty(Connection.prototype, name, {
-          value(this: Connection, ...args: unknown[]) {
-            return this.route(route, args);
-          },
-          writable: true,
-          configurable: true,
-        });
+        (Connection.prototype as unknown as Record<string, unknown>)[name] = function (
+          this: Connection,
+          ...args: unknown[]
+        ) {
+          return this.route(route, args);
+        };
       }
     }
   }
@@ -873,10 +873,10 @@ export class Connection {
       this.fire(groupCallbacks(event, me));
     } else {
       const { kind, from, to, mid, chatType, time, groupReadCount } = event;
-      const receipt = { from, to, chatType, time, seq, mid, groupReadCount };
-      if (mid === undefined) delete receipt.mid;
-      if (groupReadCount === undefined) delete receipt.groupReadCount;
-      this.emit(EVENT_CALLBACKS[kind], receipt);
+      this.emit(
+        EVENT_CALLBACKS[kind],
+        defined({ from, to, chatType, time, seq, mid, groupReadCount }),
+      );
     }
     this.advance(seq);
   }

@@ -60,14 +60,12 @@ const GROUP_3X: Partial<Record<GroupOperation, string>> = {
 export function contactCallbacks(event: ContactEvent, me: string): Callback[] {
   const { operation, from, to, status, time } = event;
   if (from === me) {
-    const data = status === undefined ? {} : { data: status };
-    return [
-      ['onMultiDeviceEvent', { operation: MULTI_DEVICE[operation], target: to, ...data, time }],
-    ];
+    const payload = { operation: MULTI_DEVICE[operation], target: to, data: status, time };
+    return [['onMultiDeviceEvent', defined(payload)]];
   }
   const [type, ...names] = CONTACT[operation] ?? [];
   if (!type) return [];
-  const payload = { type, from, to, ...(status === undefined ? {} : { status }), time };
+  const payload = defined({ type, from, to, status, time });
   return [...names, 'onPresence'].map((name) => [name, payload]);
 }
 
@@ -134,6 +132,6 @@ export function roomCallbacks(frame: RoomEventFrame, me: string): Callback[] {
 }
 
 /** The fields that have a value (a payload never carries `undefined` keys). */
-function defined(fields: Record<string, unknown>): Record<string, unknown> {
+export function defined(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
 }
