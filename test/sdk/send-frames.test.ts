@@ -28,6 +28,17 @@ describe('toFrame', () => {
     expect(frame({ type: 'custom', customEvent: 'e' })).to.deep.include({ customExts: {} });
   });
 
+  it('sends msgConfig only for what the server honours (allowGroupAck)', () => {
+    const group = { type: 'txt', msg: 'hi', chatType: 'groupChat' };
+    expect(
+      frame({ ...group, msgConfig: { allowGroupAck: true, languages: ['en'] } }),
+    ).to.deep.include({ chatType: 'groupChat', msgConfig: { allowGroupAck: true } });
+    expect(frame({ ...group, msgConfig: { allowGroupAck: false } })).to.not.have.property(
+      'msgConfig',
+    );
+    expect(frame({ ...group, msgConfig: 'yes' })).to.not.have.property('msgConfig');
+  });
+
   it('refuses what the server refuses, with its codes (205 fields, 511 sizes)', () => {
     expect(code({ type: 'txt', msg: '' })).to.equal(205);
     expect(code({ type: 'txt', msg: 'x'.repeat(16 * 1024 + 1) })).to.equal(511);
