@@ -134,4 +134,48 @@ describe('chat-roster', () => {
     await waitUntil(() => last() === 'Message recalled', 'recalled preview', { timeout: 8000 });
     await expect(el).to.be.accessible();
   });
+
+  it('has tabs for chats, contacts, groups and rooms, moved between with the arrow keys', async () => {
+    const el = await roster();
+    const tabs = () => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="tab"]')];
+    expect(tabs().map((t) => t.textContent!.trim())).to.deep.equal([
+      'Chats',
+      'Contacts',
+      'Groups',
+      'Rooms',
+    ]);
+    const selected = () => $(el, '[aria-selected="true"]');
+    expect(selected().id).to.equal('tab-chats');
+    selected().focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect(selected().id).to.equal('tab-contacts');
+    expect(el.shadowRoot!.activeElement).to.equal(selected());
+    expect($(el, '[role="tabpanel"] chat-contacts')).to.exist;
+    await expect(el).to.be.accessible();
+    await sendKeys({ press: 'End' });
+    await el.updateComplete;
+    expect(selected().id).to.equal('tab-rooms');
+    expect($(el, '[role="tabpanel"] chat-rooms')).to.exist;
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect(selected().id, 'arrows wrap').to.equal('tab-chats');
+    await sendKeys({ press: 'ArrowLeft' });
+    await sendKeys({ press: 'ArrowLeft' });
+    await el.updateComplete;
+    expect(selected().id).to.equal('tab-groups');
+    expect($(el, '[role="tabpanel"]').getAttribute('aria-labelledby')).to.equal('tab-groups');
+    await expect(el).to.be.accessible();
+  });
+
+  it('counts friend requests on the Contacts tab', async () => {
+    const el = await roster();
+    peer = await connectPeer(url, uniqueName('peer'));
+    await peer.rest('POST', '/users/{me}/contacts/requests', { to: me });
+    const tab = () => $(el, '#tab-contacts');
+    await waitUntil(() => tab().querySelector('[part="tab-count"]'), 'counted', { timeout: 8000 });
+    expect(tab().querySelector('[part="tab-count"]')!.textContent).to.equal('1');
+    expect(tab().textContent).to.contain('1 friend request');
+    await expect(el).to.be.accessible();
+  });
 });

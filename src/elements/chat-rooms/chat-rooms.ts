@@ -55,11 +55,7 @@ export class ChatRooms extends LitElement {
   protected override willUpdate(): void {
     const store = this.stores.store;
     this.rooms.observe([store], () => store?.rooms$);
-  }
-
-  protected override updated(): void {
     // Member counts change all the time: fresh ones each time the list is put on the page.
-    const store = this.stores.store;
     if (store && this.refreshed !== store) {
       this.refreshed = store;
       void this.actions.run('refresh', () => store.refreshRooms());

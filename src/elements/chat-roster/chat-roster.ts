@@ -147,6 +147,9 @@ export class ChatRoster extends LitElement {
       rooms: [0, ''],
     };
     const theme = this.theme ?? nothing;
+    // Alone (no widget around), the panels find the store the roster was given.
+    const appKey = this.appKey || nothing;
+    const apiUrl = this.apiUrl || nothing;
     return html`
       <div part="tabs" role="tablist" aria-label="Chat lists" @keydown=${this.onTabKey}>
         ${tabs.map((t) => {
@@ -173,11 +176,26 @@ export class ChatRoster extends LitElement {
       <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}" class="panel">
         ${
           this.tab === 'contacts'
-            ? html`<chat-contacts exportparts=${panelParts} theme=${theme}></chat-contacts>`
+            ? html`<chat-contacts
+                exportparts=${panelParts}
+                theme=${theme}
+                app-key=${appKey}
+                api-url=${apiUrl}
+              ></chat-contacts>`
             : this.tab === 'groups'
-              ? html`<chat-groups exportparts=${panelParts} theme=${theme}></chat-groups>`
+              ? html`<chat-groups
+                  exportparts=${panelParts}
+                  theme=${theme}
+                  app-key=${appKey}
+                  api-url=${apiUrl}
+                ></chat-groups>`
               : this.tab === 'rooms'
-                ? html`<chat-rooms exportparts=${panelParts} theme=${theme}></chat-rooms>`
+                ? html`<chat-rooms
+                    exportparts=${panelParts}
+                    theme=${theme}
+                    app-key=${appKey}
+                    api-url=${apiUrl}
+                  ></chat-rooms>`
                 : this.chats()
         }
       </div>

@@ -351,7 +351,8 @@ export class ChatWindow extends LitElement {
     const group = this.groups.value.find((g) => g.id === id);
     const room = this.rooms.value.find((r) => r.id === id);
     const conversation = this.conversations.value.find((c) => c.id === id);
-    const name = conversation?.name || group?.name || room?.name || id;
+    // The store names a group's conversation by its id until it knows the group.
+    const name = group?.name || room?.name || conversation?.name || id;
     const { loading, exhausted } = this.history.value;
     // Only once the lists are known: a group not loaded yet is no reason to say "removed".
     const left =
@@ -423,6 +424,8 @@ export class ChatWindow extends LitElement {
               <chat-group-info
                 exportparts=${infoParts}
                 group-id=${group.id}
+                app-key=${this.appKey || nothing}
+                api-url=${this.apiUrl || nothing}
                 theme=${this.theme ?? nothing}
               ></chat-group-info>
               <button part="close-button" @click=${this.closeInfo}>Close</button>
