@@ -52,3 +52,7 @@ export type {
   UploadOptions,
 } from './file-transfer.js';
 export type * from './types.js';
+export type { ContactMethods } from './contacts.js';
+export type { GroupMethods } from './groups.js';
+export type { ChatRoomMethods } from './chat-rooms.js';
+export type { Callbacks } from './rest-routes.js';
