@@ -1899,6 +1899,8 @@ export class ChatStore implements ChatStoreApi {
 
   /** Names a conversation after the peer's nickname, when the server knows one. */
   private async resolveName(session: Session, conversationId: string): Promise<void> {
+    // A group or room is named by the group and room lists, not by a user lookup.
+    if (Limits.numericIdPattern.test(conversationId)) return;
     let nickname: string | undefined;
     try {
       nickname = (await session.connection.lookupUser(conversationId))?.nickname;

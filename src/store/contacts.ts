@@ -30,6 +30,16 @@ const MULTI_DEVICE = {
   contactRemove: 'remove',
 } as const;
 
+type ContactOperation = 'request' | 'accept' | 'decline' | 'remove';
+
+/** Another user's change, as the operation it is to me, and what I am told when it changes something. */
+const THEIRS: Partial<Record<SocialSource, readonly [ContactOperation, string?]>> = {
+  invited: ['request'],
+  agreed: ['accept', 'accepted your contact request'],
+  refused: ['decline', 'declined your contact request'],
+  deleted: ['remove', 'removed you from their contacts'],
+};
+
 export class Contacts {
   readonly contacts$: Observable<Contact[]>;
   readonly requests$: Observable<ContactRequest[]>;
@@ -52,8 +62,9 @@ export class Contacts {
     this.requests$ = host.list$('requests').pipe(map(newestFirst));
     this.blocklist$ = host.list$('blocklist').pipe(map((list) => [...list].sort()));
     this.rosterAgain = coalesced(async () => {
-      const session = host.session();
-      await this.readRoster(session).catch(() => undefined);
+      await Promise.resolve()
+        .then(() => this.readRoster(host.session()))
+        .catch(() => undefined);
     });
   }
 
@@ -123,43 +134,23 @@ export class Contacts {
       const operation = MULTI_DEVICE[str(payload.operation) as keyof typeof MULTI_DEVICE];
       const target = str(payload.target);
       if (operation && target)
-        await this.apply(session, operation, target, 'outgoing', str(payload.data) ?? '');
+        await this.apply(session, operation, target, false, str(payload.data) ?? '');
       return;
     }
     const from = str(payload.from);
-    if (!from || from === me) return;
-    const time = num(payload.time) ?? Date.now();
-    switch (source) {
-      case 'invited':
-        await this.apply(session, 'request', from, 'incoming', str(payload.status) ?? '', time);
-        return;
-      case 'agreed':
-        if (await this.apply(session, 'accept', from, 'outgoing'))
-          this.host.notice({
-            kind: 'contact',
-            message: `${from} accepted your contact request.`,
-            conversationId: from,
-          });
-        return;
-      case 'refused':
-        if (await this.apply(session, 'decline', from, 'outgoing'))
-          this.host.notice({
-            kind: 'contact',
-            message: `${from} declined your contact request.`,
-            conversationId: from,
-          });
-        return;
-      case 'deleted':
-        if (await this.apply(session, 'remove', from, 'incoming'))
-          this.host.notice({
-            kind: 'contact',
-            message: `${from} removed you from their contacts.`,
-            conversationId: from,
-          });
-        return;
-      default:
-        return;
-    }
+    const [operation, said] = THEIRS[source] ?? [];
+    if (!from || from === me || !operation) return;
+    const incoming = operation === 'request';
+    const changed = await this.apply(
+      session,
+      operation,
+      from,
+      incoming,
+      str(payload.status) ?? '',
+      num(payload.time) ?? Date.now(),
+    );
+    if (changed && said)
+      this.host.notice({ kind: 'contact', message: `${from} ${said}.`, conversationId: from });
   }
 
   private presenceChanged(payload: unknown): void {
@@ -177,30 +168,33 @@ export class Contacts {
   }
 
   /**
-   * A contact operation between me and `other`, from an event or from my own action's answer.
-   * `direction` is whose request it is about: an `accept` of my request (`outgoing`) or of theirs.
-   * Returns whether the contact list changed (a new or lost contact), for the notices.
+   * A contact operation between me and `other`, from an event or from my own action's answer;
+   * `incoming`: a request is theirs to me. Returns whether it changed anything (for a decline the
+   * requests, otherwise the contacts), so that a notice is said once.
    */
   private async apply(
     session: SocialSession,
-    operation: 'request' | 'accept' | 'decline' | 'remove',
+    operation: ContactOperation,
     other: string,
-    direction: ContactRequest['direction'],
+    incoming = false,
     message = '',
     time = Date.now(),
   ): Promise<boolean> {
     const { host } = this;
-    if (operation === 'request') {
-      await host.update(session, 'requests', (list) =>
+    if (operation === 'request')
+      return host.update(session, 'requests', (list) =>
         // A request to someone who asked me first is their request accepted (the server says so).
         list.some((r) => r.username === other)
           ? undefined
-          : [...list, { direction, username: other, message, time }],
+          : [
+              ...list,
+              { direction: incoming ? 'incoming' : 'outgoing', username: other, message, time },
+            ],
       );
-      return false;
-    }
-    await host.update(session, 'requests', (list) => without(list, (r) => r.username === other));
-    if (operation === 'decline') return true;
+    const dropped = await host.update(session, 'requests', (list) =>
+      without(list, (r) => r.username === other),
+    );
+    if (operation === 'decline') return dropped;
     const changed = await host.update(session, 'contacts', (list) =>
       operation === 'accept'
         ? upsert(
@@ -225,7 +219,7 @@ export class Contacts {
     await this.call(() => session.connection.addContact(other, message), {
       illegal: Messages.contactExists,
     });
-    await this.apply(session, theirs ? 'accept' : 'request', other, 'outgoing', message);
+    await this.apply(session, theirs ? 'accept' : 'request', other, false, message);
   }
 
   async acceptContact(username: string): Promise<void> {
@@ -234,7 +228,7 @@ export class Contacts {
     await this.call(() => session.connection.acceptContactInvite(other), {
       notFound: Messages.noContactRequest,
     });
-    await this.apply(session, 'accept', other, 'incoming');
+    await this.apply(session, 'accept', other);
   }
 
   async declineContact(username: string): Promise<void> {
@@ -243,14 +237,14 @@ export class Contacts {
     await this.call(() => session.connection.declineContactInvite(other), {
       notFound: Messages.noContactRequest,
     });
-    await this.apply(session, 'decline', other, 'incoming');
+    await this.apply(session, 'decline', other);
   }
 
   async removeContact(username: string): Promise<void> {
     const session = this.host.session();
     const other = normalizeUsername(username);
     await this.call(() => session.connection.deleteContact(other));
-    await this.apply(session, 'remove', other, 'outgoing');
+    await this.apply(session, 'remove', other);
   }
 
   async block(username: string): Promise<void> {

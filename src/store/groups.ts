@@ -102,7 +102,12 @@ export class Groups {
     this.groups$ = host.list$('groups').pipe(map((list) => [...list].sort(byName)));
     this.invitations$ = host.list$('invitations').pipe(map(newestFirst));
     this.joinRequests$ = host.list$('joinRequests').pipe(map(newestFirst));
-    this.groupsAgain = coalesced(() => this.readGroups(host.session()).catch(() => undefined));
+    this.groupsAgain = coalesced(async () => {
+      // Best effort: the next connect reads them again anyway.
+      await Promise.resolve()
+        .then(() => this.readGroups(host.session()))
+        .catch(() => undefined);
+    });
   }
 
   members$(groupId: string): Observable<GroupMember[]> {

@@ -129,6 +129,9 @@ describe('store/groups', function () {
     expect((await rejection(n.acceptGroupInvitation(group.id))).message).to.equal(
       Messages.noInvitation,
     );
+    expect((await rejection(n.openConversation(group.id, 'groupChat'))).message).to.equal(
+      Messages.notGroupMember,
+    );
     expect((await rejection(o1.createGroup({ name: '  ' }))).message).to.equal(
       Messages.groupNameMissing,
     );
