@@ -109,7 +109,7 @@ describe('contacts and presence', () => {
     expect(bobAgain.events.count('onContactInvited')).to.equal(0);
   });
 
-  it('a declined request reaches the asker as onContactRefuse (4.x names)', async () => {
+  it('a declined request reaches the asker as onContactRefuse; a request back is accepted by asking (4.x names)', async () => {
     const alice = await loggedIn(server);
     const carol = await loggedIn(server);
     await alice.conn.addContact(carol.username);
@@ -126,6 +126,18 @@ describe('contacts and presence', () => {
     const [declined] = (await carol.events.wait('onMultiDeviceEvent')) as [MultiDeviceEvent];
     expect(declined).to.deep.include({ operation: 'contactDecline', target: alice.username });
     expect(await alice.conn.getContacts()).to.deep.equal({ type: 0, data: [] });
+    // The other way round: Carol asks, and Alice asking back accepts it.
+    await carol.conn.addContact(alice.username, 'sorry, let us try again');
+    await alice.events.wait('onContactInvited');
+    await alice.conn.addContact(carol.username);
+    const [agreed] = (await carol.events.wait('onContactAgreed')) as [PresenceEvent];
+    expect(agreed).to.deep.include({
+      type: 'subscribed',
+      from: alice.username,
+      to: carol.username,
+    });
+    expect(await alice.conn.getContacts()).to.deep.equal({ type: 0, data: [carol.username] });
+    await alice.conn.deleteContact(carol.username);
     // Nothing pending any more: a second answer is refused with the REST error shape.
     const failure = (await carol.conn
       .acceptContactInvite(alice.username)

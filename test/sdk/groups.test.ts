@@ -281,6 +281,30 @@ describe('groups', () => {
       data: { groupname: 'Club', public: true, approval: true, members: [] },
     });
     const groupId = data.groupid;
+
+    // Members added at creation without confirmation are told they are in.
+    const direct = await owner.conn.createGroup({
+      data: {
+        groupname: 'Direct',
+        public: false,
+        members: [erin.username],
+        inviteNeedConfirm: false,
+      },
+    });
+    const joinedDirectly = await waitFor<GroupEventPayload>(erin.events, 'onGroupEvent', {
+      operation: 'directJoined',
+    });
+    expect(joinedDirectly).to.deep.include({
+      id: direct.data.groupid,
+      name: 'Direct',
+      from: owner.username,
+      userId: erin.username,
+    });
+    await waitFor(erin.events, 'onPresence', { type: 'direct_joined', gid: direct.data.groupid });
+    // A private group is not for outsiders.
+    const outsider = await failure(dave.conn.getGroupMembers({ groupId: direct.data.groupid }));
+    expect(JSON.parse(outsider.data!).error).to.equal('forbidden_op');
+    await owner.conn.destroyGroup({ groupId: direct.data.groupid });
     const listed = await dave.conn.getPublicGroups({ limit: 100 });
     expect(listed.data.map((g) => g.groupid)).to.include(groupId);
 
