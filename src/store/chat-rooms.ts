@@ -98,11 +98,9 @@ export class ChatRooms {
     const session = this.host.session();
     await attempt('room', () => session.connection.joinChatRoom({ roomId }));
     const room = await this.mark(session, roomId, true);
-    await this.host.conversation(session, roomId, {
-      chatType: 'chatRoom',
-      ...(room ? { name: room.name } : {}),
-      membership: null,
-    });
+    await this.host.conversations(session, [
+      { id: roomId, chatType: 'chatRoom', ...(room ? { name: room.name } : {}), membership: null },
+    ]);
     await this.loadRecent(session, roomId).catch(() => undefined);
     void this.roomsAgain().catch(() => undefined);
   }
@@ -138,10 +136,8 @@ export class ChatRooms {
     if (membership === 'disbanded')
       await this.host.update(session, 'rooms', (list) => without(list, (r) => r.id === roomId));
     else await this.mark(session, roomId, false);
-    return this.host.conversation(session, roomId, {
-      chatType: 'chatRoom',
-      ...(name ? { name } : {}),
-      membership,
-    });
+    return this.host.conversations(session, [
+      { id: roomId, chatType: 'chatRoom', ...(name ? { name } : {}), membership },
+    ]);
   }
 }

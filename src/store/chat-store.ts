@@ -105,7 +105,7 @@ import {
   storeIncomingBatch,
   storeOutgoing,
   updateList,
-  upsertConversation,
+  upsertConversations,
   userDbName,
 } from './database.js';
 import {
@@ -468,8 +468,8 @@ export class ChatStore implements ChatStoreApi {
         if (changed) this.signal({ list: key });
         return changed === true;
       },
-      conversation: async (session, id, changes) => {
-        const changed = await this.whileOpen(() => upsertConversation(session.db, id, changes));
+      conversations: async (session, entries) => {
+        const changed = await this.whileOpen(() => upsertConversations(session.db, entries));
         if (changed) this.changed();
         return changed === true;
       },
@@ -1074,7 +1074,7 @@ export class ChatStore implements ChatStoreApi {
           throw group
             ? chatError(Codes.groupNotJoined, Messages.notGroupMember)
             : chatError(Codes.roomNotJoined, Messages.notRoomMember);
-        if (await upsertConversation(session.db, peer, { chatType, name, membership: null }))
+        if (await upsertConversations(session.db, [{ id: peer, chatType, name, membership: null }]))
           this.changed();
       }
     }

@@ -1069,37 +1069,47 @@ export async function readNicknames(db: UserDatabase): Promise<Map<string, strin
   return names;
 }
 
+/** A group or room conversation to create or update (see {@link upsertConversations}). */
+export interface ConversationUpsert {
+  id: string;
+  chatType: ChatType;
+  name?: string;
+  /** `null`: I am a member (clears the mark). */
+  membership: Conversation['membership'] | null;
+}
+
 /**
- * Creates or updates a group or room conversation: its type, its name when given, and whether I am
- * still a member (`membership` `null`: I am). Returns whether anything changed.
+ * Creates or updates group or room conversations in one transaction: their type, their names when
+ * given, and whether I am still a member. A conversation is not created just to be marked (nothing
+ * was said in it here). Returns whether anything changed.
  */
-export async function upsertConversation(
+export async function upsertConversations(
   db: UserDatabase,
-  id: string,
-  changes: { chatType: ChatType; name?: string; membership: Conversation['membership'] | null },
+  entries: readonly ConversationUpsert[],
 ): Promise<boolean> {
   const tx = db.transaction('conversations', 'readwrite');
-  const stored = await tx.store.get(id);
-  if (!stored && changes.membership) {
-    // No conversation to mark: nothing was ever said in it here.
-    await tx.done;
-    return false;
-  }
-  const next: StoredConversation = {
-    ...(stored ?? emptyConversation(id, Date.now(), id, changes.chatType)),
-    chatType: changes.chatType,
-  };
-  if (changes.name) next.name = changes.name;
-  if (changes.membership) next.membership = changes.membership;
-  else delete next.membership;
-  const changed =
-    !stored ||
-    stored.name !== next.name ||
-    stored.membership !== next.membership ||
-    stored.chatType !== next.chatType;
-  if (changed) await tx.store.put(next);
-  await tx.done;
-  return changed;
+  const stored = await Promise.all(entries.map((entry) => tx.store.get(entry.id)));
+  const writes: Promise<unknown>[] = [];
+  entries.forEach(({ id, chatType, name, membership }, i) => {
+    const before = stored[i];
+    if (!before && membership) return;
+    const next: StoredConversation = {
+      ...(before ?? emptyConversation(id, Date.now(), id, chatType)),
+      chatType,
+    };
+    if (name) next.name = name;
+    if (membership) next.membership = membership;
+    else delete next.membership;
+    if (
+      !before ||
+      before.name !== next.name ||
+      before.membership !== next.membership ||
+      before.chatType !== next.chatType
+    )
+      writes.push(tx.store.put(next));
+  });
+  await Promise.all([...writes, tx.done]);
+  return writes.length > 0;
 }
 
 export async function saveProfile(db: UserDatabase, profile: CurrentUser): Promise<void> {

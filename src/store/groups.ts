@@ -132,12 +132,10 @@ export class Groups {
     if (!this.host.current(session)) return;
     const groups = (entities ?? []).map((entry) => toGroup(entry, session.username));
     await this.host.update(session, 'groups', (list) => replaced(list, groups));
-    for (const group of groups)
-      await this.host.conversation(session, group.id, {
-        chatType: 'groupChat',
-        name: group.name,
-        membership: null,
-      });
+    await this.host.conversations(
+      session,
+      groups.map(({ id, name }) => ({ id, chatType: 'groupChat', name, membership: null })),
+    );
   }
 
   private readMembers(groupId: string): Promise<void> {
@@ -313,7 +311,7 @@ export class Groups {
       await this.dropInvitation(session, gid);
       await host.update(session, 'joinRequests', (list) => without(list, (r) => r.groupId === gid));
     }
-    return host.conversation(session, gid, { chatType: 'groupChat', name, membership });
+    return host.conversations(session, [{ id: gid, chatType: 'groupChat', name, membership }]);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -361,11 +359,9 @@ export class Groups {
     await this.host.update(session, 'groups', (list) =>
       list.some((g) => g.id === group.id) ? undefined : [...list, group],
     );
-    await this.host.conversation(session, group.id, {
-      chatType: 'groupChat',
-      name: group.name,
-      membership: null,
-    });
+    await this.host.conversations(session, [
+      { id: group.id, chatType: 'groupChat', name: group.name, membership: null },
+    ]);
   }
 
   async invite(groupId: string, usernames: string[], reason?: string): Promise<void> {
@@ -506,11 +502,9 @@ export class Groups {
       description: info?.description ?? changes.description ?? group.description,
     }));
     if (name)
-      await this.host.conversation(session, groupId, {
-        chatType: 'groupChat',
-        name,
-        membership: null,
-      });
+      await this.host.conversations(session, [
+        { id: groupId, chatType: 'groupChat', name, membership: null },
+      ]);
   }
 
   /** My stored copy of a group: `undefined` when I am not in it (as far as this device knows). */

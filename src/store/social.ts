@@ -6,11 +6,10 @@
  * finds the list already changed and writes nothing, so it also says nothing twice.
  */
 import type { Observable } from 'rxjs';
-import type { ChatType } from '../protocol/index.js';
 import type { StoreConnection } from './connection-events.js';
-import type { ListKey, ListOf, UserDatabase } from './database.js';
+import type { ConversationUpsert, ListKey, ListOf, UserDatabase } from './database.js';
 import { type ActionSubject, type RefusalWords, actionError } from './errors.js';
-import type { ChatNotice, Conversation } from './types.js';
+import type { ChatNotice } from './types.js';
 
 /** The part of a signed-in session the modules use. */
 export interface SocialSession {
@@ -32,12 +31,8 @@ export interface SocialHost {
     key: K,
     change: (list: ListOf<K>) => ListOf<K> | undefined,
   ): Promise<boolean>;
-  /** Creates or marks a group or room conversation (see `upsertConversation`); true if it changed. */
-  conversation(
-    session: SocialSession,
-    id: string,
-    changes: { chatType: ChatType; name?: string; membership: Conversation['membership'] | null },
-  ): Promise<boolean>;
+  /** Creates or marks group or room conversations (see `upsertConversations`); true if changed. */
+  conversations(session: SocialSession, entries: ConversationUpsert[]): Promise<boolean>;
   notice(notice: Omit<ChatNotice, 'time'>): void;
 }
 
