@@ -3,98 +3,28 @@
 // through the form, log in, and chat. Real keyboard and mouse through Chromium's DevTools protocol;
 // nothing in the page is called directly.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { chromeArgs, findChrome } from '../../scripts/find-chrome.mjs';
-import { ServerProcess } from '../support/server-process.mjs';
-
-const TIMEOUT = 15_000;
-let counter = 0;
-const uniqueName = (prefix: string) =>
-  `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}${++counter}`;
-
-/** `>>>` pierces shadow roots, so selectors read like the element tree. */
-const login = 'chat-widget >>> chat-login >>>';
-const roster = 'chat-widget >>> chat-roster >>>';
-const chatWindow = 'chat-widget >>> chat-window >>>';
-
-async function openDemo(browser: Browser, url: string): Promise<Page> {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.goto(`${url}/`, { waitUntil: 'load' });
-  assert.deepEqual(problems, [], 'the demo page throws no errors while loading');
-  return page;
-}
-
-async function register(page: Page, username: string, password: string, nickname: string) {
-  await page.click('chat-widget >>> [part="launcher"]');
-  await page.click(`${login} #tab-register`);
-  await page.type(`${login} #username`, username);
-  await page.type(`${login} #password`, password);
-  await page.type(`${login} #nickname`, nickname);
-  await page.keyboard.press('Enter');
-  // Registering also logs in: the roster replaces the form.
-  await page.waitForSelector(`${roster} [part="start-form"]`);
-}
-
-/** Texts of the bubbles in the open chat window, in order. */
-const bubbles = (page: Page) =>
-  page.$$eval(`${chatWindow} [part~="message-text"]`, (nodes) =>
-    nodes.map((node) => node.textContent ?? ''),
-  );
-
-async function waitForBubble(page: Page, text: string) {
-  // No named functions inside: tsx wraps those in a helper the page does not have.
-  await page.waitForFunction(
-    (text) => {
-      const roots: (Document | ShadowRoot)[] = [document];
-      while (roots.length) {
-        for (const el of roots.pop()!.querySelectorAll('*')) {
-          if (el.shadowRoot) roots.push(el.shadowRoot);
-          const parts = el.getAttribute('part')?.split(' ') ?? [];
-          if (parts.includes('message-text') && el.textContent === text) return true;
-        }
-      }
-      return false;
-    },
-    { timeout: TIMEOUT },
-    text,
-  );
-}
-
-async function typeAndSend(page: Page, text: string) {
-  await page.click(`${chatWindow} textarea[part="input"]`);
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
+import { describe, it } from 'node:test';
+import {
+  bubbles,
+  chatWindow,
+  demoServer,
+  openDemo,
+  register,
+  roster,
+  typeAndSend,
+  uniqueName,
+  waitForBubble,
+} from './demo-page.js';
 
 describe('two visitors on the demo page', () => {
-  const server = new ServerProcess();
-  let browser: Browser;
-
-  before(async () => {
-    await server.start();
-    browser = await puppeteer.launch({
-      executablePath: findChrome(),
-      headless: true,
-      args: chromeArgs,
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server.dispose();
-  });
+  const demo = demoServer();
 
   it('register through the form, log in and chat both ways', async () => {
     const alice = uniqueName('alice');
     const bob = uniqueName('bob');
     const [alicePage, bobPage] = await Promise.all([
-      openDemo(browser, server.url),
-      openDemo(browser, server.url),
+      openDemo(demo.browser, demo.server.url),
+      openDemo(demo.browser, demo.server.url),
     ]);
     await register(alicePage, alice, 'alice-secret', 'Alice');
     await register(bobPage, bob, 'bob-secret', 'Bob');

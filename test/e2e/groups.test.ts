@@ -1,0 +1,118 @@
+// End to end with three people on the demo page (the built dist/chat-widget.js): a friend request
+// sent and accepted, a group created with two members who accept their invitations, and a
+// conversation in it where each bubble run is named by its sender. Only the widget's controls.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import {
+  chatWindow,
+  demoServer,
+  openDemo,
+  register,
+  roster,
+  typeAndSend,
+  uniqueName,
+  waitForBubble,
+} from './demo-page.js';
+
+/** The widget's nested panels (contacts, groups) are all below `chat-widget`. */
+const widget = 'chat-widget >>>';
+
+/**
+ * In the page: the first `button` (a selector) in a row of the list `part` whose text holds
+ * `text`, searched through every shadow root (the row itself for `''`); null while none.
+ */
+const findInRow = (part: string, text: string, button: string) => {
+  const roots: (Document | ShadowRoot)[] = [document];
+  while (roots.length) {
+    const root = roots.pop()!;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+    for (const li of root.querySelectorAll(`[part~="${part}"] > li`)) {
+      if (li.textContent?.includes(text)) return button ? li.querySelector(button) : li;
+    }
+  }
+  return null;
+};
+
+/** Resolves with `button` in the row of the list `part` naming `text`, once there is one. */
+async function rowControl(page: Page, part: string, text: string, button = '') {
+  const handle = await page.waitForFunction(findInRow, {}, part, text, button);
+  return handle.asElement() as ElementHandle<Element>;
+}
+
+/** Resolves once the page shows `text` in a row of the list `part`. */
+const waitForRow = (page: Page, part: string, text: string) => rowControl(page, part, text);
+
+/** Waits for a row of the list `part` naming `text`, then clicks `button` in it. */
+async function clickInRow(page: Page, part: string, text: string, button: string) {
+  await (await rowControl(page, part, text, button)).click();
+}
+
+/** The sender name shown above the bubble holding `text`. */
+async function senderOf(page: Page, text: string) {
+  await waitForBubble(page, text);
+  const bubbles = await page.$$(`${chatWindow} [part~="message"]`);
+  for (const bubble of bubbles) {
+    const [body, sender] = await bubble.evaluate((el) => [
+      el.querySelector('[part~="message-text"]')?.textContent?.trim() ?? '',
+      el.querySelector('[part="sender"]')?.textContent?.trim() ?? '',
+    ]);
+    if (body === text) return sender;
+  }
+  return undefined;
+}
+
+describe('three people: a friend request, a group, and a conversation in it', () => {
+  const demo = demoServer();
+
+  it('add a contact, accept, create a group, accept the invitations and chat', async () => {
+    const [alice, bob, carol] = [uniqueName('alice'), uniqueName('bob'), uniqueName('carol')];
+    const [alicePage, bobPage, carolPage] = await Promise.all(
+      [0, 1, 2].map(() => openDemo(demo.browser, demo.server.url)),
+    );
+    await register(alicePage!, alice, 'alice-secret', 'Alice');
+    await register(bobPage!, bob, 'bob-secret', 'Bob');
+    await register(carolPage!, carol, 'carol-secret', 'Carol');
+
+    // Alice asks Bob to be her contact; Bob sees the request counted on his Contacts tab.
+    await alicePage!.click(`${roster} #tab-contacts`);
+    await alicePage!.click(`${widget} [part="add-contact-button"]`);
+    await alicePage!.type(`${widget} #contact-name`, bob);
+    await alicePage!.keyboard.press('Enter');
+    await waitForRow(alicePage!, 'outgoing-list', bob);
+    await bobPage!.waitForSelector(`${roster} #tab-contacts [part="tab-count"]`);
+    await bobPage!.click(`${roster} #tab-contacts`);
+    await clickInRow(bobPage!, 'request-list', alice, '[part="accept-button"]');
+    // Both lists show the other, online (both pages are open).
+    await waitForRow(bobPage!, 'contact-list', 'Alice, online');
+    await waitForRow(alicePage!, 'contact-list', 'Bob, online');
+
+    // Alice creates a group with Bob and Carol; it opens for her.
+    const trip = uniqueName('Trip ');
+    await alicePage!.click(`${roster} #tab-groups`);
+    await alicePage!.click(`${widget} [part="create-group-button"]`);
+    await alicePage!.type(`${widget} #group-name`, trip);
+    await alicePage!.type(`${widget} #group-members`, `${bob}, ${carol}`);
+    await alicePage!.click(`${widget} [part="create-button"]`);
+    await alicePage!.waitForSelector(
+      `${chatWindow} [part="title"] ::-p-text(${JSON.stringify(trip)})`,
+    );
+
+    // Bob and Carol accept their invitations and open the group.
+    for (const page of [bobPage!, carolPage!]) {
+      await page.click(`${roster} #tab-groups`);
+      await clickInRow(page, 'invitation-list', trip, '[part="accept-button"]');
+      await clickInRow(page, 'group-list', trip, '[part="group"]');
+      await page.waitForSelector(`${chatWindow} [part="title"] ::-p-text(${JSON.stringify(trip)})`);
+    }
+
+    await typeAndSend(alicePage!, 'Welcome to the trip');
+    assert.equal(await senderOf(bobPage!, 'Welcome to the trip'), 'Alice');
+    assert.equal(await senderOf(carolPage!, 'Welcome to the trip'), 'Alice');
+    await typeAndSend(bobPage!, 'Thanks, Alice');
+    assert.equal(await senderOf(alicePage!, 'Thanks, Alice'), 'Bob');
+    assert.equal(await senderOf(carolPage!, 'Thanks, Alice'), 'Bob');
+    // Own messages carry no name.
+    assert.equal(await senderOf(alicePage!, 'Welcome to the trip'), '');
+  });
+});
