@@ -73,10 +73,7 @@ export function contactCallbacks(event: ContactEvent, me: string): Callback[] {
 export function groupCallbacks(event: GroupEvent, me: string): Callback[] {
   const { operation, gid, name, from, userId, reason, muteUntil, time } = event;
   const callbacks: Callback[] = [
-    [
-      'onGroupEvent',
-      { operation, id: gid, name, from, ...defined({ userId, reason, muteUntil }), time },
-    ],
+    ['onGroupEvent', defined({ operation, id: gid, name, from, userId, reason, muteUntil, time })],
   ];
   let type = GROUP_3X[operation];
   if (from === me || !type) return callbacks;
@@ -119,7 +116,7 @@ export function presenceCallbacks({ user, online, time }: PresenceFrame): Callba
 export function roomCallbacks(frame: RoomEventFrame, me: string): Callback[] {
   const { operation, roomId, name, from, userId, time } = frame;
   const callbacks: Callback[] = [
-    ['onChatroomEvent', { operation, id: roomId, name, from, ...defined({ userId }), time }],
+    ['onChatroomEvent', defined({ operation, id: roomId, name, from, userId, time })],
   ];
   const type =
     operation === 'destroy'
