@@ -7,7 +7,7 @@
 import { type Observable, map } from 'rxjs';
 import type { RoomInfo } from '../protocol/index.js';
 import { readList } from './database.js';
-import { isRecord, str } from './messages.js';
+import { isRecord, num, str } from './messages.js';
 import {
   type SocialHost,
   type SocialSession,
@@ -79,16 +79,20 @@ export class ChatRooms {
       const membership = (
         { destroy: 'disbanded', removeMember: 'removed' } as Record<string, 'disbanded' | 'removed'>
       )[operation];
-      const marked = await this.out(session, id, name, membership ?? 'left');
-      if (marked && membership && from !== me)
-        this.host.notice({
-          kind: 'room',
-          message:
-            membership === 'disbanded'
-              ? `The room ${name} was closed.`
-              : `${from} removed you from the room ${name}.`,
-          conversationId: id,
-        });
+      await this.out(session, id, name, membership ?? 'left');
+      if (membership && from !== me)
+        await this.host.notice(
+          session,
+          {
+            kind: 'room',
+            message:
+              membership === 'disbanded'
+                ? `The room ${name} was closed.`
+                : `${from} removed you from the room ${name}.`,
+            conversationId: id,
+          },
+          `room|${operation}|${id}|${from}|${who}|${num(payload.time)}`,
+        );
       if (operation === 'destroy') return;
     }
     void this.roomsAgain().catch(() => undefined);

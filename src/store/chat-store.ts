@@ -230,6 +230,8 @@ const HISTORY_PAGE = 50;
 const STORED_PAGE = 200;
 /** Read receipts for one conversation go out at most this often. */
 const READ_ACK_MS = 250;
+/** How many notices are remembered as said (more than a replay brings at once). */
+const NOTICED = 500;
 /** Upload progress is emitted at most this often. */
 const PROGRESS_MS = 100;
 
@@ -473,7 +475,15 @@ export class ChatStore implements ChatStoreApi {
         if (changed) this.changed();
         return changed === true;
       },
-      notice: (notice) => this.noticeSubject.next({ ...notice, time: Date.now() }),
+      notice: async (session, notice, key) => {
+        // The last keys said are kept (in IndexedDB: a replay may come after a reload).
+        if (
+          await host.update(session, 'noticed', (keys) =>
+            keys.includes(key) ? undefined : [...keys, key].slice(-NOTICED),
+          )
+        )
+          this.noticeSubject.next({ ...notice, time: Date.now() });
+      },
     };
     this.contacts = new Contacts(host);
     this.groups = new Groups(host);

@@ -17,7 +17,6 @@ import {
   coalesced,
   newestFirst,
   replaced,
-  upsert,
   without,
 } from './social.js';
 import type { Contact, ContactRequest } from './types.js';
@@ -141,16 +140,14 @@ export class Contacts {
     const [operation, said] = THEIRS[source] ?? [];
     if (!from || from === me || !operation) return;
     const incoming = operation === 'request';
-    const changed = await this.apply(
-      session,
-      operation,
-      from,
-      incoming,
-      str(payload.status) ?? '',
-      num(payload.time) ?? Date.now(),
-    );
-    if (changed && said)
-      this.host.notice({ kind: 'contact', message: `${from} ${said}.`, conversationId: from });
+    const time = num(payload.time) ?? Date.now();
+    await this.apply(session, operation, from, incoming, str(payload.status) ?? '', time);
+    if (said)
+      await this.host.notice(
+        session,
+        { kind: 'contact', message: `${from} ${said}.`, conversationId: from },
+        `contact|${source}|${from}|${time}`,
+      );
   }
 
   private presenceChanged(payload: unknown): void {
@@ -169,8 +166,7 @@ export class Contacts {
 
   /**
    * A contact operation between me and `other`, from an event or from my own action's answer;
-   * `incoming`: a request is theirs to me. Returns whether it changed anything (for a decline the
-   * requests, otherwise the contacts), so that a notice is said once.
+   * `incoming`: a request is theirs to me. Applying it twice changes nothing the second time.
    */
   private async apply(
     session: SocialSession,
@@ -179,10 +175,10 @@ export class Contacts {
     incoming = false,
     message = '',
     time = Date.now(),
-  ): Promise<boolean> {
+  ): Promise<void> {
     const { host } = this;
-    if (operation === 'request')
-      return host.update(session, 'requests', (list) =>
+    if (operation === 'request') {
+      await host.update(session, 'requests', (list) =>
         // A request to someone who asked me first is their request accepted (the server says so).
         list.some((r) => r.username === other)
           ? undefined
@@ -191,21 +187,19 @@ export class Contacts {
               { direction: incoming ? 'incoming' : 'outgoing', username: other, message, time },
             ],
       );
-    const dropped = await host.update(session, 'requests', (list) =>
-      without(list, (r) => r.username === other),
-    );
-    if (operation === 'decline') return dropped;
-    const changed = await host.update(session, 'contacts', (list) =>
+      return;
+    }
+    await host.update(session, 'requests', (list) => without(list, (r) => r.username === other));
+    if (operation === 'decline') return;
+    const added = await host.update(session, 'contacts', (list) =>
       operation === 'accept'
-        ? upsert(
-            list,
-            list.find((c) => c.username === other) ?? { username: other },
-            (c) => c.username === other,
-          )
+        ? list.some((c) => c.username === other)
+          ? undefined
+          : [...list, { username: other }]
         : without(list, (c) => c.username === other),
     );
-    if (changed && operation === 'accept') void this.rosterAgain();
-    return changed;
+    // The roster brings the new contact's nickname and presence.
+    if (added && operation === 'accept') void this.rosterAgain();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -56,6 +56,8 @@ export interface SocialLists {
   invitations: GroupInvitation[];
   joinRequests: JoinRequest[];
   rooms: ChatRoom[];
+  /** Keys of the notices said lately, so that a replayed event is not said again. */
+  noticed: string[];
 }
 export type ListKey = keyof SocialLists | `members:${string}`;
 export type ListOf<K extends ListKey> = K extends keyof SocialLists

@@ -14,6 +14,7 @@ import {
   type JoinedGroup,
   Limits,
 } from '../protocol/index.js';
+import type { SocialApi } from './connection-events.js';
 import { readList } from './database.js';
 import { Codes, Messages, type RefusalWords, chatError } from './errors.js';
 import { isRecord, normalizeUsername, num, str } from './messages.js';
@@ -29,6 +30,16 @@ import {
   without,
 } from './social.js';
 import type { Conversation, CreateGroupInput, Group, GroupMember, PublicGroup } from './types.js';
+
+/** The SDK method of each member management action. */
+const MANAGE = {
+  remove: 'removeGroupMember',
+  mute: 'muteGroupMember',
+  unmute: 'unmuteGroupMember',
+  setAdmin: 'setGroupAdmin',
+  removeAdmin: 'removeGroupAdmin',
+  owner: 'changeGroupOwner',
+} as const satisfies Record<string, keyof SocialApi>;
 
 /** Public groups per `listPublicGroups` page. */
 const PUBLIC_PAGE = 50;
@@ -172,13 +183,14 @@ export class Groups {
     const change = groupChange(payload);
     if (!change) return;
     const me = session.username;
-    const { operation, gid, name, from, who } = change;
-    const notice = (message: string) =>
-      this.host.notice({ kind: 'group', message, conversationId: gid });
+    const { operation, gid, name, from, who, muteUntil } = change;
+    const { host } = this;
+    // What the event says to me, when it is about me and someone else did it.
+    let said: string | undefined;
     switch (operation) {
       case 'inviteToJoin':
         if (who === me && from !== me)
-          await this.host.update(session, 'invitations', (list) =>
+          await host.update(session, 'invitations', (list) =>
             upsert(
               list,
               { groupId: gid, groupName: name, from, reason: change.reason, time: change.time },
@@ -188,7 +200,7 @@ export class Groups {
         return;
       case 'requestToJoin':
         if (from !== me)
-          await this.host.update(session, 'joinRequests', (list) =>
+          await host.update(session, 'joinRequests', (list) =>
             upsert(
               list,
               {
@@ -205,78 +217,77 @@ export class Groups {
       case 'acceptInvite':
       case 'rejectInvite':
         if (from === me) await this.dropInvitation(session, gid);
-        else if (operation === 'rejectInvite' && who === me)
-          notice(`${from} declined your invitation to ${name}.`);
+        else if (operation === 'rejectInvite') said = `${from} declined your invitation to ${name}`;
         break;
       case 'acceptRequest':
       case 'joinPublicGroupDeclined':
-        await this.host.update(session, 'joinRequests', (list) =>
+        await host.update(session, 'joinRequests', (list) =>
           without(list, (r) => r.groupId === gid && r.username === who),
         );
-        if (operation === 'joinPublicGroupDeclined' && who === me && from !== me)
-          notice(`Your request to join ${name} was declined.`);
+        if (who === me)
+          said = `${from} ${operation === 'acceptRequest' ? 'accepted' : 'declined'} your request to join ${name}`;
         break;
       case 'memberAbsence':
       case 'removeMember':
-      case 'destroy': {
+      case 'destroy':
         if (operation !== 'destroy' && who !== me) break;
-        const membership = (
-          { memberAbsence: 'left', removeMember: 'removed', destroy: 'disbanded' } as const
-        )[operation];
-        if ((await this.gone(session, gid, name, membership)) && from !== me)
-          notice(
-            operation === 'destroy'
-              ? `${name} was disbanded by ${from}.`
-              : `${from} removed you from ${name}.`,
-          );
-        if (operation === 'destroy') return;
+        await this.gone(
+          session,
+          gid,
+          name,
+          ({ memberAbsence: 'left', removeMember: 'removed', destroy: 'disbanded' } as const)[
+            operation
+          ],
+        );
+        said =
+          operation === 'destroy'
+            ? `${name} was disbanded by ${from}`
+            : operation === 'removeMember'
+              ? `${from} removed you from ${name}`
+              : undefined;
         break;
-      }
       case 'setAdmin':
       case 'removeAdmin':
-      case 'changeOwner':
+      case 'changeOwner': {
         if (who !== me) break;
-        if (
-          await this.patch(session, gid, (group) => ({
-            ...group,
-            role:
-              operation === 'removeAdmin' ? 'member' : operation === 'setAdmin' ? 'admin' : 'owner',
-          }))
-        )
-          notice(
-            operation === 'removeAdmin'
-              ? `${from} removed you as an admin of ${name}.`
-              : operation === 'setAdmin'
-                ? `${from} made you an admin of ${name}.`
-                : `${from} made you the owner of ${name}.`,
-          );
+        const role = ({ setAdmin: 'admin', removeAdmin: 'member', changeOwner: 'owner' } as const)[
+          operation
+        ];
+        await this.patch(session, gid, (group) => ({ ...group, role }));
+        said = `${from} ${
+          role === 'member'
+            ? 'removed you as an admin of'
+            : `made you ${role === 'owner' ? 'the owner' : 'an admin'} of`
+        } ${name}`;
         break;
+      }
       case 'muteMember':
       case 'unmuteMember': {
         if (who !== me) break;
         const muted = operation === 'muteMember';
-        const changed = await this.patch(session, gid, (group) => {
+        await this.patch(session, gid, (group) => {
           const next = { ...group };
-          if (muted) next.mutedUntil = change.muteUntil ?? -1;
+          if (muted) next.mutedUntil = muteUntil ?? -1;
           else delete next.mutedUntil;
           return next;
         });
-        if (changed)
-          notice(
-            muted
-              ? `${from} muted you in ${name}${
-                  change.muteUntil && change.muteUntil > 0
-                    ? ` until ${new Date(change.muteUntil).toLocaleString()}`
-                    : ''
-                }.`
-              : `${from} unmuted you in ${name}.`,
-          );
+        const until =
+          muted && muteUntil && muteUntil > 0
+            ? ` until ${new Date(muteUntil).toLocaleString()}`
+            : '';
+        said = `${from} ${muted ? 'muted' : 'unmuted'} you in ${name}${until}`;
         break;
       }
       default:
         break;
     }
-    void this.reread(gid);
+    if (said && from !== me)
+      await host.notice(
+        session,
+        { kind: 'group', message: `${said}.`, conversationId: gid },
+        `group|${operation}|${gid}|${from}|${who}|${change.time}`,
+      );
+    if (operation !== 'destroy') void this.reread(gid);
   }
 
   /** Changes my stored copy of a group; false when it is not stored or did not change. */
@@ -458,28 +469,14 @@ export class Groups {
   async manage(
     groupId: string,
     username: string,
-    action: 'remove' | 'mute' | 'unmute' | 'setAdmin' | 'removeAdmin' | 'owner',
-    durationMs = -1,
+    action: keyof typeof MANAGE,
+    muteDuration = -1,
   ): Promise<void> {
     const session = this.host.session();
-    const target = { groupId, username: normalizeUsername(username) };
-    const { connection } = session;
-    await this.call(() => {
-      switch (action) {
-        case 'remove':
-          return connection.removeGroupMember(target);
-        case 'mute':
-          return connection.muteGroupMember({ ...target, muteDuration: durationMs });
-        case 'unmute':
-          return connection.unmuteGroupMember(target);
-        case 'setAdmin':
-          return connection.setGroupAdmin(target);
-        case 'removeAdmin':
-          return connection.removeGroupAdmin(target);
-        default:
-          return connection.changeGroupOwner({ groupId, newOwner: target.username });
-      }
-    });
+    const target = normalizeUsername(username);
+    // Each method reads the fields it needs (the owner change `newOwner`, a mute its duration).
+    const options = { groupId, username: target, newOwner: target, muteDuration };
+    await this.call(() => session.connection[MANAGE[action]](options));
     await this.reread(groupId);
   }
 

@@ -33,7 +33,11 @@ export interface SocialHost {
   ): Promise<boolean>;
   /** Creates or marks group or room conversations (see `upsertConversations`); true if changed. */
   conversations(session: SocialSession, entries: ConversationUpsert[]): Promise<boolean>;
-  notice(notice: Omit<ChatNotice, 'time'>): void;
+  /**
+   * Tells the person, once: `key` names the event (its kind, who, and its server time), and a key
+   * already said (the event delivered again, or replayed after a reload) says nothing.
+   */
+  notice(session: SocialSession, notice: Omit<ChatNotice, 'time'>, key: string): Promise<void>;
 }
 
 /** Runs an SDK call of an action; a refusal becomes a ChatError in words about `subject`. */
