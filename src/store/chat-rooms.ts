@@ -5,9 +5,9 @@
  * page, and room messages (seq 0) never move the sync cursor.
  */
 import { type Observable, map } from 'rxjs';
-import type { RoomInfo } from '../protocol/index.js';
-import { readList } from './database.js';
-import { isRecord, num, str } from './messages.js';
+import { Limits, type RoomInfo } from '../protocol/index.js';
+import { type IncomingItem, readList, storeIncomingBatch } from './database.js';
+import { fromReceived, isCommand, isRecord, num, str } from './messages.js';
 import {
   type SocialHost,
   type SocialSession,
@@ -35,16 +35,10 @@ const toRoom = (info: RoomInfo, joined: boolean): ChatRoom => ({
 export class ChatRooms {
   readonly rooms$: Observable<ChatRoom[]>;
   private readonly host: SocialHost;
-  private readonly loadRecent: (session: SocialSession, roomId: string) => Promise<void>;
   private readonly roomsAgain: () => Promise<void>;
 
-  /** `loadRecent` stores a room's recent window as its conversation's first page. */
-  constructor(
-    host: SocialHost,
-    loadRecent: (session: SocialSession, roomId: string) => Promise<void>,
-  ) {
+  constructor(host: SocialHost) {
     this.host = host;
-    this.loadRecent = loadRecent;
     this.rooms$ = host.list$('rooms').pipe(map((list) => [...list].sort(byName)));
     this.roomsAgain = coalesced(() => this.refresh(host.session()));
   }
@@ -107,6 +101,29 @@ export class ChatRooms {
     ]);
     await this.loadRecent(session, roomId).catch(() => undefined);
     void this.roomsAgain().catch(() => undefined);
+  }
+
+  /**
+   * A room's recent window as its conversation's first page (all the history a room keeps). Room
+   * messages have seq 0: they never move the sync cursor.
+   */
+  private async loadRecent(session: SocialSession, roomId: string): Promise<void> {
+    const page = await session.connection.history({
+      peer: roomId,
+      chatType: 'chatRoom',
+      cursor: null,
+      pageSize: Limits.roomRecentMessages,
+    });
+    const items: IncomingItem[] = [];
+    for (const raw of page.messages) {
+      const message = fromReceived({ ...raw, chatType: 'chatRoom' }, session.username);
+      if (message && !isCommand(message) && message.conversationId === roomId)
+        items.push({ message, unread: false });
+    }
+    await storeIncomingBatch(session.db, items, {
+      history: { conversationId: roomId, exhausted: true },
+    });
+    this.host.changed(roomId);
   }
 
   async leave(roomId: string): Promise<void> {

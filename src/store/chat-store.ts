@@ -475,6 +475,7 @@ export class ChatStore implements ChatStoreApi {
         if (changed) this.changed();
         return changed === true;
       },
+      changed: (conversationId) => this.changed(conversationId),
       notice: async (session, notice, key) => {
         // The last keys said are kept (in IndexedDB: a replay may come after a reload).
         if (
@@ -487,9 +488,7 @@ export class ChatStore implements ChatStoreApi {
     };
     this.contacts = new Contacts(host);
     this.groups = new Groups(host);
-    this.rooms = new ChatRooms(host, (session, roomId) =>
-      this.loadRecent(session as Session, roomId),
-    );
+    this.rooms = new ChatRooms(host);
     this.contacts$ = this.contacts.contacts$;
     this.contactRequests$ = this.contacts.requests$;
     this.blocklist$ = this.contacts.blocklist$;
@@ -1194,31 +1193,6 @@ export class ChatStore implements ChatStoreApi {
 
   leaveRoom(roomId: string): Promise<void> {
     return this.rooms.leave(roomId);
-  }
-
-  /**
-   * A room's recent window as its conversation's first page (all the history a room keeps). Room
-   * messages have seq 0: they never move the sync cursor.
-   */
-  private async loadRecent(session: Session, roomId: string): Promise<void> {
-    const page = await session.connection.history({
-      peer: roomId,
-      chatType: 'chatRoom',
-      cursor: null,
-      pageSize: Limits.roomRecentMessages,
-    });
-    const items: IncomingItem[] = [];
-    for (const raw of page.messages) {
-      const message = fromReceived({ ...raw, chatType: 'chatRoom' }, session.username);
-      if (message && !isCommand(message) && message.conversationId === roomId)
-        items.push({ message, unread: false });
-    }
-    await this.whileOpen(() =>
-      storeIncomingBatch(session.db, items, {
-        history: { conversationId: roomId, exhausted: true },
-      }),
-    );
-    this.changed(roomId);
   }
 
   /** After every open: contacts, requests, blocklist, groups and rooms from the server. */

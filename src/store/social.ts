@@ -33,6 +33,8 @@ export interface SocialHost {
   ): Promise<boolean>;
   /** Creates or marks group or room conversations (see `upsertConversations`); true if changed. */
   conversations(session: SocialSession, entries: ConversationUpsert[]): Promise<boolean>;
+  /** Tells the UI that a conversation's messages changed. */
+  changed(conversationId: string): void;
   /**
    * Tells the person, once: `key` names the event (its kind, who, and its server time), and a key
    * already said (the event delivered again, or replayed after a reload) says nothing.
