@@ -1584,6 +1584,9 @@ export class ChatStore implements ChatStoreApi {
     if (typeof event?.from !== 'string' || typeof event.to !== 'string') return;
     const me = session.username;
     const mine = event.from === me;
+    const group = event.chatType === 'groupChat' || event.chatType === 'chatRoom';
+    // A peer's receipt is about my messages to them; a group member's, about mine in the group.
+    const peer = group ? event.to : event.from;
     const mid = typeof event.mid === 'string' && event.mid !== '' ? event.mid : undefined;
     let conversationId: string | undefined;
     switch (kind) {
@@ -1600,8 +1603,13 @@ export class ChatStore implements ChatStoreApi {
         break;
       }
       case 'delivered':
-        if (!mine && mid && (await applyReceipt(session.db, event.from, 'delivered', mid)).length)
-          conversationId = event.from;
+        if (
+          !mine &&
+          !group &&
+          mid &&
+          (await applyReceipt(session.db, peer, 'delivered', mid)).length
+        )
+          conversationId = peer;
         break;
       case 'read':
       case 'channel':
@@ -1618,10 +1626,11 @@ export class ChatStore implements ChatStoreApi {
             void this.reconcile(session);
           }
         } else if (
-          (await applyReceipt(session.db, event.from, 'read', kind === 'read' ? mid : undefined))
-            .length
+          // In a group only a read of my message (sent with `allowGroupAck`) says something.
+          (!group || (kind === 'read' && mid)) &&
+          (await applyReceipt(session.db, peer, 'read', kind === 'read' ? mid : undefined)).length
         ) {
-          conversationId = event.from;
+          conversationId = peer;
         }
         break;
     }
@@ -1723,7 +1732,13 @@ export class ChatStore implements ChatStoreApi {
     session: Session,
     entry: OutboxEntry,
   ): Promise<OutgoingMessage | undefined> {
-    const common = { id: entry.id, to: entry.to, chatType: entry.chatType };
+    const common = {
+      id: entry.id,
+      to: entry.to,
+      chatType: entry.chatType,
+      // Members' reads of my group messages come back as receipts (`read` once one has read it).
+      ...(entry.chatType === 'groupChat' ? { msgConfig: { allowGroupAck: true } } : {}),
+    };
     const withExt = <T extends object>(message: T): T =>
       entry.ext ? { ...message, ext: entry.ext } : message;
     switch (entry.type) {

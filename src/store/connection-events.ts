@@ -17,6 +17,7 @@ import type {
   GroupMembersResponse,
   GroupsResponse,
   MessageBody,
+  MessageConfig,
   PublicGroupsResponse,
   RoomsResponse,
 } from '../protocol/index.js';
@@ -94,6 +95,7 @@ export type OutgoingMessage = {
   to: string;
   chatType: ChatType;
   ext?: Ext;
+  msgConfig?: MessageConfig;
 } & MessageBody;
 
 /** An uploaded chatfile: what an attachment message carries. */

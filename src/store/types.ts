@@ -99,7 +99,10 @@ export interface ChatMessage {
   /** ms since the epoch: server time once known, local time while pending. */
   time: number;
   status: MessageStatus;
-  /** Own messages once `sent`: how far the peer got with it. */
+  /**
+   * Own messages once `sent`: how far the peer got with it. In a group: `read` once a member has
+   * read it (the store sends group messages with `msgConfig.allowGroupAck`); never `delivered`.
+   */
   receipt?: ReceiptState;
   /**
    * The sender recalled it: the row stays (so the conversation shows "message recalled" in its

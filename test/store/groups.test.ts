@@ -92,7 +92,11 @@ describe('store/groups', function () {
       (l) => l.some((c) => c.id === group.id && c.unread === 0),
       'read on the other device',
     );
-    const [mine] = await firstValueFrom(m.messages$(group.id));
+    const [mine] = await until(
+      m.messages$(group.id),
+      (l) => l[0]?.receipt === 'read',
+      'the sender learns a member read it',
+    );
     expect(mine).to.include({ status: 'sent', from: max });
   });
 
