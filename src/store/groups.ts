@@ -29,7 +29,15 @@ import {
   upsert,
   without,
 } from './social.js';
-import type { Conversation, CreateGroupInput, Group, GroupMember, PublicGroup } from './types.js';
+import type {
+  Conversation,
+  CreateGroupInput,
+  Group,
+  GroupInvitation,
+  GroupMember,
+  JoinRequest,
+  PublicGroup,
+} from './types.js';
 
 /** The SDK method of each member management action. */
 const MANAGE = {
@@ -100,8 +108,8 @@ function groupChange(payload: unknown): GroupChange | undefined {
 
 export class Groups {
   readonly groups$: Observable<Group[]>;
-  readonly invitations$;
-  readonly joinRequests$;
+  readonly invitations$: Observable<GroupInvitation[]>;
+  readonly joinRequests$: Observable<JoinRequest[]>;
   private readonly host: SocialHost;
   /** Groups whose members were read this session (events then keep them current). */
   private readonly membersRead = new Set<string>();
