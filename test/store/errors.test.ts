@@ -3,6 +3,7 @@ import {
   ChatStoreError,
   Codes,
   Messages,
+  actionError,
   isTransientSendFailure,
   toChatError,
 } from '../../src/store/errors.js';
@@ -64,5 +65,42 @@ describe('store/errors', () => {
     expect(isTransientSendFailure(Codes.websocketDisconnected)).to.equal(true);
     expect(isTransientSendFailure(Codes.messageSizeLimit)).to.equal(false);
     expect(isTransientSendFailure(Codes.userNotFound)).to.equal(false);
+  });
+
+  it('says group, room and contact refusals in words about them', () => {
+    const cases: [unknown, string][] = [
+      [{ type: 602 }, Messages.notGroupMember],
+      [{ type: 603 }, Messages.blockedByPeer],
+      [{ type: 605 }, Messages.groupGone],
+      [{ type: 507 }, Messages.mutedInGroup],
+      [{ type: 219 }, Messages.muted],
+      [{ type: 702 }, Messages.notRoomMember],
+      [{ type: 705 }, Messages.roomGone],
+      [{ type: 221 }, Messages.notFriend],
+    ];
+    for (const [input, words] of cases) expect(toChatError(input).message).to.equal(words);
+
+    expect(actionError(rest('service_resource_not_found'), 'group').message).to.equal(
+      Messages.groupGone,
+    );
+    expect(actionError(rest('service_resource_not_found'), 'contact').message).to.equal(
+      Messages.userNotFound,
+    );
+    expect(actionError(rest('forbidden_op', 'not allowed'), 'room').message).to.equal(
+      Messages.roomNotAllowed,
+    );
+    const limit = actionError(rest('forbidden_op', 'groups per user limit is 100'), 'group');
+    expect(limit.message).to.equal(`${Messages.overLimit}: groups per user limit is 100.`);
+    expect(limit.description).to.equal('groups per user limit is 100');
+    const words = { illegal: Messages.contactExists, notFound: Messages.noContactRequest };
+    expect(actionError(rest('illegal_argument', 'already'), 'contact', words).message).to.equal(
+      Messages.contactExists,
+    );
+    expect(actionError(rest('service_resource_not_found'), 'contact', words).message).to.equal(
+      Messages.noContactRequest,
+    );
+    // Not a refusal of the action: the usual words.
+    expect(actionError(rest('reach_limit'), 'group').message).to.equal(Messages.rateLimited);
+    expect(actionError({ type: 17, data: '' }, 'group').message).to.equal(Messages.networkDown);
   });
 });
