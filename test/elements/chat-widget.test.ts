@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
-import type { ChatWidget } from '../../src/elements/index.js';
+import type { ChatRoster, ChatWidget } from '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
 import {
   disposeServer,
@@ -92,6 +92,32 @@ describe('chat-widget', () => {
     expect(el.open).to.equal(false);
     expect(panel(el).hidden).to.equal(true);
     expect(deepActive()).to.equal(launcher(el));
+  });
+
+  it('Escape in a confirmation closes only the confirmation, and focus returns to its button', async () => {
+    const me = uniqueName('me');
+    const other = uniqueName('other');
+    await Promise.all([registerUser(url, me), registerUser(url, other)]);
+    await store().login({ username: me, password: PASSWORD });
+    await store().block(other);
+    const el = await widget(true);
+    await waitUntil(() => $(el, 'chat-roster'), 'signed in');
+    const roster = $<ChatRoster>(el, 'chat-roster');
+    $(roster, '#tab-contacts').click();
+    await roster.updateComplete;
+    const contacts = $(roster, 'chat-contacts');
+    await waitUntil(() => $(contacts, '[part="unblock-button"]'), 'the blocked list shows');
+    const unblock = $(contacts, '[part="unblock-button"]');
+    unblock.focus();
+    await sendKeys({ press: 'Enter' });
+    const dialog = $<HTMLDialogElement>(contacts, '[part="confirm-dialog"]');
+    await waitUntil(() => dialog.open, 'asks first');
+    await expect(el).to.be.accessible();
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !dialog.open, 'the confirmation closes');
+    expect(el.open, 'the panel stays open').to.equal(true);
+    expect(deepActive()).to.equal(unblock);
+    expect(await firstValueFrom(store().blocklist$)).to.deep.equal([other]);
   });
 
   it('fires nothing when open is set by the page', async () => {

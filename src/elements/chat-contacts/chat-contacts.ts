@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { Limits } from '../../protocol/index.js';
 import type { Contact, ContactRequest } from '../../store/index.js';
 import { ActionController } from '../controllers/action-controller.js';
+import { DisplayNameController } from '../controllers/display-name-controller.js';
 import { ConfirmController } from '../controllers/confirm-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
@@ -78,12 +79,16 @@ export class ChatContacts extends LitElement {
   private readonly blocked = new ObservableController<string[]>(this, []);
   private readonly actions = new ActionController(this);
   private readonly confirm = new ConfirmController(this);
+  /** Nicknames of those who asked, were asked or are blocked (contacts come with theirs). */
+  private readonly names = new DisplayNameController(this);
 
   protected override willUpdate(): void {
     const store = this.stores.store;
     this.contacts.observe([store], () => store?.contacts$);
     this.requests.observe([store], () => store?.contactRequests$);
     this.blocked.observe([store], () => store?.blocklist$);
+    const others = [...this.requests.value.map((r) => r.username), ...this.blocked.value];
+    this.names.track(store, others);
   }
 
   protected override render() {
@@ -134,7 +139,7 @@ export class ChatContacts extends LitElement {
                 ${outgoing.map(
                   (r) =>
                     html`<li>
-                      <span class="name">${r.username}</span>
+                      ${this.who(r.username)}
                       <span class="note">Waiting for an answer</span>
                     </li>`,
                 )}
@@ -148,8 +153,8 @@ export class ChatContacts extends LitElement {
                 ${blocked.map(
                   (u) =>
                     html`<li>
-                      <span class="open name">${u}</span>
-                      ${this.button('unblock', u, 'Unblock', () => this.unblock(u))}
+                      <span class="open">${this.who(u)}</span>
+                      ${this.button('unblock', u, 'Unblock', () => this.unblock(u), `Unblock ${this.names.get(u)}`)}
                       ${this.actions.alert(`unblock:${u}`)}
                     </li>`,
                 )}
@@ -193,17 +198,33 @@ export class ChatContacts extends LitElement {
   private incoming(r: ContactRequest) {
     return html`<li>
       <span class="open"
-        ><span class="name">${r.username}</span>
+        >${this.who(r.username)}
         ${r.message ? html`<span class="note">“${r.message}”</span>` : nothing}</span
       >
-      ${this.button('accept', r.username, 'Accept', () =>
-        this.stores.store!.acceptContact(r.username),
+      ${this.button(
+        'accept',
+        r.username,
+        'Accept',
+        () => this.stores.store!.acceptContact(r.username),
+        `Accept ${this.names.get(r.username)}`,
       )}
-      ${this.button('decline', r.username, 'Decline', () =>
-        this.stores.store!.declineContact(r.username),
+      ${this.button(
+        'decline',
+        r.username,
+        'Decline',
+        () => this.stores.store!.declineContact(r.username),
+        `Decline ${this.names.get(r.username)}`,
       )}
       ${this.actions.alert(`accept:${r.username}`)} ${this.actions.alert(`decline:${r.username}`)}
     </li>`;
+  }
+
+  /** Someone not (yet) a contact: their display name, and the username when that differs. */
+  private who(username: string) {
+    const name = this.names.get(username);
+    return html`<span class="name">${name}</span>${
+        name === username ? nothing : html` <span class="note">(${username})</span>`
+      }`;
   }
 
   private contact(c: Contact, isBlocked: boolean) {
@@ -262,7 +283,7 @@ export class ChatContacts extends LitElement {
 
   private async unblock(username: string): Promise<void> {
     const ok = await this.confirm.ask(
-      `Unblock ${username}? They can message you again.`,
+      `Unblock ${this.names.get(username)}? They can message you again.`,
       'Unblock',
     );
     if (ok) await this.stores.store!.unblock(username);

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { map } from 'rxjs';
@@ -60,7 +60,18 @@ const muteChoices = [
  */
 @customElement('chat-group-info')
 export class ChatGroupInfo extends LitElement {
-  static override styles = [themeStyles, panelStyles];
+  static override styles = [
+    themeStyles,
+    panelStyles,
+    css`
+      h3[part='title'] {
+        font-size: 1.1em;
+        text-transform: none;
+        letter-spacing: 0;
+        color: var(--_fg);
+      }
+    `,
+  ];
 
   /** The app, `org#app`, when not inside `<chat-widget>`. */
   @property({ attribute: 'app-key' }) appKey = '';

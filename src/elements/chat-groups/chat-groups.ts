@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { Limits } from '../../protocol/index.js';
 import type { Group, GroupInvitation, JoinRequest, PublicGroup } from '../../store/index.js';
 import { ActionController } from '../controllers/action-controller.js';
+import { DisplayNameController } from '../controllers/display-name-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { customElement } from '../custom-element.js';
@@ -78,12 +79,17 @@ export class ChatGroups extends LitElement {
   private readonly invitations = new ObservableController<GroupInvitation[]>(this, []);
   private readonly joinRequests = new ObservableController<JoinRequest[]>(this, []);
   private readonly actions = new ActionController(this);
+  private readonly names = new DisplayNameController(this);
 
   protected override willUpdate(): void {
     const store = this.stores.store;
     this.groups.observe([store], () => store?.groups$);
     this.invitations.observe([store], () => store?.groupInvitations$);
     this.joinRequests.observe([store], () => store?.joinRequests$);
+    this.names.track(store, [
+      ...this.invitations.value.map((i) => i.from),
+      ...this.joinRequests.value.map((a) => a.username),
+    ]);
   }
 
   protected override render() {
@@ -125,7 +131,7 @@ export class ChatGroups extends LitElement {
                       i.groupId,
                       html`<span class="name">${i.groupName}</span>
                         <span class="note"
-                          >from ${i.from}${i.reason ? `: “${i.reason}”` : ''}</span
+                          >from ${this.names.get(i.from)}${i.reason ? `: “${i.reason}”` : ''}</span
                         >`,
                       i.groupName,
                       () => this.stores.store!.acceptGroupInvitation(i.groupId),
@@ -145,11 +151,11 @@ export class ChatGroups extends LitElement {
                   (a) =>
                     this.request(
                       `${a.groupId}/${a.username}`,
-                      html`<span class="name">${a.username}</span>
+                      html`<span class="name">${this.names.get(a.username)}</span>
                         <span class="note"
                           >wants to join ${a.groupName}${a.reason ? `: “${a.reason}”` : ''}</span
                         >`,
-                      `${a.username} into ${a.groupName}`,
+                      `${this.names.get(a.username)} into ${a.groupName}`,
                       () => this.stores.store!.acceptJoinRequest(a.groupId, a.username),
                       () => this.stores.store!.declineJoinRequest(a.groupId, a.username),
                     ),

@@ -11,8 +11,11 @@ export const styles = css`
     padding: calc(var(--_space) / 2);
     border-bottom: 1px solid var(--_border);
   }
-  [role='tab'] {
+  [role='tab'],
+  [role='tab'][aria-selected='true'] {
     padding-inline: 0;
+    border-color: transparent;
+    white-space: nowrap;
   }
   .panel,
   .panel > * {

@@ -169,7 +169,11 @@ export class ChatWidget extends LitElement {
   constructor() {
     super();
     this.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && this.open && !event.isComposing) {
+      // Escape in an open dialog inside (a confirmation, the image viewer) closes only that dialog.
+      const inDialog = event
+        .composedPath()
+        .some((node) => node instanceof HTMLDialogElement && node.open);
+      if (event.key === 'Escape' && this.open && !event.isComposing && !inDialog) {
         event.stopPropagation();
         void this.setOpen(false);
       }

@@ -190,6 +190,7 @@ export const styles = css`
     background: var(--_surface);
   }
   dialog.group {
+    border: 1px solid var(--_border);
     width: min(26rem, 90vw);
     max-height: 85vh;
     padding: 0;

@@ -453,7 +453,7 @@ export class ChatWindow extends LitElement {
     return html`${
         muted
           ? html`<p part="muted-banner" class="banner">
-              An admin muted you in this group (${muted}): your messages will not be sent.
+              An admin muted you in this group: you are ${muted}, and your messages are not sent.
             </p>`
           : nothing
       }
