@@ -1720,7 +1720,8 @@ export class ChatStore implements ChatStoreApi {
     const update: { mid?: string; time?: number; seq?: number } = {};
     if (ack?.serverMsgId) update.mid = ack.serverMsgId;
     if (typeof ack?.time === 'number') update.time = ack.time;
-    if (typeof ack?.seq === 'number') update.seq = ack.seq;
+    // A room message's ack says seq 0: not a sequence number of mine.
+    if (typeof ack?.seq === 'number' && ack.seq > 0) update.seq = ack.seq;
     await this.acked(session, entry.id, update);
   }
 
