@@ -6,7 +6,8 @@
  * online from stale data.
  */
 import { BehaviorSubject, type Observable, combineLatest, map } from 'rxjs';
-import type { SocialSource } from './connection-events.js';
+import type { BlocklistResponse } from '../protocol/index.js';
+import type { SocialSource, StoreConnection } from './connection-events.js';
 import { type StoredContact, readList } from './database.js';
 import { Messages, type RefusalWords } from './errors.js';
 import { isRecord, normalizeUsername, num, str } from './messages.js';
@@ -216,46 +217,48 @@ export class Contacts {
     await this.apply(session, theirs ? 'accept' : 'request', other, false, message);
   }
 
-  async acceptContact(username: string): Promise<void> {
-    const session = this.host.session();
-    const other = normalizeUsername(username);
-    await this.call(() => session.connection.acceptContactInvite(other), {
-      notFound: Messages.noContactRequest,
-    });
-    await this.apply(session, 'accept', other);
+  acceptContact(username: string): Promise<void> {
+    return this.settle(username, 'accept', (c, other) => c.acceptContactInvite(other));
   }
 
-  async declineContact(username: string): Promise<void> {
-    const session = this.host.session();
-    const other = normalizeUsername(username);
-    await this.call(() => session.connection.declineContactInvite(other), {
-      notFound: Messages.noContactRequest,
-    });
-    await this.apply(session, 'decline', other);
+  declineContact(username: string): Promise<void> {
+    return this.settle(username, 'decline', (c, other) => c.declineContactInvite(other));
   }
 
-  async removeContact(username: string): Promise<void> {
-    const session = this.host.session();
-    const other = normalizeUsername(username);
-    await this.call(() => session.connection.deleteContact(other));
-    await this.apply(session, 'remove', other);
+  removeContact(username: string): Promise<void> {
+    return this.settle(username, 'remove', (c, other) => c.deleteContact(other));
   }
 
-  async block(username: string): Promise<void> {
+  block(username: string): Promise<void> {
+    return this.blocklist(username, (c, other) => c.addUsersToBlocklist({ name: [other] }));
+  }
+
+  unblock(username: string): Promise<void> {
+    return this.blocklist(username, (c, other) => c.removeUserFromBlocklist({ name: other }));
+  }
+
+  /** Answers a request or removes a contact; applies it once the server agreed. */
+  private async settle(
+    username: string,
+    operation: 'accept' | 'decline' | 'remove',
+    call: (connection: StoreConnection, other: string) => Promise<unknown>,
+  ): Promise<void> {
     const session = this.host.session();
     const other = normalizeUsername(username);
-    const { data } = await this.call(() =>
-      session.connection.addUsersToBlocklist({ name: [other] }),
+    await this.call(
+      () => call(session.connection, other),
+      operation === 'remove' ? {} : { notFound: Messages.noContactRequest },
     );
-    await this.host.update(session, 'blocklist', (list) => replaced(list, data));
+    await this.apply(session, operation, other);
   }
 
-  async unblock(username: string): Promise<void> {
+  /** Changes the blocklist; the server answers with the whole list, which is stored. */
+  private async blocklist(
+    username: string,
+    call: (connection: StoreConnection, other: string) => Promise<BlocklistResponse>,
+  ): Promise<void> {
     const session = this.host.session();
-    const other = normalizeUsername(username);
-    const { data } = await this.call(() =>
-      session.connection.removeUserFromBlocklist({ name: other }),
-    );
+    const { data } = await this.call(() => call(session.connection, normalizeUsername(username)));
     await this.host.update(session, 'blocklist', (list) => replaced(list, data));
   }
 
