@@ -69,7 +69,15 @@ export class ChatRooms {
     const name = str(payload.name) ?? id;
     const who = str(payload.userId) || from;
     const me = session.username;
-    if (operation === 'destroy' || (who === me && operation !== 'memberPresence')) {
+    if (who === me && operation === 'memberPresence')
+      // Joined on another of my devices: its conversation starts here too.
+      await this.host.conversations(session, [
+        { id, chatType: 'chatRoom', name, membership: null },
+      ]);
+    else if (
+      operation === 'destroy' ||
+      (who === me && (operation === 'memberAbsence' || operation === 'removeMember'))
+    ) {
       const membership = (
         { destroy: 'disbanded', removeMember: 'removed' } as Record<string, 'disbanded' | 'removed'>
       )[operation];

@@ -66,6 +66,7 @@ describe('store/chat-rooms', function () {
     await r1.joinRoom(room);
     expect((await firstValueFrom(r1.rooms$)).find((x) => x.id === room)?.joined).to.equal(true);
     await until(r2.rooms$, (l) => !!l.find((x) => x.id === room)?.joined, 'joined on device 2');
+    await until(r2.conversations$, (l) => l.some((c) => c.id === room), 'and its conversation');
     const conversation = (await firstValueFrom(r1.conversations$)).find((c) => c.id === room);
     expect(conversation).to.include({ chatType: 'chatRoom', name: 'Kitchen' });
     expect((await firstValueFrom(r1.messages$(room))).map((x) => x.text)).to.deep.equal([
