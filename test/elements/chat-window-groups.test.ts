@@ -170,4 +170,49 @@ describe('chat-window in a group', () => {
     await waitUntil(() => shadow<HTMLInputElement>(info, '#invitees').value === '', 'form reset');
     await expect(info).to.be.accessible();
   });
+
+  it('the owner makes an admin, hands the group over and leaves; a disbanded group says so', async () => {
+    const bob = await user.peer('bob');
+    const group = await store().createGroup({
+      name: uniqueName('Handover '),
+      members: [bob.username],
+    });
+    await bob.rest('POST', `/chatgroups/${group.id}/invite_verify`, { accept: true });
+    const el = await open(group.id);
+    const info = await openInfo(el);
+    const bobRow = () => rowOf(info, 'member-list', bob.username)!;
+    await waitUntil(() => rowOf(info, 'member-list', bob.username), 'bob listed', T);
+    within(bobRow(), '[part="manage-button"]').click();
+    await info.updateComplete;
+    within(bobRow(), '[part="admin-button"]').click();
+    await waitUntil(() => /\(admin\)/.test(bobRow().textContent!), 'bob is an admin', T);
+    expect(within(bobRow(), '[part="admin-button"]').textContent!.trim()).to.equal('Remove admin');
+
+    within(bobRow(), '[part="owner-button"]').click();
+    const dialog = await confirmDialog(info);
+    expect(dialog.textContent).to.contain(`Make ${bob.username} the owner`);
+    dialog.querySelector<HTMLElement>('[part="confirm-button"]')!.click();
+    await waitUntil(() => /\(owner\)/.test(bobRow().textContent!), 'bob owns it', T);
+    expect(shadow(info, '[part="disband-button"]')).to.equal(null);
+    expect(shadow(info, '[part="manage-button"]'), 'a member manages nobody').to.equal(null);
+
+    shadow(info, '[part="leave-button"]').click();
+    (await confirmDialog(info)).querySelector<HTMLElement>('[part="confirm-button"]')!.click();
+    await waitUntil(() => shadow(el, '[part="left-notice"]'), 'left', T);
+    expect(shadow(el, '[part="left-notice"]').textContent).to.contain('no longer a member');
+
+    // Bob disbands a group I am in: the window says so.
+    const { data } = await bob.rest<GroupIdResponse>('POST', '/chatgroups', {
+      groupname: uniqueName('Short-lived '),
+      public: false,
+      members: [user.me],
+    });
+    await store().acceptGroupInvitation(data.groupid);
+    const other = await open(data.groupid);
+    await waitUntil(() => shadow(other, '[part="group-info-button"]'), 'a member', T);
+    await bob.rest('DELETE', `/chatgroups/${data.groupid}`);
+    await waitUntil(() => shadow(other, '[part="left-notice"]'), 'disbanded', T);
+    expect(shadow(other, '[part="left-notice"]').textContent).to.match(/disbanded|no longer/);
+    await expect(other).to.be.accessible();
+  });
 });

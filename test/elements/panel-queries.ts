@@ -19,6 +19,6 @@ export const rowOf = (el: Element, part: string, name: string) =>
 /** The confirmation dialog, once open. */
 export async function confirmDialog(el: Element): Promise<HTMLDialogElement> {
   const dialog = () => shadow<HTMLDialogElement>(el, '[part="confirm-dialog"]');
-  await waitUntil(() => dialog()?.open, 'the confirmation dialog opens');
+  await waitUntil(() => dialog()?.open, 'the confirmation dialog opens', { timeout: 5000 });
   return dialog();
 }
