@@ -84,7 +84,7 @@ describe('chat-contacts', () => {
     expect((await selected).conversationId).to.equal(carol.username);
   });
 
-  it('blocks and unblocks a contact only once confirmed', async () => {
+  it('blocks, unblocks and removes a contact, each only once confirmed', async () => {
     const erin = await peer('erin');
     await requestFrom(erin);
     await store().acceptContact(erin.username);
@@ -112,6 +112,17 @@ describe('chat-contacts', () => {
     (await confirmDialog(el)).querySelector<HTMLElement>('[part="confirm-button"]')!.click();
     await waitUntil(() => !shadow(el, '[part="blocked-list"]'), 'unblocked', T);
     expect((await erin.send(user.me, 'and now?')).t).to.equal('ack');
+
+    within(rowOf(el, 'contact-list', erin.username)!, '[part="remove-button"]').click();
+    const remove = await confirmDialog(el);
+    expect(remove.textContent).to.contain(`Remove ${erin.username}`);
+    remove.querySelector<HTMLElement>('[part="confirm-button"]')!.click();
+    await waitUntil(() => !rowOf(el, 'contact-list', erin.username), 'removed', T);
+    const theirs = await erin.rest<ContactsResponse>('GET', '/users/{me}/contacts/users');
+    expect(
+      theirs.entities.map((c) => c.username),
+      'on both sides',
+    ).to.not.include(user.me);
   });
 
   it('says in plain words why a request cannot be sent, and lists nothing new', async () => {

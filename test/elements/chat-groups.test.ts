@@ -2,7 +2,11 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/index.js';
 import type { ChatGroups } from '../../src/elements/index.js';
-import type { GroupIdResponse, GroupMembersResponse } from '../../src/protocol/index.js';
+import type {
+  GroupIdResponse,
+  GroupInfoResponse,
+  GroupMembersResponse,
+} from '../../src/protocol/index.js';
 import { getChatStore } from '../../src/store/index.js';
 import { mainServer, uniqueName } from '../support/servers.js';
 import { nextEvent } from './event-log.js';
@@ -56,6 +60,9 @@ describe('chat-groups', () => {
     const gid = event.conversationId;
     await bob.rest('POST', `/chatgroups/${gid}/invite_verify`, { accept: true });
     await waitUntil(() => /2 members/.test(rowOf(el, 'group-list', name)!.textContent!), '', T);
+    const info = await bob.rest<GroupInfoResponse>('GET', `/chatgroups/${gid}`);
+    expect(info.data[0]).to.include({ description: 'Weekend walks', allowinvites: true });
+    expect(info.data[0]).to.include({ public: false, approval: false });
     const members = await bob.rest<GroupMembersResponse>('GET', `/chatgroups/${gid}/users`);
     expect(members.entities.map((m) => [m.username, m.role])).to.have.deep.members([
       [user.me, 'owner'],

@@ -4,6 +4,7 @@ import { firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatRoster } from '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
+import type { GroupIdResponse } from '../../src/protocol/index.js';
 import { mainServer, uniqueName } from '../support/servers.js';
 import { eventLog, nextEvent } from './event-log.js';
 import { APP_KEY, PASSWORD, connectPeer, registerUser, type Peer } from './peer.js';
@@ -176,6 +177,28 @@ describe('chat-roster', () => {
     await waitUntil(() => tab().querySelector('[part="tab-count"]'), 'counted', { timeout: 8000 });
     expect(tab().querySelector('[part="tab-count"]')!.textContent).to.equal('1');
     expect(tab().textContent).to.contain('1 friend request');
+    await expect(el).to.be.accessible();
+  });
+
+  it('previews a group by its name and the last sender, and opens it as a group', async () => {
+    peer = await connectPeer(url, uniqueName('peer'));
+    const name = uniqueName('Band ');
+    const { data } = await peer.rest<GroupIdResponse>('POST', '/chatgroups', {
+      groupname: name,
+      public: false,
+      members: [me],
+    });
+    await store().acceptGroupInvitation(data.groupid);
+    const el = await roster();
+    await peer.sendBody(data.groupid, { type: 'txt', msg: 'rehearsal at 7' }, 'groupChat');
+    const last = () => itemFor(el, name)?.querySelector('.last')?.textContent?.trim();
+    await waitUntil(() => last() === `${peer!.username}: rehearsal at 7`, 'previewed', {
+      timeout: 8000,
+    });
+    const selected = nextEvent(el, 'chat-conversation-select');
+    itemFor(el, name)!.click();
+    const event = await selected;
+    expect([event.conversationId, event.chatType]).to.deep.equal([data.groupid, 'groupChat']);
     await expect(el).to.be.accessible();
   });
 });

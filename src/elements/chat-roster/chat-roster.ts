@@ -11,6 +11,7 @@ import type {
 import '../chat-contacts/chat-contacts.js';
 import '../chat-groups/chat-groups.js';
 import '../chat-rooms/chat-rooms.js';
+import { DisplayNameController } from '../controllers/display-name-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { errorMessage } from '../error-message.js';
@@ -112,6 +113,8 @@ export class ChatRoster extends LitElement {
   private readonly requests = new ObservableController<ContactRequest[]>(this, []);
   private readonly invitations = new ObservableController<GroupInvitation[]>(this, []);
   private readonly joinRequests = new ObservableController<JoinRequest[]>(this, []);
+  /** Who wrote the last message of a group or room, for its preview. */
+  private readonly names = new DisplayNameController(this);
 
   /**
    * On "Chats", focuses the open (else the first) conversation, or the username field when there is
@@ -130,6 +133,12 @@ export class ChatRoster extends LitElement {
     const store = this.stores.store;
     this.conversations.observe([store], () => store?.conversations$);
     this.active.observe([store], () => store?.activeConversation$);
+    this.names.track(
+      store,
+      this.conversations.value.flatMap((c) =>
+        c.chatType !== 'singleChat' && c.lastMessage ? [c.lastMessage.from] : [],
+      ),
+    );
     this.requests.observe([store], () => store?.contactRequests$);
     this.invitations.observe([store], () => store?.groupInvitations$);
     this.joinRequests.observe([store], () => store?.joinRequests$);
@@ -238,6 +247,14 @@ export class ChatRoster extends LitElement {
   private item(c: Conversation) {
     const last = c.lastMessage;
     const own = last && last.status !== 'received';
+    const by =
+      !last || last.recalled
+        ? ''
+        : own
+          ? 'You: '
+          : c.chatType === 'singleChat'
+            ? ''
+            : `${this.names.get(last.from)}: `;
     return html`<button
       part="conversation"
       class="item inset-focus ${c.unread ? 'unread' : ''}"
@@ -246,9 +263,7 @@ export class ChatRoster extends LitElement {
     >
       <span class="name">${c.name}</span>
       <time datetime=${new Date(c.updatedAt).toISOString()}>${formatTime(c.updatedAt)}</time>
-      <span class="last"
-        >${last ? `${own && !last.recalled ? 'You: ' : ''}${messagePreview(last, !!own)}` : ''}</span
-      >
+      <span class="last">${last ? `${by}${messagePreview(last, !!own)}` : ''}</span>
       ${
         c.unread
           ? html`<span part="badge" aria-hidden="true">${c.unread}</span
