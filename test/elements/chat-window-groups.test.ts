@@ -1,4 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/index.js';
 import type { ChatGroupInfo, ChatWindow } from '../../src/elements/index.js';
 import type { GroupIdResponse } from '../../src/protocol/index.js';
@@ -115,7 +116,13 @@ describe('chat-window in a group', () => {
     expect(shadow(info, '[part="disband-button"]')).to.equal(null);
     expect(shadow(info, '[part="leave-button"]')).to.exist;
     expect(rowOf(info, 'member-list', bob.username)!.textContent).to.contain('owner');
-    shadow(el, '[part="close-button"]').click();
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !shadow<HTMLDialogElement>(el, '[part="group-dialog"]').open, 'closed');
+    const deep = (root: Document | ShadowRoot): Element | null =>
+      root.activeElement?.shadowRoot ? deep(root.activeElement.shadowRoot) : root.activeElement;
+    expect(deep(document), 'focus back on Group info').to.equal(
+      shadow(el, '[part="group-info-button"]'),
+    );
 
     await bob.rest('POST', `/chatgroups/${gid}/mute`, {
       usernames: [user.me],

@@ -420,7 +420,12 @@ export class ChatWindow extends LitElement {
       }
       ${
         group
-          ? html`<dialog part="group-dialog" class="group" aria-label="Group info">
+          ? html`<dialog
+              part="group-dialog"
+              class="group"
+              aria-label="Group info"
+              @close=${this.closeInfo}
+            >
               <chat-group-info
                 exportparts=${infoParts}
                 group-id=${group.id}
@@ -884,8 +889,10 @@ export class ChatWindow extends LitElement {
     this.renderRoot.querySelector<HTMLDialogElement>('dialog.group')?.showModal();
   }
 
+  /** Closes the group dialog (its button, Escape) and gives focus back to "Group info". */
   private closeInfo(): void {
-    this.renderRoot.querySelector<HTMLDialogElement>('dialog.group')?.close();
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog.group');
+    if (dialog?.open) dialog.close();
     this.opener?.focus();
   }
 
