@@ -1,8 +1,8 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/index.js';
 import type { ChatRooms, ChatWindow } from '../../src/elements/index.js';
-import type { RoomsResponse } from '../../src/protocol/index.js';
-import { mainServer } from '../support/servers.js';
+import type { RoomIdResponse, RoomsResponse } from '../../src/protocol/index.js';
+import { mainServer, serverCli, uniqueName } from '../support/servers.js';
 import { nextEvent } from './event-log.js';
 import { rowOf, shadow, within } from './panel-queries.js';
 import { APP_KEY } from './peer.js';
@@ -59,5 +59,33 @@ describe('chat-rooms', () => {
     expect(shadow(win, '[part="composer"]')).to.equal(null);
     await waitUntil(() => within(rowOf(el, 'room-list', 'Lobby')!, '[part="join-button"]'), '', T);
     await expect(win).to.be.accessible();
+  });
+
+  it('says why a full room cannot be joined, and stays out of it', async () => {
+    const admin = await user.peer('admin');
+    const set = (admins: string) =>
+      serverCli('main', ['app', 'set', APP_KEY, '--room-admins', admins]);
+    expect((await set(admin.username)).code).to.equal(0);
+    try {
+      const name = uniqueName('Tiny ');
+      const { data } = await admin.rest<RoomIdResponse>('POST', '/chatrooms', {
+        name,
+        maxusers: 1,
+      });
+      await admin.rest('POST', `/chatrooms/${data.id}/apply`);
+      const el = await fixture<ChatRooms>(
+        html`<chat-rooms app-key=${APP_KEY} api-url=${url}></chat-rooms>`,
+      );
+      await waitUntil(() => rowOf(el, 'room-list', name), 'listed', T);
+      within(rowOf(el, 'room-list', name)!, '[part="join-button"]').click();
+      await waitUntil(() => within(rowOf(el, 'room-list', name)!, '[role="alert"]'), 'refused', T);
+      expect(within(rowOf(el, 'room-list', name)!, '[role="alert"]').textContent!.trim()).to.not.be
+        .empty;
+      expect(within(rowOf(el, 'room-list', name)!, '[part="join-button"]'), 'still out').to.exist;
+      await expect(el).to.be.accessible();
+      await admin.rest('DELETE', `/chatrooms/${data.id}`);
+    } finally {
+      await set('');
+    }
   });
 });
