@@ -344,6 +344,10 @@ export class SqliteGroupStorage implements GroupStorage {
          FROM chat_groups g WHERE g.app_key = ? AND g.public = 1 AND g.id < ?
          ORDER BY g.id DESC LIMIT ?`,
       ),
+      pendingUsers: db.prepare<[string, string, string, string], { username: string }>(
+        `SELECT invitee AS username FROM group_invitations WHERE app_key = ? AND gid = ?
+         UNION SELECT applicant FROM group_applications WHERE app_key = ? AND gid = ?`,
+      ),
       getInvitation: db.prepare<
         [string, string, string],
         { invitee: string; inviter: string; reason: string; time: number }
@@ -518,7 +522,11 @@ export class SqliteGroupStorage implements GroupStorage {
             break;
           }
           case 'destroy':
-            before = membersOf(appKey, gid);
+            // Users with a pending invitation or application hear of it too, so they can drop it.
+            before = [
+              ...membersOf(appKey, gid),
+              ...q.pendingUsers.all(appKey, gid, appKey, gid).map((row) => row.username),
+            ];
             q.deleteMembers.run(appKey, gid);
             q.deleteInvitations.run(appKey, gid);
             q.deleteApplications.run(appKey, gid);

@@ -381,6 +381,7 @@ export interface ContactEvent {
  * - `rejectInvite`, `joinPublicGroupDeclined`: the user who invited / the applicant, and the actor.
  * - every other operation: every member after the change, plus `userId` when they are not one
  *   (a removed member, an applicant let in), plus the actor's other devices.
+ * `destroy` also reaches users with a pending invitation to, or application for, the group.
  * `create` goes to the owner's devices; members added at creation get `directJoined` (or
  * `inviteToJoin` when the group was created with `inviteNeedConfirm`).
  */

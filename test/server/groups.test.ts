@@ -291,7 +291,18 @@ describe('groups', () => {
       'illegal_argument',
       /member already/,
     );
-    await Promise.all([a.socket.close(), b.socket.close()]);
+
+    // Disbanding reaches a user whose invitation is still pending, so their client can drop it.
+    const dave = await newUser(t.url);
+    await ok(rest(alice, 'POST', `/chatgroups/${gid}/invite`, { usernames: [dave.username] }));
+    await ok(rest(alice, 'DELETE', `/chatgroups/${gid}`));
+    const d = await connect(t.url, dave);
+    await d.socket.next('sync-done');
+    assert.deepEqual(
+      groupEventsOf(d.socket.received).map((e) => e.operation),
+      ['inviteToJoin', 'destroy'],
+    );
+    await Promise.all([a.socket.close(), b.socket.close(), d.socket.close()]);
   });
 
   it('fans a group message out to every member with their own seq, replays it, and keeps history for members', async () => {
