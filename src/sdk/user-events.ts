@@ -55,25 +55,29 @@ const GROUP_3X: Partial<Record<GroupOperation, string>> = {
 
 /**
  * A contact event's callbacks. One whose `from` is me was done by me (here or on another device):
- * `onMultiDeviceEvent` only.
+ * `onMultiDeviceEvent` only. Payloads carry the event's `seq` (as receipts do), so an app that
+ * keeps its own sync cursor can move it past the event.
  */
 export function contactCallbacks(event: ContactEvent, me: string): Callback[] {
-  const { operation, from, to, status, time } = event;
+  const { operation, from, to, status, time, seq } = event;
   if (from === me) {
-    const payload = { operation: MULTI_DEVICE[operation], target: to, data: status, time };
+    const payload = { operation: MULTI_DEVICE[operation], target: to, data: status, time, seq };
     return [['onMultiDeviceEvent', defined(payload)]];
   }
   const [type, ...names] = CONTACT[operation] ?? [];
   if (!type) return [];
-  const payload = defined({ type, from, to, status, time });
+  const payload = defined({ type, from, to, status, time, seq });
   return [...names, 'onPresence'].map((name) => [name, payload]);
 }
 
 /** A group event's `onGroupEvent`, and for a change someone else made, the 3.x callbacks. */
 export function groupCallbacks(event: GroupEvent, me: string): Callback[] {
-  const { operation, gid, name, from, userId, reason, muteUntil, time } = event;
+  const { operation, gid, name, from, userId, reason, muteUntil, time, seq } = event;
   const callbacks: Callback[] = [
-    ['onGroupEvent', defined({ operation, id: gid, name, from, userId, reason, muteUntil, time })],
+    [
+      'onGroupEvent',
+      defined({ operation, id: gid, name, from, userId, reason, muteUntil, time, seq }),
+    ],
   ];
   let type = GROUP_3X[operation];
   if (from === me || !type) return callbacks;

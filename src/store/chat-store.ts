@@ -1493,10 +1493,16 @@ export class ChatStore implements ChatStoreApi {
         void this.reconcile(session);
         void this.refreshSocial(session);
         return;
-      case 'social':
-        if (event.source === 'group') return this.groups.handle(session, event.payload);
-        if (event.source === 'room') return this.rooms.handle(session, event.payload);
-        return this.contacts.handle(session, event.source, event.payload);
+      case 'social': {
+        if (event.source === 'group') await this.groups.handle(session, event.payload);
+        else if (event.source === 'room') await this.rooms.handle(session, event.payload);
+        else await this.contacts.handle(session, event.source, event.payload);
+        // Contact and group events come from the inbox: past them, a reload need not replay them.
+        const seq = (event.payload as { seq?: unknown } | null)?.seq;
+        if (typeof seq === 'number' && Number.isFinite(seq) && seq > 0)
+          await storeIncomingBatch(session.db, [], { cursor: seq });
+        return;
+      }
       case 'ack':
         return this.acked(
           session,

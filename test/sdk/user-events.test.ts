@@ -57,7 +57,14 @@ describe('user events', () => {
     expect(callbacks).to.deep.equal([
       [
         'onGroupEvent',
-        { operation: 'updateInfo', id: '100000000000000001', name: 'Team', from: 'me', time: 5 },
+        {
+          operation: 'updateInfo',
+          id: '100000000000000001',
+          name: 'Team',
+          from: 'me',
+          time: 5,
+          seq: 1,
+        },
       ],
     ]);
   });
@@ -71,7 +78,7 @@ describe('user events', () => {
   it('fires nothing but onMultiDeviceEvent for contact changes I made', () => {
     const base = { kind: 'contact', seq: 1, from: 'me', to: 'peer', time: 5 } as const;
     expect(contactCallbacks({ ...base, operation: 'block' }, 'me')).to.deep.equal([
-      ['onMultiDeviceEvent', { operation: 'contactBan', target: 'peer', time: 5 }],
+      ['onMultiDeviceEvent', { operation: 'contactBan', target: 'peer', time: 5, seq: 1 }],
     ]);
     // Others' block and unblock are never sent to the blocked user; if one came, nothing fires.
     expect(contactCallbacks({ ...base, operation: 'unblock', from: 'x' }, 'me')).to.deep.equal([]);

@@ -3,10 +3,12 @@
 import { expect } from '@open-wc/testing';
 import { firstValueFrom } from 'rxjs';
 import type { ChatStore } from '../../src/store/chat-store.js';
+import { openUserDb, readMeta, userDbName } from '../../src/store/database.js';
 import { Messages } from '../../src/store/errors.js';
 import type { ChatNotice, Contact } from '../../src/store/types.js';
 import { mainServer, stopServer } from '../support/servers.js';
 import {
+  APP,
   cleanUp,
   collect,
   doubledEvents,
@@ -148,6 +150,15 @@ describe('store/contacts', function () {
     await signIn(e, eve);
     const [request] = await until(e.contactRequests$, (l) => l.length === 1, 'replayed request');
     expect(request).to.include({ username: dan, message: 'while you were away' });
+    // The stored sync cursor moves past the request, so a reload does not replay it.
+    const { db } = await openUserDb(userDbName('contacts-e', APP, eve));
+    let cursor = 0;
+    for (const deadline = Date.now() + 10_000; cursor === 0 && Date.now() < deadline;) {
+      cursor = (await readMeta(db)).cursor;
+      if (cursor === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    db.close();
+    expect(cursor, 'stored cursor after the replayed request').to.be.greaterThan(0);
     await e.acceptContact(dan);
     await until(e.contacts$, (l) => names(l).includes(`${dan}:true`), 'dan online');
 
