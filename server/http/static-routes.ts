@@ -1,6 +1,6 @@
 /**
- * The demo pages (`demo/*.html`, `/` = `demo/index.html`) and the classic script
- * `/chat-widget.js` built into `dist/`. Files are read on each request so a rebuild shows at once;
+ * The demo pages (`demo/*.html`, `/` = `demo/index.html`) and what the build puts in `dist/` for
+ * pages: `/chat-widget.js`, `/webim-sdk.js` and `/THIRD_PARTY_LICENSES.txt`. Files are read on each request so a rebuild shows at once;
  * names are matched against a strict pattern, so no path can leave the two folders.
  */
 import { readFile } from 'node:fs/promises';
@@ -39,25 +39,23 @@ export function staticRoutes(server: FastifyInstance, root: string): void {
     page(request.params.page, reply),
   );
 
-  server.get('/chat-widget.js', async (_request, reply) => {
-    const sent = await sendFile(
-      reply,
-      join(dist, 'chat-widget.js'),
-      'text/javascript; charset=utf-8',
-    );
-    if (!sent) {
-      void reply
-        .code(404)
-        .type('text/plain; charset=utf-8')
-        .send('dist/chat-widget.js is missing: run npm run build');
-    }
-    return reply;
-  });
-
-  server.get('/chat-widget.js.map', async (_request, reply) => {
-    if (!(await sendFile(reply, join(dist, 'chat-widget.js.map'), 'application/json'))) {
-      notFound(reply);
-    }
-    return reply;
-  });
+  // What `npm run build` puts in dist/ for pages to load: the widget, the SDK alone, and the
+  // license notices the minified scripts point to.
+  const built: Record<string, string> = {
+    'chat-widget.js': 'text/javascript; charset=utf-8',
+    'chat-widget.js.map': 'application/json',
+    'webim-sdk.js': 'text/javascript; charset=utf-8',
+    'THIRD_PARTY_LICENSES.txt': 'text/plain; charset=utf-8',
+  };
+  for (const [name, type] of Object.entries(built)) {
+    server.get(`/${name}`, async (_request, reply) => {
+      if (!(await sendFile(reply, join(dist, name), type))) {
+        void reply
+          .code(404)
+          .type('text/plain; charset=utf-8')
+          .send(`dist/${name} is missing: run npm run build`);
+      }
+      return reply;
+    });
+  }
 }

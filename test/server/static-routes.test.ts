@@ -20,6 +20,8 @@ describe('a package with demo pages and a built widget', () => {
     await writeFile(join(root, 'demo', 'index.html'), page);
     await writeFile(join(root, 'demo', 'cms.html'), `${page}<!-- cms -->`);
     await writeFile(join(root, 'dist', 'chat-widget.js'), script);
+    await writeFile(join(root, 'dist', 'webim-sdk.js'), `${script} // sdk`);
+    await writeFile(join(root, 'dist', 'THIRD_PARTY_LICENSES.txt'), 'lit: BSD-3-Clause');
     await writeFile(join(root, 'secret.html'), 'not served');
     t = await startTestServer({}, { staticRoot: root });
   });
@@ -44,6 +46,15 @@ describe('a package with demo pages and a built widget', () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'text/javascript; charset=utf-8');
     assert.equal(await response.text(), script);
+  });
+
+  it('serves the SDK alone and the license notices the scripts point to', async () => {
+    const sdk = await fetch(`${t.url}/webim-sdk.js`);
+    assert.equal(sdk.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(await sdk.text(), `${script} // sdk`);
+    const licenses = await fetch(`${t.url}/THIRD_PARTY_LICENSES.txt`);
+    assert.equal(licenses.headers.get('content-type'), 'text/plain; charset=utf-8');
+    assert.equal(await licenses.text(), 'lit: BSD-3-Clause');
   });
 
   it('serves nothing outside demo/ and dist/', async () => {
