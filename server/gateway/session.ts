@@ -303,6 +303,11 @@ export class Session {
       expiresAt: this.#expiresAt,
       heartbeatMs: config.heartbeatMs,
       seq,
+      limits: {
+        messageMaxBytes: domain.apps.maxMessageBytes(this.#app),
+        fileMaxBytes: domain.apps.maxFileBytes(this.#app),
+        recallSeconds: domain.apps.recallSeconds(this.#app),
+      },
     });
     this.#replay(cursor).catch((error: unknown) => {
       this.#ctx.log.error({ err: error }, 'replay failed');

@@ -292,6 +292,18 @@ export interface AuthOkFrame {
   heartbeatMs: number;
   /** The user's highest seq at the time of login. */
   seq: number;
+  /** The app's limits (its `openwebim-server app set` options, else the protocol defaults). */
+  limits: AppLimits;
+}
+
+/** What clients check before sending, so they refuse exactly what the server would. */
+export interface AppLimits {
+  /** Largest `txt` text, in UTF-8 bytes. */
+  messageMaxBytes: number;
+  /** Largest chatfile, in bytes. */
+  fileMaxBytes: number;
+  /** How long after sending a message may be recalled, in seconds. */
+  recallSeconds: number;
 }
 
 export interface AuthErrorFrame {

@@ -1,7 +1,9 @@
 import {
   ChatTypes,
   CloseCode,
+  Limits,
   type AckFrame,
+  type AppLimits,
   type AuthFrame,
   type AuthOkFrame,
   type ChatType,
@@ -134,6 +136,16 @@ export class Connection {
    * dispatched and reports it to the server (`recv`).
    */
   syncCursor: number | undefined;
+  /**
+   * The app's limits, from the server at each login (openwebim's own; the classic SDKs have none).
+   * Until the first login, the protocol defaults. Text longer than `messageMaxBytes` is refused
+   * before sending (511), as the server would.
+   */
+  appLimits: AppLimits = {
+    messageMaxBytes: Limits.messageMaxBytes,
+    fileMaxBytes: Limits.fileMaxBytes,
+    recallSeconds: Limits.recallSeconds,
+  };
   readonly options: ConnectionOptions;
 
   private appKey: string | undefined;
@@ -409,7 +421,7 @@ export class Connection {
     if (body.type in FILE_KINDS && !body.url) {
       return this.upload(body).then((uploaded) => this.sendBody(uploaded));
     }
-    const frame = toFrame(body);
+    const frame = toFrame(body, this.appLimits.messageMaxBytes);
     if (!('t' in frame)) return Promise.reject(frame);
     return new Promise<AckFrame>((resolve, reject) => {
       const done = (error: ErrorEvent | null, ack?: AckFrame) =>
@@ -819,6 +831,7 @@ export class Connection {
     const socket = this.socket!;
     this.status = 'open';
     this.user = frame.user;
+    this.appLimits = frame.limits;
     this.reconnector.reset();
     this.heartbeat = startHeartbeat(
       () => socket.send({ t: 'ping' }),

@@ -1,7 +1,7 @@
 /**
  * The `msg` frame for a message body, checked as the server checks it (the server still decides):
  * a body that cannot be right fails here with the code the server's nack would carry: 511
- * (`MESSAGE_SIZE_LIMIT`) for a text past `Limits.messageMaxBytes` (the server's is per app) and for
+ * (`MESSAGE_SIZE_LIMIT`) for a text past the app's limit (the connection's `appLimits`) and for
  * a frame past `MAX_FRAME_BYTES` (which the server would answer by closing the socket), 205
  * (`MESSAGE_PARAMETER_ERROR`) for every other missing, mistyped or too long field. Only the
  * protocol's fields of each kind are sent.
@@ -98,7 +98,10 @@ const KINDS: Record<string, Record<string, Check>> = {
 };
 
 /** The frame for `body` (its file already uploaded: `url`, `secret`…), or why it cannot go. */
-export function toFrame(body: MessageBody): SendFrame | ErrorEvent {
+export function toFrame(
+  body: MessageBody,
+  messageMaxBytes: number = Limits.messageMaxBytes,
+): SendFrame | ErrorEvent {
   try {
     const { id, to, ext, chatType, type, filetype, msgConfig } = body;
     const checks = KINDS[type] ?? bad(`unknown message type ${String(type)}`);
@@ -110,7 +113,7 @@ export function toFrame(body: MessageBody): SendFrame | ErrorEvent {
       const value = check(body[name], name);
       if (value !== undefined) frame[name] = value;
     }
-    if (type === 'txt' && bytes(body.msg!) > Limits.messageMaxBytes) {
+    if (type === 'txt' && bytes(body.msg!) > messageMaxBytes) {
       throw new Refused(511, 'the text is too long');
     }
     // 3.x apps pass the extension (`getFileUrl`'s `filetype`); only a MIME type travels.

@@ -38,7 +38,7 @@ import {
   throwIfEmpty,
   timer,
 } from 'rxjs';
-import { type ChatType, type Ext, Limits } from '../protocol/index.js';
+import { type AppLimits, type ChatType, type Ext, Limits } from '../protocol/index.js';
 import { ChatRooms } from './chat-rooms.js';
 import {
   type ConnectionEvent,
@@ -99,6 +99,7 @@ import {
   removeUnsent,
   renameConversation,
   requeue,
+  saveLimits,
   saveProfile,
   saveSession,
   sessionDbName,
@@ -265,6 +266,13 @@ interface Change {
 }
 
 /** A session between `prepare` and `authenticate`. */
+/** The protocol's defaults, until the server tells the app's own. */
+const DEFAULT_LIMITS: AppLimits = {
+  messageMaxBytes: Limits.messageMaxBytes,
+  fileMaxBytes: Limits.fileMaxBytes,
+  recallSeconds: Limits.recallSeconds,
+};
+
 interface PreparedSession extends Session {
   /** The database did not exist before this sign-in. */
   created: boolean;
@@ -324,6 +332,7 @@ export class ChatStore implements ChatStoreApi {
   private readonly status = new BehaviorSubject<ConnectionStatus>('signed-out');
   private readonly user = new BehaviorSubject<CurrentUser | null>(null);
   private readonly active = new BehaviorSubject<string | null>(null);
+  private readonly limits = new BehaviorSubject<AppLimits>(DEFAULT_LIMITS);
   private readonly errors = new Subject<ChatError>();
   private readonly changes = new Subject<Change>();
   private readonly messageQueries = new Map<string, Observable<ChatMessage[]>>();
@@ -335,6 +344,7 @@ export class ChatStore implements ChatStoreApi {
   private readonly progressChanges = new Subject<string>();
   private readonly readAcks = new Subject<ReadAck>();
   readonly commands$: Observable<ChatCommand>;
+  readonly limits$: Observable<AppLimits>;
   readonly contacts$: Observable<Contact[]>;
   readonly contactRequests$: Observable<ContactRequest[]>;
   readonly blocklist$: Observable<string[]>;
@@ -446,6 +456,7 @@ export class ChatStore implements ChatStoreApi {
     this.activeConversation$ = this.active.pipe(distinctUntilChanged());
     this.error$ = this.errors.asObservable();
     this.commands$ = this.commandSubject.asObservable();
+    this.limits$ = this.limits.asObservable();
     this.conversations$ = this.shown.pipe(
       switchMap((session) =>
         session
@@ -732,7 +743,7 @@ export class ChatStore implements ChatStoreApi {
 
   async send(conversationId: string, text: string): Promise<ChatMessage> {
     this.requireSession();
-    checkDraft(text);
+    checkDraft(text, this.limits.value.messageMaxBytes);
     return this.queueOwn(conversationId, { type: 'txt' as const, text }, {});
   }
 
@@ -744,7 +755,7 @@ export class ChatStore implements ChatStoreApi {
     this.requireSession();
     if (!(file instanceof Blob)) throw chatError(Codes.uploadFileError, Messages.emptyFile);
     const kind = options.kind ?? attachmentKindOf(file.type);
-    checkFile(file, kind);
+    checkFile(file, kind, this.limits.value.fileMaxBytes);
     const filename = (file as Partial<File>).name || kind;
     const queued: OutboxFile = {
       kind,
@@ -1327,6 +1338,7 @@ export class ChatStore implements ChatStoreApi {
       created,
       profile: meta.profile ?? { username },
     };
+    this.limits.next(meta.limits ?? DEFAULT_LIMITS);
     if (typeof BroadcastChannel === 'function') {
       session.tabs = new BroadcastChannel(dbName);
       session.tabs.onmessage = (event: MessageEvent<unknown>) => {
@@ -1445,6 +1457,7 @@ export class ChatStore implements ChatStoreApi {
       if (this.shown.value === session) this.shown.next(null);
       this.active.next(null);
       this.user.next(null);
+      this.limits.next(DEFAULT_LIMITS);
       this.statusEvents.next({ type: 'signed-out' });
     }
     if (!session) return;
@@ -1488,11 +1501,17 @@ export class ChatStore implements ChatStoreApi {
         return this.receive(session, [event]);
       case 'receipt':
         return this.receipt(session, event.kind, event.event);
-      case 'opened':
+      case 'opened': {
         // Not awaited: a slow REST answer must not hold the replay that follows.
         void this.reconcile(session);
         void this.refreshSocial(session);
+        const limits = session.connection.appLimits;
+        if (limits && JSON.stringify(limits) !== JSON.stringify(this.limits.value)) {
+          this.limits.next(limits);
+          await saveLimits(session.db, limits);
+        }
         return;
+      }
       case 'social': {
         if (event.source === 'group') await this.groups.handle(session, event.payload);
         else if (event.source === 'room') await this.rooms.handle(session, event.payload);

@@ -6,6 +6,7 @@
  */
 import { Observable } from 'rxjs';
 import type {
+  AppLimits,
   ApplyResponse,
   BlocklistResponse,
   ChatType,
@@ -280,6 +281,8 @@ export interface StoreConnection extends SocialApi {
   getUniqueId(): string;
   /** Highest seq stored locally; the server replays only what comes after it. */
   syncCursor?: number | undefined;
+  /** The app's limits, from the server at each login (the SDK's `appLimits`). */
+  readonly appLimits?: AppLimits;
   /** Sends a message; resolves with the server's ack, rejects with an {@link SdkError}. */
   sendMessage(message: OutgoingMessage): Promise<SendResult>;
   /** Uploads a chatfile, reporting progress. */

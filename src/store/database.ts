@@ -23,7 +23,7 @@ import {
 import { applyMessage, emptyConversation } from './conversations.js';
 import { recalledCopy } from './messages.js';
 import { type OutboxEntry, type OutboxFile, bodyOf } from './outbox.js';
-import type { ChatType } from '../protocol/index.js';
+import type { AppLimits, ChatType } from '../protocol/index.js';
 import type {
   ChatMessage,
   ChatRoom,
@@ -71,6 +71,8 @@ export interface UserMeta {
   /** The last outbox `order` handed out. */
   outboxOrder: number;
   profile?: CurrentUser;
+  /** The app's limits as the server last said (so checks made offline after a reload match it). */
+  limits?: AppLimits;
 }
 
 /** A conversation as stored: what elements see, plus bookkeeping for unread counts. */
@@ -1115,7 +1117,15 @@ export async function upsertConversations(
 }
 
 export async function saveProfile(db: UserDatabase, profile: CurrentUser): Promise<void> {
+  await updateMeta(db, { profile });
+}
+
+export async function saveLimits(db: UserDatabase, limits: AppLimits): Promise<void> {
+  await updateMeta(db, { limits });
+}
+
+async function updateMeta(db: UserDatabase, change: Partial<UserMeta>): Promise<void> {
   const tx = db.transaction('meta', 'readwrite');
   const meta = (await tx.store.get('state')) ?? emptyMeta();
-  await Promise.all([tx.store.put({ ...meta, profile }, 'state'), tx.done]);
+  await Promise.all([tx.store.put({ ...meta, ...change }, 'state'), tx.done]);
 }

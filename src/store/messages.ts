@@ -228,9 +228,9 @@ export function recalledCopy(message: ChatMessage): ChatMessage {
  * Checks a draft before it is stored: an empty one or one the server would refuse as too large is
  * rejected here, so the composer keeps the draft and shows why.
  */
-export function checkDraft(text: string): void {
+export function checkDraft(text: string, maxBytes: number = Limits.messageMaxBytes): void {
   if (text.trim() === '') throw chatError(Codes.messageParameterError, Messages.emptyMessage);
-  if (utf8.encode(text).byteLength > Limits.messageMaxBytes)
+  if (utf8.encode(text).byteLength > maxBytes)
     throw chatError(Codes.messageSizeLimit, Messages.messageTooLong);
 }
 

@@ -82,6 +82,9 @@ export function createSdkConnection(
     set syncCursor(cursor) {
       connection.syncCursor = cursor;
     },
+    get appLimits() {
+      return connection.appLimits;
+    },
     async sendMessage(message: OutgoingMessage): Promise<SendResult> {
       // The protocol body is a closed union; the SDK takes an open record of the same fields.
       const options: CreateOptions = { ...message };

@@ -3,7 +3,7 @@
  * callbacks into these observables and persists everything to IndexedDB (see `chat-store.ts`).
  */
 import type { Observable } from 'rxjs';
-import type { ChatType, Ext } from '../protocol/index.js';
+import type { AppLimits, ChatType, Ext } from '../protocol/index.js';
 
 /**
  * Where the store's connection stands.
@@ -351,6 +351,11 @@ export interface ChatStoreApi {
   uploadProgress$(messageId: string): Observable<UploadProgress | null>;
   /** `cmd` messages as they arrive (from peers and from my other devices); never stored. */
   readonly commands$: Observable<ChatCommand>;
+  /**
+   * The app's limits (text size, file size, recall window) as the server last said, kept in
+   * IndexedDB; the protocol's defaults while no one is signed in. `send` and `sendFile` check them.
+   */
+  readonly limits$: Observable<AppLimits>;
 
   /**
    * Contacts, by username, with live presence. Like everything below, kept in IndexedDB (shown at

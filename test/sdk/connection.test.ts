@@ -223,6 +223,33 @@ describe('Connection', () => {
     expect(ok.serverMsgId).to.be.a('string');
   });
 
+  it('learns the app’s limits at login: a raised text limit lets longer text through, and only that', async () => {
+    const key = `roomy${Date.now().toString(36)}#app`;
+    const added = await serverCli(server.id, [
+      'app',
+      'add',
+      key,
+      '--max-message-bytes',
+      '20000',
+      '--recall-seconds',
+      '600',
+    ]);
+    expect(added.code, added.stderr).to.equal(0);
+    const alice = await loggedIn(server, { appKey: key }, await registerIn(key));
+    const bob = await loggedIn(server, { appKey: key }, await registerIn(key));
+    expect(alice.conn.appLimits).to.deep.equal({
+      messageMaxBytes: 20000,
+      fileMaxBytes: 10 * 1024 * 1024,
+      recallSeconds: 600,
+    });
+    const long = 'x'.repeat(17_000);
+    await alice.conn.send(WebIM.message.create({ type: 'txt', to: bob.username, msg: long }));
+    const [received] = (await bob.events.wait('onTextMessage')) as [{ data: string }];
+    expect(received.data).to.equal(long);
+    const tooLong = WebIM.message.create({ type: 'txt', to: bob.username, msg: 'x'.repeat(20001) });
+    expect(((await alice.conn.send(tooLong).catch((e) => e)) as ErrorEvent).type).to.equal(511);
+  });
+
   it('listen() replaces the legacy set; a throwing handler breaks nothing', async () => {
     const user = await newUser(server);
     const conn = connection(server);

@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ServerProcess } from '../support/server-process.mjs';
+import { Limits } from '../../src/protocol/rest.js';
 import {
   PASSWORD,
   api,
   assertError,
+  connect,
   newUser,
   register,
   uniqueName,
@@ -218,7 +220,16 @@ describe('openwebim-server app set', () => {
     assertError(response, 401, 'unauthorized');
     const reopened = await server.cli(['app', 'set', key, '--open-registration']);
     assert.match(reopened.stdout, /registration: open/);
-    await register(server.url, key);
+    // Clients learn the app's limits at login, so they refuse exactly what this server would.
+    const { socket, authOk } = await connect(server.url, await newUser(server.url, key), {
+      appKey: key,
+    });
+    assert.deepEqual(authOk.limits, {
+      messageMaxBytes: Limits.messageMaxBytes,
+      fileMaxBytes: 25_000_000,
+      recallSeconds: 5,
+    });
+    await socket.close();
   });
 
   it('refuses an unknown app and contradictory flags', async () => {

@@ -367,6 +367,48 @@ describe('store/chat-store', function () {
     ).to.include({ error: 'resource_limited', message: Messages.userLimit });
   });
 
+  it('checks drafts against the app’s own limits, as the server last said, also after a reload', async () => {
+    const main = await mainServer();
+    const app = `acme#${uniqueName('limits')}`;
+    const added = await serverCli(main.id, [
+      'app',
+      'add',
+      app,
+      '--max-message-bytes',
+      '20000',
+      '--max-file-bytes',
+      '1000',
+      '--recall-seconds',
+      '30',
+    ]);
+    expect(added.code, added.stderr).to.equal(0);
+    const prefix = uniqueName('pl');
+    const open = () => {
+      const s = new ChatStore({ appKey: app, apiUrl: main.url, databasePrefix: prefix });
+      stores.push(s);
+      return s;
+    };
+    let store = open();
+    const peer = await signUp(store);
+    const me = await signUp(store);
+    await signIn(store, me);
+    const limits = { messageMaxBytes: 20000, fileMaxBytes: 1000, recallSeconds: 30 };
+    await until(store.limits$, (l) => l.recallSeconds === 30, 'the app’s limits');
+    expect(await firstValueFrom(store.limits$)).to.deep.equal(limits);
+    // Longer than the protocol's default, within the app's: stored and sent.
+    await store.send(peer, 'x'.repeat(17_000));
+    await until(store.messages$(peer), (l) => l[0]?.status === 'sent', 'the long text is sent');
+    const big = new File([new Uint8Array(2000)], 'big.bin');
+    expect((await rejection(store.sendFile(peer, big))).message).to.equal(Messages.fileTooLarge);
+    expect(await firstValueFrom(store.messages$(peer))).to.have.length(1);
+
+    // A reload knows them before the socket opens.
+    await store.dispose();
+    store = open();
+    await store.ready;
+    expect(await firstValueFrom(store.limits$)).to.deep.equal(limits);
+  });
+
   it('explains the registration rate limit', async () => {
     const server = await startServer({ OPENWEBIM_RATE_REGISTER: '1' });
     servers.push(server.id);
