@@ -206,6 +206,8 @@ interface Session {
   uploads: Map<string, UploadTask>;
   /** Outbox entries being sent right now (a second flush must not upload them again). */
   sending: Set<string>;
+  /** Outbox entries the server refused for its rate limit (509), by id: how often so far. */
+  rateLimited: Map<string, number>;
   /** Object URLs of fetched files, by message id (`#thumb` for previews); revoked when it ends. */
   objectUrls: Map<string, Promise<string>>;
   /**
@@ -266,6 +268,9 @@ interface Change {
 }
 
 /** A session between `prepare` and `authenticate`. */
+/** How often a message the server rate-limited (509) is tried again before it is `failed`. */
+const RATE_LIMIT_RETRIES = 5;
+
 /** The protocol's defaults, until the server tells the app's own. */
 const DEFAULT_LIMITS: AppLimits = {
   messageMaxBytes: Limits.messageMaxBytes,
@@ -1333,6 +1338,7 @@ export class ChatStore implements ChatStoreApi {
       ended: new Subject<void>(),
       uploads: new Map(),
       sending: new Set(),
+      rateLimited: new Map(),
       objectUrls: new Map(),
       unreadTouched: new Map(),
       created,
@@ -1736,18 +1742,39 @@ export class ChatStore implements ChatStoreApi {
       // Not now rather than never: it stays in the outbox for the next `opened`.
       if (error.type === Codes.requestAbort || this.session.value !== session) return;
       if (isTransientSendFailure(error.type)) return;
+      if (error.type === Codes.currentLimiting && this.retryLater(session, entry)) return;
       const failed = await this.whileOpen(() => markFailed(session.db, entry.id, error.message));
       if (failed) this.changed(failed.message.conversationId);
       return;
     } finally {
       session.sending.delete(entry.id);
     }
+    session.rateLimited.delete(entry.id);
     const update: { mid?: string; time?: number; seq?: number } = {};
     if (ack?.serverMsgId) update.mid = ack.serverMsgId;
     if (typeof ack?.time === 'number') update.time = ack.time;
     // A room message's ack says seq 0: not a sequence number of mine.
     if (typeof ack?.seq === 'number' && ack.seq > 0) update.seq = ack.seq;
     await this.acked(session, entry.id, update);
+  }
+
+  /**
+   * The server's rate limit (509) says "not this second": a burst, such as an outbox flushed after
+   * a long time offline, goes on a little later instead of failing. Backs off 1, 2, 4, 8, 16 s (with
+   * jitter, so a page's sessions do not retry together); false once that is used up.
+   */
+  private retryLater(session: Session, entry: OutboxEntry): boolean {
+    const tries = session.rateLimited.get(entry.id) ?? 0;
+    if (tries >= RATE_LIMIT_RETRIES) {
+      session.rateLimited.delete(entry.id);
+      return false;
+    }
+    session.rateLimited.set(entry.id, tries + 1);
+    const delay = 1000 * 2 ** tries * (0.75 + Math.random() / 2);
+    setTimeout(() => {
+      if (this.session.value === session) void this.transmit(session, entry);
+    }, delay);
+    return true;
   }
 
   /**

@@ -181,6 +181,24 @@ describe('store/chat-store', function () {
     expect(await firstValueFrom(a.messages$(nobody))).to.have.length(1);
   });
 
+  it('sends a burst past the server’s rate limit a little later instead of failing it', async () => {
+    const server = await startServer({ OPENWEBIM_RATE_MESSAGES: '2' });
+    servers.push(server.id);
+    const a = newStore(server.url, uniqueName('pr'));
+    const peer = await signUp(a);
+    const me = await signUp(a);
+    await signIn(a, me);
+    const texts = ['one', 'two', 'three', 'four', 'five', 'six'];
+    for (const text of texts) await a.send(peer, text);
+    const sent = await until(
+      a.messages$(peer),
+      (l) => l.length === texts.length && l.every((m) => m.status === 'sent'),
+      'every message sent, none failed',
+      30_000,
+    );
+    expect(sent.map((m) => m.text).sort()).to.deep.equal([...texts].sort());
+  });
+
   it('renders from IndexedDB after a reload before the socket connects', async () => {
     const server = await ownServer();
     const alicePrefix = uniqueName('pa');
