@@ -200,7 +200,7 @@ export class ChatWindow extends LitElement {
   private readonly uploads = new UploadProgressController(this);
   private readonly recorder = new VoiceRecorderController(
     this,
-    (file) => void this.sendFiles([file]),
+    (file, seconds) => void this.sendFiles([file], seconds),
   );
   private readonly window = new MessageWindow();
   private readonly groups = new ObservableController<Group[]>(this, []);
@@ -628,7 +628,7 @@ export class ChatWindow extends LitElement {
             ></video>`
         : html`<button
             part="play-button"
-            aria-label="Play ${label}"
+            aria-label="Play ${duration(file.duration)}, ${label}"
             ?disabled=${!ready}
             @click=${() => this.play(m)}
           >
@@ -828,8 +828,11 @@ export class ChatWindow extends LitElement {
     void this.sendFiles(files);
   }
 
-  /** Sends each file as its kind's message, with a thumbnail or duration read in the browser. */
-  private async sendFiles(files: File[]): Promise<void> {
+  /**
+   * Sends each file as its kind's message, with a thumbnail or duration read in the browser; a
+   * recording's `recordedSeconds` stand in for the duration its file does not state.
+   */
+  private async sendFiles(files: File[], recordedSeconds?: number): Promise<void> {
     const store = this.stores.store;
     const id = this.conversationId;
     if (!store || !id) return;
@@ -837,6 +840,7 @@ export class ChatWindow extends LitElement {
     for (const file of files) {
       try {
         const { kind, ...options } = await prepareAttachment(file);
+        if (!options.duration && recordedSeconds) options.duration = recordedSeconds;
         this.forceScroll = true;
         this.dispatchEvent(new ChatSendEvent(await store.sendFile(id, file, { kind, ...options })));
       } catch (error) {

@@ -6,7 +6,8 @@ export const canRecord = (): boolean =>
 
 /**
  * Records a voice message with `MediaRecorder`: `toggle()` starts (asking for the microphone) and
- * stops, handing the recording to `onRecorded` as a file. Errors become `error` in plain words;
+ * stops, handing the recording to `onRecorded` as a file with its length in whole seconds (at
+ * least 1), timed while recording because a recorded WebM states no duration. Errors become `error` in plain words;
  * the microphone is released on stop and when the host leaves the page.
  */
 export class VoiceRecorderController implements ReactiveController {
@@ -17,7 +18,7 @@ export class VoiceRecorderController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    private readonly onRecorded: (file: File) => void,
+    private readonly onRecorded: (file: File, seconds: number) => void,
   ) {
     host.addController(this);
   }
@@ -38,6 +39,8 @@ export class VoiceRecorderController implements ReactiveController {
     }
     const recorder = new MediaRecorder(stream);
     const chunks: Blob[] = [];
+    let started = 0;
+    recorder.onstart = () => (started = performance.now());
     recorder.ondataavailable = (event) => chunks.push(event.data);
     recorder.onstop = () => {
       for (const track of stream.getTracks()) track.stop();
@@ -47,7 +50,8 @@ export class VoiceRecorderController implements ReactiveController {
       if (this.discard || !chunks.length) return;
       const type = recorder.mimeType || 'audio/webm';
       const extension = type.split(/[/;]/)[1] ?? 'webm';
-      this.onRecorded(new File(chunks, `voice-message.${extension}`, { type }));
+      const seconds = Math.max(1, Math.round((performance.now() - started) / 1000));
+      this.onRecorded(new File(chunks, `voice-message.${extension}`, { type }), seconds);
     };
     this.discard = false;
     this.recorder = recorder;
