@@ -2,9 +2,14 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
 import { serverPlugin } from './test/support/server-plugin.mjs';
+import { browserPermissionsPlugin } from './test/elements/browser-permissions-plugin.mjs';
 import { chromeArgs, findChrome } from './scripts/find-chrome.mjs';
 
 const executablePath = findChrome();
+
+/** A headless Chromium launched with `args`. */
+const chromium = (args) =>
+  chromeLauncher({ launchOptions: { executablePath, headless: true, args } });
 
 export default {
   files: ['test/{sdk,store,elements}/**/*.test.ts'],
@@ -17,15 +22,22 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     serverPlugin(),
+    browserPermissionsPlugin(),
   ],
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath,
-        headless: true,
-        args: chromeArgs,
-      },
-    }),
+  browsers: [chromium(chromeArgs)],
+  groups: [
+    {
+      // Chromium's synthetic microphone, refused the way a person blocking it would refuse it:
+      // chromeArgs grant it, and that grant cannot be revoked per page.
+      name: 'microphone-denied',
+      files: ['test/elements/*.denied-test.ts'],
+      browsers: [
+        chromium([
+          ...chromeArgs.filter((arg) => arg !== '--use-fake-ui-for-media-stream'),
+          '--use-fake-ui-for-media-stream=deny',
+        ]),
+      ],
+    },
   ],
 };
 

@@ -16,7 +16,10 @@ export function findChrome() {
 
 /**
  * Flags for a headless Chromium that runs as root on a machine with no network but loopback: no
- * sandbox (root), and none of the background requests that would only fail here.
+ * sandbox (root), and none of the background requests that would only fail here. The last two give
+ * the page Chromium's own synthetic camera and microphone, granted without a prompt, so that
+ * `getUserMedia` and `MediaRecorder` run for real (a test that needs a refusal denies the permission
+ * through the DevTools protocol, see test/elements/browser-permissions-plugin.mjs).
  */
 export const chromeArgs = [
   '--no-sandbox',
@@ -27,4 +30,6 @@ export const chromeArgs = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];

@@ -7,6 +7,7 @@ import type { ServerMessage } from '../../src/protocol/index.js';
 import { getChatStore } from '../../src/store/index.js';
 import { mainServer, uniqueName } from '../support/servers.js';
 import { nextEvent } from './event-log.js';
+import { resetPermissions, setGeolocation, setPermission } from './browser-permissions.js';
 import { binaryFile, bytesOf, pngFile, transferOf, wavFile, webmVideo } from './media-files.js';
 import { APP_KEY, PASSWORD, connectPeer, registerUser, type Peer } from './peer.js';
 
@@ -239,7 +240,7 @@ describe('chat-window attachments', () => {
     );
     const [playAudio, playVideo] =
       el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="play-button"]');
-    expect(playAudio!.getAttribute('aria-label')).to.equal('Play Voice message hello.wav');
+    expect(playAudio!.getAttribute('aria-label')).to.equal('Play 0:02, Voice message hello.wav');
     expect(playAudio!.textContent).to.contain('0:02');
     expect($(el, 'audio')).to.equal(null);
     playAudio!.click();
@@ -325,20 +326,95 @@ describe('chat-window attachments', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('offers voice recording where the browser can, and says in plain words why it cannot start', async () => {
+  it('records a voice message from the microphone, uploads and sends it, and the peer can play it', async () => {
+    // Chromium's synthetic microphone (--use-fake-device-for-media-stream, granted without a
+    // prompt): getUserMedia and MediaRecorder run for real on a generated tone.
     const record = $(el, '[part="record-button"]');
     expect(record.getAttribute('aria-label')).to.equal('Record a voice message');
-    // Headless Chromium has MediaRecorder but grants no microphone: the real refusal path.
     record.click();
-    const error = $(el, '[part="error"]');
-    await waitUntil(() => error.textContent!.trim(), 'an explanation', { timeout: 8000 });
-    expect(error.textContent!.trim()).to.be.oneOf([
-      'The microphone is blocked. Allow it for this site in the browser to record.',
-      'No microphone was found.',
-    ]);
-    expect($(el, '[part="record-button"]').getAttribute('aria-label')).to.equal(
-      'Record a voice message',
+    await waitUntil(() => record.getAttribute('aria-label') === 'Stop recording', 'recording', {
+      timeout: 8000,
+    });
+    expect(record.classList.contains('primary')).to.equal(true);
+    // The message must last for its length to be checked: about two seconds of the tone.
+    const started = performance.now();
+    await waitUntil(() => performance.now() - started >= 2000, 'two seconds recorded', {
+      timeout: 4000,
+      interval: 100,
+    });
+    const sent = nextEvent(el, 'chat-send');
+    record.click();
+    expect((await sent).message).to.include({ type: 'audio', conversationId: peer.username });
+    expect(record.getAttribute('aria-label')).to.equal('Record a voice message');
+    expect($(el, '[part="error"]').textContent!.trim()).to.equal('');
+
+    const received = fileOf(await peer.nextMessage((m) => m.type === 'audio'));
+    if (received.type !== 'audio') throw new Error(received.type);
+    expect(received.filename).to.match(/^voice-message\.webm$/);
+    expect(received.filetype).to.match(/^audio\/webm/);
+    // Timed while recording (a recorded WebM states no duration); the slow machine may add a second.
+    expect(received.length).to.be.within(2, 4);
+    const bytes = await bytesOf(received.url, {
+      authorization: `Bearer ${peer.token}`,
+      'share-secret': received.secret,
+    });
+    expect(bytes.byteLength).to.be.above(0);
+    expect(bytes.byteLength).to.equal(received.file_length);
+    // Playable: the browser's own decoder reads about as much sound as was recorded.
+    const sound = await new OfflineAudioContext(1, 1, 48000).decodeAudioData(bytes.buffer);
+    expect(sound.duration).to.be.within(1.5, 4.5);
+
+    await waitUntil(() => lastBubble(el)?.dataset.status === 'sent', 'sent', { timeout: 10000 });
+    const play = lastBubble(el)!.querySelector<HTMLElement>('[part="play-button"]')!;
+    expect(play.getAttribute('aria-label')).to.equal(
+      `Play 0:0${received.length}, Voice message voice-message.webm`,
     );
+    await expect(el).to.be.accessible();
+  });
+
+  it('shares the current location: the peer gets its coordinates and an address', async () => {
+    // The position Chromium's geolocation reports, set through the DevTools protocol.
+    await setPermission('geolocation', 'granted');
+    await setGeolocation(48.8583701, 2.2944813);
+    try {
+      const share = $(el, '[part="location-button"]');
+      expect(share.getAttribute('aria-label')).to.equal('Share location');
+      const sent = nextEvent(el, 'chat-send');
+      share.click();
+      expect((await sent).message).to.include({ type: 'loc', conversationId: peer.username });
+      const received = await peer.nextMessage((m) => m.type === 'loc');
+      if (received.type !== 'loc') throw new Error(received.type);
+      expect(received.addr).to.equal('48.85837, 2.29448');
+      expect(received.lat).to.be.closeTo(48.8583701, 1e-6);
+      expect(received.lng).to.be.closeTo(2.2944813, 1e-6);
+      await waitUntil(() => lastBubble(el)?.dataset.status === 'sent', 'sent', { timeout: 8000 });
+      expect(lastBubble(el)!.textContent).to.contain('48.85837, 2.29448');
+    } finally {
+      await resetPermissions();
+    }
+  });
+
+  it('says in plain words that location is blocked where the browser denies it, and sends nothing', async () => {
+    await setPermission('geolocation', 'denied');
+    try {
+      $(el, '[part="location-button"]').click();
+      const error = $(el, '[part="error"]');
+      await waitUntil(() => error.textContent!.trim(), 'an explanation', { timeout: 8000 });
+      expect(error.textContent!.trim()).to.equal(
+        'Location access is blocked. Allow it for this site in the browser to share it.',
+      );
+    } finally {
+      await resetPermissions();
+    }
+    // Nothing went out: the next thing the peer gets is the text sent after the refusal.
+    const input = $<HTMLTextAreaElement>(el, 'textarea');
+    input.value = 'after the refusal';
+    $(el, '[part="send-button"]').click();
+    const next = await peer.nextMessage();
+    expect(next).to.include({ type: 'txt', msg: 'after the refusal' });
+    await waitUntil(() => bubbles(el).length, 'the text shown', { timeout: 8000 });
+    expect(bubbles(el)).to.have.length(1);
+    expect(bubbles(el)[0]!.textContent).to.contain('after the refusal');
   });
 
   it('hides voice recording where the browser has no MediaRecorder', async () => {
