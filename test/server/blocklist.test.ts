@@ -6,13 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { ContactEvent } from '../../src/protocol/frames.js';
 import type {
   BlocklistResponse,
   ContactsResponse,
   HistoryResponse,
 } from '../../src/protocol/rest.js';
 import { SqliteStorage } from '../../server/storage/sqlite-storage.js';
+import { befriend, contactEvent } from './support/contact-group-steps.js';
 import {
   api,
   assertError,
@@ -22,10 +22,8 @@ import {
   startTestServer,
   textOf,
   type TestServer,
+  type TestUser,
 } from './support/test-server.js';
-import type { TestSocket } from './support/ws-client.js';
-
-type User = { username: string; token: string };
 
 let t: TestServer;
 before(async () => {
@@ -33,31 +31,12 @@ before(async () => {
 });
 after(() => t.close());
 
-function call<T>(user: User, method: string, path: string, body?: unknown) {
-  return api<T>(t.url, method, `/demo/chat/users/${user.username}${path}`, {
-    token: user.token,
-    ...(body === undefined ? {} : { body }),
-  });
-}
+const call = <T>(user: TestUser, method: string, path: string, body?: unknown) =>
+  api<T>(t.url, method, `/demo/chat/users/${user.username}${path}`, { token: user.token, body });
 
 async function blocklist(response: { status: number; body: unknown }) {
   assert.equal(response.status, 200, JSON.stringify(response.body));
   return (response.body as BlocklistResponse).data;
-}
-
-async function contactEvent(socket: TestSocket, operation: ContactEvent['operation']) {
-  const frame = await socket.next(
-    'event',
-    (f) => f.event.kind === 'contact' && f.event.operation === operation,
-  );
-  assert.ok(frame.event.kind === 'contact');
-  return frame.event;
-}
-
-/** Makes two users contacts through the REST flow. */
-async function befriend(a: User, b: User) {
-  assert.equal((await call(a, 'POST', '/contacts/requests', { to: b.username })).status, 200);
-  assert.equal((await call(b, 'POST', `/contacts/requests/${a.username}/accept`)).status, 200);
 }
 
 describe('blocklist', () => {
@@ -65,7 +44,7 @@ describe('blocklist', () => {
     const alice = await newUser(t.url);
     const bob = await newUser(t.url);
     const carol = await newUser(t.url);
-    await befriend(alice, bob);
+    await befriend(t.url, alice, bob);
     const a1 = await connectSynced(t.url, alice, { multi: true });
     const a2 = await connectSynced(t.url, alice, { multi: true });
     const b = await connectSynced(t.url, bob);

@@ -21,17 +21,18 @@ import {
   schemaVersion1,
 } from '../../server/storage/sqlite-storage.js';
 import type { UserRecord } from '../../server/storage/storage.js';
+import { contactEvent } from './support/contact-group-steps.js';
 import {
   api,
   assertError,
   connectSynced,
   newUser,
+  ok,
   startTestServer,
+  type ApiResponse,
   type TestServer,
+  type TestUser,
 } from './support/test-server.js';
-import type { TestSocket } from './support/ws-client.js';
-
-type User = { username: string; token: string };
 
 let t: TestServer;
 before(async () => {
@@ -39,39 +40,25 @@ before(async () => {
 });
 after(() => t.close());
 
-const me = (user: User) => `/demo/chat/users/${user.username}`;
+const me = (user: TestUser) => `/demo/chat/users/${user.username}`;
 
-function call<T = OkResponse>(user: User, method: string, path: string, body?: unknown) {
-  return api<T>(t.url, method, `${me(user)}${path}`, {
-    token: user.token,
-    ...(body === undefined ? {} : { body }),
-  });
-}
+const call = <T = OkResponse>(user: TestUser, method: string, path: string, body?: unknown) =>
+  api<T>(t.url, method, `${me(user)}${path}`, { token: user.token, body });
 
-async function ok(response: { status: number; body: unknown }) {
-  assert.equal(response.status, 200, JSON.stringify(response.body));
-  assert.deepEqual(response.body, { data: { result: true } });
-}
-
-/** The next contact event with this operation on the socket. */
-async function contactEvent(socket: TestSocket, operation: ContactEvent['operation']) {
-  const frame = await socket.next(
-    'event',
-    (f) => f.event.kind === 'contact' && f.event.operation === operation,
-  );
-  assert.ok(frame.event.kind === 'contact');
-  return frame.event;
+/** A 200 with Agora's `{ data: { result: true } }`, as every contact change answers. */
+async function okTrue(response: Promise<ApiResponse<unknown>>) {
+  assert.deepEqual(await ok(response), { data: { result: true } });
 }
 
 const withoutTime = (event: ContactEvent) => ({ ...event, time: 0 });
 
-async function contactsOf(user: User) {
+async function contactsOf(user: TestUser) {
   const response = await call<ContactsResponse>(user, 'GET', '/contacts/users');
   assert.equal(response.status, 200, JSON.stringify(response.body));
   return response.body.entities;
 }
 
-async function requestsOf(user: User) {
+async function requestsOf(user: TestUser) {
   const response = await call<ContactRequestsResponse>(user, 'GET', '/contacts/requests');
   assert.equal(response.status, 200, JSON.stringify(response.body));
   return response.body.entities.map(({ from, to, message }) => ({ from, to, message }));
@@ -88,7 +75,7 @@ describe('contacts', () => {
     const a1 = await connectSynced(t.url, alice, { multi: true });
     const a2 = await connectSynced(t.url, alice, { multi: true });
 
-    await ok(await call(alice, 'POST', '/contacts/requests', { to: bob.username, message: 'hi!' }));
+    await okTrue(call(alice, 'POST', '/contacts/requests', { to: bob.username, message: 'hi!' }));
     const expected = {
       kind: 'contact',
       operation: 'request',
@@ -117,7 +104,7 @@ describe('contacts', () => {
     assert.equal(b1.syncDone.seq, 1);
     const b2 = await connectSynced(t.url, bob, { multi: true });
 
-    await ok(await call(bob, 'POST', `/contacts/requests/${alice.username}/accept`));
+    await okTrue(call(bob, 'POST', `/contacts/requests/${alice.username}/accept`));
     for (const socket of [a1.socket, a2.socket, b1.socket, b2.socket]) {
       const event = await contactEvent(socket, 'accept');
       assert.deepEqual([event.from, event.to], [bob.username, alice.username]);
@@ -141,7 +128,7 @@ describe('contacts', () => {
       'service_resource_not_found',
     );
 
-    await ok(await call(bob, 'DELETE', `/contacts/users/${alice.username}`));
+    await okTrue(call(bob, 'DELETE', `/contacts/users/${alice.username}`));
     for (const socket of [a1.socket, a2.socket, b1.socket, b2.socket]) {
       const event = await contactEvent(socket, 'remove');
       assert.deepEqual([event.from, event.to], [bob.username, alice.username]);
@@ -163,9 +150,9 @@ describe('contacts', () => {
     const c = await connectSynced(t.url, carol);
     const d = await connectSynced(t.url, dave);
 
-    await ok(await call(carol, 'POST', '/contacts/requests', { to: dave.username }));
+    await okTrue(call(carol, 'POST', '/contacts/requests', { to: dave.username }));
     assert.equal((await contactEvent(d.socket, 'request')).status, '', 'no message: empty status');
-    await ok(await call(dave, 'POST', `/contacts/requests/${carol.username}/decline`));
+    await okTrue(call(dave, 'POST', `/contacts/requests/${carol.username}/decline`));
     for (const socket of [c.socket, d.socket]) {
       const event = await contactEvent(socket, 'decline');
       assert.deepEqual([event.from, event.to], [dave.username, carol.username]);
@@ -179,8 +166,8 @@ describe('contacts', () => {
       `no pending contact request from ${carol.username}`,
     );
 
-    await ok(
-      await call(carol, 'POST', '/contacts/requests', { to: dave.username, message: 'again' }),
+    await okTrue(
+      call(carol, 'POST', '/contacts/requests', { to: dave.username, message: 'again' }),
     );
     await contactEvent(d.socket, 'request');
     // Asking twice is refused; asking back is a yes.
@@ -190,7 +177,7 @@ describe('contacts', () => {
       'illegal_argument',
       /already asked/,
     );
-    await ok(await call(dave, 'POST', '/contacts/requests', { to: carol.username }));
+    await okTrue(call(dave, 'POST', '/contacts/requests', { to: carol.username }));
     for (const socket of [c.socket, d.socket]) {
       const event = await contactEvent(socket, 'accept');
       assert.deepEqual([event.from, event.to], [dave.username, carol.username]);
@@ -273,13 +260,13 @@ describe('contacts', () => {
           token: from.token,
           body: { to },
         });
-      await ok(await ask(others[0]?.username ?? ''));
-      await ok(await ask(others[1]?.username ?? ''));
+      await okTrue(ask(others[0]?.username ?? ''));
+      await okTrue(ask(others[1]?.username ?? ''));
       assertError(await ask(others[2]?.username ?? ''), 429, 'reach_limit');
       // Per user: someone else may still ask.
       const other = others[2];
       assert.ok(other);
-      await ok(await ask(sender.username, other));
+      await okTrue(ask(sender.username, other));
     } finally {
       await limited.close();
     }

@@ -3,7 +3,6 @@
 // invitations per minute).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { GroupEvent } from '../../src/protocol/frames.js';
 import {
   Limits,
   type GroupIdResponse,
@@ -12,18 +11,18 @@ import {
   type MuteListResponse,
   type UsernamesResponse,
 } from '../../src/protocol/rest.js';
+import { groupEvent } from './support/contact-group-steps.js';
 import {
-  api,
   assertError,
   connectSynced,
   newUser,
+  ok,
+  rest,
+  sendGroupText,
   startTestServer,
-  uniqueName,
   type TestServer,
+  type TestUser,
 } from './support/test-server.js';
-import type { TestSocket } from './support/ws-client.js';
-
-type User = { username: string; token: string };
 
 let t: TestServer;
 before(async () => {
@@ -32,23 +31,10 @@ before(async () => {
 });
 after(() => t.close());
 
-const rest = <T = Record<string, unknown>>(
-  user: User,
-  method: string,
-  path: string,
-  body?: unknown,
-  app = 'demo/chat',
-) => api<T>(t.url, method, `/${app}${path}`, { token: user.token, body });
-
-async function ok<T>(response: Promise<{ status: number; body: T }>): Promise<T> {
-  const done = await response;
-  assert.equal(done.status, 200, JSON.stringify(done.body));
-  return done.body;
-}
-
-async function createGroup(owner: User, members: User[], app = 'demo/chat'): Promise<string> {
+async function createGroup(owner: TestUser, members: TestUser[], appKey?: string) {
   const body = await ok(
     rest<GroupIdResponse>(
+      t.url,
       owner,
       'POST',
       '/chatgroups',
@@ -58,21 +44,10 @@ async function createGroup(owner: User, members: User[], app = 'demo/chat'): Pro
         inviteNeedConfirm: false,
         members: members.map((m) => m.username),
       },
-      app,
+      appKey,
     ),
   );
   return body.data.groupid;
-}
-
-const groupEvent = (socket: TestSocket, operation: GroupEvent['operation']) =>
-  socket
-    .next('event', (f) => f.event.kind === 'group' && f.event.operation === operation)
-    .then((f) => f.event as GroupEvent);
-
-function sendGroup(socket: TestSocket, gid: string, msg: string) {
-  const id = uniqueName('m');
-  socket.send({ t: 'msg', id, to: gid, chatType: 'groupChat', type: 'txt', msg });
-  return id;
 }
 
 describe('group owner and admins', () => {
@@ -88,32 +63,32 @@ describe('group owner and admins', () => {
 
     // Only the owner makes admins.
     assertError(
-      await rest(bob, 'POST', `/chatgroups/${gid}/admin`, { newadmin: carol.username }),
+      await rest(t.url, bob, 'POST', `/chatgroups/${gid}/admin`, { newadmin: carol.username }),
       403,
       'forbidden_op',
     );
-    await ok(rest(owner, 'POST', `/chatgroups/${gid}/admin`, { newadmin: admin.username }));
+    await ok(rest(t.url, owner, 'POST', `/chatgroups/${gid}/admin`, { newadmin: admin.username }));
     assert.equal((await groupEvent(b.socket, 'setAdmin')).userId, admin.username);
-    const admins = await ok(rest<UsernamesResponse>(bob, 'GET', `/chatgroups/${gid}/admin`));
+    const admins = await ok(rest<UsernamesResponse>(t.url, bob, 'GET', `/chatgroups/${gid}/admin`));
     assert.deepEqual(admins.data, [admin.username]);
 
     // Members cannot mute or kick; admins cannot touch the owner or other admins.
-    const mute = (actor: User, usernames: string[], duration = 60_000) =>
-      rest(actor, 'POST', `/chatgroups/${gid}/mute`, { usernames, mute_duration: duration });
+    const mute = (actor: TestUser, usernames: string[], duration = 60_000) =>
+      rest(t.url, actor, 'POST', `/chatgroups/${gid}/mute`, { usernames, mute_duration: duration });
     assertError(await mute(carol, [bob.username]), 403, 'forbidden_op');
     assertError(
-      await rest(carol, 'DELETE', `/chatgroups/${gid}/users/${bob.username}`),
+      await rest(t.url, carol, 'DELETE', `/chatgroups/${gid}/users/${bob.username}`),
       403,
       'forbidden_op',
     );
     assertError(await mute(admin, [owner.username]), 403, 'forbidden_op');
     assertError(
-      await rest(admin, 'DELETE', `/chatgroups/${gid}/users/${owner.username}`),
+      await rest(t.url, admin, 'DELETE', `/chatgroups/${gid}/users/${owner.username}`),
       403,
       'forbidden_op',
     );
     assertError(
-      await rest(owner, 'DELETE', `/chatgroups/${gid}/quit`),
+      await rest(t.url, owner, 'DELETE', `/chatgroups/${gid}/quit`),
       403,
       'forbidden_op',
       /owner cannot quit/,
@@ -125,44 +100,46 @@ describe('group owner and admins', () => {
     assert.equal(muted.userId, bob.username);
     assert.equal(muted.from, admin.username);
     assert.ok(muted.muteUntil !== undefined && muted.muteUntil > Date.now());
-    const list = await ok(rest<MuteListResponse>(carol, 'GET', `/chatgroups/${gid}/mute`));
+    const list = await ok(rest<MuteListResponse>(t.url, carol, 'GET', `/chatgroups/${gid}/mute`));
     assert.deepEqual(
       list.data.map((m) => m.user),
       [bob.username],
     );
-    const members = await ok(rest<GroupMembersResponse>(carol, 'GET', `/chatgroups/${gid}/users`));
+    const members = await ok(
+      rest<GroupMembersResponse>(t.url, carol, 'GET', `/chatgroups/${gid}/users`),
+    );
     assert.equal(
       members.entities.find((m) => m.username === bob.username)?.muteUntil,
       muted.muteUntil,
     );
 
-    const refusedId = sendGroup(b.socket, gid, 'can I speak?');
+    const refusedId = sendGroupText(b.socket, gid, 'can I speak?');
     const nack = await b.socket.next('nack', (f) => f.id === refusedId);
     assert.equal(nack.code, 507);
-    const carolId = sendGroup(c.socket, gid, 'I can');
+    const carolId = sendGroupText(c.socket, gid, 'I can');
     await c.socket.next('ack', (f) => f.id === carolId);
     await b.socket.next('msg', (f) => f.message.from === carol.username);
 
-    await ok(rest(admin, 'DELETE', `/chatgroups/${gid}/mute/${bob.username}`));
+    await ok(rest(t.url, admin, 'DELETE', `/chatgroups/${gid}/mute/${bob.username}`));
     await groupEvent(b.socket, 'unmuteMember');
-    const againId = sendGroup(b.socket, gid, 'thanks');
+    const againId = sendGroupText(b.socket, gid, 'thanks');
     await b.socket.next('ack', (f) => f.id === againId);
 
     // The admin removes Bob: he is told, and can no longer post or read.
-    await ok(rest(admin, 'DELETE', `/chatgroups/${gid}/users/${bob.username}`));
+    await ok(rest(t.url, admin, 'DELETE', `/chatgroups/${gid}/users/${bob.username}`));
     const removed = await groupEvent(b.socket, 'removeMember');
     assert.deepEqual([removed.from, removed.userId], [admin.username, bob.username]);
     assert.equal((await groupEvent(o.socket, 'removeMember')).userId, bob.username);
-    const afterId = sendGroup(b.socket, gid, 'still here?');
+    const afterId = sendGroupText(b.socket, gid, 'still here?');
     assert.equal((await b.socket.next('nack', (f) => f.id === afterId)).code, 602);
-    assertError(await rest(bob, 'GET', `/chatgroups/${gid}`), 403, 'forbidden_op');
+    assertError(await rest(t.url, bob, 'GET', `/chatgroups/${gid}`), 403, 'forbidden_op');
 
     // Carol leaves on her own; the owner removes the admin role.
-    await ok(rest(carol, 'DELETE', `/chatgroups/${gid}/quit`));
+    await ok(rest(t.url, carol, 'DELETE', `/chatgroups/${gid}/quit`));
     const left = await groupEvent(o.socket, 'memberAbsence');
     assert.equal(left.userId, carol.username);
     await groupEvent(c.socket, 'memberAbsence');
-    await ok(rest(owner, 'DELETE', `/chatgroups/${gid}/admin/${admin.username}`));
+    await ok(rest(t.url, owner, 'DELETE', `/chatgroups/${gid}/admin/${admin.username}`));
     assert.equal((await groupEvent(o.socket, 'removeAdmin')).userId, admin.username);
     await Promise.all([o.socket.close(), b.socket.close(), c.socket.close()]);
   });
@@ -176,12 +153,12 @@ describe('group owner and admins', () => {
     const c = await connectSynced(t.url, carol);
 
     assertError(
-      await rest(bob, 'PUT', `/chatgroups/${gid}`, { groupname: 'Mine now' }),
+      await rest(t.url, bob, 'PUT', `/chatgroups/${gid}`, { groupname: 'Mine now' }),
       403,
       'forbidden_op',
     );
     assertError(
-      await rest(owner, 'PUT', `/chatgroups/${gid}`, {
+      await rest(t.url, owner, 'PUT', `/chatgroups/${gid}`, {
         description: 'd'.repeat(Limits.groupDescriptionMaxChars + 1),
       }),
       400,
@@ -189,7 +166,7 @@ describe('group owner and admins', () => {
       /groupDescriptionMaxChars/,
     );
     const edited = await ok(
-      rest<GroupInfoResponse>(owner, 'PUT', `/chatgroups/${gid}`, {
+      rest<GroupInfoResponse>(t.url, owner, 'PUT', `/chatgroups/${gid}`, {
         groupname: 'Renamed',
         description: 'new words',
       }),
@@ -198,22 +175,26 @@ describe('group owner and admins', () => {
     const update = await groupEvent(c.socket, 'updateInfo');
     assert.equal(update.name, 'Renamed');
 
-    await ok(rest(owner, 'PUT', `/chatgroups/${gid}`, { newowner: bob.username }));
+    await ok(rest(t.url, owner, 'PUT', `/chatgroups/${gid}`, { newowner: bob.username }));
     assert.equal((await groupEvent(c.socket, 'changeOwner')).userId, bob.username);
-    assertError(await rest(owner, 'DELETE', `/chatgroups/${gid}`), 403, 'forbidden_op');
+    assertError(await rest(t.url, owner, 'DELETE', `/chatgroups/${gid}`), 403, 'forbidden_op');
     // The old owner is a member now and may leave.
-    await ok(rest(owner, 'DELETE', `/chatgroups/${gid}/quit`));
+    await ok(rest(t.url, owner, 'DELETE', `/chatgroups/${gid}/quit`));
 
-    await ok(rest(bob, 'DELETE', `/chatgroups/${gid}`));
+    await ok(rest(t.url, bob, 'DELETE', `/chatgroups/${gid}`));
     const destroyed = await groupEvent(c.socket, 'destroy');
     assert.deepEqual(
       [destroyed.gid, destroyed.from, destroyed.name],
       [gid, bob.username, 'Renamed'],
     );
     await groupEvent(b.socket, 'destroy');
-    const postId = sendGroup(c.socket, gid, 'anyone?');
+    const postId = sendGroupText(c.socket, gid, 'anyone?');
     assert.equal((await c.socket.next('nack', (f) => f.id === postId)).code, 605);
-    assertError(await rest(carol, 'GET', `/chatgroups/${gid}`), 404, 'service_resource_not_found');
+    assertError(
+      await rest(t.url, carol, 'GET', `/chatgroups/${gid}`),
+      404,
+      'service_resource_not_found',
+    );
     await Promise.all([b.socket.close(), c.socket.close()]);
   });
 
@@ -227,11 +208,12 @@ describe('group owner and admins', () => {
     ];
     const create = (body: Record<string, unknown>) =>
       rest(
+        t.url,
         owner,
         'POST',
         '/chatgroups',
         { groupname: 'g', public: false, ...body },
-        'small/groups',
+        'small#groups',
       );
     assertError(
       await create({ maxusers: 4 }),
@@ -245,14 +227,15 @@ describe('group owner and admins', () => {
       'forbidden_op',
       /maxusers/,
     );
-    const gid = await createGroup(owner, others.slice(0, 2), 'small/groups');
+    const gid = await createGroup(owner, others.slice(0, 2), 'small#groups');
     assertError(
       await rest(
+        t.url,
         owner,
         'POST',
         `/chatgroups/${gid}/invite`,
         { usernames: [others[2]?.username] },
-        'small/groups',
+        'small#groups',
       ),
       403,
       'forbidden_op',
@@ -262,20 +245,20 @@ describe('group owner and admins', () => {
     // Groups per user: the user who is in groupsPerUser groups cannot make or join one more.
     const busy = await newUser(t.url);
     for (let i = 0; i < Limits.groupsPerUser; i += 1) {
-      await ok(rest(busy, 'POST', '/chatgroups', { groupname: `g${i}`, public: true }));
+      await ok(rest(t.url, busy, 'POST', '/chatgroups', { groupname: `g${i}`, public: true }));
     }
     assertError(
-      await rest(busy, 'POST', '/chatgroups', { groupname: 'one more', public: true }),
+      await rest(t.url, busy, 'POST', '/chatgroups', { groupname: 'one more', public: true }),
       403,
       'forbidden_op',
       /groupsPerUser/,
     );
     const host = await newUser(t.url);
     const open = await ok(
-      rest<GroupIdResponse>(host, 'POST', '/chatgroups', { groupname: 'o', public: true }),
+      rest<GroupIdResponse>(t.url, host, 'POST', '/chatgroups', { groupname: 'o', public: true }),
     );
     assertError(
-      await rest(busy, 'POST', `/chatgroups/${open.data.groupid}/apply`, {}),
+      await rest(t.url, busy, 'POST', `/chatgroups/${open.data.groupid}/apply`, {}),
       403,
       'forbidden_op',
       /groupsPerUser/,
@@ -285,10 +268,10 @@ describe('group owner and admins', () => {
     const inviter = await newUser(t.url);
     const invitee = await newUser(t.url);
     const team = await ok(
-      rest<GroupIdResponse>(inviter, 'POST', '/chatgroups', { groupname: 'r' }),
+      rest<GroupIdResponse>(t.url, inviter, 'POST', '/chatgroups', { groupname: 'r' }),
     );
     const invite = () =>
-      rest(inviter, 'POST', `/chatgroups/${team.data.groupid}/invite`, {
+      rest(t.url, inviter, 'POST', `/chatgroups/${team.data.groupid}/invite`, {
         usernames: [invitee.username],
       });
     for (let i = 0; i < Limits.invitationsPerMinute; i += 1) await ok(invite());

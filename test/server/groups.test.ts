@@ -3,7 +3,7 @@
 // and conversations, disband; each refusal of who may read or post.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { GroupEvent, InboxEvent, ServerFrame } from '../../src/protocol/frames.js';
+import type { InboxEvent, ServerFrame } from '../../src/protocol/frames.js';
 import {
   Limits,
   type ConversationsResponse,
@@ -15,21 +15,24 @@ import {
   type HistoryResponse,
   type PublicGroupsResponse,
 } from '../../src/protocol/rest.js';
+import { groupEvent } from './support/contact-group-steps.js';
 import {
   api,
   assertError,
   connect,
   connectSynced,
   newUser,
+  ok,
+  rest,
+  sendGroupText,
+  settle,
   startTestServer,
   textOf,
   uniqueName,
   uploaded,
   type TestServer,
+  type TestUser,
 } from './support/test-server.js';
-import type { TestSocket } from './support/ws-client.js';
-
-type User = { username: string; token: string };
 
 let t: TestServer;
 before(async () => {
@@ -37,15 +40,8 @@ before(async () => {
 });
 after(() => t.close());
 
-const rest = <T = Record<string, unknown>>(
-  user: User,
-  method: string,
-  path: string,
-  body?: unknown,
-) => api<T>(t.url, method, `/demo/chat${path}`, { token: user.token, body });
-
-async function createGroup(owner: User, body: Record<string, unknown>): Promise<string> {
-  const response = await rest<GroupIdResponse>(owner, 'POST', '/chatgroups', {
+async function createGroup(owner: TestUser, body: Record<string, unknown>): Promise<string> {
+  const response = await rest<GroupIdResponse>(t.url, owner, 'POST', '/chatgroups', {
     groupname: 'g',
     public: false,
     ...body,
@@ -53,34 +49,6 @@ async function createGroup(owner: User, body: Record<string, unknown>): Promise<
   assert.equal(response.status, 200, JSON.stringify(response.body));
   assert.match(response.body.data.groupid, Limits.numericIdPattern);
   return response.body.data.groupid;
-}
-
-async function ok(response: Promise<{ status: number; body: unknown }>) {
-  const done = await response;
-  assert.equal(done.status, 200, JSON.stringify(done.body));
-  return done.body;
-}
-
-const groupEvent = (socket: TestSocket, operation: GroupEvent['operation']) =>
-  socket
-    .next('event', (f) => f.event.kind === 'group' && f.event.operation === operation)
-    .then((f) => f.event as GroupEvent);
-
-function sendGroup(
-  socket: TestSocket,
-  gid: string,
-  msg: string,
-  extra: Record<string, unknown> = {},
-) {
-  const id = uniqueName('m');
-  socket.send({ t: 'msg', id, to: gid, chatType: 'groupChat', type: 'txt', msg, ...extra });
-  return id;
-}
-
-/** Waits until the server answered everything sent before (frames are handled in order). */
-async function settle(socket: TestSocket) {
-  socket.send({ t: 'ping' });
-  await socket.next('pong');
 }
 
 const groupEventsOf = (frames: ServerFrame[]) =>
@@ -117,9 +85,7 @@ describe('groups', () => {
     assert.equal(joined.userId, bob.username);
     assert.equal(joined.from, alice.username);
 
-    const info = (await ok(
-      rest<GroupInfoResponse>(bob, 'GET', `/chatgroups/${gid}`),
-    )) as GroupInfoResponse;
+    const info = await ok(rest<GroupInfoResponse>(t.url, bob, 'GET', `/chatgroups/${gid}`));
     assert.deepEqual(
       { ...info.data[0], created: 0 },
       {
@@ -137,21 +103,21 @@ describe('groups', () => {
         admins: [],
       },
     );
-    const mine = (await ok(
-      rest<GroupsResponse>(bob, 'GET', `/users/${bob.username}/joined_chatgroups`),
-    )) as GroupsResponse;
+    const mine = await ok(
+      rest<GroupsResponse>(t.url, bob, 'GET', `/users/${bob.username}/joined_chatgroups`),
+    );
     assert.deepEqual(
       mine.entities.map((g) => [g.id, g.role]),
       [[gid, 'member']],
     );
     assertError(
-      await rest(alice, 'GET', `/users/${bob.username}/joined_chatgroups`),
+      await rest(t.url, alice, 'GET', `/users/${bob.username}/joined_chatgroups`),
       403,
       'forbidden_op',
     );
-    const members = (await ok(
-      rest<GroupMembersResponse>(bob, 'GET', `/chatgroups/${gid}/users`),
-    )) as GroupMembersResponse;
+    const members = await ok(
+      rest<GroupMembersResponse>(t.url, bob, 'GET', `/chatgroups/${gid}/users`),
+    );
     assert.deepEqual(
       members.entities.map((m) => [m.username, m.role]),
       [
@@ -159,14 +125,14 @@ describe('groups', () => {
         [bob.username, 'member'],
       ],
     );
-    const listed = (await ok(
-      rest<PublicGroupsResponse>(bob, 'GET', '/publicchatgroups?limit=100'),
-    )) as PublicGroupsResponse;
+    const listed = await ok(
+      rest<PublicGroupsResponse>(t.url, bob, 'GET', '/publicchatgroups?limit=100'),
+    );
     assert.ok(listed.data.some((g) => g.groupid === gid && g.affiliations_count === 2));
 
     // Bad input: each named.
     const create = (body: Record<string, unknown>) =>
-      rest(alice, 'POST', '/chatgroups', { groupname: 'x', public: false, ...body });
+      rest(t.url, alice, 'POST', '/chatgroups', { groupname: 'x', public: false, ...body });
     assertError(
       await create({ groupname: 'n'.repeat(Limits.groupNameMaxChars + 1) }),
       400,
@@ -189,12 +155,12 @@ describe('groups', () => {
     assertError(await create({ public: 'yes' }), 400, 'illegal_argument', /public/);
     assertError(await create({ groupname: undefined }), 400, 'illegal_argument', /groupname/);
     assertError(
-      await rest(alice, 'GET', '/chatgroups/123456789012345678'),
+      await rest(t.url, alice, 'GET', '/chatgroups/123456789012345678'),
       404,
       'service_resource_not_found',
     );
     assertError(
-      await rest(alice, 'GET', '/chatgroups/not-a-group'),
+      await rest(t.url, alice, 'GET', '/chatgroups/not-a-group'),
       404,
       'service_resource_not_found',
     );
@@ -209,14 +175,14 @@ describe('groups', () => {
     const carol = await newUser(t.url);
     const gid = await createGroup(alice, { groupname: 'Book club' });
     await ok(
-      rest(alice, 'POST', `/chatgroups/${gid}/invite`, {
+      rest(t.url, alice, 'POST', `/chatgroups/${gid}/invite`, {
         usernames: [bob.username, carol.username],
         reason: 'join us',
       }),
     );
     // Not members yet: a private group is closed to them.
-    assertError(await rest(bob, 'GET', `/chatgroups/${gid}`), 403, 'forbidden_op');
-    assertError(await rest(bob, 'GET', `/chatgroups/${gid}/users`), 403, 'forbidden_op');
+    assertError(await rest(t.url, bob, 'GET', `/chatgroups/${gid}`), 403, 'forbidden_op');
+    assertError(await rest(t.url, bob, 'GET', `/chatgroups/${gid}/users`), 403, 'forbidden_op');
 
     const a = await connectSynced(t.url, alice);
     const b = await connect(t.url, bob);
@@ -239,18 +205,21 @@ describe('groups', () => {
       ],
     );
     assertError(
-      await rest(alice, 'POST', `/chatgroups/${gid}/invite_verify`, { accept: true }),
+      await rest(t.url, alice, 'POST', `/chatgroups/${gid}/invite_verify`, { accept: true }),
       404,
       'service_resource_not_found',
     );
     await groupEvent(b.socket, 'inviteToJoin');
-    await ok(rest(bob, 'POST', `/chatgroups/${gid}/invite_verify`, { accept: true }));
+    await ok(rest(t.url, bob, 'POST', `/chatgroups/${gid}/invite_verify`, { accept: true }));
     const accepted = await groupEvent(a.socket, 'acceptInvite');
     assert.equal(accepted.from, bob.username);
     assert.equal((await groupEvent(b.socket, 'acceptInvite')).from, bob.username);
 
     await ok(
-      rest(carol, 'POST', `/chatgroups/${gid}/invite_verify`, { accept: false, reason: 'busy' }),
+      rest(t.url, carol, 'POST', `/chatgroups/${gid}/invite_verify`, {
+        accept: false,
+        reason: 'busy',
+      }),
     );
     const rejected = await groupEvent(a.socket, 'rejectInvite');
     assert.equal(rejected.from, carol.username);
@@ -259,34 +228,41 @@ describe('groups', () => {
     await settle(b.socket);
     assert.equal(groupEventsOf(b.socket.unread()).length, 0);
 
-    const members = (await ok(
-      rest<GroupMembersResponse>(bob, 'GET', `/chatgroups/${gid}/users`),
-    )) as GroupMembersResponse;
+    const members = await ok(
+      rest<GroupMembersResponse>(t.url, bob, 'GET', `/chatgroups/${gid}/users`),
+    );
     assert.deepEqual(
       members.entities.map((m) => m.username),
       [alice.username, bob.username],
     );
     // Members may not invite unless allowinvites; an invitee who blocked the inviter is refused.
     assertError(
-      await rest(bob, 'POST', `/chatgroups/${gid}/invite`, { usernames: [carol.username] }),
+      await rest(t.url, bob, 'POST', `/chatgroups/${gid}/invite`, { usernames: [carol.username] }),
       403,
       'forbidden_op',
     );
     await ok(
-      rest(carol, 'POST', `/users/${carol.username}/blocks/users`, { usernames: [alice.username] }),
+      rest(t.url, carol, 'POST', `/users/${carol.username}/blocks/users`, {
+        usernames: [alice.username],
+      }),
     );
     assertError(
-      await rest(alice, 'POST', `/chatgroups/${gid}/invite`, { usernames: [carol.username] }),
+      await rest(t.url, alice, 'POST', `/chatgroups/${gid}/invite`, {
+        usernames: [carol.username],
+      }),
       403,
       'forbidden_op',
     );
     assertError(
-      await rest(alice, 'POST', '/chatgroups', { groupname: 'x', members: [carol.username] }),
+      await rest(t.url, alice, 'POST', '/chatgroups', {
+        groupname: 'x',
+        members: [carol.username],
+      }),
       403,
       'forbidden_op',
     );
     assertError(
-      await rest(alice, 'POST', `/chatgroups/${gid}/invite`, { usernames: [bob.username] }),
+      await rest(t.url, alice, 'POST', `/chatgroups/${gid}/invite`, { usernames: [bob.username] }),
       400,
       'illegal_argument',
       /member already/,
@@ -294,8 +270,10 @@ describe('groups', () => {
 
     // Disbanding reaches a user whose invitation is still pending, so their client can drop it.
     const dave = await newUser(t.url);
-    await ok(rest(alice, 'POST', `/chatgroups/${gid}/invite`, { usernames: [dave.username] }));
-    await ok(rest(alice, 'DELETE', `/chatgroups/${gid}`));
+    await ok(
+      rest(t.url, alice, 'POST', `/chatgroups/${gid}/invite`, { usernames: [dave.username] }),
+    );
+    await ok(rest(t.url, alice, 'DELETE', `/chatgroups/${gid}`));
     const d = await connect(t.url, dave);
     await d.socket.next('sync-done');
     assert.deepEqual(
@@ -328,7 +306,7 @@ describe('groups', () => {
     });
     await b.socket.next('msg');
 
-    const id = sendGroup(a.socket, gid, 'hello group');
+    const id = sendGroupText(a.socket, gid, 'hello group');
     const ack = await a.socket.next('ack', (f) => f.id === id);
     const atBob = await b.socket.next('msg', (f) => f.message.chatType === 'groupChat');
     assert.equal(atBob.message.to, gid);
@@ -345,25 +323,25 @@ describe('groups', () => {
     await c.socket.next('sync-done');
 
     // Non-members cannot post (602) or read the history (403); unknown groups are 605.
-    const refusedId = sendGroup(d.socket, gid, 'let me in');
+    const refusedId = sendGroupText(d.socket, gid, 'let me in');
     assert.equal((await d.socket.next('nack', (f) => f.id === refusedId)).code, 602);
-    const unknownId = sendGroup(d.socket, '123456789012345678', 'anyone?');
+    const unknownId = sendGroupText(d.socket, '123456789012345678', 'anyone?');
     assert.equal((await d.socket.next('nack', (f) => f.id === unknownId)).code, 605);
-    const history = (path: string, user: User) =>
-      rest<HistoryResponse>(user, 'GET', `/users/${user.username}/messages?${path}`);
+    const history = (path: string, user: TestUser) =>
+      rest<HistoryResponse>(t.url, user, 'GET', `/users/${user.username}/messages?${path}`);
     assertError(await history(`peer=${gid}&chatType=groupChat`, dave), 403, 'forbidden_op');
     assertError(await history(`peer=${gid}`, dave), 400, 'illegal_argument', /group id/);
-    const page = (await ok(history(`peer=${gid}&chatType=groupChat`, carol))) as HistoryResponse;
+    const page = await ok(history(`peer=${gid}&chatType=groupChat`, carol));
     assert.deepEqual(
       page.messages.map((m) => [m.mid, m.seq, m.chatType]),
       [[ack.mid, 0, 'groupChat']],
     );
 
     // The group is a conversation with an unread count; reading it clears the count.
-    const unread = async (user: User) => {
-      const list = (await ok(
-        rest<ConversationsResponse>(user, 'GET', `/users/${user.username}/user_channels`),
-      )) as ConversationsResponse;
+    const unread = async (user: TestUser) => {
+      const list = await ok(
+        rest<ConversationsResponse>(t.url, user, 'GET', `/users/${user.username}/user_channels`),
+      );
       return list.entities.find((e) => e.peer === gid);
     };
     assert.deepEqual(
@@ -392,9 +370,9 @@ describe('groups', () => {
     const b1 = await connectSynced(t.url, bob, { multi: true });
     const b2 = await connectSynced(t.url, bob, { multi: true });
 
-    const plainId = sendGroup(a.socket, gid, 'no receipts please');
+    const plainId = sendGroupText(a.socket, gid, 'no receipts please');
     const plain = await a.socket.next('ack', (f) => f.id === plainId);
-    const askedId = sendGroup(a.socket, gid, 'did you read this?', {
+    const askedId = sendGroupText(a.socket, gid, 'did you read this?', {
       msgConfig: { allowGroupAck: true },
     });
     const asked = await a.socket.next('ack', (f) => f.id === askedId);
@@ -430,20 +408,20 @@ describe('groups', () => {
       0,
     );
 
-    const acks = (await ok(
-      rest<GroupAcksResponse>(alice, 'GET', `/chatgroups/${gid}/acks/${asked.mid}`),
-    )) as GroupAcksResponse;
+    const acks = await ok(
+      rest<GroupAcksResponse>(t.url, alice, 'GET', `/chatgroups/${gid}/acks/${asked.mid}`),
+    );
     assert.deepEqual(
       acks.data.map((r) => r.username),
       [bob.username],
     );
     assertError(
-      await rest(bob, 'GET', `/chatgroups/${gid}/acks/${asked.mid}`),
+      await rest(t.url, bob, 'GET', `/chatgroups/${gid}/acks/${asked.mid}`),
       403,
       'forbidden_op',
     );
     assertError(
-      await rest(alice, 'GET', `/chatgroups/${gid}/acks/${plain.mid}`),
+      await rest(t.url, alice, 'GET', `/chatgroups/${gid}/acks/${plain.mid}`),
       400,
       'illegal_argument',
     );
@@ -473,7 +451,7 @@ describe('groups', () => {
     await a.socket.next('ack', (f) => f.id === id);
     const atBob = await b.socket.next('msg', (f) => f.message.chatType === 'groupChat');
     assert.equal(atBob.message.type === 'file' && atBob.message.url, file.url);
-    const download = (user: User) =>
+    const download = (user: TestUser) =>
       fetch(file.url, {
         headers: { authorization: `Bearer ${user.token}`, 'share-secret': file.secret },
       });
@@ -490,24 +468,34 @@ describe('groups', () => {
     const vetted = await createGroup(alice, { public: true, approval: true });
     const closed = await createGroup(alice, { public: false });
     const a = await connectSynced(t.url, alice);
-    const applied = await ok(rest(bob, 'POST', `/chatgroups/${open}/apply`, { message: 'hi' }));
+    const applied = await ok(
+      rest(t.url, bob, 'POST', `/chatgroups/${open}/apply`, { message: 'hi' }),
+    );
     assert.deepEqual(applied, { data: { result: 'joined' } });
     assert.equal((await groupEvent(a.socket, 'memberPresence')).userId, bob.username);
     // Anyone reads a public group's info and members.
-    await ok(rest(carol, 'GET', `/chatgroups/${open}`));
-    await ok(rest(carol, 'GET', `/chatgroups/${open}/users`));
-    assertError(await rest(carol, 'POST', `/chatgroups/${closed}/apply`, {}), 403, 'forbidden_op');
-    assertError(await rest(bob, 'POST', `/chatgroups/${open}/apply`, {}), 400, 'illegal_argument');
+    await ok(rest(t.url, carol, 'GET', `/chatgroups/${open}`));
+    await ok(rest(t.url, carol, 'GET', `/chatgroups/${open}/users`));
+    assertError(
+      await rest(t.url, carol, 'POST', `/chatgroups/${closed}/apply`, {}),
+      403,
+      'forbidden_op',
+    );
+    assertError(
+      await rest(t.url, bob, 'POST', `/chatgroups/${open}/apply`, {}),
+      400,
+      'illegal_argument',
+    );
 
     const requested = await ok(
-      rest(carol, 'POST', `/chatgroups/${vetted}/apply`, { message: 'me?' }),
+      rest(t.url, carol, 'POST', `/chatgroups/${vetted}/apply`, { message: 'me?' }),
     );
     assert.deepEqual(requested, { data: { result: 'requested' } });
     const request = await groupEvent(a.socket, 'requestToJoin');
     assert.equal(request.from, carol.username);
     assert.equal(request.reason, 'me?');
     assertError(
-      await rest(carol, 'POST', `/chatgroups/${vetted}/apply_verify`, {
+      await rest(t.url, carol, 'POST', `/chatgroups/${vetted}/apply_verify`, {
         applicant: carol.username,
         accept: true,
       }),
@@ -516,7 +504,7 @@ describe('groups', () => {
     );
     const c = await connectSynced(t.url, carol);
     await ok(
-      rest(alice, 'POST', `/chatgroups/${vetted}/apply_verify`, {
+      rest(t.url, alice, 'POST', `/chatgroups/${vetted}/apply_verify`, {
         applicant: carol.username,
         accept: true,
       }),
@@ -524,7 +512,7 @@ describe('groups', () => {
     const acceptRequest = await groupEvent(c.socket, 'acceptRequest');
     assert.equal(acceptRequest.userId, carol.username);
     assertError(
-      await rest(alice, 'POST', `/chatgroups/${vetted}/apply_verify`, {
+      await rest(t.url, alice, 'POST', `/chatgroups/${vetted}/apply_verify`, {
         applicant: bob.username,
         accept: false,
       }),

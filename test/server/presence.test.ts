@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { PresenceFrame, ServerFrame } from '../../src/protocol/frames.js';
 import type { ContactsResponse } from '../../src/protocol/rest.js';
+import { befriend } from './support/contact-group-steps.js';
 import {
   api,
   connect,
@@ -13,31 +14,15 @@ import {
   newUser,
   startTestServer,
   type TestServer,
+  type TestUser,
 } from './support/test-server.js';
 import type { TestSocket } from './support/ws-client.js';
-
-type User = { username: string; token: string };
 
 let t: TestServer;
 before(async () => {
   t = await startTestServer();
 });
 after(() => t.close());
-
-async function befriend(a: User, b: User) {
-  const ask = await api(t.url, 'POST', `/demo/chat/users/${a.username}/contacts/requests`, {
-    token: a.token,
-    body: { to: b.username },
-  });
-  assert.equal(ask.status, 200, JSON.stringify(ask.body));
-  const yes = await api(
-    t.url,
-    'POST',
-    `/demo/chat/users/${b.username}/contacts/requests/${a.username}/accept`,
-    { token: b.token },
-  );
-  assert.equal(yes.status, 200, JSON.stringify(yes.body));
-}
 
 /** What `socket` has heard about `user`, in order: true = online. */
 const heard = (socket: TestSocket, user: string) =>
@@ -48,7 +33,7 @@ const heard = (socket: TestSocket, user: string) =>
 const presenceOf = (socket: TestSocket, user: string, online: boolean) =>
   socket.next('presence', (f) => f.user === user && f.online === online);
 
-async function onlineIn(viewer: User, contact: string) {
+async function onlineIn(viewer: TestUser, contact: string) {
   const response = await api<ContactsResponse>(
     t.url,
     'GET',
@@ -64,7 +49,7 @@ describe('presence', () => {
     const alice = await newUser(t.url);
     const bob = await newUser(t.url);
     const stranger = await newUser(t.url);
-    await befriend(alice, bob);
+    await befriend(t.url, alice, bob);
     const b1 = await connectSynced(t.url, bob, { multi: true });
     const b2 = await connectSynced(t.url, bob, { multi: true });
     const s = await connectSynced(t.url, stranger);
@@ -107,7 +92,7 @@ describe('presence', () => {
   it('counts sessions that open and close at the same moment, and single logins that replace each other', async () => {
     const carol = await newUser(t.url);
     const dave = await newUser(t.url);
-    await befriend(carol, dave);
+    await befriend(t.url, carol, dave);
     const d = await connectSynced(t.url, dave);
 
     const [c1, c2, c3] = await Promise.all(

@@ -19,16 +19,19 @@ import {
   newUser,
   startTestServer,
   textOf,
+  ok,
+  rest,
+  sendRoomText,
+  settle,
   token,
   uniqueName,
   type TestServer,
+  type TestUser,
 } from './support/test-server.js';
 import type { TestSocket } from './support/ws-client.js';
 
-type User = { username: string; token: string };
-
 let t: TestServer;
-let admin: User;
+let admin: TestUser;
 before(async () => {
   // The recent-window test sends more than a second's default allowance of messages.
   t = await startTestServer({ messagesPerSecond: 1000 });
@@ -37,63 +40,51 @@ before(async () => {
 });
 after(() => t.close());
 
-const rest = <T = Record<string, unknown>>(
-  user: User,
-  method: string,
-  path: string,
-  body?: unknown,
-) => api<T>(t.url, method, `/demo/chat${path}`, { token: user.token, body });
-
-async function ok<T>(response: Promise<{ status: number; body: T }>): Promise<T> {
-  const done = await response;
-  assert.equal(done.status, 200, JSON.stringify(done.body));
-  return done.body;
-}
-
 async function createRoom(name = uniqueName('room')): Promise<string> {
-  const body = await ok(rest<RoomIdResponse>(admin, 'POST', '/chatrooms', { name }));
+  const body = await ok(rest<RoomIdResponse>(t.url, admin, 'POST', '/chatrooms', { name }));
   assert.match(body.data.id, Limits.numericIdPattern);
   return body.data.id;
 }
 
-const join = (user: User, id: string) => ok(rest(user, 'POST', `/chatrooms/${id}/apply`));
-
-function sendRoom(socket: TestSocket, id: string, msg: string) {
-  const clientId = uniqueName('m');
-  socket.send({ t: 'msg', id: clientId, to: id, chatType: 'chatRoom', type: 'txt', msg });
-  return clientId;
-}
+const join = (user: TestUser, id: string) =>
+  ok(rest(t.url, user, 'POST', `/chatrooms/${id}/apply`));
 
 const roomEvent = (socket: TestSocket, operation: RoomEventFrame['operation']) =>
   socket.next('room', (f) => f.operation === operation);
 
-async function settle(socket: TestSocket) {
-  socket.send({ t: 'ping' });
-  await socket.next('pong');
-}
-
 describe('chat rooms', () => {
   it('has a Lobby, lets only room admins create rooms, and refuses bad input', async () => {
     const bob = await newUser(t.url);
-    const list = await ok(rest<RoomsResponse>(bob, 'GET', '/chatrooms?pagenum=1&pagesize=100'));
+    const list = await ok(
+      rest<RoomsResponse>(t.url, bob, 'GET', '/chatrooms?pagenum=1&pagesize=100'),
+    );
     const lobby = list.data.find((room) => room.name === 'Lobby');
     assert.ok(lobby, 'the server makes a Lobby in demo#chat');
     assert.equal(lobby.owner, '');
-    assertError(await rest(bob, 'POST', '/chatrooms', { name: 'mine' }), 403, 'forbidden_op');
     assertError(
-      await rest(admin, 'POST', '/chatrooms', { name: 'n'.repeat(Limits.roomNameMaxChars + 1) }),
+      await rest(t.url, bob, 'POST', '/chatrooms', { name: 'mine' }),
+      403,
+      'forbidden_op',
+    );
+    assertError(
+      await rest(t.url, admin, 'POST', '/chatrooms', {
+        name: 'n'.repeat(Limits.roomNameMaxChars + 1),
+      }),
       400,
       'illegal_argument',
       /roomNameMaxChars/,
     );
     assertError(
-      await rest(admin, 'POST', '/chatrooms', { name: 'x', maxusers: Limits.roomMembersMax + 1 }),
+      await rest(t.url, admin, 'POST', '/chatrooms', {
+        name: 'x',
+        maxusers: Limits.roomMembersMax + 1,
+      }),
       400,
       'illegal_argument',
       /roomMembersMax/,
     );
     const id = await createRoom('Kitchen');
-    const info = await ok(rest<RoomsResponse>(bob, 'GET', `/chatrooms/${id}`));
+    const info = await ok(rest<RoomsResponse>(t.url, bob, 'GET', `/chatrooms/${id}`));
     assert.deepEqual(
       { ...info.data[0], created: 0 },
       {
@@ -107,28 +98,28 @@ describe('chat rooms', () => {
       },
     );
     assertError(
-      await rest(bob, 'GET', '/chatrooms/123456789012345678'),
+      await rest(t.url, bob, 'GET', '/chatrooms/123456789012345678'),
       404,
       'service_resource_not_found',
     );
-    assertError(await rest(bob, 'DELETE', `/chatrooms/${id}`), 403, 'forbidden_op');
-    assertError(await rest(bob, 'GET', `/chatrooms/${id}/users`), 403, 'forbidden_op');
-    assertError(await rest(bob, 'DELETE', `/chatrooms/${id}/quit`), 403, 'forbidden_op');
+    assertError(await rest(t.url, bob, 'DELETE', `/chatrooms/${id}`), 403, 'forbidden_op');
+    assertError(await rest(t.url, bob, 'GET', `/chatrooms/${id}/users`), 403, 'forbidden_op');
+    assertError(await rest(t.url, bob, 'DELETE', `/chatrooms/${id}/quit`), 403, 'forbidden_op');
     const anonymous = await api(t.url, 'GET', '/demo/chat/chatrooms');
     assertError(anonymous, 401, 'auth_bad_access_token');
 
     const small = await ok(
-      rest<RoomIdResponse>(admin, 'POST', '/chatrooms', { name: 'Booth', maxusers: 1 }),
+      rest<RoomIdResponse>(t.url, admin, 'POST', '/chatrooms', { name: 'Booth', maxusers: 1 }),
     );
     await join(bob, small.data.id);
     assertError(
-      await rest(admin, 'POST', `/chatrooms/${small.data.id}/apply`),
+      await rest(t.url, admin, 'POST', `/chatrooms/${small.data.id}/apply`),
       403,
       'forbidden_op',
       /maxusers/,
     );
     const joined = await ok(
-      rest<RoomsResponse>(bob, 'GET', `/users/${bob.username}/joined_chatrooms`),
+      rest<RoomsResponse>(t.url, bob, 'GET', `/users/${bob.username}/joined_chatrooms`),
     );
     assert.deepEqual(
       joined.data.map((room) => room.id),
@@ -149,7 +140,7 @@ describe('chat rooms', () => {
     const b = await connectSynced(t.url, bob);
     const d = await connectSynced(t.url, dave);
 
-    const clientId = sendRoom(a.socket, id, 'hello room');
+    const clientId = sendRoomText(a.socket, id, 'hello room');
     const ack = await a.socket.next('ack', (f) => f.id === clientId);
     assert.equal(ack.seq, 0, 'a room message is in no inbox');
     const atBob = await b.socket.next('msg');
@@ -163,23 +154,25 @@ describe('chat rooms', () => {
     assert.equal(c.socket.received.filter((f) => f.t === 'msg').length, 0);
 
     // Refusals: not a member (702), no such room (705), a file message.
-    const notMember = sendRoom(d.socket, id, 'me too');
+    const notMember = sendRoomText(d.socket, id, 'me too');
     assert.equal((await d.socket.next('nack', (f) => f.id === notMember)).code, 702);
-    const noRoom = sendRoom(d.socket, '123456789012345678', 'anyone?');
+    const noRoom = sendRoomText(d.socket, '123456789012345678', 'anyone?');
     assert.equal((await d.socket.next('nack', (f) => f.id === noRoom)).code, 705);
-    assertError(await rest(dave, 'GET', `/chatrooms/${id}/messages`), 403, 'forbidden_op');
+    assertError(await rest(t.url, dave, 'GET', `/chatrooms/${id}/messages`), 403, 'forbidden_op');
 
     // Fill the window past its size; someone joining later sees the newest ones, newest first.
     for (let i = 0; i < Limits.roomRecentMessages; i += 1) {
-      const sent = sendRoom(a.socket, id, `m${i}`);
+      const sent = sendRoomText(a.socket, id, `m${i}`);
       await a.socket.next('ack', (f) => f.id === sent);
     }
     await join(dave, id);
-    const recent = await ok(rest<HistoryResponse>(dave, 'GET', `/chatrooms/${id}/messages`));
+    const recent = await ok(rest<HistoryResponse>(t.url, dave, 'GET', `/chatrooms/${id}/messages`));
     assert.equal(recent.messages.length, Limits.roomRecentMessages);
     assert.equal(textOf(recent.messages[0]!), `m${Limits.roomRecentMessages - 1}`);
     assert.equal(textOf(recent.messages.at(-1)!), 'm0', 'the first message fell out of the window');
-    const three = await ok(rest<HistoryResponse>(dave, 'GET', `/chatrooms/${id}/messages?limit=3`));
+    const three = await ok(
+      rest<HistoryResponse>(t.url, dave, 'GET', `/chatrooms/${id}/messages?limit=3`),
+    );
     assert.equal(three.messages.length, 3);
     await Promise.all([a.socket.close(), b.socket.close(), c.socket.close(), d.socket.close()]);
   });
@@ -206,30 +199,36 @@ describe('chat rooms', () => {
       },
     );
     assert.equal((await roomEvent(a.socket, 'memberPresence')).userId, bob.username);
-    const members = await ok(rest<UsernamesResponse>(alice, 'GET', `/chatrooms/${id}/users`));
+    const members = await ok(
+      rest<UsernamesResponse>(t.url, alice, 'GET', `/chatrooms/${id}/users`),
+    );
     assert.deepEqual(members.data, [alice.username, bob.username]);
 
     assertError(
-      await rest(alice, 'DELETE', `/chatrooms/${id}/users/${bob.username}`),
+      await rest(t.url, alice, 'DELETE', `/chatrooms/${id}/users/${bob.username}`),
       403,
       'forbidden_op',
     );
-    await ok(rest(admin, 'DELETE', `/chatrooms/${id}/users/${bob.username}`));
+    await ok(rest(t.url, admin, 'DELETE', `/chatrooms/${id}/users/${bob.username}`));
     const kicked = await roomEvent(b.socket, 'removeMember');
     assert.equal(kicked.userId, bob.username);
     assert.equal(kicked.from, admin.username);
     assert.equal((await roomEvent(a.socket, 'removeMember')).userId, bob.username);
-    const refused = sendRoom(b.socket, id, 'still here?');
+    const refused = sendRoomText(b.socket, id, 'still here?');
     assert.equal((await b.socket.next('nack', (f) => f.id === refused)).code, 702);
 
     await join(bob, id);
-    await ok(rest(bob, 'DELETE', `/chatrooms/${id}/quit`));
+    await ok(rest(t.url, bob, 'DELETE', `/chatrooms/${id}/quit`));
     assert.equal((await roomEvent(a.socket, 'memberAbsence')).userId, bob.username);
 
-    await ok(rest(admin, 'DELETE', `/chatrooms/${id}`));
+    await ok(rest(t.url, admin, 'DELETE', `/chatrooms/${id}`));
     assert.equal((await roomEvent(a.socket, 'destroy')).roomId, id);
-    assertError(await rest(alice, 'GET', `/chatrooms/${id}`), 404, 'service_resource_not_found');
-    const gone = sendRoom(a.socket, id, 'hello?');
+    assertError(
+      await rest(t.url, alice, 'GET', `/chatrooms/${id}`),
+      404,
+      'service_resource_not_found',
+    );
+    const gone = sendRoomText(a.socket, id, 'hello?');
     assert.equal((await a.socket.next('nack', (f) => f.id === gone)).code, 705);
     await settle(b.socket);
     assert.equal(

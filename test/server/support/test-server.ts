@@ -104,6 +104,25 @@ export async function api<T = Record<string, unknown>>(
   return { status: response.status, body: body as T, headers: response.headers };
 }
 
+/** A call as `user` (with their token) to `path` below the app: `/{org}/{app}{path}`. */
+export function rest<T = Record<string, unknown>>(
+  base: string,
+  user: TestUser,
+  method: string,
+  path: string,
+  body?: unknown,
+  appKey = DEMO,
+): Promise<ApiResponse<T>> {
+  return api<T>(base, method, `/${appPath(appKey)}${path}`, { token: user.token, body });
+}
+
+/** Asserts a 200 and returns the body. */
+export async function ok<T>(response: ApiResponse<T> | Promise<ApiResponse<T>>): Promise<T> {
+  const done = await response;
+  assert.equal(done.status, 200, JSON.stringify(done.body));
+  return done.body;
+}
+
 /** Asserts an Agora error body with this status, `error` and (if given) `error_description`. */
 export function assertError(
   response: ApiResponse<unknown>,
@@ -147,8 +166,14 @@ export async function token(
   return response.body;
 }
 
+/** A registered user and their token, as the REST and WebSocket steps below take them. */
+export interface TestUser {
+  username: string;
+  token: string;
+}
+
 /** A registered user with a token. */
-export async function newUser(base: string, appKey = DEMO) {
+export async function newUser(base: string, appKey = DEMO): Promise<TestUser> {
   const username = await register(base, appKey);
   const { access_token: accessToken } = await token(base, appKey, username);
   return { username, token: accessToken };
@@ -168,7 +193,7 @@ export interface ConnectOptions {
 /** Opens a socket and authenticates; resolves once `auth-ok` is in (replay may follow). */
 export async function connect(
   base: string,
-  user: { username: string; token: string },
+  user: TestUser,
   options: ConnectOptions = {},
 ): Promise<{ socket: TestSocket; authOk: AuthOkFrame }> {
   const socket = await TestSocket.open(wsUrl(base, options.appKey), options.headers);
@@ -185,11 +210,7 @@ export async function connect(
 }
 
 /** `connect`, then waits for the end of the replay. */
-export async function connectSynced(
-  base: string,
-  user: { username: string; token: string },
-  options: ConnectOptions = {},
-) {
+export async function connectSynced(base: string, user: TestUser, options: ConnectOptions = {}) {
   const connected = await connect(base, user, options);
   const syncDone = await connected.socket.next('sync-done');
   return { ...connected, syncDone };
@@ -198,6 +219,31 @@ export async function connectSynced(
 export function sendText(socket: TestSocket, to: string, msg: string, id = uniqueName('m')) {
   socket.send({ t: 'msg', id, to, chatType: 'singleChat', type: 'txt', msg });
   return id;
+}
+
+/** A `txt` message to group `gid` (`extra`: more fields, such as `msgConfig`); its client id. */
+export function sendGroupText(
+  socket: TestSocket,
+  gid: string,
+  msg: string,
+  extra: Record<string, unknown> = {},
+) {
+  const id = uniqueName('m');
+  socket.send({ t: 'msg', id, to: gid, chatType: 'groupChat', type: 'txt', msg, ...extra });
+  return id;
+}
+
+/** A `txt` message to chat room `roomId`; its client id. */
+export function sendRoomText(socket: TestSocket, roomId: string, msg: string) {
+  const id = uniqueName('m');
+  socket.send({ t: 'msg', id, to: roomId, chatType: 'chatRoom', type: 'txt', msg });
+  return id;
+}
+
+/** Waits until the server answered everything sent before (frames are handled in order). */
+export async function settle(socket: TestSocket): Promise<void> {
+  socket.send({ t: 'ping' });
+  await socket.next('pong');
 }
 
 /** The text of a `txt` message (fails the test for any other kind). */
