@@ -8,7 +8,6 @@ import type {
   BlocklistResponse,
   ContactsResponse,
   ContactRequestsResponse,
-  OkResponse,
 } from '../../src/protocol/rest.js';
 import { Limits } from '../../src/protocol/rest.js';
 import type { Bus } from '../bus/bus.js';
@@ -18,18 +17,12 @@ import { checkUsername } from '../domain/users.js';
 import type { Presence } from '../gateway/presence.js';
 import { publishAppended, type UserEvent } from '../gateway/user-events.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
-import { authenticateSelf, rateLimit, requireApp, type AppParams } from './request-context.js';
-
-/** `username` is the `{me}` of the paths (the same parameter name as the other users routes). */
-interface MeParams extends AppParams {
-  username: string;
-}
+import { okResponse } from './entities.js';
+import { authenticateSelf, rateLimit, requireApp, type MeParams } from './request-context.js';
 
 interface OtherParams extends MeParams {
   other: string;
 }
-
-const ok: OkResponse = { data: { result: true } };
 
 const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
 
@@ -81,7 +74,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
     const app = await self(request);
     const events = await domain.contacts.remove(app, request.params.username, request.params.other);
     await publishAppended(bus, app.key, events);
-    return ok;
+    return okResponse;
   });
 
   server.get<{ Params: MeParams }>(`${base}/contacts/requests`, async (request) => {
@@ -102,7 +95,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
     rateLimit(domain.limits.invitations.take(invitationKey(app.key, me)));
     const events = await domain.contacts.request(app, me, to, message);
     await publishAppended(bus, app.key, events);
-    return ok;
+    return okResponse;
   });
 
   for (const answer of ['accept', 'decline'] as const) {
@@ -113,7 +106,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
         const { username: me, other } = request.params;
         const events = await domain.contacts.answer(app, me, other, answer === 'accept');
         await publishAppended(bus, app.key, events);
-        return ok;
+        return okResponse;
       },
     );
   }

@@ -1,7 +1,10 @@
 /** Agora's success envelope and user entity. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { EntitiesResponse, UserEntity } from '../../src/protocol/rest.js';
+import type { EntitiesResponse, OkResponse, UserEntity } from '../../src/protocol/rest.js';
 import type { AppRecord, PushTokenRecord, UserRecord } from '../storage/storage.js';
+
+/** The answer of a change that returns nothing else. */
+export const okResponse: OkResponse = { data: { result: true } };
 
 export function userEntity(user: UserRecord, pushTokens?: PushTokenRecord[]): UserEntity {
   const entity: UserEntity = {

@@ -11,12 +11,8 @@ import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
 import { withBase } from '../domain/messages.js';
 import { checkUsername } from '../domain/users.js';
-import { authenticateSelf, requireApp, type AppParams } from './request-context.js';
+import { authenticateSelf, requireApp, type MeParams } from './request-context.js';
 import { restBase } from './rest-base.js';
-
-interface MeParams extends AppParams {
-  username: string;
-}
 
 type Query = Record<string, unknown>;
 

@@ -12,6 +12,14 @@ export interface AppParams {
   app: string;
 }
 
+/** A request with these path params (for handlers written apart from their route). */
+export type ParamsRequest<P> = FastifyRequest<{ Params: P }>;
+
+/** The params of `/{org}/{app}/users/{me}/…`: only the token's own user may use these paths. */
+export interface MeParams extends AppParams {
+  username: string;
+}
+
 const pathOf = (request: FastifyRequest) => request.url.split('?')[0]?.replace(/^\/+/, '') ?? '';
 
 /**
@@ -46,6 +54,16 @@ export async function authenticate(
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
   if (!match?.[1]) throw new DomainError(Failures.badToken, corruptTokenDescription);
   return domain.tokens.verify(app, match[1]);
+}
+
+/** The app of the path and the token's user (`me`): what most routes of a logged-in user need. */
+export async function authenticateCaller(
+  domain: Domain,
+  request: FastifyRequest<{ Params: AppParams }>,
+): Promise<{ app: AppRecord; me: string }> {
+  const app = await requireApp(domain, request);
+  const token = await authenticate(domain, request, app);
+  return { app, me: token.username };
 }
 
 /** The token's user, who must be the `{me}` of the path. */

@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import {
   Limits,
   type HistoryResponse,
-  type OkResponse,
   type RoomIdResponse,
   type RoomInfoResponse,
   type RoomsResponse,
@@ -16,12 +15,26 @@ import {
 import type { Bus } from '../bus/bus.js';
 import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
-import { DomainError, Failures } from '../domain/errors.js';
 import { withBase } from '../domain/messages.js';
-import type { RoomNotice } from '../domain/rooms.js';
+import type { RoomResult } from '../domain/rooms.js';
 import { userChannel, type UserEvent } from '../gateway/user-events.js';
-import { jsonObject, optionalString, requiredString } from './body-fields.js';
-import { authenticate, authenticateSelf, requireApp, type AppParams } from './request-context.js';
+import type { AppRecord } from '../storage/storage.js';
+import {
+  jsonObject,
+  optionalNumber,
+  optionalString,
+  positiveParam,
+  requiredString,
+} from './body-fields.js';
+import { okResponse } from './entities.js';
+import {
+  authenticateCaller,
+  authenticateSelf,
+  requireApp,
+  type AppParams,
+  type MeParams,
+  type ParamsRequest,
+} from './request-context.js';
 import { restBase } from './rest-base.js';
 
 interface RoomParams extends AppParams {
@@ -32,10 +45,6 @@ interface MemberParams extends RoomParams {
   user: string;
 }
 
-interface MeParams extends AppParams {
-  username: string;
-}
-
 type Query = Record<string, unknown>;
 
 export interface RoomsRouteDeps {
@@ -44,40 +53,29 @@ export interface RoomsRouteDeps {
   config: ServerConfig;
 }
 
-const ok: OkResponse = { data: { result: true } };
-
-const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
-
-function positiveParam(query: Query, name: string, fallback: number, max: number): number {
-  const raw = query[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || value < 1 || value > max) {
-    throw invalid(`${name} must be an integer from 1 to ${max}`);
-  }
-  return value;
-}
-
 export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void {
   const { domain, bus, config } = deps;
   const rooms = domain.rooms;
   const base = '/:org/:app/chatrooms';
 
-  async function caller(request: Parameters<typeof requireApp>[1]) {
-    const app = await requireApp(domain, request);
-    const token = await authenticate(domain, request, app);
-    return { app, me: token.username };
-  }
-
-  async function notify(appKey: string, notice: RoomNotice | undefined): Promise<void> {
-    if (!notice) return;
-    for (const username of notice.usernames) {
-      await bus.publish(userChannel(appKey, username), { kind: 'room', frame: notice.frame });
-    }
+  /** A change as the token's user: `act` makes it, its notice goes out live, the answer is `ok`. */
+  function change<P extends AppParams>(
+    act: (app: AppRecord, me: string, request: ParamsRequest<P>) => Promise<RoomResult>,
+  ) {
+    return async (request: ParamsRequest<P>) => {
+      const { app, me } = await authenticateCaller(domain, request);
+      const { notice } = await act(app, me, request);
+      if (notice) {
+        for (const username of notice.usernames) {
+          await bus.publish(userChannel(app.key, username), { kind: 'room', frame: notice.frame });
+        }
+      }
+      return okResponse;
+    };
   }
 
   server.get<{ Params: AppParams; Querystring: Query }>(base, async (request) => {
-    const { app } = await caller(request);
+    const { app } = await authenticateCaller(domain, request);
     const page = positiveParam(request.query, 'pagenum', 1, Number.MAX_SAFE_INTEGER);
     const size = positiveParam(request.query, 'pagesize', 20, Limits.historyPageMax);
     const response: RoomsResponse = { data: await rooms.list(app, page, size) };
@@ -85,65 +83,57 @@ export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void
   });
 
   server.post<{ Params: AppParams }>(base, async (request) => {
-    const { app, me } = await caller(request);
+    const { app, me } = await authenticateCaller(domain, request);
     const body = jsonObject(request.body);
-    const maxusers = body.maxusers;
-    if (maxusers !== undefined && maxusers !== null && typeof maxusers !== 'number') {
-      throw invalid('maxusers must be a number');
-    }
     const id = await rooms.create(app, me, {
       name: requiredString(body, 'name'),
       description: optionalString(body, 'description'),
-      maxusers: typeof maxusers === 'number' ? maxusers : undefined,
+      maxusers: optionalNumber(body, 'maxusers'),
     });
     const response: RoomIdResponse = { data: { id } };
     return response;
   });
 
   server.get<{ Params: RoomParams }>(`${base}/:id`, async (request) => {
-    const { app } = await caller(request);
+    const { app } = await authenticateCaller(domain, request);
     const response: RoomInfoResponse = { data: [await rooms.info(app, request.params.id)] };
     return response;
   });
 
-  server.delete<{ Params: RoomParams }>(`${base}/:id`, async (request) => {
-    const { app, me } = await caller(request);
-    const result = await rooms.destroy(app, me, request.params.id);
-    await notify(app.key, result.notice);
-    return ok;
-  });
+  server.delete<{ Params: RoomParams }>(
+    `${base}/:id`,
+    change((app, me, request: ParamsRequest<RoomParams>) =>
+      rooms.destroy(app, me, request.params.id),
+    ),
+  );
 
-  server.post<{ Params: RoomParams }>(`${base}/:id/apply`, async (request) => {
-    const { app, me } = await caller(request);
-    const result = await rooms.join(app, me, request.params.id);
-    await notify(app.key, result.notice);
-    return ok;
-  });
+  server.post<{ Params: RoomParams }>(
+    `${base}/:id/apply`,
+    change((app, me, request: ParamsRequest<RoomParams>) => rooms.join(app, me, request.params.id)),
+  );
 
-  server.delete<{ Params: RoomParams }>(`${base}/:id/quit`, async (request) => {
-    const { app, me } = await caller(request);
-    const result = await rooms.quit(app, me, request.params.id);
-    await notify(app.key, result.notice);
-    return ok;
-  });
+  server.delete<{ Params: RoomParams }>(
+    `${base}/:id/quit`,
+    change((app, me, request: ParamsRequest<RoomParams>) => rooms.quit(app, me, request.params.id)),
+  );
 
   server.get<{ Params: RoomParams }>(`${base}/:id/users`, async (request) => {
-    const { app, me } = await caller(request);
+    const { app, me } = await authenticateCaller(domain, request);
     const response: UsernamesResponse = { data: await rooms.members(app, me, request.params.id) };
     return response;
   });
 
-  server.delete<{ Params: MemberParams }>(`${base}/:id/users/:user`, async (request) => {
-    const { app, me } = await caller(request);
-    const result = await rooms.kick(app, me, request.params.id, request.params.user);
-    await notify(app.key, result.notice);
-    return ok;
-  });
+  server.delete<{ Params: MemberParams }>(
+    `${base}/:id/users/:user`,
+    change((app, me, request: ParamsRequest<MemberParams>) =>
+      rooms.kick(app, me, request.params.id, request.params.user),
+    ),
+  );
 
   server.get<{ Params: RoomParams; Querystring: Query }>(
     `${base}/:id/messages`,
     async (request) => {
-      const { app, me } = await caller(request);
+      const { app, me } = await authenticateCaller(domain, request);
       const limit = positiveParam(
         request.query,
         'limit',
