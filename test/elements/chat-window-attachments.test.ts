@@ -336,6 +336,7 @@ describe('chat-window attachments', () => {
       timeout: 8000,
     });
     expect(record.classList.contains('primary')).to.equal(true);
+    expect(record.querySelector('svg rect')!.getAttribute('fill')).to.equal('currentColor');
     // The message must last for its length to be checked: about two seconds of the tone.
     const started = performance.now();
     await waitUntil(() => performance.now() - started >= 2000, 'two seconds recorded', {
@@ -415,6 +416,26 @@ describe('chat-window attachments', () => {
     await waitUntil(() => bubbles(el).length, 'the text shown', { timeout: 8000 });
     expect(bubbles(el)).to.have.length(1);
     expect(bubbles(el)[0]!.textContent).to.contain('after the refusal');
+  });
+
+  it('draws the composer buttons as icons in the text colour, named for assistive technology', async () => {
+    const names = {
+      'attach-button': 'Attach a file',
+      'record-button': 'Record a voice message',
+      'location-button': 'Share location',
+    };
+    for (const [part, name] of Object.entries(names)) {
+      const button = $(el, `[part="${part}"]`);
+      expect(button.getAttribute('aria-label')).to.equal(name);
+      expect(button.textContent!.trim(), `${part} has no text glyph`).to.equal('');
+      const icon = button.querySelector('svg')!;
+      expect(icon.getAttribute('aria-hidden')).to.equal('true');
+      const box = icon.getBoundingClientRect();
+      expect(box.width, `${part} icon width`).to.be.above(10);
+      expect(box.height, `${part} icon height`).to.be.above(10);
+      expect(getComputedStyle(icon).stroke).to.equal(getComputedStyle(button).color);
+    }
+    await expect(el).to.be.accessible();
   });
 
   it('hides voice recording where the browser has no MediaRecorder', async () => {

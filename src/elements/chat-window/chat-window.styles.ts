@@ -163,6 +163,10 @@ export const styles = css`
     min-height: 2.5em;
     max-height: 8em;
   }
+  .icon {
+    display: block;
+    font-size: 1.15em;
+  }
   [part='send-button'] {
     padding: var(--_space) calc(var(--_space) * 1.5);
   }

@@ -22,6 +22,7 @@ import { UploadProgressController } from '../controllers/upload-progress-control
 import { VoiceRecorderController, canRecord } from '../controllers/voice-recorder-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatSendEvent } from '../events/chat-send-event.js';
+import { attachIcon, locationIcon, microphoneIcon, stopIcon } from '../icons.js';
 import { mutedNote } from '../muted-note.js';
 import { themeStyles } from '../theme.styles.js';
 import { formatTime } from '../time-format.js';
@@ -471,7 +472,7 @@ export class ChatWindow extends LitElement {
           title="Attach a file"
           @click=${() => this.renderRoot.querySelector<HTMLInputElement>('[type=file]')!.click()}
         >
-          +
+          ${attachIcon}
         </button>
         ${
           canRecord()
@@ -483,7 +484,7 @@ export class ChatWindow extends LitElement {
                 title=${recording ? 'Stop recording' : 'Record a voice message'}
                 @click=${() => this.recorder.toggle()}
               >
-                ${recording ? '■' : '●'}
+                ${recording ? stopIcon : microphoneIcon}
               </button>`
             : nothing
         }
@@ -496,7 +497,7 @@ export class ChatWindow extends LitElement {
                 title="Share location"
                 @click=${this.shareLocation}
               >
-                ⌖
+                ${locationIcon}
               </button>`
             : nothing
         }
