@@ -14,15 +14,14 @@ import type {
   GroupDelivery,
   GroupMemberRecord,
   GroupMessageResult,
-  GroupReadResult,
   GroupRecord,
   GroupStorage,
-  JoinRoomResult,
   MembershipRecord,
   RoomMessageRecord,
   RoomRecord,
   RoomStorage,
 } from './group-storage.js';
+import { toMessage, type InboxStatements, type Transaction } from './sqlite-inbox.js';
 import type { AppendedEvent, NewMessage, NewUserEvent, StoredMessage } from './storage.js';
 
 /**
@@ -121,6 +120,7 @@ CREATE INDEX room_messages_room ON room_messages (app_key, room_id, id);
 export interface InboxWriters {
   appendUserEvent(appKey: string, event: NewUserEvent, inboxes: string[]): AppendedEvent[];
   nextSeq(appKey: string, username: string): number;
+  statements: InboxStatements;
 }
 
 interface GroupRow {
@@ -141,21 +141,6 @@ interface MemberRow {
   role: GroupRole;
   mute_until: number | null;
   joined: number;
-}
-
-interface MessageRow {
-  id: number;
-  mid: string;
-  client_id: string;
-  from_user: string;
-  to_user: string;
-  chat_type: string;
-  type: string;
-  body: string;
-  ext: string;
-  time: number;
-  recalled: number;
-  allow_group_ack: number;
 }
 
 interface RoomRow {
@@ -220,48 +205,16 @@ const toRoomMessage = (row: RoomMessageRow): RoomMessageRecord => ({
   time: row.time,
 });
 
-const toMessage = (row: MessageRow): StoredMessage => ({
-  mid: row.mid,
-  clientId: row.client_id,
-  from: row.from_user,
-  to: row.to_user,
-  chatType: row.chat_type,
-  type: row.type,
-  body: row.body,
-  ext: row.ext,
-  time: row.time,
-  recalled: row.recalled === 1,
-  ...(row.allow_group_ack === 1 ? { allowGroupAck: true } : {}),
-});
-
 export class SqliteGroupStorage implements GroupStorage {
   readonly #q;
-  readonly #change: (
-    appKey: string,
-    gid: string,
-    change: GroupChange,
-    events: EventSpec[],
-    limits: { groupsPerUser: number },
-  ) => GroupChangeResult;
-  readonly #storeMessage: (
-    appKey: string,
-    message: NewMessage & { allowGroupAck: boolean },
-    skip: string[],
-  ) => GroupMessageResult;
-  readonly #storeRead: (
-    appKey: string,
-    message: StoredMessage,
-    reader: string,
-    time: number,
-  ) => GroupReadResult;
-  readonly #recall: (
-    appKey: string,
-    mid: string,
-    time: number,
-  ) => { duplicate: boolean; seqs: Record<string, number> };
+  readonly #change: Transaction<GroupStorage['change']>;
+  readonly #storeMessage: Transaction<GroupStorage['storeGroupMessage']>;
+  readonly #storeRead: Transaction<GroupStorage['storeGroupRead']>;
+  readonly #recall: Transaction<GroupStorage['recallGroupMessage']>;
 
   constructor(db: Database.Database, writers: InboxWriters) {
     const q = {
+      ...writers.statements,
       getGroup: db.prepare<[string, string], GroupRow>(
         'SELECT * FROM chat_groups WHERE app_key = ? AND id = ?',
       ),
@@ -387,12 +340,6 @@ export class SqliteGroupStorage implements GroupStorage {
            coalesce((SELECT max(id) FROM messages WHERE app_key = ? AND conv = ?), 0))
          WHERE app_key = ? AND username = ? AND peer = ?`,
       ),
-      findMessage: db.prepare<[string, string, string], MessageRow>(
-        'SELECT * FROM messages WHERE app_key = ? AND from_user = ? AND client_id = ?',
-      ),
-      getMessage: db.prepare<[string, string], MessageRow>(
-        'SELECT * FROM messages WHERE app_key = ? AND mid = ?',
-      ),
       insertMessage: db.prepare(
         `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
            ext, time, conv, allow_group_ack)
@@ -401,12 +348,6 @@ export class SqliteGroupStorage implements GroupStorage {
       ),
       inboxSeqs: db.prepare<[string, number], { username: string; seq: number }>(
         'SELECT username, seq FROM inbox WHERE app_key = ? AND message_id = ?',
-      ),
-      appendInbox: db.prepare<[string, string, number, number | bigint]>(
-        'INSERT INTO inbox (app_key, username, seq, message_id) VALUES (?, ?, ?, ?)',
-      ),
-      grantChatfile: db.prepare<[string, string, string]>(
-        'INSERT INTO chatfile_grants (app_key, uuid, username) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       // A new conversation row starts read up to the message before this one: what was said in
       // the group before the member got anything is not unread for them.
@@ -427,16 +368,6 @@ export class SqliteGroupStorage implements GroupStorage {
       reads: db.prepare<[string, string], { reader: string; time: number }>(
         'SELECT reader, time FROM group_reads WHERE app_key = ? AND mid = ? ORDER BY time, reader',
       ),
-      raiseReadTo: db.prepare<[number, string, string, string]>(
-        `UPDATE conversations SET read_id = max(read_id, ?)
-         WHERE app_key = ? AND username = ? AND peer = ?`,
-      ),
-      appendEvent: db.prepare(
-        `INSERT INTO inbox_events (app_key, username, seq, kind, from_user, to_user, chat_type, mid,
-           time, data)
-         VALUES (@appKey, @username, @seq, @kind, @from, @to, @chatType, @mid, @time, @data)`,
-      ),
-      markRecalled: db.prepare<[number]>('UPDATE messages SET recalled = 1 WHERE id = ?'),
       refreshLast: db.prepare<[string, string, string, number]>(
         `UPDATE conversations SET last_id =
            (SELECT max(id) FROM messages m
@@ -803,9 +734,9 @@ class Refused extends Error {
 
 export class SqliteRoomStorage implements RoomStorage {
   readonly #q;
-  readonly #join: (appKey: string, id: string, username: string, time: number) => JoinRoomResult;
-  readonly #delete: (appKey: string, id: string) => string[] | undefined;
-  readonly #addMessage: (appKey: string, message: RoomMessageRecord, keep: number) => void;
+  readonly #join: Transaction<RoomStorage['joinRoom']>;
+  readonly #delete: Transaction<RoomStorage['deleteRoom']>;
+  readonly #addMessage: Transaction<RoomStorage['addRoomMessage']>;
 
   constructor(db: Database.Database) {
     const withCount = `SELECT r.*, (SELECT count(*) FROM room_members m

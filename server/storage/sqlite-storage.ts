@@ -8,6 +8,7 @@ import { Limits } from '../../src/protocol/rest.js';
 import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/frames.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
 import { migrationTo4, SqliteGroupStorage, SqliteRoomStorage } from './sqlite-groups.js';
+import { inboxStatements, toMessage, type MessageRow, type Transaction } from './sqlite-inbox.js';
 import type {
   AnswerContactOutcome,
   AppendedEvent,
@@ -241,21 +242,6 @@ interface UserRow {
   modified: number;
 }
 
-interface MessageRow {
-  id: number;
-  mid: string;
-  client_id: string;
-  from_user: string;
-  to_user: string;
-  chat_type: string;
-  type: string;
-  body: string;
-  ext: string;
-  time: number;
-  recalled: number;
-  allow_group_ack?: number;
-}
-
 interface EventRow {
   seq: number;
   kind: EventKind;
@@ -303,20 +289,6 @@ const toUser = (row: UserRow): UserRecord => ({
   nickname: row.nickname,
   created: row.created,
   modified: row.modified,
-});
-
-const toMessage = (row: MessageRow): StoredMessage => ({
-  mid: row.mid,
-  clientId: row.client_id,
-  from: row.from_user,
-  to: row.to_user,
-  chatType: row.chat_type,
-  type: row.type,
-  body: row.body,
-  ext: row.ext,
-  time: row.time,
-  recalled: row.recalled === 1,
-  ...(row.allow_group_ack === 1 ? { allowGroupAck: true } : {}),
 });
 
 /** The event with its seq; the cast is sound: `seq` is the one field `NewUserEvent` leaves out. */
@@ -377,53 +349,17 @@ export class SqliteStorage implements Storage {
   readonly rooms: RoomStorage;
   readonly #db: Database.Database;
   readonly #q;
-  readonly #storeMessage: (appKey: string, message: NewMessage) => StoreMessageResult;
-  readonly #createUser: (user: UserRecord, maxUsers: number | null) => CreateUserResult;
-  readonly #raiseCursor: (appKey: string, username: string, deviceId: string, seq: number) => void;
-  readonly #storeEvent: (
-    appKey: string,
-    event: StoredEvent,
-    inboxes: string[],
-    read?: ReadCursorMove,
-  ) => StoreEventResult;
-  readonly #recallMessage: (appKey: string, mid: string, time: number) => StoreEventResult;
-  readonly #appendUserEvent: (
-    appKey: string,
-    event: NewUserEvent,
-    inboxes: string[],
-  ) => AppendedEvent[];
-  readonly #requestContact: (
-    appKey: string,
-    request: ContactRequestRecord,
-    contactsMax: number,
-  ) => ContactChange<RequestContactOutcome>;
-  readonly #answerContactRequest: (
-    appKey: string,
-    me: string,
-    from: string,
-    accept: boolean,
-    time: number,
-    contactsMax: number,
-  ) => ContactChange<AnswerContactOutcome>;
-  readonly #removeContact: (
-    appKey: string,
-    me: string,
-    contact: string,
-    time: number,
-  ) => ContactChange<'removed' | 'not-contacts'>;
-  readonly #block: (
-    appKey: string,
-    blocker: string,
-    usernames: string[],
-    time: number,
-    blocklistMax: number,
-  ) => BlocklistChange;
-  readonly #unblock: (
-    appKey: string,
-    blocker: string,
-    blocked: string,
-    time: number,
-  ) => BlocklistChange;
+  readonly #storeMessage: Transaction<Storage['storeMessage']>;
+  readonly #createUser: Transaction<Storage['createUser']>;
+  readonly #raiseCursor: Transaction<Storage['raiseCursor']>;
+  readonly #storeEvent: Transaction<Storage['storeEvent']>;
+  readonly #recallMessage: Transaction<Storage['recallMessage']>;
+  readonly #appendUserEvent: Transaction<Storage['appendUserEvent']>;
+  readonly #requestContact: Transaction<Storage['requestContact']>;
+  readonly #answerContactRequest: Transaction<Storage['answerContactRequest']>;
+  readonly #removeContact: Transaction<Storage['removeContact']>;
+  readonly #block: Transaction<Storage['block']>;
+  readonly #unblock: Transaction<Storage['unblock']>;
 
   /** Opens (and creates or migrates) the database file at `path`. */
   constructor(path: string) {
@@ -448,7 +384,9 @@ export class SqliteStorage implements Storage {
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
 
+    const inbox = inboxStatements(db);
     const q = {
+      ...inbox,
       getApp: db.prepare<[string], AppRow>('SELECT * FROM apps WHERE key = ?'),
       listApps: db.prepare<[], AppRow>('SELECT * FROM apps ORDER BY created, key'),
       addApp: db.prepare(
@@ -506,19 +444,10 @@ export class SqliteStorage implements Storage {
         'SELECT app_key, username, expires_at FROM tokens WHERE hash = ?',
       ),
       deleteExpiredTokens: db.prepare<[number]>('DELETE FROM tokens WHERE expires_at < ?'),
-      findMessage: db.prepare<[string, string, string], MessageRow>(
-        'SELECT * FROM messages WHERE app_key = ? AND from_user = ? AND client_id = ?',
-      ),
       insertMessage: db.prepare(
         `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
            ext, time, conv)
          VALUES (@appKey, @mid, @clientId, @from, @to, @chatType, @type, @body, @ext, @time, @conv)`,
-      ),
-      getMessage: db.prepare<[string, string], MessageRow>(
-        'SELECT * FROM messages WHERE app_key = ? AND mid = ?',
-      ),
-      grantChatfile: db.prepare<[string, string, string]>(
-        'INSERT INTO chatfile_grants (app_key, uuid, username) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ),
       touchConversation: db.prepare<[string, string, string, string, string, number | bigint]>(
         `INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
@@ -531,11 +460,6 @@ export class SqliteStorage implements Storage {
             WHERE m.app_key = conversations.app_key AND m.conv = conversations.conv
               AND m.recalled = 0)
          WHERE app_key = ? AND conv = ? AND username = ? AND peer = ?`,
-      ),
-      markRecalled: db.prepare<[number]>('UPDATE messages SET recalled = 1 WHERE id = ?'),
-      raiseReadTo: db.prepare<[number, string, string, string]>(
-        `UPDATE conversations SET read_id = max(read_id, ?)
-         WHERE app_key = ? AND username = ? AND peer = ?`,
       ),
       // Changes a row only when the cursor moves, so a repeated "all read" is recognised.
       raiseReadToLast: db.prepare<[{ appKey: string; reader: string; peer: string }]>(
@@ -550,11 +474,6 @@ export class SqliteStorage implements Storage {
       findEvent: db.prepare<[string, string, string, string], { n: number }>(
         `SELECT 1 AS n FROM inbox_events INDEXED BY inbox_events_mid
          WHERE app_key = ? AND mid = ? AND kind = ? AND from_user = ? LIMIT 1`,
-      ),
-      appendEvent: db.prepare(
-        `INSERT INTO inbox_events (app_key, username, seq, kind, from_user, to_user, chat_type, mid,
-           time)
-         VALUES (@appKey, @username, @seq, @kind, @from, @to, @chatType, @mid, @time)`,
       ),
       readEvents: db.prepare<[string, string, number, number], EventRow>(
         `SELECT seq, kind, from_user, to_user, chat_type, mid, time, data FROM inbox_events
@@ -607,9 +526,6 @@ export class SqliteStorage implements Storage {
         `UPDATE users SET last_seq = last_seq + 1 WHERE app_key = ? AND username = ?
          RETURNING last_seq`,
       ),
-      appendInbox: db.prepare<[string, string, number, number | bigint]>(
-        'INSERT INTO inbox (app_key, username, seq, message_id) VALUES (?, ?, ?, ?)',
-      ),
       inboxSeqOf: db.prepare<[string, string, number], { seq: number }>(
         'SELECT seq FROM inbox WHERE app_key = ? AND username = ? AND message_id = ?',
       ),
@@ -633,11 +549,6 @@ export class SqliteStorage implements Storage {
       ),
       raiseUserCursor: db.prepare<[number, string, string]>(
         'UPDATE users SET cursor = max(cursor, ?) WHERE app_key = ? AND username = ?',
-      ),
-      appendUserEvent: db.prepare(
-        `INSERT INTO inbox_events (app_key, username, seq, kind, from_user, to_user, chat_type, mid,
-           time, data)
-         VALUES (@appKey, @username, @seq, @kind, @from, @to, '', NULL, @time, @data)`,
       ),
       isContact: db.prepare<[string, string, string], { n: number }>(
         'SELECT 1 AS n FROM contacts WHERE app_key = ? AND username = ? AND contact = ?',
@@ -763,7 +674,7 @@ export class SqliteStorage implements Storage {
       const seqs: Record<string, number> = {};
       for (const username of new Set(inboxes)) {
         const seq = nextSeq(appKey, username);
-        q.appendEvent.run({ appKey, username, seq, ...event });
+        q.appendEvent.run({ appKey, username, seq, ...event, data: null });
         seqs[username] = seq;
       }
       return seqs;
@@ -830,13 +741,15 @@ export class SqliteStorage implements Storage {
       const data = JSON.stringify(event);
       return [...new Set(inboxes)].map((username) => {
         const seq = nextSeq(appKey, username);
-        q.appendUserEvent.run({
+        q.appendEvent.run({
           appKey,
           username,
           seq,
           kind: event.kind,
           from: event.from,
           to,
+          chatType: '',
+          mid: null,
           time: event.time,
           data,
         });
@@ -983,7 +896,7 @@ export class SqliteStorage implements Storage {
       },
     );
 
-    this.groups = new SqliteGroupStorage(db, { appendUserEvent, nextSeq });
+    this.groups = new SqliteGroupStorage(db, { appendUserEvent, nextSeq, statements: inbox });
     this.rooms = new SqliteRoomStorage(db);
   }
 
