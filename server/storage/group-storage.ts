@@ -4,8 +4,9 @@
  * A group change and the `GroupEvent`s it causes are written in ONE call ({@link GroupStorage.change}),
  * so no member can miss an event or get one for a change that did not happen; who receives an
  * event is worked out inside that call, from the members as they are after the change. The domain
- * checks who may act beforehand; the limits that two requests could race past (members per group,
- * groups per user) are checked again inside the call.
+ * checks who may act beforehand; what two requests could race past is checked again inside the
+ * call: the limits (members per group, groups per user) and the roles the domain's check relied
+ * on ({@link RoleCheck}).
  */
 import type { GroupEvent } from '../../src/protocol/frames.js';
 import type { GroupRole } from '../../src/protocol/rest.js';
@@ -70,6 +71,18 @@ export interface Audience {
   except?: string[];
 }
 
+/**
+ * A member's role that the domain's "who may" check relied on, read again inside the change. Without
+ * it a check made before the write could be undone by a change landing in between: an owner who
+ * hands the group over and disbands it at once, an admin demoted or a member removed meanwhile, a
+ * new owner who quit before the hand-over was written (the group would be left without an owner).
+ */
+export interface RoleCheck {
+  username: string;
+  /** The roles that still allow the change; not a member any more fails too. */
+  roles: readonly GroupRole[];
+}
+
 export interface EventSpec {
   event: GroupEventDraft;
   to: Audience;
@@ -103,7 +116,9 @@ export type GroupChangeResult =
   /** The group would pass its `maxusers`. */
   | { outcome: 'group-full'; maxUsers: number }
   /** `username` would be in more than the allowed number of groups. */
-  | { outcome: 'user-full'; username: string };
+  | { outcome: 'user-full'; username: string }
+  /** A {@link RoleCheck} failed: `username` no longer has the role the change relied on. */
+  | { outcome: 'role-changed'; username: string };
 
 export interface GroupMessageResult {
   duplicate: boolean;
@@ -142,13 +157,17 @@ export interface GroupStorage {
     gid: string,
     applicant: string,
   ): Promise<PendingRecord | undefined>;
-  /** Makes the change and appends its events, atomically (see {@link GroupChange}). */
+  /**
+   * Makes the change and appends its events, atomically (see {@link GroupChange}), unless one of
+   * `roles` no longer holds.
+   */
   change(
     appKey: string,
     gid: string,
     change: GroupChange,
     events: EventSpec[],
     limits: { groupsPerUser: number },
+    roles?: RoleCheck[],
   ): Promise<GroupChangeResult>;
 
   /**

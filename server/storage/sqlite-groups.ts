@@ -19,6 +19,7 @@ import type {
   MembershipRecord,
   RoomMessageRecord,
   RoomRecord,
+  RoleCheck,
   RoomStorage,
 } from './group-storage.js';
 import { toMessage, type InboxStatements, type Transaction } from './sqlite-inbox.js';
@@ -428,9 +429,16 @@ export class SqliteGroupStorage implements GroupStorage {
         change: GroupChange,
         events: EventSpec[],
         limits: { groupsPerUser: number },
+        roles: RoleCheck[] = [],
       ): GroupChangeResult => {
         const existing = q.getGroup.get(appKey, gid);
         if (change.kind !== 'create' && !existing) return { outcome: 'no-group' };
+        for (const check of roles) {
+          const member = q.getMember.get(appKey, gid, check.username);
+          if (!member || !check.roles.includes(member.role)) {
+            return { outcome: 'role-changed', username: check.username };
+          }
+        }
         const time = Date.now();
         let before: string[] = [];
         let refusal: GroupChangeResult | undefined;
@@ -692,9 +700,10 @@ export class SqliteGroupStorage implements GroupStorage {
     change: GroupChange,
     events: EventSpec[],
     limits: { groupsPerUser: number },
+    roles: RoleCheck[] = [],
   ): Promise<GroupChangeResult> {
     try {
-      return this.#change(appKey, gid, change, events, limits);
+      return this.#change(appKey, gid, change, events, limits, roles);
     } catch (error) {
       if (error instanceof Refused) return error.result;
       throw error;
