@@ -4,10 +4,10 @@ import { firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatWindow } from '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
-import { mainServer, uniqueName } from '../support/servers.js';
+import { mainServer, serverCli, uniqueName } from '../support/servers.js';
 import { APP_KEY, PASSWORD, connectPeer, registerUser, type Peer } from './peer.js';
 
-const { url } = await mainServer();
+const { id: serverId, url } = await mainServer();
 const store = () => getChatStore(APP_KEY, url);
 
 const $ = <T extends Element = HTMLElement>(el: Element, selector: string) =>
@@ -124,6 +124,33 @@ describe('chat-window receipts and recall', () => {
     expect(bubble(el, 'oops, wrong chat')).to.equal(undefined);
     await waitUntil(() => peer.events.some((e) => e.kind === 'recall'), 'the peer is told');
     await expect(el).to.be.accessible();
+  });
+
+  it('offers Recall within the app’s own window only, and takes it away when the window ends', async () => {
+    const app = `${uniqueName('org')}#chat`;
+    const added = await serverCli(serverId, ['app', 'add', app, '--recall-seconds', '2']);
+    expect(added.code, added.stderr).to.equal(0);
+    const short = getChatStore(app, url);
+    const [author, reader] = [uniqueName('me'), uniqueName('peer')];
+    await short.register({ username: author, password: PASSWORD });
+    await short.register({ username: reader, password: PASSWORD });
+    await short.login({ username: author, password: PASSWORD });
+    try {
+      await waitUntil(
+        async () => (await firstValueFrom(short.limits$)).recallSeconds === 2,
+        'the app’s recall window',
+      );
+      const el = await fixture<ChatWindow>(
+        html`<chat-window app-key=${app} api-url=${url} conversation=${reader}></chat-window>`,
+      );
+      await short.send(reader, 'quick, take it back');
+      const button = () =>
+        bubble(el, 'quick, take it back')?.querySelector('[part="recall-button"]');
+      await waitUntil(button, 'Recall offered', { timeout: 8000 });
+      await waitUntil(() => !button(), 'Recall withdrawn after two seconds', { timeout: 8000 });
+    } finally {
+      await short.logout({ wipe: true });
+    }
   });
 
   it("shows the peer's recalled message as a notice", async () => {

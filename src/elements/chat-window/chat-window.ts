@@ -11,7 +11,7 @@ import type {
   Group,
   HistoryState,
 } from '../../store/index.js';
-import { Limits, type ChatType } from '../../protocol/index.js';
+import { Limits, type AppLimits, type ChatType } from '../../protocol/index.js';
 import '../chat-group-info/chat-group-info.js';
 import { ActionController } from '../controllers/action-controller.js';
 import { DisplayNameController } from '../controllers/display-name-controller.js';
@@ -206,6 +206,12 @@ export class ChatWindow extends LitElement {
   private readonly window = new MessageWindow();
   private readonly groups = new ObservableController<Group[]>(this, []);
   private readonly rooms = new ObservableController<ChatRoom[]>(this, []);
+  /** When the earliest Recall button rendered last stops applying (ms since the epoch). */
+  private nextRecallEnd = Infinity;
+  private recallTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly limits = new ObservableController<Pick<AppLimits, 'recallSeconds'>>(this, {
+    recallSeconds: Limits.recallSeconds,
+  });
   private readonly names = new DisplayNameController(this);
   private readonly actions = new ActionController(this, 'textarea, [part="message-list"]');
 
@@ -277,6 +283,7 @@ export class ChatWindow extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.recallTimer);
     this.observer?.disconnect();
     this.bubbleObserver?.disconnect();
     this.bubbleObserver = undefined;
@@ -296,6 +303,7 @@ export class ChatWindow extends LitElement {
     this.conversations.observe([store], () => store?.conversations$);
     this.groups.observe([store], () => store?.groups$);
     this.rooms.observe([store], () => store?.rooms$);
+    this.limits.observe([store], () => store?.limits$);
     const id = this.conversationId;
     this.messages.observe([store, id], () => (store && id ? store.messages$(id) : undefined));
     this.history.observe([store, id], () => (store && id ? store.history$(id) : undefined));
@@ -666,8 +674,9 @@ export class ChatWindow extends LitElement {
       receipt as string
     ];
     if (!label) return nothing;
-    const recallable =
-      m.status === 'sent' && !m.recalled && Date.now() - m.time < Limits.recallSeconds * 1000;
+    const recallEnds = m.time + this.limits.value.recallSeconds * 1000;
+    const recallable = m.status === 'sent' && !m.recalled && Date.now() < recallEnds;
+    if (recallable) this.nextRecallEnd = Math.min(this.nextRecallEnd, recallEnds);
     return html` ·
       <span part="receipt" class="receipt"
         ><span aria-hidden="true"
@@ -685,6 +694,15 @@ export class ChatWindow extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    // Render again when the first shown Recall button's window ends, so it goes away on time.
+    clearTimeout(this.recallTimer);
+    if (this.nextRecallEnd < Infinity) {
+      this.recallTimer = setTimeout(
+        () => this.requestUpdate(),
+        Math.max(0, this.nextRecallEnd - Date.now()) + 50,
+      );
+      this.nextRecallEnd = Infinity;
+    }
     this.setAttribute('status', this.status.value);
     const id = this.conversationId;
     const messages = this.messages.value;
