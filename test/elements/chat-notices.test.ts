@@ -33,4 +33,20 @@ describe('chat-notices', () => {
     await el.updateComplete;
     expect(notice()).to.equal(null);
   });
+
+  it('takes a notice away by itself after its timeout', async () => {
+    const bob = await user.peer('bob');
+    const el = await fixture<ChatNotices>(
+      html`<chat-notices app-key=${APP_KEY} api-url=${url} timeout="400"></chat-notices>`,
+    );
+    expect(el.timeout, 'the attribute sets it').to.equal(400);
+    await store().addContact(bob.username);
+    await bob.rest('POST', `/users/{me}/contacts/requests/${user.me}/accept`);
+    const notice = () => el.shadowRoot!.querySelector('[part="notice"]');
+    await waitUntil(notice, 'a notice shows', { timeout: 8000 });
+    const shown = performance.now();
+    // Far below the default 8 s: only the shorter timeout can pass this.
+    await waitUntil(() => !notice(), 'the notice goes by itself', { timeout: 3000 });
+    expect(performance.now() - shown, 'not before its time').to.be.greaterThan(300);
+  });
 });

@@ -8,8 +8,6 @@ import { StoreController } from '../controllers/store-controller.js';
 import { customElement } from '../custom-element.js';
 import { themeStyles } from '../theme.styles.js';
 
-/** How long a notice stays, in ms; the reader can also dismiss it. */
-const SHOW_MS = 8000;
 /** Notices kept at once: a burst (a group disbanded with many members) shows its latest. */
 const MAX = 3;
 
@@ -17,7 +15,7 @@ const MAX = 3;
  * Things that happened to the signed-in user while no action of theirs was waiting ("alice
  * accepted your request", "you were removed from Friends", "Friends was disbanded"), as short
  * toasts in a polite live region: screen readers announce them without interrupting. Each goes
- * after a few seconds, or at once with its close button.
+ * after `timeout` ms (8 seconds unless set), or at once with its close button.
  *
  * `<chat-widget>` shows one above its panel's body; alone, it needs `app-key`.
  *
@@ -67,6 +65,12 @@ export class ChatNotices extends LitElement {
   /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
+  /**
+   * How long each notice stays, in ms, before it goes by itself; the reader can also dismiss it.
+   * A notice already shown keeps the time it started with.
+   */
+  @property({ type: Number }) timeout = 8000;
+
   @state() private dismissed = new Set<ChatNotice>();
 
   private readonly stores = new StoreController(this);
@@ -86,7 +90,7 @@ export class ChatNotices extends LitElement {
       if (!this.timers.has(n))
         this.timers.set(
           n,
-          setTimeout(() => this.dismiss(n), SHOW_MS),
+          setTimeout(() => this.dismiss(n), this.timeout),
         );
     }
     // The region is on the page before anything is put in it, so that additions are announced.
