@@ -1,6 +1,7 @@
 /**
  * Why a domain operation refused. The HTTP layer maps each kind to Agora's status and `error`
- * code in one place (server/http/errors.ts); `message` becomes the `error_description`.
+ * code in one place (server/http/errors.ts); `message` becomes the `error_description`. On the
+ * socket a refused message is a {@link MessageRejected} instead.
  */
 export const Failures = {
   appNotFound: 'app-not-found',
@@ -17,6 +18,20 @@ export const Failures = {
   tooLarge: 'too-large',
 } as const;
 export type Failure = (typeof Failures)[keyof typeof Failures];
+
+/**
+ * A message (or a receipt) the socket refused; `code` is the `WebIM.statusCode` its nack carries.
+ * Thrown by the messages, groups and rooms domains alike.
+ */
+export class MessageRejected extends Error {
+  readonly code: number;
+
+  constructor(code: number, reason: string) {
+    super(reason);
+    this.name = 'MessageRejected';
+    this.code = code;
+  }
+}
 
 export class DomainError extends Error {
   readonly failure: Failure;

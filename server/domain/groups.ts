@@ -24,7 +24,7 @@ import type {
 } from '../storage/group-storage.js';
 import type { AppRecord, Storage, StoredMessage } from '../storage/storage.js';
 import type { Apps } from './apps.js';
-import { DomainError, Failures } from './errors.js';
+import { DomainError, Failures, MessageRejected } from './errors.js';
 import type { FixedWindowLimiter } from './fixed-window-limiter.js';
 import { StatusCodes } from './status-codes.js';
 import { checkUsername, type Users } from './users.js';
@@ -51,17 +51,6 @@ export interface GroupResult<T = undefined> {
   value: T;
   /** Stored events to push, each to its user's sessions. */
   deliveries: GroupDelivery[];
-}
-
-/** Why a message to a group was refused, as a `nack` code. */
-export class GroupMessageRefused extends Error {
-  readonly code: number;
-
-  constructor(code: number, reason: string) {
-    super(reason);
-    this.name = 'GroupMessageRefused';
-    this.code = code;
-  }
 }
 
 const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
@@ -681,16 +670,16 @@ export class Groups {
    */
   async checkSender(app: AppRecord, user: string, gid: string): Promise<string[]> {
     const group = await this.#storage.groups.getGroup(app.key, gid);
-    if (!group) throw new GroupMessageRefused(StatusCodes.GROUP_NOT_EXIST, `no group ${gid}`);
+    if (!group) throw new MessageRejected(StatusCodes.GROUP_NOT_EXIST, `no group ${gid}`);
     const member = await this.#storage.groups.getMember(app.key, gid, user);
     if (!member) {
-      throw new GroupMessageRefused(
+      throw new MessageRejected(
         StatusCodes.GROUP_NOT_JOINED,
         `you are not a member of group ${gid}`,
       );
     }
     if (isMuted(member.muteUntil)) {
-      throw new GroupMessageRefused(
+      throw new MessageRejected(
         StatusCodes.SERVICE_NOT_ALLOW_MESSAGING_MUTE,
         member.muteUntil === -1
           ? 'you are muted in this group'
@@ -709,13 +698,13 @@ export class Groups {
   ): Promise<StoredMessage> {
     const message = await this.#storage.getMessage(app.key, mid);
     if (!message || message.chatType !== 'groupChat' || message.to !== gid) {
-      throw new GroupMessageRefused(
+      throw new MessageRejected(
         StatusCodes.MESSAGE_PARAMETER_ERROR,
         `no message ${mid} in group ${gid}`,
       );
     }
     if (!(await this.#storage.groups.getMember(app.key, gid, user))) {
-      throw new GroupMessageRefused(
+      throw new MessageRejected(
         StatusCodes.GROUP_NOT_JOINED,
         `you are not a member of group ${gid}`,
       );
@@ -726,10 +715,10 @@ export class Groups {
   /** 605 for no such group, 602 for a non-member (nack codes). */
   async checkMember(app: AppRecord, user: string, gid: string): Promise<void> {
     if (!(await this.#storage.groups.getGroup(app.key, gid))) {
-      throw new GroupMessageRefused(StatusCodes.GROUP_NOT_EXIST, `no group ${gid}`);
+      throw new MessageRejected(StatusCodes.GROUP_NOT_EXIST, `no group ${gid}`);
     }
     if (!(await this.#storage.groups.getMember(app.key, gid, user))) {
-      throw new GroupMessageRefused(
+      throw new MessageRejected(
         StatusCodes.GROUP_NOT_JOINED,
         `you are not a member of group ${gid}`,
       );

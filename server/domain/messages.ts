@@ -17,23 +17,16 @@ import type { HistoryResponse, ServerConversation } from '../../src/protocol/res
 import type { AppRecord, StoredEvent, StoredMessage, Storage } from '../storage/storage.js';
 import type { Apps } from './apps.js';
 import type { Chatfiles } from './chatfiles.js';
-import { GroupMessageRefused, type Groups } from './groups.js';
+import { MessageRejected } from './errors.js';
+import type { Groups } from './groups.js';
 import { chatfilePath, chatfileUuid, requiredMediaFamily, withFileBase } from './message-bodies.js';
 import { newMessageId } from './message-ids.js';
-import { RoomMessageRefused, type Rooms } from './rooms.js';
+import type { Rooms } from './rooms.js';
 import { StatusCodes } from './status-codes.js';
 import type { Users } from './users.js';
 
-/** A message the server refused; `code` is the `WebIM.statusCode` the nack carries. */
-export class MessageRejected extends Error {
-  readonly code: number;
-
-  constructor(code: number, reason: string) {
-    super(reason);
-    this.name = 'MessageRejected';
-    this.code = code;
-  }
-}
+// The gateway imports it from here with the rest of the messages API.
+export { MessageRejected };
 
 const rejected = (reason: string) =>
   new MessageRejected(StatusCodes.MESSAGE_PARAMETER_ERROR, reason);
@@ -87,18 +80,6 @@ export const toServerMessage = (stored: StoredMessage, seq: number): ServerMessa
     ...(stored.allowGroupAck ? { msgConfig: { allowGroupAck: true } } : {}),
     ...(JSON.parse(stored.body) as MessageBody),
   }) as ServerMessage;
-
-/** Group and room refusals become nacks with their code. */
-async function asNack<T>(check: Promise<T>): Promise<T> {
-  try {
-    return await check;
-  } catch (error) {
-    if (error instanceof GroupMessageRefused || error instanceof RoomMessageRefused) {
-      throw new MessageRejected(error.code, error.message);
-    }
-    throw error;
-  }
-}
 
 const toInboxEvent = (stored: StoredEvent, seq: number): InboxEvent => {
   const event: InboxEvent = {
@@ -214,7 +195,7 @@ export class Messages {
     ext: string,
     allowGroupAck: boolean,
   ): Promise<SentMessage> {
-    const skip = await asNack(this.#groups.checkSender(app, from, gid));
+    const skip = await this.#groups.checkSender(app, from, gid);
     const { stored, files } = await this.#attachments(app, from, body);
     const result = await this.#storage.groups.storeGroupMessage(
       app.key,
@@ -252,7 +233,7 @@ export class Messages {
     body: MessageBody,
     ext: string,
   ): Promise<SentMessage> {
-    const members = await asNack(this.#rooms.checkSender(app, from, roomId));
+    const members = await this.#rooms.checkSender(app, from, roomId);
     if ('url' in body) {
       // Chatfile grants follow inbox copies; a room has none, so its members could not download.
       throw new MessageRejected(
@@ -309,7 +290,7 @@ export class Messages {
     mid: string,
     gid: string,
   ): Promise<StoredEvents> {
-    const message = await asNack(this.#groups.checkReader(app, user, gid, mid));
+    const message = await this.#groups.checkReader(app, user, gid, mid);
     // Reading one's own message tells nobody anything.
     if (message.from === user) return { duplicate: true, events: [] };
     const time = Date.now();
@@ -427,7 +408,7 @@ export class Messages {
   ): Promise<StoredEvents> {
     this.#checkChatType(chatType);
     if (chatType === 'groupChat') {
-      await asNack(this.#groups.checkMember(app, user, to));
+      await this.#groups.checkMember(app, user, to);
     } else if (!(await this.#users.find(app, to))) {
       throw new MessageRejected(StatusCodes.USER_NOT_FOUND, `no user ${to} in this app`);
     }

@@ -7,7 +7,7 @@ import type { RoomEventFrame } from '../../src/protocol/frames.js';
 import { Limits, type RoomInfo } from '../../src/protocol/rest.js';
 import type { RoomMessageRecord, RoomRecord } from '../storage/group-storage.js';
 import type { AppRecord, Storage } from '../storage/storage.js';
-import { DomainError, Failures } from './errors.js';
+import { DomainError, Failures, MessageRejected } from './errors.js';
 import { newNumericId } from './groups.js';
 import { StatusCodes } from './status-codes.js';
 
@@ -23,17 +23,6 @@ export interface RoomNotice {
 export interface RoomResult<T = undefined> {
   value: T;
   notice?: RoomNotice;
-}
-
-/** Why a message to a room was refused, as a `nack` code. */
-export class RoomMessageRefused extends Error {
-  readonly code: number;
-
-  constructor(code: number, reason: string) {
-    super(reason);
-    this.name = 'RoomMessageRefused';
-    this.code = code;
-  }
 }
 
 const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
@@ -185,9 +174,9 @@ export class Rooms {
     const room = Limits.numericIdPattern.test(id)
       ? await this.#storage.rooms.getRoom(app.key, id)
       : undefined;
-    if (!room) throw new RoomMessageRefused(StatusCodes.CHATROOM_NOT_EXIST, `no room ${id}`);
+    if (!room) throw new MessageRejected(StatusCodes.CHATROOM_NOT_EXIST, `no room ${id}`);
     if (!(await this.#storage.rooms.isRoomMember(app.key, id, user))) {
-      throw new RoomMessageRefused(
+      throw new MessageRejected(
         StatusCodes.CHATROOM_NOT_JOINED,
         `you are not a member of room ${id}`,
       );
