@@ -4,35 +4,14 @@
 import { expect } from '@open-wc/testing';
 import WebIM, {
   type ChatroomEventPayload,
-  type ErrorEvent,
   type PresenceEvent,
   type TextMessage,
 } from '../../src/sdk/index.js';
 import { disposeServer, serverCli, startServer, type TestServer } from '../support/servers.js';
-import { closeAll, loggedIn, newUser, until, type Recorder } from './sdk-fixtures.js';
-
-const OK = { data: { result: true } };
-
-function waitFor<T>(events: Recorder, name: string, fields: Record<string, unknown>): Promise<T> {
-  const matches = (payload: unknown) =>
-    Object.entries(fields).every(
-      ([key, value]) => (payload as Record<string, unknown>)[key] === value,
-    );
-  return until(
-    () => events.all(name).find(([payload]) => matches(payload))?.[0] as T | undefined,
-    `${name} ${JSON.stringify(fields)} (seen: ${JSON.stringify(events.all(name))})`,
-  );
-}
+import { OK, closeAll, failure, loggedIn, newUser, waitFor } from './sdk-fixtures.js';
 
 const text = (to: string, msg: string) =>
   WebIM.message.create({ type: 'txt', chatType: 'chatRoom', to, msg });
-
-async function failure(work: Promise<unknown>): Promise<ErrorEvent & { data?: string }> {
-  return work.then(
-    () => expect.fail('should have been refused'),
-    (error: ErrorEvent & { data?: string }) => error,
-  );
-}
 
 describe('chat rooms', () => {
   let server: TestServer;

@@ -3,7 +3,6 @@
 // without approval. The owner listens with 4.x handlers, Bob with the 3.x `listen` set.
 import { expect } from '@open-wc/testing';
 import WebIM, {
-  type ErrorEvent,
   type GroupEventPayload,
   type InviteMessage,
   type PresenceEvent,
@@ -11,31 +10,19 @@ import WebIM, {
   type ReceivedMessage,
 } from '../../src/sdk/index.js';
 import { mainServer, type TestServer } from '../support/servers.js';
-import { closeAll, fileOf, loggedIn, newUser, until, type Recorder } from './sdk-fixtures.js';
-
-const OK = { data: { result: true } };
-
-/** The first `onGroupEvent` (or 3.x `onPresence`) of `events` that has `fields`. */
-function waitFor<T>(events: Recorder, name: string, fields: Record<string, unknown>): Promise<T> {
-  const matches = (payload: unknown) =>
-    Object.entries(fields).every(
-      ([key, value]) => (payload as Record<string, unknown>)[key] === value,
-    );
-  return until(
-    () => events.all(name).find(([payload]) => matches(payload))?.[0] as T | undefined,
-    `${name} ${JSON.stringify(fields)} (seen: ${JSON.stringify(events.all(name))})`,
-  );
-}
+import {
+  OK,
+  closeAll,
+  failure,
+  fileOf,
+  loggedIn,
+  newUser,
+  until,
+  waitFor,
+} from './sdk-fixtures.js';
 
 const text = (to: string, msg: string, extra: Record<string, unknown> = {}) =>
   WebIM.message.create({ type: 'txt', chatType: 'groupChat', to, msg, ...extra });
-
-async function failure(work: Promise<unknown>): Promise<ErrorEvent & { data?: string }> {
-  return work.then(
-    () => expect.fail('should have been refused'),
-    (error: ErrorEvent & { data?: string }) => error,
-  );
-}
 
 describe('groups', () => {
   let server: TestServer;

@@ -1,5 +1,10 @@
 // Shared set-up of the SDK tests: connections to real test servers, and a recorder of their events.
-import WebIM, { type Connection, type ConnectionOptions } from '../../src/sdk/index.js';
+import { expect } from '@open-wc/testing';
+import WebIM, {
+  type Connection,
+  type ConnectionOptions,
+  type ErrorEvent,
+} from '../../src/sdk/index.js';
 import { uniqueName, type TestServer } from '../support/servers.js';
 
 export const APP_KEY = 'demo#chat';
@@ -17,6 +22,33 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** What the SDK resolves an accepted group or room action with. */
+export const OK = { data: { result: true } };
+
+/** The first `name` event of `events` (e.g. `onGroupEvent`) whose payload has `fields`. */
+export function waitFor<T>(
+  events: Recorder,
+  name: string,
+  fields: Record<string, unknown>,
+): Promise<T> {
+  const matches = (payload: unknown) =>
+    Object.entries(fields).every(
+      ([key, value]) => (payload as Record<string, unknown>)[key] === value,
+    );
+  return until(
+    () => events.all(name).find(([payload]) => matches(payload))?.[0] as T | undefined,
+    `${name} ${JSON.stringify(fields)} (seen: ${JSON.stringify(events.all(name))})`,
+  );
+}
+
+/** The error `work` is refused with; fails the test if it succeeds. */
+export async function failure(work: Promise<unknown>): Promise<ErrorEvent & { data?: string }> {
+  return work.then(
+    () => expect.fail('should have been refused'),
+    (error: ErrorEvent & { data?: string }) => error,
+  );
 }
 
 export interface RecordedEvent {
