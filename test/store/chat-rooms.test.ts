@@ -18,8 +18,7 @@ import {
   newStore,
   ownServer,
   rejection,
-  signIn,
-  signUp,
+  signUpOnDevices,
   until,
 } from './store-fixtures.js';
 
@@ -37,10 +36,8 @@ describe('store/chat-rooms', function () {
     const r1 = newStore(server.url, 'rooms-r1', { createConnection: doubledEvents });
     const r2 = newStore(server.url, 'rooms-r2');
     const s = newStore(server.url, 'rooms-s');
-    const rita = await signUp(r1);
-    const sam = await signUp(s);
     await r1.register({ username: adminName, password: PASSWORD });
-    await Promise.all([signIn(r1, rita), signIn(r2, rita), signIn(s, sam)]);
+    const [rita] = await signUpOnDevices([{ devices: [r1, r2] }, { devices: [s] }]);
     const told: ChatNotice[] = collect(r1.notices$);
     const samTold: ChatNotice[] = collect(s.notices$);
 

@@ -18,6 +18,7 @@ import {
   rejection,
   signIn,
   signUp,
+  signUpOnDevices,
   until,
 } from './store-fixtures.js';
 
@@ -41,10 +42,11 @@ describe('store/contacts', function () {
     a2 = newStore(apiUrl, 'contacts-a2');
     b = newStore(apiUrl, 'contacts-b');
     c = newStore(apiUrl, 'contacts-c');
-    alice = await signUp(a1, 'Alice A.');
-    bob = await signUp(b, 'Bobby');
-    carol = await signUp(c);
-    await Promise.all([signIn(a1, alice), signIn(a2, alice), signIn(b, bob), signIn(c, carol)]);
+    [alice, bob, carol] = await signUpOnDevices([
+      { devices: [a1, a2], nickname: 'Alice A.' },
+      { devices: [b], nickname: 'Bobby' },
+      { devices: [c] },
+    ]);
     notices = collect(a1.notices$);
   });
 

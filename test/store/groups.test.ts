@@ -16,6 +16,7 @@ import {
   rejection,
   signIn,
   signUp,
+  signUpOnDevices,
   until,
 } from './store-fixtures.js';
 
@@ -26,7 +27,6 @@ describe('store/groups', function () {
 
   let olga: string;
   let max: string;
-  let nina: string;
   let o1: ChatStore;
   let o2: ChatStore;
   let m: ChatStore;
@@ -47,10 +47,11 @@ describe('store/groups', function () {
     o2 = newStore(url, 'groups-o2');
     m = newStore(url, 'groups-m', { createConnection: doubledEvents });
     n = newStore(url, 'groups-n');
-    olga = await signUp(o1, 'Olga');
-    max = await signUp(m, 'Max');
-    nina = await signUp(n);
-    await Promise.all([signIn(o1, olga), signIn(o2, olga), signIn(m, max), signIn(n, nina)]);
+    [olga, max] = await signUpOnDevices([
+      { devices: [o1, o2], nickname: 'Olga' },
+      { devices: [m], nickname: 'Max' },
+      { devices: [n] },
+    ]);
     told = collect(m.notices$);
   });
 

@@ -155,3 +155,18 @@ export function collect<T>(source: Observable<T>): T[] {
   source.subscribe((value) => seen.push(value));
   return seen;
 }
+
+/**
+ * Signs each person up (one after the other, in order, through their first device) and then in on
+ * all their devices at once; resolves with their usernames, in order, once every device is online.
+ */
+export async function signUpOnDevices<
+  const People extends readonly { devices: readonly ChatStore[]; nickname?: string }[],
+>(people: People): Promise<{ -readonly [K in keyof People]: string }> {
+  const usernames: string[] = [];
+  for (const { devices, nickname } of people) usernames.push(await signUp(devices[0]!, nickname));
+  await Promise.all(
+    people.flatMap(({ devices }, i) => devices.map((store) => signIn(store, usernames[i]!))),
+  );
+  return usernames as { -readonly [K in keyof People]: string };
+}
