@@ -38,6 +38,25 @@ export async function register(page: Page, username: string, password: string, n
   await page.waitForSelector(`${roster} [part="start-form"]`);
 }
 
+/**
+ * One demo page per nickname, each in a browser profile of its own, registered through the form
+ * (and so logged in) as a new user, one after the other; resolves with usernames and pages in order.
+ */
+export async function registeredVisitors<const Nicknames extends readonly string[]>(
+  demo: { server: ServerProcess; browser: Browser },
+  nicknames: Nicknames,
+): Promise<{ -readonly [K in keyof Nicknames]: { username: string; page: Page } }> {
+  const pages = await Promise.all(nicknames.map(() => openDemo(demo.browser, demo.server.url)));
+  const visitors: { username: string; page: Page }[] = [];
+  for (const [i, nickname] of nicknames.entries()) {
+    const name = nickname.toLowerCase();
+    const visitor = { username: uniqueName(name), page: pages[i]! };
+    await register(visitor.page, visitor.username, `${name}-secret`, nickname);
+    visitors.push(visitor);
+  }
+  return visitors as { -readonly [K in keyof Nicknames]: { username: string; page: Page } };
+}
+
 /** Texts of the bubbles in the open chat window, in order. */
 export const bubbles = (page: Page) =>
   page.$$eval(`${chatWindow} [part~="message-text"]`, (nodes) =>

@@ -7,8 +7,7 @@ import type { ElementHandle, Page } from 'puppeteer-core';
 import {
   chatWindow,
   demoServer,
-  openDemo,
-  register,
+  registeredVisitors,
   roster,
   typeAndSend,
   uniqueName,
@@ -66,13 +65,11 @@ describe('three people: a friend request, a group, and a conversation in it', ()
   const demo = demoServer();
 
   it('add a contact, accept, create a group, accept the invitations and chat', async () => {
-    const [alice, bob, carol] = [uniqueName('alice'), uniqueName('bob'), uniqueName('carol')];
-    const [alicePage, bobPage, carolPage] = await Promise.all(
-      [0, 1, 2].map(() => openDemo(demo.browser, demo.server.url)),
-    );
-    await register(alicePage!, alice, 'alice-secret', 'Alice');
-    await register(bobPage!, bob, 'bob-secret', 'Bob');
-    await register(carolPage!, carol, 'carol-secret', 'Carol');
+    const [
+      { username: alice, page: alicePage },
+      { username: bob, page: bobPage },
+      { username: carol, page: carolPage },
+    ] = await registeredVisitors(demo, ['Alice', 'Bob', 'Carol']);
 
     // Alice asks Bob to be her contact; Bob sees the request counted on his Contacts tab.
     await alicePage!.click(`${roster} #tab-contacts`);

@@ -8,11 +8,9 @@ import {
   bubbles,
   chatWindow,
   demoServer,
-  openDemo,
-  register,
+  registeredVisitors,
   roster,
   typeAndSend,
-  uniqueName,
   waitForBubble,
 } from './demo-page.js';
 
@@ -20,14 +18,10 @@ describe('two visitors on the demo page', () => {
   const demo = demoServer();
 
   it('register through the form, log in and chat both ways', async () => {
-    const alice = uniqueName('alice');
-    const bob = uniqueName('bob');
-    const [alicePage, bobPage] = await Promise.all([
-      openDemo(demo.browser, demo.server.url),
-      openDemo(demo.browser, demo.server.url),
+    const [{ page: alicePage }, { username: bob, page: bobPage }] = await registeredVisitors(demo, [
+      'Alice',
+      'Bob',
     ]);
-    await register(alicePage, alice, 'alice-secret', 'Alice');
-    await register(bobPage, bob, 'bob-secret', 'Bob');
 
     // Alice starts the chat by username and writes; Enter sends.
     await alicePage.type(`${roster} #peer`, bob);
