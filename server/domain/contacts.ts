@@ -12,12 +12,8 @@ import type {
   ContactRequestRecord,
   Storage,
 } from '../storage/storage.js';
-import { DomainError, Failures } from './errors.js';
+import { invalid, forbidden, notFound } from './errors.js';
 import type { Users } from './users.js';
-
-const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
-const forbidden = (description: string) => new DomainError(Failures.forbidden, description);
-const notFound = (description: string) => new DomainError(Failures.notFound, description);
 
 const contactsFull = `you have reached the limit of ${Limits.contactsMax} contacts (contactsMax), pending requests included`;
 

@@ -42,3 +42,9 @@ export class DomainError extends Error {
     this.failure = failure;
   }
 }
+
+/** The refusals most checks make: a bad argument (400), not allowed (403), no such thing (404). */
+export const invalid = (description: string) =>
+  new DomainError(Failures.invalidArgument, description);
+export const forbidden = (description: string) => new DomainError(Failures.forbidden, description);
+export const notFound = (description: string) => new DomainError(Failures.notFound, description);

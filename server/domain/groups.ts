@@ -24,7 +24,7 @@ import type {
 } from '../storage/group-storage.js';
 import type { AppRecord, Storage, StoredMessage } from '../storage/storage.js';
 import type { Apps } from './apps.js';
-import { DomainError, Failures, MessageRejected } from './errors.js';
+import { DomainError, Failures, MessageRejected, invalid, forbidden, notFound } from './errors.js';
 import type { FixedWindowLimiter } from './fixed-window-limiter.js';
 import { StatusCodes } from './status-codes.js';
 import { checkUsername, type Users } from './users.js';
@@ -52,10 +52,6 @@ export interface GroupResult<T = undefined> {
   /** Stored events to push, each to its user's sessions. */
   deliveries: GroupDelivery[];
 }
-
-const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
-const forbidden = (description: string) => new DomainError(Failures.forbidden, description);
-const notFound = (description: string) => new DomainError(Failures.notFound, description);
 
 const chars = (text: string) => [...text].length;
 

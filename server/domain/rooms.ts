@@ -7,7 +7,7 @@ import type { RoomEventFrame } from '../../src/protocol/frames.js';
 import { Limits, type RoomInfo } from '../../src/protocol/rest.js';
 import type { RoomMessageRecord, RoomRecord } from '../storage/group-storage.js';
 import type { AppRecord, Storage } from '../storage/storage.js';
-import { DomainError, Failures, MessageRejected } from './errors.js';
+import { MessageRejected, invalid, forbidden, notFound } from './errors.js';
 import { newNumericId } from './groups.js';
 import { StatusCodes } from './status-codes.js';
 
@@ -24,10 +24,6 @@ export interface RoomResult<T = undefined> {
   value: T;
   notice?: RoomNotice;
 }
-
-const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
-const forbidden = (description: string) => new DomainError(Failures.forbidden, description);
-const notFound = (description: string) => new DomainError(Failures.notFound, description);
 
 const toInfo = (room: RoomRecord & { members: number }): RoomInfo => ({
   id: room.id,

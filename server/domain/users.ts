@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorDescriptions, Limits } from '../../src/protocol/rest.js';
 import type { AppRecord, PushTokenRecord, Storage, UserRecord } from '../storage/storage.js';
-import { DomainError, Failures } from './errors.js';
+import { DomainError, Failures, invalid } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 export interface Registration {
@@ -10,8 +10,6 @@ export interface Registration {
   password?: string;
   nickname?: string;
 }
-
-const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
 
 /** Throws the Agora `illegal_argument` description for a username the app cannot hold. */
 export function checkUsername(username: string | undefined): asserts username is string {

@@ -2,11 +2,9 @@
  * Shape checks for JSON bodies and query strings: the route learns the fields' types, the domain
  * their rules.
  */
-import { DomainError, Failures } from '../domain/errors.js';
+import { invalid } from '../domain/errors.js';
 
 export type JsonObject = Record<string, unknown>;
-
-const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
 
 export function jsonObject(body: unknown): JsonObject {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { RestErrors, type ChatfileEntity } from '../../src/protocol/rest.js';
 import type { Domain } from '../domain/domain.js';
-import { DomainError, Failures } from '../domain/errors.js';
+import { DomainError, Failures, invalid } from '../domain/errors.js';
 import type { ChatfileRecord } from '../storage/storage.js';
 import { entitiesResponse } from './entities.js';
 import { sendError } from './errors.js';
@@ -28,8 +28,6 @@ export function contentDisposition(record: ChatfileRecord): string {
   const ascii = record.filename.replace(/[^A-Za-z0-9._ -]/g, '_');
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(record.filename)}`;
 }
-
-const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -12,7 +12,7 @@ import type {
 import { Limits } from '../../src/protocol/rest.js';
 import type { Bus } from '../bus/bus.js';
 import { invitationKey, type Domain } from '../domain/domain.js';
-import { DomainError, Failures } from '../domain/errors.js';
+import { invalid } from '../domain/errors.js';
 import { checkUsername } from '../domain/users.js';
 import type { Presence } from '../gateway/presence.js';
 import { publishAppended, type UserEvent } from '../gateway/user-events.js';
@@ -23,8 +23,6 @@ import { authenticateSelf, rateLimit, requireApp, type MeParams } from './reques
 interface OtherParams extends MeParams {
   other: string;
 }
-
-const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
 
 function usernameList(value: unknown): string[] {
   if (

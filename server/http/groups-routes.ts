@@ -17,7 +17,7 @@ import {
 } from '../../src/protocol/rest.js';
 import type { Bus } from '../bus/bus.js';
 import type { Domain } from '../domain/domain.js';
-import { DomainError, Failures } from '../domain/errors.js';
+import { invalid } from '../domain/errors.js';
 import type { GroupResult } from '../domain/groups.js';
 import { publishAppended, type UserEvent } from '../gateway/user-events.js';
 import type { AppRecord } from '../storage/storage.js';
@@ -57,8 +57,6 @@ export interface GroupsRouteDeps {
   domain: Domain;
   bus: Bus<UserEvent>;
 }
-
-const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
 
 function usernames(body: JsonObject, name: string, max: number): string[] {
   const value = body[name];

@@ -8,7 +8,7 @@ import type { ConversationsResponse, HistoryResponse } from '../../src/protocol/
 import { Limits } from '../../src/protocol/rest.js';
 import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
-import { DomainError, Failures } from '../domain/errors.js';
+import { invalid } from '../domain/errors.js';
 import { withBase } from '../domain/messages.js';
 import { checkUsername } from '../domain/users.js';
 import { authenticateSelf, requireApp, type MeParams } from './request-context.js';
@@ -17,8 +17,6 @@ import { restBase } from './rest-base.js';
 type Query = Record<string, unknown>;
 
 const HISTORY_PAGE_DEFAULT = 20;
-
-const invalid = (description: string) => new DomainError(Failures.invalidArgument, description);
 
 function optionalParam(query: Query, name: string): string | undefined {
   const value = query[name];
