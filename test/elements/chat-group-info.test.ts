@@ -63,6 +63,19 @@ describe('chat-group-info', () => {
     expect(admins.data, 'the server took the role away').to.not.include(bob.username);
     expect(within(bobRow(), '[role="alert"]'), 'no error').to.equal(null);
     await expect(info).to.be.accessible();
+
+    // Another control of the same member, clicked while the first action is still at work (the
+    // store reads the group again after the server agreed: the control says it is busy).
+    await waitUntil(() => adminButton().getAttribute('aria-disabled') === 'false', 'idle', T);
+    adminButton().click();
+    await info.updateComplete;
+    expect(adminButton().getAttribute('aria-disabled'), 'busy').to.equal('true');
+    within(bobRow(), '[part="owner-button"]').click();
+    const dialog = await confirmDialog(info);
+    expect(dialog.textContent).to.contain(`Make ${bob.username} the owner`);
+    dialog.querySelector<HTMLElement>('[part="cancel-button"]')!.click();
+    await waitUntil(() => /admin/.test(note()), 'the first action done too', T);
+    expect(note(), 'still not the owner').to.not.contain('owner');
   });
 
   it("an edit reaches another member's window; disbanding, confirmed, closes it for them", async () => {

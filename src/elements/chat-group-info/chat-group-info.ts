@@ -16,6 +16,10 @@ import { members } from '../plural.js';
 import { themeStyles } from '../theme.styles.js';
 import { usernameList } from '../username-list.js';
 
+/** A member's controls, each running one action at a time with its own error. */
+const controlKinds = ['kick', 'mute', 'admin', 'owner'] as const;
+type ControlKind = (typeof controlKinds)[number];
+
 const rank: Record<GroupRole, number> = { owner: 2, admin: 1, member: 0 };
 const muteChoices = [
   ['600000', '10 minutes'],
@@ -234,7 +238,8 @@ export class ChatGroupInfo extends LitElement {
             </button>`
           : nothing
       }
-      ${open ? this.controls(group, m, name, !!muted) : nothing} ${this.actions.alert(m.username)}
+      ${open ? this.controls(group, m, name, !!muted) : nothing}
+      ${controlKinds.map((kind) => this.actions.alert(`${m.username}|${kind}`))}
     </li>`;
   }
 
@@ -242,13 +247,19 @@ export class ChatGroupInfo extends LitElement {
     const store = this.stores.store!;
     const id = group.id;
     const u = m.username;
-    const act = (run: () => Promise<unknown>) => () => this.actions.run(u, run);
+    // One action at a time per control, not per member: "Make admin" is done once the server
+    // agreed, but the store still reads the group again, and "Make owner" clicked meanwhile was
+    // dropped without a word.
+    const act = (kind: ControlKind, run: () => Promise<unknown>) => () =>
+      this.actions.run(`${u}|${kind}`, run);
+    const busy = (kind: ControlKind) => (this.actions.pending(`${u}|${kind}`) ? 'true' : 'false');
     const owner = group.role === 'owner';
     return html`<div part="member-controls" class="more">
       <button
         part="kick-button"
         class="danger"
-        @click=${act(async () => {
+        aria-disabled=${busy('kick')}
+        @click=${act('kick', async () => {
           if (await this.confirm.ask(`Remove ${name} from ${group.name}?`, 'Remove')) {
             await store.removeGroupMember(id, u);
           }
@@ -258,7 +269,11 @@ export class ChatGroupInfo extends LitElement {
       </button>
       ${
         muted
-          ? html`<button part="unmute-button" @click=${act(() => store.unmuteGroupMember(id, u))}>
+          ? html`<button
+              part="unmute-button"
+              aria-disabled=${busy('mute')}
+              @click=${act('mute', () => store.unmuteGroupMember(id, u))}
+            >
               Unmute
             </button>`
           : html`<select part="mute-select" aria-label="Mute ${name} for">
@@ -266,7 +281,8 @@ export class ChatGroupInfo extends LitElement {
               </select>
               <button
                 part="mute-button"
-                @click=${act(() => {
+                aria-disabled=${busy('mute')}
+                @click=${act('mute', () => {
                   const select = this.renderRoot.querySelector<HTMLSelectElement>('select');
                   return store.muteGroupMember(id, u, Number(select?.value ?? -1));
                 })}
@@ -278,7 +294,8 @@ export class ChatGroupInfo extends LitElement {
         owner
           ? html`<button
                 part="admin-button"
-                @click=${act(() =>
+                aria-disabled=${busy('admin')}
+                @click=${act('admin', () =>
                   m.role === 'admin' ? store.removeGroupAdmin(id, u) : store.setGroupAdmin(id, u),
                 )}
               >
@@ -286,7 +303,8 @@ export class ChatGroupInfo extends LitElement {
               </button>
               <button
                 part="owner-button"
-                @click=${act(async () => {
+                aria-disabled=${busy('owner')}
+                @click=${act('owner', async () => {
                   const ok = await this.confirm.ask(
                     `Make ${name} the owner of ${group.name}? You become a member.`,
                     'Make owner',
