@@ -162,11 +162,14 @@ export class ChatRooms {
     name: string | undefined,
     membership: NonNullable<Conversation['membership']>,
   ): Promise<boolean> {
+    // The conversation says why first: a window that sees the room gone before it knows why
+    // would say "no longer a member" for a moment.
+    const changed = await this.host.conversations(session, [
+      { id: roomId, chatType: 'chatRoom', ...(name ? { name } : {}), membership },
+    ]);
     if (membership === 'disbanded')
       await this.host.update(session, 'rooms', (list) => without(list, (r) => r.id === roomId));
     else await this.mark(session, roomId, false);
-    return this.host.conversations(session, [
-      { id: roomId, chatType: 'chatRoom', ...(name ? { name } : {}), membership },
-    ]);
+    return changed;
   }
 }

@@ -323,6 +323,11 @@ export class Groups {
     membership: NonNullable<Conversation['membership']>,
   ): Promise<boolean> {
     const { host } = this;
+    // The conversation says why first: a window that sees the group gone before it knows why
+    // would say "no longer a member" for a moment.
+    const changed = await host.conversations(session, [
+      { id: gid, chatType: 'groupChat', name, membership },
+    ]);
     await host.update(session, 'groups', (list) => without(list, (g) => g.id === gid));
     await host.update(session, `members:${gid}`, (list) => (list.length ? [] : undefined));
     this.membersRead.delete(gid);
@@ -330,7 +335,7 @@ export class Groups {
       await this.dropInvitation(session, gid);
       await host.update(session, 'joinRequests', (list) => without(list, (r) => r.groupId === gid));
     }
-    return host.conversations(session, [{ id: gid, chatType: 'groupChat', name, membership }]);
+    return changed;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -134,15 +134,26 @@ describe('chat-group-info', () => {
       expect((await fetch(`${url}/demo/chat/chatgroups/${group.id}`, { headers: auth })).ok).to.be
         .true;
       expect(shadow(el, '[part="composer"]'), 'still mine').to.exist;
+      const leftNotice = (win: ChatWindow) =>
+        shadow(win, '[part="left-notice"]')?.textContent?.trim();
+      // Every wording bob's window shows on the way: the reason, never a generic "left" first.
+      const seen = new Set<string>();
+      const watcher = new MutationObserver(() => {
+        const words = leftNotice(bobWindow);
+        if (words) seen.add(words);
+      });
+      watcher.observe(bobWindow.shadowRoot!, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
       shadow(info, '[part="disband-button"]').click();
       dialog = await confirmDialog(info);
       dialog.querySelector<HTMLElement>('[part="confirm-button"]')!.click();
-      // The store drops the group a moment before it marks the conversation disbanded, and the
-      // window says "no longer a member" in between: wait for the final words.
-      const leftNotice = (win: ChatWindow) =>
-        shadow(win, '[part="left-notice"]')?.textContent?.trim();
       await waitUntil(() => leftNotice(el) === 'This group was disbanded.', 'my window', T);
       await waitUntil(() => leftNotice(bobWindow) === 'This group was disbanded.', "bob's", T);
+      watcher.disconnect();
+      expect([...seen]).to.deep.equal(['This group was disbanded.']);
       expect(shadow(bobWindow, '[part="composer"]'), 'bob has no composer').to.equal(null);
       const notices = () =>
         [...bobNotices.shadowRoot!.querySelectorAll('[part="notice"]')].map((n) => n.textContent);
