@@ -8,11 +8,27 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const totals = { passed: 0, failed: 0 };
 
 function count(output) {
-  // node:test closes with "# pass N" / "# fail N"; web-test-runner with "N passed, N failed".
+  // node:test closes with "# pass N" / "# fail N".
   const node = { pass: /^# pass (\d+)$/m.exec(output), fail: /^# fail (\d+)$/m.exec(output) };
   if (node.pass) return { passed: +node.pass[1], failed: +(node.fail?.[1] ?? 0) };
-  const wtr = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
-  return wtr ? { passed: +wtr[1], failed: +wtr[2] } : { passed: 0, failed: 0 };
+  // web-test-runner redraws one "… | N passed, N failed" line per group (the config has more than
+  // one); its last drawing, the last run of such lines, holds every group's final count.
+  const totals = { passed: 0, failed: 0 };
+  const lines = output.split('\n').filter((line) => line.trim() !== '');
+  const drawn = new Set();
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const counted = /(\d+) passed, (\d+) failed/.exec(lines[i]);
+    if (!counted) {
+      if (drawn.size > 0) break;
+      continue;
+    }
+    // The same line again is an earlier drawing of the same state.
+    if (drawn.has(lines[i])) break;
+    drawn.add(lines[i]);
+    totals.passed += +counted[1];
+    totals.failed += +counted[2];
+  }
+  return totals;
 }
 
 for (const stage of stages) {
