@@ -1,44 +1,34 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/elements/index.js';
-import type { ChatGroupInfo, ChatWindow } from '../../src/elements/index.js';
+import type { ChatWindow } from '../../src/elements/index.js';
 import type { GroupInfoResponse, UsernamesResponse } from '../../src/protocol/index.js';
 import { getChatStore, type Group } from '../../src/store/index.js';
 import { mainServer, uniqueName } from '../support/servers.js';
 import { otherMember } from './other-member.js';
 import { confirmDialog, rowOf, shadow, within } from './panel-queries.js';
-import { APP_KEY, fetchToken, type Peer } from './peer.js';
+import { APP_KEY, fetchToken } from './peer.js';
+import { openGroupInfo, openGroupWindow, sayInGroup } from './group-window.js';
 import { signedIn } from './signed-in.js';
 
 const { url } = await mainServer();
 const store = () => getChatStore(APP_KEY, url);
 const T = { timeout: 8000 };
 
-const say = (p: Peer, gid: string, text: string) =>
-  p.sendBody(gid, { type: 'txt', msg: text }, 'groupChat');
-
 describe('chat-group-info', () => {
   const user = signedIn(url);
 
-  const open = async (gid: string) => {
-    await store().openConversation(gid, 'groupChat');
-    return fixture<ChatWindow>(html`<chat-window app-key=${APP_KEY} api-url=${url}></chat-window>`);
-  };
-  /** The window's group dialog, opened from its header: its `<chat-group-info>`. */
-  const openInfo = async (el: ChatWindow) => {
-    await waitUntil(() => shadow(el, '[part="group-info-button"]'), 'the group is known', T);
-    shadow(el, '[part="group-info-button"]').click();
-    await waitUntil(() => shadow<HTMLDialogElement>(el, '[part="group-dialog"]').open, 'opens');
-    return shadow<ChatGroupInfo>(el, 'chat-group-info');
-  };
+  const open = (gid: string) => openGroupWindow(url, gid);
 
   it('the owner unmutes a member and removes an admin, on the server too', async () => {
     const bob = await user.peer('bob');
     const group = await store().createGroup({ name: uniqueName('Mods '), members: [bob.username] });
     await bob.rest('POST', `/chatgroups/${group.id}/invite_verify`, { accept: true });
     await store().muteGroupMember(group.id, bob.username, -1);
-    expect((await say(bob, group.id, 'muted?')).t, 'the server holds the mute').to.equal('nack');
+    expect((await sayInGroup(bob, group.id, 'muted?')).t, 'the server holds the mute').to.equal(
+      'nack',
+    );
 
-    const info = await openInfo(await open(group.id));
+    const info = await openGroupInfo(await open(group.id));
     const bobRow = () => rowOf(info, 'member-list', bob.username)!;
     /** What the row says of bob: role, muted. */
     const note = () => bobRow()?.querySelector('.note')?.textContent ?? '';
@@ -50,7 +40,9 @@ describe('chat-group-info', () => {
     within(bobRow(), '[part="unmute-button"]').click();
     await waitUntil(() => !/muted/.test(note()), 'bob no longer muted', T);
     expect(within(bobRow(), '[part="mute-button"]'), 'Mute offered again').to.exist;
-    expect((await say(bob, group.id, 'free again')).t, 'the server lifted it').to.equal('ack');
+    expect((await sayInGroup(bob, group.id, 'free again')).t, 'the server lifted it').to.equal(
+      'ack',
+    );
 
     await store().setGroupAdmin(group.id, bob.username);
     await waitUntil(() => /admin/.test(note()), 'bob is an admin', T);
@@ -96,7 +88,7 @@ describe('chat-group-info', () => {
 
       const auth = { authorization: `Bearer ${await fetchToken(url, user.me)}` };
       const el = await open(group.id);
-      const info = await openInfo(el);
+      const info = await openGroupInfo(el);
       shadow(info, '[part="edit-button"]').click();
       await info.updateComplete;
       expect(shadow<HTMLInputElement>(info, '#edit-name').value, 'starts from the name').to.equal(

@@ -1,20 +1,19 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/index.js';
-import type { ChatGroupInfo, ChatWindow } from '../../src/elements/index.js';
+import type { ChatWindow } from '../../src/elements/index.js';
 import type { GroupIdResponse } from '../../src/protocol/index.js';
 import { getChatStore } from '../../src/store/index.js';
 import { mainServer, uniqueName } from '../support/servers.js';
 import { confirmDialog, rowOf, shadow, within } from './panel-queries.js';
-import { APP_KEY, type Peer } from './peer.js';
+import { APP_KEY } from './peer.js';
+import { openGroupInfo, openGroupWindow, sayInGroup } from './group-window.js';
 import { signedIn } from './signed-in.js';
 
 const { url } = await mainServer();
 const store = () => getChatStore(APP_KEY, url);
 const T = { timeout: 8000 };
 
-const say = (p: Peer, gid: string, text: string) =>
-  p.sendBody(gid, { type: 'txt', msg: text }, 'groupChat');
 const bubbles = (el: ChatWindow) => [
   ...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="message"]'),
 ];
@@ -24,17 +23,7 @@ const bubble = (el: ChatWindow, text: string) =>
 describe('chat-window in a group', () => {
   const user = signedIn(url);
 
-  const open = async (gid: string) => {
-    await store().openConversation(gid, 'groupChat');
-    return fixture<ChatWindow>(html`<chat-window app-key=${APP_KEY} api-url=${url}></chat-window>`);
-  };
-  /** The group dialog's `<chat-group-info>`, once opened from the header. */
-  const openInfo = async (el: ChatWindow) => {
-    await waitUntil(() => shadow(el, '[part="group-info-button"]'), 'the group is known', T);
-    shadow(el, '[part="group-info-button"]').click();
-    await waitUntil(() => shadow<HTMLDialogElement>(el, '[part="group-dialog"]').open, 'opens');
-    return shadow<ChatGroupInfo>(el, 'chat-group-info');
-  };
+  const open = (gid: string) => openGroupWindow(url, gid);
 
   it('names the senders above their runs of messages; the owner manages members', async () => {
     const [bob, carol] = await Promise.all([user.peer('bob'), user.peer('carol')]);
@@ -50,9 +39,9 @@ describe('chat-window in a group', () => {
     const el = await open(group.id);
     const title = () => shadow(el, '[part="title"]').textContent;
     await waitUntil(() => title() === group.name, 'titled with the group name', T);
-    await say(bob, group.id, 'first from bob');
-    await say(bob, group.id, 'second from bob');
-    await say(carol, group.id, 'hello from carol');
+    await sayInGroup(bob, group.id, 'first from bob');
+    await sayInGroup(bob, group.id, 'second from bob');
+    await sayInGroup(carol, group.id, 'hello from carol');
     await waitUntil(() => bubble(el, 'hello from carol'), 'group messages shown', T);
     const sender = (text: string) =>
       bubble(el, text)!.querySelector('[part="sender"]')?.textContent?.trim();
@@ -62,7 +51,7 @@ describe('chat-window in a group', () => {
     expect(sender('hello from carol')).to.equal(carol.username);
     await expect(el).to.be.accessible();
 
-    const info = await openInfo(el);
+    const info = await openGroupInfo(el);
     await waitUntil(() => rowOf(info, 'member-list', carol.username), 'members listed', T);
     expect(rowOf(info, 'member-list', user.me)!.textContent).to.match(/owner.*you/s);
     const manage = (name: string) =>
@@ -85,10 +74,11 @@ describe('chat-window in a group', () => {
     await waitUntil(() =>
       /muted until/.test(rowOf(info, 'member-list', bob.username)!.textContent!),
     );
-    expect((await say(bob, group.id, 'am I muted?')).t, 'the server holds the mute').to.equal(
-      'nack',
-    );
-    expect((await say(carol, group.id, 'carol is not')).t).to.equal('ack');
+    expect(
+      (await sayInGroup(bob, group.id, 'am I muted?')).t,
+      'the server holds the mute',
+    ).to.equal('nack');
+    expect((await sayInGroup(carol, group.id, 'carol is not')).t).to.equal('ack');
 
     manage(carol.username).click();
     await info.updateComplete;
@@ -97,7 +87,7 @@ describe('chat-window in a group', () => {
     expect(dialog.textContent).to.contain(`Remove ${carol.username}`);
     dialog.querySelector<HTMLElement>('[part="confirm-button"]')!.click();
     await waitUntil(() => !rowOf(info, 'member-list', carol.username), 'carol removed', T);
-    expect((await say(carol, group.id, 'still here?')).t).to.equal('nack');
+    expect((await sayInGroup(carol, group.id, 'still here?')).t).to.equal('nack');
   });
 
   it('a member sees no owner controls, why they are muted, and a notice once removed', async () => {
@@ -110,7 +100,7 @@ describe('chat-window in a group', () => {
     const gid = data.groupid;
     await store().acceptGroupInvitation(gid);
     const el = await open(gid);
-    const info = await openInfo(el);
+    const info = await openGroupInfo(el);
     await waitUntil(() => rowOf(info, 'member-list', bob.username), 'members listed', T);
     expect(shadow(info, '[part="manage-button"]'), 'nothing to manage').to.equal(null);
     expect(shadow(info, '[part="disband-button"]')).to.equal(null);
@@ -153,7 +143,7 @@ describe('chat-window in a group', () => {
     const bob = await user.peer('bob');
     const group = await store().createGroup({ name: uniqueName('Edit '), members: [] });
     const el = await open(group.id);
-    const info = await openInfo(el);
+    const info = await openGroupInfo(el);
     await waitUntil(() => rowOf(info, 'member-list', user.me), 'members listed', T);
 
     shadow<HTMLInputElement>(info, '#invitees').value = uniqueName('nobody');
@@ -186,7 +176,7 @@ describe('chat-window in a group', () => {
     });
     await bob.rest('POST', `/chatgroups/${group.id}/invite_verify`, { accept: true });
     const el = await open(group.id);
-    const info = await openInfo(el);
+    const info = await openGroupInfo(el);
     const bobRow = () => rowOf(info, 'member-list', bob.username)!;
     await waitUntil(() => rowOf(info, 'member-list', bob.username), 'bob listed', T);
     within(bobRow(), '[part="manage-button"]').click();
