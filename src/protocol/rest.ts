@@ -97,7 +97,7 @@
  * Every failure answers with an {@link ErrorBody} and the HTTP status Agora uses.
  */
 
-import type { ChatType, ServerMessage } from './frames.js';
+import type { AppLimits, ChatType, ServerMessage } from './frames.js';
 
 export interface RegisterRequest {
   username: string;
@@ -460,3 +460,10 @@ export const Limits = {
   /** Group and room ids: 15 or more digits; usernames of that shape are refused. */
   numericIdPattern: /^[0-9]{15,}$/,
 } as const;
+
+/** An app's limits when it sets none (what clients assume until `auth-ok` says otherwise). */
+export const DefaultAppLimits: Readonly<AppLimits> = {
+  messageMaxBytes: Limits.messageMaxBytes,
+  fileMaxBytes: Limits.fileMaxBytes,
+  recallSeconds: Limits.recallSeconds,
+};

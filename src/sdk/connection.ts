@@ -1,7 +1,7 @@
 import {
   ChatTypes,
   CloseCode,
-  Limits,
+  DefaultAppLimits,
   type AckFrame,
   type AppLimits,
   type AuthFrame,
@@ -141,11 +141,7 @@ export class Connection {
    * Until the first login, the protocol defaults. Text longer than `messageMaxBytes` is refused
    * before sending (511), as the server would.
    */
-  appLimits: AppLimits = {
-    messageMaxBytes: Limits.messageMaxBytes,
-    fileMaxBytes: Limits.fileMaxBytes,
-    recallSeconds: Limits.recallSeconds,
-  };
+  appLimits: AppLimits = DefaultAppLimits;
   readonly options: ConnectionOptions;
 
   private appKey: string | undefined;

@@ -38,7 +38,13 @@ import {
   throwIfEmpty,
   timer,
 } from 'rxjs';
-import { type AppLimits, type ChatType, type Ext, Limits } from '../protocol/index.js';
+import {
+  type AppLimits,
+  type ChatType,
+  DefaultAppLimits,
+  type Ext,
+  Limits,
+} from '../protocol/index.js';
 import { ChatRooms } from './chat-rooms.js';
 import {
   type ConnectionEvent,
@@ -271,13 +277,6 @@ interface Change {
 /** How often a message the server rate-limited (509) is tried again before it is `failed`. */
 const RATE_LIMIT_RETRIES = 5;
 
-/** The protocol's defaults, until the server tells the app's own. */
-const DEFAULT_LIMITS: AppLimits = {
-  messageMaxBytes: Limits.messageMaxBytes,
-  fileMaxBytes: Limits.fileMaxBytes,
-  recallSeconds: Limits.recallSeconds,
-};
-
 interface PreparedSession extends Session {
   /** The database did not exist before this sign-in. */
   created: boolean;
@@ -337,7 +336,7 @@ export class ChatStore implements ChatStoreApi {
   private readonly status = new BehaviorSubject<ConnectionStatus>('signed-out');
   private readonly user = new BehaviorSubject<CurrentUser | null>(null);
   private readonly active = new BehaviorSubject<string | null>(null);
-  private readonly limits = new BehaviorSubject<AppLimits>(DEFAULT_LIMITS);
+  private readonly limits = new BehaviorSubject<AppLimits>(DefaultAppLimits);
   private readonly errors = new Subject<ChatError>();
   private readonly changes = new Subject<Change>();
   private readonly messageQueries = new Map<string, Observable<ChatMessage[]>>();
@@ -1344,7 +1343,7 @@ export class ChatStore implements ChatStoreApi {
       created,
       profile: meta.profile ?? { username },
     };
-    this.limits.next(meta.limits ?? DEFAULT_LIMITS);
+    this.limits.next(meta.limits ?? DefaultAppLimits);
     if (typeof BroadcastChannel === 'function') {
       session.tabs = new BroadcastChannel(dbName);
       session.tabs.onmessage = (event: MessageEvent<unknown>) => {
@@ -1463,7 +1462,7 @@ export class ChatStore implements ChatStoreApi {
       if (this.shown.value === session) this.shown.next(null);
       this.active.next(null);
       this.user.next(null);
-      this.limits.next(DEFAULT_LIMITS);
+      this.limits.next(DefaultAppLimits);
       this.statusEvents.next({ type: 'signed-out' });
     }
     if (!session) return;

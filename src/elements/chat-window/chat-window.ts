@@ -11,7 +11,7 @@ import type {
   Group,
   HistoryState,
 } from '../../store/index.js';
-import { Limits, type AppLimits, type ChatType } from '../../protocol/index.js';
+import { DefaultAppLimits, type AppLimits, type ChatType } from '../../protocol/index.js';
 import '../chat-group-info/chat-group-info.js';
 import { ActionController } from '../controllers/action-controller.js';
 import { DisplayNameController } from '../controllers/display-name-controller.js';
@@ -209,9 +209,7 @@ export class ChatWindow extends LitElement {
   /** When the earliest Recall button rendered last stops applying (ms since the epoch). */
   private nextRecallEnd = Infinity;
   private recallTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly limits = new ObservableController<Pick<AppLimits, 'recallSeconds'>>(this, {
-    recallSeconds: Limits.recallSeconds,
-  });
+  private readonly limits = new ObservableController<AppLimits>(this, DefaultAppLimits);
   private readonly names = new DisplayNameController(this);
   private readonly actions = new ActionController(this, 'textarea, [part="message-list"]');
 
