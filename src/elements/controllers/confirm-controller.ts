@@ -29,8 +29,6 @@ export class ConfirmController implements ReactiveController {
     this.host.requestUpdate();
     await this.host.updateComplete;
     const dialog = this.host.renderRoot.querySelector<HTMLDialogElement>('dialog.confirm');
-    // A dialog keeps the last returnValue: an Escape after an earlier "yes" must not confirm.
-    if (dialog) dialog.returnValue = '';
     dialog?.showModal();
     return answer;
   }
@@ -41,7 +39,13 @@ export class ConfirmController implements ReactiveController {
       part="confirm-dialog"
       class="confirm"
       aria-labelledby="confirm-text"
-      @close=${(e: Event) => this.answer((e.target as HTMLDialogElement).returnValue === 'yes')}
+      @submit=${(e: SubmitEvent) =>
+        this.answer((e.submitter as HTMLButtonElement | null)?.value === 'yes')}
+      @close=${(e: Event) => {
+        // Escape, or closed some other way. The event comes a task after the close: a question
+        // asked meanwhile has opened the dialog again, and is not what it answers.
+        if (!(e.target as HTMLDialogElement).open) this.answer(false);
+      }}
     >
       ${
         q
