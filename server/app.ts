@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Limits } from '../src/protocol/rest.js';
-import type { Bus } from './bus/bus.js';
+import { Fanout } from './bus/fanout.js';
 import { LocalBus } from './bus/local-bus.js';
+import { Presence } from './bus/presence.js';
 import type { ServerConfig } from './config.js';
 import { createDomain, type Domain } from './domain/domain.js';
 import { LOBBY } from './domain/rooms.js';
 import { installGateway, type Gateway } from './gateway/gateway.js';
-import { Presence } from './gateway/presence.js';
-import type { UserEvent } from './gateway/user-events.js';
 import { chatfilesRoutes, refuseMultipartOutsideUploads } from './http/chatfiles-routes.js';
 import { contactsRoutes } from './http/contacts-routes.js';
 import { installCors } from './http/cors.js';
@@ -68,11 +67,11 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   });
   // The JSON routes must refuse text/plain with 415 instead of handing them a string.
   http.removeContentTypeParser('text/plain');
-  const bus: Bus<UserEvent> = new LocalBus((error) =>
-    http.log.error({ err: error }, 'bus subscriber failed'),
+  const fanout = new Fanout(
+    new LocalBus((error) => http.log.error({ err: error }, 'bus subscriber failed')),
   );
   const presence = new Presence(
-    bus,
+    fanout,
     (appKey, username) => domain.contacts.names(appKey, username),
     http.log,
   );
@@ -86,16 +85,16 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       void reply.header('x-content-type-options', 'nosniff');
     });
     await installCors(http, domain);
-    gateway = await installGateway(http, { domain, bus, config, log: http.log, presence });
+    gateway = await installGateway(http, { domain, fanout, config, log: http.log, presence });
     // Limits are set per upload from the app's settings (chatfiles-routes.ts).
     await http.register(multipart);
     refuseMultipartOutsideUploads(http);
     usersRoutes(http, domain);
     tokenRoutes(http, domain);
     chatfilesRoutes(http, domain);
-    contactsRoutes(http, { domain, bus, presence });
-    groupsRoutes(http, { domain, bus });
-    roomsRoutes(http, { domain, bus, config });
+    contactsRoutes(http, { domain, fanout, presence });
+    groupsRoutes(http, { domain, fanout });
+    roomsRoutes(http, { domain, fanout, config });
     historyRoutes(http, domain, config);
     dnsRoutes(http, domain, config);
     staticRoutes(http, options.staticRoot ?? packageRoot());
@@ -130,7 +129,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       clearInterval(purgeTimer);
       gateway?.close();
       await http.close();
-      await bus.close();
+      await fanout.close();
       await storage.close();
     },
   };

@@ -6,9 +6,8 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
-import { RestErrors } from '../../src/protocol/rest.js';
-import { sendError } from '../http/errors.js';
-import { restBase } from '../http/rest-base.js';
+import { DomainError, Failures, forbidden } from '../domain/errors.js';
+import { restBase } from '../public-url.js';
 import type { AppRecord } from '../storage/storage.js';
 import { Session, type SessionContext } from './session.js';
 
@@ -34,24 +33,18 @@ export async function installGateway(
     '/websocket',
     {
       websocket: true,
-      preValidation: async (request, reply) => {
+      // A refusal is thrown, so the server's error handler answers it in Agora's shape.
+      preValidation: async (request) => {
         const key = request.query.app_key;
         const app = typeof key === 'string' ? await ctx.domain.apps.get(key) : undefined;
         if (!app) {
-          return sendError(
-            reply,
-            404,
-            RestErrors.appNotFound,
+          throw new DomainError(
+            Failures.appNotFound,
             `Could not find application for ${key ?? '(no app_key)'}`,
           );
         }
         if (!ctx.domain.apps.allowsOrigin(app, request.headers.origin)) {
-          return sendError(
-            reply,
-            403,
-            RestErrors.forbidden,
-            `origin ${request.headers.origin} may not use app ${app.key}`,
-          );
+          throw forbidden(`origin ${request.headers.origin} may not use app ${app.key}`);
         }
         apps.set(request, app);
       },

@@ -21,7 +21,8 @@ import {
   type SendFrame,
   type ServerFrame,
 } from '../../src/protocol/frames.js';
-import type { Bus, Unsubscribe } from '../bus/bus.js';
+import type { Fanout, Unsubscribe, UserEvent } from '../bus/fanout.js';
+import type { Presence } from '../bus/presence.js';
 import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
@@ -35,12 +36,10 @@ import {
 import { StatusCodes } from '../domain/status-codes.js';
 import type { AppRecord } from '../storage/storage.js';
 import { parseClientFrame } from './client-frames.js';
-import type { Presence } from './presence.js';
-import { userChannel, type UserEvent } from './user-events.js';
 
 export interface SessionContext {
   domain: Domain;
-  bus: Bus<UserEvent>;
+  fanout: Fanout;
   config: ServerConfig;
   log: FastifyBaseLogger;
   presence: Presence;
@@ -245,7 +244,7 @@ export class Session {
   }
 
   async #auth(frame: AuthFrame): Promise<void> {
-    const { domain, bus, config } = this.#ctx;
+    const { domain, fanout, config } = this.#ctx;
     const refuse = (code: number, reason: string) => this.#refuseAuth(code, reason);
     let token;
     try {
@@ -280,10 +279,11 @@ export class Session {
     this.#armExpiry();
 
     // Subscribe before reading anything, so no message stored from now on can be missed.
-    const channel = userChannel(this.#app.key, login.user);
-    this.#unsubscribe = bus.subscribe(channel, (event) => this.#onEvent(event));
+    this.#unsubscribe = fanout.subscribe(this.#app.key, login.user, (event) =>
+      this.#onEvent(event),
+    );
     if (!login.multi) {
-      await bus.publish(channel, {
+      await fanout.toUser(this.#app.key, login.user, {
         kind: 'login',
         session: this.id,
         loginAt: login.loginAt,
@@ -383,7 +383,7 @@ export class Session {
   }
 
   async #message(frame: SendFrame): Promise<void> {
-    const { domain, bus } = this.#ctx;
+    const { domain, fanout } = this.#ctx;
     const { user } = this.#login as Login;
     if (!this.#sendLimiter.take('')) {
       return this.#send({
@@ -404,26 +404,14 @@ export class Session {
     if (this.#replaying) this.#ownSeqs.add(own.seq);
     this.#send({ t: 'ack', id: own.id, mid: own.mid, to: own.to, time: own.time, seq: own.seq });
     if (sent.duplicate) return;
-    for (const { username, message } of sent.deliveries) {
-      await bus.publish(userChannel(this.#app.key, username), { kind: 'message', message });
-    }
-    await bus.publish(userChannel(this.#app.key, user), {
-      kind: 'message',
-      message: own,
-      exceptSession: this.id,
-    });
+    await fanout.message(this.#app.key, sent.deliveries, { username: user, message: own }, this.id);
   }
 
   /** Publishes stored events to their users; the acting user's copy skips `exceptSession`. */
   async #publishEvents(stored: StoredEvents, exceptSession?: string): Promise<void> {
     const { user } = this.#login as Login;
-    for (const { username, event } of stored.events) {
-      await this.#ctx.bus.publish(userChannel(this.#app.key, username), {
-        kind: 'inbox-event',
-        event,
-        ...(username === user && exceptSession ? { exceptSession } : {}),
-      });
-    }
+    const origin = exceptSession ? { username: user, session: exceptSession } : undefined;
+    await this.#ctx.fanout.events(this.#app.key, stored.events, origin);
   }
 
   /** Runs a receipt; a refusal is an `error` frame (receipts have no id to nack). */

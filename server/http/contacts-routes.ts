@@ -10,12 +10,11 @@ import type {
   ContactRequestsResponse,
 } from '../../src/protocol/rest.js';
 import { Limits } from '../../src/protocol/rest.js';
-import type { Bus } from '../bus/bus.js';
+import type { Fanout } from '../bus/fanout.js';
+import type { Presence } from '../bus/presence.js';
 import { invitationKey, type Domain } from '../domain/domain.js';
 import { invalid } from '../domain/errors.js';
 import { checkUsername } from '../domain/users.js';
-import type { Presence } from '../gateway/presence.js';
-import { publishAppended, type UserEvent } from '../gateway/user-events.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { okResponse } from './entities.js';
 import { authenticateSelf, rateLimit, requireApp, type MeParams } from './request-context.js';
@@ -40,12 +39,12 @@ function usernameList(value: unknown): string[] {
 
 export interface ContactsRouteDeps {
   domain: Domain;
-  bus: Bus<UserEvent>;
+  fanout: Fanout;
   presence: Presence;
 }
 
 export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps): void {
-  const { domain, bus, presence } = deps;
+  const { domain, fanout, presence } = deps;
   const base = '/:org/:app/users/:username';
 
   /** The app and the caller, who must be `{me}`. */
@@ -58,11 +57,15 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
   server.get<{ Params: MeParams }>(`${base}/contacts/users`, async (request) => {
     const app = await self(request);
     const contacts = await domain.contacts.list(app, request.params.username);
+    const online = await presence.online(
+      app.key,
+      contacts.map((contact) => contact.username),
+    );
     const response: ContactsResponse = {
       entities: contacts.map((contact) => ({
         username: contact.username,
         ...(contact.nickname === null ? {} : { nickname: contact.nickname }),
-        online: presence.isOnline(app.key, contact.username),
+        online: online.has(contact.username),
       })),
     };
     return response;
@@ -71,7 +74,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
   server.delete<{ Params: OtherParams }>(`${base}/contacts/users/:other`, async (request) => {
     const app = await self(request);
     const events = await domain.contacts.remove(app, request.params.username, request.params.other);
-    await publishAppended(bus, app.key, events);
+    await fanout.events(app.key, events);
     return okResponse;
   });
 
@@ -92,7 +95,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
     const me = request.params.username;
     rateLimit(domain.limits.invitations.take(invitationKey(app.key, me)));
     const events = await domain.contacts.request(app, me, to, message);
-    await publishAppended(bus, app.key, events);
+    await fanout.events(app.key, events);
     return okResponse;
   });
 
@@ -103,7 +106,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
         const app = await self(request);
         const { username: me, other } = request.params;
         const events = await domain.contacts.answer(app, me, other, answer === 'accept');
-        await publishAppended(bus, app.key, events);
+        await fanout.events(app.key, events);
         return okResponse;
       },
     );
@@ -125,7 +128,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
       request.params.username,
       usernames,
     );
-    await publishAppended(bus, app.key, events);
+    await fanout.events(app.key, events);
     const response: BlocklistResponse = { data: blocked };
     return response;
   });
@@ -137,7 +140,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
       request.params.username,
       request.params.other,
     );
-    await publishAppended(bus, app.key, events);
+    await fanout.events(app.key, events);
     const response: BlocklistResponse = { data: blocked };
     return response;
   });

@@ -15,11 +15,10 @@ import {
   type MuteListResponse,
   type UsernamesResponse,
 } from '../../src/protocol/rest.js';
-import type { Bus } from '../bus/bus.js';
+import type { Fanout } from '../bus/fanout.js';
 import type { Domain } from '../domain/domain.js';
 import { invalid } from '../domain/errors.js';
 import type { GroupResult } from '../domain/groups.js';
-import { publishAppended, type UserEvent } from '../gateway/user-events.js';
 import type { AppRecord } from '../storage/storage.js';
 import {
   jsonObject,
@@ -55,7 +54,7 @@ interface MessageParams extends GroupParams {
 
 export interface GroupsRouteDeps {
   domain: Domain;
-  bus: Bus<UserEvent>;
+  fanout: Fanout;
 }
 
 function usernames(body: JsonObject, name: string, max: number): string[] {
@@ -69,7 +68,7 @@ function usernames(body: JsonObject, name: string, max: number): string[] {
 }
 
 export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): void {
-  const { domain, bus } = deps;
+  const { domain, fanout } = deps;
   const groups = domain.groups;
   const base = '/:org/:app/chatgroups';
 
@@ -84,7 +83,7 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     return async (request: ParamsRequest<P>) => {
       const { app, me } = await authenticateCaller(domain, request);
       const result = await act(app, me, request);
-      await publishAppended(bus, app.key, result.deliveries);
+      await fanout.events(app.key, result.deliveries);
       return answer(result.value);
     };
   }

@@ -12,7 +12,7 @@ import { invalid } from '../domain/errors.js';
 import { withBase } from '../domain/messages.js';
 import { checkUsername } from '../domain/users.js';
 import { authenticateSelf, requireApp, type MeParams } from './request-context.js';
-import { restBase } from './rest-base.js';
+import { restBase } from '../public-url.js';
 
 type Query = Record<string, unknown>;
 

@@ -12,12 +12,11 @@ import {
   type RoomsResponse,
   type UsernamesResponse,
 } from '../../src/protocol/rest.js';
-import type { Bus } from '../bus/bus.js';
+import type { Fanout } from '../bus/fanout.js';
 import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
 import { withBase } from '../domain/messages.js';
 import type { RoomResult } from '../domain/rooms.js';
-import { userChannel, type UserEvent } from '../gateway/user-events.js';
 import type { AppRecord } from '../storage/storage.js';
 import {
   jsonObject,
@@ -35,7 +34,7 @@ import {
   type MeParams,
   type ParamsRequest,
 } from './request-context.js';
-import { restBase } from './rest-base.js';
+import { restBase } from '../public-url.js';
 
 interface RoomParams extends AppParams {
   id: string;
@@ -49,12 +48,12 @@ type Query = Record<string, unknown>;
 
 export interface RoomsRouteDeps {
   domain: Domain;
-  bus: Bus<UserEvent>;
+  fanout: Fanout;
   config: ServerConfig;
 }
 
 export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void {
-  const { domain, bus, config } = deps;
+  const { domain, fanout, config } = deps;
   const rooms = domain.rooms;
   const base = '/:org/:app/chatrooms';
 
@@ -65,11 +64,7 @@ export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void
     return async (request: ParamsRequest<P>) => {
       const { app, me } = await authenticateCaller(domain, request);
       const { notice } = await act(app, me, request);
-      if (notice) {
-        for (const username of notice.usernames) {
-          await bus.publish(userChannel(app.key, username), { kind: 'room', frame: notice.frame });
-        }
-      }
+      if (notice) await fanout.room(app.key, notice.usernames, notice.frame);
       return okResponse;
     };
   }

@@ -1,6 +1,9 @@
-/** The `http(s)://host[:port]` a client reaches the REST API by, for the file urls we send it. */
+/**
+ * The `http(s)://host[:port]` a client reaches this process's REST API by, for the file urls sent
+ * to it. Used by the REST routes and the gateway alike, so it lives beside neither.
+ */
 import type { FastifyRequest } from 'fastify';
-import type { ServerConfig } from '../config.js';
+import type { ServerConfig } from './config.js';
 
 /** The configured REST host wins (behind a proxy); else the scheme and Host of this request. */
 export function restBase(request: FastifyRequest, config: ServerConfig): string {

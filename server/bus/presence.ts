@@ -8,8 +8,7 @@
  * count only its own sessions (a shared registry is for that adapter to provide).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { Bus } from '../bus/bus.js';
-import { userChannel, type UserEvent } from './user-events.js';
+import type { Fanout } from './fanout.js';
 
 /** The usernames whose sessions hear about `username` (their contacts). */
 export type Audience = (appKey: string, username: string) => Promise<string[]>;
@@ -18,19 +17,21 @@ export class Presence {
   readonly #counts = new Map<string, number>();
   /** Per user, the announcement in flight: the next one waits for it, so they arrive in order. */
   readonly #announcing = new Map<string, Promise<void>>();
-  readonly #bus: Bus<UserEvent>;
+  readonly #fanout: Fanout;
   readonly #audience: Audience;
   readonly #log: FastifyBaseLogger;
 
-  constructor(bus: Bus<UserEvent>, audience: Audience, log: FastifyBaseLogger) {
-    this.#bus = bus;
+  constructor(fanout: Fanout, audience: Audience, log: FastifyBaseLogger) {
+    this.#fanout = fanout;
     this.#audience = audience;
     this.#log = log;
   }
 
-  /** Whether the user has at least one authenticated session now. */
-  isOnline(appKey: string, username: string): boolean {
-    return (this.#counts.get(key(appKey, username)) ?? 0) > 0;
+  /** Which of `usernames` have at least one authenticated session now. */
+  async online(appKey: string, usernames: string[]): Promise<Set<string>> {
+    return new Set(
+      usernames.filter((username) => (this.#counts.get(key(appKey, username)) ?? 0) > 0),
+    );
   }
 
   /** A session of the user authenticated; the first one is announced. */
@@ -60,7 +61,7 @@ export class Presence {
     const current = previous
       .then(async () => {
         for (const contact of await this.#audience(appKey, user)) {
-          await this.#bus.publish(userChannel(appKey, contact), {
+          await this.#fanout.toUser(appKey, contact, {
             kind: 'presence',
             frame: { t: 'presence', user, online, time },
           });

@@ -1,12 +1,10 @@
-/** What travels on the bus between sessions. Plain JSON, so a Redis/NATS bus can carry it. */
+/** What travels on the bus between sessions. Plain JSON, so a Redis bus can carry it. */
 import type {
   PresenceFrame,
   RoomEventFrame,
   ServerMessage,
   UserEvent as InboxUserEvent,
 } from '../../src/protocol/frames.js';
-import type { Bus } from '../bus/bus.js';
-import type { AppendedEvent } from '../storage/storage.js';
 
 export type UserEvent =
   /** A message for this user's sessions, with this user's seq (not for `exceptSession`). */
@@ -22,17 +20,3 @@ export type UserEvent =
 
 /** One channel per user of an app. */
 export const userChannel = (appKey: string, username: string) => `user:${appKey}:${username}`;
-
-/**
- * Pushes events a storage call appended (contact, group) to the sessions of each user concerned,
- * every session included: a REST change has no session of its own to skip.
- */
-export async function publishAppended(
-  bus: Bus<UserEvent>,
-  appKey: string,
-  events: AppendedEvent[],
-): Promise<void> {
-  for (const { username, event } of events) {
-    await bus.publish(userChannel(appKey, username), { kind: 'inbox-event', event });
-  }
-}
