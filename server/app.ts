@@ -131,6 +131,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       await http.close();
       await fanout.close();
       await storage.close();
+      await domain.passwords.close();
     },
   };
 }

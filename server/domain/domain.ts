@@ -6,7 +6,9 @@ import { Chatfiles } from './chatfiles.js';
 import { Contacts } from './contacts.js';
 import { FixedWindowLimiter } from './fixed-window-limiter.js';
 import { Groups } from './groups.js';
+import { LoginBackoff } from './login-backoff.js';
 import { Messages } from './messages.js';
+import { PasswordHasher } from './passwords.js';
 import { Rooms } from './rooms.js';
 import { Tokens } from './tokens.js';
 import { Users } from './users.js';
@@ -20,6 +22,8 @@ export interface Domain {
   contacts: Contacts;
   groups: Groups;
   rooms: Rooms;
+  /** The scrypt worker pool (closed with the server). */
+  passwords: PasswordHasher;
   limits: {
     /** Per app key, per second. */
     register: FixedWindowLimiter;
@@ -42,7 +46,8 @@ export const invitationKey = (appKey: string, username: string) => `${appKey}\n$
 
 export function createDomain(storage: Storage, config: ServerConfig): Domain {
   const apps = new Apps(storage, config.tokenTtlSeconds);
-  const users = new Users(storage);
+  const passwords = new PasswordHasher();
+  const users = new Users(storage, passwords, new LoginBackoff());
   const chatfiles = new Chatfiles(storage, apps, config.dataDir);
   const limits = {
     register: new FixedWindowLimiter(config.registerPerSecond, 1000),
@@ -62,6 +67,7 @@ export function createDomain(storage: Storage, config: ServerConfig): Domain {
     contacts: new Contacts(storage, users),
     groups,
     rooms,
+    passwords,
     limits,
   };
 }

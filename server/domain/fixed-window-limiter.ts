@@ -23,6 +23,12 @@ export class FixedWindowLimiter {
     return true;
   }
 
+  /** Gives back one event counted by {@link take} in the current window (a login that succeeded). */
+  refund(key: string, now = Date.now()): void {
+    const window = this.#windows.get(key);
+    if (window && now - window.start < this.#windowMs && window.count > 0) window.count -= 1;
+  }
+
   /** `true` when `key` has used its allowance in the current window. */
   exhausted(key: string, now = Date.now()): boolean {
     const window = this.#windows.get(key);

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { ErrorDescriptions, Limits } from '../../src/protocol/rest.js';
 import type { AppRecord, PushTokenRecord, Storage, UserRecord } from '../storage/storage.js';
 import { DomainError, Failures, invalid } from './errors.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import type { LoginBackoff } from './login-backoff.js';
+import { HashQueueFull, type PasswordHasher } from './passwords.js';
 
 export interface Registration {
   username?: string;
@@ -30,14 +31,31 @@ export function checkNickname(nickname: string): void {
   }
 }
 
+/** Too many password checks are queued: the caller is told to come back (429). */
+const busy = () =>
+  new DomainError(Failures.rateLimited, 'too many logins are being checked; retry in a moment');
+
 export class Users {
   readonly #storage: Storage;
+  readonly #passwords: PasswordHasher;
+  readonly #backoff: LoginBackoff;
 
-  constructor(storage: Storage) {
+  constructor(storage: Storage, passwords: PasswordHasher, backoff: LoginBackoff) {
     this.#storage = storage;
+    this.#passwords = passwords;
+    this.#backoff = backoff;
   }
 
-  async register(app: AppRecord, input: Registration): Promise<UserRecord> {
+  /** Hashes in the shared pool; `client` (the caller's address) keeps the pool fair. */
+  async #hash(password: string, client: string): Promise<string> {
+    try {
+      return await this.#passwords.hash(password, client);
+    } catch (error) {
+      throw error instanceof HashQueueFull ? busy() : error;
+    }
+  }
+
+  async register(app: AppRecord, input: Registration, client = ''): Promise<UserRecord> {
     if (app.closedRegistration) {
       throw new DomainError(Failures.registrationClosed, ErrorDescriptions.registrationClosed);
     }
@@ -62,7 +80,7 @@ export class Users {
       uuid: randomUUID(),
       appKey: app.key,
       username,
-      passwordHash: await hashPassword(password),
+      passwordHash: await this.#hash(password, client),
       nickname: nickname ?? null,
       created: now,
       modified: now,
@@ -83,13 +101,36 @@ export class Users {
     }
   }
 
-  /** The user whose password this is; `invalid_grant` otherwise. */
-  async authenticate(app: AppRecord, username: string, password: string): Promise<UserRecord> {
-    const user = await this.#storage.getUser(app.key, username);
-    if (!user) throw new DomainError(Failures.invalidGrant, ErrorDescriptions.userNotFound);
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      throw new DomainError(Failures.invalidGrant, ErrorDescriptions.invalidPassword);
+  /**
+   * The user whose password this is; `invalid_grant` otherwise. The attempt counts against the
+   * account's back-off before the hash is computed (429 while it must wait), and an unknown
+   * username costs a hash as well, so the time taken does not tell which accounts exist.
+   */
+  async authenticate(
+    app: AppRecord,
+    username: string,
+    password: string,
+    client = '',
+  ): Promise<UserRecord> {
+    const account = `${app.key}\n${username}`;
+    const wait = this.#backoff.begin(account);
+    if (wait > 0) {
+      throw new DomainError(
+        Failures.rateLimited,
+        `too many failed logins for this user; retry in ${Math.ceil(wait / 1000)} s`,
+      );
     }
+    const user = await this.#storage.getUser(app.key, username);
+    let matches = false;
+    try {
+      if (user) matches = await this.#passwords.verify(password, user.passwordHash, client);
+      else await this.#passwords.verifyNobody(password, client);
+    } catch (error) {
+      throw error instanceof HashQueueFull ? busy() : error;
+    }
+    if (!user) throw new DomainError(Failures.invalidGrant, ErrorDescriptions.userNotFound);
+    if (!matches) throw new DomainError(Failures.invalidGrant, ErrorDescriptions.invalidPassword);
+    this.#backoff.succeeded(account);
     return user;
   }
 

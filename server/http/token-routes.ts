@@ -11,8 +11,6 @@ export function tokenRoutes(server: FastifyInstance, domain: Domain): void {
   server.post<{ Params: AppParams }>('/:org/:app/token', async (request) => {
     const app = await requireApp(domain, request);
     rateLimit(domain.limits.token.take(app.key));
-    // Guessing passwords costs the guesser: too many failures from one address wait a minute.
-    rateLimit(!domain.limits.tokenFailures.exhausted(request.ip));
     const body = jsonObject(request.body);
     const grantType = optionalString(body, 'grant_type');
     if (grantType !== 'password') {
@@ -23,13 +21,12 @@ export function tokenRoutes(server: FastifyInstance, domain: Domain): void {
     }
     const username = requiredString(body, 'username');
     const password = requiredString(body, 'password');
-    let user;
-    try {
-      user = await domain.users.authenticate(app, username, password);
-    } catch (error) {
-      if (error instanceof DomainError) domain.limits.tokenFailures.take(request.ip);
-      throw error;
-    }
+    // Guessing passwords costs the guesser: too many failures from one address wait a minute.
+    // The attempt counts as a failure before the hash is computed (a success gives it back), so a
+    // burst of concurrent guesses is held to the limit instead of all being evaluated.
+    rateLimit(domain.limits.tokenFailures.take(request.ip));
+    const user = await domain.users.authenticate(app, username, password, request.ip);
+    domain.limits.tokenFailures.refund(request.ip);
     const issued = await domain.tokens.issue(app, user.username, domain.apps.tokenTtlSeconds(app));
     const response: TokenResponse = {
       access_token: issued.token,

@@ -23,11 +23,15 @@ export function usersRoutes(server: FastifyInstance, domain: Domain): void {
     const app = await requireApp(domain, request);
     rateLimit(domain.limits.register.take(app.key));
     const body = jsonObject(request.body);
-    const user = await domain.users.register(app, {
-      username: optionalString(body, 'username'),
-      password: optionalString(body, 'password'),
-      nickname: optionalString(body, 'nickname'),
-    });
+    const user = await domain.users.register(
+      app,
+      {
+        username: optionalString(body, 'username'),
+        password: optionalString(body, 'password'),
+        nickname: optionalString(body, 'nickname'),
+      },
+      request.ip,
+    );
     return entitiesResponse(request, reply, app, '/users', [userEntity(user)]);
   });
 
