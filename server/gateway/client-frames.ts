@@ -2,17 +2,18 @@
  * Turns a text frame into a typed client frame, checking every field's type, so the session and
  * the domain never see malformed input. Content rules (sizes, known users) are the domain's.
  */
-import type {
-  AuthFrame,
-  ChannelFrame,
-  ChatType,
-  ClientFrame,
-  DeliveryFrame,
-  ReadFrame,
-  RecallFrame,
-  RecvFrame,
-  RenewFrame,
-  SendFrame,
+import {
+  extShapeProblem,
+  type AuthFrame,
+  type ChannelFrame,
+  type ChatType,
+  type ClientFrame,
+  type DeliveryFrame,
+  type ReadFrame,
+  type RecallFrame,
+  type RecvFrame,
+  type RenewFrame,
+  type SendFrame,
 } from '../../src/protocol/frames.js';
 import { parseMessageBody } from '../domain/message-bodies.js';
 
@@ -67,6 +68,8 @@ function parseSend(raw: JsonObject): Parsed<SendFrame> {
   if (ext !== undefined && ext !== null && !isObject(ext)) {
     return fail('msg.ext must be a JSON object', id);
   }
+  const extProblem = extShapeProblem(ext);
+  if (extProblem) return fail(extProblem, id);
   if (msgConfig !== undefined && msgConfig !== null) {
     if (!isObject(msgConfig)) return fail('msg.msgConfig must be a JSON object', id);
     const { allowGroupAck } = msgConfig;

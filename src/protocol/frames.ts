@@ -155,7 +155,35 @@ export const MessageLimits = {
   customExtsMaxEntries: 32,
   /** JSON of `ext` (and of `customExts`), in UTF-8 bytes. */
   extMaxBytes: 8 * 1024,
+  /** Objects and arrays nested in `ext`, counting `ext` itself as 1. */
+  extMaxDepth: 16,
+  /** Keys of every object plus items of every array anywhere in `ext`. */
+  extMaxEntries: 512,
 } as const;
+
+/**
+ * Why `ext` is too deep or too wide for `MessageLimits` (a 4,000-deep array fits in 8 KiB and
+ * breaks stores and JSON tools downstream), or `undefined` when it is within them. Walks without
+ * recursion and stops at the first excess.
+ */
+export function extShapeProblem(ext: unknown): string | undefined {
+  const pending: { value: unknown; depth: number }[] = [{ value: ext, depth: 1 }];
+  let entries = 0;
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, depth } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MessageLimits.extMaxDepth) {
+      return `ext is nested deeper than ${MessageLimits.extMaxDepth} levels`;
+    }
+    const children = Array.isArray(value) ? value : Object.values(value);
+    entries += children.length;
+    if (entries > MessageLimits.extMaxEntries) {
+      return `ext has more than ${MessageLimits.extMaxEntries} keys and items in all`;
+    }
+    for (const child of children) pending.push({ value: child, depth: depth + 1 });
+  }
+  return undefined;
+}
 
 /** A JSON object carried untouched from sender to recipients. */
 export type Ext = Record<string, unknown>;

@@ -11,6 +11,7 @@ import {
   Limits,
   MAX_FRAME_BYTES,
   MessageLimits,
+  extShapeProblem,
   type SendFrame,
 } from '../protocol/index.js';
 import type { MessageBody } from './message.js';
@@ -127,6 +128,8 @@ export function toFrame(
       // Its JSON: what the server stores; also drops what JSON cannot carry (functions).
       const json = JSON.stringify(ext);
       if (bytes(json) > MessageLimits.extMaxBytes) bad('ext is larger than 8 KB of JSON');
+      const problem = extShapeProblem(ext);
+      if (problem) bad(problem);
       frame.ext = JSON.parse(json);
     }
     // The only option the server honours; others' options (4.x `msgConfig`) are not sent.
