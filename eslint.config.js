@@ -11,6 +11,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'server/dist/**',
       'node_modules/**',
       'coverage/**',
       '.chat-data/**',

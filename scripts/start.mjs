@@ -1,5 +1,5 @@
 // `npm start`: builds what is missing or older than its sources, then runs the reference server
-// (dist/server) with the demo at http://localhost:8080 (PORT and OPENWEBIM_DATA_DIR override).
+// (server/dist, the openwebim-server workspace) with the demo at http://localhost:8080 (PORT and OPENWEBIM_DATA_DIR override).
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -11,6 +11,8 @@ const at = (...parts) => join(root, ...parts);
 function newest(dir) {
   let latest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    // Build outputs and installed packages inside a source folder (server/dist) are not sources.
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
     const path = join(dir, entry.name);
     latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
   }
@@ -28,11 +30,12 @@ const run = (script) => {
 };
 
 if (stale(at('dist', 'chat-widget.js'), at('src'))) run('build:browser');
-if (stale(at('dist', 'server', 'server', 'cli.js'), at('server'), at('src', 'protocol'))) {
+const serverCli = at('server', 'dist', 'server', 'cli.js');
+if (stale(serverCli, at('server'), at('src', 'protocol'))) {
   run('build:server');
 }
 
-const server = spawn(process.execPath, [at('dist', 'server', 'server', 'cli.js'), 'start'], {
+const server = spawn(process.execPath, [serverCli, 'start'], {
   cwd: root,
   stdio: 'inherit',
 });

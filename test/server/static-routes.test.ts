@@ -85,4 +85,9 @@ describe('packageRoot', () => {
     const root = packageRoot(join(import.meta.dirname, '..', '..', 'server', 'http'));
     assert.equal(root, join(import.meta.dirname, '..', '..'));
   });
+
+  it('passes over the server workspace’s own package.json (openwebim-server, in server/)', () => {
+    const compiled = join(import.meta.dirname, '..', '..', 'server', 'dist', 'server', 'http');
+    assert.equal(packageRoot(compiled), join(import.meta.dirname, '..', '..'));
+  });
 });
