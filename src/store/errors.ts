@@ -57,7 +57,11 @@ export const Codes = {
   localDbOperationFailed: 800,
 } as const;
 
-/** Plain words for every failure the UI shows. Elements may compare against these. */
+/**
+ * Every failure the UI shows, by key, with its English words. An error carries its key (and the
+ * values of its `{placeholders}`): the elements say it in the reader's language from their
+ * catalogs (`error.<key>`); `message` keeps the English, for logs and code without the elements.
+ */
 export const Messages = {
   networkDown: 'Cannot reach the chat server. Check your connection and try again.',
   duplicateUser: 'That username is already taken. Choose another one.',
@@ -128,10 +132,25 @@ export const Messages = {
   noInvitation: 'There is no waiting invitation to that group any more.',
   ownerCannotLeave:
     'As the owner you cannot leave: make another member owner, or disband the group.',
-  overLimit: 'That goes over a limit of this chat',
-  refused: 'The server refused that',
+  overLimit: 'That goes over a limit of this chat: {detail}.',
+  refused: 'The server refused that.',
+  refusedBecause: 'The server refused that: {detail}.',
   unknown: 'Something went wrong. Try again.',
 } as const;
+
+/** A failure's key in {@link Messages}. */
+export type ErrorKey = keyof typeof Messages;
+
+/** One of the {@link Messages} sentences. */
+export type ErrorSentence = (typeof Messages)[ErrorKey];
+
+const keysBySentence = new Map<string, ErrorKey>(
+  Object.entries(Messages).map(([key, sentence]) => [sentence, key as ErrorKey]),
+);
+
+/** A sentence's `{name}` placeholders filled in. */
+const fill = (sentence: string, params: Record<string, string>) =>
+  sentence.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 
 interface RestErrorBody {
   error?: string;
@@ -148,20 +167,35 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 export class ChatStoreError extends Error implements ChatError {
   override readonly name = 'ChatStoreError';
   readonly type: number;
+  readonly key: ErrorKey;
+  readonly params?: Record<string, string>;
   readonly error?: string;
   readonly description?: string;
 
-  constructor(type: number, message: string, rest: RestErrorBody = {}) {
-    super(message);
+  /** `sentence` is one of {@link Messages}; `params` fill its placeholders. */
+  constructor(
+    type: number,
+    sentence: ErrorSentence,
+    rest: RestErrorBody = {},
+    params?: Record<string, string>,
+  ) {
+    super(params ? fill(sentence, params) : sentence);
     this.type = type;
+    this.key = keysBySentence.get(sentence) ?? 'unknown';
+    if (params) this.params = params;
     if (rest.error) this.error = rest.error;
     if (rest.error_description) this.description = rest.error_description;
   }
 }
 
 /** Shorthand for `new ChatStoreError(...)`. */
-export function chatError(type: number, message: string, rest: RestErrorBody = {}): ChatStoreError {
-  return new ChatStoreError(type, message, rest);
+export function chatError(
+  type: number,
+  sentence: ErrorSentence,
+  rest: RestErrorBody = {},
+  params?: Record<string, string>,
+): ChatStoreError {
+  return new ChatStoreError(type, sentence, rest, params);
 }
 
 function parseRestBody(data: unknown): RestErrorBody | undefined {
@@ -175,7 +209,7 @@ function parseRestBody(data: unknown): RestErrorBody | undefined {
 }
 
 /** Plain words for an Agora REST error body. */
-export function restErrorMessage(body: RestErrorBody): string {
+export function restErrorMessage(body: RestErrorBody): ErrorSentence {
   const description = body.error_description ?? '';
   switch (body.error) {
     case RestErrors.duplicate:
@@ -212,7 +246,7 @@ export function restErrorMessage(body: RestErrorBody): string {
 }
 
 /** Plain words for a socket-level or send status code. */
-export function codeMessage(code: number): string {
+export function codeMessage(code: number): ErrorSentence {
   switch (code) {
     case Codes.tokenExpired:
       return Messages.sessionExpired;
@@ -313,9 +347,9 @@ export type ActionSubject = 'contact' | 'group' | 'room';
 
 /** Plain words for the REST refusals of a subject; an action may say something more exact. */
 export interface RefusalWords {
-  forbidden?: string;
-  notFound?: string;
-  illegal?: string;
+  forbidden?: ErrorSentence;
+  notFound?: ErrorSentence;
+  illegal?: ErrorSentence;
 }
 
 const REFUSALS: Record<ActionSubject, Required<Omit<RefusalWords, 'illegal'>>> = {
@@ -338,27 +372,26 @@ export function actionError(
   if (error.type !== Codes.ajaxError || !error.error) return error;
   const description = error.description ?? '';
   const limit = /limit|max|too (many|long)|full/i.test(description);
-  let message: string;
+  let sentence: ErrorSentence;
   switch (error.error) {
     case RestErrors.notFound:
-      message = words.notFound ?? REFUSALS[subject].notFound;
+      sentence = words.notFound ?? REFUSALS[subject].notFound;
       break;
     case RestErrors.forbidden:
-      message = limit
-        ? `${Messages.overLimit}: ${description}.`
-        : (words.forbidden ?? REFUSALS[subject].forbidden);
+      sentence = limit ? Messages.overLimit : (words.forbidden ?? REFUSALS[subject].forbidden);
       break;
     case RestErrors.illegalArgument:
-      message = limit
-        ? `${Messages.overLimit}: ${description}.`
-        : (words.illegal ?? `${Messages.refused}${description ? `: ${description}` : ''}.`);
+      sentence = limit
+        ? Messages.overLimit
+        : (words.illegal ?? (description ? Messages.refusedBecause : Messages.refused));
       break;
     default:
       return error;
   }
   const rest: RestErrorBody = { error: error.error };
   if (description) rest.error_description = description;
-  return chatError(error.type, message, rest);
+  // The server's own words for the limit or the refusal: they name what it was.
+  return chatError(error.type, sentence, rest, description ? { detail: description } : undefined);
 }
 
 /**

@@ -295,8 +295,15 @@ export interface ChatError {
   error?: string;
   /** The REST `error_description` when present. */
   description?: string;
-  /** Plain words for the UI. */
+  /** Plain words, in English: for logs, and for code without the elements. */
   message: string;
+  /**
+   * What went wrong, as a key of the store's `ChatErrorMessages` (`duplicateUser`,
+   * `networkDown`…): the elements say it in the reader's language from it.
+   */
+  key?: string;
+  /** The values of the message's `{placeholders}`, e.g. the server's `detail` of a limit. */
+  params?: Record<string, string>;
 }
 
 export interface LoginInput {

@@ -78,7 +78,12 @@ describe('store/errors', () => {
       [{ type: 705 }, Messages.roomGone],
       [{ type: 221 }, Messages.notFriend],
     ];
-    for (const [input, words] of cases) expect(toChatError(input).message).to.equal(words);
+    for (const [input, words] of cases) {
+      const error = toChatError(input);
+      expect(error.message).to.equal(words);
+      // The key the elements translate from names the same failure.
+      expect(Messages[error.key]).to.equal(words);
+    }
 
     expect(actionError(rest('service_resource_not_found'), 'group').message).to.equal(
       Messages.groupGone,
@@ -90,7 +95,11 @@ describe('store/errors', () => {
       Messages.roomNotAllowed,
     );
     const limit = actionError(rest('forbidden_op', 'groups per user limit is 100'), 'group');
-    expect(limit.message).to.equal(`${Messages.overLimit}: groups per user limit is 100.`);
+    expect(limit.message).to.equal(
+      'That goes over a limit of this chat: groups per user limit is 100.',
+    );
+    expect(limit.key).to.equal('overLimit');
+    expect(limit.params).to.deep.equal({ detail: 'groups per user limit is 100' });
     expect(limit.description).to.equal('groups per user limit is 100');
     const words = { illegal: Messages.contactExists, notFound: Messages.noContactRequest };
     expect(actionError(rest('illegal_argument', 'already'), 'contact', words).message).to.equal(

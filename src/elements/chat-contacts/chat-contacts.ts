@@ -12,6 +12,7 @@ import { customElement } from '../custom-element.js';
 import { openConversation } from '../open-conversation.js';
 import { panelForm } from '../panel-form.js';
 import { panelStyles } from '../panel.styles.js';
+import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 
 /**
@@ -60,6 +61,14 @@ import { themeStyles } from '../theme.styles.js';
 export class ChatContacts extends LitElement {
   static override styles = [themeStyles, panelStyles];
 
+  /**
+   * Strings replacing the built-in ones, by locale tag (`{ fr: { 'login.logIn': 'Entrer' } }`); a
+   * tag the widget does not ship adds that locale. The elements inside follow it too.
+   */
+  @property({ attribute: false }) strings?: LocaleStrings;
+
+  private readonly i18n = new LocaleController(this);
+
   /** The app, `org#app`, when not inside `<chat-widget>`. */
   @property({ attribute: 'app-key' }) appKey = '';
 
@@ -77,8 +86,8 @@ export class ChatContacts extends LitElement {
   private readonly contacts = new ObservableController<Contact[]>(this, []);
   private readonly requests = new ObservableController<ContactRequest[]>(this, []);
   private readonly blocked = new ObservableController<string[]>(this, []);
-  private readonly actions = new ActionController(this);
-  private readonly confirm = new ConfirmController(this);
+  private readonly actions = new ActionController(this, this.i18n);
+  private readonly confirm = new ConfirmController(this, this.i18n);
   /** Nicknames of those who asked, were asked or are blocked (contacts come with theirs). */
   private readonly names = new DisplayNameController(this);
 
@@ -89,6 +98,10 @@ export class ChatContacts extends LitElement {
     this.blocked.observe([store], () => store?.blocklist$);
     const others = [...this.requests.value.map((r) => r.username), ...this.blocked.value];
     this.names.track(store, others);
+  }
+
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.i18n.settled(() => super.getUpdateComplete());
   }
 
   protected override render() {

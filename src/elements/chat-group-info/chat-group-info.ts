@@ -13,6 +13,7 @@ import { mutedNote } from '../muted-note.js';
 import { panelForm } from '../panel-form.js';
 import { panelStyles } from '../panel.styles.js';
 import { members } from '../plural.js';
+import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { usernameList } from '../username-list.js';
 
@@ -77,6 +78,14 @@ export class ChatGroupInfo extends LitElement {
     `,
   ];
 
+  /**
+   * Strings replacing the built-in ones, by locale tag (`{ fr: { 'login.logIn': 'Entrer' } }`); a
+   * tag the widget does not ship adds that locale. The elements inside follow it too.
+   */
+  @property({ attribute: false }) strings?: LocaleStrings;
+
+  private readonly i18n = new LocaleController(this);
+
   /** The app, `org#app`, when not inside `<chat-widget>`. */
   @property({ attribute: 'app-key' }) appKey = '';
 
@@ -97,8 +106,8 @@ export class ChatGroupInfo extends LitElement {
   private readonly groups = new ObservableController<Group[]>(this, []);
   private readonly members = new ObservableController<GroupMember[]>(this, []);
   private readonly user = new ObservableController<string>(this, '');
-  private readonly actions = new ActionController(this);
-  private readonly confirm = new ConfirmController(this);
+  private readonly actions = new ActionController(this, this.i18n);
+  private readonly confirm = new ConfirmController(this, this.i18n);
 
   protected override willUpdate(): void {
     const store = this.stores.store;
@@ -106,6 +115,10 @@ export class ChatGroupInfo extends LitElement {
     this.groups.observe([store], () => store?.groups$);
     this.members.observe([store, id], () => (store && id ? store.groupMembers$(id) : undefined));
     this.user.observe([store], () => store?.user$.pipe(mapUsername));
+  }
+
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.i18n.settled(() => super.getUpdateComplete());
   }
 
   protected override render() {

@@ -12,6 +12,7 @@ import { openConversation } from '../open-conversation.js';
 import { panelForm } from '../panel-form.js';
 import { members } from '../plural.js';
 import { panelStyles } from '../panel.styles.js';
+import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { usernameList } from '../username-list.js';
 
@@ -59,6 +60,14 @@ const roleNotes = { owner: 'owner', admin: 'admin', member: '' } as const;
 export class ChatGroups extends LitElement {
   static override styles = [themeStyles, panelStyles];
 
+  /**
+   * Strings replacing the built-in ones, by locale tag (`{ fr: { 'login.logIn': 'Entrer' } }`); a
+   * tag the widget does not ship adds that locale. The elements inside follow it too.
+   */
+  @property({ attribute: false }) strings?: LocaleStrings;
+
+  private readonly i18n = new LocaleController(this);
+
   /** The app, `org#app`, when not inside `<chat-widget>`. */
   @property({ attribute: 'app-key' }) appKey = '';
 
@@ -78,7 +87,7 @@ export class ChatGroups extends LitElement {
   private readonly groups = new ObservableController<Group[]>(this, []);
   private readonly invitations = new ObservableController<GroupInvitation[]>(this, []);
   private readonly joinRequests = new ObservableController<JoinRequest[]>(this, []);
-  private readonly actions = new ActionController(this);
+  private readonly actions = new ActionController(this, this.i18n);
   private readonly names = new DisplayNameController(this);
 
   protected override willUpdate(): void {
@@ -90,6 +99,10 @@ export class ChatGroups extends LitElement {
       ...this.invitations.value.map((i) => i.from),
       ...this.joinRequests.value.map((a) => a.username),
     ]);
+  }
+
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.i18n.settled(() => super.getUpdateComplete());
   }
 
   protected override render() {

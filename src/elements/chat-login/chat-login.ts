@@ -9,6 +9,7 @@ import { ChatLoginEvent } from '../events/chat-login-event.js';
 import { ChatRegisterEvent } from '../events/chat-register-event.js';
 import { requestLogout } from '../logout.js';
 import { tabForKey } from '../tab-keys.js';
+import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { styles } from './chat-login.styles.js';
 
@@ -58,6 +59,14 @@ export type LoginMode = 'login' | 'register';
 export class ChatLogin extends LitElement {
   static override styles = [themeStyles, styles];
 
+  /**
+   * Strings replacing the built-in ones, by locale tag (`{ fr: { 'login.logIn': 'Entrer' } }`); a
+   * tag the widget does not ship adds that locale. The elements inside follow it too.
+   */
+  @property({ attribute: false }) strings?: LocaleStrings;
+
+  private readonly i18n = new LocaleController(this);
+
   /** The app to sign in to, `org#app`, when not inside `<chat-widget>`. */
   @property({ attribute: 'app-key' }) appKey = '';
 
@@ -88,26 +97,37 @@ export class ChatLogin extends LitElement {
     this.status.observe([store], () => store?.status$);
   }
 
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.i18n.settled(() => super.getUpdateComplete());
+  }
+
   protected override render() {
     const user = this.user.value;
     if (user) {
-      return html`<p part="signed-in">
-          Signed in as <strong>${user.nickname || user.username}</strong>
-        </p>
-        <button part="logout-button" @click=${this.logout}>Log out</button>`;
+      const name = html`<strong><bdi>${user.nickname || user.username}</bdi></strong>`;
+      return html`<p part="signed-in">${this.i18n.parts('login.signedInAs', { name })}</p>
+        <button part="logout-button" @click=${this.logout}>
+          ${this.i18n.t('common.logOut')}
+        </button>`;
     }
     // The store resumes a saved session on page load: no form to flash meanwhile.
     if (this.status.value === 'connecting' && !this.busy) {
-      return html`<p part="signed-in" role="status">Signing in…</p>`;
+      return html`<p part="signed-in" role="status">${this.i18n.t('common.signingIn')}</p>`;
     }
     const register = this.mode === 'register';
     return html`
-      <div role="tablist" aria-label="Account" part="tabs" @keydown=${this.onTabKey}>
-        ${this.tab('login', 'Log in')} ${this.tab('register', 'Register')}
+      <div
+        role="tablist"
+        aria-label=${this.i18n.t('login.account')}
+        part="tabs"
+        @keydown=${this.onTabKey}
+      >
+        ${this.tab('login', this.i18n.t('login.logIn'))}
+        ${this.tab('register', this.i18n.t('login.register'))}
       </div>
       <div id="panel" role="tabpanel" aria-labelledby="tab-${this.mode}">
         <form aria-busy=${this.busy} part="form" @submit=${this.onSubmit}>
-          <label part="label" for="username">Username</label>
+          <label part="label" for="username">${this.i18n.t('login.username')}</label>
           <input
             part="input"
             id="username"
@@ -118,7 +138,7 @@ export class ChatLogin extends LitElement {
             maxlength="64"
             required
           />
-          <label part="label" for="password">Password</label>
+          <label part="label" for="password">${this.i18n.t('login.password')}</label>
           <input
             part="input"
             id="password"
@@ -130,7 +150,7 @@ export class ChatLogin extends LitElement {
           />
           ${
             register
-              ? html`<label part="label" for="nickname">Nickname (optional)</label>
+              ? html`<label part="label" for="nickname">${this.i18n.t('login.nickname')}</label>
                   <input
                     part="input"
                     id="nickname"
@@ -148,12 +168,8 @@ export class ChatLogin extends LitElement {
           >
             ${
               this.busy
-                ? register
-                  ? 'Creating account…'
-                  : 'Logging in…'
-                : register
-                  ? 'Create account'
-                  : 'Log in'
+                ? this.i18n.t(register ? 'login.creatingAccount' : 'login.loggingIn')
+                : this.i18n.t(register ? 'login.createAccount' : 'login.logIn')
             }
           </button>
           <p part="error" class="alert" role="alert">${this.error}</p>
@@ -198,7 +214,7 @@ export class ChatLogin extends LitElement {
     const store = this.stores.store;
     if (this.busy) return;
     if (!store) {
-      this.error = 'This chat is not set up: its app-key attribute is missing.';
+      this.error = this.i18n.t('login.noAppKey');
       return;
     }
     const form = event.currentTarget as HTMLFormElement;
@@ -221,7 +237,7 @@ export class ChatLogin extends LitElement {
       const loggedIn = new ChatLoginEvent(username);
       this.dispatchEvent(loggedIn);
     } catch (error) {
-      this.error = errorMessage(error);
+      this.error = errorMessage(error, this.i18n);
     } finally {
       this.busy = false;
     }

@@ -6,6 +6,7 @@ import type { ChatNotice } from '../../store/index.js';
 import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { customElement } from '../custom-element.js';
+import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 
 /** Notices kept at once: a burst (a group disbanded with many members) shows its latest. */
@@ -56,6 +57,14 @@ export class ChatNotices extends LitElement {
     `,
   ];
 
+  /**
+   * Strings replacing the built-in ones, by locale tag (`{ fr: { 'login.logIn': 'Entrer' } }`); a
+   * tag the widget does not ship adds that locale. The elements inside follow it too.
+   */
+  @property({ attribute: false }) strings?: LocaleStrings;
+
+  private readonly i18n = new LocaleController(this);
+
   /** The app, `org#app`, when not inside `<chat-widget>`. */
   @property({ attribute: 'app-key' }) appKey = '';
 
@@ -82,6 +91,10 @@ export class ChatNotices extends LitElement {
     this.notices.observe([store], () =>
       store?.notices$.pipe(scan((list: ChatNotice[], n) => [...list, n].slice(-MAX), [])),
     );
+  }
+
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.i18n.settled(() => super.getUpdateComplete());
   }
 
   protected override render() {

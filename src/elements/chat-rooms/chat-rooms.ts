@@ -9,6 +9,7 @@ import { customElement } from '../custom-element.js';
 import { openConversation } from '../open-conversation.js';
 import { members } from '../plural.js';
 import { panelStyles } from '../panel.styles.js';
+import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 
 /**
@@ -38,6 +39,14 @@ import { themeStyles } from '../theme.styles.js';
 export class ChatRooms extends LitElement {
   static override styles = [themeStyles, panelStyles];
 
+  /**
+   * Strings replacing the built-in ones, by locale tag (`{ fr: { 'login.logIn': 'Entrer' } }`); a
+   * tag the widget does not ship adds that locale. The elements inside follow it too.
+   */
+  @property({ attribute: false }) strings?: LocaleStrings;
+
+  private readonly i18n = new LocaleController(this);
+
   /** The app, `org#app`, when not inside `<chat-widget>`. */
   @property({ attribute: 'app-key' }) appKey = '';
 
@@ -49,7 +58,7 @@ export class ChatRooms extends LitElement {
 
   private readonly stores = new StoreController(this);
   private readonly rooms = new ObservableController<ChatRoom[]>(this, []);
-  private readonly actions = new ActionController(this);
+  private readonly actions = new ActionController(this, this.i18n);
   private refreshed?: unknown;
 
   protected override willUpdate(): void {
@@ -65,6 +74,10 @@ export class ChatRooms extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.refreshed = undefined;
+  }
+
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.i18n.settled(() => super.getUpdateComplete());
   }
 
   protected override render() {

@@ -18,6 +18,7 @@ import { errorMessage } from '../error-message.js';
 import { ChatConversationSelectEvent } from '../events/chat-conversation-select-event.js';
 import { plural } from '../plural.js';
 import { tabForKey } from '../tab-keys.js';
+import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { messagePreview } from '../message-preview.js';
 import { formatTime } from '../time-format.js';
@@ -93,6 +94,14 @@ const panelParts =
 export class ChatRoster extends LitElement {
   static override styles = [themeStyles, styles];
 
+  /**
+   * Strings replacing the built-in ones, by locale tag (`{ fr: { 'login.logIn': 'Entrer' } }`); a
+   * tag the widget does not ship adds that locale. The elements inside follow it too.
+   */
+  @property({ attribute: false }) strings?: LocaleStrings;
+
+  private readonly i18n = new LocaleController(this);
+
   /** The app, `org#app`, when not inside `<chat-widget>`. */
   @property({ attribute: 'app-key' }) appKey = '';
 
@@ -143,6 +152,10 @@ export class ChatRoster extends LitElement {
     this.invitations.observe([store], () => store?.groupInvitations$);
     this.joinRequests.observe([store], () => store?.joinRequests$);
     if (changed.has('tab') && !tabs.includes(this.tab)) this.tab = 'chats';
+  }
+
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.i18n.settled(() => super.getUpdateComplete());
   }
 
   protected override render() {
@@ -286,7 +299,7 @@ export class ChatRoster extends LitElement {
       );
       this.dispatchEvent(selected);
     } catch (error) {
-      this.error = errorMessage(error);
+      this.error = errorMessage(error, this.i18n);
     }
   }
 

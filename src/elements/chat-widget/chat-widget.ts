@@ -20,8 +20,8 @@ import { defaultApiUrl } from '../controllers/store-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatOpenChangeEvent } from '../events/chat-open-change-event.js';
 import { requestLogout } from '../logout.js';
+import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
-import { unreadLabel } from '../unread-label.js';
 import { styles } from './chat-widget.styles.js';
 
 // Nested parts that share a name with one of the widget's own are renamed on the way out.
@@ -121,6 +121,14 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
 @customElement('chat-widget')
 export class ChatWidget extends LitElement {
   static override styles = [themeStyles, styles];
+
+  /**
+   * Strings replacing the built-in ones, by locale tag (`{ fr: { 'login.logIn': 'Entrer' } }`); a
+   * tag the widget does not ship adds that locale. The elements inside follow it too.
+   */
+  @property({ attribute: false }) strings?: LocaleStrings;
+
+  private readonly i18n = new LocaleController(this);
 
   /** The app, `org#app`. */
   @property({ attribute: 'app-key' }) appKey = '';
@@ -240,6 +248,10 @@ export class ChatWidget extends LitElement {
     }
   }
 
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.i18n.settled(() => super.getUpdateComplete());
+  }
+
   protected override render() {
     const unread = this.unread.value;
     const user = this.currentUser.value;
@@ -248,7 +260,7 @@ export class ChatWidget extends LitElement {
       <button
         part="launcher"
         class="launcher"
-        aria-label=${this.open ? 'Close chat' : 'Open chat'}
+        aria-label=${this.i18n.t(this.open ? 'widget.close' : 'widget.open')}
         aria-expanded=${this.open}
         aria-controls="panel"
         aria-describedby="unread"
@@ -258,16 +270,20 @@ export class ChatWidget extends LitElement {
       </button>
       ${
         unread
-          ? html`<span part="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>`
+          ? html`<span part="badge" aria-hidden="true"
+              >${unread > 99 ? `${this.i18n.number(99)}+` : this.i18n.number(unread)}</span
+            >`
           : nothing
       }
-      <span id="unread" hidden>${unread ? unreadLabel(unread) : ''}</span>
+      <span id="unread" hidden
+        >${unread ? this.i18n.t('common.unread', { count: unread }) : ''}</span
+      >
       <div
         id="panel"
         part="panel"
         class="panel"
         role="dialog"
-        aria-label="Chat"
+        aria-label=${this.i18n.t('widget.chat')}
         ?hidden=${!this.open}
       >
         <div part="header" class="header">
@@ -276,7 +292,7 @@ export class ChatWidget extends LitElement {
               ? html`<button
                   part="back-button"
                   class="icon"
-                  aria-label="Back to conversations"
+                  aria-label=${this.i18n.t('widget.back')}
                   @click=${this.back}
                 >
                   ‹
@@ -286,19 +302,22 @@ export class ChatWidget extends LitElement {
           <h2 part="title">
             ${
               user
-                ? html`<span class="sr-only">Signed in as </span>${user.nickname || user.username}`
-                : 'Chat'
+                ? html`<span class="sr-only">${this.i18n.t('widget.signedInAs')} </span
+                    ><bdi>${user.nickname || user.username}</bdi>`
+                : this.i18n.t('widget.chat')
             }
           </h2>
           ${
             user
-              ? html`<button part="logout-button" @click=${this.logout}>Log out</button>`
+              ? html`<button part="logout-button" @click=${this.logout}>
+                  ${this.i18n.t('common.logOut')}
+                </button>`
               : nothing
           }
           <button
             part="close-button"
             class="icon"
-            aria-label="Close chat"
+            aria-label=${this.i18n.t('widget.close')}
             @click=${() => this.setOpen(false)}
           >
             ×
@@ -333,10 +352,11 @@ export class ChatWidget extends LitElement {
         <chat-window exportparts=${windowParts} theme=${theme}></chat-window>`;
     }
     if (this.tokenPending) {
-      return html`<p role="status">Signing in…</p>`;
+      return html`<p role="status">${this.i18n.t('common.signingIn')}</p>`;
     }
     const lost = this.storeError.value;
-    const error = this.tokenError || (lost && lost !== this.seenError ? lost.message : '');
+    const error =
+      this.tokenError || (lost && lost !== this.seenError ? errorMessage(lost, this.i18n) : '');
     return html`<p part="error" class="alert" role="alert">${error}</p>
       <chat-login exportparts=${loginParts} theme=${theme}></chat-login>`;
   }
@@ -397,7 +417,9 @@ export class ChatWidget extends LitElement {
       if (signedIn) await store.logout();
       await store.loginWithToken({ username: this.user, accessToken: this.accessToken });
     } catch (error) {
-      this.tokenError = `Could not sign you in automatically: ${errorMessage(error)}`;
+      this.tokenError = this.i18n.t('widget.tokenFailed', {
+        reason: errorMessage(error, this.i18n),
+      });
     } finally {
       this.tokenPending = false;
     }

@@ -24,6 +24,7 @@ import { errorMessage } from '../error-message.js';
 import { ChatSendEvent } from '../events/chat-send-event.js';
 import { attachIcon, locationIcon, microphoneIcon, stopIcon } from '../icons.js';
 import { mutedNote } from '../muted-note.js';
+import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { formatTime } from '../time-format.js';
 import { humanSize, prepareAttachment } from './attachment-preparation.js';
@@ -164,6 +165,14 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
 export class ChatWindow extends LitElement {
   static override styles = [themeStyles, styles];
 
+  /**
+   * Strings replacing the built-in ones, by locale tag (`{ fr: { 'login.logIn': 'Entrer' } }`); a
+   * tag the widget does not ship adds that locale. The elements inside follow it too.
+   */
+  @property({ attribute: false }) strings?: LocaleStrings;
+
+  private readonly i18n = new LocaleController(this);
+
   /** The app, `org#app`, when not inside `<chat-widget>`. */
   @property({ attribute: 'app-key' }) appKey = '';
 
@@ -211,7 +220,11 @@ export class ChatWindow extends LitElement {
   private recallTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly limits = new ObservableController<AppLimits>(this, DefaultAppLimits);
   private readonly names = new DisplayNameController(this);
-  private readonly actions = new ActionController(this, 'textarea, [part="message-list"]');
+  private readonly actions = new ActionController(
+    this,
+    this.i18n,
+    'textarea, [part="message-list"]',
+  );
 
   private renderedMessages: ChatMessage[] = [];
   private renderedConversation = '';
@@ -345,6 +358,10 @@ export class ChatWindow extends LitElement {
     if (anchored >= 0) top = this.window.top(anchored) - this.anchor!.offset;
     else if (this.stick) top = this.window.top(Infinity) - height;
     this.window.layout(ids, top, height || 600);
+  }
+
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.i18n.settled(() => super.getUpdateComplete());
   }
 
   protected override render() {
@@ -515,7 +532,9 @@ export class ChatWindow extends LitElement {
           @keydown=${this.onKeydown}
         ></textarea>
         <button part="send-button" class="primary" type="submit">Send</button>
-        <p part="error" class="alert" role="alert">${this.error || this.recorder.error}</p>
+        <p part="error" class="alert" role="alert">
+          ${this.error || (this.recorder.error && this.i18n.t(this.recorder.error))}
+        </p>
       </form>`;
   }
 
@@ -821,7 +840,7 @@ export class ChatWindow extends LitElement {
     try {
       ({ added } = await store.loadOlder(id));
     } catch (error) {
-      this.error = errorMessage(error);
+      this.error = errorMessage(error, this.i18n);
     } finally {
       this.loadingOlder = false;
     }
@@ -861,7 +880,7 @@ export class ChatWindow extends LitElement {
         this.forceScroll = true;
         this.dispatchEvent(new ChatSendEvent(await store.sendFile(id, file, { kind, ...options })));
       } catch (error) {
-        this.error = `${file.name}: ${errorMessage(error)}`;
+        this.error = `${file.name}: ${errorMessage(error, this.i18n)}`;
       }
     }
   }
@@ -878,7 +897,7 @@ export class ChatWindow extends LitElement {
           this.forceScroll = true;
           this.dispatchEvent(new ChatSendEvent(await store.sendLocation(id, { addr, lat, lng })));
         } catch (error) {
-          this.error = errorMessage(error);
+          this.error = errorMessage(error, this.i18n);
         }
       },
       (error) => {
@@ -900,7 +919,7 @@ export class ChatWindow extends LitElement {
     try {
       return await this.files.load(m.id, () => this.fetch(m));
     } catch (error) {
-      this.error = errorMessage(error);
+      this.error = errorMessage(error, this.i18n);
       return undefined;
     }
   }
@@ -982,7 +1001,7 @@ export class ChatWindow extends LitElement {
     } catch (error) {
       // Nothing was queued: give the text back rather than lose it.
       if (!input.value) input.value = text;
-      this.error = errorMessage(error);
+      this.error = errorMessage(error, this.i18n);
     }
   }
 
@@ -992,7 +1011,7 @@ export class ChatWindow extends LitElement {
     try {
       await action();
     } catch (error) {
-      this.error = errorMessage(error);
+      this.error = errorMessage(error, this.i18n);
     }
   }
 

@@ -1,5 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveElement } from 'lit';
 import { errorMessage } from '../error-message.js';
+import type { LocaleController } from '../locale/locale-controller.js';
 
 /**
  * Runs the host's store actions (accept, block, kick…) one key at a time: while one runs its
@@ -12,11 +13,13 @@ import { errorMessage } from '../error-message.js';
  */
 export class ActionController implements ReactiveController {
   private readonly busy = new Set<string>();
-  private readonly errors = new Map<string, string>();
+  /** Each key's last failure, said at render time: in the reader's language of that moment. */
+  private readonly errors = new Map<string, () => string>();
   private hadFocus = false;
 
   constructor(
     private readonly host: ReactiveElement,
+    private readonly i18n: LocaleController,
     private readonly fallback = 'button',
   ) {
     host.addController(this);
@@ -37,7 +40,7 @@ export class ActionController implements ReactiveController {
       await action();
       return true;
     } catch (error) {
-      this.errors.set(key, errorMessage(error));
+      this.errors.set(key, () => errorMessage(error, this.i18n));
       return false;
     } finally {
       this.busy.delete(key);
@@ -46,7 +49,7 @@ export class ActionController implements ReactiveController {
   }
 
   /** Shows a plain-words error of its own (a form filled in wrong) under `key`. */
-  fail(key: string, message: string): void {
+  fail(key: string, message: () => string): void {
     this.errors.set(key, message);
     this.host.requestUpdate();
   }
@@ -69,7 +72,7 @@ export class ActionController implements ReactiveController {
   /** The alert for `key`'s last failure, or nothing. */
   alert(key: string) {
     const error = this.errors.get(key);
-    return error ? html`<p part="error" class="alert" role="alert">${error}</p>` : nothing;
+    return error ? html`<p part="error" class="alert" role="alert">${error()}</p>` : nothing;
   }
 
   hostConnected(): void {}

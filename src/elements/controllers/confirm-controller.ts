@@ -1,4 +1,5 @@
 import { html, nothing, type ReactiveController, type ReactiveElement } from 'lit';
+import type { LocaleController } from '../locale/locale-controller.js';
 
 interface Question {
   text: string;
@@ -15,7 +16,10 @@ interface Question {
 export class ConfirmController implements ReactiveController {
   private question?: Question;
 
-  constructor(private readonly host: ReactiveElement) {
+  constructor(
+    private readonly host: ReactiveElement,
+    private readonly i18n: LocaleController,
+  ) {
     host.addController(this);
   }
 
@@ -51,7 +55,7 @@ export class ConfirmController implements ReactiveController {
         q
           ? html`<form method="dialog">
               <p id="confirm-text">${q.text}</p>
-              <button part="cancel-button" value="no">Cancel</button>
+              <button part="cancel-button" value="no">${this.i18n.t('common.cancel')}</button>
               <button part="confirm-button" class="primary danger" value="yes">${q.action}</button>
             </form>`
           : nothing

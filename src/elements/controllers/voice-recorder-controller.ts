@@ -12,7 +12,8 @@ export const canRecord = (): boolean =>
  */
 export class VoiceRecorderController implements ReactiveController {
   recording = false;
-  error = '';
+  /** Why recording did not start, as a catalog key; `undefined` when it did. */
+  error: MicrophoneError | undefined;
   private recorder: MediaRecorder | undefined;
   private discard = false;
 
@@ -28,7 +29,7 @@ export class VoiceRecorderController implements ReactiveController {
       this.recorder.stop();
       return;
     }
-    this.error = '';
+    this.error = undefined;
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
@@ -69,12 +70,13 @@ export class VoiceRecorderController implements ReactiveController {
   }
 }
 
-function microphoneError(error: unknown): string {
+type MicrophoneError =
+  'window.micBlocked' | 'window.micMissing' | 'window.micBusy' | 'window.micFailed';
+
+function microphoneError(error: unknown): MicrophoneError {
   const name = error instanceof DOMException ? error.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') {
-    return 'The microphone is blocked. Allow it for this site in the browser to record.';
-  }
-  if (name === 'NotFoundError') return 'No microphone was found.';
-  if (name === 'NotReadableError') return 'The microphone is in use by another program.';
-  return 'Recording could not start.';
+  if (name === 'NotAllowedError' || name === 'SecurityError') return 'window.micBlocked';
+  if (name === 'NotFoundError') return 'window.micMissing';
+  if (name === 'NotReadableError') return 'window.micBusy';
+  return 'window.micFailed';
 }
