@@ -7,16 +7,14 @@
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { RestErrors, type ChatfileEntity } from '../../src/protocol/rest.js';
+import { RestRoutes } from '../../src/protocol/routes.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures, invalid } from '../domain/errors.js';
 import type { ChatfileRecord } from '../storage/storage.js';
 import { entitiesResponse } from './entities.js';
 import { sendError } from './errors.js';
-import { authenticate, rateLimit, requireApp, type AppParams } from './request-context.js';
-
-interface ChatfileParams extends AppParams {
-  uuid: string;
-}
+import { authenticate, rateLimit, requireApp } from './request-context.js';
+import { on } from './rest-route.js';
 
 /** Media a browser shows without running anything; SVG is an image that can hold script. */
 const inlineTypes =
@@ -49,9 +47,9 @@ export function refuseMultipartOutsideUploads(server: FastifyInstance): void {
 }
 
 export function chatfilesRoutes(server: FastifyInstance, domain: Domain): void {
-  server.post<{ Params: AppParams }>(
-    '/:org/:app/chatfiles',
-    { config: { multipart: true } },
+  on(
+    server,
+    RestRoutes.upload,
     async (request, reply) => {
       const app = await requireApp(domain, request);
       // Authenticated before a byte of the file is read.
@@ -91,30 +89,28 @@ export function chatfilesRoutes(server: FastifyInstance, domain: Domain): void {
         throw error;
       }
     },
+    { multipart: true },
   );
 
-  server.get<{ Params: ChatfileParams; Querystring: { 'share-secret'?: unknown } }>(
-    '/:org/:app/chatfiles/:uuid',
-    async (request, reply) => {
-      const app = await requireApp(domain, request);
-      const token = await authenticate(domain, request, app);
-      const header = request.headers['share-secret'];
-      const query = request.query['share-secret'];
-      const secret =
-        typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
-      const record = await domain.chatfiles.forDownload(
-        app,
-        request.params.uuid,
-        token.username,
-        secret,
-      );
-      return reply
-        .header('content-type', record.contentType)
-        .header('content-length', record.size)
-        .header('content-disposition', contentDisposition(record))
-        .header('content-security-policy', "sandbox; default-src 'none'; media-src 'self'")
-        .header('cache-control', 'private, max-age=86400')
-        .send(createReadStream(domain.chatfiles.pathOf(record)));
-    },
-  );
+  on(server, RestRoutes.chatfile, async (request, reply) => {
+    const app = await requireApp(domain, request);
+    const token = await authenticate(domain, request, app);
+    const header = request.headers['share-secret'];
+    const query = request.query['share-secret'];
+    const secret =
+      typeof header === 'string' ? header : typeof query === 'string' ? query : undefined;
+    const record = await domain.chatfiles.forDownload(
+      app,
+      request.params.uuid,
+      token.username,
+      secret,
+    );
+    return reply
+      .header('content-type', record.contentType)
+      .header('content-length', record.size)
+      .header('content-disposition', contentDisposition(record))
+      .header('content-security-policy', "sandbox; default-src 'none'; media-src 'self'")
+      .header('cache-control', 'private, max-age=86400')
+      .send(createReadStream(domain.chatfiles.pathOf(record)));
+  });
 }

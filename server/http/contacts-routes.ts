@@ -10,6 +10,7 @@ import type {
   ContactRequestsResponse,
 } from '../../src/protocol/rest.js';
 import { Limits } from '../../src/protocol/rest.js';
+import { RestRoutes } from '../../src/protocol/routes.js';
 import type { Fanout } from '../bus/fanout.js';
 import type { Presence } from '../bus/presence.js';
 import { invitationKey, type Domain } from '../domain/domain.js';
@@ -18,10 +19,7 @@ import { checkUsername } from '../domain/users.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { okResponse } from './entities.js';
 import { authenticateSelf, rateLimit, requireApp, type MeParams } from './request-context.js';
-
-interface OtherParams extends MeParams {
-  other: string;
-}
+import { on } from './rest-route.js';
 
 function usernameList(value: unknown): string[] {
   if (
@@ -45,18 +43,17 @@ export interface ContactsRouteDeps {
 
 export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps): void {
   const { domain, fanout, presence } = deps;
-  const base = '/:org/:app/users/:username';
 
   /** The app and the caller, who must be `{me}`. */
   const self = async (request: Parameters<typeof requireApp>[1] & { params: MeParams }) => {
     const app = await requireApp(domain, request);
-    await authenticateSelf(domain, request, app, request.params.username);
+    await authenticateSelf(domain, request, app, request.params.me);
     return app;
   };
 
-  server.get<{ Params: MeParams }>(`${base}/contacts/users`, async (request) => {
+  on(server, RestRoutes.contacts, async (request) => {
     const app = await self(request);
-    const contacts = await domain.contacts.list(app, request.params.username);
+    const contacts = await domain.contacts.list(app, request.params.me);
     const online = await presence.online(
       app.key,
       contacts.map((contact) => contact.username),
@@ -71,74 +68,70 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
     return response;
   });
 
-  server.delete<{ Params: OtherParams }>(`${base}/contacts/users/:other`, async (request) => {
+  on(server, RestRoutes.deleteContact, async (request) => {
     const app = await self(request);
-    const events = await domain.contacts.remove(app, request.params.username, request.params.other);
+    const events = await domain.contacts.remove(app, request.params.me, request.params.username);
     await fanout.events(app.key, events);
     return okResponse;
   });
 
-  server.get<{ Params: MeParams }>(`${base}/contacts/requests`, async (request) => {
+  on(server, RestRoutes.contactRequests, async (request) => {
     const app = await self(request);
     const response: ContactRequestsResponse = {
-      entities: await domain.contacts.requests(app, request.params.username),
+      entities: await domain.contacts.requests(app, request.params.me),
     };
     return response;
   });
 
-  server.post<{ Params: MeParams }>(`${base}/contacts/requests`, async (request) => {
+  on(server, RestRoutes.requestContact, async (request) => {
     const app = await self(request);
     const body = jsonObject(request.body);
     const to = requiredString(body, 'to');
     checkUsername(to);
     const message = optionalString(body, 'message') ?? '';
-    const me = request.params.username;
+    const me = request.params.me;
     rateLimit(domain.limits.invitations.take(invitationKey(app.key, me)));
     const events = await domain.contacts.request(app, me, to, message);
     await fanout.events(app.key, events);
     return okResponse;
   });
 
-  for (const answer of ['accept', 'decline'] as const) {
-    server.post<{ Params: OtherParams }>(
-      `${base}/contacts/requests/:other/${answer}`,
-      async (request) => {
-        const app = await self(request);
-        const { username: me, other } = request.params;
-        const events = await domain.contacts.answer(app, me, other, answer === 'accept');
-        await fanout.events(app.key, events);
-        return okResponse;
-      },
-    );
+  for (const [route, accept] of [
+    [RestRoutes.acceptContact, true],
+    [RestRoutes.declineContact, false],
+  ] as const) {
+    on(server, route, async (request) => {
+      const app = await self(request);
+      const { me, username: other } = request.params;
+      const events = await domain.contacts.answer(app, me, other, accept);
+      await fanout.events(app.key, events);
+      return okResponse;
+    });
   }
 
-  server.get<{ Params: MeParams }>(`${base}/blocks/users`, async (request) => {
+  on(server, RestRoutes.blocklist, async (request) => {
     const app = await self(request);
     const response: BlocklistResponse = {
-      data: await domain.contacts.blocklist(app, request.params.username),
+      data: await domain.contacts.blocklist(app, request.params.me),
     };
     return response;
   });
 
-  server.post<{ Params: MeParams }>(`${base}/blocks/users`, async (request) => {
+  on(server, RestRoutes.block, async (request) => {
     const app = await self(request);
     const usernames = usernameList(jsonObject(request.body).usernames);
-    const { blocked, events } = await domain.contacts.block(
-      app,
-      request.params.username,
-      usernames,
-    );
+    const { blocked, events } = await domain.contacts.block(app, request.params.me, usernames);
     await fanout.events(app.key, events);
     const response: BlocklistResponse = { data: blocked };
     return response;
   });
 
-  server.delete<{ Params: OtherParams }>(`${base}/blocks/users/:other`, async (request) => {
+  on(server, RestRoutes.unblock, async (request) => {
     const app = await self(request);
     const { blocked, events } = await domain.contacts.unblock(
       app,
+      request.params.me,
       request.params.username,
-      request.params.other,
     );
     await fanout.events(app.key, events);
     const response: BlocklistResponse = { data: blocked };

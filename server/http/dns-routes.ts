@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RestErrors, type DnsHost, type DnsResponse } from '../../src/protocol/rest.js';
+import { DnsRoute, routeParts } from '../../src/protocol/routes.js';
 import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
@@ -30,7 +31,7 @@ function reachedHost(request: FastifyRequest, config: ServerConfig): string {
 
 export function dnsRoutes(server: FastifyInstance, domain: Domain, config: ServerConfig): void {
   server.get<{ Querystring: { app_key?: string } }>(
-    '/easemob/server.json',
+    routeParts(DnsRoute)[1],
     async (request, reply) => {
       const appKey = request.query.app_key;
       if (typeof appKey !== 'string' || appKey === '') {

@@ -4,6 +4,7 @@
  * of the users it concerns as `event` frames; the storage has put the same events in their inboxes.
  */
 import type { FastifyInstance } from 'fastify';
+import { RestRoutes } from '../../src/protocol/routes.js';
 import {
   Limits,
   type ApplyResponse,
@@ -31,25 +32,21 @@ import {
   type JsonObject,
 } from './body-fields.js';
 import { okResponse } from './entities.js';
+import { on } from './rest-route.js';
 import {
   authenticateCaller,
   authenticateSelf,
   requireApp,
   type AppParams,
-  type MeParams,
   type ParamsRequest,
 } from './request-context.js';
 
 interface GroupParams extends AppParams {
-  gid: string;
+  groupId: string;
 }
 
 interface MemberParams extends GroupParams {
-  user: string;
-}
-
-interface MessageParams extends GroupParams {
-  mid: string;
+  username: string;
 }
 
 export interface GroupsRouteDeps {
@@ -70,7 +67,6 @@ function usernames(body: JsonObject, name: string, max: number): string[] {
 export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): void {
   const { domain, fanout } = deps;
   const groups = domain.groups;
-  const base = '/:org/:app/chatgroups';
 
   /**
    * A change as the token's user: `act` makes it, the events it stored are pushed to the sessions
@@ -88,8 +84,9 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     };
   }
 
-  server.post<{ Params: AppParams }>(
-    base,
+  on(
+    server,
+    RestRoutes.createGroup,
     change(
       (app, me, request: ParamsRequest<AppParams>) => {
         const body = jsonObject(request.body);
@@ -108,20 +105,21 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     ),
   );
 
-  server.get<{ Params: GroupParams }>(`${base}/:gid`, async (request) => {
+  on(server, RestRoutes.group, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
     const response: GroupInfoResponse = {
-      data: [await groups.info(app, me, request.params.gid)],
+      data: [await groups.info(app, me, request.params.groupId)],
     };
     return response;
   });
 
-  server.put<{ Params: GroupParams }>(
-    `${base}/:gid`,
+  on(
+    server,
+    RestRoutes.modifyGroup,
     change(
       (app, me, request: ParamsRequest<GroupParams>) => {
         const body = jsonObject(request.body);
-        return groups.modify(app, me, request.params.gid, {
+        return groups.modify(app, me, request.params.groupId, {
           groupname: optionalString(body, 'groupname'),
           description: optionalString(body, 'description'),
           newowner: optionalString(body, 'newowner'),
@@ -131,89 +129,94 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     ),
   );
 
-  server.delete<{ Params: GroupParams }>(
-    `${base}/:gid`,
+  on(
+    server,
+    RestRoutes.destroyGroup,
     change((app, me, request: ParamsRequest<GroupParams>) =>
-      groups.destroy(app, me, request.params.gid),
+      groups.destroy(app, me, request.params.groupId),
     ),
   );
 
-  server.get<{ Params: MeParams }>(
-    '/:org/:app/users/:username/joined_chatgroups',
-    async (request) => {
-      const app = await requireApp(domain, request);
-      await authenticateSelf(domain, request, app, request.params.username);
-      const response: GroupsResponse = {
-        entities: await groups.joined(app, request.params.username),
-      };
-      return response;
-    },
-  );
-
-  server.get<{ Params: AppParams; Querystring: Record<string, unknown> }>(
-    '/:org/:app/publicchatgroups',
-    async (request) => {
-      const { app } = await authenticateCaller(domain, request);
-      const limit = positiveParam(request.query, 'limit', 20, Limits.historyPageMax);
-      const cursor = request.query.cursor;
-      if (cursor !== undefined && typeof cursor !== 'string') {
-        throw invalid('cursor must be given once');
-      }
-      return groups.publicGroups(app, limit, cursor === undefined || cursor === '' ? null : cursor);
-    },
-  );
-
-  server.get<{ Params: GroupParams }>(`${base}/:gid/users`, async (request) => {
-    const { app, me } = await authenticateCaller(domain, request);
-    const response: GroupMembersResponse = {
-      entities: await groups.members(app, me, request.params.gid),
+  on(server, RestRoutes.joinedGroups, async (request) => {
+    const app = await requireApp(domain, request);
+    await authenticateSelf(domain, request, app, request.params.me);
+    const response: GroupsResponse = {
+      entities: await groups.joined(app, request.params.me),
     };
     return response;
   });
 
-  server.post<{ Params: GroupParams }>(
-    `${base}/:gid/invite`,
+  on(server, RestRoutes.publicGroups, async (request) => {
+    const { app } = await authenticateCaller(domain, request);
+    const limit = positiveParam(request.query, 'limit', 20, Limits.historyPageMax);
+    const cursor = request.query.cursor;
+    if (cursor !== undefined && typeof cursor !== 'string') {
+      throw invalid('cursor must be given once');
+    }
+    return groups.publicGroups(app, limit, cursor === undefined || cursor === '' ? null : cursor);
+  });
+
+  on(server, RestRoutes.groupMembers, async (request) => {
+    const { app, me } = await authenticateCaller(domain, request);
+    const response: GroupMembersResponse = {
+      entities: await groups.members(app, me, request.params.groupId),
+    };
+    return response;
+  });
+
+  on(
+    server,
+    RestRoutes.inviteToGroup,
     change((app, me, request: ParamsRequest<GroupParams>) => {
       const body = jsonObject(request.body);
       const invitees = usernames(body, 'usernames', domain.apps.maxGroupMembers(app));
-      return groups.invite(app, me, request.params.gid, invitees, optionalString(body, 'reason'));
+      return groups.invite(
+        app,
+        me,
+        request.params.groupId,
+        invitees,
+        optionalString(body, 'reason'),
+      );
     }),
   );
 
-  server.post<{ Params: GroupParams }>(
-    `${base}/:gid/invite_verify`,
+  on(
+    server,
+    RestRoutes.answerGroupInvite,
     change((app, me, request: ParamsRequest<GroupParams>) => {
       const body = jsonObject(request.body);
       return groups.answerInvitation(
         app,
         me,
-        request.params.gid,
+        request.params.groupId,
         requiredBoolean(body, 'accept'),
         optionalString(body, 'reason'),
       );
     }),
   );
 
-  server.post<{ Params: GroupParams }>(
-    `${base}/:gid/apply`,
+  on(
+    server,
+    RestRoutes.applyToGroup,
     change(
       (app, me, request: ParamsRequest<GroupParams>) => {
         // The SDKs send an empty body when there is no message.
         const body = request.body === undefined ? {} : jsonObject(request.body);
-        return groups.apply(app, me, request.params.gid, optionalString(body, 'message'));
+        return groups.apply(app, me, request.params.groupId, optionalString(body, 'message'));
       },
       (result): ApplyResponse => ({ data: { result } }),
     ),
   );
 
-  server.post<{ Params: GroupParams }>(
-    `${base}/:gid/apply_verify`,
+  on(
+    server,
+    RestRoutes.answerGroupApplication,
     change((app, me, request: ParamsRequest<GroupParams>) => {
       const body = jsonObject(request.body);
       return groups.answerApplication(
         app,
         me,
-        request.params.gid,
+        request.params.groupId,
         requiredString(body, 'applicant'),
         requiredBoolean(body, 'accept'),
         optionalString(body, 'reason'),
@@ -221,43 +224,50 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     }),
   );
 
-  server.delete<{ Params: GroupParams }>(
-    `${base}/:gid/quit`,
+  on(
+    server,
+    RestRoutes.quitGroup,
     change((app, me, request: ParamsRequest<GroupParams>) =>
-      groups.quit(app, me, request.params.gid),
+      groups.quit(app, me, request.params.groupId),
     ),
   );
 
-  server.delete<{ Params: MemberParams }>(
-    `${base}/:gid/users/:user`,
+  on(
+    server,
+    RestRoutes.removeGroupMember,
     change((app, me, request: ParamsRequest<MemberParams>) =>
-      groups.kick(app, me, request.params.gid, request.params.user),
+      groups.kick(app, me, request.params.groupId, request.params.username),
     ),
   );
 
-  server.get<{ Params: GroupParams }>(`${base}/:gid/admin`, async (request) => {
+  on(server, RestRoutes.groupAdmins, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
-    const response: UsernamesResponse = { data: await groups.admins(app, me, request.params.gid) };
+    const response: UsernamesResponse = {
+      data: await groups.admins(app, me, request.params.groupId),
+    };
     return response;
   });
 
-  server.post<{ Params: GroupParams }>(
-    `${base}/:gid/admin`,
+  on(
+    server,
+    RestRoutes.addGroupAdmin,
     change((app, me, request: ParamsRequest<GroupParams>) => {
       const newadmin = requiredString(jsonObject(request.body), 'newadmin');
-      return groups.setAdmin(app, me, request.params.gid, newadmin, true);
+      return groups.setAdmin(app, me, request.params.groupId, newadmin, true);
     }),
   );
 
-  server.delete<{ Params: MemberParams }>(
-    `${base}/:gid/admin/:user`,
+  on(
+    server,
+    RestRoutes.removeGroupAdmin,
     change((app, me, request: ParamsRequest<MemberParams>) =>
-      groups.setAdmin(app, me, request.params.gid, request.params.user, false),
+      groups.setAdmin(app, me, request.params.groupId, request.params.username, false),
     ),
   );
 
-  server.post<{ Params: GroupParams }>(
-    `${base}/:gid/mute`,
+  on(
+    server,
+    RestRoutes.muteGroupMembers,
     change((app, me, request: ParamsRequest<GroupParams>) => {
       const body = jsonObject(request.body);
       const duration = body.mute_duration;
@@ -267,30 +277,33 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
       return groups.mute(
         app,
         me,
-        request.params.gid,
+        request.params.groupId,
         usernames(body, 'usernames', domain.apps.maxGroupMembers(app)),
         duration,
       );
     }),
   );
 
-  server.delete<{ Params: MemberParams }>(
-    `${base}/:gid/mute/:user`,
+  on(
+    server,
+    RestRoutes.unmuteGroupMember,
     change((app, me, request: ParamsRequest<MemberParams>) =>
-      groups.unmute(app, me, request.params.gid, request.params.user),
+      groups.unmute(app, me, request.params.groupId, request.params.username),
     ),
   );
 
-  server.get<{ Params: GroupParams }>(`${base}/:gid/mute`, async (request) => {
+  on(server, RestRoutes.groupMuteList, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
-    const response: MuteListResponse = { data: await groups.muteList(app, me, request.params.gid) };
+    const response: MuteListResponse = {
+      data: await groups.muteList(app, me, request.params.groupId),
+    };
     return response;
   });
 
-  server.get<{ Params: MessageParams }>(`${base}/:gid/acks/:mid`, async (request) => {
+  on(server, RestRoutes.groupAcks, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
     const response: GroupAcksResponse = {
-      data: await groups.acks(app, me, request.params.gid, request.params.mid),
+      data: await groups.acks(app, me, request.params.groupId, request.params.msgId),
     };
     return response;
   });

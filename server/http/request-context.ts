@@ -17,7 +17,7 @@ export type ParamsRequest<P> = FastifyRequest<{ Params: P }>;
 
 /** The params of `/{org}/{app}/users/{me}/…`: only the token's own user may use these paths. */
 export interface MeParams extends AppParams {
-  username: string;
+  me: string;
 }
 
 const pathOf = (request: FastifyRequest) => request.url.split('?')[0]?.replace(/^\/+/, '') ?? '';

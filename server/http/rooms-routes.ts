@@ -12,6 +12,7 @@ import {
   type RoomsResponse,
   type UsernamesResponse,
 } from '../../src/protocol/rest.js';
+import { RestRoutes } from '../../src/protocol/routes.js';
 import type { Fanout } from '../bus/fanout.js';
 import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
@@ -31,20 +32,18 @@ import {
   authenticateSelf,
   requireApp,
   type AppParams,
-  type MeParams,
   type ParamsRequest,
 } from './request-context.js';
 import { restBase } from '../public-url.js';
+import { on } from './rest-route.js';
 
 interface RoomParams extends AppParams {
-  id: string;
+  roomId: string;
 }
 
 interface MemberParams extends RoomParams {
-  user: string;
+  username: string;
 }
-
-type Query = Record<string, unknown>;
 
 export interface RoomsRouteDeps {
   domain: Domain;
@@ -55,7 +54,6 @@ export interface RoomsRouteDeps {
 export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void {
   const { domain, fanout, config } = deps;
   const rooms = domain.rooms;
-  const base = '/:org/:app/chatrooms';
 
   /** A change as the token's user: `act` makes it, its notice goes out live, the answer is `ok`. */
   function change<P extends AppParams>(
@@ -69,7 +67,7 @@ export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void
     };
   }
 
-  server.get<{ Params: AppParams; Querystring: Query }>(base, async (request) => {
+  on(server, RestRoutes.rooms, async (request) => {
     const { app } = await authenticateCaller(domain, request);
     const page = positiveParam(request.query, 'pagenum', 1, Number.MAX_SAFE_INTEGER);
     const size = positiveParam(request.query, 'pagesize', 20, Limits.historyPageMax);
@@ -77,7 +75,7 @@ export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void
     return response;
   });
 
-  server.post<{ Params: AppParams }>(base, async (request) => {
+  on(server, RestRoutes.createRoom, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
     const body = jsonObject(request.body);
     const id = await rooms.create(app, me, {
@@ -89,71 +87,75 @@ export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void
     return response;
   });
 
-  server.get<{ Params: RoomParams }>(`${base}/:id`, async (request) => {
+  on(server, RestRoutes.room, async (request) => {
     const { app } = await authenticateCaller(domain, request);
-    const response: RoomInfoResponse = { data: [await rooms.info(app, request.params.id)] };
+    const response: RoomInfoResponse = { data: [await rooms.info(app, request.params.roomId)] };
     return response;
   });
 
-  server.delete<{ Params: RoomParams }>(
-    `${base}/:id`,
+  on(
+    server,
+    RestRoutes.destroyRoom,
     change((app, me, request: ParamsRequest<RoomParams>) =>
-      rooms.destroy(app, me, request.params.id),
+      rooms.destroy(app, me, request.params.roomId),
     ),
   );
 
-  server.post<{ Params: RoomParams }>(
-    `${base}/:id/apply`,
-    change((app, me, request: ParamsRequest<RoomParams>) => rooms.join(app, me, request.params.id)),
+  on(
+    server,
+    RestRoutes.joinRoom,
+    change((app, me, request: ParamsRequest<RoomParams>) =>
+      rooms.join(app, me, request.params.roomId),
+    ),
   );
 
-  server.delete<{ Params: RoomParams }>(
-    `${base}/:id/quit`,
-    change((app, me, request: ParamsRequest<RoomParams>) => rooms.quit(app, me, request.params.id)),
+  on(
+    server,
+    RestRoutes.quitRoom,
+    change((app, me, request: ParamsRequest<RoomParams>) =>
+      rooms.quit(app, me, request.params.roomId),
+    ),
   );
 
-  server.get<{ Params: RoomParams }>(`${base}/:id/users`, async (request) => {
+  on(server, RestRoutes.roomMembers, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
-    const response: UsernamesResponse = { data: await rooms.members(app, me, request.params.id) };
+    const response: UsernamesResponse = {
+      data: await rooms.members(app, me, request.params.roomId),
+    };
     return response;
   });
 
-  server.delete<{ Params: MemberParams }>(
-    `${base}/:id/users/:user`,
+  on(
+    server,
+    RestRoutes.removeRoomMember,
     change((app, me, request: ParamsRequest<MemberParams>) =>
-      rooms.kick(app, me, request.params.id, request.params.user),
+      rooms.kick(app, me, request.params.roomId, request.params.username),
     ),
   );
 
-  server.get<{ Params: RoomParams; Querystring: Query }>(
-    `${base}/:id/messages`,
-    async (request) => {
-      const { app, me } = await authenticateCaller(domain, request);
-      const limit = positiveParam(
-        request.query,
-        'limit',
-        Limits.roomRecentMessages,
-        Limits.roomRecentMessages,
-      );
-      const messages = await domain.messages.roomMessages(app, me, request.params.id, limit);
-      const urlBase = restBase(request, config);
-      // The window is all there is: no cursor, always the last page.
-      const response: HistoryResponse = {
-        messages: messages.map((message) => withBase(message, urlBase)),
-        cursor: null,
-        isLast: true,
-      };
-      return response;
-    },
-  );
+  on(server, RestRoutes.roomHistory, async (request) => {
+    const { app, me } = await authenticateCaller(domain, request);
+    const limit = positiveParam(
+      request.query,
+      'limit',
+      Limits.roomRecentMessages,
+      Limits.roomRecentMessages,
+    );
+    const messages = await domain.messages.roomMessages(app, me, request.params.roomId, limit);
+    const urlBase = restBase(request, config);
+    // The window is all there is: no cursor, always the last page.
+    const response: HistoryResponse = {
+      messages: messages.map((message) => withBase(message, urlBase)),
+      cursor: null,
+      isLast: true,
+    };
+    return response;
+  });
 
-  server.get<{ Params: MeParams }>(
-    '/:org/:app/users/:username/joined_chatrooms',
-    async (request) => {
-      const app = await requireApp(domain, request);
-      await authenticateSelf(domain, request, app, request.params.username);
-      const response: RoomsResponse = { data: await rooms.joined(app, request.params.username) };
-      return response;
-    },
-  );
+  on(server, RestRoutes.joinedRooms, async (request) => {
+    const app = await requireApp(domain, request);
+    await authenticateSelf(domain, request, app, request.params.me);
+    const response: RoomsResponse = { data: await rooms.joined(app, request.params.me) };
+    return response;
+  });
 }

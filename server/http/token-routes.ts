@@ -1,14 +1,16 @@
 /** `POST /{org}/{app}/token` (password login), `GET /{org}/{app}/sdk/users/{me}/token/expires`. */
 import type { FastifyInstance } from 'fastify';
 import type { TokenExpiresResponse, TokenResponse } from '../../src/protocol/rest.js';
+import { RestRoutes } from '../../src/protocol/routes.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { userEntity } from './entities.js';
-import { authenticateSelf, rateLimit, requireApp, type AppParams } from './request-context.js';
+import { authenticateSelf, rateLimit, requireApp } from './request-context.js';
+import { on } from './rest-route.js';
 
 export function tokenRoutes(server: FastifyInstance, domain: Domain): void {
-  server.post<{ Params: AppParams }>('/:org/:app/token', async (request) => {
+  on(server, RestRoutes.token, async (request) => {
     const app = await requireApp(domain, request);
     rateLimit(domain.limits.token.take(app.key));
     const body = jsonObject(request.body);
@@ -36,13 +38,10 @@ export function tokenRoutes(server: FastifyInstance, domain: Domain): void {
     return response;
   });
 
-  server.get<{ Params: AppParams & { username: string } }>(
-    '/:org/:app/sdk/users/:username/token/expires',
-    async (request) => {
-      const app = await requireApp(domain, request);
-      const token = await authenticateSelf(domain, request, app, request.params.username);
-      const response: TokenExpiresResponse = { expire_timestamp: token.expiresAt };
-      return response;
-    },
-  );
+  on(server, RestRoutes.tokenExpires, async (request) => {
+    const app = await requireApp(domain, request);
+    const token = await authenticateSelf(domain, request, app, request.params.me);
+    const response: TokenExpiresResponse = { expire_timestamp: token.expiresAt };
+    return response;
+  });
 }

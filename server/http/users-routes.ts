@@ -1,25 +1,17 @@
 /** `POST /{org}/{app}/users` (register), `GET|PUT /{org}/{app}/users/{username}`. */
 import type { FastifyInstance } from 'fastify';
+import { RestRoutes } from '../../src/protocol/routes.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { entitiesResponse, userEntity } from './entities.js';
-import {
-  authenticate,
-  authenticateSelf,
-  rateLimit,
-  requireApp,
-  type AppParams,
-} from './request-context.js';
-
-interface UserParams extends AppParams {
-  username: string;
-}
+import { authenticate, authenticateSelf, rateLimit, requireApp } from './request-context.js';
+import { on } from './rest-route.js';
 
 const pushFields = ['device_id', 'device_token', 'notifier_name'] as const;
 
 export function usersRoutes(server: FastifyInstance, domain: Domain): void {
-  server.post<{ Params: AppParams }>('/:org/:app/users', async (request, reply) => {
+  on(server, RestRoutes.register, async (request, reply) => {
     const app = await requireApp(domain, request);
     rateLimit(domain.limits.register.take(app.key));
     const body = jsonObject(request.body);
@@ -35,7 +27,7 @@ export function usersRoutes(server: FastifyInstance, domain: Domain): void {
     return entitiesResponse(request, reply, app, '/users', [userEntity(user)]);
   });
 
-  server.get<{ Params: UserParams }>('/:org/:app/users/:username', async (request, reply) => {
+  on(server, RestRoutes.user, async (request, reply) => {
     const app = await requireApp(domain, request);
     const token = await authenticate(domain, request, app);
     const { username } = request.params;
@@ -48,9 +40,9 @@ export function usersRoutes(server: FastifyInstance, domain: Domain): void {
     ]);
   });
 
-  server.put<{ Params: UserParams }>('/:org/:app/users/:username', async (request, reply) => {
+  on(server, RestRoutes.updateMe, async (request, reply) => {
     const app = await requireApp(domain, request);
-    const { username } = request.params;
+    const { me: username } = request.params;
     await authenticateSelf(domain, request, app, username);
     const body = jsonObject(request.body);
     const keys = Object.keys(body).sort().join(',');

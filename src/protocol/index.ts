@@ -1,2 +1,4 @@
 export * from './frames.js';
 export * from './rest.js';
+export * from './routes.js';
+export * from './status-codes.js';

@@ -1,5 +1,6 @@
 /**
- * REST bodies, on Agora Chat's paths (base `{apiUrl}/{org}/{app}`, app key `org#app`).
+ * REST bodies, on Agora Chat's paths (base `{apiUrl}/{org}/{app}`, app key `org#app`). The routes
+ * themselves, as both sides use them, are the table of routes.ts; the tables here say what each carries.
  *
  * | request | body | success |
  * | --- | --- | --- |

@@ -2,15 +2,16 @@
  * Chat rooms over REST (rest.ts). Room changes reach members live as `room` frames
  * (user-events.ts); room messages go through `send` with `chatType: 'chatRoom'`.
  */
-import type {
-  CreateRoomRequest,
-  OkResponse,
-  RoomIdResponse,
-  RoomInfoResponse,
-  RoomsResponse,
-  UsernamesResponse,
+import {
+  RestRoutes,
+  type CreateRoomRequest,
+  type OkResponse,
+  type RoomIdResponse,
+  type RoomInfoResponse,
+  type RoomsResponse,
+  type UsernamesResponse,
 } from '../protocol/index.js';
-import type { Call, Get, Route } from './rest-routes.js';
+import { named, type Call, type Get, type Route } from './rest-routes.js';
 
 type Room = { chatRoomId: string };
 type Joined = { roomId: string };
@@ -33,21 +34,23 @@ export type ChatRoomMethods = {
     Call<Room & { username: string }, OkResponse>
   >;
 
-const ROOM_PATH = '/chatrooms/';
-const ROOM = `${ROOM_PATH}{chatRoomId}`;
+const ROOM = { roomId: 'chatRoomId' };
 
 export const ROOM_ROUTES: Route[] = [
-  ['getChatRooms', 'GET /chatrooms?pagenum&pagesize'],
+  ['getChatRooms', RestRoutes.rooms],
   [
     'createChatRoom',
-    'POST /chatrooms',
+    RestRoutes.createRoom,
     ({ name, description, maxusers }) => ({ name, description, maxusers }),
   ],
-  ['destroyChatRoom', `DELETE ${ROOM}`],
-  ['getChatRoomDetails', `GET ${ROOM}`],
-  ['joinChatRoom', `POST ${ROOM_PATH}{roomId}/apply`],
-  ['quitChatRoom leaveChatRoom', `DELETE ${ROOM_PATH}{roomId}/quit`],
-  ['getJoinedChatRooms', 'GET /users/{me}/joined_chatrooms'],
-  ['listChatRoomMember listChatRoomMembers getChatRoomMembers', `GET ${ROOM}/users`],
-  ['removeSingleChatRoomMember removeChatRoomMember', `DELETE ${ROOM}/users/{username}`],
+  ['destroyChatRoom', named(RestRoutes.destroyRoom, ROOM)],
+  ['getChatRoomDetails', named(RestRoutes.room, ROOM)],
+  ['joinChatRoom', RestRoutes.joinRoom],
+  ['quitChatRoom leaveChatRoom', RestRoutes.quitRoom],
+  ['getJoinedChatRooms', RestRoutes.joinedRooms],
+  [
+    'listChatRoomMember listChatRoomMembers getChatRoomMembers',
+    named(RestRoutes.roomMembers, ROOM),
+  ],
+  ['removeSingleChatRoomMember removeChatRoomMember', named(RestRoutes.removeRoomMember, ROOM)],
 ];

@@ -2,6 +2,7 @@ import {
   ChatTypes,
   CloseCode,
   DefaultAppLimits,
+  RestRoutes,
   type AckFrame,
   type AppLimits,
   type AuthFrame,
@@ -39,7 +40,7 @@ import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { Message, type MessageBody } from './message.js';
 import { CALLBACKS, toReceived, type FileContext } from './received-messages.js';
 import { Reconnector } from './reconnect.js';
-import { isNetworkError, request, type AjaxError } from './rest-client.js';
+import { isNetworkError, request as send, type AjaxError } from './rest-client.js';
 import { toPaths, type Route, type RouteOptions } from './rest-routes.js';
 import { FILE_KINDS, toFrame } from './send-frames.js';
 import { Socket } from './socket.js';
@@ -245,7 +246,14 @@ export class Connection {
   registerUser(options: RegisterOptions): Promise<EntitiesResponse<UserEntity>> {
     const { username, password, nickname, appKey, apiUrl } = options;
     const body = { username, password, nickname };
-    return withCallbacks(this.rest('POST', '/users', body, undefined, appKey, apiUrl), options);
+    const work = this.rest<EntitiesResponse<UserEntity>>(
+      RestRoutes.register,
+      body,
+      undefined,
+      appKey,
+      apiUrl,
+    );
+    return withCallbacks(work, options);
   }
 
   /** Logs in with `pwd` (token from REST first) or `accessToken`, then opens the socket. */
@@ -321,17 +329,19 @@ export class Connection {
     if (!targetId || (options.searchDirection ?? 'up') !== 'up') {
       throw { type: -3, message: 'targetId is required; only searchDirection "up" is supported' };
     }
-    const query = new URLSearchParams({ peer: targetId, chatType, limit: String(pageSize) });
-    if (cursor != null && cursor !== '' && String(cursor) !== '-1') {
-      query.set('cursor', String(cursor));
-    }
+    const from = cursor != null && cursor !== '' && String(cursor) !== '-1' ? cursor : undefined;
     // A room keeps only its recent window, one page for everyone.
     const page = await (chatType === 'chatRoom'
-      ? this.authorized<HistoryResponse>(
-          'GET',
-          `/chatrooms/${encodeURIComponent(targetId)}/messages?limit=${pageSize}`,
-        )
-      : this.restAsMe<HistoryResponse>(`/messages?${query}`));
+      ? this.authorized<HistoryResponse>(RestRoutes.roomHistory, {
+          roomId: targetId,
+          limit: pageSize,
+        })
+      : this.authorized<HistoryResponse>(RestRoutes.history, {
+          peer: targetId,
+          chatType,
+          limit: pageSize,
+          cursor: from,
+        }));
     const messages = page.messages
       .map((m) => this.received(m))
       .filter((m): m is ReceivedMessage => !!m);
@@ -364,7 +374,7 @@ export class Connection {
   getSessionList(
     options: { success?: (result: SessionListResult) => void; error?: (e: unknown) => void } = {},
   ): Promise<SessionListResult> {
-    const work = this.restAsMe<ConversationsResponse>('/user_channels').then((res) =>
+    const work = this.authorized<ConversationsResponse>(RestRoutes.conversations).then((res) =>
       toSessionList(res, this.appKey!, this.files()),
     );
     return withCallbacks(work, options);
@@ -392,10 +402,9 @@ export class Connection {
   async renewToken(token: string): Promise<RenewResult> {
     try {
       if (!this.user) throw { type: 28, message: 'not logged in' };
-      const path = `/sdk/users/${encodeURIComponent(this.user)}/token/expires`;
+      const [path] = toPaths(RestRoutes.tokenExpires, { me: this.user });
       const { expire_timestamp: expire } = await this.rest<TokenExpiresResponse>(
-        'GET',
-        path,
+        path!,
         undefined,
         token,
       );
@@ -551,7 +560,7 @@ export class Connection {
           password: pwd,
           timestamp: Date.now(),
         };
-        res = await this.rest<TokenResponse>('POST', '/token', body);
+        res = await this.rest<TokenResponse>(RestRoutes.token, body);
       } catch (error) {
         failure = error;
       }
@@ -612,12 +621,12 @@ export class Connection {
   }
 
   /**
-   * A REST call on `/{org}/{app}{path}`. With DNS hosts, a host that does not answer at all is
-   * skipped for the next one; an HTTP error is the server's answer and is returned as it is.
+   * A REST call, `request` being `'VERB /path'` on `/{org}/{app}`. With DNS hosts, a host that does
+   * not answer at all is skipped for the next one; an HTTP error is the server's answer and is
+   * returned as it is.
    */
   private async rest<T>(
-    method: string,
-    path: string,
+    request: string,
     body?: unknown,
     token?: string,
     appKey = this.appKey,
@@ -632,7 +641,8 @@ export class Connection {
     for (let i = 0; ; i += 1) {
       const index = (this.restIndex + i) % hosts.length;
       try {
-        const result = await request<T>(method, `${hosts[index]}/${org}/${app}${path}`, {
+        const [method, path] = request.split(' ') as [string, string];
+        const result = await send<T>(method, `${hosts[index]}/${org}/${app}${path}`, {
           body,
           token,
         });
@@ -648,18 +658,18 @@ export class Connection {
   }
 
   private async updateMe(body: UpdateUserRequest): Promise<EntitiesResponse<UserEntity>> {
-    return this.restAsMe('', 'PUT', body);
+    return this.authorized(RestRoutes.updateMe, {}, body);
   }
 
-  /** A REST call on `/users/{me}{path}` with the token. */
-  private async restAsMe<T>(path: string, method = 'GET', body?: unknown): Promise<T> {
-    return this.authorized(method, `/users/${encodeURIComponent(this.user ?? '')}${path}`, body);
-  }
-
-  /** A REST call with the token; 28 when not logged in. */
-  private async authorized<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** A route of the protocol's table with the token, `{me}` the user; 28 when not logged in. */
+  private async authorized<T>(
+    route: string,
+    values: RouteOptions = {},
+    body?: unknown,
+  ): Promise<T> {
     if (!this.token || !this.user) throw NOT_LOGGED_IN;
-    return this.rest(method, path, body, this.token);
+    const [path] = toPaths(route, { ...values, me: this.user });
+    return this.rest(path!, body, this.token);
   }
 
   /** One REST method of the tables (rest-routes.ts); 3.x contact methods take `(to, message)`. */
@@ -669,10 +679,9 @@ export class Connection {
     ) as RouteOptions;
     const work = (async () => {
       if (!this.token || !this.user) throw NOT_LOGGED_IN;
-      const [method, template] = request.split(' ') as [string, string];
       let response: unknown;
-      for (const path of toPaths(template, { ...options, me: this.user })) {
-        response = await this.authorized(method, path, body ? body(options) : undefined);
+      for (const path of toPaths(request, { ...options, me: this.user })) {
+        response = await this.rest(path, body ? body(options) : undefined, this.token);
       }
       const context = { emit: this.emit.bind(this), appKey: this.appKey! };
       return result ? result(response as never, context) : response;

@@ -3,13 +3,14 @@
  * events (user-events.ts), so the methods here only return the server's answer, except the two
  * reads whose 3.x versions also fired a callback (`onRoster`, `onBlacklistUpdate`).
  */
-import type {
-  BlocklistResponse,
-  ContactRequestsResponse,
-  ContactsResponse,
-  OkResponse,
+import {
+  RestRoutes,
+  type BlocklistResponse,
+  type ContactRequestsResponse,
+  type ContactsResponse,
+  type OkResponse,
 } from '../protocol/index.js';
-import type { Call, Get, Route, RouteContext } from './rest-routes.js';
+import { named, type Call, type Get, type Route, type RouteContext } from './rest-routes.js';
 import type { BlacklistMap, RosterItem } from './types.js';
 
 type Contact = (to: string, message?: string) => Promise<OkResponse>;
@@ -40,17 +41,16 @@ export type ContactMethods = Record<
   /** Fires `onBlacklistUpdate(list)` too. */
   Record<'getBlacklist' | 'getBlocklist', Get<BlocklistResponse>>;
 
-const CONTACTS = 'GET /users/{me}/contacts/users';
-const REQUESTS = '/users/{me}/contacts/requests';
-const BLOCKS = '/users/{me}/blocks/users';
+const CONTACTS = RestRoutes.contacts;
+const TO = { username: 'to' };
 const usernames = ({ name }: Record<string, unknown>) => ({ usernames: [name].flat() });
 
 export const CONTACT_ROUTES: Route[] = [
-  ['addContact', `POST ${REQUESTS}`, ({ to, message }) => ({ to, message })],
-  ['deleteContact', 'DELETE /users/{me}/contacts/users/{to}'],
-  ['acceptInvitation acceptContactInvite', `POST ${REQUESTS}/{to}/accept`],
-  ['declineInvitation declineContactInvite', `POST ${REQUESTS}/{to}/decline`],
-  ['getContactRequests', `GET ${REQUESTS}`],
+  ['addContact', RestRoutes.requestContact, ({ to, message }) => ({ to, message })],
+  ['deleteContact', named(RestRoutes.deleteContact, TO)],
+  ['acceptInvitation acceptContactInvite', named(RestRoutes.acceptContact, TO)],
+  ['declineInvitation declineContactInvite', named(RestRoutes.declineContact, TO)],
+  ['getContactRequests', RestRoutes.contactRequests],
   [
     'getRoster',
     CONTACTS,
@@ -73,14 +73,14 @@ export const CONTACT_ROUTES: Route[] = [
     0,
     ({ entities }: ContactsResponse) => ({ type: 0, data: entities.map((c) => c.username) }),
   ],
-  ['addToBlackList addUsersToBlacklist addUsersToBlocklist', `POST ${BLOCKS}`, usernames],
+  ['addToBlackList addUsersToBlacklist addUsersToBlocklist', RestRoutes.block, usernames],
   [
     'removeFromBlackList removeUserFromBlackList removeUserFromBlocklist',
-    `DELETE ${BLOCKS}/{name}`,
+    named(RestRoutes.unblock, { username: 'name' }),
   ],
   [
     'getBlacklist getBlocklist',
-    `GET ${BLOCKS}`,
+    RestRoutes.blocklist,
     0,
     (response: BlocklistResponse, { emit }: RouteContext) => {
       const list: BlacklistMap = {};

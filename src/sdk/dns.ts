@@ -1,4 +1,4 @@
-import type { DnsHost, DnsResponse } from '../protocol/index.js';
+import { DnsRoute, routeParts, type DnsHost, type DnsResponse } from '../protocol/index.js';
 import { request } from './rest-client.js';
 
 /** Where a connection sends REST calls and opens sockets, best first. */
@@ -19,9 +19,10 @@ const pick = (hosts: DnsHost[] | undefined, protocols: RegExp) =>
  * usable host, which the connection reports as `SERVER_GET_DNSLIST_FAILED` (304).
  */
 export async function fetchHosts(dnsUrl: string, appKey: string): Promise<HostLists> {
+  const [method, path] = routeParts(DnsRoute);
   const list = await request<Partial<DnsResponse>>(
-    'GET',
-    `${dnsUrl}/easemob/server.json?app_key=${encodeURIComponent(appKey)}`,
+    method,
+    `${dnsUrl}${path}?app_key=${encodeURIComponent(appKey)}`,
   );
   const rest = pick(list.rest?.hosts, /^https?$/);
   const sockets = pick((list['msync-ws'] ?? list['msync-wx'])?.hosts, /^wss?$/).map(

@@ -3,7 +3,12 @@
  * download one with the token and share secret. XMLHttpRequest, not fetch, because only it reports
  * upload progress.
  */
-import type { ChatfileEntity, EntitiesResponse } from '../protocol/index.js';
+import {
+  RestRoutes,
+  routeParts,
+  type ChatfileEntity,
+  type EntitiesResponse,
+} from '../protocol/index.js';
 import type { ErrorEvent } from './types.js';
 
 /** What `getFileUrl` returns and file messages take as `file` (3.x `FileObj`). */
@@ -121,8 +126,8 @@ export function uploadFile(options: UploadOptions): Upload {
     if (!file || file.data.size <= 0) return fail(UPLOAD_NO_FILE, 'no file to upload');
     if (!options.accessToken) return fail(UPLOAD_NO_LOGIN, 'not logged in');
     const [org, app] = options.appKey.split('#').map(encodeURIComponent);
-    const url =
-      options.uploadUrl ?? `${options.apiUrl.replace(/\/+$/, '')}/${org}/${app}/chatfiles`;
+    const [method, path] = routeParts(RestRoutes.upload);
+    const url = options.uploadUrl ?? `${options.apiUrl.replace(/\/+$/, '')}/${org}/${app}${path}`;
     const form = new FormData();
     form.append('file', file.data, file.filename || 'file');
     const request = (xhr = new XMLHttpRequest());
@@ -152,7 +157,7 @@ export function uploadFile(options: UploadOptions): Upload {
     request.onerror = () => fail(UPLOAD_ERROR, 'upload failed (network)');
     request.onabort = () => fail(ABORT, 'upload canceled', options.onFileUploadCanceled);
     cancel = () => request.abort();
-    request.open('POST', url);
+    request.open(method, url);
     request.setRequestHeader('Authorization', `Bearer ${options.accessToken}`);
     request.setRequestHeader('restrict-access', 'true');
     request.setRequestHeader('Accept', '*/*');

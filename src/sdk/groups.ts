@@ -2,18 +2,19 @@
  * Groups over REST (rest.ts), with the option names of the 4.x SDK under both its names and the
  * 3.x ones. Members learn of each change as a group event (user-events.ts).
  */
-import type {
-  ApplyResponse,
-  CreateGroupRequest,
-  GroupAcksResponse,
-  GroupIdResponse,
-  GroupInfoResponse,
-  GroupMembersResponse,
-  GroupsResponse,
-  MuteListResponse,
-  OkResponse,
-  PublicGroupsResponse,
-  UsernamesResponse,
+import {
+  RestRoutes,
+  type ApplyResponse,
+  type CreateGroupRequest,
+  type GroupAcksResponse,
+  type GroupIdResponse,
+  type GroupInfoResponse,
+  type GroupMembersResponse,
+  type GroupsResponse,
+  type MuteListResponse,
+  type OkResponse,
+  type PublicGroupsResponse,
+  type UsernamesResponse,
 } from '../protocol/index.js';
 import type { Call, Get, Route, RouteContext } from './rest-routes.js';
 
@@ -84,7 +85,6 @@ export type GroupMethods = Record<
   > &
   Record<'getMuted' | 'getGroupMuteList', Call<Group, MuteListResponse>>;
 
-const GROUP = '/chatgroups/{groupId}';
 const verify =
   (accept: boolean) =>
   ({ applicant, reason }: Record<string, unknown>) => ({ applicant, accept, reason });
@@ -92,53 +92,57 @@ const verify =
 export const GROUP_ROUTES: Route[] = [
   [
     'createGroupNew createGroup',
-    'POST /chatgroups',
+    RestRoutes.createGroup,
     ({ data }) => data,
     (response: GroupIdResponse, { emit }: RouteContext) => {
       emit('onCreateGroup', response);
       return response;
     },
   ],
-  ['getGroupInfo', `GET ${GROUP}`],
+  ['getGroupInfo', RestRoutes.group],
   [
     'modifyGroup',
-    `PUT ${GROUP}`,
+    RestRoutes.modifyGroup,
     ({ groupName, description }) => ({ groupname: groupName, description }),
   ],
-  ['changeOwner changeGroupOwner', `PUT ${GROUP}`, ({ newOwner }) => ({ newowner: newOwner })],
-  ['dissolveGroup destroyGroup', `DELETE ${GROUP}`],
-  ['getGroup getJoinedGroups', 'GET /users/{me}/joined_chatgroups'],
-  ['listGroups getPublicGroups', 'GET /publicchatgroups?limit&cursor'],
-  ['listGroupMember listGroupMembers getGroupMembers', `GET ${GROUP}/users`],
+  [
+    'changeOwner changeGroupOwner',
+    RestRoutes.modifyGroup,
+    ({ newOwner }) => ({ newowner: newOwner }),
+  ],
+  ['dissolveGroup destroyGroup', RestRoutes.destroyGroup],
+  ['getGroup getJoinedGroups', RestRoutes.joinedGroups],
+  ['listGroups getPublicGroups', RestRoutes.publicGroups],
+  ['listGroupMember listGroupMembers getGroupMembers', RestRoutes.groupMembers],
   [
     'inviteToGroup inviteUsersToGroup',
-    `POST ${GROUP}/invite`,
+    RestRoutes.inviteToGroup,
     ({ users, reason }) => ({ usernames: users, reason }),
   ],
   [
     'agreeInviteIntoGroup acceptGroupInvite',
-    `POST ${GROUP}/invite_verify`,
+    RestRoutes.answerGroupInvite,
     () => ({ accept: true }),
   ],
   [
     'rejectInviteIntoGroup rejectGroupInvite',
-    `POST ${GROUP}/invite_verify`,
+    RestRoutes.answerGroupInvite,
     ({ reason }) => ({ accept: false, reason }),
   ],
-  ['joinGroup', `POST ${GROUP}/apply`, ({ message }) => ({ message })],
-  ['agreeJoinGroup acceptGroupJoinRequest', `POST ${GROUP}/apply_verify`, verify(true)],
-  ['rejectJoinGroup rejectGroupJoinRequest', `POST ${GROUP}/apply_verify`, verify(false)],
-  ['quitGroup leaveGroup', `DELETE ${GROUP}/quit`],
-  ['removeSingleGroupMember removeGroupMember', `DELETE ${GROUP}/users/{username}`],
+  ['joinGroup', RestRoutes.applyToGroup, ({ message }) => ({ message })],
+  ['agreeJoinGroup acceptGroupJoinRequest', RestRoutes.answerGroupApplication, verify(true)],
+  ['rejectJoinGroup rejectGroupJoinRequest', RestRoutes.answerGroupApplication, verify(false)],
+  ['quitGroup leaveGroup', RestRoutes.quitGroup],
+  ['removeSingleGroupMember removeGroupMember', RestRoutes.removeGroupMember],
   [
     'mute muteGroupMember',
-    `POST ${GROUP}/mute`,
+    RestRoutes.muteGroupMembers,
     ({ username, muteDuration }) => ({ usernames: [username].flat(), mute_duration: muteDuration }),
   ],
-  ['removeMute unmuteGroupMember', `DELETE ${GROUP}/mute/{username}`],
-  ['getMuted getGroupMuteList', `GET ${GROUP}/mute`],
-  ['getGroupAdmin', `GET ${GROUP}/admin`],
-  ['setAdmin setGroupAdmin', `POST ${GROUP}/admin`, ({ username }) => ({ newadmin: username })],
-  ['removeAdmin removeGroupAdmin', `DELETE ${GROUP}/admin/{username}`],
-  ['getGroupMsgReadUser', `GET ${GROUP}/acks/{msgId}`],
+  ['removeMute unmuteGroupMember', RestRoutes.unmuteGroupMember],
+  ['getMuted getGroupMuteList', RestRoutes.groupMuteList],
+  ['getGroupAdmin', RestRoutes.groupAdmins],
+  ['setAdmin setGroupAdmin', RestRoutes.addGroupAdmin, ({ username }) => ({ newadmin: username })],
+  ['removeAdmin removeGroupAdmin', RestRoutes.removeGroupAdmin],
+  ['getGroupMsgReadUser', RestRoutes.groupAcks],
 ];

@@ -27,8 +27,9 @@ export interface RouteContext {
 
 /**
  * `[names, request, body?, result?]`: the SDKs' names of the method (space separated, 3.x first),
- * `'VERB /path?query'` relative to `/{org}/{app}`, where `{x}` is the option `x` (`{me}`: the
- * logged-in user) and each query name is sent when the option of that name is given.
+ * a route of the protocol's table (`'VERB /path?query'` relative to `/{org}/{app}`, see
+ * {@link named}), where `{x}` is the option `x` (`{me}`: the logged-in user) and each query name is
+ * sent when the option of that name is given.
  */
 export type Route = [
   names: string,
@@ -38,8 +39,18 @@ export type Route = [
 ];
 
 /**
- * The paths a route's request names with `values`: one, or one per element when a parameter is
- * an array (`removeFromBlackList({name: ['a', 'b']})`). Rejects a missing parameter with -3
+ * `route` (of the protocol's RestRoutes) with path parameters renamed to the option names of the
+ * SDK method that uses it: `named(RestRoutes.room, {roomId: 'chatRoomId'})`.
+ */
+export function named(route: string, options: Record<string, string>): string {
+  return route.replace(/\{(\w+)\}/g, (match, name: string) =>
+    options[name] ? `{${options[name]}}` : match,
+  );
+}
+
+/**
+ * The paths a route's request (`'VERB /path?query'` or just the path; the verb is kept) names with
+ * `values`: one, or one per element when a parameter is an array (`removeFromBlackList({name: ['a', 'b']})`). Rejects a missing parameter with -3
  * (`REQUEST_PARAMETER_ERROR`) before anything is sent.
  */
 export function toPaths(request: string, values: RouteOptions): string[] {
