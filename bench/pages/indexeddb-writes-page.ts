@@ -4,13 +4,12 @@
  * for a burst of received messages) or one transaction per message (as it did before batching).
  */
 import type { ServerMessage } from '../../src/protocol/frames.js';
+import { deleteUserDb, openUserDb } from '../../src/store/database.js';
 import {
-  deleteUserDb,
-  openUserDb,
   storeIncomingBatch,
   storeIncomingEach,
   type IncomingItem,
-} from '../../src/store/database.js';
+} from '../../src/store/messages-repo.js';
 import { fromReceived, isCommand } from '../../src/store/messages.js';
 
 export interface WriteRun {

@@ -13,7 +13,8 @@ import { filter, firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatMessage } from '../../src/store/index.js';
 import { getChatStore } from '../../src/store/index.js';
-import { openUserDb, storeIncomingBatch, userDbName } from '../../src/store/database.js';
+import { openUserDb, userDbName } from '../../src/store/database.js';
+import { storeIncomingBatch } from '../../src/store/messages-repo.js';
 
 const APP_KEY = 'demo#chat';
 const PASSWORD = 'bench-password';

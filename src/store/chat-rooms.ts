@@ -6,7 +6,8 @@
  */
 import { type Observable, map } from 'rxjs';
 import { Limits, type RoomInfo } from '../protocol/index.js';
-import { type IncomingItem, readList, storeIncomingBatch } from './database.js';
+import { readList } from './lists-repo.js';
+import { type IncomingItem, storeIncomingBatch } from './messages-repo.js';
 import { fromReceived, isCommand, isRecord, num, str } from './messages.js';
 import {
   type SocialHost,

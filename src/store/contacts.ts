@@ -8,7 +8,8 @@
 import { BehaviorSubject, type Observable, combineLatest, map } from 'rxjs';
 import type { BlocklistResponse } from '../protocol/index.js';
 import type { SocialSource, StoreConnection } from './connection-events.js';
-import { type StoredContact, readList } from './database.js';
+import { type StoredContact } from './database.js';
+import { readList } from './lists-repo.js';
 import { Messages, type RefusalWords } from './errors.js';
 import { isRecord, normalizeUsername, num, str } from './messages.js';
 import {

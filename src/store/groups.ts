@@ -15,7 +15,7 @@ import {
   Limits,
 } from '../protocol/index.js';
 import type { SocialApi } from './connection-events.js';
-import { readList } from './database.js';
+import { readList } from './lists-repo.js';
 import { Codes, Messages, type RefusalWords, chatError } from './errors.js';
 import { isRecord, normalizeUsername, num, str } from './messages.js';
 import {

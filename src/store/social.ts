@@ -7,7 +7,8 @@
  */
 import type { Observable } from 'rxjs';
 import type { StoreConnection } from './connection-events.js';
-import type { ConversationUpsert, ListKey, ListOf, UserDatabase } from './database.js';
+import type { ConversationUpsert } from './conversations-repo.js';
+import type { ListKey, ListOf, UserDatabase } from './database.js';
 import { type ActionSubject, type RefusalWords, actionError } from './errors.js';
 import type { ChatNotice } from './types.js';
 

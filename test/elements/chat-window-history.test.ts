@@ -3,7 +3,8 @@ import { firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatWindow } from '../../src/elements/index.js';
 import { getChatStore, type ChatMessage } from '../../src/store/index.js';
-import { openUserDb, storeIncomingBatch, userDbName } from '../../src/store/database.js';
+import { openUserDb, userDbName } from '../../src/store/database.js';
+import { storeIncomingBatch } from '../../src/store/messages-repo.js';
 import { mainServer, uniqueName } from '../support/servers.js';
 import { APP_KEY, PASSWORD, registerUser } from './peer.js';
 

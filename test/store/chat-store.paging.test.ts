@@ -3,7 +3,8 @@ import { expect } from '@open-wc/testing';
 import { firstValueFrom } from 'rxjs';
 import { Messages } from '../../src/store/errors.js';
 import type { ChatMessage } from '../../src/store/types.js';
-import { openUserDb, storeIncomingBatch, userDbName } from '../../src/store/database.js';
+import { openUserDb, userDbName } from '../../src/store/database.js';
+import { storeIncomingBatch } from '../../src/store/messages-repo.js';
 import { uniqueName } from '../support/servers.js';
 import {
   APP,

@@ -1,19 +1,16 @@
 // The store's transactions against the browser's own IndexedDB.
 import { expect } from '@open-wc/testing';
 import { deleteDB } from 'idb';
+import { readConversation } from '../../src/store/conversations-repo.js';
+import { type UserDatabase, openUserDb, readMeta } from '../../src/store/database.js';
+import { readMessages, storeIncoming } from '../../src/store/messages-repo.js';
 import {
-  type UserDatabase,
   markFailed,
   markSent,
-  openUserDb,
-  readConversation,
-  readMessages,
-  readMeta,
   readOutbox,
   requeue,
-  storeIncoming,
   storeOutgoing,
-} from '../../src/store/database.js';
+} from '../../src/store/outbox-repo.js';
 import type { ChatMessage } from '../../src/store/types.js';
 import { uniqueName } from '../support/servers.js';
 

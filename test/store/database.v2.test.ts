@@ -2,32 +2,35 @@
 // writes, receipts, recall, read bookkeeping, the server's unread counts, attachments in the outbox.
 import { expect } from '@open-wc/testing';
 import { deleteDB, openDB } from 'idb';
+import { readConversation, reconcileConversations } from '../../src/store/conversations-repo.js';
 import {
   type UserDatabase,
   USER_DB_VERSION,
+  openUserDb,
+  readMeta,
+} from '../../src/store/database.js';
+import {
   applyReceipt,
   applyRecall,
-  markFailed,
   markSeenUpTo,
-  markSent,
-  openUserDb,
-  readConversation,
   readHistory,
   readMessage,
   readMessages,
-  readMeta,
   readOlder,
   readOldestOnServer,
-  readOutbox,
-  readOutboxEntry,
-  reconcileConversations,
-  removeUnsent,
-  requeue,
   storeIncoming,
   storeIncomingBatch,
   storeIncomingEach,
+} from '../../src/store/messages-repo.js';
+import {
+  markFailed,
+  markSent,
+  readOutbox,
+  readOutboxEntry,
+  removeUnsent,
+  requeue,
   storeOutgoing,
-} from '../../src/store/database.js';
+} from '../../src/store/outbox-repo.js';
 import type { ChatMessage } from '../../src/store/types.js';
 import { uniqueName } from '../support/servers.js';
 

@@ -1,0 +1,470 @@
+/**
+ * The messages of a user's database: reading a conversation's messages (recent, older pages, a time
+ * range), storing received ones (from the socket or a history page) in batches, receipts and
+ * recalls, and how far the user has read. One transaction per function (see `database.ts`).
+ */
+import { applyMessage } from './conversations.js';
+import {
+  type ConversationHistory,
+  RECENT_MESSAGES,
+  type StoredConversation,
+  type UserDatabase,
+  emptyMeta,
+} from './database.js';
+import { recalledCopy } from './messages.js';
+import type { ChatMessage } from './types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+// ---------------------------------------------------------------------------------------------
+
+export function readMessage(db: UserDatabase, id: string): Promise<ChatMessage | undefined> {
+  return db.get('messages', id);
+}
+
+export function readMessageByMid(db: UserDatabase, mid: string): Promise<ChatMessage | undefined> {
+  return db.getFromIndex('messages', 'by-mid', mid);
+}
+
+export async function readHistory(
+  db: UserDatabase,
+  conversationId: string,
+): Promise<ConversationHistory> {
+  return (await db.get('history', conversationId)) ?? { conversationId, exhausted: false };
+}
+
+/**
+ * Order of two messages of a conversation: by time, then (two messages stored in the same
+ * millisecond) by server id, which the server hands out in increasing order, then by client id.
+ */
+export function compareMessages(a: ChatMessage, b: ChatMessage): number {
+  if (a.time !== b.time) return a.time - b.time;
+  if (a.mid && b.mid && a.mid !== b.mid)
+    return a.mid.length - b.mid.length || (a.mid < b.mid ? -1 : 1);
+  if (a.mid && !b.mid) return -1;
+  if (b.mid && !a.mid) return 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export const conversationRange = (conversationId: string, from = -Infinity, to = Infinity) =>
+  IDBKeyRange.bound([conversationId, from], [conversationId, to]);
+
+/**
+ * Messages of a conversation, oldest first: those at or after `since` (ms) when given (the window
+ * `loadOlder` opened), else the `limit` most recent.
+ */
+export async function readMessages(
+  db: UserDatabase,
+  conversationId: string,
+  limit: number | { since: number } = RECENT_MESSAGES,
+): Promise<ChatMessage[]> {
+  if (typeof limit === 'object')
+    return (
+      await db.getAllFromIndex(
+        'messages',
+        'by-conversation-time',
+        conversationRange(conversationId, limit.since),
+      )
+    ).sort(compareMessages);
+  const newestFirst: ChatMessage[] = [];
+  let cursor = await db
+    .transaction('messages')
+    .store.index('by-conversation-time')
+    .openCursor(conversationRange(conversationId), 'prev');
+  while (cursor && newestFirst.length < limit) {
+    newestFirst.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return newestFirst.sort(compareMessages);
+}
+
+/** Up to `limit` messages of a conversation strictly before `before` (ms), oldest first. */
+export async function readOlder(
+  db: UserDatabase,
+  conversationId: string,
+  before: number,
+  limit: number,
+): Promise<ChatMessage[]> {
+  const range = IDBKeyRange.bound(
+    [conversationId, -Infinity],
+    [conversationId, before],
+    false,
+    true,
+  );
+  const newestFirst: ChatMessage[] = [];
+  let cursor = await db
+    .transaction('messages')
+    .store.index('by-conversation-time')
+    .openCursor(range, 'prev');
+  while (cursor && newestFirst.length < limit) {
+    newestFirst.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return newestFirst.sort(compareMessages);
+}
+
+/**
+ * Messages of a conversation from `from` (ms, inclusive) to `to` (exclusive unless `toOpen` is
+ * false), oldest first: one page that `loadOlder` adds, read without reading what already shows.
+ */
+export async function readBetween(
+  db: UserDatabase,
+  conversationId: string,
+  from: number,
+  to: number,
+  toOpen = true,
+): Promise<ChatMessage[]> {
+  const range = IDBKeyRange.bound([conversationId, from], [conversationId, to], false, toOpen);
+  return (await db.getAllFromIndex('messages', 'by-conversation-time', range)).sort(
+    compareMessages,
+  );
+}
+
+/**
+ * The oldest stored message of a conversation that the server knows (has a `mid`): where the
+ * server's history continues from.
+ */
+export async function readOldestOnServer(
+  db: UserDatabase,
+  conversationId: string,
+): Promise<ChatMessage | undefined> {
+  let cursor = await db
+    .transaction('messages')
+    .store.index('by-conversation-time')
+    .openCursor(conversationRange(conversationId));
+  while (cursor) {
+    if (cursor.value.mid) return cursor.value;
+    cursor = await cursor.continue();
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incoming messages
+// ---------------------------------------------------------------------------------------------
+
+/** One message to store, and whether it raises its conversation's unread count if it is new. */
+export interface IncomingItem {
+  message: ChatMessage;
+  unread: boolean;
+}
+
+/** What storing one incoming message did. */
+export interface IncomingResult {
+  message: ChatMessage;
+  /** False when the message was already stored (a replay or a resend). */
+  isNew: boolean;
+  /** True when the message started a conversation this database did not have. */
+  conversationCreated: boolean;
+}
+
+/** The stored copy after a copy from the socket (or a history page) arrives for the same id. */
+function mergeIncoming(existing: ChatMessage | undefined, incoming: ChatMessage): ChatMessage {
+  if (!existing) {
+    const fresh = { ...incoming };
+    if (fresh.status === 'sent' && !fresh.receipt) fresh.receipt = 'sent';
+    return fresh;
+  }
+  // A stored message keeps its conversation, content and receipt; the server's copy brings id, time
+  // and seq. An own message arriving here is on the server, whatever this device thought of it. A
+  // recalled one stays recalled (a replay of the original must not bring it back).
+  const message: ChatMessage = {
+    ...existing,
+    time: incoming.time,
+    status: existing.status === 'received' ? 'received' : incoming.status,
+  };
+  const mid = incoming.mid ?? existing.mid;
+  if (mid) message.mid = mid;
+  const seq = incoming.seq ?? existing.seq;
+  if (seq !== undefined) message.seq = seq;
+  if (message.status === 'sent' && !message.receipt) message.receipt = 'sent';
+  // An own attachment was stored before its upload finished: take the uploaded url and secret.
+  if (!existing.recalled && existing.attachment && incoming.attachment)
+    message.attachment = { ...existing.attachment, ...incoming.attachment };
+  if (message.status !== 'failed') delete message.error;
+  return message;
+}
+
+/**
+ * Stores messages from the socket (peers', and mine from other devices) or from a history page, in
+ * ONE transaction however many there are: upserts by client id so nothing shows twice, updates each
+ * conversation, advances the sync cursor and takes own messages out of the outbox. After a crash
+ * either all of it happened or none of it did, so the cursor never gets ahead of what is stored.
+ * A replay of hundreds of messages is thus a handful of transactions, not hundreds.
+ * `options.history` also records whether that conversation's history is exhausted; `options.cursor`
+ * advances the sync cursor past what is not stored (commands, receipts) in the same transaction.
+ */
+export async function storeIncomingBatch(
+  db: UserDatabase,
+  items: readonly IncomingItem[],
+  options: { history?: { conversationId: string; exhausted: boolean }; cursor?: number } = {},
+): Promise<IncomingResult[]> {
+  const { history } = options;
+  const stores = ['messages', 'conversations', 'outbox', 'meta', 'history'] as const;
+  const tx = db.transaction(stores, 'readwrite');
+  const messages = tx.objectStore('messages');
+  const conversationStore = tx.objectStore('conversations');
+  const ids = [...new Set(items.map((item) => item.message.id))];
+  const conversationIds = [...new Set(items.map((item) => item.message.conversationId))];
+  const [existingList, conversationList, meta] = await Promise.all([
+    Promise.all(ids.map((id) => messages.get(id))),
+    Promise.all(conversationIds.map((id) => conversationStore.get(id))),
+    tx.objectStore('meta').get('state'),
+  ]);
+  const stored = new Map<string, ChatMessage>();
+  existingList.forEach((message, i) => {
+    if (message) stored.set(ids[i] as string, message);
+  });
+  const conversations = new Map<string, StoredConversation | undefined>();
+  conversationList.forEach((conversation, i) =>
+    conversations.set(conversationIds[i] as string, conversation),
+  );
+  const nextMeta = meta ?? emptyMeta();
+  const startCursor = nextMeta.cursor;
+  if (options.cursor !== undefined && options.cursor > nextMeta.cursor)
+    nextMeta.cursor = options.cursor;
+  const results: IncomingResult[] = [];
+  const sent = new Set<string>();
+  for (const { message: incoming, unread } of items) {
+    const existing = stored.get(incoming.id);
+    const message = mergeIncoming(existing, incoming);
+    stored.set(message.id, message);
+    const conversation = conversations.get(message.conversationId);
+    const counted =
+      unread && !(conversation?.unreadAsOf && message.time <= conversation.unreadAsOf);
+    const next: StoredConversation = applyMessage(conversation, message, {
+      isNew: !existing,
+      unread: counted,
+    });
+    conversations.set(message.conversationId, next);
+    if (incoming.seq !== undefined && incoming.seq > nextMeta.cursor)
+      nextMeta.cursor = incoming.seq;
+    if (message.status === 'sent') sent.add(message.id);
+    results.push({ message, isNew: !existing, conversationCreated: !conversation });
+  }
+  const writes: Promise<unknown>[] = [];
+  for (const message of stored.values())
+    if (ids.includes(message.id)) writes.push(messages.put(message));
+  for (const conversation of conversations.values())
+    if (conversation) writes.push(conversationStore.put(conversation));
+  if (nextMeta.cursor !== startCursor || !meta)
+    writes.push(tx.objectStore('meta').put(nextMeta, 'state'));
+  for (const id of sent) writes.push(tx.objectStore('outbox').delete(id));
+  if (history) {
+    const record = (await tx.objectStore('history').get(history.conversationId)) ?? {
+      conversationId: history.conversationId,
+      exhausted: false,
+    };
+    if (record.exhausted !== history.exhausted)
+      writes.push(tx.objectStore('history').put({ ...record, exhausted: history.exhausted }));
+  }
+  await Promise.all([...writes, tx.done]);
+  return results;
+}
+
+/**
+ * The same work as {@link storeIncomingBatch}, one transaction per message: how the store wrote
+ * before batching, kept for the benchmark that compares the two on the same data.
+ */
+export async function storeIncomingEach(
+  db: UserDatabase,
+  items: readonly IncomingItem[],
+): Promise<IncomingResult[]> {
+  const results: IncomingResult[] = [];
+  for (const item of items) results.push(...(await storeIncomingBatch(db, [item])));
+  return results;
+}
+
+/** Stores one message from the socket (see {@link storeIncomingBatch}). */
+export async function storeIncoming(
+  db: UserDatabase,
+  incoming: ChatMessage,
+  unread: boolean,
+): Promise<IncomingResult> {
+  const [result] = await storeIncomingBatch(db, [{ message: incoming, unread }]);
+  return result as IncomingResult;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receipts, recall, unread
+// ---------------------------------------------------------------------------------------------
+
+const RECEIPT_RANK = { sent: 0, delivered: 1, read: 2 } as const;
+
+/**
+ * The peer's receipt for my messages in a conversation: `delivered` for the message `mid`; `read`
+ * for `mid` and every own message before it; `channel` (mid absent) for all of them. Receipts only
+ * move forward. Returns the messages that changed.
+ */
+export async function applyReceipt(
+  db: UserDatabase,
+  conversationId: string,
+  kind: 'delivered' | 'read',
+  mid?: string,
+): Promise<ChatMessage[]> {
+  const tx = db.transaction(['messages', 'conversations'], 'readwrite');
+  const messages = tx.objectStore('messages');
+  const changed: ChatMessage[] = [];
+  const target = mid ? await messages.index('by-mid').get(mid) : undefined;
+  if (mid && (!target || target.conversationId !== conversationId)) {
+    await tx.done;
+    return changed;
+  }
+  const raise = (message: ChatMessage): boolean => {
+    if (message.status !== 'sent' || message.recalled) return false;
+    if (RECEIPT_RANK[message.receipt ?? 'sent'] >= RECEIPT_RANK[kind]) return false;
+    changed.push({ ...message, receipt: kind });
+    return true;
+  };
+  if (kind === 'delivered') {
+    if (target) raise(target);
+  } else {
+    // Read is monotonic: walking back from the target, the first own message already read ends it.
+    let cursor = await messages
+      .index('by-conversation-time')
+      .openCursor(conversationRange(conversationId, -Infinity, target?.time ?? Infinity), 'prev');
+    while (cursor) {
+      const message = cursor.value;
+      // The range ends at the target's millisecond, which may hold a later message too.
+      if (!target || compareMessages(message, target) <= 0) {
+        if (message.status === 'sent' && message.receipt === 'read' && message.id !== target?.id)
+          break;
+        raise(message);
+      }
+      cursor = await cursor.continue();
+    }
+  }
+  const writes: Promise<unknown>[] = changed.map((message) => messages.put(message));
+  const conversation = await tx.objectStore('conversations').get(conversationId);
+  const last = conversation && changed.find((m) => m.id === conversation.lastMessage?.id);
+  if (conversation && last)
+    writes.push(tx.objectStore('conversations').put({ ...conversation, lastMessage: last }));
+  await Promise.all([...writes, tx.done]);
+  return changed;
+}
+
+/**
+ * A recall: the message `mid` becomes a "recalled" notice (the row stays, its content goes), here
+ * and in its conversation's last message. A peer's unread message that is recalled no longer counts.
+ * Returns the recalled message, or `undefined` when it is not stored here (or already recalled).
+ */
+export async function applyRecall(
+  db: UserDatabase,
+  mid: string,
+  me: string,
+): Promise<ChatMessage | undefined> {
+  const tx = db.transaction(['messages', 'conversations', 'outbox', 'history'], 'readwrite');
+  const message = await tx.objectStore('messages').index('by-mid').get(mid);
+  if (!message || message.recalled) {
+    await tx.done;
+    return undefined;
+  }
+  const recalled = recalledCopy(message);
+  const writes: Promise<unknown>[] = [
+    tx.objectStore('messages').put(recalled),
+    tx.objectStore('outbox').delete(message.id),
+  ];
+  const conversation = await tx.objectStore('conversations').get(message.conversationId);
+  if (conversation) {
+    const next: StoredConversation = { ...conversation };
+    if (conversation.lastMessage?.id === message.id) next.lastMessage = recalled;
+    if (message.from !== me && conversation.unread > 0) {
+      const history = await tx.objectStore('history').get(message.conversationId);
+      const readUpTo = history?.readAck?.time ?? -Infinity;
+      if (message.time > readUpTo) next.unread = conversation.unread - 1;
+    }
+    writes.push(tx.objectStore('conversations').put(next));
+  }
+  await Promise.all([...writes, tx.done]);
+  return recalled;
+}
+
+/** What {@link markSeenUpTo} found: the read receipt to send, if any, and what changed here. */
+export interface SeenResult {
+  /** Send a read receipt for this peer message (newer than any acked before). */
+  ack?: { mid: string; to: string; chatType: ChatMessage['chatType'] };
+  /** The ack covers the newest peer message: a `channel` ack may follow. */
+  newest: boolean;
+  /** The unread count changed. */
+  unreadChanged: boolean;
+  /** False when the message named is not stored here (nothing was changed). */
+  found: boolean;
+}
+
+/**
+ * This user has seen a conversation up to a message (`upTo`: a message id; absent: everything),
+ * here or (`fromOtherDevice`: the mid another device acked) elsewhere. In one transaction: the
+ * unread count becomes the number of peer messages after that point, and the read-ack bookkeeping
+ * moves forward (never back) when `record` (false while offline: the receipt could not be sent, so a
+ * later call must still find it due). Returns the receipt to send when this device is the one that saw it.
+ */
+export async function markSeenUpTo(
+  db: UserDatabase,
+  conversationId: string,
+  me: string,
+  upTo: { id?: string; mid?: string; record: boolean } = { record: true },
+): Promise<SeenResult> {
+  const tx = db.transaction(['messages', 'conversations', 'history'], 'readwrite');
+  const messages = tx.objectStore('messages');
+  const target = upTo.id
+    ? await messages.get(upTo.id)
+    : upTo.mid
+      ? await messages.index('by-mid').get(upTo.mid)
+      : undefined;
+  const bound = target && target.conversationId === conversationId ? target : undefined;
+  if ((upTo.id || upTo.mid) && !bound) {
+    // Seen up to a message this device does not have: it cannot tell what is left unread.
+    await tx.done;
+    return { newest: false, unreadChanged: false, found: false };
+  }
+  const isAfter = (message: ChatMessage) => !!bound && compareMessages(message, bound) > 0;
+  // The newest peer message at or before the bound, and how many peer messages come after it.
+  let ackable: ChatMessage | undefined;
+  let after = 0;
+  let newest = true;
+  let cursor = await messages
+    .index('by-conversation-time')
+    .openCursor(conversationRange(conversationId), 'prev');
+  while (cursor) {
+    const message = cursor.value;
+    const fromPeer = message.from !== me && message.status === 'received';
+    if (isAfter(message)) {
+      if (fromPeer && !message.recalled) {
+        after += 1;
+        newest = false;
+      }
+    } else if (fromPeer && message.mid) {
+      ackable = message;
+      break;
+    }
+    cursor = await cursor.continue();
+  }
+  const [conversation, history] = await Promise.all([
+    tx.objectStore('conversations').get(conversationId),
+    tx.objectStore('history').get(conversationId),
+  ]);
+  const writes: Promise<unknown>[] = [];
+  const unreadChanged = !!conversation && conversation.unread !== after;
+  if (conversation && unreadChanged)
+    writes.push(tx.objectStore('conversations').put({ ...conversation, unread: after }));
+  const result: SeenResult = { newest, unreadChanged, found: true };
+  const acked = history?.readAck;
+  const forward =
+    !!ackable &&
+    (!acked ||
+      ackable.time > acked.time ||
+      (ackable.time === acked.time && ackable.mid !== acked.mid));
+  if (ackable?.mid && forward && upTo.record) {
+    const record: ConversationHistory = history ?? { conversationId, exhausted: false };
+    writes.push(
+      tx.objectStore('history').put({
+        ...record,
+        readAck: { mid: ackable.mid, time: ackable.time },
+      }),
+    );
+    // The peer for a 1:1 chat, the group for a group: the conversation either way.
+    result.ack = { mid: ackable.mid, to: conversationId, chatType: ackable.chatType };
+  }
+  await Promise.all([...writes, tx.done]);
+  return result;
+}
