@@ -1,7 +1,24 @@
 // `npm test`: the server tests (node), the browser tests (web-test-runner, headless Chromium) and
 // the end-to-end test (node + Chromium), in that order, each streaming its own output; then one
 // closing line, `N passed, N failed`, summed over the three runners.
+//
+// The scale-out tests need PostgreSQL and Redis installed (not running): one throwaway PostgreSQL
+// cluster is started here for the whole run (each test makes its own database in it) and stopped
+// at the end; the Redis tests start their own servers. Without the binaries this stops at once and
+// says what to install: nothing is skipped silently.
 import { spawn } from 'node:child_process';
+import { missingServices, startPostgres } from '../test/support/services.mjs';
+
+const missing = missingServices();
+if (missing) {
+  console.error(`npm test: ${missing}`);
+  process.exit(1);
+}
+const postgres = await startPostgres();
+process.once('exit', () => postgres.stop());
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => process.exit(130));
+}
 
 const stages = ['test:server', 'test:browser', 'test:e2e'];
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -34,7 +51,10 @@ function count(output) {
 for (const stage of stages) {
   const output = await new Promise((resolve) => {
     let text = '';
-    const child = spawn(npm, ['run', stage], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(npm, ['run', stage], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, OPENWEBIM_TEST_POSTGRES_URL: postgres.url },
+    });
     child.stdout.on('data', (chunk) => {
       text += chunk;
       process.stdout.write(chunk);

@@ -26,6 +26,7 @@ import { staticRoutes } from './http/static-routes.js';
 import { tokenRoutes } from './http/token-routes.js';
 import { usersRoutes } from './http/users-routes.js';
 import { packageRoot } from './package-root.js';
+import { PgStorage } from './storage/pg-storage.js';
 import { SqliteStorage } from './storage/sqlite-storage.js';
 import type { Storage } from './storage/storage.js';
 
@@ -42,10 +43,15 @@ export interface ChatServer {
   readonly domain: Domain;
 }
 
-/** Opens the data dir's database (creating the dir), as the server and the CLI both do. */
-export function openStorage(dataDir: string): Storage {
-  mkdirSync(dataDir, { recursive: true });
-  return new SqliteStorage(join(dataDir, 'openwebim.sqlite'));
+/**
+ * Opens the configured storage, as the server and the CLI both do: PostgreSQL at `databaseUrl`
+ * (its schema is made or migrated before the first statement), else the data dir's SQLite file
+ * (creating the dir).
+ */
+export function openStorage(config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'>): Storage {
+  if (config.databaseUrl) return new PgStorage(config.databaseUrl);
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteStorage(join(config.dataDir, 'openwebim.sqlite'));
 }
 
 export interface ServerOptions {
@@ -54,7 +60,7 @@ export interface ServerOptions {
 }
 
 export function createServer(config: ServerConfig, options: ServerOptions = {}): ChatServer {
-  const storage = openStorage(config.dataDir);
+  const storage = openStorage(config);
   const domain = createDomain(storage, config);
   const http: FastifyInstance = Fastify({
     logger: { level: config.logLevel },

@@ -81,7 +81,7 @@ async function appCommand(args: string[]): Promise<void> {
     },
   });
   const [action, key, ...extra] = positionals;
-  const storage = openStorage(config.dataDir);
+  const storage = openStorage(config);
   const apps = new Apps(storage, config.tokenTtlSeconds);
   try {
     if (action === 'list' && key === undefined) {

@@ -8,6 +8,23 @@ export interface ServerConfig {
   host: string;
   port: number;
   dataDir: string;
+  /**
+   * `postgres://…`: PostgreSQL storage, shared by every process of the service; `null` = the
+   * SQLite file in `dataDir` (one process).
+   */
+  databaseUrl: string | null;
+  /** `redis://…`: the Redis bus, presence, rate limits and process registry; `null` = in-process. */
+  redisUrl: string | null;
+  /**
+   * Where chat files live: a directory every process can read and write (a shared mount);
+   * `null` = `chatfiles` in `dataDir`.
+   */
+  filesDir: string | null;
+  /**
+   * This process's own public `http(s)://host[:port]`, announced in `server.json` beside the other
+   * live processes' (with Redis); `null` = none announced (the configured or derived hosts only).
+   */
+  publicUrl: string | null;
   /** REST hosts for the DNS list; `null` = derived from each request's Host header. */
   restHosts: string[] | null;
   /** WebSocket hosts for the DNS list; `null` = derived from each request's Host header. */
@@ -60,7 +77,10 @@ export const defaults = {
   invitationsPerMinute: Limits.invitationsPerMinute,
   logLevel: 'info',
   trustProxy: false,
-} as const satisfies Omit<ServerConfig, 'restHosts' | 'wsHosts'>;
+} as const satisfies Omit<
+  ServerConfig,
+  'restHosts' | 'wsHosts' | 'databaseUrl' | 'redisUrl' | 'filesDir' | 'publicUrl'
+>;
 
 type Env = Record<string, string | undefined>;
 
@@ -80,6 +100,21 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function singleUrl(env: Env, name: string, protocols: string[]): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name}: "${raw}" is not a URL`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name}: "${raw}" must start with ${protocols.join(' or ')}//`);
+  }
+  return raw;
 }
 
 function urlList(env: Env, name: string, protocols: string[]): string[] | null {
@@ -107,10 +142,16 @@ export function configFromEnv(env: Env = process.env): ServerConfig {
   }
   const port = env.PORT?.trim() === '0' ? 0 : positiveInteger(env, 'PORT', defaults.port);
   if (port > 65535) throw new ConfigError('PORT must be at most 65535');
+  const dataDir = env.OPENWEBIM_DATA_DIR?.trim() || defaults.dataDir;
+  const publicUrl = singleUrl(env, 'OPENWEBIM_PUBLIC_URL', ['http:', 'https:']);
   return {
     host: env.HOST?.trim() || defaults.host,
     port,
-    dataDir: env.OPENWEBIM_DATA_DIR?.trim() || defaults.dataDir,
+    dataDir,
+    databaseUrl: singleUrl(env, 'OPENWEBIM_DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: singleUrl(env, 'OPENWEBIM_REDIS_URL', ['redis:', 'rediss:']),
+    filesDir: env.OPENWEBIM_FILES_DIR?.trim() || null,
+    publicUrl: publicUrl && publicUrl.replace(/\/+$/, ''),
     restHosts: urlList(env, 'OPENWEBIM_REST_HOSTS', ['http:', 'https:']),
     wsHosts: urlList(env, 'OPENWEBIM_WS_HOSTS', ['ws:', 'wss:']),
     tokenTtlSeconds: positiveInteger(env, 'OPENWEBIM_TOKEN_TTL', defaults.tokenTtlSeconds),

@@ -1,6 +1,7 @@
 /**
- * Chatfiles: attachments uploaded over REST, streamed to `{dataDir}/chatfiles/{uuid}` and read back
- * only by their uploader and the participants of a conversation holding a message that names them.
+ * Chatfiles: attachments uploaded over REST, streamed to `{filesDir}/{uuid}` and read back
+ * (`OPENWEBIM_FILES_DIR`, by default `{dataDir}/chatfiles`: every process of a scaled-out service
+ * must see the same directory, a shared mount) only by their uploader and the participants of a conversation holding a message that names them.
  * A file's name on disk is our random uuid, never anything the client sent.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -53,10 +54,10 @@ export class Chatfiles {
   readonly #apps: Apps;
   readonly #dir: string;
 
-  constructor(storage: Storage, apps: Apps, dataDir: string) {
+  constructor(storage: Storage, apps: Apps, filesDir: string) {
     this.#storage = storage;
     this.#apps = apps;
-    this.#dir = join(dataDir, 'chatfiles');
+    this.#dir = filesDir;
   }
 
   pathOf(record: ChatfileRecord): string {

@@ -1,4 +1,5 @@
 /** The domain services, built once over a storage and shared by the HTTP routes and the gateway. */
+import { join } from 'node:path';
 import type { ServerConfig } from '../config.js';
 import type { Storage } from '../storage/storage.js';
 import { Apps } from './apps.js';
@@ -48,7 +49,11 @@ export function createDomain(storage: Storage, config: ServerConfig): Domain {
   const apps = new Apps(storage, config.tokenTtlSeconds);
   const passwords = new PasswordHasher();
   const users = new Users(storage, passwords, new LoginBackoff());
-  const chatfiles = new Chatfiles(storage, apps, config.dataDir);
+  const chatfiles = new Chatfiles(
+    storage,
+    apps,
+    config.filesDir ?? join(config.dataDir, 'chatfiles'),
+  );
   const limits = {
     register: new FixedWindowLimiter(config.registerPerSecond, 1000),
     token: new FixedWindowLimiter(config.tokenPerSecond, 1000),

@@ -9,6 +9,7 @@ import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/fra
 import type { GroupStorage, RoomStorage } from './group-storage.js';
 import { migrationTo4, SqliteGroupStorage, SqliteRoomStorage } from './sqlite-groups.js';
 import { inboxStatements, toMessage, type MessageRow, type Transaction } from './sqlite-inbox.js';
+import { conversationKey } from './storage.js';
 import type {
   AnswerContactOutcome,
   AppendedEvent,
@@ -211,9 +212,6 @@ CREATE TABLE blocks (
 ) WITHOUT ROWID;
 CREATE INDEX blocks_blocked ON blocks (app_key, blocked);
 `;
-
-/** The conversation key of two users: both names, sorted (usernames hold no spaces). */
-export const conversationKey = (a: string, b: string) => (a <= b ? `${a} ${b}` : `${b} ${a}`);
 
 interface AppRow {
   key: string;

@@ -185,6 +185,9 @@ export interface ConversationRecord {
   unread: number;
 }
 
+/** The conversation key of two users: both names, sorted (usernames hold no spaces). */
+export const conversationKey = (a: string, b: string) => (a <= b ? `${a} ${b}` : `${b} ${a}`);
+
 export type CreateUserResult = 'created' | 'duplicate' | 'limit-reached';
 
 export interface Storage {

@@ -14,6 +14,7 @@ import {
   uniqueName,
   wsUrl,
 } from './support/test-server.js';
+import { freshDatabase } from './support/postgres.js';
 import { TestSocket } from './support/ws-client.js';
 
 interface CliResult {
@@ -274,6 +275,43 @@ describe('configuration', () => {
       );
     } finally {
       await configured.dispose();
+    }
+  });
+});
+
+describe('openwebim-server on PostgreSQL (OPENWEBIM_DATABASE_URL)', () => {
+  it('starts on a fresh database with demo#chat and its Lobby, and the CLI adds an app it serves at once', async () => {
+    const env = { OPENWEBIM_DATABASE_URL: await freshDatabase() };
+    const pgServer = (await new ServerProcess({ env }).start()) as Harness;
+    try {
+      const user = await newUser(pgServer.url);
+      const rooms = await api<{ data: { name: string }[] }>(
+        pgServer.url,
+        'GET',
+        '/demo/chat/chatrooms',
+        { token: user.token },
+      );
+      assert.equal(rooms.status, 200);
+      assert.deepEqual(
+        rooms.body.data.map((room) => room.name),
+        ['Lobby'],
+      );
+      const key = `pg#${uniqueName('a')}`;
+      const added = await pgServer.cli(['app', 'add', key, '--max-users', '1']);
+      assert.equal(added.code, 0, added.stderr);
+      const listed = await pgServer.cli(['app', 'list']);
+      assert.match(listed.stdout, /demo#chat/);
+      assert.ok(listed.stdout.includes(key), listed.stdout);
+      await register(pgServer.url, key);
+      assertError(
+        await api(pgServer.url, 'POST', `/${key.replace('#', '/')}/users`, {
+          body: { username: uniqueName(), password: PASSWORD },
+        }),
+        429,
+        'resource_limited',
+      );
+    } finally {
+      await pgServer.dispose();
     }
   });
 });

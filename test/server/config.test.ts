@@ -14,6 +14,10 @@ describe('configFromEnv', () => {
     assert.equal(config.registerPerSecond, defaults.registerPerSecond);
     assert.equal(config.restHosts, null);
     assert.equal(config.wsHosts, null);
+    assert.deepEqual(
+      [config.databaseUrl, config.redisUrl, config.filesDir, config.publicUrl],
+      [null, null, null, null],
+    );
   });
 
   it('reads every variable', () => {
@@ -32,7 +36,20 @@ describe('configFromEnv', () => {
       OPENWEBIM_RATE_UPLOADS: '9',
       OPENWEBIM_LOG_LEVEL: 'debug',
       OPENWEBIM_TRUST_PROXY: 'true',
+      OPENWEBIM_DATABASE_URL: 'postgres://chat:pw@db:5432/chat',
+      OPENWEBIM_REDIS_URL: 'redis://cache:6379',
+      OPENWEBIM_FILES_DIR: '/mnt/chatfiles',
+      OPENWEBIM_PUBLIC_URL: 'https://chat1.example/',
     });
+    assert.deepEqual(
+      [config.databaseUrl, config.redisUrl, config.filesDir, config.publicUrl],
+      [
+        'postgres://chat:pw@db:5432/chat',
+        'redis://cache:6379',
+        '/mnt/chatfiles',
+        'https://chat1.example',
+      ],
+    );
     assert.deepEqual(
       [config.port, config.host, config.dataDir, config.tokenTtlSeconds, config.heartbeatMs],
       [9000, '127.0.0.1', '/tmp/x', 60, 1000],
@@ -63,6 +80,9 @@ describe('configFromEnv', () => {
       ['OPENWEBIM_WS_HOSTS', 'not a url'],
       ['OPENWEBIM_LOG_LEVEL', 'loud'],
       ['OPENWEBIM_TRUST_PROXY', 'maybe'],
+      ['OPENWEBIM_DATABASE_URL', 'mysql://db/chat'],
+      ['OPENWEBIM_REDIS_URL', 'localhost:6379'],
+      ['OPENWEBIM_PUBLIC_URL', 'ws://a'],
     ] as const) {
       assert.throws(
         () => configFromEnv({ [name]: value }),

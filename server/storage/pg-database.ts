@@ -1,0 +1,159 @@
+/**
+ * The PostgreSQL connection pool (node-postgres) and the one way to write: {@link PgDatabase.tx},
+ * a READ COMMITTED transaction that takes its row locks explicitly and is run again from the start
+ * when PostgreSQL breaks a deadlock or a serialization conflict (the work must be safe to repeat:
+ * it only talks to the database).
+ */
+import pg from 'pg';
+
+/** What the storage methods run their statements on: the pool, or a client inside a transaction. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** 40001 serialization_failure, 40P01 deadlock_detected: the transaction may simply run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 8;
+
+/**
+ * BIGINT (int8) and count(*) come back as JavaScript numbers: every one we store is a time in ms,
+ * a seq or a row id, far below 2^53.
+ */
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export class PgDatabase {
+  readonly pool: pg.Pool;
+  readonly #prepare: (db: PgDatabase) => Promise<void>;
+  #prepared: Promise<void> | undefined;
+
+  /**
+   * `prepare` (the schema migration) runs before the first statement, and again on the next one
+   * if it failed (PostgreSQL was unreachable at start, say): no query runs on a stale schema.
+   */
+  constructor(
+    url: string,
+    prepare: (db: PgDatabase) => Promise<void>,
+    options: { max?: number } = {},
+  ) {
+    this.#prepare = prepare;
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 10,
+      types,
+      // An unreachable server must fail a request, not hang it.
+      connectionTimeoutMillis: 5000,
+      application_name: 'openwebim',
+    });
+    // An idle client whose server went away emits here; without a listener the process would die.
+    this.pool.on('error', () => {});
+  }
+
+  /** Resolves once the schema is ready (creating or migrating it the first time). */
+  ready(): Promise<void> {
+    if (!this.#prepared) {
+      const prepared = this.#prepare(this);
+      this.#prepared = prepared;
+      prepared.catch(() => {
+        if (this.#prepared === prepared) this.#prepared = undefined;
+      });
+    }
+    return this.#prepared;
+  }
+
+  async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]) {
+    await this.ready();
+    return this.pool.query<R>(text, values);
+  }
+
+  /** Runs `work` in one transaction, again from the start after a deadlock or conflict. */
+  async tx<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    await this.ready();
+    return this.transaction(work);
+  }
+
+  /** {@link tx} without waiting for the schema: for the migration itself. */
+  async transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollback: Error) => {
+          broken = rollback;
+        });
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string' && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
+          // A little random wait, so the two transactions that collided do not collide again.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+          continue;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/** The first row, or `undefined`. */
+export async function one<R extends pg.QueryResultRow>(
+  db: Queryable,
+  text: string,
+  values: unknown[],
+): Promise<R | undefined> {
+  return (await db.query<R>(text, values)).rows[0];
+}
+
+/** Every row. */
+export async function all<R extends pg.QueryResultRow>(
+  db: Queryable,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  return (await db.query<R>(text, values)).rows;
+}
+
+/** How many rows the statement changed. */
+export async function run(db: Queryable, text: string, values: unknown[]): Promise<number> {
+  return (await db.query(text, values)).rowCount ?? 0;
+}
+
+/**
+ * Locks the users' rows, in one order for everyone (so two transactions cannot each hold one the
+ * other waits for). Every write that gives a user a seq holds that user's lock until it commits:
+ * seqs are then handed out in commit order, one by one, with no gap.
+ */
+export async function lockUsers(db: Queryable, appKey: string, usernames: string[]) {
+  if (usernames.length === 0) return;
+  await db.query(
+    `SELECT 1 FROM users WHERE app_key = $1 AND username = ANY($2::text[])
+     ORDER BY username FOR UPDATE`,
+    [appKey, [...new Set(usernames)]],
+  );
+}
+
+/** The user's next seq (the caller holds the user's lock). */
+export async function nextSeq(db: Queryable, appKey: string, username: string): Promise<number> {
+  const row = await one<{ last_seq: number }>(
+    db,
+    `UPDATE users SET last_seq = last_seq + 1 WHERE app_key = $1 AND username = $2
+     RETURNING last_seq`,
+    [appKey, username],
+  );
+  if (!row) throw new Error(`no user ${username} in ${appKey}`);
+  return row.last_seq;
+}
