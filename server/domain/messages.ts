@@ -54,6 +54,8 @@ export interface StoredEvents {
   /** The same receipt was stored before; nothing new to deliver. */
   duplicate: boolean;
   events: DeliveredEvent[];
+  /** Stored nowhere, told to the sessions online only (each event's seq is 0). */
+  live?: boolean;
 }
 
 export type InboxItem = { seq: number; message: ServerMessage } | { seq: number; event: UserEvent };
@@ -427,7 +429,11 @@ export class Messages {
       peer: to,
       mid: null,
     });
-    return { duplicate: result.duplicate, events: eventsFor(event, result.seqs) };
+    if (!result.duplicate) return { duplicate: false, events: eventsFor(event, result.seqs) };
+    // All was read already: nothing to store (a client repeating it must not fill the peer's
+    // inbox), but the real SDK tells the peer of every channel ack, so it goes out live, seq 0.
+    const live = inboxes.map((username) => ({ username, event: toInboxEvent(event, 0) }));
+    return { duplicate: false, events: live, live: true };
   }
 
   /** Recalls `user`'s message `mid` to `to`, inside the app's window. */

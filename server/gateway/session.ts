@@ -357,6 +357,11 @@ export class Session {
         this.#send({ t: 'msg', message: withBase(event.message, this.#restBase) });
         return;
       }
+      if (event.kind === 'inbox-event' && event.event.seq === 0) {
+        // Likewise a repeated "all read" (messages.readConversation).
+        this.#send({ t: 'event', event: event.event });
+        return;
+      }
       const item: InboxItem =
         event.kind === 'message'
           ? { seq: event.message.seq, message: event.message }
@@ -441,9 +446,17 @@ export class Session {
 
   #channel(frame: ChannelFrame): Promise<void> {
     const { user } = this.#login as Login;
-    return this.#receipt(() =>
-      this.#ctx.domain.messages.readConversation(this.#app, user, frame.to, frame.chatType),
-    );
+    return this.#receipt(async () => {
+      const read = await this.#ctx.domain.messages.readConversation(
+        this.#app,
+        user,
+        frame.to,
+        frame.chatType,
+      );
+      // A repeat told live only costs the acker as a message would: no flooding the peer with it.
+      if (read.live && !this.#sendLimiter.take('')) return { duplicate: true, events: [] };
+      return read;
+    });
   }
 
   async #recall(frame: RecallFrame): Promise<void> {

@@ -372,7 +372,7 @@ export type ServerMessage = {
  */
 export interface InboxEvent {
   kind: 'delivered' | 'read' | 'channel' | 'recall';
-  /** This user's sequence number for the event. */
+  /** This user's sequence number for the event; 0 for a repeated `channel`, told live, stored nowhere. */
   seq: number;
   from: string;
   to: string;

@@ -14,6 +14,11 @@ import {
 import { named, type Call, type Get, type Route } from './rest-routes.js';
 
 type Room = { chatRoomId: string };
+
+/** `listChatRoomMembers`, as the 4.x SDK gives it (the server answers a list of usernames). */
+export interface RoomMembersResult {
+  data: { member: string }[];
+}
 type Joined = { roomId: string };
 
 export type ChatRoomMethods = {
@@ -27,7 +32,7 @@ export type ChatRoomMethods = {
 } & Record<'quitChatRoom' | 'leaveChatRoom', Call<Joined, OkResponse>> &
   Record<
     'listChatRoomMember' | 'listChatRoomMembers' | 'getChatRoomMembers',
-    Call<Room, UsernamesResponse>
+    Call<Room, RoomMembersResult>
   > &
   Record<
     'removeSingleChatRoomMember' | 'removeChatRoomMember',
@@ -51,6 +56,10 @@ export const ROOM_ROUTES: Route[] = [
   [
     'listChatRoomMember listChatRoomMembers getChatRoomMembers',
     named(RestRoutes.roomMembers, ROOM),
+    0,
+    ({ data }: UsernamesResponse): RoomMembersResult => ({
+      data: data.map((member) => ({ member })),
+    }),
   ],
   ['removeSingleChatRoomMember removeChatRoomMember', named(RestRoutes.removeRoomMember, ROOM)],
 ];

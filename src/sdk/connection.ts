@@ -879,7 +879,8 @@ export class Connection {
    */
   private inboxEvent(event: UserEvent): void {
     const { seq } = event;
-    if (this.syncCursor !== undefined && seq <= this.syncCursor) return;
+    // seq 0: told live, stored nowhere (a repeated "all read"); it moves no cursor.
+    if (seq && this.syncCursor !== undefined && seq <= this.syncCursor) return;
     const me = this.user!;
     if (event.kind === 'contact') {
       this.fire(contactCallbacks(event, me));
@@ -893,10 +894,10 @@ export class Connection {
       const { kind, from, to, mid, chatType, time, groupReadCount } = event;
       this.emit(
         EVENT_CALLBACKS[kind],
-        defined({ from, to, chatType, time, seq, mid, groupReadCount }),
+        defined({ from, to, chatType, time, seq: seq || undefined, mid, groupReadCount }),
       );
     }
-    this.advance(seq);
+    if (seq) this.advance(seq);
   }
 
   private fire(callbacks: Callback[]): void {

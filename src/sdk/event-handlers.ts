@@ -1,3 +1,5 @@
+import { logger } from './logger.js';
+
 /** A set of `on*` callbacks, as given to `listen` or `addEventHandler`. */
 export type HandlerSet = object;
 
@@ -14,7 +16,7 @@ export function safely(fn: unknown, ...args: unknown[]): void {
   try {
     fn(...args);
   } catch (error) {
-    console.error(error);
+    logger.error(error);
   }
 }
 

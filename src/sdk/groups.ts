@@ -19,6 +19,15 @@ import {
 import type { Call, Get, Route, RouteContext } from './rest-routes.js';
 
 type Group = { groupId: string };
+
+/** `getJoinedGroups`: the server's list, and the 4.x SDK's `data: [{groupid, groupname}]`. */
+export type JoinedGroupsResult = GroupsResponse & {
+  data: { groupid: string; groupname: string }[];
+};
+/** `listGroupMembers`: the server's list, and the 4.x SDK's `data: [{owner} | {member}]`. */
+export type GroupMembersResult = GroupMembersResponse & {
+  data: ({ owner: string } | { member: string })[];
+};
 type Member = Group & { username: string };
 type Applicant = Group & { applicant: string; reason?: string };
 
@@ -46,14 +55,14 @@ export type GroupMethods = Record<
     | 'leaveGroup',
     Call<Group, OkResponse>
   > &
-  Record<'getGroup' | 'getJoinedGroups', Get<GroupsResponse>> &
+  Record<'getGroup' | 'getJoinedGroups', Get<JoinedGroupsResult>> &
   Record<
     'listGroups' | 'getPublicGroups',
     Get<PublicGroupsResponse, { limit?: number; cursor?: string }>
   > &
   Record<
     'listGroupMember' | 'listGroupMembers' | 'getGroupMembers',
-    Call<Group, GroupMembersResponse>
+    Call<Group, GroupMembersResult>
   > &
   Record<
     'inviteToGroup' | 'inviteUsersToGroup',
@@ -111,9 +120,27 @@ export const GROUP_ROUTES: Route[] = [
     ({ newOwner }) => ({ newowner: newOwner }),
   ],
   ['dissolveGroup destroyGroup', RestRoutes.destroyGroup],
-  ['getGroup getJoinedGroups', RestRoutes.joinedGroups],
+  [
+    'getGroup getJoinedGroups',
+    RestRoutes.joinedGroups,
+    0,
+    (response: GroupsResponse): JoinedGroupsResult => ({
+      ...response,
+      data: response.entities.map(({ id, name }) => ({ groupid: id, groupname: name })),
+    }),
+  ],
   ['listGroups getPublicGroups', RestRoutes.publicGroups],
-  ['listGroupMember listGroupMembers getGroupMembers', RestRoutes.groupMembers],
+  [
+    'listGroupMember listGroupMembers getGroupMembers',
+    RestRoutes.groupMembers,
+    0,
+    (response: GroupMembersResponse): GroupMembersResult => ({
+      ...response,
+      data: response.entities.map(({ username, role }) =>
+        role === 'owner' ? { owner: username } : { member: username },
+      ),
+    }),
+  ],
   [
     'inviteToGroup inviteUsersToGroup',
     RestRoutes.inviteToGroup,

@@ -1,12 +1,13 @@
 /**
  * openwebim's Web IM SDK: the classic Easemob/Agora API (`new WebIM.connection(…)`, `listen`,
- * `open`, `send`, `WebIM.message`, `WebIM.statusCode`, `WebIM.utils`, `WebIM.Emoji`) over
+ * `open`, `send`, `WebIM.message`, `WebIM.statusCode`, `WebIM.utils`, `WebIM.Emoji`, `WebIM.logger`) over
  * openwebim's JSON WebSocket protocol. Importing it touches no browser global; the connection
  * reads them when used.
  */
 import { Connection } from './connection.js';
 import { defaults } from './defaults.js';
 import { emoji, type EmojiConfig } from './emoji.js';
+import { logger } from './logger.js';
 import { Message } from './message.js';
 import { statusCode } from './status-codes.js';
 import { utils } from './web-utils.js';
@@ -17,6 +18,8 @@ export interface WebIMNamespace {
   utils: typeof utils;
   statusCode: typeof statusCode;
   defaults: typeof defaults;
+  /** The 4.x logger: `setLevel`, `enableAll`, `disableAll`, `setConsoleLogVisibility`… */
+  logger: typeof logger;
   /** 3.x emoji codes: `{path, map: {'[):]': 'ee_1.png'}}`; texts holding them go to `onEmojiMessage`. */
   Emoji: EmojiConfig | undefined;
   /** Where seed code keeps its connection (`WebIM.conn = new WebIM.connection(…)`). */
@@ -29,6 +32,7 @@ const WebIM: WebIMNamespace = {
   utils,
   statusCode,
   defaults,
+  logger,
   get Emoji() {
     return emoji.config;
   },
@@ -38,7 +42,8 @@ const WebIM: WebIMNamespace = {
 };
 
 export default WebIM;
-export { Connection, Message, statusCode, defaults, utils };
+export { Connection, Message, statusCode, defaults, utils, logger };
+export type { Logger, LogLevel, LogLevelName } from './logger.js';
 export { getUniqueId } from './unique-id.js';
 export { parseEmoji, type EmojiConfig } from './emoji.js';
 export type { StatusCode } from './status-codes.js';

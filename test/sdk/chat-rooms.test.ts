@@ -62,7 +62,10 @@ describe('chat rooms', () => {
     expect(joined).to.deep.include({ id: roomId, name: 'Talk', from: carol.username });
     expect(joined.time).to.be.a('number');
     const members = await carol.conn.listChatRoomMembers({ chatRoomId: roomId });
-    expect(members.data).to.have.members([admin.username, bob.username, carol.username]);
+    // The 4.x SDK's shape: one `{member}` per member.
+    expect(members.data).to.have.deep.members(
+      [admin.username, bob.username, carol.username].map((member) => ({ member })),
+    );
     expect((await bob.conn.getJoinedChatRooms()).data.map((room) => room.id)).to.deep.equal([
       roomId,
     ]);

@@ -442,6 +442,16 @@ describe('Connection: receipts and recall', () => {
     await alice.conn.send(new WebIM.message('channel').set({ to: bob.username }).body);
     const [back] = await bob.events.wait('onChannelMessage');
     expect(back).to.include({ from: alice.username, to: bob.username });
+    // Every channel ack reaches the peer, as with the real SDK, even when all was read already
+    // (told live: it moves no sync cursor).
+    const cursor = alice.conn.syncCursor;
+    await bob.conn.send(
+      WebIM.message.create({ type: 'channel', chatType: 'singleChat', to: alice.username }),
+    );
+    const [again] = await alice.events.wait('onChannelMessage', 2);
+    expect(again).to.include({ from: bob.username, to: alice.username });
+    expect(again).to.not.have.property('seq');
+    expect(alice.conn.syncCursor).to.equal(cursor);
 
     const bad = WebIM.message.create({ type: 'read', to: alice.username });
     expect(((await bob.conn.send(bad).catch((e) => e)) as ErrorEvent).type).to.equal(205);

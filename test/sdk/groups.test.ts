@@ -107,10 +107,17 @@ describe('groups', () => {
       [bob, 'member'],
       [carol.username, 'member'],
     ]);
+    // The 4.x SDK's shape beside the server's list: `{owner}` or `{member}` each.
+    expect(members.data).to.have.deep.members([
+      { owner: alice.username },
+      { member: bob },
+      { member: carol.username },
+    ]);
     const info = await bobSide.conn.getGroupInfo({ groupId: gid });
     expect(info.data[0]).to.deep.include({ id: gid, name: 'Team', affiliations_count: 3 });
     const mine = await carol.conn.getJoinedGroups();
     expect(mine.entities.map((g) => [g.id, g.role])).to.deep.equal([[gid, 'member']]);
+    expect(mine.data).to.deep.equal([{ groupid: gid, groupname: 'Team' }]);
 
     // Messages of several kinds, received as 3.x `groupchat`.
     await alice.conn.send(text(gid, 'hi team'));

@@ -166,11 +166,24 @@ describe('receipts', () => {
     b.socket.send({ t: 'channel', to: alice.username, chatType: 'singleChat' });
     await a.socket.next('event', (f) => f.event.kind === 'channel');
     assert.equal(await unreadOf(bob, alice.username), 0);
-    // "All read" again, with nothing new, stores nothing (a client cannot fill alice's inbox).
+    // "All read" again, with nothing new, stores nothing (a client cannot fill alice's inbox),
+    // but alice is told live, as the real SDK tells of every channel ack: seq 0, no cursor.
     const app = await t.server.domain.apps.get('demo#chat');
     assert.ok(app);
     const before = await t.server.domain.messages.lastSeq(app, alice.username);
     b.socket.send({ t: 'channel', to: alice.username, chatType: 'singleChat' });
+    const repeat = await a.socket.next('event', (f) => f.event.kind === 'channel');
+    assert.deepEqual(
+      { ...repeat.event, time: 0 },
+      {
+        kind: 'channel',
+        seq: 0,
+        from: bob.username,
+        to: alice.username,
+        chatType: 'singleChat',
+        time: 0,
+      },
+    );
     b.socket.send({ t: 'ping' });
     await b.socket.next('pong');
     assert.equal(await t.server.domain.messages.lastSeq(app, alice.username), before);
