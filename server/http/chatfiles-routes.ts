@@ -27,6 +27,11 @@ export function contentDisposition(record: ChatfileRecord): string {
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(record.filename)}`;
 }
 
+/** Whether `If-None-Match` names `etag` or is `*`. */
+function ifNoneMatch(header: string | undefined, etag: string): boolean {
+  return !!header && header.split(',').some((tag) => ['*', etag].includes(tag.trim()));
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route reads a multipart body (only the upload does). */
@@ -105,12 +110,21 @@ export function chatfilesRoutes(server: FastifyInstance, domain: Domain): void {
       token.username,
       secret,
     );
+    // Never from the browser's cache without asking: people share a browser, and the cache keys
+    // on the URL, not on who asks (`private, max-age` handed user A's file to user B unasked).
+    // Each use is revalidated with the asker's own token and secret, checked above; a file never
+    // changes under its uuid, so an allowed asker who has it gets a 304 and no body.
+    const etag = `"${record.uuid}"`;
+    void reply
+      .header('cache-control', 'private, no-cache')
+      .header('vary', 'Authorization, share-secret')
+      .header('etag', etag);
+    if (ifNoneMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
     return reply
       .header('content-type', record.contentType)
       .header('content-length', record.size)
       .header('content-disposition', contentDisposition(record))
       .header('content-security-policy', "sandbox; default-src 'none'; media-src 'self'")
-      .header('cache-control', 'private, max-age=86400')
       .send(createReadStream(domain.chatfiles.pathOf(record)));
   });
 }

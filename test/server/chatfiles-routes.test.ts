@@ -124,6 +124,31 @@ describe('POST /{org}/{app}/chatfiles', () => {
 });
 
 describe('GET /{org}/{app}/chatfiles/{uuid}', () => {
+  it('is never reused from a cache unasked, and revalidates with a 304 only for who may read', async () => {
+    const alice = await newUser(t.url);
+    const bob = await newUser(t.url);
+    const file = await uploaded(t.url, alice.token);
+    const first = await download(pathOf(file.url), alice.token, file.secret);
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('cache-control'), 'private, no-cache');
+    assert.equal(first.headers.get('vary'), 'Authorization, share-secret');
+    const etag = first.headers.get('etag');
+    assert.equal(etag, `"${file.uuid}"`);
+    await first.arrayBuffer();
+    const headers = (token: string) => ({
+      authorization: `Bearer ${token}`,
+      'share-secret': file.secret,
+      'if-none-match': etag!,
+    });
+    const again = await fetch(file.url, { headers: headers(alice.token) });
+    assert.equal(again.status, 304);
+    assert.equal((await again.arrayBuffer()).byteLength, 0);
+    // Bob's revalidation of the same copy is refused like his plain request.
+    const forBob = await fetch(file.url, { headers: headers(bob.token) });
+    assert.equal(forBob.status, 403);
+    assert.equal(((await forBob.json()) as { error: string }).error, 'forbidden_op');
+  });
+
   it('gives the uploader the bytes with type, length, a safe name and a sandbox', async () => {
     const alice = await newUser(t.url);
     const file = await uploaded(t.url, alice.token, {
