@@ -1,25 +1,26 @@
 import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
-import { defaultClientConditions, defineConfig } from 'vite';
+import { build, defaultClientConditions, defineConfig, type Plugin, type UserConfig } from 'vite';
+import { precompress } from './build/precompress.js';
 import { thirdPartyLicenses } from './build/third-party-licenses.js';
 
-// Three builds from one config:
+// Four builds from one config:
 // - default mode: ESM entry points for bundlers (dist/esm), dependencies left external so an app
-//   shares its own copy of lit/rxjs/idb; the SDK entry imports none of them.
-// - `--mode widget`: dist/chat-widget.js, one self-contained classic script for <script src>.
+//   shares its own copy of lit/rxjs/idb; the SDK entry imports none of them. One file per source
+//   module, so `sideEffects` can name the element modules that define elements.
+// - `--mode widget`: what `<script src=".../chat-widget.js">` loads. dist/chat/*-[hash].js, ES
+//   module chunks (the SDK; everything else), then dist/chat-widget.js, the small classic loader
+//   that draws the launcher and imports those chunks when needed (src/loader/loader.ts); the
+//   chunks' hashed names are written into it.
+// - `--mode standalone`: dist/chat-widget-standalone.js, the whole widget as one classic script,
+//   for sites that host one file themselves.
 // - `--mode sdk`: dist/webim-sdk.js, the SDK alone as a classic script (window.WebIM), for pages
 //   that want no UI, and for measuring the SDK's size on its own.
-// The classic scripts are the ones measured against the size targets (bench/bundle-size.ts), so
-// their build spends effort on bytes; each step's saving is measured in the commit that added it.
-const classicScript = (entry: string, fileName: string) => ({
+// These are the files measured against the size budgets (bench/bundle-size.ts,
+// test/build/budgets.test.ts), so their build spends effort on bytes; each step's saving is
+// measured in the commit that added it.
+const shipped = {
   // RxJS's ES2015 build uses native classes instead of tslib helpers: about 2 KB gzip less.
   resolve: { conditions: ['es2015', ...defaultClientConditions] },
-  plugins: [
-    // Lit's html`` and css`` templates lose their indentation, newlines and CSS comments
-    // (html-minifier-next and lightningcss, in the Lit team's plugin): about 1.0 KB gzip off the
-    // widget. Only our sources have templates; the SDK has none.
-    minifyHtmlLiterals({ include: ['src/**/*.ts'], failOnError: true }),
-    thirdPartyLicenses(),
-  ],
   build: {
     outDir: 'dist',
     emptyOutDir: false,
@@ -29,38 +30,116 @@ const classicScript = (entry: string, fileName: string) => ({
     // names are public API (WebIM, element properties, protocol keys) or Lit's own.
     minify: 'terser' as const,
     terserOptions: { ecma: 2020 as const, compress: { passes: 2 } },
-    lib: { entry, name: 'OpenWebIM', formats: ['iife' as const], fileName: () => fileName },
     // Terser takes most of the build's 5 s by design; Rolldown's slow-plugin warning would print
     // that on every build and test run.
     rolldownOptions: { checks: { bundlerTimings: false } },
+  },
+} satisfies UserConfig;
+
+const plugins = () => [
+  // Lit's html`` and css`` templates lose their indentation, newlines and CSS comments
+  // (html-minifier-next and lightningcss, in the Lit team's plugin): about 1.0 KB gzip off the
+  // widget. Only our sources have templates; the SDK has none.
+  minifyHtmlLiterals({ include: ['src/**/*.ts'], failOnError: true }),
+  thirdPartyLicenses(),
+  precompress(),
+];
+
+const classicScript = (entry: string, fileName: string): UserConfig => ({
+  ...shipped,
+  plugins: plugins(),
+  build: {
+    ...shipped.build,
+    lib: { entry, name: 'OpenWebIM', formats: ['iife' as const], fileName: () => fileName },
+  },
+});
+
+/** The chunks' folder under dist/, and so under the loader's URL. */
+const CHUNKS = 'chat';
+
+/**
+ * Once the chunks are written, builds the loader with their names in it. The loader has no
+ * third-party code and no templates, so it needs neither plugin.
+ */
+function widgetLoader(): Plugin {
+  let names: Record<string, string> = {};
+  return {
+    name: 'openwebim:widget-loader',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      names = {};
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && chunk.isEntry) names[chunk.name] = chunk.fileName;
+      }
+    },
+    async writeBundle(options) {
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        define: { __OPENWEBIM_CHUNKS__: JSON.stringify(names) },
+        plugins: [precompress()],
+        build: {
+          ...shipped.build,
+          outDir: options.dir ?? 'dist',
+          lib: {
+            entry: 'src/loader/loader.ts',
+            name: 'OpenWebIMLoader',
+            formats: ['iife'],
+            fileName: () => 'chat-widget.js',
+          },
+        },
+      });
+    },
+  };
+}
+
+const widget = (): UserConfig => ({
+  ...shipped,
+  plugins: [...plugins(), widgetLoader()],
+  build: {
+    ...shipped.build,
+    // The chunks preload nothing themselves: the loader imports the one entry a page needs.
+    modulePreload: false,
+    rolldownOptions: {
+      ...shipped.build.rolldownOptions,
+      input: { elements: 'src/loader/elements-chunk.ts', sdk: 'src/loader/sdk-chunk.ts' },
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        format: 'es',
+        entryFileNames: `${CHUNKS}/[name]-[hash].js`,
+        chunkFileNames: `${CHUNKS}/[name]-[hash].js`,
+      },
+    },
   },
 });
 
 export default defineConfig(({ mode }) =>
   mode === 'widget'
-    ? classicScript('src/widget.ts', 'chat-widget.js')
-    : mode === 'sdk'
-      ? classicScript('src/sdk-script.ts', 'webim-sdk.js')
-      : {
-          build: {
-            outDir: 'dist/esm',
-            emptyOutDir: true,
-            target: 'es2022',
-            minify: false,
-            sourcemap: true,
-            lib: {
-              entry: {
-                index: 'src/index.ts',
-                sdk: 'src/sdk/index.ts',
-                store: 'src/store/index.ts',
-                elements: 'src/elements/index.ts',
-                protocol: 'src/protocol/index.ts',
+    ? widget()
+    : mode === 'standalone'
+      ? classicScript('src/widget.ts', 'chat-widget-standalone.js')
+      : mode === 'sdk'
+        ? classicScript('src/sdk-script.ts', 'webim-sdk.js')
+        : {
+            build: {
+              outDir: 'dist/esm',
+              emptyOutDir: true,
+              target: 'es2022',
+              minify: false,
+              sourcemap: true,
+              lib: {
+                entry: {
+                  index: 'src/index.ts',
+                  sdk: 'src/sdk/index.ts',
+                  store: 'src/store/index.ts',
+                  elements: 'src/elements/index.ts',
+                  protocol: 'src/protocol/index.ts',
+                },
+                formats: ['es'],
               },
-              formats: ['es'],
-            },
-            rolldownOptions: {
-              external: [/^lit($|\/)/, /^@lit\//, /^rxjs($|\/)/, /^idb($|\/)/],
+              rolldownOptions: {
+                external: [/^lit($|\/)/, /^@lit\//, /^rxjs($|\/)/, /^idb($|\/)/],
+              },
             },
           },
-        },
 );

@@ -79,21 +79,25 @@ export function thirdPartyLicenses(fileName = 'THIRD_PARTY_LICENSES.txt'): Plugi
     name: 'openwebim:third-party-licenses',
     apply: 'build',
     generateBundle(_options, bundle) {
+      // One file for the whole build: the loader's chunks share it, as do the libraries in them.
+      const scripts: string[] = [];
+      const ids = new Set<string>();
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
-        // Modules tree-shaken to nothing ship no code of theirs, so they owe no notice.
         const shipped = Object.entries(chunk.modules)
           .filter(([, module]) => module.renderedLength > 0)
           .map(([id]) => id);
-        const packages = bundledPackages(shipped);
-        if (packages.length === 0) continue;
+        if (bundledPackages(shipped).length === 0) continue;
         chunk.code = `/*! Third-party licenses: ${fileName} */\n${chunk.code}`;
-        this.emitFile({
-          type: 'asset',
-          fileName,
-          source: licensesText(chunk.fileName, packages),
-        });
+        scripts.push(chunk.fileName);
+        for (const id of shipped) ids.add(id);
       }
+      if (scripts.length === 0) return;
+      this.emitFile({
+        type: 'asset',
+        fileName,
+        source: licensesText(scripts.sort().join(', '), bundledPackages(ids)),
+      });
     },
   };
 }

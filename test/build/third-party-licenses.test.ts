@@ -39,7 +39,7 @@ describe('third-party licenses', () => {
     );
   });
 
-  it('the widget build writes every bundled library notice beside chat-widget.js', async () => {
+  it('the widget build writes every bundled library notice beside chat-widget.js and its chunks', async () => {
     const outDir = join(temp, 'dist');
     await build({
       root,
@@ -48,9 +48,15 @@ describe('third-party licenses', () => {
       logLevel: 'silent',
       build: { outDir },
     });
-    const script = await readFile(join(outDir, 'chat-widget.js'), 'utf8');
+    // The loader is our code alone; the chunks it loads carry the libraries and point to the file.
+    const loader = await readFile(join(outDir, 'chat-widget.js'), 'utf8');
+    assert.doesNotMatch(loader, /Third-party licenses/);
+    const elements = /["'](chat\/elements-[\w-]+\.js)["']/.exec(loader)?.[1];
+    assert.ok(elements, 'the loader names the elements chunk');
+    const script = await readFile(join(outDir, elements), 'utf8');
     const notices = await readFile(join(outDir, 'THIRD_PARTY_LICENSES.txt'), 'utf8');
     assert.equal(script.split('\n')[0], '/*! Third-party licenses: THIRD_PARTY_LICENSES.txt */');
+    assert.match(notices.split('\n')[0]!, /^chat\/elements-[\w-]+\.js\b.* bundles the following/);
     for (const heading of [
       /^@lit\/reactive-element \S+ \(BSD-3-Clause\)$/m,
       /^lit-html \S+ \(BSD-3-Clause\)$/m,

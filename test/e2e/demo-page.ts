@@ -29,7 +29,8 @@ export async function openDemo(browser: Browser, url: string): Promise<Page> {
 
 export async function register(page: Page, username: string, password: string, nickname: string) {
   await page.click('chat-widget >>> [part="launcher"]');
-  await page.click(`${login} #tab-register`);
+  // The loader opens the panel at once; the form comes with the widget's chunk.
+  await (await page.waitForSelector(`${login} #tab-register`))!.click();
   await page.type(`${login} #username`, username);
   await page.type(`${login} #password`, password);
   await page.type(`${login} #nickname`, nickname);

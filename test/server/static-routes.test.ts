@@ -4,11 +4,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { accepts } from '../../server/http/static-routes.js';
 import { packageRoot } from '../../server/package-root.js';
 import { assertError, api, startTestServer, type TestServer } from './support/test-server.js';
 
 const page = '<!doctype html><title>demo</title><chat-widget app-key="demo#chat"></chat-widget>';
 const script = 'window.WebIM = {};';
+const chunk = 'export const elements = 1;';
 
 describe('a package with demo pages and a built widget', () => {
   let root: string;
@@ -22,6 +25,16 @@ describe('a package with demo pages and a built widget', () => {
     await writeFile(join(root, 'dist', 'chat-widget.js'), script);
     await writeFile(join(root, 'dist', 'webim-sdk.js'), `${script} // sdk`);
     await writeFile(join(root, 'dist', 'THIRD_PARTY_LICENSES.txt'), 'lit: BSD-3-Clause');
+    // As build/precompress.ts leaves them: the loader and a chunk with their .br and .gz copies.
+    await mkdir(join(root, 'dist', 'chat'));
+    for (const [name, content] of [
+      ['chat-widget.js', script],
+      ['chat/elements-Bt79StSB.js', chunk],
+    ] as const) {
+      await writeFile(join(root, 'dist', name), content);
+      await writeFile(join(root, 'dist', `${name}.br`), brotliCompressSync(content));
+      await writeFile(join(root, 'dist', `${name}.gz`), gzipSync(content));
+    }
     await writeFile(join(root, 'secret.html'), 'not served');
     t = await startTestServer({}, { staticRoot: root });
   });
@@ -57,6 +70,80 @@ describe('a package with demo pages and a built widget', () => {
     assert.equal(await licenses.text(), 'lit: BSD-3-Clause');
   });
 
+  it('sends the precompressed copy the request accepts, with Vary: Accept-Encoding', async () => {
+    const get = (encoding: string) =>
+      fetch(`${t.url}/chat-widget.js`, { headers: { 'accept-encoding': encoding } });
+    const br = await get('gzip, deflate, br, zstd');
+    assert.equal(br.headers.get('content-encoding'), 'br');
+    assert.equal(br.headers.get('vary'), 'Accept-Encoding');
+    assert.equal(br.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    // fetch decodes br and gzip itself: the body that arrived is the script.
+    assert.equal(await br.text(), script);
+    const gzip = await get('gzip;q=1, br;q=0');
+    assert.equal(gzip.headers.get('content-encoding'), 'gzip');
+    assert.equal(await gzip.text(), script);
+    const plain = await get('identity');
+    assert.equal(plain.headers.get('content-encoding'), null);
+    assert.equal(plain.headers.get('vary'), 'Accept-Encoding');
+    assert.equal(await plain.text(), script);
+    // Each representation has its own validator.
+    const tags = new Set([br, gzip, plain].map((r) => r.headers.get('etag')));
+    assert.equal(tags.size, 3);
+  });
+
+  it('a file without precompressed copies is sent as is', async () => {
+    const response = await fetch(`${t.url}/webim-sdk.js`, {
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    assert.equal(response.headers.get('content-encoding'), null);
+    assert.equal(await response.text(), `${script} // sdk`);
+  });
+
+  it('answers If-None-Match with 304 and no body for the loader and the pages', async () => {
+    for (const path of ['/chat-widget.js', '/', '/cms.html']) {
+      const first = await fetch(`${t.url}${path}`, { headers: { 'accept-encoding': 'br' } });
+      const etag = first.headers.get('etag');
+      assert.ok(etag, `${path} has an ETag`);
+      assert.equal(first.headers.get('cache-control'), 'no-cache');
+      await first.arrayBuffer();
+      const again = await fetch(`${t.url}${path}`, {
+        headers: { 'accept-encoding': 'br', 'if-none-match': etag },
+      });
+      assert.equal(again.status, 304, path);
+      assert.equal(again.headers.get('etag'), etag);
+      assert.equal((await again.arrayBuffer()).byteLength, 0);
+      // Another representation's tag does not match this one.
+      const other = await fetch(`${t.url}${path}`, {
+        headers: { 'accept-encoding': 'identity', 'if-none-match': etag },
+      });
+      assert.equal(other.status, path === '/chat-widget.js' ? 200 : 304, path);
+      await other.arrayBuffer();
+    }
+  });
+
+  it('serves the hashed chunks immutable for a year, precompressed, to any page', async () => {
+    const response = await fetch(`${t.url}/chat/elements-Bt79StSB.js`, {
+      headers: { 'accept-encoding': 'br', origin: 'https://blog.example' },
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal(response.headers.get('content-encoding'), 'br');
+    assert.equal(response.headers.get('access-control-allow-origin'), 'https://blog.example');
+    assert.equal(response.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(await response.text(), chunk);
+    assertError(
+      await api(t.url, 'GET', '/chat/elements-nothere1.js'),
+      404,
+      'service_resource_not_found',
+    );
+    assertError(await api(t.url, 'GET', '/chat/elements.js'), 404, 'service_resource_not_found');
+    assertError(
+      await api(t.url, 'GET', '/chat/..%2fchat-widget.js'),
+      404,
+      'service_resource_not_found',
+    );
+  });
+
   it('serves nothing outside demo/ and dist/', async () => {
     assertError(await api(t.url, 'GET', '/secret.html'), 404, 'service_resource_not_found');
     assertError(await api(t.url, 'GET', '/missing.html'), 404, 'service_resource_not_found');
@@ -77,6 +164,20 @@ describe('a package without a build', () => {
       await t.close();
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('Accept-Encoding', () => {
+  it('takes a coding by name or *, unless its q-value is 0', () => {
+    assert.equal(accepts('gzip, deflate, br', 'br'), true);
+    assert.equal(accepts('gzip', 'br'), false);
+    assert.equal(accepts('br;q=0, gzip', 'br'), false);
+    assert.equal(accepts('BR;Q=0.5', 'br'), true);
+    assert.equal(accepts('*', 'gzip'), true);
+    assert.equal(accepts('*;q=0', 'gzip'), false);
+    assert.equal(accepts('gzip;q=0, *', 'gzip'), false);
+    assert.equal(accepts(undefined, 'gzip'), false);
+    assert.equal(accepts('', 'gzip'), false);
   });
 });
 

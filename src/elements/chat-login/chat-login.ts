@@ -87,8 +87,20 @@ export class ChatLogin extends LitElement {
   private readonly user = new ObservableController<CurrentUser | null>(this, null);
   private readonly status = new ObservableController<ConnectionStatus>(this, 'signed-out');
 
+  /** Focus was asked for while "Signing in…" showed (nothing to focus): the form takes it. */
+  private focusPending = false;
+
   override focus(options?: FocusOptions): void {
-    (this.usernameInput ?? this.renderRoot.querySelector('button'))?.focus(options);
+    const target = this.usernameInput ?? this.renderRoot.querySelector('button');
+    this.focusPending = !target;
+    target?.focus(options);
+  }
+
+  protected override updated(): void {
+    // Unless the visitor has put focus somewhere else meanwhile.
+    const free = document.activeElement === null || document.activeElement === document.body;
+    if (this.focusPending && this.usernameInput && free) this.usernameInput.focus();
+    if (this.usernameInput) this.focusPending = false;
   }
 
   protected override willUpdate(): void {

@@ -188,6 +188,13 @@ export class ChatWidget extends LitElement {
     });
   }
 
+  // The classic script's loader (src/loader/loader.ts) draws a launcher into this shadow root
+  // before the element is defined; Lit reuses the root, so that drawing goes first.
+  protected override createRenderRoot() {
+    this.shadowRoot?.replaceChildren();
+    return super.createRenderRoot();
+  }
+
   /** Opens the panel and moves focus into it. */
   show(): Promise<void> {
     return this.setOpen(true);

@@ -1,0 +1,16 @@
+/**
+ * The SDK as the loader's chunk (`dist/chat/sdk-[hash].js`, imported by `dist/chat-widget.js`):
+ * defines `window.WebIM` like the classic script does. The chunk's own URL names the server that
+ * served it, which becomes the default server of every connection and element on the page (seed
+ * code passes no `apiUrl`), as `document.currentScript` does for the single-file scripts.
+ */
+import WebIM, { defaults } from '../sdk/index.js';
+import type { WebIMGlobal } from './webim-global.js';
+
+if (!defaults.apiUrl) defaults.apiUrl = new URL(import.meta.url).origin;
+
+const global = WebIM as WebIMGlobal;
+global.ready = Promise.resolve(global);
+window.WebIM = global;
+
+export default global;

@@ -1,0 +1,60 @@
+// The size budgets (build/budgets.ts), on a fresh build of the loader, its chunks and the SDK into
+// a temporary folder, measured as the server sends them (brotli, and gzip for the SDK). A change
+// that takes a file past its budget fails here; `npm run bench -- bundle` prints the numbers.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { build } from 'vite';
+import { BUDGETS, measure, type Measured } from '../../build/budgets.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const temp = await mkdtemp(join(tmpdir(), 'openwebim-budgets-'));
+after(() => rm(temp, { recursive: true, force: true }));
+
+let sizes: Measured;
+before(async () => {
+  const outDir = join(temp, 'dist');
+  for (const mode of ['widget', 'sdk']) {
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      mode,
+      logLevel: 'silent',
+      build: { outDir },
+    });
+  }
+  sizes = measure(outDir);
+});
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+describe('size budgets, as served', () => {
+  it(`the loader, chat-widget.js, is at most ${kb(BUDGETS.loader)} brotli`, () => {
+    assert.ok(sizes.loader.brotli <= BUDGETS.loader, `${kb(sizes.loader.brotli)}`);
+  });
+
+  it(`a signed-in visitor with an open conversation loads at most ${kb(BUDGETS.signedIn)} brotli`, () => {
+    assert.ok(
+      sizes.signedIn.brotli <= BUDGETS.signedIn,
+      `${kb(sizes.signedIn.brotli)}: ${sizes.signedIn.files.join(', ')}`,
+    );
+    // The loader, the elements chunk and the SDK chunk it imports, at least.
+    assert.ok(sizes.signedIn.files.length >= 3, sizes.signedIn.files.join(', '));
+  });
+
+  it(`webim-sdk.js is at most ${kb(BUDGETS.sdkGzip)} gzip`, () => {
+    assert.ok(sizes.sdk.gzip <= BUDGETS.sdkGzip, `${kb(sizes.sdk.gzip)}`);
+  });
+
+  it('the loader names chunks that exist beside it and carry a content hash', async () => {
+    const loader = await readFile(join(temp, 'dist', 'chat-widget.js'), 'utf8');
+    const names = [...loader.matchAll(/["'](chat\/[\w-]+\.js)["']/g)].map((m) => m[1]!);
+    assert.deepEqual(names.map((n) => n.replace(/-[\w-]{8}\.js$/, '')).sort(), [
+      'chat/elements',
+      'chat/sdk',
+    ]);
+    for (const name of names) await readFile(join(temp, 'dist', name));
+  });
+});

@@ -1,0 +1,157 @@
+// The loader (dist/chat-widget.js, src/loader/loader.ts) in Chromium against the reference server,
+// as a visitor meets it: until the chat is needed the page gets the launcher and nothing else (no
+// chunk, no IndexedDB database, no panel); a click opens the panel at once and the loaded widget
+// takes it over; a signed-in visitor's next page view loads the chunks on idle and resumes; page
+// scripts get `window.WebIM` through `WebIM.ready`. Needs `vite build --mode widget` (npm run
+// test:e2e does it).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { HTTPRequest, Page } from 'puppeteer-core';
+import { TIMEOUT, demoServer, register, roster, uniqueName } from './demo-page.js';
+
+const demo = demoServer();
+
+/** A page in a fresh profile, recording every script it requests. */
+async function freshPage(): Promise<{ page: Page; scripts: string[]; errors: string[] }> {
+  const context = await demo.browser.createBrowserContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const scripts: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (request: HTTPRequest) => {
+    if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  return { page, scripts, errors };
+}
+
+const databases = (page: Page) =>
+  page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name));
+
+describe('the loader, chat-widget.js', () => {
+  it('draws the launcher and loads nothing else until the chat is opened', async () => {
+    const { page, scripts, errors } = await freshPage();
+    await page.goto(`${demo.server.url}/`, { waitUntil: 'networkidle0' });
+    const launcher = await page.waitForSelector('chat-widget >>> [part="launcher"]');
+    assert.ok(await launcher!.isVisible(), 'the launcher shows');
+    assert.deepEqual(scripts, ['/chat-widget.js'], 'only the loader was fetched');
+    assert.equal(await page.evaluate(() => customElements.get('chat-widget')), undefined);
+    assert.deepEqual(await databases(page), [], 'no IndexedDB database exists');
+    // The panel is no more than its hidden loading state: no login form, no nested element.
+    const rendered = await page.$eval('chat-widget', (el) => ({
+      nodes: el.shadowRoot!.querySelectorAll('*').length,
+      panelHidden: el.shadowRoot!.querySelector<HTMLElement>('[part="panel"]')!.hidden,
+    }));
+    assert.equal(rendered.panelHidden, true);
+    assert.ok(rendered.nodes < 10, `${rendered.nodes} nodes in the launcher's shadow root`);
+    assert.deepEqual(errors, []);
+  });
+
+  it('opens the panel at once on click, then the widget takes over with the login form focused', async () => {
+    const { page, scripts } = await freshPage();
+    await page.goto(`${demo.server.url}/`, { waitUntil: 'networkidle0' });
+    const before = await page.$eval('chat-widget >>> [part="launcher"]', (el) => {
+      const box = el.getBoundingClientRect();
+      return { x: box.x, y: box.y, w: box.width, bg: getComputedStyle(el).backgroundColor };
+    });
+    // The loading state is shown by the click's own task, before any chunk has arrived.
+    const shownAtOnce = await page.evaluate(() => {
+      const widget = document.querySelector('chat-widget')!;
+      widget.shadowRoot!.querySelector<HTMLElement>('[part="launcher"]')!.click();
+      const panel = widget.shadowRoot!.querySelector<HTMLElement>('[part="panel"]')!;
+      return {
+        hidden: panel.hidden,
+        text: panel.textContent,
+        defined: !!customElements.get('chat-widget'),
+      };
+    });
+    assert.deepEqual(shownAtOnce, { hidden: false, text: 'ChatLoading…', defined: false });
+    await page.waitForFunction(() => {
+      const active = document.querySelector('chat-widget')?.shadowRoot?.activeElement;
+      return active?.localName === 'chat-login';
+    });
+    assert.equal(await page.$eval('chat-widget', (el) => el.hasAttribute('open')), true);
+    assert.ok(
+      scripts.some((path) => /^\/chat\/elements-[\w-]+\.js$/.test(path)),
+      String(scripts),
+    );
+    const after = await page.$eval('chat-widget >>> [part="launcher"]', (el) => {
+      const box = el.getBoundingClientRect();
+      return { x: box.x, y: box.y, w: box.width, bg: getComputedStyle(el).backgroundColor };
+    });
+    assert.deepEqual(
+      after,
+      before,
+      'the launcher did not move or change when the widget took over',
+    );
+    // One launcher, one panel: the loader's drawing is gone.
+    const count = await page.$eval(
+      'chat-widget',
+      (el) => el.shadowRoot!.querySelectorAll('[part="launcher"], [part="panel"]').length,
+    );
+    assert.equal(count, 2);
+  });
+
+  it('loads on idle and resumes for a visitor with a stored session', async () => {
+    const { page, scripts } = await freshPage();
+    await page.goto(`${demo.server.url}/`, { waitUntil: 'load' });
+    const username = uniqueName('loader');
+    await register(page, username, 'loader-secret', 'Loader');
+    scripts.length = 0;
+    await page.reload({ waitUntil: 'load' });
+    // No click: the stored session brings the widget in once the page is idle, signed in.
+    await page.waitForSelector(`${roster} [part="start-form"]`, { hidden: false });
+    assert.ok(
+      scripts.some((path) => path.startsWith('/chat/elements-')),
+      String(scripts),
+    );
+    await page.waitForSelector('chat-widget[status="online"]');
+  });
+
+  it('gives page scripts WebIM through WebIM.ready and the webim-ready event', async () => {
+    const { page, scripts } = await freshPage();
+    await page.goto(`${demo.server.url}/`, { waitUntil: 'networkidle0' });
+    const result = await page.evaluate(async () => {
+      let evented = false;
+      window.addEventListener('webim-ready', () => (evented = true));
+      const WebIM = await window.WebIM.ready;
+      return {
+        same: WebIM === window.WebIM,
+        connection: typeof WebIM.connection,
+        code: WebIM.statusCode.WEBIM_CONNCTION_AJAX_ERROR,
+        apiUrl: WebIM.defaults.apiUrl,
+        evented,
+      };
+    });
+    assert.deepEqual(result, {
+      same: true,
+      connection: 'function',
+      code: 17,
+      apiUrl: demo.server.url,
+      evented: true,
+    });
+    // The SDK alone: the elements stay unloaded.
+    assert.ok(
+      scripts.some((path) => path.startsWith('/chat/sdk-')),
+      String(scripts),
+    );
+    assert.ok(!scripts.some((path) => path.startsWith('/chat/elements-')), String(scripts));
+  });
+
+  it('loads the elements for a page that uses another chat element', async () => {
+    const { page } = await freshPage();
+    await page.goto(`${demo.server.url}/`, { waitUntil: 'networkidle0' });
+    await page.evaluate(() => {
+      document.body.append(document.createElement('chat-login'));
+    });
+    await page.waitForFunction(() => !!customElements.get('chat-login'));
+    await page.waitForSelector(`chat-login >>> #username`);
+    // And a second <chat-widget> added afterwards is the real element straight away.
+    const upgraded = await page.evaluate(() => {
+      const widget = document.createElement('chat-widget');
+      document.body.append(widget);
+      return typeof (widget as HTMLElement & { show?: unknown }).show;
+    });
+    assert.equal(upgraded, 'function');
+  });
+});
