@@ -6,7 +6,8 @@
  *   openwebim-server app add <org#app> [--max-users N] [--closed-registration]
  *                    [--origins https://a.example,https://b.example] [--token-ttl SECONDS]
  *                    [--max-message-bytes N] [--max-file-bytes N] [--recall-seconds N]
- *                    [--max-group-members N] [--room-admins alice,bob]
+ *                    [--max-group-members N] [--room-admins alice,bob] [--max-sessions N]
+ *                    [--user-upload-quota BYTES] [--app-upload-quota BYTES] [--file-ttl-days N]
  *   openwebim-server app set <org#app> [the same options; --open-registration reopens it]
  *   openwebim-server app list
  *
@@ -26,6 +27,8 @@ const usage = `usage:
                    [--origins https://a.example,https://b.example] [--token-ttl SECONDS]
                    [--max-message-bytes N] [--max-file-bytes N] [--recall-seconds N]
                    [--max-group-members N] [--room-admins alice,bob (who may create rooms)]
+                   [--max-sessions N (per user)] [--user-upload-quota BYTES]
+                   [--app-upload-quota BYTES] [--file-ttl-days N]
   openwebim-server app set <org#app> [the same options] [--open-registration]
                    change an existing app (options not given are kept)
   openwebim-server app list`;
@@ -58,6 +61,10 @@ function describe(app: AppRecord, defaultTtl: number): string {
     `recall seconds: ${app.recallSeconds ?? 'default'}`,
     `max group members: ${app.maxGroupMembers ?? 'default'}`,
     `room admins: ${app.roomAdmins.length ? app.roomAdmins.join(',') : 'none'}`,
+    `max sessions: ${app.maxSessionsPerUser ?? 'default'}`,
+    `user upload quota: ${app.userUploadQuotaBytes ?? 'default'}`,
+    `app upload quota: ${app.appUploadQuotaBytes ?? 'default'}`,
+    `file ttl days: ${app.chatfileTtlDays ?? 'default'}`,
   ].join('  ');
 }
 
@@ -78,6 +85,10 @@ async function appCommand(args: string[]): Promise<void> {
       'max-group-members': { type: 'string' },
       'room-admins': { type: 'string' },
       'open-registration': { type: 'boolean' },
+      'max-sessions': { type: 'string' },
+      'user-upload-quota': { type: 'string' },
+      'app-upload-quota': { type: 'string' },
+      'file-ttl-days': { type: 'string' },
     },
   });
   const [action, key, ...extra] = positionals;
@@ -110,6 +121,10 @@ async function appCommand(args: string[]): Promise<void> {
       maxFileBytes: integerOption('max-file-bytes', values['max-file-bytes']),
       recallSeconds: integerOption('recall-seconds', values['recall-seconds']),
       maxGroupMembers: integerOption('max-group-members', values['max-group-members']),
+      maxSessionsPerUser: integerOption('max-sessions', values['max-sessions']),
+      userUploadQuotaBytes: integerOption('user-upload-quota', values['user-upload-quota']),
+      appUploadQuotaBytes: integerOption('app-upload-quota', values['app-upload-quota']),
+      chatfileTtlDays: integerOption('file-ttl-days', values['file-ttl-days']),
       // An empty value (--room-admins '') takes every room admin away.
       roomAdmins: values['room-admins']
         ?.split(',')

@@ -16,6 +16,10 @@ export interface AppSettings {
   maxGroupMembers?: number | null;
   /** Users who may create chat rooms; `[]` none. */
   roomAdmins?: string[];
+  maxSessionsPerUser?: number | null;
+  userUploadQuotaBytes?: number | null;
+  appUploadQuotaBytes?: number | null;
+  chatfileTtlDays?: number | null;
 }
 
 /** Past this a chatfile is not a chat attachment any more (and a typo of a few zeros is caught). */
@@ -88,6 +92,10 @@ export class Apps {
       recallSeconds: existing.recallSeconds,
       maxGroupMembers: existing.maxGroupMembers,
       roomAdmins: existing.roomAdmins,
+      maxSessionsPerUser: existing.maxSessionsPerUser ?? null,
+      userUploadQuotaBytes: existing.userUploadQuotaBytes ?? null,
+      appUploadQuotaBytes: existing.appUploadQuotaBytes ?? null,
+      chatfileTtlDays: existing.chatfileTtlDays ?? null,
       ...defined,
     });
     const app: AppRecord = { ...merged, uuid: existing.uuid, created: existing.created };
@@ -126,6 +134,23 @@ export class Apps {
     return app.maxGroupMembers ?? Limits.groupMembersMax;
   }
 
+  /** Open sessions per user; a login past it kicks the user's oldest session. */
+  maxSessionsPerUser(app: AppRecord): number {
+    return app.maxSessionsPerUser ?? Limits.sessionsPerUser;
+  }
+
+  userUploadQuotaBytes(app: AppRecord): number {
+    return app.userUploadQuotaBytes ?? Limits.userUploadQuotaBytes;
+  }
+
+  appUploadQuotaBytes(app: AppRecord): number {
+    return app.appUploadQuotaBytes ?? Limits.appUploadQuotaBytes;
+  }
+
+  chatfileTtlDays(app: AppRecord): number {
+    return app.chatfileTtlDays ?? Limits.chatfileTtlDays;
+  }
+
   /** No Origin header means a non-browser client, which CORS does not concern. */
   allowsOrigin(app: AppRecord, origin: string | undefined): boolean {
     if (origin === undefined || app.origins === null) return true;
@@ -143,6 +168,10 @@ export class Apps {
       'maxFileBytes',
       'recallSeconds',
       'maxGroupMembers',
+      'maxSessionsPerUser',
+      'userUploadQuotaBytes',
+      'appUploadQuotaBytes',
+      'chatfileTtlDays',
     ] as const) {
       if (!isPositiveInteger(settings[name])) {
         throw new DomainError(Failures.invalidArgument, `${name} must be a positive integer`);
@@ -205,6 +234,10 @@ export class Apps {
       recallSeconds: settings.recallSeconds ?? null,
       maxGroupMembers: settings.maxGroupMembers ?? null,
       roomAdmins,
+      maxSessionsPerUser: settings.maxSessionsPerUser ?? null,
+      userUploadQuotaBytes: settings.userUploadQuotaBytes ?? null,
+      appUploadQuotaBytes: settings.appUploadQuotaBytes ?? null,
+      chatfileTtlDays: settings.chatfileTtlDays ?? null,
       created: Date.now(),
     };
   }

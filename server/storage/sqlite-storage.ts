@@ -37,7 +37,7 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 /** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
 export const schemaVersion1 = `
@@ -213,6 +213,22 @@ CREATE TABLE blocks (
 CREATE INDEX blocks_blocked ON blocks (app_key, blocked);
 `;
 
+/**
+ * Schema 5 (issue 11): per-app sessions cap, upload quotas and chatfile lifetime; chatfiles whose
+ * time is up keep their row (so a download can say "expired") with `expired` set and no bytes on
+ * disk; tokens can be revoked per user.
+ */
+const migrationTo5 = `
+ALTER TABLE apps ADD COLUMN max_sessions_per_user INTEGER;
+ALTER TABLE apps ADD COLUMN user_upload_quota_bytes INTEGER;
+ALTER TABLE apps ADD COLUMN app_upload_quota_bytes INTEGER;
+ALTER TABLE apps ADD COLUMN chatfile_ttl_days INTEGER;
+ALTER TABLE chatfiles ADD COLUMN expired INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX chatfiles_uploader ON chatfiles (app_key, uploader) WHERE expired = 0;
+CREATE INDEX chatfiles_live ON chatfiles (created) WHERE expired = 0;
+CREATE INDEX tokens_user ON tokens (app_key, username);
+`;
+
 interface AppRow {
   key: string;
   org: string;
@@ -227,6 +243,10 @@ interface AppRow {
   recall_seconds: number | null;
   max_group_members: number | null;
   room_admins: string | null;
+  max_sessions_per_user: number | null;
+  user_upload_quota_bytes: number | null;
+  app_upload_quota_bytes: number | null;
+  chatfile_ttl_days: number | null;
   created: number;
 }
 
@@ -276,6 +296,10 @@ const toApp = (row: AppRow): AppRecord => ({
   recallSeconds: row.recall_seconds,
   maxGroupMembers: row.max_group_members,
   roomAdmins: row.room_admins === null ? [] : (JSON.parse(row.room_admins) as string[]),
+  maxSessionsPerUser: row.max_sessions_per_user,
+  userUploadQuotaBytes: row.user_upload_quota_bytes,
+  appUploadQuotaBytes: row.app_upload_quota_bytes,
+  chatfileTtlDays: row.chatfile_ttl_days,
   created: row.created,
 });
 
@@ -339,6 +363,10 @@ const appParams = (app: AppRecord) => ({
   recallSeconds: app.recallSeconds,
   maxGroupMembers: app.maxGroupMembers,
   roomAdmins: app.roomAdmins.length === 0 ? null : JSON.stringify(app.roomAdmins),
+  maxSessionsPerUser: app.maxSessionsPerUser ?? null,
+  userUploadQuotaBytes: app.userUploadQuotaBytes ?? null,
+  appUploadQuotaBytes: app.appUploadQuotaBytes ?? null,
+  chatfileTtlDays: app.chatfileTtlDays ?? null,
   created: app.created,
 });
 
@@ -379,6 +407,7 @@ export class SqliteStorage implements Storage {
       if (version < 2) db.exec(migrationTo2);
       if (version < 3) db.exec(migrationTo3);
       if (version < 4) db.exec(migrationTo4);
+      if (version < 5) db.exec(migrationTo5);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
 
@@ -390,9 +419,11 @@ export class SqliteStorage implements Storage {
       addApp: db.prepare(
         `INSERT INTO apps (key, org, name, uuid, max_users, closed_registration, origins, token_ttl,
            max_message_bytes, max_file_bytes, recall_seconds, max_group_members, room_admins,
-           created)
+           max_sessions_per_user, user_upload_quota_bytes, app_upload_quota_bytes,
+           chatfile_ttl_days, created)
          VALUES (@key, @org, @name, @uuid, @maxUsers, @closedRegistration, @origins, @tokenTtl,
            @maxMessageBytes, @maxFileBytes, @recallSeconds, @maxGroupMembers, @roomAdmins,
+           @maxSessionsPerUser, @userUploadQuotaBytes, @appUploadQuotaBytes, @chatfileTtlDays,
            @created)
          ON CONFLICT (key) DO NOTHING`,
       ),
@@ -400,7 +431,10 @@ export class SqliteStorage implements Storage {
         `UPDATE apps SET max_users = @maxUsers, closed_registration = @closedRegistration,
            origins = @origins, token_ttl = @tokenTtl, max_message_bytes = @maxMessageBytes,
            max_file_bytes = @maxFileBytes, recall_seconds = @recallSeconds,
-           max_group_members = @maxGroupMembers, room_admins = @roomAdmins
+           max_group_members = @maxGroupMembers, room_admins = @roomAdmins,
+           max_sessions_per_user = @maxSessionsPerUser,
+           user_upload_quota_bytes = @userUploadQuotaBytes,
+           app_upload_quota_bytes = @appUploadQuotaBytes, chatfile_ttl_days = @chatfileTtlDays
          WHERE key = @key`,
       ),
       countUsers: db.prepare<[string], { n: number }>(

@@ -29,6 +29,15 @@ export interface AppRecord {
   maxGroupMembers: number | null;
   /** Users who may create chat rooms (`--room-admins`). */
   roomAdmins: string[];
+  // Schema 5 (issue 11); optional so adapters written before it keep compiling (absent = default).
+  /** Open sessions per user before the oldest is kicked; `null` = `Limits.sessionsPerUser`. */
+  maxSessionsPerUser?: number | null;
+  /** Bytes of live chatfiles per user; `null` = `Limits.userUploadQuotaBytes`. */
+  userUploadQuotaBytes?: number | null;
+  /** Bytes of live chatfiles in the app; `null` = `Limits.appUploadQuotaBytes`. */
+  appUploadQuotaBytes?: number | null;
+  /** Days a chatfile stays downloadable; `null` = `Limits.chatfileTtlDays`. */
+  chatfileTtlDays?: number | null;
   created: number;
 }
 

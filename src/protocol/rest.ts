@@ -458,6 +458,14 @@ export const Limits = {
   roomMembersMax: 1000,
   /** Messages a room keeps for members who join later. */
   roomRecentMessages: 50,
+  /** Default open sessions per user; past it the oldest is kicked (per app, `--max-sessions`). */
+  sessionsPerUser: 10,
+  /** Default bytes of live chatfiles one user may keep (per app, `--user-upload-quota`). */
+  userUploadQuotaBytes: 1024 ** 3,
+  /** Default bytes of live chatfiles a whole app may keep (per app, `--app-upload-quota`). */
+  appUploadQuotaBytes: 50 * 1024 ** 3,
+  /** Default days a chatfile stays downloadable (per app, `--file-ttl-days`). */
+  chatfileTtlDays: 30,
   /** Group and room ids: 15 or more digits; usernames of that shape are refused. */
   numericIdPattern: /^[0-9]{15,}$/,
 } as const;
