@@ -3,6 +3,7 @@
  * The embedded default: a SQLite file in the data dir and the in-process bus.
  */
 import { mkdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -44,6 +45,30 @@ export interface ChatServer {
 }
 
 /**
+ * Drops a TCP connection past `connectionsPerAddress` from one address before any byte is read.
+ * Behind a trusted proxy every connection comes from the proxy, so the gateway counts WebSocket
+ * sessions by the forwarded address instead (gateway.ts).
+ */
+function limitConnectionsPerAddress(http: FastifyInstance, config: ServerConfig): void {
+  if (config.trustProxy) return;
+  const open = new Map<string, number>();
+  http.server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > config.connectionsPerAddress) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
+}
+
+/**
  * Opens the configured storage, as the server and the CLI both do: PostgreSQL at `databaseUrl`
  * (its schema is made or migrated before the first statement), else the data dir's SQLite file
  * (creating the dir).
@@ -70,7 +95,10 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     }),
     bodyLimit: Limits.restBodyMaxBytes,
     trustProxy: config.trustProxy,
+    // A connection that says nothing is closed (a WebSocket turns this off and has heartbeats).
+    connectionTimeout: config.idleConnectionMs,
   });
+  limitConnectionsPerAddress(http, config);
   // The JSON routes must refuse text/plain with 415 instead of handing them a string.
   http.removeContentTypeParser('text/plain');
   const fanout = new Fanout(

@@ -40,8 +40,14 @@ export interface ServerConfig {
   tokenPerSecond: number;
   /** Failed token requests per minute per client IP. */
   tokenFailuresPerMinute: number;
-  /** Messages per second per WebSocket session. */
+  /** `msg` frames per second per user, across all their sockets. */
   messagesPerSecond: number;
+  /** Other WebSocket frames (pings, receipts, recalls…) per second per user, across sockets. */
+  framesPerSecond: number;
+  /** Open TCP connections (and WebSocket sessions) per client address. */
+  connectionsPerAddress: number;
+  /** A TCP connection with no traffic this long is closed (ms); WebSockets have heartbeats. */
+  idleConnectionMs: number;
   /** Chatfile uploads per minute per user (disk is the scarce thing here). */
   uploadsPerMinute: number;
   /** Contact requests plus group invitations per minute per user. */
@@ -73,6 +79,9 @@ export const defaults = {
   tokenPerSecond: 300,
   tokenFailuresPerMinute: 100,
   messagesPerSecond: 50,
+  framesPerSecond: 200,
+  connectionsPerAddress: 256,
+  idleConnectionMs: 60_000,
   uploadsPerMinute: 60,
   invitationsPerMinute: Limits.invitationsPerMinute,
   logLevel: 'info',
@@ -165,6 +174,17 @@ export function configFromEnv(env: Env = process.env): ServerConfig {
       defaults.tokenFailuresPerMinute,
     ),
     messagesPerSecond: positiveInteger(env, 'OPENWEBIM_RATE_MESSAGES', defaults.messagesPerSecond),
+    framesPerSecond: positiveInteger(env, 'OPENWEBIM_RATE_FRAMES', defaults.framesPerSecond),
+    connectionsPerAddress: positiveInteger(
+      env,
+      'OPENWEBIM_MAX_CONNECTIONS_PER_ADDRESS',
+      defaults.connectionsPerAddress,
+    ),
+    idleConnectionMs: positiveInteger(
+      env,
+      'OPENWEBIM_IDLE_CONNECTION_MS',
+      defaults.idleConnectionMs,
+    ),
     uploadsPerMinute: positiveInteger(env, 'OPENWEBIM_RATE_UPLOADS', defaults.uploadsPerMinute),
     invitationsPerMinute: positiveInteger(
       env,

@@ -1,11 +1,12 @@
 /**
  * Counts events per key in fixed time windows. One small limiter serves the REST rate limits (keyed
  * by app, after the app is known to exist, so made-up app keys cannot grow the table), failed
- * logins (keyed by client IP) and WebSocket messages (one per session). @fastify/rate-limit could
+ * logins (keyed by client IP) and WebSocket frames (keyed by user, across the user's sockets). @fastify/rate-limit could
  * key by app too, but it runs before the route knows whether the app exists and answers with its
  * own body; this keeps every limit and its Agora error in the domain's hands.
  */
-export class FixedWindowLimiter {
+import type { RateLimiter } from './rate-limiter.js';
+export class FixedWindowLimiter implements RateLimiter {
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #windows = new Map<string, { start: number; count: number }>();

@@ -7,9 +7,16 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
 import { DomainError, Failures, forbidden } from '../domain/errors.js';
+import { FixedWindowLimiter } from '../domain/fixed-window-limiter.js';
 import { restBase } from '../public-url.js';
 import type { AppRecord } from '../storage/storage.js';
-import { Session, type SessionContext } from './session.js';
+import { Session, type SessionContext, type SessionLimits } from './session.js';
+import { UserSessions } from './user-sessions.js';
+
+/** What the gateway needs; without `limits` the per-user limits are counted in this process. */
+export type GatewayContext = Omit<SessionContext, 'limits' | 'registry'> & {
+  limits?: SessionLimits;
+};
 
 /** 1001 "going away": the client should reconnect (to this server once it is back, or another). */
 const GOING_AWAY = 1001;
@@ -22,9 +29,20 @@ export interface Gateway {
 
 export async function installGateway(
   server: FastifyInstance,
-  ctx: SessionContext,
+  gatewayContext: GatewayContext,
 ): Promise<Gateway> {
+  const { config } = gatewayContext;
+  const ctx: SessionContext = {
+    ...gatewayContext,
+    limits: gatewayContext.limits ?? {
+      messages: new FixedWindowLimiter(config.messagesPerSecond, 1000),
+      frames: new FixedWindowLimiter(config.framesPerSecond, 1000),
+    },
+    registry: new UserSessions(),
+  };
   const sessions = new Set<Session>();
+  /** Open sockets per client address (behind a trusted proxy, the forwarded one). */
+  const perAddress = new Map<string, number>();
   const apps = new WeakMap<FastifyRequest, AppRecord>();
 
   await server.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
@@ -46,6 +64,12 @@ export async function installGateway(
         if (!ctx.domain.apps.allowsOrigin(app, request.headers.origin)) {
           throw forbidden(`origin ${request.headers.origin} may not use app ${app.key}`);
         }
+        if ((perAddress.get(request.ip) ?? 0) >= config.connectionsPerAddress) {
+          throw new DomainError(
+            Failures.rateLimited,
+            `too many open connections from ${request.ip}`,
+          );
+        }
         apps.set(request, app);
       },
     },
@@ -55,9 +79,20 @@ export async function installGateway(
         socket.close(1011, 'no app');
         return;
       }
-      const session = new Session(socket, app, ctx, (closed) => sessions.delete(closed), {
-        restBase: restBase(request, ctx.config),
-      });
+      const ip = request.ip;
+      perAddress.set(ip, (perAddress.get(ip) ?? 0) + 1);
+      const session = new Session(
+        socket,
+        app,
+        ctx,
+        (closed) => {
+          if (!sessions.delete(closed)) return;
+          const left = (perAddress.get(ip) ?? 1) - 1;
+          if (left > 0) perAddress.set(ip, left);
+          else perAddress.delete(ip);
+        },
+        { restBase: restBase(request, ctx.config) },
+      );
       sessions.add(session);
     },
   );

@@ -4,6 +4,21 @@
  * Frames are handled one after another (a promise chain), so a client's messages are stored in the
  * order it sent them. The replay after `auth` runs beside that chain, so pings and sends are answered
  * while a long inbox streams out.
+ *
+ * Whatever a client does, what the server holds for it stays bounded:
+ * - Live delivery stops while the socket has more than {@link LIVE_HIGH_WATER} unsent (a client that
+ *   does not read): the session only notes the newest seq it skipped, and once the socket drains it
+ *   catches up from the inbox by seq, as the replay does. Room messages and presence, which no inbox
+ *   holds, are dropped meanwhile. Past {@link HARD_LIMIT} unsent (answers to its own frames pile up)
+ *   the socket is closed with `CloseCode.TooSlow`.
+ * - Every frame kind counts against a per-user limit shared by all the user's sockets (`msg` against
+ *   `messagesPerSecond`, the others against `framesPerSecond`): a refused `msg` or `recall` is nacked
+ *   509, any other frame answered `error` 509.
+ * - Frames that cannot be used (not JSON, unknown kind, binary, a non-`msg` frame over
+ *   {@link SMALL_FRAME_BYTES}) are refused, and after {@link MAX_STRIKES} in a minute the socket is
+ *   closed with `CloseCode.PolicyViolation`; so is a client whose frames the limiter refused
+ *   {@link MAX_REFUSED} times in a minute.
+ * - While {@link QUEUE_HIGH_WATER} frames wait to be handled, the socket is not read any further.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
@@ -26,7 +41,7 @@ import type { Presence } from '../bus/presence.js';
 import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
-import { FixedWindowLimiter } from '../domain/fixed-window-limiter.js';
+import type { RateLimiter } from '../domain/rate-limiter.js';
 import {
   MessageRejected,
   withBase,
@@ -37,12 +52,29 @@ import { StatusCodes } from '../domain/status-codes.js';
 import type { AppRecord } from '../storage/storage.js';
 import { parseClientFrame } from './client-frames.js';
 
+/** Per-user limits, keyed `${appKey}\n${username}`, shared by every socket of the user. */
+export interface SessionLimits {
+  /** `msg` frames. */
+  messages: RateLimiter;
+  /** Every other frame kind after `auth`. */
+  frames: RateLimiter;
+}
+
+/** The sessions of each user, so a login past the app's cap can kick the oldest. */
+export interface SessionRegistry {
+  /** The session authenticated; answers the user's sessions to kick (oldest first). */
+  opened(session: Session, appKey: string, username: string, max: number): Session[];
+  closed(session: Session): void;
+}
+
 export interface SessionContext {
   domain: Domain;
   fanout: Fanout;
   config: ServerConfig;
   log: FastifyBaseLogger;
   presence: Presence;
+  limits: SessionLimits;
+  registry: SessionRegistry;
 }
 
 export interface SessionOptions {
@@ -52,14 +84,32 @@ export interface SessionOptions {
 
 /** Inbox rows read per query during replay. */
 const REPLAY_PAGE = 200;
-/** Stop writing replay frames while this much is still unsent. */
-const REPLAY_HIGH_WATER = 1024 * 1024;
+/** Past this much unsent, inbox items wait in the inbox instead of the socket's buffer. */
+export const LIVE_HIGH_WATER = 1024 * 1024;
+/** Past this much unsent the client is not reading at all: the socket is closed. */
+export const HARD_LIMIT = 8 * 1024 * 1024;
+/** How often a session that stopped live delivery looks whether its socket drained. */
+const DRAIN_POLL_MS = 25;
+/** Seqs kept past the contiguous ones before the session reads the gap from the inbox. */
+const AHEAD_MAX = 256;
+/** Only `msg` frames may be larger than this. */
+export const SMALL_FRAME_BYTES = 4096;
+/** Unusable frames per minute before the socket is closed. */
+export const MAX_STRIKES = 5;
+/** Frames refused by the rate limits per minute before the socket is closed. */
+export const MAX_REFUSED = 500;
+/** Frames waiting to be handled before the socket stops being read (and again below the low). */
+const QUEUE_HIGH_WATER = 256;
+const QUEUE_LOW_WATER = 64;
 /** setTimeout's ceiling (~24.8 days); longer token lives re-arm the timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 let loginCounter = 0;
 
 type State = 'awaiting-auth' | 'authenticating' | 'open' | 'closed';
+
+/** A frame waiting its turn: a parsed one, or a `msg`/`recall` to nack for what it got wrong. */
+type Queued = ClientFrame | { t: 'unusable'; id: string; reason: string };
 
 /** Who is logged in on this socket; set once `auth` succeeds. */
 interface Login {
@@ -76,23 +126,35 @@ export class Session {
   readonly #app: AppRecord;
   readonly #ctx: SessionContext;
   readonly #onClosed: (session: Session) => void;
-  readonly #sendLimiter: FixedWindowLimiter;
   readonly #restBase: string;
 
   #state: State = 'awaiting-auth';
   #login: Login | undefined;
+  /** `${appKey}\n${user}`: the key of the per-user limits. */
+  #userKey = '';
   #expiresAt = 0;
   #queue: Promise<void> = Promise.resolve();
+  /** Frames in the chain; the socket is paused while there are too many. */
+  #pending = 0;
+  #paused = false;
+  #strikes = { start: 0, count: 0 };
+  #refused = { start: 0, count: 0 };
   #unsubscribe: Unsubscribe | undefined;
   #authTimer: NodeJS.Timeout;
   #idleTimer: NodeJS.Timeout;
   #expiryTimer: NodeJS.Timeout | undefined;
 
-  /** Until the replay is done, live messages and events wait here (the replay may read them). */
-  #replaying = true;
-  #buffered: InboxItem[] = [];
-  /** Seqs of this session's own sends during replay: it has them as acks already. */
-  #ownSeqs = new Set<number>();
+  /**
+   * While syncing (the replay after `auth`, or catching up after the socket was too full) live
+   * inbox items are not sent nor kept: the inbox has them, and the sync reads it until it has
+   * passed {@link #skipped}, the newest seq that went by.
+   */
+  #syncing = true;
+  #skipped = 0;
+  /** Every seq up to this is at the client (sent, skipped by a read, or its own ack). */
+  #through = 0;
+  /** Seqs past {@link #through} the client has already: own sends' acks, live items out of order. */
+  #ahead = new Set<number>();
   /** Counted in the presence registry (once, from `auth-ok` until closed). */
   #counted = false;
 
@@ -108,7 +170,6 @@ export class Session {
     this.#app = app;
     this.#ctx = ctx;
     this.#onClosed = onClosed;
-    this.#sendLimiter = new FixedWindowLimiter(ctx.config.messagesPerSecond, 1000);
     this.#authTimer = setTimeout(
       () => this.close(CloseCode.AuthFailed, 'no auth frame in time'),
       ctx.config.authTimeoutMs,
@@ -147,17 +208,68 @@ export class Session {
     if (this.#counted && this.#login) {
       this.#counted = false;
       this.#ctx.presence.closed(this.#app.key, this.#login.user);
+      this.#ctx.registry.closed(this);
     }
+    this.#ahead.clear();
     this.#onClosed(this);
   }
 
+  /** Tells the client why, then ends the session (a newer login, a password change). */
+  kick(code: number, reason: string, closeCode: number = CloseCode.Kicked): void {
+    if (this.#state === 'closed') return;
+    this.#send({ t: 'kicked', code, reason });
+    this.close(closeCode, reason);
+  }
+
   #send(frame: ServerFrame): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(frame));
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
+    if (this.#socket.bufferedAmount > HARD_LIMIT) {
+      this.close(CloseCode.TooSlow, 'the client does not read its frames');
+      return;
+    }
+    this.#socket.send(JSON.stringify(frame));
   }
 
   #deliver(item: InboxItem): void {
     if ('event' in item) this.#send({ t: 'event', event: item.event });
     else this.#send({ t: 'msg', message: withBase(item.message, this.#restBase) });
+  }
+
+  /** The client has `seq` (sent, or its own ack). */
+  #mark(seq: number): void {
+    if (seq <= this.#through) return;
+    this.#ahead.add(seq);
+    while (this.#ahead.delete(this.#through + 1)) this.#through += 1;
+    // A gap that live delivery never filled: the inbox fills it, and the set stays small.
+    if (this.#ahead.size > AHEAD_MAX && !this.#syncing) this.#fallBehind(seq);
+  }
+
+  /** (A method, so TypeScript does not narrow the state across awaits.) */
+  #isClosed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  /** The socket holds too much already: live frames would only pile up in memory. */
+  #congested(): boolean {
+    return this.#socket.bufferedAmount > LIVE_HIGH_WATER;
+  }
+
+  /** Counts in a one-minute window; `true` when the count passed `max`. */
+  #tally(window: { start: number; count: number }, max: number): boolean {
+    const now = Date.now();
+    if (now - window.start >= 60_000) {
+      window.start = now;
+      window.count = 0;
+    }
+    window.count += 1;
+    return window.count > max;
+  }
+
+  /** A frame we could not use; too many and the socket goes. */
+  #strike(): void {
+    if (this.#tally(this.#strikes, MAX_STRIKES - 1)) {
+      this.close(CloseCode.PolicyViolation, 'too many unusable frames');
+    }
   }
 
   #error(code: number, reason: string): void {
@@ -169,21 +281,25 @@ export class Session {
     this.#idleTimer.refresh();
     if (isBinary) {
       this.#refuse('binary frames are not accepted; send JSON text');
+      this.#strike();
       return;
     }
-    const parsed = parseClientFrame(data.toString());
+    const text = data.toString();
+    const parsed = parseClientFrame(text);
+    if (parsed.ok && parsed.frame.t !== 'msg' && text.length > SMALL_FRAME_BYTES) {
+      this.#refuse(`a ${parsed.frame.t} frame must be under ${SMALL_FRAME_BYTES} bytes`);
+      this.#strike();
+      return;
+    }
     if (!parsed.ok) {
       if (parsed.t === 'auth' && this.#state === 'awaiting-auth') {
         this.#refuseAuth(StatusCodes.WEBIM_CONNCTION_AUTH_ERROR, parsed.reason);
       } else if (parsed.id !== undefined && this.#state === 'open') {
-        this.#send({
-          t: 'nack',
-          id: parsed.id,
-          code: StatusCodes.MESSAGE_PARAMETER_ERROR,
-          reason: parsed.reason,
-        });
+        // A message the client can be told about by its id: nacked in turn, and counted like one.
+        this.#enqueue({ t: 'unusable', id: parsed.id, reason: parsed.reason });
       } else {
         this.#refuse(parsed.reason);
+        this.#strike();
       }
       return;
     }
@@ -198,8 +314,18 @@ export class Session {
       this.#error(StatusCodes.MESSAGE_PARAMETER_ERROR, 'this session is already authenticated');
       return;
     }
+    this.#enqueue(frame);
+  }
+
+  /** Handles the frame after those before it; too many waiting and the socket is not read. */
+  #enqueue(frame: Queued): void {
+    this.#pending += 1;
+    if (this.#pending >= QUEUE_HIGH_WATER && !this.#paused) {
+      this.#paused = true;
+      this.#socket.pause();
+    }
     this.#queue = this.#queue
-      .then(() => (this.#state === 'closed' ? undefined : this.#handle(frame)))
+      .then(() => (this.#state === 'closed' ? undefined : this.#limitThenHandle(frame)))
       .catch((error: unknown) => {
         this.#ctx.log.error({ err: error }, 'websocket frame failed');
         if (this.#state === 'authenticating') {
@@ -207,7 +333,44 @@ export class Session {
         } else {
           this.#error(StatusCodes.SERVER_BUSY, 'the server could not process the frame');
         }
+      })
+      .finally(() => {
+        this.#pending -= 1;
+        if (this.#paused && this.#pending <= QUEUE_LOW_WATER && this.#state !== 'closed') {
+          this.#paused = false;
+          this.#socket.resume();
+        }
       });
+  }
+
+  /** Counts the frame against the user's limit (every kind but `auth`), then handles it. */
+  async #limitThenHandle(frame: Queued): Promise<void> {
+    if (frame.t !== 'auth') {
+      const { limits } = this.#ctx;
+      const limiter = frame.t === 'msg' || frame.t === 'unusable' ? limits.messages : limits.frames;
+      const taken = limiter.take(this.#userKey);
+      if (taken === false || (taken !== true && !(await taken))) return this.#limited(frame);
+    }
+    if (frame.t === 'unusable') {
+      const { id, reason } = frame;
+      return this.#send({ t: 'nack', id, code: StatusCodes.MESSAGE_PARAMETER_ERROR, reason });
+    }
+    return this.#handle(frame);
+  }
+
+  #limited(frame: Queued): void {
+    if (this.#tally(this.#refused, MAX_REFUSED)) {
+      this.close(CloseCode.PolicyViolation, 'too many frames over the rate limit');
+      return;
+    }
+    const code = StatusCodes.MESSAGE_CURRENT_LIMITING;
+    if (frame.t === 'msg' || frame.t === 'recall' || frame.t === 'unusable') {
+      const reason =
+        frame.t === 'msg' ? 'too many messages; slow down' : 'too many frames; slow down';
+      this.#send({ t: 'nack', id: frame.id, code, reason });
+    } else {
+      this.#error(code, `too many frames; ${frame.t} refused, slow down`);
+    }
   }
 
   #refuseAuth(code: number, reason: string): void {
@@ -263,6 +426,7 @@ export class Session {
     if (this.#state === 'closed') return;
 
     this.#state = 'open';
+    this.#userKey = `${this.#app.key}\n${frame.user}`;
     clearTimeout(this.#authTimer);
     const login: Login = {
       user: frame.user,
@@ -275,6 +439,18 @@ export class Session {
     // Counted before a single login kicks the older session, so the user never looks offline.
     this.#counted = true;
     this.#ctx.presence.opened(this.#app.key, login.user);
+    const surplus = this.#ctx.registry.opened(
+      this,
+      this.#app.key,
+      login.user,
+      domain.apps.maxSessionsPerUser(this.#app),
+    );
+    for (const old of surplus) {
+      old.kick(
+        StatusCodes.WEBIM_CONNCTION_USER_LOGIN_ANOTHER_DEVICE,
+        'too many sessions: logged in on another device',
+      );
+    }
     this.#expiresAt = token.expiresAt;
     this.#armExpiry();
 
@@ -316,45 +492,73 @@ export class Session {
   }
 
   async #replay(cursor: number): Promise<void> {
+    this.#through = cursor;
+    const last = await this.#sync();
+    if (last !== undefined) this.#send({ t: 'sync-done', seq: last });
+  }
+
+  /**
+   * Sends the inbox from {@link #through} on, one page at a time and only while the socket drains,
+   * until it has passed every live item skipped meanwhile; then live delivery resumes. Answers the
+   * last seq covered (`undefined` if the session closed).
+   */
+  async #sync(): Promise<number | undefined> {
     const { user } = this.#login as Login;
-    let last = cursor;
+    let last = this.#through;
     for (;;) {
+      await this.#drained();
+      if (this.#isClosed()) return undefined;
       const page = await this.#ctx.domain.messages.inbox(this.#app, user, last, REPLAY_PAGE);
-      if (this.#state === 'closed') return;
+      if (this.#state === 'closed') return undefined;
       for (const item of page.items) {
-        if (!this.#ownSeqs.has(item.seq)) this.#deliver(item);
+        if (item.seq > this.#through && !this.#ahead.has(item.seq)) this.#deliver(item);
       }
       last = page.last;
-      if (!page.full) break;
-      await this.#drain();
+      // Everything up to the page's end is at the client now (recalled messages are skipped).
+      if (last > this.#through) {
+        for (const seq of this.#ahead) if (seq <= last) this.#ahead.delete(seq);
+        this.#through = last;
+        while (this.#ahead.delete(this.#through + 1)) this.#through += 1;
+      }
+      // Nothing awaits between this check and live delivery, so no item can slip between them.
+      if (!page.full && this.#skipped <= last) break;
     }
-    // Nothing awaits from here on, so no live item can slip between buffer and live delivery.
-    this.#replaying = false;
-    for (const item of this.#buffered.sort((a, b) => a.seq - b.seq)) {
-      if (item.seq <= last || this.#ownSeqs.has(item.seq)) continue;
-      this.#deliver(item);
-      last = item.seq;
-    }
-    this.#buffered = [];
-    this.#ownSeqs.clear();
-    this.#send({ t: 'sync-done', seq: last });
+    this.#syncing = false;
+    return last;
   }
 
   /** Waits while the socket still has a lot to send (a slow client must not fill our memory). */
-  async #drain(): Promise<void> {
-    while (this.#socket.bufferedAmount > REPLAY_HIGH_WATER && this.#state !== 'closed') {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+  async #drained(): Promise<void> {
+    while (this.#congested() && this.#state !== 'closed') {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
     }
+  }
+
+  /** Live delivery stopped (the socket is full): catch up from the inbox once it drains. */
+  #fallBehind(seq: number): void {
+    this.#syncing = true;
+    this.#skipped = Math.max(this.#skipped, seq);
+    this.#sync().catch((error: unknown) => {
+      this.#ctx.log.error({ err: error }, 'catching up failed');
+      this.close(CloseCode.Normal, 'catching up failed; reconnect');
+    });
   }
 
   #onEvent(event: UserEvent): void {
     const login = this.#login;
     if (this.#state !== 'open' || !login) return;
     if (event.kind === 'message' || event.kind === 'inbox-event') {
-      if (event.exceptSession === this.id) return;
+      if (event.exceptSession === this.id) {
+        // This session's own action: the client has its answer already.
+        this.#mark(event.kind === 'message' ? event.message.seq : event.event.seq);
+        return;
+      }
       if (event.kind === 'message' && event.message.seq === 0) {
-        // A room message is in no inbox: the replay cannot hold it, so it goes out at once.
-        this.#send({ t: 'msg', message: withBase(event.message, this.#restBase) });
+        // A room message is in no inbox: it goes out at once, or is lost to a client that does
+        // not read (rooms promise only the recent window to those who were away).
+        if (!this.#congested()) {
+          this.#send({ t: 'msg', message: withBase(event.message, this.#restBase) });
+        }
         return;
       }
       if (event.kind === 'inbox-event' && event.event.seq === 0) {
@@ -366,38 +570,35 @@ export class Session {
         event.kind === 'message'
           ? { seq: event.message.seq, message: event.message }
           : { seq: event.event.seq, event: event.event };
-      if (this.#replaying) this.#buffered.push(item);
-      else this.#deliver(item);
+      if (this.#syncing) {
+        this.#skipped = Math.max(this.#skipped, item.seq);
+      } else if (this.#congested()) {
+        this.#fallBehind(item.seq);
+      } else if (item.seq > this.#through && !this.#ahead.has(item.seq)) {
+        this.#deliver(item);
+        this.#mark(item.seq);
+      }
       return;
     }
     if (event.kind === 'presence' || event.kind === 'room') {
-      this.#send(event.frame);
+      // Live only: a client too far behind misses them (its contacts' lists are re-read anyway).
+      if (!this.#congested()) this.#send(event.frame);
       return;
     }
     const newer =
       event.loginAt > login.loginAt ||
       (event.loginAt === login.loginAt && event.loginOrder > login.loginOrder);
     if (event.session !== this.id && !login.multi && newer) {
-      this.#send({
-        t: 'kicked',
-        code: StatusCodes.WEBIM_CONNCTION_USER_LOGIN_ANOTHER_DEVICE,
-        reason: 'logged in on another device',
-      });
-      this.close(CloseCode.Kicked, 'logged in on another device');
+      this.kick(
+        StatusCodes.WEBIM_CONNCTION_USER_LOGIN_ANOTHER_DEVICE,
+        'logged in on another device',
+      );
     }
   }
 
   async #message(frame: SendFrame): Promise<void> {
     const { domain, fanout } = this.#ctx;
     const { user } = this.#login as Login;
-    if (!this.#sendLimiter.take('')) {
-      return this.#send({
-        t: 'nack',
-        id: frame.id,
-        code: StatusCodes.MESSAGE_CURRENT_LIMITING,
-        reason: 'too many messages; slow down',
-      });
-    }
     let sent;
     try {
       sent = await domain.messages.send(this.#app, user, frame);
@@ -406,7 +607,8 @@ export class Session {
       return this.#send({ t: 'nack', id: frame.id, code: error.code, reason: error.message });
     }
     const own = sent.forSender;
-    if (this.#replaying) this.#ownSeqs.add(own.seq);
+    // The client has its own message as this ack: no replay or catch-up sends it again.
+    this.#mark(own.seq);
     this.#send({ t: 'ack', id: own.id, mid: own.mid, to: own.to, time: own.time, seq: own.seq });
     if (sent.duplicate) return;
     await fanout.message(this.#app.key, sent.deliveries, { username: user, message: own }, this.id);

@@ -200,6 +200,10 @@ export const CloseCode = {
   TokenExpired: 4003,
   Idle: 4004,
   OriginRefused: 4005,
+  /** Too many unusable frames, or far too many over the rate limit. */
+  PolicyViolation: 1008,
+  /** The client did not read its frames; what was not sent waits in its inbox (reconnect). */
+  TooSlow: 4006,
 } as const;
 
 // ---------------------------------------------------------------------------------------------

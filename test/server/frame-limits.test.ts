@@ -1,15 +1,19 @@
 // Limits on what one client may send over its sockets (server/gateway/client-frames.ts,
 // session.ts): the shape of `ext`, the rate of every frame kind per user across sockets, and junk.
 import assert from 'node:assert/strict';
+import { createConnection, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { MessageLimits } from '../../src/protocol/frames.js';
 import {
   connectSynced,
   newUser,
+  sendText,
   settle,
   startTestServer,
+  wsUrl,
   type TestServer,
 } from './support/test-server.js';
+import { TestSocket } from './support/ws-client.js';
 
 let t: TestServer;
 before(async () => {
@@ -69,5 +73,118 @@ describe('ext', () => {
     assert.equal(nack.code, 205);
     assert.match(nack.reason, /more than 512 keys and items/);
     await socket.close();
+  });
+});
+
+describe('per-user limits across sockets', () => {
+  it('holds one user’s messages on three sockets to one limit', async () => {
+    const limited = await startTestServer({ messagesPerSecond: 10 });
+    try {
+      const alice = await newUser(limited.url);
+      const bob = await newUser(limited.url);
+      const sockets = await Promise.all(
+        [1, 2, 3].map(
+          async () => (await connectSynced(limited.url, alice, { multi: true })).socket,
+        ),
+      );
+      for (const socket of sockets) {
+        for (let i = 0; i < 10; i += 1) sendText(socket, bob.username, `m${i}`);
+      }
+      await Promise.all(sockets.map((socket) => settle(socket)));
+      const answers = sockets.flatMap((socket) =>
+        socket.received.filter((frame) => frame.t === 'ack' || frame.t === 'nack'),
+      );
+      assert.equal(answers.length, 30);
+      const acked = answers.filter((frame) => frame.t === 'ack').length;
+      const nacked = answers.filter((frame) => frame.t === 'nack');
+      // One window of 10, or two if the burst straddled a second; per socket it would be 30.
+      assert.ok(acked <= 20, `${acked} of 30 acked against a limit of 10/s`);
+      for (const nack of nacked) assert.equal(nack.code, 509);
+      await Promise.all(sockets.map((socket) => socket.close()));
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits pings and receipts too, answering error 509', async () => {
+    const limited = await startTestServer({ framesPerSecond: 10 });
+    try {
+      const alice = await newUser(limited.url);
+      const sockets = await Promise.all(
+        [1, 2].map(async () => (await connectSynced(limited.url, alice, { multi: true })).socket),
+      );
+      for (const socket of sockets) {
+        for (let i = 0; i < 20; i += 1) socket.send({ t: 'ping' });
+        socket.send({ t: 'recv', seq: 0 });
+      }
+      // Wait for the last answer of each: 21 frames, each a pong or an error.
+      await Promise.all(
+        sockets.map(async (socket) => {
+          while (socket.received.filter((f) => f.t === 'pong' || f.t === 'error').length < 20) {
+            await Promise.race([socket.next('pong'), socket.next('error')]);
+          }
+        }),
+      );
+      const pongs = sockets.flatMap((s) => s.received.filter((f) => f.t === 'pong')).length;
+      const errors = sockets.flatMap((s) => s.received.filter((f) => f.t === 'error'));
+      assert.ok(pongs <= 20, `${pongs} pongs against a limit of 10/s`);
+      assert.ok(errors.length >= 20);
+      assert.equal(errors[0]!.code, 509);
+      assert.match(errors[0]!.reason, /too many frames/);
+      await Promise.all(sockets.map((socket) => socket.close()));
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('connections', () => {
+  it('closes a TCP connection that sends nothing, and one past the per-address bound', async () => {
+    const limited = await startTestServer({ idleConnectionMs: 300, connectionsPerAddress: 3 });
+    try {
+      const { port } = new URL(limited.url);
+      const open = () =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = createConnection({ host: '127.0.0.1', port: Number(port) }, () =>
+            resolve(socket),
+          );
+          socket.once('error', reject);
+        });
+      const closed = (socket: Socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.destroyed) resolve();
+          else socket.once('close', () => resolve());
+        });
+      const idle = [await open(), await open(), await open()];
+      const fourth = await open();
+      // The fourth from this address is dropped at once; the three idle ones after 300 ms.
+      await closed(fourth);
+      await Promise.all(idle.map(closed));
+      // Then the address may connect again.
+      const again = await open();
+      await closed(again);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('behind a trusted proxy, refuses a WebSocket past the bound per forwarded address with 429', async () => {
+    const limited = await startTestServer({ connectionsPerAddress: 2, trustProxy: true });
+    try {
+      const alice = await newUser(limited.url);
+      const from = (ip: string) => ({ multi: true, headers: { 'x-forwarded-for': ip } });
+      const first = (await connectSynced(limited.url, alice, from('10.9.0.1'))).socket;
+      const second = (await connectSynced(limited.url, alice, from('10.9.0.1'))).socket;
+      await assert.rejects(
+        TestSocket.open(wsUrl(limited.url), { 'x-forwarded-for': '10.9.0.1' }),
+        /upgrade refused: 429/,
+      );
+      const other = (await connectSynced(limited.url, alice, from('10.9.0.2'))).socket;
+      await first.close();
+      const again = (await connectSynced(limited.url, alice, from('10.9.0.1'))).socket;
+      await Promise.all([second.close(), other.close(), again.close()]);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -15,6 +15,7 @@ import {
   type TestServer,
 } from './support/test-server.js';
 import { TestSocket } from './support/ws-client.js';
+import { MAX_STRIKES, SMALL_FRAME_BYTES } from '../../server/gateway/session.js';
 
 let t: TestServer;
 before(async () => {
@@ -138,7 +139,6 @@ describe('frames after auth', () => {
   it('survives hostile frames and keeps serving', async () => {
     const alice = await newUser(t.url);
     const bob = await newUser(t.url);
-    const { socket } = await connectSynced(t.url, alice);
     const hostile = [
       '',
       'null',
@@ -155,13 +155,40 @@ describe('frames after auth', () => {
       '{"t":"recv","seq":1e308}',
       '{"t":"renew","token":["a"]}',
     ];
-    for (const frame of hostile) socket.sendRaw(frame);
-    socket.send({ t: 'ping' });
-    await socket.next('pong');
+    // A few at a time per socket: past MAX_STRIKES unusable frames a minute the socket goes.
+    let errors = 0;
+    let acked = false;
+    for (let i = 0; i < hostile.length; i += MAX_STRIKES - 1) {
+      const { socket } = await connectSynced(t.url, alice, { multi: true });
+      for (const frame of hostile.slice(i, i + MAX_STRIKES - 1)) socket.sendRaw(frame);
+      socket.send({ t: 'ping' });
+      await socket.next('pong');
+      errors += socket.unread().filter((f) => f.t === 'error').length;
+      // The __proto__ ext was an ordinary key: stored and acked like any other ext.
+      acked ||= socket.unread().some((f) => f.t === 'ack' && f.id === 'p1');
+      await socket.close();
+    }
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
-    // The __proto__ ext was an ordinary key: stored and acked like any other ext.
-    assert.equal((await socket.next('ack', (a) => a.id === 'p1')).id, 'p1');
-    assert.ok(socket.unread().filter((f) => f.t === 'error').length >= hostile.length - 2);
+    assert.ok(acked);
+    assert.ok(errors >= hostile.length - 2);
+  });
+
+  it(`closes the socket with PolicyViolation after ${MAX_STRIKES} unusable frames in a minute`, async () => {
+    const alice = await newUser(t.url);
+    const { socket } = await connectSynced(t.url, alice);
+    for (let i = 0; i < MAX_STRIKES; i += 1) socket.sendRaw('{"t":"nonsense"}');
+    const closed = await socket.closed;
+    assert.equal(closed.code, CloseCode.PolicyViolation);
+    assert.equal(socket.received.filter((f) => f.t === 'error').length, MAX_STRIKES);
+  });
+
+  it('refuses a frame other than msg over SMALL_FRAME_BYTES, as a strike', async () => {
+    const alice = await newUser(t.url);
+    const { socket } = await connectSynced(t.url, alice);
+    socket.sendRaw(JSON.stringify({ t: 'ping', junk: 'x'.repeat(SMALL_FRAME_BYTES) }));
+    const error = await socket.next('error');
+    assert.equal(error.code, 205);
+    assert.match(error.reason, /a ping frame must be under 4096 bytes/);
     await socket.close();
   });
 

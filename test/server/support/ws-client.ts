@@ -91,6 +91,15 @@ export class TestSocket {
     });
   }
 
+  /** Stops reading the socket (frames pile up in the server's buffers), as a stuck client does. */
+  pause(): void {
+    this.#ws.pause();
+  }
+
+  resume(): void {
+    this.#ws.resume();
+  }
+
   /** Frames not yet taken by `next`. */
   unread(): ServerFrame[] {
     return [...this.#unread];
