@@ -282,6 +282,9 @@ interface ChatfileRow {
   created: number;
 }
 
+const optional = <K extends string>(key: K, value: number | null) =>
+  (value === null ? {} : { [key]: value }) as Partial<Record<K, number>>;
+
 const toApp = (row: AppRow): AppRecord => ({
   key: row.key,
   org: row.org,
@@ -296,10 +299,11 @@ const toApp = (row: AppRow): AppRecord => ({
   recallSeconds: row.recall_seconds,
   maxGroupMembers: row.max_group_members,
   roomAdmins: row.room_admins === null ? [] : (JSON.parse(row.room_admins) as string[]),
-  maxSessionsPerUser: row.max_sessions_per_user,
-  userUploadQuotaBytes: row.user_upload_quota_bytes,
-  appUploadQuotaBytes: row.app_upload_quota_bytes,
-  chatfileTtlDays: row.chatfile_ttl_days,
+  // Schema 5's settings are optional on AppRecord: only the ones an app sets are there.
+  ...optional('maxSessionsPerUser', row.max_sessions_per_user),
+  ...optional('userUploadQuotaBytes', row.user_upload_quota_bytes),
+  ...optional('appUploadQuotaBytes', row.app_upload_quota_bytes),
+  ...optional('chatfileTtlDays', row.chatfile_ttl_days),
   created: row.created,
 });
 
