@@ -4,6 +4,7 @@
  * replayed from the inbox): joining loads the room's recent window as the conversation's first
  * page, and room messages (seq 0) never move the sync cursor.
  */
+import { notice } from './notices.js';
 import { type Observable, map } from 'rxjs';
 import { Limits, type RoomInfo } from '../protocol/index.js';
 import { readList } from './lists-repo.js';
@@ -86,14 +87,12 @@ export class ChatRooms {
       if (membership && from !== me)
         await this.host.notice(
           session,
-          {
-            kind: 'room',
-            message:
-              membership === 'disbanded'
-                ? `The room ${name} was closed.`
-                : `${from} removed you from the room ${name}.`,
-            conversationId: id,
-          },
+          notice(
+            'room',
+            membership === 'disbanded' ? 'roomClosed' : 'roomRemoved',
+            { from, room: name },
+            id,
+          ),
           `room|${operation}|${id}|${from}|${who}|${num(payload.time)}`,
         );
       if (operation === 'destroy') return;

@@ -5,6 +5,7 @@
  * IndexedDB, and it is forgotten whenever the connection is not open, so a contact is never shown
  * online from stale data.
  */
+import { notice, type NoticeKey } from './notices.js';
 import { BehaviorSubject, type Observable, combineLatest, map } from 'rxjs';
 import type { BlocklistResponse } from '../protocol/index.js';
 import type { SocialSource, StoreConnection } from './connection-events.js';
@@ -34,11 +35,11 @@ const MULTI_DEVICE = {
 type ContactOperation = 'request' | 'accept' | 'decline' | 'remove';
 
 /** Another user's change, as the operation it is to me, and what I am told when it changes something. */
-const THEIRS: Partial<Record<SocialSource, readonly [ContactOperation, string?]>> = {
+const THEIRS: Partial<Record<SocialSource, readonly [ContactOperation, NoticeKey?]>> = {
   invited: ['request'],
-  agreed: ['accept', 'accepted your contact request'],
-  refused: ['decline', 'declined your contact request'],
-  deleted: ['remove', 'removed you from their contacts'],
+  agreed: ['accept', 'contactAccepted'],
+  refused: ['decline', 'contactDeclined'],
+  deleted: ['remove', 'contactRemoved'],
 };
 
 export class Contacts {
@@ -147,7 +148,7 @@ export class Contacts {
     if (said)
       await this.host.notice(
         session,
-        { kind: 'contact', message: `${from} ${said}.`, conversationId: from },
+        notice('contact', said, { from }, from),
         `contact|${source}|${from}|${time}`,
       );
   }

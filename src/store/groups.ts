@@ -6,6 +6,7 @@
  * shows, and is said once, even before that read. Invitations and applications exist only as
  * events (replayed from the inbox when I was offline) and are kept in IndexedDB.
  */
+import { notice, type NoticeKey } from './notices.js';
 import { type Observable, defer, map } from 'rxjs';
 import {
   type CreateGroupRequest,
@@ -194,7 +195,8 @@ export class Groups {
     const { operation, gid, name, from, who, muteUntil } = change;
     const { host } = this;
     // What the event says to me, when it is about me and someone else did it.
-    let said: string | undefined;
+    let said: NoticeKey | undefined;
+    let until: number | undefined;
     switch (operation) {
       case 'inviteToJoin':
         if (who === me && from !== me)
@@ -225,7 +227,7 @@ export class Groups {
       case 'acceptInvite':
       case 'rejectInvite':
         if (from === me) await this.dropInvitation(session, gid);
-        else if (operation === 'rejectInvite') said = `${from} declined your invitation to ${name}`;
+        else if (operation === 'rejectInvite') said = 'invitationDeclined';
         break;
       case 'acceptRequest':
       case 'joinPublicGroupDeclined':
@@ -233,7 +235,7 @@ export class Groups {
           without(list, (r) => r.groupId === gid && r.username === who),
         );
         if (who === me)
-          said = `${from} ${operation === 'acceptRequest' ? 'accepted' : 'declined'} your request to join ${name}`;
+          said = operation === 'acceptRequest' ? 'requestAccepted' : 'requestDeclined';
         break;
       case 'memberAbsence':
       case 'removeMember':
@@ -249,9 +251,9 @@ export class Groups {
         );
         said =
           operation === 'destroy'
-            ? `${name} was disbanded by ${from}`
+            ? 'groupDisbanded'
             : operation === 'removeMember'
-              ? `${from} removed you from ${name}`
+              ? 'groupRemoved'
               : undefined;
         break;
       case 'setAdmin':
@@ -262,11 +264,7 @@ export class Groups {
           operation
         ];
         await this.patch(session, gid, (group) => ({ ...group, role }));
-        said = `${from} ${
-          role === 'member'
-            ? 'removed you as an admin of'
-            : `made you ${role === 'owner' ? 'the owner' : 'an admin'} of`
-        } ${name}`;
+        said = role === 'member' ? 'adminRemoved' : role === 'owner' ? 'madeOwner' : 'madeAdmin';
         break;
       }
       case 'muteMember':
@@ -279,11 +277,8 @@ export class Groups {
           else delete next.mutedUntil;
           return next;
         });
-        const until =
-          muted && muteUntil && muteUntil > 0
-            ? ` until ${new Date(muteUntil).toLocaleString()}`
-            : '';
-        said = `${from} ${muted ? 'muted' : 'unmuted'} you in ${name}${until}`;
+        if (muted && muteUntil && muteUntil > 0) until = muteUntil;
+        said = !muted ? 'unmuted' : until ? 'mutedUntil' : 'muted';
         break;
       }
       default:
@@ -292,7 +287,7 @@ export class Groups {
     if (said && from !== me)
       await host.notice(
         session,
-        { kind: 'group', message: `${said}.`, conversationId: gid },
+        notice('group', said, { from, group: name, ...(until ? { until } : {}) }, gid),
         `group|${operation}|${gid}|${from}|${who}|${change.time}`,
       );
     if (operation !== 'destroy') void this.reread(gid);

@@ -12,5 +12,6 @@ export {
   type ConnectionFactory,
 } from './chat-store.js';
 export { ChatStoreError, Messages as ChatErrorMessages, toChatError } from './errors.js';
+export { NoticeSentences as ChatNoticeSentences } from './notices.js';
 export type { Visibility } from './visibility.js';
 export { defaults } from '../sdk/index.js';

@@ -161,13 +161,15 @@ export function markSent(
  * The server refused an own message: `failed`, with why. Its outbox entry is held (an attachment
  * keeps its file for a retry) and not sent again until {@link requeue}.
  */
-export function markFailed(db: UserDatabase, id: string, error: string) {
+export function markFailed(db: UserDatabase, id: string, error: string, errorKey?: string) {
   return updateOwnMessage(
     db,
     id,
     (message) =>
       // An ack that won the race keeps the message sent.
-      message.status === 'sent' ? message : { ...message, status: 'failed', error },
+      message.status === 'sent'
+        ? message
+        : { ...message, status: 'failed', error, ...(errorKey ? { errorKey } : {}) },
     'hold',
   );
 }
@@ -184,6 +186,7 @@ export function requeue(db: UserDatabase, id: string) {
       if (message.status !== 'failed' && message.status !== 'pending') return null;
       const pending: ChatMessage = { ...message, status: 'pending' };
       delete pending.error;
+      delete pending.errorKey;
       return pending;
     },
     'requeue',

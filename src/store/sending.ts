@@ -279,7 +279,7 @@ export class Sending {
       if (isTransientSendFailure(error.type)) return;
       if (error.type === Codes.currentLimiting && this.retryLater(session, entry)) return;
       const failed = await this.core.whileOpen(() =>
-        markFailed(session.db, entry.id, error.message),
+        markFailed(session.db, entry.id, error.message, error.key),
       );
       if (failed) this.core.changed(failed.message.conversationId);
       return;

@@ -109,8 +109,10 @@ export interface ChatMessage {
    * place) but its content (`text`, `attachment`, `location`, `custom`, `ext`) is gone.
    */
   recalled?: true;
-  /** Why a `failed` message failed, in plain words. */
+  /** Why a `failed` message failed, in plain words (English). */
   error?: string;
+  /** The key of `error` in the store's `ChatErrorMessages`, for saying it in the reader's language. */
+  errorKey?: string;
   /** The current user's sequence number for the message, once known. */
   seq?: number;
 }
@@ -264,7 +266,12 @@ export interface ChatRoom {
  */
 export interface ChatNotice {
   kind: 'contact' | 'group' | 'room';
+  /** In English; the elements say it from `key` and `params` in the reader's language. */
   message: string;
+  /** Which notice, a key of the store's `ChatNoticeSentences` (`groupRemoved`, `madeAdmin`…). */
+  key?: string;
+  /** The values of its placeholders: `from`, `group`, `room`, `until` (ms since the epoch). */
+  params?: Record<string, string | number>;
   /** The conversation concerned, if any (the group or room id, the username). */
   conversationId?: string;
   time: number;

@@ -41,13 +41,22 @@ describe('prepareAttachment', () => {
 });
 
 describe('humanSize', () => {
-  it('uses SI units with one decimal below ten', () => {
-    expect([12, 2500, 12_345, 4_000_000, 10_485_760].map(humanSize)).to.deep.equal([
-      '12 B',
-      '2.5 KB',
-      '12 KB',
+  it('uses SI units with one decimal below ten, in the locale’s words', () => {
+    const sizes = [12, 2500, 12_345, 4_000_000, 10_485_760];
+    expect(sizes.map((n) => humanSize(n))).to.deep.equal([
+      '12 byte',
+      '2.5 kB',
+      '12 kB',
       '4.0 MB',
       '10 MB',
+    ]);
+    // French writes octets, a decimal comma and a no-break space before the unit.
+    expect(sizes.map((n) => humanSize(n, 'fr').replace(/\s/, ' '))).to.deep.equal([
+      '12 o',
+      '2,5 ko',
+      '12 ko',
+      '4,0 Mo',
+      '10 Mo',
     ]);
   });
 });

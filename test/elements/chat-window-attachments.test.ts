@@ -110,7 +110,7 @@ describe('chat-window attachments', () => {
     expect(received).to.include({ filename: 'report.pdf', file_length: 2500 });
     await waitUntil(() => lastBubble(el)?.dataset.status === 'sent', 'sent', { timeout: 10000 });
     const card = lastBubble(el)!.querySelector('[part="card"]')!;
-    expect(card.textContent).to.contain('report.pdf').and.to.contain('2.5 KB');
+    expect(card.textContent).to.contain('report.pdf').and.to.contain('2.5 kB');
   });
 
   it('sends files pasted into the message field, with an audio duration read in the browser', async () => {
@@ -266,7 +266,7 @@ describe('chat-window attachments', () => {
     });
     await waitUntil(() => $(el, '[part="download-button"]'), 'a file card', { timeout: 8000 });
     const card = $(el, '[part="card"]');
-    expect(card.textContent).to.contain('notes.txt').and.to.contain('12 KB');
+    expect(card.textContent).to.contain('notes.txt').and.to.contain('12 kB');
     const clicked = new Promise<HTMLAnchorElement>((resolve) =>
       el.shadowRoot!.addEventListener(
         'click',

@@ -15,6 +15,16 @@ import { panelStyles } from '../panel.styles.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 
+/** A contact row's buttons: their text and their accessible name, which says whom they act on. */
+const rowActions = {
+  accept: ['common.accept', 'contacts.acceptWho'],
+  decline: ['common.decline', 'contacts.declineWho'],
+  block: ['contacts.block', 'contacts.blockWho'],
+  unblock: ['contacts.unblock', 'contacts.unblockWho'],
+  remove: ['info.remove', 'contacts.removeWho'],
+} as const;
+type RowAction = keyof typeof rowActions;
+
 /**
  * The signed-in user's contacts with live presence (a dot, and "online" / "offline" for screen
  * readers), friend requests received (accept or decline) and sent (waiting), "Add contact"
@@ -118,12 +128,12 @@ export class ChatContacts extends LitElement {
         aria-controls="add-form"
         @click=${() => (this.adding = !this.adding)}
       >
-        Add contact
+        ${this.i18n.t('contacts.add')}
       </button>
       ${this.adding ? this.addForm() : nothing}
       ${
         incoming.length
-          ? html`<h3 id="incoming">Friend requests</h3>
+          ? html`<h3 id="incoming">${this.i18n.t('contacts.requests')}</h3>
               <ul part="request-list" aria-labelledby="incoming">
                 ${repeat(
                   incoming,
@@ -133,7 +143,7 @@ export class ChatContacts extends LitElement {
               </ul>`
           : nothing
       }
-      <h3 id="contacts">Contacts</h3>
+      <h3 id="contacts">${this.i18n.t('roster.contacts')}</h3>
       ${
         contacts.length
           ? html`<ul part="contact-list" aria-labelledby="contacts">
@@ -143,17 +153,17 @@ export class ChatContacts extends LitElement {
                 (c) => this.contact(c, blocked.includes(c.username)),
               )}
             </ul>`
-          : html`<p class="empty">No contacts yet.</p>`
+          : html`<p class="empty">${this.i18n.t('contacts.none')}</p>`
       }
       ${
         outgoing.length
-          ? html`<h3 id="outgoing">Sent requests</h3>
+          ? html`<h3 id="outgoing">${this.i18n.t('contacts.sent')}</h3>
               <ul part="outgoing-list" aria-labelledby="outgoing">
                 ${outgoing.map(
                   (r) =>
                     html`<li>
                       ${this.who(r.username)}
-                      <span class="note">Waiting for an answer</span>
+                      <span class="note">${this.i18n.t('contacts.waiting')}</span>
                     </li>`,
                 )}
               </ul>`
@@ -161,13 +171,13 @@ export class ChatContacts extends LitElement {
       }
       ${
         blocked.length
-          ? html`<h3 id="blocked">Blocked</h3>
+          ? html`<h3 id="blocked">${this.i18n.t('contacts.blocked')}</h3>
               <ul part="blocked-list" aria-labelledby="blocked">
                 ${blocked.map(
                   (u) =>
                     html`<li>
                       <span class="open">${this.who(u)}</span>
-                      ${this.button('unblock', u, 'Unblock', () => this.unblock(u), `Unblock ${this.names.get(u)}`)}
+                      ${this.button('unblock', u, () => this.unblock(u), this.names.get(u))}
                       ${this.actions.alert(`unblock:${u}`)}
                     </li>`,
                 )}
@@ -182,11 +192,11 @@ export class ChatContacts extends LitElement {
     return panelForm({
       id: 'add-form',
       part: 'add-form',
-      label: 'Add contact',
+      label: this.i18n.t('contacts.add'),
       fields: [
         {
           id: 'contact-name',
-          label: 'Username',
+          label: this.i18n.t('login.username'),
           name: 'username',
           maxlength: Limits.usernameMaxBytes,
           required: true,
@@ -194,13 +204,13 @@ export class ChatContacts extends LitElement {
         },
         {
           id: 'contact-message',
-          label: 'Message (optional)',
+          label: this.i18n.t('contacts.message'),
           name: 'message',
           maxlength: Limits.requestMessageMaxChars,
         },
       ],
       submitPart: 'send-request-button',
-      submitText: 'Send request',
+      submitText: this.i18n.t('contacts.sendRequest'),
       busy: this.actions.pending('add'),
       after: html`${this.actions.alert('add')}
         <p class="note" role="status">${this.sent}</p>`,
@@ -212,21 +222,23 @@ export class ChatContacts extends LitElement {
     return html`<li>
       <span class="open"
         >${this.who(r.username)}
-        ${r.message ? html`<span class="note">“${r.message}”</span>` : nothing}</span
+        ${
+          r.message
+            ? html`<span class="note">${this.i18n.t('contacts.quote', { text: r.message })}</span>`
+            : nothing
+        }</span
       >
       ${this.button(
         'accept',
         r.username,
-        'Accept',
         () => this.stores.store!.acceptContact(r.username),
-        `Accept ${this.names.get(r.username)}`,
+        this.names.get(r.username),
       )}
       ${this.button(
         'decline',
         r.username,
-        'Decline',
         () => this.stores.store!.declineContact(r.username),
-        `Decline ${this.names.get(r.username)}`,
+        this.names.get(r.username),
       )}
       ${this.actions.alert(`accept:${r.username}`)} ${this.actions.alert(`decline:${r.username}`)}
     </li>`;
@@ -235,8 +247,8 @@ export class ChatContacts extends LitElement {
   /** Someone not (yet) a contact: their display name, and the username when that differs. */
   private who(username: string) {
     const name = this.names.get(username);
-    return html`<span class="name">${name}</span>${
-        name === username ? nothing : html` <span class="note">(${username})</span>`
+    return html`<bdi class="name">${name}</bdi>${
+        name === username ? nothing : html` <span class="note">(<bdi>${username}</bdi>)</span>`
       }`;
   }
 
@@ -246,30 +258,29 @@ export class ChatContacts extends LitElement {
     return html`<li>
       <button part="contact" class="open inset-focus" @click=${() => this.open(u)}>
         <span part="presence" class="dot ${c.online ? 'online' : ''}" aria-hidden="true"></span
-        ><span class="name">${name}</span
-        ><span class="sr-only">, ${c.online ? 'online' : 'offline'}</span>
-        ${isBlocked ? html`<span class="note">(blocked)</span>` : nothing}
+        ><bdi class="name">${name}</bdi
+        ><span class="sr-only"
+          >, ${this.i18n.t(c.online ? 'contacts.online' : 'contacts.offline')}</span
+        >
+        ${isBlocked ? html`<span class="note">${this.i18n.t('contacts.isBlocked')}</span>` : nothing}
       </button>
-      ${
-        isBlocked
-          ? nothing
-          : this.button('block', u, 'Block', () => this.block(u, name), `Block ${name}`)
-      }
-      ${this.button('remove', u, 'Remove', () => this.removeContact(u, name), `Remove ${name}`)}
+      ${isBlocked ? nothing : this.button('block', u, () => this.block(u, name), name)}
+      ${this.button('remove', u, () => this.removeContact(u, name), name)}
       ${this.actions.alert(`open:${u}`)} ${this.actions.alert(`block:${u}`)}
       ${this.actions.alert(`remove:${u}`)}
     </li>`;
   }
 
-  /** A row's action button; its failure shows under `action:username`. */
-  private button(
-    action: string,
-    username: string,
-    text: string,
-    run: () => Promise<unknown>,
-    label = `${text} ${username}`,
-  ) {
-    return this.actions.button(`${action}:${username}`, `${action}-button`, text, label, run);
+  /** A row's action button, named for whom it acts on; its failure shows under `action:username`. */
+  private button(action: RowAction, username: string, run: () => Promise<unknown>, name: string) {
+    const [text, label] = rowActions[action];
+    return this.actions.button(
+      `${action}:${username}`,
+      `${action}-button`,
+      this.i18n.t(text),
+      this.i18n.t(label, { name }),
+      run,
+    );
   }
 
   private open(username: string) {
@@ -280,24 +291,24 @@ export class ChatContacts extends LitElement {
 
   private async block(username: string, name: string): Promise<void> {
     const ok = await this.confirm.ask(
-      `Block ${name}? They will no longer be able to message you or send you requests.`,
-      'Block',
+      this.i18n.t('contacts.blockQuestion', { name }),
+      this.i18n.t('contacts.block'),
     );
     if (ok) await this.stores.store!.block(username);
   }
 
   private async removeContact(username: string, name: string): Promise<void> {
     const ok = await this.confirm.ask(
-      `Remove ${name} from your contacts? Your conversation stays.`,
-      'Remove',
+      this.i18n.t('contacts.removeQuestion', { name }),
+      this.i18n.t('info.remove'),
     );
     if (ok) await this.stores.store!.removeContact(username);
   }
 
   private async unblock(username: string): Promise<void> {
     const ok = await this.confirm.ask(
-      `Unblock ${this.names.get(username)}? They can message you again.`,
-      'Unblock',
+      this.i18n.t('contacts.unblockQuestion', { name: this.names.get(username) }),
+      this.i18n.t('contacts.unblock'),
     );
     if (ok) await this.stores.store!.unblock(username);
   }
@@ -316,7 +327,7 @@ export class ChatContacts extends LitElement {
     );
     if (!ok) return;
     form.reset();
-    this.sent = `Request sent to ${username}.`;
+    this.sent = this.i18n.t('contacts.requestSent', { name: username });
   }
 }
 

@@ -12,7 +12,6 @@ import { customElement } from '../custom-element.js';
 import { mutedNote } from '../muted-note.js';
 import { panelForm } from '../panel-form.js';
 import { panelStyles } from '../panel.styles.js';
-import { members } from '../plural.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { usernameList } from '../username-list.js';
@@ -22,11 +21,24 @@ const controlKinds = ['kick', 'mute', 'admin', 'owner'] as const;
 type ControlKind = (typeof controlKinds)[number];
 
 const rank: Record<GroupRole, number> = { owner: 2, admin: 1, member: 0 };
+const roleNotes = { owner: 'groups.roleOwner', admin: 'groups.roleAdmin' } as const;
+
+const listFormats = new Map<string, Intl.ListFormat>();
+/** "owner, muted until 14:05, you", in the locale's own way of listing. */
+const listFormat = (locale: string) => {
+  let format = listFormats.get(locale);
+  if (!format) listFormats.set(locale, (format = new Intl.ListFormat(locale, { type: 'unit' })));
+  return format;
+};
+/** "10 minutes", "1 hour" in the locale's words. */
+const unitFormat = (locale: string, unit: string) =>
+  new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' });
+/** How long a mute lasts: an amount of a unit, said by `Intl.NumberFormat`, or until unmuted. */
 const muteChoices = [
-  ['600000', '10 minutes'],
-  ['3600000', '1 hour'],
-  ['86400000', '1 day'],
-  ['-1', 'Until unmuted'],
+  ['600000', 10, 'minute'],
+  ['3600000', 1, 'hour'],
+  ['86400000', 1, 'day'],
+  ['-1', 0, ''],
 ] as const;
 
 /**
@@ -124,15 +136,15 @@ export class ChatGroupInfo extends LitElement {
   protected override render() {
     const group = this.groups.value.find((g) => g.id === this.groupId);
     if (!group) {
-      return html`<p class="empty">You are not a member of this group.</p>
+      return html`<p class="empty">${this.i18n.t('info.notMember')}</p>
         ${this.confirm.dialog()}`;
     }
     const manager = group.role !== 'member';
     return html`
-      <h3 part="title" class="name">${group.name}</h3>
+      <h3 part="title" class="name"><bdi>${group.name}</bdi></h3>
       ${
         group.description
-          ? html`<p part="description" class="empty">${group.description}</p>`
+          ? html`<p part="description" class="empty" dir="auto">${group.description}</p>`
           : nothing
       }
       ${
@@ -144,13 +156,17 @@ export class ChatGroupInfo extends LitElement {
               aria-controls="edit-form"
               @click=${() => (this.editing = !this.editing)}
             >
-              Edit name and description
+              ${this.i18n.t('info.edit')}
             </button>`
           : nothing
       }
       ${this.editing && manager ? this.editForm(group) : nothing}
       ${manager || group.allowInvites ? this.inviteForm() : nothing}
-      <h3 id="members">${members(this.members.value.length || group.memberCount)}</h3>
+      <h3 id="members">
+        ${this.i18n.t('common.members', {
+          count: this.members.value.length || group.memberCount,
+        })}
+      </h3>
       <ul part="member-list" aria-labelledby="members">
         ${repeat(
           this.members.value,
@@ -162,10 +178,10 @@ export class ChatGroupInfo extends LitElement {
         ${
           group.role === 'owner'
             ? html`<button part="disband-button" class="danger" @click=${() => this.disband(group)}>
-                Disband group
+                ${this.i18n.t('info.disband')}
               </button>`
             : html`<button part="leave-button" class="danger" @click=${() => this.leave(group)}>
-                Leave group
+                ${this.i18n.t('info.leave')}
               </button>`
         }
       </div>
@@ -177,11 +193,11 @@ export class ChatGroupInfo extends LitElement {
     return panelForm({
       id: 'edit-form',
       part: 'edit-form',
-      label: 'Edit group',
+      label: this.i18n.t('info.editGroup'),
       fields: [
         {
           id: 'edit-name',
-          label: 'Name',
+          label: this.i18n.t('groups.name'),
           name: 'name',
           maxlength: Limits.groupNameMaxChars,
           required: true,
@@ -189,14 +205,14 @@ export class ChatGroupInfo extends LitElement {
         },
         {
           id: 'edit-description',
-          label: 'Description',
+          label: this.i18n.t('info.description'),
           name: 'description',
           maxlength: Limits.groupDescriptionMaxChars,
           value: group.description,
         },
       ],
       submitPart: 'save-button',
-      submitText: 'Save',
+      submitText: this.i18n.t('info.save'),
       busy: this.actions.pending('edit'),
       after: this.actions.alert('edit'),
       onSubmit: (e) => this.onEdit(e),
@@ -206,18 +222,18 @@ export class ChatGroupInfo extends LitElement {
   private inviteForm() {
     return panelForm({
       part: 'invite-form',
-      label: 'Invite members',
+      label: this.i18n.t('info.inviteMembers'),
       fields: [
         {
           id: 'invitees',
-          label: 'Invite (usernames, separated by commas)',
+          label: this.i18n.t('info.inviteLabel'),
           name: 'usernames',
           required: true,
           usernames: true,
         },
       ],
       submitPart: 'invite-button',
-      submitText: 'Invite',
+      submitText: this.i18n.t('info.invite'),
       busy: this.actions.pending('invite'),
       after: this.actions.alert('invite'),
       onSubmit: (e) => this.onInvite(e),
@@ -227,27 +243,28 @@ export class ChatGroupInfo extends LitElement {
   private member(group: Group, m: GroupMember) {
     const me = this.user.value;
     const name = m.nickname || m.username;
-    const muted = mutedNote(m.mutedUntil);
-    const notes = [m.role === 'member' ? '' : m.role, muted, m.username === me ? 'you' : '']
-      .filter(Boolean)
-      .join(', ');
+    const muted = mutedNote(m.mutedUntil, this.i18n);
+    const role = m.role === 'member' ? '' : this.i18n.t(roleNotes[m.role]);
+    const notes = listFormat(this.i18n.locale).format(
+      [role, muted, m.username === me ? this.i18n.t('info.you') : ''].filter(Boolean),
+    );
     // Owner and admins manage who they outrank; nobody manages themselves.
     const manageable = m.username !== me && rank[group.role] > rank[m.role];
     const open = manageable && this.managing === m.username;
     return html`<li part="member">
       <span class="open"
-        ><span class="name">${name}</span>
-        ${notes ? html`<span class="note">(${notes})</span>` : nothing}</span
+        ><bdi class="name">${name}</bdi>
+        ${notes ? html`<span class="note">${this.i18n.t('info.notes', { notes })}</span>` : nothing}</span
       >
       ${
         manageable
           ? html`<button
               part="manage-button"
               aria-expanded=${open}
-              aria-label="Manage ${name}"
+              aria-label=${this.i18n.t('info.manageWho', { name })}
               @click=${() => (this.managing = open ? '' : m.username)}
             >
-              Manage
+              ${this.i18n.t('info.manage')}
             </button>`
           : nothing
       }
@@ -273,12 +290,13 @@ export class ChatGroupInfo extends LitElement {
         class="danger"
         aria-disabled=${busy('kick')}
         @click=${act('kick', async () => {
-          if (await this.confirm.ask(`Remove ${name} from ${group.name}?`, 'Remove')) {
+          const question = this.i18n.t('info.removeQuestion', { name, group: group.name });
+          if (await this.confirm.ask(question, this.i18n.t('info.remove'))) {
             await store.removeGroupMember(id, u);
           }
         })}
       >
-        Remove
+        ${this.i18n.t('info.remove')}
       </button>
       ${
         muted
@@ -287,10 +305,15 @@ export class ChatGroupInfo extends LitElement {
               aria-disabled=${busy('mute')}
               @click=${act('mute', () => store.unmuteGroupMember(id, u))}
             >
-              Unmute
+              ${this.i18n.t('info.unmute')}
             </button>`
-          : html`<select part="mute-select" aria-label="Mute ${name} for">
-                ${muteChoices.map(([ms, text]) => html`<option value=${ms}>${text}</option>`)}
+          : html`<select part="mute-select" aria-label=${this.i18n.t('info.muteFor', { name })}>
+                ${muteChoices.map(
+                  ([ms, amount, unit]) =>
+                    html`<option value=${ms}>
+                      ${unit ? unitFormat(this.i18n.locale, unit).format(amount) : this.i18n.t('info.untilUnmuted')}
+                    </option>`,
+                )}
               </select>
               <button
                 part="mute-button"
@@ -300,7 +323,7 @@ export class ChatGroupInfo extends LitElement {
                   return store.muteGroupMember(id, u, Number(select?.value ?? -1));
                 })}
               >
-                Mute
+                ${this.i18n.t('info.mute')}
               </button>`
       }
       ${
@@ -312,20 +335,20 @@ export class ChatGroupInfo extends LitElement {
                   m.role === 'admin' ? store.removeGroupAdmin(id, u) : store.setGroupAdmin(id, u),
                 )}
               >
-                ${m.role === 'admin' ? 'Remove admin' : 'Make admin'}
+                ${this.i18n.t(m.role === 'admin' ? 'info.removeAdmin' : 'info.makeAdmin')}
               </button>
               <button
                 part="owner-button"
                 aria-disabled=${busy('owner')}
                 @click=${act('owner', async () => {
                   const ok = await this.confirm.ask(
-                    `Make ${name} the owner of ${group.name}? You become a member.`,
-                    'Make owner',
+                    this.i18n.t('info.ownerQuestion', { name, group: group.name }),
+                    this.i18n.t('info.makeOwner'),
                   );
                   if (ok) await store.changeGroupOwner(id, u);
                 })}
               >
-                Make owner
+                ${this.i18n.t('info.makeOwner')}
               </button>`
           : nothing
       }
@@ -334,7 +357,8 @@ export class ChatGroupInfo extends LitElement {
 
   private leave(group: Group) {
     return this.actions.run('group', async () => {
-      if (await this.confirm.ask(`Leave ${group.name}?`, 'Leave')) {
+      const question = this.i18n.t('info.leaveQuestion', { group: group.name });
+      if (await this.confirm.ask(question, this.i18n.t('rooms.leave'))) {
         await this.stores.store!.leaveGroup(group.id);
       }
     });
@@ -343,8 +367,8 @@ export class ChatGroupInfo extends LitElement {
   private disband(group: Group) {
     return this.actions.run('group', async () => {
       const ok = await this.confirm.ask(
-        `Disband ${group.name}? It is gone for every member.`,
-        'Disband',
+        this.i18n.t('info.disbandQuestion', { group: group.name }),
+        this.i18n.t('info.disbandConfirm'),
       );
       if (ok) await this.stores.store!.disbandGroup(group.id);
     });

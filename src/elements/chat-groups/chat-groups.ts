@@ -10,13 +10,12 @@ import { StoreController } from '../controllers/store-controller.js';
 import { customElement } from '../custom-element.js';
 import { openConversation } from '../open-conversation.js';
 import { panelForm } from '../panel-form.js';
-import { members } from '../plural.js';
 import { panelStyles } from '../panel.styles.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { usernameList } from '../username-list.js';
 
-const roleNotes = { owner: 'owner', admin: 'admin', member: '' } as const;
+const roleNotes = { owner: 'groups.roleOwner', admin: 'groups.roleAdmin' } as const;
 
 /**
  * The groups the signed-in user is in (a name opens the group's conversation), invitations to
@@ -118,7 +117,7 @@ export class ChatGroups extends LitElement {
           aria-controls="create-form"
           @click=${() => (this.creating = !this.creating)}
         >
-          Create group
+          ${this.i18n.t('groups.create')}
         </button>
         <button
           part="browse-button"
@@ -127,14 +126,14 @@ export class ChatGroups extends LitElement {
           aria-controls="public"
           @click=${this.toggleBrowse}
         >
-          Find public groups
+          ${this.i18n.t('groups.findPublic')}
         </button>
       </div>
       ${this.actions.alert('browse')} ${this.creating ? this.createForm() : nothing}
       ${this.browsing ? this.publicList(this.browsing, groups) : nothing}
       ${
         invitations.length
-          ? html`<h3 id="invitations">Invitations</h3>
+          ? html`<h3 id="invitations">${this.i18n.t('groups.invitations')}</h3>
               <ul part="invitation-list" aria-labelledby="invitations">
                 ${repeat(
                   invitations,
@@ -142,9 +141,18 @@ export class ChatGroups extends LitElement {
                   (i) =>
                     this.request(
                       i.groupId,
-                      html`<span class="name">${i.groupName}</span>
+                      html`<bdi class="name">${i.groupName}</bdi>
                         <span class="note"
-                          >from ${this.names.get(i.from)}${i.reason ? `: “${i.reason}”` : ''}</span
+                          >${
+                            i.reason
+                              ? this.i18n.parts('groups.fromBecause', {
+                                  name: html`<bdi>${this.names.get(i.from)}</bdi>`,
+                                  reason: html`<bdi>${i.reason}</bdi>`,
+                                })
+                              : this.i18n.parts('groups.from', {
+                                  name: html`<bdi>${this.names.get(i.from)}</bdi>`,
+                                })
+                          }</span
                         >`,
                       i.groupName,
                       () => this.stores.store!.acceptGroupInvitation(i.groupId),
@@ -156,7 +164,7 @@ export class ChatGroups extends LitElement {
       }
       ${
         applications.length
-          ? html`<h3 id="applications">Requests to join</h3>
+          ? html`<h3 id="applications">${this.i18n.t('groups.joinRequests')}</h3>
               <ul part="join-request-list" aria-labelledby="applications">
                 ${repeat(
                   applications,
@@ -164,11 +172,23 @@ export class ChatGroups extends LitElement {
                   (a) =>
                     this.request(
                       `${a.groupId}/${a.username}`,
-                      html`<span class="name">${this.names.get(a.username)}</span>
+                      html`<bdi class="name">${this.names.get(a.username)}</bdi>
                         <span class="note"
-                          >wants to join ${a.groupName}${a.reason ? `: “${a.reason}”` : ''}</span
+                          >${
+                            a.reason
+                              ? this.i18n.parts('groups.wantsToJoinBecause', {
+                                  group: html`<bdi>${a.groupName}</bdi>`,
+                                  reason: html`<bdi>${a.reason}</bdi>`,
+                                })
+                              : this.i18n.parts('groups.wantsToJoin', {
+                                  group: html`<bdi>${a.groupName}</bdi>`,
+                                })
+                          }</span
                         >`,
-                      `${this.names.get(a.username)} into ${a.groupName}`,
+                      this.i18n.t('groups.into', {
+                        name: this.names.get(a.username),
+                        group: a.groupName,
+                      }),
                       () => this.stores.store!.acceptJoinRequest(a.groupId, a.username),
                       () => this.stores.store!.declineJoinRequest(a.groupId, a.username),
                     ),
@@ -176,7 +196,7 @@ export class ChatGroups extends LitElement {
               </ul>`
           : nothing
       }
-      <h3 id="groups">My groups</h3>
+      <h3 id="groups">${this.i18n.t('groups.mine')}</h3>
       ${
         groups.length
           ? html`<ul part="group-list" aria-labelledby="groups">
@@ -186,10 +206,10 @@ export class ChatGroups extends LitElement {
                 (g) =>
                   html`<li>
                     <button part="group" class="open inset-focus" @click=${() => this.open(g.id)}>
-                      <span class="name">${g.name}</span>
+                      <bdi class="name">${g.name}</bdi>
                       <span class="note"
-                        >${members(g.memberCount)}${
-                          g.role === 'member' ? '' : ` · ${roleNotes[g.role]}`
+                        >${this.i18n.t('common.members', { count: g.memberCount })}${
+                          g.role === 'member' ? '' : ` · ${this.i18n.t(roleNotes[g.role])}`
                         }</span
                       >
                     </button>
@@ -197,7 +217,7 @@ export class ChatGroups extends LitElement {
                   </li>`,
               )}
             </ul>`
-          : html`<p class="empty">You are not in any group yet.</p>`
+          : html`<p class="empty">${this.i18n.t('groups.none')}</p>`
       }
     `;
   }
@@ -212,8 +232,20 @@ export class ChatGroups extends LitElement {
   ) {
     return html`<li>
       <span class="open">${what}</span>
-      ${this.actions.button(key, 'accept-button', 'Accept', `Accept ${label}`, accept)}
-      ${this.actions.button(key, 'decline-button', 'Decline', `Decline ${label}`, decline)}
+      ${this.actions.button(
+        key,
+        'accept-button',
+        this.i18n.t('common.accept'),
+        this.i18n.t('common.acceptWhat', { what: label }),
+        accept,
+      )}
+      ${this.actions.button(
+        key,
+        'decline-button',
+        this.i18n.t('common.decline'),
+        this.i18n.t('common.declineWhat', { what: label }),
+        decline,
+      )}
       ${this.actions.alert(key)}
     </li>`;
   }
@@ -224,33 +256,33 @@ export class ChatGroups extends LitElement {
     return panelForm({
       id: 'create-form',
       part: 'create-form',
-      label: 'Create group',
+      label: this.i18n.t('groups.create'),
       fields: [
         {
           id: 'group-name',
-          label: 'Name',
+          label: this.i18n.t('groups.name'),
           name: 'name',
           maxlength: Limits.groupNameMaxChars,
           required: true,
         },
         {
           id: 'group-description',
-          label: 'Description (optional)',
+          label: this.i18n.t('groups.description'),
           name: 'description',
           maxlength: Limits.groupDescriptionMaxChars,
         },
         {
           id: 'group-members',
-          label: 'Members (usernames, separated by commas)',
+          label: this.i18n.t('groups.members'),
           name: 'members',
           usernames: true,
         },
       ],
-      extra: html`${check('public', 'Public: anyone can find it and ask to join')}
-      ${check('approval', 'New members need approval')}
-      ${check('allowInvites', 'Members may invite others')}`,
+      extra: html`${check('public', this.i18n.t('groups.public'))}
+      ${check('approval', this.i18n.t('groups.approval'))}
+      ${check('allowInvites', this.i18n.t('groups.allowInvites'))}`,
       submitPart: 'create-button',
-      submitText: 'Create',
+      submitText: this.i18n.t('groups.createSubmit'),
       busy: this.actions.pending('create'),
       after: this.actions.alert('create'),
       onSubmit: (e) => this.onCreate(e),
@@ -258,7 +290,7 @@ export class ChatGroups extends LitElement {
   }
 
   private publicList(page: { groups: PublicGroup[]; cursor?: string }, mine: Group[]) {
-    return html`<h3 id="public">Public groups</h3>
+    return html`<h3 id="public">${this.i18n.t('groups.publicGroups')}</h3>
       ${
         page.groups.length
           ? html`<ul part="public-list" aria-labelledby="public">
@@ -267,17 +299,22 @@ export class ChatGroups extends LitElement {
                 const requested = this.requested.has(g.id);
                 return html`<li>
                   <span class="open"
-                    ><span class="name">${g.name}</span>
-                    <span class="note">${members(g.memberCount)} · by ${g.owner}</span></span
+                    ><bdi class="name">${g.name}</bdi>
+                    <span class="note"
+                      >${this.i18n.t('common.members', { count: g.memberCount })} ·
+                      ${this.i18n.parts('groups.by', { name: html`<bdi>${g.owner}</bdi>` })}</span
+                    ></span
                   >
                   ${
                     member || requested
-                      ? html`<span class="note">${member ? 'Joined' : 'Request sent'}</span>`
+                      ? html`<span class="note"
+                          >${this.i18n.t(member ? 'groups.joined' : 'groups.requestSent')}</span
+                        >`
                       : this.actions.button(
                           `join:${g.id}`,
                           'join-button',
-                          'Join',
-                          `Join ${g.name}`,
+                          this.i18n.t('groups.join'),
+                          this.i18n.t('groups.joinWhat', { name: g.name }),
                           () => this.join(g.id),
                         )
                   }
@@ -285,12 +322,12 @@ export class ChatGroups extends LitElement {
                 </li>`;
               })}
             </ul>`
-          : html`<p class="empty">No public groups yet.</p>`
+          : html`<p class="empty">${this.i18n.t('groups.noPublic')}</p>`
       }
       ${
         page.cursor
           ? html`<button part="more-button" class="toggle" @click=${() => this.browse(page)}>
-              More groups
+              ${this.i18n.t('groups.more')}
             </button>`
           : nothing
       }`;

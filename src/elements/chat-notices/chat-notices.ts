@@ -7,6 +7,8 @@ import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { customElement } from '../custom-element.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
+import { en, type MessageKey } from '../locale/en.js';
+import { formatTime } from '../time-format.js';
 import { themeStyles } from '../theme.styles.js';
 
 /** Notices kept at once: a burst (a group disbanded with many members) shows its latest. */
@@ -113,8 +115,12 @@ export class ChatNotices extends LitElement {
         (n) => n,
         (n) =>
           html`<p part="notice">
-            <span>${n.message}</span
-            ><button part="dismiss-button" aria-label="Dismiss" @click=${() => this.dismiss(n)}>
+            <span>${this.say(n)}</span
+            ><button
+              part="dismiss-button"
+              aria-label=${this.i18n.t('notices.dismiss')}
+              @click=${() => this.dismiss(n)}
+            >
               ×
             </button>
           </p>`,
@@ -126,6 +132,20 @@ export class ChatNotices extends LitElement {
     super.disconnectedCallback();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+  }
+
+  /** The notice in the reader's language: names isolated, a mute's end in their locale. */
+  private say(n: ChatNotice) {
+    const key = `notice.${n.key ?? ''}`;
+    if (!(key in en)) return n.message;
+    const values: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(n.params ?? {})) {
+      values[name] =
+        typeof value === 'number'
+          ? formatTime(value, this.i18n.locale, true)
+          : html`<bdi>${value}</bdi>`;
+    }
+    return this.i18n.parts(key as MessageKey, values as never);
   }
 
   private dismiss(n: ChatNotice): void {

@@ -7,7 +7,6 @@ import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { customElement } from '../custom-element.js';
 import { openConversation } from '../open-conversation.js';
-import { members } from '../plural.js';
 import { panelStyles } from '../panel.styles.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
@@ -85,32 +84,42 @@ export class ChatRooms extends LitElement {
     return html`${this.actions.alert('refresh')}
     ${
       rooms.length
-        ? html`<ul part="room-list" aria-label="Chat rooms">
+        ? html`<ul part="room-list" aria-label=${this.i18n.t('rooms.list')}>
             ${repeat(
               rooms,
               (r) => r.id,
               (r) => this.room(r),
             )}
           </ul>`
-        : html`<p class="empty">No chat rooms.</p>`
+        : html`<p class="empty">${this.i18n.t('rooms.none')}</p>`
     }`;
   }
 
   private room(r: ChatRoom) {
-    const count = html`<span class="note">${members(r.memberCount)}</span>`;
+    const count = html`<span class="note"
+      >${this.i18n.t('common.members', { count: r.memberCount })}</span
+    >`;
     const key = `room:${r.id}`;
     return html`<li>
       ${
         r.joined
           ? html`<button part="room" class="open inset-focus" @click=${() => this.open(r)}>
-                <span class="name">${r.name}</span> ${count}
+                <bdi class="name">${r.name}</bdi> ${count}
               </button>
-              ${this.actions.button(key, 'leave-button', 'Leave', `Leave ${r.name}`, () =>
-                this.stores.store!.leaveRoom(r.id),
+              ${this.actions.button(
+                key,
+                'leave-button',
+                this.i18n.t('rooms.leave'),
+                this.i18n.t('rooms.leaveWhat', { name: r.name }),
+                () => this.stores.store!.leaveRoom(r.id),
               )}`
-          : html`<span class="open"><span class="name">${r.name}</span> ${count}</span>
-              ${this.actions.button(key, 'join-button', 'Join', `Join ${r.name}`, () =>
-                this.enter(r),
+          : html`<span class="open"><bdi class="name">${r.name}</bdi> ${count}</span>
+              ${this.actions.button(
+                key,
+                'join-button',
+                this.i18n.t('groups.join'),
+                this.i18n.t('groups.joinWhat', { name: r.name }),
+                () => this.enter(r),
               )}`
       }
       ${this.actions.alert(key)}

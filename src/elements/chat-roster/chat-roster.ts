@@ -16,23 +16,21 @@ import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatConversationSelectEvent } from '../events/chat-conversation-select-event.js';
-import { plural } from '../plural.js';
 import { tabForKey } from '../tab-keys.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { messagePreview } from '../message-preview.js';
 import { formatTime } from '../time-format.js';
-import { unreadLabel } from '../unread-label.js';
 import { styles } from './chat-roster.styles.js';
 
 export type RosterTab = 'chats' | 'contacts' | 'groups' | 'rooms';
 const tabs: readonly RosterTab[] = ['chats', 'contacts', 'groups', 'rooms'];
-const tabNames: Record<RosterTab, string> = {
-  chats: 'Chats',
-  contacts: 'Contacts',
-  groups: 'Groups',
-  rooms: 'Rooms',
-};
+const tabNames = {
+  chats: 'roster.chats',
+  contacts: 'roster.contacts',
+  groups: 'roster.groups',
+  rooms: 'roster.rooms',
+} as const;
 
 // The panels' parts, re-exported under the same names.
 const panelParts =
@@ -163,9 +161,9 @@ export class ChatRoster extends LitElement {
     const requests = this.requests.value.filter((r) => r.direction === 'incoming').length;
     const answers = this.invitations.value.length + this.joinRequests.value.length;
     const counts: Record<RosterTab, [number, string]> = {
-      chats: [unread, unreadLabel(unread)],
-      contacts: [requests, plural(requests, 'friend request')],
-      groups: [answers, `${answers} waiting for your answer`],
+      chats: [unread, this.i18n.t('common.unread', { count: unread })],
+      contacts: [requests, this.i18n.t('roster.requests', { count: requests })],
+      groups: [answers, this.i18n.t('roster.waiting', { count: answers })],
       rooms: [0, ''],
     };
     const theme = this.theme ?? nothing;
@@ -173,7 +171,12 @@ export class ChatRoster extends LitElement {
     const appKey = this.appKey || nothing;
     const apiUrl = this.apiUrl || nothing;
     return html`
-      <div part="tabs" role="tablist" aria-label="Chat lists" @keydown=${this.onTabKey}>
+      <div
+        part="tabs"
+        role="tablist"
+        aria-label=${this.i18n.t('roster.lists')}
+        @keydown=${this.onTabKey}
+      >
         ${tabs.map((t) => {
           const [count, label] = counts[t];
           return html`<button
@@ -186,9 +189,10 @@ export class ChatRoster extends LitElement {
             tabindex=${this.tab === t ? 0 : -1}
             @click=${() => (this.tab = t)}
           >
-            ${tabNames[t]}${
+            ${this.i18n.t(tabNames[t])}${
               count
-                ? html` <span part="tab-count" class="count" aria-hidden="true">${count}</span
+                ? html` <span part="tab-count" class="count" aria-hidden="true"
+                      >${this.i18n.number(count)}</span
                     ><span class="sr-only">, ${label}</span>`
                 : nothing
             }
@@ -229,29 +233,29 @@ export class ChatRoster extends LitElement {
     return html`
       ${
         conversations.length
-          ? html`<ul part="conversation-list" aria-label="Conversations">
+          ? html`<ul part="conversation-list" aria-label=${this.i18n.t('roster.conversations')}>
               ${repeat(
                 conversations,
                 (c) => c.id,
                 (c) => html`<li>${this.item(c)}</li>`,
               )}
             </ul>`
-          : html`<p part="empty" class="empty">No conversations yet. Start one below.</p>`
+          : html`<p part="empty" class="empty">${this.i18n.t('roster.noConversations')}</p>`
       }
       <form part="start-form" @submit=${this.onStart}>
-        <label part="label" for="peer">Start a chat with</label>
+        <label part="label" for="peer">${this.i18n.t('roster.startWith')}</label>
         <input
           part="input"
           id="peer"
           name="peer"
-          placeholder="username"
+          placeholder=${this.i18n.t('roster.usernamePlaceholder')}
           autocapitalize="none"
           autocomplete="off"
           spellcheck="false"
           maxlength="64"
           required
         />
-        <button part="start-button" type="submit">Open chat</button>
+        <button part="start-button" type="submit">${this.i18n.t('roster.openChat')}</button>
         <p part="error" class="alert" role="alert">${this.error}</p>
       </form>
     `;
@@ -260,27 +264,30 @@ export class ChatRoster extends LitElement {
   private item(c: Conversation) {
     const last = c.lastMessage;
     const own = last && last.status !== 'received';
-    const by =
+    const text = last ? messagePreview(last, !!own, this.i18n) : '';
+    const preview =
       !last || last.recalled
-        ? ''
+        ? text
         : own
-          ? 'You: '
+          ? this.i18n.t('preview.byYou', { text })
           : c.chatType === 'singleChat'
-            ? ''
-            : `${this.names.get(last.from)}: `;
+            ? text
+            : this.i18n.t('preview.by', { name: this.names.get(last.from), text });
     return html`<button
       part="conversation"
       class="item inset-focus ${c.unread ? 'unread' : ''}"
       aria-current=${c.id === this.active.value ? 'true' : nothing}
       @click=${() => this.select(c.id, c.chatType)}
     >
-      <span class="name">${c.name}</span>
-      <time datetime=${new Date(c.updatedAt).toISOString()}>${formatTime(c.updatedAt)}</time>
-      <span class="last">${last ? `${by}${messagePreview(last, !!own)}` : ''}</span>
+      <bdi class="name">${c.name}</bdi>
+      <time datetime=${new Date(c.updatedAt).toISOString()}
+        >${formatTime(c.updatedAt, this.i18n.locale)}</time
+      >
+      <span class="last" dir="auto">${preview}</span>
       ${
         c.unread
-          ? html`<span part="badge" aria-hidden="true">${c.unread}</span
-              ><span class="sr-only">${unreadLabel(c.unread)}</span>`
+          ? html`<span part="badge" aria-hidden="true">${this.i18n.number(c.unread)}</span
+              ><span class="sr-only">${this.i18n.t('common.unread', { count: c.unread })}</span>`
           : nothing
       }
     </button>`;

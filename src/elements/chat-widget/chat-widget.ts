@@ -309,8 +309,16 @@ export class ChatWidget extends LitElement {
           <h2 part="title">
             ${
               user
-                ? html`<span class="sr-only">${this.i18n.t('widget.signedInAs')} </span
-                    ><bdi>${user.nickname || user.username}</bdi>`
+                ? // Only the name shows; the words around it are for screen readers.
+                  this.i18n
+                    .parts('login.signedInAs', {
+                      name: html`<bdi>${user.nickname || user.username}</bdi>`,
+                    })
+                    .map((part) =>
+                      typeof part === 'string'
+                        ? part.trim() && html`<span class="sr-only">${part}</span>`
+                        : part,
+                    )
                 : this.i18n.t('widget.chat')
             }
           </h2>

@@ -27,17 +27,18 @@ import { mutedNote } from '../muted-note.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { formatTime } from '../time-format.js';
+import type { MessageKey } from '../locale/en.js';
 import { humanSize, prepareAttachment } from './attachment-preparation.js';
 import { styles } from './chat-window.styles.js';
 import { MessageWindow } from './message-window.js';
 
-const statusLabels: Record<ConnectionStatus, string> = {
-  'signed-out': 'Signed out',
-  connecting: 'Connecting…',
-  online: 'Connected',
-  reconnecting: 'Reconnecting…',
-  offline: 'Offline: messages will be sent when the connection is back',
-};
+const statusLabels = {
+  'signed-out': 'window.signedOut',
+  connecting: 'window.connecting',
+  online: 'window.online',
+  reconnecting: 'window.reconnecting',
+  offline: 'window.offline',
+} as const satisfies Record<ConnectionStatus, MessageKey>;
 
 /** How close to the bottom (px) still counts as "at the bottom" for autoscroll. */
 const BOTTOM_SLACK = 32;
@@ -47,20 +48,27 @@ const TOP_SLACK = 200;
 /** Why no more messages come, in place of the composer. */
 const leftNotices = {
   group: {
-    left: 'You are no longer a member of this group.',
-    removed: 'You were removed from this group.',
-    disbanded: 'This group was disbanded.',
+    left: 'window.groupLeft',
+    removed: 'window.groupRemoved',
+    disbanded: 'window.groupDisbanded',
   },
   room: {
-    left: 'You are not in this room any more.',
-    removed: 'You were removed from this room.',
-    disbanded: 'This room was closed.',
+    left: 'window.roomLeft',
+    removed: 'window.roomRemoved',
+    disbanded: 'window.roomClosed',
   },
 } as const;
 
 // `<chat-group-info>`'s parts, re-exported under the same names.
 const infoParts =
   'member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, leave-button, disband-button, confirm-dialog, cancel-button, confirm-button, input, error';
+
+const receiptLabels = {
+  pending: 'window.sending',
+  sent: 'window.sent',
+  delivered: 'window.delivered',
+  read: 'window.read',
+} as const;
 
 const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 
@@ -368,7 +376,7 @@ export class ChatWindow extends LitElement {
     const id = this.conversationId;
     if (!this.user.value || !id) {
       return html`<p part="empty" class="empty">
-        ${this.user.value ? 'Choose a conversation to start chatting.' : 'Log in to chat.'}
+        ${this.i18n.t(this.user.value ? 'window.choose' : 'window.logIn')}
       </p>`;
     }
     const chatType = this.chatType;
@@ -386,12 +394,12 @@ export class ChatWindow extends LitElement {
         : chatType === 'chatRoom' && this.rooms.received && !room?.joined);
     return html`
       <div part="header" class="header">
-        <h2 part="title">${name}</h2>
-        <span part="status" role="status">${statusLabels[this.status.value]}</span>
+        <h2 part="title"><bdi>${name}</bdi></h2>
+        <span part="status" role="status">${this.i18n.t(statusLabels[this.status.value])}</span>
         ${
           group
             ? html`<button part="group-info-button" class="end-button" @click=${this.openInfo}>
-                Group info
+                ${this.i18n.t('window.groupInfo')}
               </button>`
             : room?.joined
               ? html`<button
@@ -399,7 +407,7 @@ export class ChatWindow extends LitElement {
                   class="end-button"
                   @click=${() => this.actions.run('room', () => this.stores.store!.leaveRoom(id))}
                 >
-                  Leave
+                  ${this.i18n.t('rooms.leave')}
                 </button>`
               : nothing
         }
@@ -411,7 +419,7 @@ export class ChatWindow extends LitElement {
         role="log"
         aria-live=${this.live === id ? 'polite' : 'off'}
         aria-relevant="additions"
-        aria-label="Messages with ${name}"
+        aria-label=${this.i18n.t('window.messagesWith', { name })}
         tabindex="0"
         @scroll=${this.onScroll}
       >
@@ -424,7 +432,7 @@ export class ChatWindow extends LitElement {
                 aria-disabled=${loading}
                 @click=${this.loadOlder}
               >
-                ${loading ? 'Loading older messages…' : 'Load older messages'}
+                ${this.i18n.t(loading ? 'window.loadingOlder' : 'window.loadOlder')}
               </button>`
         }
         <div class="spacer"></div>
@@ -438,7 +446,7 @@ export class ChatWindow extends LitElement {
       ${
         left
           ? html`<p part="left-notice" class="banner">
-              ${leftNotices[chatType === 'groupChat' ? 'group' : 'room'][left === true ? 'left' : left]}
+              ${this.i18n.t(leftNotices[chatType === 'groupChat' ? 'group' : 'room'][left === true ? 'left' : left])}
             </p>`
           : this.composer(group)
       }
@@ -447,7 +455,7 @@ export class ChatWindow extends LitElement {
           ? html`<dialog
               part="group-dialog"
               class="group"
-              aria-label="Group info"
+              aria-label=${this.i18n.t('window.groupInfo')}
               @close=${this.closeInfo}
             >
               <chat-group-info
@@ -457,32 +465,36 @@ export class ChatWindow extends LitElement {
                 api-url=${this.apiUrl || nothing}
                 theme=${this.theme ?? nothing}
               ></chat-group-info>
-              <button part="close-button" @click=${this.closeInfo}>Close</button>
+              <button part="close-button" @click=${this.closeInfo}>
+                ${this.i18n.t('common.close')}
+              </button>
             </dialog>`
           : nothing
       }
       <dialog
         part="viewer"
-        aria-label=${this.viewing?.name ?? 'Image'}
+        aria-label=${this.viewing?.name ?? this.i18n.t('window.image')}
         @close=${this.onViewerClose}
       >
         ${
           this.viewing?.url
             ? html`<img src=${this.viewing.url} alt=${this.viewing.name} />`
-            : html`<p>Loading…</p>`
+            : html`<p>${this.i18n.t('common.loading')}</p>`
         }
-        <button part="viewer-close-button" @click=${() => this.viewer?.close()}>Close</button>
+        <button part="viewer-close-button" @click=${() => this.viewer?.close()}>
+          ${this.i18n.t('common.close')}
+        </button>
       </dialog>
     `;
   }
 
   private composer(group: Group | undefined) {
     const recording = this.recorder.recording;
-    const muted = mutedNote(group?.mutedUntil);
+    const muted = mutedNote(group?.mutedUntil, this.i18n);
     return html`${
         muted
           ? html`<p part="muted-banner" class="banner">
-              An admin muted you in this group: you are ${muted}, and your messages are not sent.
+              ${this.i18n.t('window.mutedBanner', { muted })}
             </p>`
           : nothing
       }
@@ -491,8 +503,8 @@ export class ChatWindow extends LitElement {
         <button
           part="attach-button"
           type="button"
-          aria-label="Attach a file"
-          title="Attach a file"
+          aria-label=${this.i18n.t('window.attach')}
+          title=${this.i18n.t('window.attach')}
           @click=${() => this.renderRoot.querySelector<HTMLInputElement>('[type=file]')!.click()}
         >
           ${attachIcon}
@@ -503,8 +515,8 @@ export class ChatWindow extends LitElement {
                 part="record-button"
                 type="button"
                 class=${recording ? 'primary' : ''}
-                aria-label=${recording ? 'Stop recording' : 'Record a voice message'}
-                title=${recording ? 'Stop recording' : 'Record a voice message'}
+                aria-label=${this.i18n.t(recording ? 'window.stopRecording' : 'window.record')}
+                title=${this.i18n.t(recording ? 'window.stopRecording' : 'window.record')}
                 @click=${() => this.recorder.toggle()}
               >
                 ${recording ? stopIcon : microphoneIcon}
@@ -516,8 +528,8 @@ export class ChatWindow extends LitElement {
             ? html`<button
                 part="location-button"
                 type="button"
-                aria-label="Share location"
-                title="Share location"
+                aria-label=${this.i18n.t('window.shareLocation')}
+                title=${this.i18n.t('window.shareLocation')}
                 @click=${this.shareLocation}
               >
                 ${locationIcon}
@@ -526,12 +538,14 @@ export class ChatWindow extends LitElement {
         }
         <textarea
           part="input"
-          aria-label="Message"
-          placeholder="Write a message…"
+          aria-label=${this.i18n.t('window.message')}
+          placeholder=${this.i18n.t('window.placeholder')}
           rows="1"
           @keydown=${this.onKeydown}
         ></textarea>
-        <button part="send-button" class="primary" type="submit">Send</button>
+        <button part="send-button" class="primary" type="submit">
+          ${this.i18n.t('window.send')}
+        </button>
         <p part="error" class="alert" role="alert">
           ${this.error || (this.recorder.error && this.i18n.t(this.recorder.error))}
         </p>
@@ -549,22 +563,26 @@ export class ChatWindow extends LitElement {
     >
       ${
         own || this.chatType === 'singleChat'
-          ? html`<span class="sr-only">${own ? 'You' : peer}:</span>`
+          ? html`<span class="sr-only"
+              >${this.i18n.t('window.saidBy', { name: own ? this.i18n.t('window.you') : peer })}</span
+            >`
           : previous?.from === m.from
-            ? html`<span class="sr-only">${this.names.get(m.from)}:</span>`
-            : html`<span part="sender" class="sender">${this.names.get(m.from)}</span>`
+            ? html`<span class="sr-only"
+                >${this.i18n.t('window.saidBy', { name: this.names.get(m.from) })}</span
+              >`
+            : html`<bdi part="sender" class="sender">${this.names.get(m.from)}</bdi>`
       }
       ${
         m.recalled
           ? html`<p part="message-text" class="text recalled">
-              ${own ? 'You recalled a message' : 'Message recalled'}
+              ${this.i18n.t(own ? 'preview.youRecalled' : 'preview.recalled')}
             </p>`
           : this.content(m)
       }
       <span part="message-meta" class="meta"
-        ><time datetime=${new Date(m.time).toISOString()}>${formatTime(m.time, true)}</time>${
-          own ? this.delivery(m) : nothing
-        }</span
+        ><time datetime=${new Date(m.time).toISOString()}
+          >${formatTime(m.time, this.i18n.locale, true)}</time
+        >${own ? this.delivery(m) : nothing}</span
       >
     </div>`;
   }
@@ -572,20 +590,22 @@ export class ChatWindow extends LitElement {
   private content(m: ChatMessage) {
     const file = m.attachment;
     const loc = m.location;
-    if (m.type === 'txt') return html`<p part="message-text" class="text">${m.text}</p>`;
+    if (m.type === 'txt') return html`<p part="message-text" class="text" dir="auto">${m.text}</p>`;
     if (loc) {
       const map = `https://www.openstreetmap.org/?mlat=${loc.lat}&mlon=${loc.lng}#map=16/${loc.lat}/${loc.lng}`;
       return html`<div part="card" class="card">
-        <strong>${loc.buildingName || loc.addr}</strong>
-        ${loc.buildingName ? html`<span>${loc.addr}</span>` : nothing}
-        <span class="small">${loc.lat.toFixed(5)}, ${loc.lng.toFixed(5)}</span>
+        <strong dir="auto">${loc.buildingName || loc.addr}</strong>
+        ${loc.buildingName ? html`<span dir="auto">${loc.addr}</span>` : nothing}
+        <span class="small" dir="ltr">${loc.lat.toFixed(5)}, ${loc.lng.toFixed(5)}</span>
         <a part="map-link" href=${map} target="_blank" rel="noopener noreferrer"
-          >Open in OpenStreetMap</a
+          >${this.i18n.t('window.openMap')}</a
         >
       </div>`;
     }
     if (m.custom) {
-      return html`<div part="card" class="card small">Custom message: ${m.custom.event}</div>`;
+      return html`<div part="card" class="card small">
+        ${this.i18n.parts('window.custom', { event: html`<bdi>${m.custom.event}</bdi>` })}
+      </div>`;
     }
     if (!file) return nothing;
     const ready = !!file.url;
@@ -598,17 +618,17 @@ export class ChatWindow extends LitElement {
         ? html`<progress
               part="upload-progress"
               value=${ready ? 1 : upload ? upload.loaded / upload.total : 0}
-              aria-label="Uploading ${file.filename}"
+              aria-label=${this.i18n.t('window.uploading', { name: file.filename })}
             ></progress
             >${
               ready
                 ? nothing
                 : html`<button
                     part="cancel-button"
-                    aria-label="Cancel upload of ${file.filename}"
+                    aria-label=${this.i18n.t('window.cancelUpload', { name: file.filename })}
                     @click=${() => this.cancel(m.id)}
                   >
-                    Cancel
+                    ${this.i18n.t('common.cancel')}
                   </button>`
             }`
         : nothing;
@@ -625,7 +645,7 @@ export class ChatWindow extends LitElement {
       body = html`<button
         part="image-button"
         class="image"
-        aria-label="Open image ${file.filename}"
+        aria-label=${this.i18n.t('window.openImage', { name: file.filename })}
         ?disabled=${!ready}
         @click=${(e: Event) => this.openImage(m, e.currentTarget as HTMLElement)}
       >
@@ -637,11 +657,13 @@ export class ChatWindow extends LitElement {
                 width=${file.width ?? nothing}
                 height=${file.height ?? nothing}
               />`
-            : html`<span class="small">${file.filename}</span>`
+            : html`<bdi class="small">${file.filename}</bdi>`
         }
       </button>`;
     } else if (m.type === 'audio' || m.type === 'video') {
-      const label = `${m.type === 'audio' ? 'Voice message' : 'Video'} ${file.filename}`;
+      const label = this.i18n.t(m.type === 'audio' ? 'window.voiceNamed' : 'window.videoNamed', {
+        name: file.filename,
+      });
       body = url
         ? m.type === 'audio'
           ? html`<audio part="player" controls src=${url} aria-label=${label}></audio>`
@@ -654,24 +676,25 @@ export class ChatWindow extends LitElement {
             ></video>`
         : html`<button
             part="play-button"
-            aria-label="Play ${duration(file.duration)}, ${label}"
+            aria-label=${this.i18n.t('window.playWhat', { duration: duration(file.duration), what: label })}
             ?disabled=${!ready}
             @click=${() => this.play(m)}
           >
-            ${thumb ? html`<img src=${thumb} alt="" />` : nothing}▶ Play
+            ${thumb ? html`<img src=${thumb} alt="" />` : nothing}▶ ${this.i18n.t('window.play')}
             <span class="small">${duration(file.duration)}</span>
           </button>`;
     } else {
       body = html`<div part="card" class="card">
-        <strong>${file.filename}</strong><span class="small">${humanSize(file.size)}</span>
+        <strong><bdi>${file.filename}</bdi></strong
+        ><span class="small">${humanSize(file.size, this.i18n.locale)}</span>
         ${
           ready
             ? html`<button
                 part="download-button"
-                aria-label="Download ${file.filename}"
+                aria-label=${this.i18n.t('window.downloadWhat', { name: file.filename })}
                 @click=${() => this.download(m)}
               >
-                Download
+                ${this.i18n.t('window.download')}
               </button>`
             : nothing
         }
@@ -683,14 +706,17 @@ export class ChatWindow extends LitElement {
   private delivery(m: ChatMessage) {
     if (m.status === 'failed') {
       return html` ·
-        <span class="failed">Not sent${m.error ? `: ${m.error}` : ''}</span>
-        <button part="retry-button" @click=${() => this.retry(m.id)}>Retry</button>`;
+        <span class="failed"
+          >${m.error ? this.i18n.t('window.notSentBecause', { reason: this.failure(m) }) : this.i18n.t('window.notSent')}</span
+        >
+        <button part="retry-button" @click=${() => this.retry(m.id)}>
+          ${this.i18n.t('window.retry')}
+        </button>`;
     }
     const receipt = m.status === 'pending' ? 'pending' : (m.receipt ?? m.status);
-    const label = { pending: 'Sending…', sent: 'Sent', delivered: 'Delivered', read: 'Read' }[
-      receipt as string
-    ];
-    if (!label) return nothing;
+    const key = receiptLabels[receipt as keyof typeof receiptLabels] as MessageKey | undefined;
+    if (!key) return nothing;
+    const label = this.i18n.message(key);
     const recallEnds = m.time + this.limits.value.recallSeconds * 1000;
     const recallable = m.status === 'sent' && !m.recalled && Date.now() < recallEnds;
     if (recallable) this.nextRecallEnd = Math.min(this.nextRecallEnd, recallEnds);
@@ -703,10 +729,15 @@ export class ChatWindow extends LitElement {
       >${
         recallable
           ? html` <button part="recall-button" class="recall" @click=${() => this.recall(m.id)}>
-              Recall
+              ${this.i18n.t('window.recall')}
             </button>`
           : nothing
       }`;
+  }
+
+  /** Why a message failed, in the reader's language when the store kept its key. */
+  private failure(m: ChatMessage): string {
+    return m.errorKey ? errorMessage({ key: m.errorKey }, this.i18n) : (m.error ?? '');
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -880,7 +911,10 @@ export class ChatWindow extends LitElement {
         this.forceScroll = true;
         this.dispatchEvent(new ChatSendEvent(await store.sendFile(id, file, { kind, ...options })));
       } catch (error) {
-        this.error = `${file.name}: ${errorMessage(error, this.i18n)}`;
+        this.error = this.i18n.t('window.fileFailed', {
+          name: file.name,
+          reason: errorMessage(error, this.i18n),
+        });
       }
     }
   }
@@ -901,10 +935,11 @@ export class ChatWindow extends LitElement {
         }
       },
       (error) => {
-        this.error =
+        this.error = this.i18n.t(
           error.code === error.PERMISSION_DENIED
-            ? 'Location access is blocked. Allow it for this site in the browser to share it.'
-            : 'Your location could not be found.';
+            ? 'window.locationBlocked'
+            : 'window.locationFailed',
+        );
       },
     );
   }

@@ -2,10 +2,14 @@
  * The English catalog: the source every translation follows, key for key. Keys are
  * `area.what`; entries are plain text with `{name}` placeholders, or, where a number changes the
  * words, an object of CLDR plural forms (`one`, `other`; a translation has the forms its language
- * uses: Arabic six, Japanese only `other`). The store's error sentences are part of it, as
- * `error.<key>` (their English lives once, in `src/store/errors.ts`).
+ * uses: Arabic six, Japanese only `other`). The store's error and notice sentences are part of
+ * it, as `error.<key>` and `notice.<key>` (their English lives once, in `src/store/errors.ts` and
+ * `src/store/notices.ts`).
  */
-import { ChatErrorMessages as Messages } from '../../store/index.js';
+import {
+  ChatErrorMessages as Messages,
+  ChatNoticeSentences as Notices,
+} from '../../store/index.js';
 import type { PluralForms } from './format.js';
 
 const ui = {
@@ -16,6 +20,27 @@ const ui = {
   'common.logOut': 'Log out',
   'common.unexpected': 'Something went wrong. Please try again.',
   'common.unread': { one: '{count} unread message', other: '{count} unread messages' },
+
+  'common.accept': 'Accept',
+  'common.decline': 'Decline',
+  'common.acceptWhat': 'Accept {what}',
+  'common.declineWhat': 'Decline {what}',
+  'common.members': { one: '{count} member', other: '{count} members' },
+
+  'preview.photo': 'Photo',
+  'preview.voice': 'Voice message',
+  'preview.video': 'Video',
+  'preview.file': 'File',
+  'preview.location': 'Location',
+  'preview.custom': 'Message',
+  'preview.named': '{kind}: {name}',
+  'preview.youRecalled': 'You recalled a message',
+  'preview.recalled': 'Message recalled',
+  'preview.byYou': 'You: {text}',
+  'preview.by': '{name}: {text}',
+
+  'muted.untilUnmuted': 'muted until unmuted',
+  'muted.until': 'muted until {time}',
 
   'login.signedInAs': 'Signed in as {name}',
   'login.account': 'Account',
@@ -29,13 +54,169 @@ const ui = {
   'login.createAccount': 'Create account',
   'login.noAppKey': 'This chat is not set up: its app-key attribute is missing.',
 
+  'roster.chats': 'Chats',
+  'roster.contacts': 'Contacts',
+  'roster.groups': 'Groups',
+  'roster.rooms': 'Rooms',
+  'roster.lists': 'Chat lists',
+  'roster.requests': { one: '{count} friend request', other: '{count} friend requests' },
+  'roster.waiting': {
+    one: '{count} waiting for your answer',
+    other: '{count} waiting for your answer',
+  },
+  'roster.conversations': 'Conversations',
+  'roster.noConversations': 'No conversations yet. Start one below.',
+  'roster.startWith': 'Start a chat with',
+  'roster.usernamePlaceholder': 'username',
+  'roster.openChat': 'Open chat',
+
+  'groups.roleOwner': 'owner',
+  'groups.roleAdmin': 'admin',
+  'groups.create': 'Create group',
+  'groups.findPublic': 'Find public groups',
+  'groups.invitations': 'Invitations',
+  'groups.from': 'from {name}',
+  'groups.fromBecause': 'from {name}: “{reason}”',
+  'groups.joinRequests': 'Requests to join',
+  'groups.wantsToJoin': 'wants to join {group}',
+  'groups.wantsToJoinBecause': 'wants to join {group}: “{reason}”',
+  'groups.into': '{name} into {group}',
+  'groups.mine': 'My groups',
+  'groups.none': 'You are not in any group yet.',
+  'groups.name': 'Name',
+  'groups.description': 'Description (optional)',
+  'groups.members': 'Members (usernames, separated by commas)',
+  'groups.public': 'Public: anyone can find it and ask to join',
+  'groups.approval': 'New members need approval',
+  'groups.allowInvites': 'Members may invite others',
+  'groups.createSubmit': 'Create',
+  'groups.publicGroups': 'Public groups',
+  'groups.by': 'by {name}',
+  'groups.joined': 'Joined',
+  'groups.requestSent': 'Request sent',
+  'groups.join': 'Join',
+  'groups.joinWhat': 'Join {name}',
+  'groups.noPublic': 'No public groups yet.',
+  'groups.more': 'More groups',
+
+  'rooms.list': 'Chat rooms',
+  'rooms.none': 'No chat rooms.',
+  'rooms.leave': 'Leave',
+  'rooms.leaveWhat': 'Leave {name}',
+
+  'info.notMember': 'You are not a member of this group.',
+  'info.edit': 'Edit name and description',
+  'info.disband': 'Disband group',
+  'info.leave': 'Leave group',
+  'info.editGroup': 'Edit group',
+  'info.description': 'Description',
+  'info.save': 'Save',
+  'info.inviteMembers': 'Invite members',
+  'info.inviteLabel': 'Invite (usernames, separated by commas)',
+  'info.invite': 'Invite',
+  'info.you': 'you',
+  'info.notes': '({notes})',
+  'info.manage': 'Manage',
+  'info.manageWho': 'Manage {name}',
+  'info.remove': 'Remove',
+  'info.removeQuestion': 'Remove {name} from {group}?',
+  'info.unmute': 'Unmute',
+  'info.mute': 'Mute',
+  'info.muteFor': 'Mute {name} for',
+  'info.untilUnmuted': 'Until unmuted',
+  'info.removeAdmin': 'Remove admin',
+  'info.makeAdmin': 'Make admin',
+  'info.makeOwner': 'Make owner',
+  'info.ownerQuestion': 'Make {name} the owner of {group}? You become a member.',
+  'info.leaveQuestion': 'Leave {group}?',
+  'info.disbandQuestion': 'Disband {group}? It is gone for every member.',
+  'info.disbandConfirm': 'Disband',
+
+  'contacts.add': 'Add contact',
+  'contacts.requests': 'Friend requests',
+  'contacts.none': 'No contacts yet.',
+  'contacts.sent': 'Sent requests',
+  'contacts.waiting': 'Waiting for an answer',
+  'contacts.blocked': 'Blocked',
+  'contacts.message': 'Message (optional)',
+  'contacts.sendRequest': 'Send request',
+  'contacts.quote': '“{text}”',
+  'contacts.online': 'online',
+  'contacts.offline': 'offline',
+  'contacts.isBlocked': '(blocked)',
+  'contacts.acceptWho': 'Accept {name}',
+  'contacts.declineWho': 'Decline {name}',
+  'contacts.block': 'Block',
+  'contacts.blockWho': 'Block {name}',
+  'contacts.unblock': 'Unblock',
+  'contacts.unblockWho': 'Unblock {name}',
+  'contacts.removeWho': 'Remove {name}',
+  'contacts.blockQuestion':
+    'Block {name}? They will no longer be able to message you or send you requests.',
+  'contacts.removeQuestion': 'Remove {name} from your contacts? Your conversation stays.',
+  'contacts.unblockQuestion': 'Unblock {name}? They can message you again.',
+  'contacts.requestSent': 'Request sent to {name}.',
+
+  'notices.dismiss': 'Dismiss',
+
   'widget.open': 'Open chat',
   'widget.close': 'Close chat',
   'widget.chat': 'Chat',
   'widget.back': 'Back to conversations',
-  'widget.signedInAs': 'Signed in as',
   'widget.tokenFailed': 'Could not sign you in automatically: {reason}',
 
+  'window.signedOut': 'Signed out',
+  'window.connecting': 'Connecting…',
+  'window.online': 'Connected',
+  'window.reconnecting': 'Reconnecting…',
+  'window.offline': 'Offline: messages will be sent when the connection is back',
+  'window.groupLeft': 'You are no longer a member of this group.',
+  'window.groupRemoved': 'You were removed from this group.',
+  'window.groupDisbanded': 'This group was disbanded.',
+  'window.roomLeft': 'You are not in this room any more.',
+  'window.roomRemoved': 'You were removed from this room.',
+  'window.roomClosed': 'This room was closed.',
+  'window.choose': 'Choose a conversation to start chatting.',
+  'window.logIn': 'Log in to chat.',
+  'window.groupInfo': 'Group info',
+  'window.messagesWith': 'Messages with {name}',
+  'window.loadingOlder': 'Loading older messages…',
+  'window.loadOlder': 'Load older messages',
+  'window.image': 'Image',
+  'window.mutedBanner':
+    'An admin muted you in this group: you are {muted}, and your messages are not sent.',
+  'window.attach': 'Attach a file',
+  'window.stopRecording': 'Stop recording',
+  'window.record': 'Record a voice message',
+  'window.shareLocation': 'Share location',
+  'window.message': 'Message',
+  'window.placeholder': 'Write a message…',
+  'window.send': 'Send',
+  'window.you': 'You',
+  'window.saidBy': '{name}:',
+  'window.openMap': 'Open in OpenStreetMap',
+  'window.custom': 'Custom message: {event}',
+  'window.uploading': 'Uploading {name}',
+  'window.cancelUpload': 'Cancel upload of {name}',
+  'window.openImage': 'Open image {name}',
+  'window.voiceNamed': 'Voice message {name}',
+  'window.videoNamed': 'Video {name}',
+  'window.playWhat': 'Play {duration}, {what}',
+  'window.play': 'Play',
+  'window.download': 'Download',
+  'window.downloadWhat': 'Download {name}',
+  'window.notSent': 'Not sent',
+  'window.notSentBecause': 'Not sent: {reason}',
+  'window.retry': 'Retry',
+  'window.sending': 'Sending…',
+  'window.sent': 'Sent',
+  'window.delivered': 'Delivered',
+  'window.read': 'Read',
+  'window.recall': 'Recall',
+  'window.locationBlocked':
+    'Location access is blocked. Allow it for this site in the browser to share it.',
+  'window.locationFailed': 'Your location could not be found.',
+  'window.fileFailed': '{name}: {reason}',
   'window.micBlocked':
     'The microphone is blocked. Allow it for this site in the browser to record.',
   'window.micMissing': 'No microphone was found.',
@@ -50,7 +231,16 @@ const errors = Object.fromEntries(
   Object.entries(Messages).map(([key, text]) => [`error.${key}`, text]),
 ) as ErrorEntries;
 
-export const en = { ...ui, ...errors } satisfies Record<string, string | PluralForms>;
+type NoticeKey = keyof typeof Notices;
+type NoticeEntries = {
+  readonly [K in NoticeKey & string as `notice.${K}`]: (typeof Notices)[K];
+};
+
+const notices = Object.fromEntries(
+  Object.entries(Notices).map(([key, text]) => [`notice.${key}`, text]),
+) as NoticeEntries;
+
+export const en = { ...ui, ...errors, ...notices } satisfies Record<string, string | PluralForms>;
 
 /** A message of the catalogs. */
 export type MessageKey = keyof typeof en;
