@@ -656,7 +656,9 @@ export class Session {
         frame.chatType,
       );
       // A repeat told live only costs the acker as a message would: no flooding the peer with it.
-      if (read.live && !this.#sendLimiter.take('')) return { duplicate: true, events: [] };
+      if (read.live && !(await this.#ctx.limits.messages.take(this.#userKey))) {
+        return { duplicate: true, events: [] };
+      }
       return read;
     });
   }
