@@ -139,6 +139,11 @@ export default defineConfig(({ mode }) =>
               },
               rolldownOptions: {
                 external: [/^lit($|\/)/, /^@lit\//, /^rxjs($|\/)/, /^idb($|\/)/],
+                // One file per source module (dist/esm/elements/chat-widget/chat-widget.js…), not
+                // hashed shared chunks: package.json's `sideEffects` can then name exactly the
+                // modules that define elements. A shared chunk, unnamed there, was dropped by
+                // bundlers, and `import 'openwebim/elements'` defined nothing in production.
+                output: { preserveModules: true, preserveModulesRoot: 'src' },
               },
             },
           },
