@@ -34,7 +34,15 @@ type ParamsArg<K extends MessageKey> = [ParamsOf<K>] extends [never]
  * The shipped translations, each its own chunk, loaded the first time a reader needs it. English is
  * the source and always there.
  */
-const loaders: Record<string, () => Promise<{ default: Translation }>> = {};
+const loaders: Record<string, () => Promise<{ default: Translation }>> = {
+  'zh-CN': () => import('./zh-CN.js'),
+  es: () => import('./es.js'),
+  fr: () => import('./fr.js'),
+  de: () => import('./de.js'),
+  'pt-BR': () => import('./pt-BR.js'),
+  ja: () => import('./ja.js'),
+  ar: () => import('./ar.js'),
+};
 
 /** Every locale the elements ship, English first. */
 export const shippedLocales: readonly string[] = ['en', ...Object.keys(loaders)];
