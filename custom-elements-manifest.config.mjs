@@ -1,6 +1,7 @@
 export default {
   globs: ['src/elements/**/*.ts'],
-  exclude: ['src/elements/**/*.styles.ts'],
+  // The catalogs are data, not API: the manifest would carry every translation as a default.
+  exclude: ['src/elements/**/*.styles.ts', 'src/elements/locale/**'],
   outdir: '.',
   litelement: true,
   // package.json's "customElements" already points at ./custom-elements.json; an analysis written
