@@ -4,6 +4,7 @@
  * one transaction. better-sqlite3 is synchronous: each transaction runs without interleaving.
  */
 import type Database from 'better-sqlite3';
+import type { GroupCommit } from './sqlite-commit.js';
 import type { GroupEvent, InboxEvent } from '../../src/protocol/frames.js';
 import type { GroupRole } from '../../src/protocol/rest.js';
 import type {
@@ -122,6 +123,8 @@ export interface InboxWriters {
   appendUserEvent(appKey: string, event: NewUserEvent, inboxes: string[]): AppendedEvent[];
   nextSeq(appKey: string, username: string): number;
   statements: InboxStatements;
+  /** Group messages and read acks join the store's group commit (one fsync per batch). */
+  commits: GroupCommit;
 }
 
 interface GroupRow {
@@ -212,8 +215,10 @@ export class SqliteGroupStorage implements GroupStorage {
   readonly #storeMessage: Transaction<GroupStorage['storeGroupMessage']>;
   readonly #storeRead: Transaction<GroupStorage['storeGroupRead']>;
   readonly #recall: Transaction<GroupStorage['recallGroupMessage']>;
+  readonly #commits: GroupCommit;
 
   constructor(db: Database.Database, writers: InboxWriters) {
+    this.#commits = writers.commits;
     const q = {
       ...writers.statements,
       getGroup: db.prepare<[string, string], GroupRow>(
@@ -543,41 +548,43 @@ export class SqliteGroupStorage implements GroupStorage {
       },
     );
 
-    this.#storeMessage = db.transaction(
-      (appKey: string, message: NewMessage & { allowGroupAck: boolean }, skip: string[]) => {
-        const existing = q.findMessage.get(appKey, message.from, message.clientId);
-        if (existing) {
-          const seqs = Object.fromEntries(
-            q.inboxSeqs.all(appKey, existing.id).map((row) => [row.username, row.seq]),
-          );
-          return { duplicate: true, message: toMessage(existing), seqs };
-        }
-        const { files, allowGroupAck, ...row } = message;
-        const { lastInsertRowid } = q.insertMessage.run({
-          appKey,
-          ...row,
-          allowGroupAck: allowGroupAck ? 1 : 0,
-        });
-        const id = Number(lastInsertRowid);
-        const seqs: Record<string, number> = {};
-        const recipients = membersOf(appKey, message.to).filter(
-          (name) => name === message.from || !skip.includes(name),
+    this.#storeMessage = (
+      appKey: string,
+      message: NewMessage & { allowGroupAck: boolean },
+      skip: string[],
+    ) => {
+      const existing = q.findMessage.get(appKey, message.from, message.clientId);
+      if (existing) {
+        const seqs = Object.fromEntries(
+          q.inboxSeqs.all(appKey, existing.id).map((row) => [row.username, row.seq]),
         );
-        for (const username of recipients) {
-          const seq = writers.nextSeq(appKey, username);
-          q.appendInbox.run(appKey, username, seq, id);
-          q.touchConversation.run({ appKey, username, gid: message.to, id, readId: id - 1 });
-          for (const uuid of files) q.grantChatfile.run(appKey, uuid, username);
-          seqs[username] = seq;
-        }
-        const stored: StoredMessage = {
-          ...row,
-          recalled: false,
-          ...(allowGroupAck ? { allowGroupAck: true } : {}),
-        };
-        return { duplicate: false, message: stored, seqs };
-      },
-    );
+        return { duplicate: true, message: toMessage(existing), seqs };
+      }
+      const { files, allowGroupAck, ...row } = message;
+      const { lastInsertRowid } = q.insertMessage.run({
+        appKey,
+        ...row,
+        allowGroupAck: allowGroupAck ? 1 : 0,
+      });
+      const id = Number(lastInsertRowid);
+      const seqs: Record<string, number> = {};
+      const recipients = membersOf(appKey, message.to).filter(
+        (name) => name === message.from || !skip.includes(name),
+      );
+      for (const username of recipients) {
+        const seq = writers.nextSeq(appKey, username);
+        q.appendInbox.run(appKey, username, seq, id);
+        q.touchConversation.run({ appKey, username, gid: message.to, id, readId: id - 1 });
+        for (const uuid of files) q.grantChatfile.run(appKey, uuid, username);
+        seqs[username] = seq;
+      }
+      const stored: StoredMessage = {
+        ...row,
+        recalled: false,
+        ...(allowGroupAck ? { allowGroupAck: true } : {}),
+      };
+      return { duplicate: false, message: stored, seqs };
+    };
 
     const appendInboxEvent = (
       appKey: string,
@@ -602,29 +609,27 @@ export class SqliteGroupStorage implements GroupStorage {
       return seq;
     };
 
-    this.#storeRead = db.transaction(
-      (appKey: string, message: StoredMessage, reader: string, time: number) => {
-        const id = q.getMessage.get(appKey, message.mid)?.id;
-        if (id === undefined || q.addRead.run(appKey, message.mid, reader, time).changes === 0) {
-          return { duplicate: true, readerSeq: 0, senderSeq: null, readCount: 0 };
-        }
-        q.raiseReadTo.run(id, appKey, reader, message.to);
-        const base = {
-          kind: 'read' as const,
-          from: reader,
-          to: message.to,
-          chatType: 'groupChat' as const,
-          mid: message.mid,
-          time,
-        };
-        const readerSeq = appendInboxEvent(appKey, reader, base, false);
-        const readCount = q.countReads.get(appKey, message.mid)?.n ?? 0;
-        const senderSeq = message.allowGroupAck
-          ? appendInboxEvent(appKey, message.from, { ...base, groupReadCount: readCount }, true)
-          : null;
-        return { duplicate: false, readerSeq, senderSeq, readCount };
-      },
-    );
+    this.#storeRead = (appKey: string, message: StoredMessage, reader: string, time: number) => {
+      const id = q.getMessage.get(appKey, message.mid)?.id;
+      if (id === undefined || q.addRead.run(appKey, message.mid, reader, time).changes === 0) {
+        return { duplicate: true, readerSeq: 0, senderSeq: null, readCount: 0 };
+      }
+      q.raiseReadTo.run(id, appKey, reader, message.to);
+      const base = {
+        kind: 'read' as const,
+        from: reader,
+        to: message.to,
+        chatType: 'groupChat' as const,
+        mid: message.mid,
+        time,
+      };
+      const readerSeq = appendInboxEvent(appKey, reader, base, false);
+      const readCount = q.countReads.get(appKey, message.mid)?.n ?? 0;
+      const senderSeq = message.allowGroupAck
+        ? appendInboxEvent(appKey, message.from, { ...base, groupReadCount: readCount }, true)
+        : null;
+      return { duplicate: false, readerSeq, senderSeq, readCount };
+    };
 
     this.#recall = db.transaction((appKey: string, mid: string, time: number) => {
       const row = q.getMessage.get(appKey, mid);
@@ -715,11 +720,11 @@ export class SqliteGroupStorage implements GroupStorage {
     message: NewMessage & { allowGroupAck: boolean },
     skip: string[],
   ): Promise<GroupMessageResult> {
-    return this.#storeMessage(appKey, message, skip);
+    return this.#commits.run(() => this.#storeMessage(appKey, message, skip));
   }
 
   async storeGroupRead(appKey: string, message: StoredMessage, reader: string, time: number) {
-    return this.#storeRead(appKey, message, reader, time);
+    return this.#commits.run(() => this.#storeRead(appKey, message, reader, time));
   }
 
   async groupReads(appKey: string, mid: string) {

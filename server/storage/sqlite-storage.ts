@@ -8,6 +8,8 @@ import { Limits } from '../../src/protocol/rest.js';
 import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/frames.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
 import { migrationTo4, SqliteGroupStorage, SqliteRoomStorage } from './sqlite-groups.js';
+import { Checkpoints } from './sqlite-checkpoints.js';
+import { GroupCommit } from './sqlite-commit.js';
 import { inboxStatements, toMessage, type MessageRow, type Transaction } from './sqlite-inbox.js';
 import { conversationKey } from './storage.js';
 import type {
@@ -378,6 +380,8 @@ export class SqliteStorage implements Storage {
   readonly groups: GroupStorage;
   readonly rooms: RoomStorage;
   readonly #db: Database.Database;
+  readonly #commits: GroupCommit;
+  readonly #checkpoints: Checkpoints;
   readonly #q;
   readonly #storeMessage: Transaction<Storage['storeMessage']>;
   readonly #createUser: Transaction<Storage['createUser']>;
@@ -399,7 +403,13 @@ export class SqliteStorage implements Storage {
     // The CLI and the server may write at the same moment; wait instead of failing.
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
-    db.pragma('synchronous = NORMAL');
+    // FULL: every commit is fsynced before it returns, so an ack (sent after the commit) survives
+    // a power loss, not only a crash. Group commit (sqlite-commit.ts) keeps that to one fsync per
+    // turn of the event loop, and checkpoints run in a worker (sqlite-checkpoints.ts).
+    db.pragma('synchronous = FULL');
+    db.pragma('wal_autocheckpoint = 0');
+    this.#commits = new GroupCommit(db);
+    this.#checkpoints = new Checkpoints(path);
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
       throw new Error(
@@ -661,7 +671,7 @@ export class SqliteStorage implements Storage {
       return row.last_seq;
     };
 
-    this.#storeMessage = db.transaction((appKey: string, message: NewMessage) => {
+    this.#storeMessage = (appKey: string, message: NewMessage) => {
       const existing = q.findMessage.get(appKey, message.from, message.clientId);
       if (existing) {
         const senderSeq = q.inboxSeqOf.get(appKey, existing.from_user, existing.id)?.seq ?? 0;
@@ -704,7 +714,7 @@ export class SqliteStorage implements Storage {
       const senderSeq = append(message.from);
       const recipientSeq = message.to === message.from ? null : append(message.to);
       return { duplicate: false, message: { ...row, recalled: false }, senderSeq, recipientSeq };
-    });
+    };
 
     const appendEvent = (appKey: string, event: StoredEvent, inboxes: string[]) => {
       const seqs: Record<string, number> = {};
@@ -716,32 +726,35 @@ export class SqliteStorage implements Storage {
       return seqs;
     };
 
-    this.#storeEvent = db.transaction(
-      (appKey: string, event: StoredEvent, inboxes: string[], read?: ReadCursorMove) => {
-        if (
-          event.mid !== null &&
-          (event.kind === 'delivered' || event.kind === 'read') &&
-          q.findEvent.get(appKey, event.mid, event.kind, event.from)
-        ) {
-          return { duplicate: true, seqs: {} };
+    this.#storeEvent = (
+      appKey: string,
+      event: StoredEvent,
+      inboxes: string[],
+      read?: ReadCursorMove,
+    ) => {
+      if (
+        event.mid !== null &&
+        (event.kind === 'delivered' || event.kind === 'read') &&
+        q.findEvent.get(appKey, event.mid, event.kind, event.from)
+      ) {
+        return { duplicate: true, seqs: {} };
+      }
+      if (read) {
+        if (read.mid === null) {
+          // "All read" when all was read already tells the peer nothing new; storing it would
+          // let a client fill the peer's inbox by repeating it.
+          const moved =
+            q.raiseReadToLast.run({ appKey, reader: read.reader, peer: read.peer }).changes > 0;
+          if (!moved) return { duplicate: true, seqs: {} };
+        } else {
+          const id = q.getMessage.get(appKey, read.mid)?.id;
+          if (id !== undefined) q.raiseReadTo.run(id, appKey, read.reader, read.peer);
         }
-        if (read) {
-          if (read.mid === null) {
-            // "All read" when all was read already tells the peer nothing new; storing it would
-            // let a client fill the peer's inbox by repeating it.
-            const moved =
-              q.raiseReadToLast.run({ appKey, reader: read.reader, peer: read.peer }).changes > 0;
-            if (!moved) return { duplicate: true, seqs: {} };
-          } else {
-            const id = q.getMessage.get(appKey, read.mid)?.id;
-            if (id !== undefined) q.raiseReadTo.run(id, appKey, read.reader, read.peer);
-          }
-        }
-        return { duplicate: false, seqs: appendEvent(appKey, event, inboxes) };
-      },
-    );
+      }
+      return { duplicate: false, seqs: appendEvent(appKey, event, inboxes) };
+    };
 
-    this.#recallMessage = db.transaction((appKey: string, mid: string, time: number) => {
+    this.#recallMessage = (appKey: string, mid: string, time: number) => {
       const row = q.getMessage.get(appKey, mid);
       if (!row) throw new Error(`no message ${mid} in ${appKey}`);
       if (row.recalled === 1) return { duplicate: true, seqs: {} };
@@ -758,14 +771,12 @@ export class SqliteStorage implements Storage {
         time,
       };
       return { duplicate: false, seqs: appendEvent(appKey, event, [row.from_user, row.to_user]) };
-    });
+    };
 
-    this.#raiseCursor = db.transaction(
-      (appKey: string, username: string, deviceId: string, seq: number) => {
-        q.raiseDeviceCursor.run(appKey, username, deviceId, seq);
-        q.raiseUserCursor.run(seq, appKey, username);
-      },
-    );
+    this.#raiseCursor = (appKey: string, username: string, deviceId: string, seq: number) => {
+      q.raiseDeviceCursor.run(appKey, username, deviceId, seq);
+      q.raiseUserCursor.run(seq, appKey, username);
+    };
 
     /** Call inside a transaction: each inbox's next seq; for every contact and group event. */
     const appendUserEvent = (
@@ -932,7 +943,12 @@ export class SqliteStorage implements Storage {
       },
     );
 
-    this.groups = new SqliteGroupStorage(db, { appendUserEvent, nextSeq, statements: inbox });
+    this.groups = new SqliteGroupStorage(db, {
+      appendUserEvent,
+      nextSeq,
+      statements: inbox,
+      commits: this.#commits,
+    });
     this.rooms = new SqliteRoomStorage(db);
   }
 
@@ -995,7 +1011,7 @@ export class SqliteStorage implements Storage {
   }
 
   async storeMessage(appKey: string, message: NewMessage): Promise<StoreMessageResult> {
-    return this.#storeMessage(appKey, message);
+    return this.#commits.run(() => this.#storeMessage(appKey, message));
   }
 
   async getMessage(appKey: string, mid: string): Promise<StoredMessage | undefined> {
@@ -1009,11 +1025,11 @@ export class SqliteStorage implements Storage {
     inboxes: string[],
     read?: ReadCursorMove,
   ): Promise<StoreEventResult> {
-    return this.#storeEvent(appKey, event, inboxes, read);
+    return this.#commits.run(() => this.#storeEvent(appKey, event, inboxes, read));
   }
 
   async recallMessage(appKey: string, mid: string, time: number): Promise<StoreEventResult> {
-    return this.#recallMessage(appKey, mid, time);
+    return this.#commits.run(() => this.#recallMessage(appKey, mid, time));
   }
 
   async readInbox(
@@ -1082,7 +1098,7 @@ export class SqliteStorage implements Storage {
   }
 
   async raiseCursor(appKey: string, username: string, deviceId: string, seq: number) {
-    this.#raiseCursor(appKey, username, deviceId, seq);
+    await this.#commits.run(() => this.#raiseCursor(appKey, username, deviceId, seq));
   }
 
   async appendUserEvent(
@@ -1159,6 +1175,16 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    this.#commits.flush();
+    await this.#checkpoints.close();
+    // What the checkpointer did not copy yet goes into the file now, and the WAL is emptied.
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    this.#db.close();
+  }
+
+  /** Commits and writes so far (one commit, and one fsync, per batch of writes). */
+  get commitStats(): { commits: number; writes: number } {
+    return { ...this.#commits.stats };
   }
 }
