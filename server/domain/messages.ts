@@ -80,6 +80,7 @@ export const toServerMessage = (stored: StoredMessage, seq: number): ServerMessa
     ext: JSON.parse(stored.ext) as Ext,
     time: stored.time,
     ...(stored.allowGroupAck ? { msgConfig: { allowGroupAck: true } } : {}),
+    ...(stored.receipt ? { receipt: stored.receipt } : {}),
     ...(JSON.parse(stored.body) as MessageBody),
   }) as ServerMessage;
 

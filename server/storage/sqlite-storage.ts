@@ -533,6 +533,9 @@ export class SqliteStorage implements Storage {
         `SELECT * FROM messages WHERE app_key = ? AND conv = ? AND id < ? AND recalled = 0
          ORDER BY id DESC LIMIT ?`,
       ),
+      readCursor: db.prepare<[string, string, string], { read_id: number }>(
+        'SELECT read_id FROM conversations WHERE app_key = ? AND username = ? AND peer = ?',
+      ),
       messageIdInConv: db.prepare<[string, string, string], { id: number }>(
         'SELECT id FROM messages WHERE app_key = ? AND mid = ? AND conv = ?',
       ),
@@ -1056,11 +1059,27 @@ export class SqliteStorage implements Storage {
     limit: number,
   ): Promise<StoredMessage[] | undefined> {
     // A group's messages share the group id as their conv (usernames are never 15+ digits).
-    const conv = Limits.numericIdPattern.test(peer) ? peer : conversationKey(me, peer);
-    if (before === null) return this.#q.historyFromNewest.all(appKey, conv, limit).map(toMessage);
-    const cursor = this.#q.messageIdInConv.get(appKey, before, conv);
-    if (!cursor) return undefined;
-    return this.#q.historyBefore.all(appKey, conv, cursor.id, limit).map(toMessage);
+    const group = Limits.numericIdPattern.test(peer);
+    const conv = group ? peer : conversationKey(me, peer);
+    let rows: MessageRow[];
+    if (before === null) {
+      rows = this.#q.historyFromNewest.all(appKey, conv, limit);
+    } else {
+      const cursor = this.#q.messageIdInConv.get(appKey, before, conv);
+      if (!cursor) return undefined;
+      rows = this.#q.historyBefore.all(appKey, conv, cursor.id, limit);
+    }
+    if (group) return rows.map(toMessage);
+    // My messages up to the peer's read cursor are read; later ones delivered if they acked it.
+    const readId = this.#q.readCursor.get(appKey, peer, me)?.read_id ?? 0;
+    return rows.map((row) => {
+      const message = toMessage(row);
+      if (row.from_user !== me) return message;
+      if (row.id <= readId) message.receipt = 'read';
+      else if (this.#q.findEvent.get(appKey, row.mid, 'delivered', peer))
+        message.receipt = 'delivered';
+      return message;
+    });
   }
 
   async conversations(appKey: string, username: string): Promise<ConversationRecord[]> {

@@ -79,6 +79,8 @@ export interface StoredMessage {
   recalled: boolean;
   /** Group messages: members' read acks reach the sender (`msgConfig.allowGroupAck`). */
   allowGroupAck?: boolean;
+  /** Set by `history` on `me`'s own 1:1 messages: how far the recipient got. */
+  receipt?: 'delivered' | 'read';
 }
 
 export interface NewMessage extends Omit<StoredMessage, 'recalled'> {
@@ -263,7 +265,7 @@ export interface Storage {
   /**
    * Up to `limit` non-recalled messages between `me` and `peer`, newest first, older than the
    * message `before` (from the newest when `null`); `undefined` when `before` is not a message of
-   * this conversation.
+   * this conversation. In a 1:1 conversation `me`'s own messages carry their `receipt`.
    */
   history(
     appKey: string,

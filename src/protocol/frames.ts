@@ -364,6 +364,11 @@ export type ServerMessage = {
   /** Server time of storage, ms since the epoch. */
   time: number;
   msgConfig?: MessageConfig;
+  /**
+   * REST history only, on a message of mine in a 1:1 conversation: how far its recipient got
+   * (`read` covers every message of mine up to their read cursor). Absent: only sent.
+   */
+  receipt?: 'delivered' | 'read';
 } & MessageBody;
 
 /**

@@ -37,8 +37,20 @@ export const CALLBACKS: Record<ReceivedMessage['contentsType'], string> = {
 /** The fields of the message's kind (`type` and its body), without those every message has. */
 export function bodyOf(m: ServerMessage): Record<string, unknown> {
   const body: Record<string, unknown> = { ...m };
-  for (const common of ['mid', 'id', 'seq', 'from', 'to', 'chatType', 'ext', 'time', 'msgConfig']) {
-    delete body[common];
+  const common = [
+    'mid',
+    'id',
+    'seq',
+    'from',
+    'to',
+    'chatType',
+    'ext',
+    'time',
+    'msgConfig',
+    'receipt',
+  ];
+  for (const field of common) {
+    delete body[field];
   }
   return body;
 }
@@ -71,6 +83,7 @@ export function toReceived(m: ServerMessage, files: FileContext): ReceivedMessag
     seq: m.seq,
   };
   if (m.msgConfig) message.msgConfig = m.msgConfig;
+  if (m.receipt === 'delivered' || m.receipt === 'read') message.receipt = m.receipt;
   if ('url' in m) {
     message.url = files.fileUrl(m.url);
     message.filetype = m.filetype ?? '';

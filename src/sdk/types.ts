@@ -73,6 +73,8 @@ export interface ReceivedBase {
   seq: number;
   /** As the sender set it (`allowGroupAck`). */
   msgConfig?: MessageConfig;
+  /** History only, on my own 1:1 messages: how far the recipient got (absent: sent). */
+  receipt?: 'delivered' | 'read';
 }
 
 /** A text message as `onTextMessage` and `onMessage` receive it. */

@@ -445,6 +445,15 @@ export class ChatStore implements ChatStoreApi {
       }
     }
     this.core.active.next(peer);
+    void this.windows
+      .fillIfEmpty(peer)
+      // What came is on screen: its read receipt goes out (the one below found nothing to ack).
+      .then((filled) => {
+        if (filled && this.core.active.value === peer && this.core.visibility.isVisible())
+          return this.reading.markRead(peer);
+        return undefined;
+      })
+      .catch(() => undefined);
     await this.reading.markRead(peer);
   }
 

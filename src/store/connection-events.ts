@@ -51,6 +51,8 @@ export interface ReceivedMessage {
   time?: number | string;
   /** This user's sequence number of the message. */
   seq?: number;
+  /** History only, on my own 1:1 messages: how far the recipient got. */
+  receipt?: string;
 }
 
 /** The text-only shape of issue 2, still accepted. */

@@ -177,6 +177,25 @@ export class MessageWindows {
     return this.historyOf(conversationId).pipe(distinctUntilChanged(sameHistoryState));
   }
 
+  /**
+   * Brings the newest page of history at once for a conversation with nothing stored here (one
+   * opened on a new device, or learnt from the server's list): otherwise it shows empty until
+   * "Load older messages". A failure (offline) leaves the button to try again. True when it brought something.
+   */
+  async fillIfEmpty(conversationId: string): Promise<boolean> {
+    const session = this.core.requireSession();
+    const [stored, history] = await Promise.all([
+      readMessages(session.db, conversationId, 1),
+      readHistory(session.db, conversationId),
+    ]);
+    if (stored.length > 0 || history.exhausted || this.historyOf(conversationId).value.loading)
+      return false;
+    return this.loadOlder(conversationId).then(
+      (page) => page.added > 0,
+      () => false,
+    );
+  }
+
   async loadOlder(conversationId: string): Promise<{ added: number; exhausted: boolean }> {
     const session = this.core.requireSession();
     const peer = normalizeUsername(conversationId);

@@ -178,6 +178,13 @@ function mergeIncoming(existing: ChatMessage | undefined, incoming: ChatMessage)
   const seq = incoming.seq ?? existing.seq;
   if (seq !== undefined) message.seq = seq;
   if (message.status === 'sent' && !message.receipt) message.receipt = 'sent';
+  // A history page says how far the peer got; receipts only move forward.
+  if (
+    message.status === 'sent' &&
+    incoming.receipt &&
+    RECEIPT_RANK[incoming.receipt] > RECEIPT_RANK[message.receipt ?? 'sent']
+  )
+    message.receipt = incoming.receipt;
   // An own attachment was stored before its upload finished: take the uploaded url and secret.
   if (!existing.recalled && existing.attachment && incoming.attachment)
     message.attachment = { ...existing.attachment, ...incoming.attachment };

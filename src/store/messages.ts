@@ -207,6 +207,9 @@ export function fromReceived(
   // History pages say seq 0: not a sequence number of this user.
   if (seq !== undefined && seq > 0) message.seq = seq;
   if (ext) message.ext = ext;
+  // History says how far the peer got with my message, so a read one shows read on every device.
+  if (from === me && (raw.receipt === 'delivered' || raw.receipt === 'read'))
+    message.receipt = raw.receipt;
   return message;
 }
 

@@ -88,7 +88,11 @@ export function createSdkConnection(
     async sendMessage(message: OutgoingMessage): Promise<SendResult> {
       // The protocol body is a closed union; the SDK takes an open record of the same fields.
       const options: CreateOptions = { ...message };
-      return connection.send(Message.create(options));
+      const result = await connection.send(Message.create(options));
+      // The server's time of the message, so the ack puts it in place at once (a message queued
+      // offline would otherwise sort by its queue time until the `onReceivedMessage` event).
+      const time = result.message?.time;
+      return typeof time === 'number' ? { ...result, time } : result;
     },
     upload(file, filename, onProgress): UploadTask {
       const [org = '', app = ''] = config.appKey.split('#').map(encodeURIComponent);

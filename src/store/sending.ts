@@ -4,7 +4,7 @@
  * connection leaves it in the outbox, which is flushed, in order, every time the connection opens
  * (`outbox.ts`). The server deduplicates by client id. Attachments are uploaded first (`files.ts`).
  */
-import { type Observable, EMPTY, filter, map, switchMap } from 'rxjs';
+import { EMPTY, type Observable, Subject, filter, map, merge, switchMap } from 'rxjs';
 import { type ChatType, type Ext, Limits } from '../protocol/index.js';
 import type { ChatRooms } from './chat-rooms.js';
 import type { OutgoingMessage, SendResult, UploadedFile } from './connection-events.js';
@@ -41,6 +41,10 @@ import type { Attachment, ChatMessage, CustomContent, Location, SendFileOptions 
 const RATE_LIMIT_RETRIES = 5;
 
 export class Sending {
+  private readonly flushes = new Subject<void>();
+  /** Outbox reads of flushes in flight. */
+  private flushReads = 0;
+
   constructor(
     private readonly core: StoreCore,
     private readonly files: Files,
@@ -48,24 +52,38 @@ export class Sending {
     private readonly rooms: ChatRooms,
   ) {}
 
-  /** Flushes the outbox, in order, every time the current session's connection opens. */
+  /**
+   * Flushes the outbox, in order, every time the current session's connection is back: a new
+   * socket (`opened`), the browser back online with the socket still open (no `opened` follows:
+   * without this a message queued meanwhile waited for the next reconnect), or {@link flush}.
+   */
   flushOnEveryOpen(events: Observable<SessionEvent>): void {
+    const back = ({ event }: SessionEvent) =>
+      event.type === 'opened' || (event.type === 'online' && event.opened);
     this.core.subscriptions.add(
       this.core.session
         .pipe(
           switchMap((session) =>
             session
               ? flushOnOpen(
-                  events.pipe(
-                    filter(({ session: s, event }) => s === session && event.type === 'opened'),
-                  ),
-                  () => readOutbox(session.db),
+                  merge(events.pipe(filter((e) => e.session === session && back(e))), this.flushes),
+                  () => {
+                    this.flushReads += 1;
+                    return readOutbox(session.db).finally(() => {
+                      this.flushReads -= 1;
+                    });
+                  },
                 ).pipe(map((entry) => ({ session, entry })))
               : EMPTY,
           ),
         )
         .subscribe(({ session, entry }) => void this.transmit(session, entry)),
     );
+  }
+
+  /** Sends what the outbox holds now, in order (the connection came back without an `opened`). */
+  flush(): void {
+    this.flushes.next();
   }
 
   async send(conversationId: string, text: string): Promise<ChatMessage> {
@@ -193,7 +211,12 @@ export class Sending {
     const { entry: queued, conversationCreated } = await storeOutgoing(session.db, message, entry);
     this.core.changed(to);
     if (conversationCreated && chatType === 'singleChat') void this.names.resolveName(session, to);
-    if (this.core.status.value === 'online') void this.transmit(session, queued);
+    if (this.core.status.value === 'online') {
+      // A flush reading the outbox right now may not see this one: read again after it, so it
+      // goes after the older ones instead of before them.
+      if (this.flushReads > 0) this.flush();
+      else void this.transmit(session, queued);
+    }
     return message;
   }
 
@@ -267,7 +290,7 @@ export class Sending {
   private async transmit(session: Session, entry: OutboxEntry): Promise<void> {
     if (session.sending.has(entry.id)) return;
     session.sending.add(entry.id);
-    let ack: SendResult;
+    let ack: SendResult | undefined;
     try {
       const message = await this.outgoingOf(session, entry);
       if (!message) return;
@@ -284,7 +307,7 @@ export class Sending {
       if (failed) this.core.changed(failed.message.conversationId);
       return;
     } finally {
-      session.sending.delete(entry.id);
+      if (!ack) session.sending.delete(entry.id);
     }
     session.rateLimited.delete(entry.id);
     const update: { mid?: string; time?: number; seq?: number } = {};
@@ -292,7 +315,12 @@ export class Sending {
     if (typeof ack?.time === 'number') update.time = ack.time;
     // A room message's ack says seq 0: not a sequence number of mine.
     if (typeof ack?.seq === 'number' && ack.seq > 0) update.seq = ack.seq;
-    await this.acked(session, entry.id, update);
+    try {
+      await this.acked(session, entry.id, update);
+    } finally {
+      // Only now is it out of the outbox: a flush that read it before must not send it again.
+      session.sending.delete(entry.id);
+    }
   }
 
   /**
