@@ -522,7 +522,7 @@ export class PgStorage implements Storage {
          ORDER BY id DESC LIMIT $3`,
         [appKey, conv, limit],
       );
-      return rows.map(toMessage);
+      return this.#withReceipts(appKey, me, peer, rows);
     }
     const cursor = await one<{ id: number }>(
       this.#db,
@@ -536,7 +536,39 @@ export class PgStorage implements Storage {
        ORDER BY id DESC LIMIT $4`,
       [appKey, conv, cursor.id, limit],
     );
-    return rows.map(toMessage);
+    return this.#withReceipts(appKey, me, peer, rows);
+  }
+
+  /** In a 1:1 history, `me`'s messages up to the peer's read cursor are read, later ones delivered if acked. */
+  async #withReceipts(
+    appKey: string,
+    me: string,
+    peer: string,
+    rows: MessageRow[],
+  ): Promise<StoredMessage[]> {
+    const messages = rows.map(toMessage);
+    const mine = rows.filter((row) => row.from_user === me);
+    if (Limits.numericIdPattern.test(peer) || mine.length === 0) return messages;
+    const cursor = await one<{ read_id: number | string }>(
+      this.#db,
+      'SELECT read_id FROM conversations WHERE app_key = $1 AND username = $2 AND peer = $3',
+      [appKey, peer, me],
+    );
+    const readId = Number(cursor?.read_id ?? 0);
+    const acked = await all<{ mid: string }>(
+      this.#db,
+      `SELECT mid FROM inbox_events
+       WHERE app_key = $1 AND mid = ANY($2) AND kind = 'delivered' AND from_user = $3`,
+      [appKey, mine.map((row) => row.mid), peer],
+    );
+    const delivered = new Set(acked.map((row) => row.mid));
+    rows.forEach((row, i) => {
+      if (row.from_user !== me) return;
+      const message = messages[i]!;
+      if (Number(row.id) <= readId) message.receipt = 'read';
+      else if (delivered.has(row.mid)) message.receipt = 'delivered';
+    });
+    return messages;
   }
 
   async conversations(appKey: string, username: string): Promise<ConversationRecord[]> {

@@ -115,6 +115,41 @@ for (const engine of storageEngines) {
       await storage.close();
     });
 
+    it('brings delivery and read state on my own messages in a 1:1 history', async () => {
+      const { storage } = await engine.open();
+      await storage.addApp(app);
+      await storage.createUser(user('ann'), null);
+      await storage.createUser(user('ben'), null);
+      for (const id of ['r', 'd', 's'])
+        await storage.storeMessage(app.key, message(id, 'ann', 'ben'));
+      await storage.storeMessage(app.key, message('x', 'ben', 'ann'));
+      const event = (kind: 'delivered' | 'read', mid: string) =>
+        ({ kind, from: 'ben', to: 'ann', chatType: 'singleChat', mid, time: 6 }) as const;
+      await storage.storeEvent(app.key, event('delivered', 'mid-r'), ['ann']);
+      await storage.storeEvent(app.key, event('read', 'mid-r'), ['ann', 'ben'], {
+        reader: 'ben',
+        peer: 'ann',
+        mid: 'mid-r',
+      });
+      await storage.storeEvent(app.key, event('delivered', 'mid-d'), ['ann']);
+      const receipts = async (me: string, peer: string, before: string | null = null) =>
+        (await storage.history(app.key, me, peer, before, 10))?.map((m) => [m.mid, m.receipt]);
+      // Newest first: Ben's own message has none; read covers up to his cursor only.
+      assert.deepEqual(await receipts('ann', 'ben'), [
+        ['mid-x', undefined],
+        ['mid-s', undefined],
+        ['mid-d', 'delivered'],
+        ['mid-r', 'read'],
+      ]);
+      assert.deepEqual(await receipts('ann', 'ben', 'mid-s'), [
+        ['mid-d', 'delivered'],
+        ['mid-r', 'read'],
+      ]);
+      // Ben's view: Ann never acked his message.
+      assert.deepEqual((await receipts('ben', 'ann'))?.[0], ['mid-x', undefined]);
+      await storage.close();
+    });
+
     it('never lowers a cursor', async () => {
       const { storage } = await engine.open();
       await storage.addApp(app);
