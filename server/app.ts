@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Limits } from '../src/protocol/rest.js';
-import { Fanout } from './bus/fanout.js';
-import { LocalBus } from './bus/local-bus.js';
+import { openBusServices } from './bus/bus-services.js';
 import { Presence } from './bus/presence.js';
 import type { ServerConfig } from './config.js';
 import { createDomain, type Domain } from './domain/domain.js';
@@ -21,6 +20,7 @@ import { installCors } from './http/cors.js';
 import { dnsRoutes } from './http/dns-routes.js';
 import { installErrorHandling } from './http/errors.js';
 import { groupsRoutes } from './http/groups-routes.js';
+import { healthRoutes } from './http/health-routes.js';
 import { historyRoutes } from './http/history-routes.js';
 import { roomsRoutes } from './http/rooms-routes.js';
 import { staticRoutes } from './http/static-routes.js';
@@ -86,7 +86,6 @@ export interface ServerOptions {
 
 export function createServer(config: ServerConfig, options: ServerOptions = {}): ChatServer {
   const storage = openStorage(config);
-  const domain = createDomain(storage, config);
   const http: FastifyInstance = Fastify({
     logger: { level: config.logLevel },
     // One line per request is noise unless someone is debugging.
@@ -101,14 +100,18 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
   limitConnectionsPerAddress(http, config);
   // The JSON routes must refuse text/plain with 415 instead of handing them a string.
   http.removeContentTypeParser('text/plain');
-  const fanout = new Fanout(
-    new LocalBus((error) => http.log.error({ err: error }, 'bus subscriber failed')),
-  );
+  const bus = openBusServices(config, http.log);
+  const { fanout, registry } = bus;
+  const domain = createDomain(storage, config, bus.rateLimiters);
   const presence = new Presence(
+    bus.counts,
     fanout,
     (appKey, username) => domain.contacts.names(appKey, username),
     http.log,
   );
+  bus.onLostSessions = (lost) => {
+    for (const { appKey, username, total } of lost) presence.lost(appKey, username, total);
+  };
   let gateway: Gateway | undefined;
   let purgeTimer: NodeJS.Timeout | undefined;
 
@@ -119,7 +122,18 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       void reply.header('x-content-type-options', 'nosniff');
     });
     await installCors(http, domain);
-    gateway = await installGateway(http, { domain, fanout, config, log: http.log, presence });
+    gateway = await installGateway(http, {
+      domain,
+      fanout,
+      config,
+      log: http.log,
+      presence,
+      // Per user, across all their sockets; with Redis, across every process too.
+      limits: {
+        messages: bus.rateLimiters('messages', config.messagesPerSecond, 1000),
+        frames: bus.rateLimiters('frames', config.framesPerSecond, 1000),
+      },
+    });
     // Limits are set per upload from the app's settings (chatfiles-routes.ts).
     await http.register(multipart);
     refuseMultipartOutsideUploads(http);
@@ -130,7 +144,11 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     groupsRoutes(http, { domain, fanout });
     roomsRoutes(http, { domain, fanout, config });
     historyRoutes(http, domain, config);
-    dnsRoutes(http, domain, config);
+    dnsRoutes(http, { domain, config, registry });
+    healthRoutes(http, {
+      storage: async () => (await storage.getApp(DEMO_APP)) !== undefined,
+      bus: () => fanout.reachable(),
+    });
     staticRoutes(http, options.staticRoot ?? packageRoot());
   })();
 
@@ -163,7 +181,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       clearInterval(purgeTimer);
       gateway?.close();
       await http.close();
-      await fanout.close();
+      await bus.close();
       await storage.close();
       await domain.passwords.close();
     },

@@ -45,6 +45,24 @@ export class Fanout {
     return this.#bus.subscribe(userChannel(appKey, username), handler);
   }
 
+  /** Resolves once a subscription made for the user is live (events from now on arrive). */
+  live(appKey: string, username: string): Promise<void> {
+    return this.#bus.subscribed(userChannel(appKey, username));
+  }
+
+  /**
+   * `listener` runs whenever events may have been lost between processes (the bus connection
+   * dropped): sessions must catch up from their inbox, as a reconnecting client does.
+   */
+  onInterrupted(listener: () => void): Unsubscribe {
+    return this.#bus.onInterrupted(listener);
+  }
+
+  /** Whether events can travel now (for `GET /ready`). */
+  reachable(): Promise<boolean> {
+    return this.#bus.reachable();
+  }
+
   /** One event to every session of one user. */
   toUser(appKey: string, username: string, event: UserEvent): Promise<void> {
     return this.#bus.publish(userChannel(appKey, username), event);

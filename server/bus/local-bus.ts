@@ -38,6 +38,17 @@ export class LocalBus<Event> implements Bus<Event> {
     };
   }
 
+  async subscribed(): Promise<void> {}
+
+  /** Nothing is ever lost in memory: the listener is never called. */
+  onInterrupted(): Unsubscribe {
+    return () => {};
+  }
+
+  async reachable(): Promise<boolean> {
+    return true;
+  }
+
   async close(): Promise<void> {
     this.#channels.clear();
   }

@@ -5,11 +5,11 @@ import type { Storage } from '../storage/storage.js';
 import { Apps } from './apps.js';
 import { Chatfiles } from './chatfiles.js';
 import { Contacts } from './contacts.js';
-import { FixedWindowLimiter } from './fixed-window-limiter.js';
 import { Groups } from './groups.js';
 import { LoginBackoff } from './login-backoff.js';
 import { Messages } from './messages.js';
 import { PasswordHasher } from './passwords.js';
+import { localRateLimiters, type RateLimiter, type RateLimiters } from './rate-limiter.js';
 import { Rooms } from './rooms.js';
 import { Tokens } from './tokens.js';
 import { Users } from './users.js';
@@ -27,25 +27,32 @@ export interface Domain {
   passwords: PasswordHasher;
   limits: {
     /** Per app key, per second. */
-    register: FixedWindowLimiter;
+    register: RateLimiter;
     /** Per app key, per second. */
-    token: FixedWindowLimiter;
+    token: RateLimiter;
     /** Per client IP, per minute. */
-    tokenFailures: FixedWindowLimiter;
+    tokenFailures: RateLimiter;
     /** Per app and user, per minute. */
-    uploads: FixedWindowLimiter;
+    uploads: RateLimiter;
     /**
      * Contact requests plus group invitations (one per invitee), per minute, keyed
      * `${app.key}\n${username}` (see {@link invitationKey}).
      */
-    invitations: FixedWindowLimiter;
+    invitations: RateLimiter;
   };
 }
 
 /** The key of `limits.invitations` for a user of an app. */
 export const invitationKey = (appKey: string, username: string) => `${appKey}\n${username}`;
 
-export function createDomain(storage: Storage, config: ServerConfig): Domain {
+/**
+ * `rateLimiters` makes the limiters: in this process by default, in Redis for several processes.
+ */
+export function createDomain(
+  storage: Storage,
+  config: ServerConfig,
+  rateLimiters: RateLimiters = localRateLimiters,
+): Domain {
   const apps = new Apps(storage, config.tokenTtlSeconds);
   const passwords = new PasswordHasher();
   const users = new Users(storage, passwords, new LoginBackoff());
@@ -55,11 +62,11 @@ export function createDomain(storage: Storage, config: ServerConfig): Domain {
     config.filesDir ?? join(config.dataDir, 'chatfiles'),
   );
   const limits = {
-    register: new FixedWindowLimiter(config.registerPerSecond, 1000),
-    token: new FixedWindowLimiter(config.tokenPerSecond, 1000),
-    tokenFailures: new FixedWindowLimiter(config.tokenFailuresPerMinute, 60_000),
-    uploads: new FixedWindowLimiter(config.uploadsPerMinute, 60_000),
-    invitations: new FixedWindowLimiter(config.invitationsPerMinute, 60_000),
+    register: rateLimiters('register', config.registerPerSecond, 1000),
+    token: rateLimiters('token', config.tokenPerSecond, 1000),
+    tokenFailures: rateLimiters('token-failures', config.tokenFailuresPerMinute, 60_000),
+    uploads: rateLimiters('uploads', config.uploadsPerMinute, 60_000),
+    invitations: rateLimiters('invitations', config.invitationsPerMinute, 60_000),
   };
   const groups = new Groups(storage, apps, users, limits.invitations, invitationKey);
   const rooms = new Rooms(storage);

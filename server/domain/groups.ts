@@ -25,7 +25,7 @@ import type {
 import type { AppRecord, Storage, StoredMessage } from '../storage/storage.js';
 import type { Apps } from './apps.js';
 import { DomainError, Failures, MessageRejected, invalid, forbidden, notFound } from './errors.js';
-import type { FixedWindowLimiter } from './fixed-window-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { StatusCodes } from './status-codes.js';
 import { checkUsername, type Users } from './users.js';
 
@@ -101,14 +101,14 @@ export class Groups {
   readonly #storage: Storage;
   readonly #apps: Apps;
   readonly #users: Users;
-  readonly #invitations: FixedWindowLimiter;
+  readonly #invitations: RateLimiter;
   readonly #invitationKey: (appKey: string, username: string) => string;
 
   constructor(
     storage: Storage,
     apps: Apps,
     users: Users,
-    invitations: FixedWindowLimiter,
+    invitations: RateLimiter,
     invitationKey: (appKey: string, username: string) => string,
   ) {
     this.#storage = storage;
@@ -138,7 +138,7 @@ export class Groups {
       );
     }
     await this.#checkInvitees(app, owner, members);
-    this.#takeInvitations(app, owner, members.length);
+    await this.#takeInvitations(app, owner, members.length);
 
     const inviteNeedConfirm = input.inviteNeedConfirm ?? true;
     const group: GroupRecord = {
@@ -330,7 +330,7 @@ export class Groups {
       }
     }
     await this.#checkInvitees(app, user, invitees);
-    this.#takeInvitations(app, user, invitees.length);
+    await this.#takeInvitations(app, user, invitees.length);
     const time = Date.now();
     if (group.inviteNeedConfirm) {
       const deliveries = await this.#change(
@@ -777,10 +777,10 @@ export class Groups {
   }
 
   /** One invitation per invitee against the inviter's per-minute allowance (invitationsPerMinute). */
-  #takeInvitations(app: AppRecord, inviter: string, count: number): void {
+  async #takeInvitations(app: AppRecord, inviter: string, count: number): Promise<void> {
     const key = this.#invitationKey(app.key, inviter);
     for (let i = 0; i < count; i += 1) {
-      if (!this.#invitations.take(key)) {
+      if (!(await this.#invitations.take(key))) {
         throw new DomainError(
           Failures.rateLimited,
           `too many invitations: at most ${Limits.invitationsPerMinute} per minute (invitationsPerMinute)`,

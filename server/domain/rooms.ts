@@ -87,7 +87,19 @@ export class Rooms {
   async ensure(app: AppRecord, name: string): Promise<string> {
     const existing = await this.#storage.rooms.findRoomByName(app.key, name);
     if (existing) return existing.id;
-    return this.#add(app, { name, description: '', owner: '', maxUsers: Limits.roomMembersMax });
+    const id = await this.#add(app, {
+      name,
+      description: '',
+      owner: '',
+      maxUsers: Limits.roomMembersMax,
+    });
+    // Processes starting together on one database may each have made it: the oldest stays.
+    const first = await this.#storage.rooms.findRoomByName(app.key, name);
+    if (first && first.id !== id) {
+      await this.#storage.rooms.deleteRoom(app.key, id);
+      return first.id;
+    }
+    return id;
   }
 
   async info(app: AppRecord, id: string): Promise<RoomInfo> {

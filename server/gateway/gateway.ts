@@ -46,6 +46,12 @@ export async function installGateway(
   const apps = new WeakMap<FastifyRequest, AppRecord>();
 
   await server.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  // Events may have been lost between processes (the bus is back after an outage): every client
+  // reconnects and its replay by seq brings what it missed (the SDK reconnects on 1001 itself).
+  const stopListening = ctx.fanout.onInterrupted(() => {
+    ctx.log.warn('the bus was interrupted; closing every session so its client catches up');
+    for (const session of [...sessions]) session.close(GOING_AWAY, 'reconnect to catch up');
+  });
 
   server.get<{ Querystring: { app_key?: string } }>(
     '/websocket',
@@ -99,6 +105,7 @@ export async function installGateway(
 
   return {
     close() {
+      stopListening();
       for (const session of [...sessions]) session.close(GOING_AWAY, 'server shutting down');
     },
     get sessionCount() {

@@ -49,7 +49,7 @@ import {
   type StoredEvents,
 } from '../domain/messages.js';
 import { StatusCodes } from '../domain/status-codes.js';
-import type { AppRecord } from '../storage/storage.js';
+import { StorageUnavailable, type AppRecord } from '../storage/storage.js';
 import { parseClientFrame } from './client-frames.js';
 
 /** Per-user limits, keyed `${appKey}\n${username}`, shared by every socket of the user. */
@@ -330,6 +330,9 @@ export class Session {
         this.#ctx.log.error({ err: error }, 'websocket frame failed');
         if (this.#state === 'authenticating') {
           this.#refuseAuth(StatusCodes.WEBIM_CONNCTION_AUTH_ERROR, 'the server could not log in');
+        } else if (error instanceof StorageUnavailable) {
+          // Not acked: the client's outbox keeps the message and sends it again later.
+          this.#error(StatusCodes.SERVER_BUSY, error.message);
         } else {
           this.#error(StatusCodes.SERVER_BUSY, 'the server could not process the frame');
         }
@@ -458,6 +461,9 @@ export class Session {
     this.#unsubscribe = fanout.subscribe(this.#app.key, login.user, (event) =>
       this.#onEvent(event),
     );
+    // Across processes the subscription takes a round trip; the inbox is read once it is live.
+    await fanout.live(this.#app.key, login.user);
+    if ((this.#state as State) === 'closed') return;
     if (!login.multi) {
       await fanout.toUser(this.#app.key, login.user, {
         kind: 'login',

@@ -59,7 +59,7 @@ export function chatfilesRoutes(server: FastifyInstance, domain: Domain): void {
       const app = await requireApp(domain, request);
       // Authenticated before a byte of the file is read.
       const token = await authenticate(domain, request, app);
-      rateLimit(domain.limits.uploads.take(`${app.key}\n${token.username}`));
+      rateLimit(await domain.limits.uploads.take(`${app.key}\n${token.username}`));
       if (!request.isMultipart()) {
         throw invalid('send multipart/form-data with the file in a field named "file"');
       }

@@ -90,7 +90,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
     checkUsername(to);
     const message = optionalString(body, 'message') ?? '';
     const me = request.params.me;
-    rateLimit(domain.limits.invitations.take(invitationKey(app.key, me)));
+    rateLimit(await domain.limits.invitations.take(invitationKey(app.key, me)));
     const events = await domain.contacts.request(app, me, to, message);
     await fanout.events(app.key, events);
     return okResponse;

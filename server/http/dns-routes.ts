@@ -1,11 +1,15 @@
 /**
  * `GET /easemob/server.json?app_key=org%23app`: the hosts the SDK may use, in the order to try
- * them (`isHttpDNS: true`). Configured lists win; otherwise the host the client just reached.
- * A host entry has no path: the SDK adds `/websocket` itself.
+ * them (`isHttpDNS: true`). Configured lists win (a load balancer's address, say); otherwise, with
+ * several processes, every live process's public URL (this one first, the others in a rotating
+ * order so clients that fail over spread out), so the SDK's host failover carries its clients to a
+ * live process; otherwise the host the client just reached. A host entry has no path: the SDK adds
+ * `/websocket` itself.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RestErrors, type DnsHost, type DnsResponse } from '../../src/protocol/rest.js';
 import { DnsRoute, routeParts } from '../../src/protocol/routes.js';
+import type { ProcessRegistry } from '../bus/process-registry.js';
 import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
@@ -29,7 +33,22 @@ function reachedHost(request: FastifyRequest, config: ServerConfig): string {
   return request.host || `${config.host}:${config.port}`;
 }
 
-export function dnsRoutes(server: FastifyInstance, domain: Domain, config: ServerConfig): void {
+/** This process first, then the others from a rotating start. */
+function liveOrder(urls: string[], own: string | null): string[] {
+  const others = urls.filter((url) => url !== own).sort();
+  const start = others.length ? Math.floor(Math.random() * others.length) : 0;
+  const rotated = [...others.slice(start), ...others.slice(0, start)];
+  return own && urls.includes(own) ? [own, ...rotated] : rotated;
+}
+
+export interface DnsRouteDeps {
+  domain: Domain;
+  config: ServerConfig;
+  registry: ProcessRegistry;
+}
+
+export function dnsRoutes(server: FastifyInstance, deps: DnsRouteDeps): void {
+  const { domain, config, registry } = deps;
   server.get<{ Querystring: { app_key?: string } }>(
     routeParts(DnsRoute)[1],
     async (request, reply) => {
@@ -43,10 +62,16 @@ export function dnsRoutes(server: FastifyInstance, domain: Domain, config: Serve
       }
       const secure = request.protocol === 'https';
       const host = reachedHost(request, config);
-      const rest = (config.restHosts ?? [`${secure ? 'https' : 'http'}://${host}`]).map(dnsHost);
-      const socket = (config.wsHosts ?? [`${secure ? 'wss' : 'ws'}://${host}/websocket`]).map(
-        dnsHost,
+      const live = liveOrder(
+        (await registry.live()).map((entry) => entry.url),
+        config.publicUrl,
       );
+      const restUrls = live.length ? live : [`${secure ? 'https' : 'http'}://${host}`];
+      const socketUrls = live.length
+        ? live.map((url) => `${url.replace(/^http/, 'ws')}/websocket`)
+        : [`${secure ? 'wss' : 'ws'}://${host}/websocket`];
+      const rest = (config.restHosts ?? restUrls).map(dnsHost);
+      const socket = (config.wsHosts ?? socketUrls).map(dnsHost);
       const response: DnsResponse = {
         rest: { hosts: rest },
         'msync-ws': { hosts: socket },

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { Limits, RestErrors, type ErrorBody, type RestError } from '../../src/protocol/rest.js';
 import { DomainError, Failures, type Failure } from '../domain/errors.js';
+import { StorageUnavailable } from '../storage/storage.js';
 
 const byFailure: Record<Failure, { status: number; error: RestError }> = {
   [Failures.appNotFound]: { status: 404, error: RestErrors.appNotFound },
@@ -76,6 +77,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     const known = error.code ? byFastifyCode[error.code] : undefined;
     if (known) return sendError(reply, known.status, known.error, known.description);
+    if (error instanceof StorageUnavailable) {
+      request.log.warn({ err: error.cause }, 'storage unreachable');
+      return sendError(reply, 503, RestErrors.serverError, error.message);
+    }
     if (error instanceof SyntaxError && error.statusCode === 400) {
       return sendError(
         reply,

@@ -12,7 +12,7 @@ import { on } from './rest-route.js';
 export function tokenRoutes(server: FastifyInstance, domain: Domain): void {
   on(server, RestRoutes.token, async (request) => {
     const app = await requireApp(domain, request);
-    rateLimit(domain.limits.token.take(app.key));
+    rateLimit(await domain.limits.token.take(app.key));
     const body = jsonObject(request.body);
     const grantType = optionalString(body, 'grant_type');
     if (grantType !== 'password') {
@@ -26,9 +26,9 @@ export function tokenRoutes(server: FastifyInstance, domain: Domain): void {
     // Guessing passwords costs the guesser: too many failures from one address wait a minute.
     // The attempt counts as a failure before the hash is computed (a success gives it back), so a
     // burst of concurrent guesses is held to the limit instead of all being evaluated.
-    rateLimit(domain.limits.tokenFailures.take(request.ip));
+    rateLimit(await domain.limits.tokenFailures.take(request.ip));
     const user = await domain.users.authenticate(app, username, password, request.ip);
-    domain.limits.tokenFailures.refund(request.ip);
+    await domain.limits.tokenFailures.refund(request.ip);
     const issued = await domain.tokens.issue(app, user.username, domain.apps.tokenTtlSeconds(app));
     const response: TokenResponse = {
       access_token: issued.token,

@@ -13,7 +13,7 @@ const pushFields = ['device_id', 'device_token', 'notifier_name'] as const;
 export function usersRoutes(server: FastifyInstance, domain: Domain): void {
   on(server, RestRoutes.register, async (request, reply) => {
     const app = await requireApp(domain, request);
-    rateLimit(domain.limits.register.take(app.key));
+    rateLimit(await domain.limits.register.take(app.key));
     const body = jsonObject(request.body);
     const user = await domain.users.register(
       app,

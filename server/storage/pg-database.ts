@@ -5,10 +5,37 @@
  * it only talks to the database).
  */
 import pg from 'pg';
+import { StorageUnavailable } from './storage.js';
 
 /** What the storage methods run their statements on: the pool, or a client inside a transaction. */
 export interface Queryable {
   query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * Failures that mean the server cannot be reached or went away (class 08 connection exceptions,
+ * 57P0x shutdowns, socket errors, the pool's connect timeout), not a problem with the statement.
+ */
+function unreachable(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (/^08/.test(code) || /^57P0[1-3]$/.test(code))) return true;
+  if (
+    typeof code === 'string' &&
+    /^E(CONNREFUSED|CONNRESET|HOSTUNREACH|NOTFOUND|TIMEDOUT|PIPE|AI_AGAIN)$/.test(code)
+  ) {
+    return true;
+  }
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+      message,
+    )
+  );
+}
+
+/** Rethrows a connection failure as {@link StorageUnavailable}, anything else as it is. */
+function translate(error: unknown): never {
+  throw unreachable(error) ? new StorageUnavailable(error) : error;
 }
 
 /** 40001 serialization_failure, 40P01 deadlock_detected: the transaction may simply run again. */
@@ -57,7 +84,7 @@ export class PgDatabase {
   /** Resolves once the schema is ready (creating or migrating it the first time). */
   ready(): Promise<void> {
     if (!this.#prepared) {
-      const prepared = this.#prepare(this);
+      const prepared = this.#prepare(this).catch(translate);
       this.#prepared = prepared;
       prepared.catch(() => {
         if (this.#prepared === prepared) this.#prepared = undefined;
@@ -68,7 +95,7 @@ export class PgDatabase {
 
   async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]) {
     await this.ready();
-    return this.pool.query<R>(text, values);
+    return this.pool.query<R>(text, values).catch(translate);
   }
 
   /** Runs `work` in one transaction, again from the start after a deadlock or conflict. */
@@ -80,7 +107,7 @@ export class PgDatabase {
   /** {@link tx} without waiting for the schema: for the migration itself. */
   async transaction<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = await this.pool.connect().catch(translate);
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -97,7 +124,7 @@ export class PgDatabase {
           await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
           continue;
         }
-        throw error;
+        translate(error);
       } finally {
         client.release(broken);
       }

@@ -81,7 +81,7 @@ export class PgRoomStorage implements RoomStorage {
   async findRoomByName(appKey: string, name: string) {
     const row = await one<RoomRow>(
       this.#db,
-      'SELECT * FROM rooms WHERE app_key = $1 AND name = $2 ORDER BY created LIMIT 1',
+      'SELECT * FROM rooms WHERE app_key = $1 AND name = $2 ORDER BY created, id LIMIT 1',
       [appKey, name],
     );
     return row && toRoom(row);

@@ -199,6 +199,17 @@ export interface ConversationRecord {
 /** The conversation key of two users: both names, sorted (usernames hold no spaces). */
 export const conversationKey = (a: string, b: string) => (a <= b ? `${a} ${b}` : `${b} ${a}`);
 
+/**
+ * The storage cannot be reached (a network database down or unreachable): nothing was written.
+ * The REST layer answers 503 and the socket an error frame; the caller may simply try again.
+ */
+export class StorageUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('the storage is unreachable; nothing was stored, try again shortly', { cause });
+    this.name = 'StorageUnavailable';
+  }
+}
+
 export type CreateUserResult = 'created' | 'duplicate' | 'limit-reached';
 
 export interface Storage {

@@ -61,7 +61,7 @@ function asPostgres(command, args) {
 
 /**
  * Starts a PostgreSQL cluster in a temporary directory (fsync off: it is thrown away).
- * @returns {Promise<{url: string, pid: number, stop(): void}>}
+ * @returns {Promise<{url: string, pid: number, port: number, dir: string, halt(): void, resume(): void, stop(): void}>}
  */
 export async function startPostgres() {
   requireBinaries();
@@ -88,38 +88,69 @@ export async function startPostgres() {
     '-c full_page_writes=off',
     '-c max_connections=300',
   ].join(' ');
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', 'start']);
-  const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const start = () => {
+    run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', 'start']);
+    return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  };
+  let pid = start();
+  let halted = false;
   let stopped = false;
+  /** SIGQUIT: immediate shutdown, as if the machine went away (the cluster is thrown away). */
+  const kill = () => {
+    try {
+      process.kill(pid, 'SIGQUIT');
+    } catch {
+      // gone already
+    }
+    waitForExit(pid);
+  };
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    pid,
+    get pid() {
+      return pid;
+    },
     port,
     dir,
+    /** Makes the server unreachable (killed), keeping its data for {@link resume}. */
+    halt() {
+      if (halted || stopped) return;
+      halted = true;
+      kill();
+    },
+    /** Starts it again on the same port and data after {@link halt}. */
+    resume() {
+      if (!halted || stopped) return;
+      pid = start();
+      halted = false;
+    },
     stop() {
       if (stopped) return;
       stopped = true;
-      // SIGQUIT: immediate shutdown (the cluster is thrown away), then the directory goes.
-      try {
-        process.kill(pid, 'SIGQUIT');
-      } catch {
-        // gone already
-      }
-      waitForExit(pid);
+      if (!halted) kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** Waits (synchronously, at most ~10 s) until the process is gone. */
+/** Whether the process runs (a zombie, which nobody may reap in a container, has stopped). */
+function running(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/** Waits (synchronously, at most ~10 s) until the process has stopped. */
 function waitForExit(pid) {
   const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
+  while (Date.now() < deadline && running(pid)) {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
 }

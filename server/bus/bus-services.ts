@@ -1,0 +1,85 @@
+/**
+ * What the processes of one service share besides storage, made once per process: the fan-out,
+ * the session counts behind presence, the rate limiters and the registry of live processes. In
+ * memory for one process; in Redis (`OPENWEBIM_REDIS_URL`) for several.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerConfig } from '../config.js';
+import { localRateLimiters, type RateLimiters } from '../domain/rate-limiter.js';
+import { Fanout } from './fanout.js';
+import { LocalBus } from './local-bus.js';
+import { LocalSessionCounts, type SessionCounts } from './presence.js';
+import {
+  LocalProcessRegistry,
+  RedisProcessRegistry,
+  type ProcessRegistry,
+} from './process-registry.js';
+import { RedisBus } from './redis-bus.js';
+import { commandConnection } from './redis-connection.js';
+import { redisRateLimiters } from './redis-rate-limiters.js';
+import { RedisSessionCounts } from './redis-session-counts.js';
+import type { UserEvent } from './user-events.js';
+
+export interface BusServices {
+  fanout: Fanout;
+  counts: SessionCounts;
+  rateLimiters: RateLimiters;
+  registry: ProcessRegistry;
+  /**
+   * Called with what a dead process's sessions left behind: each user and their sessions left
+   * anywhere (set by the server once presence exists).
+   */
+  onLostSessions?: (lost: { appKey: string; username: string; total: number }[]) => void;
+  close(): Promise<void>;
+}
+
+export function openBusServices(
+  config: Pick<ServerConfig, 'redisUrl' | 'publicUrl'>,
+  log: FastifyBaseLogger,
+): BusServices {
+  if (!config.redisUrl) {
+    const fanout = new Fanout(
+      new LocalBus<UserEvent>((error) => log.error({ err: error }, 'bus subscriber failed')),
+    );
+    return {
+      fanout,
+      counts: new LocalSessionCounts(),
+      rateLimiters: localRateLimiters,
+      registry: new LocalProcessRegistry(),
+      close: () => fanout.close(),
+    };
+  }
+  let lastWarning = 0;
+  const onError = (error: unknown) => {
+    // Once a second at most: an outage fails every call.
+    if (Date.now() - lastWarning < 1000) return;
+    lastWarning = Date.now();
+    log.warn({ err: error }, 'redis call failed');
+  };
+  const redis = commandConnection(config.redisUrl);
+  redis.on('error', () => {});
+  const fanout = new Fanout(new RedisBus<UserEvent>(config.redisUrl, onError));
+  const id = randomUUID();
+  const counts = new RedisSessionCounts(redis, id);
+  const services: BusServices = {
+    fanout,
+    counts,
+    rateLimiters: redisRateLimiters(redis, onError),
+    registry: new RedisProcessRegistry(redis, {
+      id,
+      url: config.publicUrl,
+      onError,
+      async onDead(dead) {
+        services.onLostSessions?.(await counts.forget(dead));
+      },
+    }),
+    async close() {
+      await services.registry.close();
+      await counts.clear().catch(onError);
+      await fanout.close();
+      redis.disconnect();
+    },
+  };
+  return services;
+}

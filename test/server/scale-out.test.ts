@@ -1,0 +1,231 @@
+// Two server processes' worth of the reference server (two createServer instances in this node
+// process, with nothing shared in memory) on one PostgreSQL database and one Redis: everything a
+// user does on one reaches the other's sessions through Redis and PostgreSQL. Each case has the
+// sender on one server and the recipient on the other. Redis is stopped and started again for real.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ServerMessage } from '../../src/protocol/frames.js';
+import type { DnsResponse } from '../../src/protocol/rest.js';
+import { startRedis } from '../support/services.mjs';
+import { befriend, contactEvent, groupEvent } from './support/contact-group-steps.js';
+import { freshDatabase } from './support/postgres.js';
+import {
+  api,
+  connectSynced,
+  newUser,
+  rest,
+  sendGroupText,
+  sendText,
+  startTestServer,
+  textOf,
+  type TestServer,
+} from './support/test-server.js';
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+let a: TestServer;
+let b: TestServer;
+
+before(async () => {
+  redis = await startRedis();
+  const shared = {
+    databaseUrl: await freshDatabase(),
+    redisUrl: redis.url,
+    registerPerSecond: 4,
+  };
+  // Their public URLs are known once they listen; the registry is told through the config.
+  a = await startTestServer({ ...shared, publicUrl: 'http://a.example:8001' });
+  b = await startTestServer({ ...shared, publicUrl: 'http://b.example:8002' });
+});
+after(async () => {
+  await a?.close();
+  await b?.close();
+  redis?.stop();
+});
+
+const received = (socket: Awaited<ReturnType<typeof connectSynced>>['socket'], text: string) =>
+  socket.next('msg', (frame) => frame.message.type === 'txt' && frame.message.msg === text);
+
+describe('across processes on PostgreSQL and Redis', () => {
+  it('delivers a 1:1 message sent on one process to the recipient on the other, with receipts and recall', async () => {
+    const alice = await newUser(a.url);
+    const bob = await newUser(b.url);
+    const onA = await connectSynced(a.url, alice);
+    const onB = await connectSynced(b.url, bob);
+    sendText(onA.socket, bob.username, 'hello across');
+    const ack = await onA.socket.next('ack');
+    const { message } = await received(onB.socket, 'hello across');
+    assert.equal(message.mid, ack.mid);
+    assert.equal(message.seq, 1);
+
+    onB.socket.send({ t: 'read', mid: ack.mid, to: alice.username });
+    const read = await onA.socket.next('event', (f) => f.event.kind === 'read');
+    assert.equal(read.event.kind === 'read' && read.event.mid, ack.mid);
+
+    onA.socket.send({
+      t: 'recall',
+      id: 'r1',
+      mid: ack.mid,
+      to: bob.username,
+      chatType: 'singleChat',
+    });
+    await onA.socket.next('recalled');
+    const recall = await onB.socket.next('event', (f) => f.event.kind === 'recall');
+    assert.equal(recall.event.kind === 'recall' && recall.event.mid, ack.mid);
+    await Promise.all([onA.socket.close(), onB.socket.close()]);
+  });
+
+  it('keeps one sender’s messages in order and the recipient’s seqs gap-free when two processes write', async () => {
+    const [alice, carl] = [await newUser(a.url), await newUser(b.url)];
+    const bob = await newUser(a.url);
+    const fromA = await connectSynced(a.url, alice);
+    const fromB = await connectSynced(b.url, carl);
+    const onB = await connectSynced(b.url, bob);
+    for (let n = 0; n < 20; n++) {
+      sendText(fromA.socket, bob.username, `a${n}`);
+      sendText(fromB.socket, bob.username, `c${n}`);
+    }
+    const got: ServerMessage[] = [];
+    for (let n = 0; n < 40; n++) got.push((await onB.socket.next('msg')).message);
+    assert.deepEqual(
+      got.map((m) => m.seq).sort((x, y) => x - y),
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    for (const prefix of ['a', 'c']) {
+      assert.deepEqual(
+        got.map(textOf).filter((text) => text.startsWith(prefix)),
+        Array.from({ length: 20 }, (_, n) => `${prefix}${n}`),
+      );
+    }
+    await Promise.all([fromA.socket.close(), fromB.socket.close(), onB.socket.close()]);
+  });
+
+  it('carries contact and group events, group messages and presence between processes', async () => {
+    const alice = await newUser(a.url);
+    const bob = await newUser(b.url);
+    const onA = await connectSynced(a.url, alice);
+    const onB = await connectSynced(b.url, bob);
+    await befriend(a.url, alice, bob);
+    await contactEvent(onB.socket, 'accept');
+    // Bob's session is on B; A's REST answers that he is online, and A hears him go.
+    const contacts = await rest<{ entities: { username: string; online: boolean }[] }>(
+      a.url,
+      alice,
+      'GET',
+      `/users/${alice.username}/contacts/users`,
+    );
+    assert.deepEqual(contacts.body.entities, [{ username: bob.username, online: true }]);
+
+    const created = await rest<{ data: { groupid: string } }>(a.url, alice, 'POST', '/chatgroups', {
+      groupname: 'across',
+      public: false,
+      inviteNeedConfirm: false,
+      members: [bob.username],
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const gid = created.body.data.groupid;
+    await groupEvent(onB.socket, 'directJoined');
+    sendGroupText(onB.socket, gid, 'to the group');
+    const { message } = await received(onA.socket, 'to the group');
+    assert.equal(message.to, gid);
+
+    await onB.socket.close();
+    const presence = await onA.socket.next('presence', (f) => f.user === bob.username && !f.online);
+    assert.equal(presence.online, false);
+    await onA.socket.close();
+  });
+
+  it('kicks a single-login session on one process when the user logs in on the other', async () => {
+    const alice = await newUser(a.url);
+    const older = await connectSynced(a.url, alice);
+    const newer = await connectSynced(b.url, alice);
+    const kicked = await older.socket.next('kicked');
+    assert.deepEqual(kicked, { t: 'kicked', code: 206, reason: 'logged in on another device' });
+    await newer.socket.close();
+  });
+
+  it('counts a rate limit once for the whole service, not once per process', async () => {
+    // registerPerSecond is 4 for both: eight registrations in the same second, half on each.
+    const second = Math.floor(Date.now() / 1000);
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, (_, n) =>
+        api(n % 2 ? a.url : b.url, 'POST', '/demo/chat/users', {
+          body: { username: `rl${second}x${n}`, password: 'secret-pw' },
+        }).then((response) => response.status),
+      ),
+    );
+    // Should the second have turned meanwhile, the new window allows four more.
+    if (Math.floor(Date.now() / 1000) === second) {
+      assert.deepEqual(
+        statuses.sort(),
+        [200, 200, 200, 200, 429, 429, 429, 429],
+        'four for the service',
+      );
+    }
+  });
+
+  it('lists every live process in server.json, this one first', async () => {
+    for (const [server, own, other] of [
+      [a, 'a.example', 'b.example'],
+      [b, 'b.example', 'a.example'],
+    ] as const) {
+      const response = await api<DnsResponse>(
+        server.url,
+        'GET',
+        '/easemob/server.json?app_key=demo%23chat',
+      );
+      assert.equal(response.status, 200);
+      assert.deepEqual(
+        response.body.rest.hosts.map((host) => host.domain),
+        [own, other],
+      );
+      assert.deepEqual(
+        response.body['msync-ws'].hosts.map(
+          (host) => `${host.protocol}://${host.domain}:${host.port}`,
+        ),
+        [own, other].map((name) => `ws://${name}:${name === 'a.example' ? 8001 : 8002}`),
+      );
+    }
+  });
+
+  it('says it is ready, and not ready while Redis is down; sessions catch up after Redis restarts', async () => {
+    assert.deepEqual((await api(a.url, 'GET', '/health')).body, { status: 'ok' });
+    assert.deepEqual((await api(a.url, 'GET', '/ready')).body, {
+      status: 'ready',
+      storage: 'ok',
+      bus: 'ok',
+    });
+    const alice = await newUser(a.url);
+    const bob = await newUser(b.url);
+    const onA = await connectSynced(a.url, alice);
+    const onB = await connectSynced(b.url, bob);
+
+    redis.stop();
+    // Until the processes notice, /ready may still say ready; then it says why not.
+    let down = await api(a.url, 'GET', '/ready');
+    for (let tries = 0; down.status === 200 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      down = await api(a.url, 'GET', '/ready');
+    }
+    assert.equal(down.status, 503);
+    assert.deepEqual(down.body, { status: 'unavailable', storage: 'ok', bus: 'unreachable' });
+    // Sent while Redis is down: stored and acked, published nowhere.
+    sendText(onA.socket, bob.username, 'while redis was down');
+    await onA.socket.next('ack');
+
+    redis = await startRedis({ port: redis.port });
+    // Once Redis is back, both processes close their sessions so their clients catch up.
+    await Promise.all([onA.socket.closed, onB.socket.closed]);
+    const back = await connectSynced(b.url, bob, { since: onB.syncDone.seq });
+    const replayed = () =>
+      back.socket.received.filter(
+        (frame) => frame.t === 'msg' && textOf(frame.message) === 'while redis was down',
+      ).length;
+    assert.equal(replayed(), 1, 'replayed once');
+    // And live again across processes.
+    const again = await connectSynced(a.url, alice);
+    sendText(again.socket, bob.username, 'after the restart');
+    await received(back.socket, 'after the restart');
+    assert.equal(replayed(), 1);
+    await Promise.all([again.socket.close(), back.socket.close()]);
+  });
+});
