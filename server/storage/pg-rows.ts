@@ -25,8 +25,16 @@ export interface AppRow {
   recall_seconds: number | null;
   max_group_members: number | null;
   room_admins: string | null;
+  max_sessions_per_user: number | null;
+  user_upload_quota_bytes: number | null;
+  app_upload_quota_bytes: number | null;
+  chatfile_ttl_days: number | null;
   created: number;
 }
+
+/** A later setting, on the record only when the app sets it (absent = the default). */
+const optional = <K extends keyof AppRecord>(name: K, value: number | null) =>
+  value === null ? {} : { [name]: value };
 
 export interface UserRow {
   app_key: string;
@@ -89,6 +97,10 @@ export const toApp = (row: AppRow): AppRecord => ({
   recallSeconds: row.recall_seconds,
   maxGroupMembers: row.max_group_members,
   roomAdmins: row.room_admins === null ? [] : (JSON.parse(row.room_admins) as string[]),
+  ...optional('maxSessionsPerUser', row.max_sessions_per_user),
+  ...optional('userUploadQuotaBytes', row.user_upload_quota_bytes),
+  ...optional('appUploadQuotaBytes', row.app_upload_quota_bytes),
+  ...optional('chatfileTtlDays', row.chatfile_ttl_days),
   created: row.created,
 });
 
@@ -108,6 +120,10 @@ export const appValues = (app: AppRecord) => [
   app.maxGroupMembers,
   app.roomAdmins.length === 0 ? null : JSON.stringify(app.roomAdmins),
   app.created,
+  app.maxSessionsPerUser ?? null,
+  app.userUploadQuotaBytes ?? null,
+  app.appUploadQuotaBytes ?? null,
+  app.chatfileTtlDays ?? null,
 ];
 
 export const toUser = (row: UserRow): UserRecord => ({

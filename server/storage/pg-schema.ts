@@ -235,6 +235,13 @@ CREATE TABLE room_messages (
 );
 CREATE INDEX room_messages_room ON room_messages (app_key, room_id, id);
 `,
+  // 2: the app settings of SQLite's schema 5 (sessions per user, upload quotas, file lifetime).
+  `
+ALTER TABLE apps ADD COLUMN max_sessions_per_user BIGINT;
+ALTER TABLE apps ADD COLUMN user_upload_quota_bytes BIGINT;
+ALTER TABLE apps ADD COLUMN app_upload_quota_bytes BIGINT;
+ALTER TABLE apps ADD COLUMN chatfile_ttl_days BIGINT;
+`,
 ];
 
 export const PG_SCHEMA_VERSION = migrations.length;

@@ -61,7 +61,8 @@ import {
 } from './storage.js';
 
 const appColumns = `key, org, name, uuid, max_users, closed_registration, origins, token_ttl,
-  max_message_bytes, max_file_bytes, recall_seconds, max_group_members, room_admins, created`;
+  max_message_bytes, max_file_bytes, recall_seconds, max_group_members, room_admins, created,
+  max_sessions_per_user, user_upload_quota_bytes, app_upload_quota_bytes, chatfile_ttl_days`;
 
 /** Appends a receipt or recall event to each inbox (the caller holds their locks). */
 async function appendEvent(db: Queryable, appKey: string, event: StoredEvent, inboxes: string[]) {
@@ -168,7 +169,7 @@ export class PgStorage implements Storage {
     const changed = await run(
       this.#db,
       `INSERT INTO apps (${appColumns})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
        ON CONFLICT (key) DO NOTHING`,
       appValues(app),
     );
@@ -181,9 +182,10 @@ export class PgStorage implements Storage {
       this.#db,
       `UPDATE apps SET max_users = $2, closed_registration = $3, origins = $4, token_ttl = $5,
          max_message_bytes = $6, max_file_bytes = $7, recall_seconds = $8,
-         max_group_members = $9, room_admins = $10
+         max_group_members = $9, room_admins = $10, max_sessions_per_user = $11,
+         user_upload_quota_bytes = $12, app_upload_quota_bytes = $13, chatfile_ttl_days = $14
        WHERE key = $1`,
-      [values[0], ...values.slice(4, 13)],
+      [values[0], ...values.slice(4, 13), ...values.slice(14, 18)],
     );
     return changed === 1;
   }

@@ -25,6 +25,8 @@ const app: AppRecord = {
   recallSeconds: null,
   maxGroupMembers: 50,
   roomAdmins: ['root'],
+  maxSessionsPerUser: 3,
+  chatfileTtlDays: 7,
   created: 1,
 };
 
