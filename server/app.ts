@@ -138,7 +138,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     await http.register(multipart);
     refuseMultipartOutsideUploads(http);
     usersRoutes(http, domain);
-    tokenRoutes(http, domain);
+    tokenRoutes(http, { domain, fanout });
     chatfilesRoutes(http, domain);
     contactsRoutes(http, { domain, fanout, presence });
     groupsRoutes(http, { domain, fanout });

@@ -16,7 +16,12 @@ export type UserEvent =
   /** A change in a chat room this user is (or was) in (live only, never stored). */
   | { kind: 'room'; frame: RoomEventFrame }
   /** A single-login session started; the user's older single-login sessions must go. */
-  | { kind: 'login'; session: string; loginAt: number; loginOrder: number };
+  | { kind: 'login'; session: string; loginAt: number; loginOrder: number }
+  /**
+   * Tokens were revoked: sessions holding the one with this SHA-256 (logout), or every session of
+   * the user when there is none (password change), are kicked with `code`.
+   */
+  | { kind: 'revoked'; tokenHash?: string; code: number; reason: string };
 
 /** One channel per user of an app. */
 export const userChannel = (appKey: string, username: string) => `user:${appKey}:${username}`;

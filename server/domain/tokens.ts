@@ -10,7 +10,7 @@ export const corruptTokenDescription = 'Unable to authenticate due to corrupt ac
 export const expiredTokenDescription = 'Unable to authenticate due to expired access token';
 
 const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
-const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface IssuedToken {
   token: string;
@@ -44,6 +44,18 @@ export class Tokens {
       throw new DomainError(Failures.expiredToken, expiredTokenDescription);
     }
     return record;
+  }
+
+  /** Logs the token out: unknown from now on (an expired one too). Answers its hash. */
+  async revoke(app: AppRecord, token: string): Promise<string> {
+    const record = tokenPattern.test(token)
+      ? await this.#storage.getToken(hashOf(token))
+      : undefined;
+    if (!record || record.appKey !== app.key) {
+      throw new DomainError(Failures.badToken, corruptTokenDescription);
+    }
+    await this.#storage.revokeToken(hashOf(token));
+    return hashOf(token);
   }
 
   /** Forgets tokens long expired; kept a while so their holders hear "expired", not "corrupt". */

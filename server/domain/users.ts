@@ -25,6 +25,13 @@ export function checkUsername(username: string | undefined): asserts username is
   }
 }
 
+function checkPassword(password: string, field: string): void {
+  if (password === '') throw invalid(`${field} is required`);
+  if ([...password].length > Limits.passwordMaxChars) {
+    throw invalid(`${field} must be at most ${Limits.passwordMaxChars} characters`);
+  }
+}
+
 export function checkNickname(nickname: string): void {
   if ([...nickname].length > Limits.nicknameMaxChars) {
     throw invalid(`nickname must be at most ${Limits.nicknameMaxChars} characters`);
@@ -70,9 +77,7 @@ export class Users {
     if (password === undefined || password === '') {
       throw invalid('password or pin must provided');
     }
-    if ([...password].length > Limits.passwordMaxChars) {
-      throw invalid(`password must be at most ${Limits.passwordMaxChars} characters`);
-    }
+    checkPassword(password, 'password');
     if (nickname !== undefined) checkNickname(nickname);
 
     const now = Date.now();
@@ -132,6 +137,23 @@ export class Users {
     if (!matches) throw new DomainError(Failures.invalidGrant, ErrorDescriptions.invalidPassword);
     this.#backoff.succeeded(account);
     return user;
+  }
+
+  /**
+   * Checks the old password as a login does (same back-off and limits), then stores the new one's
+   * hash and revokes every token of the user in one step.
+   */
+  async changePassword(
+    app: AppRecord,
+    username: string,
+    oldPassword: string,
+    newPassword: string,
+    client = '',
+  ): Promise<void> {
+    checkPassword(newPassword, 'newpassword');
+    await this.authenticate(app, username, oldPassword, client);
+    const hash = await this.#hash(newPassword, client);
+    await this.#storage.changePassword(app.key, username, hash, Date.now());
   }
 
   find(app: AppRecord, username: string): Promise<UserRecord | undefined> {

@@ -48,6 +48,7 @@ import {
   type InboxItem,
   type StoredEvents,
 } from '../domain/messages.js';
+import { hashOf } from '../domain/tokens.js';
 import { StatusCodes } from '../domain/status-codes.js';
 import { StorageUnavailable, type AppRecord } from '../storage/storage.js';
 import { parseClientFrame } from './client-frames.js';
@@ -133,6 +134,8 @@ export class Session {
   /** `${appKey}\n${user}`: the key of the per-user limits. */
   #userKey = '';
   #expiresAt = 0;
+  /** SHA-256 of the token this session logged in (or renewed) with: a logout revokes it. */
+  #tokenHash = '';
   #queue: Promise<void> = Promise.resolve();
   /** Frames in the chain; the socket is paused while there are too many. */
   #pending = 0;
@@ -455,6 +458,7 @@ export class Session {
       );
     }
     this.#expiresAt = token.expiresAt;
+    this.#tokenHash = hashOf(frame.token);
     this.#armExpiry();
 
     // Subscribe before reading anything, so no message stored from now on can be missed.
@@ -586,6 +590,12 @@ export class Session {
       }
       return;
     }
+    if (event.kind === 'revoked') {
+      if (event.tokenHash === undefined || event.tokenHash === this.#tokenHash) {
+        this.kick(event.code, event.reason);
+      }
+      return;
+    }
     if (event.kind === 'presence' || event.kind === 'room') {
       // Live only: a client too far behind misses them (its contacts' lists are re-read anyway).
       if (!this.#congested()) this.#send(event.frame);
@@ -712,6 +722,7 @@ export class Session {
       );
     }
     this.#expiresAt = token.expiresAt;
+    this.#tokenHash = hashOf(frame.token);
     this.#armExpiry();
     this.#send({ t: 'renewed', expiresAt: this.#expiresAt });
   }

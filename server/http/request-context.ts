@@ -45,15 +45,20 @@ export async function requireApp(
   return app;
 }
 
+/** The Bearer token as sent; 401 without one. */
+export function bearerToken(request: FastifyRequest): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  if (!match?.[1]) throw new DomainError(Failures.badToken, corruptTokenDescription);
+  return match[1];
+}
+
 /** The Bearer token's record; 401 for a missing, unknown, foreign or expired token. */
 export async function authenticate(
   domain: Domain,
   request: FastifyRequest,
   app: AppRecord,
 ): Promise<TokenRecord> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-  if (!match?.[1]) throw new DomainError(Failures.badToken, corruptTokenDescription);
-  return domain.tokens.verify(app, match[1]);
+  return domain.tokens.verify(app, bearerToken(request));
 }
 
 /** The app of the path and the token's user (`me`): what most routes of a logged-in user need. */

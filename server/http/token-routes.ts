@@ -1,15 +1,26 @@
-/** `POST /{org}/{app}/token` (password login), `GET /{org}/{app}/sdk/users/{me}/token/expires`. */
+/**
+ * `POST /{org}/{app}/token` (password login), `GET …/sdk/users/{me}/token/expires`, logout
+ * (`DELETE …/sdk/users/{me}/token`) and `PUT …/users/{me}/password`, which revoke tokens and kick
+ * the sessions that held them.
+ */
 import type { FastifyInstance } from 'fastify';
-import type { TokenExpiresResponse, TokenResponse } from '../../src/protocol/rest.js';
+import type { OkResponse, TokenExpiresResponse, TokenResponse } from '../../src/protocol/rest.js';
+import { StatusCodes } from '../domain/status-codes.js';
+import type { Fanout } from '../bus/fanout.js';
 import { RestRoutes } from '../../src/protocol/routes.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { userEntity } from './entities.js';
-import { authenticateSelf, rateLimit, requireApp } from './request-context.js';
+import { authenticateSelf, bearerToken, rateLimit, requireApp } from './request-context.js';
 import { on } from './rest-route.js';
 
-export function tokenRoutes(server: FastifyInstance, domain: Domain): void {
+const ok: OkResponse = { data: { result: true } };
+
+export function tokenRoutes(
+  server: FastifyInstance,
+  { domain, fanout }: { domain: Domain; fanout: Fanout },
+): void {
   on(server, RestRoutes.token, async (request) => {
     const app = await requireApp(domain, request);
     rateLimit(await domain.limits.token.take(app.key));
@@ -43,5 +54,37 @@ export function tokenRoutes(server: FastifyInstance, domain: Domain): void {
     const token = await authenticateSelf(domain, request, app, request.params.me);
     const response: TokenExpiresResponse = { expire_timestamp: token.expiresAt };
     return response;
+  });
+
+  on(server, RestRoutes.revokeToken, async (request) => {
+    const app = await requireApp(domain, request);
+    const { me } = request.params;
+    await authenticateSelf(domain, request, app, me);
+    const tokenHash = await domain.tokens.revoke(app, bearerToken(request));
+    await fanout.toUser(app.key, me, {
+      kind: 'revoked',
+      tokenHash,
+      code: StatusCodes.WEBIM_CONNCTION_CLIENT_LOGOUT,
+      reason: 'logged out',
+    });
+    return ok;
+  });
+
+  on(server, RestRoutes.changePassword, async (request) => {
+    const app = await requireApp(domain, request);
+    const { me } = request.params;
+    await authenticateSelf(domain, request, app, me);
+    const body = jsonObject(request.body);
+    const oldPassword = requiredString(body, 'oldpassword');
+    const newPassword = requiredString(body, 'newpassword');
+    rateLimit(domain.limits.tokenFailures.take(request.ip));
+    await domain.users.changePassword(app, me, oldPassword, newPassword, request.ip);
+    domain.limits.tokenFailures.refund(request.ip);
+    await fanout.toUser(app.key, me, {
+      kind: 'revoked',
+      code: StatusCodes.WEBIM_CONNCTION_USER_KICKED_BY_CHANGE_PASSWORD,
+      reason: 'the password was changed',
+    });
+    return ok;
   });
 }

@@ -291,6 +291,20 @@ export class PgStorage implements Storage {
     return row && { appKey: row.app_key, username: row.username, expiresAt: row.expires_at };
   }
 
+  async revokeToken(hash: string): Promise<void> {
+    await this.#db.query('DELETE FROM tokens WHERE hash = $1', [hash]);
+  }
+
+  changePassword(appKey: string, username: string, passwordHash: string, at: number) {
+    return this.#db.tx(async (db) => {
+      await db.query(
+        'UPDATE users SET password_hash = $1, modified = $2 WHERE app_key = $3 AND username = $4',
+        [passwordHash, at, appKey, username],
+      );
+      await db.query('DELETE FROM tokens WHERE app_key = $1 AND username = $2', [appKey, username]);
+    });
+  }
+
   async deleteTokensExpiredBefore(time: number): Promise<void> {
     await this.#db.query('DELETE FROM tokens WHERE expires_at < $1', [time]);
   }

@@ -459,6 +459,13 @@ export class SqliteStorage implements Storage {
          VALUES (@appKey, @username, @uuid, @passwordHash, @nickname, @created, @modified)
          ON CONFLICT (app_key, username) DO NOTHING`,
       ),
+      revokeToken: db.prepare<[string]>('DELETE FROM tokens WHERE hash = ?'),
+      revokeUserTokens: db.prepare<[string, string]>(
+        'DELETE FROM tokens WHERE app_key = ? AND username = ?',
+      ),
+      setPassword: db.prepare<[string, number, string, string]>(
+        'UPDATE users SET password_hash = ?, modified = ? WHERE app_key = ? AND username = ?',
+      ),
       getUser: db.prepare<[string, string], UserRow>(
         'SELECT * FROM users WHERE app_key = ? AND username = ?',
       ),
@@ -1007,6 +1014,17 @@ export class SqliteStorage implements Storage {
   async getToken(hash: string): Promise<TokenRecord | undefined> {
     const row = this.#q.getToken.get(hash);
     return row && { appKey: row.app_key, username: row.username, expiresAt: row.expires_at };
+  }
+
+  async revokeToken(hash: string): Promise<void> {
+    this.#q.revokeToken.run(hash);
+  }
+
+  async changePassword(appKey: string, username: string, passwordHash: string, at: number) {
+    this.#db.transaction(() => {
+      this.#q.setPassword.run(passwordHash, at, appKey, username);
+      this.#q.revokeUserTokens.run(appKey, username);
+    })();
   }
 
   async deleteTokensExpiredBefore(time: number): Promise<void> {

@@ -242,6 +242,10 @@ export interface Storage {
   saveToken(hash: string, token: TokenRecord): Promise<void>;
   getToken(hash: string): Promise<TokenRecord | undefined>;
   deleteTokensExpiredBefore(time: number): Promise<void>;
+  /** Forgets one token (logout): it is unknown from now on. */
+  revokeToken(hash: string): Promise<void>;
+  /** Atomically: sets the user's password hash and forgets every token of the user. */
+  changePassword(appKey: string, username: string, passwordHash: string, at: number): Promise<void>;
 
   /**
    * Atomically: stores the message unless (app, from, clientId) exists, appends it to the

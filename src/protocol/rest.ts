@@ -9,6 +9,8 @@
  * | `GET /{org}/{app}/users/{username}` (Bearer) | – | {@link EntitiesResponse} of {@link UserEntity} |
  * | `PUT /{org}/{app}/users/{me}` (Bearer) | {@link UpdateUserRequest} | {@link EntitiesResponse} of {@link UserEntity} |
  * | `GET /{org}/{app}/sdk/users/{me}/token/expires` (Bearer) | – | {@link TokenExpiresResponse} |
+ * | `DELETE /{org}/{app}/sdk/users/{me}/token` (Bearer: the token to revoke; logout) | – | {@link OkResponse} |
+ * | `PUT /{org}/{app}/users/{me}/password` (Bearer) | {@link ChangePasswordRequest} | {@link OkResponse}; every token of the user is revoked |
  * | `GET /easemob/server.json?app_key=org%23app` | – | {@link DnsResponse} |
  * | `POST /{org}/{app}/chatfiles` (Bearer, multipart field `file`) | – | {@link EntitiesResponse} of {@link ChatfileEntity} |
  * | `GET /{org}/{app}/chatfiles/{uuid}` (Bearer + `share-secret` header) | – | the file's bytes |
@@ -200,6 +202,12 @@ export interface DnsResponse {
 /** A change that has nothing to return. */
 export interface OkResponse {
   data: { result: true };
+}
+
+/** Easemob's field names. A wrong `oldpassword` is 400 `invalid_grant` "invalid password". */
+export interface ChangePasswordRequest {
+  oldpassword: string;
+  newpassword: string;
 }
 
 export interface ContactEntry {

@@ -12,6 +12,8 @@ export const RestRoutes = {
   user: 'GET /users/{username}',
   updateMe: 'PUT /users/{me}',
   tokenExpires: 'GET /sdk/users/{me}/token/expires',
+  revokeToken: 'DELETE /sdk/users/{me}/token',
+  changePassword: 'PUT /users/{me}/password',
   upload: 'POST /chatfiles',
   chatfile: 'GET /chatfiles/{uuid}',
   history: 'GET /users/{me}/messages?peer&chatType&limit&cursor',
