@@ -115,7 +115,7 @@ export const panelStyles = css`
     color: var(--_bg);
   }
   dialog {
-    max-width: min(24rem, 90vw);
+    max-width: min(384px, 90vw);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_bg);

@@ -14,8 +14,6 @@ import { css } from 'lit';
 export const themeStyles = css`
   :host {
     color-scheme: light dark;
-    --_font: var(--chat-font-family, inherit);
-    --_size: var(--chat-font-size, 0.875rem);
     --_bg: var(--chat-background, light-dark(#fff, #18181b));
     --_fg: var(--chat-text, light-dark(#111827, #f4f4f5));
     --_muted: var(--chat-muted, light-dark(#4b5563, #a1a1aa));
@@ -25,9 +23,16 @@ export const themeStyles = css`
     --_on-primary: var(--chat-on-primary, light-dark(#fff, #0b1220));
     --_danger: var(--chat-danger, light-dark(#b91c1c, #fca5a5));
     --_focus: var(--chat-focus-ring, var(--_primary));
-    --_radius: var(--chat-radius, 0.75rem);
-    --_space: var(--chat-spacing, 0.5rem);
-    font: var(--_size) / 1.4 var(--_font);
+    --_radius: var(--chat-radius, 12px);
+    --_space: var(--chat-spacing, 8px);
+    /* Longhands: a shorthand with the default family (inherit) was invalid as a whole, so the
+       size only applied when --chat-font-family was set too. In px, not rem: a page's
+       html { font-size: 62.5% } must not shrink the widget. */
+    font-family: var(--chat-font-family, inherit);
+    font-size: var(--chat-font-size, 14px);
+    line-height: 1.4;
+    font-style: normal;
+    font-weight: normal;
     color: var(--_fg);
   }
   :host([theme='light']) {
@@ -112,6 +117,17 @@ export const themeStyles = css`
     color: var(--_on-primary);
     font-size: 0.8em;
     font-weight: normal;
+  }
+  /* Touch: every control at least 44 × 44 px (WCAG 2.5.5), on a coarse pointer or a phone-sized
+     window, where the panel fills the screen. A floor no element's own rule (an icon button's
+     width, a list row's) may undercut, hence !important. */
+  @media (pointer: coarse), (max-width: 480px) {
+    button,
+    select,
+    input:not([type='checkbox'], [type='radio']) {
+      min-height: 44px !important;
+      min-width: 44px !important;
+    }
   }
   .alert:not(:empty) {
     color: var(--_danger);

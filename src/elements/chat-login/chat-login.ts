@@ -42,7 +42,7 @@ export type LoginMode = 'login' | 'register';
  * @csspart logout-button - The "Log out" button shown to a signed-in user.
  *
  * @cssproperty [--chat-font-family=inherit] - Font family.
- * @cssproperty [--chat-font-size=0.875rem] - Base font size.
+ * @cssproperty [--chat-font-size=14px] - Base font size.
  * @cssproperty [--chat-background=light-dark(#fff, #18181b)] - Background.
  * @cssproperty [--chat-text=light-dark(#111827, #f4f4f5)] - Text colour.
  * @cssproperty [--chat-muted=light-dark(#4b5563, #a1a1aa)] - Secondary text colour.
@@ -52,8 +52,8 @@ export type LoginMode = 'login' | 'register';
  * @cssproperty [--chat-on-primary=light-dark(#fff, #0b1220)] - Text on the accent colour.
  * @cssproperty [--chat-danger=light-dark(#b91c1c, #fca5a5)] - Error text.
  * @cssproperty [--chat-focus-ring=var(--chat-primary)] - Keyboard focus outline.
- * @cssproperty [--chat-radius=0.75rem] - Corner radius (controls use half).
- * @cssproperty [--chat-spacing=0.5rem] - Spacing unit.
+ * @cssproperty [--chat-radius=12px] - Corner radius (controls use half).
+ * @cssproperty [--chat-spacing=8px] - Spacing unit.
  */
 @customElement('chat-login')
 export class ChatLogin extends LitElement {
@@ -236,6 +236,10 @@ export class ChatLogin extends LitElement {
     const nickname = String(data.get('nickname') ?? '').trim();
     this.busy = true;
     this.error = '';
+    // The element that holds this form, as it is now: signing in can take the form off the page
+    // (<chat-widget> shows the roster instead) before the login event goes out.
+    const root = this.getRootNode();
+    const holder = root instanceof ShadowRoot ? root.host : undefined;
     try {
       if (this.mode === 'register') {
         await store.register({ username, password, ...(nickname ? { nickname } : {}) });
@@ -246,8 +250,10 @@ export class ChatLogin extends LitElement {
       }
       await store.login({ username, password });
       form.reset();
+      // Taken off the page meanwhile, an element's events reach no one: the holder tells the page
+      // instead (the event bubbles and is composed, so listeners see it the same way).
       const loggedIn = new ChatLoginEvent(username);
-      this.dispatchEvent(loggedIn);
+      (this.isConnected || !holder?.isConnected ? this : holder).dispatchEvent(loggedIn);
     } catch (error) {
       this.error = errorMessage(error, this.i18n);
     } finally {

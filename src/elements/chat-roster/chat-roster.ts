@@ -75,7 +75,7 @@ const panelParts =
  * @csspart room-list - From `<chat-rooms>`, as are `room` and `leave-button`.
  *
  * @cssproperty [--chat-font-family=inherit] - Font family.
- * @cssproperty [--chat-font-size=0.875rem] - Base font size.
+ * @cssproperty [--chat-font-size=14px] - Base font size.
  * @cssproperty [--chat-background=light-dark(#fff, #18181b)] - Background.
  * @cssproperty [--chat-text=light-dark(#111827, #f4f4f5)] - Text colour.
  * @cssproperty [--chat-muted=light-dark(#4b5563, #a1a1aa)] - Last message and time.
@@ -85,8 +85,8 @@ const panelParts =
  * @cssproperty [--chat-on-primary=light-dark(#fff, #0b1220)] - Text on the accent colour.
  * @cssproperty [--chat-danger=light-dark(#b91c1c, #fca5a5)] - Error text.
  * @cssproperty [--chat-focus-ring=var(--chat-primary)] - Keyboard focus outline.
- * @cssproperty [--chat-radius=0.75rem] - Corner radius (controls use half).
- * @cssproperty [--chat-spacing=0.5rem] - Spacing unit.
+ * @cssproperty [--chat-radius=12px] - Corner radius (controls use half).
+ * @cssproperty [--chat-spacing=8px] - Spacing unit.
  */
 @customElement('chat-roster')
 export class ChatRoster extends LitElement {

@@ -3,15 +3,15 @@ import { css } from 'lit';
 export const styles = css`
   :host {
     position: fixed;
-    inset-inline-end: var(--chat-inset, 1rem);
-    inset-block-end: var(--chat-inset, 1rem);
+    inset-inline-end: var(--chat-inset, 16px);
+    inset-block-end: var(--chat-inset, 16px);
     z-index: var(--chat-z-index, 9999);
   }
   .launcher {
     display: grid;
     place-items: center;
-    width: var(--chat-launcher-size, 3.5rem);
-    height: var(--chat-launcher-size, 3.5rem);
+    width: var(--chat-launcher-size, 56px);
+    height: var(--chat-launcher-size, 56px);
     padding: 0;
     border: 0;
     border-radius: 50%;
@@ -26,16 +26,16 @@ export const styles = css`
   }
   [part='badge'] {
     position: absolute;
-    inset-block-start: -0.25rem;
-    inset-inline-end: -0.25rem;
+    inset-block-start: -4px;
+    inset-inline-end: -4px;
     pointer-events: none;
-    min-width: 1.4rem;
-    padding: 0 0.3rem;
-    border-radius: 1rem;
+    min-width: 22.4px;
+    padding: 0 4.8px;
+    border-radius: 16px;
     background: var(--chat-badge-background, #b91c1c);
     color: var(--chat-badge-text, #fff);
-    font-size: 0.75rem;
-    line-height: 1.4rem;
+    font-size: 12px;
+    line-height: 22.4px;
   }
   .panel {
     position: absolute;
@@ -43,10 +43,10 @@ export const styles = css`
     inset-inline-end: 0;
     display: flex;
     flex-direction: column;
-    width: var(--chat-panel-width, 22rem);
-    height: var(--chat-panel-height, 34rem);
-    max-width: calc(100vw - 2rem);
-    max-height: calc(100vh - 7rem);
+    width: var(--chat-panel-width, 352px);
+    height: var(--chat-panel-height, 544px);
+    max-width: calc(100vw - 32px);
+    max-height: calc(100vh - 112px);
     overflow: hidden;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
@@ -74,7 +74,7 @@ export const styles = css`
     white-space: nowrap;
   }
   .icon {
-    min-width: 2rem;
+    min-width: 32px;
     font-size: 1.25em;
     line-height: 1;
     background: none;
@@ -107,7 +107,7 @@ export const styles = css`
   [data-view='window'] > chat-roster {
     display: none;
   }
-  @container panel (min-width: 40rem) {
+  @container panel (min-width: 640px) {
     .body {
       flex-direction: row;
     }
@@ -123,7 +123,7 @@ export const styles = css`
       display: none;
     }
   }
-  @media (max-width: 30rem) {
+  @media (max-width: 480px) {
     .panel {
       position: fixed;
       inset: 0;
@@ -140,7 +140,7 @@ export const styles = css`
     }
     @keyframes chat-panel-in {
       from {
-        transform: translateY(0.5rem) scale(0.98);
+        transform: translateY(8px) scale(0.98);
       }
     }
   }

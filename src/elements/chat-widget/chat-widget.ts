@@ -38,7 +38,7 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
 /**
  * The whole chat for a page: a launcher button with an unread badge that opens a panel holding
  * `<chat-login>` while signed out, then `<chat-roster>` and `<chat-window>` (one after the other in
- * a narrow panel, with a back button; side by side from 40rem wide). The panel is a non-modal
+ * a narrow panel, with a back button; side by side from 640px wide). The panel is a non-modal
  * dialog: Escape closes it and focus returns to the launcher.
  *
  * `<chat-widget app-key="org#app">` is all a page needs. A site that signs its users in itself
@@ -97,15 +97,15 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * @csspart input - Every text field of the nested elements.
  * @csspart error - Every alert region of the nested elements, and the widget's own.
  *
- * @cssproperty [--chat-inset=1rem] - Distance of the launcher from the viewport's corner.
+ * @cssproperty [--chat-inset=16px] - Distance of the launcher from the viewport's corner.
  * @cssproperty [--chat-z-index=9999] - Stacking order of the launcher and panel.
- * @cssproperty [--chat-launcher-size=3.5rem] - Diameter of the launcher.
- * @cssproperty [--chat-panel-width=22rem] - Width of the panel (from 40rem, list and window sit side by side).
- * @cssproperty [--chat-panel-height=34rem] - Height of the panel.
+ * @cssproperty [--chat-launcher-size=56px] - Diameter of the launcher.
+ * @cssproperty [--chat-panel-width=352px] - Width of the panel (from 640px, list and window sit side by side).
+ * @cssproperty [--chat-panel-height=544px] - Height of the panel.
  * @cssproperty [--chat-badge-background=#b91c1c] - Unread badge background.
  * @cssproperty [--chat-badge-text=#fff] - Unread badge text.
  * @cssproperty [--chat-font-family=inherit] - Font family.
- * @cssproperty [--chat-font-size=0.875rem] - Base font size.
+ * @cssproperty [--chat-font-size=14px] - Base font size.
  * @cssproperty [--chat-background=light-dark(#fff, #18181b)] - Background.
  * @cssproperty [--chat-text=light-dark(#111827, #f4f4f5)] - Text colour.
  * @cssproperty [--chat-muted=light-dark(#4b5563, #a1a1aa)] - Secondary text colour.
@@ -115,8 +115,8 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * @cssproperty [--chat-on-primary=light-dark(#fff, #0b1220)] - Text and icons on the accent colour.
  * @cssproperty [--chat-danger=light-dark(#b91c1c, #fca5a5)] - Errors and failed messages.
  * @cssproperty [--chat-focus-ring=var(--chat-primary)] - Keyboard focus outline.
- * @cssproperty [--chat-radius=0.75rem] - Corner radius of the panel and bubbles (controls use half).
- * @cssproperty [--chat-spacing=0.5rem] - Spacing unit.
+ * @cssproperty [--chat-radius=12px] - Corner radius of the panel and bubbles (controls use half).
+ * @cssproperty [--chat-spacing=8px] - Spacing unit.
  */
 @customElement('chat-widget')
 export class ChatWidget extends LitElement {
@@ -176,6 +176,10 @@ export class ChatWidget extends LitElement {
 
   constructor() {
     super();
+    // The form that had focus is gone once signed in: focus goes to the list (or the open
+    // conversation), not to the page's body. On the host: <chat-login> may already be off the page
+    // and have the widget fire its event (see chat-login.ts).
+    this.addEventListener('chat-login', () => void this.refocus());
     this.addEventListener('keydown', (event) => {
       // Escape in an open dialog inside (a confirmation, the image viewer) closes only that dialog.
       const inDialog = event
@@ -347,13 +351,7 @@ export class ChatWidget extends LitElement {
               ></chat-notices>`
             : nothing
         }
-        <div
-          part="body"
-          class="body"
-          data-view=${view}
-          @chat-login=${this.refocus}
-          @chat-conversation-select=${this.refocus}
-        >
+        <div part="body" class="body" data-view=${view} @chat-conversation-select=${this.refocus}>
           ${this.body(user)}
         </div>
       </div>

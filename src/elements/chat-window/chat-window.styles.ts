@@ -195,7 +195,7 @@ export const styles = css`
   }
   dialog.group {
     border: 1px solid var(--_border);
-    width: min(26rem, 90vw);
+    width: min(416px, 90vw);
     max-height: 85vh;
     padding: 0;
     background: var(--_bg);

@@ -156,7 +156,7 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * @csspart left-notice - Shown instead of the composer once the user is no longer a member.
  *
  * @cssproperty [--chat-font-family=inherit] - Font family.
- * @cssproperty [--chat-font-size=0.875rem] - Base font size.
+ * @cssproperty [--chat-font-size=14px] - Base font size.
  * @cssproperty [--chat-background=light-dark(#fff, #18181b)] - Background.
  * @cssproperty [--chat-text=light-dark(#111827, #f4f4f5)] - Text colour.
  * @cssproperty [--chat-muted=light-dark(#4b5563, #a1a1aa)] - Times and status.
@@ -166,8 +166,8 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * @cssproperty [--chat-on-primary=light-dark(#fff, #0b1220)] - Text on own bubbles.
  * @cssproperty [--chat-danger=light-dark(#b91c1c, #fca5a5)] - Failed messages, offline status.
  * @cssproperty [--chat-focus-ring=var(--chat-primary)] - Keyboard focus outline.
- * @cssproperty [--chat-radius=0.75rem] - Bubble corner radius (controls use half).
- * @cssproperty [--chat-spacing=0.5rem] - Spacing unit.
+ * @cssproperty [--chat-radius=12px] - Bubble corner radius (controls use half).
+ * @cssproperty [--chat-spacing=8px] - Spacing unit.
  */
 @customElement('chat-window')
 export class ChatWindow extends LitElement {
@@ -909,7 +909,8 @@ export class ChatWindow extends LitElement {
         const { kind, ...options } = await prepareAttachment(file);
         if (!options.duration && recordedSeconds) options.duration = recordedSeconds;
         this.forceScroll = true;
-        this.dispatchEvent(new ChatSendEvent(await store.sendFile(id, file, { kind, ...options })));
+        const sent = new ChatSendEvent(await store.sendFile(id, file, { kind, ...options }));
+        this.dispatchEvent(sent);
       } catch (error) {
         this.error = this.i18n.t('window.fileFailed', {
           name: file.name,
@@ -929,7 +930,8 @@ export class ChatWindow extends LitElement {
         try {
           const addr = `${lat.toFixed(5)}, ${lng.toFixed(5)}`;
           this.forceScroll = true;
-          this.dispatchEvent(new ChatSendEvent(await store.sendLocation(id, { addr, lat, lng })));
+          const sent = new ChatSendEvent(await store.sendLocation(id, { addr, lat, lng }));
+          this.dispatchEvent(sent);
         } catch (error) {
           this.error = errorMessage(error, this.i18n);
         }

@@ -1,0 +1,127 @@
+// What a site owner meets on day one when embedding the widget: the documented chat-login event
+// reaching the page, focus after signing in from the keyboard, the documented 14px / 1.4 whatever
+// the page's own fonts, sizes that do not follow the page's root font size, and 44 × 44 px
+// controls on a phone.
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import '../../src/elements/index.js';
+import type { ChatWidget } from '../../src/elements/index.js';
+import { getChatStore } from '../../src/store/index.js';
+import { mainServer, uniqueName } from '../support/servers.js';
+import { APP_KEY, PASSWORD, registerUser } from './peer.js';
+
+const { url } = await mainServer();
+const store = () => getChatStore(APP_KEY, url);
+
+const $ = <T extends Element = HTMLElement>(el: Element, selector: string) =>
+  el.shadowRoot!.querySelector<T & Element>(selector) as T;
+
+/** The element that has focus, looking through shadow roots. */
+function deepActive(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+/** Every control in `root` and the shadow roots inside it. */
+function controls(root: ParentNode): HTMLElement[] {
+  const found: HTMLElement[] = [];
+  for (const el of root.querySelectorAll<HTMLElement>('*')) {
+    if (el.matches('button, select, input:not([type=checkbox], [type=hidden], [hidden])'))
+      found.push(el);
+    if (el.shadowRoot) found.push(...controls(el.shadowRoot));
+  }
+  return found;
+}
+
+const widget = () =>
+  fixture<ChatWidget>(html`<chat-widget app-key=${APP_KEY} api-url=${url} open></chat-widget>`);
+
+describe('chat-widget embedded in a page', () => {
+  afterEach(async () => {
+    await store().logout({ wipe: true });
+    document.documentElement.style.fontSize = '';
+    document.body.style.font = '';
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  it('tells the page about a keyboard login once, and focus lands on the list', async () => {
+    const me = uniqueName('kb');
+    await registerUser(url, me);
+    const el = await widget();
+    const login = $<HTMLElement & { updateComplete: Promise<boolean> }>(el, 'chat-login');
+    await waitUntil(() => login.shadowRoot!.querySelector('#username'), 'the form shows');
+    const logins: string[] = [];
+    const onLogin = (e: Event) => logins.push((e as Event & { username: string }).username);
+    document.addEventListener('chat-login', onLogin);
+    try {
+      login.shadowRoot!.querySelector<HTMLInputElement>('#username')!.focus();
+      await sendKeys({ type: me });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ type: PASSWORD });
+      const heard = new Promise((resolve) =>
+        document.addEventListener('chat-login', resolve, { once: true }),
+      );
+      await sendKeys({ press: 'Enter' });
+      await heard;
+      await el.updateComplete;
+      await waitUntil(() => deepActive() !== document.body, 'focus stays in the widget');
+      expect(logins).to.deep.equal([me]);
+      const roster = $(el, 'chat-roster');
+      expect(roster.contains(deepActive()) || roster.shadowRoot!.contains(deepActive())).to.equal(
+        true,
+      );
+    } finally {
+      document.removeEventListener('chat-login', onLogin);
+    }
+  });
+
+  it('is 14px / 1.4 whatever the page sets, and --chat-font-size applies alone', async () => {
+    document.body.style.font = 'italic 20px/3 serif';
+    const el = await widget();
+    const style = getComputedStyle(el);
+    expect(style.fontSize).to.equal('14px');
+    expect(parseFloat(style.lineHeight)).to.be.closeTo(14 * 1.4, 0.01);
+    el.style.setProperty('--chat-font-size', '18px');
+    expect(getComputedStyle(el).fontSize).to.equal('18px');
+    const login = $(el, 'chat-login');
+    expect(getComputedStyle(login).fontSize).to.equal('18px');
+  });
+
+  it('keeps its sizes on a page with html { font-size: 62.5% }', async () => {
+    const el = await widget();
+    const sizes = () => {
+      const launcher = $(el, '[part="launcher"]').getBoundingClientRect();
+      const panel = $(el, '[part="panel"]').getBoundingClientRect();
+      return [
+        launcher.width,
+        launcher.height,
+        panel.width,
+        panel.height,
+        getComputedStyle(el).fontSize,
+      ];
+    };
+    await Promise.all(el.shadowRoot!.getAnimations().map((a) => a.finished));
+    const before = sizes();
+    document.documentElement.style.fontSize = '62.5%';
+    expect(sizes()).to.deep.equal(before);
+  });
+
+  it('has controls of at least 44 × 44 px on a phone', async () => {
+    await setViewport({ width: 375, height: 667 });
+    const el = await widget();
+    const login = $(el, 'chat-login');
+    await waitUntil(() => login.shadowRoot!.querySelector('#username'), 'the form shows');
+    // Measured once the panel's opening animation (a slight scale) is over.
+    await Promise.all(el.shadowRoot!.getAnimations().map((a) => a.finished));
+    const small = controls(el.shadowRoot!)
+      .filter((c) => c.getClientRects().length)
+      .map((c) => {
+        const { width, height } = c.getBoundingClientRect();
+        return { control: c.getAttribute('part') ?? c.id ?? c.localName, width, height };
+      })
+      .filter(({ width, height }) => width < 44 || height < 44);
+    expect(small).to.deep.equal([]);
+    expect(controls(el.shadowRoot!).length).to.be.greaterThan(5);
+  });
+});
