@@ -77,9 +77,9 @@ export function tokenRoutes(
     const body = jsonObject(request.body);
     const oldPassword = requiredString(body, 'oldpassword');
     const newPassword = requiredString(body, 'newpassword');
-    rateLimit(domain.limits.tokenFailures.take(request.ip));
+    rateLimit(await domain.limits.tokenFailures.take(request.ip));
     await domain.users.changePassword(app, me, oldPassword, newPassword, request.ip);
-    domain.limits.tokenFailures.refund(request.ip);
+    await domain.limits.tokenFailures.refund(request.ip);
     await fanout.toUser(app.key, me, {
       kind: 'revoked',
       code: StatusCodes.WEBIM_CONNCTION_USER_KICKED_BY_CHANGE_PASSWORD,
