@@ -29,6 +29,7 @@ import { themeStyles } from '../theme.styles.js';
 import { formatTime } from '../time-format.js';
 import type { MessageKey } from '../locale/en.js';
 import { humanSize, prepareAttachment } from './attachment-preparation.js';
+import { linkify } from './linkify.js';
 import { styles } from './chat-window.styles.js';
 import { MessageWindow } from './message-window.js';
 
@@ -92,7 +93,8 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * is acknowledged as read once it has been on screen while the page was visible.
  *
  * Message text is rendered through Lit text bindings only, so markup in a message shows as text:
- * this is what keeps a message from running script in the page.
+ * this is what keeps a message from running script in the page. Links in it (http(s)://, www.,
+ * e-mail addresses; no other scheme) are bound as `href` attributes of `<a>` elements.
  *
  * In a group or a chat room, each run of messages from one sender starts with the sender's name.
  * A group's header has "Group info", a dialog holding `<chat-group-info>` (members, and the owner's
@@ -121,6 +123,8 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * @csspart message-own - A message the user sent.
  * @csspart message-other - A message the user received.
  * @csspart message-text - A message's text, or the "recalled" notice.
+ * @csspart link - A link in a message's text (http(s) and www. addresses, e-mail addresses); it
+ *   opens in a new tab, with `rel="noopener noreferrer nofollow"`.
  * @csspart message-meta - A message's time and, for own messages, its delivery state.
  * @csspart receipt - An own message's state: sending, sent, delivered or read.
  * @csspart image-button - An image's thumbnail; it opens the larger view.
@@ -590,7 +594,17 @@ export class ChatWindow extends LitElement {
   private content(m: ChatMessage) {
     const file = m.attachment;
     const loc = m.location;
-    if (m.type === 'txt') return html`<p part="message-text" class="text" dir="auto">${m.text}</p>`;
+    // No whitespace inside the paragraph: message text keeps its own (white-space: pre-wrap).
+    if (m.type === 'txt') {
+      const text = linkify(m.text).map((part) =>
+        typeof part === 'string'
+          ? part
+          : html`<a part="link" href=${part.href} target="_blank" rel="noopener noreferrer nofollow"
+              >${part.text}</a
+            >`,
+      );
+      return html`<p part="message-text" class="text" dir="auto">${text}</p>`;
+    }
     if (loc) {
       const map = `https://www.openstreetmap.org/?mlat=${loc.lat}&mlon=${loc.lng}#map=16/${loc.lat}/${loc.lng}`;
       return html`<div part="card" class="card">
