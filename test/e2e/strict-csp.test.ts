@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { describe, it } from 'node:test';
-import { TestSocket } from '../server/support/ws-client.js';
+import type { TestSocket } from '../server/support/ws-client.js';
 import {
   connectSynced,
   newUser,
@@ -14,12 +14,12 @@ import {
   uniqueName,
   uploaded,
 } from '../server/support/test-server.js';
-import { TIMEOUT, chatWindow, demoServer, roster } from './demo-page.js';
+import { TIMEOUT, chatWindow, demoServer } from './demo-page.js';
 
 const demo = demoServer();
 
 /** One second of a 440 Hz tone, 8 kHz mono 16-bit PCM, as a WAV file. */
-function wav(): Uint8Array {
+function wav(): Uint8Array<ArrayBuffer> {
   const rate = 8000;
   const samples = rate;
   const buffer = Buffer.alloc(44 + samples * 2);
@@ -38,7 +38,7 @@ function wav(): Uint8Array {
   for (let i = 0; i < samples; i++) {
     buffer.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
   }
-  return new Uint8Array(buffer);
+  return Uint8Array.from(buffer);
 }
 
 async function hostPage(html: string, policy: string): Promise<{ url: string; server: Server }> {
