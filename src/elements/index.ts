@@ -18,6 +18,7 @@ export { StoreController, type StoreHost } from './controllers/store-controller.
 export { ChatConversationSelectEvent } from './events/chat-conversation-select-event.js';
 export { ChatLoginEvent } from './events/chat-login-event.js';
 export { ChatOpenChangeEvent } from './events/chat-open-change-event.js';
+export { ChatUnreadChangeEvent } from './events/chat-unread-change-event.js';
 export { ChatRegisterEvent } from './events/chat-register-event.js';
 export { ChatRequestLogoutEvent } from './events/chat-request-logout-event.js';
 export { ChatSendEvent } from './events/chat-send-event.js';

@@ -127,6 +127,7 @@ export class ChatStore implements ChatStoreApi {
   readonly error$: Observable<ChatError>;
   readonly ready: Promise<void>;
   readonly commands$: Observable<ChatCommand>;
+  readonly incoming$: Observable<ChatMessage>;
   readonly limits$: Observable<AppLimits>;
   readonly contacts$: Observable<Contact[]>;
   readonly contactRequests$: Observable<ContactRequest[]>;
@@ -244,6 +245,7 @@ export class ChatStore implements ChatStoreApi {
     this.activeConversation$ = core.active.pipe(distinctUntilChanged());
     this.error$ = core.errors.asObservable();
     this.commands$ = this.receiving.commands$;
+    this.incoming$ = this.receiving.incoming$;
     this.limits$ = core.limits.asObservable();
     this.conversations$ = core.shown.pipe(
       switchMap((session) =>

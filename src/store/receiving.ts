@@ -21,7 +21,7 @@ import type { Session, SessionEvent } from './session.js';
 import type { SessionLifecycle } from './session-lifecycle.js';
 import type { StoreCore } from './store-core.js';
 import { writeInBatches } from './stream-batching.js';
-import type { ChatCommand } from './types.js';
+import type { ChatCommand, ChatMessage } from './types.js';
 
 /** The modules that keep the social lists. */
 export interface SocialModules {
@@ -33,6 +33,9 @@ export interface SocialModules {
 export class Receiving {
   private readonly commandSubject = new Subject<ChatCommand>();
   readonly commands$: Observable<ChatCommand> = this.commandSubject.asObservable();
+  private readonly incomingSubject = new Subject<ChatMessage>();
+  /** New messages from others, once each, after they are stored. */
+  readonly incoming$: Observable<ChatMessage> = this.incomingSubject.asObservable();
 
   constructor(
     private readonly core: StoreCore,
@@ -177,6 +180,9 @@ export class Receiving {
       if (touched.size === 0 && results.length === 0 && items.length === 0) {
         // Only commands: nothing to re-read.
       }
+      for (const result of results)
+        if (result.isNew && result.message.from !== session.username && !result.message.recalled)
+          this.incomingSubject.next(result.message);
       for (const result of results)
         if (result.conversationCreated)
           void this.parts.names.resolveName(session, result.message.conversationId);

@@ -366,6 +366,12 @@ export interface ChatStoreApi {
   /** `cmd` messages as they arrive (from peers and from my other devices); never stored. */
   readonly commands$: Observable<ChatCommand>;
   /**
+   * Each message from someone else as it arrives and is stored here for the first time (not my
+   * own from other devices, not history pages, not a replay of what was stored already): what
+   * attention cues (title, sound, notification) react to.
+   */
+  readonly incoming$: Observable<ChatMessage>;
+  /**
    * The app's limits (text size, file size, recall window) as the server last said, kept in
    * IndexedDB; the protocol's defaults while no one is signed in. `send` and `sendFile` check them.
    */

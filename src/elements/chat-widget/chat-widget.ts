@@ -21,7 +21,9 @@ import { errorMessage } from '../error-message.js';
 import { ChatOpenChangeEvent } from '../events/chat-open-change-event.js';
 import { requestLogout } from '../logout.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
+import { messagePreview } from '../message-preview.js';
 import { themeStyles } from '../theme.styles.js';
+import { AttentionCuesController } from './attention-cues.js';
 import { styles } from './chat-widget.styles.js';
 
 // Nested parts that share a name with one of the widget's own are renamed on the way out.
@@ -31,6 +33,17 @@ const sharedParts =
   'leave-button, confirm-dialog, cancel-button, confirm-button, input, error, accept-button, decline-button';
 const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-count, conversation-list, conversation, badge: conversation-badge, empty, start-form, label, start-button, add-contact-button, add-form, send-request-button, request-list, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room`;
 const windowParts = `${sharedParts}, header: window-header, title: window-title, status, message-list, load-older-button, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, disband-button`;
+
+/** A boolean attribute that is on, also when absent, unless it says `off` (or `false`). */
+const onUnlessOff = {
+  fromAttribute: (value: string | null) =>
+    value === null || !/^(off|false|no)$/i.test(value.trim()),
+};
+/** A boolean attribute that is on when present, unless it says `off` (or `false`). */
+const offUnlessOn = {
+  fromAttribute: (value: string | null) =>
+    value !== null && !/^(off|false|no)$/i.test(value.trim()),
+};
 
 const chatIcon = svg`<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/>`;
 const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6z"/>`;
@@ -53,7 +66,16 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  *
  * @summary The chat launcher and panel.
  *
+ * Attention cues, each switchable, and never for the visitor's own messages: the page title gets
+ * the unread count (`(2) Page title`) while the panel is closed or the tab hidden (`title-count`,
+ * on unless `title-count="off"`); a short sound on an incoming message then (`sound`, on unless
+ * `sound="off"`; only once the visitor has interacted with the page); desktop notifications
+ * (`notifications`, off unless set; permission is asked on the visitor's first click in the
+ * widget; one tab per browser shows them, and clicking one opens its conversation).
+ *
  * @fires {ChatOpenChangeEvent} chat-open-change - The user opened or closed the panel.
+ * @fires {ChatUnreadChangeEvent} chat-unread-change - The total of unread messages changed
+ *   (`unread`), for a host page's own badge.
  * @fires {ChatRequestLogoutEvent} chat-request-logout - The user pressed "Log out"; cancelable:
  *   `preventDefault()` keeps the user signed in.
  * @fires {ChatLoginEvent} chat-login - From the nested `<chat-login>`.
@@ -148,12 +170,28 @@ export class ChatWidget extends LitElement {
   /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
+  /** The unread count in the page title while the panel is closed or the tab hidden; `off` to stop. */
+  @property({ attribute: 'title-count', converter: onUnlessOff }) titleCount = true;
+
+  /** A short sound on an incoming message while the panel is closed or the tab hidden; `off` to stop. */
+  @property({ converter: onUnlessOff }) sound = true;
+
+  /** Desktop notifications of incoming messages (asked for on the visitor's first click). */
+  @property({ converter: offUnlessOn }) notifications = false;
+
   @state() private tokenError = '';
   @state() private tokenPending = false;
   @query('.launcher') private launcher?: HTMLButtonElement;
 
   private store: ChatStoreApi | undefined;
   private readonly provider = new ContextProvider(this, { context: chatStoreContext });
+  private readonly cues = new AttentionCuesController(this, {
+    preview: (message) => messagePreview(message, false, this.i18n),
+    openConversation: async (message) => {
+      await this.store?.openConversation(message.conversationId, message.chatType);
+      await this.setOpen(true);
+    },
+  });
   private readonly currentUser = new ObservableController<CurrentUser | null>(this, null);
   private readonly status = new ObservableController<ConnectionStatus>(this, 'signed-out');
   private readonly unread = new ObservableController<number>(this, 0);
@@ -217,6 +255,7 @@ export class ChatWidget extends LitElement {
       this.provider.setValue(this.store);
     }
     const store = this.store;
+    this.cues.observe(store);
     this.currentUser.observe([store], () => store?.user$);
     this.status.observe([store], () => store?.status$);
     this.unread.observe([store], () => store?.totalUnread$);
