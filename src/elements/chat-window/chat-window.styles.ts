@@ -53,6 +53,16 @@ export const styles = css`
   .older {
     align-self: center;
   }
+  /* A day's first message: the date centred above it, in the log's flow (measured with it). */
+  .day {
+    align-self: center;
+    margin: var(--_space) 0 0;
+    padding: 0 var(--_space);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
   .msg {
     max-width: 85%;
     position: relative;

@@ -119,6 +119,8 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * @csspart message-list - The message log (`role="log"`); it announces new messages politely, not
  *   the history shown on opening a conversation.
  * @csspart load-older-button - "Load older messages", at the top of the log until the start is reached.
+ * @csspart day-separator - "Today", "Yesterday" or the date, above each day's first message.
+ * @csspart empty-conversation - What a conversation without messages shows in place of the log.
  * @csspart message - Each message bubble; own ones also have `message-own`, others `message-other`.
  * @csspart message-own - A message the user sent.
  * @csspart message-other - A message the user received.
@@ -428,22 +430,30 @@ export class ChatWindow extends LitElement {
         @scroll=${this.onScroll}
       >
         ${
-          exhausted
-            ? nothing
-            : html`<button
-                part="load-older-button"
-                class="older"
-                aria-disabled=${loading}
-                @click=${this.loadOlder}
-              >
-                ${this.i18n.t(loading ? 'window.loadingOlder' : 'window.loadOlder')}
-              </button>`
+          !this.messages.value.length && this.messages.received
+            ? // A new conversation: nothing older to load, something to start with.
+              html`<p part="empty-conversation" class="empty">
+                ${this.i18n.t(loading ? 'common.loading' : 'window.empty')}
+              </p>`
+            : exhausted
+              ? nothing
+              : html`<button
+                  part="load-older-button"
+                  class="older"
+                  aria-disabled=${loading}
+                  @click=${this.loadOlder}
+                >
+                  ${this.i18n.t(loading ? 'window.loadingOlder' : 'window.loadOlder')}
+                </button>`
         }
         <div class="spacer"></div>
         ${repeat(
           this.messages.value.slice(this.window.start, this.window.end),
           (m) => m.id,
-          (m, i) => this.message(m, name, this.messages.value[this.window.start + i - 1]),
+          (m, i) => {
+            const previous = this.messages.value[this.window.start + i - 1];
+            return html`${this.daySeparator(m, previous)}${this.message(m, name, previous)}`;
+          },
         )}
         <div class="spacer end"></div>
       </div>
@@ -773,7 +783,7 @@ export class ChatWindow extends LitElement {
       const [top] = log.getElementsByClassName('spacer') as HTMLCollectionOf<HTMLElement>;
       top!.style.height = `${this.window.before}px`;
       this.end.style.height = `${this.window.after}px`;
-      const resized = this.window.measure(this.bubbles(), this.end);
+      const resized = this.window.measure(this.itemStarts(), this.end);
       const anchor = this.anchor && log.querySelector<HTMLElement>(`[data-id="${this.anchor.id}"]`);
       if (this.stick) log.scrollTop = log.scrollHeight;
       else if (anchor) log.scrollTop = anchor.offsetTop - this.anchor!.offset;
@@ -812,6 +822,46 @@ export class ChatWindow extends LitElement {
 
   private bubbles(): HTMLElement[] {
     return [...(this.log?.getElementsByClassName('msg') ?? [])] as HTMLElement[];
+  }
+
+  /** Where each rendered message starts: its day separator when it has one, else its bubble. */
+  private itemStarts(): HTMLElement[] {
+    return this.bubbles().map((bubble) => {
+      const before = bubble.previousElementSibling as HTMLElement | null;
+      return before?.dataset.dayOf === bubble.dataset.id ? before! : bubble;
+    });
+  }
+
+  /**
+   * "Today", "Yesterday" (Intl.RelativeTimeFormat), else the date, in the reader's locale, above
+   * the first message of each day.
+   */
+  private daySeparator(m: ChatMessage, previous: ChatMessage | undefined) {
+    const day = new Date(m.time);
+    if (previous && new Date(previous.time).toDateString() === day.toDateString()) return nothing;
+    const locale = this.i18n.locale;
+    const now = new Date();
+    const midnight = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    const daysAgo = Math.round((midnight(now) - midnight(day)) / 86_400_000);
+    let label: string;
+    if (daysAgo === 0 || daysAgo === 1) {
+      const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(
+        -daysAgo,
+        'day',
+      );
+      label = relative.charAt(0).toLocaleUpperCase(locale) + relative.slice(1);
+    } else {
+      label = day.toLocaleDateString(locale, {
+        weekday: 'long',
+        month: 'long',
+        day: 'numeric',
+        ...(day.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }),
+      });
+    }
+    const date = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+    return html`<p part="day-separator" class="day" data-day-of=${m.id}>
+      <time datetime=${date}>${label}</time>
+    </p>`;
   }
 
   private spacerTop(log: HTMLElement): number {

@@ -50,7 +50,7 @@ export class MessageWindow {
   }
 
   /**
-   * Records the rendered heights: each bubble's distance to the next element (so margins count),
+   * Records the rendered heights: each message's (its day separator's, if it has one) distance to the next element (so margins count),
    * the last one's to `end`, the spacer below. Returns whether any height changed.
    */
   measure(bubbles: readonly HTMLElement[], end: HTMLElement): boolean {
@@ -58,7 +58,8 @@ export class MessageWindow {
     bubbles.forEach((el, i) => {
       const next = bubbles[i + 1] ?? end;
       const height = next.offsetTop - el.offsetTop;
-      const id = el.dataset.id!;
+      // A message's day separator, when it starts one, stands for the message (data-day-of).
+      const id = el.dataset.id ?? el.dataset.dayOf!;
       if (height > 0 && this.heights.get(id) !== height) {
         this.heights.set(id, height);
         changed = true;

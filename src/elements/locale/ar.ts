@@ -183,6 +183,7 @@ const ar: Translation = {
   'window.messagesWith': 'الرسائل مع {name}',
   'window.loadingOlder': 'جارٍ تحميل الرسائل الأقدم…',
   'window.loadOlder': 'تحميل الرسائل الأقدم',
+  'window.empty': 'لا رسائل بعد. ألقِ التحية!',
   'window.image': 'صورة',
   'window.mutedBanner': 'كتمك أحد المشرفين في هذه المجموعة: أنت {muted}، ولن تُرسل رسائلك.',
   'window.attach': 'إرفاق ملف',

@@ -159,6 +159,7 @@ const de: Translation = {
   'window.messagesWith': 'Nachrichten mit {name}',
   'window.loadingOlder': 'Ältere Nachrichten werden geladen…',
   'window.loadOlder': 'Ältere Nachrichten laden',
+  'window.empty': 'Noch keine Nachrichten. Sag Hallo!',
   'window.image': 'Bild',
   'window.mutedBanner':
     'Ein Admin hat dich in dieser Gruppe stummgeschaltet: Du bist {muted}, und deine Nachrichten werden nicht gesendet.',

@@ -182,6 +182,7 @@ const ui = {
   'window.messagesWith': 'Messages with {name}',
   'window.loadingOlder': 'Loading older messages…',
   'window.loadOlder': 'Load older messages',
+  'window.empty': 'No messages yet. Say hello!',
   'window.image': 'Image',
   'window.mutedBanner':
     'An admin muted you in this group: you are {muted}, and your messages are not sent.',

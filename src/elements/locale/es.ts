@@ -171,6 +171,7 @@ const es: Translation = {
   'window.messagesWith': 'Mensajes con {name}',
   'window.loadingOlder': 'Cargando mensajes anteriores…',
   'window.loadOlder': 'Cargar mensajes anteriores',
+  'window.empty': 'Aún no hay mensajes. ¡Saluda!',
   'window.image': 'Imagen',
   'window.mutedBanner':
     'Un administrador te silenció en este grupo: estás {muted} y tus mensajes no se envían.',

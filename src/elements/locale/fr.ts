@@ -172,6 +172,7 @@ const fr: Translation = {
   'window.messagesWith': 'Messages avec {name}',
   'window.loadingOlder': 'Chargement des messages précédents…',
   'window.loadOlder': 'Charger les messages précédents',
+  'window.empty': 'Aucun message pour l’instant. Dites bonjour !',
   'window.image': 'Image',
   'window.mutedBanner':
     'Un admin vous a mis en sourdine dans ce groupe : vous êtes {muted}, et vos messages ne sont pas envoyés.',

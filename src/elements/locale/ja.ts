@@ -156,6 +156,7 @@ const ja: Translation = {
   'window.messagesWith': '{name} とのメッセージ',
   'window.loadingOlder': '以前のメッセージを読み込み中…',
   'window.loadOlder': '以前のメッセージを読み込む',
+  'window.empty': 'まだメッセージはありません。あいさつしてみましょう！',
   'window.image': '画像',
   'window.mutedBanner':
     '管理者がこのグループであなたをミュートしました。現在 {muted} のため、メッセージは送信されません。',

@@ -172,6 +172,7 @@ const ptBR: Translation = {
   'window.messagesWith': 'Mensagens com {name}',
   'window.loadingOlder': 'Carregando mensagens anteriores…',
   'window.loadOlder': 'Carregar mensagens anteriores',
+  'window.empty': 'Nenhuma mensagem ainda. Diga olá!',
   'window.image': 'Imagem',
   'window.mutedBanner':
     'Um admin silenciou você neste grupo: você está {muted} e suas mensagens não são enviadas.',

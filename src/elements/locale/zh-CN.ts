@@ -155,6 +155,7 @@ const zhCN: Translation = {
   'window.messagesWith': '与 {name} 的消息',
   'window.loadingOlder': '正在加载更早的消息…',
   'window.loadOlder': '加载更早的消息',
+  'window.empty': '还没有消息。打个招呼吧！',
   'window.image': '图片',
   'window.mutedBanner': '管理员已在此群组中将你禁言：{muted}，你的消息不会被发送。',
   'window.attach': '添加文件',
