@@ -7,6 +7,7 @@ import { Chatfiles } from './chatfiles.js';
 import { Contacts } from './contacts.js';
 import { Groups } from './groups.js';
 import { LoginBackoff } from './login-backoff.js';
+import { MessageEdits } from './message-edits.js';
 import { Messages } from './messages.js';
 import { PasswordHasher } from './passwords.js';
 import { localRateLimiters, type RateLimiter, type RateLimiters } from './rate-limiter.js';
@@ -19,6 +20,8 @@ export interface Domain {
   users: Users;
   tokens: Tokens;
   messages: Messages;
+  /** Editing sent text messages. */
+  edits: MessageEdits;
   chatfiles: Chatfiles;
   contacts: Contacts;
   groups: Groups;
@@ -75,6 +78,7 @@ export function createDomain(
     users,
     tokens: new Tokens(storage),
     messages: new Messages(storage, apps, users, chatfiles, groups, rooms),
+    edits: new MessageEdits(storage, apps),
     chatfiles,
     contacts: new Contacts(storage, users),
     groups,

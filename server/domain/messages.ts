@@ -81,6 +81,15 @@ export const toServerMessage = (stored: StoredMessage, seq: number): ServerMessa
     time: stored.time,
     ...(stored.allowGroupAck ? { msgConfig: { allowGroupAck: true } } : {}),
     ...(stored.receipt ? { receipt: stored.receipt } : {}),
+    ...(stored.edit
+      ? {
+          modifiedInfo: {
+            operatorId: stored.edit.by,
+            operationCount: stored.edit.count,
+            operationTime: stored.edit.at,
+          },
+        }
+      : {}),
     ...(JSON.parse(stored.body) as MessageBody),
   }) as ServerMessage;
 

@@ -15,6 +15,7 @@ import {
   type RenewFrame,
   type SendFrame,
 } from '../../src/protocol/frames.js';
+import type { ModifyFrame } from '../../src/protocol/message-edits.js';
 import { parseMessageBody } from '../domain/message-bodies.js';
 
 /** A refusal names the frame kind (`t`) when it could tell, and a `msg`'s id for the nack. */
@@ -122,6 +123,16 @@ function parseRecall(raw: JsonObject): Parsed<RecallFrame> {
   return { ok: true, frame: { t: 'recall', id, mid, to, chatType: chatType as ChatType } };
 }
 
+function parseModify(raw: JsonObject): Parsed<ModifyFrame> {
+  const { id, mid, to, chatType, msg } = raw;
+  if (!isId(id)) return fail('modify.id must be 1-64 characters');
+  if (!isMid(mid)) return fail('modify.mid must be a message id', id);
+  if (!isName(to)) return fail('modify.to must be a username or group id', id);
+  if (typeof chatType !== 'string') return fail('modify.chatType must be a string', id);
+  if (typeof msg !== 'string') return fail('modify.msg must be the new text', id);
+  return { ok: true, frame: { t: 'modify', id, mid, to, chatType: chatType as ChatType, msg } };
+}
+
 function parseRecv(raw: JsonObject): Parsed<RecvFrame> {
   return isSeq(raw.seq)
     ? { ok: true, frame: { t: 'recv', seq: raw.seq } }
@@ -163,6 +174,8 @@ export function parseClientFrame(text: string): Parsed<ClientFrame> {
       return parseChannel(raw);
     case 'recall':
       return parseRecall(raw);
+    case 'modify':
+      return parseModify(raw);
     default:
       return fail(`unknown frame type "${raw.t.slice(0, 32)}"`);
   }

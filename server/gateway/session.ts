@@ -36,6 +36,7 @@ import {
   type SendFrame,
   type ServerFrame,
 } from '../../src/protocol/frames.js';
+import type { ModifyFrame } from '../../src/protocol/message-edits.js';
 import type { Fanout, Unsubscribe, UserEvent } from '../bus/fanout.js';
 import type { Presence } from '../bus/presence.js';
 import type { ServerConfig } from '../config.js';
@@ -409,6 +410,8 @@ export class Session {
         return this.#channel(frame);
       case 'recall':
         return this.#recall(frame);
+      case 'modify':
+        return this.#modify(frame);
     }
   }
 
@@ -697,6 +700,22 @@ export class Session {
     this.#send({ t: 'recalled', id: frame.id, mid: frame.mid });
     // Every session of both users, this one included, replaces the message by the notice.
     if (!stored.duplicate) await this.#publishEvents(stored);
+  }
+
+  async #modify(frame: ModifyFrame): Promise<void> {
+    const { user } = this.#login as Login;
+    let edited;
+    try {
+      edited = await this.#ctx.domain.edits.modify(this.#app, user, frame);
+    } catch (error) {
+      if (!(error instanceof MessageRejected)) throw error;
+      return this.#send({ t: 'nack', id: frame.id, code: error.code, reason: error.message });
+    }
+    this.#send({ t: 'modified', id: frame.id, message: withBase(edited.message, this.#restBase) });
+    await this.#ctx.fanout.events(this.#app.key, edited.events, {
+      username: user,
+      session: this.id,
+    });
   }
 
   async #received(frame: RecvFrame): Promise<void> {

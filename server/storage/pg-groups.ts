@@ -40,7 +40,7 @@ export async function appendUserEvent(
   event: NewUserEvent,
   inboxes: string[],
 ): Promise<AppendedEvent[]> {
-  const to = event.kind === 'contact' ? event.to : event.gid;
+  const to = 'gid' in event ? event.gid : event.to;
   const data = JSON.stringify(event);
   const appended: AppendedEvent[] = [];
   for (const username of new Set(inboxes)) {

@@ -59,6 +59,9 @@ export interface MessageRow {
   time: number;
   recalled: boolean;
   allow_group_ack: boolean;
+  edit_count?: number;
+  edited_by?: string | null;
+  edited_at?: number | null;
 }
 
 export interface EventRow {
@@ -148,6 +151,15 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   time: row.time,
   recalled: row.recalled,
   ...(row.allow_group_ack ? { allowGroupAck: true } : {}),
+  ...(row.edit_count
+    ? {
+        edit: {
+          by: row.edited_by ?? row.from_user,
+          at: row.edited_at ?? row.time,
+          count: row.edit_count,
+        },
+      }
+    : {}),
 });
 
 const toEvent = (row: EventRow): StoredEvent => ({

@@ -242,6 +242,12 @@ ALTER TABLE apps ADD COLUMN user_upload_quota_bytes BIGINT;
 ALTER TABLE apps ADD COLUMN app_upload_quota_bytes BIGINT;
 ALTER TABLE apps ADD COLUMN chatfile_ttl_days BIGINT;
 `,
+  // 3 (issue 14): a text message's edits (who last, when, how many).
+  `
+ALTER TABLE messages ADD COLUMN edit_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN edited_by TEXT;
+ALTER TABLE messages ADD COLUMN edited_at BIGINT;
+`,
 ];
 
 export const PG_SCHEMA_VERSION = migrations.length;

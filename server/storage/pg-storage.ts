@@ -46,6 +46,7 @@ import {
   type ConversationRecord,
   type CreateUserResult,
   type InboxEntry,
+  type MessageEdit,
   type NewMessage,
   type NewUserEvent,
   type PushTokenRecord,
@@ -456,6 +457,24 @@ export class PgStorage implements Storage {
         }
       }
       return { duplicate: false, seqs: await appendEvent(db, appKey, event, inboxes) };
+    });
+  }
+
+  editMessage(
+    appKey: string,
+    edit: MessageEdit,
+    event: NewUserEvent,
+    inboxes: string[],
+  ): Promise<AppendedEvent[] | undefined> {
+    return this.#db.tx(async (db) => {
+      await lockUsers(db, appKey, inboxes);
+      const changed = await run(
+        db,
+        `UPDATE messages SET body = $1, edit_count = $2, edited_by = $3, edited_at = $4
+         WHERE app_key = $5 AND mid = $6 AND NOT recalled AND edit_count = $2 - 1`,
+        [edit.body, edit.count, edit.by, edit.at, appKey, edit.mid],
+      );
+      return changed > 0 ? appendUserEvent(db, appKey, event, inboxes) : undefined;
     });
   }
 

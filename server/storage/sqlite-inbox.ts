@@ -4,7 +4,7 @@
  * One definition each, so a 1:1 and a group message are stored and read back the same way.
  */
 import type Database from 'better-sqlite3';
-import type { StoredMessage } from './storage.js';
+import type { MessageEdit, StoredMessage } from './storage.js';
 
 /** The synchronous transaction behind an async storage method (same arguments, same result). */
 export type Transaction<F extends (...args: never[]) => Promise<unknown>> = (
@@ -24,6 +24,9 @@ export interface MessageRow {
   time: number;
   recalled: number;
   allow_group_ack?: number;
+  edit_count?: number;
+  edited_by?: string | null;
+  edited_at?: number | null;
 }
 
 export const toMessage = (row: MessageRow): StoredMessage => ({
@@ -38,6 +41,15 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   time: row.time,
   recalled: row.recalled === 1,
   ...(row.allow_group_ack === 1 ? { allowGroupAck: true } : {}),
+  ...(row.edit_count
+    ? {
+        edit: {
+          by: row.edited_by ?? row.from_user,
+          at: row.edited_at ?? row.time,
+          count: row.edit_count,
+        },
+      }
+    : {}),
 });
 
 /** One row of `inbox_events`; `data` is the whole event as JSON when its columns cannot hold it. */
@@ -66,6 +78,10 @@ export function inboxStatements(db: Database.Database) {
       'SELECT * FROM messages WHERE app_key = ? AND mid = ?',
     ),
     markRecalled: db.prepare<[number]>('UPDATE messages SET recalled = 1 WHERE id = ?'),
+    editMessage: db.prepare<[MessageEdit & { appKey: string }]>(
+      `UPDATE messages SET body = @body, edit_count = @count, edited_by = @by, edited_at = @at
+       WHERE app_key = @appKey AND mid = @mid AND recalled = 0 AND edit_count = @count - 1`,
+    ),
     appendInbox: db.prepare<[string, string, number, number | bigint]>(
       'INSERT INTO inbox (app_key, username, seq, message_id) VALUES (?, ?, ?, ?)',
     ),

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { Limits } from '../../src/protocol/rest.js';
-import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/frames.js';
+import type { UserEvent } from '../../src/protocol/frames.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
 import { migrationTo4, SqliteGroupStorage, SqliteRoomStorage } from './sqlite-groups.js';
 import { Checkpoints } from './sqlite-checkpoints.js';
@@ -25,6 +25,7 @@ import type {
   CreateUserResult,
   EventKind,
   InboxEntry,
+  MessageEdit,
   NewMessage,
   NewUserEvent,
   PushTokenRecord,
@@ -39,7 +40,7 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 /** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
 export const schemaVersion1 = `
@@ -231,6 +232,13 @@ CREATE INDEX chatfiles_live ON chatfiles (created) WHERE expired = 0;
 CREATE INDEX tokens_user ON tokens (app_key, username);
 `;
 
+/** Schema 6 (issue 14): a text message's edits (who last, when, how many). */
+const migrationTo6 = `
+ALTER TABLE messages ADD COLUMN edit_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN edited_by TEXT;
+ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+`;
+
 interface AppRow {
   key: string;
   org: string;
@@ -320,8 +328,7 @@ const toUser = (row: UserRow): UserRecord => ({
 });
 
 /** The event with its seq; the cast is sound: `seq` is the one field `NewUserEvent` leaves out. */
-const withSeq = (event: NewUserEvent, seq: number) =>
-  ({ ...event, seq }) as ContactEvent | GroupEvent;
+const withSeq = (event: NewUserEvent, seq: number) => ({ ...event, seq }) as AppendedEvent['event'];
 
 const toInboxEntry = (row: EventRow): InboxEntry =>
   row.data === null
@@ -389,6 +396,7 @@ export class SqliteStorage implements Storage {
   readonly #storeEvent: Transaction<Storage['storeEvent']>;
   readonly #recallMessage: Transaction<Storage['recallMessage']>;
   readonly #appendUserEvent: Transaction<Storage['appendUserEvent']>;
+  readonly #editMessage: Transaction<Storage['editMessage']>;
   readonly #requestContact: Transaction<Storage['requestContact']>;
   readonly #answerContactRequest: Transaction<Storage['answerContactRequest']>;
   readonly #removeContact: Transaction<Storage['removeContact']>;
@@ -422,6 +430,7 @@ export class SqliteStorage implements Storage {
       if (version < 3) db.exec(migrationTo3);
       if (version < 4) db.exec(migrationTo4);
       if (version < 5) db.exec(migrationTo5);
+      if (version < 6) db.exec(migrationTo6);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
 
@@ -794,7 +803,7 @@ export class SqliteStorage implements Storage {
       event: NewUserEvent,
       inboxes: string[],
     ): AppendedEvent[] => {
-      const to = event.kind === 'contact' ? event.to : event.gid;
+      const to = 'gid' in event ? event.gid : event.to;
       const data = JSON.stringify(event);
       return [...new Set(inboxes)].map((username) => {
         const seq = nextSeq(appKey, username);
@@ -814,6 +823,12 @@ export class SqliteStorage implements Storage {
       });
     };
     this.#appendUserEvent = db.transaction(appendUserEvent);
+    this.#editMessage = db.transaction(
+      (appKey: string, edit: MessageEdit, event: NewUserEvent, inboxes: string[]) => {
+        const changed = q.editMessage.run({ appKey, ...edit }).changes > 0;
+        return changed ? appendUserEvent(appKey, event, inboxes) : undefined;
+      },
+    );
 
     const makeContacts = (appKey: string, a: string, b: string, time: number) => {
       q.addContact.run(appKey, a, b, time);
@@ -1051,6 +1066,15 @@ export class SqliteStorage implements Storage {
 
   async recallMessage(appKey: string, mid: string, time: number): Promise<StoreEventResult> {
     return this.#commits.run(() => this.#recallMessage(appKey, mid, time));
+  }
+
+  async editMessage(
+    appKey: string,
+    edit: MessageEdit,
+    event: NewUserEvent,
+    inboxes: string[],
+  ): Promise<AppendedEvent[] | undefined> {
+    return this.#editMessage(appKey, edit, event, inboxes);
   }
 
   async readInbox(

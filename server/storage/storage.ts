@@ -4,6 +4,7 @@
  * multi-row write that must be atomic is ONE method here, so an adapter owns its own transactions.
  */
 import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/frames.js';
+import type { MessageEditEvent } from '../../src/protocol/message-edits.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
 
 export interface AppRecord {
@@ -81,9 +82,11 @@ export interface StoredMessage {
   allowGroupAck?: boolean;
   /** Set by `history` on `me`'s own 1:1 messages: how far the recipient got. */
   receipt?: 'delivered' | 'read';
+  /** The last edit of the text (absent while never edited). */
+  edit?: { by: string; at: number; count: number };
 }
 
-export interface NewMessage extends Omit<StoredMessage, 'recalled'> {
+export interface NewMessage extends Omit<StoredMessage, 'recalled' | 'edit'> {
   /** Chatfile uuids the message names: both participants may download them from now on. */
   files: string[];
 }
@@ -103,12 +106,23 @@ export interface StoredEvent {
  * A contact or group event before it has a seq: each inbox it is appended to gives it that user's
  * next seq. Stored whole (as JSON), so replay returns exactly what live delivery pushed.
  */
-export type NewUserEvent = Omit<ContactEvent, 'seq'> | Omit<GroupEvent, 'seq'>;
+export type NewUserEvent =
+  Omit<ContactEvent, 'seq'> | Omit<GroupEvent, 'seq'> | Omit<MessageEditEvent, 'seq'>;
 
 /** A contact or group event as the inbox of `username` holds it (with that user's seq). */
 export interface AppendedEvent {
   username: string;
-  event: ContactEvent | GroupEvent;
+  event: ContactEvent | GroupEvent | MessageEditEvent;
+}
+
+/** Message edits: the new text of message `mid`, its editor, time, and the edit's number (1, 2…). */
+export interface MessageEdit {
+  mid: string;
+  /** The whole new `MessageBody` as JSON text. */
+  body: string;
+  by: string;
+  at: number;
+  count: number;
 }
 
 /** One entry of a user's inbox: a message, a receipt/recall event or a contact/group event. */
@@ -270,6 +284,17 @@ export interface Storage {
    * conversations' last message, and appends the `recall` event to both users' inboxes.
    */
   recallMessage(appKey: string, mid: string, time: number): Promise<StoreEventResult>;
+  /**
+   * Message edits (issue 14). Atomically: unless the message was recalled or its edit count is no
+   * longer `edit.count - 1` (another edit came first), replaces its body, records the edit and
+   * appends `event` to each of `inboxes`. `undefined` when it changed nothing.
+   */
+  editMessage(
+    appKey: string,
+    edit: MessageEdit,
+    event: NewUserEvent,
+    inboxes: string[],
+  ): Promise<AppendedEvent[] | undefined>;
   /** Inbox entries (messages and events) with seq > `afterSeq`, ascending, at most `limit`. */
   readInbox(
     appKey: string,

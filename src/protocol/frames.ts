@@ -21,7 +21,7 @@
  *    device's cursor, so a client that reconnects without a cursor of its own still resumes there.
  * 6. The server may end a session with `kicked` (another login, token expired) before closing it; the
  *    client must not reconnect after `kicked`.
- * 7. Receipts and recall: `delivery`, `read` and `channel` acks and `recall` requests travel as their
+ * 7. Receipts, recall and edits (message-edits.ts): `delivery`, `read` and `channel` acks and `recall` requests travel as their
  *    own frames; the server stores each as an {@link InboxEvent} in the inbox of every user it concerns
  *    (so they survive being offline, like messages) and pushes it as `event`. A recall is answered
  *    `recalled` (or `nack`, e.g. 504 past the app's recall window, 603 not the sender).
@@ -62,6 +62,12 @@
  * conversation download it. Pictures and videos may carry a thumbnail made in the browser, uploaded as
  * a chatfile of its own (`thumb`, `thumb_secret`).
  */
+import type {
+  MessageEditEvent,
+  ModifiedFrame,
+  ModifiedInfo,
+  ModifyFrame,
+} from './message-edits.js';
 
 /** Kinds of conversation, as the 4.x SDK names them. */
 export const ChatTypes = ['singleChat', 'groupChat', 'chatRoom'] as const;
@@ -309,7 +315,8 @@ export type ClientFrame =
   | DeliveryFrame
   | ReadFrame
   | ChannelFrame
-  | RecallFrame;
+  | RecallFrame
+  | ModifyFrame;
 
 // ---------------------------------------------------------------------------------------------
 // Server → client
@@ -369,6 +376,8 @@ export type ServerMessage = {
    * (`read` covers every message of mine up to their read cursor). Absent: only sent.
    */
   receipt?: 'delivered' | 'read';
+  /** Set once the sender edited the text (message-edits.ts). */
+  modifiedInfo?: ModifiedInfo;
 } & MessageBody;
 
 /**
@@ -479,7 +488,7 @@ export interface GroupEvent {
 }
 
 /** Everything an inbox holds besides messages, replayed with them in seq order. */
-export type UserEvent = InboxEvent | ContactEvent | GroupEvent;
+export type UserEvent = InboxEvent | ContactEvent | GroupEvent | MessageEditEvent;
 
 export interface EventFrame {
   t: 'event';
@@ -581,5 +590,6 @@ export type ServerFrame =
   | ErrorFrame
   | EventFrame
   | RecalledFrame
+  | ModifiedFrame
   | PresenceFrame
   | RoomEventFrame;

@@ -1,4 +1,5 @@
 export * from './frames.js';
+export * from './message-edits.js';
 export * from './rest.js';
 export * from './routes.js';
 export * from './status-codes.js';

@@ -38,6 +38,11 @@ import {
 } from './file-transfer.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { Message, type MessageBody } from './message.js';
+import {
+  toModifyFrame,
+  type ModifyMessageOptions,
+  type ModifyMessageResult,
+} from './message-edits.js';
 import { CALLBACKS, toReceived, type FileContext } from './received-messages.js';
 import { Reconnector } from './reconnect.js';
 import { isNetworkError, request as send, type AjaxError } from './rest-client.js';
@@ -85,7 +90,7 @@ interface Pending {
 /** A receipt waiting for a socket, or a recall waiting for its answer. */
 interface Waiting<F> {
   frame: F;
-  done(error: ErrorEvent | null): void;
+  done(error: ErrorEvent | null, answer?: ServerFrame): void;
 }
 
 const APP_KEY = /^[^#/?\s]+#[^#/?\s]+$/;
@@ -319,6 +324,30 @@ export class Connection {
         done: (error) => (error ? reject(error) : resolve({ mid, to })),
       });
       this.socket?.send({ t: 'recall', id, mid: String(mid), to, chatType });
+    });
+    return withCallbacks(work, { success: options.success, error: options.fail });
+  }
+
+  /**
+   * Edits my text message (4.x): resolves `{type: 0, message}` with the message as it now reads
+   * (`modifiedInfo` set). The recipient, the group's members and my other devices get
+   * `onModifiedMessage(message)`, also after being offline. Rejects with 1302 (no such message,
+   * or recalled), 1303 (not text, empty or too long), 603 (not mine), 1304 (a room message).
+   */
+  modifyMessage(options: ModifyMessageOptions): Promise<ModifyMessageResult> {
+    const work = new Promise<ModifyMessageResult>((resolve, reject) => {
+      const frame = toModifyFrame(getUniqueId(), options);
+      if (!('t' in frame)) return reject(frame);
+      if (this.status !== 'open') return reject({ type: 510, message: 'not connected' });
+      this.recalls.set(frame.id, {
+        frame: null,
+        done: (error, answer) => {
+          const message = answer?.t === 'modified' && this.received(answer.message);
+          if (error || !message) reject(error ?? { type: 1304, message: 'no edited message' });
+          else resolve({ type: 0, message });
+        },
+      });
+      this.socket?.send(frame);
     });
     return withCallbacks(work, { success: options.success, error: options.fail });
   }
@@ -808,7 +837,8 @@ export class Connection {
         return pending?.done({ type: frame.code, message: frame.reason });
       }
       case 'recalled':
-        this.recalls.get(frame.id)?.done(null);
+      case 'modified':
+        this.recalls.get(frame.id)?.done(null, frame);
         this.recalls.delete(frame.id);
         return;
       case 'event':
@@ -890,6 +920,9 @@ export class Connection {
       }
     } else if (event.kind === 'group') {
       this.fire(groupCallbacks(event, me));
+    } else if (event.kind === 'modify') {
+      const message = this.received(event.message);
+      if (message) this.emit('onModifiedMessage', message);
     } else {
       const { kind, from, to, mid, chatType, time, groupReadCount } = event;
       this.emit(

@@ -6,6 +6,7 @@ import type {
   GroupIdResponse,
   GroupOperation,
   MessageConfig,
+  ModifiedInfo,
   RoomEventFrame,
   ServerConversation,
   TokenResponse,
@@ -75,6 +76,8 @@ export interface ReceivedBase {
   msgConfig?: MessageConfig;
   /** History only, on my own 1:1 messages: how far the recipient got (absent: sent). */
   receipt?: 'delivered' | 'read';
+  /** Once the sender edited the text (4.x): who, how many times, when. */
+  modifiedInfo?: ModifiedInfo;
 }
 
 /** A text message as `onTextMessage` and `onMessage` receive it. */
@@ -375,6 +378,8 @@ export interface ConnectionEventHandlers {
   onReadMessage?: (receipt: ReceiptEvent) => void;
   onChannelMessage?: (receipt: ReceiptEvent) => void;
   onRecallMessage?: (receipt: ReceiptEvent) => void;
+  /** A text message was edited (4.x): the message as it now reads, with `modifiedInfo`. */
+  onModifiedMessage?: (message: ReceivedMessage) => void;
   onTokenWillExpire?: () => void;
   onTokenExpired?: () => void;
   onPresence?: (event: PresenceEvent) => void;

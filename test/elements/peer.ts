@@ -108,7 +108,9 @@ export async function connectPeer(url: string, username: string): Promise<Peer> 
   socket.addEventListener('message', (event: MessageEvent) => {
     const frame = JSON.parse(String(event.data)) as ServerFrame;
     if (frame.t === 'msg') received.push(frame.message);
-    if (frame.t === 'event' && 'mid' in frame.event) events.push(frame.event);
+    if (frame.t === 'event' && frame.event.kind !== 'modify' && 'mid' in frame.event) {
+      events.push(frame.event);
+    }
   });
   const sendBody = async (to: string, body: MessageBody, chatType: ChatType = 'singleChat') => {
     count += 1;

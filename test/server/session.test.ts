@@ -196,7 +196,7 @@ describe('frames after auth', () => {
     const alice = await newUser(t.url);
     const { socket } = await connectSynced(t.url, alice);
     for (const seq of [-1, 1.5, '3', null]) {
-      socket.send({ t: 'recv', seq });
+      socket.send({ t: 'recv', seq } as Record<string, unknown>);
       assert.equal((await socket.next('error')).code, 205);
     }
     await socket.close();

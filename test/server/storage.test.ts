@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { SqliteStorage, schemaVersion1 } from '../../server/storage/sqlite-storage.js';
-import type { AppRecord, NewMessage, Storage, UserRecord } from '../../server/storage/storage.js';
+import type {
+  AppRecord,
+  NewMessage,
+  NewUserEvent,
+  Storage,
+  UserRecord,
+} from '../../server/storage/storage.js';
 import { storageEngines } from './support/storage-engines.js';
 
 const app: AppRecord = {
@@ -149,6 +155,48 @@ for (const engine of storageEngines) {
       ]);
       // Ben's view: Ann never acked his message.
       assert.deepEqual((await receipts('ben', 'ann'))?.[0], ['mid-x', undefined]);
+      await storage.close();
+    });
+
+    it('edits a message once per count, in the inboxes given, never a recalled one', async () => {
+      const { storage } = await engine.open();
+      await storage.addApp(app);
+      await storage.createUser(user('ann'), null);
+      await storage.createUser(user('ben'), null);
+      await storage.storeMessage(app.key, message('e1', 'ann', 'ben'));
+      const event = (msg: string) =>
+        ({
+          kind: 'modify',
+          from: 'ann',
+          to: 'ben',
+          chatType: 'singleChat',
+          mid: 'mid-e1',
+          time: 9,
+          message: { msg },
+        }) as unknown as NewUserEvent;
+      const edit = { mid: 'mid-e1', body: 'body two', by: 'ann', at: 9, count: 1 };
+      const appended = await storage.editMessage(app.key, edit, event('two'), ['ann', 'ben']);
+      assert.deepEqual(
+        appended?.map((a) => [a.username, a.event.seq]),
+        [
+          ['ann', 2],
+          ['ben', 2],
+        ],
+      );
+      const edited = await storage.getMessage(app.key, 'mid-e1');
+      assert.deepEqual([edited?.body, edited?.edit], ['body two', { by: 'ann', at: 9, count: 1 }]);
+      // A second edit that read the message before the first one landed changes nothing.
+      assert.equal(
+        await storage.editMessage(app.key, edit, event('late'), ['ann', 'ben']),
+        undefined,
+      );
+      const inbox = await storage.readInbox(app.key, 'ben', 0, 10);
+      assert.equal(inbox.length, 2);
+      assert.ok('userEvent' in inbox[1]! && inbox[1].userEvent.kind === 'modify');
+      await storage.recallMessage(app.key, 'mid-e1', 10);
+      const afterRecall = { ...edit, body: 'body three', count: 2 };
+      assert.equal(await storage.editMessage(app.key, afterRecall, event('3'), ['ann']), undefined);
+      assert.equal((await storage.getMessage(app.key, 'mid-e1'))?.body, 'body two');
       await storage.close();
     });
 
