@@ -12,9 +12,9 @@
  *   holds, are dropped meanwhile. Past {@link HARD_LIMIT} unsent (answers to its own frames pile up)
  *   the socket is closed with `CloseCode.TooSlow`.
  * - Every frame kind counts against a per-user limit shared by all the user's sockets (`msg` against
- *   `messagesPerSecond`, the others against `framesPerSecond`): a refused `msg` or `recall` is nacked
- *   509, any other frame answered `error` 509.
- * - Frames that cannot be used (not JSON, unknown kind, binary, a non-`msg` frame over
+ *   `messagesPerSecond`, so does an edit, the others against `framesPerSecond`): a refused `msg`,
+ *   `modify` or `recall` is nacked 509, any other frame answered `error` 509.
+ * - Frames that cannot be used (not JSON, unknown kind, binary, a frame other than `msg` or `modify` over
  *   {@link SMALL_FRAME_BYTES}) are refused, and after {@link MAX_STRIKES} in a minute the socket is
  *   closed with `CloseCode.PolicyViolation`; so is a client whose frames the limiter refused
  *   {@link MAX_REFUSED} times in a minute.
@@ -290,7 +290,9 @@ export class Session {
     }
     const text = data.toString();
     const parsed = parseClientFrame(text);
-    if (parsed.ok && parsed.frame.t !== 'msg' && text.length > SMALL_FRAME_BYTES) {
+    // A message and an edit carry a text; every other frame is small.
+    const carriesText = parsed.ok && (parsed.frame.t === 'msg' || parsed.frame.t === 'modify');
+    if (parsed.ok && !carriesText && text.length > SMALL_FRAME_BYTES) {
       this.#refuse(`a ${parsed.frame.t} frame must be under ${SMALL_FRAME_BYTES} bytes`);
       this.#strike();
       return;
@@ -354,7 +356,10 @@ export class Session {
   async #limitThenHandle(frame: Queued): Promise<void> {
     if (frame.t !== 'auth') {
       const { limits } = this.#ctx;
-      const limiter = frame.t === 'msg' || frame.t === 'unusable' ? limits.messages : limits.frames;
+      const limiter =
+        frame.t === 'msg' || frame.t === 'modify' || frame.t === 'unusable'
+          ? limits.messages
+          : limits.frames;
       const taken = limiter.take(this.#userKey);
       if (taken === false || (taken !== true && !(await taken))) return this.#limited(frame);
     }
@@ -371,7 +376,12 @@ export class Session {
       return;
     }
     const code = StatusCodes.MESSAGE_CURRENT_LIMITING;
-    if (frame.t === 'msg' || frame.t === 'recall' || frame.t === 'unusable') {
+    if (
+      frame.t === 'msg' ||
+      frame.t === 'recall' ||
+      frame.t === 'modify' ||
+      frame.t === 'unusable'
+    ) {
       const reason =
         frame.t === 'msg' ? 'too many messages; slow down' : 'too many frames; slow down';
       this.#send({ t: 'nack', id: frame.id, code, reason });
