@@ -76,6 +76,26 @@ describe('chat-widget embedded in a page', () => {
     }
   });
 
+  it('says at once that the app-key is missing, in the panel and to the site owner', async () => {
+    const warnings: unknown[][] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    let el: ChatWidget;
+    try {
+      el = await fixture<ChatWidget>(html`<chat-widget open></chat-widget>`);
+    } finally {
+      console.warn = warn;
+    }
+    expect($(el, '[part="body"] [role="alert"]').textContent!.trim()).to.equal(
+      'This chat is not set up: its app-key attribute is missing.',
+    );
+    expect($(el, 'chat-login')).to.equal(null);
+    expect(warnings.map(([text]) => String(text))).to.deep.equal([
+      'openwebim: <chat-widget> has no app-key attribute; add app-key="org#app" (your app’s key) for the chat to work.',
+    ]);
+    await expect(el).to.be.accessible();
+  });
+
   it('is 14px / 1.4 whatever the page sets, and --chat-font-size applies alone', async () => {
     document.body.style.font = 'italic 20px/3 serif';
     const el = await widget();

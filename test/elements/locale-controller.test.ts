@@ -1,4 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { filter, firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatLogin, ChatWidget, ChatWindow } from '../../src/elements/index.js';
 import { en } from '../../src/elements/locale/en.js';
@@ -12,6 +13,7 @@ import zhCN from '../../src/elements/locale/zh-CN.js';
 import type { Translation } from '../../src/elements/locale/en.js';
 import { formatMessage } from '../../src/elements/locale/format.js';
 import { matchLocale } from '../../src/elements/locale/match-locale.js';
+import { getChatStore } from '../../src/store/index.js';
 
 const catalogs: Record<string, Translation> = {
   en,
@@ -123,8 +125,20 @@ describe('locale', () => {
     });
 
     it('passes a widget’s lang and strings down to the elements inside it', async () => {
-      const widget = await fixture<ChatWidget>(html`<chat-widget lang="fr"></chat-widget>`);
+      // A store of its own (nothing is sent before someone signs in), so the form shows.
+      const widget = await fixture<ChatWidget>(
+        html`<chat-widget
+          lang="fr"
+          app-key="locale#test"
+          api-url="http://127.0.0.1:9"
+        ></chat-widget>`,
+      );
       const login = $<ChatLogin>(widget, 'chat-login');
+      // The form shows once the store found no saved session to resume.
+      const signedOut = getChatStore('locale#test', 'http://127.0.0.1:9').status$.pipe(
+        filter((status) => status === 'signed-out'),
+      );
+      await firstValueFrom(signedOut);
       await login.updateComplete;
       expect($(widget, '[part="launcher"]').getAttribute('aria-label')).to.equal(fr['widget.open']);
       expect(logInTab(login)).to.equal(fr['login.logIn']);

@@ -248,6 +248,13 @@ export class ChatWidget extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('appKey') && !this.appKey) {
+      // For the site owner, who may never open the panel: the widget cannot work as written.
+      console.warn(
+        'openwebim: <chat-widget> has no app-key attribute; add app-key="org#app" (your app’s key) for the chat to work.',
+        this,
+      );
+    }
     if (changed.has('appKey') || changed.has('apiUrl')) {
       this.store = this.appKey
         ? getChatStore(this.appKey, this.apiUrl || defaultApiUrl())
@@ -405,6 +412,10 @@ export class ChatWidget extends LitElement {
     }
     if (this.tokenPending) {
       return html`<p role="status">${this.i18n.t('common.signingIn')}</p>`;
+    }
+    // Without an app there is nothing to sign in to: say so, rather than a form that cannot work.
+    if (!this.store) {
+      return html`<p part="error" class="alert" role="alert">${this.i18n.t('login.noAppKey')}</p>`;
     }
     const lost = this.storeError.value;
     const error =
