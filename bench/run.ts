@@ -1,14 +1,17 @@
 /**
  * `npm run bench [-- name...]`: prints measurements as numbers and ratios. Nothing here asserts:
- * targets are printed beside the numbers for people to read, never checked by tests.
+ * targets are printed beside the numbers for people to read (the size budgets alone are also a
+ * test, test/build/budgets.test.ts, which fails past them; no timing is ever a test).
  *
- * Names (any part of one selects it): bundle-size, server-throughput, indexeddb-writes, render-10k.
+ * Names (any part of one selects it): bundle-size, embed, server-throughput, indexeddb-writes,
+ * render-10k.
  * Without names, all run in that order. Absolute numbers depend on the machine; the ratios printed
  * beside them (against a baseline measured on the same machine in the same run) are what compare.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleSizes } from './bundle-size.js';
+import { EMBED_DEFAULTS, embed } from './embed.js';
 import { INDEXEDDB_DEFAULTS, indexedDbWrites } from './indexeddb-writes.js';
 import { RENDER_DEFAULTS, render10k } from './render-10k.js';
 import {
@@ -159,8 +162,34 @@ async function printRender10k(): Promise<void> {
   }
 }
 
+async function printEmbed(): Promise<void> {
+  const { runs, cpuSlowdown } = EMBED_DEFAULTS;
+  console.log(
+    `Embedding cost: headless Chromium, CPU ${cpuSlowdown}× slower, fresh profile, blank host page ` +
+      `on another origin, median of ${runs}; until the launcher is visible`,
+  );
+  const rows = await embed();
+  const blank = rows[0]!;
+  for (const row of rows) {
+    const ratio =
+      row === blank
+        ? ''
+        : `  vs blank: +${kb(row.bytes - blank.bytes)} (×${(row.bytes / blank.bytes).toFixed(1)}), ` +
+          `+${(row.scriptMs - blank.scriptMs).toFixed(0)} ms scripting`;
+    const click =
+      row.clickToFormMs === undefined
+        ? ''
+        : `  click → usable login form ${row.clickToFormMs.toFixed(0)} ms`;
+    console.log(
+      `  ${row.name.padEnd(50)} ${kb(row.bytes).padStart(9)} transferred  ` +
+        `${`${row.scriptMs.toFixed(0)} ms`.padStart(7)} scripting${ratio}${click}`,
+    );
+  }
+}
+
 const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'bundle-size', run: printBundleSizes },
+  { name: 'embed', run: printEmbed },
   { name: 'server-throughput', run: printServerThroughput },
   { name: 'indexeddb-writes', run: printIndexedDbWrites },
   { name: 'render-10k', run: printRender10k },
