@@ -174,6 +174,16 @@ describe('chat-window attachments', () => {
     const thumb = await pngFile(320, 240, 'thumb.png');
     const file = await peer.upload(original, 'holiday.png');
     const preview = await peer.upload(thumb, 'thumb.png');
+    // The image's box as it first appears, before its thumbnail has loaded.
+    const firstBox: number[] = [];
+    const watch = new MutationObserver(() => {
+      const shown = $(el, '[part="image-button"]');
+      if (shown && !firstBox.length) {
+        const { width, height } = shown.getBoundingClientRect();
+        firstBox.push(width, height);
+      }
+    });
+    watch.observe(el.shadowRoot!, { childList: true, subtree: true });
     await peer.sendBody(me, {
       type: 'img',
       ...file,
@@ -188,6 +198,13 @@ describe('chat-window attachments', () => {
     await waitUntil(() => $(el, '[part="image-button"] img'), 'thumbnail', { timeout: 8000 });
     const button = $<HTMLButtonElement>(el, '[part="image-button"]');
     const img = button.querySelector('img')!;
+    await img.decode();
+    watch.disconnect();
+    // No layout shift: the box had the image's size (640 × 480, scaled to the bubble) at once.
+    const { width, height } = button.getBoundingClientRect();
+    expect(firstBox[0]).to.be.closeTo(width, 0.5);
+    expect(firstBox[1]).to.be.closeTo(height, 0.5);
+    expect(height / width).to.be.closeTo(480 / 640, 0.01);
     expect(img.src).to.match(/^blob:/);
     expect(await bytesOf(img.src)).to.deep.equal(new Uint8Array(await thumb.arrayBuffer()));
     expect(button.getAttribute('aria-label')).to.equal('Open image holiday.png');

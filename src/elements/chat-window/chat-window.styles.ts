@@ -123,6 +123,18 @@ export const styles = css`
     padding: 0;
     display: block;
   }
+  /* An image of known size: the box is the thumbnail's, loaded or not. */
+  .frame {
+    max-width: 100%;
+  }
+  .frame > .image,
+  .frame img {
+    width: 100%;
+    height: 100%;
+  }
+  .frame img {
+    object-fit: cover;
+  }
   .msg img,
   video,
   dialog img {

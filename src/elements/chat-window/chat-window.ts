@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { customElement } from '../custom-element.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import type {
   ChatMessage,
   ChatRoom,
@@ -684,6 +685,20 @@ export class ChatWindow extends LitElement {
             : html`<bdi class="small">${file.filename}</bdi>`
         }
       </button>`;
+      // The image's size is in the message: its box has it before the thumbnail loads, so nothing
+      // below moves when it does (history loading, scrolling back). Set through CSSOM (styleMap),
+      // which a strict style-src allows.
+      if (file.width && file.height) {
+        body = html`<div
+          class="frame"
+          style=${styleMap({
+            width: `${file.width}px`,
+            aspectRatio: `${file.width} / ${file.height}`,
+          })}
+        >
+          ${body}
+        </div>`;
+      }
     } else if (m.type === 'audio' || m.type === 'video') {
       const label = this.i18n.t(m.type === 'audio' ? 'window.voiceNamed' : 'window.videoNamed', {
         name: file.filename,
