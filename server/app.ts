@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Limits } from '../src/protocol/rest.js';
 import { openBusServices } from './bus/bus-services.js';
 import { Presence } from './bus/presence.js';
@@ -44,6 +44,12 @@ export interface ChatServer {
   readonly domain: Domain;
 }
 
+/** Query parameters whose values never reach a log. */
+const SECRET_PARAMS = /([?&](?:share-secret|secret|access_token|token)=)[^&#]*/gi;
+
+/** The url with the values of secret query parameters replaced. */
+export const withoutSecrets = (url: string) => url.replace(SECRET_PARAMS, '$1[redacted]');
+
 /**
  * Drops a TCP connection past `connectionsPerAddress` from one address before any byte is read.
  * Behind a trusted proxy every connection comes from the proxy, so the gateway counts WebSocket
@@ -75,7 +81,8 @@ function limitConnectionsPerAddress(http: FastifyInstance, config: ServerConfig)
  */
 export function openStorage(config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'>): Storage {
   if (config.databaseUrl) return new PgStorage(config.databaseUrl);
-  mkdirSync(config.dataDir, { recursive: true });
+  // Only this user may read what the server keeps (tokens' hashes, messages, files).
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   return new SqliteStorage(join(config.dataDir, 'openwebim.sqlite'));
 }
 
@@ -87,7 +94,22 @@ export interface ServerOptions {
 export function createServer(config: ServerConfig, options: ServerOptions = {}): ChatServer {
   const storage = openStorage(config);
   const http: FastifyInstance = Fastify({
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      // Plugins log headers at trace level (@fastify/multipart its busboy options): never these.
+      redact: ['authorization', 'share-secret', 'cookie'].flatMap((name) =>
+        ['headers', '*.headers', '*.*.headers'].map((at) => `${at}["${name}"]`),
+      ),
+      // Request lines (debug) must not carry a chat file's share secret or a token in the query.
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          url: withoutSecrets(request.url),
+          host: request.host,
+          remoteAddress: request.ip,
+        }),
+      },
+    },
     // One line per request is noise unless someone is debugging.
     logController: new LogController({
       disableRequestLogging: !['debug', 'trace'].includes(config.logLevel),
@@ -159,10 +181,18 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       const demo = await domain.apps.ensure(DEMO_APP);
       await domain.rooms.ensure(demo, LOBBY);
       await domain.tokens.purge(TOKEN_RETENTION_MS);
+      // Expired chat files lose their bytes: all of them now, then those expiring every hour.
+      const purgeFiles = async (all: boolean) => {
+        for (const app of await domain.apps.list()) await domain.chatfiles.purge(app, all);
+      };
+      await purgeFiles(true);
       purgeTimer = setInterval(() => {
         domain.tokens
           .purge(TOKEN_RETENTION_MS)
           .catch((error: unknown) => http.log.error({ err: error }, 'token purge failed'));
+        purgeFiles(false).catch((error: unknown) =>
+          http.log.error({ err: error }, 'chat file purge failed'),
+        );
       }, 3600_000);
       purgeTimer.unref();
       await http.listen({ host: config.host, port: config.port });

@@ -3,6 +3,11 @@
  * (`OPENWEBIM_FILES_DIR`, by default `{dataDir}/chatfiles`: every process of a scaled-out service
  * must see the same directory, a shared mount) only by their uploader and the participants of a conversation holding a message that names them.
  * A file's name on disk is our random uuid, never anything the client sent.
+ *
+ * Files live for the app's `chatfileTtlDays`: after that a download answers 404 `file_expired` and
+ * {@link Chatfiles.purge} deletes the bytes (the row stays, so the answer stays "expired"). The live
+ * files count against the uploader's and the app's upload quotas. The directory is 0700 and every
+ * file 0600: nobody else on the machine reads them.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -15,6 +20,9 @@ import type { Apps } from './apps.js';
 import { DomainError, Failures } from './errors.js';
 
 export const noPermissionDescription = 'chatfile no permission';
+export const expiredDescription = 'the file expired';
+
+const DAY_MS = 24 * 3600 * 1000;
 
 /** A MIME type without parameters; anything else is stored as a plain byte stream. */
 const mimePattern = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
@@ -64,13 +72,47 @@ export class Chatfiles {
     return join(this.#dir, record.uuid);
   }
 
+  /** When files created before it are expired. */
+  #liveSince(app: AppRecord, now = Date.now()): number {
+    return now - this.#apps.chatfileTtlDays(app) * DAY_MS;
+  }
+
+  /**
+   * Bytes the user may still upload: the least of what their quota and the app's leave. 429
+   * `resource_limited` when either is used up.
+   */
+  async #room(app: AppRecord, uploader: string): Promise<number> {
+    const since = this.#liveSince(app);
+    const [mine, all] = await Promise.all([
+      this.#storage.chatfileBytes(app.key, uploader, since),
+      this.#storage.chatfileBytes(app.key, null, since),
+    ]);
+    const userLeft = this.#apps.userUploadQuotaBytes(app) - mine;
+    const appLeft = this.#apps.appUploadQuotaBytes(app) - all;
+    if (userLeft <= 0) {
+      throw new DomainError(
+        Failures.limitReached,
+        `your upload quota of ${this.#apps.userUploadQuotaBytes(app)} bytes is used up until files expire`,
+      );
+    }
+    if (appLeft <= 0) {
+      throw new DomainError(
+        Failures.limitReached,
+        `the app's upload quota of ${this.#apps.appUploadQuotaBytes(app)} bytes is used up until files expire`,
+      );
+    }
+    return Math.min(userLeft, appLeft);
+  }
+
   /**
    * Streams the upload to disk, counting bytes; past the app's limit the partial file is deleted
-   * and 413 thrown, so neither memory nor disk ever holds more than the limit.
+   * and 413 thrown, past what the quotas leave 429, so neither memory nor disk ever holds more.
    */
   async upload(app: AppRecord, uploader: string, upload: Upload): Promise<UploadedChatfile> {
-    const max = this.#apps.maxFileBytes(app);
-    await mkdir(this.#dir, { recursive: true });
+    const maxFile = this.#apps.maxFileBytes(app);
+    const room = await this.#room(app, uploader);
+    const max = Math.min(maxFile, room);
+    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
     const uuid = randomUUID();
     const path = join(this.#dir, uuid);
     let size = 0;
@@ -82,7 +124,7 @@ export class Chatfiles {
       },
     });
     try {
-      await pipeline(upload.stream, counter, createWriteStream(path, { flags: 'wx' }));
+      await pipeline(upload.stream, counter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
       // busboy cuts a file at its own limit without an error; treat that as too large as well.
       if ((upload.stream as Readable & { truncated?: boolean }).truncated) throw new TooLarge();
     } catch (error) {
@@ -91,6 +133,12 @@ export class Chatfiles {
         error instanceof TooLarge ||
         (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE'
       ) {
+        if (max < maxFile) {
+          throw new DomainError(
+            Failures.limitReached,
+            `the file does not fit in what is left of the upload quota (${room} bytes)`,
+          );
+        }
         throw new DomainError(Failures.tooLarge, `the file is larger than ${max} bytes`);
       }
       throw error;
@@ -138,6 +186,31 @@ export class Chatfiles {
     if (!allowed || secret === undefined || !this.secretMatches(record, secret)) {
       throw new DomainError(Failures.forbidden, noPermissionDescription);
     }
+    if (record.created < this.#liveSince(app)) {
+      throw new DomainError(Failures.expired, expiredDescription);
+    }
     return record;
+  }
+
+  /**
+   * Deletes the bytes of the app's files whose time is up (the rows stay, so downloads keep
+   * answering "expired"): all of them with `all` (at start), else those that expired in the last
+   * two days (the hourly round). Answers how many were deleted.
+   */
+  async purge(app: AppRecord, all: boolean, now = Date.now()): Promise<number> {
+    const before = this.#liveSince(app, now);
+    const after = all ? 0 : before - 2 * DAY_MS;
+    const uuids = await this.#storage.chatfilesCreatedBetween(app.key, after, before);
+    let deleted = 0;
+    for (const uuid of uuids) {
+      try {
+        await unlink(join(this.#dir, uuid));
+        deleted += 1;
+      } catch (error) {
+        // Deleted by an earlier round (or another process): nothing left to do.
+        if ((error as { code?: string }).code !== 'ENOENT') throw error;
+      }
+    }
+    return deleted;
   }
 }

@@ -16,6 +16,7 @@ export const Failures = {
   notFound: 'not-found',
   rateLimited: 'rate-limited',
   tooLarge: 'too-large',
+  expired: 'expired',
 } as const;
 export type Failure = (typeof Failures)[keyof typeof Failures];
 

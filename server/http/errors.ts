@@ -21,6 +21,7 @@ const byFailure: Record<Failure, { status: number; error: RestError }> = {
   [Failures.notFound]: { status: 404, error: RestErrors.notFound },
   [Failures.rateLimited]: { status: 429, error: RestErrors.rateLimited },
   [Failures.tooLarge]: { status: 413, error: RestErrors.tooLarge },
+  [Failures.expired]: { status: 404, error: RestErrors.fileExpired },
 };
 
 export const rateLimitedDescription = 'This request has reached api limit';

@@ -662,6 +662,24 @@ export class PgStorage implements Storage {
     return row && toChatfile(row);
   }
 
+  async chatfileBytes(appKey: string, uploader: string | null, since: number): Promise<number> {
+    const row = await one<{ n: string }>(
+      this.#db,
+      `SELECT coalesce(sum(size), 0) AS n FROM chatfiles
+       WHERE app_key = $1 AND ($2::text IS NULL OR uploader = $2) AND created >= $3`,
+      [appKey, uploader, since],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async chatfilesCreatedBetween(appKey: string, after: number, before: number) {
+    const result = await this.#db.query<{ uuid: string }>(
+      'SELECT uuid FROM chatfiles WHERE app_key = $1 AND created >= $2 AND created < $3',
+      [appKey, after, before],
+    );
+    return result.rows.map((row) => row.uuid);
+  }
+
   async hasChatfileGrant(appKey: string, uuid: string, username: string): Promise<boolean> {
     const row = await one(
       this.#db,

@@ -3,6 +3,7 @@
  * transaction below runs without interleaving). WAL mode lets the CLI (`app add`) write while a
  * server process reads. Every statement is prepared once; no SQL is ever built from input.
  */
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Limits } from '../../src/protocol/rest.js';
 import type { UserEvent } from '../../src/protocol/frames.js';
@@ -405,6 +406,8 @@ export class SqliteStorage implements Storage {
 
   /** Opens (and creates or migrates) the database file at `path`. */
   constructor(path: string) {
+    // Created 0600 before SQLite opens it: its -wal and -shm files take the same mode.
+    if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
     const db = new Database(path);
     this.#db = db;
     db.pragma('journal_mode = WAL');
@@ -469,6 +472,19 @@ export class SqliteStorage implements Storage {
          ON CONFLICT (app_key, username) DO NOTHING`,
       ),
       revokeToken: db.prepare<[string]>('DELETE FROM tokens WHERE hash = ?'),
+      // `expired = 0` (always so: expiry is decided by the app's lifetime) picks the indexes.
+      userChatfileBytes: db.prepare<[string, string, number], { n: number }>(
+        `SELECT coalesce(sum(size), 0) AS n FROM chatfiles
+         WHERE app_key = ? AND uploader = ? AND created >= ? AND expired = 0`,
+      ),
+      appChatfileBytes: db.prepare<[string, number], { n: number }>(
+        `SELECT coalesce(sum(size), 0) AS n FROM chatfiles
+         WHERE app_key = ? AND created >= ? AND expired = 0`,
+      ),
+      chatfilesBetween: db.prepare<[string, number, number], { uuid: string }>(
+        `SELECT uuid FROM chatfiles
+         WHERE app_key = ? AND created >= ? AND created < ? AND expired = 0`,
+      ),
       revokeUserTokens: db.prepare<[string, string]>(
         'DELETE FROM tokens WHERE app_key = ? AND username = ?',
       ),
@@ -1140,6 +1156,18 @@ export class SqliteStorage implements Storage {
   async getChatfile(appKey: string, uuid: string): Promise<ChatfileRecord | undefined> {
     const row = this.#q.getChatfile.get(appKey, uuid);
     return row && toChatfile(row);
+  }
+
+  async chatfileBytes(appKey: string, uploader: string | null, since: number): Promise<number> {
+    const row =
+      uploader === null
+        ? this.#q.appChatfileBytes.get(appKey, since)
+        : this.#q.userChatfileBytes.get(appKey, uploader, since);
+    return row?.n ?? 0;
+  }
+
+  async chatfilesCreatedBetween(appKey: string, after: number, before: number) {
+    return this.#q.chatfilesBetween.all(appKey, after, before).map((row) => row.uuid);
   }
 
   async hasChatfileGrant(appKey: string, uuid: string, username: string): Promise<boolean> {

@@ -319,6 +319,13 @@ export interface Storage {
 
   addChatfile(file: ChatfileRecord): Promise<void>;
   getChatfile(appKey: string, uuid: string): Promise<ChatfileRecord | undefined>;
+  /**
+   * Bytes of the files created at or after `since` (the app's still-live files), of one uploader
+   * or (`null`) of the whole app: what the upload quotas count.
+   */
+  chatfileBytes(appKey: string, uploader: string | null, since: number): Promise<number>;
+  /** Uuids of the app's files created in `[after, before)`: their time is up, their bytes go. */
+  chatfilesCreatedBetween(appKey: string, after: number, before: number): Promise<string[]>;
   /** Whether a message naming the file was stored with `username` as a participant. */
   hasChatfileGrant(appKey: string, uuid: string, username: string): Promise<boolean>;
   /** The user's highest seq (0 when the inbox is empty). */

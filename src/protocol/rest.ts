@@ -413,6 +413,8 @@ export const RestErrors = {
   unsupportedMedia: 'web_application',
   resourceLimited: 'resource_limited',
   rateLimited: 'reach_limit',
+  /** A chat file past the app's lifetime (404; the SDK's WEBIM_DOWNLOADFILE_ERROR_EXPIRED 223). */
+  fileExpired: 'file_expired',
   serverError: 'internal_server_error',
 } as const;
 export type RestError = (typeof RestErrors)[keyof typeof RestErrors];
