@@ -1,11 +1,10 @@
 /**
  * The store's default connection: the SDK's `Connection`, configured the way the store needs it,
- * plus the two conveniences of {@link StoreConnection} (send a text by id; look a user up).
+ * plus the two conveniences of {@link StoreConnection} (send a text by id; look a user up). It uses
+ * only the SDK's public entry (`Connection`, `Message`, `utils`), like any other SDK user.
  */
 import { type EntitiesResponse, RestErrors, type UserEntity } from '../protocol/index.js';
-import { Connection, type CreateOptions, Message, defaults } from '../sdk/index.js';
-import { download, uploadFile } from '../sdk/file-transfer.js';
-import { type AjaxError, request } from '../sdk/rest-client.js';
+import { Connection, type CreateOptions, Message, defaults, utils } from '../sdk/index.js';
 import {
   type HistoryPage,
   type OutgoingMessage,
@@ -98,7 +97,7 @@ export function createSdkConnection(
       const [org = '', app = ''] = config.appKey.split('#').map(encodeURIComponent);
       const apiUrl = restBase(config.apiUrl);
       const named = file instanceof File ? file : new File([file], filename, { type: file.type });
-      const upload = uploadFile({
+      const upload = utils.uploadFile({
         file: named,
         apiUrl,
         appKey: config.appKey,
@@ -116,7 +115,7 @@ export function createSdkConnection(
       return Object.assign(result, { abort: () => upload.abort() });
     },
     download(url, secret) {
-      return download.call(
+      return utils.download.call(
         { ...(token ? { accessToken: token } : {}) },
         { url, ...(secret !== undefined ? { secret } : {}) },
       );
@@ -159,10 +158,14 @@ export function createSdkConnection(
       const url = `${restBase(config.apiUrl)}/${org}/${app}/users/${encodeURIComponent(username)}`;
       let body: EntitiesResponse<UserEntity>;
       try {
-        body = await request<EntitiesResponse<UserEntity>>('GET', url, { token });
+        body = (await utils.ajax({
+          url,
+          method: 'GET',
+          headers: { Authorization: `Bearer ${token}` },
+        })) as EntitiesResponse<UserEntity>;
       } catch (error) {
         // 404 is also the answer for an unknown app; only "no such resource" means "no such user".
-        const data = (error as AjaxError).data;
+        const data = (error as { data?: unknown }).data;
         if (typeof data === 'string' && data.includes(RestErrors.notFound)) return null;
         throw error;
       }
