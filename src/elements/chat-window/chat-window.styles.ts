@@ -209,6 +209,13 @@ export const styles = css`
     margin-inline-start: auto;
     padding: 0 var(--_space);
   }
+  .typing {
+    margin: 0;
+    padding: 0 var(--chat-spacing, 8px);
+    color: var(--chat-muted);
+    font-size: 0.85em;
+    font-style: italic;
+  }
   .banner {
     margin: 0;
     padding: var(--_space) calc(var(--_space) * 1.5);

@@ -33,6 +33,7 @@ import { humanSize, prepareAttachment } from './attachment-preparation.js';
 import { linkify } from './linkify.js';
 import { styles } from './chat-window.styles.js';
 import { MessageWindow } from './message-window.js';
+import { TypingController } from './typing-controller.js';
 
 const statusLabels = {
   'signed-out': 'window.signedOut',
@@ -142,6 +143,8 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * @csspart recall-button - "Recall" on an own message within the recall window (shown on hover and focus).
  * @csspart viewer - The dialog showing an image at full size.
  * @csspart viewer-close-button - The viewer's close button.
+ * @csspart typing - "… is typing" under the messages of a 1:1 conversation while the peer types
+ *   (their `TypingBegin` / `TypingEnd` commands; this side sends the same while the field holds text).
  * @csspart composer - The form holding the message field and the buttons.
  * @csspart attach-button - "Attach a file".
  * @csspart record-button - "Record a voice message" / "Stop recording" (only where recording works).
@@ -235,6 +238,7 @@ export class ChatWindow extends LitElement {
   private recallTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly limits = new ObservableController<AppLimits>(this, DefaultAppLimits);
   private readonly names = new DisplayNameController(this);
+  private readonly typing = new TypingController(this);
   private readonly actions = new ActionController(
     this,
     this.i18n,
@@ -334,6 +338,8 @@ export class ChatWindow extends LitElement {
     this.messages.observe([store, id], () => (store && id ? store.messages$(id) : undefined));
     this.history.observe([store, id], () => (store && id ? store.history$(id) : undefined));
     const messages = this.messages.value;
+    this.typing.observe(store, id);
+    this.typing.messages(messages);
     this.names.track(store, this.chatType === 'singleChat' ? [] : messages.map((m) => m.from));
     this.uploads.track(
       store,
@@ -459,6 +465,13 @@ export class ChatWindow extends LitElement {
         <div class="spacer end"></div>
       </div>
       ${
+        this.typing.typing && chatType === 'singleChat'
+          ? html`<p part="typing" class="typing" role="status">
+              ${this.i18n.t('window.typing', { name })}
+            </p>`
+          : nothing
+      }
+      ${
         left
           ? html`<p part="left-notice" class="banner">
               ${this.i18n.t(leftNotices[chatType === 'groupChat' ? 'group' : 'room'][left === true ? 'left' : left])}
@@ -557,6 +570,7 @@ export class ChatWindow extends LitElement {
           placeholder=${this.i18n.t('window.placeholder')}
           rows="1"
           @keydown=${this.onKeydown}
+          @input=${this.onInput}
         ></textarea>
         <button part="send-button" class="primary" type="submit">
           ${this.i18n.t('window.send')}
@@ -1099,6 +1113,12 @@ export class ChatWindow extends LitElement {
     (event.currentTarget as HTMLTextAreaElement).form?.requestSubmit();
   }
 
+  private onInput(event: InputEvent): void {
+    const id = this.conversationId;
+    if (id)
+      this.typing.input(id, this.chatType, (event.currentTarget as HTMLTextAreaElement).value);
+  }
+
   private async onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const store = this.stores.store;
@@ -1108,6 +1128,7 @@ export class ChatWindow extends LitElement {
     if (!store || !input || !id || !text) return;
     // Cleared before the await so that typing on continues into an empty field.
     input.value = '';
+    this.typing.stopped();
     this.error = '';
     this.forceScroll = true;
     try {

@@ -169,6 +169,7 @@ const ar: Translation = {
   'window.signedOut': 'تم تسجيل الخروج',
   'window.connecting': 'جارٍ الاتصال…',
   'window.online': 'متصل',
+  'window.typing': '{name} يكتب…',
   'window.reconnecting': 'جارٍ إعادة الاتصال…',
   'window.offline': 'غير متصل: سيتم إرسال الرسائل عند عودة الاتصال',
   'window.groupLeft': 'لم تعد عضوًا في هذه المجموعة.',

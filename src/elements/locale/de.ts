@@ -145,6 +145,7 @@ const de: Translation = {
   'window.signedOut': 'Abgemeldet',
   'window.connecting': 'Verbindung wird hergestellt…',
   'window.online': 'Verbunden',
+  'window.typing': '{name} schreibt…',
   'window.reconnecting': 'Verbindung wird wiederhergestellt…',
   'window.offline': 'Offline: Nachrichten werden gesendet, sobald die Verbindung zurück ist',
   'window.groupLeft': 'Du bist kein Mitglied dieser Gruppe mehr.',

@@ -168,6 +168,7 @@ const ui = {
   'window.signedOut': 'Signed out',
   'window.connecting': 'Connecting…',
   'window.online': 'Connected',
+  'window.typing': '{name} is typing…',
   'window.reconnecting': 'Reconnecting…',
   'window.offline': 'Offline: messages will be sent when the connection is back',
   'window.groupLeft': 'You are no longer a member of this group.',

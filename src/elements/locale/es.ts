@@ -157,6 +157,7 @@ const es: Translation = {
   'window.signedOut': 'Sesión cerrada',
   'window.connecting': 'Conectando…',
   'window.online': 'Conectado',
+  'window.typing': '{name} está escribiendo…',
   'window.reconnecting': 'Reconectando…',
   'window.offline': 'Sin conexión: los mensajes se enviarán cuando vuelva la conexión',
   'window.groupLeft': 'Ya no eres miembro de este grupo.',

@@ -158,6 +158,7 @@ const fr: Translation = {
   'window.signedOut': 'Déconnecté',
   'window.connecting': 'Connexion…',
   'window.online': 'Connecté',
+  'window.typing': '{name} écrit…',
   'window.reconnecting': 'Reconnexion…',
   'window.offline': 'Hors ligne : les messages partiront dès le retour de la connexion',
   'window.groupLeft': 'Vous n’êtes plus membre de ce groupe.',

@@ -142,6 +142,7 @@ const ja: Translation = {
   'window.signedOut': 'サインアウト済み',
   'window.connecting': '接続中…',
   'window.online': '接続済み',
+  'window.typing': '{name}さんが入力中…',
   'window.reconnecting': '再接続中…',
   'window.offline': 'オフライン: 接続が戻るとメッセージが送信されます',
   'window.groupLeft': 'このグループのメンバーではなくなりました。',

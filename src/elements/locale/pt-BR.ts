@@ -158,6 +158,7 @@ const ptBR: Translation = {
   'window.signedOut': 'Desconectado',
   'window.connecting': 'Conectando…',
   'window.online': 'Conectado',
+  'window.typing': '{name} está digitando…',
   'window.reconnecting': 'Reconectando…',
   'window.offline': 'Off-line: as mensagens serão enviadas quando a conexão voltar',
   'window.groupLeft': 'Você não é mais membro deste grupo.',

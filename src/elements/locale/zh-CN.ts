@@ -141,6 +141,7 @@ const zhCN: Translation = {
   'window.signedOut': '已退出登录',
   'window.connecting': '正在连接…',
   'window.online': '已连接',
+  'window.typing': '{name} 正在输入…',
   'window.reconnecting': '正在重新连接…',
   'window.offline': '离线：连接恢复后将发送消息',
   'window.groupLeft': '你已不再是此群组的成员。',
