@@ -591,12 +591,14 @@ export class ChatStore implements ChatStoreApi {
   }
 }
 
-type NonStatus = 'message' | 'receipt' | 'ack' | 'error' | 'token-expired' | 'social';
+type NonStatus = 'message' | 'receipt' | 'edit' | 'ack' | 'error' | 'token-expired' | 'social';
 
 function isStatusEvent(
   event: ConnectionEvent,
 ): event is Exclude<ConnectionEvent, { type: NonStatus }> {
-  return !['message', 'receipt', 'ack', 'error', 'token-expired', 'social'].includes(event.type);
+  return !['message', 'receipt', 'edit', 'ack', 'error', 'token-expired', 'social'].includes(
+    event.type,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -326,6 +326,8 @@ export type ConnectionEvent =
   | { type: 'message'; message: ReceivedMessage; kind: MessageKindHint }
   | { type: 'receipt'; kind: 'delivered' | 'read' | 'channel' | 'recall'; event: ReceiptEvent }
   | { type: 'ack'; id: string; mid: string; time?: number }
+  /** `onModifiedMessage`: the message as it now reads. */
+  | { type: 'edit'; message: ReceivedMessage }
   | { type: 'error'; error: SdkError }
   | { type: 'token-expired' }
   | SocialEvent;
@@ -366,6 +368,7 @@ export function connectionEvents(connection: StoreConnection): Observable<Connec
       onReadMessage: (event) => emit({ type: 'receipt', kind: 'read', event }),
       onChannelMessage: (event) => emit({ type: 'receipt', kind: 'channel', event }),
       onRecallMessage: (event) => emit({ type: 'receipt', kind: 'recall', event }),
+      onModifiedMessage: (message) => emit({ type: 'edit', message }),
       onReceivedMessage: (ack) => emit({ type: 'ack', id: ack.id, mid: ack.mid, time: ack.time }),
       onError: (error) => emit({ type: 'error', error }),
       onTokenExpired: () => emit({ type: 'token-expired' }),

@@ -11,7 +11,7 @@ import {
   type UserDatabase,
   emptyMeta,
 } from './database.js';
-import { recalledCopy } from './messages.js';
+import { recalledCopy, withEdit } from './messages.js';
 import type { ChatMessage } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -185,6 +185,9 @@ function mergeIncoming(existing: ChatMessage | undefined, incoming: ChatMessage)
     RECEIPT_RANK[incoming.receipt] > RECEIPT_RANK[message.receipt ?? 'sent']
   )
     message.receipt = incoming.receipt;
+  // A history page (or a replay) may bring an edit this device has not seen.
+  const edited = withEdit(message, incoming);
+  if (edited) Object.assign(message, { text: edited.text, edited: edited.edited });
   // An own attachment was stored before its upload finished: take the uploaded url and secret.
   if (!existing.recalled && existing.attachment && incoming.attachment)
     message.attachment = { ...existing.attachment, ...incoming.attachment };
@@ -384,6 +387,32 @@ export async function applyRecall(
   }
   await Promise.all([...writes, tx.done]);
   return recalled;
+}
+
+/**
+ * An edit (`onModifiedMessage`): the stored message of the same `mid` takes the new text, here and
+ * as its conversation's last message. Returns it, or `undefined` when it is not stored here, was
+ * recalled, or already has this edit or a later one.
+ */
+export async function applyEdit(
+  db: UserDatabase,
+  incoming: ChatMessage,
+): Promise<ChatMessage | undefined> {
+  const tx = db.transaction(['messages', 'conversations'], 'readwrite');
+  const stored = incoming.mid
+    ? await tx.objectStore('messages').index('by-mid').get(incoming.mid)
+    : undefined;
+  const edited = stored && withEdit(stored, incoming);
+  if (!edited) {
+    await tx.done;
+    return undefined;
+  }
+  const writes: Promise<unknown>[] = [tx.objectStore('messages').put(edited)];
+  const conversation = await tx.objectStore('conversations').get(edited.conversationId);
+  if (conversation?.lastMessage?.id === edited.id)
+    writes.push(tx.objectStore('conversations').put({ ...conversation, lastMessage: edited }));
+  await Promise.all([...writes, tx.done]);
+  return edited;
 }
 
 /** What {@link markSeenUpTo} found: the read receipt to send, if any, and what changed here. */

@@ -207,6 +207,11 @@ export function fromReceived(
   // History pages say seq 0: not a sequence number of this user.
   if (seq !== undefined && seq > 0) message.seq = seq;
   if (ext) message.ext = ext;
+  const edit = isRecord(raw.modifiedInfo) ? raw.modifiedInfo : undefined;
+  const by = str(edit?.operatorId);
+  const count = num(edit?.operationCount);
+  if (content.type === 'txt' && by && count !== undefined && count > 0)
+    message.edited = { by, at: num(edit?.operationTime) ?? message.time, count };
   // History says how far the peer got with my message, so a read one shows read on every device.
   if (from === me && (raw.receipt === 'delivered' || raw.receipt === 'read'))
     message.receipt = raw.receipt;
@@ -215,6 +220,17 @@ export function fromReceived(
 
 export function isCommand(value: ChatMessage | ChatCommand): value is ChatCommand {
   return 'action' in value;
+}
+
+/**
+ * `stored` with the text of `incoming` when `incoming` is a later edit of it (a recalled message
+ * stays recalled, and an older edit arriving late changes nothing); `undefined` when nothing changes.
+ */
+export function withEdit(stored: ChatMessage, incoming: ChatMessage): ChatMessage | undefined {
+  const edit = incoming.edited;
+  if (!edit || stored.recalled || stored.type !== 'txt') return undefined;
+  if (stored.edited && stored.edited.count >= edit.count) return undefined;
+  return { ...stored, text: incoming.text, edited: edit };
 }
 
 /** What a recalled message keeps: who, when, where; its content is gone. */

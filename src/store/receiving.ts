@@ -13,7 +13,7 @@ import { saveLimits } from './database.js';
 import { Codes, Messages, chatError, endsSession, toChatError } from './errors.js';
 import type { Groups } from './groups.js';
 import { fromReceived, isCommand } from './messages.js';
-import { type IncomingItem, storeIncomingBatch } from './messages-repo.js';
+import { type IncomingItem, applyEdit, storeIncomingBatch } from './messages-repo.js';
 import type { Names } from './names.js';
 import type { Reading } from './reading.js';
 import type { Sending } from './sending.js';
@@ -98,6 +98,13 @@ export class Receiving {
         return this.receive(session, [event]);
       case 'receipt':
         return this.parts.reading.receipt(session, event.kind, event.event);
+      case 'edit': {
+        const incoming = fromReceived(event.message, session.username, 'txt');
+        if (!incoming || isCommand(incoming)) return;
+        const edited = await applyEdit(session.db, incoming);
+        if (edited) this.core.changed(edited.conversationId);
+        return;
+      }
       case 'opened': {
         // Not awaited: a slow REST answer must not hold the replay that follows.
         void this.parts.reading.reconcile(session);

@@ -109,12 +109,21 @@ export interface ChatMessage {
    * place) but its content (`text`, `attachment`, `location`, `custom`, `ext`) is gone.
    */
   recalled?: true;
+  /** The sender edited the text (4.x `modifyMessage`): who, when, and how many times so far. */
+  edited?: MessageEdit;
   /** Why a `failed` message failed, in plain words (English). */
   error?: string;
   /** The key of `error` in the store's `ChatErrorMessages`, for saying it in the reader's language. */
   errorKey?: string;
   /** The current user's sequence number for the message, once known. */
   seq?: number;
+}
+
+export interface MessageEdit {
+  by: string;
+  /** ms since the epoch */
+  at: number;
+  count: number;
 }
 
 /** A `cmd` message: for the app, never shown as a chat bubble nor stored. */
