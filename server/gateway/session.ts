@@ -597,9 +597,14 @@ export class Session {
         this.#skipped = Math.max(this.#skipped, item.seq);
       } else if (this.#congested()) {
         this.#fallBehind(item.seq);
-      } else if (item.seq > this.#through && !this.#ahead.has(item.seq)) {
+      } else if (item.seq === this.#through + 1) {
         this.#deliver(item);
         this.#mark(item.seq);
+      } else if (item.seq > this.#through && !this.#ahead.has(item.seq)) {
+        // Published out of seq order (by another process): the client keeps only what is past its
+        // highest seq, so the gap must come first. Its seqs are stored already (a user's seqs are
+        // given out in commit order), and the inbox sends them, in order, then this one.
+        this.#fallBehind(item.seq);
       }
       return;
     }
