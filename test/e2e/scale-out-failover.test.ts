@@ -158,10 +158,13 @@ describe('three processes, one killed mid-run', () => {
           killed = true;
           // kill -9: no goodbye, no cleanup; its sockets drop.
           const victim = servers[1]!;
-          victim.child.once('exit', () => {
+          const child = victim.child;
+          assert.ok(child, 'the victim runs');
+          // Gone: its later stop() must not wait for an exit that already happened.
+          child.once('exit', () => {
             victim.child = undefined;
           });
-          victim.child.kill('SIGKILL');
+          child.kill('SIGKILL');
         }
       }
     });
