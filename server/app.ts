@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { Limits } from '../src/protocol/rest.js';
+import { Limits, RestErrors } from '../src/protocol/rest.js';
 import { openBusServices } from './bus/bus-services.js';
 import { Presence } from './bus/presence.js';
 import type { ServerConfig } from './config.js';
@@ -18,7 +18,7 @@ import { chatfilesRoutes, refuseMultipartOutsideUploads } from './http/chatfiles
 import { contactsRoutes } from './http/contacts-routes.js';
 import { installCors } from './http/cors.js';
 import { dnsRoutes } from './http/dns-routes.js';
-import { installErrorHandling } from './http/errors.js';
+import { installErrorHandling, sendError } from './http/errors.js';
 import { groupsRoutes } from './http/groups-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { historyRoutes } from './http/history-routes.js';
@@ -116,6 +116,11 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     }),
     bodyLimit: Limits.restBodyMaxBytes,
     trustProxy: config.trustProxy,
+    // Malformed URLs and over-long path params are refused before routing: in Agora's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      void sendError(reply, status, RestErrors.illegalArgument, 'the URL is malformed or too long');
+    },
     // A connection that says nothing is closed (a WebSocket turns this off and has heartbeats).
     connectionTimeout: config.idleConnectionMs,
   });

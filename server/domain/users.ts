@@ -20,6 +20,10 @@ export function checkUsername(username: string | undefined): asserts username is
   if (Buffer.byteLength(username) > Limits.usernameMaxBytes) {
     throw invalid(ErrorDescriptions.usernameTooLong);
   }
+  // `.` and `..` are path segments: a URL naming them (`/users/..`) never reaches the user.
+  if (username === '.' || username === '..') {
+    throw invalid(`username "${username}" is not legal: it cannot be only dots`);
+  }
   if (!Limits.usernamePattern.test(username)) {
     throw invalid(`username "${username}" is not legal: use lowercase a-z, 0-9, "_", "-" and "."`);
   }

@@ -46,6 +46,8 @@ export async function installCors(server: FastifyInstance, domain: Domain): Prom
         // Downloads (utils.download) read the file's name and size.
         exposedHeaders: ['Content-Disposition', 'Content-Length'],
         maxAge: 600,
+        // A malformed preflight gets the route's answer (in Agora's shape), not a text/plain 400.
+        strictPreflight: false,
       };
     },
   });

@@ -73,6 +73,19 @@ describe('REST input errors', () => {
     );
   });
 
+  it('answers a malformed URL, an over-long path param and a malformed preflight in Agora’s shape', async () => {
+    assertError(await api(t.url, 'GET', '/%'), 400, 'illegal_argument', /URL is malformed/);
+    assertError(await api(t.url, 'GET', '/demo/chat/users/%E0%A4%A'), 400, 'illegal_argument');
+    assertError(
+      await api(t.url, 'GET', `/demo/chat/users/${'a'.repeat(10_000)}`),
+      414,
+      'illegal_argument',
+    );
+    // Before, a preflight without Origin got a text/plain "Invalid Preflight Request".
+    const preflight = await api(t.url, 'OPTIONS', '/demo/chat/users');
+    assert.equal(preflight.status, 204);
+  });
+
   it('marks every response nosniff', async () => {
     const response = await api(t.url, 'POST', '/demo/chat/users', { rawBody: '{' });
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');

@@ -55,6 +55,18 @@ describe('POST /{org}/{app}/users', () => {
     );
   });
 
+  it('refuses the usernames . and .. (path segments no URL can name), takes a.b', async () => {
+    for (const username of ['.', '..']) {
+      assertError(
+        await post({ username, password: PASSWORD }),
+        400,
+        'illegal_argument',
+        /cannot be only dots/,
+      );
+    }
+    assert.equal((await post({ username: `${uniqueName()}.b`, password: PASSWORD })).status, 200);
+  });
+
   it('refuses a username past 64 bytes with USERNAME_TOO_LONG', async () => {
     assertError(
       await post({ username: 'a'.repeat(65), password: PASSWORD }),
