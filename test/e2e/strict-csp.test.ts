@@ -144,6 +144,25 @@ describe('under a strict CSP (script-src of the chat server only)', () => {
       await press(['chat-widget'], '[part="launcher"]');
       await press(['chat-widget', 'chat-roster'], '[part~="conversation"]');
       await press(['chat-widget', 'chat-window'], '[part="play-button"]');
+      // The player, or the window's error if fetching the file failed (said in the failure).
+      await tab.waitForFunction(() => {
+        const window = document
+          .querySelector('chat-widget')
+          ?.shadowRoot?.querySelector('chat-window')?.shadowRoot;
+        return (
+          !!window?.querySelector('audio[part="player"]') ||
+          !!window?.querySelector('[part="error"]')?.textContent?.trim()
+        );
+      });
+      const windowError = await tab.evaluate(
+        () =>
+          document
+            .querySelector('chat-widget')
+            ?.shadowRoot?.querySelector('chat-window')
+            ?.shadowRoot?.querySelector('[part="error"]')
+            ?.textContent?.trim() ?? '',
+      );
+      assert.equal(windowError, '', 'the voice message was fetched');
       const player = await tab.waitForSelector(`${chatWindow} audio[part="player"]`);
       // Played as a person would (a gesture, so Chromium's autoplay policy lets it start), until
       // the sound is heard: its time moves.
