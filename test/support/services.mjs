@@ -93,6 +93,7 @@ export async function startPostgres() {
     return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   };
   let pid = start();
+  const watcher = watchOwner(dir);
   let halted = false;
   let stopped = false;
   /** SIGQUIT: immediate shutdown, as if the machine went away (the cluster is thrown away). */
@@ -126,10 +127,33 @@ export async function startPostgres() {
     stop() {
       if (stopped) return;
       stopped = true;
+      watcher.kill();
       if (!halted) kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A test process that is killed (a timeout, Ctrl-C twice) runs no exit handler, and its cluster
+ * would run on. A small detached watcher stops the cluster in `dir` once this process is gone.
+ */
+function watchOwner(dir) {
+  const code = `
+    const { readFileSync, rmSync } = require('node:fs');
+    const owner = ${process.pid};
+    const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    setInterval(() => {
+      if (alive(owner)) return;
+      try {
+        const pid = Number(readFileSync(${JSON.stringify(join(dir, 'data', 'postmaster.pid'))}, 'utf8').split('\\n')[0]);
+        process.kill(pid, 'SIGQUIT');
+      } catch {}
+      setTimeout(() => { rmSync(${JSON.stringify(dir)}, { recursive: true, force: true }); process.exit(0); }, 2000);
+    }, 500);`;
+  const child = spawn(process.execPath, ['-e', code], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return child;
 }
 
 /** Whether the process runs (a zombie, which nobody may reap in a container, has stopped). */
