@@ -24,14 +24,11 @@ import {
 let redis: Awaited<ReturnType<typeof startRedis>>;
 let a: TestServer;
 let b: TestServer;
+let shared: { databaseUrl: string; redisUrl: string };
 
 before(async () => {
   redis = await startRedis();
-  const shared = {
-    databaseUrl: await freshDatabase(),
-    redisUrl: redis.url,
-    registerPerSecond: 4,
-  };
+  shared = { databaseUrl: await freshDatabase(), redisUrl: redis.url };
   // Their public URLs are known once they listen; the registry is told through the config.
   a = await startTestServer({ ...shared, publicUrl: 'http://a.example:8001' });
   b = await startTestServer({ ...shared, publicUrl: 'http://b.example:8002' });
@@ -143,12 +140,19 @@ describe('across processes on PostgreSQL and Redis', () => {
     await newer.socket.close();
   });
 
-  it('counts a rate limit once for the whole service, not once per process', async () => {
-    // registerPerSecond is 4 for both: eight registrations in the same second, half on each.
+  it('counts a rate limit once for the whole service, not once per process', async (t) => {
+    // Two more processes on the same database and Redis, allowing 4 registrations a second each:
+    // eight in the same second, half on each. (a and b keep the default, so that the users the
+    // other tests register never meet this limit.) The window is the epoch second, counted in
+    // Redis for every process: start at a fresh one.
+    const limited = { ...shared, registerPerSecond: 4 };
+    const [c, d] = [await startTestServer(limited), await startTestServer(limited)];
+    t.after(() => Promise.all([c.close(), d.close()]));
+    await new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
     const second = Math.floor(Date.now() / 1000);
     const statuses = await Promise.all(
       Array.from({ length: 8 }, (_, n) =>
-        api(n % 2 ? a.url : b.url, 'POST', '/demo/chat/users', {
+        api(n % 2 ? c.url : d.url, 'POST', '/demo/chat/users', {
           body: { username: `rl${second}x${n}`, password: 'secret-pw' },
         }).then((response) => response.status),
       ),
