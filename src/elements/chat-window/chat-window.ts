@@ -263,6 +263,10 @@ export class ChatWindow extends LitElement {
       ? undefined
       : new IntersectionObserver(([entry]) => {
           this.visible = !!entry?.isIntersecting;
+          // Messages that arrived while the window was hidden (no layout) were placed at a bottom
+          // the log could not scroll to: a window that stuck to the bottom goes there once shown.
+          const log = this.log;
+          if (this.visible && this.stick && log) log.scrollTop = log.scrollHeight;
           this.ackSeen();
         });
   private bubbleObserver?: IntersectionObserver;
