@@ -98,7 +98,13 @@ describe('store/chat-store: faults', function () {
     const other = newStore(url, uniqueName('pa2'));
     await signIn(other, alice);
     await other.openConversation(bob);
-    const shown = await until(other.messages$(bob), (l) => l.length === 2, 'history');
+    // The messages may show before the receipts that follow them are applied (this page's stores
+    // share a device id, so the server also replays alice's inbox here): wait for the receipts.
+    const shown = await until(
+      other.messages$(bob),
+      (l) => l.length === 2 && l[0]?.receipt === 'read' && l[1]?.receipt === 'delivered',
+      'history with its receipts',
+    );
     expect(shown.map((m) => [m.text, m.status, m.receipt])).to.deep.equal([
       ['read one', 'sent', 'read'],
       ['delivered one', 'sent', 'delivered'],
