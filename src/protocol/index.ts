@@ -3,3 +3,4 @@ export * from './message-edits.js';
 export * from './rest.js';
 export * from './routes.js';
 export * from './status-codes.js';
+export * from './visitors.js';

@@ -5,7 +5,7 @@
  * | request | body | success |
  * | --- | --- | --- |
  * | `POST /{org}/{app}/users` | {@link RegisterRequest} | {@link EntitiesResponse} of {@link UserEntity} |
- * | `POST /{org}/{app}/token` | {@link TokenRequest} | {@link TokenResponse} |
+ * | `POST /{org}/{app}/token` | {@link TokenRequest} (other grants: visitors.ts) | {@link TokenResponse} |
  * | `GET /{org}/{app}/users/{username}` (Bearer) | – | {@link EntitiesResponse} of {@link UserEntity} |
  * | `PUT /{org}/{app}/users/{me}` (Bearer) | {@link UpdateUserRequest} | {@link EntitiesResponse} of {@link UserEntity} |
  * | `GET /{org}/{app}/sdk/users/{me}/token/expires` (Bearer) | – | {@link TokenExpiresResponse} |
@@ -123,6 +123,8 @@ export interface UserEntity {
   username: string;
   activated: boolean;
   nickname?: string;
+  /** A guest user, minted by `POST /guests` (visitors.ts). */
+  guest?: true;
   /** Push tokens, one per device (only in your own user's entity). */
   pushInfo?: { device_id: string; device_token: string; notifier_name: string }[];
 }

@@ -60,6 +60,10 @@ export const RestRoutes = {
   removeRoomMember: 'DELETE /chatrooms/{roomId}/users/{username}',
   roomHistory: 'GET /chatrooms/{roomId}/messages?limit',
   joinedRooms: 'GET /users/{me}/joined_chatrooms',
+
+  guest: 'POST /guests',
+  updateMyMetadata: 'PUT /metadata/user/{me}',
+  usersMetadata: 'POST /metadata/user/get',
 } as const satisfies Record<string, `${'GET' | 'POST' | 'PUT' | 'DELETE'} /${string}`>;
 
 /** The DNS list (`isHttpDNS: true`), the one route outside `/{org}/{app}`: `?app_key=org%23app`. */
