@@ -1,7 +1,9 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
 import { serverPlugin } from './test/support/server-plugin.mjs';
+import { failureSummaryReporter } from './test/support/failure-summary-reporter.mjs';
 import { browserPermissionsPlugin } from './test/elements/browser-permissions-plugin.mjs';
 import { chromeArgs, findChrome } from './scripts/find-chrome.mjs';
 
@@ -19,6 +21,7 @@ export default {
   concurrentBrowsers: 1,
   testsFinishTimeout: 8 * 60 * 1000,
   testFramework: { config: { timeout: 20000 } },
+  reporters: [defaultReporter(), failureSummaryReporter()],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     serverPlugin(),
