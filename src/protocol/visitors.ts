@@ -106,6 +106,12 @@ export interface UsersMetadataRequest {
 
 export interface UsersMetadataResponse {
   data: Record<string, UserMetadata>;
+  /**
+   * openwebim's, beside Agora's `data`: for each user in `data`, whether they have a session open
+   * now. A guest sees no presence otherwise (presence goes to contacts, and a guest has none), and
+   * the widget's `to` conversation says "away, leave your e-mail" from it.
+   */
+  online: Record<string, boolean>;
 }
 
 /**
