@@ -3,14 +3,15 @@
  * targets are printed beside the numbers for people to read (the size budgets alone are also a
  * test, test/build/budgets.test.ts, which fails past them; no timing is ever a test).
  *
- * Names (any part of one selects it): bundle-size, embed, server-throughput, indexeddb-writes,
- * render-10k.
+ * Names (any part of one selects it): bundle-size, embed, server-throughput,
+ * server-throughput-durability, indexeddb-writes, render-10k.
  * Without names, all run in that order. Absolute numbers depend on the machine; the ratios printed
  * beside them (against a baseline measured on the same machine in the same run) are what compare.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleSizes } from './bundle-size.js';
+import { printDurableAcks } from './durable-acks.js';
 import { EMBED_DEFAULTS, embed } from './embed.js';
 import { INDEXEDDB_DEFAULTS, indexedDbWrites } from './indexeddb-writes.js';
 import { RENDER_DEFAULTS, render10k } from './render-10k.js';
@@ -191,6 +192,7 @@ const sections: { name: string; run: () => Promise<void> }[] = [
   { name: 'bundle-size', run: printBundleSizes },
   { name: 'embed', run: printEmbed },
   { name: 'server-throughput', run: printServerThroughput },
+  { name: 'server-throughput-durability', run: printDurableAcks },
   { name: 'indexeddb-writes', run: printIndexedDbWrites },
   { name: 'render-10k', run: printRender10k },
 ];

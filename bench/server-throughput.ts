@@ -71,7 +71,7 @@ const result = (messages: number, ms: number): RunResult => ({
 });
 
 /** Rejects with a clear error after `ms` unless `work` settles first. */
-function withDeadline<T>(work: Promise<T>, ms: number, what: () => string): Promise<T> {
+export function withDeadline<T>(work: Promise<T>, ms: number, what: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`${what()} after ${ms / 1000} s`)), ms);
@@ -104,7 +104,7 @@ async function post<T>(url: string, body: unknown): Promise<T> {
 }
 
 /** Registers a user, gets a token and opens an authenticated socket, replay done. */
-async function signIn(httpUrl: string, username: string): Promise<WebSocket> {
+export async function signIn(httpUrl: string, username: string): Promise<WebSocket> {
   const password = 'bench-password';
   await post(`${httpUrl}/${APP_PATH}/users`, { username, password });
   const { access_token: token } = await post<TokenResponse>(`${httpUrl}/${APP_PATH}/token`, {
@@ -137,7 +137,7 @@ async function signIn(httpUrl: string, username: string): Promise<WebSocket> {
   return socket;
 }
 
-const sendFrame = (id: string, to: string, text: string): string =>
+export const sendFrame = (id: string, to: string, text: string): string =>
   JSON.stringify({
     t: 'msg',
     id,
@@ -213,7 +213,7 @@ function runPair(
   });
 }
 
-async function measureServer(
+export async function measureServer(
   httpUrl: string,
   clients: number,
   messages: number,
@@ -255,7 +255,7 @@ async function measureServer(
 // ws echo
 // ---------------------------------------------------------------------------------------------
 
-async function startEchoServer(): Promise<{ url: string; child: ChildProcess }> {
+export async function startEchoServer(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(root, 'bench', 'ws-echo-server.ts')],
@@ -335,7 +335,7 @@ async function measureEcho(
 }
 
 /** The echo run is short (well under a second): the median of three steadies it. */
-async function medianEcho(url: string, clients: number, messages: number, text: string) {
+export async function medianEcho(url: string, clients: number, messages: number, text: string) {
   const runs: RunResult[] = [];
   for (let i = 0; i < ECHO_RUNS; i += 1) runs.push(await measureEcho(url, clients, messages, text));
   return runs.sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)] as RunResult;
@@ -345,7 +345,7 @@ async function medianEcho(url: string, clients: number, messages: number, text: 
 // Both, per client count
 // ---------------------------------------------------------------------------------------------
 
-const settle = <T>(work: Promise<T>): Promise<T | Error> =>
+export const settle = <T>(work: Promise<T>): Promise<T | Error> =>
   work.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 
 export async function serverThroughput(

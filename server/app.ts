@@ -79,11 +79,16 @@ function limitConnectionsPerAddress(http: FastifyInstance, config: ServerConfig)
  * (its schema is made or migrated before the first statement), else the data dir's SQLite file
  * (creating the dir).
  */
-export function openStorage(config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'>): Storage {
+export function openStorage(
+  config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'> &
+    Partial<Pick<ServerConfig, 'sqliteSynchronous'>>,
+): Storage {
   if (config.databaseUrl) return new PgStorage(config.databaseUrl);
   // Only this user may read what the server keeps (tokens' hashes, messages, files).
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  return new SqliteStorage(join(config.dataDir, 'openwebim.sqlite'));
+  return new SqliteStorage(join(config.dataDir, 'openwebim.sqlite'), {
+    synchronous: config.sqliteSynchronous ?? 'full',
+  });
 }
 
 export interface ServerOptions {

@@ -3,6 +3,8 @@ import { Limits } from '../src/protocol/rest.js';
 
 export const LogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LogLevels)[number];
+export const SqliteSynchronousModes = ['full', 'normal'] as const;
+export type SqliteSynchronous = (typeof SqliteSynchronousModes)[number];
 
 export interface ServerConfig {
   host: string;
@@ -54,6 +56,12 @@ export interface ServerConfig {
   invitationsPerMinute: number;
   logLevel: LogLevel;
   /**
+   * SQLite's `synchronous` pragma. `full` (default): every commit is fsynced before its acks go
+   * out, so an acked message survives a power loss. `normal`: it survives a process crash only;
+   * faster, and here so the throughput bench can show what durability costs.
+   */
+  sqliteSynchronous: SqliteSynchronous;
+  /**
    * Behind a reverse proxy: take the client IP and scheme from X-Forwarded-* (for the failed-login
    * limit and the derived DNS list). Off by default, since anyone can send those headers.
    */
@@ -85,6 +93,7 @@ export const defaults = {
   uploadsPerMinute: 60,
   invitationsPerMinute: Limits.invitationsPerMinute,
   logLevel: 'info',
+  sqliteSynchronous: 'full',
   trustProxy: false,
 } as const satisfies Omit<
   ServerConfig,
@@ -152,6 +161,13 @@ export function configFromEnv(env: Env = process.env): ServerConfig {
   const port = env.PORT?.trim() === '0' ? 0 : positiveInteger(env, 'PORT', defaults.port);
   if (port > 65535) throw new ConfigError('PORT must be at most 65535');
   const dataDir = env.OPENWEBIM_DATA_DIR?.trim() || defaults.dataDir;
+  const sqliteSynchronous = (env.OPENWEBIM_SQLITE_SYNCHRONOUS?.trim().toLowerCase() ||
+    defaults.sqliteSynchronous) as SqliteSynchronous;
+  if (!SqliteSynchronousModes.includes(sqliteSynchronous)) {
+    throw new ConfigError(
+      `OPENWEBIM_SQLITE_SYNCHRONOUS must be one of ${SqliteSynchronousModes.join(', ')}`,
+    );
+  }
   const publicUrl = singleUrl(env, 'OPENWEBIM_PUBLIC_URL', ['http:', 'https:']);
   return {
     host: env.HOST?.trim() || defaults.host,
@@ -192,6 +208,7 @@ export function configFromEnv(env: Env = process.env): ServerConfig {
       defaults.invitationsPerMinute,
     ),
     logLevel,
+    sqliteSynchronous,
     trustProxy: flag(env, 'OPENWEBIM_TRUST_PROXY', defaults.trustProxy),
   };
 }

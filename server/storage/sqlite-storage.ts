@@ -404,8 +404,11 @@ export class SqliteStorage implements Storage {
   readonly #block: Transaction<Storage['block']>;
   readonly #unblock: Transaction<Storage['unblock']>;
 
-  /** Opens (and creates or migrates) the database file at `path`. */
-  constructor(path: string) {
+  /**
+   * Opens (and creates or migrates) the database file at `path`. `synchronous: 'normal'` gives up
+   * durability across a power loss for speed (OPENWEBIM_SQLITE_SYNCHRONOUS; the bench compares).
+   */
+  constructor(path: string, options: { synchronous?: 'full' | 'normal' } = {}) {
     // Created 0600 before SQLite opens it: its -wal and -shm files take the same mode.
     if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
     const db = new Database(path);
@@ -417,7 +420,7 @@ export class SqliteStorage implements Storage {
     // FULL: every commit is fsynced before it returns, so an ack (sent after the commit) survives
     // a power loss, not only a crash. Group commit (sqlite-commit.ts) keeps that to one fsync per
     // turn of the event loop, and checkpoints run in a worker (sqlite-checkpoints.ts).
-    db.pragma('synchronous = FULL');
+    db.pragma(options.synchronous === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
     db.pragma('wal_autocheckpoint = 0');
     this.#commits = new GroupCommit(db);
     this.#checkpoints = new Checkpoints(path);

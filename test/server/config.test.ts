@@ -69,6 +69,11 @@ describe('configFromEnv', () => {
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.trustProxy, true);
     assert.equal(configFromEnv({}).trustProxy, false);
+    assert.equal(configFromEnv({}).sqliteSynchronous, 'full');
+    assert.equal(
+      configFromEnv({ OPENWEBIM_SQLITE_SYNCHRONOUS: 'NORMAL' }).sqliteSynchronous,
+      'normal',
+    );
   });
 
   it('refuses malformed values with the variable’s name', () => {
@@ -83,6 +88,7 @@ describe('configFromEnv', () => {
       ['OPENWEBIM_DATABASE_URL', 'mysql://db/chat'],
       ['OPENWEBIM_REDIS_URL', 'localhost:6379'],
       ['OPENWEBIM_PUBLIC_URL', 'ws://a'],
+      ['OPENWEBIM_SQLITE_SYNCHRONOUS', 'off'],
     ] as const) {
       assert.throws(
         () => configFromEnv({ [name]: value }),
