@@ -30,7 +30,23 @@ import {
   type PgDatabase,
   type Queryable,
 } from './pg-database.js';
-import { eventValues, insertEventSql, toMessage, withSeq, type MessageRow } from './pg-rows.js';
+import {
+  appendToInbox,
+  eventValues,
+  findSent,
+  grantChatfile,
+  insertEventSql,
+  insertMessage,
+} from './pg-rows.js';
+import {
+  toGroup,
+  toMember,
+  toMessage,
+  withSeq,
+  type GroupRow,
+  type MemberRow,
+  type MessageRow,
+} from './rows.js';
 import type { AppendedEvent, NewMessage, NewUserEvent, StoredMessage } from './storage.js';
 
 /** Appends a contact or group event to each inbox, whole (the caller holds their locks). */
@@ -61,46 +77,6 @@ export async function appendUserEvent(
   }
   return appended;
 }
-
-interface GroupRow {
-  id: string;
-  name: string;
-  description: string;
-  owner: string;
-  public: boolean;
-  approval: boolean;
-  allow_invites: boolean;
-  invite_need_confirm: boolean;
-  max_users: number;
-  created: number;
-}
-
-interface MemberRow {
-  username: string;
-  role: GroupRole;
-  mute_until: number | null;
-  joined: number;
-}
-
-const toGroup = (row: GroupRow): GroupRecord => ({
-  id: row.id,
-  name: row.name,
-  description: row.description,
-  owner: row.owner,
-  public: row.public,
-  approval: row.approval,
-  allowInvites: row.allow_invites,
-  inviteNeedConfirm: row.invite_need_confirm,
-  maxUsers: row.max_users,
-  created: row.created,
-});
-
-const toMember = (row: MemberRow): GroupMemberRecord => ({
-  username: row.username,
-  role: row.role,
-  muteUntil: row.mute_until,
-  joined: row.joined,
-});
 
 const memberColumns = 'username, role, mute_until, joined';
 const memberOrder = `ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END,
@@ -533,11 +509,7 @@ export class PgGroupStorage implements GroupStorage {
         .map((row) => row.username)
         .filter((name) => name === message.from || !skip.includes(name));
       await lockUsers(db, appKey, [message.from, ...recipients]);
-      const existing = await one<MessageRow>(
-        db,
-        'SELECT * FROM messages WHERE app_key = $1 AND from_user = $2 AND client_id = $3',
-        [appKey, message.from, message.clientId],
-      );
+      const existing = await findSent(db, appKey, message.from, message.clientId);
       if (existing) {
         const rows = await all<{ username: string; seq: number }>(
           db,
@@ -548,33 +520,10 @@ export class PgGroupStorage implements GroupStorage {
         return { duplicate: true, message: toMessage(existing), seqs };
       }
       const { files, allowGroupAck, ...row } = message;
-      const inserted = await one<{ id: number }>(
-        db,
-        `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
-           ext, time, conv, allow_group_ack)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $5, $11) RETURNING id`,
-        [
-          appKey,
-          row.mid,
-          row.clientId,
-          row.from,
-          row.to,
-          row.chatType,
-          row.type,
-          row.body,
-          row.ext,
-          row.time,
-          allowGroupAck,
-        ],
-      );
-      const id = (inserted as { id: number }).id;
+      const id = await insertMessage(db, appKey, message, message.to);
       const seqs: Record<string, number> = {};
       for (const username of recipients) {
-        const seq = await nextSeq(db, appKey, username);
-        await db.query(
-          'INSERT INTO inbox (app_key, username, seq, message_id) VALUES ($1, $2, $3, $4)',
-          [appKey, username, seq, id],
-        );
+        seqs[username] = await appendToInbox(db, appKey, username, id);
         // A new conversation row starts read up to the message before this one: what was said
         // before the member got anything is not unread for them.
         await db.query(
@@ -583,14 +532,7 @@ export class PgGroupStorage implements GroupStorage {
            ON CONFLICT (app_key, username, peer) DO UPDATE SET last_id = excluded.last_id`,
           [appKey, username, message.to, id, id - 1],
         );
-        for (const uuid of files) {
-          await db.query(
-            `INSERT INTO chatfile_grants (app_key, uuid, username) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING`,
-            [appKey, uuid, username],
-          );
-        }
-        seqs[username] = seq;
+        for (const uuid of files) await grantChatfile(db, appKey, uuid, username);
       }
       const stored: StoredMessage = {
         ...row,

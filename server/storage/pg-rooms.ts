@@ -9,48 +9,7 @@ import type {
   RoomStorage,
 } from './group-storage.js';
 import { all, one, run, type PgDatabase, type Queryable } from './pg-database.js';
-
-interface RoomRow {
-  id: string;
-  name: string;
-  description: string;
-  owner: string;
-  max_users: number;
-  created: number;
-}
-
-interface RoomMessageRow {
-  mid: string;
-  client_id: string;
-  room_id: string;
-  from_user: string;
-  type: string;
-  body: string;
-  ext: string;
-  time: number;
-}
-
-const toRoom = (row: RoomRow): RoomRecord => ({
-  id: row.id,
-  name: row.name,
-  description: row.description,
-  owner: row.owner,
-  maxUsers: row.max_users,
-  created: row.created,
-});
-
-const toRoomMessage = (row: RoomMessageRow): RoomMessageRecord => ({
-  mid: row.mid,
-  clientId: row.client_id,
-  roomId: row.room_id,
-  from: row.from_user,
-  to: row.room_id,
-  chatType: 'chatRoom',
-  type: row.type,
-  body: row.body,
-  ext: row.ext,
-  time: row.time,
-});
+import { toRoom, toRoomMessage, type RoomRow, type RoomMessageRow } from './rows.js';
 
 export class PgRoomStorage implements RoomStorage {
   readonly #db: PgDatabase;

@@ -18,9 +18,15 @@ import { all, lockUsers, nextSeq, one, PgDatabase, run, type Queryable } from '.
 import { PgGroupStorage, appendUserEvent } from './pg-groups.js';
 import { PgRoomStorage } from './pg-rooms.js';
 import {
+  appendToInbox,
   appValues,
   eventValues,
+  findSent,
+  grantChatfile,
   insertEventSql,
+  insertMessage,
+} from './pg-rows.js';
+import {
   toApp,
   toChatfile,
   toInboxEntry,
@@ -31,7 +37,7 @@ import {
   type EventRow,
   type MessageRow,
   type UserRow,
-} from './pg-rows.js';
+} from './rows.js';
 import { migrate } from './pg-schema.js';
 import {
   conversationKey,
@@ -314,11 +320,7 @@ export class PgStorage implements Storage {
     return this.#db.tx(async (db) => {
       // The sender's lock also keeps a resend on another process from storing the id twice.
       await lockUsers(db, appKey, [message.from, message.to]);
-      const existing = await one<MessageRow>(
-        db,
-        'SELECT * FROM messages WHERE app_key = $1 AND from_user = $2 AND client_id = $3',
-        [appKey, message.from, message.clientId],
-      );
+      const existing = await findSent(db, appKey, message.from, message.clientId);
       if (existing) {
         const seqOf = async (username: string) =>
           (
@@ -337,34 +339,10 @@ export class PgStorage implements Storage {
       }
       const { files, ...row } = message;
       const conv = conversationKey(message.from, message.to);
-      const inserted = await one<{ id: number }>(
-        db,
-        `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
-           ext, time, conv)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-        [
-          appKey,
-          row.mid,
-          row.clientId,
-          row.from,
-          row.to,
-          row.chatType,
-          row.type,
-          row.body,
-          row.ext,
-          row.time,
-          conv,
-        ],
-      );
-      const id = (inserted as { id: number }).id;
-      const participants = [...new Set([message.from, message.to])];
+      const id = await insertMessage(db, appKey, row, conv);
       for (const uuid of files) {
-        for (const username of participants) {
-          await db.query(
-            `INSERT INTO chatfile_grants (app_key, uuid, username) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING`,
-            [appKey, uuid, username],
-          );
+        for (const username of new Set([message.from, message.to])) {
+          await grantChatfile(db, appKey, uuid, username);
         }
       }
       const sides =
@@ -382,16 +360,9 @@ export class PgStorage implements Storage {
           [appKey, me, peer, message.chatType, conv, id],
         );
       }
-      const append = async (username: string) => {
-        const seq = await nextSeq(db, appKey, username);
-        await db.query(
-          'INSERT INTO inbox (app_key, username, seq, message_id) VALUES ($1, $2, $3, $4)',
-          [appKey, username, seq, id],
-        );
-        return seq;
-      };
-      const senderSeq = await append(message.from);
-      const recipientSeq = message.to === message.from ? null : await append(message.to);
+      const senderSeq = await appendToInbox(db, appKey, message.from, id);
+      const recipientSeq =
+        message.to === message.from ? null : await appendToInbox(db, appKey, message.to, id);
       return { duplicate: false, message: { ...row, recalled: false }, senderSeq, recipientSeq };
     });
   }

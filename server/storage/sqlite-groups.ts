@@ -23,7 +23,18 @@ import type {
   RoleCheck,
   RoomStorage,
 } from './group-storage.js';
-import { toMessage, type InboxStatements, type Transaction } from './sqlite-inbox.js';
+import {
+  toGroup,
+  toMember,
+  toMessage,
+  toRoom,
+  toRoomMessage,
+  type GroupRow,
+  type MemberRow,
+  type RoomMessageRow,
+  type RoomRow,
+} from './rows.js';
+import type { InboxStatements, Transaction } from './sqlite-inbox.js';
 import type { AppendedEvent, NewMessage, NewUserEvent, StoredMessage } from './storage.js';
 
 /**
@@ -126,88 +137,6 @@ export interface InboxWriters {
   /** Group messages and read acks join the store's group commit (one fsync per batch). */
   commits: GroupCommit;
 }
-
-interface GroupRow {
-  id: string;
-  name: string;
-  description: string;
-  owner: string;
-  public: number;
-  approval: number;
-  allow_invites: number;
-  invite_need_confirm: number;
-  max_users: number;
-  created: number;
-}
-
-interface MemberRow {
-  username: string;
-  role: GroupRole;
-  mute_until: number | null;
-  joined: number;
-}
-
-interface RoomRow {
-  id: string;
-  name: string;
-  description: string;
-  owner: string;
-  max_users: number;
-  created: number;
-}
-
-interface RoomMessageRow {
-  mid: string;
-  client_id: string;
-  room_id: string;
-  from_user: string;
-  type: string;
-  body: string;
-  ext: string;
-  time: number;
-}
-
-const toGroup = (row: GroupRow): GroupRecord => ({
-  id: row.id,
-  name: row.name,
-  description: row.description,
-  owner: row.owner,
-  public: row.public === 1,
-  approval: row.approval === 1,
-  allowInvites: row.allow_invites === 1,
-  inviteNeedConfirm: row.invite_need_confirm === 1,
-  maxUsers: row.max_users,
-  created: row.created,
-});
-
-const toMember = (row: MemberRow): GroupMemberRecord => ({
-  username: row.username,
-  role: row.role,
-  muteUntil: row.mute_until,
-  joined: row.joined,
-});
-
-const toRoom = (row: RoomRow): RoomRecord => ({
-  id: row.id,
-  name: row.name,
-  description: row.description,
-  owner: row.owner,
-  maxUsers: row.max_users,
-  created: row.created,
-});
-
-const toRoomMessage = (row: RoomMessageRow): RoomMessageRecord => ({
-  mid: row.mid,
-  clientId: row.client_id,
-  roomId: row.room_id,
-  from: row.from_user,
-  to: row.room_id,
-  chatType: 'chatRoom',
-  type: row.type,
-  body: row.body,
-  ext: row.ext,
-  time: row.time,
-});
 
 export class SqliteGroupStorage implements GroupStorage {
   readonly #q;

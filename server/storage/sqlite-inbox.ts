@@ -1,56 +1,17 @@
 /**
  * What both SQLite stores ({@link SqliteStorage} and the group store beside it) read and write of
  * the shared tables: message rows, inbox entries, inbox events, chatfile grants and read cursors.
- * One definition each, so a 1:1 and a group message are stored and read back the same way.
+ * One statement each, so a 1:1 and a group message are stored the same way (and read back with
+ * rows.ts, as on PostgreSQL).
  */
 import type Database from 'better-sqlite3';
-import type { MessageEdit, StoredMessage } from './storage.js';
+import type { MessageRow } from './rows.js';
+import type { MessageEdit } from './storage.js';
 
 /** The synchronous transaction behind an async storage method (same arguments, same result). */
 export type Transaction<F extends (...args: never[]) => Promise<unknown>> = (
   ...args: Parameters<F>
 ) => Awaited<ReturnType<F>>;
-
-export interface MessageRow {
-  id: number;
-  mid: string;
-  client_id: string;
-  from_user: string;
-  to_user: string;
-  chat_type: string;
-  type: string;
-  body: string;
-  ext: string;
-  time: number;
-  recalled: number;
-  allow_group_ack?: number;
-  edit_count?: number;
-  edited_by?: string | null;
-  edited_at?: number | null;
-}
-
-export const toMessage = (row: MessageRow): StoredMessage => ({
-  mid: row.mid,
-  clientId: row.client_id,
-  from: row.from_user,
-  to: row.to_user,
-  chatType: row.chat_type,
-  type: row.type,
-  body: row.body,
-  ext: row.ext,
-  time: row.time,
-  recalled: row.recalled === 1,
-  ...(row.allow_group_ack === 1 ? { allowGroupAck: true } : {}),
-  ...(row.edit_count
-    ? {
-        edit: {
-          by: row.edited_by ?? row.from_user,
-          at: row.edited_at ?? row.time,
-          count: row.edit_count,
-        },
-      }
-    : {}),
-});
 
 /** One row of `inbox_events`; `data` is the whole event as JSON when its columns cannot hold it. */
 export interface InboxEventParams {

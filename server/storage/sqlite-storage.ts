@@ -6,12 +6,24 @@
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Limits } from '../../src/protocol/rest.js';
-import type { UserEvent } from '../../src/protocol/frames.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
 import { migrationTo4, SqliteGroupStorage, SqliteRoomStorage } from './sqlite-groups.js';
 import { Checkpoints } from './sqlite-checkpoints.js';
 import { GroupCommit } from './sqlite-commit.js';
-import { inboxStatements, toMessage, type MessageRow, type Transaction } from './sqlite-inbox.js';
+import {
+  toApp,
+  toChatfile,
+  toInboxEntry,
+  toMessage,
+  toUser,
+  withSeq,
+  type AppRow,
+  type ChatfileRow,
+  type EventRow,
+  type MessageRow,
+  type UserRow,
+} from './rows.js';
+import { inboxStatements, type Transaction } from './sqlite-inbox.js';
 import { conversationKey } from './storage.js';
 import type {
   AnswerContactOutcome,
@@ -24,7 +36,6 @@ import type {
   ChatfileRecord,
   ConversationRecord,
   CreateUserResult,
-  EventKind,
   InboxEntry,
   MessageEdit,
   NewMessage,
@@ -239,129 +250,6 @@ ALTER TABLE messages ADD COLUMN edit_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN edited_by TEXT;
 ALTER TABLE messages ADD COLUMN edited_at INTEGER;
 `;
-
-interface AppRow {
-  key: string;
-  org: string;
-  name: string;
-  uuid: string;
-  max_users: number | null;
-  closed_registration: number;
-  origins: string | null;
-  token_ttl: number | null;
-  max_message_bytes: number | null;
-  max_file_bytes: number | null;
-  recall_seconds: number | null;
-  max_group_members: number | null;
-  room_admins: string | null;
-  max_sessions_per_user: number | null;
-  user_upload_quota_bytes: number | null;
-  app_upload_quota_bytes: number | null;
-  chatfile_ttl_days: number | null;
-  created: number;
-}
-
-interface UserRow {
-  app_key: string;
-  username: string;
-  uuid: string;
-  password_hash: string;
-  nickname: string | null;
-  created: number;
-  modified: number;
-}
-
-interface EventRow {
-  seq: number;
-  kind: EventKind;
-  from_user: string;
-  to_user: string;
-  chat_type: string;
-  mid: string | null;
-  time: number;
-  data: string | null;
-}
-
-interface ChatfileRow {
-  app_key: string;
-  uuid: string;
-  uploader: string;
-  secret_hash: string;
-  size: number;
-  content_type: string;
-  filename: string;
-  created: number;
-}
-
-const optional = <K extends string>(key: K, value: number | null) =>
-  (value === null ? {} : { [key]: value }) as Partial<Record<K, number>>;
-
-const toApp = (row: AppRow): AppRecord => ({
-  key: row.key,
-  org: row.org,
-  name: row.name,
-  uuid: row.uuid,
-  maxUsers: row.max_users,
-  closedRegistration: row.closed_registration === 1,
-  origins: row.origins === null ? null : (JSON.parse(row.origins) as string[]),
-  tokenTtlSeconds: row.token_ttl,
-  maxMessageBytes: row.max_message_bytes,
-  maxFileBytes: row.max_file_bytes,
-  recallSeconds: row.recall_seconds,
-  maxGroupMembers: row.max_group_members,
-  roomAdmins: row.room_admins === null ? [] : (JSON.parse(row.room_admins) as string[]),
-  // Schema 5's settings are optional on AppRecord: only the ones an app sets are there.
-  ...optional('maxSessionsPerUser', row.max_sessions_per_user),
-  ...optional('userUploadQuotaBytes', row.user_upload_quota_bytes),
-  ...optional('appUploadQuotaBytes', row.app_upload_quota_bytes),
-  ...optional('chatfileTtlDays', row.chatfile_ttl_days),
-  created: row.created,
-});
-
-const toUser = (row: UserRow): UserRecord => ({
-  uuid: row.uuid,
-  appKey: row.app_key,
-  username: row.username,
-  passwordHash: row.password_hash,
-  nickname: row.nickname,
-  created: row.created,
-  modified: row.modified,
-});
-
-/** The event with its seq; the cast is sound: `seq` is the one field `NewUserEvent` leaves out. */
-const withSeq = (event: NewUserEvent, seq: number) => ({ ...event, seq }) as AppendedEvent['event'];
-
-const toInboxEntry = (row: EventRow): InboxEntry =>
-  row.data === null
-    ? { seq: row.seq, event: toEvent(row) }
-    : {
-        seq: row.seq,
-        // Besides contact and group events, a group read ack with its count is kept whole.
-        userEvent: {
-          ...(JSON.parse(row.data) as Omit<UserEvent, 'seq'>),
-          seq: row.seq,
-        } as UserEvent,
-      };
-
-const toEvent = (row: EventRow): StoredEvent => ({
-  kind: row.kind,
-  from: row.from_user,
-  to: row.to_user,
-  chatType: row.chat_type,
-  mid: row.mid,
-  time: row.time,
-});
-
-const toChatfile = (row: ChatfileRow): ChatfileRecord => ({
-  appKey: row.app_key,
-  uuid: row.uuid,
-  uploader: row.uploader,
-  secretHash: row.secret_hash,
-  size: row.size,
-  contentType: row.content_type,
-  filename: row.filename,
-  created: row.created,
-});
 
 const appParams = (app: AppRecord) => ({
   key: app.key,
