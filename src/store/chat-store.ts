@@ -52,6 +52,7 @@ import { Files } from './files.js';
 import { Groups } from './groups.js';
 import { readList, readNicknames, updateList } from './lists-repo.js';
 import { liveQuery } from './live-query.js';
+import { MessageActions } from './message-actions.js';
 import { MessageWindows } from './message-windows.js';
 import { normalizeUsername } from './messages.js';
 import { Names } from './names.js';
@@ -78,6 +79,7 @@ import type {
   CurrentUser,
   CreateGroupInput,
   CustomContent,
+  SendOptions,
   Group,
   GroupInvitation,
   GroupMember,
@@ -145,6 +147,7 @@ export class ChatStore implements ChatStoreApi {
   private readonly reading: Reading;
   private readonly lifecycle: SessionLifecycle;
   private readonly sending: Sending;
+  private readonly actions: MessageActions;
   private readonly receiving: Receiving;
   private readonly noticeSubject = new Subject<ChatNotice>();
   private readonly lists = new Map<string, Observable<unknown[]>>();
@@ -221,6 +224,7 @@ export class ChatStore implements ChatStoreApi {
     this.reading = new Reading(core, this.names, this.files);
     this.lifecycle = new SessionLifecycle(core, this.windows, this.files, this.names);
     this.sending = new Sending(core, this.files, this.names, this.rooms);
+    this.actions = new MessageActions(core);
     this.receiving = new Receiving(
       core,
       {
@@ -374,8 +378,12 @@ export class ChatStore implements ChatStoreApi {
     return this.lifecycle.logout(options);
   }
 
-  send(conversationId: string, text: string): Promise<ChatMessage> {
-    return this.sending.send(conversationId, text);
+  send(conversationId: string, text: string, options: SendOptions = {}): Promise<ChatMessage> {
+    return this.sending.send(conversationId, text, options);
+  }
+
+  edit(messageId: string, text: string): Promise<void> {
+    return this.actions.edit(messageId, text);
   }
 
   sendFile(

@@ -53,6 +53,8 @@ export interface ReceivedMessage {
   seq?: number;
   /** History only, on my own 1:1 messages: how far the recipient got. */
   receipt?: string;
+  /** Set once the sender edited the text (4.x). */
+  modifiedInfo?: { operatorId: string; operationCount: number; operationTime: number };
 }
 
 /** The text-only shape of issue 2, still accepted. */
@@ -301,6 +303,16 @@ export interface StoreConnection extends SocialApi {
   sendChannel(to: string, chatType: ChatType): Promise<void>;
   /** Recalls my message `mid`; rejects with an {@link SdkError} (504 past the window, 603 not mine). */
   recall(options: { mid: string; to: string; chatType: ChatType }): Promise<void>;
+  /**
+   * Replaces the text of my message `mid` (4.x `modifyMessage`); resolves with the message as it now
+   * reads. Rejects with an {@link SdkError} (603 not mine, 1302 recalled or unknown, 1303 not text).
+   */
+  modify(options: {
+    mid: string;
+    to: string;
+    chatType: ChatType;
+    text: string;
+  }): Promise<ReceivedMessage>;
   /** One page of a conversation's history, older than `cursor` (newest when `null`). */
   history(options: {
     peer: string;

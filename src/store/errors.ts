@@ -55,6 +55,9 @@ export const Codes = {
   roomNotExist: statusCode.CHATROOM_NOT_EXIST,
   requestAbort: statusCode.REQUEST_ABORT,
   localDbOperationFailed: statusCode.LOCAL_DB_OPERATION_FAILED,
+  modifyNotExist: statusCode.MODIFY_MESSAGE_NOT_EXIST,
+  modifyFormatError: statusCode.MODIFY_MESSAGE_FORMAT_ERROR,
+  modifyFailed: statusCode.MODIFY_MESSAGE_FAILED,
 } as const;
 
 /**
@@ -114,6 +117,10 @@ export const Messages = {
   recallNotSent: 'Only a sent message can be recalled.',
   recallDisabled: 'Recalling messages is turned off in this chat.',
   noSuchMessage: 'That message is not here any more.',
+  editNotMine: 'You can only edit your own messages.',
+  editTextOnly: 'Only text messages can be edited.',
+  editGone: 'That message was recalled, so it cannot be edited.',
+  editNotSent: 'Only a sent message can be edited.',
   historyFailed: 'Older messages could not be loaded. Try again.',
   groupNameMissing: 'Give the group a name.',
   mutedInGroup:

@@ -14,4 +14,5 @@ export {
 export { ChatStoreError, Messages as ChatErrorMessages, toChatError } from './errors.js';
 export { NoticeSentences as ChatNoticeSentences } from './notices.js';
 export type { Visibility } from './visibility.js';
+export { quoteOf } from './messages.js';
 export { defaults } from '../sdk/index.js';

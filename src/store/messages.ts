@@ -14,6 +14,7 @@ import { conversationIdOf } from './conversations.js';
 import { Codes, Messages, chatError } from './errors.js';
 import type {
   Attachment,
+  MessageQuote,
   AttachmentKind,
   ChatCommand,
   ChatMessage,
@@ -231,6 +232,40 @@ export function withEdit(stored: ChatMessage, incoming: ChatMessage): ChatMessag
   if (!edit || stored.recalled || stored.type !== 'txt') return undefined;
   if (stored.edited && stored.edited.count >= edit.count) return undefined;
   return { ...stored, text: incoming.text, edited: edit };
+}
+
+/** The longest quoted preview a reply carries, in characters. */
+const QUOTE_PREVIEW_CHARS = 200;
+
+/**
+ * The message a reply quotes, from its `ext.msgQuote` (the 4.x UI kit's convention:
+ * `{msgID, msgPreview, msgSender, msgType}`); `undefined` when it quotes nothing or the ext is not
+ * in that shape (ext comes from other clients).
+ */
+export function quoteOf(message: Pick<ChatMessage, 'ext'>): MessageQuote | undefined {
+  const quote = message.ext?.msgQuote;
+  if (!isRecord(quote)) return undefined;
+  const mid = str(quote.msgID);
+  const sender = str(quote.msgSender);
+  if (!mid || !sender) return undefined;
+  const preview = typeof quote.msgPreview === 'string' ? quote.msgPreview : '';
+  return { mid, sender, preview, type: str(quote.msgType) ?? 'txt' };
+}
+
+/** The `ext` of a reply to `message`, in the 4.x UI kit's `msgQuote` convention. */
+export function quoteExt(message: ChatMessage): Ext {
+  const preview =
+    message.type === 'txt'
+      ? message.text
+      : (message.attachment?.filename ?? message.location?.addr ?? message.custom?.event ?? '');
+  return {
+    msgQuote: {
+      msgID: message.mid ?? message.id,
+      msgPreview: [...preview].slice(0, QUOTE_PREVIEW_CHARS).join(''),
+      msgSender: message.from,
+      msgType: message.type,
+    },
+  };
 }
 
 /** What a recalled message keeps: who, when, where; its content is gone. */

@@ -129,6 +129,11 @@ export function createSdkConnection(
     async recall({ mid, to, chatType }) {
       await connection.recallMessage({ mid, to, chatType });
     },
+    async modify({ mid, to, chatType, text }) {
+      const modifiedMessage = Message.create({ type: 'txt', chatType, to, msg: text });
+      const { message } = await connection.modifyMessage({ messageId: mid, modifiedMessage });
+      return message as unknown as ReceivedMessage;
+    },
     async history({ peer, chatType, cursor, pageSize }): Promise<HistoryPage> {
       const page = await connection.getHistoryMessages({
         targetId: peer,

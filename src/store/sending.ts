@@ -19,6 +19,7 @@ import {
   checkFile,
   checkLocation,
   normalizeUsername,
+  quoteExt,
 } from './messages.js';
 import { applyRecall, readMessage } from './messages-repo.js';
 import type { Names } from './names.js';
@@ -35,7 +36,14 @@ import {
 } from './outbox-repo.js';
 import type { Session, SessionEvent } from './session.js';
 import type { StoreCore } from './store-core.js';
-import type { Attachment, ChatMessage, CustomContent, Location, SendFileOptions } from './types.js';
+import type {
+  Attachment,
+  ChatMessage,
+  CustomContent,
+  Location,
+  SendFileOptions,
+  SendOptions,
+} from './types.js';
 
 /** How often a message the server rate-limited (509) is tried again before it is `failed`. */
 const RATE_LIMIT_RETRIES = 5;
@@ -86,10 +94,22 @@ export class Sending {
     this.flushes.next();
   }
 
-  async send(conversationId: string, text: string): Promise<ChatMessage> {
-    this.core.requireSession();
+  async send(
+    conversationId: string,
+    text: string,
+    options: SendOptions = {},
+  ): Promise<ChatMessage> {
+    const session = this.core.requireSession();
     checkDraft(text, this.core.limits.value.messageMaxBytes);
-    return this.queueOwn(conversationId, { type: 'txt' as const, text }, {});
+    let ext: Ext | undefined;
+    if (options.replyTo !== undefined) {
+      // Only a message of this conversation that is still there (and has a server id to jump to).
+      const quoted = await readMessage(session.db, options.replyTo);
+      if (!quoted || quoted.recalled || !quoted.mid || quoted.conversationId !== conversationId)
+        throw chatError(Codes.messageParameterError, Messages.noSuchMessage);
+      ext = quoteExt(quoted);
+    }
+    return this.queueOwn(conversationId, { type: 'txt' as const, text }, {}, ext);
   }
 
   async sendFile(

@@ -119,6 +119,23 @@ export interface ChatMessage {
   seq?: number;
 }
 
+/** The message a reply quotes (the 4.x UI kit's `ext.msgQuote`); read with the store's `quoteOf`. */
+export interface MessageQuote {
+  /** The quoted message's server id. */
+  mid: string;
+  /** Its text (or file name) as the reply was written, at most 200 characters. */
+  preview: string;
+  sender: string;
+  /** Its kind (`txt`, `img`…). */
+  type: string;
+}
+
+/** Options of {@link ChatStoreApi.send}. */
+export interface SendOptions {
+  /** The id of a message of the same conversation this one replies to (quoted above it). */
+  replyTo?: string;
+}
+
 export interface MessageEdit {
   by: string;
   /** ms since the epoch */
@@ -424,7 +441,14 @@ export interface ChatStoreApi {
    * the stored message once it is in IndexedDB; rejects (storing nothing) for an empty or too long
    * draft. The outcome shows on the message: `sent`, or `failed` with `error`.
    */
-  send(conversationId: string, text: string): Promise<ChatMessage>;
+  send(conversationId: string, text: string, options?: SendOptions): Promise<ChatMessage>;
+  /**
+   * Replaces the text of an own sent text message (4.x `modifyMessage`): it reads the new text,
+   * marked edited, here, on my other devices and at the peer's (every member of a group), also after
+   * a reload. Rejects with a {@link ChatError} in plain words (not mine, not text, recalled, not
+   * sent yet, offline, empty or too long) and then changes nothing.
+   */
+  edit(messageId: string, text: string): Promise<void>;
   /**
    * Queues an attachment (it shows at once as `pending` with {@link uploadProgress$}), uploads it and
    * sends it. The file is kept in IndexedDB until sent, so a reload still sends it (once). Rejects,

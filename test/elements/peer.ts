@@ -7,6 +7,7 @@ import type {
   ClientFrame,
   EntitiesResponse,
   InboxEvent,
+  UserEvent,
   ChatfileEntity,
   MessageBody,
   NackFrame,
@@ -67,6 +68,10 @@ export interface Peer {
   recall(mid: string, to: string): Promise<ServerFrame>;
   /** Every receipt or recall event pushed to the peer so far (the array grows as they come). */
   events: InboxEvent[];
+  /** Every event of any kind pushed to the peer so far (edits, reactions… too). */
+  allEvents: UserEvent[];
+  /** Edits the peer's own text message `mid` to `to`; resolves with the server's answer. */
+  modify(mid: string, to: string, text: string): Promise<ServerFrame>;
   close(): void;
 }
 
@@ -105,9 +110,11 @@ export async function connectPeer(url: string, username: string): Promise<Peer> 
   // Every message pushed to the peer, kept so that a test may wait for one that came already.
   const received: ServerMessage[] = [];
   const events: InboxEvent[] = [];
+  const allEvents: UserEvent[] = [];
   socket.addEventListener('message', (event: MessageEvent) => {
     const frame = JSON.parse(String(event.data)) as ServerFrame;
     if (frame.t === 'msg') received.push(frame.message);
+    if (frame.t === 'event') allEvents.push(frame.event);
     if (frame.t === 'event' && frame.event.kind !== 'modify' && 'mid' in frame.event) {
       events.push(frame.event);
     }
@@ -173,7 +180,15 @@ export async function connectPeer(url: string, username: string): Promise<Peer> 
       write({ t: 'recall', id, mid, to, chatType: 'singleChat' });
       return answer;
     },
+    async modify(mid, to, text) {
+      count += 1;
+      const id = `${username}-${count}`;
+      const answer = next((f) => (f.t === 'modified' || f.t === 'nack') && f.id === id);
+      write({ t: 'modify', id, mid, to, chatType: 'singleChat', msg: text });
+      return answer;
+    },
     events,
+    allEvents,
     close() {
       clearInterval(heartbeat);
       socket.close();

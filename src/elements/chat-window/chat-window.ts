@@ -32,6 +32,10 @@ import type { MessageKey } from '../locale/en.js';
 import { humanSize, prepareAttachment } from './attachment-preparation.js';
 import { linkify } from './linkify.js';
 import { styles } from './chat-window.styles.js';
+import { messageActionStyles } from './message-actions.styles.js';
+import { ComposeContext } from './compose-context.js';
+import { editedLabel, quoteBlock } from './message-extras.js';
+import { MessageMenu, type MenuAction } from './message-menu.js';
 import { MessageWindow } from './message-window.js';
 import { TypingController } from './typing-controller.js';
 
@@ -84,6 +88,11 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * locations (address, coordinates, a link to OpenStreetMap) and custom messages (a small card);
  * recalled ones as a notice. Own messages show sending, sent, delivered or read, a "Retry" button
  * when they failed, and a "Recall" button within the app's recall window.
+ *
+ * Each message has a menu (its "Message actions" button, a long press on touch screens, or
+ * Shift+F10 / the context-menu key inside it): Edit for an own text message (the field takes its
+ * text; sending saves the edit, shown as "edited" everywhere), Reply (the reply quotes it, in the
+ * 4.x UI kit's `ext.msgQuote`, and the quote above the reply jumps to it), Copy.
  *
  * Files are sent with the attach button, by dropping them on the window or by pasting them; images
  * get a thumbnail made in the browser first. Uploads show a progress bar and can be cancelled. Where
@@ -141,6 +150,17 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * @csspart cancel-button - Cancels an upload.
  * @csspart retry-button - The "Retry" button of a message that failed to send.
  * @csspart recall-button - "Recall" on an own message within the recall window (shown on hover and focus).
+ * @csspart menu-button - A message's "Message actions" button (shown on hover and focus; a long press
+ *   on a touch screen, or Shift+F10 inside the message, opens the menu too).
+ * @csspart message-menu - The open message's menu (`role="menu"`, a popover): quick reactions, then
+ *   Edit (own text messages), Reply, Copy.
+ * @csspart menu-item - Each item of the message menu.
+ * @csspart quick-reaction - An emoji of the menu's quick row (`aria-pressed` when I reacted with it).
+ * @csspart quote - Above a reply: the message it quotes (the 4.x UI kit's `ext.msgQuote`); pressing
+ *   it shows that message.
+ * @csspart edited - "edited" beside the time of a message whose text was edited.
+ * @csspart compose-context - Above the field while editing a message or replying to one.
+ * @csspart compose-cancel-button - Ends the edit or the reply (Escape in the field does too).
  * @csspart viewer - The dialog showing an image at full size.
  * @csspart viewer-close-button - The viewer's close button.
  * @csspart typing - "… is typing" under the messages of a 1:1 conversation while the peer types
@@ -181,7 +201,7 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  */
 @customElement('chat-window')
 export class ChatWindow extends LitElement {
-  static override styles = [themeStyles, styles];
+  static override styles = [themeStyles, styles, messageActionStyles];
 
   /**
    * Strings replacing the built-in ones, by locale tag (`{ fr: { 'login.logIn': 'Entrer' } }`); a
@@ -239,6 +259,8 @@ export class ChatWindow extends LitElement {
   private readonly limits = new ObservableController<AppLimits>(this, DefaultAppLimits);
   private readonly names = new DisplayNameController(this);
   private readonly typing = new TypingController(this);
+  private readonly menu = new MessageMenu(this, this.i18n);
+  private readonly compose = new ComposeContext(this, this.i18n, () => this.input);
   private readonly actions = new ActionController(
     this,
     this.i18n,
@@ -517,6 +539,7 @@ export class ChatWindow extends LitElement {
           ${this.i18n.t('common.close')}
         </button>
       </dialog>
+      ${this.menu.render()}
     `;
   }
 
@@ -530,6 +553,7 @@ export class ChatWindow extends LitElement {
             </p>`
           : nothing
       }
+      ${this.compose.banner(this.conversationId, (u) => this.names.get(u))}
       <form part="composer" @submit=${this.onSubmit}>
         <input type="file" multiple hidden @change=${this.onPick} />
         <button
@@ -587,13 +611,22 @@ export class ChatWindow extends LitElement {
 
   private message(m: ChatMessage, peer: string, previous?: ChatMessage) {
     const own = m.from === this.user.value?.username || m.status !== 'received';
+    const on = this.menu.bubbleListeners(m.id);
+    const menuable = !m.recalled && m.status !== 'pending' && m.status !== 'failed';
     return html`<div
       part="message ${own ? 'message-own' : 'message-other'}"
       class="msg ${own ? 'own' : 'other'}"
       data-id=${m.id}
       data-status=${m.status}
       data-receipt=${m.receipt ?? nothing}
+      @pointerdown=${on.pointerdown}
+      @pointerup=${on.cancel}
+      @pointercancel=${on.cancel}
+      @pointermove=${on.cancel}
+      @contextmenu=${on.contextmenu}
+      @keydown=${on.keydown}
     >
+      ${menuable ? this.menu.button(m.id, () => this.menuItems(m, own)) : nothing}
       ${
         own || this.chatType === 'singleChat'
           ? html`<span class="sr-only"
@@ -605,6 +638,12 @@ export class ChatWindow extends LitElement {
               >`
             : html`<bdi part="sender" class="sender">${this.names.get(m.from)}</bdi>`
       }
+      ${quoteBlock(
+        m,
+        this.i18n,
+        (u) => this.names.get(u),
+        (mid) => void this.jumpTo(mid),
+      )}
       ${
         m.recalled
           ? html`<p part="message-text" class="text recalled">
@@ -615,7 +654,7 @@ export class ChatWindow extends LitElement {
       <span part="message-meta" class="meta"
         ><time datetime=${new Date(m.time).toISOString()}
           >${formatTime(m.time, this.i18n.locale, true)}</time
-        >${own ? this.delivery(m) : nothing}</span
+        >${editedLabel(m, this.i18n)}${own ? this.delivery(m) : nothing}</span
       >
     </div>`;
   }
@@ -1110,6 +1149,13 @@ export class ChatWindow extends LitElement {
   }
 
   private onKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.compose.for(this.conversationId)) {
+      // Only the edit or reply ends, not the panel around the window.
+      event.preventDefault();
+      event.stopPropagation();
+      this.compose.cancel();
+      return;
+    }
     // Shift+Enter keeps the default (a new line); an IME composing text uses Enter to commit.
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
     if (event.ctrlKey || event.altKey || event.metaKey) return;
@@ -1130,13 +1176,29 @@ export class ChatWindow extends LitElement {
     const id = this.conversationId;
     const text = input?.value.trim() ?? '';
     if (!store || !input || !id || !text) return;
+    const target = this.compose.for(id);
     // Cleared before the await so that typing on continues into an empty field.
     input.value = '';
     this.typing.stopped();
     this.error = '';
+    if (target) {
+      this.compose.target = undefined;
+      this.requestUpdate();
+    }
+    if (target?.mode === 'edit') {
+      try {
+        await store.edit(target.message.id, text);
+      } catch (error) {
+        // Refused: the edit stays in the field, to fix or cancel.
+        if (!input.value) input.value = text;
+        this.compose.target = target;
+        this.error = errorMessage(error, this.i18n);
+      }
+      return;
+    }
     this.forceScroll = true;
     try {
-      const message = await store.send(id, text);
+      const message = await store.send(id, text, target ? { replyTo: target.message.id } : {});
       const sent = new ChatSendEvent(message);
       this.dispatchEvent(sent);
     } catch (error) {
@@ -1162,6 +1224,68 @@ export class ChatWindow extends LitElement {
 
   private recall(id: string) {
     return this.act(() => this.stores.store!.recall(id));
+  }
+
+  /** What the menu of message `m` offers. */
+  private menuItems(m: ChatMessage, own: boolean) {
+    const id = this.conversationId;
+    const actions: MenuAction[] = [];
+    if (own && m.type === 'txt' && m.status === 'sent' && this.chatType !== 'chatRoom')
+      actions.push({ id: 'edit', label: 'window.edit', run: () => this.compose.edit(id, m) });
+    if (m.mid)
+      actions.push({ id: 'reply', label: 'window.reply', run: () => this.compose.reply(id, m) });
+    if (m.type === 'txt')
+      actions.push({ id: 'copy', label: 'window.copy', run: () => void this.copy(m.text) });
+    return { actions, reactions: [] };
+  }
+
+  private async copy(text: string): Promise<void> {
+    this.error = '';
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      this.error = this.i18n.t('window.copyFailed');
+    }
+  }
+
+  /**
+   * Shows the message of server id `mid` (a reply's quote): paging older messages in until it is
+   * there (or the start is reached), then scrolling to it and focusing it.
+   */
+  private async jumpTo(mid: string): Promise<void> {
+    const store = this.stores.store;
+    const id = this.conversationId;
+    if (!store || !id) return;
+    const find = () => this.messages.value.findIndex((m) => m.mid === mid || m.id === mid);
+    for (let pages = 0; find() < 0 && pages < 20; pages++) {
+      try {
+        const { exhausted } = await store.loadOlder(id);
+        await this.updateComplete;
+        if (exhausted && find() < 0) break;
+      } catch (error) {
+        this.error = errorMessage(error, this.i18n);
+        return;
+      }
+    }
+    const index = find();
+    const log = this.log;
+    if (index < 0 || !log) {
+      this.error = this.i18n.t('window.quoteGone');
+      return;
+    }
+    const target = this.messages.value[index]!;
+    log.scrollTop = this.spacerTop(log) + this.window.top(index) - log.clientHeight / 3;
+    this.requestUpdate();
+    await this.updateComplete;
+    const bubble = log.querySelector<HTMLElement>(`[data-id="${CSS.escape(target.id)}"]`);
+    if (!bubble) return;
+    bubble.scrollIntoView({ block: 'center' });
+    bubble.tabIndex = -1;
+    bubble.focus({ preventScroll: true });
+    bubble.classList.add('jumped');
+    bubble.addEventListener('animationend', () => bubble.classList.remove('jumped'), {
+      once: true,
+    });
   }
 
   private cancel(id: string) {

@@ -1,0 +1,126 @@
+import { css } from 'lit';
+
+/** The message menu, quotes, "edited", reactions and the composer's edit / reply banner. */
+export const messageActionStyles = css`
+  .menu-button {
+    position: absolute;
+    inset-block-start: 0;
+    inset-inline-end: calc(100% + 2px);
+    padding: 0 calc(var(--_space) / 2);
+    line-height: 1.4;
+    color: var(--_fg);
+  }
+  .other .menu-button {
+    inset-inline-end: auto;
+    inset-inline-start: calc(100% + 2px);
+  }
+  /* Shown on hover and focus where there is a pointer; a touch screen opens the menu with a long
+     press, and keeps the button visible for those who look for one. */
+  @media (hover: hover) {
+    .msg:not(:hover, :focus-within) .menu-button[aria-expanded='false'] {
+      opacity: 0;
+    }
+  }
+  .message-menu {
+    position: fixed;
+    inset: auto;
+    margin: 0;
+    min-width: 10em;
+    padding: calc(var(--_space) / 2);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_fg);
+    box-shadow: 0 4px 16px rgb(0 0 0 / 0.2);
+  }
+  .message-menu [role='menuitem'] {
+    display: block;
+    width: 100%;
+    text-align: start;
+    border: none;
+    background: none;
+    padding: calc(var(--_space) / 2) var(--_space);
+  }
+  .message-menu [role='menuitem']:hover,
+  .message-menu [role='menuitem']:focus-visible {
+    background: var(--_surface);
+  }
+  .quick-reactions {
+    display: flex;
+    gap: 2px;
+    border-bottom: 1px solid var(--_border);
+    margin-bottom: calc(var(--_space) / 2);
+  }
+  .message-menu .quick-reactions [role='menuitem'] {
+    width: auto;
+    font-size: 1.2em;
+    padding: 2px 6px;
+    border-radius: calc(var(--_radius) / 2);
+  }
+  .quick-reactions [aria-pressed='true'] {
+    background: var(--_surface);
+  }
+  .quote {
+    display: flex;
+    flex-direction: column;
+    align-items: start;
+    width: 100%;
+    margin-bottom: calc(var(--_space) / 2);
+    padding: 2px var(--_space);
+    border: none;
+    border-inline-start: 3px solid currentColor;
+    border-radius: calc(var(--_radius) / 2);
+    background: rgb(127 127 127 / 0.15);
+    color: inherit;
+    text-align: start;
+    font-size: 0.85em;
+  }
+  /* Over the own bubble's colour, as its text is (the rule for buttons in own bubbles is not for it). */
+  .own button.quote {
+    color: var(--_on-primary);
+  }
+  .quote-sender {
+    font-weight: 600;
+  }
+  .quote-text {
+    overflow: hidden;
+    display: -webkit-box;
+    -webkit-line-clamp: 2;
+    -webkit-box-orient: vertical;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .edited {
+    font-style: italic;
+  }
+  .jumped {
+    animation: jumped 1.5s ease-out;
+  }
+  @keyframes jumped {
+    from {
+      outline: 3px solid var(--_focus);
+      outline-offset: 2px;
+    }
+  }
+  .compose-context {
+    display: flex;
+    align-items: center;
+    gap: var(--_space);
+    padding: calc(var(--_space) / 2) calc(var(--_space) * 1.5);
+    border-top: 1px solid var(--_border);
+    background: var(--_surface);
+    font-size: 0.9em;
+  }
+  .compose-what {
+    flex: 1;
+    min-width: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  .compose-preview {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    color: var(--_muted);
+  }
+`;
