@@ -155,7 +155,7 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * @csspart message-menu - The open message's menu (`role="menu"`, a popover): quick reactions, then
  *   Edit (own text messages), Reply, Copy.
  * @csspart menu-item - Each item of the message menu.
- * @csspart quick-reaction - An emoji of the menu's quick row (`aria-pressed` when I reacted with it).
+ * @csspart quick-reaction - An emoji of the menu's quick row (`aria-checked` when I reacted with it).
  * @csspart quote - Above a reply: the message it quotes (the 4.x UI kit's `ext.msgQuote`); pressing
  *   it shows that message.
  * @csspart edited - "edited" beside the time of a message whose text was edited.

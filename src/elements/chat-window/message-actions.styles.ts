@@ -33,7 +33,7 @@ export const messageActionStyles = css`
     color: var(--_fg);
     box-shadow: 0 4px 16px rgb(0 0 0 / 0.2);
   }
-  .message-menu [role='menuitem'] {
+  .message-menu [role^='menuitem'] {
     display: block;
     width: 100%;
     text-align: start;
@@ -41,8 +41,8 @@ export const messageActionStyles = css`
     background: none;
     padding: calc(var(--_space) / 2) var(--_space);
   }
-  .message-menu [role='menuitem']:hover,
-  .message-menu [role='menuitem']:focus-visible {
+  .message-menu [role^='menuitem']:hover,
+  .message-menu [role^='menuitem']:focus-visible {
     background: var(--_surface);
   }
   .quick-reactions {
@@ -51,13 +51,13 @@ export const messageActionStyles = css`
     border-bottom: 1px solid var(--_border);
     margin-bottom: calc(var(--_space) / 2);
   }
-  .message-menu .quick-reactions [role='menuitem'] {
+  .message-menu .quick-reactions [role^='menuitem'] {
     width: auto;
     font-size: 1.2em;
     padding: 2px 6px;
     border-radius: calc(var(--_radius) / 2);
   }
-  .quick-reactions [aria-pressed='true'] {
+  .quick-reactions [aria-checked='true'] {
     background: var(--_surface);
   }
   .quote {

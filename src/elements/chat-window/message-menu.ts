@@ -116,7 +116,7 @@ export class MessageMenu implements ReactiveController {
       if (!menu || this.openFor !== id) return;
       if (!menu.matches(':popover-open')) menu.showPopover();
       this.place(menu, opener);
-      menu.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+      menu.querySelector<HTMLElement>('[role^="menuitem"]')?.focus();
     });
   }
 
@@ -154,10 +154,10 @@ export class MessageMenu implements ReactiveController {
                 (r) =>
                   html`<button
                     part="menu-item quick-reaction"
-                    role="menuitem"
+                    role="menuitemcheckbox"
                     type="button"
                     data-reaction=${r.emoji}
-                    aria-pressed=${r.mine ? 'true' : 'false'}
+                    aria-checked=${r.mine ? 'true' : 'false'}
                     aria-label=${this.i18n.t(r.mine ? 'window.unreactWith' : 'window.reactWith', {
                       emoji: r.emoji,
                     })}
