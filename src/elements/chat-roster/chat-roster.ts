@@ -8,9 +8,7 @@ import type {
   GroupInvitation,
   JoinRequest,
 } from '../../store/index.js';
-import '../chat-contacts/chat-contacts.js';
-import '../chat-groups/chat-groups.js';
-import '../chat-rooms/chat-rooms.js';
+import { LazyElementController } from '../controllers/lazy-element-controller.js';
 import { DisplayNameController } from '../controllers/display-name-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
@@ -43,7 +41,9 @@ const panelParts =
  *
  * "Chats" lists the conversations, newest first: each a button with the name, the last message,
  * its time and the unread count; below, a form starts a chat with anyone by username. The other
- * tabs hold `<chat-contacts>`, `<chat-groups>` and `<chat-rooms>`, whose parts are re-exported.
+ * tabs hold `<chat-contacts>`, `<chat-groups>` and `<chat-rooms>`, whose parts are re-exported;
+ * each is loaded the first time its tab is shown ("Loading…" meanwhile), so a visitor who only
+ * chats never downloads them.
  * Choosing any conversation makes it the store's active one, which `<chat-window>` shows.
  *
  * Inside `<chat-widget>` it uses the widget's store; alone, it needs `app-key`.
@@ -58,6 +58,7 @@ const panelParts =
  * @csspart conversation-list - The list of conversations.
  * @csspart conversation - Each conversation's button; the active one has `aria-current="true"`.
  * @csspart badge - A conversation's unread count.
+ * @csspart loading - "Loading…", while a tab's panel loads the first time.
  * @csspart empty - The text shown when there is no conversation yet.
  * @csspart start-form - The "start a chat" form.
  * @csspart label - The label of its username field.
@@ -120,6 +121,24 @@ export class ChatRoster extends LitElement {
   private readonly requests = new ObservableController<ContactRequest[]>(this, []);
   private readonly invitations = new ObservableController<GroupInvitation[]>(this, []);
   private readonly joinRequests = new ObservableController<JoinRequest[]>(this, []);
+  /** The other tabs' panels, loaded when first shown. */
+  private readonly panels: Record<Exclude<RosterTab, 'chats'>, LazyElementController> = {
+    contacts: new LazyElementController(
+      this,
+      'chat-contacts',
+      () => import('../chat-contacts/chat-contacts.js'),
+    ),
+    groups: new LazyElementController(
+      this,
+      'chat-groups',
+      () => import('../chat-groups/chat-groups.js'),
+    ),
+    rooms: new LazyElementController(
+      this,
+      'chat-rooms',
+      () => import('../chat-rooms/chat-rooms.js'),
+    ),
+  };
   /** Who wrote the last message of a group or room, for its preview. */
   private readonly names = new DisplayNameController(this);
 
@@ -187,7 +206,7 @@ export class ChatRoster extends LitElement {
             aria-selected=${this.tab === t}
             aria-controls="panel"
             tabindex=${this.tab === t ? 0 : -1}
-            @click=${() => (this.tab = t)}
+            @click=${() => this.showTab(t)}
           >
             ${this.i18n.t(tabNames[t])}${
               count
@@ -202,26 +221,38 @@ export class ChatRoster extends LitElement {
       <div id="panel" role="tabpanel" aria-labelledby="tab-${this.tab}" class="panel">
         ${
           this.tab === 'contacts'
-            ? html`<chat-contacts
-                exportparts=${panelParts}
-                theme=${theme}
-                app-key=${appKey}
-                api-url=${apiUrl}
-              ></chat-contacts>`
-            : this.tab === 'groups'
-              ? html`<chat-groups
-                  exportparts=${panelParts}
-                  theme=${theme}
-                  app-key=${appKey}
-                  api-url=${apiUrl}
-                ></chat-groups>`
-              : this.tab === 'rooms'
-                ? html`<chat-rooms
+            ? this.panels.contacts.render(
+                this.i18n,
+                () =>
+                  html`<chat-contacts
                     exportparts=${panelParts}
                     theme=${theme}
                     app-key=${appKey}
                     api-url=${apiUrl}
-                  ></chat-rooms>`
+                  ></chat-contacts>`,
+              )
+            : this.tab === 'groups'
+              ? this.panels.groups.render(
+                  this.i18n,
+                  () =>
+                    html`<chat-groups
+                      exportparts=${panelParts}
+                      theme=${theme}
+                      app-key=${appKey}
+                      api-url=${apiUrl}
+                    ></chat-groups>`,
+                )
+              : this.tab === 'rooms'
+                ? this.panels.rooms.render(
+                    this.i18n,
+                    () =>
+                      html`<chat-rooms
+                        exportparts=${panelParts}
+                        theme=${theme}
+                        app-key=${appKey}
+                        api-url=${apiUrl}
+                      ></chat-rooms>`,
+                  )
                 : this.chats()
         }
       </div>
@@ -311,11 +342,17 @@ export class ChatRoster extends LitElement {
   }
 
   // Tabs follow the ARIA pattern: one tab stop, arrows move between tabs.
+  /** Shows tab `t`; a panel that failed to load tries again. */
+  private showTab(t: RosterTab): void {
+    this.tab = t;
+    if (t !== 'chats') this.panels[t].retry();
+  }
+
   private async onTabKey(event: KeyboardEvent): Promise<void> {
     const to = tabForKey(event.key, tabs, this.tab);
     if (!to) return;
     event.preventDefault();
-    this.tab = to;
+    this.showTab(to);
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`#tab-${to}`)?.focus();
   }

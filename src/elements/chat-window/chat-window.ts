@@ -13,8 +13,8 @@ import type {
   HistoryState,
 } from '../../store/index.js';
 import { DefaultAppLimits, type AppLimits, type ChatType } from '../../protocol/index.js';
-import '../chat-group-info/chat-group-info.js';
 import { ActionController } from '../controllers/action-controller.js';
+import { LazyElementController } from '../controllers/lazy-element-controller.js';
 import { DisplayNameController } from '../controllers/display-name-controller.js';
 import { FileUrlController } from '../controllers/file-url-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
@@ -109,7 +109,8 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  *
  * In a group or a chat room, each run of messages from one sender starts with the sender's name.
  * A group's header has "Group info", a dialog holding `<chat-group-info>` (members, and the owner's
- * and admins' controls); a room's has "Leave". A member muted in the group sees why above the
+ * and admins' controls), loaded the first time the dialog opens ("Loading…" meanwhile); a room's
+ * has "Leave". A member muted in the group sees why above the
  * composer (and a message refused for it says so). Once the user is no longer a member (removed,
  * left, the group disbanded, the room left or gone), a notice takes the composer's place.
  *
@@ -228,6 +229,13 @@ export class ChatWindow extends LitElement {
   /** The conversation whose history is on screen: only from then on does its log announce. */
   @state() private live = '';
   /** The image shown in the viewer: its name and, once fetched, its URL. */
+  /** Whether "Group info" was opened: `<chat-group-info>` is loaded then, not with the window. */
+  @state() private infoShown = false;
+  private readonly groupInfo = new LazyElementController(
+    this,
+    'chat-group-info',
+    () => import('../chat-group-info/chat-group-info.js'),
+  );
   @state() private viewing?: { name: string; url?: string };
   @query('[role="log"]') private log?: HTMLElement;
   @query('textarea') private input?: HTMLTextAreaElement;
@@ -512,13 +520,21 @@ export class ChatWindow extends LitElement {
               aria-label=${this.i18n.t('window.groupInfo')}
               @close=${this.closeInfo}
             >
-              <chat-group-info
-                exportparts=${infoParts}
-                group-id=${group.id}
-                app-key=${this.appKey || nothing}
-                api-url=${this.apiUrl || nothing}
-                theme=${this.theme ?? nothing}
-              ></chat-group-info>
+              ${
+                this.infoShown
+                  ? this.groupInfo.render(
+                      this.i18n,
+                      () =>
+                        html`<chat-group-info
+                          exportparts=${infoParts}
+                          group-id=${group.id}
+                          app-key=${this.appKey || nothing}
+                          api-url=${this.apiUrl || nothing}
+                          theme=${this.theme ?? nothing}
+                        ></chat-group-info>`,
+                    )
+                  : nothing
+              }
               <button part="close-button" @click=${this.closeInfo}>
                 ${this.i18n.t('common.close')}
               </button>
@@ -1099,6 +1115,8 @@ export class ChatWindow extends LitElement {
 
   private openInfo(event: Event): void {
     this.opener = event.currentTarget as HTMLElement;
+    this.infoShown = true;
+    this.groupInfo.retry();
     this.renderRoot.querySelector<HTMLDialogElement>('dialog.group')?.showModal();
   }
 
