@@ -107,7 +107,10 @@ const widget = (): UserConfig => ({
       output: {
         format: 'es',
         entryFileNames: `${CHUNKS}/[name]-[hash].js`,
-        chunkFileNames: `${CHUNKS}/[name]-[hash].js`,
+        // A shared chunk is named after a module (`panel.styles.ts`); the server serves only
+        // `chat/{letters, digits, _ and -}-{hash}.js` (server/http/static-routes.ts), so any
+        // other character becomes `-`. A dot here once made the lazily loaded tabs 404.
+        chunkFileNames: (chunk) => `${CHUNKS}/${chunk.name.replace(/[^\w-]/g, '-')}-[hash].js`,
       },
     },
   },

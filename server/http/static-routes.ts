@@ -24,7 +24,7 @@ import { sendError } from './errors.js';
 
 const pagePattern = /^[A-Za-z0-9_-]+\.html$/;
 /** A chunk the build named after its content: `chat/{name}-{hash}.js` (vite.config.ts). */
-const chunkPattern = /^[A-Za-z0-9_]+-[A-Za-z0-9_-]{8,}\.js$/;
+export const chunkPattern = /^[A-Za-z0-9_]+-[A-Za-z0-9_-]{8,}\.js$/;
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';

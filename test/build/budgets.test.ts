@@ -2,12 +2,13 @@
 // a temporary folder, measured as the server sends them (brotli, and gzip for the SDK). A change
 // that takes a file past its budget fails here; `npm run bench -- bundle` prints the numbers.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'vite';
 import { BUDGETS, measure, type Measured } from '../../build/budgets.js';
+import { chunkPattern } from '../../server/http/static-routes.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const temp = await mkdtemp(join(tmpdir(), 'openwebim-budgets-'));
@@ -56,5 +57,13 @@ describe('size budgets, as served', () => {
       'chat/sdk',
     ]);
     for (const name of names) await readFile(join(temp, 'dist', name));
+  });
+
+  it('every chunk has a name the server serves', async () => {
+    // A chunk the server refuses (a 404) is a tab or a language that never loads in the widget:
+    // the lazily loaded tabs did that once, with a shared chunk named `panel.styles-….js`.
+    const chunks = (await readdir(join(temp, 'dist', 'chat'))).filter((f) => f.endsWith('.js'));
+    assert.ok(chunks.length > 2, chunks.join(', '));
+    for (const chunk of chunks) assert.match(chunk, chunkPattern);
   });
 });
