@@ -10,6 +10,7 @@ import type {
   Conversation,
   CurrentUser,
   Group,
+  GroupMember,
   HistoryState,
 } from '../../store/index.js';
 import { DefaultAppLimits, type AppLimits, type ChatType } from '../../protocol/index.js';
@@ -228,7 +229,6 @@ export class ChatWindow extends LitElement {
   @state() private visible = false;
   /** The conversation whose history is on screen: only from then on does its log announce. */
   @state() private live = '';
-  /** The image shown in the viewer: its name and, once fetched, its URL. */
   /** Whether "Group info" was opened: `<chat-group-info>` is loaded then, not with the window. */
   @state() private infoShown = false;
   private readonly groupInfo = new LazyElementController(
@@ -236,6 +236,7 @@ export class ChatWindow extends LitElement {
     'chat-group-info',
     () => import('../chat-group-info/chat-group-info.js'),
   );
+  /** The image shown in the viewer: its name and, once fetched, its URL. */
   @state() private viewing?: { name: string; url?: string };
   @query('[role="log"]') private log?: HTMLElement;
   @query('textarea') private input?: HTMLTextAreaElement;
@@ -261,6 +262,12 @@ export class ChatWindow extends LitElement {
   private readonly window = new MessageWindow();
   private readonly groups = new ObservableController<Group[]>(this, []);
   private readonly rooms = new ObservableController<ChatRoom[]>(this, []);
+  /**
+   * The shown group's members, asked for so that the senders are named: the store knows the
+   * nicknames of contacts and of the members of the groups it has fetched. (The Group info dialog
+   * asked for them as a side effect when it was rendered with the window; it is loaded when opened.)
+   */
+  private readonly members = new ObservableController<GroupMember[]>(this, []);
   /** When the earliest Recall button rendered last stops applying (ms since the epoch). */
   private nextRecallEnd = Infinity;
   private recallTimer: ReturnType<typeof setTimeout> | undefined;
@@ -371,6 +378,10 @@ export class ChatWindow extends LitElement {
     const id = this.conversationId;
     this.messages.observe([store, id], () => (store && id ? store.messages$(id) : undefined));
     this.history.observe([store, id], () => (store && id ? store.history$(id) : undefined));
+    const inGroup = this.groups.value.some((g) => g.id === id);
+    this.members.observe([store, id, inGroup], () =>
+      store && inGroup ? store.groupMembers$(id) : undefined,
+    );
     const messages = this.messages.value;
     this.typing.observe(store, id);
     this.typing.messages(messages);
