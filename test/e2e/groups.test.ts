@@ -47,6 +47,15 @@ async function clickInRow(page: Page, part: string, text: string, button: string
   await (await rowControl(page, part, text, button)).click();
 }
 
+/**
+ * Waits for `selector` to be shown, then clicks it. `visible` matters beyond what it says: it makes
+ * puppeteer poll on animation frames, where a plain wait watches the document's mutations only, and
+ * changes inside shadow roots (a lazily loaded panel rendering) are none of them.
+ */
+async function clickWhenShown(page: Page, selector: string) {
+  await (await page.waitForSelector(selector, { visible: true }))!.click();
+}
+
 /** The sender name shown above the bubble holding `text`. */
 async function senderOf(page: Page, text: string) {
   await waitForBubble(page, text);
@@ -61,6 +70,36 @@ async function senderOf(page: Page, text: string) {
   return undefined;
 }
 
+/**
+ * Resolves with the sender name above the bubble holding `text` once it is `name`, else with the
+ * last one shown when the wait ends. A name shows as the username until the store has the
+ * sender's nickname (DisplayNameController), so reading it once the bubble is there races.
+ */
+async function senderBecomes(page: Page, text: string, name: string) {
+  await waitForBubble(page, text);
+  try {
+    await page.waitForFunction(
+      (text, name) => {
+        const log = document
+          .querySelector('chat-widget')
+          ?.shadowRoot?.querySelector('chat-window')?.shadowRoot;
+        for (const bubble of log?.querySelectorAll('[part~="message"]') ?? []) {
+          const body = bubble.querySelector('[part~="message-text"]')?.textContent?.trim();
+          const sender = bubble.querySelector('[part="sender"]')?.textContent?.trim();
+          if (body === text) return sender === name;
+        }
+        return false;
+      },
+      {},
+      text,
+      name,
+    );
+  } catch {
+    // The assertion that follows says what was shown instead.
+  }
+  return senderOf(page, text);
+}
+
 describe('three people: a friend request, a group, and a conversation in it', () => {
   const demo = demoServer();
 
@@ -73,11 +112,12 @@ describe('three people: a friend request, a group, and a conversation in it', ()
 
     // Alice asks Bob to be her contact; Bob sees the request counted on his Contacts tab.
     await alicePage!.click(`${roster} #tab-contacts`);
-    await alicePage!.click(`${widget} [part="add-contact-button"]`);
+    // The Contacts panel is a chunk of its own, loaded when its tab is first shown.
+    await clickWhenShown(alicePage!, `${widget} [part="add-contact-button"]`);
     await alicePage!.type(`${widget} #contact-name`, bob);
     await alicePage!.keyboard.press('Enter');
     await waitForRow(alicePage!, 'outgoing-list', bob);
-    await bobPage!.waitForSelector(`${roster} #tab-contacts [part="tab-count"]`);
+    await bobPage!.waitForSelector(`${roster} #tab-contacts [part="tab-count"]`, { visible: true });
     await bobPage!.click(`${roster} #tab-contacts`);
     await clickInRow(bobPage!, 'request-list', alice, '[part="accept-button"]');
     // Both lists show the other, online (both pages are open).
@@ -87,12 +127,13 @@ describe('three people: a friend request, a group, and a conversation in it', ()
     // Alice creates a group with Bob and Carol; it opens for her.
     const trip = uniqueName('Trip ');
     await alicePage!.click(`${roster} #tab-groups`);
-    await alicePage!.click(`${widget} [part="create-group-button"]`);
+    await clickWhenShown(alicePage!, `${widget} [part="create-group-button"]`);
     await alicePage!.type(`${widget} #group-name`, trip);
     await alicePage!.type(`${widget} #group-members`, `${bob}, ${carol}`);
     await alicePage!.click(`${widget} [part="create-button"]`);
     await alicePage!.waitForSelector(
       `${chatWindow} [part="title"] ::-p-text(${JSON.stringify(trip)})`,
+      { visible: true },
     );
 
     // Bob and Carol accept their invitations and open the group.
@@ -100,15 +141,20 @@ describe('three people: a friend request, a group, and a conversation in it', ()
       await page.click(`${roster} #tab-groups`);
       await clickInRow(page, 'invitation-list', trip, '[part="accept-button"]');
       await clickInRow(page, 'group-list', trip, '[part="group"]');
-      await page.waitForSelector(`${chatWindow} [part="title"] ::-p-text(${JSON.stringify(trip)})`);
+      await page.waitForSelector(
+        `${chatWindow} [part="title"] ::-p-text(${JSON.stringify(trip)})`,
+        {
+          visible: true,
+        },
+      );
     }
 
     await typeAndSend(alicePage!, 'Welcome to the trip');
-    assert.equal(await senderOf(bobPage!, 'Welcome to the trip'), 'Alice');
-    assert.equal(await senderOf(carolPage!, 'Welcome to the trip'), 'Alice');
+    assert.equal(await senderBecomes(bobPage!, 'Welcome to the trip', 'Alice'), 'Alice');
+    assert.equal(await senderBecomes(carolPage!, 'Welcome to the trip', 'Alice'), 'Alice');
     await typeAndSend(bobPage!, 'Thanks, Alice');
-    assert.equal(await senderOf(alicePage!, 'Thanks, Alice'), 'Bob');
-    assert.equal(await senderOf(carolPage!, 'Thanks, Alice'), 'Bob');
+    assert.equal(await senderBecomes(alicePage!, 'Thanks, Alice', 'Bob'), 'Bob');
+    assert.equal(await senderBecomes(carolPage!, 'Thanks, Alice', 'Bob'), 'Bob');
     // Own messages carry no name.
     assert.equal(await senderOf(alicePage!, 'Welcome to the trip'), '');
   });
