@@ -5,9 +5,8 @@
  *
  * - the loader, `chat-widget.js`, which every page view of a site pays: ≤ 6 KB brotli;
  * - all that a signed-in visitor with an open conversation loads: the loader, the elements chunk and
- *   every chunk it imports: ≤ 76 KB brotli for now. Issue 8 asks for 75 KB; it is 75.2 KB since
- *   today's features, and the lazily loaded tabs that brought it under were reverted (the demo's
- *   Contacts tab never loaded in the built widget: test/e2e/groups.test.ts). Issue 8 is open for it.
+ *   every chunk it imports statically: ≤ 75 KB brotli. The chunks imported when first shown (the
+ *   Contacts, Groups and Rooms tabs, Group info, the languages) are not part of it.
  * - `webim-sdk.js`, the SDK alone: ≤ 14.5 KB gzip for now. Issue 8 asks for 14 KB; the SDK went
  *   past it (14.3 KB) with the ext bounds, the 4.x logger and result shapes and modifyMessage, and
  *   stays held here until it is trimmed back (issue 8 is open for it).
@@ -15,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const BUDGETS = { loader: 6 * 1024, signedIn: 76 * 1024, sdkGzip: 14.5 * 1024 };
+export const BUDGETS = { loader: 6 * 1024, signedIn: 75 * 1024, sdkGzip: 14.5 * 1024 };
 
 export interface Served {
   /** Paths under dist/. */
