@@ -21,6 +21,7 @@ import {
   type UserEntity,
   type UserEvent,
 } from '../protocol/index.js';
+import { ACCOUNT_ROUTES, type AccountMethods } from './account.js';
 import { CONTACT_ROUTES, type ContactMethods } from './contacts.js';
 import { ROOM_ROUTES, type ChatRoomMethods } from './chat-rooms.js';
 import { GROUP_ROUTES, type GroupMethods } from './groups.js';
@@ -127,7 +128,7 @@ function withScheme(url: string, https: unknown, secure: string, plain: string):
 // The methods of the REST tables, installed on the prototype by the static block of the class
 // (merging is how a class gets the type of members it does not declare one by one).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface Connection extends ContactMethods, GroupMethods, ChatRoomMethods {}
+export interface Connection extends AccountMethods, ContactMethods, GroupMethods, ChatRoomMethods {}
 
 /**
  * `new WebIM.connection(options)`: one user's link to the server. REST calls (register, token,
@@ -186,7 +187,7 @@ export class Connection {
   private readonly tokenTimers: TokenTimers;
 
   static {
-    for (const route of [...CONTACT_ROUTES, ...GROUP_ROUTES, ...ROOM_ROUTES]) {
+    for (const route of [...ACCOUNT_ROUTES, ...CONTACT_ROUTES, ...GROUP_ROUTES, ...ROOM_ROUTES]) {
       for (const name of route[0].split(' ')) {
         (Connection.prototype as unknown as Record<string, unknown>)[name] = function (
           this: Connection,

@@ -57,6 +57,7 @@ export type {
   UploadOptions,
 } from './file-transfer.js';
 export type * from './types.js';
+export type { AccountMethods } from './account.js';
 export type { ContactMethods } from './contacts.js';
 export type { GroupMethods } from './groups.js';
 export type { ChatRoomMethods } from './chat-rooms.js';

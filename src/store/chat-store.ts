@@ -67,6 +67,7 @@ import { deriveStatus } from './status.js';
 import { type ConnectionFactory, StoreCore, quietly } from './store-core.js';
 import type {
   ChatCommand,
+  ChangePasswordInput,
   ChatError,
   ChatMessage,
   ChatNotice,
@@ -376,6 +377,10 @@ export class ChatStore implements ChatStoreApi {
 
   logout(options: { wipe?: boolean } = {}): Promise<void> {
     return this.lifecycle.logout(options);
+  }
+
+  changePassword(input: ChangePasswordInput): Promise<void> {
+    return this.lifecycle.changePassword(input);
   }
 
   send(conversationId: string, text: string, options: SendOptions = {}): Promise<ChatMessage> {

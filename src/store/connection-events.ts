@@ -281,6 +281,10 @@ export interface StoreConnection extends SocialApi {
     options: { user: string; pwd: string } | { user: string; accessToken: string },
   ): Promise<unknown>;
   close(): void;
+  /** Revokes the token the connection signed in with, on the server (sign-out everywhere it is used). */
+  revokeToken(): Promise<unknown>;
+  /** Checks `oldPassword`, stores `newPassword`; the server then revokes every token of the user. */
+  changePassword(options: { oldPassword: string; newPassword: string }): Promise<unknown>;
   isOpened(): boolean;
   getUniqueId(): string;
   /** Highest seq stored locally; the server replays only what comes after it. */

@@ -36,6 +36,7 @@ export const Codes = {
   userRemoved: statusCode.WEBIM_CONNCTION_USER_REMOVED,
   alreadyLoggedIn: statusCode.WEBIM_USER_ALREADY_LOGIN,
   kickedByPasswordChange: statusCode.WEBIM_CONNCTION_USER_KICKED_BY_CHANGE_PASSWORD,
+  clientLogout: statusCode.WEBIM_CONNCTION_CLIENT_LOGOUT,
   kickedByOtherDevice: statusCode.WEBIM_CONNCTION_USER_KICKED_BY_OTHER_DEVICE,
   mutedByAdmin: statusCode.USER_MUTED_BY_ADMIN,
   serverBusy: statusCode.SERVER_BUSY,
@@ -83,6 +84,8 @@ export const Messages = {
   badToken: 'The sign-in token is not valid. Sign in again.',
   signInFailed: 'Signing in failed. Try again.',
   kicked: 'You were signed out because your account signed in elsewhere.',
+  passwordChanged: 'Your password was changed. Sign in with the new one.',
+  signedOutElsewhere: 'You signed out in another tab or window.',
   userRemoved: 'This account has been removed.',
   tooLarge: 'That is too long.',
   serverError: 'The chat server had a problem. Try again later.',
@@ -266,8 +269,11 @@ export function codeMessage(code: number): ErrorSentence {
       return Messages.signInFailed;
     case Codes.loginOnAnotherDevice:
     case Codes.kickedByOtherDevice:
-    case Codes.kickedByPasswordChange:
       return Messages.kicked;
+    case Codes.kickedByPasswordChange:
+      return Messages.passwordChanged;
+    case Codes.clientLogout:
+      return Messages.signedOutElsewhere;
     case Codes.userRemoved:
       return Messages.userRemoved;
     case Codes.messageSizeLimit:
@@ -425,6 +431,7 @@ export function endsSession(code: number): boolean {
     code === Codes.loginOnAnotherDevice ||
     code === Codes.userRemoved ||
     code === Codes.kickedByPasswordChange ||
-    code === Codes.kickedByOtherDevice
+    code === Codes.kickedByOtherDevice ||
+    code === Codes.clientLogout
   );
 }

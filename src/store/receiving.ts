@@ -140,6 +140,8 @@ export class Receiving {
         );
       case 'error': {
         const error = toChatError(event.error);
+        // A password changed here kicks this session too; the lifecycle signs it in again.
+        if (error.type === Codes.kickedByPasswordChange && session.changingPassword) return;
         if (endsSession(error.type)) return this.parts.lifecycle.sessionLost(session, error);
         if (error.type === Codes.disconnected) {
           this.core.errors.next(error);

@@ -73,6 +73,8 @@ export function createSdkConnection(
       token = undefined;
       connection.close();
     },
+    revokeToken: () => connection.revokeToken(),
+    changePassword: (passwords) => connection.changePassword(passwords),
     isOpened: () => connection.isOpened(),
     getUniqueId: () => connection.getUniqueId(),
     get syncCursor() {

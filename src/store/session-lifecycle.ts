@@ -49,6 +49,8 @@ import type {
 type Credentials = { user: string; pwd: string } | { user: string; accessToken: string };
 
 const DAY_MS = 24 * 3600 * 1000;
+/** How long a sign-out waits for the server to revoke its token before it goes on without that. */
+const REVOKE_WAIT_MS = 3000;
 
 /**
  * When the token of a successful open expires: the SDK's `expireTimestamp`, else the REST
@@ -61,6 +63,18 @@ function tokenExpiry(result: OpenResult, saved?: SavedSession): number {
   const seconds = result.expires_in;
   if (typeof seconds === 'number' && seconds > 0) return Date.now() + seconds * 1000;
   return saved?.expiresAt ?? Date.now() + DAY_MS;
+}
+
+/** Revokes a session's token on the server; never rejects, and gives up after REVOKE_WAIT_MS. */
+function revokeToken(session: Session): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    session.connection.revokeToken().then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, REVOKE_WAIT_MS))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** Delay before the n-th (1-based) reconnect attempt of a resumed session: 1 s doubling to 15 s, ±25 %. */
@@ -136,14 +150,59 @@ export class SessionLifecycle {
     // End the current session now rather than after a pending sign-in: a token login that keeps
     // retrying while the server is unreachable would otherwise hold the sign-out forever.
     const current = this.core.session.value;
+    // The token dies on the server too, so a copy of it (another tab, a stolen one) is useless.
+    // Asked before the connection closes (the request carries the token it holds).
+    const revoked = current?.token ? revokeToken(current) : Promise.resolve();
     const ending = this.endSession(current);
     return this.serialize(async () => {
       await ending;
+      await revoked;
       await clearSession(await this.core.openSessionDb());
       // A sign-in queued before this sign-out has made a newer session: that one is signed out.
       const last = this.core.session.value ?? current;
       await this.endSession(this.core.session.value);
       if (options.wipe && last) await deleteUserDb(last.dbName);
+    });
+  }
+
+  /**
+   * Changes the signed-in user's password. The server revokes every token of the user, so every
+   * other session (other devices, other tabs) is signed out, and this one signs in again with the
+   * new password: it stays signed in, on a new token. Rejects with a ChatError (a wrong old
+   * password is `invalidPassword`) and changes nothing then.
+   */
+  changePassword(input: { oldPassword: string; newPassword: string }): Promise<void> {
+    return this.serialize(async () => {
+      const session = this.core.session.value;
+      if (!session?.token) throw chatError(Codes.connectionClosed, Messages.notSignedIn);
+      if (!input.oldPassword || !input.newPassword)
+        throw chatError(Codes.messageParameterError, Messages.emptyPassword);
+      session.changingPassword = true;
+      try {
+        try {
+          await session.connection.changePassword(input);
+        } catch (error) {
+          throw toChatError(error);
+        }
+        // The old token is dead: close its socket (a kick still on its way is dropped with it)
+        // and open again with the new password. The outbox waits meanwhile and flushes on open.
+        session.connection.close();
+        if (this.core.session.value !== session)
+          throw chatError(Codes.connectionClosed, Messages.signInCancelled);
+        const result = await this.open(
+          session,
+          { user: session.username, pwd: input.newPassword },
+          true,
+        );
+        session.token = result.accessToken ?? result.access_token ?? session.token;
+        await saveSession(await this.core.openSessionDb(), {
+          username: session.username,
+          accessToken: session.token,
+          expiresAt: tokenExpiry(result),
+        });
+      } finally {
+        session.changingPassword = false;
+      }
     });
   }
 

@@ -22,6 +22,8 @@ export interface Session {
   tabs?: BroadcastChannel;
   /** Completes when the session ends (sign-out, expiry, dispose). */
   ended: Subject<void>;
+  /** Set while this session changes the password: the kick (216) that follows is its own doing. */
+  changingPassword?: boolean;
   /** Set while the lifecycle's `reopen` runs: every exhausted SDK round reports 16 again. */
   reopening?: boolean;
   /** Uploads in flight, by message id (for cancel). */

@@ -344,6 +344,11 @@ export interface LoginInput {
   password: string;
 }
 
+export interface ChangePasswordInput {
+  oldPassword: string;
+  newPassword: string;
+}
+
 export interface TokenLoginInput {
   username: string;
   accessToken: string;
@@ -434,8 +439,17 @@ export interface ChatStoreApi {
   loginWithToken(input: TokenLoginInput): Promise<void>;
   /** Registers a user (does not log in). Rejects with a {@link ChatError}. */
   register(input: RegisterInput): Promise<void>;
-  /** Closes the connection; `wipe` also deletes this user's local database. */
+  /**
+   * Signs out: revokes the token on the server (when it answers within 3 s), closes the
+   * connection; `wipe` also deletes this user's local database.
+   */
   logout(options?: { wipe?: boolean }): Promise<void>;
+  /**
+   * Changes the password. Every other session of the user (other devices and tabs) is signed out;
+   * this one stays signed in. Rejects with a {@link ChatError} (`invalidPassword` for a wrong old
+   * password, `emptyPassword`, `rateLimited`…) and changes nothing then.
+   */
+  changePassword(input: ChangePasswordInput): Promise<void>;
   /**
    * Queues a text message (it shows at once as `pending`) and sends it when online. Resolves with
    * the stored message once it is in IndexedDB; rejects (storing nothing) for an empty or too long

@@ -1,0 +1,122 @@
+// The account against a real server: signing out revokes the token there, and a password change
+// signs every other session out while this one stays signed in on a new token.
+import { expect } from '@open-wc/testing';
+import { firstValueFrom } from 'rxjs';
+import { openSessionDb, readSession, sessionDbName } from '../../src/store/database.js';
+import { Messages } from '../../src/store/errors.js';
+import type { ChatError } from '../../src/store/types.js';
+import { mainServer, uniqueName } from '../support/servers.js';
+import {
+  APP,
+  PASSWORD,
+  cleanUp,
+  newStore,
+  rejection,
+  signIn,
+  signUp,
+  until,
+} from './store-fixtures.js';
+
+afterEach(cleanUp);
+
+const APP_PATH = APP.replace('#', '/');
+
+async function savedToken(prefix: string): Promise<string> {
+  const db = await openSessionDb(sessionDbName(prefix, APP));
+  try {
+    const saved = await readSession(db);
+    if (!saved) throw new Error('no saved session');
+    return saved.accessToken;
+  } finally {
+    db.close();
+  }
+}
+
+/** What the server says of a token: the REST status of a request made with it. */
+async function tokenStatus(url: string, username: string, token: string): Promise<number> {
+  const response = await fetch(`${url}/${APP_PATH}/sdk/users/${username}/token/expires`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return response.status;
+}
+
+describe('store/chat-store: account', function () {
+  this.timeout(60_000);
+
+  it('signs out on the server too: the token is revoked, and a tab sharing it is signed out', async () => {
+    const { url } = await mainServer();
+    const prefix = uniqueName('pacc');
+    const tab1 = newStore(url, prefix);
+    const me = await signUp(tab1);
+    await signIn(tab1, me);
+    const token = await savedToken(prefix);
+    expect(await tokenStatus(url, me, token)).to.equal(200);
+    // A second tab resumes the saved session: the same token.
+    const tab2 = newStore(url, prefix);
+    await tab2.ready;
+    await until(tab2.status$, (s) => s === 'online', 'the second tab online');
+    const lost = firstValueFrom(tab2.error$);
+
+    await tab1.logout();
+    expect(await tokenStatus(url, me, token)).to.equal(401);
+    await until(tab2.status$, (s) => s === 'signed-out', 'the second tab signed out');
+    expect(((await lost) as ChatError).message).to.equal(Messages.signedOutElsewhere);
+  });
+
+  it('changes the password: other sessions end, this one stays signed in on a new token', async () => {
+    const { url } = await mainServer();
+    const prefix = uniqueName('pme');
+    const here = newStore(url, prefix);
+    const elsewhere = newStore(url, uniqueName('pother'));
+    const peer = newStore(url, uniqueName('ppeer'));
+    const me = await signUp(here);
+    const friend = await signUp(peer);
+    await signIn(here, me);
+    await signIn(elsewhere, me);
+    await signIn(peer, friend);
+    const oldToken = await savedToken(prefix);
+
+    // A wrong current password changes nothing and ends nothing.
+    const wrong = await rejection(
+      here.changePassword({ oldPassword: 'not it', newPassword: 'another one' }),
+    );
+    expect(wrong.message).to.equal(Messages.invalidPassword);
+    expect(
+      (await rejection(here.changePassword({ oldPassword: PASSWORD, newPassword: '' }))).message,
+    ).to.equal(Messages.emptyPassword);
+    expect(await firstValueFrom(elsewhere.status$)).to.equal('online');
+
+    const lost = firstValueFrom(elsewhere.error$);
+    await here.changePassword({ oldPassword: PASSWORD, newPassword: 'a new secret' });
+    await until(elsewhere.status$, (s) => s === 'signed-out', 'the other device signed out');
+    expect(((await lost) as ChatError).message).to.equal(Messages.passwordChanged);
+
+    // This session goes on: online, sending, on a new token that a reload resumes.
+    expect(await firstValueFrom(here.status$)).to.equal('online');
+    expect((await firstValueFrom(here.user$))?.username).to.equal(me);
+    await here.send(friend, 'after the change');
+    await until(here.messages$(friend), (l) => l[0]?.status === 'sent', 'sent on the new token');
+    await until(peer.messages$(me), (l) => l.length === 1, 'delivered');
+    const newToken = await savedToken(prefix);
+    expect(newToken).to.not.equal(oldToken);
+    expect(await tokenStatus(url, me, oldToken)).to.equal(401);
+    expect(await tokenStatus(url, me, newToken)).to.equal(200);
+
+    const relogin = newStore(url, uniqueName('pnew'));
+    expect((await rejection(relogin.login({ username: me, password: PASSWORD }))).message).to.equal(
+      Messages.invalidPassword,
+    );
+    await relogin.login({ username: me, password: 'a new secret' });
+    await until(relogin.status$, (s) => s === 'online', 'signed in with the new password');
+  });
+
+  it('refuses a password change when signed out', async () => {
+    const { url } = await mainServer();
+    const store = newStore(url, uniqueName('pout'));
+    await store.ready;
+    const refused = await rejection(
+      store.changePassword({ oldPassword: PASSWORD, newPassword: 'x' }),
+    );
+    expect(refused.message).to.equal(Messages.notSignedIn);
+  });
+});
