@@ -26,13 +26,21 @@ import { roomsRoutes } from './http/rooms-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { tokenRoutes } from './http/token-routes.js';
 import { usersRoutes } from './http/users-routes.js';
+import { visitorsRoutes } from './http/visitors-routes.js';
 import { packageRoot } from './package-root.js';
 import { PgStorage } from './storage/pg-storage.js';
 import { SqliteStorage } from './storage/sqlite-storage.js';
-import type { Storage } from './storage/storage.js';
+import type { AppRecord, Storage } from './storage/storage.js';
+import { DomainError, Failures } from './domain/errors.js';
 
 /** The app every server has, so `npm start` works on a fresh data dir. */
 export const DEMO_APP = 'demo#chat';
+
+/**
+ * The demo app's team member, so the demo's CMS page has someone to talk to: sign in as it to
+ * answer guests. Made only when missing (a changed password is kept); documented in README.md.
+ */
+export const DEMO_SUPPORT = { username: 'support', password: 'support-demo' } as const;
 
 /** Expired tokens are kept this long so their holders are told "expired", then forgotten. */
 const TOKEN_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -89,6 +97,18 @@ export function openStorage(
   return new SqliteStorage(join(config.dataDir, 'openwebim.sqlite'), {
     synchronous: config.sqliteSynchronous ?? 'full',
   });
+}
+
+/** Registers {@link DEMO_SUPPORT} unless it exists (or the demo's registration was closed). */
+async function ensureDemoSupport(domain: Domain, demo: AppRecord): Promise<void> {
+  if (demo.closedRegistration || (await domain.users.find(demo, DEMO_SUPPORT.username))) return;
+  try {
+    await domain.users.register(demo, { ...DEMO_SUPPORT, nickname: 'Support' });
+  } catch (error) {
+    // Another process starting at the same moment made it first, or the app is full.
+    const expected = [Failures.duplicate, Failures.limitReached] as string[];
+    if (!(error instanceof DomainError && expected.includes(error.failure))) throw error;
+  }
 }
 
 export interface ServerOptions {
@@ -176,6 +196,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     groupsRoutes(http, { domain, fanout });
     roomsRoutes(http, { domain, fanout, config });
     historyRoutes(http, domain, config);
+    await visitorsRoutes(http, domain);
     dnsRoutes(http, { domain, config, registry });
     healthRoutes(http, {
       storage: async () => (await storage.getApp(DEMO_APP)) !== undefined,
@@ -188,8 +209,9 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     domain,
     async listen() {
       await ready;
-      const demo = await domain.apps.ensure(DEMO_APP);
+      const demo = await domain.apps.ensure(DEMO_APP, { guests: true });
       await domain.rooms.ensure(demo, LOBBY);
+      await ensureDemoSupport(domain, demo);
       await domain.tokens.purge(TOKEN_RETENTION_MS);
       // Expired chat files lose their bytes: all of them now, then those expiring every hour.
       const purgeFiles = async (all: boolean) => {

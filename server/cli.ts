@@ -8,7 +8,9 @@
  *                    [--max-message-bytes N] [--max-file-bytes N] [--recall-seconds N]
  *                    [--max-group-members N] [--room-admins alice,bob] [--max-sessions N]
  *                    [--user-upload-quota BYTES] [--app-upload-quota BYTES] [--file-ttl-days N]
- *   openwebim-server app set <org#app> [the same options; --open-registration reopens it]
+ *                    [--guests] [--guest-retention-days N]
+ *   openwebim-server app set <org#app> [the same options; --open-registration reopens it,
+ *                    --no-guests turns guests off]
  *   openwebim-server app list
  *
  * Settings come from the environment (see server/config.ts); `app` commands write to the same data
@@ -20,6 +22,8 @@ import { ConfigError, configFromEnv, defaults } from './config.js';
 import { Apps, type AppSettings } from './domain/apps.js';
 import { DomainError } from './domain/errors.js';
 import type { AppRecord } from './storage/storage.js';
+import type { AppVisitorSettings } from './storage/visitor-storage.js';
+import { VisitorLimits } from '../src/protocol/visitors.js';
 
 const usage = `usage:
   openwebim-server [start]                 start the server (PORT, HOST, OPENWEBIM_DATA_DIR, ...)
@@ -29,7 +33,8 @@ const usage = `usage:
                    [--max-group-members N] [--room-admins alice,bob (who may create rooms)]
                    [--max-sessions N (per user)] [--user-upload-quota BYTES]
                    [--app-upload-quota BYTES] [--file-ttl-days N]
-  openwebim-server app set <org#app> [the same options] [--open-registration]
+                   [--guests (visitors chat without an account)] [--guest-retention-days N]
+  openwebim-server app set <org#app> [the same options] [--open-registration] [--no-guests]
                    change an existing app (options not given are kept)
   openwebim-server app list`;
 
@@ -49,7 +54,7 @@ function integerOption(name: string, value: string | undefined): number | undefi
   return n;
 }
 
-function describe(app: AppRecord, defaultTtl: number): string {
+function describe(app: AppRecord, defaultTtl: number, visitors: AppVisitorSettings): string {
   return [
     app.key,
     `registration: ${app.closedRegistration ? 'closed' : 'open'}`,
@@ -65,6 +70,8 @@ function describe(app: AppRecord, defaultTtl: number): string {
     `user upload quota: ${app.userUploadQuotaBytes ?? 'default'}`,
     `app upload quota: ${app.appUploadQuotaBytes ?? 'default'}`,
     `file ttl days: ${app.chatfileTtlDays ?? 'default'}`,
+    `guests: ${visitors.guests ? 'on' : 'off'}`,
+    `guest retention days: ${visitors.guestRetentionDays ?? VisitorLimits.guestRetentionDaysDefault}`,
   ].join('  ');
 }
 
@@ -89,14 +96,19 @@ async function appCommand(args: string[]): Promise<void> {
       'user-upload-quota': { type: 'string' },
       'app-upload-quota': { type: 'string' },
       'file-ttl-days': { type: 'string' },
+      guests: { type: 'boolean' },
+      'no-guests': { type: 'boolean' },
+      'guest-retention-days': { type: 'string' },
     },
   });
   const [action, key, ...extra] = positionals;
   const storage = openStorage(config);
   const apps = new Apps(storage, config.tokenTtlSeconds);
+  const show = async (app: AppRecord) =>
+    describe(app, config.tokenTtlSeconds, await apps.visitorSettings(app.key));
   try {
     if (action === 'list' && key === undefined) {
-      for (const app of await apps.list()) console.log(describe(app, config.tokenTtlSeconds));
+      for (const app of await apps.list()) console.log(await show(app));
       return;
     }
     if ((action !== 'add' && action !== 'set') || key === undefined || extra.length > 0) {
@@ -104,6 +116,9 @@ async function appCommand(args: string[]): Promise<void> {
     }
     if (values['closed-registration'] && values['open-registration']) {
       throw new UsageError('--closed-registration and --open-registration contradict each other');
+    }
+    if (values.guests && values['no-guests']) {
+      throw new UsageError('--guests and --no-guests contradict each other');
     }
     const settings: AppSettings = {
       maxUsers: integerOption('max-users', values['max-users']),
@@ -125,6 +140,8 @@ async function appCommand(args: string[]): Promise<void> {
       userUploadQuotaBytes: integerOption('user-upload-quota', values['user-upload-quota']),
       appUploadQuotaBytes: integerOption('app-upload-quota', values['app-upload-quota']),
       chatfileTtlDays: integerOption('file-ttl-days', values['file-ttl-days']),
+      guests: values.guests ? true : values['no-guests'] ? false : undefined,
+      guestRetentionDays: integerOption('guest-retention-days', values['guest-retention-days']),
       // An empty value (--room-admins '') takes every room admin away.
       roomAdmins: values['room-admins']
         ?.split(',')
@@ -133,11 +150,11 @@ async function appCommand(args: string[]): Promise<void> {
     };
     if (action === 'set') {
       const app = await apps.update(key, settings);
-      console.log(`updated ${describe(app, config.tokenTtlSeconds)}`);
+      console.log(`updated ${await show(app)}`);
       return;
     }
     const app = await apps.add(key, settings);
-    console.log(`added ${describe(app, config.tokenTtlSeconds)}`);
+    console.log(`added ${await show(app)}`);
   } finally {
     await storage.close();
   }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Limits } from '../../src/protocol/rest.js';
 import type { AppRecord, Storage } from '../storage/storage.js';
+import type { AppVisitorSettings } from '../storage/visitor-storage.js';
 import { appKeyRule, parseAppKey } from './app-keys.js';
 import { DomainError, Failures } from './errors.js';
 
@@ -20,6 +21,10 @@ export interface AppSettings {
   userUploadQuotaBytes?: number | null;
   appUploadQuotaBytes?: number | null;
   chatfileTtlDays?: number | null;
+  /** Guests may be minted (`--guests`; issue 9). Kept apart, in storage.visitors. */
+  guests?: boolean;
+  /** Days an idle guest is kept; `null` = `VisitorLimits.guestRetentionDaysDefault`. */
+  guestRetentionDays?: number | null;
 }
 
 /** Past this a chatfile is not a chat attachment any more (and a typo of a few zeros is caught). */
@@ -66,9 +71,11 @@ export class Apps {
   /** Adds an app; refuses a malformed or existing key and out-of-range settings. */
   async add(key: string, settings: AppSettings = {}): Promise<AppRecord> {
     const app = this.#build(key, settings);
+    const visitors = this.#visitorSettings(settings, { guests: false, guestRetentionDays: null });
     if (!(await this.#storage.addApp(app))) {
       throw new DomainError(Failures.duplicate, `app ${key} already exists`);
     }
+    await this.#storage.visitors.setAppSettings(key, visitors);
     return app;
   }
 
@@ -99,9 +106,11 @@ export class Apps {
       ...defined,
     });
     const app: AppRecord = { ...merged, uuid: existing.uuid, created: existing.created };
+    const visitors = this.#visitorSettings(settings, await this.#storage.visitors.appSettings(key));
     if (!(await this.#storage.updateApp(app))) {
       throw new DomainError(Failures.appNotFound, `no app ${key}`);
     }
+    await this.#storage.visitors.setAppSettings(key, visitors);
     return app;
   }
 
@@ -109,8 +118,33 @@ export class Apps {
   async ensure(key: string, settings: AppSettings = {}): Promise<AppRecord> {
     const existing = await this.#storage.getApp(key);
     if (existing) return existing;
-    await this.#storage.addApp(this.#build(key, settings));
+    const visitors = this.#visitorSettings(settings, { guests: false, guestRetentionDays: null });
+    // Only the process that added it sets its guests, so an operator's later change is kept.
+    if (await this.#storage.addApp(this.#build(key, settings))) {
+      await this.#storage.visitors.setAppSettings(key, visitors);
+    }
     return (await this.#storage.getApp(key)) as AppRecord;
+  }
+
+  /** The app's guest settings (issue 9). */
+  visitorSettings(key: string): Promise<AppVisitorSettings> {
+    return this.#storage.visitors.appSettings(key);
+  }
+
+  #visitorSettings(settings: AppSettings, current: AppVisitorSettings): AppVisitorSettings {
+    if (!isPositiveInteger(settings.guestRetentionDays)) {
+      throw new DomainError(
+        Failures.invalidArgument,
+        'guestRetentionDays must be a positive integer',
+      );
+    }
+    return {
+      guests: settings.guests ?? current.guests,
+      guestRetentionDays:
+        settings.guestRetentionDays === undefined
+          ? current.guestRetentionDays
+          : settings.guestRetentionDays,
+    };
   }
 
   tokenTtlSeconds(app: AppRecord): number {

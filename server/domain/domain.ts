@@ -14,6 +14,8 @@ import { localRateLimiters, type RateLimiter, type RateLimiters } from './rate-l
 import { Rooms } from './rooms.js';
 import { Tokens } from './tokens.js';
 import { Users } from './users.js';
+import { Visitors } from './visitors.js';
+import { VisitorLimits } from '../../src/protocol/visitors.js';
 
 export interface Domain {
   apps: Apps;
@@ -26,6 +28,8 @@ export interface Domain {
   contacts: Contacts;
   groups: Groups;
   rooms: Rooms;
+  /** Guests and user attributes (issue 9). */
+  visitors: Visitors;
   /** The scrypt worker pool (closed with the server). */
   passwords: PasswordHasher;
   limits: {
@@ -42,6 +46,8 @@ export interface Domain {
      * `${app.key}\n${username}` (see {@link invitationKey}).
      */
     invitations: RateLimiter;
+    /** Guests minted, per app and client IP, per hour. */
+    guests: RateLimiter;
   };
 }
 
@@ -70,6 +76,7 @@ export function createDomain(
     tokenFailures: rateLimiters('token-failures', config.tokenFailuresPerMinute, 60_000),
     uploads: rateLimiters('uploads', config.uploadsPerMinute, 60_000),
     invitations: rateLimiters('invitations', config.invitationsPerMinute, 60_000),
+    guests: rateLimiters('guests', VisitorLimits.guestsPerHourPerAddress, 3600_000),
   };
   const groups = new Groups(storage, apps, users, limits.invitations, invitationKey);
   const rooms = new Rooms(storage);
@@ -83,6 +90,7 @@ export function createDomain(
     contacts: new Contacts(storage, users),
     groups,
     rooms,
+    visitors: new Visitors(storage, passwords),
     passwords,
     limits,
   };

@@ -6,7 +6,11 @@ import type { AppRecord, PushTokenRecord, UserRecord } from '../storage/storage.
 /** The answer of a change that returns nothing else. */
 export const okResponse: OkResponse = { data: { result: true } };
 
-export function userEntity(user: UserRecord, pushTokens?: PushTokenRecord[]): UserEntity {
+export function userEntity(
+  user: UserRecord,
+  pushTokens?: PushTokenRecord[],
+  guest = false,
+): UserEntity {
   const entity: UserEntity = {
     uuid: user.uuid,
     type: 'user',
@@ -16,6 +20,7 @@ export function userEntity(user: UserRecord, pushTokens?: PushTokenRecord[]): Us
     activated: true,
   };
   if (user.nickname !== null) entity.nickname = user.nickname;
+  if (guest) entity.guest = true;
   if (pushTokens) {
     entity.pushInfo = pushTokens.map((token) => ({
       device_id: token.deviceId,

@@ -41,10 +41,13 @@ export function tokenRoutes(
     const user = await domain.users.authenticate(app, username, password, request.ip);
     await domain.limits.tokenFailures.refund(request.ip);
     const issued = await domain.tokens.issue(app, user.username, domain.apps.tokenTtlSeconds(app));
+    // A guest signing in again (a return visit) starts its retention over.
+    const guest = await domain.visitors.isGuest(app, user.username);
+    if (guest) await domain.visitors.touch(app, user.username);
     const response: TokenResponse = {
       access_token: issued.token,
       expires_in: issued.ttlSeconds,
-      user: userEntity(user),
+      user: userEntity(user, undefined, guest),
     };
     return response;
   });

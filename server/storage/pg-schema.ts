@@ -5,6 +5,7 @@
  * PostgreSQL types: BOOLEAN flags, BIGINT times, identity ids.
  */
 import type { PgDatabase } from './pg-database.js';
+import { pgMigrationTo4 } from './pg-visitors.js';
 
 /** Migrations in order; `migrations[n - 1]` takes the schema from version n - 1 to n. */
 const migrations = [
@@ -248,6 +249,8 @@ ALTER TABLE messages ADD COLUMN edit_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN edited_by TEXT;
 ALTER TABLE messages ADD COLUMN edited_at BIGINT;
 `,
+  // 4 (issue 9): guests, app credentials and tokens, user attributes (pg-visitors.ts).
+  pgMigrationTo4,
 ];
 
 export const PG_SCHEMA_VERSION = migrations.length;

@@ -39,6 +39,8 @@ import {
   type UserRow,
 } from './rows.js';
 import { migrate } from './pg-schema.js';
+import { PgVisitorStorage } from './pg-visitors.js';
+import type { VisitorStorage } from './visitor-storage.js';
 import {
   conversationKey,
   type AnswerContactOutcome,
@@ -146,6 +148,7 @@ const blockedBy = async (db: Queryable, appKey: string, blocker: string) =>
 export class PgStorage implements Storage {
   readonly groups: GroupStorage;
   readonly rooms: RoomStorage;
+  readonly visitors: VisitorStorage;
   readonly #db: PgDatabase;
 
   /**
@@ -156,6 +159,7 @@ export class PgStorage implements Storage {
     this.#db = new PgDatabase(url, migrate, { max: options.poolSize ?? 10 });
     this.groups = new PgGroupStorage(this.#db);
     this.rooms = new PgRoomStorage(this.#db);
+    this.visitors = new PgVisitorStorage(this.#db);
   }
 
   /** Resolves once the database answers and the schema is current. */

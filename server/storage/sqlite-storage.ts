@@ -9,6 +9,8 @@ import { Limits } from '../../src/protocol/rest.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
 import { migrationTo4, SqliteGroupStorage, SqliteRoomStorage } from './sqlite-groups.js';
 import { Checkpoints } from './sqlite-checkpoints.js';
+import { migrationTo7, SqliteVisitorStorage } from './sqlite-visitors.js';
+import type { VisitorStorage } from './visitor-storage.js';
 import { GroupCommit } from './sqlite-commit.js';
 import {
   toApp,
@@ -52,7 +54,7 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const SCHEMA_VERSION = 6;
+const SCHEMA_VERSION = 7;
 
 /** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
 export const schemaVersion1 = `
@@ -275,6 +277,7 @@ const appParams = (app: AppRecord) => ({
 export class SqliteStorage implements Storage {
   readonly groups: GroupStorage;
   readonly rooms: RoomStorage;
+  readonly visitors: VisitorStorage;
   readonly #db: Database.Database;
   readonly #commits: GroupCommit;
   readonly #checkpoints: Checkpoints;
@@ -325,6 +328,7 @@ export class SqliteStorage implements Storage {
       if (version < 4) db.exec(migrationTo4);
       if (version < 5) db.exec(migrationTo5);
       if (version < 6) db.exec(migrationTo6);
+      if (version < 7) db.exec(migrationTo7);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
 
@@ -882,6 +886,7 @@ export class SqliteStorage implements Storage {
       commits: this.#commits,
     });
     this.rooms = new SqliteRoomStorage(db);
+    this.visitors = new SqliteVisitorStorage(db);
   }
 
   async getApp(key: string): Promise<AppRecord | undefined> {

@@ -6,6 +6,7 @@
 import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/frames.js';
 import type { MessageEditEvent } from '../../src/protocol/message-edits.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
+import type { VisitorStorage } from './visitor-storage.js';
 
 export interface AppRecord {
   /** `org#app` */
@@ -231,6 +232,8 @@ export interface Storage {
   readonly groups: GroupStorage;
   /** Chat rooms, their members and recent messages (schema 4). */
   readonly rooms: RoomStorage;
+  /** Guests, app credentials and tokens, user attributes (schema 7; visitor-storage.ts). */
+  readonly visitors: VisitorStorage;
 
   getApp(key: string): Promise<AppRecord | undefined>;
   listApps(): Promise<AppRecord[]>;

@@ -233,6 +233,26 @@ describe('openwebim-server app set', () => {
     await socket.close();
   });
 
+  it('turns guests on and off on a running server, with their retention (issue 9)', async () => {
+    const key = `cli#${uniqueName('g')}`;
+    const guests = () => api(server.url, 'POST', `/${key.replace('#', '/')}/guests`, { body: {} });
+    const added = await server.cli(['app', 'add', key, '--guests', '--guest-retention-days', '5']);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stdout, /guests: on {2}guest retention days: 5/);
+    assert.equal((await guests()).status, 200);
+    const off = await server.cli(['app', 'set', key, '--no-guests']);
+    assert.equal(off.code, 0, off.stderr);
+    assert.match(off.stdout, /guests: off {2}guest retention days: 5/, 'the retention is kept');
+    assertError(await guests(), 403, 'forbidden_op', 'guests are not enabled for this app');
+    const plain = await server.cli(['app', 'add', `cli#${uniqueName('g')}`]);
+    assert.match(plain.stdout, /guests: off {2}guest retention days: 30/);
+    const both = await server.cli(['app', 'set', key, '--guests', '--no-guests']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /contradict/);
+    const zero = await server.cli(['app', 'set', key, '--guest-retention-days', '0']);
+    assert.equal(zero.code, 2);
+  });
+
   it('refuses an unknown app and contradictory flags', async () => {
     const missing = await server.cli(['app', 'set', 'cli#no-such-app', '--recall-seconds', '5']);
     assert.equal(missing.code, 1);

@@ -1,0 +1,131 @@
+// Guests (issue 9, src/protocol/visitors.ts): POST /{org}/{app}/guests and each of its refusals,
+// the demo app's guests and its `support` user.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { TokenResponse } from '../../src/protocol/rest.js';
+import { VisitorLimits, type GuestResponse } from '../../src/protocol/visitors.js';
+import { DEMO_SUPPORT } from '../../server/app.js';
+import {
+  DEMO,
+  api,
+  appPath,
+  assertError,
+  connectSynced,
+  startTestServer,
+  type ApiResponse,
+  type TestServer,
+} from './support/test-server.js';
+
+let t: TestServer;
+before(async () => {
+  t = await startTestServer();
+  await t.server.domain.apps.add('acme#noguests');
+  await t.server.domain.apps.add('acme#shop', {
+    guests: true,
+    origins: ['https://shop.example'],
+  });
+  await t.server.domain.apps.add('acme#limited', { guests: true });
+});
+after(() => t.close());
+
+const mint = (appKey = DEMO, body: unknown = {}, headers: Record<string, string> = {}) =>
+  api<GuestResponse>(t.url, 'POST', `/${appPath(appKey)}/guests`, { body, headers });
+
+async function minted(appKey = DEMO, body: unknown = {}): Promise<GuestResponse> {
+  const response: ApiResponse<GuestResponse> = await mint(appKey, body);
+  assert.equal(response.status, 200, JSON.stringify(response.body));
+  return response.body;
+}
+
+describe('POST /{org}/{app}/guests', () => {
+  it('mints guest-<12 of [a-z0-9]> with a token and a password, each guest its own', async () => {
+    const first = await minted(DEMO, { nickname: 'Visitor Ann' });
+    assert.match(first.user.username, /^guest-[a-z0-9]{12}$/);
+    assert.equal(first.user.guest, true);
+    assert.equal(first.user.nickname, 'Visitor Ann');
+    assert.match(first.access_token, /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(first.expires_in, 7 * 24 * 3600);
+    assert.ok(first.password.length >= 24);
+    const second = await minted();
+    assert.notEqual(second.user.username, first.user.username);
+    assert.notEqual(second.password, first.password);
+    assert.ok(!('nickname' in second.user));
+
+    // The token is a user token like any other: the socket takes it.
+    const { syncDone } = await connectSynced(t.url, {
+      username: first.user.username,
+      token: first.access_token,
+    });
+    assert.ok(syncDone);
+  });
+
+  it('the guest signs in again with its password (grant_type password), still a guest', async () => {
+    const guest = await minted();
+    const response = await api<TokenResponse>(t.url, 'POST', `/${appPath(DEMO)}/token`, {
+      body: { grant_type: 'password', username: guest.user.username, password: guest.password },
+    });
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.equal(response.body.user.username, guest.user.username);
+    assert.equal(response.body.user.guest, true);
+    const wrong = await api(t.url, 'POST', `/${appPath(DEMO)}/token`, {
+      body: { grant_type: 'password', username: guest.user.username, password: 'guessed' },
+    });
+    assertError(wrong, 400, 'invalid_grant');
+  });
+
+  it('takes no body at all', async () => {
+    const response = await api<GuestResponse>(t.url, 'POST', `/${appPath(DEMO)}/guests`);
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+  });
+
+  it('refuses with 403 forbidden_op when the app has guests off', async () => {
+    assertError(
+      await mint('acme#noguests'),
+      403,
+      'forbidden_op',
+      'guests are not enabled for this app',
+    );
+  });
+
+  it('refuses an Origin the app does not allow (403), takes one it allows', async () => {
+    assertError(
+      await mint('acme#shop', {}, { origin: 'https://evil.example' }),
+      403,
+      'forbidden_op',
+    );
+    const allowed = await mint('acme#shop', {}, { origin: 'https://shop.example' });
+    assert.equal(allowed.status, 200, JSON.stringify(allowed.body));
+  });
+
+  it('refuses a nickname past the limit (400) and a body that is not an object', async () => {
+    assertError(await mint(DEMO, { nickname: 'x'.repeat(101) }), 400, 'illegal_argument');
+    assertError(await mint(DEMO, { nickname: 5 }), 400, 'illegal_argument');
+    assertError(await mint(DEMO, [1]), 400, 'illegal_argument');
+  });
+
+  it('refuses an unknown app with 404', async () => {
+    assertError(await mint('acme#nope'), 404, 'organization_application_not_found');
+  });
+
+  it(`answers 429 reach_limit past ${VisitorLimits.guestsPerHourPerAddress} guests an hour from one address`, async () => {
+    for (let i = 0; i < VisitorLimits.guestsPerHourPerAddress; i++) {
+      const response = await mint('acme#limited');
+      assert.equal(response.status, 200, `guest ${i + 1}: ${JSON.stringify(response.body)}`);
+    }
+    assertError(await mint('acme#limited'), 429, 'reach_limit');
+    // Refusals do not count: an app with guests off still says why, not 429.
+    assertError(await mint('acme#noguests'), 403, 'forbidden_op');
+  });
+});
+
+describe('the demo app', () => {
+  it('has guests on and a support user whose password README.md gives', async () => {
+    assert.equal((await t.server.domain.apps.visitorSettings(DEMO)).guests, true);
+    const response = await api<TokenResponse>(t.url, 'POST', `/${appPath(DEMO)}/token`, {
+      body: { grant_type: 'password', ...DEMO_SUPPORT },
+    });
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.equal(response.body.user.username, 'support');
+    assert.ok(!response.body.user.guest);
+  });
+});
