@@ -196,7 +196,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     groupsRoutes(http, { domain, fanout });
     roomsRoutes(http, { domain, fanout, config });
     historyRoutes(http, domain, config);
-    await visitorsRoutes(http, domain);
+    await visitorsRoutes(http, { domain, presence });
     dnsRoutes(http, { domain, config, registry });
     healthRoutes(http, {
       storage: async () => (await storage.getApp(DEMO_APP)) !== undefined,

@@ -137,8 +137,10 @@ export class Visitors {
   }
 
   /**
-   * The attributes (`properties`, or all) of each of `targets` that exists and that `me` may see;
-   * others are absent, as unknown users are.
+   * The attributes (`properties`, or all) of each of `targets` that exists, as `me` may see them:
+   * a member sees everyone's. A guest sees all of its own and of the users it has a conversation
+   * with, only the nickname and avatar of other members (the team it is about to write to), and
+   * nothing of other guests (absent, as unknown users are).
    */
   async metadata(
     app: AppRecord,
@@ -155,17 +157,22 @@ export class Visitors {
         throw invalid(`unknown attribute "${key}"; use ${UserMetadataKeys.join(', ')}`);
       }
     }
-    const visible: string[] = [];
-    for (const target of new Set(targets)) {
-      if (await this.maySee(app, me, target)) visible.push(target);
+    const names = [...new Set(targets)];
+    const all = await this.#storage.visitors.metadata(app.key, names);
+    const guest = await this.isGuest(app, me);
+    const result: Record<string, UserMetadata> = {};
+    for (const [username, values] of Object.entries(all)) {
+      let keys = properties.length === 0 ? Object.keys(values) : properties;
+      if (guest && username !== me) {
+        if (!(await this.#storage.visitors.hasConversation(app.key, me, username))) {
+          if (await this.isGuest(app, username)) continue;
+          keys = keys.filter((key) => key === 'nickname' || key === 'avatarurl');
+        }
+      }
+      result[username] = Object.fromEntries(
+        keys.filter((key) => key in values).map((key) => [key, values[key]]),
+      ) as UserMetadata;
     }
-    const all = await this.#storage.visitors.metadata(app.key, visible);
-    if (properties.length === 0) return all;
-    return Object.fromEntries(
-      Object.entries(all).map(([username, values]) => [
-        username,
-        Object.fromEntries(Object.entries(values).filter(([key]) => properties.includes(key))),
-      ]),
-    );
+    return result;
   }
 }

@@ -9,6 +9,7 @@ import type {
   UserMetadataResponse,
   UsersMetadataResponse,
 } from '../../src/protocol/visitors.js';
+import type { Presence } from '../bus/presence.js';
 import type { Domain } from '../domain/domain.js';
 import { forbidden, invalid } from '../domain/errors.js';
 import { guestsDisabledDescription } from '../domain/visitors.js';
@@ -26,7 +27,10 @@ function stringList(body: Record<string, unknown>, name: string): string[] {
   return value as string[];
 }
 
-export async function visitorsRoutes(server: FastifyInstance, domain: Domain): Promise<void> {
+export async function visitorsRoutes(
+  server: FastifyInstance,
+  { domain, presence }: { domain: Domain; presence: Presence },
+): Promise<void> {
   on(server, RestRoutes.guest, async (request) => {
     // requireApp refuses an Origin the app does not allow (403) before anything is counted.
     const app = await requireApp(domain, request);
@@ -78,7 +82,12 @@ export async function visitorsRoutes(server: FastifyInstance, domain: Domain): P
       stringList(body, 'targets'),
       stringList(body, 'properties'),
     );
-    const response: UsersMetadataResponse = { data };
+    const names = Object.keys(data);
+    const online = await presence.online(app.key, names);
+    const response: UsersMetadataResponse = {
+      data,
+      online: Object.fromEntries(names.map((name) => [name, online.has(name)])),
+    };
     return response;
   });
 }
