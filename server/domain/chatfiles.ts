@@ -1,20 +1,17 @@
 /**
- * Chatfiles: attachments uploaded over REST, streamed to `{filesDir}/{uuid}` and read back
- * (`OPENWEBIM_FILES_DIR`, by default `{dataDir}/chatfiles`: every process of a scaled-out service
- * must see the same directory, a shared mount) only by their uploader and the participants of a conversation holding a message that names them.
- * A file's name on disk is our random uuid, never anything the client sent.
+ * Chatfiles: attachments uploaded over REST, streamed into a {@link FileStore} under our random
+ * uuid (never anything the client sent) and read back only by their uploader and the participants
+ * of a conversation holding a message that names them. The store is a directory,
+ * `OPENWEBIM_FILES_DIR` (by default `{dataDir}/chatfiles`; every process of a scaled-out service
+ * must see the same one, a shared mount).
  *
  * Files live for the app's `chatfileTtlDays`: after that a download answers 404 `file_expired` and
  * {@link Chatfiles.purge} deletes the bytes (the row stays, so the answer stays "expired"). The live
- * files count against the uploader's and the app's upload quotas. The directory is 0700 and every
- * file 0600: nobody else on the machine reads them.
+ * files count against the uploader's and the app's upload quotas.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import type { FileStore } from '../storage/file-store.js';
 import type { AppRecord, ChatfileRecord, Storage } from '../storage/storage.js';
 import type { Apps } from './apps.js';
 import { DomainError, Failures } from './errors.js';
@@ -60,16 +57,17 @@ class TooLarge extends Error {}
 export class Chatfiles {
   readonly #storage: Storage;
   readonly #apps: Apps;
-  readonly #dir: string;
+  readonly #files: FileStore;
 
-  constructor(storage: Storage, apps: Apps, filesDir: string) {
+  constructor(storage: Storage, apps: Apps, files: FileStore) {
     this.#storage = storage;
     this.#apps = apps;
-    this.#dir = filesDir;
+    this.#files = files;
   }
 
-  pathOf(record: ChatfileRecord): string {
-    return join(this.#dir, record.uuid);
+  /** The file's bytes (check who asks with {@link forDownload} first). */
+  open(record: ChatfileRecord): Readable {
+    return this.#files.read(record.uuid);
   }
 
   /** When files created before it are expired. */
@@ -112,23 +110,20 @@ export class Chatfiles {
     const maxFile = this.#apps.maxFileBytes(app);
     const room = await this.#room(app, uploader);
     const max = Math.min(maxFile, room);
-    await mkdir(this.#dir, { recursive: true, mode: 0o700 });
     const uuid = randomUUID();
-    const path = join(this.#dir, uuid);
     let size = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
+    async function* counted(stream: Readable) {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > max) done(new TooLarge());
-        else done(null, chunk);
-      },
-    });
-    try {
-      await pipeline(upload.stream, counter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+        if (size > max) throw new TooLarge();
+        yield chunk;
+      }
       // busboy cuts a file at its own limit without an error; treat that as too large as well.
-      if ((upload.stream as Readable & { truncated?: boolean }).truncated) throw new TooLarge();
+      if ((stream as Readable & { truncated?: boolean }).truncated) throw new TooLarge();
+    }
+    try {
+      await this.#files.write(uuid, counted(upload.stream));
     } catch (error) {
-      await unlink(path).catch(() => undefined);
       if (
         error instanceof TooLarge ||
         (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE'
@@ -157,7 +152,7 @@ export class Chatfiles {
     try {
       await this.#storage.addChatfile(record);
     } catch (error) {
-      await unlink(path).catch(() => undefined);
+      await this.#files.remove(uuid).catch(() => undefined);
       throw error;
     }
     return { record, secret };
@@ -202,15 +197,8 @@ export class Chatfiles {
     const after = all ? 0 : before - 2 * DAY_MS;
     const uuids = await this.#storage.chatfilesCreatedBetween(app.key, after, before);
     let deleted = 0;
-    for (const uuid of uuids) {
-      try {
-        await unlink(join(this.#dir, uuid));
-        deleted += 1;
-      } catch (error) {
-        // Deleted by an earlier round (or another process): nothing left to do.
-        if ((error as { code?: string }).code !== 'ENOENT') throw error;
-      }
-    }
+    // Already gone (an earlier round, or another process): nothing left to do.
+    for (const uuid of uuids) if (await this.#files.remove(uuid)) deleted += 1;
     return deleted;
   }
 }

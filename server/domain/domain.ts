@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { ServerConfig } from '../config.js';
 import type { Storage } from '../storage/storage.js';
+import { DirectoryFileStore } from '../storage/file-store.js';
 import { Apps } from './apps.js';
 import { Chatfiles } from './chatfiles.js';
 import { Contacts } from './contacts.js';
@@ -68,7 +69,7 @@ export function createDomain(
   const chatfiles = new Chatfiles(
     storage,
     apps,
-    config.filesDir ?? join(config.dataDir, 'chatfiles'),
+    new DirectoryFileStore(config.filesDir ?? join(config.dataDir, 'chatfiles')),
   );
   const limits = {
     register: rateLimiters('register', config.registerPerSecond, 1000),

@@ -4,7 +4,6 @@
  * served so that an uploaded HTML or SVG file can never run script on this origin: its own
  * content type, `nosniff`, a sandboxing CSP, and `attachment` for anything but plain media.
  */
-import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { RestErrors, type ChatfileEntity } from '../../src/protocol/rest.js';
 import { RestRoutes } from '../../src/protocol/routes.js';
@@ -125,6 +124,6 @@ export function chatfilesRoutes(server: FastifyInstance, domain: Domain): void {
       .header('content-length', record.size)
       .header('content-disposition', contentDisposition(record))
       .header('content-security-policy', "sandbox; default-src 'none'; media-src 'self'")
-      .send(createReadStream(domain.chatfiles.pathOf(record)));
+      .send(domain.chatfiles.open(record));
   });
 }
