@@ -90,6 +90,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
     checkUsername(to);
     const message = optionalString(body, 'message') ?? '';
     const me = request.params.me;
+    await domain.visitors.refuseGuest(app, me, 'add contacts');
     rateLimit(await domain.limits.invitations.take(invitationKey(app.key, me)));
     const events = await domain.contacts.request(app, me, to, message);
     await fanout.events(app.key, events);
@@ -103,6 +104,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
     on(server, route, async (request) => {
       const app = await self(request);
       const { me, username: other } = request.params;
+      if (accept) await domain.visitors.refuseGuest(app, me, 'add contacts');
       const events = await domain.contacts.answer(app, me, other, accept);
       await fanout.events(app.key, events);
       return okResponse;

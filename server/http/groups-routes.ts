@@ -88,7 +88,8 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     server,
     RestRoutes.createGroup,
     change(
-      (app, me, request: ParamsRequest<AppParams>) => {
+      async (app, me, request: ParamsRequest<AppParams>) => {
+        await domain.visitors.refuseGuest(app, me, 'create groups');
         const body = jsonObject(request.body);
         return groups.create(app, me, {
           groupname: requiredString(body, 'groupname'),
@@ -147,7 +148,8 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
   });
 
   on(server, RestRoutes.publicGroups, async (request) => {
-    const { app } = await authenticateCaller(domain, request);
+    const { app, me } = await authenticateCaller(domain, request);
+    await domain.visitors.refuseGuest(app, me, 'list public groups');
     const limit = positiveParam(request.query, 'limit', 20, Limits.historyPageMax);
     const cursor = request.query.cursor;
     if (cursor !== undefined && typeof cursor !== 'string') {

@@ -68,7 +68,8 @@ export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void
   }
 
   on(server, RestRoutes.rooms, async (request) => {
-    const { app } = await authenticateCaller(domain, request);
+    const { app, me } = await authenticateCaller(domain, request);
+    await domain.visitors.refuseGuest(app, me, 'list chat rooms');
     const page = positiveParam(request.query, 'pagenum', 1, Number.MAX_SAFE_INTEGER);
     const size = positiveParam(request.query, 'pagesize', 20, Limits.historyPageMax);
     const response: RoomsResponse = { data: await rooms.list(app, page, size) };
@@ -77,6 +78,7 @@ export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void
 
   on(server, RestRoutes.createRoom, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
+    await domain.visitors.refuseGuest(app, me, 'create chat rooms');
     const body = jsonObject(request.body);
     const id = await rooms.create(app, me, {
       name: requiredString(body, 'name'),

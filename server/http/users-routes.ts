@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { RestRoutes } from '../../src/protocol/routes.js';
 import type { Domain } from '../domain/domain.js';
-import { DomainError, Failures } from '../domain/errors.js';
+import { DomainError, Failures, forbidden } from '../domain/errors.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { entitiesResponse, userEntity } from './entities.js';
 import { authenticate, authenticateSelf, rateLimit, requireApp } from './request-context.js';
@@ -31,6 +31,10 @@ export function usersRoutes(server: FastifyInstance, domain: Domain): void {
     const app = await requireApp(domain, request);
     const token = await authenticate(domain, request, app);
     const { username } = request.params;
+    // A guest sees no directory: only itself and those it has a conversation with.
+    if (!(await domain.visitors.maySee(app, token.username, username))) {
+      throw forbidden("guests cannot read other users' profiles");
+    }
     const user = await domain.users.get(app, username);
     // Push tokens are the user's own business.
     const pushTokens =

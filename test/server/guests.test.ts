@@ -11,6 +11,10 @@ import {
   appPath,
   assertError,
   connectSynced,
+  newUser,
+  rest,
+  sendText,
+  settle,
   startTestServer,
   type ApiResponse,
   type TestServer,
@@ -127,5 +131,82 @@ describe('the demo app', () => {
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assert.equal(response.body.user.username, 'support');
     assert.ok(!response.body.user.guest);
+  });
+});
+
+describe('what a guest cannot do (403 forbidden_op "guests cannot …")', () => {
+  const asUser = (g: GuestResponse) => ({ username: g.user.username, token: g.access_token });
+
+  it('add contacts (ask or accept), create groups or rooms, list public groups or rooms', async () => {
+    const g = await minted();
+    const guest = asUser(g);
+    const member = await newUser(t.url);
+    const me = `/users/${guest.username}`;
+    const refusals = [
+      [
+        await rest(t.url, guest, 'POST', `${me}/contacts/requests`, { to: member.username }),
+        /guests cannot add contacts/,
+      ],
+      [
+        await rest(t.url, guest, 'POST', '/chatgroups', { groupname: 'mine' }),
+        /guests cannot create groups/,
+      ],
+      [await rest(t.url, guest, 'GET', '/publicchatgroups'), /guests cannot list public groups/],
+      [await rest(t.url, guest, 'GET', '/chatrooms'), /guests cannot list chat rooms/],
+      [
+        await rest(t.url, guest, 'POST', '/chatrooms', { name: 'mine' }),
+        /guests cannot create chat rooms/,
+      ],
+    ] as const;
+    for (const [response, description] of refusals) {
+      assertError(response, 403, 'forbidden_op', description);
+    }
+    // A member asked the guest: the guest cannot accept, and may decline.
+    const asked = await rest(t.url, member, 'POST', `/users/${member.username}/contacts/requests`, {
+      to: guest.username,
+    });
+    assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    assertError(
+      await rest(t.url, guest, 'POST', `${me}/contacts/requests/${member.username}/accept`),
+      403,
+      'forbidden_op',
+      /guests cannot add contacts/,
+    );
+    const declined = await rest(
+      t.url,
+      guest,
+      'POST',
+      `${me}/contacts/requests/${member.username}/decline`,
+    );
+    assert.equal(declined.status, 200, JSON.stringify(declined.body));
+    // Members still may.
+    assert.equal((await rest(t.url, member, 'GET', '/publicchatgroups')).status, 200);
+    assert.equal((await rest(t.url, member, 'GET', '/chatrooms')).status, 200);
+  });
+
+  it("read other users' profiles, except its own and those it has a conversation with", async () => {
+    const guest = asUser(await minted());
+    const team = await newUser(t.url);
+    const stranger = await newUser(t.url);
+    assertError(
+      await rest(t.url, guest, 'GET', `/users/${team.username}`),
+      403,
+      'forbidden_op',
+      /guests cannot/,
+    );
+    assert.equal((await rest(t.url, guest, 'GET', `/users/${guest.username}`)).status, 200);
+    const { socket } = await connectSynced(t.url, guest);
+    sendText(socket, team.username, 'hello team');
+    await socket.next('ack');
+    await settle(socket);
+    assert.equal((await rest(t.url, guest, 'GET', `/users/${team.username}`)).status, 200);
+    assertError(
+      await rest(t.url, guest, 'GET', `/users/${stranger.username}`),
+      403,
+      'forbidden_op',
+    );
+    // The team reads the guest's profile as any member reads anyone's.
+    assert.equal((await rest(t.url, team, 'GET', `/users/${guest.username}`)).status, 200);
+    await socket.close();
   });
 });
