@@ -29,10 +29,10 @@ export function checkUsername(username: string | undefined): asserts username is
   }
 }
 
-function checkPassword(password: string, field: string): void {
-  if (password === '') throw invalid(`${field} is required`);
+function checkPassword(password: string | undefined): asserts password is string {
+  if (password === undefined || password === '') throw invalid(ErrorDescriptions.passwordMissing);
   if ([...password].length > Limits.passwordMaxChars) {
-    throw invalid(`${field} must be at most ${Limits.passwordMaxChars} characters`);
+    throw invalid(ErrorDescriptions.passwordTooLong);
   }
 }
 
@@ -78,10 +78,7 @@ export class Users {
         `username "${username}" is not legal: 15 or more digits only are kept for group and room ids`,
       );
     }
-    if (password === undefined || password === '') {
-      throw invalid('password or pin must provided');
-    }
-    checkPassword(password, 'password');
+    checkPassword(password);
     if (nickname !== undefined) checkNickname(nickname);
 
     const now = Date.now();
@@ -154,7 +151,7 @@ export class Users {
     newPassword: string,
     client = '',
   ): Promise<void> {
-    checkPassword(newPassword, 'newpassword');
+    checkPassword(newPassword);
     await this.authenticate(app, username, oldPassword, client);
     const hash = await this.#hash(newPassword, client);
     await this.#storage.changePassword(app.key, username, hash, Date.now());

@@ -6,6 +6,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
+import { ErrorDescriptions } from '../../src/protocol/rest.js';
 import { DomainError, Failures, forbidden } from '../domain/errors.js';
 import { FixedWindowLimiter } from '../domain/fixed-window-limiter.js';
 import { restBase } from '../public-url.js';
@@ -59,6 +60,13 @@ export async function installGateway(
       websocket: true,
       // A refusal is thrown, so the server's error handler answers it in Agora's shape.
       preValidation: async (request) => {
+        // A plain GET (a browser tab, a health probe) is told what this path is for.
+        if (request.headers.upgrade?.toLowerCase() !== 'websocket') {
+          throw new DomainError(
+            Failures.invalidArgument,
+            ErrorDescriptions.websocketUpgradeRequired,
+          );
+        }
         const key = request.query.app_key;
         const app = typeof key === 'string' ? await ctx.domain.apps.get(key) : undefined;
         if (!app) {

@@ -435,6 +435,11 @@ export const ErrorDescriptions = {
   userNotFound: 'user not found',
   invalidPassword: 'invalid password',
   registrationClosed: 'registration is not open, please contact the app admin',
+  /** Agora's words for a missing or empty password (registration, a new password). */
+  passwordMissing: 'password or pin must provided',
+  passwordTooLong: 'password must be at most 64 characters',
+  /** A plain HTTP request to `/websocket` (400 `illegal_argument`). */
+  websocketUpgradeRequired: 'WebSocket upgrade required: connect to /websocket with a WebSocket',
 } as const;
 
 /** Limits the server enforces on every app, and the SDK checks before sending. */

@@ -73,6 +73,7 @@ export const Messages = {
   illegalUsername:
     'That username is not allowed. Use lowercase letters, digits, “_”, “-” and “.” only.',
   emptyPassword: 'Enter a password.',
+  passwordTooLong: 'That password is too long: at most 64 characters.',
   registrationClosed: 'This chat does not accept new accounts. Ask the site owner for one.',
   userLimit: 'This chat has reached its limit of users. Ask the site owner.',
   unknownApp: 'This chat app does not exist. Check the app key.',
@@ -226,11 +227,11 @@ export function restErrorMessage(body: RestErrorBody): ErrorSentence {
       return Messages.duplicateUser;
     case RestErrors.illegalArgument:
       if (description === ErrorDescriptions.usernameTooLong) return Messages.usernameTooLong;
-      if (/password/i.test(description)) return Messages.emptyPassword;
+      if (description === ErrorDescriptions.passwordMissing) return Messages.emptyPassword;
+      if (description === ErrorDescriptions.passwordTooLong) return Messages.passwordTooLong;
       return Messages.illegalUsername;
     case RestErrors.unauthorized:
-      if (description === ErrorDescriptions.registrationClosed || /registration/i.test(description))
-        return Messages.registrationClosed;
+      if (description === ErrorDescriptions.registrationClosed) return Messages.registrationClosed;
       return Messages.sessionExpired;
     case RestErrors.badToken:
       return Messages.sessionExpired;

@@ -1,7 +1,7 @@
 // Malformed, oversize and misrouted requests, answered by server/http/errors.ts in Agora's shape.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Limits } from '../../src/protocol/rest.js';
+import { ErrorDescriptions, Limits } from '../../src/protocol/rest.js';
 import {
   PASSWORD,
   api,
@@ -107,6 +107,21 @@ describe('REST input errors', () => {
       404,
       'service_resource_not_found',
     );
+  });
+
+  it('answers a plain GET of /websocket (no upgrade) with 400 in Agora’s shape', async () => {
+    for (const path of [
+      '/websocket',
+      '/websocket?app_key=demo%23chat',
+      '/websocket?app_key=no%23app',
+    ]) {
+      assertError(
+        await api(t.url, 'GET', path),
+        400,
+        'illegal_argument',
+        ErrorDescriptions.websocketUpgradeRequired,
+      );
+    }
   });
 
   it('answers a request the server cannot handle with a bare 500 body', async () => {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CloseCode } from '../../src/protocol/frames.js';
+import { ErrorDescriptions } from '../../src/protocol/rest.js';
 import {
   PASSWORD,
   api,
@@ -114,7 +115,7 @@ describe('PUT /{org}/{app}/users/{me}/password', () => {
       }),
       400,
       'illegal_argument',
-      'newpassword must be at most 64 characters',
+      ErrorDescriptions.passwordTooLong,
     );
     assert.equal((await expires(dave.username, dave.token)).status, 200);
     assert.ok((await token(t.url, 'demo#chat', dave.username)).access_token);

@@ -331,6 +331,10 @@ describe('store/chat-store', function () {
     expect(await rejection(a.register({ username: 'no spaces', password: PASSWORD }))).to.include({
       message: Messages.illegalUsername,
     });
+    // The server's description is a constant of the protocol (not English to match with a regex).
+    expect(
+      await rejection(a.register({ username: uniqueName(), password: 'p'.repeat(65) })),
+    ).to.include({ message: Messages.passwordTooLong });
     expect(await rejection(a.login({ username: taken, password: 'wrong password' }))).to.include({
       message: Messages.invalidPassword,
     });

@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { ErrorDescriptions } from '../../src/protocol/index.js';
 import {
   ChatStoreError,
   Codes,
@@ -19,11 +20,9 @@ describe('store/errors', () => {
       [rest('duplicate_unique_property_exists'), Messages.duplicateUser],
       [rest('illegal_argument', 'USERNAME_TOO_LONG'), Messages.usernameTooLong],
       [rest('illegal_argument', 'username is not legal'), Messages.illegalUsername],
-      [rest('illegal_argument', 'password or pin must provided'), Messages.emptyPassword],
-      [
-        rest('unauthorized', 'registration is not open, please contact the app admin'),
-        Messages.registrationClosed,
-      ],
+      [rest('illegal_argument', ErrorDescriptions.passwordMissing), Messages.emptyPassword],
+      [rest('illegal_argument', ErrorDescriptions.passwordTooLong), Messages.passwordTooLong],
+      [rest('unauthorized', ErrorDescriptions.registrationClosed), Messages.registrationClosed],
       [rest('resource_limited'), Messages.userLimit],
       [rest('organization_application_not_found'), Messages.unknownApp],
       [rest('invalid_grant', 'invalid password'), Messages.invalidPassword],

@@ -229,6 +229,7 @@ const de: Translation = {
   'error.illegalUsername':
     'Dieser Benutzername ist nicht erlaubt. Verwende nur Kleinbuchstaben, Ziffern, „_“, „-“ und „.“.',
   'error.emptyPassword': 'Gib ein Passwort ein.',
+  'error.passwordTooLong': 'Dieses Passwort ist zu lang: höchstens 64 Zeichen.',
   'error.registrationClosed':
     'Dieser Chat nimmt keine neuen Konten an. Frag den Betreiber der Website nach einem.',
   'error.userLimit':

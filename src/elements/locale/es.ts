@@ -242,6 +242,7 @@ const es: Translation = {
   'error.illegalUsername':
     'Ese nombre de usuario no está permitido. Usa solo minúsculas, cifras, «_», «-» y «.».',
   'error.emptyPassword': 'Escribe una contraseña.',
+  'error.passwordTooLong': 'Esa contraseña es demasiado larga: como máximo 64 caracteres.',
   'error.registrationClosed':
     'Este chat no acepta cuentas nuevas. Pide una al propietario del sitio.',
   'error.userLimit':

@@ -242,6 +242,7 @@ const fr: Translation = {
   'error.illegalUsername':
     'Ce nom d’utilisateur n’est pas autorisé. Utilisez uniquement des minuscules, des chiffres, « _ », « - » et « . ».',
   'error.emptyPassword': 'Saisissez un mot de passe.',
+  'error.passwordTooLong': 'Ce mot de passe est trop long : 64 caractères au maximum.',
   'error.registrationClosed':
     'Ce chat n’accepte pas de nouveaux comptes. Demandez-en un au propriétaire du site.',
   'error.userLimit':

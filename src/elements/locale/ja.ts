@@ -225,6 +225,7 @@ const ja: Translation = {
   'error.illegalUsername':
     'このユーザー名は使用できません。小文字、数字、「_」「-」「.」のみ使えます。',
   'error.emptyPassword': 'パスワードを入力してください。',
+  'error.passwordTooLong': 'パスワードが長すぎます（最大 64 文字）。',
   'error.registrationClosed':
     'このチャットは新しいアカウントを受け付けていません。サイトの管理者に依頼してください。',
   'error.userLimit':

@@ -242,6 +242,7 @@ const ptBR: Translation = {
   'error.illegalUsername':
     'Esse nome de usuário não é permitido. Use apenas letras minúsculas, números, “_”, “-” e “.”.',
   'error.emptyPassword': 'Digite uma senha.',
+  'error.passwordTooLong': 'Essa senha é longa demais: no máximo 64 caracteres.',
   'error.registrationClosed':
     'Este chat não aceita novas contas. Peça uma ao responsável pelo site.',
   'error.userLimit': 'Este chat atingiu o limite de usuários. Fale com o responsável pelo site.',

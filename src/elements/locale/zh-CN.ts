@@ -220,6 +220,7 @@ const zhCN: Translation = {
   'error.usernameTooLong': '用户名太长：最多 64 个字节。',
   'error.illegalUsername': '该用户名不可用。只能使用小写字母、数字、“_”、“-”和“.”。',
   'error.emptyPassword': '请输入密码。',
+  'error.passwordTooLong': '密码太长：最多 64 个字符。',
   'error.registrationClosed': '此聊天不接受新账号注册。请向网站所有者申请。',
   'error.userLimit': '此聊天的用户数已达上限。请联系网站所有者。',
   'error.unknownApp': '此聊天应用不存在。请检查 app key。',
