@@ -142,9 +142,31 @@ export class SqliteGroupStorage implements GroupStorage {
       ),
       insertGroup: db.prepare(
         `INSERT INTO chat_groups (app_key, id, name, description, owner, public, approval,
-           allow_invites, invite_need_confirm, max_users, created)
+           allow_invites, invite_need_confirm, max_users, created, announcement, all_muted)
          VALUES (@appKey, @id, @name, @description, @owner, @public, @approval, @allowInvites,
-           @inviteNeedConfirm, @maxUsers, @created)`,
+           @inviteNeedConfirm, @maxUsers, @created, @announcement, @allMuted)`,
+      ),
+      setAnnouncement: db.prepare<[string, string, string]>(
+        'UPDATE chat_groups SET announcement = ? WHERE app_key = ? AND id = ?',
+      ),
+      setAllMuted: db.prepare<[number, string, string]>(
+        'UPDATE chat_groups SET all_muted = ? WHERE app_key = ? AND id = ?',
+      ),
+      addBan: db.prepare<[string, string, string, string, number]>(
+        `INSERT INTO group_bans (app_key, gid, username, by_user, time) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      dropBan: db.prepare<[string, string, string]>(
+        'DELETE FROM group_bans WHERE app_key = ? AND gid = ? AND username = ?',
+      ),
+      deleteBans: db.prepare<[string, string]>(
+        'DELETE FROM group_bans WHERE app_key = ? AND gid = ?',
+      ),
+      isBanned: db.prepare<[string, string, string], { n: number }>(
+        'SELECT 1 AS n FROM group_bans WHERE app_key = ? AND gid = ? AND username = ?',
+      ),
+      bans: db.prepare<[string, string], { username: string }>(
+        'SELECT username FROM group_bans WHERE app_key = ? AND gid = ? ORDER BY time, username',
       ),
       deleteGroup: db.prepare<[string, string]>(
         'DELETE FROM chat_groups WHERE app_key = ? AND id = ?',
@@ -318,6 +340,10 @@ export class SqliteGroupStorage implements GroupStorage {
       return [...users];
     };
 
+    /** The first of `usernames` banned from the group (checked inside the change: no ban slips by). */
+    const firstBanned = (appKey: string, gid: string, usernames: string[]) =>
+      usernames.find((name) => q.isBanned.get(appKey, gid, name));
+
     /** Adds members unless the group or one of them is full; the reason otherwise. */
     const addMembers = (
       appKey: string,
@@ -329,6 +355,8 @@ export class SqliteGroupStorage implements GroupStorage {
       maxUsers: number,
     ): GroupChangeResult | undefined => {
       const fresh = [...new Set(usernames)].filter((name) => !q.getMember.get(appKey, gid, name));
+      const banned = firstBanned(appKey, gid, fresh);
+      if (banned) return { outcome: 'banned', username: banned };
       const count = q.countMembers.get(appKey, gid)?.n ?? 0;
       if (count + fresh.length > maxUsers) return { outcome: 'group-full', maxUsers };
       for (const username of fresh) {
@@ -373,6 +401,7 @@ export class SqliteGroupStorage implements GroupStorage {
               approval: group.approval ? 1 : 0,
               allowInvites: group.allowInvites ? 1 : 0,
               inviteNeedConfirm: group.inviteNeedConfirm ? 1 : 0,
+              allMuted: group.allMuted ? 1 : 0,
             });
             refusal =
               addMembers(appKey, gid, [group.owner], 'owner', time, limits, group.maxUsers) ??
@@ -390,6 +419,7 @@ export class SqliteGroupStorage implements GroupStorage {
             q.deleteMembers.run(appKey, gid);
             q.deleteInvitations.run(appKey, gid);
             q.deleteApplications.run(appKey, gid);
+            q.deleteBans.run(appKey, gid);
             q.deleteGroup.run(appKey, gid);
             break;
           case 'add-members':
@@ -403,14 +433,24 @@ export class SqliteGroupStorage implements GroupStorage {
               (existing as GroupRow).max_users,
             );
             break;
-          case 'invite':
+          case 'invite': {
+            const banned = firstBanned(
+              appKey,
+              gid,
+              change.invitations.map((invitation) => invitation.username),
+            );
+            if (banned) return { outcome: 'banned', username: banned };
             for (const invitation of change.invitations)
               q.addInvitation.run({ appKey, ...invitation });
             break;
+          }
           case 'drop-invitation':
             q.dropInvitation.run(appKey, gid, change.username);
             break;
           case 'apply':
+            if (firstBanned(appKey, gid, [change.application.username])) {
+              return { outcome: 'banned', username: change.application.username };
+            }
             q.addApplication.run({ appKey, ...change.application });
             break;
           case 'drop-application':
@@ -442,6 +482,23 @@ export class SqliteGroupStorage implements GroupStorage {
             break;
           case 'unmute':
             for (const name of change.usernames) q.setMute.run(null, appKey, gid, name);
+            break;
+          case 'announce':
+            q.setAnnouncement.run(change.text, appKey, gid);
+            break;
+          case 'mute-all':
+            q.setAllMuted.run(change.muted ? 1 : 0, appKey, gid);
+            break;
+          case 'ban':
+            for (const name of change.usernames) {
+              q.removeMember.run(appKey, gid, name);
+              q.dropInvitation.run(appKey, gid, name);
+              q.dropApplication.run(appKey, gid, name);
+              q.addBan.run(appKey, gid, name, change.by, change.time);
+            }
+            break;
+          case 'unban':
+            for (const name of change.usernames) q.dropBan.run(appKey, gid, name);
             break;
         }
         if (refusal) {
@@ -606,6 +663,14 @@ export class SqliteGroupStorage implements GroupStorage {
     return (
       row && { gid, username: row.invitee, by: row.inviter, reason: row.reason, time: row.time }
     );
+  }
+
+  async bans(appKey: string, gid: string): Promise<string[]> {
+    return this.#q.bans.all(appKey, gid).map((row) => row.username);
+  }
+
+  async isBanned(appKey: string, gid: string, username: string): Promise<boolean> {
+    return this.#q.isBanned.get(appKey, gid, username) !== undefined;
   }
 
   async getApplication(appKey: string, gid: string, applicant: string) {

@@ -4,8 +4,21 @@
  * members and adds one with nothing in between.
  */
 import type Database from 'better-sqlite3';
-import type { RoomMessageRecord, RoomRecord, RoomStorage } from './group-storage.js';
-import { toRoom, toRoomMessage, type RoomMessageRow, type RoomRow } from './rows.js';
+import type {
+  RoomMessageRecord,
+  RoomRecord,
+  RoomRoleChange,
+  RoomRoleRecord,
+  RoomStorage,
+} from './group-storage.js';
+import {
+  toRoom,
+  toRoomMessage,
+  toRoomRole as toRole,
+  type RoomMessageRow,
+  type RoomRoleRow,
+  type RoomRow,
+} from './rows.js';
 import type { Transaction } from './sqlite-inbox.js';
 
 export class SqliteRoomStorage implements RoomStorage {
@@ -13,15 +26,42 @@ export class SqliteRoomStorage implements RoomStorage {
   readonly #join: Transaction<RoomStorage['joinRoom']>;
   readonly #delete: Transaction<RoomStorage['deleteRoom']>;
   readonly #addMessage: Transaction<RoomStorage['addRoomMessage']>;
+  readonly #setRole: Transaction<RoomStorage['setRoomRole']>;
+  readonly #ban: Transaction<RoomStorage['banFromRoom']>;
 
   constructor(db: Database.Database) {
     const withCount = `SELECT r.*, (SELECT count(*) FROM room_members m
         WHERE m.app_key = r.app_key AND m.room_id = r.id) AS members FROM rooms r`;
     const q = {
       addRoom: db.prepare(
-        `INSERT INTO rooms (app_key, id, name, description, owner, max_users, created)
-         VALUES (@appKey, @id, @name, @description, @owner, @maxUsers, @created)
+        `INSERT INTO rooms (app_key, id, name, description, owner, max_users, created,
+           announcement, all_muted)
+         VALUES (@appKey, @id, @name, @description, @owner, @maxUsers, @created, @announcement,
+           @allMuted)
          ON CONFLICT DO NOTHING`,
+      ),
+      setAnnouncement: db.prepare<[string, string, string]>(
+        'UPDATE rooms SET announcement = ? WHERE app_key = ? AND id = ?',
+      ),
+      setAllMuted: db.prepare<[number, string, string]>(
+        'UPDATE rooms SET all_muted = ? WHERE app_key = ? AND id = ?',
+      ),
+      roles: db.prepare<[string, string], RoomRoleRow>(
+        `SELECT username, admin, mute_until, banned FROM room_roles
+         WHERE app_key = ? AND room_id = ? ORDER BY username`,
+      ),
+      role: db.prepare<[string, string, string], RoomRoleRow>(
+        `SELECT username, admin, mute_until, banned FROM room_roles
+         WHERE app_key = ? AND room_id = ? AND username = ?`,
+      ),
+      upsertRole: db.prepare(
+        `INSERT INTO room_roles (app_key, room_id, username, admin, mute_until, banned)
+         VALUES (@appKey, @id, @username, @admin, @muteUntil, @banned)
+         ON CONFLICT (app_key, room_id, username) DO UPDATE SET admin = excluded.admin,
+           mute_until = excluded.mute_until, banned = excluded.banned`,
+      ),
+      deleteRoles: db.prepare<[string, string]>(
+        'DELETE FROM room_roles WHERE app_key = ? AND room_id = ?',
       ),
       getRoom: db.prepare<[string, string], RoomRow & { members: number }>(
         `${withCount} WHERE r.app_key = ? AND r.id = ?`,
@@ -78,6 +118,7 @@ export class SqliteRoomStorage implements RoomStorage {
       const room = q.getRoom.get(appKey, id);
       if (!room) return 'no-room';
       if (q.isMember.get(appKey, id, username)) return 'already';
+      if (q.role.get(appKey, id, username)?.banned) return 'banned';
       if (room.members >= room.max_users) return 'full';
       q.addMember.run(appKey, id, username, time);
       return 'joined';
@@ -88,8 +129,37 @@ export class SqliteRoomStorage implements RoomStorage {
       const members = q.members.all(appKey, id).map((row) => row.username);
       q.deleteMembers.run(appKey, id);
       q.deleteMessages.run(appKey, id);
+      q.deleteRoles.run(appKey, id);
       q.deleteRoom.run(appKey, id);
       return members;
+    });
+
+    const setRole = (appKey: string, id: string, username: string, change: RoomRoleChange) => {
+      const row = q.role.get(appKey, id, username);
+      const admin = change.admin ?? row?.admin === 1;
+      q.upsertRole.run({
+        appKey,
+        id,
+        username,
+        admin: admin ? 1 : 0,
+        muteUntil: change.muteUntil !== undefined ? change.muteUntil : (row?.mute_until ?? null),
+        banned: row?.banned ?? 0,
+      });
+    };
+    this.#setRole = db.transaction(setRole);
+
+    this.#ban = db.transaction((appKey: string, id: string, username: string, banned: boolean) => {
+      const row = q.role.get(appKey, id, username);
+      // A ban ends a user's admin role and mute: a later unban starts them afresh.
+      q.upsertRole.run({
+        appKey,
+        id,
+        username,
+        admin: banned ? 0 : (row?.admin ?? 0),
+        muteUntil: banned ? null : (row?.mute_until ?? null),
+        banned: banned ? 1 : 0,
+      });
+      return banned && q.removeMember.run(appKey, id, username).changes === 1;
     });
 
     this.#addMessage = db.transaction(
@@ -102,7 +172,39 @@ export class SqliteRoomStorage implements RoomStorage {
   }
 
   async addRoom(appKey: string, room: RoomRecord): Promise<boolean> {
-    return this.#q.addRoom.run({ appKey, ...room }).changes === 1;
+    return this.#q.addRoom.run({ appKey, ...room, allMuted: room.allMuted ? 1 : 0 }).changes === 1;
+  }
+
+  async updateRoom(
+    appKey: string,
+    id: string,
+    change: { announcement?: string; allMuted?: boolean },
+  ): Promise<boolean> {
+    let changes = 0;
+    if (change.announcement !== undefined) {
+      changes += this.#q.setAnnouncement.run(change.announcement, appKey, id).changes;
+    }
+    if (change.allMuted !== undefined) {
+      changes += this.#q.setAllMuted.run(change.allMuted ? 1 : 0, appKey, id).changes;
+    }
+    return changes > 0;
+  }
+
+  async roomRoles(appKey: string, id: string): Promise<RoomRoleRecord[]> {
+    return this.#q.roles.all(appKey, id).map(toRole);
+  }
+
+  async roomRole(appKey: string, id: string, username: string) {
+    const row = this.#q.role.get(appKey, id, username);
+    return row && toRole(row);
+  }
+
+  async setRoomRole(appKey: string, id: string, username: string, change: RoomRoleChange) {
+    this.#setRole(appKey, id, username, change);
+  }
+
+  async banFromRoom(appKey: string, id: string, username: string, banned: boolean) {
+    return this.#ban(appKey, id, username, banned);
   }
 
   async getRoom(appKey: string, id: string) {
