@@ -7,14 +7,13 @@
  * - all that a signed-in visitor with an open conversation loads: the loader, the elements chunk and
  *   every chunk it imports statically: ≤ 75 KB brotli. The chunks imported when first shown (the
  *   Contacts, Groups and Rooms tabs, Group info, the languages) are not part of it.
- * - `webim-sdk.js`, the SDK alone: ≤ 14.5 KB gzip for now. Issue 8 asks for 14 KB; the SDK went
- *   past it (14.3 KB) with the ext bounds, the 4.x logger and result shapes and modifyMessage, and
- *   stays held here until it is trimmed back (issue 8 is open for it).
+ * - `webim-sdk.js`, the SDK alone: ≤ 14 KB gzip (the `.gz` copy, which build/precompress.ts makes
+ *   with Zopfli).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const BUDGETS = { loader: 6 * 1024, signedIn: 75 * 1024, sdkGzip: 14.5 * 1024 };
+export const BUDGETS = { loader: 6 * 1024, signedIn: 75 * 1024, sdkGzip: 14 * 1024 };
 
 export interface Served {
   /** Paths under dist/. */
