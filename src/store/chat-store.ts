@@ -58,9 +58,9 @@ import { normalizeUsername } from './messages.js';
 import { Names } from './names.js';
 import { Reading } from './reading.js';
 import { Receiving } from './receiving.js';
-import { createSdkConnection } from './sdk-connection.js';
 import { Sending } from './sending.js';
 import { type SessionEvent, closeSession } from './session.js';
+import { createSharedConnection } from './tab-sharing/shared-connection.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import type { SocialHost } from './social.js';
 import { deriveStatus } from './status.js';
@@ -103,7 +103,10 @@ export interface ChatStoreOptions {
   appKey: string;
   /** The server's REST base; the SDK falls back to `defaults.apiUrl`, then `location.origin`. */
   apiUrl?: string;
-  /** Makes the store's connections (default: the SDK's, {@link createSdkConnection}). */
+  /**
+   * Makes the store's connections (default: the SDK's, one socket shared by the tabs of a user,
+   * {@link createSharedConnection}).
+   */
   createConnection?: ConnectionFactory;
   /**
    * Prefix of the IndexedDB database names (default `openwebim`). Two stores with different prefixes
@@ -163,7 +166,7 @@ export class ChatStore implements ChatStoreApi {
     const core = new StoreCore(
       options.appKey,
       options.apiUrl,
-      options.createConnection ?? createSdkConnection,
+      options.createConnection ?? createSharedConnection,
       options.databasePrefix ?? 'openwebim',
       options.visibility ?? documentVisibility,
     );

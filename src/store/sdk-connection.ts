@@ -26,6 +26,12 @@ export interface ReconnectOptions {
   autoReconnectInterval?: number;
 }
 
+/** Settings of the SDK connection: reconnection, and the device id (default: this browser's). */
+export interface SdkConnectionOptions extends ReconnectOptions {
+  /** Tests give two stores of one page two device ids, as two browsers would have. */
+  deviceId?: string;
+}
+
 /** Generous, since the outbox waits anyway, and the store starts another round after the last. */
 const RECONNECT = { autoReconnectNumMax: 20, autoReconnectInterval: 1 } as const;
 
@@ -35,14 +41,77 @@ export function restBase(apiUrl?: string): string {
   return base.replace(/\/+$/, '');
 }
 
+/**
+ * What needs the token but not the socket (chatfiles, user lookups): over REST with `token()`, so a
+ * tab that shares another tab's connection (`tab-sharing/`) does them itself.
+ */
+export function restHelpers(
+  config: { appKey: string; apiUrl?: string },
+  token: () => string | undefined,
+): Pick<StoreConnection, 'upload' | 'download' | 'lookupUser'> {
+  const [org = '', app = ''] = config.appKey.split('#').map(encodeURIComponent);
+  const apiUrl = restBase(config.apiUrl);
+  const bearer = (): { accessToken?: string } => {
+    const current = token();
+    return current ? { accessToken: current } : {};
+  };
+  return {
+    upload(file, filename, onProgress): UploadTask {
+      const named = file instanceof File ? file : new File([file], filename, { type: file.type });
+      const upload = utils.uploadFile({
+        file: named,
+        apiUrl,
+        appKey: config.appKey,
+        ...bearer(),
+        onFileUploadProgress: ({ loaded, total }) => onProgress(loaded, total),
+      });
+      const result = upload.then((response) => {
+        const entity = response.entities?.[0];
+        if (!entity?.uuid) throw { type: 101, message: 'upload answered no file' };
+        return {
+          url: `${apiUrl}/${org}/${app}/chatfiles/${entity.uuid}`,
+          secret: entity['share-secret'],
+        };
+      });
+      return Object.assign(result, { abort: () => upload.abort() });
+    },
+    download(url, secret) {
+      return utils.download.call(bearer(), { url, ...(secret !== undefined ? { secret } : {}) });
+    },
+    async lookupUser(username: string): Promise<UserProfile | null> {
+      const current = token();
+      if (!current) throw new TypeError('not signed in');
+      const url = `${apiUrl}/${org}/${app}/users/${encodeURIComponent(username)}`;
+      let body: EntitiesResponse<UserEntity>;
+      try {
+        body = (await utils.ajax({
+          url,
+          method: 'GET',
+          headers: { Authorization: `Bearer ${current}` },
+        })) as EntitiesResponse<UserEntity>;
+      } catch (error) {
+        // 404 is also the answer for an unknown app; only "no such resource" means "no such user".
+        const data = (error as { data?: unknown }).data;
+        if (typeof data === 'string' && data.includes(RestErrors.notFound)) return null;
+        throw error;
+      }
+      const entity = body.entities?.[0];
+      if (!entity) return null;
+      return entity.nickname
+        ? { username: entity.username, nickname: entity.nickname }
+        : { username: entity.username };
+    },
+  };
+}
+
 export function createSdkConnection(
   config: { appKey: string; apiUrl?: string },
-  reconnect: ReconnectOptions = {},
+  reconnect: SdkConnectionOptions = {},
 ): StoreConnection {
   const options: ConstructorParameters<typeof Connection>[0] = {
     appKey: config.appKey,
     isHttpDNS: false,
-    // Every tab and element of the page is its own session; none closes another.
+    // Every browser (tabs share one: tab-sharing/) and device is its own session; none closes another.
     isMultiLoginSessions: true,
     // Received 1:1 messages are acked to their sender (`delivered` on their side).
     delivery: true,
@@ -95,33 +164,7 @@ export function createSdkConnection(
       const time = result.message?.time;
       return typeof time === 'number' ? { ...result, time } : result;
     },
-    upload(file, filename, onProgress): UploadTask {
-      const [org = '', app = ''] = config.appKey.split('#').map(encodeURIComponent);
-      const apiUrl = restBase(config.apiUrl);
-      const named = file instanceof File ? file : new File([file], filename, { type: file.type });
-      const upload = utils.uploadFile({
-        file: named,
-        apiUrl,
-        appKey: config.appKey,
-        ...(token ? { accessToken: token } : {}),
-        onFileUploadProgress: ({ loaded, total }) => onProgress(loaded, total),
-      });
-      const result = upload.then((response) => {
-        const entity = response.entities?.[0];
-        if (!entity?.uuid) throw { type: 101, message: 'upload answered no file' };
-        return {
-          url: `${apiUrl}/${org}/${app}/chatfiles/${entity.uuid}`,
-          secret: entity['share-secret'],
-        };
-      });
-      return Object.assign(result, { abort: () => upload.abort() });
-    },
-    download(url, secret) {
-      return utils.download.call(
-        { ...(token ? { accessToken: token } : {}) },
-        { url, ...(secret !== undefined ? { secret } : {}) },
-      );
-    },
+    ...restHelpers(config, () => token),
     async sendRead(to, mid, chatType) {
       await connection.send(Message.create({ type: 'read', chatType, to, id: mid }));
     },
@@ -158,29 +201,6 @@ export function createSdkConnection(
         unread: entry.unread,
         lastMessage: entry.lastMessage as unknown as ReceivedMessage,
       }));
-    },
-    async lookupUser(username: string): Promise<UserProfile | null> {
-      if (!token) throw new TypeError('not signed in');
-      const [org = '', app = ''] = config.appKey.split('#').map(encodeURIComponent);
-      const url = `${restBase(config.apiUrl)}/${org}/${app}/users/${encodeURIComponent(username)}`;
-      let body: EntitiesResponse<UserEntity>;
-      try {
-        body = (await utils.ajax({
-          url,
-          method: 'GET',
-          headers: { Authorization: `Bearer ${token}` },
-        })) as EntitiesResponse<UserEntity>;
-      } catch (error) {
-        // 404 is also the answer for an unknown app; only "no such resource" means "no such user".
-        const data = (error as { data?: unknown }).data;
-        if (typeof data === 'string' && data.includes(RestErrors.notFound)) return null;
-        throw error;
-      }
-      const entity = body.entities?.[0];
-      if (!entity) return null;
-      return entity.nickname
-        ? { username: entity.username, nickname: entity.nickname }
-        : { username: entity.username };
     },
   };
   return adapter;

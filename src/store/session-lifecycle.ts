@@ -251,7 +251,17 @@ export class SessionLifecycle {
         error_description: error instanceof Error ? error.message : String(error),
       });
     }
-    const connection = this.core.createConnection(this.core.connectionConfig());
+    // The tabs of this user share one socket; the one that takes it over resumes from what is stored.
+    const connection = this.core.createConnection({
+      ...this.core.connectionConfig(),
+      share: {
+        name: dbName,
+        storedCursor: async () => {
+          const { cursor } = await readMeta(db);
+          return cursor > 0 ? cursor : undefined;
+        },
+      },
+    });
     // A database that has stored nothing lets the server pick (its cursor for this device, or what
     // no device has had yet) instead of asking for the user's whole history with `since: 0`.
     connection.syncCursor = meta.cursor > 0 ? meta.cursor : undefined;

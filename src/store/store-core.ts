@@ -22,10 +22,19 @@ import { Codes, Messages, chatError } from './errors.js';
 import type { Session } from './session.js';
 import type { StatusEvent } from './status.js';
 import type { ChatError, ConnectionStatus, CurrentUser } from './types.js';
+import type { ShareScope } from './tab-sharing/shared-connection.js';
 import type { Visibility } from './visibility.js';
 
-/** How a store makes its connection (the default is the SDK's, see `sdk-connection.ts`). */
-export type ConnectionFactory = (config: { appKey: string; apiUrl?: string }) => StoreConnection;
+/**
+ * How a store makes its connection (the default is the SDK's, shared by the tabs of a user: see
+ * `tab-sharing/shared-connection.ts`). `share` comes with a signed-in user's connection; a factory
+ * may ignore it (each connection then has its own socket).
+ */
+export type ConnectionFactory = (config: {
+  appKey: string;
+  apiUrl?: string;
+  share?: ShareScope;
+}) => StoreConnection;
 
 /**
  * A "changed" signal: the conversation list, and the messages of one conversation when given; or

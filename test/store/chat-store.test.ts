@@ -477,7 +477,7 @@ describe('store/chat-store', function () {
     await signIn(peer, friend);
 
     await peer.send(me, 'for both tabs');
-    // Both tabs receive it on their own socket; the shared database counts it once.
+    // Both tabs receive it, through the one socket tab 1 holds; the shared database counts it once.
     await until(tab1.totalUnread$, (n) => n === 1, 'tab 1 unread');
     await until(tab2.totalUnread$, (n) => n === 1, 'tab 2 unread');
     await tab1.markRead(friend);

@@ -44,8 +44,14 @@ export function newStore(
   return store;
 }
 
-export async function ownServer() {
-  const server = await startServer();
+/** Deletes `prefix`'s databases in {@link cleanUp} (for stores made elsewhere, e.g. in an iframe). */
+export function deleteAfter(prefix: string): string {
+  if (!prefixes.includes(prefix)) prefixes.push(prefix);
+  return prefix;
+}
+
+export async function ownServer(env?: Record<string, string>) {
+  const server = await startServer(env);
   servers.push(server.id);
   return server;
 }

@@ -49,6 +49,9 @@ export function serverPlugin() {
           return true;
         case 'server-cli':
           return get(payload.id ?? 'main').cli(payload.args);
+        case 'server-log':
+          // What the server process printed since it (re)started: its own record of what it did.
+          return get(payload?.id ?? 'main').output;
         case 'free-port':
           return freePort();
         default:

@@ -28,6 +28,8 @@ export const disposeServer = (id: string) => command<boolean>('server-dispose', 
 /** Runs `openwebim-server ...args` against the server's data dir. */
 export const serverCli = (id: string, args: string[]) =>
   command<{ code: number; stdout: string; stderr: string }>('server-cli', { id, args });
+/** What the server printed since it (re)started (with `OPENWEBIM_LOG_LEVEL=debug`, every request it served). */
+export const serverLog = (id: string) => command<string>('server-log', { id });
 /** A local port with nothing listening on it. */
 export const freePort = () => command<number>('free-port');
 

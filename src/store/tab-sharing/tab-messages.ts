@@ -1,0 +1,116 @@
+/**
+ * What the tabs of one user say to one another on their `BroadcastChannel` (see
+ * `shared-connection.ts`). Any script of the origin can post on it, so every message is checked
+ * before it is acted on, and a follower may ask the holder only for the methods listed here.
+ */
+import type { AppLimits } from '../../protocol/index.js';
+import { socialMethods } from '../connection-events.js';
+
+/** The connection's methods a follower calls through the tab that holds the socket. */
+export const remoteMethods = [
+  ...socialMethods,
+  'sendMessage',
+  'sendRead',
+  'sendChannel',
+  'recall',
+  'modify',
+  'changePassword',
+  'history',
+  'conversations',
+] as const;
+
+export type RemoteMethod = (typeof remoteMethods)[number];
+
+/** An error as it crosses the channel: the SDK's `{type, message, data}`. */
+export interface WireError {
+  type: number;
+  message?: string;
+  data?: unknown;
+  /** It was a `TypeError` (what `fetch` throws without a network); it is one again on arrival. */
+  network?: true;
+}
+
+/** The holder's view of its socket, sent with each event and in answer to `hello`. */
+export interface HolderState {
+  opened: boolean;
+  limits?: AppLimits;
+}
+
+export type TabMessage =
+  /** A follower asks the holder to call `method`. */
+  | { t: 'call'; id: string; from: string; method: RemoteMethod; args: unknown[] }
+  /** The holder's answer to the follower `to`. */
+  | { t: 'reply'; id: string; to: string; ok: true; value: unknown }
+  | { t: 'reply'; id: string; to: string; ok: false; error: WireError }
+  /** A callback of the holder's socket (`onTextMessage`, `onOpened`, …), for every follower. */
+  | ({ t: 'event'; from: string; name: string; args: unknown[] } & HolderState)
+  /** A follower has joined and wants the holder's state. */
+  | { t: 'hello'; from: string }
+  /** The holder's state, for the follower `to`. */
+  | ({ t: 'state'; from: string; to: string } & HolderState)
+  /** A tab has taken the socket over: what was asked of the previous holder will not be answered. */
+  | { t: 'holder'; from: string };
+
+const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+function isState(data: Record<string, unknown>): boolean {
+  return typeof data.opened === 'boolean' && (data.limits === undefined || isRecord(data.limits));
+}
+
+/** `data` as a {@link TabMessage}, or `undefined` when it is not one. */
+export function asTabMessage(data: unknown): TabMessage | undefined {
+  if (!isRecord(data)) return undefined;
+  switch (data.t) {
+    case 'call':
+      return isString(data.id) &&
+        isString(data.from) &&
+        (remoteMethods as readonly unknown[]).includes(data.method) &&
+        Array.isArray(data.args)
+        ? (data as TabMessage)
+        : undefined;
+    case 'reply':
+      if (!isString(data.id) || !isString(data.to)) return undefined;
+      if (data.ok === true && 'value' in data) return data as TabMessage;
+      return data.ok === false && isRecord(data.error) && typeof data.error.type === 'number'
+        ? (data as TabMessage)
+        : undefined;
+    case 'event':
+      return isString(data.from) &&
+        isString(data.name) &&
+        /^on[A-Z]\w*$/.test(data.name) &&
+        Array.isArray(data.args) &&
+        isState(data)
+        ? (data as TabMessage)
+        : undefined;
+    case 'hello':
+    case 'holder':
+      return isString(data.from) ? (data as TabMessage) : undefined;
+    case 'state':
+      return isString(data.from) && isString(data.to) && isState(data)
+        ? (data as TabMessage)
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Any thrown value as a {@link WireError} (errors of the SDK are plain objects already). */
+export function toWireError(error: unknown): WireError {
+  if (isRecord(error) && typeof error.type === 'number') {
+    const wire: WireError = { type: error.type };
+    if (typeof error.message === 'string') wire.message = error.message;
+    if ('data' in error) wire.data = error.data;
+    return wire;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof TypeError ? { type: -2, message, network: true } : { type: -2, message };
+}
+
+/** A {@link WireError} as the error the caller would have had from its own connection. */
+export function fromWireError(error: WireError): unknown {
+  if (error.network) return new TypeError(error.message);
+  const { network: _, ...plain } = error;
+  return plain;
+}

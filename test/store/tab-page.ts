@@ -1,0 +1,33 @@
+// One browser tab of test/store/tab-sharing.test.ts: an iframe of the test page loads this module,
+// and the test drives the store made here, in the iframe's own realm, with the iframe's own Web
+// Locks, BroadcastChannel, IndexedDB and WebSocket. Removing the iframe ends all of them, as
+// closing a tab does.
+import { type Observable, NEVER, filter, firstValueFrom, throwError, timeout } from 'rxjs';
+import { ChatStore } from '../../src/store/chat-store.js';
+
+export interface TabPage {
+  /** A store of this tab (`prefix`: the browser's data, shared by the tabs of one test). */
+  store(apiUrl: string, prefix: string): ChatStore;
+  /** The first value of `source` that passes `test`, in this realm's RxJS. */
+  until<T>(source: Observable<T>, test: (value: T) => boolean, what: string): Promise<T>;
+}
+
+const page: TabPage = {
+  store: (apiUrl, prefix) =>
+    new ChatStore({
+      appKey: 'demo#chat',
+      apiUrl,
+      databasePrefix: prefix,
+      // Not looking at any conversation: what arrives stays unread, in every tab alike.
+      visibility: { isVisible: () => false, changes$: NEVER },
+    }),
+  until: (source, test, what) =>
+    firstValueFrom(
+      source.pipe(
+        filter(test),
+        timeout({ first: 30_000, with: () => throwError(() => new Error(`timed out: ${what}`)) }),
+      ),
+    ),
+};
+
+(window as { tabPage?: TabPage }).tabPage = page;
