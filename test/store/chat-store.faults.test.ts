@@ -1,11 +1,13 @@
 // Faults the store must survive, against a real server: the network dropping with messages queued,
 // a conversation opened on a device that has nothing of it, and receipts on such a device.
 import { expect } from '@open-wc/testing';
-import { mainServer, uniqueName } from '../support/servers.js';
+import { mainServer, resumeServer, stopServer, uniqueName } from '../support/servers.js';
 import {
   TestVisibility,
+  anotherDevice,
   cleanUp,
   newStore,
+  ownServer,
   signIn,
   signUpOnDevices,
   until,
@@ -14,17 +16,52 @@ import {
 afterEach(cleanUp);
 
 /**
- * The browser's network events, dispatched here: the one fault these tests cannot cause for real
- * from inside the page (web-test-runner talks to the page over the network it would take away).
- * The socket to the server stays open, as it often does through a short drop of Wi-Fi; this is
- * the case that stayed "Sending…", since no new `opened` follows.
+ * The browser's network events, dispatched here, for the one case that cannot be made for real from
+ * inside the page: the browser saying it is offline and back while the socket stays open (as it
+ * often does through a short drop of Wi-Fi). web-test-runner drives the page over the network it
+ * would take away, so the browser is not taken offline; the other test causes the fault itself.
  */
 const network = (state: 'online' | 'offline') => window.dispatchEvent(new Event(state));
 
 describe('store/chat-store: faults', function () {
   this.timeout(90_000);
 
-  it('sends what was queued offline as soon as the network is back, once each, in order', async () => {
+  it('sends what was queued while the server was gone as soon as it is back, once each, in order', async () => {
+    // The real fault: the server's process stops (every socket drops, nothing answers) and starts
+    // again on the same port and data, so the socket reopens and its `opened` flushes the outbox.
+    const server = await ownServer();
+    const a = newStore(server.url, uniqueName('pa'));
+    const b = newStore(server.url, uniqueName('pb'));
+    const [alice, bob] = await signUpOnDevices([{ devices: [a] }, { devices: [b] }]);
+
+    await stopServer(server.id);
+    await until(a.status$, (s) => s !== 'online', 'alice sees the connection gone');
+    const queued = [];
+    for (let i = 1; i <= 5; i += 1) queued.push(await a.send(bob, `queued ${i}`));
+    const pending = await until(a.messages$(bob), (l) => l.length === 5, 'queued shown');
+    expect(pending.map((m) => m.status)).to.deep.equal(Array(5).fill('pending'));
+
+    await resumeServer(server.id);
+    const sent = await until(
+      a.messages$(bob),
+      (l) => l.length === 5 && l.every((m) => m.status === 'sent'),
+      'all sent once the server is back',
+      60_000,
+    );
+    expect(sent.map((m) => m.id)).to.deep.equal(queued.map((m) => m.id));
+    const got = await until(b.messages$(alice), (l) => l.length === 5, 'bob has them', 60_000);
+    expect(got.map((m) => m.text)).to.deep.equal([1, 2, 3, 4, 5].map((i) => `queued ${i}`));
+
+    // Once each on the server too: a new device of Bob's pages the whole conversation in.
+    const b2 = newStore(server.url, uniqueName('pb2'), anotherDevice());
+    await signIn(b2, bob);
+    await b2.openConversation(alice);
+    const history = await until(b2.messages$(alice), (l) => l.length >= 5, 'history');
+    expect(history.map((m) => m.id)).to.deep.equal(queued.map((m) => m.id));
+    expect((await b2.loadOlder(alice)).added).to.equal(0);
+  });
+
+  it('sends what was queued offline when the browser is back online with its socket still open', async () => {
     const { url } = await mainServer();
     const a = newStore(url, uniqueName('pa'));
     const b = newStore(url, uniqueName('pb'));
@@ -64,9 +101,12 @@ describe('store/chat-store: faults', function () {
     const [alice, bob] = await signUpOnDevices([{ devices: [a] }, { devices: [b] }]);
     for (const text of ['one', 'two', 'three']) await a.send(bob, text);
     await until(b.messages$(alice), (l) => l.length === 3, 'bob’s first device has them');
+    // It goes away; closing tells the server what it stored, so no new device is replayed it.
+    await b.dispose();
 
-    // A new device: the server replays nothing another device had; the list knows the chat.
-    const fresh = newStore(url, uniqueName('pb2'));
+    // A new device (its own device id: see anotherDevice): the server replays it nothing that
+    // another device had; the conversation list knows the chat, and nothing of it is stored.
+    const fresh = newStore(url, uniqueName('pb2'), anotherDevice());
     await signIn(fresh, bob);
     await until(fresh.conversations$, (l) => l.some((c) => c.id === alice), 'conversation learnt');
     await fresh.openConversation(alice);
@@ -95,11 +135,10 @@ describe('store/chat-store: faults', function () {
       'receipts on alice’s device',
     );
 
-    const other = newStore(url, uniqueName('pa2'));
+    // Another device of alice's (its own device id): nothing is replayed to it, it has history only.
+    const other = newStore(url, uniqueName('pa2'), anotherDevice());
     await signIn(other, alice);
     await other.openConversation(bob);
-    // The messages may show before the receipts that follow them are applied (this page's stores
-    // share a device id, so the server also replays alice's inbox here): wait for the receipts.
     const shown = await until(
       other.messages$(bob),
       (l) => l.length === 2 && l[0]?.receipt === 'read' && l[1]?.receipt === 'delivered',

@@ -4,6 +4,7 @@ import { type Observable, Subject, filter, firstValueFrom, throwError, timeout }
 import { ChatStore, type ConnectionFactory } from '../../src/store/chat-store.js';
 import type { SocialHandlers } from '../../src/store/connection-events.js';
 import { createSdkConnection } from '../../src/store/sdk-connection.js';
+import { createSharedConnection } from '../../src/store/tab-sharing/shared-connection.js';
 import type { Visibility } from '../../src/store/visibility.js';
 import { disposeServer, startServer, uniqueName } from '../support/servers.js';
 
@@ -42,6 +43,16 @@ export function newStore(
   stores.push(store);
   if (!prefixes.includes(prefix)) prefixes.push(prefix);
   return store;
+}
+
+/**
+ * Store options for another device: the stores of one page share the browser's device id (kept in
+ * localStorage), and the server resumes a device's sync cursor by it, so a "new device" on this
+ * page would be replayed what its namesake had. Its own device id makes it new to the server.
+ */
+export function anotherDevice(): { createConnection: ConnectionFactory } {
+  const deviceId = uniqueName('device');
+  return { createConnection: (config) => createSharedConnection(config, { deviceId }) };
 }
 
 /** Deletes `prefix`'s databases in {@link cleanUp} (for stores made elsewhere, e.g. in an iframe). */
