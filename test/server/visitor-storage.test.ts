@@ -244,6 +244,18 @@ describe('visitor storage: one sweeper at a time on PostgreSQL', () => {
 
 /** Drops issue 9's tables, as a store made before it had none of them. */
 const issue9Tables = ['app_visitors', 'guests', 'user_metadata', 'app_tokens'];
+/**
+ * What the migrations after the visitors' one added (issue 14's moderation: SQLite 8, PostgreSQL 5),
+ * undone so that a database made today stands for one of before the visitors' migration.
+ */
+const laterMigrationUndo = [
+  'DROP TABLE group_bans',
+  'DROP TABLE room_roles',
+  ...['chat_groups', 'rooms'].flatMap((table) => [
+    `ALTER TABLE ${table} DROP COLUMN announcement`,
+    `ALTER TABLE ${table} DROP COLUMN all_muted`,
+  ]),
+];
 
 async function checkMigrated(storage: Storage) {
   assert.equal((await storage.getUser(app.key, 'ann'))?.uuid, 'uuid-ann', 'old rows kept');
@@ -264,6 +276,7 @@ describe('migrations to the visitor tables', () => {
       await made.close();
       const db = new Database(path);
       for (const table of issue9Tables) db.exec(`DROP TABLE ${table}`);
+      for (const statement of laterMigrationUndo) db.exec(statement);
       db.pragma('user_version = 6');
       db.close();
 
@@ -287,6 +300,7 @@ describe('migrations to the visitor tables', () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     for (const table of issue9Tables) await client.query(`DROP TABLE ${table}`);
+    for (const statement of laterMigrationUndo) await client.query(statement);
     await client.query('UPDATE openwebim_schema SET version = 3');
     await client.end();
 
