@@ -28,9 +28,8 @@ describe('REST route table', () => {
           filled,
           method === 'GET' ? undefined : {},
         );
-        // Registration, login and guest minting need no token; everything else refuses with 401.
-        const open =
-          route === RestRoutes.register || route === RestRoutes.token || route === RestRoutes.guest;
+        // Registration and password login need no token; everything else refuses with 401.
+        const open = route === RestRoutes.register || route === RestRoutes.token;
         if (open ? response.status === 404 : response.status !== 401) {
           unhandled.push(`${route}: ${response.status} ${response.body.error ?? ''}`);
         }

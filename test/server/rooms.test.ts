@@ -95,9 +95,6 @@ describe('chat rooms', () => {
         maxusers: Limits.roomMembersMax,
         affiliations_count: 0,
         created: 0,
-        admins: [],
-        mute: false,
-        announcement: '',
       },
     );
     assertError(
