@@ -17,6 +17,8 @@ export const remoteMethods = [
   'changePassword',
   'history',
   'conversations',
+  'updateOwnUserInfo',
+  'fetchUserInfoById',
 ] as const;
 
 export type RemoteMethod = (typeof remoteMethods)[number];
