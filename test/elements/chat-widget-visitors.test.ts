@@ -2,7 +2,7 @@
 // the away note with its e-mail field, an unavailable `to`, the page a first message carries, and
 // the team's list showing each visitor's e-mail and page. Real server (its demo app allows guests).
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatWidget, ChatWindow } from '../../src/elements/index.js';
 import {
@@ -93,7 +93,11 @@ describe('chat-widget for visitors', () => {
     expect((await second).ext ?? {}).not.to.have.property(VisitorExt.page);
 
     // The greeting was shown, never stored nor sent.
-    const stored = await firstValueFrom(store().messages$(team.username));
+    const stored = await firstValueFrom(
+      store()
+        .messages$(team.username)
+        .pipe(filter((list) => list.length === 2)),
+    );
     expect(stored.map((m) => m.text)).to.deep.equal(['where is my order?', 'order 42']);
   });
 
