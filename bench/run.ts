@@ -17,6 +17,7 @@ import { INDEXEDDB_DEFAULTS, indexedDbWrites } from './indexeddb-writes.js';
 import { RENDER_DEFAULTS, render10k } from './render-10k.js';
 import {
   BENCH_SERVER_ENV,
+  PROCESSES,
   THROUGHPUT_DEFAULTS,
   frameBytes,
   serverThroughput,
@@ -46,7 +47,7 @@ async function printBundleSizes(): Promise<void> {
 
 async function printServerThroughput(): Promise<void> {
   const { messages, window, textChars } = THROUGHPUT_DEFAULTS;
-  console.log('Server throughput: one reference server vs a raw `ws` echo server, same machine');
+  console.log('Server throughput: the reference server vs a raw `ws` echo server, same machine');
   console.log(
     `  ${int(messages)} txt messages of ${textChars} chars (${frameBytes()} B frames), ` +
       `at most ${window} in flight per sender.`,
@@ -56,8 +57,13 @@ async function printServerThroughput(): Promise<void> {
       'delivered to its recipient.',
   );
   console.log(
-    '  ws echo: N sockets; a message counts once echoed back; median of 3 runs. ' +
-      'Both servers are child processes.',
+    `  SQLite: one process. PostgreSQL: one process. ${PROCESSES}× PG+Redis: ${PROCESSES} processes ` +
+      'on one PostgreSQL and one Redis, each receiver on another process than its sender.',
+  );
+  console.log(
+    '  PostgreSQL is a throwaway local cluster with fsync on (SQLite fsyncs too). ' +
+      'ws echo: N sockets; a message counts once echoed back; median of 3 runs. ' +
+      'All servers are child processes.',
   );
   console.log(
     `  Raised for the bench (defaults would measure the limiters): ${Object.entries(
@@ -66,26 +72,36 @@ async function printServerThroughput(): Promise<void> {
       .map(([name, value]) => `${name}=${value}`)
       .join(' ')}`,
   );
+  const columns = ['SQLite', 'PostgreSQL', `${PROCESSES}× PG+Redis`];
   console.log(
-    `  ${'N'.padStart(4)}  ${'openwebim msg/s'.padStart(16)} ${'(time)'.padStart(9)}  ` +
-      `${'ws echo msg/s'.padStart(14)} ${'(time)'.padStart(9)}  ratio openwebim/echo`,
+    `  ${'N'.padStart(4)}  ${columns.map((name) => `${name} msg/s`.padStart(22)).join('')}` +
+      `${'ws echo msg/s'.padStart(16)}   ratio to echo: ${columns.join(' / ')}`,
   );
-  for (const row of await serverThroughput()) {
-    const cell = (run: typeof row.server) =>
-      run instanceof Error
-        ? `${'failed'.padStart(16)} ${''.padStart(9)}`
-        : `${int(run.perSecond).padStart(16)} ${`${(run.ms / 1000).toFixed(2)} s`.padStart(9)}`;
-    const ratio =
-      row.server instanceof Error || row.echo instanceof Error
+  const { rows, postgresMissing } = await serverThroughput();
+  for (const row of rows) {
+    const runs = [row.server, row.postgres, row.scaledOut];
+    const cell = (run: (typeof runs)[number]) =>
+      (run === null
+        ? 'not run'
+        : run instanceof Error
+          ? 'failed'
+          : `${int(run.perSecond)} (${(run.ms / 1000).toFixed(1)} s${run.cut ? ', cut' : ''})`
+      ).padStart(22);
+    const ratio = (run: (typeof runs)[number]) =>
+      run === null || run instanceof Error || row.echo instanceof Error
         ? '–'
-        : `${(row.server.perSecond / row.echo.perSecond).toFixed(3)}`;
+        : (run.perSecond / row.echo.perSecond).toFixed(3);
+    const echo = row.echo instanceof Error ? 'failed' : int(row.echo.perSecond);
     console.log(
-      `  ${String(row.clients).padStart(4)}  ${cell(row.server)}  ${cell(row.echo)}  ${ratio}`,
+      `  ${String(row.clients).padStart(4)}  ${runs.map(cell).join('')}${echo.padStart(16)}   ` +
+        runs.map(ratio).join(' / '),
     );
-    for (const run of [row.server, row.echo]) {
+    for (const run of [...runs, row.echo]) {
       if (run instanceof Error) console.log(`        failed: ${run.message}`);
     }
   }
+  console.log('  "cut": the run hit its 60 s deadline; the rate is what it reached by then.');
+  if (postgresMissing) console.log(`  PostgreSQL columns not run: ${postgresMissing}`);
 }
 
 async function printIndexedDbWrites(): Promise<void> {

@@ -209,7 +209,8 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     domain,
     async listen() {
       await ready;
-      const demo = await domain.apps.ensure(DEMO_APP, { guests: true });
+      // `support` is also the demo's room admin: it may create and moderate rooms (issue 14).
+      const demo = await domain.apps.ensure(DEMO_APP, { guests: true, roomAdmins: ['support'] });
       await domain.rooms.ensure(demo, LOBBY);
       await ensureDemoSupport(domain, demo);
       await domain.tokens.purge(TOKEN_RETENTION_MS);

@@ -152,6 +152,8 @@ export class Groups {
       inviteNeedConfirm,
       maxUsers,
       created: Date.now(),
+      announcement: '',
+      allMuted: false,
     };
     const time = group.created;
     const events: EventSpec[] = [
@@ -328,6 +330,9 @@ export class Groups {
       if (await this.#storage.groups.getMember(app.key, gid, name)) {
         throw invalid(`${name} is a member already`);
       }
+      if (await this.#storage.groups.isBanned(app.key, gid, name)) {
+        throw forbidden(`${name} is banned from group ${gid}; unban them first`);
+      }
     }
     await this.#checkInvitees(app, user, invitees);
     await this.#takeInvitations(app, user, invitees.length);
@@ -418,6 +423,9 @@ export class Groups {
     if (!group.public) throw forbidden(`group ${gid} is private: join by invitation`);
     if (await this.#storage.groups.getMember(app.key, gid, user)) {
       throw invalid('you are a member already');
+    }
+    if (await this.#storage.groups.isBanned(app.key, gid, user)) {
+      throw forbidden(`you are banned from group ${gid}`);
     }
     const message = checkReason(text, 'message');
     const time = Date.now();
@@ -646,6 +654,133 @@ export class Groups {
       .map((member) => ({ user: member.username, expire: member.muteUntil as number }));
   }
 
+  /** The announcement: for whoever may read the group. */
+  async announcement(app: AppRecord, user: string, gid: string): Promise<string> {
+    const group = await this.#group(app, gid);
+    await this.#readable(app, group, user);
+    return group.announcement;
+  }
+
+  /** Sets (or, with `''`, removes) the announcement; owner and admins. */
+  async announce(app: AppRecord, user: string, gid: string, text: string): Promise<GroupResult> {
+    const group = await this.#group(app, gid);
+    const actor = await this.#member(app, group, user);
+    if (!isAdmin(actor))
+      throw forbidden('only the owner and the admins may change the announcement');
+    if (chars(text) > Limits.announcementMaxChars) {
+      throw invalid(
+        `announcement must be at most ${Limits.announcementMaxChars} characters (announcementMaxChars)`,
+      );
+    }
+    const deliveries = await this.#change(
+      app,
+      gid,
+      { kind: 'announce', text },
+      [
+        {
+          event: this.#draft('updateAnnouncement', user, Date.now(), { announcement: text }),
+          to: { members: true },
+        },
+      ],
+      [{ username: user, roles: managers }],
+    );
+    return { value: undefined, deliveries };
+  }
+
+  /** Mutes everyone but the owner and the admins (`disableSendGroupMsg`), or lifts it. */
+  async muteAll(
+    app: AppRecord,
+    user: string,
+    gid: string,
+    muted: boolean,
+  ): Promise<GroupResult<boolean>> {
+    const group = await this.#group(app, gid);
+    const actor = await this.#member(app, group, user);
+    if (!isAdmin(actor)) {
+      throw forbidden(`only the owner and the admins may ${muted ? 'mute' : 'unmute'} everyone`);
+    }
+    const deliveries = await this.#change(
+      app,
+      gid,
+      { kind: 'mute-all', muted },
+      [
+        {
+          event: this.#draft(muted ? 'muteAllMembers' : 'unmuteAllMembers', user, Date.now()),
+          to: { members: true },
+        },
+      ],
+      [{ username: user, roles: managers }],
+    );
+    return { value: muted, deliveries };
+  }
+
+  /** Who is banned: for the owner and the admins. */
+  async bans(app: AppRecord, user: string, gid: string): Promise<string[]> {
+    const group = await this.#group(app, gid);
+    const actor = await this.#member(app, group, user);
+    if (!isAdmin(actor)) throw forbidden('only the owner and the admins may see who is banned');
+    return this.#storage.groups.bans(app.key, gid);
+  }
+
+  /**
+   * Bans `target`: removed if a member (the owner bans anyone else, admins only members), their
+   * invitation or application dropped, and refused as a member until unbanned.
+   */
+  async ban(app: AppRecord, user: string, gid: string, target: string): Promise<GroupResult> {
+    const group = await this.#group(app, gid);
+    const actor = await this.#member(app, group, user);
+    if (!isAdmin(actor)) throw forbidden('only the owner and the admins may ban');
+    if (target === user) throw invalid('you cannot ban yourself');
+    checkUsername(target);
+    const member = await this.#storage.groups.getMember(app.key, gid, target);
+    if (member) await this.#target(app, gid, actor, target, 'ban');
+    else if (!(await this.#users.find(app, target)))
+      throw notFound(`no user ${target} in this app`);
+    if (await this.#storage.groups.isBanned(app.key, gid, target)) {
+      throw invalid(`${target} is banned already`);
+    }
+    const time = Date.now();
+    const deliveries = await this.#change(
+      app,
+      gid,
+      { kind: 'ban', usernames: [target], by: user, time },
+      [
+        {
+          event: this.#draft('removeMember', user, time, { userId: target, blocked: true }),
+          to: { members: true, users: [target, user] },
+        },
+      ],
+      [
+        { username: user, roles: managers },
+        ...(member ? [{ username: target, roles: targetRoles(actor) }] : []),
+      ],
+    );
+    return { value: undefined, deliveries };
+  }
+
+  /** Lifts a ban: `target` may join or be invited again (they are not a member again). */
+  async unban(app: AppRecord, user: string, gid: string, target: string): Promise<GroupResult> {
+    const group = await this.#group(app, gid);
+    const actor = await this.#member(app, group, user);
+    if (!isAdmin(actor)) throw forbidden('only the owner and the admins may unban');
+    if (!(await this.#storage.groups.isBanned(app.key, gid, target))) {
+      throw notFound(`${target} is not banned from group ${gid}`);
+    }
+    const deliveries = await this.#change(
+      app,
+      gid,
+      { kind: 'unban', usernames: [target] },
+      [
+        {
+          event: this.#draft('unblockMember', user, Date.now(), { userId: target }),
+          to: { admins: true, users: [target, user] },
+        },
+      ],
+      [{ username: user, roles: managers }],
+    );
+    return { value: undefined, deliveries };
+  }
+
   /** Who read the sender's message `mid` (sent with `allowGroupAck`). */
   async acks(app: AppRecord, user: string, gid: string, mid: string) {
     await this.#group(app, gid);
@@ -680,6 +815,12 @@ export class Groups {
         member.muteUntil === -1
           ? 'you are muted in this group'
           : `you are muted in this group until ${new Date(member.muteUntil as number).toISOString()}`,
+      );
+    }
+    if (group.allMuted && member.role === 'member') {
+      throw new MessageRejected(
+        StatusCodes.SERVICE_NOT_ALLOW_MESSAGING_MUTE,
+        'everyone is muted in this group: only the owner and the admins may write',
       );
     }
     return this.#storage.blockersOf(app.key, user);
@@ -751,14 +892,16 @@ export class Groups {
     gid: string,
     actor: GroupMemberRecord,
     target: string,
-    verb: 'remove' | 'mute',
+    verb: 'remove' | 'mute' | 'ban',
   ): Promise<GroupMemberRecord> {
     if (!isAdmin(actor)) throw forbidden(`only the owner and the admins may ${verb} members`);
     if (target === actor.username) throw invalid(`you cannot ${verb} yourself`);
     const member = await this.#storage.groups.getMember(app.key, gid, target);
     if (!member) throw notFound(`${target} is not a member of group ${gid}`);
     if (member.role === 'owner')
-      throw forbidden(`the owner cannot be ${verb === 'remove' ? 'removed' : 'muted'}`);
+      throw forbidden(
+        `the owner cannot be ${{ remove: 'removed', mute: 'muted', ban: 'banned' }[verb]}`,
+      );
     if (member.role === 'admin' && actor.role !== 'owner') {
       throw forbidden(`admins cannot ${verb} other admins`);
     }
@@ -793,12 +936,20 @@ export class Groups {
     operation: GroupOperation,
     from: string,
     time: number,
-    extra: { userId?: string; reason?: string; muteUntil?: number } = {},
+    extra: {
+      userId?: string;
+      reason?: string;
+      muteUntil?: number;
+      announcement?: string;
+      blocked?: boolean;
+    } = {},
   ): GroupEventDraft {
     const event: GroupEventDraft = { kind: 'group', operation, from, time };
     if (extra.userId !== undefined) event.userId = extra.userId;
     if (extra.reason) event.reason = extra.reason;
     if (extra.muteUntil !== undefined) event.muteUntil = extra.muteUntil;
+    if (extra.announcement !== undefined) event.announcement = extra.announcement;
+    if (extra.blocked) event.blocked = true;
     return event;
   }
 
@@ -833,6 +984,8 @@ export class Groups {
         throw forbidden(
           `group ${gid} changed meanwhile: ${result.username} no longer has the role this needs; try again`,
         );
+      case 'banned':
+        throw forbidden(`${result.username} is banned from group ${gid}`);
     }
   }
 
@@ -859,6 +1012,8 @@ export class Groups {
       created: group.created,
       affiliations_count: count,
       admins,
+      mute: group.allMuted,
+      announcement: group.announcement,
     };
   }
 }

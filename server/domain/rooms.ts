@@ -3,13 +3,14 @@
  * of a room goes into an inbox: changes and messages reach the members' sessions live only, and a
  * short window of recent messages is kept for members who join later.
  */
-import type { RoomEventFrame } from '../../src/protocol/frames.js';
+import type { RoomEventFrame, RoomOperation } from '../../src/protocol/frames.js';
 import { Limits, type RoomInfo } from '../../src/protocol/rest.js';
-import type { RoomMessageRecord, RoomRecord } from '../storage/group-storage.js';
+import type { RoomMessageRecord, RoomRecord, RoomRoleRecord } from '../storage/group-storage.js';
 import type { AppRecord, Storage } from '../storage/storage.js';
 import { MessageRejected, invalid, forbidden, notFound } from './errors.js';
-import { newNumericId } from './groups.js';
+import { isMuted, newNumericId } from './groups.js';
 import { StatusCodes } from './status-codes.js';
+import { checkUsername } from './users.js';
 
 /** The room every `demo#chat` server has. */
 export const LOBBY = 'Lobby';
@@ -25,7 +26,7 @@ export interface RoomResult<T = undefined> {
   notice?: RoomNotice;
 }
 
-const toInfo = (room: RoomRecord & { members: number }): RoomInfo => ({
+const toInfo = (room: RoomRecord & { members: number }, roles: RoomRoleRecord[]): RoomInfo => ({
   id: room.id,
   name: room.name,
   description: room.description,
@@ -33,7 +34,19 @@ const toInfo = (room: RoomRecord & { members: number }): RoomInfo => ({
   maxusers: room.maxUsers,
   affiliations_count: room.members,
   created: room.created,
+  admins: roles.filter((role) => role.admin).map((role) => role.username),
+  mute: room.allMuted,
+  announcement: room.announcement,
 });
+
+/**
+ * Who may moderate a room: its managers (its owner and the app's room admins) above its admins
+ * (members a manager made admin) above everyone else. One acts only on those below them.
+ */
+const Rank = { member: 0, admin: 1, manager: 2 } as const;
+
+/** What a room frame says besides its operation. */
+type Extra = Pick<RoomEventFrame, 'userId' | 'muteUntil' | 'announcement' | 'blocked'>;
 
 export interface CreateRoomInput {
   name: string;
@@ -53,7 +66,8 @@ export class Rooms {
   }
 
   async list(app: AppRecord, page: number, size: number): Promise<RoomInfo[]> {
-    return (await this.#storage.rooms.listRooms(app.key, (page - 1) * size, size)).map(toInfo);
+    const rooms = await this.#storage.rooms.listRooms(app.key, (page - 1) * size, size);
+    return Promise.all(rooms.map((room) => this.#info(app, room)));
   }
 
   async create(app: AppRecord, user: string, input: CreateRoomInput): Promise<string> {
@@ -80,7 +94,14 @@ export class Rooms {
         `maxusers must be an integer from 1 to ${Limits.roomMembersMax} (roomMembersMax)`,
       );
     }
-    return this.#add(app, { name: input.name, description, owner: user, maxUsers });
+    return this.#add(app, {
+      name: input.name,
+      description,
+      owner: user,
+      maxUsers,
+      announcement: '',
+      allMuted: false,
+    });
   }
 
   /** Makes the room `name` unless one of that name exists (the server's own rooms). */
@@ -92,6 +113,8 @@ export class Rooms {
       description: '',
       owner: '',
       maxUsers: Limits.roomMembersMax,
+      announcement: '',
+      allMuted: false,
     });
     // Processes starting together on one database may each have made it: the oldest stays.
     const first = await this.#storage.rooms.findRoomByName(app.key, name);
@@ -103,7 +126,7 @@ export class Rooms {
   }
 
   async info(app: AppRecord, id: string): Promise<RoomInfo> {
-    return toInfo(await this.#room(app, id));
+    return this.#info(app, await this.#room(app, id));
   }
 
   async destroy(app: AppRecord, user: string, id: string): Promise<RoomResult> {
@@ -121,6 +144,8 @@ export class Rooms {
         throw notFound(`room ${id} not found`);
       case 'full':
         throw forbidden(`the room is full: at most ${room.maxUsers} members (maxusers)`);
+      case 'banned':
+        throw forbidden(`you are banned from room ${id}`);
       case 'already':
         return { value: undefined };
       case 'joined': {
@@ -153,7 +178,8 @@ export class Rooms {
 
   async kick(app: AppRecord, user: string, id: string, target: string): Promise<RoomResult> {
     const room = await this.#room(app, id);
-    this.#manager(app, room, user, 'remove members from');
+    const rank = await this.#moderator(app, room, user, 'remove members from');
+    await this.#below(app, room, user, rank, target, 'remove');
     if (!(await this.#storage.rooms.leaveRoom(app.key, id, target))) {
       throw notFound(`${target} is not a member of room ${id}`);
     }
@@ -171,7 +197,162 @@ export class Rooms {
   }
 
   async joined(app: AppRecord, user: string): Promise<RoomInfo[]> {
-    return (await this.#storage.rooms.joinedRooms(app.key, user)).map(toInfo);
+    const rooms = await this.#storage.rooms.joinedRooms(app.key, user);
+    return Promise.all(rooms.map((room) => this.#info(app, room)));
+  }
+
+  async announcement(app: AppRecord, id: string): Promise<string> {
+    return (await this.#room(app, id)).announcement;
+  }
+
+  /** Sets (or, with `''`, removes) the announcement: its managers and admins. */
+  async announce(app: AppRecord, user: string, id: string, text: string): Promise<RoomResult> {
+    const room = await this.#room(app, id);
+    await this.#moderator(app, room, user, 'change the announcement of');
+    if ([...text].length > Limits.announcementMaxChars) {
+      throw invalid(
+        `announcement must be at most ${Limits.announcementMaxChars} characters (announcementMaxChars)`,
+      );
+    }
+    await this.#storage.rooms.updateRoom(app.key, id, { announcement: text });
+    return this.#toMembers(app, room, 'updateAnnouncement', user, { announcement: text });
+  }
+
+  /** Mutes everyone but its managers and admins (`disableSendChatRoomMsg`), or lifts it. */
+  async muteAll(app: AppRecord, user: string, id: string, muted: boolean): Promise<RoomResult> {
+    const room = await this.#room(app, id);
+    await this.#moderator(app, room, user, `${muted ? 'mute' : 'unmute'} everyone in`);
+    await this.#storage.rooms.updateRoom(app.key, id, { allMuted: muted });
+    return this.#toMembers(app, room, muted ? 'muteAllMembers' : 'unmuteAllMembers', user);
+  }
+
+  async admins(app: AppRecord, id: string): Promise<string[]> {
+    await this.#room(app, id);
+    return (await this.#storage.rooms.roomRoles(app.key, id))
+      .filter((role) => role.admin)
+      .map((role) => role.username);
+  }
+
+  /** Makes a member admin of the room, or takes it back: its managers only. */
+  async setAdmin(
+    app: AppRecord,
+    user: string,
+    id: string,
+    target: string,
+    admin: boolean,
+  ): Promise<RoomResult> {
+    const room = await this.#room(app, id);
+    this.#manager(app, room, user, 'make or remove admins of');
+    const role = await this.#storage.rooms.roomRole(app.key, id, target);
+    if (admin) {
+      if (!(await this.#storage.rooms.isRoomMember(app.key, id, target))) {
+        throw notFound(`${target} is not a member of room ${id}`);
+      }
+      if (this.#rank(app, room, target, role) !== Rank.member) {
+        throw invalid(`${target} manages or is an admin of this room already`);
+      }
+    } else if (!role?.admin) {
+      throw invalid(`${target} is not an admin of this room`);
+    }
+    await this.#storage.rooms.setRoomRole(app.key, id, target, { admin });
+    return this.#toMembers(app, room, admin ? 'setAdmin' : 'removeAdmin', user, {
+      userId: target,
+    });
+  }
+
+  /** `durationMs`: how long, or `-1` until unmuted. Members only, by someone above them. */
+  async mute(
+    app: AppRecord,
+    user: string,
+    id: string,
+    usernames: string[],
+    durationMs: number,
+  ): Promise<RoomResult[]> {
+    const room = await this.#room(app, id);
+    const rank = await this.#moderator(app, room, user, 'mute members of');
+    if (durationMs !== -1 && (!Number.isSafeInteger(durationMs) || durationMs <= 0)) {
+      throw invalid('mute_duration must be a positive number of milliseconds, or -1');
+    }
+    const targets = [...new Set(usernames)];
+    if (targets.length === 0) throw invalid('usernames must name at least one member');
+    for (const target of targets) {
+      await this.#below(app, room, user, rank, target, 'mute');
+      if (!(await this.#storage.rooms.isRoomMember(app.key, id, target))) {
+        throw notFound(`${target} is not a member of room ${id}`);
+      }
+    }
+    const until = durationMs === -1 ? -1 : Date.now() + durationMs;
+    const results: RoomResult[] = [];
+    for (const target of targets) {
+      await this.#storage.rooms.setRoomRole(app.key, id, target, { muteUntil: until });
+      results.push(
+        await this.#toMembers(app, room, 'muteMember', user, { userId: target, muteUntil: until }),
+      );
+    }
+    return results;
+  }
+
+  async unmute(app: AppRecord, user: string, id: string, target: string): Promise<RoomResult> {
+    const room = await this.#room(app, id);
+    await this.#moderator(app, room, user, 'unmute members of');
+    const role = await this.#storage.rooms.roomRole(app.key, id, target);
+    if (!role || !isMuted(role.muteUntil)) throw notFound(`${target} is not muted in room ${id}`);
+    await this.#storage.rooms.setRoomRole(app.key, id, target, { muteUntil: null });
+    return this.#toMembers(app, room, 'unmuteMember', user, { userId: target });
+  }
+
+  async muteList(app: AppRecord, user: string, id: string) {
+    await this.#room(app, id);
+    await this.#requireMember(app, user, id);
+    const now = Date.now();
+    return (await this.#storage.rooms.roomRoles(app.key, id))
+      .filter((role) => isMuted(role.muteUntil, now))
+      .map((role) => ({ user: role.username, expire: role.muteUntil as number }));
+  }
+
+  async bans(app: AppRecord, user: string, id: string): Promise<string[]> {
+    const room = await this.#room(app, id);
+    await this.#moderator(app, room, user, 'see who is banned from');
+    return (await this.#storage.rooms.roomRoles(app.key, id))
+      .filter((role) => role.banned)
+      .map((role) => role.username);
+  }
+
+  /** Bans `target` (removed if a member; cannot join until unbanned), by someone above them. */
+  async ban(app: AppRecord, user: string, id: string, target: string): Promise<RoomResult> {
+    const room = await this.#room(app, id);
+    const rank = await this.#moderator(app, room, user, 'ban members of');
+    checkUsername(target);
+    if (target === user) throw invalid('you cannot ban yourself');
+    const role = await this.#below(app, room, user, rank, target, 'ban');
+    if (role?.banned) throw invalid(`${target} is banned already`);
+    await this.#storage.rooms.banFromRoom(app.key, id, target, true);
+    const members = await this.#storage.rooms.roomMembers(app.key, id);
+    return {
+      value: undefined,
+      notice: this.#notice([...members, target, user], 'removeMember', room, user, {
+        userId: target,
+        blocked: true,
+      }),
+    };
+  }
+
+  async unban(app: AppRecord, user: string, id: string, target: string): Promise<RoomResult> {
+    const room = await this.#room(app, id);
+    await this.#moderator(app, room, user, 'unban members of');
+    if (!(await this.#storage.rooms.roomRole(app.key, id, target))?.banned) {
+      throw notFound(`${target} is not banned from room ${id}`);
+    }
+    await this.#storage.rooms.banFromRoom(app.key, id, target, false);
+    return {
+      value: undefined,
+      notice: this.#notice([target, user], 'unblockMember', room, user, { userId: target }),
+    };
+  }
+
+  /** Whether the app's room admins may create rooms: for the widget to offer it. */
+  canCreate(app: AppRecord, user: string): boolean {
+    return this.isRoomAdmin(app, user);
   }
 
   /**
@@ -187,6 +368,21 @@ export class Rooms {
       throw new MessageRejected(
         StatusCodes.CHATROOM_NOT_JOINED,
         `you are not a member of room ${id}`,
+      );
+    }
+    const role = await this.#storage.rooms.roomRole(app.key, id, user);
+    if (role && isMuted(role.muteUntil)) {
+      throw new MessageRejected(
+        StatusCodes.SERVICE_NOT_ALLOW_MESSAGING_MUTE,
+        role.muteUntil === -1
+          ? 'you are muted in this room'
+          : `you are muted in this room until ${new Date(role.muteUntil as number).toISOString()}`,
+      );
+    }
+    if (room.allMuted && this.#rank(app, room, user, role) === Rank.member) {
+      throw new MessageRejected(
+        StatusCodes.SERVICE_NOT_ALLOW_MESSAGING_MUTE,
+        'everyone is muted in this room: only its managers and admins may write',
       );
     }
     const blockers = new Set(await this.#storage.blockersOf(app.key, user));
@@ -229,12 +425,67 @@ export class Rooms {
     }
   }
 
+  #rank(app: AppRecord, room: RoomRecord, user: string, role: RoomRoleRecord | undefined) {
+    if (room.owner === user || this.isRoomAdmin(app, user)) return Rank.manager;
+    return role?.admin ? Rank.admin : Rank.member;
+  }
+
+  /** The actor's rank, when they may moderate the room at all (its managers and admins). */
+  async #moderator(app: AppRecord, room: RoomRecord, user: string, verb: string) {
+    const rank = this.#rank(
+      app,
+      room,
+      user,
+      await this.#storage.rooms.roomRole(app.key, room.id, user),
+    );
+    if (rank === Rank.member) {
+      throw forbidden(`only the room's owner, room admins and its admins may ${verb} it`);
+    }
+    return rank;
+  }
+
+  /** `target`'s standing, when the actor (of `rank`) outranks them. */
+  async #below(
+    app: AppRecord,
+    room: RoomRecord,
+    user: string,
+    rank: number,
+    target: string,
+    verb: 'mute' | 'ban' | 'remove',
+  ): Promise<RoomRoleRecord | undefined> {
+    if (target === user) throw invalid(`you cannot ${verb} yourself`);
+    const role = await this.#storage.rooms.roomRole(app.key, room.id, target);
+    if (this.#rank(app, room, target, role) >= rank) {
+      throw forbidden(`${target} manages or is an admin of this room: you cannot ${verb} them`);
+    }
+    return role;
+  }
+
+  async #info(app: AppRecord, room: RoomRecord & { members: number }): Promise<RoomInfo> {
+    return toInfo(room, await this.#storage.rooms.roomRoles(app.key, room.id));
+  }
+
+  /** A change every member hears of. */
+  async #toMembers(
+    app: AppRecord,
+    room: RoomRecord,
+    operation: RoomOperation,
+    from: string,
+    extra: Extra = {},
+  ): Promise<RoomResult> {
+    const members = await this.#storage.rooms.roomMembers(app.key, room.id);
+    return {
+      value: undefined,
+      notice: this.#notice([...members, from], operation, room, from, extra),
+    };
+  }
+
   #notice(
     usernames: string[],
-    operation: RoomEventFrame['operation'],
+    operation: RoomOperation,
     room: RoomRecord,
     from: string,
-    userId?: string,
+    extra: Extra | string = {},
   ): RoomNotice {
     const frame: RoomEventFrame = {
       t: 'room',
@@ -243,8 +494,8 @@ export class Rooms {
       name: room.name,
       from,
       time: Date.now(),
+      ...(typeof extra === 'string' ? { userId: extra } : extra),
     };
-    if (userId !== undefined) frame.userId = userId;
     return { usernames: [...new Set(usernames)], frame };
   }
 }

@@ -27,6 +27,13 @@ export function requiredString(body: JsonObject, name: string): string {
   return value;
 }
 
+/** A string that must be there, though it may be empty (`''` clears an announcement). */
+export function presentString(body: JsonObject, name: string): string {
+  const value = optionalString(body, name);
+  if (value === undefined) throw invalid(`${name} is required (a string; '' clears it)`);
+  return value;
+}
+
 /** `undefined` when absent or null; a number (its range is the domain's); anything else is refused. */
 export function optionalNumber(body: JsonObject, name: string): number | undefined {
   const value = body[name];

@@ -13,6 +13,9 @@ import {
   type GroupInfoResponse,
   type GroupMembersResponse,
   type GroupsResponse,
+  type AnnouncementResponse,
+  type AnnouncementUpdatedResponse,
+  type MuteAllResponse,
   type MuteListResponse,
   type UsernamesResponse,
 } from '../../src/protocol/rest.js';
@@ -27,6 +30,7 @@ import {
   optionalNumber,
   optionalString,
   positiveParam,
+  presentString,
   requiredBoolean,
   requiredString,
   type JsonObject,
@@ -309,4 +313,59 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     };
     return response;
   });
+
+  on(server, RestRoutes.groupAnnouncement, async (request) => {
+    const { app, me } = await authenticateCaller(domain, request);
+    const announcement = await groups.announcement(app, me, request.params.groupId);
+    const response: AnnouncementResponse = { data: { announcement } };
+    return response;
+  });
+
+  on(server, RestRoutes.updateGroupAnnouncement, async (request) => {
+    const id = request.params.groupId;
+    return change(
+      (app, me) =>
+        groups.announce(app, me, id, presentString(jsonObject(request.body), 'announcement')),
+      (): AnnouncementUpdatedResponse => ({ data: { id, result: true } }),
+    )(request);
+  });
+
+  for (const [route, muted] of [
+    [RestRoutes.muteAllInGroup, true],
+    [RestRoutes.unmuteAllInGroup, false],
+  ] as const) {
+    on(
+      server,
+      route,
+      change(
+        (app, me, request: ParamsRequest<GroupParams>) =>
+          groups.muteAll(app, me, request.params.groupId, muted),
+        (mute): MuteAllResponse => ({ data: { mute } }),
+      ),
+    );
+  }
+
+  on(server, RestRoutes.groupBlocklist, async (request) => {
+    const { app, me } = await authenticateCaller(domain, request);
+    const response: UsernamesResponse = {
+      data: await groups.bans(app, me, request.params.groupId),
+    };
+    return response;
+  });
+
+  on(
+    server,
+    RestRoutes.blockGroupMember,
+    change((app, me, request: ParamsRequest<MemberParams>) =>
+      groups.ban(app, me, request.params.groupId, request.params.username),
+    ),
+  );
+
+  on(
+    server,
+    RestRoutes.unblockGroupMember,
+    change((app, me, request: ParamsRequest<MemberParams>) =>
+      groups.unban(app, me, request.params.groupId, request.params.username),
+    ),
+  );
 }

@@ -27,6 +27,10 @@ export interface GroupRecord {
   /** Most members, owner included. */
   maxUsers: number;
   created: number;
+  /** `''` when none (schema 8). */
+  announcement: string;
+  /** Everyone but the owner and the admins is muted (schema 8). */
+  allMuted: boolean;
 }
 
 export interface GroupMemberRecord {
@@ -102,7 +106,12 @@ export type GroupChange =
   | { kind: 'set-role'; username: string; role: 'admin' | 'member' }
   | { kind: 'change-owner'; to: string }
   | { kind: 'mute'; usernames: string[]; until: number }
-  | { kind: 'unmute'; usernames: string[] };
+  | { kind: 'unmute'; usernames: string[] }
+  | { kind: 'announce'; text: string }
+  | { kind: 'mute-all'; muted: boolean }
+  /** Bans: removes them (members or not), drops their invitation or application. */
+  | { kind: 'ban'; usernames: string[]; by: string; time: number }
+  | { kind: 'unban'; usernames: string[] };
 
 /** One event as the inbox of `username` holds it. */
 export interface GroupDelivery {
@@ -118,7 +127,9 @@ export type GroupChangeResult =
   /** `username` would be in more than the allowed number of groups. */
   | { outcome: 'user-full'; username: string }
   /** A {@link RoleCheck} failed: `username` no longer has the role the change relied on. */
-  | { outcome: 'role-changed'; username: string };
+  | { outcome: 'role-changed'; username: string }
+  /** `username`, to be added, invited or an applicant, is banned from the group. */
+  | { outcome: 'banned'; username: string };
 
 export interface GroupMessageResult {
   duplicate: boolean;
@@ -152,6 +163,9 @@ export interface GroupStorage {
     limit: number,
   ): Promise<(GroupRecord & { members: number })[]>;
   getInvitation(appKey: string, gid: string, invitee: string): Promise<PendingRecord | undefined>;
+  /** Users banned from the group, oldest ban first. */
+  bans(appKey: string, gid: string): Promise<string[]>;
+  isBanned(appKey: string, gid: string, username: string): Promise<boolean>;
   getApplication(
     appKey: string,
     gid: string,
@@ -212,13 +226,35 @@ export interface RoomRecord {
   owner: string;
   maxUsers: number;
   created: number;
+  /** `''` when none (schema 8). */
+  announcement: string;
+  /** Everyone but its managers and admins is muted (schema 8). */
+  allMuted: boolean;
+}
+
+/**
+ * A user's standing in a room, kept apart from its members so that leaving and joining again
+ * neither undoes a mute or a ban nor takes an admin's role away.
+ */
+export interface RoomRoleRecord {
+  username: string;
+  admin: boolean;
+  /** As {@link GroupMemberRecord.muteUntil}. */
+  muteUntil: number | null;
+  banned: boolean;
+}
+
+/** A change of one user's standing; absent fields stay as they are. */
+export interface RoomRoleChange {
+  admin?: boolean;
+  muteUntil?: number | null;
 }
 
 export interface RoomMessageRecord extends Omit<StoredMessage, 'recalled'> {
   roomId: string;
 }
 
-export type JoinRoomResult = 'joined' | 'already' | 'full' | 'no-room';
+export type JoinRoomResult = 'joined' | 'already' | 'full' | 'no-room' | 'banned';
 
 export interface RoomStorage {
   /** `false` when the id is taken. */
@@ -233,7 +269,7 @@ export interface RoomStorage {
   ): Promise<(RoomRecord & { members: number })[]>;
   /** Removes the room, its members and messages; the members it had (empty: no such room). */
   deleteRoom(appKey: string, id: string): Promise<string[] | undefined>;
-  /** Joins unless the room is full (checked atomically). */
+  /** Joins unless the room is full or the user banned from it (checked atomically). */
   joinRoom(appKey: string, id: string, username: string, time: number): Promise<JoinRoomResult>;
   /** `false` when `username` was not a member. */
   leaveRoom(appKey: string, id: string, username: string): Promise<boolean>;
@@ -244,4 +280,19 @@ export interface RoomStorage {
   addRoomMessage(appKey: string, message: RoomMessageRecord, keep: number): Promise<void>;
   /** The newest `limit` messages, newest first. */
   roomMessages(appKey: string, id: string, limit: number): Promise<RoomMessageRecord[]>;
+  /** `false` when there is no such room. */
+  updateRoom(
+    appKey: string,
+    id: string,
+    change: { announcement?: string; allMuted?: boolean },
+  ): Promise<boolean>;
+  /** Everyone with a standing in the room (admin, muted or banned, even if it lapsed). */
+  roomRoles(appKey: string, id: string): Promise<RoomRoleRecord[]>;
+  roomRole(appKey: string, id: string, username: string): Promise<RoomRoleRecord | undefined>;
+  setRoomRole(appKey: string, id: string, username: string, change: RoomRoleChange): Promise<void>;
+  /**
+   * Atomically: bans `username` (`true`) and removes them from the room, or lifts the ban
+   * (`false`). Returns whether they were a member before.
+   */
+  banFromRoom(appKey: string, id: string, username: string, banned: boolean): Promise<boolean>;
 }

@@ -162,7 +162,21 @@ class Refused extends Error {
   }
 }
 
-/** Adds members unless the group or one of them is full (then throws {@link Refused}). */
+/** Refuses (throws {@link Refused}) when one of `usernames` is banned from the group. */
+async function refuseBanned(db: Queryable, appKey: string, gid: string, usernames: string[]) {
+  const banned = await one<{ username: string }>(
+    db,
+    `SELECT username FROM group_bans WHERE app_key = $1 AND gid = $2
+     AND username = ANY($3::text[]) ORDER BY username LIMIT 1`,
+    [appKey, gid, usernames],
+  );
+  if (banned) throw new Refused({ outcome: 'banned', username: banned.username });
+}
+
+/**
+ * Adds members unless the group or one of them is full, or one is banned (then throws
+ * {@link Refused}).
+ */
 async function addMembers(
   db: Queryable,
   appKey: string,
@@ -177,6 +191,7 @@ async function addMembers(
   for (const name of new Set(usernames)) {
     if (!(await getMember(db, appKey, gid, name))) fresh.push(name);
   }
+  await refuseBanned(db, appKey, gid, fresh);
   const members =
     (
       await one<{ n: number }>(
@@ -308,6 +323,24 @@ export class PgGroupStorage implements GroupStorage {
     );
   }
 
+  async bans(appKey: string, gid: string): Promise<string[]> {
+    const rows = await all<{ username: string }>(
+      this.#db,
+      'SELECT username FROM group_bans WHERE app_key = $1 AND gid = $2 ORDER BY time, username',
+      [appKey, gid],
+    );
+    return rows.map((row) => row.username);
+  }
+
+  async isBanned(appKey: string, gid: string, username: string): Promise<boolean> {
+    const row = await one(
+      this.#db,
+      'SELECT 1 FROM group_bans WHERE app_key = $1 AND gid = $2 AND username = $3',
+      [appKey, gid, username],
+    );
+    return row !== undefined;
+  }
+
   async getApplication(appKey: string, gid: string, applicant: string) {
     const row = await one<{ applicant: string; reason: string; time: number }>(
       this.#db,
@@ -367,8 +400,8 @@ export class PgGroupStorage implements GroupStorage {
         const { group } = change;
         await db.query(
           `INSERT INTO chat_groups (app_key, id, name, description, owner, public, approval,
-             allow_invites, invite_need_confirm, max_users, created)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+             allow_invites, invite_need_confirm, max_users, created, announcement, all_muted)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
           [
             appKey,
             group.id,
@@ -381,6 +414,8 @@ export class PgGroupStorage implements GroupStorage {
             group.inviteNeedConfirm,
             group.maxUsers,
             group.created,
+            group.announcement,
+            group.allMuted,
           ],
         );
         await addMembers(db, appKey, gid, [group.owner], 'owner', time, limits, group.maxUsers);
@@ -400,7 +435,12 @@ export class PgGroupStorage implements GroupStorage {
           ...(await membersOf(db, appKey, gid)).map((row) => row.username),
           ...pending.map((row) => row.username),
         ];
-        for (const table of ['group_members', 'group_invitations', 'group_applications']) {
+        for (const table of [
+          'group_members',
+          'group_invitations',
+          'group_applications',
+          'group_bans',
+        ]) {
           await db.query(`DELETE FROM ${table} WHERE app_key = $1 AND gid = $2`, [appKey, gid]);
         }
         await db.query('DELETE FROM chat_groups WHERE app_key = $1 AND id = $2', [appKey, gid]);
@@ -419,6 +459,12 @@ export class PgGroupStorage implements GroupStorage {
         );
         break;
       case 'invite':
+        await refuseBanned(
+          db,
+          appKey,
+          gid,
+          change.invitations.map((invitation) => invitation.username),
+        );
         await addInvitations(db, appKey, change.invitations);
         break;
       case 'drop-invitation':
@@ -426,6 +472,7 @@ export class PgGroupStorage implements GroupStorage {
         break;
       case 'apply': {
         const application = change.application;
+        await refuseBanned(db, appKey, gid, [application.username]);
         await db.query(
           `INSERT INTO group_applications (app_key, gid, applicant, reason, time)
            VALUES ($1, $2, $3, $4, $5)
@@ -472,6 +519,41 @@ export class PgGroupStorage implements GroupStorage {
         break;
       case 'unmute':
         await setMute(db, appKey, gid, change.usernames, null);
+        break;
+      case 'announce':
+        await db.query('UPDATE chat_groups SET announcement = $1 WHERE app_key = $2 AND id = $3', [
+          change.text,
+          appKey,
+          gid,
+        ]);
+        break;
+      case 'mute-all':
+        await db.query('UPDATE chat_groups SET all_muted = $1 WHERE app_key = $2 AND id = $3', [
+          change.muted,
+          appKey,
+          gid,
+        ]);
+        break;
+      case 'ban':
+        for (const name of change.usernames) {
+          await db.query(
+            'DELETE FROM group_members WHERE app_key = $1 AND gid = $2 AND username = $3',
+            [appKey, gid, name],
+          );
+          await dropInvitation(db, appKey, gid, name);
+          await dropApplication(db, appKey, gid, name);
+          await db.query(
+            `INSERT INTO group_bans (app_key, gid, username, by_user, time)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+            [appKey, gid, name, change.by, change.time],
+          );
+        }
+        break;
+      case 'unban':
+        await db.query(
+          'DELETE FROM group_bans WHERE app_key = $1 AND gid = $2 AND username = ANY($3::text[])',
+          [appKey, gid, change.usernames],
+        );
         break;
     }
     const renamed = await one<{ name: string }>(

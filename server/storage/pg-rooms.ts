@@ -1,15 +1,47 @@
 /**
  * Chat rooms in PostgreSQL, beside {@link PgStorage}. A join locks the room's row, so joins of one
- * room are counted one at a time and the room never passes its `maxUsers`.
+ * room are counted one at a time and the room never passes its `maxUsers`; a ban and a change of
+ * someone's standing lock it too, so a ban and a join of the same user are ordered (the join sees
+ * the ban, or the ban removes the member who just joined).
  */
 import type {
   JoinRoomResult,
   RoomMessageRecord,
   RoomRecord,
+  RoomRoleChange,
+  RoomRoleRecord,
   RoomStorage,
 } from './group-storage.js';
 import { all, one, run, type PgDatabase, type Queryable } from './pg-database.js';
-import { toRoom, toRoomMessage, type RoomRow, type RoomMessageRow } from './rows.js';
+import {
+  toRoom,
+  toRoomMessage,
+  toRoomRole as toRole,
+  type RoomMessageRow,
+  type RoomRoleRow,
+  type RoomRow,
+} from './rows.js';
+
+const roleColumns = 'username, admin, mute_until, banned';
+
+const getRole = (db: Queryable, appKey: string, id: string, username: string) =>
+  one<RoomRoleRow>(
+    db,
+    `SELECT ${roleColumns} FROM room_roles WHERE app_key = $1 AND room_id = $2 AND username = $3`,
+    [appKey, id, username],
+  );
+
+const putRole = (db: Queryable, appKey: string, id: string, role: RoomRoleRecord) =>
+  db.query(
+    `INSERT INTO room_roles (app_key, room_id, username, admin, mute_until, banned)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (app_key, room_id, username) DO UPDATE SET admin = excluded.admin,
+       mute_until = excluded.mute_until, banned = excluded.banned`,
+    [appKey, id, role.username, role.admin, role.muteUntil, role.banned],
+  );
+
+const lockRoom = (db: Queryable, appKey: string, id: string) =>
+  db.query('SELECT 1 FROM rooms WHERE app_key = $1 AND id = $2 FOR UPDATE', [appKey, id]);
 
 export class PgRoomStorage implements RoomStorage {
   readonly #db: PgDatabase;
@@ -21,11 +53,88 @@ export class PgRoomStorage implements RoomStorage {
   async addRoom(appKey: string, room: RoomRecord): Promise<boolean> {
     const added = await run(
       this.#db,
-      `INSERT INTO rooms (app_key, id, name, description, owner, max_users, created)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-      [appKey, room.id, room.name, room.description, room.owner, room.maxUsers, room.created],
+      `INSERT INTO rooms (app_key, id, name, description, owner, max_users, created, announcement,
+         all_muted)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+      [
+        appKey,
+        room.id,
+        room.name,
+        room.description,
+        room.owner,
+        room.maxUsers,
+        room.created,
+        room.announcement,
+        room.allMuted,
+      ],
     );
     return added === 1;
+  }
+
+  async updateRoom(
+    appKey: string,
+    id: string,
+    change: { announcement?: string; allMuted?: boolean },
+  ): Promise<boolean> {
+    const updated = await run(
+      this.#db,
+      `UPDATE rooms SET announcement = coalesce($1, announcement),
+         all_muted = coalesce($2, all_muted)
+       WHERE app_key = $3 AND id = $4`,
+      [change.announcement ?? null, change.allMuted ?? null, appKey, id],
+    );
+    return updated === 1;
+  }
+
+  async roomRoles(appKey: string, id: string): Promise<RoomRoleRecord[]> {
+    const rows = await all<RoomRoleRow>(
+      this.#db,
+      `SELECT ${roleColumns} FROM room_roles WHERE app_key = $1 AND room_id = $2
+       ORDER BY username`,
+      [appKey, id],
+    );
+    return rows.map(toRole);
+  }
+
+  async roomRole(appKey: string, id: string, username: string) {
+    const row = await getRole(this.#db, appKey, id, username);
+    return row && toRole(row);
+  }
+
+  setRoomRole(appKey: string, id: string, username: string, change: RoomRoleChange) {
+    return this.#db.tx(async (db) => {
+      await lockRoom(db, appKey, id);
+      const found = await getRole(db, appKey, id, username);
+      const row = found && toRole(found);
+      await putRole(db, appKey, id, {
+        username,
+        admin: change.admin ?? row?.admin ?? false,
+        muteUntil: change.muteUntil !== undefined ? change.muteUntil : (row?.muteUntil ?? null),
+        banned: row?.banned ?? false,
+      });
+    });
+  }
+
+  banFromRoom(appKey: string, id: string, username: string, banned: boolean) {
+    return this.#db.tx(async (db) => {
+      await lockRoom(db, appKey, id);
+      const found = await getRole(db, appKey, id, username);
+      const row = found && toRole(found);
+      // A ban ends a user's admin role and mute: a later unban starts them afresh.
+      await putRole(db, appKey, id, {
+        username,
+        admin: banned ? false : (row?.admin ?? false),
+        muteUntil: banned ? null : (row?.muteUntil ?? null),
+        banned,
+      });
+      if (!banned) return false;
+      const removed = await run(
+        db,
+        'DELETE FROM room_members WHERE app_key = $1 AND room_id = $2 AND username = $3',
+        [appKey, id, username],
+      );
+      return removed === 1;
+    });
   }
 
   async getRoom(appKey: string, id: string) {
@@ -65,6 +174,7 @@ export class PgRoomStorage implements RoomStorage {
       const members = await roomMembers(db, appKey, id);
       await db.query('DELETE FROM room_members WHERE app_key = $1 AND room_id = $2', [appKey, id]);
       await db.query('DELETE FROM room_messages WHERE app_key = $1 AND room_id = $2', [appKey, id]);
+      await db.query('DELETE FROM room_roles WHERE app_key = $1 AND room_id = $2', [appKey, id]);
       await db.query('DELETE FROM rooms WHERE app_key = $1 AND id = $2', [appKey, id]);
       return members;
     });
@@ -80,6 +190,7 @@ export class PgRoomStorage implements RoomStorage {
       );
       if (!room) return 'no-room';
       if (await isRoomMember(db, appKey, id, username)) return 'already';
+      if ((await getRole(db, appKey, id, username))?.banned) return 'banned';
       const members =
         (
           await one<{ n: number }>(

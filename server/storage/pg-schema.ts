@@ -251,6 +251,30 @@ ALTER TABLE messages ADD COLUMN edited_at BIGINT;
 `,
   // 4 (issue 9): guests, app credentials and tokens, user attributes (pg-visitors.ts).
   pgMigrationTo4,
+  // 5 (issue 14): moderation of groups and rooms, as SQLite's schema 8.
+  `
+ALTER TABLE chat_groups ADD COLUMN announcement TEXT NOT NULL DEFAULT '';
+ALTER TABLE chat_groups ADD COLUMN all_muted BOOLEAN NOT NULL DEFAULT false;
+CREATE TABLE group_bans (
+  app_key TEXT NOT NULL,
+  gid TEXT NOT NULL,
+  username TEXT NOT NULL,
+  by_user TEXT NOT NULL,
+  time BIGINT NOT NULL,
+  PRIMARY KEY (app_key, gid, username)
+);
+ALTER TABLE rooms ADD COLUMN announcement TEXT NOT NULL DEFAULT '';
+ALTER TABLE rooms ADD COLUMN all_muted BOOLEAN NOT NULL DEFAULT false;
+CREATE TABLE room_roles (
+  app_key TEXT NOT NULL,
+  room_id TEXT NOT NULL,
+  username TEXT NOT NULL,
+  admin BOOLEAN NOT NULL DEFAULT false,
+  mute_until BIGINT,
+  banned BOOLEAN NOT NULL DEFAULT false,
+  PRIMARY KEY (app_key, room_id, username)
+);
+`,
 ];
 
 export const PG_SCHEMA_VERSION = migrations.length;

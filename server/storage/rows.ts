@@ -10,6 +10,7 @@ import type {
   GroupRole,
   RoomMessageRecord,
   RoomRecord,
+  RoomRoleRecord,
 } from './group-storage.js';
 import type {
   AppRecord,
@@ -109,6 +110,8 @@ export interface GroupRow {
   invite_need_confirm: Flag;
   max_users: number;
   created: number;
+  announcement: string;
+  all_muted: Flag;
 }
 
 export interface MemberRow {
@@ -125,6 +128,15 @@ export interface RoomRow {
   owner: string;
   max_users: number;
   created: number;
+  announcement: string;
+  all_muted: Flag;
+}
+
+export interface RoomRoleRow {
+  username: string;
+  admin: Flag;
+  mute_until: number | null;
+  banned: Flag;
 }
 
 export interface RoomMessageRow {
@@ -240,6 +252,8 @@ export const toGroup = (row: GroupRow): GroupRecord => ({
   inviteNeedConfirm: isSet(row.invite_need_confirm),
   maxUsers: row.max_users,
   created: row.created,
+  announcement: row.announcement,
+  allMuted: isSet(row.all_muted),
 });
 
 export const toMember = (row: MemberRow): GroupMemberRecord => ({
@@ -256,6 +270,15 @@ export const toRoom = (row: RoomRow): RoomRecord => ({
   owner: row.owner,
   maxUsers: row.max_users,
   created: row.created,
+  announcement: row.announcement,
+  allMuted: isSet(row.all_muted),
+});
+
+export const toRoomRole = (row: RoomRoleRow): RoomRoleRecord => ({
+  username: row.username,
+  admin: isSet(row.admin),
+  muteUntil: row.mute_until,
+  banned: isSet(row.banned),
 });
 
 export const toRoomMessage = (row: RoomMessageRow): RoomMessageRecord => ({

@@ -1,5 +1,5 @@
 /**
- * Groups and chat rooms in the embedded SQLite file (schema 4). Built by {@link SqliteStorage} over
+ * Groups in the embedded SQLite file (schema 4; chat rooms are in sqlite-rooms.ts). Built by {@link SqliteStorage} over
  * its own database handle, with its inbox writers, so a group change and its inbox events share
  * one transaction. better-sqlite3 is synchronous: each transaction runs without interleaving.
  */
@@ -18,22 +18,9 @@ import type {
   GroupRecord,
   GroupStorage,
   MembershipRecord,
-  RoomMessageRecord,
-  RoomRecord,
   RoleCheck,
-  RoomStorage,
 } from './group-storage.js';
-import {
-  toGroup,
-  toMember,
-  toMessage,
-  toRoom,
-  toRoomMessage,
-  type GroupRow,
-  type MemberRow,
-  type RoomMessageRow,
-  type RoomRow,
-} from './rows.js';
+import { toGroup, toMember, toMessage, type GroupRow, type MemberRow } from './rows.js';
 import type { InboxStatements, Transaction } from './sqlite-inbox.js';
 import type { AppendedEvent, NewMessage, NewUserEvent, StoredMessage } from './storage.js';
 
@@ -155,9 +142,31 @@ export class SqliteGroupStorage implements GroupStorage {
       ),
       insertGroup: db.prepare(
         `INSERT INTO chat_groups (app_key, id, name, description, owner, public, approval,
-           allow_invites, invite_need_confirm, max_users, created)
+           allow_invites, invite_need_confirm, max_users, created, announcement, all_muted)
          VALUES (@appKey, @id, @name, @description, @owner, @public, @approval, @allowInvites,
-           @inviteNeedConfirm, @maxUsers, @created)`,
+           @inviteNeedConfirm, @maxUsers, @created, @announcement, @allMuted)`,
+      ),
+      setAnnouncement: db.prepare<[string, string, string]>(
+        'UPDATE chat_groups SET announcement = ? WHERE app_key = ? AND id = ?',
+      ),
+      setAllMuted: db.prepare<[number, string, string]>(
+        'UPDATE chat_groups SET all_muted = ? WHERE app_key = ? AND id = ?',
+      ),
+      addBan: db.prepare<[string, string, string, string, number]>(
+        `INSERT INTO group_bans (app_key, gid, username, by_user, time) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      dropBan: db.prepare<[string, string, string]>(
+        'DELETE FROM group_bans WHERE app_key = ? AND gid = ? AND username = ?',
+      ),
+      deleteBans: db.prepare<[string, string]>(
+        'DELETE FROM group_bans WHERE app_key = ? AND gid = ?',
+      ),
+      isBanned: db.prepare<[string, string, string], { n: number }>(
+        'SELECT 1 AS n FROM group_bans WHERE app_key = ? AND gid = ? AND username = ?',
+      ),
+      bans: db.prepare<[string, string], { username: string }>(
+        'SELECT username FROM group_bans WHERE app_key = ? AND gid = ? ORDER BY time, username',
       ),
       deleteGroup: db.prepare<[string, string]>(
         'DELETE FROM chat_groups WHERE app_key = ? AND id = ?',
@@ -331,6 +340,10 @@ export class SqliteGroupStorage implements GroupStorage {
       return [...users];
     };
 
+    /** The first of `usernames` banned from the group (checked inside the change: no ban slips by). */
+    const firstBanned = (appKey: string, gid: string, usernames: string[]) =>
+      usernames.find((name) => q.isBanned.get(appKey, gid, name));
+
     /** Adds members unless the group or one of them is full; the reason otherwise. */
     const addMembers = (
       appKey: string,
@@ -342,6 +355,8 @@ export class SqliteGroupStorage implements GroupStorage {
       maxUsers: number,
     ): GroupChangeResult | undefined => {
       const fresh = [...new Set(usernames)].filter((name) => !q.getMember.get(appKey, gid, name));
+      const banned = firstBanned(appKey, gid, fresh);
+      if (banned) return { outcome: 'banned', username: banned };
       const count = q.countMembers.get(appKey, gid)?.n ?? 0;
       if (count + fresh.length > maxUsers) return { outcome: 'group-full', maxUsers };
       for (const username of fresh) {
@@ -386,6 +401,7 @@ export class SqliteGroupStorage implements GroupStorage {
               approval: group.approval ? 1 : 0,
               allowInvites: group.allowInvites ? 1 : 0,
               inviteNeedConfirm: group.inviteNeedConfirm ? 1 : 0,
+              allMuted: group.allMuted ? 1 : 0,
             });
             refusal =
               addMembers(appKey, gid, [group.owner], 'owner', time, limits, group.maxUsers) ??
@@ -403,6 +419,7 @@ export class SqliteGroupStorage implements GroupStorage {
             q.deleteMembers.run(appKey, gid);
             q.deleteInvitations.run(appKey, gid);
             q.deleteApplications.run(appKey, gid);
+            q.deleteBans.run(appKey, gid);
             q.deleteGroup.run(appKey, gid);
             break;
           case 'add-members':
@@ -416,14 +433,24 @@ export class SqliteGroupStorage implements GroupStorage {
               (existing as GroupRow).max_users,
             );
             break;
-          case 'invite':
+          case 'invite': {
+            const banned = firstBanned(
+              appKey,
+              gid,
+              change.invitations.map((invitation) => invitation.username),
+            );
+            if (banned) return { outcome: 'banned', username: banned };
             for (const invitation of change.invitations)
               q.addInvitation.run({ appKey, ...invitation });
             break;
+          }
           case 'drop-invitation':
             q.dropInvitation.run(appKey, gid, change.username);
             break;
           case 'apply':
+            if (firstBanned(appKey, gid, [change.application.username])) {
+              return { outcome: 'banned', username: change.application.username };
+            }
             q.addApplication.run({ appKey, ...change.application });
             break;
           case 'drop-application':
@@ -455,6 +482,23 @@ export class SqliteGroupStorage implements GroupStorage {
             break;
           case 'unmute':
             for (const name of change.usernames) q.setMute.run(null, appKey, gid, name);
+            break;
+          case 'announce':
+            q.setAnnouncement.run(change.text, appKey, gid);
+            break;
+          case 'mute-all':
+            q.setAllMuted.run(change.muted ? 1 : 0, appKey, gid);
+            break;
+          case 'ban':
+            for (const name of change.usernames) {
+              q.removeMember.run(appKey, gid, name);
+              q.dropInvitation.run(appKey, gid, name);
+              q.dropApplication.run(appKey, gid, name);
+              q.addBan.run(appKey, gid, name, change.by, change.time);
+            }
+            break;
+          case 'unban':
+            for (const name of change.usernames) q.dropBan.run(appKey, gid, name);
             break;
         }
         if (refusal) {
@@ -621,6 +665,14 @@ export class SqliteGroupStorage implements GroupStorage {
     );
   }
 
+  async bans(appKey: string, gid: string): Promise<string[]> {
+    return this.#q.bans.all(appKey, gid).map((row) => row.username);
+  }
+
+  async isBanned(appKey: string, gid: string, username: string): Promise<boolean> {
+    return this.#q.isBanned.get(appKey, gid, username) !== undefined;
+  }
+
   async getApplication(appKey: string, gid: string, applicant: string) {
     const row = this.#q.getApplication.get(appKey, gid, applicant);
     return (
@@ -672,153 +724,5 @@ class Refused extends Error {
   constructor(result: GroupChangeResult) {
     super('refused');
     this.result = result;
-  }
-}
-
-export class SqliteRoomStorage implements RoomStorage {
-  readonly #q;
-  readonly #join: Transaction<RoomStorage['joinRoom']>;
-  readonly #delete: Transaction<RoomStorage['deleteRoom']>;
-  readonly #addMessage: Transaction<RoomStorage['addRoomMessage']>;
-
-  constructor(db: Database.Database) {
-    const withCount = `SELECT r.*, (SELECT count(*) FROM room_members m
-        WHERE m.app_key = r.app_key AND m.room_id = r.id) AS members FROM rooms r`;
-    const q = {
-      addRoom: db.prepare(
-        `INSERT INTO rooms (app_key, id, name, description, owner, max_users, created)
-         VALUES (@appKey, @id, @name, @description, @owner, @maxUsers, @created)
-         ON CONFLICT DO NOTHING`,
-      ),
-      getRoom: db.prepare<[string, string], RoomRow & { members: number }>(
-        `${withCount} WHERE r.app_key = ? AND r.id = ?`,
-      ),
-      byName: db.prepare<[string, string], RoomRow>(
-        'SELECT * FROM rooms WHERE app_key = ? AND name = ? ORDER BY created LIMIT 1',
-      ),
-      list: db.prepare<[string, number, number], RoomRow & { members: number }>(
-        `${withCount} WHERE r.app_key = ? ORDER BY r.created, r.id LIMIT ? OFFSET ?`,
-      ),
-      deleteRoom: db.prepare<[string, string]>('DELETE FROM rooms WHERE app_key = ? AND id = ?'),
-      deleteMembers: db.prepare<[string, string]>(
-        'DELETE FROM room_members WHERE app_key = ? AND room_id = ?',
-      ),
-      deleteMessages: db.prepare<[string, string]>(
-        'DELETE FROM room_messages WHERE app_key = ? AND room_id = ?',
-      ),
-      members: db.prepare<[string, string], { username: string }>(
-        'SELECT username FROM room_members WHERE app_key = ? AND room_id = ? ORDER BY joined, username',
-      ),
-      isMember: db.prepare<[string, string, string], { n: number }>(
-        'SELECT 1 AS n FROM room_members WHERE app_key = ? AND room_id = ? AND username = ?',
-      ),
-      countMembers: db.prepare<[string, string], { n: number }>(
-        'SELECT count(*) AS n FROM room_members WHERE app_key = ? AND room_id = ?',
-      ),
-      addMember: db.prepare<[string, string, string, number]>(
-        'INSERT INTO room_members (app_key, room_id, username, joined) VALUES (?, ?, ?, ?)',
-      ),
-      removeMember: db.prepare<[string, string, string]>(
-        'DELETE FROM room_members WHERE app_key = ? AND room_id = ? AND username = ?',
-      ),
-      joined: db.prepare<[string, string], RoomRow & { members: number }>(
-        `${withCount} JOIN room_members j ON j.app_key = r.app_key AND j.room_id = r.id
-         WHERE r.app_key = ? AND j.username = ? ORDER BY r.created, r.id`,
-      ),
-      addMessage: db.prepare(
-        `INSERT INTO room_messages (app_key, room_id, mid, client_id, from_user, type, body, ext,
-           time)
-         VALUES (@appKey, @roomId, @mid, @clientId, @from, @type, @body, @ext, @time)`,
-      ),
-      trim: db.prepare<[string, string, string, string, number]>(
-        `DELETE FROM room_messages WHERE app_key = ? AND room_id = ? AND id <
-           coalesce((SELECT id FROM room_messages WHERE app_key = ? AND room_id = ?
-                     ORDER BY id DESC LIMIT 1 OFFSET ?), 0)`,
-      ),
-      messages: db.prepare<[string, string, number], RoomMessageRow>(
-        `SELECT * FROM room_messages WHERE app_key = ? AND room_id = ? ORDER BY id DESC LIMIT ?`,
-      ),
-    };
-    this.#q = q;
-
-    this.#join = db.transaction((appKey: string, id: string, username: string, time: number) => {
-      const room = q.getRoom.get(appKey, id);
-      if (!room) return 'no-room';
-      if (q.isMember.get(appKey, id, username)) return 'already';
-      if (room.members >= room.max_users) return 'full';
-      q.addMember.run(appKey, id, username, time);
-      return 'joined';
-    });
-
-    this.#delete = db.transaction((appKey: string, id: string) => {
-      if (!q.getRoom.get(appKey, id)) return undefined;
-      const members = q.members.all(appKey, id).map((row) => row.username);
-      q.deleteMembers.run(appKey, id);
-      q.deleteMessages.run(appKey, id);
-      q.deleteRoom.run(appKey, id);
-      return members;
-    });
-
-    this.#addMessage = db.transaction(
-      (appKey: string, message: RoomMessageRecord, keep: number) => {
-        q.addMessage.run({ appKey, ...message });
-        // The window's oldest kept row is the keep-th newest; everything before it goes.
-        q.trim.run(appKey, message.roomId, appKey, message.roomId, keep - 1);
-      },
-    );
-  }
-
-  async addRoom(appKey: string, room: RoomRecord): Promise<boolean> {
-    return this.#q.addRoom.run({ appKey, ...room }).changes === 1;
-  }
-
-  async getRoom(appKey: string, id: string) {
-    const row = this.#q.getRoom.get(appKey, id);
-    return row && { ...toRoom(row), members: row.members };
-  }
-
-  async findRoomByName(appKey: string, name: string) {
-    const row = this.#q.byName.get(appKey, name);
-    return row && toRoom(row);
-  }
-
-  async listRooms(appKey: string, offset: number, limit: number) {
-    return this.#q.list
-      .all(appKey, limit, offset)
-      .map((row) => ({ ...toRoom(row), members: row.members }));
-  }
-
-  async deleteRoom(appKey: string, id: string) {
-    return this.#delete(appKey, id);
-  }
-
-  async joinRoom(appKey: string, id: string, username: string, time: number) {
-    return this.#join(appKey, id, username, time);
-  }
-
-  async leaveRoom(appKey: string, id: string, username: string): Promise<boolean> {
-    return this.#q.removeMember.run(appKey, id, username).changes === 1;
-  }
-
-  async isRoomMember(appKey: string, id: string, username: string): Promise<boolean> {
-    return this.#q.isMember.get(appKey, id, username) !== undefined;
-  }
-
-  async roomMembers(appKey: string, id: string): Promise<string[]> {
-    return this.#q.members.all(appKey, id).map((row) => row.username);
-  }
-
-  async joinedRooms(appKey: string, username: string) {
-    return this.#q.joined
-      .all(appKey, username)
-      .map((row) => ({ ...toRoom(row), members: row.members }));
-  }
-
-  async addRoomMessage(appKey: string, message: RoomMessageRecord, keep: number) {
-    this.#addMessage(appKey, message, keep);
-  }
-
-  async roomMessages(appKey: string, id: string, limit: number): Promise<RoomMessageRecord[]> {
-    return this.#q.messages.all(appKey, id, limit).map(toRoomMessage);
   }
 }

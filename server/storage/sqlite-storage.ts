@@ -7,7 +7,8 @@ import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Limits } from '../../src/protocol/rest.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
-import { migrationTo4, SqliteGroupStorage, SqliteRoomStorage } from './sqlite-groups.js';
+import { migrationTo4, SqliteGroupStorage } from './sqlite-groups.js';
+import { SqliteRoomStorage } from './sqlite-rooms.js';
 import { Checkpoints } from './sqlite-checkpoints.js';
 import { migrationTo7, SqliteVisitorStorage } from './sqlite-visitors.js';
 import type { VisitorStorage } from './visitor-storage.js';
@@ -54,7 +55,7 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const SCHEMA_VERSION = 7;
+const SCHEMA_VERSION = 8;
 
 /** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
 export const schemaVersion1 = `
@@ -253,6 +254,35 @@ ALTER TABLE messages ADD COLUMN edited_by TEXT;
 ALTER TABLE messages ADD COLUMN edited_at INTEGER;
 `;
 
+/**
+ * Schema 8 (issue 14): moderation of groups and rooms. A group's and a room's announcement and
+ * "everyone muted" flag; users banned from a group; a user's standing in a room (admin, muted,
+ * banned), kept apart from its members so that leaving and joining again undoes none of it.
+ */
+const migrationTo8 = `
+ALTER TABLE chat_groups ADD COLUMN announcement TEXT NOT NULL DEFAULT '';
+ALTER TABLE chat_groups ADD COLUMN all_muted INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE group_bans (
+  app_key TEXT NOT NULL,
+  gid TEXT NOT NULL,
+  username TEXT NOT NULL,
+  by_user TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (app_key, gid, username)
+) WITHOUT ROWID;
+ALTER TABLE rooms ADD COLUMN announcement TEXT NOT NULL DEFAULT '';
+ALTER TABLE rooms ADD COLUMN all_muted INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE room_roles (
+  app_key TEXT NOT NULL,
+  room_id TEXT NOT NULL,
+  username TEXT NOT NULL,
+  admin INTEGER NOT NULL DEFAULT 0,
+  mute_until INTEGER,
+  banned INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (app_key, room_id, username)
+) WITHOUT ROWID;
+`;
+
 const appParams = (app: AppRecord) => ({
   key: app.key,
   org: app.org,
@@ -329,6 +359,7 @@ export class SqliteStorage implements Storage {
       if (version < 5) db.exec(migrationTo5);
       if (version < 6) db.exec(migrationTo6);
       if (version < 7) db.exec(migrationTo7);
+      if (version < 8) db.exec(migrationTo8);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
 

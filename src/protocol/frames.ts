@@ -40,9 +40,11 @@
  * ## Groups and rooms on the wire
  * A group message is a `msg` with `chatType: 'groupChat'` and `to` = the group id; the server stores
  * it once and puts it in the inbox of every member (each with their own seq), the sender's included.
- * Refusals (as `nack`): 605 no such group, 602 not a member, 507 muted in this group (also 219 when
- * the whole group is muted, not built yet). Room messages use `chatType: 'chatRoom'`, `to` = the room
- * id: 705 no such room, 702 not a member. A 1:1 message to someone who blocked the sender: 603.
+ * Refusals (as `nack`): 605 no such group, 602 not a member (a banned user is not one), 507 muted in
+ * this group, or everyone muted (`disableSendGroupMsg`) and the sender neither owner nor admin; the
+ * nack's reason says which. Room messages use `chatType: 'chatRoom'`, `to` = the room id: 705 no
+ * such room, 702 not a member, 507 muted as in groups. A 1:1 message to someone who blocked the
+ * sender: 603.
  * Group and room ids are numeric strings of 15 or more digits (like Agora's); a username of only
  * digits, 15 or more of them, is refused at registration, so ids and usernames never collide.
  *
@@ -437,8 +439,10 @@ export interface ContactEvent {
  *   invitee is added at once and gets `directJoined`, members `memberPresence`).
  * - `requestToJoin`: the owner and the admins only.
  * - `rejectInvite`, `joinPublicGroupDeclined`: the user who invited / the applicant, and the actor.
+ * - `unblockMember` (a ban lifted): the owner, the admins and the user unbanned.
  * - every other operation: every member after the change, plus `userId` when they are not one
- *   (a removed member, an applicant let in), plus the actor's other devices.
+ *   (a removed or banned member, an applicant let in), plus the actor's other devices.
+ *   A ban is a `removeMember` with `blocked: true`, as the 4.x SDK has no operation of its own.
  * `destroy` also reaches users with a pending invitation to, or application for, the group.
  * `create` goes to the owner's devices; members added at creation get `directJoined` (or
  * `inviteToJoin` when the group was created with `inviteNeedConfirm`).
@@ -462,6 +466,10 @@ export const GroupOperations = [
   'removeAdmin',
   'muteMember',
   'unmuteMember',
+  'updateAnnouncement',
+  'muteAllMembers',
+  'unmuteAllMembers',
+  'unblockMember',
 ] as const;
 export type GroupOperation = (typeof GroupOperations)[number];
 
@@ -484,6 +492,10 @@ export interface GroupEvent {
   reason?: string;
   /** `muteMember`: muted until then, ms since the epoch (`-1`: until unmuted). */
   muteUntil?: number;
+  /** `updateAnnouncement`: the new announcement (`''`: removed). */
+  announcement?: string;
+  /** `removeMember`: the member was banned too (cannot rejoin until `unblockMember`). */
+  blocked?: boolean;
   time: number;
 }
 
@@ -503,18 +515,43 @@ export interface PresenceFrame {
   time: number;
 }
 
+export const RoomOperations = [
+  'memberPresence',
+  'memberAbsence',
+  'removeMember',
+  'destroy',
+  'updateInfo',
+  'setAdmin',
+  'removeAdmin',
+  'muteMember',
+  'unmuteMember',
+  'updateAnnouncement',
+  'muteAllMembers',
+  'unmuteAllMembers',
+  'unblockMember',
+] as const;
+export type RoomOperation = (typeof RoomOperations)[number];
+
 /**
- * A change in a chat room, pushed live to the sessions of its members (and of the member removed).
- * `memberPresence` / `memberAbsence`: `userId` joined / left; `removeMember`: `from` removed
- * `userId`; `destroy`: the room is gone (every member gets it); `updateInfo`: name or description.
+ * A change in a chat room, pushed live to the sessions of its members (and of the member removed
+ * or unbanned), named as the 4.x SDK's `onChatroomEvent` operations. `memberPresence` /
+ * `memberAbsence`: `userId` joined / left; `removeMember`: `from` removed (`blocked`: and banned)
+ * `userId`; `destroy`: the room is gone (every member gets it); `updateInfo`: name or description;
+ * `setAdmin` / `removeAdmin` / `muteMember` / `unmuteMember`: about `userId`;
+ * `updateAnnouncement`: `announcement` is the new one; `muteAllMembers` / `unmuteAllMembers`:
+ * everyone but its managers and admins is muted / not; `unblockMember`: `userId` may join again.
  */
 export interface RoomEventFrame {
   t: 'room';
-  operation: 'memberPresence' | 'memberAbsence' | 'removeMember' | 'destroy' | 'updateInfo';
+  operation: RoomOperation;
   roomId: string;
   name: string;
   from: string;
   userId?: string;
+  /** `muteMember`: muted until then (`-1`: until unmuted). */
+  muteUntil?: number;
+  announcement?: string;
+  blocked?: boolean;
   time: number;
 }
 

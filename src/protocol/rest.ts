@@ -69,6 +69,12 @@
  * | `DELETE /{org}/{app}/chatgroups/{gid}/mute/{user}` | owner, admins | – | {@link OkResponse} |
  * | `GET /{org}/{app}/chatgroups/{gid}/mute` | members | – | {@link MuteListResponse} |
  * | `GET /{org}/{app}/chatgroups/{gid}/acks/{mid}` | the message's sender | – | {@link GroupAcksResponse} |
+ * | `GET /{org}/{app}/chatgroups/{gid}/announcement` | members; anyone for a public group | – | {@link AnnouncementResponse} |
+ * | `POST /{org}/{app}/chatgroups/{gid}/announcement` | owner, admins | {@link AnnouncementRequest} | {@link AnnouncementUpdatedResponse} |
+ * | `POST` / `DELETE /{org}/{app}/chatgroups/{gid}/ban` | owner, admins | – | {@link MuteAllResponse} (everyone muted but the owner and admins / not) |
+ * | `GET /{org}/{app}/chatgroups/{gid}/blocks/users` | owner, admins | – | {@link UsernamesResponse} (banned users) |
+ * | `POST /{org}/{app}/chatgroups/{gid}/blocks/users/{user}` | owner; admins (not the owner nor admins) | – | {@link OkResponse} (ban: removed, and cannot rejoin nor be invited) |
+ * | `DELETE /{org}/{app}/chatgroups/{gid}/blocks/users/{user}` | owner, admins | – | {@link OkResponse} (unban; not a member again) |
  * | `GET /{org}/{app}/users/{me}/messages?peer={gid}&chatType=groupChat…` | members | – | {@link HistoryResponse} |
  *
  * Refusals: unknown group 404 `service_resource_not_found`; not a member of a private group, or not
@@ -91,6 +97,21 @@
  * | `DELETE /{org}/{app}/chatrooms/{id}/users/{user}` | its owner, room admins | – | {@link OkResponse} |
  * | `GET /{org}/{app}/chatrooms/{id}/messages?limit` | members | – | {@link HistoryResponse} (the recent window, newest first) |
  * | `GET /{org}/{app}/users/{me}/joined_chatrooms` | me | – | {@link RoomsResponse} |
+ * | `GET /{org}/{app}/chatrooms/{id}/announcement` | anyone | – | {@link AnnouncementResponse} |
+ * | `POST /{org}/{app}/chatrooms/{id}/announcement` | its managers, its admins | {@link AnnouncementRequest} | {@link AnnouncementUpdatedResponse} |
+ * | `GET /{org}/{app}/chatrooms/{id}/admin` | members | – | {@link UsernamesResponse} |
+ * | `POST /{org}/{app}/chatrooms/{id}/admin` | its managers | `{newadmin}` (a member) | {@link OkResponse} |
+ * | `DELETE /{org}/{app}/chatrooms/{id}/admin/{user}` | its managers | – | {@link OkResponse} |
+ * | `POST /{org}/{app}/chatrooms/{id}/mute` | its managers; its admins (members only) | {@link MuteRequest} | {@link OkResponse} |
+ * | `DELETE /{org}/{app}/chatrooms/{id}/mute/{user}` | its managers, its admins | – | {@link OkResponse} |
+ * | `GET /{org}/{app}/chatrooms/{id}/mute` | members | – | {@link MuteListResponse} |
+ * | `POST` / `DELETE /{org}/{app}/chatrooms/{id}/ban` | its managers, its admins | – | {@link MuteAllResponse} |
+ * | `GET /{org}/{app}/chatrooms/{id}/blocks/users` | its managers, its admins | – | {@link UsernamesResponse} |
+ * | `POST` / `DELETE /{org}/{app}/chatrooms/{id}/blocks/users/{user}` | its managers; its admins (members only) | – | {@link OkResponse} (ban: removed, cannot join again / unban) |
+ *
+ * A room's managers are its owner and the app's room admins; its admins are members its managers
+ * made admin. Only they (and, while everyone is muted, only they) may write when `mute` is set.
+ * A muted member's message is refused with 507; a banned user's join with 403 `forbidden_op`.
  *
  * Chatfiles: only the uploader, and participants of a conversation holding a message that names the
  * file, may download it (403 `forbidden_op` "chatfile no permission" otherwise, 401 without a token,
@@ -286,6 +307,10 @@ export interface GroupInfo {
   /** Members, owner included. */
   affiliations_count: number;
   admins: string[];
+  /** Everyone but the owner and the admins is muted (`disableSendGroupMsg`). */
+  mute: boolean;
+  /** The group's announcement; `''` when none. */
+  announcement: string;
 }
 
 export interface GroupInfoResponse {
@@ -391,10 +416,38 @@ export interface RoomInfo {
   maxusers: number;
   affiliations_count: number;
   created: number;
+  /** Members made admin of this room by its managers. */
+  admins: string[];
+  /** Everyone but its managers and admins is muted (`disableSendChatRoomMsg`). */
+  mute: boolean;
+  /** The room's announcement; `''` when none. */
+  announcement: string;
 }
 
 export interface RoomsResponse {
   data: RoomInfo[];
+  /** Whether the caller is a room admin of the app, who may create rooms. */
+  can_create?: boolean;
+}
+
+/** `updateGroupAnnouncement` / `updateChatRoomAnnouncement`; `''` removes it. */
+export interface AnnouncementRequest {
+  announcement: string;
+}
+
+/** `fetchGroupAnnouncement` / `fetchChatRoomAnnouncement`, as the 4.x SDK gives it. */
+export interface AnnouncementResponse {
+  data: { announcement: string };
+}
+
+/** As the 4.x SDK gives it: the group or room id and `result: true`. */
+export interface AnnouncementUpdatedResponse {
+  data: { id: string; result: boolean };
+}
+
+/** `disableSendGroupMsg` / `enableSendGroupMsg` (and the room ones): whether everyone is muted now. */
+export interface MuteAllResponse {
+  data: { mute: boolean };
 }
 
 export interface RoomInfoResponse {
@@ -465,6 +518,8 @@ export const Limits = {
   blocklistMax: 500,
   groupNameMaxChars: 128,
   groupDescriptionMaxChars: 512,
+  /** A group's or room's announcement. */
+  announcementMaxChars: 512,
   /** Default and ceiling of a group's `maxusers`, owner included (per app, `--max-group-members`). */
   groupMembersMax: 200,
   /** Groups a user may own or be in. */

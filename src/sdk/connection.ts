@@ -11,7 +11,6 @@ import {
   type ClientFrame,
   type ConversationsResponse,
   type EntitiesResponse,
-  type GuestResponse,
   type HistoryResponse,
   type SendFrame,
   type ServerFrame,
@@ -21,8 +20,6 @@ import {
   type UpdateUserRequest,
   type UserEntity,
   type UserEvent,
-  type UserMetadataResponse,
-  type UsersMetadataResponse,
 } from '../protocol/index.js';
 import { ACCOUNT_ROUTES, type AccountMethods } from './account.js';
 import { CONTACT_ROUTES, type ContactMethods } from './contacts.js';
@@ -73,15 +70,6 @@ import type {
   UploadTokenOptions,
 } from './types.js';
 import { getUniqueId } from './unique-id.js';
-import {
-  toMetadataQuery,
-  toMetadataUpdate,
-  type FetchUserInfoResult,
-  type RegisterGuestOptions,
-  type UpdateOwnUserInfoResult,
-  type UserInfo,
-  type UserInfoKey,
-} from './user-info.js';
 import {
   contactCallbacks,
   defined,
@@ -140,10 +128,7 @@ function withScheme(url: string, https: unknown, secure: string, plain: string):
 // The methods of the REST tables, installed on the prototype by the static block of the class
 // (merging is how a class gets the type of members it does not declare one by one).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface Connection extends AccountMethods, ContactMethods, GroupMethods, ChatRoomMethods {
-  /** 4.x alias of {@link Connection.updateOwnUserInfo}. */
-  updateUserInfo: Connection['updateOwnUserInfo'];
-}
+export interface Connection extends AccountMethods, ContactMethods, GroupMethods, ChatRoomMethods {}
 
 /**
  * `new WebIM.connection(options)`: one user's link to the server. REST calls (register, token,
@@ -202,9 +187,6 @@ export class Connection {
   private readonly tokenTimers: TokenTimers;
 
   static {
-    // 4.x alias.
-    (Connection.prototype as { updateUserInfo?: unknown }).updateUserInfo =
-      Connection.prototype.updateOwnUserInfo;
     for (const route of [...ACCOUNT_ROUTES, ...CONTACT_ROUTES, ...GROUP_ROUTES, ...ROOM_ROUTES]) {
       for (const name of route[0].split(' ')) {
         (Connection.prototype as unknown as Record<string, unknown>)[name] = function (
@@ -277,19 +259,6 @@ export class Connection {
       appKey,
       apiUrl,
     );
-    return withCallbacks(work, options);
-  }
-
-  /**
-   * openwebim's: mints a guest user (`POST /guests`, when the app allows guests) and resolves with
-   * its token and its password, which the caller keeps to sign in again later (`open({user, pwd})`).
-   * Does not log in. Refused (403) when guests are off or the page's origin is not allowed, 429
-   * past the rate limit, in the `{type: 17, data}` shape of every REST failure.
-   */
-  registerGuest(options: RegisterGuestOptions = {}): Promise<GuestResponse> {
-    const { nickname, appKey, apiUrl } = options;
-    const body = nickname ? { nickname } : {};
-    const work = this.rest<GuestResponse>(RestRoutes.guest, body, undefined, appKey, apiUrl);
     return withCallbacks(work, options);
   }
 
@@ -446,36 +415,6 @@ export class Connection {
     options?: Parameters<Connection['getSessionList']>[0],
   ): Promise<SessionListResult> {
     return this.getSessionList(options);
-  }
-
-  /**
-   * 4.x: sets my attributes, `('nickname', 'Bob')` or `({nickname: 'Bob', mail: '…'})`; resolves
-   * `{type: 0, data}` with all of them as they now are. -3 for an unknown key or a non-string value.
-   */
-  async updateOwnUserInfo(
-    keyOrInfo: UserInfoKey | UserInfo,
-    value?: string,
-  ): Promise<UpdateOwnUserInfoResult> {
-    const body = toMetadataUpdate(keyOrInfo, value);
-    const answer = await this.authorized<UserMetadataResponse>(
-      RestRoutes.updateMyMetadata,
-      {},
-      body,
-    );
-    return { type: 0, data: answer.data };
-  }
-
-  /**
-   * 4.x: the attributes of users (`properties`: which ones, all by default), `{type: 0, data:
-   * {username: {...}}}`; unknown users are absent. Also, openwebim's, `online` by username.
-   */
-  async fetchUserInfoById(
-    userId: string | string[],
-    properties?: UserInfoKey | UserInfoKey[],
-  ): Promise<FetchUserInfoResult> {
-    const body = toMetadataQuery(userId, properties);
-    const answer = await this.authorized<UsersMetadataResponse>(RestRoutes.usersMetadata, {}, body);
-    return { type: 0, data: answer.data, online: answer.online ?? {} };
   }
 
   updateCurrentUserNick(nick: string): Promise<EntitiesResponse<UserEntity>> {

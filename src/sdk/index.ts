@@ -63,10 +63,3 @@ export type { GroupMethods } from './groups.js';
 export type { ChatRoomMethods } from './chat-rooms.js';
 export type { Callbacks } from './rest-routes.js';
 export type { ModifyMessageOptions, ModifyMessageResult } from './message-edits.js';
-export type {
-  FetchUserInfoResult,
-  RegisterGuestOptions,
-  UpdateOwnUserInfoResult,
-  UserInfo,
-  UserInfoKey,
-} from './user-info.js';

@@ -35,7 +35,7 @@ import {
   shareReplay,
   switchMap,
 } from 'rxjs';
-import type { AppLimits, ChatType, Ext, UserMetadata } from '../protocol/index.js';
+import type { AppLimits, ChatType, Ext } from '../protocol/index.js';
 import { ChatRooms } from './chat-rooms.js';
 import { type ConnectionEvent, connectionEvents } from './connection-events.js';
 import { Contacts } from './contacts.js';
@@ -84,7 +84,6 @@ import type {
   Group,
   GroupInvitation,
   GroupMember,
-  GuestInput,
   HistoryState,
   JoinRequest,
   Location,
@@ -94,10 +93,7 @@ import type {
   SendFileOptions,
   TokenLoginInput,
   UploadProgress,
-  UserDetails,
-  VisitorInfo,
 } from './types.js';
-import { Visitors } from './visitors.js';
 import { type Visibility, documentVisibility } from './visibility.js';
 
 export type { ConnectionFactory } from './store-core.js';
@@ -163,7 +159,6 @@ export class ChatStore implements ChatStoreApi {
   private readonly contacts: Contacts;
   private readonly groups: Groups;
   private readonly rooms: ChatRooms;
-  private readonly visitors: Visitors;
 
   constructor(options: ChatStoreOptions) {
     this.appKey = options.appKey;
@@ -228,8 +223,6 @@ export class ChatStore implements ChatStoreApi {
     this.rooms = new ChatRooms(host);
 
     this.names = new Names(core);
-    this.visitors = new Visitors(core);
-
     this.files = new Files(core);
     this.windows = new MessageWindows(core);
     this.reading = new Reading(core, this.names, this.files);
@@ -361,10 +354,6 @@ export class ChatStore implements ChatStoreApi {
     );
   }
 
-  visitor$(username: string): Observable<VisitorInfo> {
-    return this.visitors.visitor$(username);
-  }
-
   history$(conversationId: string): Observable<HistoryState> {
     return this.windows.history$(conversationId);
   }
@@ -403,22 +392,6 @@ export class ChatStore implements ChatStoreApi {
 
   edit(messageId: string, text: string): Promise<void> {
     return this.actions.edit(messageId, text);
-  }
-
-  loginAsGuest(input: GuestInput = {}): Promise<void> {
-    return this.lifecycle.loginAsGuest(input);
-  }
-
-  hasGuest(): Promise<boolean> {
-    return this.lifecycle.hasGuest();
-  }
-
-  userInfo(usernames: string[]): Promise<Record<string, UserDetails>> {
-    return this.visitors.userInfo(usernames);
-  }
-
-  updateOwnInfo(info: UserMetadata): Promise<void> {
-    return this.visitors.updateOwnInfo(info);
   }
 
   sendFile(

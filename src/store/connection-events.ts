@@ -17,13 +17,10 @@ import type {
   GroupInfoResponse,
   GroupMembersResponse,
   GroupsResponse,
-  GuestRequest,
-  GuestResponse,
   MessageBody,
   MessageConfig,
   PublicGroupsResponse,
   RoomsResponse,
-  UserMetadata,
 } from '../protocol/index.js';
 import type { ConnectionEventHandlers } from '../sdk/index.js';
 import type { StatusEvent } from './status.js';
@@ -334,14 +331,6 @@ export interface StoreConnection extends SocialApi {
    * no such user. Rejects (with an {@link SdkError} or a `TypeError`) when the server cannot tell.
    */
   lookupUser(username: string): Promise<UserProfile | null>;
-  /** Mints a guest (`POST /guests`); does not log in. */
-  registerGuest(options: GuestRequest): Promise<GuestResponse>;
-  /** Sets my attributes; resolves with all of them. */
-  updateOwnUserInfo(info: UserMetadata): Promise<{ data: UserMetadata }>;
-  /** Attributes of users (unknown ones absent) and whether each is online. */
-  fetchUserInfoById(
-    usernames: string[],
-  ): Promise<{ data: Record<string, UserMetadata>; online: Record<string, boolean> }>;
 }
 
 /** The kind a callback implies (3.x shapes say `type: 'chat'`). */

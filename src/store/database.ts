@@ -108,19 +108,8 @@ export interface SavedSession {
   expiresAt: number;
 }
 
-/**
- * The guest this browser minted for an app key (issue 9): kept after sign-out and token expiry, so
- * a return next week signs in as the same guest, to the same conversation.
- */
-export interface SavedGuest {
-  username: string;
-  password: string;
-}
-
 export interface SessionDB extends DBSchema {
   session: { key: 'current'; value: SavedSession };
-  /** Version 2. */
-  guest: { key: 'current'; value: SavedGuest };
 }
 
 export type UserDatabase = IDBPDatabase<ChatDB>;
@@ -132,7 +121,7 @@ export type SessionDatabase = IDBPDatabase<SessionDB>;
  * Version 3: `lists` (contacts, requests, blocklist, groups, members, invitations, rooms).
  */
 export const USER_DB_VERSION = 3;
-export const SESSION_DB_VERSION = 2;
+export const SESSION_DB_VERSION = 1;
 /** How many messages of a conversation `messages$` shows before any `loadOlder`. */
 export const RECENT_MESSAGES = 200;
 
@@ -191,7 +180,6 @@ export function openSessionDb(name: string): Promise<SessionDatabase> {
   const opening: Promise<SessionDatabase> = openDB<SessionDB>(name, SESSION_DB_VERSION, {
     upgrade(database, oldVersion) {
       if (oldVersion < 1) database.createObjectStore('session');
-      if (oldVersion < 2) database.createObjectStore('guest');
     },
     blocking() {
       void opening.then((db) => db.close());
@@ -214,18 +202,6 @@ export async function saveSession(db: SessionDatabase, session: SavedSession): P
 
 export async function clearSession(db: SessionDatabase): Promise<void> {
   await db.delete('session', 'current');
-}
-
-export function readGuest(db: SessionDatabase): Promise<SavedGuest | undefined> {
-  return db.get('guest', 'current');
-}
-
-export async function saveGuest(db: SessionDatabase, guest: SavedGuest): Promise<void> {
-  await db.put('guest', guest, 'current');
-}
-
-export async function forgetGuest(db: SessionDatabase): Promise<void> {
-  await db.delete('guest', 'current');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -132,9 +132,6 @@ export function createSdkConnection(
     addEventHandler: (id, handlers) => connection.addEventHandler(id, handlers),
     removeEventHandler: (id) => connection.removeEventHandler(id),
     registerUser: (request) => connection.registerUser(request),
-    registerGuest: (request) => connection.registerGuest(request),
-    updateOwnUserInfo: (info) => connection.updateOwnUserInfo(info),
-    fetchUserInfoById: (usernames) => connection.fetchUserInfoById(usernames),
     async open(credentials) {
       const result = await connection.open(credentials);
       token =

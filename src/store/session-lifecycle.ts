@@ -24,9 +24,6 @@ import {
   type UserDatabase,
   clearSession,
   deleteUserDb,
-  forgetGuest,
-  readGuest,
-  saveGuest,
   openUserDb,
   readMeta,
   readSession,
@@ -44,7 +41,6 @@ import { type StoreCore, asChange } from './store-core.js';
 import type {
   ChatError,
   CurrentUser,
-  GuestInput,
   LoginInput,
   RegisterInput,
   TokenLoginInput,
@@ -150,48 +146,6 @@ export class SessionLifecycle {
     });
   }
 
-  /** See `ChatStoreApi.loginAsGuest`. */
-  loginAsGuest(input: GuestInput): Promise<void> {
-    return this.serialize(async () => {
-      const sessions = await this.core.openSessionDb();
-      const kept = await readGuest(sessions);
-      if (kept) {
-        const session = await this.prepare(kept.username, { show: false });
-        try {
-          const credentials = { user: kept.username, pwd: kept.password };
-          await this.authenticate(session, credentials, { retry: true, guest: true });
-          return;
-        } catch (error) {
-          const failure = toChatError(error);
-          // Only a refusal of the guest itself (the server removed it) makes a new one.
-          if (failure.type === Codes.connectionClosed || isTransientLoginFailure(failure))
-            throw failure;
-          await forgetGuest(sessions);
-        }
-      }
-      const connection = this.core.createConnection(this.core.connectionConfig());
-      const nickname = input.nickname?.trim();
-      let minted;
-      try {
-        minted = await connection.registerGuest(nickname ? { nickname } : {});
-      } catch (error) {
-        throw toChatError(error);
-      }
-      const username = minted.user.username;
-      await saveGuest(sessions, { username, password: minted.password });
-      const session = await this.prepare(username, { show: false });
-      await this.authenticate(
-        session,
-        { user: username, accessToken: minted.access_token },
-        { retry: true, guest: true, expiresIn: minted.expires_in },
-      );
-    });
-  }
-
-  async hasGuest(): Promise<boolean> {
-    return !!(await readGuest(await this.core.openSessionDb()));
-  }
-
   logout(options: { wipe?: boolean } = {}): Promise<void> {
     // End the current session now rather than after a pending sign-in: a token login that keeps
     // retrying while the server is unreachable would otherwise hold the sign-out forever.
@@ -208,10 +162,6 @@ export class SessionLifecycle {
       const last = this.core.session.value ?? current;
       await this.endSession(this.core.session.value);
       if (options.wipe && last) await deleteUserDb(last.dbName);
-      // A wiped guest is gone from this browser: the next guest sign-in mints another.
-      const sessions = await this.core.openSessionDb();
-      if (options.wipe && last && (await readGuest(sessions))?.username === last.username)
-        await forgetGuest(sessions);
     });
   }
 
@@ -350,13 +300,11 @@ export class SessionLifecycle {
   private async authenticate(
     session: PreparedSession,
     credentials: Credentials,
-    options: { retry: boolean; saved?: SavedSession; guest?: boolean; expiresIn?: number },
+    options: { retry: boolean; saved?: SavedSession },
   ): Promise<void> {
     let result: OpenResult;
     try {
       result = await this.open(session, credentials, options.retry);
-      if (options.expiresIn && result.expires_in === undefined)
-        result = { ...result, expires_in: options.expiresIn };
     } catch (error) {
       const failure = toChatError(error);
       if (this.core.session.value === session) {
@@ -380,7 +328,6 @@ export class SessionLifecycle {
       expiresAt: tokenExpiry(result, options.saved),
     });
     const profile: CurrentUser = { ...session.profile };
-    if (options.guest) profile.guest = true;
     const nickname = result.user?.nickname;
     if (nickname) profile.nickname = nickname;
     await saveProfile(session.db, profile);

@@ -6,12 +6,12 @@
 // race would; and on two handles at once (two processes), where the engine's locks must order them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { GroupRecord, RoleCheck } from '../../server/storage/group-storage.js';
+import type { GroupChange, GroupRecord, RoleCheck } from '../../server/storage/group-storage.js';
 import type { Storage } from '../../server/storage/storage.js';
 import { storageEngines } from './support/storage-engines.js';
 
 const appKey = 'o#a';
-const limits = { groupsPerUser: 10 };
+const limits = { groupsPerUser: 100 };
 const owner = (username: string): RoleCheck => ({ username, roles: ['owner'] });
 const notOwner = (username: string): RoleCheck => ({ username, roles: ['admin', 'member'] });
 
@@ -60,6 +60,8 @@ for (const engine of storageEngines) {
         inviteNeedConfirm: false,
         maxUsers,
         created: 1,
+        announcement: '',
+        allMuted: false,
       };
       const created = await storage.groups.change(
         appKey,
@@ -256,6 +258,132 @@ for (const engine of storageEngines) {
         inbox.map((entry) => entry.seq),
         Array.from({ length: 21 }, (_, i) => seqBefore + i + 1),
       );
+    });
+
+    it('keeps a banned user out whatever races the ban: adding, inviting, applying', async () => {
+      for (let round = 0; round < 5; round++) {
+        const gid = await newGroup();
+        const ban: GroupChange = { kind: 'ban', usernames: ['dan'], by: 'olga', time: 5 };
+        const [banned, added] = await Promise.all([
+          storage.groups.change(appKey, gid, ban, [], limits, [owner('olga')]),
+          other.groups.change(appKey, gid, { kind: 'add-members', usernames: ['dan'] }, [], limits),
+        ]);
+        assert.equal(banned.outcome, 'done', `round ${round}`);
+        // The add landed first (and the ban removed Dan) or second (and was refused).
+        assert.ok(
+          added.outcome === 'done' || (added.outcome === 'banned' && added.username === 'dan'),
+          `round ${round}: ${added.outcome}`,
+        );
+        assert.equal(await roleOf(gid, 'dan'), undefined);
+        assert.equal(await other.groups.isBanned(appKey, gid, 'dan'), true);
+      }
+      const gid = await newGroup();
+      const ban: GroupChange = { kind: 'ban', usernames: ['dan'], by: 'olga', time: 5 };
+      assert.equal((await storage.groups.change(appKey, gid, ban, [], limits)).outcome, 'done');
+      const invitation = { gid, username: 'dan', by: 'olga', reason: '', time: 6 };
+      assert.deepEqual(
+        await other.groups.change(
+          appKey,
+          gid,
+          { kind: 'invite', invitations: [invitation] },
+          [],
+          limits,
+        ),
+        { outcome: 'banned', username: 'dan' },
+      );
+      assert.equal(await storage.groups.getInvitation(appKey, gid, 'dan'), undefined);
+      assert.deepEqual(
+        await other.groups.change(
+          appKey,
+          gid,
+          { kind: 'apply', application: invitation },
+          [],
+          limits,
+        ),
+        { outcome: 'banned', username: 'dan' },
+      );
+      assert.deepEqual(await storage.groups.bans(appKey, gid), ['dan']);
+      const unban: GroupChange = { kind: 'unban', usernames: ['dan'] };
+      assert.equal((await other.groups.change(appKey, gid, unban, [], limits)).outcome, 'done');
+      const add: GroupChange = { kind: 'add-members', usernames: ['dan'] };
+      assert.equal((await storage.groups.change(appKey, gid, add, [], limits)).outcome, 'done');
+    });
+
+    it('refuses a ban, an announcement and muting everyone by an admin demoted meanwhile', async () => {
+      const gid = await newGroup();
+      const promote = { kind: 'set-role', username: 'bob', role: 'admin' } as const;
+      assert.equal((await storage.groups.change(appKey, gid, promote, [], limits)).outcome, 'done');
+      const demote = { kind: 'set-role', username: 'bob', role: 'member' } as const;
+      assert.equal((await other.groups.change(appKey, gid, demote, [], limits)).outcome, 'done');
+      const asAdmin: RoleCheck[] = [
+        { username: 'bob', roles: ['owner', 'admin'] },
+        { username: 'carol', roles: ['member'] },
+      ];
+      const refusals = await Promise.all(
+        (
+          [
+            { kind: 'ban', usernames: ['carol'], by: 'bob', time: 7 },
+            { kind: 'announce', text: 'mine' },
+            { kind: 'mute-all', muted: true },
+          ] satisfies GroupChange[]
+        ).map((change) => storage.groups.change(appKey, gid, change, [], limits, asAdmin)),
+      );
+      for (const refusal of refusals) {
+        assert.deepEqual(refusal, { outcome: 'role-changed', username: 'bob' });
+      }
+      assert.equal(await roleOf(gid, 'carol'), 'member');
+      assert.deepEqual(await storage.groups.bans(appKey, gid), []);
+      const group = await other.groups.getGroup(appKey, gid);
+      assert.deepEqual([group?.announcement, group?.allMuted], ['', false]);
+      // The owner's, checked now, go through and are read back by the other handle.
+      for (const change of [
+        { kind: 'announce', text: 'Hello' } as const,
+        { kind: 'mute-all', muted: true } as const,
+      ]) {
+        const done = await storage.groups.change(appKey, gid, change, [], limits, [owner('olga')]);
+        assert.equal(done.outcome, 'done');
+      }
+      const after = await other.groups.getGroup(appKey, gid);
+      assert.deepEqual([after?.announcement, after?.allMuted], ['Hello', true]);
+    });
+
+    it('orders a room ban and a join of the same user: the banned user is never left inside', async () => {
+      for (let round = 0; round < 5; round++) {
+        const id = `20000000000000000${round}`;
+        const room = {
+          id,
+          name: `r${round}`,
+          description: '',
+          owner: 'olga',
+          maxUsers: 10,
+          created: 1,
+          announcement: '',
+          allMuted: false,
+        };
+        assert.equal(await storage.rooms.addRoom(appKey, room), true);
+        const [, joined] = await Promise.all([
+          storage.rooms.banFromRoom(appKey, id, 'dan', true),
+          other.rooms.joinRoom(appKey, id, 'dan', 2),
+        ]);
+        assert.ok(['joined', 'banned'].includes(joined), `round ${round}: ${joined}`);
+        assert.equal(await storage.rooms.isRoomMember(appKey, id, 'dan'), false);
+        assert.equal(await other.rooms.joinRoom(appKey, id, 'dan', 3), 'banned');
+        await other.rooms.setRoomRole(appKey, id, 'eve', { admin: true });
+        await storage.rooms.setRoomRole(appKey, id, 'eve', { muteUntil: -1 });
+        assert.deepEqual(await other.rooms.roomRole(appKey, id, 'eve'), {
+          username: 'eve',
+          admin: true,
+          muteUntil: -1,
+          banned: false,
+        });
+        assert.equal(await storage.rooms.banFromRoom(appKey, id, 'dan', false), false);
+        assert.equal(await other.rooms.joinRoom(appKey, id, 'dan', 4), 'joined');
+        assert.equal(await storage.rooms.updateRoom(appKey, id, { announcement: 'hi' }), true);
+        const stored = await other.rooms.getRoom(appKey, id);
+        assert.deepEqual([stored?.announcement, stored?.allMuted], ['hi', false]);
+        await storage.rooms.deleteRoom(appKey, id);
+        assert.deepEqual(await other.rooms.roomRoles(appKey, id), []);
+      }
     });
   });
 }

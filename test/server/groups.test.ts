@@ -101,6 +101,8 @@ describe('groups', () => {
         created: 0,
         affiliations_count: 2,
         admins: [],
+        mute: false,
+        announcement: '',
       },
     );
     const mine = await ok(

@@ -95,6 +95,9 @@ describe('chat rooms', () => {
         maxusers: Limits.roomMembersMax,
         affiliations_count: 0,
         created: 0,
+        admins: [],
+        mute: false,
+        announcement: '',
       },
     );
     assertError(

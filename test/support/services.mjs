@@ -60,13 +60,15 @@ function asPostgres(command, args) {
 }
 
 /**
- * Starts a PostgreSQL cluster in a temporary directory (fsync off: it is thrown away). Commits
- * stay synchronous: {@link halt} kills the server the way a crash does, and with
+ * Starts a PostgreSQL cluster in a temporary directory (fsync off: it is thrown away; `durable`
+ * keeps fsync on, for a benchmark that compares with SQLite's fsynced commits). Commits stay
+ * synchronous: {@link halt} kills the server the way a crash does, and with
  * `synchronous_commit=off` the transactions committed in its last few hundred ms (the schema a
  * server had just migrated, say) were still in its WAL buffers and gone after the restart.
+ * @param {{durable?: boolean}} [options]
  * @returns {Promise<{url: string, pid: number, port: number, dir: string, halt(): void, resume(): void, stop(): void}>}
  */
-export async function startPostgres() {
+export async function startPostgres({ durable = false } = {}) {
   requireBinaries();
   const bin = postgresBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'openwebim-pg-'));
@@ -82,16 +84,15 @@ export async function startPostgres() {
   };
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  const options = [
+  const serverOptions = [
     `-p ${port}`,
     `-k ${dir}`,
     '-c listen_addresses=127.0.0.1',
-    '-c fsync=off',
-    '-c full_page_writes=off',
+    ...(durable ? [] : ['-c fsync=off', '-c full_page_writes=off']),
     '-c max_connections=300',
   ].join(' ');
   const start = () => {
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', 'start']);
+    run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', serverOptions, '-w', 'start']);
     return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   };
   let pid = start();

@@ -8,7 +8,6 @@ import type {
   GroupInvitation,
   JoinRequest,
 } from '../../store/index.js';
-import '../chat-visitor-info/chat-visitor-info.js';
 import { LazyElementController } from '../controllers/lazy-element-controller.js';
 import { DisplayNameController } from '../controllers/display-name-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
@@ -58,8 +57,6 @@ const panelParts =
  * @csspart tab-count - A tab's count (unread messages, pending requests).
  * @csspart conversation-list - The list of conversations.
  * @csspart conversation - Each conversation's button; the active one has `aria-current="true"`.
- * @csspart visitor-mail - Under a conversation with a visitor: the e-mail they left (`<chat-visitor-info>`).
- * @csspart visitor-page - Under a conversation with a visitor: the page they wrote from first.
  * @csspart badge - A conversation's unread count.
  * @csspart loading - "Loading…", while a tab's panel loads the first time.
  * @csspart empty - The text shown when there is no conversation yet.
@@ -318,15 +315,6 @@ export class ChatRoster extends LitElement {
         >${formatTime(c.updatedAt, this.i18n.locale)}</time
       >
       <span class="last" dir="auto">${preview}</span>
-      ${
-        c.chatType === 'singleChat'
-          ? html`<chat-visitor-info
-              class="visitor"
-              username=${c.id}
-              exportparts="visitor-mail, visitor-page"
-            ></chat-visitor-info>`
-          : nothing
-      }
       ${
         c.unread
           ? html`<span part="badge" aria-hidden="true">${this.i18n.number(c.unread)}</span

@@ -103,27 +103,6 @@ export const styles = css`
   .body > p:not(:empty) {
     margin-block: var(--_space);
   }
-  .away {
-    flex: none;
-    padding: var(--_space) calc(var(--_space) * 2);
-    border-bottom: 1px solid var(--_border);
-  }
-  .away p {
-    margin: 0 0 calc(var(--_space) / 2);
-  }
-  .away form {
-    display: flex;
-    flex-wrap: wrap;
-    gap: calc(var(--_space) / 2) var(--_space);
-    align-items: center;
-  }
-  .away input {
-    flex: 1;
-    min-width: 10em;
-  }
-  .away label {
-    flex-basis: 100%;
-  }
   [data-view='roster'] > chat-window,
   [data-view='window'] > chat-roster {
     display: none;
@@ -139,9 +118,6 @@ export const styles = css`
     }
     .body > chat-window {
       display: flex;
-    }
-    .body[data-view='to'] {
-      flex-direction: column;
     }
     [part='back-button'] {
       display: none;

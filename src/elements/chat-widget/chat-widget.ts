@@ -10,7 +10,6 @@ import {
   type CurrentUser,
 } from '../../store/index.js';
 import type { ChatType } from '../../protocol/index.js';
-import type { ConversationTarget } from './conversation-target.js';
 import '../chat-login/chat-login.js';
 import '../chat-notices/chat-notices.js';
 import '../chat-roster/chat-roster.js';
@@ -32,8 +31,8 @@ const loginParts = 'tabs, tab, form, label, input, submit-button, error, signed-
 // Parts the roster's and the window's panels share (confirm dialogs, their buttons, errors).
 const sharedParts =
   'leave-button, confirm-dialog, cancel-button, confirm-button, input, error, accept-button, decline-button';
-const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-count, conversation-list, conversation, visitor-mail, visitor-page, badge: conversation-badge, empty, start-form, label, start-button, add-contact-button, add-form, send-request-button, request-list, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room`;
-const windowParts = `${sharedParts}, header: window-header, title: window-title, status, greeting, message-list, load-older-button, day-separator, empty-conversation, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, disband-button`;
+const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-count, conversation-list, conversation, badge: conversation-badge, empty, start-form, label, start-button, add-contact-button, add-form, send-request-button, request-list, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room`;
+const windowParts = `${sharedParts}, header: window-header, title: window-title, status, message-list, load-older-button, day-separator, empty-conversation, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, disband-button`;
 
 /** A boolean attribute that is on, also when absent, unless it says `off` (or `false`). */
 const onUnlessOff = {
@@ -58,15 +57,6 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * `<chat-widget app-key="org#app">` is all a page needs. A site that signs its users in itself
  * passes `user` and `access-token` and the widget logs in without the form. The nested elements
  * use the widget's store (provided through `@lit/context`); their parts are re-exported.
- *
- * A site talking to its visitors (issue 9): `to="support"` opens the panel straight into the
- * conversation with that user (`to-type="group"`: that group), with no list, and `greeting` as its
- * first line (shown, never sent). With `guest` too (the app must allow guests) a visitor types at
- * once, as a guest this browser keeps (same guest and conversation after a reload or a return);
- * without it, the login form comes first. When the `to` user is offline, the panel says so and
- * offers an optional e-mail field, kept as the visitor's `mail` attribute for the team. A `to` that
- * names no user or group says "unavailable" and warns in the console. The visitor's first message
- * carries the page they are on (`VisitorExt` in its ext), which the team's list shows.
  *
  * The host carries `open` while the panel shows, `unread` while there are unread messages, and
  * `status` with the connection status (`signed-out`, `connecting`, `online`, `reconnecting`,
@@ -101,13 +91,6 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * @csspart back-button - Back from a conversation to the list (narrow panel only).
  * @csspart logout-button - The "Log out" button.
  * @csspart close-button - The panel's close button.
- * @csspart unavailable - What the panel says when `to` names no user or group.
- * @csspart away - The note that the `to` user is offline, with the e-mail form.
- * @csspart mail-form - The optional e-mail form of the away note (its field is `input`).
- * @csspart mail-button - The form's save button.
- * @csspart greeting - `<chat-window>`'s `greeting` line.
- * @csspart visitor-mail - Re-exported from `<chat-roster>`: a visitor's e-mail, in the team's list.
- * @csspart visitor-page - Re-exported from `<chat-roster>`: the page a visitor wrote from first.
  * @csspart body - The area below the header holding the nested elements.
  * @csspart tabs - Re-exported from `<chat-login>`, as are `tab`, `form`, `label`, `input`,
  *   `submit-button`, `error`, `signed-in`.
@@ -184,21 +167,6 @@ export class ChatWidget extends LitElement {
   /** Whether the panel is open. */
   @property({ type: Boolean, reflect: true }) open = false;
 
-  /**
-   * Visitors chat as a guest, without any form (the app must allow guests): one is made the first
-   * time the panel opens, then kept in this browser and signed in on every page load. `off` to stop.
-   */
-  @property({ converter: offUnlessOn }) guest = false;
-
-  /** The conversation the panel opens straight into, without the list: a username, or a group id with `to-type="group"`. */
-  @property() to = '';
-
-  /** What `to` names: `user` (the default) or `group`. */
-  @property({ attribute: 'to-type' }) toType: 'user' | 'group' = 'user';
-
-  /** With `to`: the first line of the conversation, shown as if `to` said it, never sent nor stored. */
-  @property() greeting = '';
-
   /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
@@ -213,11 +181,6 @@ export class ChatWidget extends LitElement {
 
   @state() private tokenError = '';
   @state() private tokenPending = false;
-  @state() private guestError = '';
-  @state() private guestPending = false;
-  /** The `to` conversation's controller, loaded the first time a page sets `to`. */
-  private target?: ConversationTarget;
-  private targetLoad?: Promise<unknown>;
   @query('.launcher') private launcher?: HTMLButtonElement;
 
   private store: ChatStoreApi | undefined;
@@ -248,8 +211,6 @@ export class ChatWidget extends LitElement {
   );
   /** The last `user` + token tried, so a failed or logged-out token is not retried in a loop. */
   private tokenTried = '';
-  /** A guest sign-in was tried on this page load (the stored one), so it is not retried in a loop. */
-  private guestTried = false;
 
   constructor() {
     super();
@@ -316,30 +277,6 @@ export class ChatWidget extends LitElement {
     }
     // Here rather than in `updated`, so that "Signing in…" shows in this very render.
     void this.loginWithToken();
-    // A panel open from the start (`open`) asks once, as a click would; after a sign-out or a
-    // failure only a click does.
-    void this.loginAsGuest(this.open && !this.guestTried);
-    this.followTarget();
-  }
-
-  /**
-   * The `to` conversation's code is a chunk of its own (a community's widget never loads it); once
-   * loaded, its controller checks the conversation for each user and `to` (conversation-target.ts).
-   */
-  private followTarget(): void {
-    if (this.target) {
-      this.target.follow(this.store, this.currentUser.value, this.to, this.toType);
-      return;
-    }
-    if (!this.to) return;
-    this.targetLoad ??= import('./conversation-target.js').then(({ ConversationTarget }) => {
-      this.target = new ConversationTarget(this, this.i18n, {
-        isOpen: () => this.open,
-        active: () => this.active.value,
-        opening: (work) => (this.following = work.catch(() => undefined)),
-      });
-      this.requestUpdate();
-    });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -359,9 +296,7 @@ export class ChatWidget extends LitElement {
     if (this.open) {
       const closed = this.closedConversation;
       this.closedConversation = null;
-      if (this.to && this.target?.ready) await this.target.open();
-      else if (closed && !this.active.value)
-        await store.openConversation(closed.id, closed.chatType);
+      if (closed && !this.active.value) await store.openConversation(closed.id, closed.chatType);
     } else if (this.active.value) {
       const id = this.active.value;
       const chatType = this.conversations.value.find((c) => c.id === id)?.chatType ?? 'singleChat';
@@ -371,11 +306,7 @@ export class ChatWidget extends LitElement {
   }
 
   protected override getUpdateComplete(): Promise<boolean> {
-    // Also the `to` conversation's chunk while it loads: it decides what the panel shows.
-    return this.i18n.settled(async () => {
-      await this.targetLoad?.catch(() => undefined);
-      return super.getUpdateComplete();
-    });
+    return this.i18n.settled(() => super.getUpdateComplete());
   }
 
   protected override render() {
@@ -414,7 +345,7 @@ export class ChatWidget extends LitElement {
       >
         <div part="header" class="header">
           ${
-            user && view === 'window' && !this.to
+            user && view === 'window'
               ? html`<button
                   part="back-button"
                   class="icon"
@@ -442,8 +373,7 @@ export class ChatWidget extends LitElement {
             }
           </h2>
           ${
-            // A guest's sign-out would only sign the same guest in again.
-            user && !user.guest
+            user
               ? html`<button part="logout-button" @click=${this.logout}>
                   ${this.i18n.t('common.logOut')}
                 </button>`
@@ -467,12 +397,7 @@ export class ChatWidget extends LitElement {
               ></chat-notices>`
             : nothing
         }
-        <div
-          part="body"
-          class="body"
-          data-view=${user && this.to ? 'to' : view}
-          @chat-conversation-select=${this.refocus}
-        >
+        <div part="body" class="body" data-view=${view} @chat-conversation-select=${this.refocus}>
           ${this.body(user)}
         </div>
       </div>
@@ -481,17 +406,11 @@ export class ChatWidget extends LitElement {
 
   private body(user: CurrentUser | null) {
     const theme = this.theme ?? nothing;
-    if (user && this.to) {
-      return (
-        this.target?.render(theme, windowParts, this.greeting) ??
-        html`<p role="status">${this.i18n.t('common.loading')}</p>`
-      );
-    }
     if (user) {
       return html`<chat-roster exportparts=${rosterParts} theme=${theme}></chat-roster>
         <chat-window exportparts=${windowParts} theme=${theme}></chat-window>`;
     }
-    if (this.tokenPending || this.guestPending) {
+    if (this.tokenPending) {
       return html`<p role="status">${this.i18n.t('common.signingIn')}</p>`;
     }
     // Without an app there is nothing to sign in to: say so, rather than a form that cannot work.
@@ -500,9 +419,7 @@ export class ChatWidget extends LitElement {
     }
     const lost = this.storeError.value;
     const error =
-      this.tokenError ||
-      this.guestError ||
-      (lost && lost !== this.seenError ? errorMessage(lost, this.i18n) : '');
+      this.tokenError || (lost && lost !== this.seenError ? errorMessage(lost, this.i18n) : '');
     return html`<p part="error" class="alert" role="alert">${error}</p>
       <chat-login exportparts=${loginParts} theme=${theme}></chat-login>`;
   }
@@ -510,7 +427,6 @@ export class ChatWidget extends LitElement {
   private async setOpen(open: boolean): Promise<void> {
     if (open === this.open) return;
     this.open = open;
-    if (open) void this.loginAsGuest(true);
     const changed = new ChatOpenChangeEvent(open);
     this.dispatchEvent(changed);
     await this.updateComplete;
@@ -522,7 +438,7 @@ export class ChatWidget extends LitElement {
   /** Moves focus to what the panel shows: the login form, the list or the conversation. */
   private async focusView(): Promise<void> {
     const body = this.renderRoot.querySelector('.body');
-    const view = this.active.value || this.to ? 'chat-window' : 'chat-roster';
+    const view = this.active.value ? 'chat-window' : 'chat-roster';
     const target: (HTMLElement & { updateComplete?: Promise<unknown> }) | null =
       body?.querySelector<HTMLElement>(`chat-login, ${view}`) ??
       this.renderRoot.querySelector<HTMLElement>('[part="close-button"]');
@@ -545,30 +461,6 @@ export class ChatWidget extends LitElement {
     // An earlier error is no reason to show beside a log-out the user asked for.
     this.seenError = this.storeError.value;
     if (this.store && (await requestLogout(this, this.store))) await this.refocus();
-  }
-
-  /**
-   * Signs in as this browser's guest when `guest` is set and no one is signed in: on load only a
-   * guest kept from before (`create` false: no user is made for a visitor who never opens the
-   * chat), and when the panel opens, a new one if need be.
-   */
-  private async loginAsGuest(create: boolean): Promise<void> {
-    const store = this.store;
-    if (!store || !this.guest || (this.user && this.accessToken)) return;
-    if (this.currentUser.value || this.status.value !== 'signed-out' || this.guestPending) return;
-    if (!create && this.guestTried) return;
-    this.guestTried = true;
-    this.guestPending = true;
-    this.guestError = '';
-    try {
-      if (create || (await store.hasGuest())) await store.loginAsGuest();
-    } catch (error) {
-      this.guestError = this.i18n.t('widget.guestFailed', {
-        reason: errorMessage(error, this.i18n),
-      });
-    } finally {
-      this.guestPending = false;
-    }
   }
 
   private async loginWithToken(): Promise<void> {

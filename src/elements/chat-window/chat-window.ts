@@ -12,9 +12,8 @@ import type {
   Group,
   GroupMember,
   HistoryState,
-  SendOptions,
 } from '../../store/index.js';
-import { DefaultAppLimits, type AppLimits, type ChatType, type Ext } from '../../protocol/index.js';
+import { DefaultAppLimits, type AppLimits, type ChatType } from '../../protocol/index.js';
 import { ActionController } from '../controllers/action-controller.js';
 import { LazyElementController } from '../controllers/lazy-element-controller.js';
 import { DisplayNameController } from '../controllers/display-name-controller.js';
@@ -135,7 +134,6 @@ const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, 
  * @csspart load-older-button - "Load older messages", at the top of the log until the start is reached.
  * @csspart day-separator - "Today", "Yesterday" or the date, above each day's first message.
  * @csspart empty-conversation - What a conversation without messages shows in place of the log.
- * @csspart greeting - The `greeting` line, first in the log.
  * @csspart message - Each message bubble; own ones also have `message-own`, others `message-other`.
  * @csspart message-own - A message the user sent.
  * @csspart message-other - A message the user received.
@@ -226,18 +224,6 @@ export class ChatWindow extends LitElement {
 
   /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
-
-  /**
-   * A line shown first in the conversation, as if the peer had said it, but never sent nor stored
-   * (a site's "Hi! How can we help?"; `<chat-widget greeting>` sets it).
-   */
-  @property() greeting = '';
-
-  /**
-   * Ext that the user's first message of a conversation carries (`<chat-widget to>` sets the page
-   * the visitor is on, `VisitorExt` of the protocol, for the site's team).
-   */
-  @property({ attribute: false }) firstMessageExt?: Ext;
 
   @state() private error = '';
   @state() private visible = false;
@@ -496,18 +482,11 @@ export class ChatWindow extends LitElement {
         @scroll=${this.onScroll}
       >
         ${
-          this.greeting && (exhausted || (!this.messages.value.length && this.messages.received))
-            ? html`<p part="greeting" class="greeting" dir="auto">${this.greeting}</p>`
-            : nothing
-        }
-        ${
           !this.messages.value.length && this.messages.received
             ? // A new conversation: nothing older to load, something to start with.
-              this.greeting && !loading
-              ? nothing
-              : html`<p part="empty-conversation" class="empty">
-                  ${this.i18n.t(loading ? 'common.loading' : 'window.empty')}
-                </p>`
+              html`<p part="empty-conversation" class="empty">
+                ${this.i18n.t(loading ? 'common.loading' : 'window.empty')}
+              </p>`
             : exhausted
               ? nothing
               : html`<button
@@ -1248,11 +1227,7 @@ export class ChatWindow extends LitElement {
     }
     this.forceScroll = true;
     try {
-      const me = this.user.value?.username;
-      const first = this.firstMessageExt && !this.messages.value.some((m) => m.from === me);
-      const options: SendOptions = target ? { replyTo: target.message.id } : {};
-      if (first) options.ext = this.firstMessageExt;
-      const message = await store.send(id, text, options);
+      const message = await store.send(id, text, target ? { replyTo: target.message.id } : {});
       const sent = new ChatSendEvent(message);
       this.dispatchEvent(sent);
     } catch (error) {

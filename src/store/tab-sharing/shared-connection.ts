@@ -360,7 +360,6 @@ export function createSharedConnection(
     },
     // Registering needs no socket: a connection of its own, never opened.
     registerUser: (request) => createSdkConnection(plain, options).registerUser(request),
-    registerGuest: (request) => createSdkConnection(plain, options).registerGuest(request),
     open,
     // Ends this tab's part (the store may open it again: a password change does).
     close() {

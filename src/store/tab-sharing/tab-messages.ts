@@ -17,8 +17,6 @@ export const remoteMethods = [
   'changePassword',
   'history',
   'conversations',
-  'updateOwnUserInfo',
-  'fetchUserInfoById',
 ] as const;
 
 export type RemoteMethod = (typeof remoteMethods)[number];
