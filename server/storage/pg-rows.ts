@@ -4,9 +4,50 @@
  * of the positional statements. One definition each, so a 1:1 and a group message are stored the
  * same way. The rows they read back and the records those become are shared with SQLite (rows.ts).
  */
-import { nextSeq, one, type Queryable } from './pg-database.js';
+import { nextSeq, one, run, type Queryable } from './pg-database.js';
 import type { MessageRow } from './rows.js';
-import type { AppRecord, NewMessage } from './storage.js';
+import type { AppRecord, CreateUserResult, NewMessage, UserRecord } from './storage.js';
+
+/**
+ * Adds `user` unless the name is taken or the app has `maxUsers` already. Run it in a transaction:
+ * with a limit, the app's row is locked so that two registrations racing for the last place go
+ * through one at a time. Registration and guest minting both add their users here.
+ */
+export async function insertUser(
+  db: Queryable,
+  user: UserRecord,
+  maxUsers: number | null,
+): Promise<CreateUserResult> {
+  if (maxUsers !== null) {
+    await db.query('SELECT 1 FROM apps WHERE key = $1 FOR UPDATE', [user.appKey]);
+  }
+  const existing = await one(db, 'SELECT 1 FROM users WHERE app_key = $1 AND username = $2', [
+    user.appKey,
+    user.username,
+  ]);
+  if (existing) return 'duplicate';
+  if (maxUsers !== null) {
+    const row = await one<{ n: string }>(db, 'SELECT count(*) AS n FROM users WHERE app_key = $1', [
+      user.appKey,
+    ]);
+    if (Number(row?.n ?? 0) >= maxUsers) return 'limit-reached';
+  }
+  const inserted = await run(
+    db,
+    `INSERT INTO users (app_key, username, uuid, password_hash, nickname, created, modified)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (app_key, username) DO NOTHING`,
+    [
+      user.appKey,
+      user.username,
+      user.uuid,
+      user.passwordHash,
+      user.nickname,
+      user.created,
+      user.modified,
+    ],
+  );
+  return inserted === 1 ? 'created' : 'duplicate';
+}
 
 /** The message `from` sent with `clientId`, if it is stored already (a resend). */
 export const findSent = (db: Queryable, appKey: string, from: string, clientId: string) =>

@@ -25,6 +25,7 @@ import {
   grantChatfile,
   insertEventSql,
   insertMessage,
+  insertUser,
 } from './pg-rows.js';
 import {
   toApp,
@@ -202,38 +203,7 @@ export class PgStorage implements Storage {
   }
 
   createUser(user: UserRecord, maxUsers: number | null): Promise<CreateUserResult> {
-    return this.#db.tx(async (db) => {
-      // Two registrations racing for the last place: the app's row lets one through at a time.
-      if (maxUsers !== null) {
-        await db.query('SELECT 1 FROM apps WHERE key = $1 FOR UPDATE', [user.appKey]);
-      }
-      const existing = await one(db, 'SELECT 1 FROM users WHERE app_key = $1 AND username = $2', [
-        user.appKey,
-        user.username,
-      ]);
-      if (existing) return 'duplicate';
-      if (maxUsers !== null) {
-        const users = await count(db, 'SELECT count(*) AS n FROM users WHERE app_key = $1', [
-          user.appKey,
-        ]);
-        if (users >= maxUsers) return 'limit-reached';
-      }
-      const inserted = await run(
-        db,
-        `INSERT INTO users (app_key, username, uuid, password_hash, nickname, created, modified)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (app_key, username) DO NOTHING`,
-        [
-          user.appKey,
-          user.username,
-          user.uuid,
-          user.passwordHash,
-          user.nickname,
-          user.created,
-          user.modified,
-        ],
-      );
-      return inserted === 1 ? 'created' : 'duplicate';
-    });
+    return this.#db.tx((db) => insertUser(db, user, maxUsers));
   }
 
   async getUser(appKey: string, username: string): Promise<UserRecord | undefined> {

@@ -3,7 +3,8 @@
  * under a transaction-scoped advisory lock taken with `pg_try_advisory_xact_lock`, so when several
  * processes sweep at the same moment one of them does it and the others return at once.
  */
-import { all, lockUsers, one, run, type PgDatabase } from './pg-database.js';
+import { all, lockUsers, one, type PgDatabase } from './pg-database.js';
+import { insertUser } from './pg-rows.js';
 import type { CreateUserResult, UserRecord } from './storage.js';
 import {
   guestFilesQuery,
@@ -101,31 +102,8 @@ export class PgVisitorStorage implements VisitorStorage {
 
   createGuest(user: UserRecord, maxUsers: number | null): Promise<CreateUserResult> {
     return this.#db.tx(async (db) => {
-      // As createUser: the app's row lets one registration at a time past the last place.
-      if (maxUsers !== null) {
-        await db.query('SELECT 1 FROM apps WHERE key = $1 FOR UPDATE', [user.appKey]);
-        const row = await one<{ n: string }>(
-          db,
-          'SELECT count(*) AS n FROM users WHERE app_key = $1',
-          [user.appKey],
-        );
-        if (Number(row?.n ?? 0) >= maxUsers) return 'limit-reached';
-      }
-      const inserted = await run(
-        db,
-        `INSERT INTO users (app_key, username, uuid, password_hash, nickname, created, modified)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (app_key, username) DO NOTHING`,
-        [
-          user.appKey,
-          user.username,
-          user.uuid,
-          user.passwordHash,
-          user.nickname,
-          user.created,
-          user.modified,
-        ],
-      );
-      if (inserted !== 1) return 'duplicate';
+      const result = await insertUser(db, user, maxUsers);
+      if (result !== 'created') return result;
       await db.query('INSERT INTO guests (app_key, username, last_active) VALUES ($1, $2, $3)', [
         user.appKey,
         user.username,
