@@ -10,7 +10,7 @@
  *                    [--user-upload-quota BYTES] [--app-upload-quota BYTES] [--file-ttl-days N]
  *                    [--guests] [--guest-retention-days N]
  *   openwebim-server app set <org#app> [the same options; --open-registration reopens it,
- *                    --no-guests turns guests off]
+ *                    --no-guests turns guests off, --rotate-secret prints a new client secret]
  *   openwebim-server app list
  *
  * Settings come from the environment (see server/config.ts); `app` commands write to the same data
@@ -35,6 +35,7 @@ const usage = `usage:
                    [--app-upload-quota BYTES] [--file-ttl-days N]
                    [--guests (visitors chat without an account)] [--guest-retention-days N]
   openwebim-server app set <org#app> [the same options] [--open-registration] [--no-guests]
+                   [--rotate-secret (prints a new client secret; the old one stops)]
                    change an existing app (options not given are kept)
   openwebim-server app list`;
 
@@ -75,6 +76,15 @@ function describe(app: AppRecord, defaultTtl: number, visitors: AppVisitorSettin
   ].join('  ');
 }
 
+/** The site's backend signs its users in with these (docs/sign-in-from-your-site.md). */
+function printCredentials({ clientId, clientSecret }: { clientId: string; clientSecret: string }) {
+  console.log(`client id: ${clientId}`);
+  console.log(`client secret: ${clientSecret}`);
+  console.log(
+    '(shown this once: keep the secret on your backend; app set --rotate-secret replaces it)',
+  );
+}
+
 async function appCommand(args: string[]): Promise<void> {
   const config = configFromEnv();
   const { values, positionals } = parseArgs({
@@ -99,6 +109,7 @@ async function appCommand(args: string[]): Promise<void> {
       guests: { type: 'boolean' },
       'no-guests': { type: 'boolean' },
       'guest-retention-days': { type: 'string' },
+      'rotate-secret': { type: 'boolean' },
     },
   });
   const [action, key, ...extra] = positionals;
@@ -151,10 +162,12 @@ async function appCommand(args: string[]): Promise<void> {
     if (action === 'set') {
       const app = await apps.update(key, settings);
       console.log(`updated ${await show(app)}`);
+      if (values['rotate-secret']) printCredentials(await apps.rotateSecret(key));
       return;
     }
     const app = await apps.add(key, settings);
     console.log(`added ${await show(app)}`);
+    printCredentials(await apps.rotateSecret(key));
   } finally {
     await storage.close();
   }

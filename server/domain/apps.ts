@@ -1,10 +1,11 @@
 /** Apps: who may register, who may embed, how long tokens live, how big messages may be. */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Limits } from '../../src/protocol/rest.js';
 import type { AppRecord, Storage } from '../storage/storage.js';
 import type { AppVisitorSettings } from '../storage/visitor-storage.js';
 import { appKeyRule, parseAppKey } from './app-keys.js';
 import { DomainError, Failures } from './errors.js';
+import { hashOf } from './tokens.js';
 
 export interface AppSettings {
   maxUsers?: number | null;
@@ -124,6 +125,24 @@ export class Apps {
       await this.#storage.visitors.setAppSettings(key, visitors);
     }
     return (await this.#storage.getApp(key)) as AppRecord;
+  }
+
+  /**
+   * New client credentials for the app (issue 9: sign-in from the site's backend): the client id
+   * is kept once made, the secret is new and the old one stops at once. Only the secret's SHA-256
+   * is stored; the secret is answered this once.
+   */
+  async rotateSecret(key: string): Promise<{ clientId: string; clientSecret: string }> {
+    if (!(await this.get(key))) throw new DomainError(Failures.appNotFound, `no app ${key}`);
+    const clientId =
+      (await this.#storage.visitors.credentials(key))?.clientId ??
+      `YXA6${randomBytes(16).toString('base64url')}`;
+    const clientSecret = `YXA6${randomBytes(32).toString('base64url')}`;
+    await this.#storage.visitors.setCredentials(key, {
+      clientId,
+      secretHash: hashOf(clientSecret),
+    });
+    return { clientId, clientSecret };
   }
 
   /** The app's guest settings (issue 9). */

@@ -16,6 +16,7 @@ import { Rooms } from './rooms.js';
 import { Tokens } from './tokens.js';
 import { Users } from './users.js';
 import { Visitors } from './visitors.js';
+import { SiteSignIn } from './site-sign-in.js';
 import { VisitorLimits } from '../../src/protocol/visitors.js';
 
 export interface Domain {
@@ -31,6 +32,8 @@ export interface Domain {
   rooms: Rooms;
   /** Guests and user attributes (issue 9). */
   visitors: Visitors;
+  /** App tokens and `inherit` (issue 9). */
+  siteSignIn: SiteSignIn;
   /** The scrypt worker pool (closed with the server). */
   passwords: PasswordHasher;
   limits: {
@@ -81,10 +84,12 @@ export function createDomain(
   };
   const groups = new Groups(storage, apps, users, limits.invitations, invitationKey);
   const rooms = new Rooms(storage);
+  const tokens = new Tokens(storage);
   return {
     apps,
     users,
-    tokens: new Tokens(storage),
+    tokens,
+    siteSignIn: new SiteSignIn(storage, apps, tokens),
     messages: new Messages(storage, apps, users, chatfiles, groups, rooms),
     edits: new MessageEdits(storage, apps),
     chatfiles,

@@ -17,6 +17,8 @@ export const Failures = {
   rateLimited: 'rate-limited',
   tooLarge: 'too-large',
   expired: 'expired',
+  /** A token of the wrong kind (an app token on a user route or the reverse): 401 `unauthorized`. */
+  unauthorized: 'unauthorized',
 } as const;
 export type Failure = (typeof Failures)[keyof typeof Failures];
 

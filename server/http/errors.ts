@@ -22,6 +22,7 @@ const byFailure: Record<Failure, { status: number; error: RestError }> = {
   [Failures.rateLimited]: { status: 429, error: RestErrors.rateLimited },
   [Failures.tooLarge]: { status: 413, error: RestErrors.tooLarge },
   [Failures.expired]: { status: 404, error: RestErrors.fileExpired },
+  [Failures.unauthorized]: { status: 401, error: RestErrors.unauthorized },
 };
 
 export const rateLimitedDescription = 'This request has reached api limit';

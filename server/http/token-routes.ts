@@ -14,6 +14,7 @@ import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { userEntity } from './entities.js';
 import { authenticateSelf, bearerToken, rateLimit, requireApp } from './request-context.js';
 import { on } from './rest-route.js';
+import { siteGrant } from './site-grants.js';
 
 const ok: OkResponse = { data: { result: true } };
 
@@ -26,10 +27,13 @@ export function tokenRoutes(
     rateLimit(await domain.limits.token.take(app.key));
     const body = jsonObject(request.body);
     const grantType = optionalString(body, 'grant_type');
+    if (grantType === 'client_credentials' || grantType === 'inherit') {
+      return siteGrant(domain, request, app, grantType, body);
+    }
     if (grantType !== 'password') {
       throw new DomainError(
         Failures.invalidArgument,
-        `unsupported grant_type "${grantType ?? ''}"; use "password"`,
+        `unsupported grant_type "${grantType ?? ''}"; use "password", "client_credentials" or "inherit"`,
       );
     }
     const username = requiredString(body, 'username');

@@ -233,13 +233,27 @@ describe('openwebim-server app set', () => {
     await socket.close();
   });
 
-  it('turns guests on and off on a running server, with their retention (issue 9)', async () => {
+  it('turns guests on and off on a running server, with their retention; prints and rotates the client secret (issue 9)', async () => {
     const key = `cli#${uniqueName('g')}`;
     const guests = () => api(server.url, 'POST', `/${key.replace('#', '/')}/guests`, { body: {} });
     const added = await server.cli(['app', 'add', key, '--guests', '--guest-retention-days', '5']);
     assert.equal(added.code, 0, added.stderr);
     assert.match(added.stdout, /guests: on {2}guest retention days: 5/);
     assert.equal((await guests()).status, 200);
+    // The site's backend credentials, printed once.
+    const id = /client id: (YXA6\S+)/.exec(added.stdout)?.[1];
+    const secret = /client secret: (YXA6\S+)/.exec(added.stdout)?.[1];
+    assert.ok(id && secret, added.stdout);
+    const rotated = await server.cli(['app', 'set', key, '--rotate-secret']);
+    assert.equal(/client id: (\S+)/.exec(rotated.stdout)?.[1], id);
+    const newSecret = /client secret: (\S+)/.exec(rotated.stdout)?.[1];
+    assert.ok(newSecret && newSecret !== secret, rotated.stdout);
+    const appToken = (clientSecret: string) =>
+      api(server.url, 'POST', `/${key.replace('#', '/')}/token`, {
+        body: { grant_type: 'client_credentials', client_id: id, client_secret: clientSecret },
+      });
+    assertError(await appToken(secret), 400, 'invalid_grant');
+    assert.equal((await appToken(newSecret)).status, 200);
     const off = await server.cli(['app', 'set', key, '--no-guests']);
     assert.equal(off.code, 0, off.stderr);
     assert.match(off.stdout, /guests: off {2}guest retention days: 5/, 'the retention is kept');

@@ -82,10 +82,17 @@ describe('POST /{org}/{app}/token', () => {
   it('refuses other grant types and missing fields with illegal_argument', async () => {
     const username = await register(t.url);
     assertError(
-      await postToken({ grant_type: 'client_credentials', username, password: PASSWORD }),
+      await postToken({ grant_type: 'authorization_code', username, password: PASSWORD }),
       400,
       'illegal_argument',
       /grant_type/,
+    );
+    // client_credentials is a grant of its own (site-sign-in.test.ts): it wants its own fields.
+    assertError(
+      await postToken({ grant_type: 'client_credentials', username, password: PASSWORD }),
+      400,
+      'illegal_argument',
+      /client_id/,
     );
     assertError(await postToken({ username, password: PASSWORD }), 400, 'illegal_argument');
     assertError(
