@@ -4,6 +4,10 @@
  */
 import {
   RestRoutes,
+  type AnnouncementResponse,
+  type AnnouncementUpdatedResponse,
+  type MuteAllResponse,
+  type MuteListResponse,
   type CreateRoomRequest,
   type OkResponse,
   type RoomIdResponse,
@@ -35,9 +39,27 @@ export type ChatRoomMethods = {
     Call<Room, RoomMembersResult>
   > &
   Record<
-    'removeSingleChatRoomMember' | 'removeChatRoomMember',
+    | 'removeSingleChatRoomMember'
+    | 'removeChatRoomMember'
+    | 'setChatRoomAdmin'
+    | 'removeChatRoomAdmin'
+    | 'unmuteChatRoomMember'
+    | 'blockChatRoomMember'
+    | 'unblockChatRoomMember',
     Call<Room & { username: string }, OkResponse>
-  >;
+  > & {
+    /** `muteDuration`: ms, `-1` until unmuted. */
+    muteChatRoomMember: Call<Room & { username: string; muteDuration: number }, OkResponse>;
+    getChatRoomAdmin: Call<Room, UsernamesResponse>;
+    fetchChatRoomAnnouncement: Call<Joined, AnnouncementResponse>;
+    /** `''` removes it. */
+    updateChatRoomAnnouncement: Call<
+      Joined & { announcement: string },
+      AnnouncementUpdatedResponse
+    >;
+    getChatRoomMuteList: Call<Room, MuteListResponse>;
+    getChatRoomBlocklist: Call<Room, UsernamesResponse>;
+  } & Record<'disableSendChatRoomMsg' | 'enableSendChatRoomMsg', Call<Room, MuteAllResponse>>;
 
 const ROOM = { roomId: 'chatRoomId' };
 
@@ -62,4 +84,32 @@ export const ROOM_ROUTES: Route[] = [
     }),
   ],
   ['removeSingleChatRoomMember removeChatRoomMember', named(RestRoutes.removeRoomMember, ROOM)],
+  ['fetchChatRoomAnnouncement', RestRoutes.roomAnnouncement],
+  [
+    'updateChatRoomAnnouncement',
+    RestRoutes.updateRoomAnnouncement,
+    ({ announcement }) => ({ announcement }),
+  ],
+  ['getChatRoomAdmin', named(RestRoutes.roomAdmins, ROOM)],
+  [
+    'setChatRoomAdmin',
+    named(RestRoutes.addRoomAdmin, ROOM),
+    ({ username }) => ({ newadmin: username }),
+  ],
+  ['removeChatRoomAdmin', named(RestRoutes.removeRoomAdmin, ROOM)],
+  [
+    'muteChatRoomMember',
+    named(RestRoutes.muteRoomMembers, ROOM),
+    ({ username, muteDuration }) => ({ usernames: [username].flat(), mute_duration: muteDuration }),
+  ],
+  ['removeMuteChatRoomMember unmuteChatRoomMember', named(RestRoutes.unmuteRoomMember, ROOM)],
+  [
+    'getChatRoomMuted getChatRoomMuteList getChatRoomMutelist',
+    named(RestRoutes.roomMuteList, ROOM),
+  ],
+  ['disableSendChatRoomMsg', named(RestRoutes.muteAllInRoom, ROOM)],
+  ['enableSendChatRoomMsg', named(RestRoutes.unmuteAllInRoom, ROOM)],
+  ['blockChatRoomMember', named(RestRoutes.blockRoomMember, ROOM)],
+  ['unblockChatRoomMember', named(RestRoutes.unblockRoomMember, ROOM)],
+  ['getChatRoomBlocklist', named(RestRoutes.roomBlocklist, ROOM)],
 ];

@@ -11,6 +11,9 @@ import {
   type GroupInfoResponse,
   type GroupMembersResponse,
   type GroupsResponse,
+  type AnnouncementResponse,
+  type AnnouncementUpdatedResponse,
+  type MuteAllResponse,
   type MuteListResponse,
   type OkResponse,
   type PublicGroupsResponse,
@@ -92,7 +95,14 @@ export type GroupMethods = Record<
     /** `muteDuration`: ms, `-1` until unmuted. */
     Call<Group & { username: string | string[]; muteDuration: number }, OkResponse>
   > &
-  Record<'getMuted' | 'getGroupMuteList', Call<Group, MuteListResponse>>;
+  Record<'getMuted' | 'getGroupMuteList', Call<Group, MuteListResponse>> & {
+    fetchGroupAnnouncement: Call<Group, AnnouncementResponse>;
+    /** `''` removes it. */
+    updateGroupAnnouncement: Call<Group & { announcement: string }, AnnouncementUpdatedResponse>;
+  } & Record<'disableSendGroupMsg' | 'enableSendGroupMsg', Call<Group, MuteAllResponse>> &
+  Record<'blockGroupMember' | 'unblockGroupMember', Call<Member, OkResponse>> & {
+    getGroupBlocklist: Call<Group, UsernamesResponse>;
+  };
 
 const verify =
   (accept: boolean) =>
@@ -172,4 +182,15 @@ export const GROUP_ROUTES: Route[] = [
   ['setAdmin setGroupAdmin', RestRoutes.addGroupAdmin, ({ username }) => ({ newadmin: username })],
   ['removeAdmin removeGroupAdmin', RestRoutes.removeGroupAdmin],
   ['getGroupMsgReadUser', RestRoutes.groupAcks],
+  ['fetchGroupAnnouncement', RestRoutes.groupAnnouncement],
+  [
+    'updateGroupAnnouncement',
+    RestRoutes.updateGroupAnnouncement,
+    ({ announcement }) => ({ announcement }),
+  ],
+  ['disableSendGroupMsg', RestRoutes.muteAllInGroup],
+  ['enableSendGroupMsg', RestRoutes.unmuteAllInGroup],
+  ['blockGroupMember', RestRoutes.blockGroupMember],
+  ['unblockGroupMember', RestRoutes.unblockGroupMember],
+  ['getGroupBlocklist', RestRoutes.groupBlocklist],
 ];

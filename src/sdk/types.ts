@@ -253,8 +253,15 @@ export interface GroupEventPayload {
   from: string;
   userId?: string;
   reason?: string;
+  /** `muteMember`: muted until then, ms since the epoch (`-1`: until unmuted). */
   muteUntil?: number;
+  /** `updateAnnouncement`: the new announcement (`''`: removed). */
+  announcement?: string;
+  /** `removeMember`: banned too (cannot rejoin until `unblockMember`). */
+  blocked?: boolean;
   time: number;
+  /** The event's place in my inbox. */
+  seq?: number;
 }
 
 /** 4.x `onChatroomEvent`. */
@@ -265,6 +272,12 @@ export interface ChatroomEventPayload {
   name: string;
   from: string;
   userId?: string;
+  /** `muteMember`: muted until then, ms since the epoch (`-1`: until unmuted). */
+  muteUntil?: number;
+  /** `updateAnnouncement`: the new announcement (`''`: removed). */
+  announcement?: string;
+  /** `removeMember`: banned too (cannot join again until `unblockMember`). */
+  blocked?: boolean;
   time: number;
 }
 

@@ -72,13 +72,10 @@ export function contactCallbacks(event: ContactEvent, me: string): Callback[] {
 
 /** A group event's `onGroupEvent`, and for a change someone else made, the 3.x callbacks. */
 export function groupCallbacks(event: GroupEvent, me: string): Callback[] {
-  const { operation, gid, name, from, userId, reason, muteUntil, time, seq } = event;
-  const callbacks: Callback[] = [
-    [
-      'onGroupEvent',
-      defined({ operation, id: gid, name, from, userId, reason, muteUntil, time, seq }),
-    ],
-  ];
+  // Every field but `kind`, the group's id as `id` (the 4.x name).
+  const { kind: _kind, gid, ...fields } = event;
+  const { operation, from, userId, reason, time } = fields;
+  const callbacks: Callback[] = [['onGroupEvent', defined({ ...fields, id: gid })]];
   let type = GROUP_3X[operation];
   if (from === me || !type) return callbacks;
   if (operation === 'removeMember' && userId === me) type = 'removedFromGroup';
@@ -118,10 +115,10 @@ export function presenceCallbacks({ user, online, time }: PresenceFrame): Callba
 
 /** A room change's `onChatroomEvent`, and the 3.x presence of a kick (to the kicked) or the end. */
 export function roomCallbacks(frame: RoomEventFrame, me: string): Callback[] {
-  const { operation, roomId, name, from, userId, time } = frame;
-  const callbacks: Callback[] = [
-    ['onChatroomEvent', defined({ operation, id: roomId, name, from, userId, time })],
-  ];
+  // Every field but `t`, the room's id as `id` (the 4.x name).
+  const { t: _t, roomId, ...fields } = frame;
+  const { operation, from, userId, time } = fields;
+  const callbacks: Callback[] = [['onChatroomEvent', defined({ ...fields, id: roomId })]];
   const type =
     operation === 'destroy'
       ? 'deleteGroupChat'
