@@ -12,6 +12,7 @@
  *   openwebim-server app set <org#app> [the same options; --open-registration reopens it,
  *                    --no-guests turns guests off, --rotate-secret prints a new client secret]
  *   openwebim-server app list
+ *   openwebim-server reports list <org#app>
  *
  * Settings come from the environment (see server/config.ts); `app` commands write to the same data
  * dir (OPENWEBIM_DATA_DIR) and a running server sees the change on its next request.
@@ -21,6 +22,7 @@ import { createServer, openStorage } from './app.js';
 import { ConfigError, configFromEnv, defaults } from './config.js';
 import { Apps, type AppSettings } from './domain/apps.js';
 import { DomainError } from './domain/errors.js';
+import { Reports } from './domain/reports.js';
 import type { AppRecord } from './storage/storage.js';
 import type { AppVisitorSettings } from './storage/visitor-storage.js';
 import { VisitorLimits } from '../src/protocol/visitors.js';
@@ -37,7 +39,8 @@ const usage = `usage:
   openwebim-server app set <org#app> [the same options] [--open-registration] [--no-guests]
                    [--rotate-secret (prints a new client secret; the old one stops)]
                    change an existing app (options not given are kept)
-  openwebim-server app list`;
+  openwebim-server app list
+  openwebim-server reports list <org#app>  messages reported by users, newest first`;
 
 class UsageError extends Error {}
 
@@ -200,6 +203,29 @@ async function start(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** `reports list <org#app>`: one line per report, tab-separated, newest first. */
+async function reportsCommand(args: string[]): Promise<void> {
+  const [action, key, ...extra] = args;
+  if (action !== 'list' || key === undefined || extra.length > 0) throw new UsageError(usage);
+  const config = configFromEnv();
+  const storage = openStorage(config);
+  try {
+    const app = await new Apps(storage, config.tokenTtlSeconds).get(key);
+    if (!app) throw new UsageError(`no app ${key}`);
+    const reports = await new Reports(storage).list(app);
+    console.log(['time', 'reporter', 'type', 'reason', 'mid', 'sender', 'chat'].join('\t'));
+    for (const r of reports) {
+      // One line per report: a reason's own tabs and newlines must not split it.
+      const reason = r.reason.replace(/[\t\r\n]+/g, ' ');
+      const chat = `${r.chatType}:${r.to}`;
+      const time = new Date(r.time).toISOString();
+      console.log([time, r.reporter, r.reportType, reason, r.mid, r.sender, chat].join('\t'));
+    }
+  } finally {
+    await storage.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'start') {
@@ -207,6 +233,7 @@ async function main(argv: string[]): Promise<void> {
     return start();
   }
   if (command === 'app') return appCommand(rest);
+  if (command === 'reports') return reportsCommand(rest);
   if (command === '--help' || command === '-h' || command === 'help') {
     console.log(usage);
     console.log(

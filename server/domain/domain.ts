@@ -9,6 +9,7 @@ import { Contacts } from './contacts.js';
 import { Groups } from './groups.js';
 import { LoginBackoff } from './login-backoff.js';
 import { MessageEdits } from './message-edits.js';
+import { Reports } from './reports.js';
 import { Messages } from './messages.js';
 import { PasswordHasher } from './passwords.js';
 import { localRateLimiters, type RateLimiter, type RateLimiters } from './rate-limiter.js';
@@ -26,6 +27,8 @@ export interface Domain {
   messages: Messages;
   /** Editing sent text messages. */
   edits: MessageEdits;
+  /** Messages reported to the app's moderators. */
+  reports: Reports;
   chatfiles: Chatfiles;
   contacts: Contacts;
   groups: Groups;
@@ -92,6 +95,7 @@ export function createDomain(
     siteSignIn: new SiteSignIn(storage, apps, tokens),
     messages: new Messages(storage, apps, users, chatfiles, groups, rooms),
     edits: new MessageEdits(storage, apps),
+    reports: new Reports(storage),
     chatfiles,
     contacts: new Contacts(storage, users),
     groups,

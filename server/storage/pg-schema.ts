@@ -275,6 +275,22 @@ CREATE TABLE room_roles (
   PRIMARY KEY (app_key, room_id, username)
 );
 `,
+  // 6 (issue 14): messages reported to the app's moderators.
+  `
+CREATE TABLE IF NOT EXISTS reports (
+  app_key TEXT NOT NULL,
+  mid TEXT NOT NULL,
+  reporter TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  to_id TEXT NOT NULL,
+  chat_type TEXT NOT NULL,
+  report_type TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  time BIGINT NOT NULL,
+  PRIMARY KEY (app_key, mid, reporter)
+);
+CREATE INDEX IF NOT EXISTS reports_time ON reports (app_key, time);
+`,
 ];
 
 export const PG_SCHEMA_VERSION = migrations.length;

@@ -59,6 +59,7 @@ import {
   type NewMessage,
   type NewUserEvent,
   type PushTokenRecord,
+  type ReportRecord,
   type ReadCursorMove,
   type RequestContactOutcome,
   type Storage,
@@ -339,6 +340,44 @@ export class PgStorage implements Storage {
         message.to === message.from ? null : await appendToInbox(db, appKey, message.to, id);
       return { duplicate: false, message: { ...row, recalled: false }, senderSeq, recipientSeq };
     });
+  }
+
+  async addReport(appKey: string, report: ReportRecord): Promise<void> {
+    const { mid, reporter, sender, to, chatType, reportType, reason, time } = report;
+    await run(
+      this.#db,
+      `INSERT INTO reports (app_key, mid, reporter, sender, to_id, chat_type, report_type, reason, time)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (app_key, mid, reporter) DO UPDATE SET report_type = excluded.report_type,
+         reason = excluded.reason, time = excluded.time`,
+      [appKey, mid, reporter, sender, to, chatType, reportType, reason, time],
+    );
+  }
+
+  async listReports(appKey: string, limit: number): Promise<ReportRecord[]> {
+    const rows = await all<{
+      mid: string;
+      reporter: string;
+      sender: string;
+      to_id: string;
+      chat_type: string;
+      report_type: string;
+      reason: string;
+      time: string | number;
+    }>(this.#db, 'SELECT * FROM reports WHERE app_key = $1 ORDER BY time DESC, mid LIMIT $2', [
+      appKey,
+      limit,
+    ]);
+    return rows.map((row) => ({
+      mid: row.mid,
+      reporter: row.reporter,
+      sender: row.sender,
+      to: row.to_id,
+      chatType: row.chat_type,
+      reportType: row.report_type,
+      reason: row.reason,
+      time: Number(row.time),
+    }));
   }
 
   async getMessage(appKey: string, mid: string): Promise<StoredMessage | undefined> {

@@ -44,6 +44,7 @@ import type {
   NewMessage,
   NewUserEvent,
   PushTokenRecord,
+  ReportRecord,
   ReadCursorMove,
   RequestContactOutcome,
   Storage,
@@ -55,7 +56,7 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const SCHEMA_VERSION = 8;
+const SCHEMA_VERSION = 9;
 
 /** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
 export const schemaVersion1 = `
@@ -283,6 +284,45 @@ CREATE TABLE room_roles (
 ) WITHOUT ROWID;
 `;
 
+/** Schema 9 (issue 14): messages reported to the app's moderators. */
+const migrationTo9 = `
+CREATE TABLE IF NOT EXISTS reports (
+  app_key TEXT NOT NULL,
+  mid TEXT NOT NULL,
+  reporter TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  to_id TEXT NOT NULL,
+  chat_type TEXT NOT NULL,
+  report_type TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  PRIMARY KEY (app_key, mid, reporter)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS reports_time ON reports (app_key, time);
+`;
+
+interface ReportRow {
+  mid: string;
+  reporter: string;
+  sender: string;
+  to_id: string;
+  chat_type: string;
+  report_type: string;
+  reason: string;
+  time: number;
+}
+
+const toReport = (row: ReportRow): ReportRecord => ({
+  mid: row.mid,
+  reporter: row.reporter,
+  sender: row.sender,
+  to: row.to_id,
+  chatType: row.chat_type,
+  reportType: row.report_type,
+  reason: row.reason,
+  time: Number(row.time),
+});
+
 const appParams = (app: AppRecord) => ({
   key: app.key,
   org: app.org,
@@ -360,6 +400,7 @@ export class SqliteStorage implements Storage {
       if (version < 6) db.exec(migrationTo6);
       if (version < 7) db.exec(migrationTo7);
       if (version < 8) db.exec(migrationTo8);
+      if (version < 9) db.exec(migrationTo9);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
 
@@ -367,6 +408,15 @@ export class SqliteStorage implements Storage {
     const q = {
       ...inbox,
       getApp: db.prepare<[string], AppRow>('SELECT * FROM apps WHERE key = ?'),
+      addReport: db.prepare<[ReportRecord & { appKey: string }]>(
+        `INSERT INTO reports (app_key, mid, reporter, sender, to_id, chat_type, report_type, reason, time)
+         VALUES (@appKey, @mid, @reporter, @sender, @to, @chatType, @reportType, @reason, @time)
+         ON CONFLICT (app_key, mid, reporter) DO UPDATE SET report_type = excluded.report_type,
+           reason = excluded.reason, time = excluded.time`,
+      ),
+      listReports: db.prepare<[string, number], ReportRow>(
+        'SELECT * FROM reports WHERE app_key = ? ORDER BY time DESC, mid LIMIT ?',
+      ),
       listApps: db.prepare<[], AppRow>('SELECT * FROM apps ORDER BY created, key'),
       addApp: db.prepare(
         `INSERT INTO apps (key, org, name, uuid, max_users, closed_registration, origins, token_ttl,
@@ -991,6 +1041,14 @@ export class SqliteStorage implements Storage {
 
   async storeMessage(appKey: string, message: NewMessage): Promise<StoreMessageResult> {
     return this.#commits.run(() => this.#storeMessage(appKey, message));
+  }
+
+  async addReport(appKey: string, report: ReportRecord): Promise<void> {
+    this.#q.addReport.run({ appKey, ...report });
+  }
+
+  async listReports(appKey: string, limit: number): Promise<ReportRecord[]> {
+    return this.#q.listReports.all(appKey, limit).map(toReport);
   }
 
   async getMessage(appKey: string, mid: string): Promise<StoredMessage | undefined> {

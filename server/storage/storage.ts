@@ -116,6 +116,20 @@ export interface AppendedEvent {
   event: ContactEvent | GroupEvent | MessageEditEvent;
 }
 
+/** A message reported to the app's moderators (issue 14, the 4.x SDK's `reportMessage`). */
+export interface ReportRecord {
+  mid: string;
+  reporter: string;
+  /** The reported message's sender, conversation and kind, as they were when reported. */
+  sender: string;
+  to: string;
+  chatType: string;
+  /** The reporter's category (`reportType`) and words (`reportReason`). */
+  reportType: string;
+  reason: string;
+  time: number;
+}
+
 /** Message edits: the new text of message `mid`, its editor, time, and the edit's number (1, 2…). */
 export interface MessageEdit {
   mid: string;
@@ -287,6 +301,10 @@ export interface Storage {
    * conversations' last message, and appends the `recall` event to both users' inboxes.
    */
   recallMessage(appKey: string, mid: string, time: number): Promise<StoreEventResult>;
+  /** Stores a report; one per reporter and message (reporting it again replaces the first). */
+  addReport(appKey: string, report: ReportRecord): Promise<void>;
+  /** The app's reports, newest first, at most `limit`. */
+  listReports(appKey: string, limit: number): Promise<ReportRecord[]>;
   /**
    * Message edits (issue 14). Atomically: unless the message was recalled or its edit count is no
    * longer `edit.count - 1` (another edit came first), replaces its body, records the edit and

@@ -227,6 +227,19 @@ export interface OkResponse {
   data: { result: true };
 }
 
+/**
+ * `reportMessage` (4.x): a message of a conversation or group of mine, reported to the app's
+ * moderators (listed by `openwebim-server reports list <org#app>`). `reportType` is the reporter's
+ * category (at most {@link Limits.reportTypeMaxChars}), `reportReason` their words (at most
+ * {@link Limits.reportReasonMaxChars}). Answered {@link OkResponse}; 404 for a message that is not
+ * there (or recalled), 403 for one of a conversation I am not part of.
+ */
+export interface ReportMessageRequest {
+  reportType: string;
+  reportReason: string;
+  reportMsgId: string;
+}
+
 /** Easemob's field names. A wrong `oldpassword` is 400 `invalid_grant` "invalid password". */
 export interface ChangePasswordRequest {
   oldpassword: string;
@@ -501,6 +514,9 @@ export const Limits = {
   usernameMaxBytes: 64,
   usernamePattern: /^[a-z0-9_.-]+$/,
   passwordMaxChars: 64,
+  /** `reportMessage`: the category and the reason, in characters. */
+  reportTypeMaxChars: 64,
+  reportReasonMaxChars: 1000,
   nicknameMaxChars: 100,
   /** Default largest `txt` message text, in UTF-8 bytes (per app, `--max-message-bytes`). */
   messageMaxBytes: 16 * 1024,

@@ -81,6 +81,8 @@ export const RestRoutes = {
   blockRoomMember: 'POST /chatrooms/{roomId}/blocks/users/{username}',
   unblockRoomMember: 'DELETE /chatrooms/{roomId}/blocks/users/{username}',
 
+  reportMessage: 'POST /user/{me}/moderation/report',
+
   guest: 'POST /guests',
   updateMyMetadata: 'PUT /metadata/user/{me}',
   usersMetadata: 'POST /metadata/user/get',

@@ -25,6 +25,7 @@ import { ACCOUNT_ROUTES, type AccountMethods } from './account.js';
 import { CONTACT_ROUTES, type ContactMethods } from './contacts.js';
 import { ROOM_ROUTES, type ChatRoomMethods } from './chat-rooms.js';
 import { GROUP_ROUTES, type GroupMethods } from './groups.js';
+import { REPORT_ROUTES, type ReportMethods } from './reports.js';
 import { toSessionList } from './conversations.js';
 import { defaults } from './defaults.js';
 import { getDeviceId } from './device-id.js';
@@ -128,7 +129,8 @@ function withScheme(url: string, https: unknown, secure: string, plain: string):
 // The methods of the REST tables, installed on the prototype by the static block of the class
 // (merging is how a class gets the type of members it does not declare one by one).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface Connection extends AccountMethods, ContactMethods, GroupMethods, ChatRoomMethods {}
+export interface Connection
+  extends AccountMethods, ContactMethods, GroupMethods, ChatRoomMethods, ReportMethods {}
 
 /**
  * `new WebIM.connection(options)`: one user's link to the server. REST calls (register, token,
@@ -187,7 +189,8 @@ export class Connection {
   private readonly tokenTimers: TokenTimers;
 
   static {
-    for (const route of [...ACCOUNT_ROUTES, ...CONTACT_ROUTES, ...GROUP_ROUTES, ...ROOM_ROUTES]) {
+    const tables = [ACCOUNT_ROUTES, CONTACT_ROUTES, GROUP_ROUTES, ROOM_ROUTES, REPORT_ROUTES];
+    for (const route of tables.flat()) {
       for (const name of route[0].split(' ')) {
         (Connection.prototype as unknown as Record<string, unknown>)[name] = function (
           this: Connection,

@@ -90,6 +90,39 @@ for (const engine of storageEngines) {
       await second.close();
     });
 
+    it('keeps reports, one per reporter and message, newest first', async () => {
+      const { storage } = await engine.open();
+      await storage.addApp(app);
+      const report = (mid: string, reporter: string, time: number, reason = 'spam') => ({
+        mid,
+        reporter,
+        sender: 'ann',
+        to: 'ben',
+        chatType: 'singleChat',
+        reportType: 'spam',
+        reason,
+        time,
+      });
+      await storage.addReport(app.key, report('m1', 'ben', 10));
+      await storage.addReport(app.key, report('m2', 'ben', 20));
+      await storage.addReport(app.key, report('m1', 'cid', 30));
+      // Reported again: the first report is replaced, not doubled.
+      await storage.addReport(app.key, report('m1', 'ben', 40, 'abuse\nreally'));
+      const listed = await storage.listReports(app.key, 10);
+      assert.deepEqual(
+        listed.map((r) => [r.mid, r.reporter, r.time, r.reason]),
+        [
+          ['m1', 'ben', 40, 'abuse\nreally'],
+          ['m1', 'cid', 30, 'spam'],
+          ['m2', 'ben', 20, 'spam'],
+        ],
+      );
+      assert.deepEqual(listed[0], report('m1', 'ben', 40, 'abuse\nreally'));
+      assert.equal((await storage.listReports(app.key, 1)).length, 1);
+      assert.deepEqual(await storage.listReports('other#app', 10), []);
+      await storage.close();
+    });
+
     it('stores a client id once and gives back the same seqs for a resend', async () => {
       const { storage } = await engine.open();
       await storage.addApp(app);
