@@ -11,6 +11,7 @@ import { migrationTo4, SqliteGroupStorage } from './sqlite-groups.js';
 import { SqliteRoomStorage } from './sqlite-rooms.js';
 import { Checkpoints } from './sqlite-checkpoints.js';
 import { migrationTo7, SqliteVisitorStorage } from './sqlite-visitors.js';
+import { prepareInsertUser } from './sqlite-users.js';
 import type { VisitorStorage } from './visitor-storage.js';
 import { GroupCommit } from './sqlite-commit.js';
 import {
@@ -439,14 +440,6 @@ export class SqliteStorage implements Storage {
            app_upload_quota_bytes = @appUploadQuotaBytes, chatfile_ttl_days = @chatfileTtlDays
          WHERE key = @key`,
       ),
-      countUsers: db.prepare<[string], { n: number }>(
-        'SELECT count(*) AS n FROM users WHERE app_key = ?',
-      ),
-      insertUser: db.prepare(
-        `INSERT INTO users (app_key, username, uuid, password_hash, nickname, created, modified)
-         VALUES (@appKey, @username, @uuid, @passwordHash, @nickname, @created, @modified)
-         ON CONFLICT (app_key, username) DO NOTHING`,
-      ),
       revokeToken: db.prepare<[string]>('DELETE FROM tokens WHERE hash = ?'),
       // `expired = 0` (always so: expiry is decided by the app's lifetime) picks the indexes.
       userChatfileBytes: db.prepare<[string, string, number], { n: number }>(
@@ -667,14 +660,7 @@ export class SqliteStorage implements Storage {
     };
     this.#q = q;
 
-    this.#createUser = db.transaction((user: UserRecord, maxUsers: number | null) => {
-      if (q.getUser.get(user.appKey, user.username)) return 'duplicate';
-      if (maxUsers !== null && (q.countUsers.get(user.appKey)?.n ?? 0) >= maxUsers) {
-        return 'limit-reached';
-      }
-      q.insertUser.run(user);
-      return 'created';
-    });
+    this.#createUser = db.transaction(prepareInsertUser(db));
 
     const nextSeq = (appKey: string, username: string): number => {
       const row = q.nextSeq.get(appKey, username);

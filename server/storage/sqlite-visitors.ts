@@ -3,6 +3,7 @@
  * {@link SqliteStorage} over its own database handle; each method is one synchronous transaction.
  */
 import type Database from 'better-sqlite3';
+import { prepareInsertUser } from './sqlite-users.js';
 import type { CreateUserResult, UserRecord } from './storage.js';
 import {
   guestFilesQuery,
@@ -84,14 +85,6 @@ export class SqliteVisitorStorage implements VisitorStorage {
       userExists: db.prepare<[string, string], { n: number }>(
         'SELECT 1 AS n FROM users WHERE app_key = ? AND username = ?',
       ),
-      countUsers: db.prepare<[string], { n: number }>(
-        'SELECT count(*) AS n FROM users WHERE app_key = ?',
-      ),
-      insertUser: db.prepare(
-        `INSERT INTO users (app_key, username, uuid, password_hash, nickname, created, modified)
-         VALUES (@appKey, @username, @uuid, @passwordHash, @nickname, @created, @modified)
-         ON CONFLICT (app_key, username) DO NOTHING`,
-      ),
       insertGuest: db.prepare<[string, string, number]>(
         'INSERT INTO guests (app_key, username, last_active) VALUES (?, ?, ?)',
       ),
@@ -136,14 +129,11 @@ export class SqliteVisitorStorage implements VisitorStorage {
     };
     this.#q = q;
 
+    const insertUser = prepareInsertUser(db);
     this.#createGuest = db.transaction((user: UserRecord, maxUsers: number | null) => {
-      if (q.userExists.get(user.appKey, user.username)) return 'duplicate';
-      if (maxUsers !== null && (q.countUsers.get(user.appKey)?.n ?? 0) >= maxUsers) {
-        return 'limit-reached';
-      }
-      q.insertUser.run(user);
-      q.insertGuest.run(user.appKey, user.username, user.created);
-      return 'created';
+      const result = insertUser(user, maxUsers);
+      if (result === 'created') q.insertGuest.run(user.appKey, user.username, user.created);
+      return result;
     });
 
     this.#setMetadata = db.transaction(
