@@ -1,5 +1,6 @@
 import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 import { build, defaultClientConditions, defineConfig, type Plugin, type UserConfig } from 'vite';
+import { emojiData } from './build/emoji-data.js';
 import { precompress } from './build/precompress.js';
 import { thirdPartyLicenses } from './build/third-party-licenses.js';
 
@@ -45,9 +46,9 @@ const plugins = () => [
   precompress(),
 ];
 
-const classicScript = (entry: string, fileName: string): UserConfig => ({
+const classicScript = (entry: string, fileName: string, extra: Plugin[] = []): UserConfig => ({
   ...shipped,
-  plugins: plugins(),
+  plugins: [...plugins(), ...extra],
   build: {
     ...shipped.build,
     lib: { entry, name: 'OpenWebIM', formats: ['iife' as const], fileName: () => fileName },
@@ -95,7 +96,8 @@ function widgetLoader(): Plugin {
 
 const widget = (): UserConfig => ({
   ...shipped,
-  plugins: [...plugins(), widgetLoader()],
+  // The emoji picker's data goes beside the chunks, for the chat server to serve (dist/emoji/).
+  plugins: [...plugins(), widgetLoader(), emojiData()],
   build: {
     ...shipped.build,
     // The chunks preload nothing themselves: the loader imports the one entry a page needs.
@@ -120,7 +122,7 @@ export default defineConfig(({ mode }) =>
   mode === 'widget'
     ? widget()
     : mode === 'standalone'
-      ? classicScript('src/widget.ts', 'chat-widget-standalone.js')
+      ? classicScript('src/widget.ts', 'chat-widget-standalone.js', [emojiData()])
       : mode === 'sdk'
         ? classicScript('src/sdk-script.ts', 'webim-sdk.js')
         : {
@@ -141,7 +143,13 @@ export default defineConfig(({ mode }) =>
                 formats: ['es'],
               },
               rolldownOptions: {
-                external: [/^lit($|\/)/, /^@lit\//, /^rxjs($|\/)/, /^idb($|\/)/],
+                external: [
+                  /^lit($|\/)/,
+                  /^@lit\//,
+                  /^rxjs($|\/)/,
+                  /^idb($|\/)/,
+                  /^emoji-picker-element($|\/)/,
+                ],
                 // One file per source module (dist/esm/elements/chat-widget/chat-widget.js…), not
                 // hashed shared chunks: package.json's `sideEffects` can then name exactly the
                 // modules that define elements. A shared chunk, unnamed there, was dropped by

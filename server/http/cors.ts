@@ -43,8 +43,9 @@ export async function installCors(server: FastifyInstance, domain: Domain): Prom
         origin: allowed,
         methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
         allowedHeaders,
-        // Downloads (utils.download) read the file's name and size.
-        exposedHeaders: ['Content-Disposition', 'Content-Length'],
+        // Downloads (utils.download) read the file's name and size; the emoji picker reads the
+        // ETag of its data (/emoji/*.json) to tell whether what it holds is current.
+        exposedHeaders: ['Content-Disposition', 'Content-Length', 'ETag'],
         maxAge: 600,
         // A malformed preflight gets the route's answer (in Agora's shape), not a text/plain 400.
         strictPreflight: false,

@@ -1,13 +1,15 @@
 /**
  * The demo pages (`demo/*.html`, `/` = `demo/index.html`) and what the build puts in `dist/` for
  * pages: the loader `/chat-widget.js` and its chunks `/chat/*-[hash].js`, the single-file
- * `/chat-widget-standalone.js`, `/webim-sdk.js` and `/THIRD_PARTY_LICENSES.txt`. Names are matched
- * against a strict pattern, so no path can leave the two folders.
+ * `/chat-widget-standalone.js`, `/webim-sdk.js`, `/THIRD_PARTY_LICENSES.txt`, and the emoji
+ * picker's data `/emoji/{language}.json` (build/emoji-data.ts). Names are matched against a strict
+ * pattern, so no path can leave the two folders.
  *
  * Caching, as a site owner adding a script to every page expects of it:
  * - a chunk's name changes with its content, so it is `immutable` for a year: a returning visitor
  *   never asks for it again;
- * - everything else keeps its name across releases (the URL a site pasted), so it is `no-cache`
+ * - everything else keeps its name across releases (the URL a site pasted, the emoji data the
+ *   picker keeps in IndexedDB and revalidates by its ETag), so it is `no-cache`
  *   with an `ETag` (from the file's size and time: files are looked up on each request, so a
  *   rebuild shows at once), and a browser's `If-None-Match` revalidation costs a 304 and no body.
  *
@@ -25,6 +27,8 @@ import { sendError } from './errors.js';
 const pagePattern = /^[A-Za-z0-9_-]+\.html$/;
 /** A chunk the build named after its content: `chat/{name}-{hash}.js` (vite.config.ts). */
 export const chunkPattern = /^[A-Za-z0-9_]+-[A-Za-z0-9_-]{8,}\.js$/;
+/** The emoji picker's data for one language: `emoji/{en, zh, pt…}.json`. */
+const emojiDataPattern = /^[a-z]{2,3}(-[a-z]{2,4})?\.json$/;
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
@@ -156,6 +160,18 @@ export function staticRoutes(server: FastifyInstance, root: string): void {
       return reply;
     });
   }
+
+  // The emoji picker's data, fetched (cross-origin: CORS is open for these paths, see cors.ts) by
+  // the picker, which reads the ETag to skip downloading data it already holds.
+  server.get<{ Params: { file: string } }>('/emoji/:file', async (request, reply) => {
+    const { file } = request.params;
+    if (!emojiDataPattern.test(file)) return notFound(reply);
+    const json = 'application/json; charset=utf-8';
+    if (!(await sendFile(request, reply, join(dist, 'emoji', file), json, REVALIDATE))) {
+      return notFound(reply);
+    }
+    return reply;
+  });
 
   // The loader's chunks, named after their content.
   server.get<{ Params: { chunk: string } }>('/chat/:chunk', async (request, reply) => {

@@ -2,6 +2,9 @@
  * The chat elements. Importing this module defines `<chat-widget>`, `<chat-login>`,
  * `<chat-roster>` (with `<chat-contacts>`, `<chat-groups>`, `<chat-rooms>`), `<chat-window>` (with
  * `<chat-group-info>`) and `<chat-notices>`; nothing runs against the page until one is used.
+ * `<chat-emoji-picker>` is defined by its own module, `chat-emoji-picker/chat-emoji-picker.js`,
+ * which the window imports when its picker is first opened (the picker library defines
+ * `<emoji-picker>` as it loads).
  */
 export { ChatWidget } from './chat-widget/chat-widget.js';
 export { ChatLogin, type LoginMode } from './chat-login/chat-login.js';
@@ -16,6 +19,7 @@ export { chatStoreContext } from './context.js';
 export { ObservableController } from './controllers/observable-controller.js';
 export { StoreController, type StoreHost } from './controllers/store-controller.js';
 export { ChatConversationSelectEvent } from './events/chat-conversation-select-event.js';
+export { ChatEmojiSelectEvent } from './events/chat-emoji-select-event.js';
 export { ChatLoginEvent } from './events/chat-login-event.js';
 export { ChatOpenChangeEvent } from './events/chat-open-change-event.js';
 export { ChatUnreadChangeEvent } from './events/chat-unread-change-event.js';

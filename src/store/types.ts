@@ -363,6 +363,8 @@ export interface RegisterInput {
 /** What elements see of a store. One store per app key; it holds at most one signed-in user. */
 export interface ChatStoreApi {
   readonly appKey: string;
+  /** The chat server it was made for; undefined: the SDK's default (the script's server, else the page's). */
+  readonly apiUrl: string | undefined;
   readonly status$: Observable<ConnectionStatus>;
   readonly user$: Observable<CurrentUser | null>;
   /** Conversations, newest activity first. */

@@ -12,6 +12,7 @@ import { assertError, api, startTestServer, type TestServer } from './support/te
 const page = '<!doctype html><title>demo</title><chat-widget app-key="demo#chat"></chat-widget>';
 const script = 'window.WebIM = {};';
 const chunk = 'export const elements = 1;';
+const emoji = '[{"annotation":"grinning face","emoji":"😀","group":0,"order":1}]';
 
 describe('a package with demo pages and a built widget', () => {
   let root: string;
@@ -27,9 +28,11 @@ describe('a package with demo pages and a built widget', () => {
     await writeFile(join(root, 'dist', 'THIRD_PARTY_LICENSES.txt'), 'lit: BSD-3-Clause');
     // As build/precompress.ts leaves them: the loader and a chunk with their .br and .gz copies.
     await mkdir(join(root, 'dist', 'chat'));
+    await mkdir(join(root, 'dist', 'emoji'));
     for (const [name, content] of [
       ['chat-widget.js', script],
       ['chat/elements-Bt79StSB.js', chunk],
+      ['emoji/en.json', emoji],
     ] as const) {
       await writeFile(join(root, 'dist', name), content);
       await writeFile(join(root, 'dist', `${name}.br`), brotliCompressSync(content));
@@ -142,6 +145,36 @@ describe('a package with demo pages and a built widget', () => {
       404,
       'service_resource_not_found',
     );
+  });
+
+  it('serves the emoji picker’s data to any page, revalidated by an ETag the page may read', async () => {
+    const origin = { origin: 'https://blog.example' };
+    const response = await fetch(`${t.url}/emoji/en.json`, {
+      headers: { 'accept-encoding': 'br', ...origin },
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.equal(response.headers.get('content-encoding'), 'br');
+    assert.equal(response.headers.get('cache-control'), 'no-cache');
+    assert.equal(response.headers.get('access-control-allow-origin'), 'https://blog.example');
+    // The picker asks HEAD first and compares the ETag with the one of the data it holds.
+    assert.match(response.headers.get('access-control-expose-headers') ?? '', /\bETag\b/i);
+    const etag = response.headers.get('etag');
+    assert.ok(etag);
+    assert.deepEqual(JSON.parse(await response.text()), JSON.parse(emoji));
+    const head = await fetch(`${t.url}/emoji/en.json`, {
+      method: 'HEAD',
+      headers: { 'accept-encoding': 'br', ...origin },
+    });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('etag'), etag);
+    const again = await fetch(`${t.url}/emoji/en.json`, {
+      headers: { 'accept-encoding': 'br', 'if-none-match': etag },
+    });
+    assert.equal(again.status, 304);
+    for (const path of ['/emoji/xx.json', '/emoji/en.js', '/emoji/..%2fchat-widget.js']) {
+      assertError(await api(t.url, 'GET', path), 404, 'service_resource_not_found');
+    }
   });
 
   it('serves nothing outside demo/ and dist/', async () => {
