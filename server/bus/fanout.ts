@@ -6,6 +6,7 @@
  */
 import type {
   UserEvent as InboxUserEvent,
+  ReactionFrame,
   RoomEventFrame,
   ServerMessage,
 } from '../../src/protocol/frames.js';
@@ -91,6 +92,13 @@ export class Fanout {
     for (const { username, event } of events) {
       const skip = origin && origin.username === username ? { exceptSession: origin.session } : {};
       await this.toUser(appKey, username, { kind: 'inbox-event', event, ...skip });
+    }
+  }
+
+  /** A reaction change, each member's frame to their sessions (never stored). */
+  async reactions(appKey: string, notices: { username: string; frame: ReactionFrame }[]) {
+    for (const { username, frame } of notices) {
+      await this.toUser(appKey, username, { kind: 'reaction', frame });
     }
   }
 

@@ -1,6 +1,7 @@
 /** What travels on the bus between sessions. Plain JSON, so a Redis bus can carry it. */
 import type {
   PresenceFrame,
+  ReactionFrame,
   RoomEventFrame,
   ServerMessage,
   UserEvent as InboxUserEvent,
@@ -15,6 +16,8 @@ export type UserEvent =
   | { kind: 'presence'; frame: PresenceFrame }
   /** A change in a chat room this user is (or was) in (live only, never stored). */
   | { kind: 'room'; frame: RoomEventFrame }
+  /** A reaction to a message of a conversation of this user changed (live only, never stored). */
+  | { kind: 'reaction'; frame: ReactionFrame }
   /** A single-login session started; the user's older single-login sessions must go. */
   | { kind: 'login'; session: string; loginAt: number; loginOrder: number }
   /**

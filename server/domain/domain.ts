@@ -10,6 +10,7 @@ import { Groups } from './groups.js';
 import { LoginBackoff } from './login-backoff.js';
 import { MessageEdits } from './message-edits.js';
 import { Reports } from './reports.js';
+import { Reactions } from './reactions.js';
 import { Messages } from './messages.js';
 import { PasswordHasher } from './passwords.js';
 import { localRateLimiters, type RateLimiter, type RateLimiters } from './rate-limiter.js';
@@ -29,6 +30,8 @@ export interface Domain {
   edits: MessageEdits;
   /** Messages reported to the app's moderators. */
   reports: Reports;
+  /** Reactions to messages. */
+  reactions: Reactions;
   chatfiles: Chatfiles;
   contacts: Contacts;
   groups: Groups;
@@ -96,6 +99,7 @@ export function createDomain(
     messages: new Messages(storage, apps, users, chatfiles, groups, rooms),
     edits: new MessageEdits(storage, apps),
     reports: new Reports(storage),
+    reactions: new Reactions(storage),
     chatfiles,
     contacts: new Contacts(storage, users),
     groups,

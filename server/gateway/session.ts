@@ -614,7 +614,7 @@ export class Session {
       }
       return;
     }
-    if (event.kind === 'presence' || event.kind === 'room') {
+    if (event.kind === 'presence' || event.kind === 'room' || event.kind === 'reaction') {
       // Live only: a client too far behind misses them (its contacts' lists are re-read anyway).
       if (!this.#congested()) this.#send(event.frame);
       return;

@@ -67,7 +67,9 @@ export function historyRoutes(server: FastifyInstance, domain: Domain, config: S
     const base = restBase(request, config);
     const response: HistoryResponse = {
       ...page,
-      messages: page.messages.map((message) => withBase(message, base)),
+      messages: (await domain.reactions.withReactions(app, me, page.messages)).map((message) =>
+        withBase(message, base),
+      ),
     };
     return response;
   });

@@ -5,6 +5,7 @@
  * PostgreSQL types: BOOLEAN flags, BIGINT times, identity ids.
  */
 import type { PgDatabase } from './pg-database.js';
+import { pgMigrationTo7 } from './pg-reactions.js';
 import { pgMigrationTo4 } from './pg-visitors.js';
 
 /** Migrations in order; `migrations[n - 1]` takes the schema from version n - 1 to n. */
@@ -291,6 +292,8 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 CREATE INDEX IF NOT EXISTS reports_time ON reports (app_key, time);
 `,
+  // 7 (issue 14): reactions.
+  pgMigrationTo7,
 ];
 
 export const PG_SCHEMA_VERSION = migrations.length;

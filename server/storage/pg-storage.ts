@@ -40,7 +40,9 @@ import {
   type UserRow,
 } from './rows.js';
 import { migrate } from './pg-schema.js';
+import { PgReactionStorage } from './pg-reactions.js';
 import { PgVisitorStorage } from './pg-visitors.js';
+import type { ReactionStorage } from './reaction-storage.js';
 import type { VisitorStorage } from './visitor-storage.js';
 import {
   conversationKey,
@@ -151,6 +153,7 @@ export class PgStorage implements Storage {
   readonly groups: GroupStorage;
   readonly rooms: RoomStorage;
   readonly visitors: VisitorStorage;
+  readonly reactions: ReactionStorage;
   readonly #db: PgDatabase;
 
   /**
@@ -162,6 +165,7 @@ export class PgStorage implements Storage {
     this.groups = new PgGroupStorage(this.#db);
     this.rooms = new PgRoomStorage(this.#db);
     this.visitors = new PgVisitorStorage(this.#db);
+    this.reactions = new PgReactionStorage(this.#db);
   }
 
   /** Resolves once the database answers and the schema is current. */

@@ -10,8 +10,10 @@ import type { GroupStorage, RoomStorage } from './group-storage.js';
 import { migrationTo4, SqliteGroupStorage } from './sqlite-groups.js';
 import { SqliteRoomStorage } from './sqlite-rooms.js';
 import { Checkpoints } from './sqlite-checkpoints.js';
+import { migrationTo10, SqliteReactionStorage } from './sqlite-reactions.js';
 import { migrationTo7, SqliteVisitorStorage } from './sqlite-visitors.js';
 import { prepareInsertUser } from './sqlite-users.js';
+import type { ReactionStorage } from './reaction-storage.js';
 import type { VisitorStorage } from './visitor-storage.js';
 import { GroupCommit } from './sqlite-commit.js';
 import {
@@ -57,7 +59,7 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const SCHEMA_VERSION = 9;
+const SCHEMA_VERSION = 10;
 
 /** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
 export const schemaVersion1 = `
@@ -349,6 +351,7 @@ export class SqliteStorage implements Storage {
   readonly groups: GroupStorage;
   readonly rooms: RoomStorage;
   readonly visitors: VisitorStorage;
+  readonly reactions: ReactionStorage;
   readonly #db: Database.Database;
   readonly #commits: GroupCommit;
   readonly #checkpoints: Checkpoints;
@@ -402,6 +405,7 @@ export class SqliteStorage implements Storage {
       if (version < 7) db.exec(migrationTo7);
       if (version < 8) db.exec(migrationTo8);
       if (version < 9) db.exec(migrationTo9);
+      if (version < 10) db.exec(migrationTo10);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
 
@@ -954,6 +958,7 @@ export class SqliteStorage implements Storage {
     });
     this.rooms = new SqliteRoomStorage(db);
     this.visitors = new SqliteVisitorStorage(db);
+    this.reactions = new SqliteReactionStorage(db);
   }
 
   async getApp(key: string): Promise<AppRecord | undefined> {

@@ -6,6 +6,7 @@
 import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/frames.js';
 import type { MessageEditEvent } from '../../src/protocol/message-edits.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
+import type { ReactionStorage } from './reaction-storage.js';
 import type { VisitorStorage } from './visitor-storage.js';
 
 export interface AppRecord {
@@ -248,6 +249,8 @@ export interface Storage {
   readonly rooms: RoomStorage;
   /** Guests, app credentials and tokens, user attributes (schema 7; visitor-storage.ts). */
   readonly visitors: VisitorStorage;
+  /** Reactions to messages (SQLite schema 10, PostgreSQL 7; reaction-storage.ts). */
+  readonly reactions: ReactionStorage;
 
   getApp(key: string): Promise<AppRecord | undefined>;
   listApps(): Promise<AppRecord[]>;

@@ -380,6 +380,8 @@ export type ServerMessage = {
   receipt?: 'delivered' | 'read';
   /** Set once the sender edited the text (message-edits.ts). */
   modifiedInfo?: ModifiedInfo;
+  /** REST history only: the message's reactions as the reader sees them (absent: none). */
+  reactions?: ReactionListItem[];
 } & MessageBody;
 
 /**
@@ -555,6 +557,50 @@ export interface RoomEventFrame {
   time: number;
 }
 
+/**
+ * One reaction (any emoji, or a short name) of a message, as the 4.x SDK's `getReactionList` item:
+ * how many users added it, the first of them ({@link ReactionUsersListed} at most, earliest first;
+ * `getReactionDetail` pages through all), and whether the reader is one.
+ */
+export interface ReactionListItem {
+  reaction: string;
+  userCount: number;
+  isAddedBySelf: boolean;
+  userList: string[];
+}
+
+/** Users named in a reaction's `userList` outside `getReactionDetail`. */
+export const ReactionUsersListed = 20;
+
+/**
+ * Someone added (`create`) or removed (`delete`) a reaction: pushed live, through the bus, to every
+ * session of every member of the conversation (both users of a 1:1, each member of a group), the
+ * reactor's own included, and never stored (history and `getReactionList` give the state). Shaped
+ * as the 4.x SDK's `onReactionChange` payload, which is this frame without `t`:
+ * - `from`: the reactor; `to`: the other user of the 1:1 seen from the reactor, or the group id;
+ * - `reactions`: every reaction of the message after the change, as the receiving user sees it
+ *   (`isAddedBySelf`), the changed one with its `op` (at `count` 0 when its last user removed it).
+ */
+export interface ReactionFrame {
+  t: 'reaction';
+  from: string;
+  to: string;
+  chatType: 'singleChat' | 'groupChat';
+  messageId: string;
+  reactions: ReactionChange[];
+  /** Time of the change, ms since the epoch. */
+  ts: number;
+}
+
+/** A reaction in {@link ReactionFrame}: the 4.x SDK's `Reaction`. */
+export interface ReactionChange {
+  reaction: string;
+  count: number;
+  userList: string[];
+  isAddedBySelf: boolean;
+  op?: { operator: string; reactionType: 'create' | 'delete' }[];
+}
+
 /** The recall `id` succeeded; the `recall` event follows for every session concerned. */
 export interface RecalledFrame {
   t: 'recalled';
@@ -629,4 +675,5 @@ export type ServerFrame =
   | RecalledFrame
   | ModifiedFrame
   | PresenceFrame
-  | RoomEventFrame;
+  | RoomEventFrame
+  | ReactionFrame;

@@ -118,10 +118,31 @@
  * 404 `service_resource_not_found` for an unknown uuid). Wrong `share-secret` → 403 too. The app's
  * `--max-file-bytes` (default 10 MB) → 413. Files are streamed to disk, never held whole in memory.
  *
+ * Reactions (Bearer; `{me}` must be the token's user), Agora's paths with the 4.x SDK's result
+ * shapes. Only a member of the message's conversation may react or read them: the sender or
+ * recipient of a 1:1 message, a member of the group (while a member). Each change is pushed live as
+ * a `ReactionFrame` (frames.ts) to every member's sessions; REST history carries `reactions`.
+ *
+ * | request | body | success |
+ * | --- | --- | --- |
+ * | `POST /{org}/{app}/reaction/user/{me}` | {@link AddReactionRequest} | {@link OkResponse} (adding one already there changes nothing) |
+ * | `DELETE /{org}/{app}/reaction/user/{me}?msgId&message` | – | {@link OkResponse} (removing one not there changes nothing) |
+ * | `GET /{org}/{app}/reaction/user/{me}?msgIdList=a,b&msgType&groupId` | – | {@link ReactionListResponse} (`msgType`, `groupId`: accepted, not needed) |
+ * | `GET /{org}/{app}/reaction/user/{me}/detail?msgId&message&cursor&limit` | – | {@link ReactionDetailResponse} |
+ *
+ * Refusals: a message that is not there, or was recalled, 404 `service_resource_not_found` (the
+ * list gives it no reactions instead); a message of a conversation or group I am not part of 403
+ * `forbidden_op`; a chat-room message 404 too (rooms keep no messages to react to);
+ * an empty reaction or one over {@link Limits.reactionMaxChars} characters, more than
+ * {@link Limits.reactionListMessagesMax} ids, a `limit` out of 1–{@link Limits.reactionDetailPageMax}
+ * or an unknown `cursor` 400 `illegal_argument`; a new kind of reaction on a message that has
+ * {@link Limits.reactionsPerMessageMax} already 403 `forbidden_op`. The SDK rejects each with
+ * `{type: 17, data}` (data: the body), as every REST method.
+ *
  * Every failure answers with an {@link ErrorBody} and the HTTP status Agora uses.
  */
 
-import type { AppLimits, ChatType, ServerMessage } from './frames.js';
+import type { AppLimits, ChatType, ReactionListItem, ServerMessage } from './frames.js';
 
 export interface RegisterRequest {
   username: string;
@@ -238,6 +259,25 @@ export interface ReportMessageRequest {
   reportType: string;
   reportReason: string;
   reportMsgId: string;
+}
+
+/** `addReaction`: Agora's names (`message` is the reaction). */
+export interface AddReactionRequest {
+  msgId: string;
+  message: string;
+}
+
+/** `getReactionList`: one entry per id asked, in the order asked. */
+export interface ReactionListResponse {
+  data: { msgId: string; reactionList: ReactionListItem[] }[];
+}
+
+/**
+ * `getReactionDetail`: one page of the users of a reaction, earliest first; `cursor` asks for the
+ * next page (`null`: this was the last). `userCount` counts them all.
+ */
+export interface ReactionDetailResponse {
+  data: ReactionListItem & { cursor: string | null };
 }
 
 /** Easemob's field names. A wrong `oldpassword` is 400 `invalid_grant` "invalid password". */
@@ -554,6 +594,15 @@ export const Limits = {
   appUploadQuotaBytes: 50 * 1024 ** 3,
   /** Default days a chatfile stays downloadable (per app, `--file-ttl-days`). */
   chatfileTtlDays: 30,
+  /** A reaction (emoji or short name), in characters (Agora's limit). */
+  reactionMaxChars: 128,
+  /** Kinds of reaction one message may carry (Agora's default). */
+  reactionsPerMessageMax: 20,
+  /** Messages one `getReactionList` may ask about. */
+  reactionListMessagesMax: 100,
+  /** `getReactionDetail`'s default and largest page. */
+  reactionDetailPageDefault: 20,
+  reactionDetailPageMax: 100,
   /** Group and room ids: 15 or more digits; usernames of that shape are refused. */
   numericIdPattern: /^[0-9]{15,}$/,
 } as const;

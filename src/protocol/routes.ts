@@ -83,6 +83,11 @@ export const RestRoutes = {
 
   reportMessage: 'POST /user/{me}/moderation/report',
 
+  addReaction: 'POST /reaction/user/{me}',
+  deleteReaction: 'DELETE /reaction/user/{me}?msgId&message',
+  reactionList: 'GET /reaction/user/{me}?msgIdList&msgType&groupId',
+  reactionDetail: 'GET /reaction/user/{me}/detail?msgId&message&cursor&limit',
+
   guest: 'POST /guests',
   updateMyMetadata: 'PUT /metadata/user/{me}',
   usersMetadata: 'POST /metadata/user/get',

@@ -1,0 +1,82 @@
+/**
+ * Reactions (the 4.x SDK's `addReaction`, `deleteReaction`, `getReactionList`,
+ * `getReactionDetail`; src/protocol/rest.ts): only for yourself, only on a message of a
+ * conversation you are part of (server/domain/reactions.ts). Each change goes out on the bus to
+ * every member's sessions, so it reaches them on any process.
+ */
+import type { FastifyInstance } from 'fastify';
+import type {
+  AddReactionRequest,
+  ReactionDetailResponse,
+  ReactionListResponse,
+} from '../../src/protocol/rest.js';
+import { RestRoutes } from '../../src/protocol/routes.js';
+import type { Fanout } from '../bus/fanout.js';
+import type { Domain } from '../domain/domain.js';
+import { invalid } from '../domain/errors.js';
+import { jsonObject } from './body-fields.js';
+import { okResponse } from './entities.js';
+import { authenticateSelf, requireApp } from './request-context.js';
+import { on } from './rest-route.js';
+
+/** A query value given once (Fastify makes a repeated name an array). */
+function once(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalid(`${name} must be given once`);
+  return value;
+}
+
+export function reactionsRoutes(
+  server: FastifyInstance,
+  { domain, fanout }: { domain: Domain; fanout: Fanout },
+): void {
+  on(server, RestRoutes.addReaction, async (request) => {
+    const app = await requireApp(domain, request);
+    const me = request.params.me;
+    await authenticateSelf(domain, request, app, me);
+    const body = jsonObject(request.body) as Partial<AddReactionRequest>;
+    await fanout.reactions(app.key, await domain.reactions.add(app, me, body));
+    return okResponse;
+  });
+
+  on(server, RestRoutes.deleteReaction, async (request) => {
+    const app = await requireApp(domain, request);
+    const me = request.params.me;
+    await authenticateSelf(domain, request, app, me);
+    const { msgId, message } = request.query;
+    const notices = await domain.reactions.remove(
+      app,
+      me,
+      once(msgId, 'msgId'),
+      once(message, 'message'),
+    );
+    await fanout.reactions(app.key, notices);
+    return okResponse;
+  });
+
+  on(server, RestRoutes.reactionList, async (request) => {
+    const app = await requireApp(domain, request);
+    const me = request.params.me;
+    await authenticateSelf(domain, request, app, me);
+    const ids = once(request.query.msgIdList, 'msgIdList') ?? '';
+    const mids = ids.split(',').filter((id) => id !== '');
+    const response: ReactionListResponse = { data: await domain.reactions.list(app, me, mids) };
+    return response;
+  });
+
+  on(server, RestRoutes.reactionDetail, async (request) => {
+    const app = await requireApp(domain, request);
+    const me = request.params.me;
+    await authenticateSelf(domain, request, app, me);
+    const q = request.query;
+    const response: ReactionDetailResponse = {
+      data: await domain.reactions.detail(app, me, {
+        msgId: once(q.msgId, 'msgId'),
+        message: once(q.message, 'message'),
+        cursor: once(q.cursor, 'cursor'),
+        limit: once(q.limit, 'limit'),
+      }),
+    };
+    return response;
+  });
+}
