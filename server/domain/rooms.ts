@@ -201,7 +201,8 @@ export class Rooms {
     return Promise.all(rooms.map((room) => this.#info(app, room)));
   }
 
-  async announcement(app: AppRecord, id: string): Promise<string> {
+  /** The announcement: anyone may read it (`_user`: as groups are asked). */
+  async announcement(app: AppRecord, _user: string, id: string): Promise<string> {
     return (await this.#room(app, id)).announcement;
   }
 
@@ -226,7 +227,8 @@ export class Rooms {
     return this.#toMembers(app, room, muted ? 'muteAllMembers' : 'unmuteAllMembers', user);
   }
 
-  async admins(app: AppRecord, id: string): Promise<string[]> {
+  /** Its admins: anyone may read them (`_user`: as groups are asked). */
+  async admins(app: AppRecord, _user: string, id: string): Promise<string[]> {
     await this.#room(app, id);
     return (await this.#storage.rooms.roomRoles(app.key, id))
       .filter((role) => role.admin)

@@ -34,6 +34,17 @@ export function presentString(body: JsonObject, name: string): string {
   return value;
 }
 
+/** A list of usernames, at most `max`; `[]` when absent or null (the domain says when one is needed). */
+export function usernameList(body: JsonObject, name: string, max: number): string[] {
+  const value = body[name];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) {
+    throw invalid(`${name} must be an array of usernames`);
+  }
+  if (value.length > max) throw invalid(`${name} may name at most ${max} users`);
+  return value as string[];
+}
+
 /** `undefined` when absent or null; a number (its range is the domain's); anything else is refused. */
 export function optionalNumber(body: JsonObject, name: string): number | undefined {
   const value = body[name];

@@ -13,11 +13,6 @@ import {
   type GroupInfoResponse,
   type GroupMembersResponse,
   type GroupsResponse,
-  type AnnouncementResponse,
-  type AnnouncementUpdatedResponse,
-  type MuteAllResponse,
-  type MuteListResponse,
-  type UsernamesResponse,
 } from '../../src/protocol/rest.js';
 import type { Fanout } from '../bus/fanout.js';
 import type { Domain } from '../domain/domain.js';
@@ -30,12 +25,12 @@ import {
   optionalNumber,
   optionalString,
   positiveParam,
-  presentString,
   requiredBoolean,
   requiredString,
-  type JsonObject,
+  usernameList,
 } from './body-fields.js';
 import { okResponse } from './entities.js';
+import { moderationRoutes } from './moderation-routes.js';
 import { on } from './rest-route.js';
 import {
   authenticateCaller,
@@ -56,16 +51,6 @@ interface MemberParams extends GroupParams {
 export interface GroupsRouteDeps {
   domain: Domain;
   fanout: Fanout;
-}
-
-function usernames(body: JsonObject, name: string, max: number): string[] {
-  const value = body[name];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) {
-    throw invalid(`${name} must be an array of usernames`);
-  }
-  if (value.length > max) throw invalid(`${name} may name at most ${max} users`);
-  return value as string[];
 }
 
 export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): void {
@@ -98,7 +83,7 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
         return groups.create(app, me, {
           groupname: requiredString(body, 'groupname'),
           desc: optionalString(body, 'desc'),
-          members: usernames(body, 'members', domain.apps.maxGroupMembers(app)),
+          members: usernameList(body, 'members', domain.apps.maxGroupMembers(app)),
           public: optionalBoolean(body, 'public'),
           approval: optionalBoolean(body, 'approval'),
           allowinvites: optionalBoolean(body, 'allowinvites'),
@@ -175,7 +160,7 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     RestRoutes.inviteToGroup,
     change((app, me, request: ParamsRequest<GroupParams>) => {
       const body = jsonObject(request.body);
-      const invitees = usernames(body, 'usernames', domain.apps.maxGroupMembers(app));
+      const invitees = usernameList(body, 'usernames', domain.apps.maxGroupMembers(app));
       return groups.invite(
         app,
         me,
@@ -246,66 +231,6 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     ),
   );
 
-  on(server, RestRoutes.groupAdmins, async (request) => {
-    const { app, me } = await authenticateCaller(domain, request);
-    const response: UsernamesResponse = {
-      data: await groups.admins(app, me, request.params.groupId),
-    };
-    return response;
-  });
-
-  on(
-    server,
-    RestRoutes.addGroupAdmin,
-    change((app, me, request: ParamsRequest<GroupParams>) => {
-      const newadmin = requiredString(jsonObject(request.body), 'newadmin');
-      return groups.setAdmin(app, me, request.params.groupId, newadmin, true);
-    }),
-  );
-
-  on(
-    server,
-    RestRoutes.removeGroupAdmin,
-    change((app, me, request: ParamsRequest<MemberParams>) =>
-      groups.setAdmin(app, me, request.params.groupId, request.params.username, false),
-    ),
-  );
-
-  on(
-    server,
-    RestRoutes.muteGroupMembers,
-    change((app, me, request: ParamsRequest<GroupParams>) => {
-      const body = jsonObject(request.body);
-      const duration = body.mute_duration;
-      if (typeof duration !== 'number') {
-        throw invalid('mute_duration is required: milliseconds, or -1 until unmuted');
-      }
-      return groups.mute(
-        app,
-        me,
-        request.params.groupId,
-        usernames(body, 'usernames', domain.apps.maxGroupMembers(app)),
-        duration,
-      );
-    }),
-  );
-
-  on(
-    server,
-    RestRoutes.unmuteGroupMember,
-    change((app, me, request: ParamsRequest<MemberParams>) =>
-      groups.unmute(app, me, request.params.groupId, request.params.username),
-    ),
-  );
-
-  on(server, RestRoutes.groupMuteList, async (request) => {
-    const { app, me } = await authenticateCaller(domain, request);
-    const response: MuteListResponse = {
-      data: await groups.muteList(app, me, request.params.groupId),
-    };
-    return response;
-  });
-
   on(server, RestRoutes.groupAcks, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
     const response: GroupAcksResponse = {
@@ -314,58 +239,25 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     return response;
   });
 
-  on(server, RestRoutes.groupAnnouncement, async (request) => {
-    const { app, me } = await authenticateCaller(domain, request);
-    const announcement = await groups.announcement(app, me, request.params.groupId);
-    const response: AnnouncementResponse = { data: { announcement } };
-    return response;
+  moderationRoutes<GroupResult<unknown>>(server, domain, {
+    id: 'groupId',
+    routes: {
+      announcement: RestRoutes.groupAnnouncement,
+      updateAnnouncement: RestRoutes.updateGroupAnnouncement,
+      muteAll: RestRoutes.muteAllInGroup,
+      unmuteAll: RestRoutes.unmuteAllInGroup,
+      admins: RestRoutes.groupAdmins,
+      addAdmin: RestRoutes.addGroupAdmin,
+      removeAdmin: RestRoutes.removeGroupAdmin,
+      mute: RestRoutes.muteGroupMembers,
+      unmute: RestRoutes.unmuteGroupMember,
+      muteList: RestRoutes.groupMuteList,
+      blocklist: RestRoutes.groupBlocklist,
+      block: RestRoutes.blockGroupMember,
+      unblock: RestRoutes.unblockGroupMember,
+    },
+    ops: groups,
+    push: (app, result) => fanout.events(app.key, result.deliveries),
+    maxMuted: (app) => domain.apps.maxGroupMembers(app),
   });
-
-  on(server, RestRoutes.updateGroupAnnouncement, async (request) => {
-    const id = request.params.groupId;
-    return change(
-      (app, me) =>
-        groups.announce(app, me, id, presentString(jsonObject(request.body), 'announcement')),
-      (): AnnouncementUpdatedResponse => ({ data: { id, result: true } }),
-    )(request);
-  });
-
-  for (const [route, muted] of [
-    [RestRoutes.muteAllInGroup, true],
-    [RestRoutes.unmuteAllInGroup, false],
-  ] as const) {
-    on(
-      server,
-      route,
-      change(
-        (app, me, request: ParamsRequest<GroupParams>) =>
-          groups.muteAll(app, me, request.params.groupId, muted),
-        (mute): MuteAllResponse => ({ data: { mute } }),
-      ),
-    );
-  }
-
-  on(server, RestRoutes.groupBlocklist, async (request) => {
-    const { app, me } = await authenticateCaller(domain, request);
-    const response: UsernamesResponse = {
-      data: await groups.bans(app, me, request.params.groupId),
-    };
-    return response;
-  });
-
-  on(
-    server,
-    RestRoutes.blockGroupMember,
-    change((app, me, request: ParamsRequest<MemberParams>) =>
-      groups.ban(app, me, request.params.groupId, request.params.username),
-    ),
-  );
-
-  on(
-    server,
-    RestRoutes.unblockGroupMember,
-    change((app, me, request: ParamsRequest<MemberParams>) =>
-      groups.unban(app, me, request.params.groupId, request.params.username),
-    ),
-  );
 }

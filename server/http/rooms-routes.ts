@@ -6,10 +6,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
   Limits,
-  type AnnouncementResponse,
-  type AnnouncementUpdatedResponse,
-  type MuteAllResponse,
-  type MuteListResponse,
   type HistoryResponse,
   type RoomIdResponse,
   type RoomInfoResponse,
@@ -28,10 +24,8 @@ import {
   optionalNumber,
   optionalString,
   positiveParam,
-  presentString,
   requiredString,
 } from './body-fields.js';
-import { invalid } from '../domain/errors.js';
 import { okResponse } from './entities.js';
 import {
   authenticateCaller,
@@ -41,6 +35,7 @@ import {
   type ParamsRequest,
 } from './request-context.js';
 import { restBase } from '../public-url.js';
+import { moderationRoutes } from './moderation-routes.js';
 import { on } from './rest-route.js';
 
 interface RoomParams extends AppParams {
@@ -170,119 +165,27 @@ export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void
     return response;
   });
 
-  on(server, RestRoutes.roomAnnouncement, async (request) => {
-    const { app } = await authenticateCaller(domain, request);
-    const announcement = await rooms.announcement(app, request.params.roomId);
-    const response: AnnouncementResponse = { data: { announcement } };
-    return response;
-  });
-
-  on(server, RestRoutes.updateRoomAnnouncement, async (request) => {
-    const id = request.params.roomId;
-    await change((app, me) =>
-      rooms.announce(app, me, id, presentString(jsonObject(request.body), 'announcement')),
-    )(request);
-    const response: AnnouncementUpdatedResponse = { data: { id, result: true } };
-    return response;
-  });
-
-  for (const [route, muted] of [
-    [RestRoutes.muteAllInRoom, true],
-    [RestRoutes.unmuteAllInRoom, false],
-  ] as const) {
-    on(server, route, async (request) => {
-      await change((app, me, req: ParamsRequest<RoomParams>) =>
-        rooms.muteAll(app, me, req.params.roomId, muted),
-      )(request);
-      const response: MuteAllResponse = { data: { mute: muted } };
-      return response;
-    });
-  }
-
-  on(server, RestRoutes.roomAdmins, async (request) => {
-    const { app } = await authenticateCaller(domain, request);
-    const response: UsernamesResponse = { data: await rooms.admins(app, request.params.roomId) };
-    return response;
-  });
-
-  on(
-    server,
-    RestRoutes.addRoomAdmin,
-    change((app, me, request: ParamsRequest<RoomParams>) =>
-      rooms.setAdmin(
-        app,
-        me,
-        request.params.roomId,
-        requiredString(jsonObject(request.body), 'newadmin'),
-        true,
-      ),
-    ),
-  );
-
-  on(
-    server,
-    RestRoutes.removeRoomAdmin,
-    change((app, me, request: ParamsRequest<MemberParams>) =>
-      rooms.setAdmin(app, me, request.params.roomId, request.params.username, false),
-    ),
-  );
-
-  on(server, RestRoutes.muteRoomMembers, async (request) => {
-    const { app, me } = await authenticateCaller(domain, request);
-    const body = jsonObject(request.body);
-    const duration = body.mute_duration;
-    if (typeof duration !== 'number') {
-      throw invalid('mute_duration is required: milliseconds, or -1 until unmuted');
-    }
-    const names = body.usernames;
-    if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
-      throw invalid('usernames must be an array of usernames');
-    }
-    if (names.length > Limits.roomMembersMax) {
-      throw invalid(`usernames may name at most ${Limits.roomMembersMax} users`);
-    }
-    const results = await rooms.mute(app, me, request.params.roomId, names as string[], duration);
-    for (const { notice } of results) {
+  moderationRoutes(server, domain, {
+    id: 'roomId',
+    routes: {
+      announcement: RestRoutes.roomAnnouncement,
+      updateAnnouncement: RestRoutes.updateRoomAnnouncement,
+      muteAll: RestRoutes.muteAllInRoom,
+      unmuteAll: RestRoutes.unmuteAllInRoom,
+      admins: RestRoutes.roomAdmins,
+      addAdmin: RestRoutes.addRoomAdmin,
+      removeAdmin: RestRoutes.removeRoomAdmin,
+      mute: RestRoutes.muteRoomMembers,
+      unmute: RestRoutes.unmuteRoomMember,
+      muteList: RestRoutes.roomMuteList,
+      blocklist: RestRoutes.roomBlocklist,
+      block: RestRoutes.blockRoomMember,
+      unblock: RestRoutes.unblockRoomMember,
+    },
+    ops: rooms,
+    push: async (app, { notice }: RoomResult) => {
       if (notice) await fanout.room(app.key, notice.usernames, notice.frame);
-    }
-    return okResponse;
+    },
+    maxMuted: () => Limits.roomMembersMax,
   });
-
-  on(
-    server,
-    RestRoutes.unmuteRoomMember,
-    change((app, me, request: ParamsRequest<MemberParams>) =>
-      rooms.unmute(app, me, request.params.roomId, request.params.username),
-    ),
-  );
-
-  on(server, RestRoutes.roomMuteList, async (request) => {
-    const { app, me } = await authenticateCaller(domain, request);
-    const response: MuteListResponse = {
-      data: await rooms.muteList(app, me, request.params.roomId),
-    };
-    return response;
-  });
-
-  on(server, RestRoutes.roomBlocklist, async (request) => {
-    const { app, me } = await authenticateCaller(domain, request);
-    const response: UsernamesResponse = { data: await rooms.bans(app, me, request.params.roomId) };
-    return response;
-  });
-
-  on(
-    server,
-    RestRoutes.blockRoomMember,
-    change((app, me, request: ParamsRequest<MemberParams>) =>
-      rooms.ban(app, me, request.params.roomId, request.params.username),
-    ),
-  );
-
-  on(
-    server,
-    RestRoutes.unblockRoomMember,
-    change((app, me, request: ParamsRequest<MemberParams>) =>
-      rooms.unban(app, me, request.params.roomId, request.params.username),
-    ),
-  );
 }
