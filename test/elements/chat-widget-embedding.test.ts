@@ -7,7 +7,7 @@ import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../src/elements/index.js';
 import type { ChatWidget } from '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
-import { mainServer, uniqueName } from '../support/servers.js';
+import { freePort, mainServer, uniqueName } from '../support/servers.js';
 import { APP_KEY, PASSWORD, registerUser } from './peer.js';
 
 const { url } = await mainServer();
@@ -94,6 +94,58 @@ describe('chat-widget embedded in a page', () => {
       'openwebim: <chat-widget> has no app-key attribute; add app-key="org#app" (your app’s key) for the chat to work.',
     ]);
     await expect(el).to.be.accessible();
+  });
+
+  /** The widget of `appKey` on `apiUrl`, opened, and what it warned in the console meanwhile. */
+  async function openedWarning(appKey: string, apiUrl: string) {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(String(args[0]));
+    try {
+      const el = await fixture<ChatWidget>(
+        html`<chat-widget app-key=${appKey} api-url=${apiUrl}></chat-widget>`,
+      );
+      await el.show();
+      // Settles once the check the opened panel started has answered and been rendered.
+      await el.updateComplete;
+      return { el, warnings };
+    } finally {
+      console.warn = warn;
+    }
+  }
+
+  it('says at once that the server knows no such app, in the panel and to the site owner', async () => {
+    const appKey = `${uniqueName('org')}#nothing`;
+    const { el, warnings } = await openedWarning(appKey, url);
+    expect($(el, '[part="body"] [role="alert"]').textContent!.trim()).to.equal(
+      `This chat is not set up: the chat server has no app ${appKey}.`,
+    );
+    expect($(el, 'chat-login'), 'no login form that cannot work').to.equal(null);
+    expect(warnings).to.deep.equal([
+      `openwebim: the chat server at ${url} has no app "${appKey}"; check the app-key attribute of <chat-widget> (the server lists its apps with: npx openwebim-server app list).`,
+    ]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('says at once that the server cannot be reached (nothing listens on its port)', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    // An app key of its own: the page's store of an app keeps the server it was made with.
+    const { el, warnings } = await openedWarning(`${uniqueName('org')}#app`, closed);
+    expect($(el, '[part="body"] [role="alert"]').textContent!.trim()).to.equal(
+      'The chat server cannot be reached. Please try again later.',
+    );
+    expect($(el, 'chat-login')).to.equal(null);
+    expect(warnings).to.deep.equal([
+      `openwebim: the chat server at ${closed} cannot be reached from this page: it is down, api-url names the wrong address, or the app's --origins does not list ${location.origin}.`,
+    ]);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows the login form once the server knows the app', async () => {
+    const { el, warnings } = await openedWarning(APP_KEY, url);
+    expect($(el, 'chat-login'), 'the form').to.exist;
+    expect($(el, '[part="body"] [role="alert"]').textContent!.trim()).to.equal('');
+    expect(warnings).to.deep.equal([]);
   });
 
   it('is 14px / 1.4 whatever the page sets, and --chat-font-size applies alone', async () => {

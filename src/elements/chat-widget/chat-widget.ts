@@ -10,6 +10,7 @@ import {
   type CurrentUser,
 } from '../../store/index.js';
 import type { ChatType } from '../../protocol/index.js';
+import type { AppProblem } from '../../store/app-check.js';
 import '../chat-login/chat-login.js';
 import '../chat-notices/chat-notices.js';
 import '../chat-roster/chat-roster.js';
@@ -180,6 +181,11 @@ export class ChatWidget extends LitElement {
   @property({ converter: offUnlessOn }) notifications = false;
 
   @state() private tokenError = '';
+  /** What a check of the app key and server found when the signed-out panel opened. */
+  @state() private problem: AppProblem = '';
+  /** The store last checked, and the check while it runs. */
+  private checked?: ChatStoreApi | undefined;
+  private checking?: Promise<void> | undefined;
   @state() private tokenPending = false;
   @query('.launcher') private launcher?: HTMLButtonElement;
 
@@ -260,6 +266,7 @@ export class ChatWidget extends LitElement {
         ? getChatStore(this.appKey, this.apiUrl || defaultApiUrl())
         : undefined;
       this.provider.setValue(this.store);
+      this.problem = '';
     }
     const store = this.store;
     this.cues.observe(store);
@@ -277,6 +284,15 @@ export class ChatWidget extends LitElement {
     }
     // Here rather than in `updated`, so that "Signing in…" shows in this very render.
     void this.loginWithToken();
+    // A problem found before is looked at again when the panel opens again (the server is back).
+    if (!this.open && this.problem) this.checked = undefined;
+    if (this.open && store && !signedIn && this.checked !== store) {
+      this.checked = store;
+      this.checking = import('./app-check.js')
+        .then(({ appProblem }) => appProblem(store))
+        .then((problem) => void (this.store === store && (this.problem = problem)))
+        .finally(() => (this.checking = undefined));
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -305,7 +321,9 @@ export class ChatWidget extends LitElement {
     }
   }
 
-  protected override getUpdateComplete(): Promise<boolean> {
+  // Also settles once the check an opened panel started has answered and been rendered.
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.checking;
     return this.i18n.settled(() => super.getUpdateComplete());
   }
 
@@ -413,9 +431,12 @@ export class ChatWidget extends LitElement {
     if (this.tokenPending) {
       return html`<p role="status">${this.i18n.t('common.signingIn')}</p>`;
     }
-    // Without an app there is nothing to sign in to: say so, rather than a form that cannot work.
-    if (!this.store) {
-      return html`<p part="error" class="alert" role="alert">${this.i18n.t('login.noAppKey')}</p>`;
+    // Without an app, or with one the server does not know, or a server that does not answer,
+    // there is nothing to sign in to: say so, rather than a form that cannot work.
+    if (!this.store || this.problem) {
+      return html`<p part="error" class="alert" role="alert">
+        ${this.i18n.message(`login.${this.problem || 'noAppKey'}`, { appKey: this.appKey })}
+      </p>`;
     }
     const lost = this.storeError.value;
     const error =

@@ -52,6 +52,8 @@ const ar: Translation = {
   'login.loggingIn': 'جارٍ تسجيل الدخول…',
   'login.createAccount': 'إنشاء الحساب',
   'login.noAppKey': 'هذه الدردشة غير مُعدّة: السمة app-key مفقودة.',
+  'login.unknownApp': 'هذه الدردشة غير مُعدّة: لا يوجد على خادم الدردشة تطبيق باسم {appKey}.',
+  'login.unreachable': 'تعذّر الوصول إلى خادم الدردشة. يُرجى المحاولة لاحقًا.',
   'roster.chats': 'المحادثات',
   'roster.contacts': 'جهات الاتصال',
   'roster.groups': 'المجموعات',

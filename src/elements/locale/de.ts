@@ -38,6 +38,10 @@ const de: Translation = {
   'login.loggingIn': 'Anmeldung läuft…',
   'login.createAccount': 'Konto erstellen',
   'login.noAppKey': 'Dieser Chat ist nicht eingerichtet: Das Attribut app-key fehlt.',
+  'login.unknownApp':
+    'Dieser Chat ist nicht eingerichtet: Der Chat-Server kennt keine App {appKey}.',
+  'login.unreachable':
+    'Der Chat-Server ist nicht erreichbar. Bitte versuchen Sie es später erneut.',
   'roster.chats': 'Chats',
   'roster.contacts': 'Kontakte',
   'roster.groups': 'Gruppen',

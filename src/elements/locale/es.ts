@@ -46,6 +46,10 @@ const es: Translation = {
   'login.loggingIn': 'Iniciando sesión…',
   'login.createAccount': 'Crear cuenta',
   'login.noAppKey': 'Este chat no está configurado: falta su atributo app-key.',
+  'login.unknownApp':
+    'Este chat no está configurado: el servidor de chat no tiene la app {appKey}.',
+  'login.unreachable':
+    'No se puede conectar con el servidor de chat. Inténtalo de nuevo más tarde.',
   'roster.chats': 'Chats',
   'roster.contacts': 'Contactos',
   'roster.groups': 'Grupos',

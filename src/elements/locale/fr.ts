@@ -46,6 +46,8 @@ const fr: Translation = {
   'login.loggingIn': 'Connexion…',
   'login.createAccount': 'Créer un compte',
   'login.noAppKey': 'Ce chat n’est pas configuré : son attribut app-key manque.',
+  'login.unknownApp': 'Ce chat n’est pas configuré : le serveur de chat n’a pas d’app {appKey}.',
+  'login.unreachable': 'Le serveur de chat est injoignable. Réessayez plus tard.',
   'roster.chats': 'Discussions',
   'roster.contacts': 'Contacts',
   'roster.groups': 'Groupes',

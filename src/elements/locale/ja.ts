@@ -38,6 +38,9 @@ const ja: Translation = {
   'login.loggingIn': 'ログイン中…',
   'login.createAccount': 'アカウントを作成',
   'login.noAppKey': 'このチャットは設定されていません: app-key 属性がありません。',
+  'login.unknownApp':
+    'このチャットは設定されていません: チャットサーバーにアプリ {appKey} がありません。',
+  'login.unreachable': 'チャットサーバーに接続できません。しばらくしてからもう一度お試しください。',
   'roster.chats': 'チャット',
   'roster.contacts': '連絡先',
   'roster.groups': 'グループ',

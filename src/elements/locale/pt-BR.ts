@@ -46,6 +46,8 @@ const ptBR: Translation = {
   'login.loggingIn': 'Entrando…',
   'login.createAccount': 'Criar conta',
   'login.noAppKey': 'Este chat não está configurado: falta o atributo app-key.',
+  'login.unknownApp': 'Este chat não está configurado: o servidor de chat não tem o app {appKey}.',
+  'login.unreachable': 'Não foi possível conectar ao servidor de chat. Tente novamente mais tarde.',
   'roster.chats': 'Conversas',
   'roster.contacts': 'Contatos',
   'roster.groups': 'Grupos',

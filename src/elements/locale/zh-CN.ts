@@ -38,6 +38,8 @@ const zhCN: Translation = {
   'login.loggingIn': '正在登录…',
   'login.createAccount': '创建账号',
   'login.noAppKey': '此聊天尚未配置：缺少 app-key 属性。',
+  'login.unknownApp': '此聊天尚未配置：聊天服务器上没有应用 {appKey}。',
+  'login.unreachable': '无法连接聊天服务器。请稍后再试。',
   'roster.chats': '会话',
   'roster.contacts': '联系人',
   'roster.groups': '群组',
