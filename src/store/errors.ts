@@ -100,6 +100,7 @@ export const Messages = {
   reconnectGaveUp: 'The connection to the chat server was lost.',
   storageUnavailable: 'This browser does not let the chat store its data here.',
   storageFailed: 'A message could not be saved on this device; it will be fetched again later.',
+  messageNotStored: 'A message from {from} could not be saved on this device, so it is not shown.',
   emptyFile: 'That file is empty.',
   fileTooLarge: 'That file is too large to send.',
   wrongFileType: 'That file does not fit this kind of message.',

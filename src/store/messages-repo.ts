@@ -203,11 +203,20 @@ function mergeIncoming(existing: ChatMessage | undefined, incoming: ChatMessage)
  * A replay of hundreds of messages is thus a handful of transactions, not hundreds.
  * `options.history` also records whether that conversation's history is exhausted; `options.cursor`
  * advances the sync cursor past what is not stored (commands, receipts) in the same transaction.
+ *
+ * A message IndexedDB refuses to take (its `put` throws: an `ext` nested too deep to clone, a value
+ * that is no key) is skipped, and only it: the others are stored, the cursor moves past it (a
+ * replay would bring it back only to be refused again) and `options.skipped` hears of it. Failures
+ * of the whole database (a full disk) still fail the batch, which is then fetched again.
  */
 export async function storeIncomingBatch(
   db: UserDatabase,
   items: readonly IncomingItem[],
-  options: { history?: { conversationId: string; exhausted: boolean }; cursor?: number } = {},
+  options: {
+    history?: { conversationId: string; exhausted: boolean };
+    cursor?: number;
+    skipped?: (message: ChatMessage, error: unknown) => void;
+  } = {},
 ): Promise<IncomingResult[]> {
   const { history } = options;
   const stores = ['messages', 'conversations', 'outbox', 'meta', 'history'] as const;
@@ -235,9 +244,20 @@ export async function storeIncomingBatch(
     nextMeta.cursor = options.cursor;
   const results: IncomingResult[] = [];
   const sent = new Set<string>();
+  const writes: Promise<unknown>[] = [];
   for (const { message: incoming, unread } of items) {
+    if (incoming.seq !== undefined && incoming.seq > nextMeta.cursor)
+      nextMeta.cursor = incoming.seq;
     const existing = stored.get(incoming.id);
     const message = mergeIncoming(existing, incoming);
+    try {
+      // Cloned (and its key read) now, synchronously: a message that cannot be stored throws here.
+      writes.push(messages.put(message));
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'TransactionInactiveError') throw error;
+      options.skipped?.(incoming, error);
+      continue;
+    }
     stored.set(message.id, message);
     const conversation = conversations.get(message.conversationId);
     const counted =
@@ -247,14 +267,9 @@ export async function storeIncomingBatch(
       unread: counted,
     });
     conversations.set(message.conversationId, next);
-    if (incoming.seq !== undefined && incoming.seq > nextMeta.cursor)
-      nextMeta.cursor = incoming.seq;
     if (message.status === 'sent') sent.add(message.id);
     results.push({ message, isNew: !existing, conversationCreated: !conversation });
   }
-  const writes: Promise<unknown>[] = [];
-  for (const message of stored.values())
-    if (ids.includes(message.id)) writes.push(messages.put(message));
   for (const conversation of conversations.values())
     if (conversation) writes.push(conversationStore.put(conversation));
   if (nextMeta.cursor !== startCursor || !meta)

@@ -179,16 +179,19 @@ export class Receiving {
       items.push({ message: parsed, unread });
     }
     if (items.length > 0 || cursor !== undefined) {
+      // One message this browser cannot store (issue 11: an `ext` too deep to clone) is skipped
+      // and said; the rest of the batch, other senders' messages too, is stored.
+      const skipped = ({ from }: ChatMessage) =>
+        this.core.errors.next(
+          chatError(Codes.localDbOperationFailed, Messages.messageNotStored, {}, { from }),
+        );
       const results = await storeIncomingBatch(
         session.db,
         items,
-        cursor === undefined ? {} : { cursor },
+        cursor === undefined ? { skipped } : { cursor, skipped },
       );
       const touched = new Set(results.map((result) => result.message.conversationId));
       for (const id of touched) this.core.changed(id);
-      if (touched.size === 0 && results.length === 0 && items.length === 0) {
-        // Only commands: nothing to re-read.
-      }
       for (const result of results)
         if (result.isNew && result.message.from !== session.username && !result.message.recalled)
           this.incomingSubject.next(result.message);

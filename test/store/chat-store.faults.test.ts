@@ -1,7 +1,10 @@
 // Faults the store must survive, against a real server: the network dropping with messages queued,
-// a conversation opened on a device that has nothing of it, and receipts on such a device.
+// a conversation opened on a device that has nothing of it, receipts on such a device, and a
+// message this browser cannot store.
 import { expect } from '@open-wc/testing';
-import { mainServer, resumeServer, stopServer, uniqueName } from '../support/servers.js';
+import type { ChatError } from '../../src/store/types.js';
+import type { ChatStore } from '../../src/store/chat-store.js';
+import { mainServer, resumeServer, serverSql, stopServer, uniqueName } from '../support/servers.js';
 import {
   TestVisibility,
   anotherDevice,
@@ -9,6 +12,7 @@ import {
   newStore,
   ownServer,
   signIn,
+  signUp,
   signUpOnDevices,
   until,
 } from './store-fixtures.js';
@@ -148,5 +152,74 @@ describe('store/chat-store: faults', function () {
       ['read one', 'sent', 'read'],
       ['delivered one', 'sent', 'delivered'],
     ]);
+  });
+
+  it('skips a message this browser cannot store, says so, and keeps every other of its batch', async () => {
+    // An `ext` of objects nested 3,000 deep: IndexedDB cannot clone it (Chromium's put throws from
+    // 2,500), while the server's JSON.stringify still can (to about 4,500). Today's server refuses
+    // it at send (issue 11 bounds ext), so it stands
+    // for one an older server stored: written into the stopped server's database, then replayed
+    // from the inbox with the others, in one batch.
+    const server = await ownServer();
+    const a = newStore(server.url, uniqueName('pa'));
+    const c = newStore(server.url, uniqueName('pc'));
+    const [alice, carol] = await signUpOnDevices([{ devices: [a] }, { devices: [c] }]);
+    const prefix = uniqueName('pb');
+    const b = newStore(server.url, prefix);
+    // Registered but not signed in: what is sent to bob waits in his inbox.
+    const bob = await signUp(b);
+    const sendAcked = async (from: ChatStore, text: string) => {
+      const message = await from.send(bob, text);
+      await until(
+        from.messages$(bob),
+        (l) => l.some((m) => m.id === message.id && m.status === 'sent'),
+        `${text} acked`,
+      );
+      return message;
+    };
+    await sendAcked(a, 'one');
+    await sendAcked(c, 'two');
+    const deep = await sendAcked(a, 'deep');
+    await sendAcked(c, 'three');
+    await sendAcked(a, 'four');
+
+    await stopServer(server.id);
+    const depth = 3_000;
+    const ext = `{"nested":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    expect(
+      await serverSql(server.id, 'UPDATE messages SET ext = ? WHERE client_id = ?', [ext, deep.id]),
+    ).to.equal(1);
+    await resumeServer(server.id);
+
+    const errors: ChatError[] = [];
+    const watching = b.error$.subscribe((error) => errors.push(error));
+    await signIn(b, bob);
+    const fromAlice = await until(b.messages$(alice), (l) => l.length === 2, 'alice’s others');
+    const fromCarol = await until(b.messages$(carol), (l) => l.length === 2, 'carol’s');
+    expect(fromAlice.map((m) => m.text)).to.deep.equal(['one', 'four']);
+    expect(fromCarol.map((m) => m.text)).to.deep.equal(['two', 'three']);
+    const conversations = await until(b.conversations$, (l) => l.length === 2, 'both listed');
+    expect(
+      conversations.map((conversation) => [conversation.id, conversation.unread]),
+    ).to.deep.equal([
+      [alice, 2],
+      [carol, 2],
+    ]);
+    expect(errors.map((error) => [error.key, error.params])).to.deep.equal([
+      ['messageNotStored', { from: alice }],
+    ]);
+    watching.unsubscribe();
+
+    // Skipped for good: the cursor moved past it, so the next sign-in is not replayed it again
+    // (it would be said again before carol's next message, which comes after it on the socket).
+    await b.dispose();
+    const again = newStore(server.url, prefix);
+    const later: ChatError[] = [];
+    const watchingAgain = again.error$.subscribe((error) => later.push(error));
+    await signIn(again, bob);
+    await sendAcked(c, 'five');
+    await until(again.messages$(carol), (l) => l.length === 3, 'carol’s next');
+    expect(later).to.deep.equal([]);
+    watchingAgain.unsubscribe();
   });
 });

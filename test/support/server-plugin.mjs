@@ -1,5 +1,6 @@
 // web-test-runner plugin: gives browser tests real reference servers to talk to, through
 // `executeServerCommand` from @web/test-runner-commands (see test/support/servers.ts).
+import { join } from 'node:path';
 import { ServerProcess, freePort } from './server-process.mjs';
 
 export function serverPlugin() {
@@ -52,6 +53,19 @@ export function serverPlugin() {
         case 'server-log':
           // What the server process printed since it (re)started: its own record of what it did.
           return get(payload?.id ?? 'main').output;
+        case 'server-sql': {
+          // Data as an older server left it, written while the server is stopped (it owns its
+          // database while it runs): see `serverSql` in servers.ts.
+          const server = get(payload.id);
+          if (server.child) throw new Error('server-sql: stop the server first');
+          const { default: Database } = await import('better-sqlite3');
+          const db = new Database(join(server.dataDir, 'openwebim.sqlite'));
+          try {
+            return db.prepare(payload.sql).run(...(payload.params ?? [])).changes;
+          } finally {
+            db.close();
+          }
+        }
         case 'free-port':
           return freePort();
         default:

@@ -30,6 +30,13 @@ export const serverCli = (id: string, args: string[]) =>
   command<{ code: number; stdout: string; stderr: string }>('server-cli', { id, args });
 /** What the server printed since it (re)started (with `OPENWEBIM_LOG_LEVEL=debug`, every request it served). */
 export const serverLog = (id: string) => command<string>('server-log', { id });
+/**
+ * Runs one SQL statement on a stopped server's SQLite database and answers the rows it changed:
+ * for data an older server stored that today's refuses at the door (a message whose `ext` is
+ * nested thousands deep, before issue 11 bounded it), which the server then serves as it would.
+ */
+export const serverSql = (id: string, sql: string, params: unknown[] = []) =>
+  command<number>('server-sql', { id, sql, params });
 /** A local port with nothing listening on it. */
 export const freePort = () => command<number>('free-port');
 

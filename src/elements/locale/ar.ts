@@ -278,6 +278,7 @@ const ar: Translation = {
   'error.reconnectGaveUp': 'انقطع الاتصال بخادم الدردشة.',
   'error.storageUnavailable': 'هذا المتصفح لا يسمح للدردشة بتخزين بياناتها هنا.',
   'error.storageFailed': 'تعذّر حفظ رسالة على هذا الجهاز؛ سيتم جلبها مجددًا لاحقًا.',
+  'error.messageNotStored': 'تعذّر حفظ رسالة من {from} على هذا الجهاز، لذا لا تظهر.',
   'error.emptyFile': 'هذا الملف فارغ.',
   'error.fileTooLarge': 'هذا الملف أكبر من أن يُرسل.',
   'error.wrongFileType': 'هذا الملف لا يناسب هذا النوع من الرسائل.',

@@ -263,6 +263,8 @@ const de: Translation = {
   'error.storageUnavailable': 'Dieser Browser lässt den Chat hier keine Daten speichern.',
   'error.storageFailed':
     'Eine Nachricht konnte auf diesem Gerät nicht gespeichert werden; sie wird später erneut abgerufen.',
+  'error.messageNotStored':
+    'Eine Nachricht von {from} konnte auf diesem Gerät nicht gespeichert werden und wird daher nicht angezeigt.',
   'error.emptyFile': 'Diese Datei ist leer.',
   'error.fileTooLarge': 'Diese Datei ist zu groß zum Senden.',
   'error.wrongFileType': 'Diese Datei passt nicht zu dieser Art von Nachricht.',

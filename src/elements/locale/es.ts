@@ -276,6 +276,8 @@ const es: Translation = {
   'error.storageUnavailable': 'Este navegador no deja que el chat guarde sus datos aquí.',
   'error.storageFailed':
     'No se pudo guardar un mensaje en este dispositivo; se volverá a obtener más tarde.',
+  'error.messageNotStored':
+    'No se pudo guardar en este dispositivo un mensaje de {from}, así que no se muestra.',
   'error.emptyFile': 'Ese archivo está vacío.',
   'error.fileTooLarge': 'Ese archivo es demasiado grande para enviarlo.',
   'error.wrongFileType': 'Ese archivo no corresponde a este tipo de mensaje.',

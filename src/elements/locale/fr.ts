@@ -275,6 +275,8 @@ const fr: Translation = {
   'error.storageUnavailable': 'Ce navigateur ne permet pas au chat d’enregistrer ses données ici.',
   'error.storageFailed':
     'Un message n’a pas pu être enregistré sur cet appareil ; il sera récupéré plus tard.',
+  'error.messageNotStored':
+    'Un message de {from} n’a pas pu être enregistré sur cet appareil ; il n’est donc pas affiché.',
   'error.emptyFile': 'Ce fichier est vide.',
   'error.fileTooLarge': 'Ce fichier est trop volumineux pour être envoyé.',
   'error.wrongFileType': 'Ce fichier ne correspond pas à ce type de message.',

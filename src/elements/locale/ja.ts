@@ -257,6 +257,8 @@ const ja: Translation = {
   'error.reconnectGaveUp': 'チャットサーバーとの接続が切れました。',
   'error.storageUnavailable': 'このブラウザではチャットのデータを保存できません。',
   'error.storageFailed': 'メッセージをこの端末に保存できませんでした。後で改めて取得されます。',
+  'error.messageNotStored':
+    '{from} からのメッセージをこの端末に保存できなかったため、表示されません。',
   'error.emptyFile': 'このファイルは空です。',
   'error.fileTooLarge': 'ファイルが大きすぎて送信できません。',
   'error.wrongFileType': 'このファイルはこの種類のメッセージに使えません。',

@@ -273,6 +273,8 @@ const ptBR: Translation = {
   'error.storageUnavailable': 'Este navegador não deixa o chat guardar dados aqui.',
   'error.storageFailed':
     'Uma mensagem não pôde ser salva neste dispositivo; ela será buscada de novo mais tarde.',
+  'error.messageNotStored':
+    'Uma mensagem de {from} não pôde ser salva neste dispositivo, por isso não é exibida.',
   'error.emptyFile': 'Esse arquivo está vazio.',
   'error.fileTooLarge': 'Esse arquivo é grande demais para enviar.',
   'error.wrongFileType': 'Esse arquivo não serve para este tipo de mensagem.',

@@ -249,6 +249,7 @@ const zhCN: Translation = {
   'error.reconnectGaveUp': '与聊天服务器的连接已断开。',
   'error.storageUnavailable': '此浏览器不允许聊天在此处存储数据。',
   'error.storageFailed': '一条消息无法保存在此设备上，稍后会重新获取。',
+  'error.messageNotStored': '来自 {from} 的一条消息无法保存在此设备上，因此不会显示。',
   'error.emptyFile': '该文件是空的。',
   'error.fileTooLarge': '该文件太大，无法发送。',
   'error.wrongFileType': '该文件不适合此类消息。',
