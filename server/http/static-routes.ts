@@ -1,5 +1,5 @@
 /**
- * The demo pages (`demo/*.html`, `/` = `demo/index.html`) and what the build puts in `dist/` for
+ * The demo pages (`demo/*.html`, `/` = `demo/index.html`, `/inbox` = `demo/inbox.html`) and what the build puts in `dist/` for
  * pages: the loader `/chat-widget.js` and its chunks `/chat/*-[hash].js`, the single-file
  * `/chat-widget-standalone.js`, `/webim-sdk.js`, `/THIRD_PARTY_LICENSES.txt`, and the emoji
  * picker's data `/emoji/{language}.json` (build/emoji-data.ts). Names are matched against a strict
@@ -138,6 +138,8 @@ export function staticRoutes(server: FastifyInstance, root: string): void {
   };
 
   server.get('/', (request, reply) => page(request, 'index.html', reply));
+  // The team's inbox, full page (issue 9), under the short address the docs give.
+  server.get('/inbox', (request, reply) => page(request, 'inbox.html', reply));
   server.get<{ Params: { page: string } }>('/:page', (request, reply) =>
     page(request, request.params.page, reply),
   );

@@ -23,6 +23,7 @@ describe('a package with demo pages and a built widget', () => {
     await mkdir(join(root, 'dist'));
     await writeFile(join(root, 'demo', 'index.html'), page);
     await writeFile(join(root, 'demo', 'cms.html'), `${page}<!-- cms -->`);
+    await writeFile(join(root, 'demo', 'inbox.html'), `${page}<!-- inbox -->`);
     await writeFile(join(root, 'dist', 'chat-widget.js'), script);
     await writeFile(join(root, 'dist', 'webim-sdk.js'), `${script} // sdk`);
     await writeFile(join(root, 'dist', 'THIRD_PARTY_LICENSES.txt'), 'lit: BSD-3-Clause');
@@ -53,6 +54,13 @@ describe('a package with demo pages and a built widget', () => {
     assert.equal(await index.text(), page);
     const cms = await fetch(`${t.url}/cms.html`);
     assert.equal(await cms.text(), `${page}<!-- cms -->`);
+  });
+
+  it('serves the team’s inbox, demo/inbox.html, at /inbox', async () => {
+    const inbox = await fetch(`${t.url}/inbox`);
+    assert.equal(inbox.status, 200);
+    assert.equal(inbox.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.equal(await inbox.text(), `${page}<!-- inbox -->`);
   });
 
   it('serves dist/chat-widget.js as JavaScript, to any page', async () => {
