@@ -182,6 +182,8 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       config,
       log: http.log,
       presence,
+      sessions: bus.sessions,
+      connections: bus.connections,
       // Per user, across all their sockets; with Redis, across every process too.
       limits: {
         messages: bus.rateLimiters('messages', config.messagesPerSecond, 1000),

@@ -1,7 +1,8 @@
 /**
  * What the processes of one service share besides storage, made once per process: the fan-out,
- * the session counts behind presence, the rate limiters and the registry of live processes. In
- * memory for one process; in Redis (`OPENWEBIM_REDIS_URL`) for several.
+ * the session counts behind presence, the list of each user's sessions (the per-user cap and the
+ * login order), the open connections per address, the rate limiters and the registry of live
+ * processes. In memory for one process; in Redis (`OPENWEBIM_REDIS_URL`) for several.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
@@ -9,7 +10,12 @@ import type { ServerConfig } from '../config.js';
 import { localRateLimiters, type RateLimiters } from '../domain/rate-limiter.js';
 import { Fanout } from './fanout.js';
 import { LocalBus } from './local-bus.js';
-import { LocalSessionCounts, type SessionCounts } from './presence.js';
+import {
+  LocalConnectionCounts,
+  RedisConnectionCounts,
+  type ConnectionCounts,
+} from './connection-counts.js';
+import { key, LocalSessionCounts, type SessionCounts } from './presence.js';
 import {
   LocalProcessRegistry,
   RedisProcessRegistry,
@@ -18,12 +24,19 @@ import {
 import { RedisBus } from './redis-bus.js';
 import { commandConnection } from './redis-connection.js';
 import { redisRateLimiters } from './redis-rate-limiters.js';
-import { RedisSessionCounts } from './redis-session-counts.js';
+import { RedisCounts } from './redis-counts.js';
+import {
+  LocalSessionDirectory,
+  RedisSessionDirectory,
+  type SessionDirectory,
+} from './session-directory.js';
 import type { UserEvent } from './user-events.js';
 
 export interface BusServices {
   fanout: Fanout;
   counts: SessionCounts;
+  sessions: SessionDirectory;
+  connections: ConnectionCounts;
   rateLimiters: RateLimiters;
   registry: ProcessRegistry;
   /**
@@ -45,6 +58,8 @@ export function openBusServices(
     return {
       fanout,
       counts: new LocalSessionCounts(),
+      sessions: new LocalSessionDirectory(),
+      connections: new LocalConnectionCounts(),
       rateLimiters: localRateLimiters,
       registry: new LocalProcessRegistry(),
       close: () => fanout.close(),
@@ -61,22 +76,39 @@ export function openBusServices(
   redis.on('error', () => {});
   const fanout = new Fanout(new RedisBus<UserEvent>(config.redisUrl, onError));
   const id = randomUUID();
-  const counts = new RedisSessionCounts(redis, id);
+  const shared = new RedisCounts(redis, id);
+  const presenceKey = (appKey: string, username: string) => `presence\n${key(appKey, username)}`;
+  const counts: SessionCounts = {
+    add: async (appKey, username, delta) =>
+      (await shared.add(presenceKey(appKey, username), delta)).total,
+    totals: (appKey, usernames) =>
+      shared.totals(usernames.map((username) => presenceKey(appKey, username))),
+  };
+  const sessions = new RedisSessionDirectory(redis, id, onError);
   const services: BusServices = {
     fanout,
     counts,
+    sessions,
+    connections: new RedisConnectionCounts(shared, onError),
     rateLimiters: redisRateLimiters(redis, onError),
     registry: new RedisProcessRegistry(redis, {
       id,
       url: config.publicUrl,
       onError,
       async onDead(dead) {
-        services.onLostSessions?.(await counts.forget(dead));
+        await sessions.forget(dead);
+        const lost = [];
+        for (const { key: counted, total } of await shared.forget(dead)) {
+          const [kind, appKey = '', username = ''] = counted.split('\n');
+          if (kind === 'presence') lost.push({ appKey, username, total });
+        }
+        services.onLostSessions?.(lost);
       },
     }),
     async close() {
       await services.registry.close();
-      await counts.clear().catch(onError);
+      await sessions.clear().catch(onError);
+      await shared.clear().catch(onError);
       await fanout.close();
       redis.disconnect();
     },

@@ -18,8 +18,13 @@ export type UserEvent =
   | { kind: 'room'; frame: RoomEventFrame }
   /** A reaction to a message of a conversation of this user changed (live only, never stored). */
   | { kind: 'reaction'; frame: ReactionFrame }
-  /** A single-login session started; the user's older single-login sessions must go. */
-  | { kind: 'login'; session: string; loginAt: number; loginOrder: number }
+  /**
+   * A single-login session started; the user's single-login sessions older in the service's login
+   * order must go.
+   */
+  | { kind: 'login'; session: string; loginOrder: number }
+  /** The user holds more sessions than the app allows: these (by id) must go. */
+  | { kind: 'surplus'; sessions: string[] }
   /**
    * Tokens were revoked: sessions holding the one with this SHA-256 (logout), or every session of
    * the user when there is none (password change), are kicked with `code`.

@@ -5,22 +5,27 @@
  */
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
+import { CloseCode, MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
 import { ErrorDescriptions } from '../../src/protocol/rest.js';
 import { DomainError, Failures, forbidden } from '../domain/errors.js';
 import { FixedWindowLimiter } from '../domain/fixed-window-limiter.js';
 import { restBase } from '../public-url.js';
 import type { AppRecord } from '../storage/storage.js';
+import type { ConnectionCounts } from '../bus/connection-counts.js';
 import { Session, type SessionContext, type SessionLimits } from './session.js';
-import { UserSessions } from './user-sessions.js';
 
 /** What the gateway needs; without `limits` the per-user limits are counted in this process. */
-export type GatewayContext = Omit<SessionContext, 'limits' | 'registry'> & {
+export type GatewayContext = Omit<SessionContext, 'limits'> & {
   limits?: SessionLimits;
+  /** Open sockets per client address (for the whole service with Redis). */
+  connections: ConnectionCounts;
 };
 
 /** 1001 "going away": the client should reconnect (to this server once it is back, or another). */
 const GOING_AWAY = 1001;
+
+const tooManyConnections = (ip: string) =>
+  new DomainError(Failures.rateLimited, `too many open connections from ${ip}`);
 
 export interface Gateway {
   /** Closes every session (before the HTTP server stops). */
@@ -32,18 +37,16 @@ export async function installGateway(
   server: FastifyInstance,
   gatewayContext: GatewayContext,
 ): Promise<Gateway> {
-  const { config } = gatewayContext;
+  const { config, connections, ...sessionContext } = gatewayContext;
   const ctx: SessionContext = {
-    ...gatewayContext,
+    ...sessionContext,
+    config,
     limits: gatewayContext.limits ?? {
       messages: new FixedWindowLimiter(config.messagesPerSecond, 1000),
       frames: new FixedWindowLimiter(config.framesPerSecond, 1000),
     },
-    registry: new UserSessions(),
   };
   const sessions = new Set<Session>();
-  /** Open sockets per client address (behind a trusted proxy, the forwarded one). */
-  const perAddress = new Map<string, number>();
   const apps = new WeakMap<FastifyRequest, AppRecord>();
 
   await server.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
@@ -78,11 +81,10 @@ export async function installGateway(
         if (!ctx.domain.apps.allowsOrigin(app, request.headers.origin)) {
           throw forbidden(`origin ${request.headers.origin} may not use app ${app.key}`);
         }
-        if ((perAddress.get(request.ip) ?? 0) >= config.connectionsPerAddress) {
-          throw new DomainError(
-            Failures.rateLimited,
-            `too many open connections from ${request.ip}`,
-          );
+        // Open sockets per client address (behind a trusted proxy, the forwarded one); the count
+        // is taken for real once the socket is open, below.
+        if ((await connections.count(request.ip)) >= config.connectionsPerAddress) {
+          throw tooManyConnections(request.ip);
         }
         apps.set(request, app);
       },
@@ -94,20 +96,27 @@ export async function installGateway(
         return;
       }
       const ip = request.ip;
-      perAddress.set(ip, (perAddress.get(ip) ?? 0) + 1);
+      // Several upgrades from one address may pass the check above at once: the count decides.
+      let counted = false;
       const session = new Session(
         socket,
         app,
         ctx,
         (closed) => {
           if (!sessions.delete(closed)) return;
-          const left = (perAddress.get(ip) ?? 1) - 1;
-          if (left > 0) perAddress.set(ip, left);
-          else perAddress.delete(ip);
+          if (counted) connections.close(ip);
         },
         { restBase: restBase(request, ctx.config) },
       );
       sessions.add(session);
+      void connections.open(ip, config.connectionsPerAddress).then((taken) => {
+        counted = taken;
+        if (!taken) {
+          session.close(CloseCode.PolicyViolation, tooManyConnections(ip).message);
+        } else if (!sessions.has(session)) {
+          connections.close(ip);
+        }
+      });
     },
   );
 

@@ -39,6 +39,7 @@ import {
 import type { ModifyFrame } from '../../src/protocol/message-edits.js';
 import type { Fanout, Unsubscribe, UserEvent } from '../bus/fanout.js';
 import type { Presence } from '../bus/presence.js';
+import type { SessionDirectory } from '../bus/session-directory.js';
 import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
@@ -62,13 +63,6 @@ export interface SessionLimits {
   frames: RateLimiter;
 }
 
-/** The sessions of each user, so a login past the app's cap can kick the oldest. */
-export interface SessionRegistry {
-  /** The session authenticated; answers the user's sessions to kick (oldest first). */
-  opened(session: Session, appKey: string, username: string, max: number): Session[];
-  closed(session: Session): void;
-}
-
 export interface SessionContext {
   domain: Domain;
   fanout: Fanout;
@@ -76,7 +70,8 @@ export interface SessionContext {
   log: FastifyBaseLogger;
   presence: Presence;
   limits: SessionLimits;
-  registry: SessionRegistry;
+  /** Every user's sessions in login order, for the cap and single login (service-wide with Redis). */
+  sessions: SessionDirectory;
 }
 
 export interface SessionOptions {
@@ -106,8 +101,6 @@ const QUEUE_LOW_WATER = 64;
 /** setTimeout's ceiling (~24.8 days); longer token lives re-arm the timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-let loginCounter = 0;
-
 type State = 'awaiting-auth' | 'authenticating' | 'open' | 'closed';
 
 /** A frame waiting its turn: a parsed one, or a `msg`/`recall` to nack for what it got wrong. */
@@ -118,7 +111,7 @@ interface Login {
   user: string;
   deviceId: string;
   multi: boolean;
-  loginAt: number;
+  /** The login's place in the service's login order (0 until it has one). */
   loginOrder: number;
 }
 
@@ -161,6 +154,8 @@ export class Session {
   #ahead = new Set<number>();
   /** Counted in the presence registry (once, from `auth-ok` until closed). */
   #counted = false;
+  /** On the user's list of sessions (from its login until closed). */
+  #listed = false;
 
   constructor(
     socket: WebSocket,
@@ -212,10 +207,18 @@ export class Session {
     if (this.#counted && this.#login) {
       this.#counted = false;
       this.#ctx.presence.closed(this.#app.key, this.#login.user);
-      this.#ctx.registry.closed(this);
     }
+    this.#unlist();
     this.#ahead.clear();
     this.#onClosed(this);
+  }
+
+  #unlist(): void {
+    if (!this.#listed || !this.#login) return;
+    this.#listed = false;
+    this.#ctx.sessions
+      .closed(this.#app.key, this.#login.user, this.id)
+      .catch((error: unknown) => this.#ctx.log.error({ err: error }, 'session list failed'));
   }
 
   /** Tells the client why, then ends the session (a newer login, a password change). */
@@ -451,25 +454,12 @@ export class Session {
       user: frame.user,
       deviceId: frame.deviceId,
       multi: frame.multi,
-      loginAt: Date.now(),
-      loginOrder: ++loginCounter,
+      loginOrder: 0,
     };
     this.#login = login;
     // Counted before a single login kicks the older session, so the user never looks offline.
     this.#counted = true;
     this.#ctx.presence.opened(this.#app.key, login.user);
-    const surplus = this.#ctx.registry.opened(
-      this,
-      this.#app.key,
-      login.user,
-      domain.apps.maxSessionsPerUser(this.#app),
-    );
-    for (const old of surplus) {
-      old.kick(
-        StatusCodes.WEBIM_CONNCTION_USER_LOGIN_ANOTHER_DEVICE,
-        'too many sessions: logged in on another device',
-      );
-    }
     this.#expiresAt = token.expiresAt;
     this.#tokenHash = hashOf(frame.token);
     this.#armExpiry();
@@ -481,11 +471,24 @@ export class Session {
     // Across processes the subscription takes a round trip; the inbox is read once it is live.
     await fanout.live(this.#app.key, login.user);
     if ((this.#state as State) === 'closed') return;
+    // On the user's list once it hears the user's events: a later login that pushes it past the
+    // cap, or a newer single login, reaches it wherever that login is.
+    const { order, surplus } = await this.#ctx.sessions.opened(
+      this.#app.key,
+      login.user,
+      this.id,
+      domain.apps.maxSessionsPerUser(this.#app),
+    );
+    this.#listed = true;
+    login.loginOrder = order;
+    if ((this.#state as State) === 'closed') return this.#unlist();
+    if (surplus.length > 0) {
+      await fanout.toUser(this.#app.key, login.user, { kind: 'surplus', sessions: surplus });
+    }
     if (!login.multi) {
       await fanout.toUser(this.#app.key, login.user, {
         kind: 'login',
         session: this.id,
-        loginAt: login.loginAt,
         loginOrder: login.loginOrder,
       });
     }
@@ -619,10 +622,17 @@ export class Session {
       if (!this.#congested()) this.#send(event.frame);
       return;
     }
-    const newer =
-      event.loginAt > login.loginAt ||
-      (event.loginAt === login.loginAt && event.loginOrder > login.loginOrder);
-    if (event.session !== this.id && !login.multi && newer) {
+    if (event.kind === 'surplus') {
+      if (event.sessions.includes(this.id)) {
+        this.kick(
+          StatusCodes.WEBIM_CONNCTION_USER_LOGIN_ANOTHER_DEVICE,
+          'too many sessions: logged in on another device',
+        );
+      }
+      return;
+    }
+    // A login without its place in the order yet is older than any login that has one.
+    if (event.session !== this.id && !login.multi && event.loginOrder > login.loginOrder) {
       this.kick(
         StatusCodes.WEBIM_CONNCTION_USER_LOGIN_ANOTHER_DEVICE,
         'logged in on another device',

@@ -1,4 +1,5 @@
-// What one user's sockets can make the server hold (server/gateway/session.ts, user-sessions.ts):
+// What one user's sockets can make the server hold (server/gateway/session.ts,
+// bus/session-directory.ts):
 // sessions that never read do not grow the server's memory (measured on the server process
 // itself), they catch up from the inbox once they read again, and sessions per user are capped.
 import assert from 'node:assert/strict';
