@@ -50,6 +50,8 @@ export const BENCH_SERVER_ENV = {
   OPENWEBIM_MAX_CONNECTIONS_PER_ADDRESS: '100000',
   OPENWEBIM_RATE_REGISTER: '100000',
   OPENWEBIM_RATE_TOKEN: '100000',
+  // Every client signs in from 127.0.0.1 at once: 2 × N password checks from one address.
+  OPENWEBIM_PASSWORD_CHECKS_PER_ADDRESS: '4096',
   OPENWEBIM_LOG_LEVEL: 'warn',
 } as const;
 

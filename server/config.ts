@@ -1,5 +1,6 @@
 /** Server settings, all from the environment (documented in the README and the report). */
 import { Limits } from '../src/protocol/rest.js';
+import { QUEUE_PER_KEY } from './domain/passwords.js';
 
 export const LogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LogLevels)[number];
@@ -42,6 +43,8 @@ export interface ServerConfig {
   tokenPerSecond: number;
   /** Failed token requests per minute per client IP. */
   tokenFailuresPerMinute: number;
+  /** Password checks (logins, registrations) one client address may have waiting for a hash. */
+  passwordChecksPerAddress: number;
   /** `msg` frames per second per user, across all their sockets. */
   messagesPerSecond: number;
   /** Other WebSocket frames (pings, receipts, recalls…) per second per user, across sockets. */
@@ -86,6 +89,7 @@ export const defaults = {
   registerPerSecond: 100,
   tokenPerSecond: 300,
   tokenFailuresPerMinute: 100,
+  passwordChecksPerAddress: QUEUE_PER_KEY,
   messagesPerSecond: 50,
   framesPerSecond: 200,
   connectionsPerAddress: 256,
@@ -188,6 +192,11 @@ export function configFromEnv(env: Env = process.env): ServerConfig {
       env,
       'OPENWEBIM_RATE_TOKEN_FAILURES',
       defaults.tokenFailuresPerMinute,
+    ),
+    passwordChecksPerAddress: positiveInteger(
+      env,
+      'OPENWEBIM_PASSWORD_CHECKS_PER_ADDRESS',
+      defaults.passwordChecksPerAddress,
     ),
     messagesPerSecond: positiveInteger(env, 'OPENWEBIM_RATE_MESSAGES', defaults.messagesPerSecond),
     framesPerSecond: positiveInteger(env, 'OPENWEBIM_RATE_FRAMES', defaults.framesPerSecond),

@@ -73,7 +73,7 @@ export function createDomain(
   rateLimiters: RateLimiters = localRateLimiters,
 ): Domain {
   const apps = new Apps(storage, config.tokenTtlSeconds);
-  const passwords = new PasswordHasher();
+  const passwords = new PasswordHasher({ queuePerKey: config.passwordChecksPerAddress });
   const users = new Users(storage, passwords, new LoginBackoff());
   const chatfiles = new Chatfiles(
     storage,

@@ -13,8 +13,8 @@ import { Worker } from 'node:worker_threads';
 
 const cost = { N: 16384, r: 8, p: 1 } as const;
 const keyLength = 32;
-/** Jobs one address may have waiting; past it the address is refused at once (no queueing). */
-const QUEUE_PER_KEY = 64;
+/** Jobs one address may have waiting by default; past it the address is refused at once. */
+export const QUEUE_PER_KEY = 64;
 /** Jobs waiting in all; past it anyone is refused at once, so memory stays bounded. */
 const QUEUE_TOTAL = 4096;
 
@@ -60,6 +60,8 @@ interface PoolWorker {
 export interface PasswordHasherOptions {
   /** Worker threads; default: one less than the cores (at least 1, at most 4). */
   workers?: number;
+  /** Jobs one client address may have waiting ({@link QUEUE_PER_KEY} by default). */
+  queuePerKey?: number;
 }
 
 export class PasswordHasher {
@@ -80,7 +82,10 @@ export class PasswordHasher {
   /** Hashes computed since start (a test checks an unknown user costs one too). */
   computed = 0;
 
+  readonly #queuePerKey: number;
+
   constructor(options: PasswordHasherOptions = {}) {
+    this.#queuePerKey = options.queuePerKey ?? QUEUE_PER_KEY;
     const size = options.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1));
     for (let i = 0; i < size; i += 1) this.#workers.push(this.#spawn());
   }
@@ -121,7 +126,7 @@ export class PasswordHasher {
   ) {
     if (this.#closed) return Promise.reject(new Error('password hasher closed'));
     const queue = this.#queues.get(key);
-    if ((queue?.length ?? 0) >= QUEUE_PER_KEY || this.#waiting >= QUEUE_TOTAL) {
+    if ((queue?.length ?? 0) >= this.#queuePerKey || this.#waiting >= QUEUE_TOTAL) {
       return Promise.reject(new HashQueueFull());
     }
     return new Promise<Buffer>((resolve, reject) => {

@@ -34,6 +34,7 @@ describe('configFromEnv', () => {
       OPENWEBIM_RATE_TOKEN_FAILURES: '7',
       OPENWEBIM_RATE_MESSAGES: '8',
       OPENWEBIM_RATE_UPLOADS: '9',
+      OPENWEBIM_PASSWORD_CHECKS_PER_ADDRESS: '10',
       OPENWEBIM_LOG_LEVEL: 'debug',
       OPENWEBIM_TRUST_PROXY: 'true',
       OPENWEBIM_DATABASE_URL: 'postgres://chat:pw@db:5432/chat',
@@ -63,9 +64,11 @@ describe('configFromEnv', () => {
         config.tokenFailuresPerMinute,
         config.messagesPerSecond,
         config.uploadsPerMinute,
+        config.passwordChecksPerAddress,
       ],
-      [5, 6, 7, 8, 9],
+      [5, 6, 7, 8, 9, 10],
     );
+    assert.equal(configFromEnv({}).passwordChecksPerAddress, 64);
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.trustProxy, true);
     assert.equal(configFromEnv({}).trustProxy, false);

@@ -4,6 +4,7 @@
 // failures, and an unknown username costs a hash like a known one.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PasswordHasher } from '../../server/domain/passwords.js';
 import {
   PASSWORD,
   api,
@@ -28,6 +29,26 @@ const login = (username: string, password: string, ip: string) =>
     body: { grant_type: 'password', username, password },
     headers: { 'x-forwarded-for': ip },
   });
+
+describe('the queue of password checks', () => {
+  it('refuses an address past its configured queue at once, and not another address', async () => {
+    const hasher = new PasswordHasher({ workers: 1, queuePerKey: 2 });
+    try {
+      // The first is hashed at once, two wait, the fourth finds the queue full.
+      const mine = Array.from({ length: 4 }, () =>
+        hasher.hash('pw', '10.5.0.1').then(
+          () => 'hashed',
+          (error: Error) => error.name,
+        ),
+      );
+      const other = hasher.hash('pw', '10.5.0.2');
+      assert.deepEqual(await Promise.all(mine), ['hashed', 'hashed', 'hashed', 'HashQueueFull']);
+      assert.match(await other, /^scrypt\$/);
+    } finally {
+      await hasher.close();
+    }
+  });
+});
 
 describe('password guessing', () => {
   it('holds a concurrent burst from one address to the limit while another user logs in', async () => {
