@@ -18,30 +18,22 @@
  * A follower checks its credentials over REST before it joins (a wrong password fails as it would
  * alone). Without Web Locks or `BroadcastChannel`, each tab keeps its own socket, as before.
  *
- * Written as one closure rather than a class: its names minify, and every signed-in page loads it.
+ * What only a follower does (the queue, the takeover, the REST check, calls through the holder) is
+ * `follower.ts`, imported when a tab finds the lock taken: a visitor with one tab never loads it.
+ * The rest is one closure rather than a class (its names minify; every signed-in page loads it),
+ * over the one {@link TabState} it shares with the follower part.
  */
-import {
-  RestRoutes,
-  type TokenExpiresResponse,
-  type TokenResponse,
-  statusCode,
-} from '../../protocol/index.js';
-import { getUniqueId, utils } from '../../sdk/index.js';
+import { statusCode } from '../../protocol/index.js';
+import { getUniqueId } from '../../sdk/index.js';
 import type { OpenResult, StoreConnection, StoreEventHandlers } from '../connection-events.js';
-import { toChatError } from '../errors.js';
-import { isTransientLoginFailure, resumeBackoff } from '../session-lifecycle.js';
-import {
-  type SdkConnectionOptions,
-  createSdkConnection,
-  restBase,
-  restHelpers,
-} from '../sdk-connection.js';
+import { type SdkConnectionOptions, createSdkConnection, restHelpers } from '../sdk-connection.js';
+import type { Follower } from './follower.js';
 import {
   type HolderState,
   type RemoteMethod,
   type TabMessage,
   asTabMessage,
-  fromWireError,
+  closed,
   remoteMethods,
   toWireError,
 } from './tab-messages.js';
@@ -61,18 +53,42 @@ export interface SharedConnectionConfig {
   share?: ShareScope;
 }
 
-type Credentials = { user: string; pwd: string } | { user: string; accessToken: string };
+export type Credentials = { user: string; pwd: string } | { user: string; accessToken: string };
 type Handler = (...args: unknown[]) => void;
+
+/** One tab's part of a shared connection: what the holder's code and the follower's share. */
+export interface TabState {
+  /** This tab's id on the channel. */
+  readonly tab: string;
+  readonly lockName: string;
+  readonly locks: LockManager;
+  readonly share: ShareScope;
+  readonly plain: Omit<SharedConnectionConfig, 'share'>;
+  /** Counts `close`s: what an earlier open was waiting for no longer counts. */
+  generation: number;
+  role: 'idle' | 'follower' | 'holder';
+  /** The SDK connection, while this tab holds the socket. */
+  socket?: StoreConnection;
+  credentials?: Credentials;
+  token?: string;
+  cursor?: number;
+  /** The holder's state as a follower last heard it. */
+  heard: HolderState;
+  /** This tab's last request of the lock: settled once the lock is let go (or the queue left). */
+  lockRequest?: Promise<unknown>;
+  post(message: TabMessage): void;
+  /** Calls `name` of every handler set of this tab's stores. */
+  dispatch(name: string, args: unknown[]): void;
+  /** This tab holds the lock: it runs the SDK connection and repeats its callbacks to the others. */
+  hold(): StoreConnection;
+  /** Keeps the token the session has now: the socket a follower takes over is opened with it. */
+  remember(given: Credentials, result: OpenResult | undefined): void;
+  /** Settles when the lock is to be let go (the lock's callback returns it). */
+  held(): Promise<void>;
+}
 
 /** The id of the handler set through which the holder repeats its socket's callbacks. */
 const BROADCAST = 'openwebim-tab-sharing';
-
-/** What a call to a holder that went away fails with: a dropped socket, so the outbox keeps it. */
-const holderGone = () => ({
-  type: statusCode.MESSAGE_WEBSOCKET_DISCONNECTED,
-  message: 'the tab that held the connection went away',
-});
-const closed = () => ({ type: statusCode.WEBIM_CONNECTION_CLOSED, message: 'connection closed' });
 
 /**
  * The store's connection, shared with the other tabs of the same user when the browser can
@@ -87,54 +103,18 @@ export function createSharedConnection(
   if (!share || !locks || typeof BroadcastChannel !== 'function')
     return createSdkConnection(plain, options);
 
-  const tab = getUniqueId();
-  const lockName = `openwebim-connection:${share.name}`;
   const handlers = new Map<string, StoreEventHandlers>();
-  const calls = new Map<string, [resolve: (value: unknown) => void, reject: Handler]>();
-  /** Leaves the lock's queue. */
-  let queue: AbortController | undefined;
-  /** This tab's last request of the lock: settled once the lock is let go (or the queue left). */
-  let lockRequest: Promise<unknown> | undefined;
   /** The holder's revoke of its token, while it runs (see `close`). */
   let revoking: Promise<unknown> | undefined;
-  /** Counts `close`s: what an earlier open was waiting for no longer counts. */
-  let generation = 0;
-  let role: 'idle' | 'follower' | 'holder' = 'idle';
   let channel: BroadcastChannel | undefined;
-  /** The SDK connection, while this tab holds the socket. */
-  let socket: StoreConnection | undefined;
-  let credentials: Credentials | undefined;
-  let token: string | undefined;
-  let cursor: number | undefined;
-  /** The holder's state as a follower last heard it. */
-  let heard: HolderState = { opened: false };
   /** Ends the lock's callback (lets the lock go). */
   let release: (() => void) | undefined;
-  const held = (): Promise<void> => new Promise((resolve) => (release = resolve));
-
-  const post = (message: TabMessage): void => {
-    if (!channel) return;
-    try {
-      channel.postMessage(message);
-    } catch {
-      // Something that cannot be cloned (a function in an SDK object): its JSON form, which is
-      // what the callbacks carry anyway.
-      channel.postMessage(JSON.parse(JSON.stringify(message)) as TabMessage);
-    }
-  };
-
-  const dispatch = (name: string, args: unknown[]): void => {
-    for (const set of [...handlers.values()]) {
-      const handler = (set as Record<string, unknown>)[name];
-      if (typeof handler === 'function') (handler as Handler)(...args);
-    }
-  };
-
-  const rejectCalls = (error: () => unknown): void => {
-    const pending = [...calls.values()];
-    calls.clear();
-    for (const [, reject] of pending) reject(error());
-  };
+  /**
+   * The follower part, once this tab has found the lock taken. Everything asked of it goes through
+   * `then` of this one promise, so it happens in the order it was asked while the chunk loads.
+   */
+  let follower: Promise<Follower> | undefined;
+  const later = (use: (f: Follower) => unknown): void => void follower?.then(use, () => undefined);
 
   const stateOf = (holder: StoreConnection): HolderState => {
     const limits = holder.appLimits;
@@ -146,230 +126,154 @@ export function createSharedConnection(
     const repeat: Record<string, Handler> = {};
     for (const set of handlers.values())
       for (const name of Object.keys(set))
-        repeat[name] = (...args) => post({ t: 'event', from: tab, name, args, ...stateOf(holder) });
+        repeat[name] = (...args) =>
+          s.post({ t: 'event', from: s.tab, name, args, ...stateOf(holder) });
     holder.addEventHandler(BROADCAST, repeat as StoreEventHandlers);
   };
 
-  /** Keeps the token the session has now: the socket a follower takes over is opened with it. */
-  const remember = (given: Credentials, result: OpenResult | undefined): void => {
-    const accepted =
-      result?.accessToken ??
-      result?.access_token ??
-      ('accessToken' in given ? given.accessToken : undefined);
-    if (accepted) {
-      token = accepted;
-      credentials = { user: given.user, accessToken: accepted };
-    }
-  };
-
-  /** This tab holds the lock: it runs the SDK connection and repeats its callbacks to the others. */
-  const hold = (): StoreConnection => {
-    role = 'holder';
-    const holder = createSdkConnection(plain, options);
-    holder.syncCursor = cursor;
-    for (const [id, set] of handlers) holder.addEventHandler(id, set);
-    broadcastEvents(holder);
-    return (socket = holder);
-  };
-
-  /** The holder went away: this tab opens the socket, from the cursor stored in IndexedDB. */
-  const takeOver = async (): Promise<void> => {
-    const given = credentials;
-    const run = generation;
-    if (!given) return;
-    // Unanswered calls went to the old holder: they fail as on a dropped socket.
-    rejectCalls(holderGone);
-    post({ t: 'holder', from: tab });
-    dispatch('onReconnecting', []);
-    const stored = await share.storedCursor().catch(() => undefined);
-    if (role !== 'follower' || generation !== run) return;
-    if (stored !== undefined && stored > (cursor ?? 0)) cursor = stored;
-    const holder = hold();
-    for (let attempt = 1; socket === holder; attempt += 1) {
+  const s: TabState = {
+    tab: getUniqueId(),
+    lockName: `openwebim-connection:${share.name}`,
+    locks,
+    share,
+    plain,
+    generation: 0,
+    role: 'idle',
+    heard: { opened: false },
+    post(message) {
+      if (!channel) return;
       try {
-        remember(given, (await holder.open(given)) as OpenResult | undefined);
-        return;
-      } catch (error) {
-        // Anything else (a revoked token) reached the stores through `onError` already.
-        if (!isTransientLoginFailure(toChatError(error))) return;
-        await new Promise((resolve) => setTimeout(resolve, resumeBackoff(attempt)));
+        channel.postMessage(message);
+      } catch {
+        // Something that cannot be cloned (a function in an SDK object): its JSON form, which is
+        // what the callbacks carry anyway.
+        channel.postMessage(JSON.parse(JSON.stringify(message)) as TabMessage);
       }
-    }
-  };
-
-  /**
-   * A follower's credentials, checked over REST as the SDK's `open` would check them (a password
-   * for a token; a token for its expiry), without a socket.
-   */
-  const route = (name: keyof typeof RestRoutes, user: string): [string, string] => {
-    const [org = '', app = ''] = plain.appKey.split('#').map(encodeURIComponent);
-    const [method = 'GET', path = ''] = RestRoutes[name].split(' ');
-    const me = path.replace('{me}', encodeURIComponent(user));
-    return [method, `${restBase(plain.apiUrl)}/${org}/${app}${me}`];
-  };
-
-  const verify = async (given: Credentials): Promise<OpenResult> => {
-    const password = 'pwd' in given;
-    const [method, url] = route(password ? 'token' : 'tokenExpires', given.user);
-    if (!password) {
-      const { expire_timestamp } = (await utils.ajax({
-        url,
-        method,
-        headers: { Authorization: `Bearer ${given.accessToken}` },
-      })) as TokenExpiresResponse;
-      return { accessToken: given.accessToken, expireTimestamp: expire_timestamp };
-    }
-    try {
-      const response = (await utils.ajax({
-        url,
-        method,
-        data: {
-          grant_type: 'password',
-          username: given.user,
-          password: given.pwd,
-          timestamp: Date.now(),
-        },
-      })) as TokenResponse;
-      const { access_token: accessToken, expires_in, user } = response;
-      return { accessToken, expires_in, user };
-    } catch (error) {
-      // The SDK's shape for a refused password login.
-      throw error instanceof TypeError ? error : { type: 1, data: error };
-    }
+    },
+    dispatch(name, args) {
+      for (const set of [...handlers.values()]) {
+        const handler = (set as Record<string, unknown>)[name];
+        if (typeof handler === 'function') (handler as Handler)(...args);
+      }
+    },
+    hold() {
+      s.role = 'holder';
+      const holder = createSdkConnection(plain, options);
+      holder.syncCursor = s.cursor;
+      for (const [id, set] of handlers) holder.addEventHandler(id, set);
+      broadcastEvents(holder);
+      return (s.socket = holder);
+    },
+    remember(given, result) {
+      const accepted =
+        result?.accessToken ??
+        result?.access_token ??
+        ('accessToken' in given ? given.accessToken : undefined);
+      if (accepted) {
+        s.token = accepted;
+        s.credentials = { user: given.user, accessToken: accepted };
+      }
+    },
+    held: () => new Promise((resolve) => (release = resolve)),
   };
 
   const receive = (message: TabMessage): void => {
-    const holder = socket;
-    switch (message.t) {
-      case 'call':
-        if (holder) {
-          const { id, from: to, method, args } = message;
-          Promise.resolve()
-            .then(() => (holder[method] as (...a: unknown[]) => Promise<unknown>)(...args))
-            .then(
-              (value) => post({ t: 'reply', id, to, ok: true, value }),
-              (error: unknown) =>
-                post({ t: 'reply', id, to, ok: false, error: toWireError(error) }),
-            );
-        }
-        return;
-      case 'reply': {
-        const call = message.to === tab ? calls.get(message.id) : undefined;
-        if (!call) return;
-        calls.delete(message.id);
-        if (message.ok) call[0](message.value);
-        else call[1](fromWireError(message.error));
-        return;
-      }
-      case 'hello':
-        if (holder) post({ t: 'state', from: tab, to: message.from, ...stateOf(holder) });
-        return;
-      case 'holder':
-        if (role !== 'follower') return;
-        rejectCalls(holderGone);
-        heard = { ...heard, opened: false };
-        dispatch('onReconnecting', []);
-        return;
-      default:
-        // `state` answers this tab's hello; `event` is a callback of the holder's socket.
-        if (role !== 'follower' || (message.t === 'state' && message.to !== tab)) return;
-        heard = message.limits
-          ? { opened: message.opened, limits: message.limits }
-          : { opened: message.opened };
-        if (message.t === 'event') dispatch(message.name, message.args);
-        else if (message.opened) dispatch('onOpened', []);
-    }
+    const holder = s.socket;
+    if (message.t === 'call') {
+      if (!holder) return;
+      const { id, from: to, method, args } = message;
+      Promise.resolve()
+        .then(() => (holder[method] as (...a: unknown[]) => Promise<unknown>)(...args))
+        .then(
+          (value) => s.post({ t: 'reply', id, to, ok: true, value }),
+          (error: unknown) => s.post({ t: 'reply', id, to, ok: false, error: toWireError(error) }),
+        );
+    } else if (message.t === 'hello') {
+      if (holder) s.post({ t: 'state', from: s.tab, to: message.from, ...stateOf(holder) });
+    } else if (s.role === 'follower') later((f) => f.receive(message));
   };
 
   const call = (method: RemoteMethod, args: unknown[]): Promise<unknown> => {
-    if (socket) return (socket[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-    if (role !== 'follower') return Promise.reject(closed());
-    const id = getUniqueId();
-    return new Promise((resolve, reject) => {
-      calls.set(id, [resolve, reject]);
-      post({ t: 'call', id, from: tab, method, args });
-    });
+    if (s.socket) return (s.socket[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    if (s.role !== 'follower' || !follower) return Promise.reject(closed());
+    return follower.then((f) => f.call(method, args));
   };
 
   const open = async (given: Credentials): Promise<unknown> => {
-    const run = generation;
-    credentials = given;
+    const run = s.generation;
+    s.credentials = given;
     if (!channel) {
-      channel = new BroadcastChannel(lockName);
+      channel = new BroadcastChannel(s.lockName);
       channel.onmessage = (event: MessageEvent<unknown>) => {
         const message = asTabMessage(event.data);
         if (message) receive(message);
       };
     }
-    if (role === 'idle') {
+    if (s.role === 'idle') {
       // A lock this tab let go (opened again after a close) is free once the browser says so.
-      await lockRequest;
+      await s.lockRequest;
       // The lock if nobody holds it; else this tab follows, in the queue for when the holder goes.
       const holder = await new Promise<boolean>((decided) => {
-        lockRequest = locks
-          .request(lockName, { ifAvailable: true }, (lock) => {
+        s.lockRequest = locks
+          .request(s.lockName, { ifAvailable: true }, (lock) => {
             decided(!!lock);
-            return lock ? held() : undefined;
+            return lock ? s.held() : undefined;
           })
           .catch(() => decided(false));
       });
-      if (generation !== run || role !== 'idle') {
+      if (s.generation !== run || s.role !== 'idle') {
         if (holder) release?.();
         throw closed();
       }
-      if (holder) hold();
+      if (holder) s.hold();
       else {
-        role = 'follower';
-        queue = new AbortController();
-        lockRequest = locks
-          .request(lockName, { signal: queue.signal }, () => {
-            if (role !== 'follower' || generation !== run) return undefined;
-            void takeOver();
-            return held();
-          })
-          .catch(() => undefined);
+        s.role = 'follower';
+        follower ??= import('./follower.js').then(
+          (module) => module.follow(s),
+          (error: unknown) => {
+            // Loaded again at the next open (a deploy may have replaced the chunk meanwhile).
+            follower = undefined;
+            throw error;
+          },
+        );
+        later((f) => f.queue(run));
       }
     }
-    if (socket) {
-      const result = (await socket.open(given)) as OpenResult | undefined;
-      remember(given, result);
+    if (s.socket) {
+      const result = (await s.socket.open(given)) as OpenResult | undefined;
+      s.remember(given, result);
       return result;
     }
-    const result = await verify(given);
-    if (generation !== run) throw closed();
-    remember(given, result);
-    if (role === 'follower') post({ t: 'hello', from: tab });
-    return result;
+    if (!follower) throw closed();
+    return (await follower).join(given, run);
   };
 
   const adapter: StoreConnection = {
     ...(Object.fromEntries(
       remoteMethods.map((method) => [method, (...args: unknown[]) => call(method, args)]),
     ) as unknown as Pick<StoreConnection, RemoteMethod>),
-    ...restHelpers(plain, () => token),
+    ...restHelpers(plain, () => s.token),
     addEventHandler(id, set) {
       handlers.set(id, set);
-      if (socket) {
-        socket.addEventHandler(id, set);
-        broadcastEvents(socket);
+      if (s.socket) {
+        s.socket.addEventHandler(id, set);
+        broadcastEvents(s.socket);
       }
     },
     removeEventHandler(id) {
       handlers.delete(id);
-      socket?.removeEventHandler(id);
+      s.socket?.removeEventHandler(id);
     },
     // Registering needs no socket: a connection of its own, never opened.
     registerUser: (request) => createSdkConnection(plain, options).registerUser(request),
     open,
     // Ends this tab's part (the store may open it again: a password change does).
     close() {
-      generation += 1;
-      role = 'idle';
-      queue?.abort();
-      queue = undefined;
-      rejectCalls(closed);
-      const holder = socket;
-      socket = undefined;
+      s.generation += 1;
+      s.role = 'idle';
+      later((f) => f.close());
+      const holder = s.socket;
+      s.socket = undefined;
       if (holder) {
         // Nobody hears this socket close: the store ends or opens anew, the next holder opens another.
         for (const id of [BROADCAST, ...handlers.keys()]) holder.removeEventHandler(id);
@@ -388,41 +292,45 @@ export function createSharedConnection(
       if (revoking) void revoking.then(end);
       else end();
       revoking = undefined;
-      token = undefined;
-      heard = { opened: false };
+      s.token = undefined;
+      s.heard = { opened: false };
     },
     // The token this tab signed in with (a follower's may not be the holder's).
     revokeToken() {
-      if (socket) {
-        // The server kicks the socket that used it (33); the followers hear that from here.
-        const told = channel;
-        const done = socket.revokeToken().then((result) => {
-          told?.postMessage({
-            t: 'event',
-            from: tab,
-            name: 'onError',
-            args: [{ type: statusCode.WEBIM_CONNCTION_CLIENT_LOGOUT, message: 'token revoked' }],
-            opened: false,
-          } satisfies TabMessage);
-          return result;
-        });
-        revoking = done.catch(() => undefined);
-        return done;
+      const holder = s.socket;
+      if (!holder) {
+        // Read now: the store closes the connection right after asking (see `close`).
+        const { credentials, token } = s;
+        return follower
+          ? follower.then((f) => f.revoke(credentials?.user ?? '', token))
+          : Promise.reject(closed());
       }
-      const [method, url] = route('revokeToken', credentials?.user ?? '');
-      return utils.ajax({ url, method, headers: { Authorization: `Bearer ${token}` } });
+      // The server kicks the socket that used it (33); the followers hear that from here.
+      const told = channel;
+      const done = holder.revokeToken().then((result) => {
+        told?.postMessage({
+          t: 'event',
+          from: s.tab,
+          name: 'onError',
+          args: [{ type: statusCode.WEBIM_CONNCTION_CLIENT_LOGOUT, message: 'token revoked' }],
+          opened: false,
+        } satisfies TabMessage);
+        return result;
+      });
+      revoking = done.catch(() => undefined);
+      return done;
     },
-    isOpened: () => (socket ? socket.isOpened() : heard.opened),
+    isOpened: () => (s.socket ? s.socket.isOpened() : s.heard.opened),
     getUniqueId,
   };
   return Object.defineProperties(adapter, {
     syncCursor: {
-      get: () => (socket ? socket.syncCursor : cursor),
+      get: () => (s.socket ? s.socket.syncCursor : s.cursor),
       set: (value: number | undefined) => {
-        cursor = value;
-        if (socket) socket.syncCursor = value;
+        s.cursor = value;
+        if (s.socket) s.socket.syncCursor = value;
       },
     },
-    appLimits: { get: () => (socket ? socket.appLimits : heard.limits) },
+    appLimits: { get: () => (s.socket ? s.socket.appLimits : s.heard.limits) },
   });
 }

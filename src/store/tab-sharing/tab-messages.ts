@@ -3,7 +3,7 @@
  * `shared-connection.ts`). Any script of the origin can post on it, so every message is checked
  * before it is acted on, and a follower may ask the holder only for the methods listed here.
  */
-import type { AppLimits } from '../../protocol/index.js';
+import { type AppLimits, statusCode } from '../../protocol/index.js';
 import { socialMethods } from '../connection-events.js';
 
 /** The connection's methods a follower calls through the tab that holds the socket. */
@@ -20,6 +20,12 @@ export const remoteMethods = [
 ] as const;
 
 export type RemoteMethod = (typeof remoteMethods)[number];
+
+/** What a call fails with once its connection is closed. */
+export const closed = () => ({
+  type: statusCode.WEBIM_CONNECTION_CLOSED,
+  message: 'connection closed',
+});
 
 /** An error as it crosses the channel: the SDK's `{type, message, data}`. */
 export interface WireError {

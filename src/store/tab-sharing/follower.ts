@@ -1,0 +1,190 @@
+/**
+ * What only a **follower** does (see `shared-connection.ts`): a tab that found the connection's
+ * Web Lock taken. It checks its credentials over REST, calls the connection's methods through the
+ * holder, hears the holder's callbacks, waits in the lock's queue and takes the socket over when
+ * the holder goes. A chunk of its own in the widget (`import()`ed when a tab finds the lock taken):
+ * a visitor with one tab open never loads it.
+ */
+import {
+  RestRoutes,
+  type TokenExpiresResponse,
+  type TokenResponse,
+  statusCode,
+} from '../../protocol/index.js';
+import { getUniqueId, utils } from '../../sdk/index.js';
+import type { OpenResult } from '../connection-events.js';
+import { toChatError } from '../errors.js';
+import { isTransientLoginFailure, resumeBackoff } from '../session-lifecycle.js';
+import { restBase } from '../sdk-connection.js';
+import type { Credentials, TabState } from './shared-connection.js';
+import { type RemoteMethod, type TabMessage, closed, fromWireError } from './tab-messages.js';
+
+/** What the connection asks of its follower part; each call comes after the ones before it. */
+export interface Follower {
+  /** This tab follows: it waits in the lock's queue, to take the socket over (open `run`). */
+  queue(run: number): void;
+  /** A message of the holder (`reply`, `holder`, `state`, `event`). */
+  receive(message: TabMessage): void;
+  /** `method` called through the holder. */
+  call(method: RemoteMethod, args: unknown[]): Promise<unknown>;
+  /**
+   * The credentials checked over REST, as the SDK's `open` would check them; then says hello.
+   * Fails as closed when the connection was closed since the open `run` began.
+   */
+  join(given: Credentials, run: number): Promise<OpenResult>;
+  /** Revokes `token` (of `user`) over REST. */
+  revoke(user: string, token: string | undefined): Promise<unknown>;
+  /** Leaves the queue; calls not answered fail. */
+  close(): void;
+}
+
+type Handler = (...args: unknown[]) => void;
+
+/** What a call to a holder that went away fails with: a dropped socket, so the outbox keeps it. */
+const holderGone = () => ({
+  type: statusCode.MESSAGE_WEBSOCKET_DISCONNECTED,
+  message: 'the tab that held the connection went away',
+});
+
+export function follow(s: TabState): Follower {
+  const calls = new Map<string, [resolve: (value: unknown) => void, reject: Handler]>();
+  /** Leaves the lock's queue. */
+  let queue: AbortController | undefined;
+
+  const rejectCalls = (error: () => unknown): void => {
+    const pending = [...calls.values()];
+    calls.clear();
+    for (const [, reject] of pending) reject(error());
+  };
+
+  /** The holder went away: this tab opens the socket, from the cursor stored in IndexedDB. */
+  const takeOver = async (): Promise<void> => {
+    const given = s.credentials;
+    const run = s.generation;
+    if (!given) return;
+    // Unanswered calls went to the old holder: they fail as on a dropped socket.
+    rejectCalls(holderGone);
+    s.post({ t: 'holder', from: s.tab });
+    s.dispatch('onReconnecting', []);
+    const stored = await s.share.storedCursor().catch(() => undefined);
+    if (s.role !== 'follower' || s.generation !== run) return;
+    if (stored !== undefined && stored > (s.cursor ?? 0)) s.cursor = stored;
+    const holder = s.hold();
+    for (let attempt = 1; s.socket === holder; attempt += 1) {
+      try {
+        s.remember(given, (await holder.open(given)) as OpenResult | undefined);
+        return;
+      } catch (error) {
+        // Anything else (a revoked token) reached the stores through `onError` already.
+        if (!isTransientLoginFailure(toChatError(error))) return;
+        await new Promise((resolve) => setTimeout(resolve, resumeBackoff(attempt)));
+      }
+    }
+  };
+
+  /** A REST route of this app, for `user`: method and URL. */
+  const route = (name: keyof typeof RestRoutes, user: string): [string, string] => {
+    const [org = '', app = ''] = s.plain.appKey.split('#').map(encodeURIComponent);
+    const [method = 'GET', path = ''] = RestRoutes[name].split(' ');
+    const me = path.replace('{me}', encodeURIComponent(user));
+    return [method, `${restBase(s.plain.apiUrl)}/${org}/${app}${me}`];
+  };
+
+  /** A password for a token, or a token for its expiry, without a socket. */
+  const verify = async (given: Credentials): Promise<OpenResult> => {
+    const password = 'pwd' in given;
+    const [method, url] = route(password ? 'token' : 'tokenExpires', given.user);
+    if (!password) {
+      const { expire_timestamp } = (await utils.ajax({
+        url,
+        method,
+        headers: { Authorization: `Bearer ${given.accessToken}` },
+      })) as TokenExpiresResponse;
+      return { accessToken: given.accessToken, expireTimestamp: expire_timestamp };
+    }
+    try {
+      const response = (await utils.ajax({
+        url,
+        method,
+        data: {
+          grant_type: 'password',
+          username: given.user,
+          password: given.pwd,
+          timestamp: Date.now(),
+        },
+      })) as TokenResponse;
+      const { access_token: accessToken, expires_in, user } = response;
+      return { accessToken, expires_in, user };
+    } catch (error) {
+      // The SDK's shape for a refused password login.
+      throw error instanceof TypeError ? error : { type: 1, data: error };
+    }
+  };
+
+  return {
+    queue(run) {
+      if (s.generation !== run || s.role !== 'follower') return;
+      queue = new AbortController();
+      s.lockRequest = s.locks
+        .request(s.lockName, { signal: queue.signal }, () => {
+          if (s.role !== 'follower' || s.generation !== run) return undefined;
+          void takeOver();
+          return s.held();
+        })
+        .catch(() => undefined);
+    },
+    receive(message) {
+      if (s.role !== 'follower') return;
+      switch (message.t) {
+        case 'reply': {
+          const call = message.to === s.tab ? calls.get(message.id) : undefined;
+          if (!call) return;
+          calls.delete(message.id);
+          if (message.ok) call[0](message.value);
+          else call[1](fromWireError(message.error));
+          return;
+        }
+        case 'holder':
+          rejectCalls(holderGone);
+          s.heard = { ...s.heard, opened: false };
+          s.dispatch('onReconnecting', []);
+          return;
+        case 'state':
+        case 'event':
+          // `state` answers this tab's hello; `event` is a callback of the holder's socket.
+          if (message.t === 'state' && message.to !== s.tab) return;
+          s.heard = message.limits
+            ? { opened: message.opened, limits: message.limits }
+            : { opened: message.opened };
+          if (message.t === 'event') s.dispatch(message.name, message.args);
+          else if (message.opened) s.dispatch('onOpened', []);
+      }
+    },
+    call(method, args) {
+      if (s.socket) return (s.socket[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+      if (s.role !== 'follower') return Promise.reject(closed());
+      const id = getUniqueId();
+      return new Promise((resolve, reject) => {
+        calls.set(id, [resolve, reject]);
+        s.post({ t: 'call', id, from: s.tab, method, args });
+      });
+    },
+    async join(given, run) {
+      if (s.generation !== run) throw closed();
+      const result = await verify(given);
+      if (s.generation !== run) throw closed();
+      s.remember(given, result);
+      if (s.role === 'follower') s.post({ t: 'hello', from: s.tab });
+      return result;
+    },
+    revoke(user, token) {
+      const [method, url] = route('revokeToken', user);
+      return utils.ajax({ url, method, headers: { Authorization: `Bearer ${token}` } });
+    },
+    close() {
+      queue?.abort();
+      queue = undefined;
+      rejectCalls(closed);
+    },
+  };
+}
