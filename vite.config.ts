@@ -1,5 +1,12 @@
 import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
-import { build, defaultClientConditions, defineConfig, type Plugin, type UserConfig } from 'vite';
+import {
+  build,
+  defaultClientConditions,
+  defineConfig,
+  type Plugin,
+  type Rolldown,
+  type UserConfig,
+} from 'vite';
 import { emojiData } from './build/emoji-data.js';
 import { precompress } from './build/precompress.js';
 import { thirdPartyLicenses } from './build/third-party-licenses.js';
@@ -74,6 +81,28 @@ function widgetLoader(): Plugin {
       }
     },
     async writeBundle(options) {
+      const outDir = options.dir ?? 'dist';
+      // `window.WebIM` alone (`WebIM.ready` on a page without the elements), a chunk of its own:
+      // the elements' chunk holds a copy of the SDK rather than importing this one.
+      const sdk = (await build({
+        configFile: false,
+        logLevel: 'warn',
+        resolve: shipped.resolve,
+        plugins: [plainDynamicImports(), precompress()],
+        build: {
+          ...shipped.build,
+          outDir,
+          copyPublicDir: false,
+          modulePreload: false,
+          rolldownOptions: {
+            ...shipped.build.rolldownOptions,
+            input: { sdk: 'src/loader/sdk-chunk.ts' },
+            preserveEntrySignatures: false,
+            output: { format: 'es', entryFileNames: `${CHUNKS}/[name]-[hash].js` },
+          },
+        },
+      })) as Rolldown.RolldownOutput;
+      names.sdk = sdk.output[0].fileName;
       await build({
         configFile: false,
         logLevel: 'warn',
@@ -81,7 +110,7 @@ function widgetLoader(): Plugin {
         plugins: [precompress()],
         build: {
           ...shipped.build,
-          outDir: options.dir ?? 'dist',
+          outDir,
           lib: {
             entry: 'src/loader/loader.ts',
             name: 'OpenWebIMLoader',
@@ -110,29 +139,67 @@ function plainDynamicImports(): Plugin {
   };
 }
 
-const widget = (): UserConfig => ({
-  ...shipped,
-  // The emoji picker's data goes beside the chunks, for the chat server to serve (dist/emoji/).
-  plugins: [plainDynamicImports(), ...plugins(), widgetLoader(), emojiData()],
-  build: {
-    ...shipped.build,
-    // The chunks preload nothing themselves: the loader imports the one entry a page needs.
-    modulePreload: false,
-    rolldownOptions: {
-      ...shipped.build.rolldownOptions,
-      input: { elements: 'src/loader/elements-chunk.ts', sdk: 'src/loader/sdk-chunk.ts' },
-      preserveEntrySignatures: 'allow-extension',
-      output: {
-        format: 'es',
-        entryFileNames: `${CHUNKS}/[name]-[hash].js`,
-        // A shared chunk is named after a module (`panel.styles.ts`); the server serves only
-        // `chat/{letters, digits, _ and -}-{hash}.js` (server/http/static-routes.ts), so any
-        // other character becomes `-`. A dot here once made the lazily loaded tabs 404.
-        chunkFileNames: (chunk) => `${CHUNKS}/${chunk.name.replace(/[^\w-]/g, '-')}-[hash].js`,
+/** The widget's entry: what a page with `<chat-widget>` loads, the SDK included. */
+const ELEMENTS = 'src/loader/elements-chunk.ts';
+
+/**
+ * Every module the elements' entry imports statically, filled in once the module graph is known,
+ * for the chunk group of {@link widget}.
+ */
+function staticModules(): Plugin & { eager: Set<string> } {
+  const eager = new Set<string>();
+  return {
+    name: 'openwebim:static-modules',
+    apply: 'build',
+    eager,
+    buildEnd() {
+      eager.clear();
+      const walk = (id: string): void => {
+        if (eager.has(id)) return;
+        eager.add(id);
+        for (const next of this.getModuleInfo(id)?.importedIds ?? []) walk(next);
+      };
+      const entry = [...this.getModuleIds()].find((id) => id.endsWith(ELEMENTS));
+      if (entry) walk(entry);
+    },
+  };
+}
+
+const widget = (): UserConfig => {
+  const modules = staticModules();
+  return {
+    ...shipped,
+    // The emoji picker's data goes beside the chunks, for the chat server to serve (dist/emoji/).
+    plugins: [plainDynamicImports(), ...plugins(), modules, widgetLoader(), emojiData()],
+    build: {
+      ...shipped.build,
+      // The chunks preload nothing themselves: the loader imports the one entry a page needs.
+      modulePreload: false,
+      rolldownOptions: {
+        ...shipped.build.rolldownOptions,
+        input: { elements: ELEMENTS },
+        // Nothing imports the entry's exports: the loader imports it for what it defines.
+        preserveEntrySignatures: false,
+        output: {
+          format: 'es',
+          // The entry's chunk holds everything it imports statically, the SDK included: one file
+          // compresses better than two (1.4 KB brotli) and needs no names between them. Left to
+          // itself, Rolldown moved what the elements share with a lazily imported element (Lit,
+          // the store) into a chunk of its own once `<chat-login>` became lazy: one more request
+          // and 3 KB brotli more.
+          codeSplitting: {
+            groups: [{ name: 'elements', test: (id: string) => modules.eager.has(id) }],
+          },
+          entryFileNames: `${CHUNKS}/[name]-[hash].js`,
+          // A shared chunk is named after a module (`panel.styles.ts`); the server serves only
+          // `chat/{letters, digits, _ and -}-{hash}.js` (server/http/static-routes.ts), so any
+          // other character becomes `-`. A dot here once made the lazily loaded tabs 404.
+          chunkFileNames: (chunk) => `${CHUNKS}/${chunk.name.replace(/[^\w-]/g, '-')}-[hash].js`,
+        },
       },
     },
-  },
-});
+  };
+};
 
 export default defineConfig(({ mode }) =>
   mode === 'widget'

@@ -4,10 +4,11 @@
  * chat elements, defined. Defining `<chat-widget>` upgrades the elements whose launcher the loader
  * drew; they take over the same shadow root.
  *
- * `<chat-widget>` brings `<chat-login>`, `<chat-notices>`, `<chat-roster>` and `<chat-window>`;
- * the rarely shown ones (`<chat-contacts>`, `<chat-groups>`, `<chat-rooms>`, `<chat-group-info>`)
- * are chunks of their own that their host imports the first time it shows them, which keeps them
- * out of what a signed-in visitor loads up front (build/budgets.ts).
+ * `<chat-widget>` brings `<chat-notices>`, `<chat-roster>` and `<chat-window>`; the ones shown
+ * rarely or only before signing in (`<chat-login>`, `<chat-contacts>`, `<chat-groups>`,
+ * `<chat-rooms>`, `<chat-group-info>`) are chunks of their own that their host imports the first
+ * time it shows them, which keeps them out of what a signed-in visitor loads up front
+ * (build/budgets.ts).
  */
 import './sdk-chunk.js';
 import '../elements/chat-widget/chat-widget.js';
@@ -15,6 +16,7 @@ import '../elements/chat-widget/chat-widget.js';
 // A page may also use those elements directly (the loader loads this chunk when it has one): they
 // are imported when one is in the page, or added to it later.
 const lazy: Record<string, () => Promise<unknown>> = {
+  'chat-login': () => import('../elements/chat-login/chat-login.js'),
   'chat-contacts': () => import('../elements/chat-contacts/chat-contacts.js'),
   'chat-groups': () => import('../elements/chat-groups/chat-groups.js'),
   'chat-rooms': () => import('../elements/chat-rooms/chat-rooms.js'),

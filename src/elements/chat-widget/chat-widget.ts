@@ -11,12 +11,12 @@ import {
 } from '../../store/index.js';
 import type { ChatType } from '../../protocol/index.js';
 import type { AppProblem } from '../../store/app-check.js';
-import '../chat-login/chat-login.js';
 import '../chat-notices/chat-notices.js';
 import '../chat-roster/chat-roster.js';
 import '../chat-window/chat-window.js';
 import { chatStoreContext } from '../context.js';
 import { ObservableController } from '../controllers/observable-controller.js';
+import { LazyElementController } from '../controllers/lazy-element-controller.js';
 import { defaultApiUrl } from '../controllers/store-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatOpenChangeEvent } from '../events/chat-open-change-event.js';
@@ -152,6 +152,12 @@ export class ChatWidget extends LitElement {
   @property({ attribute: false }) strings?: LocaleStrings;
 
   private readonly i18n = new LocaleController(this);
+  /** `<chat-login>`, a chunk of its own: a signed-in visitor never loads it (build/budgets.ts). */
+  private readonly loginForm = new LazyElementController(
+    this,
+    'chat-login',
+    () => import('../chat-login/chat-login.js'),
+  );
 
   /** The app, `org#app`. */
   @property({ attribute: 'app-key' }) appKey = '';
@@ -442,7 +448,10 @@ export class ChatWidget extends LitElement {
     const error =
       this.tokenError || (lost && lost !== this.seenError ? errorMessage(lost, this.i18n) : '');
     return html`<p part="error" class="alert" role="alert">${error}</p>
-      <chat-login exportparts=${loginParts} theme=${theme}></chat-login>`;
+      ${this.loginForm.render(
+        this.i18n,
+        () => html`<chat-login exportparts=${loginParts} theme=${theme}></chat-login>`,
+      )}`;
   }
 
   private async setOpen(open: boolean): Promise<void> {
@@ -459,6 +468,9 @@ export class ChatWidget extends LitElement {
   /** Moves focus to what the panel shows: the login form, the list or the conversation. */
   private async focusView(): Promise<void> {
     const body = this.renderRoot.querySelector('.body');
+    // The form's chunk may still be on its way: focus goes to it once it is shown.
+    if (!this.currentUser.value && this.store && !this.tokenPending && !this.problem)
+      await this.loginForm.settled();
     const view = this.active.value ? 'chat-window' : 'chat-roster';
     const target: (HTMLElement & { updateComplete?: Promise<unknown> }) | null =
       body?.querySelector<HTMLElement>(`chat-login, ${view}`) ??

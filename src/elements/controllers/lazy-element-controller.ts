@@ -56,6 +56,12 @@ export class LazyElementController implements ReactiveController {
     return false;
   }
 
+  /** Settles once the element is defined, or its load has failed, and the host shows which. */
+  async settled(): Promise<void> {
+    if (!this.ready()) await loads.get(this.name)?.catch(() => undefined);
+    await this.host.updateComplete;
+  }
+
   /**
    * `content` (the element) once defined; until then "Loading…" (`part="loading"`, a status), or
    * why the load failed (`part="error"`, an alert).
