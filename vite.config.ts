@@ -78,6 +78,9 @@ function widgetLoader(): Plugin {
       names = {};
       for (const chunk of Object.values(bundle)) {
         if (chunk.type === 'chunk' && chunk.isEntry) names[chunk.name] = chunk.fileName;
+        // The login form's chunk, which the loader preloads for a visitor who must sign in.
+        if (chunk.type === 'chunk' && chunk.facadeModuleId?.endsWith('chat-login/chat-login.ts'))
+          names.login = chunk.fileName;
       }
     },
     async writeBundle(options) {

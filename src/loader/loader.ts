@@ -4,7 +4,8 @@
  * elements) as content-hashed ES module chunks beside it, resolved against its own URL, only when
  * needed:
  *
- * - a click on the launcher, or `open` set on a `<chat-widget>`: at once. The panel opens at once
+ * - a click on the launcher, or `open` set on a `<chat-widget>`: at once (the pointer on the
+ *   launcher, or its focus, has already fetched the chunks without running them). The panel opens at once
  *   with a loading state; the loaded widget takes over the same shadow root and opens for real.
  * - a visitor who can be signed in without the form (a stored session of the app on this site, or
  *   `user` + `access-token`), so the launcher's unread badge is true: when the page is idle after
@@ -26,7 +27,7 @@
 import type { WebIMGlobal } from './webim-global.js';
 
 /** The chunks' file names, relative to this script; the build puts them in (vite.config.ts). */
-declare const __OPENWEBIM_CHUNKS__: { elements: string; sdk: string };
+declare const __OPENWEBIM_CHUNKS__: { elements: string; sdk: string; login: string };
 
 const chunks = __OPENWEBIM_CHUNKS__;
 // Read now: `document.currentScript` is only set while this script first runs.
@@ -75,6 +76,23 @@ function loadElements(): Promise<unknown> {
     });
   }
   return elementsLoad;
+}
+
+/**
+ * Fetches (without running) the elements' chunk, and the login form's for a visitor with no session
+ * to resume: the pointer on the launcher or its focus says a click may follow, so the click finds
+ * them in the browser's module map. Nothing runs: no element is defined, no database opened.
+ */
+let preloaded = false;
+function preload(resumes: boolean): void {
+  if (preloaded || elementsLoad) return;
+  preloaded = true;
+  for (const name of resumes ? [chunks.elements] : [chunks.elements, chunks.login]) {
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = chunkUrl(name);
+    document.head.append(link);
+  }
 }
 
 /** Loads the elements once the page has loaded and is idle: for a visitor who may be signed in. */
@@ -141,6 +159,9 @@ function draw(widget: Widget): void {
     });
   };
   launcher.addEventListener('click', () => open(!wantOpen));
+  let resumes = false;
+  for (const type of ['pointerenter', 'focus'])
+    launcher.addEventListener(type, () => preload(resumes), { once: true });
   drawn.set(widget, {
     open,
     failed(error) {
@@ -149,8 +170,14 @@ function draw(widget: Widget): void {
     },
   });
   if (widget.hasAttribute('open')) open(true);
-  else if (widget.hasAttribute('user') && widget.hasAttribute('access-token')) loadWhenIdle();
-  else void hasStoredSession(widget.getAttribute('app-key')).then((has) => has && loadWhenIdle());
+  else if (widget.hasAttribute('user') && widget.hasAttribute('access-token')) {
+    resumes = true;
+    loadWhenIdle();
+  } else
+    void hasStoredSession(widget.getAttribute('app-key')).then((has) => {
+      resumes = has;
+      if (has) loadWhenIdle();
+    });
 }
 
 /** Whether this site's browser storage holds a session of the app (no database is opened). */

@@ -60,6 +60,7 @@ describe('size budgets, as served', () => {
     const loader = await readFile(join(temp, 'dist', 'chat-widget.js'), 'utf8');
     const names = [...loader.matchAll(/["'](chat\/[\w-]+\.js)["']/g)].map((m) => m[1]!);
     assert.deepEqual(names.map((n) => n.replace(/-[\w-]{8}\.js$/, '')).sort(), [
+      'chat/chat-login',
       'chat/elements',
       'chat/sdk',
     ]);

@@ -92,6 +92,32 @@ describe('the loader, chat-widget.js', () => {
     assert.equal(count, 2);
   });
 
+  for (const how of ['pointer', 'focus'] as const) {
+    it(`fetches the chunks, without running them, when the ${how} is on the launcher`, async () => {
+      const { page, scripts } = await freshPage();
+      await page.goto(`${demo.server.url}/`, { waitUntil: 'networkidle0' });
+      const fetched = (name: string) =>
+        page.waitForRequest((request) =>
+          new RegExp(`^/chat/${name}-[\\w-]+\\.js$`).test(new URL(request.url()).pathname),
+        );
+      const chunks = Promise.all([fetched('elements'), fetched('chat-login')]);
+      const launcher = 'chat-widget >>> [part="launcher"]';
+      if (how === 'pointer') await page.hover(launcher);
+      else await page.focus(launcher);
+      await chunks;
+      // Fetched, not run: nothing is defined and no database is opened before the click.
+      assert.equal(await page.evaluate(() => customElements.get('chat-widget')), undefined);
+      assert.deepEqual(await databases(page), []);
+      await page.click(launcher);
+      await page.waitForFunction(() => {
+        const active = document.querySelector('chat-widget')?.shadowRoot?.activeElement;
+        return active?.localName === 'chat-login';
+      });
+      const elements = scripts.filter((path) => path.startsWith('/chat/elements-'));
+      assert.equal(elements.length, 1, `fetched once: ${String(scripts)}`);
+    });
+  }
+
   it('loads on idle and resumes for a visitor with a stored session', async () => {
     const { page, scripts } = await freshPage();
     await page.goto(`${demo.server.url}/`, { waitUntil: 'load' });
