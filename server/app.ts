@@ -225,12 +225,21 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
         for (const app of await domain.apps.list()) await domain.chatfiles.purge(app, all);
       };
       await purgeFiles(true);
+      // Guests idle past their app's retention go, with their chat files: now, then every hour
+      // (on several processes the storage lets one sweep at a time).
+      const sweepGuests = async () => {
+        for (const app of await domain.apps.list()) await domain.visitors.sweep(app);
+      };
+      await sweepGuests();
       purgeTimer = setInterval(() => {
         domain.tokens
           .purge(TOKEN_RETENTION_MS)
           .catch((error: unknown) => http.log.error({ err: error }, 'token purge failed'));
         purgeFiles(false).catch((error: unknown) =>
           http.log.error({ err: error }, 'chat file purge failed'),
+        );
+        sweepGuests().catch((error: unknown) =>
+          http.log.error({ err: error }, 'guest sweep failed'),
         );
       }, 3600_000);
       purgeTimer.unref();

@@ -201,4 +201,11 @@ export class Chatfiles {
     for (const uuid of uuids) if (await this.#files.remove(uuid)) deleted += 1;
     return deleted;
   }
+
+  /** Deletes the bytes of files whose rows are gone (a removed guest's uploads); how many. */
+  async removeBytes(uuids: string[]): Promise<number> {
+    let deleted = 0;
+    for (const uuid of uuids) if (await this.#files.remove(uuid)) deleted += 1;
+    return deleted;
+  }
 }

@@ -104,7 +104,7 @@ export function createDomain(
     contacts: new Contacts(storage, users),
     groups,
     rooms,
-    visitors: new Visitors(storage, passwords),
+    visitors: new Visitors(storage, passwords, chatfiles),
     passwords,
     limits,
   };

@@ -58,8 +58,12 @@ export class Tokens {
     return hashOf(token);
   }
 
-  /** Forgets tokens long expired; kept a while so their holders hear "expired", not "corrupt". */
-  purge(olderThanMs: number): Promise<void> {
-    return this.#storage.deleteTokensExpiredBefore(Date.now() - olderThanMs);
+  /**
+   * Forgets user tokens and app tokens (client_credentials) long expired; kept a while so their
+   * holders hear "expired", not "corrupt".
+   */
+  async purge(olderThanMs: number, now = Date.now()): Promise<void> {
+    await this.#storage.deleteTokensExpiredBefore(now - olderThanMs);
+    await this.#storage.visitors.deleteAppTokensExpiredBefore(now - olderThanMs);
   }
 }

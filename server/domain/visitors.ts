@@ -7,6 +7,7 @@ import { VisitorLimits, type UserMetadata, UserMetadataKeys } from '../../src/pr
 import type { AppRecord, Storage, UserRecord } from '../storage/storage.js';
 import type { AppVisitorSettings } from '../storage/visitor-storage.js';
 import { DomainError, Failures, forbidden, invalid } from './errors.js';
+import type { Chatfiles } from './chatfiles.js';
 import { HashQueueFull, type PasswordHasher } from './passwords.js';
 import { checkNickname } from './users.js';
 
@@ -27,13 +28,42 @@ export interface MintedGuest {
   password: string;
 }
 
+/** Guests removed per storage transaction by {@link Visitors.sweep}. */
+const SWEEP_BATCH = 100;
+const DAY_MS = 24 * 3600 * 1000;
+
 export class Visitors {
   readonly #storage: Storage;
   readonly #passwords: PasswordHasher;
+  readonly #chatfiles: Chatfiles;
 
-  constructor(storage: Storage, passwords: PasswordHasher) {
+  constructor(storage: Storage, passwords: PasswordHasher, chatfiles: Chatfiles) {
     this.#storage = storage;
     this.#passwords = passwords;
+    this.#chatfiles = chatfiles;
+  }
+
+  /**
+   * Removes the app's guests idle longer than its retention (`--guest-retention-days`) at `now`,
+   * with everything they left (storage.visitors.removeIdleGuests) and the bytes of the chat files
+   * they uploaded (through the FileStore, once their rows are gone). Safe on several processes at
+   * once: the storage lets one sweep at a time and answers the others nothing, so each guest and
+   * each file is removed by one process. Answers how many guests went.
+   */
+  async sweep(app: AppRecord, now = Date.now()): Promise<number> {
+    const idleBefore = now - Visitors.retentionDays(await this.settings(app)) * DAY_MS;
+    let removed = 0;
+    for (;;) {
+      const batch = await this.#storage.visitors.removeIdleGuests(
+        app.key,
+        idleBefore,
+        now,
+        SWEEP_BATCH,
+      );
+      await this.#chatfiles.removeBytes(batch.flatMap((guest) => guest.files));
+      removed += batch.length;
+      if (batch.length < SWEEP_BATCH) return removed;
+    }
   }
 
   settings(app: AppRecord): Promise<AppVisitorSettings> {

@@ -1,6 +1,8 @@
 // Guests (issue 9, src/protocol/visitors.ts): POST /{org}/{app}/guests and each of its refusals,
 // the demo app's guests and its `support` user.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TokenResponse } from '../../src/protocol/rest.js';
 import { VisitorLimits, type GuestResponse } from '../../src/protocol/visitors.js';
@@ -16,6 +18,7 @@ import {
   sendText,
   settle,
   startTestServer,
+  uploaded,
   type ApiResponse,
   type TestServer,
 } from './support/test-server.js';
@@ -208,5 +211,48 @@ describe('what a guest cannot do (403 forbidden_op "guests cannot …")', () => 
     // The team reads the guest's profile as any member reads anyone's.
     assert.equal((await rest(t.url, team, 'GET', `/users/${guest.username}`)).status, 200);
     await socket.close();
+  });
+});
+
+describe('guest retention', () => {
+  const DAY = 24 * 3600_000;
+
+  it('removes a guest idle past its app’s retention with its messages, token and chat files', async () => {
+    const app = await t.server.domain.apps.add('acme#retention', {
+      guests: true,
+      guestRetentionDays: 2,
+    });
+    const guest = await minted(app.key);
+    const host = await newUser(t.url, app.key);
+    const visitor = { username: guest.user.username, token: guest.access_token };
+    const { socket } = await connectSynced(t.url, visitor, { appKey: app.key });
+    sendText(socket, host.username, 'hello from a visitor');
+    await socket.next('ack');
+    await socket.close();
+    const file = await uploaded(t.url, guest.access_token, { appKey: app.key });
+    const bytes = () => readFile(join(t.dataDir, 'chatfiles', file.uuid));
+    await bytes();
+
+    const channels = () =>
+      rest(t.url, host, 'GET', `/users/${host.username}/user_channels`, undefined, app.key);
+    assert.ok(JSON.stringify((await channels()).body).includes(visitor.username));
+
+    // Still signed in (its token lives 7 days) or recently active: kept.
+    assert.equal(await t.server.domain.visitors.sweep(app), 0);
+    assert.equal(await t.server.domain.visitors.sweep(app, Date.now() + 3 * DAY), 0);
+    // Past its token and two idle days: gone, with what it left.
+    assert.equal(await t.server.domain.visitors.sweep(app, Date.now() + 8 * DAY), 1);
+    await assert.rejects(bytes(), { code: 'ENOENT' });
+    assertError(
+      await api(t.url, 'GET', `/${appPath(app.key)}/users/${visitor.username}`, {
+        token: host.token,
+      }),
+      404,
+      'service_resource_not_found',
+    );
+    assert.ok(!JSON.stringify((await channels()).body).includes(visitor.username));
+    // A registered user is never swept, however idle.
+    assert.equal(await t.server.domain.visitors.sweep(app, Date.now() + 400 * DAY), 0);
+    assert.ok(await t.server.domain.users.find(app, host.username));
   });
 });

@@ -208,3 +208,18 @@ describe('an app token elsewhere', () => {
     assert.equal((await socket.next('auth-error')).code, 28);
   });
 });
+
+describe('expired app tokens', () => {
+  it('are forgotten by the token purge once past the retention, as user tokens are', async () => {
+    const member = await newUser(t.url, APP);
+    const bearer = await appToken();
+    const inherit = () => tokenCall({ grant_type: 'inherit', username: member.username }, bearer);
+    assert.equal((await inherit()).status, 200);
+    // An hour on (the app's ttl), the token is expired and still known...
+    await t.server.domain.tokens.purge(3600_000, Date.now() + 3600_000);
+    assert.equal((await inherit()).status, 200, 'not expired yet: kept');
+    // ...and once it expired longer ago than the retention, it is gone.
+    await t.server.domain.tokens.purge(1000, Date.now() + 3600_000 + 2000);
+    assertError(await inherit(), 401, 'unauthorized', /takes an app token/);
+  });
+});
