@@ -555,6 +555,8 @@ export class SqliteStorage implements Storage {
              (SELECT count(*) FROM messages u
               WHERE u.app_key = c.app_key AND u.conv = c.conv AND u.id > c.read_id
                 AND u.from_user <> c.username AND u.recalled = 0
+                -- Commands (a typing indicator's TypingBegin) are no messages to read.
+                AND u.type <> 'cmd'
                 -- In a group, only what reached this member (not what a blocked user said).
                 AND (c.chat_type <> 'groupChat' OR EXISTS (SELECT 1 FROM inbox i
                   WHERE i.message_id = u.id AND i.app_key = c.app_key

@@ -217,6 +217,32 @@ describe('GET /{org}/{app}/users/{me}/user_channels', () => {
     );
     const withCarol = after.body.entities.find((e) => e.peer === carol.username);
     assert.deepEqual([withCarol && textOf(withCarol.lastMessage), withCarol?.unread], ['c1', 1]);
+    // Typing indicators (cmd messages) are not counted: one text after two of them is 1 unread
+    // (it was 3: a visitor's first message showed "3" in the team's inbox, issue 9).
+    for (const action of ['TypingBegin', 'TypingEnd']) {
+      const id = `cmd-${action}`;
+      c.socket.send({
+        t: 'msg',
+        id,
+        to: bob.username,
+        chatType: 'singleChat',
+        type: 'cmd',
+        action,
+      });
+      await c.socket.next('ack', (ack) => ack.id === id);
+    }
+    await sent(c.socket, bob.username, 'hello bob');
+    const bobs = await api<ConversationsResponse>(
+      t.url,
+      'GET',
+      `/demo/chat/users/${bob.username}/user_channels`,
+      { token: bob.token },
+    );
+    const withCarolForBob = bobs.body.entities.find((e) => e.peer === carol.username);
+    assert.deepEqual(
+      [withCarolForBob && textOf(withCarolForBob.lastMessage), withCarolForBob?.unread],
+      ['hello bob', 1],
+    );
     const forbidden = await api(t.url, 'GET', `/demo/chat/users/${alice.username}/user_channels`, {
       token: bob.token,
     });

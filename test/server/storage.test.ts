@@ -156,6 +156,24 @@ for (const engine of storageEngines) {
       await storage.close();
     });
 
+    it('counts no command (a typing indicator) as unread in the conversation list', async () => {
+      const { storage } = await engine.open();
+      await storage.addApp(app);
+      await storage.createUser(user('ann'), null);
+      await storage.createUser(user('ben'), null);
+      for (const id of ['typing', 'stopped']) {
+        const cmd = { ...message(id, 'ann', 'ben'), type: 'cmd', body: '{"type":"cmd"}' };
+        await storage.storeMessage(app.key, cmd);
+      }
+      await storage.storeMessage(app.key, message('hello', 'ann', 'ben'));
+      const conversations = await storage.conversations(app.key, 'ben');
+      assert.deepEqual(
+        conversations.map((c) => [c.peer, c.unread]),
+        [['ann', 1]],
+      );
+      await storage.close();
+    });
+
     it('brings delivery and read state on my own messages in a 1:1 history', async () => {
       const { storage } = await engine.open();
       await storage.addApp(app);
