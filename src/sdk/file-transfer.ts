@@ -9,6 +9,7 @@ import {
   type ChatfileEntity,
   type EntitiesResponse,
 } from '../protocol/index.js';
+import { safely } from './event-handlers.js';
 import type { ErrorEvent } from './types.js';
 
 /** What `getFileUrl` returns and file messages take as `file` (3.x `FileObj`). */
@@ -76,9 +77,8 @@ const DOWNLOAD_EXPIRED = 223;
 const PERMISSION_DENIED = 603;
 const SERVER_UNKNOWN_ERROR = 503;
 
-const call = (fn: unknown, ...args: unknown[]) => {
-  if (typeof fn === 'function') fn(...args);
-};
+// An app callback that throws must not leave the upload or download unsettled.
+const call = safely;
 
 /** `{url, filename, filetype, data}` of the first file of an `<input type=file>` (or its id) or a File. */
 export function getFileUrl(input: string | HTMLInputElement | File): FileObject {
