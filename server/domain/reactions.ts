@@ -46,7 +46,7 @@ export function checkReaction(value: unknown): string {
   return value;
 }
 
-export function checkMessageId(value: unknown, name = 'msgId'): string {
+export function checkMessageId(value: unknown, name = 'messageId'): string {
   if (typeof value !== 'string' || value === '' || value.length > 64) {
     throw invalid(`${name} must be a message id`);
   }
@@ -113,12 +113,12 @@ export class Reactions {
    */
   async list(app: AppRecord, user: string, mids: string[]): Promise<ReactionListResponse['data']> {
     if (mids.length === 0 || mids.length > Limits.reactionListMessagesMax) {
-      throw invalid(`msgIdList must name 1 to ${Limits.reactionListMessagesMax} messages`);
+      throw invalid(`messageId must name 1 to ${Limits.reactionListMessagesMax} messages`);
     }
     const visible: string[] = [];
     const groups = new Map<string, string[]>();
     for (const mid of new Set(mids)) {
-      const message = await this.#storage.getMessage(app.key, checkMessageId(mid, 'msgIdList'));
+      const message = await this.#storage.getMessage(app.key, checkMessageId(mid));
       if (!message || message.recalled) continue;
       let members = groups.get(message.to);
       if (!members) {
@@ -263,7 +263,7 @@ function pageSize(value: unknown): number {
     limit < 1 ||
     limit > Limits.reactionDetailPageMax
   ) {
-    throw invalid(`limit must be an integer from 1 to ${Limits.reactionDetailPageMax}`);
+    throw invalid(`pageSize (limit) must be an integer from 1 to ${Limits.reactionDetailPageMax}`);
   }
   return limit;
 }

@@ -26,6 +26,15 @@ function once(value: unknown, name: string): string | undefined {
   return value;
 }
 
+type Fields = Record<string, unknown>;
+
+/**
+ * The SDK's names (`messageId`, `reaction`, `pageSize`: the route table's query) or Agora's REST
+ * names (`msgId` or `msgIdList`, `message`, `limit`), whichever the request uses.
+ */
+const either = (fields: Fields, sdk: string, agora: string) =>
+  once(fields[sdk] ?? fields[agora], sdk);
+
 export function reactionsRoutes(
   server: FastifyInstance,
   { domain, fanout }: { domain: Domain; fanout: Fanout },
@@ -34,7 +43,13 @@ export function reactionsRoutes(
     const app = await requireApp(domain, request);
     const me = request.params.me;
     await authenticateSelf(domain, request, app, me);
-    const body = jsonObject(request.body) as Partial<AddReactionRequest>;
+    // The SDK sends the query; Agora's REST API a JSON body {msgId, message}.
+    const q = request.query;
+    const fields: Fields = request.body === undefined ? {} : jsonObject(request.body);
+    const body: Partial<AddReactionRequest> = {
+      msgId: either(q, 'messageId', 'msgId') ?? (fields.msgId as string | undefined),
+      message: either(q, 'reaction', 'message') ?? (fields.message as string | undefined),
+    };
     await fanout.reactions(app.key, await domain.reactions.add(app, me, body));
     return okResponse;
   });
@@ -43,12 +58,12 @@ export function reactionsRoutes(
     const app = await requireApp(domain, request);
     const me = request.params.me;
     await authenticateSelf(domain, request, app, me);
-    const { msgId, message } = request.query;
+    const q = request.query;
     const notices = await domain.reactions.remove(
       app,
       me,
-      once(msgId, 'msgId'),
-      once(message, 'message'),
+      either(q, 'messageId', 'msgId'),
+      either(q, 'reaction', 'message'),
     );
     await fanout.reactions(app.key, notices);
     return okResponse;
@@ -58,7 +73,7 @@ export function reactionsRoutes(
     const app = await requireApp(domain, request);
     const me = request.params.me;
     await authenticateSelf(domain, request, app, me);
-    const ids = once(request.query.msgIdList, 'msgIdList') ?? '';
+    const ids = either(request.query, 'messageId', 'msgIdList') ?? '';
     const mids = ids.split(',').filter((id) => id !== '');
     const response: ReactionListResponse = { data: await domain.reactions.list(app, me, mids) };
     return response;
@@ -71,10 +86,10 @@ export function reactionsRoutes(
     const q = request.query;
     const response: ReactionDetailResponse = {
       data: await domain.reactions.detail(app, me, {
-        msgId: once(q.msgId, 'msgId'),
-        message: once(q.message, 'message'),
+        msgId: either(q, 'messageId', 'msgId'),
+        message: either(q, 'reaction', 'message'),
         cursor: once(q.cursor, 'cursor'),
-        limit: once(q.limit, 'limit'),
+        limit: either(q, 'pageSize', 'limit'),
       }),
     };
     return response;

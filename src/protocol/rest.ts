@@ -118,17 +118,19 @@
  * 404 `service_resource_not_found` for an unknown uuid). Wrong `share-secret` → 403 too. The app's
  * `--max-file-bytes` (default 10 MB) → 413. Files are streamed to disk, never held whole in memory.
  *
- * Reactions (Bearer; `{me}` must be the token's user), Agora's paths with the 4.x SDK's result
- * shapes. Only a member of the message's conversation may react or read them: the sender or
+ * Reactions (Bearer; `{me}` must be the token's user), Agora's paths with the 4.x SDK's option
+ * names in the query and its result shapes, so its methods are plain rows of the route table;
+ * Agora's own names (`msgId`/`msgIdList`, `message`, `limit`, and `addReaction`'s JSON body
+ * {@link AddReactionRequest}) are read too. Only a member of the message's conversation may react or read them: the sender or
  * recipient of a 1:1 message, a member of the group (while a member). Each change is pushed live as
  * a `ReactionFrame` (frames.ts) to every member's sessions; REST history carries `reactions`.
  *
  * | request | body | success |
  * | --- | --- | --- |
- * | `POST /{org}/{app}/reaction/user/{me}` | {@link AddReactionRequest} | {@link OkResponse} (adding one already there changes nothing) |
- * | `DELETE /{org}/{app}/reaction/user/{me}?msgId&message` | – | {@link OkResponse} (removing one not there changes nothing) |
- * | `GET /{org}/{app}/reaction/user/{me}?msgIdList=a,b&msgType&groupId` | – | {@link ReactionListResponse} (`msgType`, `groupId`: accepted, not needed) |
- * | `GET /{org}/{app}/reaction/user/{me}/detail?msgId&message&cursor&limit` | – | {@link ReactionDetailResponse} |
+ * | `POST /{org}/{app}/reaction/user/{me}?messageId&reaction` | – (or {@link AddReactionRequest}) | {@link OkResponse} (adding one already there changes nothing) |
+ * | `DELETE /{org}/{app}/reaction/user/{me}?messageId&reaction` | – | {@link OkResponse} (removing one not there changes nothing) |
+ * | `GET /{org}/{app}/reaction/user/{me}?messageId=a,b` | – | {@link ReactionListResponse} |
+ * | `GET /{org}/{app}/reaction/user/{me}/detail?messageId&reaction&cursor&pageSize` | – | {@link ReactionDetailResponse} |
  *
  * Refusals: a message that is not there, or was recalled, 404 `service_resource_not_found` (the
  * list gives it no reactions instead); a message of a conversation or group I am not part of 403
@@ -261,7 +263,7 @@ export interface ReportMessageRequest {
   reportMsgId: string;
 }
 
-/** `addReaction`: Agora's names (`message` is the reaction). */
+/** `addReaction` as Agora's REST API sends it, a JSON body (`message` is the reaction). */
 export interface AddReactionRequest {
   msgId: string;
   message: string;

@@ -83,10 +83,10 @@ export const RestRoutes = {
 
   reportMessage: 'POST /user/{me}/moderation/report',
 
-  addReaction: 'POST /reaction/user/{me}',
-  deleteReaction: 'DELETE /reaction/user/{me}?msgId&message',
-  reactionList: 'GET /reaction/user/{me}?msgIdList&msgType&groupId',
-  reactionDetail: 'GET /reaction/user/{me}/detail?msgId&message&cursor&limit',
+  addReaction: 'POST /reaction/user/{me}?messageId&reaction',
+  deleteReaction: 'DELETE /reaction/user/{me}?messageId&reaction',
+  reactionList: 'GET /reaction/user/{me}?messageId',
+  reactionDetail: 'GET /reaction/user/{me}/detail?messageId&reaction&cursor&pageSize',
 
   guest: 'POST /guests',
   updateMyMetadata: 'PUT /metadata/user/{me}',

@@ -352,9 +352,9 @@ for (const engine of engines) {
             rest(t.url, bob, 'POST', path(bob), { message: 'x' }),
             400,
             'illegal_argument',
-            /msgId/,
+            /messageId/,
           ],
-          ['no ids to list', list(bob, []), 400, 'illegal_argument', /msgIdList/],
+          ['no ids to list', list(bob, []), 400, 'illegal_argument', /messageId/],
           [
             'too many ids to list',
             list(
@@ -363,7 +363,7 @@ for (const engine of engines) {
             ),
             400,
             'illegal_argument',
-            /msgIdList/,
+            /messageId/,
           ],
           [
             'a page too large',
