@@ -25,6 +25,7 @@ import { ACCOUNT_ROUTES, type AccountMethods } from './account.js';
 import { CONTACT_ROUTES, type ContactMethods } from './contacts.js';
 import { ROOM_ROUTES, type ChatRoomMethods } from './chat-rooms.js';
 import { GROUP_ROUTES, type GroupMethods } from './groups.js';
+import { REACTION_ROUTES, type ReactionMethods } from './reactions.js';
 import { REPORT_ROUTES, type ReportMethods } from './reports.js';
 import { toSessionList } from './conversations.js';
 import { defaults } from './defaults.js';
@@ -130,7 +131,13 @@ function withScheme(url: string, https: unknown, secure: string, plain: string):
 // (merging is how a class gets the type of members it does not declare one by one).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Connection
-  extends AccountMethods, ContactMethods, GroupMethods, ChatRoomMethods, ReportMethods {}
+  extends
+    AccountMethods,
+    ContactMethods,
+    GroupMethods,
+    ChatRoomMethods,
+    ReportMethods,
+    ReactionMethods {}
 
 /**
  * `new WebIM.connection(options)`: one user's link to the server. REST calls (register, token,
@@ -189,7 +196,14 @@ export class Connection {
   private readonly tokenTimers: TokenTimers;
 
   static {
-    const tables = [ACCOUNT_ROUTES, CONTACT_ROUTES, GROUP_ROUTES, ROOM_ROUTES, REPORT_ROUTES];
+    const tables = [
+      ACCOUNT_ROUTES,
+      CONTACT_ROUTES,
+      GROUP_ROUTES,
+      ROOM_ROUTES,
+      REPORT_ROUTES,
+      REACTION_ROUTES,
+    ];
     for (const route of tables.flat()) {
       for (const name of route[0].split(' ')) {
         (Connection.prototype as unknown as Record<string, unknown>)[name] = function (
@@ -851,6 +865,9 @@ export class Connection {
         return this.fire(presenceCallbacks(frame));
       case 'room':
         return this.fire(roomCallbacks(frame, this.user!));
+      case 'reaction':
+        // The 4.x payload is the frame; its `t` rides along, as cheap as leaving it.
+        return this.emit('onReactionChange', frame);
       case 'sync-done':
         this.synced = true;
         this.advance(frame.seq);

@@ -62,5 +62,6 @@ export type { ContactMethods } from './contacts.js';
 export type { GroupMethods } from './groups.js';
 export type { ChatRoomMethods } from './chat-rooms.js';
 export type { ReportMethods } from './reports.js';
+export type { ReactionMethods } from './reactions.js';
 export type { Callbacks } from './rest-routes.js';
 export type { ModifyMessageOptions, ModifyMessageResult } from './message-edits.js';

@@ -7,6 +7,7 @@ import type {
   GroupOperation,
   MessageConfig,
   ModifiedInfo,
+  ReactionFrame,
   RoomEventFrame,
   ServerConversation,
   TokenResponse,
@@ -409,6 +410,8 @@ export interface ConnectionEventHandlers {
   onContactAdded?: (event: PresenceEvent) => void;
   onGroupEvent?: (event: GroupEventPayload) => void;
   onChatroomEvent?: (event: ChatroomEventPayload) => void;
+  /** 4.x: a reaction to a message of one of my conversations changed (also my own, on every device). */
+  onReactionChange?: (change: ReactionFrame) => void;
   onPresenceStatusChange?: (list: PresenceStatus[]) => void;
   onMultiDeviceEvent?: (event: MultiDeviceEvent) => void;
   [name: `on${string}`]: LaterCallback | ((...args: never[]) => void) | undefined;
