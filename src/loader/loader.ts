@@ -107,7 +107,7 @@ function loadWhenIdle(): void {
 
 // --- the launcher, drawn into each <chat-widget> until the element is defined -----------------
 
-const css = `:host{color-scheme:light dark;--_bg:var(--chat-background,light-dark(#fff,#18181b));--_fg:var(--chat-text,light-dark(#111827,#f4f4f5));--_surface:var(--chat-surface,light-dark(#f3f4f6,#27272a));--_border:var(--chat-border,light-dark(#d1d5db,#52525b));--_primary:var(--chat-primary,light-dark(#1d4ed8,#93c5fd));--_on-primary:var(--chat-on-primary,light-dark(#fff,#0b1220));--_focus:var(--chat-focus-ring,var(--_primary));--_radius:var(--chat-radius,12px);--_space:var(--chat-spacing,8px);font-family:var(--chat-font-family,inherit);font-size:var(--chat-font-size,14px);line-height:1.4;color:var(--_fg);position:fixed;inset-inline-end:var(--chat-inset,16px);inset-block-end:var(--chat-inset,16px);z-index:var(--chat-z-index,9999)}:host([theme=light]){color-scheme:light}:host([theme=dark]){color-scheme:dark}:host([hidden]){display:none!important}*{box-sizing:border-box}button{font:inherit;cursor:pointer}.launcher{display:grid;place-items:center;width:var(--chat-launcher-size,56px);height:var(--chat-launcher-size,56px);padding:0;border:0;border-radius:50%;background:var(--_primary);color:var(--_on-primary);box-shadow:0 2px 8px rgb(0 0 0/.3)}svg{width:50%;height:50%;fill:currentColor}:focus-visible{outline:2px solid var(--_focus);outline-offset:2px}.panel{position:absolute;inset-block-end:calc(100% + var(--_space));inset-inline-end:0;display:flex;flex-direction:column;width:var(--chat-panel-width,352px);height:var(--chat-panel-height,544px);max-width:calc(100vw - 32px);max-height:calc(100vh - 112px);overflow:hidden;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);box-shadow:0 8px 24px rgb(0 0 0/.25)}.panel[hidden]{display:none}h2{margin:0;padding:var(--_space) calc(var(--_space)*2);font-size:1em;background:var(--_surface);border-bottom:1px solid var(--_border)}p{margin:calc(var(--_space)*2)}@media (max-width:480px){.panel{position:fixed;inset:0;width:auto;height:auto;max-width:none;max-height:none;border-radius:0}}`;
+const css = `:host{color-scheme:light dark;--_bg:var(--chat-background,light-dark(#fff,#18181b));--_fg:var(--chat-text,light-dark(#111827,#f4f4f5));--_surface:var(--chat-surface,light-dark(#f3f4f6,#27272a));--_border:var(--chat-border,light-dark(#d1d5db,#52525b));--_primary:var(--chat-primary,light-dark(#1d4ed8,#93c5fd));--_on-primary:var(--chat-on-primary,light-dark(#fff,#0b1220));--_focus:var(--chat-focus-ring,var(--_primary));--_radius:var(--chat-radius,12px);--_space:var(--chat-spacing,8px);font-family:var(--chat-font-family,inherit);font-size:var(--chat-font-size,14px);line-height:1.4;color:var(--_fg);position:fixed;inset-inline-end:calc(var(--chat-inset,16px) + var(--_stack,0)*(var(--chat-launcher-size,56px) + 16px));inset-block-end:var(--chat-inset,16px);z-index:var(--chat-z-index,9999)}:host([theme=light]){color-scheme:light}:host([theme=dark]){color-scheme:dark}:host([hidden]){display:none!important}*{box-sizing:border-box}button{font:inherit;cursor:pointer}.launcher{display:grid;place-items:center;width:var(--chat-launcher-size,56px);height:var(--chat-launcher-size,56px);padding:0;border:0;border-radius:50%;background:var(--_primary);color:var(--_on-primary);box-shadow:0 2px 8px rgb(0 0 0/.3)}svg{width:50%;height:50%;fill:currentColor}:focus-visible{outline:2px solid var(--_focus);outline-offset:2px}.panel{position:absolute;inset-block-end:calc(100% + var(--_space));inset-inline-end:0;display:flex;flex-direction:column;width:var(--chat-panel-width,352px);height:var(--chat-panel-height,544px);max-width:calc(100vw - 32px);max-height:calc(100vh - 112px);overflow:hidden;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);box-shadow:0 8px 24px rgb(0 0 0/.25)}.panel[hidden]{display:none}h2{margin:0;padding:var(--_space) calc(var(--_space)*2);font-size:1em;background:var(--_surface);border-bottom:1px solid var(--_border)}p{margin:calc(var(--_space)*2)}@media (max-width:480px){.panel{position:fixed;inset:0;width:auto;height:auto;max-width:none;max-height:none;border-radius:0}}`;
 const chatIcon = '<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/>';
 const closeIcon =
   '<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6z"/>';
@@ -120,6 +120,12 @@ interface Drawn {
 }
 const drawn = new Map<Widget, Drawn>();
 
+/** A second widget in the page goes beside the first (chat-widget.styles.ts reads the same). */
+function stack(widget: HTMLElement): void {
+  const index = [...document.querySelectorAll<HTMLElement>(WIDGET)].indexOf(widget);
+  if (index > 0) widget.style.setProperty('--_stack', String(index));
+}
+
 function draw(widget: Widget): void {
   if (customElements.get(WIDGET) || widget.shadowRoot || drawn.has(widget)) return;
   // A constructed sheet, not a <style>: a strict `style-src` policy allows it.
@@ -127,6 +133,7 @@ function draw(widget: Widget): void {
   if (!sheet.cssRules.length) sheet.replaceSync(css);
   const root = widget.attachShadow({ mode: 'open' });
   root.adoptedStyleSheets = [sheet];
+  stack(widget);
   root.innerHTML =
     '<button part="launcher" class="launcher" aria-expanded="false" aria-controls="panel">' +
     `<svg viewBox="0 0 24 24" aria-hidden="true">${chatIcon}</svg></button>` +

@@ -148,6 +148,23 @@ describe('chat-widget embedded in a page', () => {
     expect(warnings).to.deep.equal([]);
   });
 
+  it('a second widget in the page stands beside the first, not on top of it', async () => {
+    const page = await fixture<HTMLElement>(
+      html`<div>
+        <chat-widget app-key=${APP_KEY} api-url=${url}></chat-widget>
+        <chat-widget app-key="other#app" api-url=${url}></chat-widget>
+      </div>`,
+    );
+    const [first, second] = [...page.querySelectorAll('chat-widget')];
+    await Promise.all([first!.updateComplete, second!.updateComplete]);
+    const a = $(first!, '[part="launcher"]').getBoundingClientRect();
+    const b = $(second!, '[part="launcher"]').getBoundingClientRect();
+    expect(a.width).to.equal(56);
+    expect(a.bottom, 'same line').to.equal(b.bottom);
+    expect(a.right, 'the first in the corner').to.equal(innerWidth - 16);
+    expect(b.right, 'the second beside it, 16px apart').to.equal(a.left - 16);
+  });
+
   it('is 14px / 1.4 whatever the page sets, and --chat-font-size applies alone', async () => {
     document.body.style.font = 'italic 20px/3 serif';
     const el = await widget();

@@ -3,7 +3,11 @@ import { css } from 'lit';
 export const styles = css`
   :host {
     position: fixed;
-    inset-inline-end: var(--chat-inset, 16px);
+    /* A second widget in the page goes beside the first (--_stack: its index, set when it is
+       connected), not on top of it. */
+    inset-inline-end: calc(
+      var(--chat-inset, 16px) + var(--_stack, 0) * (var(--chat-launcher-size, 56px) + 16px)
+    );
     inset-block-end: var(--chat-inset, 16px);
     z-index: var(--chat-z-index, 9999);
   }

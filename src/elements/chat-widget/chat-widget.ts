@@ -120,7 +120,9 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * @csspart input - Every text field of the nested elements.
  * @csspart error - Every alert region of the nested elements, and the widget's own.
  *
- * @cssproperty [--chat-inset=16px] - Distance of the launcher from the viewport's corner.
+ * @cssproperty [--chat-inset=16px] - Distance of the launcher from the viewport's corner. A second
+ *   `<chat-widget>` in the page goes beside the first (its launcher size plus 16px further in);
+ *   give each its own `--chat-inset` to place them otherwise.
  * @cssproperty [--chat-z-index=9999] - Stacking order of the launcher and panel.
  * @cssproperty [--chat-launcher-size=56px] - Diameter of the launcher.
  * @cssproperty [--chat-panel-width=352px] - Width of the panel (from 640px, list and window sit side by side).
@@ -240,6 +242,14 @@ export class ChatWidget extends LitElement {
         void this.setOpen(false);
       }
     });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // A second widget in the page goes beside the first, not on top of it (--_stack in the
+    // styles; the loader does the same for the launchers it draws).
+    const index = [...document.querySelectorAll('chat-widget')].indexOf(this);
+    if (index > 0) this.style.setProperty('--_stack', String(index));
   }
 
   // The classic script's loader (src/loader/loader.ts) draws a launcher into this shadow root
