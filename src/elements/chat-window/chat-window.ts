@@ -189,7 +189,7 @@ export class ChatWindow extends LitElement {
    */
   @property({ attribute: false }) strings?: LocaleStrings;
 
-  private readonly i18n = new LocaleController(this);
+  readonly #i18n = new LocaleController(this);
 
   /** The app, `org#app`, when not inside `<chat-widget>`. */
   @property({ attribute: 'app-key' }) appKey = '';
@@ -207,91 +207,87 @@ export class ChatWindow extends LitElement {
   @state() private error = '';
   /** Whether "Group info" was opened: `<chat-group-info>` is loaded then, not with the window. */
   @state() private infoShown = false;
-  private readonly groupInfo = new LazyElementController(
+  readonly #groupInfo = new LazyElementController(
     this,
     'chat-group-info',
     () => import('../chat-group-info/chat-group-info.js'),
   );
   /** The "Group info" button, given focus back when the dialog closes. */
-  private opener?: HTMLElement | null;
+  #opener?: HTMLElement | null;
 
-  private readonly stores = new StoreController(this);
-  private readonly status = new ObservableController<ConnectionStatus>(this, 'signed-out');
-  private readonly user = new ObservableController<CurrentUser | null>(this, null);
-  private readonly active = new ObservableController<string | null>(this, null);
-  private readonly conversations = new ObservableController<Conversation[]>(this, []);
-  private readonly messages = new ObservableController<ChatMessage[]>(this, []);
-  private readonly history = new ObservableController<HistoryState>(this, {
+  readonly #stores = new StoreController(this);
+  readonly #status = new ObservableController<ConnectionStatus>(this, 'signed-out');
+  readonly #user = new ObservableController<CurrentUser | null>(this, null);
+  readonly #active = new ObservableController<string | null>(this, null);
+  readonly #conversations = new ObservableController<Conversation[]>(this, []);
+  readonly #messages = new ObservableController<ChatMessage[]>(this, []);
+  readonly #history = new ObservableController<HistoryState>(this, {
     loading: false,
     exhausted: false,
   });
-  private readonly groups = new ObservableController<Group[]>(this, []);
-  private readonly rooms = new ObservableController<ChatRoom[]>(this, []);
+  readonly #groups = new ObservableController<Group[]>(this, []);
+  readonly #rooms = new ObservableController<ChatRoom[]>(this, []);
   /**
    * The shown group's members, asked for so that the senders are named: the store knows the
    * nicknames of contacts and of the members of the groups it has fetched. (The Group info dialog
    * asked for them as a side effect when it was rendered with the window; it is loaded when opened.)
    */
-  private readonly members = new ObservableController<GroupMember[]>(this, []);
-  private readonly limits = new ObservableController<AppLimits>(this, DefaultAppLimits);
-  private readonly names = new DisplayNameController(this);
-  private readonly typing = new TypingController(this);
-  private readonly menu = new MessageMenu(this, this.i18n);
-  private readonly compose: ComposeContext = new ComposeContext(
+  readonly #members = new ObservableController<GroupMember[]>(this, []);
+  readonly #limits = new ObservableController<AppLimits>(this, DefaultAppLimits);
+  readonly #names = new DisplayNameController(this);
+  readonly #typing = new TypingController(this);
+  readonly #menu = new MessageMenu(this, this.#i18n);
+  readonly #compose: ComposeContext = new ComposeContext(
     this,
-    this.i18n,
-    () => this.composer.input ?? undefined,
+    this.#i18n,
+    () => this.#composer.input ?? undefined,
   );
-  private readonly actions = new ActionController(
-    this,
-    this.i18n,
-    'textarea, [part="message-list"]',
-  );
+  readonly #actions = new ActionController(this, this.#i18n, 'textarea, [part="message-list"]');
 
   /** What the window's parts share of it. */
-  private readonly ctx: WindowContext = {
+  readonly #ctx: WindowContext = {
     host: this,
-    i18n: this.i18n,
-    store: () => this.stores.store,
+    i18n: this.#i18n,
+    store: () => this.#stores.store,
     conversationId: () => this.conversationId,
     fail: (error) => {
-      this.error = typeof error === 'string' ? error : errorMessage(error, this.i18n);
+      this.error = typeof error === 'string' ? error : errorMessage(error, this.#i18n);
     },
   };
-  private readonly content = new MessageContent(this.ctx);
-  private readonly log = new MessageLog(this.ctx, this.messages, this.history);
-  private readonly bubble = new MessageBubble(this.ctx, {
-    menu: this.menu,
-    names: this.names,
-    content: this.content,
-    me: () => this.user.value?.username,
-    chatType: () => this.chatType,
-    limits: () => this.limits.value,
-    menuItems: (m, own) => this.menuItems(m, own),
-    jumpTo: (mid) => void this.log.jumpTo(mid),
+  readonly #content = new MessageContent(this.#ctx);
+  readonly #log = new MessageLog(this.#ctx, this.#messages, this.#history);
+  readonly #bubble = new MessageBubble(this.#ctx, {
+    menu: this.#menu,
+    names: this.#names,
+    content: this.#content,
+    me: () => this.#user.value?.username,
+    chatType: () => this.#chatType,
+    limits: () => this.#limits.value,
+    menuItems: (m, own) => this.#menuItems(m, own),
+    jumpTo: (mid) => void this.#log.jumpTo(mid),
   });
-  private readonly composer: Composer = new Composer(this.ctx, {
-    compose: this.compose,
-    typing: this.typing,
-    names: this.names,
-    log: this.log,
-    chatType: () => this.chatType,
+  readonly #composer: Composer = new Composer(this.#ctx, {
+    compose: this.#compose,
+    typing: this.#typing,
+    names: this.#names,
+    log: this.#log,
+    chatType: () => this.#chatType,
     error: () => this.error,
   });
 
   /** The conversation shown: `conversation`, else the store's active one, else none (''). */
   get conversationId(): string {
-    return this.conversation || this.active.value || '';
+    return this.conversation || this.#active.value || '';
   }
 
   /** The shown conversation's kind: from the conversation list, else from the groups and rooms. */
-  private get chatType(): ChatType {
+  get #chatType(): ChatType {
     const id = this.conversationId;
     return (
-      this.conversations.value.find((c) => c.id === id)?.chatType ??
-      (this.groups.value.some((g) => g.id === id)
+      this.#conversations.value.find((c) => c.id === id)?.chatType ??
+      (this.#groups.value.some((g) => g.id === id)
         ? 'groupChat'
-        : this.rooms.value.some((r) => r.id === id)
+        : this.#rooms.value.some((r) => r.id === id)
           ? 'chatRoom'
           : 'singleChat')
     );
@@ -299,120 +295,120 @@ export class ChatWindow extends LitElement {
 
   /** Focuses the message field. */
   override focus(options?: FocusOptions): void {
-    this.composer.input?.focus(options);
+    this.#composer.input?.focus(options);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.log.connect();
+    this.#log.connect();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.bubble.disconnect();
-    this.log.disconnect();
+    this.#bubble.disconnect();
+    this.#log.disconnect();
   }
 
   protected override willUpdate(): void {
-    this.log.cancelRemeasure();
-    const store = this.stores.store;
-    this.status.observe([store], () => store?.status$);
-    this.user.observe([store], () => store?.user$);
-    this.active.observe([store], () => store?.activeConversation$);
-    this.conversations.observe([store], () => store?.conversations$);
-    this.groups.observe([store], () => store?.groups$);
-    this.rooms.observe([store], () => store?.rooms$);
-    this.limits.observe([store], () => store?.limits$);
+    this.#log.cancelRemeasure();
+    const store = this.#stores.store;
+    this.#status.observe([store], () => store?.status$);
+    this.#user.observe([store], () => store?.user$);
+    this.#active.observe([store], () => store?.activeConversation$);
+    this.#conversations.observe([store], () => store?.conversations$);
+    this.#groups.observe([store], () => store?.groups$);
+    this.#rooms.observe([store], () => store?.rooms$);
+    this.#limits.observe([store], () => store?.limits$);
     const id = this.conversationId;
-    this.messages.observe([store, id], () => (store && id ? store.messages$(id) : undefined));
-    this.history.observe([store, id], () => (store && id ? store.history$(id) : undefined));
-    const inGroup = this.groups.value.some((g) => g.id === id);
-    this.members.observe([store, id, inGroup], () =>
+    this.#messages.observe([store, id], () => (store && id ? store.messages$(id) : undefined));
+    this.#history.observe([store, id], () => (store && id ? store.history$(id) : undefined));
+    const inGroup = this.#groups.value.some((g) => g.id === id);
+    this.#members.observe([store, id, inGroup], () =>
       store && inGroup ? store.groupMembers$(id) : undefined,
     );
-    const messages = this.messages.value;
-    this.typing.observe(store, id);
-    this.typing.messages(messages);
-    this.names.track(store, this.chatType === 'singleChat' ? [] : messages.map((m) => m.from));
-    this.content.trackUploads(store, messages);
-    this.log.beforeRender(messages, id);
+    const messages = this.#messages.value;
+    this.#typing.observe(store, id);
+    this.#typing.messages(messages);
+    this.#names.track(store, this.#chatType === 'singleChat' ? [] : messages.map((m) => m.from));
+    this.#content.trackUploads(store, messages);
+    this.#log.beforeRender(messages, id);
   }
 
   protected override getUpdateComplete(): Promise<boolean> {
-    return this.i18n.settled(() => super.getUpdateComplete());
+    return this.#i18n.settled(() => super.getUpdateComplete());
   }
 
   protected override render() {
     const id = this.conversationId;
-    if (!this.user.value || !id) {
+    if (!this.#user.value || !id) {
       return html`<p part="empty" class="empty">
-        ${this.i18n.t(this.user.value ? 'window.choose' : 'window.logIn')}
+        ${this.#i18n.t(this.#user.value ? 'window.choose' : 'window.logIn')}
       </p>`;
     }
-    const chatType = this.chatType;
-    const group = this.groups.value.find((g) => g.id === id);
-    const room = this.rooms.value.find((r) => r.id === id);
-    const conversation = this.conversations.value.find((c) => c.id === id);
+    const chatType = this.#chatType;
+    const group = this.#groups.value.find((g) => g.id === id);
+    const room = this.#rooms.value.find((r) => r.id === id);
+    const conversation = this.#conversations.value.find((c) => c.id === id);
     // The store names a group's conversation by its id until it knows the group.
     const name = group?.name || room?.name || conversation?.name || id;
     // Only once the lists are known: a group not loaded yet is no reason to say "removed".
     const left =
       conversation?.membership ??
       (chatType === 'groupChat'
-        ? this.groups.received && !group
-        : chatType === 'chatRoom' && this.rooms.received && !room?.joined);
+        ? this.#groups.received && !group
+        : chatType === 'chatRoom' && this.#rooms.received && !room?.joined);
     return html`
       <div part="header" class="header">
         <h2 part="title"><bdi>${name}</bdi></h2>
-        <span part="status" role="status">${this.i18n.t(statusLabels[this.status.value])}</span>
+        <span part="status" role="status">${this.#i18n.t(statusLabels[this.#status.value])}</span>
         ${
           group
-            ? html`<button part="group-info-button" class="end-button" @click=${this.openInfo}>
-                ${this.i18n.t('window.groupInfo')}
+            ? html`<button part="group-info-button" class="end-button" @click=${this.#openInfo}>
+                ${this.#i18n.t('window.groupInfo')}
               </button>`
             : room?.joined
               ? html`<button
                   part="leave-room-button"
                   class="end-button"
-                  @click=${() => this.actions.run('room', () => this.stores.store!.leaveRoom(id))}
+                  @click=${() => this.#actions.run('room', () => this.#stores.store!.leaveRoom(id))}
                 >
-                  ${this.i18n.t('rooms.leave')}
+                  ${this.#i18n.t('rooms.leave')}
                 </button>`
               : nothing
         }
       </div>
-      ${this.actions.alert('room')}
-      ${this.log.render(
+      ${this.#actions.alert('room')}
+      ${this.#log.render(
         name,
         (m, previous) =>
-          html`${this.bubble.daySeparator(m, previous)}${this.bubble.render(m, name, previous)}`,
+          html`${this.#bubble.daySeparator(m, previous)}${this.#bubble.render(m, name, previous)}`,
       )}
       ${
-        this.typing.typing && chatType === 'singleChat'
+        this.#typing.typing && chatType === 'singleChat'
           ? html`<p part="typing" class="typing" role="status">
-              ${this.i18n.t('window.typing', { name })}
+              ${this.#i18n.t('window.typing', { name })}
             </p>`
           : nothing
       }
       ${
         left
           ? html`<p part="left-notice" class="banner">
-              ${this.i18n.t(leftNotices[chatType === 'groupChat' ? 'group' : 'room'][left === true ? 'left' : left])}
+              ${this.#i18n.t(leftNotices[chatType === 'groupChat' ? 'group' : 'room'][left === true ? 'left' : left])}
             </p>`
-          : this.composer.render(group)
+          : this.#composer.render(group)
       }
       ${
         group
           ? html`<dialog
               part="group-dialog"
               class="group"
-              aria-label=${this.i18n.t('window.groupInfo')}
-              @close=${this.closeInfo}
+              aria-label=${this.#i18n.t('window.groupInfo')}
+              @close=${this.#closeInfo}
             >
               ${
                 this.infoShown
-                  ? this.groupInfo.render(
-                      this.i18n,
+                  ? this.#groupInfo.render(
+                      this.#i18n,
                       () =>
                         html`<chat-group-info
                           exportparts=${infoParts}
@@ -424,56 +420,56 @@ export class ChatWindow extends LitElement {
                     )
                   : nothing
               }
-              <button part="close-button" @click=${this.closeInfo}>
-                ${this.i18n.t('common.close')}
+              <button part="close-button" @click=${this.#closeInfo}>
+                ${this.#i18n.t('common.close')}
               </button>
             </dialog>`
           : nothing
       }
-      ${this.content.viewer()} ${this.menu.render()}
+      ${this.#content.viewer()} ${this.#menu.render()}
     `;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    this.bubble.afterRender();
-    this.setAttribute('status', this.status.value);
-    this.log.afterRender();
+    this.#bubble.afterRender();
+    this.setAttribute('status', this.#status.value);
+    this.#log.afterRender();
   }
 
-  private openInfo(event: Event): void {
-    this.opener = event.currentTarget as HTMLElement;
+  #openInfo(event: Event): void {
+    this.#opener = event.currentTarget as HTMLElement;
     this.infoShown = true;
-    this.groupInfo.retry();
+    this.#groupInfo.retry();
     this.renderRoot.querySelector<HTMLDialogElement>('dialog.group')?.showModal();
   }
 
   /** Closes the group dialog (its button, Escape) and gives focus back to "Group info". */
-  private closeInfo(): void {
+  #closeInfo(): void {
     const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog.group');
     if (dialog?.open) dialog.close();
-    this.opener?.focus();
+    this.#opener?.focus();
   }
 
   /** What the menu of message `m` offers. */
-  private menuItems(m: ChatMessage, own: boolean) {
+  #menuItems(m: ChatMessage, own: boolean) {
     const id = this.conversationId;
     const actions: MenuAction[] = [];
-    if (own && m.type === 'txt' && m.status === 'sent' && this.chatType !== 'chatRoom')
-      actions.push({ id: 'edit', label: 'window.edit', run: () => this.compose.edit(id, m) });
+    if (own && m.type === 'txt' && m.status === 'sent' && this.#chatType !== 'chatRoom')
+      actions.push({ id: 'edit', label: 'window.edit', run: () => this.#compose.edit(id, m) });
     if (m.mid)
-      actions.push({ id: 'reply', label: 'window.reply', run: () => this.compose.reply(id, m) });
+      actions.push({ id: 'reply', label: 'window.reply', run: () => this.#compose.reply(id, m) });
     if (m.type === 'txt')
-      actions.push({ id: 'copy', label: 'window.copy', run: () => void this.copy(m.text) });
+      actions.push({ id: 'copy', label: 'window.copy', run: () => void this.#copy(m.text) });
     return { actions, reactions: [] };
   }
 
-  private async copy(text: string): Promise<void> {
+  async #copy(text: string): Promise<void> {
     this.error = '';
     try {
       await navigator.clipboard.writeText(text);
     } catch {
-      this.error = this.i18n.t('window.copyFailed');
+      this.error = this.#i18n.t('window.copyFailed');
     }
   }
 }

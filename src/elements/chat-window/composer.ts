@@ -12,7 +12,6 @@ import { errorMessage } from '../error-message.js';
 import { ChatSendEvent } from '../events/chat-send-event.js';
 import { attachIcon, locationIcon, microphoneIcon, stopIcon } from '../icons.js';
 import { mutedNote } from '../muted-note.js';
-import { prepareAttachment } from './attachment-preparation.js';
 import type { ComposeContext } from './compose-context.js';
 import type { MessageLog } from './message-log.js';
 import type { TypingController } from './typing-controller.js';
@@ -30,36 +29,38 @@ export interface ComposerParts {
 }
 
 export class Composer {
-  private readonly recorder: VoiceRecorderController;
+  readonly #recorder: VoiceRecorderController;
 
-  constructor(
-    private readonly ctx: WindowContext,
-    private readonly parts: ComposerParts,
-  ) {
+  readonly #ctx: WindowContext;
+  readonly #parts: ComposerParts;
+
+  constructor(ctx: WindowContext, parts: ComposerParts) {
+    this.#ctx = ctx;
+    this.#parts = parts;
     const { host } = ctx;
-    this.recorder = new VoiceRecorderController(
+    this.#recorder = new VoiceRecorderController(
       host,
-      (file, seconds) => void this.sendFiles([file], seconds),
+      (file, seconds) => void this.#sendFiles([file], seconds),
     );
-    host.addEventListener('dragover', this.onDrag);
-    host.addEventListener('dragleave', this.onDrag);
-    host.addEventListener('drop', this.onDrag);
+    host.addEventListener('dragover', this.#onDrag);
+    host.addEventListener('dragleave', this.#onDrag);
+    host.addEventListener('drop', this.#onDrag);
     host.addEventListener('paste', (event: ClipboardEvent) => {
       const files = [...(event.clipboardData?.files ?? [])];
       if (!files.length) return;
       event.preventDefault();
-      void this.sendFiles(files);
+      void this.#sendFiles(files);
     });
   }
 
   /** The message field. */
   get input(): HTMLTextAreaElement | null {
-    return this.ctx.host.renderRoot.querySelector('textarea');
+    return this.#ctx.host.renderRoot.querySelector('textarea');
   }
 
   render(group: Group | undefined) {
-    const { i18n } = this.ctx;
-    const recording = this.recorder.recording;
+    const { i18n } = this.#ctx;
+    const recording = this.#recorder.recording;
     const muted = mutedNote(group?.mutedUntil, i18n);
     return html`${
         muted
@@ -68,16 +69,16 @@ export class Composer {
             </p>`
           : nothing
       }
-      ${this.parts.compose.banner(this.ctx.conversationId(), (u) => this.parts.names.get(u))}
-      <form part="composer" @submit=${this.onSubmit}>
-        <input type="file" multiple hidden @change=${this.onPick} />
+      ${this.#parts.compose.banner(this.#ctx.conversationId(), (u) => this.#parts.names.get(u))}
+      <form part="composer" @submit=${this.#onSubmit}>
+        <input type="file" multiple hidden @change=${this.#onPick} />
         <button
           part="attach-button"
           type="button"
           aria-label=${i18n.t('window.attach')}
           title=${i18n.t('window.attach')}
           @click=${() =>
-            this.ctx.host.renderRoot.querySelector<HTMLInputElement>('[type=file]')!.click()}
+            this.#ctx.host.renderRoot.querySelector<HTMLInputElement>('[type=file]')!.click()}
         >
           ${attachIcon}
         </button>
@@ -89,7 +90,7 @@ export class Composer {
                 class=${recording ? 'primary' : ''}
                 aria-label=${i18n.t(recording ? 'window.stopRecording' : 'window.record')}
                 title=${i18n.t(recording ? 'window.stopRecording' : 'window.record')}
-                @click=${() => this.recorder.toggle()}
+                @click=${() => this.#recorder.toggle()}
               >
                 ${recording ? stopIcon : microphoneIcon}
               </button>`
@@ -102,7 +103,7 @@ export class Composer {
                 type="button"
                 aria-label=${i18n.t('window.shareLocation')}
                 title=${i18n.t('window.shareLocation')}
-                @click=${this.shareLocation}
+                @click=${this.#shareLocation}
               >
                 ${locationIcon}
               </button>`
@@ -113,77 +114,79 @@ export class Composer {
           aria-label=${i18n.t('window.message')}
           placeholder=${i18n.t('window.placeholder')}
           rows="1"
-          @keydown=${this.onKeydown}
-          @input=${this.onInput}
+          @keydown=${this.#onKeydown}
+          @input=${this.#onInput}
         ></textarea>
         <button part="send-button" class="primary" type="submit">${i18n.t('window.send')}</button>
         <p part="error" class="alert" role="alert">
-          ${this.parts.error() || (this.recorder.error && i18n.t(this.recorder.error))}
+          ${this.#parts.error() || (this.#recorder.error && i18n.t(this.#recorder.error))}
         </p>
       </form>`;
   }
 
-  private readonly onDrag = (event: DragEvent): void => {
+  readonly #onDrag = (event: DragEvent): void => {
     if (!event.dataTransfer?.types.includes('Files')) return;
     event.preventDefault();
     const over = event.type === 'dragover';
-    this.ctx.host.toggleAttribute('dragging', over);
-    if (event.type === 'drop') void this.sendFiles([...event.dataTransfer.files]);
+    this.#ctx.host.toggleAttribute('dragging', over);
+    if (event.type === 'drop') void this.#sendFiles([...event.dataTransfer.files]);
   };
 
-  private readonly onPick = (event: Event): void => {
+  readonly #onPick = (event: Event): void => {
     const input = event.target as HTMLInputElement;
     const files = [...(input.files ?? [])];
     input.value = '';
-    void this.sendFiles(files);
+    void this.#sendFiles(files);
   };
 
   /**
    * Sends each file as its kind's message, with a thumbnail or duration read in the browser; a
    * recording's `recordedSeconds` stand in for the duration its file does not state.
    */
-  private async sendFiles(files: File[], recordedSeconds?: number): Promise<void> {
-    const store = this.ctx.store();
-    const id = this.ctx.conversationId();
+  async #sendFiles(files: File[], recordedSeconds?: number): Promise<void> {
+    const store = this.#ctx.store();
+    const id = this.#ctx.conversationId();
     if (!store || !id) return;
-    this.ctx.fail('');
+    this.#ctx.fail('');
     for (const file of files) {
       try {
+        // Thumbnails and durations are read by a chunk loaded with the first file sent.
+        const { prepareAttachment } = await import('./attachment-preparation.js');
         const { kind, ...options } = await prepareAttachment(file);
         if (!options.duration && recordedSeconds) options.duration = recordedSeconds;
-        this.parts.log.forceScroll = true;
+        this.#parts.log.forceScroll = true;
         const sent = new ChatSendEvent(await store.sendFile(id, file, { kind, ...options }));
-        this.ctx.host.dispatchEvent(sent);
+        this.#ctx.host.dispatchEvent(sent);
       } catch (error) {
-        this.ctx.fail(
-          this.ctx.i18n.t('window.fileFailed', {
+        this.#ctx.fail(
+          this.#ctx.i18n.t('window.fileFailed', {
             name: file.name,
-            reason: errorMessage(error, this.ctx.i18n),
+            reason: errorMessage(error, this.#ctx.i18n),
           }),
         );
       }
     }
   }
 
-  private readonly shareLocation = (): void => {
-    const store = this.ctx.store();
-    const id = this.ctx.conversationId();
+  readonly #shareLocation = (): void => {
+    const store = this.#ctx.store();
+    const id = this.#ctx.conversationId();
     if (!store || !id) return;
-    this.ctx.fail('');
+    this.#ctx.fail('');
     navigator.geolocation.getCurrentPosition(
       async ({ coords: { latitude: lat, longitude: lng } }) => {
         try {
           const addr = `${lat.toFixed(5)}, ${lng.toFixed(5)}`;
-          this.parts.log.forceScroll = true;
+          this.#parts.log.forceScroll = true;
           const sent = new ChatSendEvent(await store.sendLocation(id, { addr, lat, lng }));
-          this.ctx.host.dispatchEvent(sent);
+          this.#ctx.host.dispatchEvent(sent);
         } catch (error) {
-          this.ctx.fail(error);
+          this.#ctx.fail(error);
         }
       },
       (error) => {
-        this.ctx.fail(
-          this.ctx.i18n.t(
+        this.#ctx.fail(
+          this.#ctx.i18n.t(
             error.code === error.PERMISSION_DENIED
               ? 'window.locationBlocked'
               : 'window.locationFailed',
@@ -193,9 +196,9 @@ export class Composer {
     );
   };
 
-  private readonly onKeydown = (event: KeyboardEvent): void => {
-    const { compose } = this.parts;
-    if (event.key === 'Escape' && compose.for(this.ctx.conversationId())) {
+  readonly #onKeydown = (event: KeyboardEvent): void => {
+    const { compose } = this.#parts;
+    if (event.key === 'Escape' && compose.for(this.#ctx.conversationId())) {
       // Only the edit or reply ends, not the panel around the window.
       event.preventDefault();
       event.stopPropagation();
@@ -209,32 +212,32 @@ export class Composer {
     (event.currentTarget as HTMLTextAreaElement).form?.requestSubmit();
   };
 
-  private readonly onInput = (event: InputEvent): void => {
-    const id = this.ctx.conversationId();
+  readonly #onInput = (event: InputEvent): void => {
+    const id = this.#ctx.conversationId();
     if (id)
-      this.parts.typing.input(
+      this.#parts.typing.input(
         id,
-        this.parts.chatType(),
+        this.#parts.chatType(),
         (event.currentTarget as HTMLTextAreaElement).value,
       );
   };
 
-  private readonly onSubmit = async (event: SubmitEvent): Promise<void> => {
+  readonly #onSubmit = async (event: SubmitEvent): Promise<void> => {
     event.preventDefault();
-    const { compose, typing, log } = this.parts;
-    const store = this.ctx.store();
+    const { compose, typing, log } = this.#parts;
+    const store = this.#ctx.store();
     const input = this.input;
-    const id = this.ctx.conversationId();
+    const id = this.#ctx.conversationId();
     const text = input?.value.trim() ?? '';
     if (!store || !input || !id || !text) return;
     const target = compose.for(id);
     // Cleared before the await so that typing on continues into an empty field.
     input.value = '';
     typing.stopped();
-    this.ctx.fail('');
+    this.#ctx.fail('');
     if (target) {
       compose.target = undefined;
-      this.ctx.host.requestUpdate();
+      this.#ctx.host.requestUpdate();
     }
     if (target?.mode === 'edit') {
       try {
@@ -243,7 +246,7 @@ export class Composer {
         // Refused: the edit stays in the field, to fix or cancel.
         if (!input.value) input.value = text;
         compose.target = target;
-        this.ctx.fail(error);
+        this.#ctx.fail(error);
       }
       return;
     }
@@ -251,11 +254,11 @@ export class Composer {
     try {
       const message = await store.send(id, text, target ? { replyTo: target.message.id } : {});
       const sent = new ChatSendEvent(message);
-      this.ctx.host.dispatchEvent(sent);
+      this.#ctx.host.dispatchEvent(sent);
     } catch (error) {
       // Nothing was queued: give the text back rather than lose it.
       if (!input.value) input.value = text;
-      this.ctx.fail(error);
+      this.#ctx.fail(error);
     }
   };
 }

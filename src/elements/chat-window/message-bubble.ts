@@ -38,34 +38,37 @@ export interface BubbleParts {
 
 export class MessageBubble {
   /** When the earliest Recall button rendered last stops applying (ms since the epoch). */
-  private nextRecallEnd = Infinity;
-  private recallTimer: ReturnType<typeof setTimeout> | undefined;
+  #nextRecallEnd = Infinity;
+  #recallTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly ctx: WindowContext,
-    private readonly parts: BubbleParts,
-  ) {}
+  readonly #ctx: WindowContext;
+  readonly #parts: BubbleParts;
+
+  constructor(ctx: WindowContext, parts: BubbleParts) {
+    this.#ctx = ctx;
+    this.#parts = parts;
+  }
 
   /** Renders again when the first shown Recall button's window ends, so it goes away on time. */
   afterRender(): void {
-    clearTimeout(this.recallTimer);
-    if (this.nextRecallEnd < Infinity) {
-      this.recallTimer = setTimeout(
-        () => this.ctx.host.requestUpdate(),
-        Math.max(0, this.nextRecallEnd - Date.now()) + 50,
+    clearTimeout(this.#recallTimer);
+    if (this.#nextRecallEnd < Infinity) {
+      this.#recallTimer = setTimeout(
+        () => this.#ctx.host.requestUpdate(),
+        Math.max(0, this.#nextRecallEnd - Date.now()) + 50,
       );
-      this.nextRecallEnd = Infinity;
+      this.#nextRecallEnd = Infinity;
     }
   }
 
   disconnect(): void {
-    clearTimeout(this.recallTimer);
+    clearTimeout(this.#recallTimer);
   }
 
   render(m: ChatMessage, peer: string, previous?: ChatMessage) {
-    const { i18n } = this.ctx;
-    const { menu, names } = this.parts;
-    const own = m.from === this.parts.me() || m.status !== 'received';
+    const { i18n } = this.#ctx;
+    const { menu, names } = this.#parts;
+    const own = m.from === this.#parts.me() || m.status !== 'received';
     const on = menu.bubbleListeners(m.id);
     const menuable = !m.recalled && m.status !== 'pending' && m.status !== 'failed';
     return html`<div
@@ -81,9 +84,9 @@ export class MessageBubble {
       @contextmenu=${on.contextmenu}
       @keydown=${on.keydown}
     >
-      ${menuable ? menu.button(m.id, () => this.parts.menuItems(m, own)) : nothing}
+      ${menuable ? menu.button(m.id, () => this.#parts.menuItems(m, own)) : nothing}
       ${
-        own || this.parts.chatType() === 'singleChat'
+        own || this.#parts.chatType() === 'singleChat'
           ? html`<span class="sr-only"
               >${i18n.t('window.saidBy', { name: own ? i18n.t('window.you') : peer })}</span
             >`
@@ -97,31 +100,31 @@ export class MessageBubble {
         m,
         i18n,
         (u) => names.get(u),
-        (mid) => this.parts.jumpTo(mid),
+        (mid) => this.#parts.jumpTo(mid),
       )}
       ${
         m.recalled
           ? html`<p part="message-text" class="text recalled">
               ${i18n.t(own ? 'preview.youRecalled' : 'preview.recalled')}
             </p>`
-          : this.parts.content.render(m)
+          : this.#parts.content.render(m)
       }
       <span part="message-meta" class="meta"
         ><time datetime=${new Date(m.time).toISOString()}
           >${formatTime(m.time, i18n.locale, true)}</time
-        >${editedLabel(m, i18n)}${own ? this.delivery(m) : nothing}</span
+        >${editedLabel(m, i18n)}${own ? this.#delivery(m) : nothing}</span
       >
     </div>`;
   }
 
-  private delivery(m: ChatMessage) {
-    const { i18n } = this.ctx;
+  #delivery(m: ChatMessage) {
+    const { i18n } = this.#ctx;
     if (m.status === 'failed') {
       return html` ·
         <span class="failed"
-          >${m.error ? i18n.t('window.notSentBecause', { reason: this.failure(m) }) : i18n.t('window.notSent')}</span
+          >${m.error ? i18n.t('window.notSentBecause', { reason: this.#failure(m) }) : i18n.t('window.notSent')}</span
         >
-        <button part="retry-button" @click=${() => this.act(() => this.ctx.store()!.retry(m.id))}>
+        <button part="retry-button" @click=${() => this.#act(() => this.#ctx.store()!.retry(m.id))}>
           ${i18n.t('window.retry')}
         </button>`;
     }
@@ -129,9 +132,9 @@ export class MessageBubble {
     const key = receiptLabels[receipt as keyof typeof receiptLabels] as MessageKey | undefined;
     if (!key) return nothing;
     const label = i18n.message(key);
-    const recallEnds = m.time + this.parts.limits().recallSeconds * 1000;
+    const recallEnds = m.time + this.#parts.limits().recallSeconds * 1000;
     const recallable = m.status === 'sent' && !m.recalled && Date.now() < recallEnds;
-    if (recallable) this.nextRecallEnd = Math.min(this.nextRecallEnd, recallEnds);
+    if (recallable) this.#nextRecallEnd = Math.min(this.#nextRecallEnd, recallEnds);
     return html` ·
       <span part="receipt" class="receipt"
         ><span aria-hidden="true"
@@ -143,7 +146,7 @@ export class MessageBubble {
           ? html` <button
               part="recall-button"
               class="recall"
-              @click=${() => this.act(() => this.ctx.store()!.recall(m.id))}
+              @click=${() => this.#act(() => this.#ctx.store()!.recall(m.id))}
             >
               ${i18n.t('window.recall')}
             </button>`
@@ -152,17 +155,17 @@ export class MessageBubble {
   }
 
   /** Why a message failed, in the reader's language when the store kept its key. */
-  private failure(m: ChatMessage): string {
-    return m.errorKey ? errorMessage({ key: m.errorKey }, this.ctx.i18n) : (m.error ?? '');
+  #failure(m: ChatMessage): string {
+    return m.errorKey ? errorMessage({ key: m.errorKey }, this.#ctx.i18n) : (m.error ?? '');
   }
 
   /** Runs a store action on a message, showing its error in plain words. */
-  private async act(action: () => Promise<unknown>): Promise<void> {
-    this.ctx.fail('');
+  async #act(action: () => Promise<unknown>): Promise<void> {
+    this.#ctx.fail('');
     try {
       await action();
     } catch (error) {
-      this.ctx.fail(error);
+      this.#ctx.fail(error);
     }
   }
 
@@ -173,7 +176,7 @@ export class MessageBubble {
   daySeparator(m: ChatMessage, previous: ChatMessage | undefined) {
     const day = new Date(m.time);
     if (previous && new Date(previous.time).toDateString() === day.toDateString()) return nothing;
-    const locale = this.ctx.i18n.locale;
+    const locale = this.#ctx.i18n.locale;
     const now = new Date();
     const midnight = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
     const daysAgo = Math.round((midnight(now) - midnight(day)) / 86_400_000);

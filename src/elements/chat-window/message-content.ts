@@ -9,34 +9,37 @@ import { styleMap } from 'lit/directives/style-map.js';
 import type { ChatMessage, ChatStoreApi } from '../../store/index.js';
 import { FileUrlController } from '../controllers/file-url-controller.js';
 import { UploadProgressController } from '../controllers/upload-progress-controller.js';
-import { humanSize } from './attachment-preparation.js';
+import { humanSize } from './human-size.js';
 import { linkify } from './linkify.js';
 import type { WindowContext } from './window-context.js';
 
 const duration = (s = 0) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 
 export class MessageContent {
-  private readonly files: FileUrlController;
-  private readonly uploads: UploadProgressController;
+  readonly #files: FileUrlController;
+  readonly #uploads: UploadProgressController;
   /** The image shown in the viewer: its name and, once fetched, its URL. */
-  private viewing?: { name: string; url?: string };
-  private opener?: HTMLElement | null;
+  #viewing?: { name: string; url?: string };
+  #opener?: HTMLElement | null;
 
-  constructor(private readonly ctx: WindowContext) {
-    this.files = new FileUrlController(ctx.host);
-    this.uploads = new UploadProgressController(ctx.host);
+  readonly #ctx: WindowContext;
+
+  constructor(ctx: WindowContext) {
+    this.#ctx = ctx;
+    this.#files = new FileUrlController(ctx.host);
+    this.#uploads = new UploadProgressController(ctx.host);
   }
 
   /** Follows the upload progress of the attachments still being sent. */
   trackUploads(store: ChatStoreApi | undefined, messages: readonly ChatMessage[]): void {
-    this.uploads.track(
+    this.#uploads.track(
       store,
       messages.filter((m) => m.attachment && m.status === 'pending').map((m) => m.id),
     );
   }
 
   render(m: ChatMessage) {
-    const { i18n } = this.ctx;
+    const { i18n } = this.#ctx;
     const file = m.attachment;
     const loc = m.location;
     // No whitespace inside the paragraph: message text keeps its own (white-space: pre-wrap).
@@ -68,10 +71,10 @@ export class MessageContent {
     }
     if (!file) return nothing;
     const ready = !!file.url;
-    const url = this.files.get(m.id);
+    const url = this.#files.get(m.id);
     // While pending: the upload's progress, full once uploaded (the message itself is then
     // being sent); cancellable until uploaded, also while queued (offline, behind another upload).
-    const upload = this.uploads.get(m.id);
+    const upload = this.#uploads.get(m.id);
     const progress =
       m.status === 'pending'
         ? html`<progress
@@ -85,7 +88,7 @@ export class MessageContent {
                 : html`<button
                     part="cancel-button"
                     aria-label=${i18n.t('window.cancelUpload', { name: file.filename })}
-                    @click=${() => this.cancel(m.id)}
+                    @click=${() => this.#cancel(m.id)}
                   >
                     ${i18n.t('common.cancel')}
                   </button>`
@@ -96,9 +99,9 @@ export class MessageContent {
     const key = `${m.id}:thumb`;
     const thumb =
       ready && (m.type === 'img' || file.thumbUrl)
-        ? (this.files.get(key) ??
+        ? (this.#files.get(key) ??
           // A preview that cannot load leaves the file name showing; opening retries.
-          void this.files.load(key, () => this.fetch(m, true), false)?.catch(() => undefined))
+          void this.#files.load(key, () => this.#fetch(m, true), false)?.catch(() => undefined))
         : undefined;
     if (m.type === 'img') {
       body = html`<button
@@ -106,7 +109,7 @@ export class MessageContent {
         class="image"
         aria-label=${i18n.t('window.openImage', { name: file.filename })}
         ?disabled=${!ready}
-        @click=${(e: Event) => this.openImage(m, e.currentTarget as HTMLElement)}
+        @click=${(e: Event) => this.#openImage(m, e.currentTarget as HTMLElement)}
       >
         ${
           thumb
@@ -151,7 +154,7 @@ export class MessageContent {
             part="play-button"
             aria-label=${i18n.t('window.playWhat', { duration: duration(file.duration), what: label })}
             ?disabled=${!ready}
-            @click=${() => this.play(m)}
+            @click=${() => this.#play(m)}
           >
             ${thumb ? html`<img src=${thumb} alt="" />` : nothing}▶ ${i18n.t('window.play')}
             <span class="small">${duration(file.duration)}</span>
@@ -165,7 +168,7 @@ export class MessageContent {
             ? html`<button
                 part="download-button"
                 aria-label=${i18n.t('window.downloadWhat', { name: file.filename })}
-                @click=${() => this.download(m)}
+                @click=${() => this.#download(m)}
               >
                 ${i18n.t('window.download')}
               </button>`
@@ -178,71 +181,71 @@ export class MessageContent {
 
   /** The dialog showing an image at full size, rendered once per window. */
   viewer() {
-    const { i18n } = this.ctx;
+    const { i18n } = this.#ctx;
     return html`<dialog
       part="viewer"
-      aria-label=${this.viewing?.name ?? i18n.t('window.image')}
-      @close=${this.onViewerClose}
+      aria-label=${this.#viewing?.name ?? i18n.t('window.image')}
+      @close=${this.#onViewerClose}
     >
       ${
-        this.viewing?.url
-          ? html`<img src=${this.viewing.url} alt=${this.viewing.name} />`
+        this.#viewing?.url
+          ? html`<img src=${this.#viewing.url} alt=${this.#viewing.name} />`
           : html`<p>${i18n.t('common.loading')}</p>`
       }
-      <button part="viewer-close-button" @click=${() => this.dialog()?.close()}>
+      <button part="viewer-close-button" @click=${() => this.#dialog()?.close()}>
         ${i18n.t('common.close')}
       </button>
     </dialog>`;
   }
 
-  private get host(): ReactiveElement {
-    return this.ctx.host;
+  get #host(): ReactiveElement {
+    return this.#ctx.host;
   }
 
-  private dialog(): HTMLDialogElement | null {
-    return this.ctx.host.renderRoot.querySelector<HTMLDialogElement>('dialog[part="viewer"]');
+  #dialog(): HTMLDialogElement | null {
+    return this.#ctx.host.renderRoot.querySelector<HTMLDialogElement>('dialog[part="viewer"]');
   }
 
-  private fetch(m: ChatMessage, thumbnail = false): Promise<string> {
-    const store = this.ctx.store();
+  #fetch(m: ChatMessage, thumbnail = false): Promise<string> {
+    const store = this.#ctx.store();
     return store ? store.fetchFile(m, { thumbnail }) : Promise.reject(new Error('No store'));
   }
 
   /** Loads an attachment's original on demand, showing why when it cannot. */
-  private async original(m: ChatMessage): Promise<string | undefined> {
+  async #original(m: ChatMessage): Promise<string | undefined> {
     try {
-      return await this.files.load(m.id, () => this.fetch(m));
+      return await this.#files.load(m.id, () => this.#fetch(m));
     } catch (error) {
-      this.ctx.fail(error);
+      this.#ctx.fail(error);
       return undefined;
     }
   }
 
-  private async openImage(m: ChatMessage, opener: HTMLElement): Promise<void> {
-    this.opener = opener;
+  async #openImage(m: ChatMessage, opener: HTMLElement): Promise<void> {
+    this.#opener = opener;
     const name = m.attachment!.filename;
-    this.viewing = { name };
-    this.host.requestUpdate();
-    await this.host.updateComplete;
-    this.dialog()?.showModal();
-    const url = await this.original(m);
-    if (url && this.viewing?.name === name) {
-      this.viewing = { name, url };
-      this.host.requestUpdate();
+    this.#viewing = { name };
+    this.#host.requestUpdate();
+    await this.#host.updateComplete;
+    this.#dialog()?.showModal();
+    const url = await this.#original(m);
+    if (url && this.#viewing?.name === name) {
+      this.#viewing = { name, url };
+      this.#host.requestUpdate();
     }
   }
 
-  private readonly onViewerClose = (): void => {
-    this.viewing = undefined;
-    this.host.requestUpdate();
-    this.opener?.focus();
-    this.opener = undefined;
+  readonly #onViewerClose = (): void => {
+    this.#viewing = undefined;
+    this.#host.requestUpdate();
+    this.#opener?.focus();
+    this.#opener = undefined;
   };
 
-  private async play(m: ChatMessage): Promise<void> {
-    if (!(await this.original(m))) return;
-    await this.host.updateComplete;
-    const player = this.ctx.host.renderRoot.querySelector<HTMLMediaElement>(
+  async #play(m: ChatMessage): Promise<void> {
+    if (!(await this.#original(m))) return;
+    await this.#host.updateComplete;
+    const player = this.#ctx.host.renderRoot.querySelector<HTMLMediaElement>(
       `[data-id="${m.id}"] [part=player]`,
     );
     player?.focus();
@@ -250,24 +253,24 @@ export class MessageContent {
     player?.play().catch(() => undefined);
   }
 
-  private async download(m: ChatMessage): Promise<void> {
-    const url = await this.original(m);
+  async #download(m: ChatMessage): Promise<void> {
+    const url = await this.#original(m);
     if (!url) return;
     const link = document.createElement('a');
     link.href = url;
     link.download = m.attachment!.filename;
     link.hidden = true;
-    this.ctx.host.renderRoot.appendChild(link);
+    this.#ctx.host.renderRoot.appendChild(link);
     link.click();
     link.remove();
   }
 
-  private async cancel(id: string): Promise<void> {
-    this.ctx.fail('');
+  async #cancel(id: string): Promise<void> {
+    this.#ctx.fail('');
     try {
-      await this.ctx.store()!.cancelUpload(id);
+      await this.#ctx.store()!.cancelUpload(id);
     } catch (error) {
-      this.ctx.fail(error);
+      this.#ctx.fail(error);
     }
   }
 }
