@@ -32,11 +32,13 @@ import {
   toChatfile,
   toInboxEntry,
   toMessage,
+  toReport,
   toUser,
   type AppRow,
   type ChatfileRow,
   type EventRow,
   type MessageRow,
+  type ReportRow,
   type UserRow,
 } from './rows.js';
 import { migrate } from './pg-schema.js';
@@ -359,29 +361,12 @@ export class PgStorage implements Storage {
   }
 
   async listReports(appKey: string, limit: number): Promise<ReportRecord[]> {
-    const rows = await all<{
-      mid: string;
-      reporter: string;
-      sender: string;
-      to_id: string;
-      chat_type: string;
-      report_type: string;
-      reason: string;
-      time: string | number;
-    }>(this.#db, 'SELECT * FROM reports WHERE app_key = $1 ORDER BY time DESC, mid LIMIT $2', [
-      appKey,
-      limit,
-    ]);
-    return rows.map((row) => ({
-      mid: row.mid,
-      reporter: row.reporter,
-      sender: row.sender,
-      to: row.to_id,
-      chatType: row.chat_type,
-      reportType: row.report_type,
-      reason: row.reason,
-      time: Number(row.time),
-    }));
+    const rows = await all<ReportRow>(
+      this.#db,
+      'SELECT * FROM reports WHERE app_key = $1 ORDER BY time DESC, mid LIMIT $2',
+      [appKey, limit],
+    );
+    return rows.map(toReport);
   }
 
   async getMessage(appKey: string, mid: string): Promise<StoredMessage | undefined> {

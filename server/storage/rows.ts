@@ -18,6 +18,7 @@ import type {
   EventKind,
   InboxEntry,
   NewUserEvent,
+  ReportRecord,
   StoredEvent,
   StoredMessage,
   UserRecord,
@@ -297,3 +298,27 @@ export const toRoomMessage = (row: RoomMessageRow): RoomMessageRecord => ({
 /** The event with its seq; the cast is sound: `seq` is the one field `NewUserEvent` leaves out. */
 export const withSeq = (event: NewUserEvent, seq: number) =>
   ({ ...event, seq }) as ContactEvent | GroupEvent;
+
+/** A row of the reports table (reportMessage), and the record it becomes. */
+export interface ReportRow {
+  mid: string;
+  reporter: string;
+  sender: string;
+  to_id: string;
+  chat_type: string;
+  report_type: string;
+  reason: string;
+  /** BIGINT comes back from PostgreSQL as a string. */
+  time: number | string;
+}
+
+export const toReport = (row: ReportRow): ReportRecord => ({
+  mid: row.mid,
+  reporter: row.reporter,
+  sender: row.sender,
+  to: row.to_id,
+  chatType: row.chat_type,
+  reportType: row.report_type,
+  reason: row.reason,
+  time: Number(row.time),
+});

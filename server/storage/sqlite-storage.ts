@@ -21,12 +21,14 @@ import {
   toChatfile,
   toInboxEntry,
   toMessage,
+  toReport,
   toUser,
   withSeq,
   type AppRow,
   type ChatfileRow,
   type EventRow,
   type MessageRow,
+  type ReportRow,
   type UserRow,
 } from './rows.js';
 import { inboxStatements, type Transaction } from './sqlite-inbox.js';
@@ -303,28 +305,6 @@ CREATE TABLE IF NOT EXISTS reports (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS reports_time ON reports (app_key, time);
 `;
-
-interface ReportRow {
-  mid: string;
-  reporter: string;
-  sender: string;
-  to_id: string;
-  chat_type: string;
-  report_type: string;
-  reason: string;
-  time: number;
-}
-
-const toReport = (row: ReportRow): ReportRecord => ({
-  mid: row.mid,
-  reporter: row.reporter,
-  sender: row.sender,
-  to: row.to_id,
-  chatType: row.chat_type,
-  reportType: row.report_type,
-  reason: row.reason,
-  time: Number(row.time),
-});
 
 const appParams = (app: AppRecord) => ({
   key: app.key,
