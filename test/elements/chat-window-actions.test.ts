@@ -19,6 +19,9 @@ const root = (el: Element) => el.shadowRoot!;
 const bubbles = (el: Element) => [...root(el).querySelectorAll<HTMLElement>('.msg')];
 const bubble = (el: Element, text: string) =>
   bubbles(el).find((b) => b.querySelector('[part~="message-text"]')?.textContent?.trim() === text);
+// The menu is rendered once its chunk has loaded, on the first press of a "More actions" button.
+const shown = (el: Element) =>
+  !!root(el).querySelector<HTMLElement>('[part~="message-menu"]')?.matches(':popover-open');
 const menu = (el: Element) => root(el).querySelector<HTMLElement>('[part~="message-menu"]')!;
 const items = (el: Element) =>
   [...menu(el).querySelectorAll<HTMLElement>('[data-action]')].map((b) => b.dataset.action);
@@ -28,7 +31,7 @@ const item = (el: Element, action: string) =>
 async function openMenu(el: ChatWindow, text: string) {
   const button = bubble(el, text)!.querySelector<HTMLElement>('[part~="menu-button"]')!;
   button.click();
-  await waitUntil(() => menu(el).matches(':popover-open'), 'menu open');
+  await waitUntil(() => shown(el), 'menu open');
   await el.updateComplete;
   return button;
 }
@@ -53,6 +56,8 @@ describe('chat-window message actions', () => {
 
     await openMenu(el, 'meet at 5');
     expect(items(el)).to.deep.equal(['edit', 'reply', 'copy']);
+    // Its styles came with its chunk (an adopted sheet): a popover placed beside the message.
+    expect(getComputedStyle(menu(el)).position).to.equal('fixed');
     await expect(el).to.be.accessible();
     item(el, 'edit').click();
     const field = root(el).querySelector('textarea')!;
@@ -175,7 +180,7 @@ describe('chat-window message actions', () => {
     await sendKeys({ down: 'Shift' });
     await sendKeys({ press: 'F10' });
     await sendKeys({ up: 'Shift' });
-    await waitUntil(() => menu(el).matches(':popover-open'), 'menu open');
+    await waitUntil(() => shown(el), 'menu open');
     await waitUntil(() => root(el).activeElement === item(el, 'reply'), 'first item focused');
     expect(button.getAttribute('aria-expanded')).to.equal('true');
     await sendKeys({ press: 'ArrowDown' });
@@ -183,7 +188,7 @@ describe('chat-window message actions', () => {
     await sendKeys({ press: 'ArrowDown' });
     expect(root(el).activeElement).to.equal(item(el, 'reply'));
     await sendKeys({ press: 'Escape' });
-    await waitUntil(() => !menu(el).matches(':popover-open'), 'closed');
+    await waitUntil(() => !shown(el), 'closed');
     expect(root(el).activeElement).to.equal(button);
   });
 });

@@ -28,7 +28,7 @@ import { Composer } from './composer.js';
 import { MessageBubble } from './message-bubble.js';
 import { MessageContent } from './message-content.js';
 import { MessageLog } from './message-log.js';
-import { MessageMenu, type MenuAction } from './message-menu.js';
+import { MessageMenu } from './message-menu.js';
 import { TypingController } from './typing-controller.js';
 import type { WindowContext } from './window-context.js';
 
@@ -236,7 +236,6 @@ export class ChatWindow extends LitElement {
   readonly #limits = new ObservableController<AppLimits>(this, DefaultAppLimits);
   readonly #names = new DisplayNameController(this);
   readonly #typing = new TypingController(this);
-  readonly #menu = new MessageMenu(this, this.#i18n);
   readonly #compose: ComposeContext = new ComposeContext(
     this,
     this.#i18n,
@@ -254,6 +253,11 @@ export class ChatWindow extends LitElement {
       this.error = typeof error === 'string' ? error : errorMessage(error, this.#i18n);
     },
   };
+  readonly #menu = new MessageMenu({
+    ctx: this.#ctx,
+    compose: this.#compose,
+    chatType: () => this.#chatType,
+  });
   readonly #content = new MessageContent(this.#ctx);
   readonly #log = new MessageLog(this.#ctx, this.#messages, this.#history);
   readonly #bubble = new MessageBubble(this.#ctx, {
@@ -263,7 +267,6 @@ export class ChatWindow extends LitElement {
     me: () => this.#user.value?.username,
     chatType: () => this.#chatType,
     limits: () => this.#limits.value,
-    menuItems: (m, own) => this.#menuItems(m, own),
     jumpTo: (mid) => void this.#log.jumpTo(mid),
   });
   readonly #composer: Composer = new Composer(this.#ctx, {
@@ -449,28 +452,6 @@ export class ChatWindow extends LitElement {
     const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog.group');
     if (dialog?.open) dialog.close();
     this.#opener?.focus();
-  }
-
-  /** What the menu of message `m` offers. */
-  #menuItems(m: ChatMessage, own: boolean) {
-    const id = this.conversationId;
-    const actions: MenuAction[] = [];
-    if (own && m.type === 'txt' && m.status === 'sent' && this.#chatType !== 'chatRoom')
-      actions.push({ id: 'edit', label: 'window.edit', run: () => this.#compose.edit(id, m) });
-    if (m.mid)
-      actions.push({ id: 'reply', label: 'window.reply', run: () => this.#compose.reply(id, m) });
-    if (m.type === 'txt')
-      actions.push({ id: 'copy', label: 'window.copy', run: () => void this.#copy(m.text) });
-    return { actions, reactions: [] };
-  }
-
-  async #copy(text: string): Promise<void> {
-    this.error = '';
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch {
-      this.error = this.#i18n.t('window.copyFailed');
-    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-/** The message menu, quotes, "edited", reactions and the composer's edit / reply banner. */
+/** The message menu's button (the menu's own styles come with it: message-menu-popup.ts), quotes, "edited", reactions and the composer's edit / reply banner. */
 export const messageActionStyles = css`
   .menu-button {
     position: absolute;
@@ -20,45 +20,6 @@ export const messageActionStyles = css`
     .msg:not(:hover, :focus-within) .menu-button[aria-expanded='false'] {
       opacity: 0;
     }
-  }
-  .message-menu {
-    position: fixed;
-    inset: auto;
-    margin: 0;
-    min-width: 10em;
-    padding: calc(var(--_space) / 2);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_bg);
-    color: var(--_fg);
-    box-shadow: 0 4px 16px rgb(0 0 0 / 0.2);
-  }
-  .message-menu [role^='menuitem'] {
-    display: block;
-    width: 100%;
-    text-align: start;
-    border: none;
-    background: none;
-    padding: calc(var(--_space) / 2) var(--_space);
-  }
-  .message-menu [role^='menuitem']:hover,
-  .message-menu [role^='menuitem']:focus-visible {
-    background: var(--_surface);
-  }
-  .quick-reactions {
-    display: flex;
-    gap: 2px;
-    border-bottom: 1px solid var(--_border);
-    margin-bottom: calc(var(--_space) / 2);
-  }
-  .message-menu .quick-reactions [role^='menuitem'] {
-    width: auto;
-    font-size: 1.2em;
-    padding: 2px 6px;
-    border-radius: calc(var(--_radius) / 2);
-  }
-  .quick-reactions [aria-checked='true'] {
-    background: var(--_surface);
   }
   .quote {
     display: flex;

@@ -13,7 +13,7 @@ import type { MessageKey } from '../locale/en.js';
 import { formatTime } from '../time-format.js';
 import { editedLabel, quoteBlock } from './message-extras.js';
 import type { MessageContent } from './message-content.js';
-import type { MenuAction, MenuReaction, MessageMenu } from './message-menu.js';
+import type { MessageMenu } from './message-menu.js';
 import type { WindowContext } from './window-context.js';
 
 const receiptLabels = {
@@ -31,8 +31,6 @@ export interface BubbleParts {
   me(): string | undefined;
   chatType(): ChatType;
   limits(): AppLimits;
-  /** What the menu of message `m` offers. */
-  menuItems(m: ChatMessage, own: boolean): { actions: MenuAction[]; reactions: MenuReaction[] };
   jumpTo(mid: string): void;
 }
 
@@ -84,7 +82,7 @@ export class MessageBubble {
       @contextmenu=${on.contextmenu}
       @keydown=${on.keydown}
     >
-      ${menuable ? menu.button(m.id, () => this.#parts.menuItems(m, own)) : nothing}
+      ${menuable ? menu.button(m, own) : nothing}
       ${
         own || this.#parts.chatType() === 'singleChat'
           ? html`<span class="sr-only"

@@ -1,66 +1,48 @@
 /**
  * A message's menu in `<chat-window>`: one menu for the whole window, opened from a message's
  * "More actions" button (shown on hover and focus), by a long press on touch screens, or with the
- * keyboard (the button, or Shift+F10 / the context-menu key inside a bubble). It is a popover in
- * the top layer, so the scrolling log never clips it, placed beside the message that opened it.
+ * keyboard (the button, or Shift+F10 / the context-menu key inside a bubble).
  *
- * Keyboard: focus goes to the first item; arrows, Home and End move between items; Escape closes
- * and gives focus back to the button that opened it; Tab closes it too. Choosing an item closes it.
+ * Only the button and the bubble's listeners are here, with the window. The menu itself (the
+ * popover, its keyboard, its styles) and its items are a chunk loaded the first time a menu
+ * opens: message-menu-popup.ts, and message-menu-items.ts for what it offers.
  */
-import { html, nothing, type ReactiveController, type ReactiveElement } from 'lit';
-import type { LocaleController } from '../locale/locale-controller.js';
-import type { MessageKey } from '../locale/en.js';
-
-/** One entry of the menu. */
-export interface MenuAction {
-  /** Names the item (`data-action`): `edit`, `reply`, `copy`… */
-  id: string;
-  label: MessageKey;
-  run(): void;
-}
-
-/** A quick reaction: an emoji button in the menu's first row. */
-export interface MenuReaction {
-  emoji: string;
-  /** Whether I reacted with it already (pressing it takes mine away). */
-  mine: boolean;
-  run(): void;
-}
+import { html, nothing, type ReactiveController } from 'lit';
+import type { ChatMessage } from '../../store/index.js';
+import type { MenuParts } from './message-menu-items.js';
+import type { MenuPopup } from './message-menu-popup.js';
 
 /** How long a touch must rest on a message to open its menu, in ms. */
 const LONG_PRESS_MS = 500;
 
 export class MessageMenu implements ReactiveController {
-  /** The message whose menu is open. */
+  /** The message whose menu is open (or opening, while its chunk loads). */
   openFor = '';
-  private actions: MenuAction[] = [];
-  private reactions: MenuReaction[] = [];
-  private opener?: HTMLElement;
-  private pressTimer: ReturnType<typeof setTimeout> | undefined;
-  private longPressed = false;
+  #popup?: Promise<MenuPopup>;
+  #loaded?: MenuPopup;
+  #pressTimer: ReturnType<typeof setTimeout> | undefined;
+  #longPressed = false;
 
-  constructor(
-    private readonly host: ReactiveElement,
-    private readonly i18n: LocaleController,
-  ) {
-    host.addController(this);
+  constructor(private readonly parts: MenuParts) {
+    parts.ctx.host.addController(this);
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.pressTimer);
+    clearTimeout(this.#pressTimer);
   }
 
-  /** The "More actions" button of one message. */
-  button(id: string, items: () => { actions: MenuAction[]; reactions: MenuReaction[] }) {
+  /** The "More actions" button of message `m`; `own` when I sent it. */
+  button(m: ChatMessage, own: boolean) {
+    const label = this.parts.ctx.i18n.t('window.moreActions');
     return html`<button
       part="menu-button"
       class="menu-button"
       type="button"
       aria-haspopup="menu"
-      aria-expanded=${this.openFor === id ? 'true' : 'false'}
-      aria-label=${this.i18n.t('window.moreActions')}
-      title=${this.i18n.t('window.moreActions')}
-      @click=${(event: Event) => this.open(id, event.currentTarget as HTMLElement, items())}
+      aria-expanded=${this.openFor === m.id ? 'true' : 'false'}
+      aria-label=${label}
+      title=${label}
+      @click=${(event: Event) => void this.#open(m, own, event.currentTarget as HTMLElement)}
     >
       ⋯
     </button>`;
@@ -77,19 +59,19 @@ export class MessageMenu implements ReactiveController {
         ?.querySelector<HTMLElement>('[part~="menu-button"]');
     return {
       pointerdown: (event: PointerEvent) => {
-        clearTimeout(this.pressTimer);
-        this.longPressed = false;
+        clearTimeout(this.#pressTimer);
+        this.#longPressed = false;
         if (event.pointerType !== 'touch') return;
         const target = event.currentTarget;
-        this.pressTimer = setTimeout(() => {
-          this.longPressed = true;
+        this.#pressTimer = setTimeout(() => {
+          this.#longPressed = true;
           buttonOf(target)?.click();
         }, LONG_PRESS_MS);
       },
-      cancel: () => clearTimeout(this.pressTimer),
+      cancel: () => clearTimeout(this.#pressTimer),
       contextmenu: (event: Event) => {
         // The browser's own menu would cover ours after a long press.
-        if (this.longPressed || this.openFor === id) event.preventDefault();
+        if (this.#longPressed || this.openFor === id) event.preventDefault();
       },
       keydown: (event: KeyboardEvent) => {
         if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
@@ -100,140 +82,35 @@ export class MessageMenu implements ReactiveController {
     };
   }
 
-  private open(
-    id: string,
-    opener: HTMLElement,
-    items: { actions: MenuAction[]; reactions: MenuReaction[] },
-  ): void {
-    if (this.openFor === id) return this.close();
-    this.openFor = id;
-    this.opener = opener;
-    this.actions = items.actions;
-    this.reactions = items.reactions;
-    this.host.requestUpdate();
-    void this.host.updateComplete.then(() => {
-      const menu = this.menu();
-      if (!menu || this.openFor !== id) return;
-      if (!menu.matches(':popover-open')) menu.showPopover();
-      this.place(menu, opener);
-      menu.querySelector<HTMLElement>('[role^="menuitem"]')?.focus();
-    });
-  }
-
-  /** Closes the menu; focus goes back to the button that opened it when it was in the menu. */
-  close(): void {
-    if (!this.openFor) return;
-    const menu = this.menu();
-    const hadFocus = !!menu?.matches(':focus-within');
-    this.openFor = '';
-    this.actions = [];
-    this.reactions = [];
-    if (menu?.matches(':popover-open')) menu.hidePopover();
-    if (hadFocus) this.opener?.focus();
-    this.host.requestUpdate();
-  }
-
-  /** The menu itself, rendered once per window. */
-  render() {
-    return html`<div
-      part="message-menu"
-      class="message-menu"
-      role="menu"
-      popover="auto"
-      aria-label=${this.i18n.t('window.moreActions')}
-      @toggle=${(event: ToggleEvent) => {
-        // Light dismiss (a click outside, Escape) closes the popover by itself.
-        if (event.newState === 'closed' && this.openFor) this.close();
-      }}
-      @keydown=${this.onKeydown}
-    >
-      ${
-        this.reactions.length
-          ? html`<div class="quick-reactions" role="group">
-              ${this.reactions.map(
-                (r) =>
-                  html`<button
-                    part="menu-item quick-reaction"
-                    role="menuitemcheckbox"
-                    type="button"
-                    data-reaction=${r.emoji}
-                    aria-checked=${r.mine ? 'true' : 'false'}
-                    aria-label=${this.i18n.t(r.mine ? 'window.unreactWith' : 'window.reactWith', {
-                      emoji: r.emoji,
-                    })}
-                    @click=${() => this.choose(r.run)}
-                  >
-                    ${r.emoji}
-                  </button>`,
-              )}
-            </div>`
-          : nothing
-      }
-      ${this.actions.map(
-        (a) =>
-          html`<button
-            part="menu-item"
-            role="menuitem"
-            type="button"
-            data-action=${a.id}
-            @click=${() => this.choose(a.run)}
-          >
-            ${this.i18n.message(a.label)}
-          </button>`,
-      )}
-    </div>`;
-  }
-
-  private choose(run: () => void): void {
-    this.close();
-    run();
-  }
-
-  private menu(): HTMLElement | null {
-    return this.host.renderRoot.querySelector<HTMLElement>('[part~="message-menu"]');
-  }
-
-  /** Beside the opener, inside the viewport. Set through CSSOM: a strict style-src allows it. */
-  private place(menu: HTMLElement, opener: HTMLElement): void {
-    const at = opener.getBoundingClientRect();
-    const { width, height } = menu.getBoundingClientRect();
-    const top = at.bottom + height > innerHeight ? Math.max(0, at.top - height) : at.bottom;
-    const left = Math.min(Math.max(0, at.right - width), Math.max(0, innerWidth - width));
-    menu.style.top = `${top}px`;
-    menu.style.left = `${left}px`;
-  }
-
-  private onKeydown = (event: KeyboardEvent): void => {
-    const items = [...(this.menu()?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const at = items.indexOf(event.target as HTMLElement);
-    let next = -1;
-    switch (event.key) {
-      case 'ArrowDown':
-      case 'ArrowRight':
-        next = (at + 1) % items.length;
-        break;
-      case 'ArrowUp':
-      case 'ArrowLeft':
-        next = (at - 1 + items.length) % items.length;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = items.length - 1;
-        break;
-      case 'Escape':
-        event.preventDefault();
-        event.stopPropagation();
-        this.close();
-        return;
-      case 'Tab':
-        this.close();
-        return;
-      default:
-        return;
+  async #open(m: ChatMessage, own: boolean, opener: HTMLElement): Promise<void> {
+    const { host, fail } = this.parts.ctx;
+    if (this.openFor === m.id) return this.close();
+    this.openFor = m.id;
+    host.requestUpdate();
+    this.#popup ??= import('./message-menu-popup.js').then(
+      ({ MenuPopup }) => (this.#loaded = new MenuPopup(this, this.parts)),
+    );
+    try {
+      const popup = await this.#popup;
+      if (this.openFor === m.id) popup.open(m, own, opener);
+    } catch (error) {
+      // The network: say so; the next press tries again.
+      this.#popup = undefined;
+      if (this.openFor === m.id) this.openFor = '';
+      host.requestUpdate();
+      fail(error);
     }
-    event.preventDefault();
-    items[next]?.focus();
-  };
+  }
+
+  /** Closes the menu, if one is open. */
+  close(): void {
+    if (this.#loaded) return this.#loaded.close();
+    this.openFor = '';
+    this.parts.ctx.host.requestUpdate();
+  }
+
+  /** The menu, once its chunk has loaded (rendered once per window). */
+  render() {
+    return this.#loaded?.render() ?? nothing;
+  }
 }

@@ -1,0 +1,64 @@
+/**
+ * What a message's menu in `<chat-window>` offers: menu items are added here. This file is part of the
+ * menu's chunk (message-menu-popup.ts), loaded the first time a menu opens, so an item costs
+ * nothing of what a signed-in visitor loads up front (the size budgets of build/budgets.ts).
+ * Items are listed in the menu's order; quick reactions form the row above them.
+ */
+import type { ChatMessage } from '../../store/index.js';
+import type { ChatType } from '../../protocol/index.js';
+import type { MessageKey } from '../locale/en.js';
+import type { ComposeContext } from './compose-context.js';
+import type { WindowContext } from './window-context.js';
+
+/** One entry of the menu. */
+export interface MenuAction {
+  /** Names the item (`data-action`): `edit`, `reply`, `copy`… */
+  id: string;
+  label: MessageKey;
+  run(): void;
+}
+
+/** A quick reaction: an emoji button in the menu's first row. */
+export interface MenuReaction {
+  emoji: string;
+  /** Whether I reacted with it already (pressing it takes mine away). */
+  mine: boolean;
+  run(): void;
+}
+
+export interface MenuItems {
+  actions: MenuAction[];
+  reactions: MenuReaction[];
+}
+
+/** What the items need of the window, given to the menu by `<chat-window>`. */
+export interface MenuParts {
+  ctx: WindowContext;
+  compose: ComposeContext;
+  chatType(): ChatType;
+}
+
+/** What the menu of message `m` offers; `own` when I sent it. */
+export function menuItems(
+  { ctx, compose, chatType }: MenuParts,
+  m: ChatMessage,
+  own: boolean,
+): MenuItems {
+  const id = ctx.conversationId();
+  const actions: MenuAction[] = [];
+  if (own && m.type === 'txt' && m.status === 'sent' && chatType() !== 'chatRoom')
+    actions.push({ id: 'edit', label: 'window.edit', run: () => compose.edit(id, m) });
+  if (m.mid) actions.push({ id: 'reply', label: 'window.reply', run: () => compose.reply(id, m) });
+  if (m.type === 'txt')
+    actions.push({ id: 'copy', label: 'window.copy', run: () => void copy(ctx, m.text) });
+  return { actions, reactions: [] };
+}
+
+async function copy(ctx: WindowContext, text: string): Promise<void> {
+  ctx.fail('');
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    ctx.fail(ctx.i18n.t('window.copyFailed'));
+  }
+}
