@@ -163,8 +163,13 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     (appKey, username) => domain.contacts.names(appKey, username),
     http.log,
   );
-  bus.onLostSessions = (lost) => {
-    for (const { appKey, username, total } of lost) presence.lost(appKey, username, total);
+  bus.onLostSessions = async (lost) => {
+    await Promise.all(
+      lost.map(({ appKey, username, total }) => presence.lost(appKey, username, total)),
+    );
+  };
+  bus.onRegainedSessions = async (regained) => {
+    await Promise.all(regained.map(({ appKey, username }) => presence.regained(appKey, username)));
   };
   let gateway: Gateway | undefined;
   let purgeTimer: NodeJS.Timeout | undefined;

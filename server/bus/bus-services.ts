@@ -4,7 +4,6 @@
  * login order), the open connections per address, the rate limiters and the registry of live
  * processes. In memory for one process; in Redis (`OPENWEBIM_REDIS_URL`) for several.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import { localRateLimiters, type RateLimiters } from '../domain/rate-limiter.js';
@@ -41,9 +40,14 @@ export interface BusServices {
   registry: ProcessRegistry;
   /**
    * Called with what a dead process's sessions left behind: each user and their sessions left
-   * anywhere (set by the server once presence exists).
+   * anywhere (set by the server once presence exists); resolves once they were announced.
    */
-  onLostSessions?: (lost: { appKey: string; username: string; total: number }[]) => void;
+  onLostSessions?: (lost: { appKey: string; username: string; total: number }[]) => Promise<void>;
+  /**
+   * This process was swept while alive (it stalled) and counts its sessions again: the users it
+   * alone counts, announced offline by the sweep, once the sweep is over.
+   */
+  onRegainedSessions?: (regained: { appKey: string; username: string }[]) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,36 +79,58 @@ export function openBusServices(
   const redis = commandConnection(config.redisUrl);
   redis.on('error', () => {});
   const fanout = new Fanout(new RedisBus<UserEvent>(config.redisUrl, onError));
-  const id = randomUUID();
-  const shared = new RedisCounts(redis, id);
   const presenceKey = (appKey: string, username: string) => `presence\n${key(appKey, username)}`;
+  const presenceOf = (counted: string) => {
+    const [kind, appKey = '', username = ''] = counted.split('\n');
+    return kind === 'presence' ? { appKey, username } : undefined;
+  };
+  // The registry calls back only once a Redis reply came (after these are made).
+  // eslint-disable-next-line prefer-const
+  let shared: RedisCounts, sessions: RedisSessionDirectory;
+  const registry = new RedisProcessRegistry(redis, {
+    url: config.publicUrl,
+    onError,
+    async onDead(dead) {
+      await sessions.forget(dead);
+      const lost = [];
+      for (const { key: counted, total } of await shared.forget(dead)) {
+        const user = presenceOf(counted);
+        if (user) lost.push({ ...user, total });
+      }
+      await services.onLostSessions?.(lost);
+    },
+    async onSwept(previous, id) {
+      // Both send their writes now, before anything this process does next.
+      const [totals] = await Promise.all([shared.resync(id), sessions.resync(id)]);
+      // A user counted here alone was announced offline by the sweeper: online again, after it.
+      const regained: { appKey: string; username: string }[] = [];
+      for (const { key: counted, total, own } of totals) {
+        const user = presenceOf(counted);
+        if (user && total === own) regained.push(user);
+      }
+      void registry
+        .sweepOver(previous)
+        .then(() => services.onRegainedSessions?.(regained))
+        .catch(onError);
+    },
+  });
+  shared = new RedisCounts(redis, registry);
+  sessions = new RedisSessionDirectory(redis, registry, onError);
   const counts: SessionCounts = {
-    add: async (appKey, username, delta) =>
-      (await shared.add(presenceKey(appKey, username), delta)).total,
+    add: async (appKey, username, delta) => {
+      const added = await shared.add(presenceKey(appKey, username), delta);
+      return added.resynced ? undefined : added.total;
+    },
     totals: (appKey, usernames) =>
       shared.totals(usernames.map((username) => presenceKey(appKey, username))),
   };
-  const sessions = new RedisSessionDirectory(redis, id, onError);
   const services: BusServices = {
     fanout,
     counts,
     sessions,
     connections: new RedisConnectionCounts(shared, onError),
     rateLimiters: redisRateLimiters(redis, onError),
-    registry: new RedisProcessRegistry(redis, {
-      id,
-      url: config.publicUrl,
-      onError,
-      async onDead(dead) {
-        await sessions.forget(dead);
-        const lost = [];
-        for (const { key: counted, total } of await shared.forget(dead)) {
-          const [kind, appKey = '', username = ''] = counted.split('\n');
-          if (kind === 'presence') lost.push({ appKey, username, total });
-        }
-        services.onLostSessions?.(lost);
-      },
-    }),
+    registry,
     async close() {
       await services.registry.close();
       await sessions.clear().catch(onError);

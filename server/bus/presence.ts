@@ -13,8 +13,12 @@ export type Audience = (appKey: string, username: string) => Promise<string[]>;
 
 /** Sessions per user, summed over the processes of the service. */
 export interface SessionCounts {
-  /** Adds `delta` to this process's count for the user; resolves to the user's total after it. */
-  add(appKey: string, username: string, delta: 1 | -1): Promise<number>;
+  /**
+   * Adds `delta` to this process's count for the user; resolves to the user's total after it, or
+   * to `undefined` when it was counted with the rest of a process swept while alive (whose users
+   * are announced again together: {@link Presence.regained}).
+   */
+  add(appKey: string, username: string, delta: 1 | -1): Promise<number | undefined>;
   /** The users' totals, in the order given. */
   totals(appKey: string, usernames: string[]): Promise<number[]>;
 }
@@ -72,8 +76,20 @@ export class Presence {
    * A user whose sessions were in a process that died has lost them: announced offline when no
    * session of theirs is left anywhere (the process registry finds the dead process).
    */
-  lost(appKey: string, username: string, total: number): void {
-    if (total === 0) this.#enqueue(appKey, username, () => this.#announce(appKey, username, false));
+  lost(appKey: string, username: string, total: number): Promise<void> {
+    if (total !== 0) return Promise.resolve();
+    return this.#enqueue(appKey, username, () => this.#announce(appKey, username, false));
+  }
+
+  /**
+   * A process that was taken for dead (it stalled) and swept counts its sessions again: a user it
+   * counted alone was announced offline by the sweep, and is online again while they still are.
+   */
+  regained(appKey: string, username: string): Promise<void> {
+    return this.#enqueue(appKey, username, async () => {
+      const [total = 0] = await this.#counts.totals(appKey, [username]);
+      if (total > 0) await this.#announce(appKey, username, true);
+    });
   }
 
   #change(appKey: string, username: string, delta: 1 | -1): void {
@@ -84,7 +100,7 @@ export class Presence {
     });
   }
 
-  #enqueue(appKey: string, username: string, work: () => Promise<void>): void {
+  #enqueue(appKey: string, username: string, work: () => Promise<void>): Promise<void> {
     const k = key(appKey, username);
     const previous = this.#pending.get(k) ?? Promise.resolve();
     const current = previous
@@ -94,6 +110,7 @@ export class Presence {
     void current.then(() => {
       if (this.#pending.get(k) === current) this.#pending.delete(k);
     });
+    return current;
   }
 
   async #announce(appKey: string, user: string, online: boolean): Promise<void> {

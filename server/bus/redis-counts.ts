@@ -3,10 +3,11 @@
  * presence) and the open WebSockets of each client address (for the per-address bound). Per
  * counted key one hash, one field per process holding that process's count, and per process the
  * set of keys it counts, so that when a process dies (kill -9: it cannot count down) another one
- * takes its fields away ({@link RedisCounts.forget}).
+ * takes its fields away ({@link RedisCounts.forget}). Each process also keeps its own counts in
+ * memory, to write them again should it be swept while alive ({@link RedisCounts.resync}).
  */
 import type { Redis } from 'ioredis';
-import { PROCESSES_KEY, REGISTER_LUA } from './process-registry.js';
+import { PROCESSES_KEY, REGISTER_LUA, sweptKey, type Incarnation } from './process-registry.js';
 import { KEY_PREFIX } from './redis-connection.js';
 
 const countKey = (key: string) => `${KEY_PREFIX}count:${key}`;
@@ -21,14 +22,16 @@ end
 `;
 
 /**
- * KEYS: the key's hash, the process's set, the process list. ARGV: process id, delta, the key, the
- * most the total may reach (0: no bound). → {the total after, 1 if counted (0: refused, at the bound)}.
- * A process is registered before its first count (see process-registry.ts).
+ * KEYS: the key's hash, the process's set, the process list, the process's tombstone. ARGV: process
+ * id, delta, the key, the most the total may reach (0: no bound). → {the total after, 1 if counted
+ * (0: refused, at the bound), 1 if refused because the process was swept}. A process is registered
+ * before its first count (see process-registry.ts); once swept, nothing more is counted under its id.
  */
 const ADD = `${REGISTER_LUA}${SUM}
 local delta = tonumber(ARGV[2])
 local max = tonumber(ARGV[4])
-if delta > 0 and max > 0 and total(KEYS[1]) + delta > max then return {total(KEYS[1]), 0} end
+if delta > 0 and swept(KEYS[4]) then return {0, 0, 1} end
+if delta > 0 and max > 0 and total(KEYS[1]) + delta > max then return {total(KEYS[1]), 0, 0} end
 if delta > 0 then register(KEYS[3], ARGV[1]) end
 local n = redis.call('HINCRBY', KEYS[1], ARGV[1], delta)
 if n <= 0 then
@@ -37,39 +40,98 @@ if n <= 0 then
 else
   redis.call('SADD', KEYS[2], ARGV[3])
 end
-return {total(KEYS[1]), 1}`;
+return {total(KEYS[1]), 1, 0}`;
 
 /** KEYS: the key's hash. ARGV: the dead process's id. → the total left. */
 const FORGET = `${SUM}
 redis.call('HDEL', KEYS[1], ARGV[1])
 return total(KEYS[1])`;
 
+export interface Added {
+  /** The total after the change. */
+  total: number;
+  /** Whether the change was made (not: the total was at `max`). */
+  counted: boolean;
+  /** This process had been swept: it was counted with the rest of its counts, written again. */
+  resynced?: true;
+}
+
 export class RedisCounts {
   readonly #redis: Redis;
-  readonly #processId: string;
+  readonly #process: Incarnation;
+  /** This process's own counts, as they are (or are being) in Redis. */
+  readonly #mine = new Map<string, number>();
 
-  constructor(redis: Redis, processId: string) {
+  constructor(redis: Redis, process: Incarnation) {
     this.#redis = redis;
-    this.#processId = processId;
+    this.#process = process;
   }
 
   /**
    * Adds `delta` to this process's count of `key`; with `max`, an increase that would take the
    * total past it is not made. Resolves to the total after, and whether the change was made.
    */
-  async add(key: string, delta: 1 | -1, max = 0): Promise<{ total: number; counted: boolean }> {
-    const [total, counted] = (await this.#redis.eval(
+  async add(key: string, delta: 1 | -1, max = 0): Promise<Added> {
+    // Counted here under the id it is sent with, at once: a resync either includes it (and the
+    // write under the old id is refused or swept away) or comes before it.
+    const id = this.#process.id;
+    this.#count(key, delta);
+    let reply;
+    try {
+      reply = (await this.#eval(id, key, delta, max)) as [number, number, number];
+    } catch (error) {
+      this.#undo(id, key, delta);
+      throw error;
+    }
+    const [total, counted, swept] = reply;
+    if (swept === 1) {
+      // Written again with all of this process's counts, this one among them.
+      await this.#process.swept(id);
+      const [now = 0] = await this.totals([key]);
+      return { total: now, counted: true, resynced: true };
+    }
+    if (counted !== 1) this.#undo(id, key, delta);
+    return { total: Number(total), counted: counted === 1 };
+  }
+
+  /**
+   * Writes this process's counts under its new id after it was swept. The commands are sent before
+   * this returns. Resolves to each key with its total after and this process's own count.
+   */
+  resync(id: string): Promise<{ key: string; total: number; own: number }[]> {
+    return Promise.all(
+      [...this.#mine].map(async ([key, own]) => {
+        const [total] = (await this.#eval(id, key, own, 0)) as [number];
+        return { key, total: Number(total), own };
+      }),
+    );
+  }
+
+  #eval(id: string, key: string, delta: number, max: number): Promise<unknown> {
+    return this.#redis.eval(
       ADD,
-      3,
+      4,
       countKey(key),
-      processKeysKey(this.#processId),
+      processKeysKey(id),
       PROCESSES_KEY,
-      this.#processId,
+      sweptKey(id),
+      id,
       delta,
       key,
       max,
-    )) as [number, number];
-    return { total: Number(total), counted: counted === 1 };
+    );
+  }
+
+  #count(key: string, delta: number): void {
+    const n = (this.#mine.get(key) ?? 0) + delta;
+    if (n > 0) this.#mine.set(key, n);
+    else this.#mine.delete(key);
+  }
+
+  /** A change that was not made: out of this process's counts, and out of a resync that took it. */
+  #undo(id: string, key: string, delta: number): void {
+    this.#count(key, -delta);
+    if (this.#process.id !== id) this.#eval(this.#process.id, key, -delta, 0).catch(() => {});
   }
 
   /** The totals of `keys`, in the order given. */
@@ -98,6 +160,7 @@ export class RedisCounts {
 
   /** This process is stopping: its counts go (its sessions were closed, and counted down). */
   async clear(): Promise<void> {
-    await this.forget(this.#processId);
+    this.#mine.clear();
+    await this.forget(this.#process.id);
   }
 }

@@ -10,7 +10,7 @@
  * sessions of, so the sessions of a process that died are taken off ({@link forget}).
  */
 import type { Redis } from 'ioredis';
-import { PROCESSES_KEY, REGISTER_LUA } from './process-registry.js';
+import { PROCESSES_KEY, REGISTER_LUA, sweptKey, type Incarnation } from './process-registry.js';
 import { KEY_PREFIX } from './redis-connection.js';
 
 export interface Opened {
@@ -62,10 +62,12 @@ const sessionsKey = (key: string) => `${KEY_PREFIX}sessions:${key}`;
 const processUsersKey = (processId: string) => `${KEY_PREFIX}process-sessions:${processId}`;
 
 /**
- * KEYS: the user's sessions, the process's users, the process list, the order counter.
- * ARGV: process id, member (`process session`), max, user key. → {order, surplus members…}.
+ * KEYS: the user's sessions, the process's users, the process list, the order counter, the
+ * process's tombstone. ARGV: process id, member (`process session`), max, user key.
+ * → {order, surplus members…}, or {0} if the process was swept (nothing is listed under its id).
  */
 const OPEN = `${REGISTER_LUA}
+if swept(KEYS[5]) then return {0} end
 register(KEYS[3], ARGV[1])
 local order = redis.call('INCR', KEYS[4])
 redis.call('ZADD', KEYS[1], order, ARGV[2])
@@ -79,6 +81,18 @@ if over > 0 then
   redis.call('ZREMRANGEBYRANK', KEYS[1], 0, over - 1)
 end
 return result`;
+
+/**
+ * KEYS: the user's sessions, the process's users, the process list, the process's tombstone.
+ * ARGV: process id, member, its order, user key. Lists a session again in its place. → 1, 0 if
+ * swept.
+ */
+const RELIST = `${REGISTER_LUA}
+if swept(KEYS[4]) then return 0 end
+register(KEYS[3], ARGV[1])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[4])
+return 1`;
 
 /**
  * KEYS: the user's sessions, the process's users. ARGV: member to remove ('' for none), process id
@@ -98,38 +112,58 @@ return left`;
 
 export class RedisSessionDirectory implements SessionDirectory {
   readonly #redis: Redis;
-  readonly #processId: string;
+  readonly #process: Incarnation;
   readonly #onError: (error: unknown) => void;
   /** This process's sessions, to fall back on while Redis is unreachable (the cap per process). */
   readonly #local = new LocalSessionDirectory();
+  /** Per user, this process's sessions listed in Redis, each with its order (0 until known). */
+  readonly #listed = new Map<string, Map<string, number>>();
 
-  constructor(redis: Redis, processId: string, onError: (error: unknown) => void) {
+  constructor(redis: Redis, process: Incarnation, onError: (error: unknown) => void) {
     this.#redis = redis;
-    this.#processId = processId;
+    this.#process = process;
     this.#onError = onError;
   }
 
   async opened(appKey: string, username: string, session: string, max: number): Promise<Opened> {
     const key = userKey(appKey, username);
     await this.#local.opened(appKey, username, session, Number.MAX_SAFE_INTEGER);
+    const listed = this.#listed.get(key) ?? new Map<string, number>();
+    this.#listed.set(key, listed.set(session, 0));
     try {
-      const [order, ...surplus] = (await this.#redis.eval(
-        OPEN,
-        4,
-        sessionsKey(key),
-        processUsersKey(this.#processId),
-        PROCESSES_KEY,
-        ORDER_KEY,
-        this.#processId,
-        `${this.#processId} ${session}`,
-        max,
-        key,
-      )) as [number, ...string[]];
-      this.#local.follow(order);
-      return { order, surplus: surplus.map((member) => member.slice(member.indexOf(' ') + 1)) };
+      for (;;) {
+        const id = this.#process.id;
+        const [order, ...surplus] = (await this.#redis.eval(
+          OPEN,
+          5,
+          sessionsKey(key),
+          processUsersKey(id),
+          PROCESSES_KEY,
+          ORDER_KEY,
+          sweptKey(id),
+          id,
+          `${id} ${session}`,
+          max,
+          key,
+        )) as [number, ...string[]];
+        if (order === 0) {
+          // Swept: listed under this process's new id, with its other sessions.
+          await this.#process.swept(id);
+          if (this.#process.id === id) throw new Error('swept while stopping');
+          continue;
+        }
+        this.#local.follow(order);
+        if (listed.has(session)) listed.set(session, order);
+        // Swept while this was on its way: the others were listed again without it.
+        if (this.#process.id !== id && listed.has(session)) {
+          await this.#relist(this.#process.id, key, session, order);
+        }
+        return { order, surplus: surplus.map((member) => member.slice(member.indexOf(' ') + 1)) };
+      }
     } catch (error) {
       // Counted in this process alone meanwhile, after the last order Redis gave out.
       this.#onError(error);
+      this.#unlisted(key, session);
       await this.#local.closed(appKey, username, session);
       return this.#local.opened(appKey, username, session, max);
     }
@@ -138,19 +172,57 @@ export class RedisSessionDirectory implements SessionDirectory {
   async closed(appKey: string, username: string, session: string): Promise<void> {
     await this.#local.closed(appKey, username, session);
     const key = userKey(appKey, username);
+    this.#unlisted(key, session);
+    const id = this.#process.id;
     try {
       await this.#redis.eval(
         CLOSE,
         2,
         sessionsKey(key),
-        processUsersKey(this.#processId),
-        `${this.#processId} ${session}`,
-        `${this.#processId} `,
+        processUsersKey(id),
+        `${id} ${session}`,
+        `${id} `,
         key,
       );
     } catch (error) {
       this.#onError(error);
     }
+  }
+
+  /**
+   * Lists this process's sessions again under its new id after it was swept, each in its place in
+   * the login order. The commands are sent before this returns.
+   */
+  resync(id: string): Promise<unknown> {
+    const sent = [];
+    for (const [key, sessions] of this.#listed) {
+      for (const [session, order] of sessions) {
+        // One still on its way is listed again once its order is known (opened).
+        if (order > 0) sent.push(this.#relist(id, key, session, order));
+      }
+    }
+    return Promise.all(sent);
+  }
+
+  #relist(id: string, key: string, session: string, order: number): Promise<unknown> {
+    return this.#redis.eval(
+      RELIST,
+      4,
+      sessionsKey(key),
+      processUsersKey(id),
+      PROCESSES_KEY,
+      sweptKey(id),
+      id,
+      `${id} ${session}`,
+      order,
+      key,
+    );
+  }
+
+  #unlisted(key: string, session: string): void {
+    const listed = this.#listed.get(key);
+    listed?.delete(session);
+    if (listed?.size === 0) this.#listed.delete(key);
   }
 
   /** Takes the sessions of a dead process off every user's list. */
@@ -172,6 +244,7 @@ export class RedisSessionDirectory implements SessionDirectory {
 
   /** This process is stopping: its sessions were closed; whatever is left of them goes. */
   async clear(): Promise<void> {
-    await this.forget(this.#processId);
+    this.#listed.clear();
+    await this.forget(this.#process.id);
   }
 }

@@ -197,6 +197,68 @@ describe('across processes on PostgreSQL and Redis', () => {
     await Promise.all([onB.socket.close(), carolHere.socket.close()]);
   });
 
+  it('gives a process swept while it stalled its users back when it runs again, without reconnecting', async (t) => {
+    // SIGSTOP holds the whole process still, as a long GC pause or a paused VM does: its event
+    // loop runs nothing and its sockets stay open until SIGCONT. The others take it for dead after
+    // four missed heartbeats and sweep it; when it runs again it must count its sessions again.
+    const app = `stall${Date.now().toString(36)}#chat`;
+    await a.server.domain.apps.add(app, { maxSessionsPerUser: 2 });
+    const alice = await newUser(a.url, app);
+    const bob = await newUser(a.url, app);
+    await befriend(a.url, alice, bob, app);
+    const onB = await connectSynced(b.url, bob, { appKey: app });
+    const stalled = new ServerProcess({
+      env: { OPENWEBIM_DATABASE_URL: shared.databaseUrl, OPENWEBIM_REDIS_URL: shared.redisUrl },
+    });
+    await stalled.start();
+    const child = stalled.child;
+    assert.ok(child);
+    t.after(() => {
+      child.kill('SIGCONT');
+      return stalled.dispose();
+    });
+    const there = await connectSynced(stalled.url, alice, { appKey: app });
+    const aliceOnline = async () => {
+      const { body } = await rest<{ entities: { username: string; online: boolean }[] }>(
+        a.url,
+        bob,
+        'GET',
+        `/users/${bob.username}/contacts/users`,
+        undefined,
+        app,
+      );
+      return body.entities.find((entry) => entry.username === alice.username)?.online;
+    };
+    const presence = (online: boolean) =>
+      onB.socket.next('presence', (f) => f.user === alice.username && f.online === online, 15_000);
+    await presence(true);
+    assert.equal(await aliceOnline(), true);
+
+    child.kill('SIGSTOP');
+    await presence(false);
+    assert.equal(await aliceOnline(), false, 'swept');
+    child.kill('SIGCONT');
+    await presence(true);
+    assert.equal(await aliceOnline(), true, 'counted again');
+    // The same session all along: it still sends, and nothing closed it.
+    sendText(there.socket, bob.username, 'still here');
+    await there.socket.next('ack');
+    await received(onB.socket, 'still here');
+
+    // Listed again in its place: the oldest of her sessions when two more open past the cap of 2.
+    const more = [
+      await connectSynced(a.url, alice, { appKey: app, multi: true }),
+      await connectSynced(b.url, alice, { appKey: app, multi: true }),
+    ];
+    assert.equal((await there.socket.next('kicked')).code, 206);
+    await there.socket.closed;
+    // Counted once: when her last sessions close she is offline, on every process.
+    await Promise.all(more.map(({ socket }) => socket.close()));
+    await presence(false);
+    assert.equal(await aliceOnline(), false);
+    await onB.socket.close();
+  });
+
   it('kicks a single-login session on one process when the user logs in on the other', async () => {
     const alice = await newUser(a.url);
     const older = await connectSynced(a.url, alice);
