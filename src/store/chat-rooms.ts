@@ -5,7 +5,9 @@
  * page, and room messages (seq 0) never move the sync cursor.
  */
 import { notice } from './notices.js';
-import { type Observable, map } from 'rxjs';
+import { BehaviorSubject, type Observable, map } from 'rxjs';
+import { Codes, Messages, chatError } from './errors.js';
+import { moderated } from './moderation.js';
 import { Limits, type RoomInfo } from '../protocol/index.js';
 import { readList } from './lists-repo.js';
 import { type IncomingItem, storeIncomingBatch } from './messages-repo.js';
@@ -25,17 +27,28 @@ import type { ChatRoom, Conversation } from './types.js';
 /** Rooms read per refresh (the reference server's rooms fit in one page). */
 const ROOMS_PAGE = 100;
 
-const toRoom = (info: RoomInfo, joined: boolean): ChatRoom => ({
-  id: info.id,
-  name: info.name,
-  description: info.description ?? '',
-  memberCount: info.affiliations_count,
-  maxMembers: info.maxusers,
-  joined,
-});
+const toRoom = (info: RoomInfo, joined: boolean, before?: ChatRoom): ChatRoom => {
+  const room: ChatRoom = {
+    id: info.id,
+    name: info.name,
+    description: info.description ?? '',
+    memberCount: info.affiliations_count,
+    maxMembers: info.maxusers,
+    joined,
+    owner: info.owner,
+    admins: info.admins ?? [],
+    announcement: info.announcement ?? '',
+    allMuted: info.mute === true,
+  };
+  // The server's list does not say who is muted; the live events of this session did.
+  if (before?.mutedUntil !== undefined) room.mutedUntil = before.mutedUntil;
+  return room;
+};
 
 export class ChatRooms {
   readonly rooms$: Observable<ChatRoom[]>;
+  /** Whether I am a room admin of the app, who may create rooms (as the last refresh said). */
+  readonly canCreate$ = new BehaviorSubject(false);
   private readonly host: SocialHost;
   private readonly roomsAgain: () => Promise<void>;
 
@@ -54,11 +67,17 @@ export class ChatRooms {
       ]),
     );
     if (!this.host.current(session)) return;
+    this.canCreate$.next(all.can_create === true);
     const mine = new Set((joined.data ?? []).map((room) => room.id));
-    const rooms = (all.data ?? []).map((room) => toRoom(room, mine.has(room.id)));
-    for (const room of joined.data ?? [])
-      if (!rooms.some((r) => r.id === room.id)) rooms.push(toRoom(room, true));
-    await this.host.update(session, 'rooms', (list) => replaced(list, rooms));
+    await this.host.update(session, 'rooms', (list) => {
+      const before = (id: string) => list.find((r) => r.id === id);
+      const rooms = (all.data ?? []).map((room) =>
+        toRoom(room, mine.has(room.id), before(room.id)),
+      );
+      for (const room of joined.data ?? [])
+        if (!rooms.some((r) => r.id === room.id)) rooms.push(toRoom(room, true, before(room.id)));
+      return replaced(list, rooms);
+    });
   }
 
   /** Applies one `onChatroomEvent`. */
@@ -71,6 +90,36 @@ export class ChatRooms {
     const name = str(payload.name) ?? id;
     const who = str(payload.userId) || from;
     const me = session.username;
+    const room = (await readList(session.db, 'rooms')).find((r) => r.id === id);
+    // What a moderation event changes, applied at once (the read after it says the same).
+    const fields: Partial<ChatRoom> | undefined =
+      operation === 'updateAnnouncement'
+        ? { announcement: str(payload.announcement) ?? '' }
+        : operation === 'muteAllMembers' || operation === 'unmuteAllMembers'
+          ? { allMuted: operation === 'muteAllMembers' }
+          : room && (operation === 'setAdmin' || operation === 'removeAdmin')
+            ? {
+                admins: [
+                  ...room.admins.filter((name) => name !== who),
+                  ...(operation === 'setAdmin' ? [who] : []),
+                ],
+              }
+            : who === me && (operation === 'muteMember' || operation === 'unmuteMember')
+              ? {
+                  mutedUntil:
+                    operation === 'muteMember' ? (num(payload.muteUntil) ?? -1) : undefined,
+                }
+              : undefined;
+    const blocked = payload.blocked === true || operation === 'unblockMember';
+    if (fields || blocked)
+      await moderated(
+        this.host,
+        session,
+        'chatRoom',
+        id,
+        fields ?? {},
+        blocked ? { username: who, banned: operation !== 'unblockMember' } : undefined,
+      );
     if (who === me && operation === 'memberPresence')
       // Joined on another of my devices: its conversation starts here too.
       await this.host.conversations(session, [
@@ -98,6 +147,22 @@ export class ChatRooms {
       if (operation === 'destroy') return;
     }
     void this.roomsAgain().catch(() => undefined);
+  }
+
+  /** Creates a room (the app's room admins only) and joins it; resolves with its id. */
+  async create(name: string, description = ''): Promise<string> {
+    const session = this.host.session();
+    const trimmed = name.trim();
+    if (!trimmed) throw chatError(Codes.messageParameterError, Messages.groupNameMissing);
+    const answer = await attempt('room', () =>
+      session.connection.moderate('createChatRoom', {
+        name: trimmed,
+        description: description.trim(),
+      }),
+    );
+    await this.refresh(session).catch(() => undefined);
+    await this.join(answer.data.id);
+    return answer.data.id;
   }
 
   async join(roomId: string): Promise<void> {

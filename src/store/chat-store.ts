@@ -28,6 +28,7 @@ import {
   combineLatest,
   distinctUntilChanged,
   filter,
+  from,
   map,
   merge,
   of,
@@ -50,6 +51,7 @@ import type { ListKey, ListOf } from './database.js';
 import { Codes, Messages, chatError } from './errors.js';
 import { Files } from './files.js';
 import { Groups } from './groups.js';
+import type { Moderation } from './moderation-actions.js';
 import { readList, readNicknames, updateList } from './lists-repo.js';
 import { liveQuery } from './live-query.js';
 import { MessageActions } from './message-actions.js';
@@ -84,6 +86,7 @@ import type {
   Group,
   GroupInvitation,
   GroupMember,
+  ModeratedType,
   HistoryState,
   JoinRequest,
   Location,
@@ -142,6 +145,7 @@ export class ChatStore implements ChatStoreApi {
   readonly groupInvitations$: Observable<GroupInvitation[]>;
   readonly joinRequests$: Observable<JoinRequest[]>;
   readonly rooms$: Observable<ChatRoom[]>;
+  readonly canCreateRooms$: Observable<boolean>;
   readonly notices$: Observable<ChatNotice>;
 
   private readonly core: StoreCore;
@@ -159,6 +163,8 @@ export class ChatStore implements ChatStoreApi {
   private readonly contacts: Contacts;
   private readonly groups: Groups;
   private readonly rooms: ChatRooms;
+  /** Moderation's actions, loaded when first used (the signed-in page's budget is full). */
+  private readonly moderation: () => Promise<Moderation>;
 
   constructor(options: ChatStoreOptions) {
     this.appKey = options.appKey;
@@ -221,6 +227,9 @@ export class ChatStore implements ChatStoreApi {
     this.contacts = new Contacts(host);
     this.groups = new Groups(host);
     this.rooms = new ChatRooms(host);
+    let moderation: Promise<Moderation> | undefined;
+    this.moderation = () =>
+      (moderation ??= import('./moderation-actions.js').then((m) => new m.Moderation(host)));
 
     this.names = new Names(core);
     this.files = new Files(core);
@@ -277,6 +286,7 @@ export class ChatStore implements ChatStoreApi {
     this.groupInvitations$ = this.groups.invitations$;
     this.joinRequests$ = this.groups.joinRequests$;
     this.rooms$ = this.rooms.rooms$;
+    this.canCreateRooms$ = this.rooms.canCreate$.asObservable();
     this.notices$ = this.noticeSubject.asObservable();
     this.nicknames = core.shown.pipe(
       switchMap((session) =>
@@ -577,6 +587,34 @@ export class ChatStore implements ChatStoreApi {
 
   leaveRoom(roomId: string): Promise<void> {
     return this.rooms.leave(roomId);
+  }
+
+  createRoom(name: string, description?: string): Promise<string> {
+    return this.rooms.create(name, description);
+  }
+
+  updateAnnouncement(chatType: ModeratedType, id: string, text: string): Promise<void> {
+    return this.moderation().then((m) => m.announce(chatType, id, text));
+  }
+
+  muteEveryone(chatType: ModeratedType, id: string, muted: boolean): Promise<void> {
+    return this.moderation().then((m) => m.muteAll(chatType, id, muted));
+  }
+
+  banMember(chatType: ModeratedType, id: string, username: string, banned: boolean) {
+    return this.moderation().then((m) => m.ban(chatType, id, username, banned));
+  }
+
+  bans$(chatType: ModeratedType, id: string): Observable<string[]> {
+    return from(this.moderation()).pipe(switchMap((m) => m.bans$(chatType, id)));
+  }
+
+  setRoomAdmin(roomId: string, username: string, admin: boolean): Promise<void> {
+    return this.moderation().then((m) => m.roomAdmin(roomId, username, admin));
+  }
+
+  muteRoomMember(roomId: string, username: string, durationMs: number): Promise<void> {
+    return this.moderation().then((m) => m.roomMute(roomId, username, durationMs));
   }
 
   markRead(conversationId: string): Promise<void> {

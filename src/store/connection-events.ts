@@ -17,6 +17,8 @@ import type {
   GroupInfoResponse,
   GroupMembersResponse,
   GroupsResponse,
+  RoomIdResponse,
+  UsernamesResponse,
   MessageBody,
   MessageConfig,
   PublicGroupsResponse,
@@ -189,7 +191,40 @@ export interface SocialApi {
   getJoinedChatRooms(): Promise<RoomsResponse>;
   joinChatRoom(options: { roomId: string }): Promise<unknown>;
   leaveChatRoom(options: { roomId: string }): Promise<unknown>;
+  /**
+   * A method of {@link ModerationApi}, by its name: one entry point, so the bundle (and the tabs'
+   * channel) names each of them only once, in the code that calls it.
+   */
+  moderate<K extends keyof ModerationApi>(
+    method: K,
+    options: Parameters<ModerationApi[K]>[0],
+  ): ReturnType<ModerationApi[K]>;
 }
+
+/** Moderating a group or room (issue 14), and creating a room; the SDK's 4.x methods. */
+export interface ModerationApi {
+  createChatRoom(options: { name: string; description?: string }): Promise<RoomIdResponse>;
+
+  updateGroupAnnouncement(options: GroupRef & { announcement: string }): Promise<unknown>;
+  disableSendGroupMsg(options: GroupRef): Promise<unknown>;
+  enableSendGroupMsg(options: GroupRef): Promise<unknown>;
+  blockGroupMember(options: GroupUser): Promise<unknown>;
+  unblockGroupMember(options: GroupUser): Promise<unknown>;
+  getGroupBlocklist(options: GroupRef): Promise<UsernamesResponse>;
+  updateChatRoomAnnouncement(options: { roomId: string; announcement: string }): Promise<unknown>;
+  disableSendChatRoomMsg(options: RoomRef): Promise<unknown>;
+  enableSendChatRoomMsg(options: RoomRef): Promise<unknown>;
+  blockChatRoomMember(options: RoomUser): Promise<unknown>;
+  unblockChatRoomMember(options: RoomUser): Promise<unknown>;
+  getChatRoomBlocklist(options: RoomRef): Promise<UsernamesResponse>;
+  setChatRoomAdmin(options: RoomUser): Promise<unknown>;
+  removeChatRoomAdmin(options: RoomUser): Promise<unknown>;
+  muteChatRoomMember(options: RoomUser & { muteDuration: number }): Promise<unknown>;
+  unmuteChatRoomMember(options: RoomUser): Promise<unknown>;
+}
+
+type RoomRef = { chatRoomId: string };
+type RoomUser = RoomRef & { username: string };
 
 /** The names of {@link SocialApi}, for the adapter that binds them. */
 export const socialMethods = [

@@ -53,10 +53,13 @@ export interface SocialLists {
   /** Keys of the notices said lately, so that a replayed event is not said again. */
   noticed: string[];
 }
-export type ListKey = keyof SocialLists | `members:${string}`;
+/** `members:{groupId}`: a group's members; `bans:{id}`: who is banned from a group or room I run. */
+export type ListKey = keyof SocialLists | `members:${string}` | `bans:${string}`;
 export type ListOf<K extends ListKey> = K extends keyof SocialLists
   ? SocialLists[K]
-  : GroupMember[];
+  : K extends `bans:${string}`
+    ? string[]
+    : GroupMember[];
 
 /** Per-user bookkeeping, one record under the key `state`. */
 export interface UserMeta {

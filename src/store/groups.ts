@@ -17,6 +17,7 @@ import {
 } from '../protocol/index.js';
 import type { SocialApi } from './connection-events.js';
 import { readList } from './lists-repo.js';
+import { moderated } from './moderation.js';
 import { Codes, Messages, type RefusalWords, chatError } from './errors.js';
 import { isRecord, normalizeUsername, num, str } from './messages.js';
 import {
@@ -69,6 +70,8 @@ function toGroup(entry: JoinedGroup, me: string): Group {
     role:
       entry.role ??
       (entry.owner === me ? 'owner' : entry.admins?.includes(me) ? 'admin' : 'member'),
+    announcement: entry.announcement ?? '',
+    allMuted: entry.mute === true,
   };
   if (typeof entry.muteUntil === 'number') group.mutedUntil = entry.muteUntil;
   return group;
@@ -84,6 +87,10 @@ interface GroupChange {
   who: string;
   reason: string;
   muteUntil?: number;
+  /** `updateAnnouncement`: the new one. */
+  announcement: string;
+  /** `removeMember`: banned too. */
+  blocked: boolean;
   time: number;
 }
 
@@ -100,6 +107,8 @@ function groupChange(payload: unknown): GroupChange | undefined {
     from,
     who: str(payload.userId) || from,
     reason: str(payload.reason) ?? '',
+    announcement: str(payload.announcement) ?? '',
+    blocked: payload.blocked === true,
     time: num(payload.time) ?? Date.now(),
   };
   const muteUntil = num(payload.muteUntil);
@@ -237,9 +246,27 @@ export class Groups {
         if (who === me)
           said = operation === 'acceptRequest' ? 'requestAccepted' : 'requestDeclined';
         break;
+      case 'updateAnnouncement':
+      case 'muteAllMembers':
+      case 'unmuteAllMembers':
+        await moderated(
+          host,
+          session,
+          'groupChat',
+          gid,
+          operation === 'updateAnnouncement'
+            ? { announcement: change.announcement }
+            : { allMuted: operation === 'muteAllMembers' },
+        );
+        break;
+      case 'unblockMember':
+        await moderated(host, session, 'groupChat', gid, {}, { username: who, banned: false });
+        break;
       case 'memberAbsence':
       case 'removeMember':
       case 'destroy':
+        if (change.blocked)
+          await moderated(host, session, 'groupChat', gid, {}, { username: who, banned: true });
         if (operation !== 'destroy' && who !== me) break;
         await this.gone(
           session,
@@ -325,6 +352,7 @@ export class Groups {
     ]);
     await host.update(session, 'groups', (list) => without(list, (g) => g.id === gid));
     await host.update(session, `members:${gid}`, (list) => (list.length ? [] : undefined));
+    await host.update(session, `bans:${gid}`, (list) => (list.length ? [] : undefined));
     this.membersRead.delete(gid);
     if (membership === 'disbanded') {
       await this.dropInvitation(session, gid);
@@ -368,6 +396,8 @@ export class Groups {
       approval: data.approval === true,
       allowInvites: data.allowinvites === true,
       role: 'owner',
+      announcement: '',
+      allMuted: false,
     };
     await this.joined(session, group);
     void this.reread(group.id);

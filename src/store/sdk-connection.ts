@@ -16,6 +16,7 @@ import {
   type UploadTask,
   type UserProfile,
   socialMethods,
+  type ModerationApi,
 } from './connection-events.js';
 
 /** Reconnection settings of the SDK connection. */
@@ -122,13 +123,24 @@ export function createSdkConnection(
   const connection = new Connection(options);
   let token: string | undefined;
   // Issue 4's methods pass straight through, by their 4.x names (the SDK's types fit SocialApi).
-  const sdk: SocialApi = connection;
+  const sdk: Omit<SocialApi, 'moderate'> & ModerationApi = connection;
   const social = Object.fromEntries(
     socialMethods.map((name) => [name, sdk[name].bind(sdk)]),
   ) as unknown as SocialApi;
+  // Moderation by the method's name, which may come from another tab: only a group's or a room's.
+  const moderate: SocialApi['moderate'] = (method, options) => {
+    if (
+      !/^(createChatRoom|\w+(Group|ChatRoom)(Announcement|Msg|Member|Blocklist|Admin))$/.test(
+        method,
+      )
+    )
+      throw new TypeError(`not a moderation method: ${method}`);
+    return (sdk[method] as (options: unknown) => never)(options);
+  };
 
   const adapter: StoreConnection = {
     ...social,
+    moderate,
     addEventHandler: (id, handlers) => connection.addEventHandler(id, handlers),
     removeEventHandler: (id) => connection.removeEventHandler(id),
     registerUser: (request) => connection.registerUser(request),

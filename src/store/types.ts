@@ -220,6 +220,9 @@ export interface ContactRequest {
 
 export type GroupRole = 'owner' | 'admin' | 'member';
 
+/** A group (`groupChat`) or a chat room (`chatRoom`), for the actions both have. */
+export type ModeratedType = 'groupChat' | 'chatRoom';
+
 /** A group I am in. */
 export interface Group {
   id: string;
@@ -239,6 +242,10 @@ export interface Group {
   role: GroupRole;
   /** I am muted here until then, ms since the epoch (`-1`: until unmuted). */
   mutedUntil?: number;
+  /** What the owner and admins pinned for everyone (`''`: none). */
+  announcement: string;
+  /** Everyone but the owner and the admins is muted. */
+  allMuted: boolean;
 }
 
 export interface GroupMember {
@@ -284,6 +291,19 @@ export interface ChatRoom {
   maxMembers: number;
   /** I am a member (I get its messages while connected). */
   joined: boolean;
+  /** Who made it; with the app's room admins, its managers. */
+  owner: string;
+  /** Members its managers made admin. */
+  admins: string[];
+  /** What its managers and admins pinned for everyone (`''`: none). */
+  announcement: string;
+  /** Everyone but its managers and admins is muted. */
+  allMuted: boolean;
+  /**
+   * I am muted here until then (`-1`: until unmuted), as the room's live events said this session
+   * (rooms keep nothing for later, so a mute made while I was away shows on my first send).
+   */
+  mutedUntil?: number;
 }
 
 /**
@@ -552,6 +572,24 @@ export interface ChatStoreApi {
   /** Joins a room; its recent messages become the conversation's first page. */
   joinRoom(roomId: string): Promise<void>;
   leaveRoom(roomId: string): Promise<void>;
+  /** Whether I may create rooms (a room admin of the app), as the last room read said. */
+  readonly canCreateRooms$: Observable<boolean>;
+  /** Creates a room (the app's room admins) and joins it; resolves with its id. */
+  createRoom(name: string, description?: string): Promise<string>;
+
+  // Moderation: a refusal (not allowed, unknown user…) rejects and leaves every list as it was.
+  /** Sets a group's or room's announcement (`''` removes it): owner and admins. */
+  updateAnnouncement(chatType: ModeratedType, id: string, text: string): Promise<void>;
+  /** Mutes everyone but the owner (a room's managers) and the admins; `false` lifts it. */
+  muteEveryone(chatType: ModeratedType, id: string, muted: boolean): Promise<void>;
+  /** Bans a user (removed, and cannot come back); `false` lifts the ban. */
+  banMember(chatType: ModeratedType, id: string, username: string, banned: boolean): Promise<void>;
+  /** Who is banned, for those who may see it (read when first asked, then kept by the events). */
+  bans$(chatType: ModeratedType, id: string): Observable<string[]>;
+  /** Makes a room's member its admin, or with `false` takes it back (its managers). */
+  setRoomAdmin(roomId: string, username: string, admin: boolean): Promise<void>;
+  /** Mutes a room's member for `durationMs` (`-1`: until unmuted); `0` unmutes. */
+  muteRoomMember(roomId: string, username: string, durationMs: number): Promise<void>;
   /**
    * The person has seen the whole conversation: unread goes to zero, and the peer gets a read receipt
    * for their newest message (plus a conversation-level `channel` ack), so my other devices and the

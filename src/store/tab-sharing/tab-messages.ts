@@ -9,6 +9,7 @@ import { socialMethods } from '../connection-events.js';
 /** The connection's methods a follower calls through the tab that holds the socket. */
 export const remoteMethods = [
   ...socialMethods,
+  'moderate',
   'sendMessage',
   'sendRead',
   'sendChannel',

@@ -1,0 +1,140 @@
+/**
+ * Moderating a group or a room I run (issue 14): its announcement, muting everyone and bans (both);
+ * for rooms also their admins and timed mutes. Each action is the SDK call, then the stored copy
+ * changed as the server's event will say (the event then finds it changed and writes nothing); a
+ * refusal throws before anything is written.
+ */
+import { type Observable, defer } from 'rxjs';
+import { readList } from './lists-repo.js';
+import { normalizeUsername } from './messages.js';
+import { moderated } from './moderation.js';
+import { type SocialHost, attempt } from './social.js';
+import type { ModeratedType } from './types.js';
+
+/** The SDK's method of each action, for groups and for rooms. */
+const SDK = {
+  groupChat: {
+    announce: 'updateGroupAnnouncement',
+    mute: 'disableSendGroupMsg',
+    unmute: 'enableSendGroupMsg',
+    ban: 'blockGroupMember',
+    unban: 'unblockGroupMember',
+    bans: 'getGroupBlocklist',
+  },
+  chatRoom: {
+    announce: 'updateChatRoomAnnouncement',
+    mute: 'disableSendChatRoomMsg',
+    unmute: 'enableSendChatRoomMsg',
+    ban: 'blockChatRoomMember',
+    unban: 'unblockChatRoomMember',
+    bans: 'getChatRoomBlocklist',
+  },
+} as const;
+
+export class Moderation {
+  private readonly host: SocialHost;
+  /** Groups and rooms whose banned list was read (events keep it current, when they reach me). */
+  private readonly bansRead = new Set<string>();
+
+  constructor(host: SocialHost) {
+    this.host = host;
+  }
+
+  /** Who is banned from a group or room I run, read from the server when first asked. */
+  bans$(chatType: ModeratedType, id: string): Observable<string[]> {
+    return defer(() => {
+      if (!this.bansRead.has(id))
+        void this.readBans(chatType, id).catch(() => this.bansRead.delete(id));
+      return this.host.list$(`bans:${id}`);
+    });
+  }
+
+  private async readBans(chatType: ModeratedType, id: string): Promise<void> {
+    const session = this.host.session();
+    this.bansRead.add(id);
+    const { data } = await session.connection.moderate(SDK[chatType].bans, refs(id));
+    if (!this.host.current(session)) return;
+    await this.host.update(session, `bans:${id}`, (list) =>
+      JSON.stringify(list) === JSON.stringify(data) ? undefined : data,
+    );
+  }
+
+  async announce(chatType: ModeratedType, id: string, text: string): Promise<void> {
+    // Its length is the server's to check (400, with Limits.announcementMaxChars named).
+    await this.act(chatType, id, 'announce', { announcement: text }, { announcement: text });
+  }
+
+  async muteAll(chatType: ModeratedType, id: string, muted: boolean): Promise<void> {
+    await this.act(chatType, id, muted ? 'mute' : 'unmute', {}, { allMuted: muted });
+  }
+
+  async ban(chatType: ModeratedType, id: string, username: string, banned: boolean) {
+    const target = normalizeUsername(username);
+    await this.act(
+      chatType,
+      id,
+      banned ? 'ban' : 'unban',
+      { username: target },
+      {},
+      {
+        username: target,
+        banned,
+      },
+    );
+  }
+
+  /** Makes a room's member its admin, or takes it back (its managers). */
+  async roomAdmin(roomId: string, username: string, admin: boolean): Promise<void> {
+    const session = this.host.session();
+    const target = normalizeUsername(username);
+    const options = { chatRoomId: roomId, username: target };
+    await attempt('room', () =>
+      session.connection.moderate(admin ? 'setChatRoomAdmin' : 'removeChatRoomAdmin', options),
+    );
+    const room = (await readList(session.db, 'rooms')).find((r) => r.id === roomId);
+    if (room)
+      await moderated(this.host, session, 'chatRoom', roomId, {
+        admins: admin
+          ? [...new Set([...room.admins, target])]
+          : room.admins.filter((name) => name !== target),
+      });
+  }
+
+  /** Mutes a room's member for `durationMs` (`-1`: until unmuted), or with `0` unmutes them. */
+  async roomMute(roomId: string, username: string, durationMs: number): Promise<void> {
+    const session = this.host.session();
+    const options = { chatRoomId: roomId, username: normalizeUsername(username) };
+    await attempt('room', () =>
+      durationMs
+        ? session.connection.moderate('muteChatRoomMember', {
+            ...options,
+            muteDuration: durationMs,
+          })
+        : session.connection.moderate('unmuteChatRoomMember', options),
+    );
+  }
+
+  private async act(
+    chatType: ModeratedType,
+    id: string,
+    action: 'announce' | 'mute' | 'unmute' | 'ban' | 'unban',
+    options: { announcement?: string; username?: string },
+    fields: Parameters<typeof moderated>[4],
+    ban?: { username: string; banned: boolean },
+  ): Promise<void> {
+    const session = this.host.session();
+    const method = SDK[chatType][action];
+    await attempt(chatType === 'groupChat' ? 'group' : 'room', () =>
+      session.connection.moderate(method, {
+        ...refs(id),
+        username: '',
+        announcement: '',
+        ...options,
+      }),
+    );
+    await moderated(this.host, session, chatType, id, fields, ban);
+  }
+}
+
+/** A group's or room's id under every name the SDK's methods take it by. */
+const refs = (id: string) => ({ groupId: id, chatRoomId: id, roomId: id });
