@@ -2,7 +2,8 @@
  * The PostgreSQL connection pool (node-postgres) and the one way to write: {@link PgDatabase.tx},
  * a READ COMMITTED transaction that takes its row locks explicitly and is run again from the start
  * when PostgreSQL breaks a deadlock or a serialization conflict (the work must be safe to repeat:
- * it only talks to the database).
+ * it only talks to the database). Sends that arrive together share one transaction, and so one
+ * commit and one flush to disk ({@link PgDatabase.batched}: group commit).
  */
 import pg from 'pg';
 import { StorageUnavailable } from './storage.js';
@@ -54,10 +55,33 @@ const types = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/** The users a batched work locks (it locks them again itself: a no-op once the batch holds them). */
+export interface BatchLocks {
+  appKey: string;
+  usernames: string[];
+}
+
+interface Batched {
+  locks: BatchLocks;
+  work: (client: Queryable) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** At most this many batches at once (each holds one pooled connection), and sends in one. */
+const BATCHES = 4;
+const BATCH_SIZE = 64;
+
+/** Thrown inside a batch's transaction to roll it back because one of its works failed. */
+class WorkFailed extends Error {}
+
 export class PgDatabase {
   readonly pool: pg.Pool;
   readonly #prepare: (db: PgDatabase) => Promise<void>;
   #prepared: Promise<void> | undefined;
+  readonly #queue: Batched[] = [];
+  #batches = 0;
+  #flushing = false;
 
   /**
    * `prepare` (the schema migration) runs before the first statement, and again on the next one
@@ -102,6 +126,79 @@ export class PgDatabase {
   async tx<T>(work: (client: Queryable) => Promise<T>): Promise<T> {
     await this.ready();
     return this.transaction(work);
+  }
+
+  /**
+   * Runs `work` in a transaction shared with the other batched works that arrive meanwhile (group
+   * commit: one commit, one WAL flush for all of them), and resolves only once that transaction
+   * committed: what it wrote is on disk. The batch locks every work's users first, in one order
+   * (by app, then username, as {@link lockUsers} does), so batches cannot deadlock each other. A
+   * work that fails rolls the whole transaction back; it is run again without that work, which
+   * alone gets its error (the others are neither lost nor answered before their commit).
+   */
+  async batched<T>(locks: BatchLocks, work: (client: Queryable) => Promise<T>): Promise<T> {
+    await this.ready();
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ locks, work, resolve: resolve as (value: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Starts batches on the next turn of the event loop: works that arrive together go together. */
+  #schedule(): void {
+    if (this.#flushing || this.#batches >= BATCHES || this.#queue.length === 0) return;
+    this.#flushing = true;
+    setImmediate(() => {
+      this.#flushing = false;
+      while (this.#batches < BATCHES && this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, BATCH_SIZE);
+        this.#batches += 1;
+        void this.#run(batch).finally(() => {
+          this.#batches -= 1;
+          this.#schedule();
+        });
+      }
+    });
+  }
+
+  async #run(batch: Batched[]): Promise<void> {
+    let pending = batch;
+    while (pending.length > 0) {
+      let failed: { item: Batched; error: unknown } | undefined;
+      let results: unknown[];
+      try {
+        results = await this.transaction(async (client) => {
+          failed = undefined;
+          if (pending.length > 1) await lockAll(client, pending);
+          const out = [];
+          for (const item of pending) {
+            try {
+              out.push(await item.work(client));
+            } catch (error) {
+              const code = (error as { code?: unknown }).code;
+              // The connection, or a conflict: the whole transaction fails (or runs again).
+              if (unreachable(error) || (typeof code === 'string' && RETRYABLE.has(code))) {
+                throw error;
+              }
+              failed = { item, error };
+              throw new WorkFailed();
+            }
+          }
+          return out;
+        });
+      } catch (error) {
+        if (error instanceof WorkFailed && failed) {
+          const { item, error: cause } = failed;
+          item.reject(cause);
+          pending = pending.filter((other) => other !== item);
+          continue;
+        }
+        for (const item of pending) item.reject(error);
+        return;
+      }
+      pending.forEach((item, index) => item.resolve(results[index]));
+      return;
+    }
   }
 
   /** {@link tx} without waiting for the schema: for the migration itself. */
@@ -171,6 +268,15 @@ export async function lockUsers(db: Queryable, appKey: string, usernames: string
      ORDER BY username FOR UPDATE`,
     [appKey, [...new Set(usernames)]],
   );
+}
+
+/** Locks the users of every work of a batch: by app, then by username. */
+async function lockAll(db: Queryable, batch: { locks: BatchLocks }[]) {
+  const byApp = new Map<string, string[]>();
+  for (const { locks } of batch) {
+    byApp.set(locks.appKey, [...(byApp.get(locks.appKey) ?? []), ...locks.usernames]);
+  }
+  for (const appKey of [...byApp.keys()].sort()) await lockUsers(db, appKey, byApp.get(appKey)!);
 }
 
 /** The user's next seq (the caller holds the user's lock). */

@@ -298,7 +298,10 @@ export class PgStorage implements Storage {
   }
 
   storeMessage(appKey: string, message: NewMessage): Promise<StoreMessageResult> {
-    return this.#db.tx(async (db) => {
+    // Sends that arrive together share one transaction and one flush (group commit); each is
+    // answered once the commit that holds it is done.
+    const locks = { appKey, usernames: [message.from, message.to] };
+    return this.#db.batched(locks, async (db) => {
       // The sender's lock also keeps a resend on another process from storing the id twice.
       await lockUsers(db, appKey, [message.from, message.to]);
       const existing = await findSent(db, appKey, message.from, message.clientId);
