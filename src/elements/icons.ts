@@ -44,3 +44,8 @@ export const stopIcon = icon(
 export const locationIcon = icon(
   svg`<path d="M12 21s-7-6.2-7-11.5a7 7 0 0 1 14 0C19 14.8 12 21 12 21Z"></path><circle cx="12" cy="9.5" r="2.5"></circle>`,
 );
+
+/** "Emoji": a smiling face. */
+export const smileIcon = icon(
+  svg`<circle cx="12" cy="12" r="9"></circle><path d="M8 14a4.5 4.5 0 0 0 8 0M9 9.5h.01M15 9.5h.01"></path>`,
+);

@@ -74,4 +74,21 @@ describe('size budgets, as served', () => {
     assert.ok(chunks.length > 2, chunks.join(', '));
     for (const chunk of chunks) assert.match(chunk, chunkPattern);
   });
+
+  it('the emoji picker is a chunk of its own, its data beside the chunks, not from a CDN', async () => {
+    const dist = join(temp, 'dist');
+    const read = (file: string) => readFile(join(dist, file), 'utf8');
+    const defines = (code: string) => code.includes('"emoji-picker"');
+    for (const file of sizes.signedIn.files) {
+      assert.ok(!defines(await read(file)), `${file} holds the emoji picker`);
+    }
+    const chunks = (await readdir(join(dist, 'chat'))).filter((f) => f.endsWith('.js'));
+    const picker = [];
+    for (const chunk of chunks) if (defines(await read(join('chat', chunk)))) picker.push(chunk);
+    assert.equal(picker.length, 1, picker.join(', '));
+    const data = JSON.parse(await read('emoji/en.json')) as { annotation: string }[];
+    assert.ok(data.some((emoji) => emoji.annotation === 'grinning face'));
+    assert.match(await read('THIRD_PARTY_LICENSES.txt'), /emoji-picker-element \d/);
+    assert.match(await read('THIRD_PARTY_LICENSES.txt'), /emoji-picker-element-data \d/);
+  });
 });

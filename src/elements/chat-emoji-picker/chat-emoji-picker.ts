@@ -114,6 +114,7 @@ export class ChatEmojiPicker extends LitElement {
   @state() private picker?: Picker;
   /** What the picker was made or last set for: data locale, data URL and label locale. */
   private settings = '';
+  private following?: Promise<void>;
 
   /** Focuses the search field (or the element, while its language loads). */
   override focus(options?: FocusOptions): void {
@@ -122,14 +123,17 @@ export class ChatEmojiPicker extends LitElement {
     else super.focus(options);
   }
 
-  protected override getUpdateComplete(): Promise<boolean> {
-    return this.i18n.settled(() => super.getUpdateComplete());
+  // Settles once the picker is there in the reader's language (its labels may be loading).
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.i18n.settled(() => super.getUpdateComplete());
+    await this.following;
+    return super.getUpdateComplete();
   }
 
   // Here, after the locale controller resolved the language and before rendering: a picker that
   // needs no labels loaded (English) shows in this very update.
   protected override update(changed: PropertyValues<this>): void {
-    void this.follow();
+    this.following = this.follow();
     super.update(changed);
   }
 

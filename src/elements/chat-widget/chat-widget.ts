@@ -33,7 +33,7 @@ const loginParts = 'tabs, tab, form, label, input, submit-button, error, signed-
 const sharedParts =
   'leave-button, confirm-dialog, cancel-button, confirm-button, input, error, accept-button, decline-button';
 const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-count, conversation-list, conversation, badge: conversation-badge, empty, start-form, label, start-button, add-contact-button, add-form, send-request-button, request-list, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room`;
-const windowParts = `${sharedParts}, header: window-header, title: window-title, status, message-list, load-older-button, day-separator, empty-conversation, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, disband-button`;
+const windowParts = `${sharedParts}, header: window-header, title: window-title, status, message-list, load-older-button, day-separator, empty-conversation, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, emoji-button, emoji-picker, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, disband-button`;
 
 /** A boolean attribute that is on, also when absent, unless it says `off` (or `false`). */
 const onUnlessOff = {
@@ -105,7 +105,7 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  *   `image-button`, `play-button`, `player`, `card`, `download-button`, `map-link`,
  *   `upload-progress`, `cancel-button`, `retry-button`, `recall-button`, `viewer`,
  *   `viewer-close-button`, `composer`, `attach-button`, `record-button`, `location-button`,
- *   `send-button`.
+ *   `emoji-button`, `emoji-picker`, `send-button`.
  * @csspart roster-tabs - `<chat-roster>`'s `tabs`; `roster-tab` is its `tab`.
  * @csspart roster-tab - `<chat-roster>`'s `tab`.
  * @csspart tab-count - Re-exported from `<chat-roster>`, as are the parts of its contacts, groups and

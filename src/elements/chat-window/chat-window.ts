@@ -149,6 +149,8 @@ const infoParts =
  * @csspart attach-button - "Attach a file".
  * @csspart record-button - "Record a voice message" / "Stop recording" (only where recording works).
  * @csspart location-button - "Share location" (only where the browser has geolocation).
+ * @csspart emoji-button - "Emoji": opens and closes the emoji picker above the field (loaded then).
+ * @csspart emoji-picker - The `<chat-emoji-picker>`: a pick goes in at the caret; Escape closes it.
  * @csspart input - The message field.
  * @csspart send-button - The "Send" button.
  * @csspart error - The alert region for an action that failed (a send not queued, a file refused).

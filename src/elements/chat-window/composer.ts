@@ -1,7 +1,8 @@
 /**
  * The composer of `<chat-window>`: the muted banner, the edit or reply banner, the message field
- * (Enter sends, Shift+Enter starts a new line, Escape ends an edit or reply), the attach, record and
- * location buttons, and the alert line. Files also come by dropping or pasting them on the window.
+ * (Enter sends, Shift+Enter starts a new line, Escape ends an edit or reply), the attach, record,
+ * location and emoji buttons (the picker is a chunk, emoji-popover.ts), and the alert line. Files
+ * also come by dropping or pasting them on the window.
  */
 import { html, nothing } from 'lit';
 import type { ChatType } from '../../protocol/index.js';
@@ -10,7 +11,7 @@ import type { DisplayNameController } from '../controllers/display-name-controll
 import { VoiceRecorderController, canRecord } from '../controllers/voice-recorder-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatSendEvent } from '../events/chat-send-event.js';
-import { attachIcon, locationIcon, microphoneIcon, stopIcon } from '../icons.js';
+import { attachIcon, locationIcon, microphoneIcon, smileIcon, stopIcon } from '../icons.js';
 import { mutedNote } from '../muted-note.js';
 import type { ComposeContext } from './compose-context.js';
 import type { MessageLog } from './message-log.js';
@@ -109,6 +110,16 @@ export class Composer {
               </button>`
             : nothing
         }
+        <button
+          part="emoji-button"
+          type="button"
+          aria-label=${i18n.t('window.emoji')}
+          title=${i18n.t('window.emoji')}
+          aria-expanded="false"
+          @click=${this.#toggleEmoji}
+        >
+          ${smileIcon}
+        </button>
         <textarea
           part="input"
           aria-label=${i18n.t('window.message')}
@@ -123,6 +134,16 @@ export class Composer {
         </p>
       </form>`;
   }
+
+  // The picker and its library are a chunk, loaded the first time this is pressed.
+  readonly #toggleEmoji = async ({ currentTarget }: Event): Promise<void> => {
+    try {
+      const { toggleEmojiPicker } = await import('./emoji-popover.js');
+      await toggleEmojiPicker(currentTarget as HTMLButtonElement, this.#ctx.store()?.apiUrl);
+    } catch (error) {
+      this.#ctx.fail(error);
+    }
+  };
 
   readonly #onDrag = (event: DragEvent): void => {
     if (!event.dataTransfer?.types.includes('Files')) return;

@@ -197,6 +197,7 @@ const ar: Translation = {
   'window.image': 'صورة',
   'window.mutedBanner': 'كتمك أحد المشرفين في هذه المجموعة: أنت {muted}، ولن تُرسل رسائلك.',
   'window.attach': 'إرفاق ملف',
+  'window.emoji': 'الرموز التعبيرية',
   'window.stopRecording': 'إيقاف التسجيل',
   'window.record': 'تسجيل رسالة صوتية',
   'window.shareLocation': 'مشاركة الموقع',

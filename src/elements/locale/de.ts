@@ -176,6 +176,7 @@ const de: Translation = {
   'window.mutedBanner':
     'Ein Admin hat dich in dieser Gruppe stummgeschaltet: Du bist {muted}, und deine Nachrichten werden nicht gesendet.',
   'window.attach': 'Datei anhängen',
+  'window.emoji': 'Emoji',
   'window.stopRecording': 'Aufnahme beenden',
   'window.record': 'Sprachnachricht aufnehmen',
   'window.shareLocation': 'Standort teilen',

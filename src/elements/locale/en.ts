@@ -197,6 +197,7 @@ const ui = {
   'window.mutedBanner':
     'An admin muted you in this group: you are {muted}, and your messages are not sent.',
   'window.attach': 'Attach a file',
+  'window.emoji': 'Emoji',
   'window.stopRecording': 'Stop recording',
   'window.record': 'Record a voice message',
   'window.shareLocation': 'Share location',

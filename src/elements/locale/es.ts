@@ -189,6 +189,7 @@ const es: Translation = {
   'window.mutedBanner':
     'Un administrador te silenció en este grupo: estás {muted} y tus mensajes no se envían.',
   'window.attach': 'Adjuntar un archivo',
+  'window.emoji': 'Emoji',
   'window.stopRecording': 'Detener la grabación',
   'window.record': 'Grabar un mensaje de voz',
   'window.shareLocation': 'Compartir ubicación',

@@ -187,6 +187,7 @@ const fr: Translation = {
   'window.mutedBanner':
     'Un admin vous a mis en sourdine dans ce groupe : vous êtes {muted}, et vos messages ne sont pas envoyés.',
   'window.attach': 'Joindre un fichier',
+  'window.emoji': 'Émoji',
   'window.stopRecording': 'Arrêter l’enregistrement',
   'window.record': 'Enregistrer un message vocal',
   'window.shareLocation': 'Partager ma position',

@@ -172,6 +172,7 @@ const ja: Translation = {
   'window.mutedBanner':
     '管理者がこのグループであなたをミュートしました。現在 {muted} のため、メッセージは送信されません。',
   'window.attach': 'ファイルを添付',
+  'window.emoji': '絵文字',
   'window.stopRecording': '録音を停止',
   'window.record': 'ボイスメッセージを録音',
   'window.shareLocation': '位置情報を共有',

@@ -187,6 +187,7 @@ const ptBR: Translation = {
   'window.mutedBanner':
     'Um admin silenciou você neste grupo: você está {muted} e suas mensagens não são enviadas.',
   'window.attach': 'Anexar um arquivo',
+  'window.emoji': 'Emoji',
   'window.stopRecording': 'Parar gravação',
   'window.record': 'Gravar uma mensagem de voz',
   'window.shareLocation': 'Compartilhar localização',

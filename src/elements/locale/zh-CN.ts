@@ -169,6 +169,7 @@ const zhCN: Translation = {
   'window.image': '图片',
   'window.mutedBanner': '管理员已在此群组中将你禁言：{muted}，你的消息不会被发送。',
   'window.attach': '添加文件',
+  'window.emoji': '表情符号',
   'window.stopRecording': '停止录音',
   'window.record': '录制语音消息',
   'window.shareLocation': '分享位置',
