@@ -10,7 +10,24 @@ export interface TabPage {
   store(apiUrl: string, prefix: string): ChatStore;
   /** The first value of `source` that passes `test`, in this realm's RxJS. */
   until<T>(source: Observable<T>, test: (value: T) => boolean, what: string): Promise<T>;
+  /**
+   * Settles when this tab's `fetch` is next called for a URL containing `part`: the request goes
+   * out as it would, or with `hold` never (its answer would come after the tab closed).
+   */
+  requested(part: string, options?: { hold?: boolean }): Promise<void>;
 }
+
+const watched: { part: string; seen: () => void; hold: boolean }[] = [];
+const realFetch = window.fetch.bind(window);
+window.fetch = (input, init) => {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  const watch = watched.find((w) => url.includes(w.part));
+  if (!watch) return realFetch(input, init);
+  watched.splice(watched.indexOf(watch), 1);
+  watch.seen();
+  // `hold`: the answer has not come when the tab closes (a slow network, at the moment a test needs).
+  return watch.hold ? new Promise<Response>(() => undefined) : realFetch(input, init);
+};
 
 const page: TabPage = {
   store: (apiUrl, prefix) =>
@@ -28,6 +45,8 @@ const page: TabPage = {
         timeout({ first: 30_000, with: () => throwError(() => new Error(`timed out: ${what}`)) }),
       ),
     ),
+  requested: (part, { hold = false } = {}) =>
+    new Promise((seen) => watched.push({ part, seen, hold })),
 };
 
 (window as { tabPage?: TabPage }).tabPage = page;

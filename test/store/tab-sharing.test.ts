@@ -8,10 +8,13 @@ import type { ChatMessage } from '../../src/store/types.js';
 import { serverLog, uniqueName } from '../support/servers.js';
 import type { TabPage } from './tab-page.js';
 import {
+  PASSWORD,
+  anotherDevice,
   cleanUp,
   deleteAfter,
   newStore,
   ownServer,
+  rejection,
   signIn,
   signUp,
   until,
@@ -125,5 +128,76 @@ describe('store: one connection per browser', function () {
     const history = await until(other.messages$(alice), (l) => l.length >= all.length, 'history');
     expect(texts(history).sort()).to.deep.equal([...all].sort());
     expect((await other.loadOlder(alice)).added).to.equal(0);
+  });
+
+  it('runs what a follower asked again on the next holder when it may run twice, else fails it clearly; nothing hangs', async () => {
+    const server = await ownServer();
+    const bobStore = newStore(server.url, uniqueName('hbob'));
+    const alice = await signUp(bobStore);
+    const bob = await signUp(bobStore);
+    await signIn(bobStore, bob);
+
+    // Three tabs: tab 1 holds the socket, tab 2 is next in the lock's queue, then tab 3.
+    const prefix = deleteAfter(uniqueName('htabs'));
+    // Made before the tabs': it hears each message on their channel before they do.
+    const channel = new BroadcastChannel(`openwebim-connection:${prefix}:demo#chat:${alice}`);
+    const pages = [await openTab(), await openTab(), await openTab()] as const;
+    const [page1, page2, page3] = pages;
+    const tab1 = page1.store(server.url, prefix);
+    await tab1.login({ username: alice, password: PASSWORD });
+    await page1.until(tab1.status$, (s) => s === 'online', 'tab 1 online');
+    const tab2 = page2.store(server.url, prefix);
+    await page2.until(tab2.status$, (s) => s === 'online', 'tab 2 online');
+    const tab3 = page3.store(server.url, prefix);
+    await page3.until(tab3.status$, (s) => s === 'online', 'tab 3 online');
+
+    await bobStore.send(alice, 'one');
+    await bobStore.send(alice, 'two');
+    await page3.until(tab3.messages$(bob), (l) => l.length === 2, 'tab 3 has them');
+    const readByAlice = until(
+      bobStore.messages$(alice),
+      (l) => l.length === 2 && l.every((m) => m.receipt === 'read'),
+      'bob sees alice read both',
+    );
+
+    // In flight at tab 1 when it closes: tab 3's history page and tab 2's new group (tab 1 asked
+    // the server; the answers never come), and tab 3's read receipt, which tab 1 never takes.
+    const historyAsked = page1.requested('/messages?', { hold: true });
+    const groupAsked = page1.requested('/chatgroups', { hold: true });
+    const older = tab3.loadOlder(bob);
+    const group = tab2.createGroup({ name: 'Handed over' });
+    await Promise.all([historyAsked, groupAsked]);
+    const receiptAsked = new Promise<void>((resolve) => {
+      channel.onmessage = ({ data }: MessageEvent<{ t?: string; method?: string }>) => {
+        if (data.t !== 'call' || data.method !== 'sendRead') return;
+        channel.onmessage = null;
+        closeTab(page1);
+        resolve();
+      };
+    });
+    await tab3.markRead(bob);
+    await receiptAsked;
+
+    // Reads and receipts run again on tab 2's socket: nothing hangs, nothing is lost.
+    expect(await older).to.deep.equal({ added: 0, exhausted: true });
+    await readByAlice;
+    // A new group may or may not have been made by tab 1 (here it was not): it is not made again
+    // behind the visitor's back, but fails as on a dropped socket, and a retry makes it once.
+    const failed = await rejection(group);
+    expect(failed.type).to.equal(510);
+    expect((failed as { key?: string }).key).to.equal('networkDown');
+    await page2.until(tab2.status$, (s) => s === 'online', 'tab 2 holds the socket');
+    const made = await tab2.createGroup({ name: 'Handed over' });
+    const groups = await page3.until(
+      tab3.groups$,
+      (l) => l.some((g) => g.id === made.id),
+      'tab 3 lists the group',
+    );
+    expect(groups.filter((g) => g.name === 'Handed over')).to.have.length(1);
+    const device = newStore(server.url, uniqueName('hdev'), anotherDevice());
+    await signIn(device, alice);
+    const onServer = await until(device.groups$, (l) => l.length > 0, 'the server has it');
+    expect(onServer.map((g) => g.id)).to.deep.equal([made.id]);
+    channel.close();
   });
 });

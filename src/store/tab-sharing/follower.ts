@@ -40,21 +40,68 @@ export interface Follower {
 
 type Handler = (...args: unknown[]) => void;
 
-/** What a call to a holder that went away fails with: a dropped socket, so the outbox keeps it. */
+/**
+ * What a call asked of a holder that went away fails with, when running it again could do it twice:
+ * a dropped socket (a send stays in the outbox; any other call may or may not have run, and the
+ * lists are fetched again when the next holder's socket opens).
+ */
 const holderGone = () => ({
   type: statusCode.MESSAGE_WEBSOCKET_DISCONNECTED,
-  message: 'the tab that held the connection went away',
+  message: 'the tab that held the connection closed before answering',
 });
 
+/** Calls that may run twice: they read, or are receipts (a second one changes nothing). */
+const repeatable = new Set<RemoteMethod>([
+  'getRoster',
+  'getContactRequests',
+  'getBlocklist',
+  'getGroupInfo',
+  'getJoinedGroups',
+  'getPublicGroups',
+  'getGroupMembers',
+  'getChatRooms',
+  'getJoinedChatRooms',
+  'history',
+  'conversations',
+  'sendRead',
+  'sendChannel',
+]);
+
+type Run = (method: RemoteMethod, args: unknown[]) => Promise<unknown>;
+interface Call {
+  method: RemoteMethod;
+  args: unknown[];
+  resolve(value: unknown): void;
+  reject: Handler;
+}
+
 export function follow(s: TabState): Follower {
-  const calls = new Map<string, [resolve: (value: unknown) => void, reject: Handler]>();
+  const calls = new Map<string, Call>();
   /** Leaves the lock's queue. */
   let queue: AbortController | undefined;
 
-  const rejectCalls = (error: () => unknown): void => {
-    const pending = [...calls.values()];
+  /** Asks the holder; the answer settles the call (see `receive`). */
+  const ask = (id: string, call: Call): void => {
+    calls.set(id, call);
+    s.post({ t: 'call', id, from: s.tab, method: call.method, args: call.args });
+  };
+
+  /**
+   * A new holder took over: what was asked of the old one and not answered runs again, on `run`
+   * (this tab's own socket) or through the new holder, when it may run twice; else it fails.
+   */
+  const handOver = (run?: Run): void => {
+    const pending = [...calls];
     calls.clear();
-    for (const [, reject] of pending) reject(error());
+    for (const [id, call] of pending) {
+      // `moderate` names the SDK's method first: its reads are the blocklists.
+      const again =
+        repeatable.has(call.method) ||
+        (call.method === 'moderate' && /^get/.test(`${call.args[0]}`));
+      if (!again) call.reject(holderGone());
+      else if (run) run(call.method, call.args).then(call.resolve, call.reject);
+      else ask(id, call);
+    }
   };
 
   /** The holder went away: this tab opens the socket, from the cursor stored in IndexedDB. */
@@ -62,22 +109,26 @@ export function follow(s: TabState): Follower {
     const given = s.credentials;
     const run = s.generation;
     if (!given) return;
-    // Unanswered calls went to the old holder: they fail as on a dropped socket.
-    rejectCalls(holderGone);
-    s.post({ t: 'holder', from: s.tab });
     s.dispatch('onReconnecting', []);
     const stored = await s.share.storedCursor().catch(() => undefined);
     if (s.role !== 'follower' || s.generation !== run) return;
     if (stored !== undefined && stored > (s.cursor ?? 0)) s.cursor = stored;
     const holder = s.hold();
-    for (let attempt = 1; s.socket === holder; attempt += 1) {
+    // Signed in from here (REST calls work; receipts wait for the socket in the SDK), so the calls
+    // asked meanwhile, of this tab or of the old holder, can run; then the others may ask here.
+    let opening = holder.open(given);
+    handOver((method, args) => (holder[method] as (...a: unknown[]) => Promise<unknown>)(...args));
+    s.post({ t: 'holder', from: s.tab });
+    for (let attempt = 1; ; attempt += 1) {
       try {
-        s.remember(given, (await holder.open(given)) as OpenResult | undefined);
+        s.remember(given, (await opening) as OpenResult | undefined);
         return;
       } catch (error) {
         // Anything else (a revoked token) reached the stores through `onError` already.
         if (!isTransientLoginFailure(toChatError(error))) return;
         await new Promise((resolve) => setTimeout(resolve, resumeBackoff(attempt)));
+        if (s.socket !== holder) return;
+        opening = holder.open(given);
       }
     }
   };
@@ -140,12 +191,12 @@ export function follow(s: TabState): Follower {
           const call = message.to === s.tab ? calls.get(message.id) : undefined;
           if (!call) return;
           calls.delete(message.id);
-          if (message.ok) call[0](message.value);
-          else call[1](fromWireError(message.error));
+          if (message.ok) call.resolve(message.value);
+          else call.reject(fromWireError(message.error));
           return;
         }
         case 'holder':
-          rejectCalls(holderGone);
+          handOver();
           s.heard = { ...s.heard, opened: false };
           s.dispatch('onReconnecting', []);
           return;
@@ -163,11 +214,9 @@ export function follow(s: TabState): Follower {
     call(method, args) {
       if (s.socket) return (s.socket[method] as (...a: unknown[]) => Promise<unknown>)(...args);
       if (s.role !== 'follower') return Promise.reject(closed());
-      const id = getUniqueId();
-      return new Promise((resolve, reject) => {
-        calls.set(id, [resolve, reject]);
-        s.post({ t: 'call', id, from: s.tab, method, args });
-      });
+      return new Promise((resolve, reject) =>
+        ask(getUniqueId(), { method, args, resolve, reject }),
+      );
     },
     async join(given, run) {
       if (s.generation !== run) throw closed();
@@ -184,7 +233,9 @@ export function follow(s: TabState): Follower {
     close() {
       queue?.abort();
       queue = undefined;
-      rejectCalls(closed);
+      const pending = [...calls.values()];
+      calls.clear();
+      for (const call of pending) call.reject(closed());
     },
   };
 }

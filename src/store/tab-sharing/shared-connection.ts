@@ -10,10 +10,12 @@
  *   (the stores already share one IndexedDB and store by message id, so a message stored by two
  *   tabs is stored once). Chatfiles and user lookups go over REST from each tab with its token.
  * - When the holder's tab closes or crashes, the browser gives the lock to the next tab in the
- *   queue: it says so on the channel (what was asked of the old holder fails as on a dropped
- *   socket, and stays in the outbox), opens the socket from the sync cursor stored in IndexedDB, so
- *   the server replays what was not stored yet, and its `onOpened` makes every tab flush the
- *   outbox (the server stores a message once per client id, so an entry sent twice is one message).
+ *   queue: it opens the socket from the sync cursor stored in IndexedDB, so the server replays what
+ *   was not stored yet, and says so on the channel. What was asked of the old holder and not
+ *   answered runs again on the new one when running it twice does no harm (reads, receipts); else
+ *   it fails as on a dropped socket (510): a send stays in the outbox, and the new socket's
+ *   `onOpened` makes every tab flush the outbox (the server stores a message once per client id)
+ *   and fetch its lists again.
  *
  * A follower checks its credentials over REST before it joins (a wrong password fails as it would
  * alone). Without Web Locks or `BroadcastChannel`, each tab keeps its own socket, as before.
