@@ -15,6 +15,11 @@ export interface TabPage {
    * out as it would, or with `hold` never (its answer would come after the tab closed).
    */
   requested(part: string, options?: { hold?: boolean }): Promise<void>;
+  /**
+   * Takes `navigator.locks` away in this tab, standing for a browser without Web Locks (Chromium
+   * has them and cannot be started without): a mock, the only one of these tests.
+   */
+  withoutWebLocks(): void;
 }
 
 const watched: { part: string; seen: () => void; hold: boolean }[] = [];
@@ -45,6 +50,7 @@ const page: TabPage = {
         timeout({ first: 30_000, with: () => throwError(() => new Error(`timed out: ${what}`)) }),
       ),
     ),
+  withoutWebLocks: () => Object.defineProperty(navigator, 'locks', { value: undefined }),
   requested: (part, { hold = false } = {}) =>
     new Promise((seen) => watched.push({ part, seen, hold })),
 };

@@ -200,4 +200,52 @@ describe('store: one connection per browser', function () {
     expect(onServer.map((g) => g.id)).to.deep.equal([made.id]);
     channel.close();
   });
+
+  it('without Web Locks, each tab keeps a socket of its own and gets every message once', async () => {
+    const server = await ownServer({ OPENWEBIM_LOG_LEVEL: 'debug' });
+    const bobStore = newStore(server.url, uniqueName('fbob'));
+    const alice = await signUp(bobStore);
+    const bob = await signUp(bobStore);
+    await signIn(bobStore, bob);
+
+    const prefix = deleteAfter(uniqueName('ftabs'));
+    const page1 = await openTab();
+    const page2 = await openTab();
+    page1.withoutWebLocks();
+    page2.withoutWebLocks();
+    const tab1 = page1.store(server.url, prefix);
+    await tab1.login({ username: alice, password: PASSWORD });
+    await page1.until(tab1.status$, (s) => s === 'online', 'tab 1 online');
+    const tab2 = page2.store(server.url, prefix);
+    await page2.until(tab2.status$, (s) => s === 'online', 'tab 2 online');
+
+    await bobStore.send(alice, 'to both');
+    await tab1.send(bob, 'from tab 1');
+    await tab2.send(bob, 'from tab 2');
+    const all = ['to both', 'from tab 1', 'from tab 2'];
+    for (const [page, tab] of [
+      [page1, tab1],
+      [page2, tab2],
+    ] as [TabPage, ChatStore][]) {
+      const shown = await page.until(
+        tab.messages$(bob),
+        (l) => all.every((t) => texts(l).includes(t)),
+        'each tab has all',
+      );
+      expect(texts(shown).sort(), 'each once').to.deep.equal([...all].sort());
+    }
+    const bobs = await until(
+      bobStore.messages$(alice),
+      (l) => all.every((t) => texts(l).includes(t)),
+      'bob has all',
+    );
+    expect(bobs).to.have.length(all.length);
+    expect(await socketsOpened(server.id), 'bob’s, and one per tab').to.equal(3);
+
+    // Nothing to take over: tab 2 goes on on its own socket.
+    closeTab(page1);
+    await bobStore.send(alice, 'after');
+    await page2.until(tab2.messages$(bob), (l) => texts(l).includes('after'), 'tab 2 has it');
+    expect(await socketsOpened(server.id)).to.equal(3);
+  });
 });
