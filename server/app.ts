@@ -24,6 +24,7 @@ import { healthRoutes } from './http/health-routes.js';
 import { historyRoutes } from './http/history-routes.js';
 import { reportsRoutes } from './http/reports-routes.js';
 import { reactionsRoutes } from './http/reactions-routes.js';
+import { deletionsRoutes } from './http/deletions-routes.js';
 import { roomsRoutes } from './http/rooms-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { tokenRoutes } from './http/token-routes.js';
@@ -206,6 +207,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     roomsRoutes(http, { domain, fanout, config });
     historyRoutes(http, domain, config);
     reactionsRoutes(http, { domain, fanout });
+    deletionsRoutes(http, { domain, fanout });
     await visitorsRoutes(http, { domain, presence });
     reportsRoutes(http, domain);
     dnsRoutes(http, { domain, config, registry });

@@ -9,6 +9,7 @@ import { Contacts } from './contacts.js';
 import { Groups } from './groups.js';
 import { LoginBackoff } from './login-backoff.js';
 import { MessageEdits } from './message-edits.js';
+import { Deletions } from './deletions.js';
 import { Reports } from './reports.js';
 import { Reactions } from './reactions.js';
 import { Messages } from './messages.js';
@@ -32,6 +33,8 @@ export interface Domain {
   reports: Reports;
   /** Reactions to messages. */
   reactions: Reactions;
+  /** Delete for me: messages and conversations leave one user's view. */
+  deletions: Deletions;
   chatfiles: Chatfiles;
   contacts: Contacts;
   groups: Groups;
@@ -100,6 +103,7 @@ export function createDomain(
     edits: new MessageEdits(storage, apps),
     reports: new Reports(storage),
     reactions: new Reactions(storage),
+    deletions: new Deletions(storage, groups),
     chatfiles,
     contacts: new Contacts(storage, users),
     groups,

@@ -43,6 +43,8 @@ import {
 } from './rows.js';
 import { migrate } from './pg-schema.js';
 import { PgReactionStorage } from './pg-reactions.js';
+import { PgDeletions } from './pg-deletions.js';
+import { hiddenFor, joinClears, type DeletionStorage } from './deletion-storage.js';
 import { PgVisitorStorage } from './pg-visitors.js';
 import type { ReactionStorage } from './reaction-storage.js';
 import type { VisitorStorage } from './visitor-storage.js';
@@ -156,6 +158,8 @@ export class PgStorage implements Storage {
   readonly rooms: RoomStorage;
   readonly visitors: VisitorStorage;
   readonly reactions: ReactionStorage;
+  readonly deletions: DeletionStorage;
+  readonly #deletions: PgDeletions;
   readonly #db: PgDatabase;
 
   /**
@@ -168,6 +172,7 @@ export class PgStorage implements Storage {
     this.rooms = new PgRoomStorage(this.#db);
     this.visitors = new PgVisitorStorage(this.#db);
     this.reactions = new PgReactionStorage(this.#db);
+    this.deletions = this.#deletions = new PgDeletions(this.#db);
   }
 
   /** Resolves once the database answers and the schema is current. */
@@ -527,12 +532,14 @@ export class PgStorage implements Storage {
     // A group's messages share the group id as their conv (usernames are never 15+ digits).
     const conv = Limits.numericIdPattern.test(peer) ? peer : conversationKey(me, peer);
     if (before === null) {
-      const rows = await all<MessageRow>(
-        this.#db,
-        `SELECT * FROM messages WHERE app_key = $1 AND conv = $2 AND NOT recalled
-         ORDER BY id DESC LIMIT $3`,
-        [appKey, conv, limit],
-      );
+      const rows =
+        (await this.#deletions.history(this.#db, appKey, me, peer, conv, null, limit)) ??
+        (await all<MessageRow>(
+          this.#db,
+          `SELECT * FROM messages WHERE app_key = $1 AND conv = $2 AND NOT recalled
+           ORDER BY id DESC LIMIT $3`,
+          [appKey, conv, limit],
+        ));
       return this.#withReceipts(appKey, me, peer, rows);
     }
     const cursor = await one<{ id: number }>(
@@ -541,12 +548,14 @@ export class PgStorage implements Storage {
       [appKey, before, conv],
     );
     if (!cursor) return undefined;
-    const rows = await all<MessageRow>(
-      this.#db,
-      `SELECT * FROM messages WHERE app_key = $1 AND conv = $2 AND id < $3 AND NOT recalled
-       ORDER BY id DESC LIMIT $4`,
-      [appKey, conv, cursor.id, limit],
-    );
+    const rows =
+      (await this.#deletions.history(this.#db, appKey, me, peer, conv, cursor.id, limit)) ??
+      (await all<MessageRow>(
+        this.#db,
+        `SELECT * FROM messages WHERE app_key = $1 AND conv = $2 AND id < $3 AND NOT recalled
+         ORDER BY id DESC LIMIT $4`,
+        [appKey, conv, cursor.id, limit],
+      ));
     return this.#withReceipts(appKey, me, peer, rows);
   }
 
@@ -597,11 +606,19 @@ export class PgStorage implements Storage {
               AND u.type <> 'cmd'
               -- In a group, only what reached this member (not what a blocked user said).
               AND (c.chat_type <> 'groupChat' OR EXISTS (SELECT 1 FROM inbox i
-                WHERE i.message_id = u.id AND i.app_key = c.app_key AND i.username = c.username)))
+                WHERE i.message_id = u.id AND i.app_key = c.app_key AND i.username = c.username))
+              AND NOT ${hiddenFor('u', 'c', 'x')})
          END AS unread,
          m.*
-       FROM conversations c JOIN messages m ON m.id = c.last_id
+       FROM conversations c ${joinClears('c', 'x')}
+       -- With deletions of mine, the newest message I kept (none: the conversation is not listed).
+       JOIN messages m ON m.id = CASE WHEN x.username IS NULL THEN c.last_id ELSE
+         (SELECT v.id FROM messages v WHERE v.app_key = c.app_key AND v.conv = c.conv
+            AND v.id <= c.last_id AND NOT v.recalled AND NOT ${hiddenFor('v', 'c', 'x')}
+          ORDER BY v.id DESC LIMIT 1) END
        WHERE c.app_key = $1 AND c.username = $2
+         -- A conversation I deleted comes back with a newer message.
+         AND (x.username IS NULL OR c.last_id > x.unlisted_id)
        ORDER BY c.last_id DESC`,
       [appKey, username],
     );

@@ -11,6 +11,8 @@ import { migrationTo4, SqliteGroupStorage } from './sqlite-groups.js';
 import { SqliteRoomStorage } from './sqlite-rooms.js';
 import { Checkpoints } from './sqlite-checkpoints.js';
 import { migrationTo10, SqliteReactionStorage } from './sqlite-reactions.js';
+import { migrationTo11, SqliteDeletions } from './sqlite-deletions.js';
+import { hiddenFor, joinClears, type DeletionStorage } from './deletion-storage.js';
 import { migrationTo7, SqliteVisitorStorage } from './sqlite-visitors.js';
 import { prepareInsertUser } from './sqlite-users.js';
 import type { ReactionStorage } from './reaction-storage.js';
@@ -61,7 +63,7 @@ import type {
   UserRecord,
 } from './storage.js';
 
-const SCHEMA_VERSION = 10;
+const SCHEMA_VERSION = 11;
 
 /** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
 export const schemaVersion1 = `
@@ -332,6 +334,8 @@ export class SqliteStorage implements Storage {
   readonly rooms: RoomStorage;
   readonly visitors: VisitorStorage;
   readonly reactions: ReactionStorage;
+  readonly deletions: DeletionStorage;
+  readonly #deletions: SqliteDeletions;
   readonly #db: Database.Database;
   readonly #commits: GroupCommit;
   readonly #checkpoints: Checkpoints;
@@ -386,6 +390,7 @@ export class SqliteStorage implements Storage {
       if (version < 8) db.exec(migrationTo8);
       if (version < 9) db.exec(migrationTo9);
       if (version < 10) db.exec(migrationTo10);
+      if (version < 11) db.exec(migrationTo11);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
 
@@ -540,11 +545,19 @@ export class SqliteStorage implements Storage {
                 -- In a group, only what reached this member (not what a blocked user said).
                 AND (c.chat_type <> 'groupChat' OR EXISTS (SELECT 1 FROM inbox i
                   WHERE i.message_id = u.id AND i.app_key = c.app_key
-                    AND i.username = c.username)))
+                    AND i.username = c.username))
+                AND NOT ${hiddenFor('u', 'c', 'x')})
            END AS unread,
            m.*
-         FROM conversations c JOIN messages m ON m.id = c.last_id
+         FROM conversations c ${joinClears('c', 'x')}
+         -- With deletions of mine, the newest message I kept (none: the conversation is not listed).
+         JOIN messages m ON m.id = CASE WHEN x.username IS NULL THEN c.last_id ELSE
+           (SELECT v.id FROM messages v WHERE v.app_key = c.app_key AND v.conv = c.conv
+              AND v.id <= c.last_id AND v.recalled = 0 AND NOT ${hiddenFor('v', 'c', 'x')}
+            ORDER BY v.id DESC LIMIT 1) END
          WHERE c.app_key = ? AND c.username = ?
+           -- A conversation I deleted comes back with a newer message.
+           AND (x.username IS NULL OR c.last_id > x.unlisted_id)
          ORDER BY c.last_id DESC`,
       ),
       addChatfile: db.prepare(
@@ -941,6 +954,7 @@ export class SqliteStorage implements Storage {
     this.rooms = new SqliteRoomStorage(db);
     this.visitors = new SqliteVisitorStorage(db);
     this.reactions = new SqliteReactionStorage(db);
+    this.deletions = this.#deletions = new SqliteDeletions(db, appendUserEvent);
   }
 
   async getApp(key: string): Promise<AppRecord | undefined> {
@@ -1079,11 +1093,15 @@ export class SqliteStorage implements Storage {
     const conv = group ? peer : conversationKey(me, peer);
     let rows: MessageRow[];
     if (before === null) {
-      rows = this.#q.historyFromNewest.all(appKey, conv, limit);
+      rows =
+        this.#deletions.history(appKey, me, peer, conv, null, limit) ??
+        this.#q.historyFromNewest.all(appKey, conv, limit);
     } else {
       const cursor = this.#q.messageIdInConv.get(appKey, before, conv);
       if (!cursor) return undefined;
-      rows = this.#q.historyBefore.all(appKey, conv, cursor.id, limit);
+      rows =
+        this.#deletions.history(appKey, me, peer, conv, cursor.id, limit) ??
+        this.#q.historyBefore.all(appKey, conv, cursor.id, limit);
     }
     if (group) return rows.map(toMessage);
     // My messages up to the peer's read cursor are read; later ones delivered if they acked it.

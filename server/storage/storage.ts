@@ -4,8 +4,10 @@
  * multi-row write that must be atomic is ONE method here, so an adapter owns its own transactions.
  */
 import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/frames.js';
+import type { RoamingDeleteEvent } from '../../src/protocol/deletions.js';
 import type { MessageEditEvent } from '../../src/protocol/message-edits.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
+import type { DeletionStorage } from './deletion-storage.js';
 import type { ReactionStorage } from './reaction-storage.js';
 import type { VisitorStorage } from './visitor-storage.js';
 
@@ -109,12 +111,15 @@ export interface StoredEvent {
  * next seq. Stored whole (as JSON), so replay returns exactly what live delivery pushed.
  */
 export type NewUserEvent =
-  Omit<ContactEvent, 'seq'> | Omit<GroupEvent, 'seq'> | Omit<MessageEditEvent, 'seq'>;
+  | Omit<ContactEvent, 'seq'>
+  | Omit<GroupEvent, 'seq'>
+  | Omit<MessageEditEvent, 'seq'>
+  | Omit<RoamingDeleteEvent, 'seq'>;
 
 /** A contact or group event as the inbox of `username` holds it (with that user's seq). */
 export interface AppendedEvent {
   username: string;
-  event: ContactEvent | GroupEvent | MessageEditEvent;
+  event: ContactEvent | GroupEvent | MessageEditEvent | RoamingDeleteEvent;
 }
 
 /** A message reported to the app's moderators (issue 14, the 4.x SDK's `reportMessage`). */
@@ -251,6 +256,8 @@ export interface Storage {
   readonly visitors: VisitorStorage;
   /** Reactions to messages (SQLite schema 10, PostgreSQL 7; reaction-storage.ts). */
   readonly reactions: ReactionStorage;
+  /** Delete for me (SQLite schema 11, PostgreSQL 8; deletion-storage.ts). */
+  readonly deletions: DeletionStorage;
 
   getApp(key: string): Promise<AppRecord | undefined>;
   listApps(): Promise<AppRecord[]>;

@@ -105,6 +105,11 @@ export const guestRemovalSteps = [
           AND chat_type = 'singleChat')))`,
   `DELETE FROM group_reads WHERE app_key = @app AND (reader = @guest OR mid IN
      (SELECT mid FROM messages WHERE app_key = @app AND from_user = @guest))`,
+  `DELETE FROM deleted_messages WHERE app_key = @app AND (username = @guest OR message_id IN
+     (SELECT id FROM messages WHERE app_key = @app AND (from_user = @guest OR conv IN
+       (SELECT conv FROM conversations WHERE app_key = @app AND username = @guest
+          AND chat_type = 'singleChat'))))`,
+  `DELETE FROM conversation_clears WHERE app_key = @app AND (username = @guest OR peer = @guest)`,
   `DELETE FROM inbox WHERE message_id IN
      (SELECT id FROM messages WHERE app_key = @app AND (from_user = @guest OR conv IN
        (SELECT conv FROM conversations WHERE app_key = @app AND username = @guest

@@ -64,6 +64,7 @@
  * conversation download it. Pictures and videos may carry a thumbnail made in the browser, uploaded as
  * a chatfile of its own (`thumb`, `thumb_secret`).
  */
+import type { RoamingDeleteEvent } from './deletions.js';
 import type {
   MessageEditEvent,
   ModifiedFrame,
@@ -502,7 +503,8 @@ export interface GroupEvent {
 }
 
 /** Everything an inbox holds besides messages, replayed with them in seq order. */
-export type UserEvent = InboxEvent | ContactEvent | GroupEvent | MessageEditEvent;
+export type UserEvent =
+  InboxEvent | ContactEvent | GroupEvent | MessageEditEvent | RoamingDeleteEvent;
 
 export interface EventFrame {
   t: 'event';

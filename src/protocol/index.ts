@@ -1,3 +1,4 @@
+export * from './deletions.js';
 export * from './frames.js';
 export * from './message-edits.js';
 export * from './rest.js';

@@ -16,6 +16,8 @@
  * | `GET /{org}/{app}/chatfiles/{uuid}` (Bearer + `share-secret` header) | – | the file's bytes |
  * | `GET /{org}/{app}/users/{me}/messages?peer&chatType&cursor&limit` (Bearer) | – | {@link HistoryResponse} |
  * | `GET /{org}/{app}/users/{me}/user_channels` (Bearer) | – | {@link ConversationsResponse} |
+ * | `DELETE /{org}/{app}/users/{me}/messages?targetId&chatType&messageIds&beforeTimeStamp` (Bearer) | – | {@link OkResponse}: delete for me (deletions.ts) |
+ * | `DELETE /{org}/{app}/users/{me}/user_channels?channel&chatType&deleteRoam` (Bearer) | – | {@link OkResponse}: my conversation deleted (deletions.ts) |
  *
  * Contacts and blocklist (Bearer; `{me}` must be the token's user). Each change is also pushed to
  * the users concerned as a `ContactEvent` (frames.ts).
@@ -570,6 +572,8 @@ export const Limits = {
   recallSeconds: 120,
   /** Largest history page. */
   historyPageMax: 100,
+  /** Messages one `removeHistoryMessages` may delete by id (the 4.x SDK's limit). */
+  deleteMessagesMax: 50,
   /** A contact request's or group application's message. */
   requestMessageMaxChars: 256,
   contactsMax: 3000,

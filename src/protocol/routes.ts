@@ -18,6 +18,9 @@ export const RestRoutes = {
   chatfile: 'GET /chatfiles/{uuid}',
   history: 'GET /users/{me}/messages?peer&chatType&limit&cursor',
   conversations: 'GET /users/{me}/user_channels',
+  // Delete for me (deletions.ts): the SDK's option names in the query, so its rows need no body.
+  removeHistoryMessages: 'DELETE /users/{me}/messages?targetId&chatType&messageIds&beforeTimeStamp',
+  deleteConversation: 'DELETE /users/{me}/user_channels?channel&chatType&deleteRoam',
 
   contacts: 'GET /users/{me}/contacts/users',
   deleteContact: 'DELETE /users/{me}/contacts/users/{username}',

@@ -12,6 +12,7 @@ import {
   type ConversationsResponse,
   type EntitiesResponse,
   type HistoryResponse,
+  type InboxEvent,
   type SendFrame,
   type ServerFrame,
   type ServerMessage,
@@ -945,7 +946,10 @@ export class Connection {
       const message = this.received(event.message);
       if (message) this.emit('onModifiedMessage', message);
     } else {
-      const { kind, from, to, mid, chatType, time, groupReadCount } = event;
+      // A deletion of mine (`roaming`, src/protocol/deletions.ts) comes here too: it has no
+      // callback name in EVENT_CALLBACKS, so nothing fires until the SDK has the bytes to give it
+      // onMultiDeviceEvent; its seq still moves the cursor.
+      const { kind, from, to, mid, chatType, time, groupReadCount } = event as InboxEvent;
       this.emit(
         EVENT_CALLBACKS[kind],
         defined({ from, to, chatType, time, seq: seq || undefined, mid, groupReadCount }),
