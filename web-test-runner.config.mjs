@@ -1,5 +1,6 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
+import { visualRegressionPlugin } from '@web/test-runner-visual-regression/plugin';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { existsSync } from 'node:fs';
 import { serverPlugin } from './test/support/server-plugin.mjs';
@@ -26,6 +27,16 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     serverPlugin(),
     browserPermissionsPlugin(),
+    // Screenshot comparisons (visualDiff): baselines committed in test/elements/screenshots/baseline/,
+    // a failed run's picture and its diff in …/failed/ (ignored by git). After an intended change of
+    // the look, `--update-visual-baseline` rewrites the baselines, to be looked at and committed.
+    visualRegressionPlugin({
+      update: process.argv.includes('--update-visual-baseline'),
+      baseDir: 'test/elements/screenshots',
+      getBaselineName: ({ name }) => `baseline/${name}`,
+      getDiffName: ({ name }) => `failed/${name}-diff`,
+      getFailedName: ({ name }) => `failed/${name}`,
+    }),
   ],
   browsers: [chromium(chromeArgs)],
   groups: [
