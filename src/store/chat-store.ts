@@ -6,6 +6,8 @@
  * This file composes the parts, each in its own file, over one shared {@link StoreCore}:
  * - `session-lifecycle.ts`: register, sign in, resume the saved session, reopen, sign out.
  * - `sending.ts`: own messages through the outbox (`outbox.ts`, `outbox-repo.ts`), recall, retry.
+ * - `message-actions.ts` (a chunk loaded on first use): edit, react; `reactions.ts` keeps the
+ *   reactions of stored messages.
  * - `receiving.ts`: the connection's events, received messages stored in batches.
  * - `message-windows.ts`: `messages$` of a conversation and `loadOlder`.
  * - `reading.ts`: read state, read receipts sent and received, the server's unread counts.
@@ -54,10 +56,12 @@ import { Groups } from './groups.js';
 import type { Moderation } from './moderation-actions.js';
 import { readList, readNicknames, updateList } from './lists-repo.js';
 import { liveQuery } from './live-query.js';
-import { MessageActions } from './message-actions.js';
+import type { GroupActions } from './group-actions.js';
+import type { MessageActions } from './message-actions.js';
 import { MessageWindows } from './message-windows.js';
 import { normalizeUsername } from './messages.js';
 import { Names } from './names.js';
+import { Reactions } from './reactions.js';
 import { Reading } from './reading.js';
 import { Receiving } from './receiving.js';
 import { Sending } from './sending.js';
@@ -155,7 +159,11 @@ export class ChatStore implements ChatStoreApi {
   private readonly reading: Reading;
   private readonly lifecycle: SessionLifecycle;
   private readonly sending: Sending;
-  private readonly actions: MessageActions;
+  /** What I do to groups, loaded when first used (the signed-in page's budget is full). */
+  private readonly groupActions: () => Promise<GroupActions>;
+  /** Edit and react, loaded when first used (the signed-in page's budget is full). */
+  private readonly actions: () => Promise<MessageActions>;
+  private readonly reactions: Reactions;
   private readonly receiving: Receiving;
   private readonly noticeSubject = new Subject<ChatNotice>();
   private readonly lists = new Map<string, Observable<unknown[]>>();
@@ -237,12 +245,21 @@ export class ChatStore implements ChatStoreApi {
     this.reading = new Reading(core, this.names, this.files);
     this.lifecycle = new SessionLifecycle(core, this.windows, this.files, this.names);
     this.sending = new Sending(core, this.files, this.names, this.rooms);
-    this.actions = new MessageActions(core);
+    let groupActions: Promise<GroupActions> | undefined;
+    this.groupActions = () =>
+      (groupActions ??= import('./group-actions.js').then((m) => new m.GroupActions(this.groups)));
+    this.reactions = new Reactions(core);
+    let actions: Promise<MessageActions> | undefined;
+    this.actions = () =>
+      (actions ??= import('./message-actions.js').then(
+        (m) => new m.MessageActions(core, this.reactions),
+      ));
     this.receiving = new Receiving(
       core,
       {
         names: this.names,
         reading: this.reading,
+        reactions: this.reactions,
         sending: this.sending,
         lifecycle: this.lifecycle,
         social: { contacts: this.contacts, groups: this.groups, rooms: this.rooms },
@@ -326,7 +343,8 @@ export class ChatStore implements ChatStoreApi {
    * the oldest one {@link loadOlder} brought in.
    */
   messages$(conversationId: string): Observable<ChatMessage[]> {
-    return this.windows.messages$(conversationId);
+    // Its reactions may have changed while this device was away: they are read again.
+    return this.reactions.viewing(conversationId, this.windows.messages$(conversationId));
   }
 
   /** A stored list, live (see `social.ts`); empty while no one is signed in. */
@@ -401,7 +419,11 @@ export class ChatStore implements ChatStoreApi {
   }
 
   edit(messageId: string, text: string): Promise<void> {
-    return this.actions.edit(messageId, text);
+    return this.actions().then((a) => a.edit(messageId, text));
+  }
+
+  react(messageId: string, reaction: string, add = true): Promise<void> {
+    return this.actions().then((a) => a.react(messageId, reaction, add));
   }
 
   sendFile(
@@ -510,71 +532,71 @@ export class ChatStore implements ChatStoreApi {
   }
 
   createGroup(input: CreateGroupInput): Promise<Group> {
-    return this.groups.create(input);
+    return this.groupActions().then((g) => g.create(input));
   }
 
   inviteToGroup(groupId: string, usernames: string[], reason?: string): Promise<void> {
-    return this.groups.invite(groupId, usernames, reason);
+    return this.groupActions().then((g) => g.invite(groupId, usernames, reason));
   }
 
   acceptGroupInvitation(groupId: string): Promise<void> {
-    return this.groups.acceptInvitation(groupId);
+    return this.groupActions().then((g) => g.acceptInvitation(groupId));
   }
 
   declineGroupInvitation(groupId: string, reason?: string): Promise<void> {
-    return this.groups.declineInvitation(groupId, reason);
+    return this.groupActions().then((g) => g.declineInvitation(groupId, reason));
   }
 
   listPublicGroups(cursor?: string): Promise<{ groups: PublicGroup[]; cursor?: string }> {
-    return this.groups.listPublic(cursor);
+    return this.groupActions().then((g) => g.listPublic(cursor));
   }
 
   joinGroup(groupId: string, message?: string): Promise<'joined' | 'requested'> {
-    return this.groups.join(groupId, message);
+    return this.groupActions().then((g) => g.join(groupId, message));
   }
 
   acceptJoinRequest(groupId: string, username: string): Promise<void> {
-    return this.groups.answerRequest(groupId, username, true);
+    return this.groupActions().then((g) => g.answerRequest(groupId, username, true));
   }
 
   declineJoinRequest(groupId: string, username: string, reason?: string): Promise<void> {
-    return this.groups.answerRequest(groupId, username, false, reason);
+    return this.groupActions().then((g) => g.answerRequest(groupId, username, false, reason));
   }
 
   leaveGroup(groupId: string): Promise<void> {
-    return this.groups.leave(groupId);
+    return this.groupActions().then((g) => g.leave(groupId));
   }
 
   removeGroupMember(groupId: string, username: string): Promise<void> {
-    return this.groups.manage(groupId, username, 'remove');
+    return this.groupActions().then((g) => g.manage(groupId, username, 'remove'));
   }
 
   muteGroupMember(groupId: string, username: string, durationMs: number): Promise<void> {
-    return this.groups.manage(groupId, username, 'mute', durationMs);
+    return this.groupActions().then((g) => g.manage(groupId, username, 'mute', durationMs));
   }
 
   unmuteGroupMember(groupId: string, username: string): Promise<void> {
-    return this.groups.manage(groupId, username, 'unmute');
+    return this.groupActions().then((g) => g.manage(groupId, username, 'unmute'));
   }
 
   setGroupAdmin(groupId: string, username: string): Promise<void> {
-    return this.groups.manage(groupId, username, 'setAdmin');
+    return this.groupActions().then((g) => g.manage(groupId, username, 'setAdmin'));
   }
 
   removeGroupAdmin(groupId: string, username: string): Promise<void> {
-    return this.groups.manage(groupId, username, 'removeAdmin');
+    return this.groupActions().then((g) => g.manage(groupId, username, 'removeAdmin'));
   }
 
   changeGroupOwner(groupId: string, username: string): Promise<void> {
-    return this.groups.manage(groupId, username, 'owner');
+    return this.groupActions().then((g) => g.manage(groupId, username, 'owner'));
   }
 
   updateGroup(groupId: string, changes: { name?: string; description?: string }): Promise<void> {
-    return this.groups.update(groupId, changes);
+    return this.groupActions().then((g) => g.update(groupId, changes));
   }
 
   disbandGroup(groupId: string): Promise<void> {
-    return this.groups.disband(groupId);
+    return this.groupActions().then((g) => g.disband(groupId));
   }
 
   refreshRooms(): Promise<void> {
@@ -645,14 +667,22 @@ export class ChatStore implements ChatStoreApi {
   }
 }
 
-type NonStatus = 'message' | 'receipt' | 'edit' | 'ack' | 'error' | 'token-expired' | 'social';
+type NonStatus =
+  'message' | 'receipt' | 'edit' | 'reaction' | 'ack' | 'error' | 'token-expired' | 'social';
 
 function isStatusEvent(
   event: ConnectionEvent,
 ): event is Exclude<ConnectionEvent, { type: NonStatus }> {
-  return !['message', 'receipt', 'edit', 'ack', 'error', 'token-expired', 'social'].includes(
-    event.type,
-  );
+  return ![
+    'message',
+    'receipt',
+    'edit',
+    'reaction',
+    'ack',
+    'error',
+    'token-expired',
+    'social',
+  ].includes(event.type);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import type {
   MessageBody,
   MessageConfig,
   PublicGroupsResponse,
+  ReactionListResponse,
   RoomsResponse,
 } from '../protocol/index.js';
 import type { ConnectionEventHandlers } from '../sdk/index.js';
@@ -352,6 +353,18 @@ export interface StoreConnection extends SocialApi {
     chatType: ChatType;
     text: string;
   }): Promise<ReceivedMessage>;
+  /**
+   * The SDK's reaction methods, by their 4.x names (one entry, so the tabs' channel and the bundle
+   * list them once). A refusal rejects `{type: 17, data}` with the server's body.
+   */
+  reaction(
+    method: 'addReaction' | 'deleteReaction',
+    options: { messageId: string; reaction: string },
+  ): Promise<unknown>;
+  reaction(
+    method: 'getReactionList',
+    options: { messageId: string[] },
+  ): Promise<ReactionListResponse>;
   /** One page of a conversation's history, older than `cursor` (newest when `null`). */
   history(options: {
     peer: string;
@@ -379,6 +392,8 @@ export type ConnectionEvent =
   | { type: 'ack'; id: string; mid: string; time?: number }
   /** `onModifiedMessage`: the message as it now reads. */
   | { type: 'edit'; message: ReceivedMessage }
+  /** `onReactionChange`: a message's reactions after someone's change (read with care). */
+  | { type: 'reaction'; change: unknown }
   | { type: 'error'; error: SdkError }
   | { type: 'token-expired' }
   | SocialEvent;
@@ -420,6 +435,7 @@ export function connectionEvents(connection: StoreConnection): Observable<Connec
       onChannelMessage: (event) => emit({ type: 'receipt', kind: 'channel', event }),
       onRecallMessage: (event) => emit({ type: 'receipt', kind: 'recall', event }),
       onModifiedMessage: (message) => emit({ type: 'edit', message }),
+      onReactionChange: (change) => emit({ type: 'reaction', change }),
       onReceivedMessage: (ack) => emit({ type: 'ack', id: ack.id, mid: ack.mid, time: ack.time }),
       onError: (error) => emit({ type: 'error', error }),
       onTokenExpired: () => emit({ type: 'token-expired' }),

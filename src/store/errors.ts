@@ -126,6 +126,8 @@ export const Messages = {
   editTextOnly: 'Only text messages can be edited.',
   editGone: 'That message was recalled, so it cannot be edited.',
   editNotSent: 'Only a sent message can be edited.',
+  cannotReact: 'You cannot react to this message.',
+  tooManyReactions: 'This message has all the kinds of reaction it can have: add one of those.',
   historyFailed: 'Older messages could not be loaded. Try again.',
   groupNameMissing: 'Give the group a name.',
   mutedInGroup:

@@ -4,26 +4,18 @@
  * the server's list carries what events only hint at (counts, admins, my role and mute); what
  * happens to me (removed, disbanded, made admin, muted) is applied from the event itself, so it
  * shows, and is said once, even before that read. Invitations and applications exist only as
- * events (replayed from the inbox when I was offline) and are kept in IndexedDB.
+ * events (replayed from the inbox when I was offline) and are kept in IndexedDB. What I do to
+ * groups is `group-actions.ts`, a chunk loaded on first use.
  */
 import { notice, type NoticeKey } from './notices.js';
 import { type Observable, defer, map } from 'rxjs';
-import {
-  type CreateGroupRequest,
-  type GroupOperation,
-  GroupOperations,
-  type JoinedGroup,
-  Limits,
-} from '../protocol/index.js';
-import type { SocialApi } from './connection-events.js';
+import { type GroupOperation, GroupOperations, type JoinedGroup } from '../protocol/index.js';
 import { readList } from './lists-repo.js';
 import { moderated } from './moderation.js';
-import { Codes, Messages, type RefusalWords, chatError } from './errors.js';
-import { isRecord, normalizeUsername, num, str } from './messages.js';
+import { isRecord, num, str } from './messages.js';
 import {
   type SocialHost,
   type SocialSession,
-  attempt,
   byName,
   coalesced,
   newestFirst,
@@ -31,28 +23,7 @@ import {
   upsert,
   without,
 } from './social.js';
-import type {
-  Conversation,
-  CreateGroupInput,
-  Group,
-  GroupInvitation,
-  GroupMember,
-  JoinRequest,
-  PublicGroup,
-} from './types.js';
-
-/** The SDK method of each member management action. */
-const MANAGE = {
-  remove: 'removeGroupMember',
-  mute: 'muteGroupMember',
-  unmute: 'unmuteGroupMember',
-  setAdmin: 'setGroupAdmin',
-  removeAdmin: 'removeGroupAdmin',
-  owner: 'changeGroupOwner',
-} as const satisfies Record<string, keyof SocialApi>;
-
-/** Public groups per `listPublicGroups` page. */
-const PUBLIC_PAGE = 50;
+import type { Conversation, Group, GroupInvitation, GroupMember, JoinRequest } from './types.js';
 
 /** A group as the server lists it, in the store's shape. */
 function toGroup(entry: JoinedGroup, me: string): Group {
@@ -120,11 +91,11 @@ export class Groups {
   readonly groups$: Observable<Group[]>;
   readonly invitations$: Observable<GroupInvitation[]>;
   readonly joinRequests$: Observable<JoinRequest[]>;
-  private readonly host: SocialHost;
+  readonly host: SocialHost;
   /** Groups whose members were read this session (events then keep them current). */
   private readonly membersRead = new Set<string>();
   private readonly membersAgain = new Map<string, () => Promise<void>>();
-  private readonly groupsAgain: () => Promise<void>;
+  readonly groupsAgain: () => Promise<void>;
 
   constructor(host: SocialHost) {
     this.host = host;
@@ -189,7 +160,7 @@ export class Groups {
   }
 
   /** Reads what changed in a group after an event or an action (coalesced, in the background). */
-  private reread(groupId: string): Promise<void> {
+  reread(groupId: string): Promise<void> {
     const members = this.membersRead.has(groupId)
       ? this.readMembers(groupId).catch(() => undefined)
       : undefined;
@@ -321,14 +292,14 @@ export class Groups {
   }
 
   /** Changes my stored copy of a group; false when it is not stored or did not change. */
-  private patch(session: SocialSession, gid: string, change: (group: Group) => Group) {
+  patch(session: SocialSession, gid: string, change: (group: Group) => Group) {
     return this.host.update(session, 'groups', (list) => {
       const group = list.find((g) => g.id === gid);
       return group && upsert(list, change(group), (g) => g.id === gid);
     });
   }
 
-  private dropInvitation(session: SocialSession, gid: string) {
+  dropInvitation(session: SocialSession, gid: string) {
     return this.host.update(session, 'invitations', (list) =>
       without(list, (i) => i.groupId === gid),
     );
@@ -338,7 +309,7 @@ export class Groups {
    * I am out of a group (left, removed, or it was disbanded): it leaves the list with its members,
    * its conversation stays, marked. True when the conversation was not marked so already.
    */
-  private async gone(
+  async gone(
     session: SocialSession,
     gid: string,
     name: string,
@@ -361,193 +332,8 @@ export class Groups {
     return changed;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Actions
-  // ---------------------------------------------------------------------------------------------
-
-  async create(input: CreateGroupInput): Promise<Group> {
-    const session = this.host.session();
-    const name = input.name?.trim() ?? '';
-    const description = input.description?.trim() ?? '';
-    if (!name) throw chatError(Codes.messageParameterError, Messages.groupNameMissing);
-    if (
-      name.length > Limits.groupNameMaxChars ||
-      description.length > Limits.groupDescriptionMaxChars
-    )
-      throw chatError(Codes.messageParameterError, Messages.tooLarge);
-    const data: CreateGroupRequest = {
-      groupname: name,
-      desc: description,
-      members: (input.members ?? []).map(normalizeUsername),
-      public: input.public === true,
-      approval: input.approval === true,
-      allowinvites: input.allowInvites === true,
-    };
-    const answer = await this.call(() => session.connection.createGroup({ data }));
-    const group: Group = {
-      id: answer.data.groupid,
-      name,
-      description,
-      owner: session.username,
-      admins: [],
-      memberCount: 1,
-      maxMembers: Limits.groupMembersMax,
-      public: data.public,
-      approval: data.approval === true,
-      allowInvites: data.allowinvites === true,
-      role: 'owner',
-      announcement: '',
-      allMuted: false,
-    };
-    await this.joined(session, group);
-    void this.reread(group.id);
-    return group;
-  }
-
-  private async joined(session: SocialSession, group: Group): Promise<void> {
-    await this.host.update(session, 'groups', (list) =>
-      list.some((g) => g.id === group.id) ? undefined : [...list, group],
-    );
-    await this.host.conversations(session, [
-      { id: group.id, chatType: 'groupChat', name: group.name, membership: null },
-    ]);
-  }
-
-  async invite(groupId: string, usernames: string[], reason?: string): Promise<void> {
-    const session = this.host.session();
-    const users = usernames.map(normalizeUsername);
-    await this.call(() =>
-      session.connection.inviteUsersToGroup({
-        groupId,
-        users,
-        ...(reason ? { reason } : {}),
-      }),
-    );
-    await this.reread(groupId);
-  }
-
-  async acceptInvitation(groupId: string): Promise<void> {
-    const session = this.host.session();
-    await this.call(() => session.connection.acceptGroupInvite({ groupId }), {
-      notFound: Messages.noInvitation,
-      forbidden: Messages.noInvitation,
-    });
-    await this.dropInvitation(session, groupId);
-    await this.groupsAgain();
-  }
-
-  async declineInvitation(groupId: string, reason?: string): Promise<void> {
-    const session = this.host.session();
-    await this.call(
-      () => session.connection.rejectGroupInvite({ groupId, ...(reason ? { reason } : {}) }),
-      { notFound: Messages.noInvitation, forbidden: Messages.noInvitation },
-    );
-    await this.dropInvitation(session, groupId);
-  }
-
-  async listPublic(cursor?: string): Promise<{ groups: PublicGroup[]; cursor?: string }> {
-    const session = this.host.session();
-    const page = await this.call(() =>
-      session.connection.getPublicGroups({ limit: PUBLIC_PAGE, ...(cursor ? { cursor } : {}) }),
-    );
-    const groups = (page.data ?? []).map((entry) => ({
-      id: entry.groupid,
-      name: entry.groupname,
-      owner: entry.owner,
-      memberCount: entry.affiliations_count,
-    }));
-    return page.cursor ? { groups, cursor: page.cursor } : { groups };
-  }
-
-  async join(groupId: string, message?: string): Promise<'joined' | 'requested'> {
-    const session = this.host.session();
-    const answer = await this.call(() =>
-      session.connection.joinGroup({ groupId, ...(message ? { message } : {}) }),
-    );
-    const result = answer.data?.result === 'joined' ? 'joined' : 'requested';
-    if (result === 'joined') await this.groupsAgain();
-    return result;
-  }
-
-  async answerRequest(groupId: string, applicant: string, accept: boolean, reason?: string) {
-    const session = this.host.session();
-    const username = normalizeUsername(applicant);
-    await this.call(() =>
-      accept
-        ? session.connection.acceptGroupJoinRequest({ groupId, applicant: username })
-        : session.connection.rejectGroupJoinRequest({
-            groupId,
-            applicant: username,
-            ...(reason ? { reason } : {}),
-          }),
-    );
-    await this.host.update(session, 'joinRequests', (list) =>
-      without(list, (r) => r.groupId === groupId && r.username === username),
-    );
-    if (accept) await this.reread(groupId);
-  }
-
-  async leave(groupId: string): Promise<void> {
-    const session = this.host.session();
-    const group = (await this.stored(session, groupId)) ?? undefined;
-    await this.call(() => session.connection.leaveGroup({ groupId }), {
-      ...(group?.role === 'owner' ? { forbidden: Messages.ownerCannotLeave } : {}),
-    });
-    await this.gone(session, groupId, group?.name ?? groupId, 'left');
-  }
-
-  async disband(groupId: string): Promise<void> {
-    const session = this.host.session();
-    const group = await this.stored(session, groupId);
-    await this.call(() => session.connection.destroyGroup({ groupId }));
-    await this.gone(session, groupId, group?.name ?? groupId, 'disbanded');
-  }
-
-  /** Kick, mute, unmute, admin or owner changes: a call, then the group and members read again. */
-  async manage(
-    groupId: string,
-    username: string,
-    action: keyof typeof MANAGE,
-    muteDuration = -1,
-  ): Promise<void> {
-    const session = this.host.session();
-    const target = normalizeUsername(username);
-    // Each method reads the fields it needs (the owner change `newOwner`, a mute its duration).
-    const options = { groupId, username: target, newOwner: target, muteDuration };
-    await this.call(() => session.connection[MANAGE[action]](options));
-    await this.reread(groupId);
-  }
-
-  async update(groupId: string, changes: { name?: string; description?: string }): Promise<void> {
-    const session = this.host.session();
-    const name = changes.name?.trim();
-    if (changes.name !== undefined && !name)
-      throw chatError(Codes.messageParameterError, Messages.groupNameMissing);
-    const answer = await this.call(() =>
-      session.connection.modifyGroup({
-        groupId,
-        ...(name ? { groupName: name } : {}),
-        ...(changes.description !== undefined ? { description: changes.description } : {}),
-      }),
-    );
-    const info = answer.data?.[0];
-    await this.patch(session, groupId, (group) => ({
-      ...group,
-      name: info?.name ?? name ?? group.name,
-      description: info?.description ?? changes.description ?? group.description,
-    }));
-    if (name)
-      await this.host.conversations(session, [
-        { id: groupId, chatType: 'groupChat', name, membership: null },
-      ]);
-  }
-
   /** My stored copy of a group: `undefined` when I am not in it (as far as this device knows). */
   async stored(session: SocialSession, groupId: string): Promise<Group | undefined> {
     return (await readList(session.db, 'groups')).find((g) => g.id === groupId);
-  }
-
-  private call<T>(action: () => Promise<T>, words?: RefusalWords): Promise<T> {
-    return attempt('group', action, words);
   }
 }

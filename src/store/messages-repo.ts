@@ -12,7 +12,7 @@ import {
   emptyMeta,
 } from './database.js';
 import { recalledCopy, withEdit } from './messages.js';
-import type { ChatMessage } from './types.js';
+import type { ChatMessage, MessageReaction } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reads
@@ -188,6 +188,8 @@ function mergeIncoming(existing: ChatMessage | undefined, incoming: ChatMessage)
   // A history page (or a replay) may bring an edit this device has not seen.
   const edited = withEdit(message, incoming);
   if (edited) Object.assign(message, { text: edited.text, edited: edited.edited });
+  // A history page says what reactions it has (a socket copy says nothing of them).
+  if (incoming.reactions) message.reactions = incoming.reactions;
   // An own attachment was stored before its upload finished: take the uploaded url and secret.
   if (!existing.recalled && existing.attachment && incoming.attachment)
     message.attachment = { ...existing.attachment, ...incoming.attachment };
@@ -428,6 +430,31 @@ export async function applyEdit(
     writes.push(tx.objectStore('conversations').put({ ...conversation, lastMessage: edited }));
   await Promise.all([...writes, tx.done]);
   return edited;
+}
+
+/**
+ * Reactions of stored messages, by server id (how the server names them): `next` gives a message's
+ * new list from the stored message, `undefined` for no change. A recalled message has none. The
+ * conversation's last message keeps its copy: a preview shows no reactions. Returns what changed.
+ */
+export async function updateReactions(
+  db: UserDatabase,
+  mids: readonly string[],
+  next: (message: ChatMessage) => MessageReaction[] | undefined,
+): Promise<ChatMessage[]> {
+  const tx = db.transaction('messages', 'readwrite');
+  const found = await Promise.all(mids.map((mid) => tx.store.index('by-mid').get(mid)));
+  const changed: ChatMessage[] = [];
+  for (const message of found) {
+    const reactions = message && !message.recalled ? next(message) : undefined;
+    if (!reactions || JSON.stringify(reactions) === JSON.stringify(message!.reactions ?? []))
+      continue;
+    const copy: ChatMessage = { ...message!, reactions };
+    if (!reactions.length) delete copy.reactions;
+    changed.push(copy);
+  }
+  await Promise.all([...changed.map((message) => tx.store.put(message)), tx.done]);
+  return changed;
 }
 
 /** What {@link markSeenUpTo} found: the read receipt to send, if any, and what changed here. */

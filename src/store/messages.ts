@@ -20,6 +20,7 @@ import type {
   ChatMessage,
   CustomContent,
   Location,
+  MessageReaction,
   StoredMessageKind,
 } from './types.js';
 
@@ -213,10 +214,35 @@ export function fromReceived(
   const count = num(edit?.operationCount);
   if (content.type === 'txt' && by && count !== undefined && count > 0)
     message.edited = { by, at: num(edit?.operationTime) ?? message.time, count };
+  const reactions = reactionsOf(raw.reactions);
+  if (reactions.length) message.reactions = reactions;
   // History says how far the peer got with my message, so a read one shows read on every device.
   if (from === me && (raw.receipt === 'delivered' || raw.receipt === 'read'))
     message.receipt = raw.receipt;
   return message;
+}
+
+/**
+ * A message's reactions as the server lists them: a history message's or `getReactionList`'s items
+ * (`userCount`), or an `onReactionChange`'s (`count`; one at 0 is gone). Read with care: they come
+ * off the wire.
+ */
+export function reactionsOf(list: unknown): MessageReaction[] {
+  const reactions: MessageReaction[] = [];
+  for (const item of Array.isArray(list) ? (list as unknown[]) : []) {
+    if (!isRecord(item)) continue;
+    const reaction = str(item.reaction);
+    const count = num(item.count ?? item.userCount) ?? 0;
+    const users = Array.isArray(item.userList) ? item.userList : [];
+    if (reaction && count > 0)
+      reactions.push({
+        reaction,
+        count,
+        mine: item.isAddedBySelf === true,
+        users: users.filter((user): user is string => typeof user === 'string'),
+      });
+  }
+  return reactions;
 }
 
 export function isCommand(value: ChatMessage | ChatCommand): value is ChatCommand {

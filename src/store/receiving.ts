@@ -15,6 +15,7 @@ import type { Groups } from './groups.js';
 import { fromReceived, isCommand } from './messages.js';
 import { type IncomingItem, applyEdit, storeIncomingBatch } from './messages-repo.js';
 import type { Names } from './names.js';
+import type { Reactions } from './reactions.js';
 import type { Reading } from './reading.js';
 import type { Sending } from './sending.js';
 import type { Session, SessionEvent } from './session.js';
@@ -42,6 +43,7 @@ export class Receiving {
     private readonly parts: {
       names: Names;
       reading: Reading;
+      reactions: Reactions;
       sending: Sending;
       lifecycle: SessionLifecycle;
       social: SocialModules;
@@ -105,6 +107,8 @@ export class Receiving {
         if (edited) this.core.changed(edited.conversationId);
         return;
       }
+      case 'reaction':
+        return this.parts.reactions.live(session, event.change);
       case 'opened': {
         // Not awaited: a slow REST answer must not hold the replay that follows.
         void this.parts.reading.reconcile(session);

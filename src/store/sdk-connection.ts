@@ -191,6 +191,14 @@ export function createSdkConnection(
       const { message } = await connection.modifyMessage({ messageId: mid, modifiedMessage });
       return message as unknown as ReceivedMessage;
     },
+    // By name, which may come from another tab: a reaction method only.
+    reaction(method: string, options: object) {
+      if (!/^(add|delete|get)Reaction(List)?$/.test(method))
+        throw new TypeError(`not a reaction method: ${method}`);
+      return (connection as unknown as Record<string, (o: object) => Promise<never>>)[method]!(
+        options,
+      );
+    },
     async history({ peer, chatType, cursor, pageSize }): Promise<HistoryPage> {
       const page = await connection.getHistoryMessages({
         targetId: peer,

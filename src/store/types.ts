@@ -111,6 +111,11 @@ export interface ChatMessage {
   recalled?: true;
   /** The sender edited the text (4.x `modifyMessage`): who, when, and how many times so far. */
   edited?: MessageEdit;
+  /**
+   * Its reactions, in the order they were first added (absent: none). Kept by the live changes of
+   * every member, refreshed from the server when its conversation is shown, and by history pages.
+   */
+  reactions?: MessageReaction[];
   /** Why a `failed` message failed, in plain words (English). */
   error?: string;
   /** The key of `error` in the store's `ChatErrorMessages`, for saying it in the reader's language. */
@@ -134,6 +139,17 @@ export interface MessageQuote {
 export interface SendOptions {
   /** The id of a message of the same conversation this one replies to (quoted above it). */
   replyTo?: string;
+}
+
+/** One kind of reaction (any emoji, or a short name) of a message. */
+export interface MessageReaction {
+  reaction: string;
+  /** How many users added it. */
+  count: number;
+  /** I am one of them. */
+  mine: boolean;
+  /** The first of them, earliest first (the server names at most 20). */
+  users: string[];
 }
 
 export interface MessageEdit {
@@ -485,6 +501,14 @@ export interface ChatStoreApi {
    * sent yet, offline, empty or too long) and then changes nothing.
    */
   edit(messageId: string, text: string): Promise<void>;
+  /**
+   * Adds my `reaction` (any emoji, or a short name) to a sent message of a 1:1 chat or a group
+   * (4.x `addReaction`), or (`add: false`) takes it away (`deleteReaction`). It shows at once,
+   * here and in my other tabs; every member sees it live. When the server refuses (not a member any
+   * more, the message recalled, too many kinds on it) it is undone and this rejects with a
+   * {@link ChatError}. Adding one I added already, or taking one away I did not add, does nothing.
+   */
+  react(messageId: string, reaction: string, add?: boolean): Promise<void>;
   /**
    * Queues an attachment (it shows at once as `pending` with {@link uploadProgress$}), uploads it and
    * sends it. The file is kept in IndexedDB until sent, so a reload still sends it (once). Rejects,

@@ -305,6 +305,8 @@ const ar: Translation = {
   'error.editTextOnly': 'يمكن تعديل الرسائل النصية فقط.',
   'error.editGone': 'سُحبت تلك الرسالة، فلا يمكن تعديلها.',
   'error.editNotSent': 'يمكن تعديل الرسائل المرسلة فقط.',
+  'error.cannotReact': 'لا يمكنك التفاعل مع هذه الرسالة.',
+  'error.tooManyReactions': 'بلغت هذه الرسالة الحد الأقصى لأنواع التفاعلات: اختر واحدًا منها.',
   'error.historyFailed': 'تعذّر تحميل الرسائل الأقدم. حاول مرة أخرى.',
   'error.groupNameMissing': 'أعطِ المجموعة اسمًا.',
   'error.mutedInGroup':

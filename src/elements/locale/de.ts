@@ -293,6 +293,9 @@ const de: Translation = {
   'error.editTextOnly': 'Nur Textnachrichten können bearbeitet werden.',
   'error.editGone': 'Diese Nachricht wurde zurückgezogen und kann nicht bearbeitet werden.',
   'error.editNotSent': 'Nur eine gesendete Nachricht kann bearbeitet werden.',
+  'error.cannotReact': 'Auf diese Nachricht können Sie nicht reagieren.',
+  'error.tooManyReactions':
+    'Diese Nachricht hat so viele Arten von Reaktionen, wie sie haben kann: Wählen Sie eine davon.',
   'error.historyFailed': 'Ältere Nachrichten konnten nicht geladen werden. Versuche es erneut.',
   'error.groupNameMissing': 'Gib der Gruppe einen Namen.',
   'error.mutedInGroup':

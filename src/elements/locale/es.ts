@@ -306,6 +306,9 @@ const es: Translation = {
   'error.editTextOnly': 'Solo se pueden editar los mensajes de texto.',
   'error.editGone': 'Ese mensaje fue retirado, así que no se puede editar.',
   'error.editNotSent': 'Solo se puede editar un mensaje enviado.',
+  'error.cannotReact': 'No puedes reaccionar a este mensaje.',
+  'error.tooManyReactions':
+    'Este mensaje ya tiene todos los tipos de reacción que admite: elige uno de ellos.',
   'error.historyFailed': 'No se pudieron cargar los mensajes anteriores. Inténtalo de nuevo.',
   'error.groupNameMissing': 'Ponle un nombre al grupo.',
   'error.mutedInGroup':

@@ -305,6 +305,9 @@ const fr: Translation = {
   'error.editTextOnly': 'Seuls les messages texte peuvent être modifiés.',
   'error.editGone': 'Ce message a été retiré : il ne peut plus être modifié.',
   'error.editNotSent': 'Seul un message envoyé peut être modifié.',
+  'error.cannotReact': 'Vous ne pouvez pas réagir à ce message.',
+  'error.tooManyReactions':
+    'Ce message a déjà autant de sortes de réactions qu’il peut en avoir : choisissez l’une d’elles.',
   'error.historyFailed': 'Les messages précédents n’ont pas pu être chargés. Réessayez.',
   'error.groupNameMissing': 'Donnez un nom au groupe.',
   'error.mutedInGroup':

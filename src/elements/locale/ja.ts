@@ -286,6 +286,9 @@ const ja: Translation = {
   'error.editTextOnly': '編集できるのはテキストメッセージだけです。',
   'error.editGone': 'そのメッセージは送信取消されたため、編集できません。',
   'error.editNotSent': '編集できるのは送信済みのメッセージだけです。',
+  'error.cannotReact': 'このメッセージにはリアクションできません。',
+  'error.tooManyReactions':
+    'このメッセージのリアクションの種類は上限に達しています。既存のものから選んでください。',
   'error.historyFailed': '以前のメッセージを読み込めませんでした。もう一度お試しください。',
   'error.groupNameMissing': 'グループに名前を付けてください。',
   'error.mutedInGroup':

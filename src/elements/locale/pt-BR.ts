@@ -303,6 +303,9 @@ const ptBR: Translation = {
   'error.editTextOnly': 'Só mensagens de texto podem ser editadas.',
   'error.editGone': 'Essa mensagem foi apagada para todos, então não pode ser editada.',
   'error.editNotSent': 'Só uma mensagem enviada pode ser editada.',
+  'error.cannotReact': 'Você não pode reagir a esta mensagem.',
+  'error.tooManyReactions':
+    'Esta mensagem já tem todos os tipos de reação que pode ter: escolha um deles.',
   'error.historyFailed': 'Não foi possível carregar as mensagens anteriores. Tente novamente.',
   'error.groupNameMissing': 'Dê um nome ao grupo.',
   'error.mutedInGroup':

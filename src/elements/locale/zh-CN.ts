@@ -276,6 +276,8 @@ const zhCN: Translation = {
   'error.editTextOnly': '只能编辑文本消息。',
   'error.editGone': '该消息已被撤回，无法编辑。',
   'error.editNotSent': '只能编辑已发送的消息。',
+  'error.cannotReact': '你无法回应这条消息。',
+  'error.tooManyReactions': '这条消息的回应种类已达上限：请从已有的回应中选择。',
   'error.historyFailed': '无法加载更早的消息，请重试。',
   'error.groupNameMissing': '请为群组命名。',
   'error.mutedInGroup': '你在此群组中被禁言，消息未发送。群主或管理员可以为你解除禁言。',

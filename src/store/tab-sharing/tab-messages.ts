@@ -15,6 +15,7 @@ export const remoteMethods = [
   'sendChannel',
   'recall',
   'modify',
+  'reaction',
   'changePassword',
   'history',
   'conversations',
