@@ -45,6 +45,14 @@ async function printBundleSizes(): Promise<void> {
   );
 }
 
+/** The message and its causes ("fetch failed" alone says nothing of why). */
+function describeError(error: Error): string {
+  const { cause } = error as { cause?: unknown };
+  const reason = cause instanceof Error ? `: ${describeError(cause)}` : '';
+  const { code } = error as { code?: unknown };
+  return `${error.message}${typeof code === 'string' ? ` (${code})` : ''}${reason}`;
+}
+
 async function printServerThroughput(): Promise<void> {
   const { messages, window, textChars } = THROUGHPUT_DEFAULTS;
   console.log('Server throughput: the reference server vs a raw `ws` echo server, same machine');
@@ -97,7 +105,7 @@ async function printServerThroughput(): Promise<void> {
         runs.map(ratio).join(' / '),
     );
     for (const run of [...runs, row.echo]) {
-      if (run instanceof Error) console.log(`        failed: ${run.message}`);
+      if (run instanceof Error) console.log(`        failed: ${describeError(run)}`);
     }
   }
   console.log('  "cut": the run hit its 60 s deadline; the rate is what it reached by then.');
