@@ -8,6 +8,7 @@ import {
   type UserConfig,
 } from 'vite';
 import { emojiData } from './build/emoji-data.js';
+import { emojiPickerCsp } from './build/emoji-picker-csp.js';
 import { precompress } from './build/precompress.js';
 import { thirdPartyLicenses } from './build/third-party-licenses.js';
 
@@ -173,7 +174,14 @@ const widget = (): UserConfig => {
   return {
     ...shipped,
     // The emoji picker's data goes beside the chunks, for the chat server to serve (dist/emoji/).
-    plugins: [plainDynamicImports(), ...plugins(), modules, widgetLoader(), emojiData()],
+    plugins: [
+      plainDynamicImports(),
+      ...plugins(),
+      modules,
+      widgetLoader(),
+      emojiData(),
+      emojiPickerCsp(),
+    ],
     build: {
       ...shipped.build,
       // The chunks preload nothing themselves: the loader imports the one entry a page needs.
@@ -208,7 +216,7 @@ export default defineConfig(({ mode }) =>
   mode === 'widget'
     ? widget()
     : mode === 'standalone'
-      ? classicScript('src/widget.ts', 'chat-widget-standalone.js', [emojiData()])
+      ? classicScript('src/widget.ts', 'chat-widget-standalone.js', [emojiData(), emojiPickerCsp()])
       : mode === 'sdk'
         ? classicScript('src/sdk-script.ts', 'webim-sdk.js')
         : {

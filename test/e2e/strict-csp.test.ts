@@ -2,10 +2,12 @@
 // 'unsafe-inline', no 'unsafe-eval'. The page (served by this test from another origin, with the
 // policy in its header) pastes the loader and the element; a visitor signed in by the site opens
 // the chat, reads a conversation and plays a received voice message. Chromium must report no
-// violation at any point: the loader's import() of its chunks, Lit's styles, the player.
+// violation at any point: the loader's import() of its chunks, Lit's styles, the player. With a
+// strict style-src too (no 'unsafe-inline'), the composer's emoji picker is opened and used.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { describe, it } from 'node:test';
+import type { Page } from 'puppeteer-core';
 import type { TestSocket } from '../server/support/ws-client.js';
 import {
   connectSynced,
@@ -54,6 +56,18 @@ async function hostPage(html: string, policy: string): Promise<{ url: string; se
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return { url: `http://127.0.0.1:${address.port}`, server };
+}
+
+/** Starts counting the page's CSP violations (`window.violations`) before its scripts run. */
+async function countViolations(tab: Page): Promise<void> {
+  // Injected by the DevTools protocol, so the policy does not apply to this listener itself.
+  await tab.evaluateOnNewDocument(() => {
+    const list: string[] = [];
+    (window as unknown as { violations: string[] }).violations = list;
+    document.addEventListener('securitypolicyviolation', (event) =>
+      list.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`),
+    );
+  });
 }
 
 describe('under a strict CSP (script-src of the chat server only)', () => {
@@ -189,6 +203,123 @@ describe('under a strict CSP (script-src of the chat server only)', () => {
       );
       assert.deepEqual(violations, []);
       assert.deepEqual(reported, []);
+    } finally {
+      await context.close();
+      await new Promise((resolve) => page.server.close(resolve));
+    }
+  });
+  it("the composer's emoji picker works with style-src 'self' (no 'unsafe-inline'): 0 violations", async () => {
+    const chat = demo.server.url;
+    const alice = await newUser(chat);
+    const bob = await newUser(chat);
+    const { socket } = await connectSynced(chat, bob);
+    socket.send({
+      t: 'msg',
+      id: uniqueName('m'),
+      to: alice.username,
+      chatType: 'singleChat',
+      type: 'txt',
+      msg: 'hello',
+    });
+    await settle(socket);
+    await (socket as TestSocket).close();
+
+    // The page's own origin for styles: the widget's come from script (constructed sheets, the
+    // CSSOM), never from a <style> element or a style attribute.
+    const policy = `script-src ${chat}; style-src 'self'; object-src 'none'; base-uri 'none'`;
+    const page = await hostPage(
+      `<!doctype html><title>strict styles</title>
+<script src="${chat}/chat-widget.js"></script>
+<chat-widget app-key="demo#chat" user="${alice.username}" access-token="${alice.token}"></chat-widget>`,
+      policy,
+    );
+    const context = await demo.browser.createBrowserContext();
+    try {
+      const tab = await context.newPage();
+      tab.setDefaultTimeout(TIMEOUT);
+      await countViolations(tab);
+      await tab.goto(page.url, { waitUntil: 'load' });
+      // The policy is in force: a style attribute is refused (and counted, then forgotten).
+      const applied = await tab.evaluate(async () => {
+        const probe = document.createElement('p');
+        const refused = new Promise((resolve) =>
+          document.addEventListener('securitypolicyviolation', resolve, { once: true }),
+        );
+        probe.setAttribute('style', 'display: none');
+        document.body.append(probe);
+        await refused;
+        const display = getComputedStyle(probe).display;
+        probe.remove();
+        (window as unknown as { violations: string[] }).violations.length = 0;
+        return display;
+      });
+      assert.equal(applied, 'block', 'the page runs under the policy');
+
+      const press = (path: string[], last: string) =>
+        tab.waitForFunction(
+          (path, last) => {
+            let root: Document | ShadowRoot | null | undefined = document;
+            for (const tag of path) root = root?.querySelector(tag)?.shadowRoot;
+            const button = root?.querySelector<HTMLButtonElement>(last);
+            if (!button || button.disabled) return false;
+            button.click();
+            return true;
+          },
+          {},
+          path,
+          last,
+        );
+      await press(['chat-widget'], '[part="launcher"]');
+      await press(['chat-widget', 'chat-roster'], '[part~="conversation"]');
+      await press(['chat-widget', 'chat-window'], '[part="emoji-button"]');
+      const grid = ['chat-widget', 'chat-window', 'chat-emoji-picker', 'emoji-picker'];
+      // An emoji of the grid, once the data came from the chat server: picked with a click.
+      const picked = await tab.waitForFunction(
+        (grid) => {
+          let root: Document | ShadowRoot | null | undefined = document;
+          for (const tag of grid) root = root?.querySelector(tag)?.shadowRoot;
+          const emoji = root?.querySelector<HTMLButtonElement>('.emoji-menu [id^="emo-"]');
+          if (!emoji) return false;
+          emoji.click();
+          return emoji.id.slice('emo-'.length);
+        },
+        {},
+        grid,
+      );
+      const emoji = (await picked.jsonValue()) as string;
+      // The picker says which emoji once it has read it from its database: in the field then.
+      await tab.waitForFunction(
+        () =>
+          document
+            .querySelector('chat-widget')
+            ?.shadowRoot?.querySelector('chat-window')
+            ?.shadowRoot?.querySelector('textarea')?.value,
+      );
+      const seen = await tab.evaluate((grid) => {
+        let root: Document | ShadowRoot | null | undefined = document;
+        for (const tag of grid) root = root?.querySelector(tag)?.shadowRoot;
+        const field = document
+          .querySelector('chat-widget')
+          ?.shadowRoot?.querySelector('chat-window')
+          ?.shadowRoot?.querySelector('textarea');
+        const nav = root?.querySelector<HTMLElement>('.nav');
+        return {
+          value: field?.value,
+          // The picker's own stylesheet applies (a grid) and so do its computed style attributes
+          // (one column per category).
+          navDisplay: nav && getComputedStyle(nav).display,
+          columns: nav && getComputedStyle(nav).gridTemplateColumns.split(' ').length,
+          categories: nav?.children.length,
+        };
+      }, grid);
+      assert.equal(seen.value, emoji);
+      assert.equal(seen.navDisplay, 'grid');
+      assert.ok((seen.categories ?? 0) > 1, JSON.stringify(seen));
+      assert.equal(seen.columns, seen.categories);
+      const violations = await tab.evaluate(
+        () => (window as unknown as { violations: string[] }).violations,
+      );
+      assert.deepEqual(violations, []);
     } finally {
       await context.close();
       await new Promise((resolve) => page.server.close(resolve));
