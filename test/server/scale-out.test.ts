@@ -14,6 +14,7 @@ import {
   api,
   connectSynced,
   newUser,
+  ok,
   rest,
   sendGroupText,
   sendText,
@@ -98,6 +99,82 @@ describe('across processes on PostgreSQL and Redis', () => {
       );
     }
     await Promise.all([fromA.socket.close(), fromB.socket.close(), onB.socket.close()]);
+  });
+
+  it('carries reactions between processes: each change reaches the members on the other one', async () => {
+    const alice = await newUser(a.url);
+    const bob = await newUser(b.url);
+    const carol = await newUser(b.url);
+    const onA = await connectSynced(a.url, alice);
+    const onB = await connectSynced(b.url, bob);
+    // Bob's second device is on A: his own change reaches it from B.
+    const bobOnA = await connectSynced(a.url, bob, { multi: true });
+    const react = (base: string, user: typeof alice, mid: string, reaction: string, add = true) =>
+      ok(
+        add
+          ? rest(base, user, 'POST', `/reaction/user/${user.username}`, {
+              msgId: mid,
+              message: reaction,
+            })
+          : rest(
+              base,
+              user,
+              'DELETE',
+              `/reaction/user/${user.username}?msgId=${mid}&message=${encodeURIComponent(reaction)}`,
+            ),
+      );
+    const reactionOn = (socket: typeof onA.socket, mid: string) =>
+      socket.next('reaction', (frame) => frame.messageId === mid);
+
+    sendText(onA.socket, bob.username, 'react across');
+    const ack = await onA.socket.next('ack');
+    await received(onB.socket, 'react across');
+    await react(b.url, bob, ack.mid, '👍');
+    const toAlice = await reactionOn(onA.socket, ack.mid);
+    assert.deepEqual(toAlice.reactions, [
+      {
+        reaction: '👍',
+        count: 1,
+        userList: [bob.username],
+        isAddedBySelf: false,
+        op: [{ operator: bob.username, reactionType: 'create' }],
+      },
+    ]);
+    assert.equal((await reactionOn(bobOnA.socket, ack.mid)).reactions[0]!.isAddedBySelf, true);
+    await reactionOn(onB.socket, ack.mid);
+    // Taken back on A, heard on B.
+    await react(a.url, bob, ack.mid, '👍', false);
+    const removed = await reactionOn(onB.socket, ack.mid);
+    assert.deepEqual(
+      removed.reactions.map((r) => [r.reaction, r.count, r.op?.[0]?.reactionType]),
+      [['👍', 0, 'delete']],
+    );
+
+    // In a group made on A, with its members on B: every member's sessions hear it.
+    const created = await rest<{ data: { groupid: string } }>(a.url, alice, 'POST', '/chatgroups', {
+      groupname: 'reacting across',
+      public: false,
+      inviteNeedConfirm: false,
+      members: [bob.username, carol.username],
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const gid = created.body.data.groupid;
+    const carolOnB = await connectSynced(b.url, carol);
+    await groupEvent(onB.socket, 'directJoined');
+    sendGroupText(onA.socket, gid, 'vote across');
+    const groupAck = await onA.socket.next('ack', (f) => f.mid !== ack.mid);
+    await received(carolOnB.socket, 'vote across');
+    await react(a.url, alice, groupAck.mid, '✅');
+    for (const socket of [onB.socket, carolOnB.socket, bobOnA.socket]) {
+      const frame = await reactionOn(socket, groupAck.mid);
+      assert.equal(frame.chatType, 'groupChat');
+      assert.equal(frame.to, gid);
+      assert.deepEqual(
+        frame.reactions.map((r) => [r.reaction, r.count, r.userList, r.isAddedBySelf]),
+        [['✅', 1, [alice.username], false]],
+      );
+    }
+    await Promise.all([onA, onB, bobOnA, carolOnB].map((connection) => connection.socket.close()));
   });
 
   it('carries contact and group events, group messages and presence between processes', async () => {
