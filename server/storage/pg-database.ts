@@ -68,8 +68,7 @@ interface Batched {
   reject(error: unknown): void;
 }
 
-/** At most this many batches at once (each holds one pooled connection), and sends in one. */
-const BATCHES = 4;
+/** Sends in one batch at most. */
 const BATCH_SIZE = 64;
 
 /** Thrown inside a batch's transaction to roll it back because one of its works failed. */
@@ -80,6 +79,11 @@ export class PgDatabase {
   readonly #prepare: (db: PgDatabase) => Promise<void>;
   #prepared: Promise<void> | undefined;
   readonly #queue: Batched[] = [];
+  /**
+   * Batches at once: as many as the pool has connections, so sends run side by side as they did
+   * one transaction each, and only those that find every connection busy share a transaction.
+   */
+  readonly #maxBatches: number;
   #batches = 0;
   #flushing = false;
 
@@ -93,6 +97,7 @@ export class PgDatabase {
     options: { max?: number } = {},
   ) {
     this.#prepare = prepare;
+    this.#maxBatches = options.max ?? 10;
     this.pool = new pg.Pool({
       connectionString: url,
       max: options.max ?? 10,
@@ -146,12 +151,15 @@ export class PgDatabase {
 
   /** Starts batches on the next turn of the event loop: works that arrive together go together. */
   #schedule(): void {
-    if (this.#flushing || this.#batches >= BATCHES || this.#queue.length === 0) return;
+    if (this.#flushing || this.#batches >= this.#maxBatches || this.#queue.length === 0) return;
     this.#flushing = true;
     setImmediate(() => {
       this.#flushing = false;
-      while (this.#batches < BATCHES && this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, BATCH_SIZE);
+      while (this.#batches < this.#maxBatches && this.#queue.length > 0) {
+        // Spread over the free connections: side by side first, together only past that.
+        const free = this.#maxBatches - this.#batches;
+        const size = Math.min(BATCH_SIZE, Math.ceil(this.#queue.length / free));
+        const batch = this.#queue.splice(0, size);
         this.#batches += 1;
         void this.#run(batch).finally(() => {
           this.#batches -= 1;

@@ -50,7 +50,9 @@ let sql: pg.Client;
 
 before(async () => {
   url = await freshDatabase();
-  storage = new PgStorage(url);
+  // One connection: sends that arrive together cannot run side by side, so they share a batch
+  // (with more connections than sends, each would have its own, as before group commit).
+  storage = new PgStorage(url, { poolSize: 1 });
   // Another process's view of the database: its own pool.
   other = new PgStorage(url);
   await storage.addApp(app);
