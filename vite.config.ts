@@ -7,6 +7,7 @@ import {
   type Rolldown,
   type UserConfig,
 } from 'vite';
+import { compactStatusCodesPlugin } from './build/compact-status-codes.js';
 import { emojiData } from './build/emoji-data.js';
 import { emojiPickerCsp } from './build/emoji-picker-csp.js';
 import { precompress } from './build/precompress.js';
@@ -50,6 +51,7 @@ const plugins = () => [
   // (html-minifier-next and lightningcss, in the Lit team's plugin): about 1.0 KB gzip off the
   // widget. Only our sources have templates; the SDK has none.
   minifyHtmlLiterals({ include: ['src/**/*.ts'], failOnError: true }),
+  compactStatusCodesPlugin(),
   thirdPartyLicenses(),
   precompress(),
 ];
@@ -92,7 +94,7 @@ function widgetLoader(): Plugin {
         configFile: false,
         logLevel: 'warn',
         resolve: shipped.resolve,
-        plugins: [plainDynamicImports(), precompress()],
+        plugins: [plainDynamicImports(), compactStatusCodesPlugin(), precompress()],
         build: {
           ...shipped.build,
           outDir,

@@ -9,10 +9,10 @@
 import WebIM, { defaults } from './sdk/index.js';
 import type { WebIMGlobal } from './loader/webim-global.js';
 
+// Not in a page (a worker's importScripts): no script element, and no HTMLScriptElement either.
 const script = typeof document === 'undefined' ? null : document.currentScript;
-if (script instanceof HTMLScriptElement && script.src && !defaults.apiUrl) {
-  defaults.apiUrl = new URL(script.src).origin;
-}
+const src = (script as HTMLScriptElement | null)?.src;
+if (src && !defaults.apiUrl) defaults.apiUrl = new URL(src).origin;
 
 const global = WebIM as WebIMGlobal;
 global.ready = Promise.resolve(global);

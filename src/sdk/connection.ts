@@ -161,40 +161,39 @@ export class Connection {
   appLimits: AppLimits = DefaultAppLimits;
   readonly options: ConnectionOptions;
 
-  private appKey: string | undefined;
-  private user: string | undefined;
-  private token: string | undefined;
-  private duration: number | undefined;
-  private userEntity: UserEntity | undefined;
-  private status: Status = 'closed';
+  #appKey: string | undefined;
+  #user: string | undefined;
+  #token: string | undefined;
+  #duration: number | undefined;
+  #userEntity: UserEntity | undefined;
+  #status: Status = 'closed';
   /** A session is wanted: drops are reconnected. */
-  private active = false;
+  #active = false;
   /** Bumped by every login and every end, so late answers for an older one are ignored. */
-  private generation = 0;
-  private socket: Socket | undefined;
-  private heartbeat: Heartbeat | undefined;
-  private readonly outbox = new Map<string, Pending>();
-  private readonly receipts: Waiting<ClientFrame>[] = [];
-  private readonly recalls = new Map<string, Waiting<unknown>>();
-  private readonly uploads = new Map<string, Upload[]>();
+  #generation = 0;
+  #socket: Socket | undefined;
+  #heartbeat: Heartbeat | undefined;
+  readonly #outbox = new Map<string, Pending>();
+  readonly #receipts: Waiting<ClientFrame>[] = [];
+  readonly #recalls = new Map<string, Waiting<unknown>>();
+  readonly #uploads = new Map<string, Upload[]>();
   /** Share secrets of the files seen in messages, by URL (`download` finds them here). */
-  private readonly secrets = new Map<string, string>();
+  readonly #secrets = new Map<string, string>();
   /** `fetchHistoryMessages`' position in each conversation (`null`: all read). */
-  private readonly historyCursors = new Map<string, string | null>();
-  private hosts: Promise<HostLists> | undefined;
+  readonly #historyCursors = new Map<string, string | null>();
+  #hosts: Promise<HostLists> | undefined;
   /** The REST host last reached through the DNS list. */
-  private dnsRestHost: string | undefined;
-  private restIndex = 0;
-  private socketIndex = 0;
-  private synced = false;
-  private reported = 0;
-  private recvTimer: ReturnType<typeof setTimeout> | undefined;
-  private opening:
-    { resolve(result: LoginResult): void; reject(error: ErrorEvent): void } | undefined;
-  private unlisten: (() => void) | undefined;
-  private readonly handlers = new EventHandlers();
-  private readonly reconnector: Reconnector;
-  private readonly tokenTimers: TokenTimers;
+  #dnsRestHost: string | undefined;
+  #restIndex = 0;
+  #socketIndex = 0;
+  #synced = false;
+  #reported = 0;
+  #recvTimer: ReturnType<typeof setTimeout> | undefined;
+  #opening: { resolve(result: LoginResult): void; reject(error: ErrorEvent): void } | undefined;
+  #unlisten: (() => void) | undefined;
+  readonly #handlers = new EventHandlers();
+  readonly #reconnector: Reconnector;
+  readonly #tokenTimers: TokenTimers;
 
   static {
     const tables = [
@@ -211,7 +210,7 @@ export class Connection {
           this: Connection,
           ...args: unknown[]
         ) {
-          return this.route(route, args);
+          return this.#route(route, args);
         };
       }
     }
@@ -219,48 +218,48 @@ export class Connection {
 
   constructor(options: ConnectionOptions = {}) {
     this.options = options;
-    this.appKey = options.appKey;
-    this.reconnector = new Reconnector(
+    this.#appKey = options.appKey;
+    this.#reconnector = new Reconnector(
       () => options.autoReconnectNumMax ?? 5,
       () => (options.autoReconnectInterval ?? 1) * 1000,
-      () => this.emit('onReconnecting'),
+      () => this.#emit('onReconnecting'),
       () => {
-        this.socketIndex += 1;
-        void this.connect();
+        this.#socketIndex += 1;
+        void this.#connect();
       },
-      () => this.end({ type: 16, message: 'reconnection failed' }),
+      () => this.#end({ type: 16, message: 'reconnection failed' }),
     );
-    this.tokenTimers = new TokenTimers(
-      () => this.emit('onTokenWillExpire'),
-      () => this.expire(),
+    this.#tokenTimers = new TokenTimers(
+      () => this.#emit('onTokenWillExpire'),
+      () => this.#expire(),
     );
   }
 
   /** Sets the legacy callbacks (replacing the previous set). */
   listen(handlers: ConnectionEventHandlers): void {
-    this.handlers.legacy = handlers;
+    this.#handlers.legacy = handlers;
   }
 
   addEventHandler(id: string, handlers: ConnectionEventHandlers): void {
-    this.handlers.add(id, handlers);
+    this.#handlers.add(id, handlers);
   }
 
   removeEventHandler(id: string): void {
-    this.handlers.remove(id);
+    this.#handlers.remove(id);
   }
 
   isOpened(): boolean {
-    return this.status === 'open';
+    return this.#status === 'open';
   }
 
   /** The current token (4.x has it as `conn.token`); `WebIM.utils.download.call(conn)` uses it. */
   get accessToken(): string | undefined {
-    return this.token;
+    return this.#token;
   }
 
   /** The share secret of a file URL seen in a message of this connection. */
   secretOf(url: string): string | undefined {
-    return this.secrets.get(url.split(/[?#]/)[0]!);
+    return this.#secrets.get(url.split(/[?#]/)[0]!);
   }
 
   getUniqueId(): string {
@@ -270,7 +269,7 @@ export class Connection {
   registerUser(options: RegisterOptions): Promise<EntitiesResponse<UserEntity>> {
     const { username, password, nickname, appKey, apiUrl } = options;
     const body = { username, password, nickname };
-    const work = this.rest<EntitiesResponse<UserEntity>>(
+    const work = this.#rest<EntitiesResponse<UserEntity>>(
       RestRoutes.register,
       body,
       undefined,
@@ -282,7 +281,7 @@ export class Connection {
 
   /** Logs in with `pwd` (token from REST first) or `accessToken`, then opens the socket. */
   open(options: OpenOptions): Promise<LoginResult> {
-    const result = this.login(options);
+    const result = this.#login(options);
     // Failures also reach onError (and `error`); seed code never awaits open().
     result.catch(() => {});
     return result;
@@ -290,7 +289,7 @@ export class Connection {
 
   /** Logs out: no reconnection; unsent messages fail with 510. */
   close(): void {
-    this.end();
+    this.#end();
   }
 
   /**
@@ -300,7 +299,7 @@ export class Connection {
    */
   send(message: Message | MessageBody): Promise<SendResult> {
     const body = message instanceof Message ? message.body : message;
-    const result = this.sendBody(body).then(
+    const result = this.#sendBody(body).then(
       (sent) => {
         safely(body.success, sent.localMsgId, sent.serverMsgId);
         return sent;
@@ -319,7 +318,7 @@ export class Connection {
    * `onFileUploadCanceled` and `fail` get `{type: -4}` (`REQUEST_ABORT`). False if none runs.
    */
   cancelUpload(id: string): boolean {
-    const uploads = this.uploads.get(id);
+    const uploads = this.#uploads.get(id);
     uploads?.forEach((upload) => upload.abort());
     return !!uploads;
   }
@@ -336,13 +335,13 @@ export class Connection {
       if (!mid || !to || !chatType || !ChatTypes.includes(chatType)) {
         return reject({ type: 205, message: 'recall needs mid, to and a known chatType' });
       }
-      if (this.status !== 'open') return reject({ type: 510, message: 'not connected' });
+      if (this.#status !== 'open') return reject({ type: 510, message: 'not connected' });
       const id = getUniqueId();
-      this.recalls.set(id, {
+      this.#recalls.set(id, {
         frame: null,
         done: (error) => (error ? reject(error) : resolve({ mid, to })),
       });
-      this.socket?.send({ t: 'recall', id, mid: String(mid), to, chatType });
+      this.#socket?.send({ t: 'recall', id, mid: String(mid), to, chatType });
     });
     return withCallbacks(work, { success: options.success, error: options.fail });
   }
@@ -357,16 +356,16 @@ export class Connection {
     const work = new Promise<ModifyMessageResult>((resolve, reject) => {
       const frame = toModifyFrame(getUniqueId(), options);
       if (!('t' in frame)) return reject(frame);
-      if (this.status !== 'open') return reject({ type: 510, message: 'not connected' });
-      this.recalls.set(frame.id, {
+      if (this.#status !== 'open') return reject({ type: 510, message: 'not connected' });
+      this.#recalls.set(frame.id, {
         frame: null,
         done: (error, answer) => {
-          const message = answer?.t === 'modified' && this.received(answer.message);
+          const message = answer?.t === 'modified' && this.#received(answer.message);
           if (error || !message) reject(error ?? { type: 1304, message: 'no edited message' });
           else resolve({ type: 0, message });
         },
       });
-      this.socket?.send(frame);
+      this.#socket?.send(frame);
     });
     return withCallbacks(work, { success: options.success, error: options.fail });
   }
@@ -380,18 +379,18 @@ export class Connection {
     const from = cursor != null && cursor !== '' && String(cursor) !== '-1' ? cursor : undefined;
     // A room keeps only its recent window, one page for everyone.
     const page = await (chatType === 'chatRoom'
-      ? this.authorized<HistoryResponse>(RestRoutes.roomHistory, {
+      ? this.#authorized<HistoryResponse>(RestRoutes.roomHistory, {
           roomId: targetId,
           limit: pageSize,
         })
-      : this.authorized<HistoryResponse>(RestRoutes.history, {
+      : this.#authorized<HistoryResponse>(RestRoutes.history, {
           peer: targetId,
           chatType,
           limit: pageSize,
           cursor: from,
         }));
     const messages = page.messages
-      .map((m) => this.received(m))
+      .map((m) => this.#received(m))
       .filter((m): m is ReceivedMessage => !!m);
     return { cursor: page.cursor, messages, isLast: page.isLast };
   }
@@ -400,7 +399,7 @@ export class Connection {
   fetchHistoryMessages(options: FetchHistoryOptions): Promise<ReceivedMessage[]> {
     const { queue, count = 20, isGroup } = options;
     const work = (async () => {
-      const cursor = this.historyCursors.get(queue);
+      const cursor = this.#historyCursors.get(queue);
       if (cursor === null) return [];
       const chatType = isGroup ? 'groupChat' : 'singleChat';
       const page = await this.getHistoryMessages({
@@ -409,7 +408,7 @@ export class Connection {
         pageSize: count,
         chatType,
       });
-      this.historyCursors.set(queue, page.isLast ? null : page.cursor);
+      this.#historyCursors.set(queue, page.isLast ? null : page.cursor);
       return page.messages;
     })();
     return withCallbacks(work, { success: options.success, error: options.fail });
@@ -422,8 +421,8 @@ export class Connection {
   getSessionList(
     options: { success?: (result: SessionListResult) => void; error?: (e: unknown) => void } = {},
   ): Promise<SessionListResult> {
-    const work = this.authorized<ConversationsResponse>(RestRoutes.conversations).then((res) =>
-      toSessionList(res, this.appKey!, this.files()),
+    const work = this.#authorized<ConversationsResponse>(RestRoutes.conversations).then((res) =>
+      toSessionList(res, this.#appKey!, this.#files()),
     );
     return withCallbacks(work, options);
   }
@@ -436,52 +435,52 @@ export class Connection {
   }
 
   updateCurrentUserNick(nick: string): Promise<EntitiesResponse<UserEntity>> {
-    return this.updateMe({ nickname: nick });
+    return this.#updateMe({ nickname: nick });
   }
 
   /** Stores a push token for this device. */
   uploadToken(options: UploadTokenOptions): Promise<EntitiesResponse<UserEntity>> {
     const { deviceId, deviceToken, notifierName } = options;
     const body = { device_id: deviceId, device_token: deviceToken, notifier_name: notifierName };
-    return withCallbacks(this.updateMe(body), options);
+    return withCallbacks(this.#updateMe(body), options);
   }
 
   /** Switches to a new token for this user: checked by the server, then used by the session. */
   async renewToken(token: string): Promise<RenewResult> {
     try {
-      if (!this.user) throw { type: 28, message: 'not logged in' };
-      const [path] = toPaths(RestRoutes.tokenExpires, { me: this.user });
-      const { expire_timestamp: expire } = await this.rest<TokenExpiresResponse>(
+      if (!this.#user) throw { type: 28, message: 'not logged in' };
+      const [path] = toPaths(RestRoutes.tokenExpires, { me: this.#user });
+      const { expire_timestamp: expire } = await this.#rest<TokenExpiresResponse>(
         path!,
         undefined,
         token,
       );
-      this.token = token;
-      if (this.status === 'open') this.socket?.send({ t: 'renew', token });
-      if (this.active) this.tokenTimers.set(expire);
+      this.#token = token;
+      if (this.#status === 'open') this.#socket?.send({ t: 'renew', token });
+      if (this.#active) this.#tokenTimers.set(expire);
       return { status: true, token, expire };
     } catch (failure) {
       throw { status: false, ...(failure as object) };
     }
   }
 
-  private emit(name: string, ...args: unknown[]): void {
-    this.handlers.emit(name, ...args);
+  #emit(name: string, ...args: unknown[]): void {
+    this.#handlers.emit(name, ...args);
   }
 
-  private sendBody(body: MessageBody): Promise<SendResult> {
-    if (RECEIPTS.includes(body.type)) return this.sendReceipt(body);
+  #sendBody(body: MessageBody): Promise<SendResult> {
+    if (RECEIPTS.includes(body.type)) return this.#sendReceipt(body);
     if (body.type in FILE_KINDS && !body.url) {
-      return this.upload(body).then((uploaded) => this.sendBody(uploaded));
+      return this.#upload(body).then((uploaded) => this.#sendBody(uploaded));
     }
     const frame = toFrame(body, this.appLimits.messageMaxBytes);
     if (!('t' in frame)) return Promise.reject(frame);
     return new Promise<AckFrame>((resolve, reject) => {
       const done = (error: ErrorEvent | null, ack?: AckFrame) =>
         error || !ack ? reject(error) : resolve(ack);
-      const previous = this.outbox.get(frame.id);
+      const previous = this.#outbox.get(frame.id);
       // The same id again (a retry) waits for the same ack; the server would dedupe it anyway.
-      this.outbox.set(frame.id, {
+      this.#outbox.set(frame.id, {
         frame,
         done: previous
           ? (error, ack) => {
@@ -490,17 +489,17 @@ export class Connection {
             }
           : done,
       });
-      if (!previous && this.status === 'open') this.socket?.send(frame);
+      if (!previous && this.#status === 'open') this.#socket?.send(frame);
     }).then((ack) => {
       const { t: _t, ...fields } = frame;
       const { mid, seq, time } = ack;
-      const sent = { ...fields, ext: frame.ext ?? {}, mid, seq, time, from: this.user! };
-      const message = this.received(sent as ServerMessage);
+      const sent = { ...fields, ext: frame.ext ?? {}, mid, seq, time, from: this.#user! };
+      const message = this.#received(sent as ServerMessage);
       return { localMsgId: ack.id, serverMsgId: mid, seq, message };
     });
   }
 
-  private sendReceipt(body: MessageBody): Promise<SendResult> {
+  #sendReceipt(body: MessageBody): Promise<SendResult> {
     const { type, to, chatType, ackId } = body;
     return new Promise((resolve, reject) => {
       if (!to || (type !== 'channel' && !ackId)) {
@@ -512,51 +511,51 @@ export class Connection {
           : type === 'read'
             ? { t: 'read', mid: String(ackId), to, chatType }
             : { t: 'delivery', mid: String(ackId), to };
-      this.receipts.push({
+      this.#receipts.push({
         frame,
         done: (error) =>
           error ? reject(error) : resolve({ localMsgId: body.id, serverMsgId: '' }),
       });
-      this.flushReceipts();
+      this.#flushReceipts();
     });
   }
 
-  private flushReceipts(): void {
+  #flushReceipts(): void {
     // A receipt the socket cannot take now stays queued for the next session.
     while (
-      this.status === 'open' &&
-      this.receipts[0] &&
-      this.socket?.send(this.receipts[0].frame)
+      this.#status === 'open' &&
+      this.#receipts[0] &&
+      this.#socket?.send(this.#receipts[0].frame)
     ) {
-      this.receipts.shift()!.done(null);
+      this.#receipts.shift()!.done(null);
     }
   }
 
   /** Uploads a file message's `file` (and `thumb`); the body to send then names them. */
-  private async upload(body: MessageBody): Promise<MessageBody> {
+  async #upload(body: MessageBody): Promise<MessageBody> {
     const file = toFileObject(body.file);
     const mime = file?.data.type ?? '';
     if (mime && !mime.startsWith(FILE_KINDS[body.type]!)) {
       throw { type: 205, message: `a ${body.type} message needs a ${FILE_KINDS[body.type]}* file` };
     }
-    const host = this.restHost();
+    const host = this.#restHost();
     const start = (data: FileObject | undefined, callbacks: object) =>
       uploadFile({
         ...(callbacks as Partial<UploadOptions>),
         uploadUrl: undefined,
         file: data!,
         apiUrl: host,
-        appKey: this.appKey ?? '',
-        accessToken: this.token,
+        appKey: this.#appKey ?? '',
+        accessToken: this.#token,
       });
     // The body's onFileUpload* callbacks are the main file's.
     const main = start(file, body);
     const thumbFile = toFileObject(body.thumb);
     const uploads = thumbFile ? [main, start(thumbFile, {})] : [main];
-    this.uploads.set(body.id, uploads);
+    this.#uploads.set(body.id, uploads);
     try {
       const [done, thumb] = await Promise.all(uploads);
-      const [org, app] = this.appKey!.split('#').map(encodeURIComponent);
+      const [org, app] = this.#appKey!.split('#').map(encodeURIComponent);
       const urlOf = (response: typeof done) =>
         `${host}/${org}/${app}/chatfiles/${response!.entities[0]!.uuid}`;
       const secretOf = (response: typeof done) => response!.entities[0]!['share-secret'];
@@ -574,30 +573,30 @@ export class Connection {
       uploads.forEach((upload) => upload.abort());
       throw error;
     } finally {
-      this.uploads.delete(body.id);
+      this.#uploads.delete(body.id);
     }
   }
 
-  private async login(options: OpenOptions): Promise<LoginResult> {
+  async #login(options: OpenOptions): Promise<LoginResult> {
     const { user, pwd, accessToken } = options;
-    const appKey = options.appKey ?? this.appKey;
+    const appKey = options.appKey ?? this.#appKey;
     const refuse = (error: ErrorEvent, report = true): never => {
-      if (report) this.emit('onError', error);
+      if (report) this.#emit('onError', error);
       safely(options.error, error);
       throw error;
     };
-    if (this.status !== 'closed') refuse({ type: 208, message: 'already logged in' });
+    if (this.#status !== 'closed') refuse({ type: 208, message: 'already logged in' });
     if (!user) refuse({ type: 0, message: 'user is required' });
     if (!appKey || !APP_KEY.test(appKey)) refuse({ type: 27, message: 'appKey must be "org#app"' });
     if (!pwd && !accessToken) refuse({ type: 28, message: 'pwd or accessToken is required' });
-    const generation = ++this.generation;
-    this.appKey = appKey;
-    this.user = user;
-    this.status = 'connecting';
-    this.token = accessToken;
-    this.duration = undefined;
-    this.userEntity = undefined;
-    this.historyCursors.clear();
+    const generation = ++this.#generation;
+    this.#appKey = appKey;
+    this.#user = user;
+    this.#status = 'connecting';
+    this.#token = accessToken;
+    this.#duration = undefined;
+    this.#userEntity = undefined;
+    this.#historyCursors.clear();
     if (pwd) {
       let res: TokenResponse | undefined;
       let failure: unknown;
@@ -608,34 +607,34 @@ export class Connection {
           password: pwd,
           timestamp: Date.now(),
         };
-        res = await this.rest<TokenResponse>(RestRoutes.token, body);
+        res = await this.#rest<TokenResponse>(RestRoutes.token, body);
       } catch (error) {
         failure = error;
       }
-      if (generation !== this.generation) refuse({ type: 39, message: 'closed' }, false);
+      if (generation !== this.#generation) refuse({ type: 39, message: 'closed' }, false);
       if (!res || failure) {
-        this.status = 'closed';
+        this.#status = 'closed';
         // A DNS failure (304) has been reported already.
         const error = failure as AjaxError;
         return error.type === 304
           ? refuse({ type: 304, message: error.message }, false)
           : refuse({ type: 1, data: error });
       }
-      this.token = res.access_token;
-      this.duration = res.expires_in;
-      this.userEntity = res.user;
+      this.#token = res.access_token;
+      this.#duration = res.expires_in;
+      this.#userEntity = res.user;
       safely(options.success, res);
     }
-    this.active = true;
-    this.unlisten ??= listenNetwork(
+    this.#active = true;
+    this.#unlisten ??= listenNetwork(
       () => {
-        this.emit('onOnline');
-        this.reconnector.now();
+        this.#emit('onOnline');
+        this.#reconnector.now();
       },
-      () => this.emit('onOffline'),
+      () => this.#emit('onOffline'),
     );
     return new Promise<LoginResult>((resolve, reject) => {
-      this.opening = {
+      this.#opening = {
         resolve: (result) => {
           if (!pwd) safely(options.success, result);
           resolve(result);
@@ -645,27 +644,27 @@ export class Connection {
           reject(error);
         },
       };
-      void this.connect();
+      void this.#connect();
     });
   }
 
-  private apiUrl(): string {
+  #apiUrl(): string {
     const url = this.options.apiUrl ?? defaults.apiUrl ?? globalThis.location?.origin ?? '';
     return withScheme(url, this.options.https, 'https:', 'http:').replace(/\/+$/, '');
   }
 
   /** The DNS list, read once per connection (again after a failure). */
-  private hostLists(appKey: string): Promise<HostLists> {
+  #hostLists(appKey: string): Promise<HostLists> {
     const { dnsUrl, https } = this.options;
-    const from = dnsUrl ? withScheme(dnsUrl, https, 'https:', 'http:') : this.apiUrl();
-    this.hosts ??= fetchHosts(from, appKey).catch(() => {
-      this.hosts = undefined;
+    const from = dnsUrl ? withScheme(dnsUrl, https, 'https:', 'http:') : this.#apiUrl();
+    this.#hosts ??= fetchHosts(from, appKey).catch(() => {
+      this.#hosts = undefined;
       const message = 'could not read the DNS list';
-      this.emit('onError', { type: 304, message });
+      this.#emit('onError', { type: 304, message });
       // REST callers get the REST error shape (`data` is the response text, here none).
       throw { type: 304, data: '', message };
     });
-    return this.hosts;
+    return this.#hosts;
   }
 
   /**
@@ -673,11 +672,11 @@ export class Connection {
    * not answer at all is skipped for the next one; an HTTP error is the server's answer and is
    * returned as it is.
    */
-  private async rest<T>(
+  async #rest<T>(
     request: string,
     body?: unknown,
     token?: string,
-    appKey = this.appKey,
+    appKey = this.#appKey,
     apiUrl?: string,
   ): Promise<T> {
     if (!appKey || !APP_KEY.test(appKey)) {
@@ -685,9 +684,9 @@ export class Connection {
     }
     const [org, app] = appKey.split('#').map(encodeURIComponent);
     const dns = !apiUrl && this.options.isHttpDNS;
-    const hosts = dns ? (await this.hostLists(appKey)).rest : [apiUrl ?? this.apiUrl()];
+    const hosts = dns ? (await this.#hostLists(appKey)).rest : [apiUrl ?? this.#apiUrl()];
     for (let i = 0; ; i += 1) {
-      const index = (this.restIndex + i) % hosts.length;
+      const index = (this.#restIndex + i) % hosts.length;
       try {
         const [method, path] = request.split(' ') as [string, string];
         const result = await send<T>(method, `${hosts[index]}/${org}/${app}${path}`, {
@@ -695,8 +694,8 @@ export class Connection {
           token,
         });
         if (dns) {
-          this.restIndex = index;
-          this.dnsRestHost = hosts[index];
+          this.#restIndex = index;
+          this.#dnsRestHost = hosts[index];
         }
         return result;
       } catch (error) {
@@ -705,314 +704,310 @@ export class Connection {
     }
   }
 
-  private async updateMe(body: UpdateUserRequest): Promise<EntitiesResponse<UserEntity>> {
-    return this.authorized(RestRoutes.updateMe, {}, body);
+  async #updateMe(body: UpdateUserRequest): Promise<EntitiesResponse<UserEntity>> {
+    return this.#authorized(RestRoutes.updateMe, {}, body);
   }
 
   /** A route of the protocol's table with the token, `{me}` the user; 28 when not logged in. */
-  private async authorized<T>(
-    route: string,
-    values: RouteOptions = {},
-    body?: unknown,
-  ): Promise<T> {
-    if (!this.token || !this.user) throw NOT_LOGGED_IN;
-    const [path] = toPaths(route, { ...values, me: this.user });
-    return this.rest(path!, body, this.token);
+  async #authorized<T>(route: string, values: RouteOptions = {}, body?: unknown): Promise<T> {
+    if (!this.#token || !this.#user) throw NOT_LOGGED_IN;
+    const [path] = toPaths(route, { ...values, me: this.#user });
+    return this.#rest(path!, body, this.#token);
   }
 
   /** One REST method of the tables (rest-routes.ts); 3.x contact methods take `(to, message)`. */
-  private route([, request, body, result]: Route, args: unknown[]): Promise<unknown> {
+  #route([, request, body, result]: Route, args: unknown[]): Promise<unknown> {
     const options = (
       typeof args[0] === 'string' ? { to: args[0], message: args[1] } : (args[0] ?? {})
     ) as RouteOptions;
     const work = (async () => {
-      if (!this.token || !this.user) throw NOT_LOGGED_IN;
+      if (!this.#token || !this.#user) throw NOT_LOGGED_IN;
       let response: unknown;
-      for (const path of toPaths(request, { ...options, me: this.user })) {
-        response = await this.rest(path, body ? body(options) : undefined, this.token);
+      for (const path of toPaths(request, { ...options, me: this.#user })) {
+        response = await this.#rest(path, body ? body(options) : undefined, this.#token);
       }
-      const context = { emit: this.emit.bind(this), appKey: this.appKey! };
+      const context = { emit: this.#emit.bind(this), appKey: this.#appKey! };
       return result ? result(response as never, context) : response;
     })();
     return withCallbacks(work, options);
   }
 
   /** The REST host now in use (files are uploaded to it and received URLs point at it). */
-  private restHost(): string {
-    return (this.options.isHttpDNS && this.dnsRestHost) || this.apiUrl();
+  #restHost(): string {
+    return (this.options.isHttpDNS && this.#dnsRestHost) || this.#apiUrl();
   }
 
-  private files(): FileContext {
-    const host = this.restHost();
+  #files(): FileContext {
+    const host = this.#restHost();
     return {
       // Only chatfile URLs move; anything else (an app's own URL) is left as it is.
       fileUrl: (url) => {
         const path = CHATFILE_PATH.exec(url)?.[0];
         return path ? host + path : url;
       },
-      accessToken: this.token ?? '',
+      accessToken: this.#token ?? '',
     };
   }
 
   /** A server message in the received shape; remembers its files' share secrets. */
-  private received(m: ServerMessage): ReceivedMessage | undefined {
-    const message = toReceived(m, this.files());
+  #received(m: ServerMessage): ReceivedMessage | undefined {
+    const message = toReceived(m, this.#files());
     if (message && 'secret' in message) {
-      this.remember(message.url, message.secret);
-      if ('thumb' in message) this.remember(message.thumb, message.thumb_secret);
+      this.#remember(message.url, message.secret);
+      if ('thumb' in message) this.#remember(message.thumb, message.thumb_secret);
     }
     return message;
   }
 
-  private remember(url: string | undefined, secret: string | undefined): void {
+  #remember(url: string | undefined, secret: string | undefined): void {
     if (!url || !secret) return;
-    this.secrets.delete(url);
-    this.secrets.set(url, secret);
-    if (this.secrets.size > SECRETS_KEPT) this.secrets.delete(this.secrets.keys().next().value!);
+    this.#secrets.delete(url);
+    this.#secrets.set(url, secret);
+    if (this.#secrets.size > SECRETS_KEPT) this.#secrets.delete(this.#secrets.keys().next().value!);
   }
 
-  private async socketUrl(appKey: string): Promise<string> {
+  async #socketUrl(appKey: string): Promise<string> {
     let url: string;
     if (this.options.isHttpDNS) {
-      const { sockets, rest } = await this.hostLists(appKey);
-      url = sockets[this.socketIndex % sockets.length]!;
-      this.dnsRestHost ??= rest[this.restIndex % rest.length];
+      const { sockets, rest } = await this.#hostLists(appKey);
+      url = sockets[this.#socketIndex % sockets.length]!;
+      this.#dnsRestHost ??= rest[this.#restIndex % rest.length];
     } else {
       url = this.options.url
         ? withScheme(this.options.url, this.options.https, 'wss:', 'ws:')
-        : `${this.apiUrl()}/websocket`;
+        : `${this.#apiUrl()}/websocket`;
     }
     url = url.replace(/^http/, 'ws');
     return `${url}${url.includes('?') ? '&' : '?'}app_key=${encodeURIComponent(appKey)}`;
   }
 
   /** Opens a socket session for the current login. */
-  private async connect(): Promise<void> {
-    const generation = this.generation;
+  async #connect(): Promise<void> {
+    const generation = this.#generation;
     let url: string;
     try {
-      url = await this.socketUrl(this.appKey!);
+      url = await this.#socketUrl(this.#appKey!);
     } catch (failure) {
       const { type, message } = failure as ErrorEvent;
-      if (generation === this.generation) this.end({ type, message }, false);
+      if (generation === this.#generation) this.#end({ type, message }, false);
       return;
     }
-    if (generation !== this.generation) return;
-    this.status = 'connecting';
-    this.synced = false;
-    this.reported = 0;
+    if (generation !== this.#generation) return;
+    this.#status = 'connecting';
+    this.#synced = false;
+    this.#reported = 0;
     const auth: AuthFrame = {
       t: 'auth',
-      user: this.user!,
-      token: this.token!,
+      user: this.#user!,
+      token: this.#token!,
       deviceId: getDeviceId(this.options.deviceId),
       multi: !!this.options.isMultiLoginSessions,
     };
     if (this.syncCursor !== undefined) auth.since = this.syncCursor;
-    this.socket = new Socket(url, auth, {
-      frame: (frame) => this.receive(frame),
-      closed: (code, reason) => this.dropped(code, reason),
+    this.#socket = new Socket(url, auth, {
+      frame: (frame) => this.#receive(frame),
+      closed: (code, reason) => this.#dropped(code, reason),
     });
   }
 
-  private dropped(code: number, reason: string): void {
-    this.socket = undefined;
-    this.heartbeat?.stop();
-    this.status = 'connecting';
+  #dropped(code: number, reason: string): void {
+    this.#socket = undefined;
+    this.#heartbeat?.stop();
+    this.#status = 'connecting';
     // A recall's answer is lost with the socket; the app may try again once reconnected.
-    this.failRecalls();
-    if (code === CloseCode.TokenExpired) return this.expire();
+    this.#failRecalls();
+    if (code === CloseCode.TokenExpired) return this.#expire();
     const final = FINAL_CLOSES[code];
-    if (final) return this.end({ type: final, message: reason || 'refused by the server' });
-    this.reconnector.schedule();
+    if (final) return this.#end({ type: final, message: reason || 'refused by the server' });
+    this.#reconnector.schedule();
   }
 
-  private receive(frame: ServerFrame): void {
-    this.heartbeat?.alive();
+  #receive(frame: ServerFrame): void {
+    this.#heartbeat?.alive();
     switch (frame.t) {
       case 'auth-ok':
-        return this.opened(frame);
+        return this.#opened(frame);
       case 'auth-error':
-        if (frame.code === 56) this.emit('onTokenExpired');
-        return this.end({ type: frame.code, message: frame.reason });
+        if (frame.code === 56) this.#emit('onTokenExpired');
+        return this.#end({ type: frame.code, message: frame.reason });
       case 'msg':
-        return this.deliver(frame.message);
+        return this.#deliver(frame.message);
       case 'ack': {
-        const pending = this.outbox.get(frame.id);
+        const pending = this.#outbox.get(frame.id);
         if (!pending) return;
-        this.outbox.delete(frame.id);
+        this.#outbox.delete(frame.id);
         // Own messages take a seq too; counting them spares a replay of them after a reconnect.
-        if (this.syncCursor === frame.seq - 1) this.advance(frame.seq);
+        if (this.syncCursor === frame.seq - 1) this.#advance(frame.seq);
         pending.done(null, frame);
         const { id, mid, to, time } = frame;
-        return this.emit('onReceivedMessage', { id, mid, to, time });
+        return this.#emit('onReceivedMessage', { id, mid, to, time });
       }
       case 'nack': {
-        const pending = this.outbox.get(frame.id) ?? this.recalls.get(frame.id);
-        this.outbox.delete(frame.id);
-        this.recalls.delete(frame.id);
+        const pending = this.#outbox.get(frame.id) ?? this.#recalls.get(frame.id);
+        this.#outbox.delete(frame.id);
+        this.#recalls.delete(frame.id);
         // 3.x told a muted group member through a callback; the send's rejection says it too.
-        if (frame.code === 507 && pending) this.emit('onMutedMessage', { mid: frame.id });
+        if (frame.code === 507 && pending) this.#emit('onMutedMessage', { mid: frame.id });
         return pending?.done({ type: frame.code, message: frame.reason });
       }
       case 'recalled':
       case 'modified':
-        this.recalls.get(frame.id)?.done(null, frame);
-        this.recalls.delete(frame.id);
+        this.#recalls.get(frame.id)?.done(null, frame);
+        this.#recalls.delete(frame.id);
         return;
       case 'event':
-        return this.inboxEvent(frame.event);
+        return this.#inboxEvent(frame.event);
       case 'presence':
-        return this.fire(presenceCallbacks(frame));
+        return this.#fire(presenceCallbacks(frame));
       case 'room':
-        return this.fire(roomCallbacks(frame, this.user!));
+        return this.#fire(roomCallbacks(frame, this.#user!));
       case 'reaction':
         // The 4.x payload is the frame; its `t` rides along, as cheap as leaving it.
-        return this.emit('onReactionChange', frame);
+        return this.#emit('onReactionChange', frame);
       case 'sync-done':
-        this.synced = true;
-        this.advance(frame.seq);
-        return this.report();
+        this.#synced = true;
+        this.#advance(frame.seq);
+        return this.#report();
       case 'renewed':
-        return this.tokenTimers.set(frame.expiresAt);
+        return this.#tokenTimers.set(frame.expiresAt);
       case 'kicked':
         return frame.code === 56
-          ? this.expire(frame.reason)
-          : this.end({ type: frame.code, message: frame.reason });
+          ? this.#expire(frame.reason)
+          : this.#end({ type: frame.code, message: frame.reason });
       case 'error':
-        return this.emit('onError', { type: frame.code, message: frame.reason });
+        return this.#emit('onError', { type: frame.code, message: frame.reason });
     }
   }
 
-  private opened(frame: AuthOkFrame): void {
-    const socket = this.socket!;
-    this.status = 'open';
-    this.user = frame.user;
+  #opened(frame: AuthOkFrame): void {
+    const socket = this.#socket!;
+    this.#status = 'open';
+    this.#user = frame.user;
     this.appLimits = frame.limits;
-    this.reconnector.reset();
-    this.heartbeat = startHeartbeat(
+    this.#reconnector.reset();
+    this.#heartbeat = startHeartbeat(
       () => socket.send({ t: 'ping' }),
       () => socket.fail(4000, 'no pong'),
       Math.max(1000, Math.min(frame.heartbeatMs, this.options.heartBeatWait ?? Infinity)),
     );
-    this.tokenTimers.set(frame.expiresAt);
-    for (const pending of this.outbox.values()) socket.send(pending.frame);
-    this.flushReceipts();
-    this.emit('onOpened');
-    this.emit('onConnected');
-    const opening = this.opening;
-    this.opening = undefined;
+    this.#tokenTimers.set(frame.expiresAt);
+    for (const pending of this.#outbox.values()) socket.send(pending.frame);
+    this.#flushReceipts();
+    this.#emit('onOpened');
+    this.#emit('onConnected');
+    const opening = this.#opening;
+    this.#opening = undefined;
     opening?.resolve({
-      accessToken: this.token!,
-      duration: this.duration,
+      accessToken: this.#token!,
+      duration: this.#duration,
       expireTimestamp: frame.expiresAt,
-      ...(this.userEntity ? { user: this.userEntity } : {}),
+      ...(this.#userEntity ? { user: this.#userEntity } : {}),
     });
   }
 
-  private deliver(m: ServerMessage): void {
+  #deliver(m: ServerMessage): void {
     // Already dispatched (a replay overlapping what this page has seen). Room messages have no
     // seq (0): they are live only, never replayed, and never move the cursor.
     if (m.seq && this.syncCursor !== undefined && m.seq <= this.syncCursor) return;
-    const message = this.received(m);
+    const message = this.#received(m);
     if (message) {
-      if (this.options.delivery && m.chatType === 'singleChat' && m.from !== this.user) {
-        this.socket?.send({ t: 'delivery', mid: m.mid, to: m.from });
+      if (this.options.delivery && m.chatType === 'singleChat' && m.from !== this.#user) {
+        this.#socket?.send({ t: 'delivery', mid: m.mid, to: m.from });
       }
-      this.emit(CALLBACKS[message.contentsType], message);
-      this.emit('onMessage', [message]);
+      this.#emit(CALLBACKS[message.contentsType], message);
+      this.#emit('onMessage', [message]);
     }
-    if (m.seq) this.advance(m.seq);
+    if (m.seq) this.#advance(m.seq);
   }
 
   /**
    * A receipt, recall, contact or group event, in seq order with the messages. One whose `from`
    * is me was done on another of my devices (or, for contacts and groups, by this one over REST).
    */
-  private inboxEvent(event: UserEvent): void {
+  #inboxEvent(event: UserEvent): void {
     const { seq } = event;
     // seq 0: told live, stored nowhere (a repeated "all read"); it moves no cursor.
     if (seq && this.syncCursor !== undefined && seq <= this.syncCursor) return;
-    const me = this.user!;
+    const me = this.#user!;
     if (event.kind === 'contact') {
-      this.fire(contactCallbacks(event, me));
+      this.#fire(contactCallbacks(event, me));
       // The 3.x way to learn the blocklist changed: read it again (fires onBlacklistUpdate).
       if (event.from === me && event.operation.endsWith('block')) {
         this.getBlacklist().catch(() => {});
       }
     } else if (event.kind === 'group') {
-      this.fire(groupCallbacks(event, me));
+      this.#fire(groupCallbacks(event, me));
     } else if (event.kind === 'modify') {
-      const message = this.received(event.message);
-      if (message) this.emit('onModifiedMessage', message);
+      const message = this.#received(event.message);
+      if (message) this.#emit('onModifiedMessage', message);
     } else {
       // A deletion of mine (`roaming`, src/protocol/deletions.ts) comes here too: it has no
       // callback name in EVENT_CALLBACKS, so nothing fires until the SDK has the bytes to give it
       // onMultiDeviceEvent; its seq still moves the cursor.
       const { kind, from, to, mid, chatType, time, groupReadCount } = event as InboxEvent;
-      this.emit(
+      this.#emit(
         EVENT_CALLBACKS[kind],
         defined({ from, to, chatType, time, seq: seq || undefined, mid, groupReadCount }),
       );
     }
-    if (seq) this.advance(seq);
+    if (seq) this.#advance(seq);
   }
 
-  private fire(callbacks: Callback[]): void {
-    for (const [name, payload] of callbacks) this.emit(name, payload);
+  #fire(callbacks: Callback[]): void {
+    for (const [name, payload] of callbacks) this.#emit(name, payload);
   }
 
   /** Moves the cursor; after the replay, reports it at most every {@link RECV_BATCH_MS}. */
-  private advance(seq: number): void {
+  #advance(seq: number): void {
     if (this.syncCursor === undefined || seq > this.syncCursor) this.syncCursor = seq;
-    this.recvTimer ??= this.synced ? setTimeout(() => this.report(), RECV_BATCH_MS) : undefined;
+    this.#recvTimer ??= this.#synced ? setTimeout(() => this.#report(), RECV_BATCH_MS) : undefined;
   }
 
-  private report(): void {
-    clearTimeout(this.recvTimer);
-    this.recvTimer = undefined;
+  #report(): void {
+    clearTimeout(this.#recvTimer);
+    this.#recvTimer = undefined;
     const seq = this.syncCursor;
-    if (seq === undefined || seq <= this.reported || this.status !== 'open') return;
-    if (this.socket?.send({ t: 'recv', seq })) this.reported = seq;
+    if (seq === undefined || seq <= this.#reported || this.#status !== 'open') return;
+    if (this.#socket?.send({ t: 'recv', seq })) this.#reported = seq;
   }
 
-  private expire(message = 'token expired'): void {
-    this.emit('onTokenExpired');
-    this.end({ type: 56, message }, false);
+  #expire(message = 'token expired'): void {
+    this.#emit('onTokenExpired');
+    this.#end({ type: 56, message }, false);
   }
 
-  private failRecalls(): void {
-    const recalls = [...this.recalls.values()];
-    this.recalls.clear();
+  #failRecalls(): void {
+    const recalls = [...this.#recalls.values()];
+    this.#recalls.clear();
     recalls.forEach((recall) => recall.done(GONE));
   }
 
   /** Ends the login for good: by `close()`, a kick, an auth error, or reconnection giving up. */
-  private end(error?: ErrorEvent, report = true): void {
-    const wasActive = this.active;
-    this.active = false;
-    this.generation += 1;
-    this.report();
-    this.status = 'closed';
-    this.socket?.close();
-    this.socket = undefined;
-    this.heartbeat?.stop();
-    this.reconnector.reset();
-    this.tokenTimers.clear();
-    this.unlisten?.();
-    this.unlisten = undefined;
-    const unsent = [...this.outbox.values(), ...this.receipts.splice(0)];
-    this.outbox.clear();
-    const opening = this.opening;
-    this.opening = undefined;
+  #end(error?: ErrorEvent, report = true): void {
+    const wasActive = this.#active;
+    this.#active = false;
+    this.#generation += 1;
+    this.#report();
+    this.#status = 'closed';
+    this.#socket?.close();
+    this.#socket = undefined;
+    this.#heartbeat?.stop();
+    this.#reconnector.reset();
+    this.#tokenTimers.clear();
+    this.#unlisten?.();
+    this.#unlisten = undefined;
+    const unsent = [...this.#outbox.values(), ...this.#receipts.splice(0)];
+    this.#outbox.clear();
+    const opening = this.#opening;
+    this.#opening = undefined;
     // Every piece of state is reset before the first callback: any of them may open() again.
-    if (error && report) this.emit('onError', error);
+    if (error && report) this.#emit('onError', error);
     unsent.forEach((pending) => pending.done(GONE));
-    this.failRecalls();
+    this.#failRecalls();
     opening?.reject(error ?? { type: 39, message: 'closed' });
     if (wasActive) {
-      this.emit('onClosed');
-      this.emit('onDisconnected', error);
+      this.#emit('onClosed');
+      this.#emit('onDisconnected', error);
     }
   }
 }

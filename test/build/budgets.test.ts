@@ -6,9 +6,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runInNewContext } from 'node:vm';
 import { build } from 'vite';
 import { BUDGETS, measure, type Measured } from '../../build/budgets.js';
 import { chunkPattern } from '../../server/http/static-routes.js';
+import { statusCode } from '../../src/protocol/status-codes.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const temp = await mkdtemp(join(tmpdir(), 'openwebim-budgets-'));
@@ -54,6 +56,15 @@ describe('size budgets, as served', () => {
 
   it(`webim-sdk.js is at most ${kb(BUDGETS.sdkGzip)} gzip`, () => {
     assert.ok(sizes.sdk.gzip <= BUDGETS.sdkGzip, `${kb(sizes.sdk.gzip)}`);
+  });
+
+  it("webim-sdk.js's WebIM.statusCode, built from a string (build/compact-status-codes.ts), is the protocol's table: names, values and order", async () => {
+    const code = await readFile(join(temp, 'dist', 'webim-sdk.js'), 'utf8');
+    const window: { WebIM?: { statusCode: Record<string, number> } } = {};
+    runInNewContext(code, { window, URL, Promise });
+    const built = window.WebIM?.statusCode;
+    assert.ok(built, 'webim-sdk.js defined no window.WebIM.statusCode');
+    assert.deepEqual(Object.entries(built), Object.entries(statusCode));
   });
 
   it('the loader names chunks that exist beside it and carry a content hash', async () => {
