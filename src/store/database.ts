@@ -15,7 +15,14 @@
  * `Promise.all([...puts, tx.done])`. Each read-modify-write runs in a single readwrite transaction,
  * so two of them on the same record are serialized by IndexedDB and never lose an update.
  */
-import { type DBSchema, type IDBPDatabase, deleteDB, openDB } from 'idb';
+import {
+  type DBSchema,
+  type IDBPDatabase,
+  type IDBPTransaction,
+  type StoreNames,
+  deleteDB,
+  openDB,
+} from 'idb';
 import type { OutboxEntry } from './outbox.js';
 import type { AppLimits } from '../protocol/index.js';
 import type {
@@ -122,8 +129,10 @@ export type SessionDatabase = IDBPDatabase<SessionDB>;
  * Version 1: messages, conversations, outbox, meta (issue 2).
  * Version 2: `history` (paging and read-ack bookkeeping); own sent messages get `receipt: 'sent'`.
  * Version 3: `lists` (contacts, requests, blocklist, groups, members, invitations, rooms).
+ * Version 4: others' messages are keyed by their server id instead of the client id their sender
+ * picked (issue 11); stored ones move to their new key, and so does a conversation's last message.
  */
-export const USER_DB_VERSION = 3;
+export const USER_DB_VERSION = 4;
 export const SESSION_DB_VERSION = 1;
 /** How many messages of a conversation `messages$` shows before any `loadOlder`. */
 export const RECENT_MESSAGES = 200;
@@ -165,6 +174,7 @@ export async function openUserDb(name: string): Promise<{ db: UserDatabase; crea
         }
       }
       if (oldVersion < 3) database.createObjectStore('lists');
+      if (oldVersion >= 1 && oldVersion < 4) await rekeyOthersMessages(transaction);
     },
     // Another tab wants to upgrade or delete (a wipe): let it, rather than block it forever.
     blocking() {
@@ -172,6 +182,38 @@ export async function openUserDb(name: string): Promise<{ db: UserDatabase; crea
     },
   });
   return { db, created };
+}
+
+/**
+ * Version 4's step: every message of someone else (`received`) that has a server id moves from its
+ * sender's client id to that server id, in the messages and as a conversation's last message. A
+ * message that two senders' messages were merged into under the old key cannot be told apart again;
+ * it keeps what it shows.
+ */
+async function rekeyOthersMessages(
+  transaction: IDBPTransaction<ChatDB, StoreNames<ChatDB>[], 'versionchange'>,
+): Promise<void> {
+  const rekeyed = (message: ChatMessage | undefined) =>
+    message?.status === 'received' && message.mid && message.id !== message.mid
+      ? { ...message, id: message.mid }
+      : undefined;
+  const messages = transaction.objectStore('messages');
+  let cursor = await messages.openCursor();
+  while (cursor) {
+    const message = rekeyed(cursor.value);
+    if (message) {
+      await cursor.delete();
+      // A key after this one is visited again, already under its server id, and left as it is.
+      await messages.put(message);
+    }
+    cursor = await cursor.continue();
+  }
+  let conversation = await transaction.objectStore('conversations').openCursor();
+  while (conversation) {
+    const lastMessage = rekeyed(conversation.value.lastMessage);
+    if (lastMessage) await conversation.update({ ...conversation.value, lastMessage });
+    conversation = await conversation.continue();
+  }
 }
 
 /** Deletes a user's database; waits for other tabs to let go of it. */

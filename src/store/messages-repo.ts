@@ -371,18 +371,20 @@ export async function applyReceipt(
 }
 
 /**
- * A recall: the message `mid` becomes a "recalled" notice (the row stays, its content goes), here
- * and in its conversation's last message. A peer's unread message that is recalled no longer counts.
- * Returns the recalled message, or `undefined` when it is not stored here (or already recalled).
+ * A recall by `by`: the message `mid` becomes a "recalled" notice (the row stays, its content goes),
+ * here and in its conversation's last message. A peer's unread message that is recalled no longer
+ * counts. Returns the recalled message, or `undefined` when it is not stored here, is already
+ * recalled, or is not `by`'s (the server refuses that; a recall never reaches another's message).
  */
 export async function applyRecall(
   db: UserDatabase,
   mid: string,
   me: string,
+  by: string,
 ): Promise<ChatMessage | undefined> {
   const tx = db.transaction(['messages', 'conversations', 'outbox', 'history'], 'readwrite');
   const message = await tx.objectStore('messages').index('by-mid').get(mid);
-  if (!message || message.recalled) {
+  if (!message || message.recalled || message.from !== by) {
     await tx.done;
     return undefined;
   }
@@ -409,7 +411,7 @@ export async function applyRecall(
 /**
  * An edit (`onModifiedMessage`): the stored message of the same `mid` takes the new text, here and
  * as its conversation's last message. Returns it, or `undefined` when it is not stored here, was
- * recalled, or already has this edit or a later one.
+ * recalled, already has this edit or a later one, or is not the editor's (only its sender may).
  */
 export async function applyEdit(
   db: UserDatabase,
@@ -419,7 +421,10 @@ export async function applyEdit(
   const stored = incoming.mid
     ? await tx.objectStore('messages').index('by-mid').get(incoming.mid)
     : undefined;
-  const edited = stored && withEdit(stored, incoming);
+  const edited =
+    stored && stored.from === incoming.from && stored.from === incoming.edited?.by
+      ? withEdit(stored, incoming)
+      : undefined;
   if (!edited) {
     await tx.done;
     return undefined;

@@ -154,8 +154,12 @@ function chatTypeOf(raw: Record<string, unknown>): ChatType {
 /**
  * A received message (any kind) as a stored message or a command, or `null` when it is not one the
  * store can keep (the socket is a trust boundary: a malformed frame is dropped, not stored half-way).
- * The key is the sender's client id, so the copy a resend, a replay or a history page brings lands on
- * the same record. `hint` is the kind the SDK callback implies (3.x shapes say `type: 'chat'`).
+ * The key of my own message is its client id, which only my devices pick, so the copy a resend, a
+ * replay or a history page brings lands on the record the outbox made; the key of anyone else's is
+ * the server id, the same in every copy and picked by no sender (issue 11: keyed by the client id a
+ * sender chose, a group member's message reusing another's was merged into it, and her recall or
+ * edit then hit the other's). A message of someone else without a server id is not kept.
+ * `hint` is the kind the SDK callback implies (3.x shapes say `type: 'chat'`).
  */
 export function fromReceived(
   input: ReceivedMessage | ServerMessage,
@@ -169,8 +173,9 @@ export function fromReceived(
   const localId = str(raw.localMsgId);
   const serverId = str(raw.mid) ?? str(raw.id);
   // History frames carry `id` (client) and `mid`; SDK callbacks `localMsgId` and `id` (server).
-  const id = localId || (str(raw.mid) ? str(raw.id) : undefined) || serverId;
-  const mid = localId || str(raw.mid) ? serverId : undefined;
+  const clientId = localId || (str(raw.mid) ? str(raw.id) : undefined);
+  const mid = clientId ? serverId : undefined;
+  const id = from === me ? clientId || serverId : serverId;
   if (!from || !to || !id) return null;
   // Issue 2's callers passed texts only, without a hint.
   const kind = kindOf(raw, hint ?? 'txt');
@@ -190,7 +195,7 @@ export function fromReceived(
   const ext = isRecord(raw.ext) && Object.keys(raw.ext).length > 0 ? (raw.ext as Ext) : undefined;
   if (content.type === 'cmd') {
     const command: ChatCommand = { ...common, action: content.action };
-    if (mid && mid !== id) command.mid = mid;
+    if (mid) command.mid = mid;
     if (ext) command.ext = ext;
     return command;
   }
@@ -204,7 +209,7 @@ export function fromReceived(
     message.attachment = content.attachment;
   if (content.type === 'loc') message.location = content.location;
   if (content.type === 'custom') message.custom = content.custom;
-  if (mid && mid !== id) message.mid = mid;
+  if (mid) message.mid = mid;
   const seq = num(raw.seq);
   // History pages say seq 0: not a sequence number of this user.
   if (seq !== undefined && seq > 0) message.seq = seq;

@@ -107,7 +107,7 @@ export class Reading {
         if (!mid) break;
         // Marked before the write: a server count that arrives while it runs must not undo it.
         const untouch = this.touchUnread(session, conversationIdOf(event, me));
-        const recalled = await applyRecall(session.db, mid, me);
+        const recalled = await applyRecall(session.db, mid, me, event.from);
         if (recalled) {
           conversationId = recalled.conversationId;
           session.unreadTouched.set(conversationId, ++this.tick);

@@ -292,7 +292,7 @@ export class Sending {
     }
     // The `recall` event follows for every session; this tab need not wait for it.
     const recalled = await this.core.whileOpen(() =>
-      applyRecall(session.db, message.mid as string, session.username),
+      applyRecall(session.db, message.mid as string, session.username, session.username),
     );
     if (recalled) this.core.changed(recalled.conversationId);
   }

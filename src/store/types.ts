@@ -76,9 +76,14 @@ export interface CustomContent {
 }
 
 export interface ChatMessage {
-  /** The sender's client id: the key of the message everywhere, stable from send to receipt. */
+  /**
+   * The key of the message everywhere: for my own messages the client id my device picked (stable
+   * from send to receipt, before the server answers); for everyone else's the server id, which no
+   * sender picks (a client id is seen by every member of a group, so keying others' messages by it
+   * let one member's message land on another's: issue 11).
+   */
   id: string;
-  /** The server id, once the server has stored it. */
+  /** The server id, once the server has stored it (always set for others' messages). */
   mid?: string;
   /** The conversation it belongs to: the peer's username for a 1:1 chat. */
   conversationId: string;

@@ -61,7 +61,7 @@ describe('store/chat-store: faults', function () {
     await signIn(b2, bob);
     await b2.openConversation(alice);
     const history = await until(b2.messages$(alice), (l) => l.length >= 5, 'history');
-    expect(history.map((m) => m.id)).to.deep.equal(queued.map((m) => m.id));
+    expect(history.map((m) => m.id)).to.deep.equal(sent.map((m) => m.mid));
     expect((await b2.loadOlder(alice)).added).to.equal(0);
   });
 
@@ -94,7 +94,7 @@ describe('store/chat-store: faults', function () {
     await signIn(b2, bob);
     await b2.openConversation(alice);
     const history = await until(b2.messages$(alice), (l) => l.length >= 5, 'history');
-    expect(history.map((m) => m.id)).to.deep.equal(queued.map((m) => m.id));
+    expect(history.map((m) => m.id)).to.deep.equal(sent.map((m) => m.mid));
     expect((await b2.loadOlder(alice)).added).to.equal(0);
   });
 

@@ -86,29 +86,37 @@ describe('store/chat-store: message kinds', function () {
     expect(sentImg.attachment?.thumbUrl).to.match(/\/chatfiles\//);
 
     const got = await until(b.messages$(alice), (l) => l.length === 7, 'bob has seven bubbles');
-    const byId = new Map(got.map((m) => [m.id, m]));
-    expect([...byId.keys()].sort()).to.deep.equal([...ids].sort());
-    expect(byId.get(img.id)).to.deep.include({ type: 'img', status: 'received', text: '' });
-    expect(byId.get(img.id)!.attachment).to.include({
+    // Bob's copies are keyed by the server's id (alice's client ids are hers: issue 11).
+    const serverIds = new Map(sent.map((m) => [m.id, m.mid]));
+    const byClientId = new Map(got.map((m) => [sent.find((s) => s.mid === m.id)?.id, m]));
+    expect([...byClientId.keys()].sort()).to.deep.equal([...ids].sort());
+    expect(got.map((m) => m.mid)).to.deep.equal(got.map((m) => m.id));
+    expect(serverIds.size).to.equal(7);
+    expect(byClientId.get(img.id)).to.deep.include({ type: 'img', status: 'received', text: '' });
+    expect(byClientId.get(img.id)!.attachment).to.include({
       filename: 'dot.png',
       size: picture.size,
       mime: 'image/png',
       width: 1,
       height: 1,
     });
-    expect(byId.get(audio.id)!.attachment).to.include({ filename: 'hi.wav', duration: 3 });
-    expect(byId.get(video.id)!.attachment).to.include({ duration: 7, width: 640, height: 360 });
-    expect(byId.get(doc.id)!.attachment).to.include({ filename: 'notes.pdf', size: 8 });
-    expect(byId.get(place.id)!.location).to.deep.equal({
+    expect(byClientId.get(audio.id)!.attachment).to.include({ filename: 'hi.wav', duration: 3 });
+    expect(byClientId.get(video.id)!.attachment).to.include({
+      duration: 7,
+      width: 640,
+      height: 360,
+    });
+    expect(byClientId.get(doc.id)!.attachment).to.include({ filename: 'notes.pdf', size: 8 });
+    expect(byClientId.get(place.id)!.location).to.deep.equal({
       addr: 'Alexanderplatz, Berlin',
       lat: 52.52,
       lng: 13.41,
     });
-    expect(byId.get(custom.id)).to.deep.include({
+    expect(byClientId.get(custom.id)).to.deep.include({
       custom: { event: 'gift', exts: { rose: '1' } },
       ext: { note: 'x' },
     });
-    expect(byId.get(text.id)!.text).to.equal('after all of them');
+    expect(byClientId.get(text.id)!.text).to.equal('after all of them');
 
     // The command arrived, but is no bubble.
     expect(commands.map((c) => [c.action, c.from, c.ext])).to.deep.equal([
@@ -117,14 +125,14 @@ describe('store/chat-store: message kinds', function () {
     listening.unsubscribe();
 
     // Files open with the token and the secret; the original and the preview are the same bytes here.
-    const original = await b.fetchFile(byId.get(img.id)!);
+    const original = await b.fetchFile(byClientId.get(img.id)!);
     expect(await bytesOf(original)).to.deep.equal(new Uint8Array(await picture.arrayBuffer()));
-    expect(await b.fetchFile(byId.get(img.id)!)).to.equal(original);
-    const preview = await b.fetchFile(byId.get(img.id)!, { thumbnail: true });
+    expect(await b.fetchFile(byClientId.get(img.id)!)).to.equal(original);
+    const preview = await b.fetchFile(byClientId.get(img.id)!, { thumbnail: true });
     expect(await bytesOf(preview)).to.deep.equal(new Uint8Array(await picture.arrayBuffer()));
-    expect(new TextDecoder().decode(await bytesOf(await b.fetchFile(byId.get(doc.id)!)))).to.equal(
-      '%PDF-1.4',
-    );
+    expect(
+      new TextDecoder().decode(await bytesOf(await b.fetchFile(byClientId.get(doc.id)!))),
+    ).to.equal('%PDF-1.4');
 
     // Everything is in IndexedDB: a reload shows the same seven.
     await b.dispose();
@@ -216,7 +224,7 @@ describe('store/chat-store: message kinds', function () {
     const sent = await until(reloaded.messages$(bob), (l) => l[0]?.status === 'sent', 'flushed');
     expect(sent[0]!.attachment?.url).to.match(/\/chatfiles\//);
     const received = await until(b.messages$(alice), (l) => l.length > 0, 'delivered');
-    expect(received.map((m: ChatMessage) => m.id)).to.deep.equal([queued.id]);
+    expect(received.map((m: ChatMessage) => m.id)).to.deep.equal([sent[0]!.mid]);
     expect(await bytesOf(await b.fetchFile(received[0]!))).to.deep.equal(
       new Uint8Array(await picture.arrayBuffer()),
     );

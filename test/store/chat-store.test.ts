@@ -96,8 +96,9 @@ describe('store/chat-store', function () {
     );
     expect(bobs).to.have.length(1);
     expect(bobs[0]).to.include({ id: alice, name: 'Alice', unread: 1 });
+    // Keyed at bob's by the server's id, not by the client id alice picked (issue 11).
     expect(bobs[0]!.lastMessage).to.include({
-      id: hello.id,
+      id: mine[0]!.mid,
       text: 'hello bob',
       status: 'received',
     });
@@ -110,7 +111,13 @@ describe('store/chat-store', function () {
     const reply = await b.send(alice, 'hi alice');
     const both = await until(a.messages$(bob), (l) => l.length === 2, 'reply');
     expect(texts(both)).to.deep.equal(['hello bob', 'hi alice']);
-    expect(both[1]).to.include({ id: reply.id, status: 'received', from: bob });
+    const replied = await until(
+      b.messages$(alice),
+      (l) => l.some((m) => m.id === reply.id && !!m.mid),
+      'reply acked',
+    );
+    const replyMid = replied.find((m) => m.id === reply.id)!.mid;
+    expect(both[1]).to.include({ id: replyMid, mid: replyMid, status: 'received', from: bob });
     expect((await firstValueFrom(a.conversations$))[0]!.unread).to.equal(0);
 
     // Alice's tab is hidden: the next one counts, until the tab shows again.
@@ -268,7 +275,7 @@ describe('store/chat-store', function () {
     const sent = await until(reloaded.messages$(bob), (l) => l[0]?.status === 'sent', 'flushed');
     expect(sent).to.have.length(1);
     const received = await until(b.messages$(alice), (l) => l.length > 0, 'delivered');
-    expect(received.map((m) => m.id)).to.deep.equal([queued.id]);
+    expect(received.map((m) => m.id)).to.deep.equal([sent[0]!.mid]);
 
     // A second flush (another reconnect) must not make a second copy anywhere.
     await stopServer(server.id);
@@ -278,7 +285,7 @@ describe('store/chat-store', function () {
     await b.send(alice, 'got it');
     await until(reloaded.messages$(bob), (l) => l.length === 2, 'reply after reconnect');
     expect(
-      (await firstValueFrom(b.messages$(alice))).filter((m) => m.id === queued.id),
+      (await firstValueFrom(b.messages$(alice))).filter((m) => m.id === sent[0]!.mid),
     ).to.have.length(1);
   });
 

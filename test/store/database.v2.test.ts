@@ -111,13 +111,89 @@ describe('store/database (version 2)', () => {
     expect(db.version).to.equal(USER_DB_VERSION);
     expect([...db.objectStoreNames]).to.include('history');
     expect(await readMessage(db, 'o1')).to.include({ receipt: 'sent', text: 'mine 1' });
-    expect((await readMessage(db, 'p2'))?.receipt).to.equal(undefined);
+    // Version 4 keys others' messages by their server id.
+    expect((await readMessage(db, 'mp2'))?.receipt).to.equal(undefined);
     expect((await readConversation(db, 'peer'))?.unread).to.equal(1);
     expect(await readMeta(db)).to.include({ cursor: 1001, outboxOrder: 3 });
     expect(await readHistory(db, 'peer')).to.deep.equal({
       conversationId: 'peer',
       exhausted: false,
     });
+  });
+
+  it('upgrades a version 3 database: others’ messages move to their server id, mine stay', async () => {
+    db.close();
+    await deleteDB(name);
+    // What versions 1 to 3 created, with history in it keyed by client ids.
+    const v3 = await openDB(name, 3, {
+      upgrade(database) {
+        const messages = database.createObjectStore('messages', { keyPath: 'id' });
+        messages.createIndex('by-conversation-time', ['conversationId', 'time']);
+        messages.createIndex('by-mid', 'mid');
+        database.createObjectStore('conversations', { keyPath: 'id' });
+        database.createObjectStore('outbox', { keyPath: 'id' });
+        database.createObjectStore('meta');
+        database.createObjectStore('history', { keyPath: 'conversationId' });
+        database.createObjectStore('lists');
+      },
+    });
+    const peers = Array.from({ length: 50 }, (_, i) => fromPeer(i + 1));
+    for (const message of [...peers, mine(51)]) await v3.put('messages', message);
+    // A message of someone else that the server never named keeps its key.
+    const unnamed = { ...fromPeer(52), id: 'no-mid' };
+    delete unnamed.mid;
+    await v3.put('messages', unnamed);
+    await v3.put('conversations', {
+      id: 'peer',
+      chatType: 'singleChat',
+      name: 'Peer',
+      unread: 2,
+      updatedAt: 500,
+      lastMessage: fromPeer(50),
+    });
+    await v3.put('conversations', {
+      id: 'other',
+      chatType: 'singleChat',
+      name: 'Other',
+      unread: 0,
+      updatedAt: 10,
+      lastMessage: mine(1),
+    });
+    await v3.put('history', {
+      conversationId: 'peer',
+      exhausted: true,
+      readAck: { mid: 'mp48', time: 480 },
+    });
+    await v3.put('meta', { cursor: 1051, outboxOrder: 7 }, 'state');
+    v3.close();
+
+    const opened = await openUserDb(name);
+    db = opened.db;
+    expect(opened.created).to.equal(false);
+    expect(db.version).to.equal(USER_DB_VERSION);
+    const all = await readMessages(db, 'peer', 1000);
+    expect(all).to.have.length(52);
+    expect(all.slice(0, 50).map((m) => m.id)).to.deep.equal(peers.map((m) => m.mid));
+    expect(all.slice(0, 50).map((m) => m.text)).to.deep.equal(peers.map((m) => m.text));
+    expect(await readMessage(db, 'p1')).to.equal(undefined);
+    expect(await readMessage(db, 'o51')).to.include({ mid: 'mo51', text: 'mine 51' });
+    expect(await readMessage(db, 'no-mid')).to.include({ text: 'peer 52' });
+    const conversation = await readConversation(db, 'peer');
+    expect(conversation).to.include({ unread: 2 });
+    expect(conversation?.lastMessage).to.include({ id: 'mp50', text: 'peer 50' });
+    expect((await readConversation(db, 'other'))?.lastMessage).to.include({ id: 'o1' });
+    expect(await readMeta(db)).to.include({ cursor: 1051, outboxOrder: 7 });
+    expect(await readHistory(db, 'peer')).to.deep.include({ exhausted: true });
+
+    // A replay under the new key lands on the moved record; reading up to it counts from there.
+    const [replayed] = await storeIncomingBatch(db, [
+      { message: { ...fromPeer(50), id: 'mp50' }, unread: true },
+    ]);
+    expect(replayed?.isNew).to.equal(false);
+    expect(await readMessages(db, 'peer', 1000)).to.have.length(52);
+    const seen = await markSeenUpTo(db, 'peer', 'me', { id: 'mp48', record: true });
+    expect(seen).to.include({ found: true });
+    expect((await readConversation(db, 'peer'))?.unread).to.equal(3);
   });
 
   it('writes a batch exactly as one transaction per message would', async () => {
@@ -191,13 +267,16 @@ describe('store/database (version 2)', () => {
       db,
       [1, 2].map((n) => ({ message: { ...fromPeer(n), ext: { a: 1 } }, unread: true })),
     );
-    const recalled = await applyRecall(db, 'mp2', 'me');
+    // Only its sender's recall reaches it (issue 11).
+    expect(await applyRecall(db, 'mp2', 'me', 'someone')).to.equal(undefined);
+    expect(await readMessage(db, 'p2')).to.include({ text: 'peer 2' });
+    const recalled = await applyRecall(db, 'mp2', 'me', 'peer');
     expect(recalled).to.include({ id: 'p2', recalled: true, text: '' });
     expect(recalled).to.not.have.property('ext');
     const conversation = await readConversation(db, 'peer');
     expect(conversation?.unread).to.equal(1);
     expect(conversation?.lastMessage).to.include({ id: 'p2', recalled: true });
-    expect(await applyRecall(db, 'mp2', 'me')).to.equal(undefined);
+    expect(await applyRecall(db, 'mp2', 'me', 'peer')).to.equal(undefined);
     // A replay of the original does not bring it back.
     await storeIncoming(db, fromPeer(2), true);
     expect(await readMessage(db, 'p2')).to.include({ recalled: true, text: '' });

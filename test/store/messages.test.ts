@@ -29,9 +29,9 @@ const received: ReceivedText = {
 };
 
 describe('store/messages', () => {
-  it('keys a received message by the sender client id and keeps the server id as mid', () => {
+  it('keys another’s message by its server id, which no sender picks (issue 11)', () => {
     expect(fromReceived(received, 'me')).to.deep.equal({
-      id: 'client-1',
+      id: 'server-1',
       mid: 'server-1',
       conversationId: 'ann',
       chatType: 'singleChat',
@@ -45,9 +45,32 @@ describe('store/messages', () => {
     });
   });
 
-  it('files my message from another device under the peer, as sent', () => {
+  it('files my message from another device under the peer, as sent, keyed by my client id', () => {
     const mine = fromReceived({ ...received, from: 'me', to: 'ann' }, 'me');
-    expect(mine).to.include({ conversationId: 'ann', status: 'sent' });
+    expect(mine).to.include({
+      id: 'client-1',
+      mid: 'server-1',
+      conversationId: 'ann',
+      status: 'sent',
+    });
+    // A history frame says the same with `id` (client) and `mid`.
+    const page = fromReceived(
+      { ...received, localMsgId: undefined, id: 'client-1', mid: 'server-1' } as never,
+      'me',
+    );
+    expect(page).to.include({ id: 'server-1', mid: 'server-1' });
+    const ownPage = fromReceived(
+      {
+        ...received,
+        localMsgId: undefined,
+        from: 'me',
+        to: 'ann',
+        id: 'client-1',
+        mid: 'server-1',
+      } as never,
+      'me',
+    );
+    expect(ownPage).to.include({ id: 'client-1', mid: 'server-1' });
   });
 
   it('drops what is not a text message instead of storing half of it', () => {
@@ -102,7 +125,7 @@ describe('store/messages: kinds', () => {
       } as never,
       'me',
     );
-    expect(img).to.deep.include({ id: 'client-9', mid: 'server-9', type: 'img', text: '' });
+    expect(img).to.deep.include({ id: 'server-9', mid: 'server-9', type: 'img', text: '' });
     expect((img as { attachment: unknown }).attachment).to.deep.equal({
       url: 'http://h/o/a/chatfiles/u1',
       secret: 's1',
