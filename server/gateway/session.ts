@@ -229,17 +229,40 @@ export class Session {
   }
 
   #send(frame: ServerFrame): void {
+    this.#sendText(JSON.stringify(frame));
+  }
+
+  #sendText(text: string): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
     if (this.#socket.bufferedAmount > HARD_LIMIT) {
       this.close(CloseCode.TooSlow, 'the client does not read its frames');
       return;
     }
-    this.#socket.send(JSON.stringify(frame));
+    this.#socket.send(text);
   }
 
+  /**
+   * Sends one inbox item. One that cannot be serialised (an `ext` nested thousands deep, stored
+   * before the server bounded it: JSON.stringify runs out of stack) is skipped and logged; its seq
+   * is passed like any other's, so the replay goes on and no reconnect brings it back (issue 11).
+   */
   #deliver(item: InboxItem): void {
-    if ('event' in item) this.#send({ t: 'event', event: item.event });
-    else this.#send({ t: 'msg', message: withBase(item.message, this.#restBase) });
+    let text: string;
+    try {
+      text = JSON.stringify(
+        'event' in item
+          ? { t: 'event', event: item.event }
+          : { t: 'msg', message: withBase(item.message, this.#restBase) },
+      );
+    } catch (error) {
+      const mid = 'message' in item ? item.message.mid : undefined;
+      this.#ctx.log.warn(
+        { err: error, user: this.#login?.user, seq: item.seq, mid },
+        'an inbox item cannot be serialised: skipped',
+      );
+      return;
+    }
+    this.#sendText(text);
   }
 
   /** The client has `seq` (sent, or its own ack). */

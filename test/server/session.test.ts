@@ -1,5 +1,7 @@
 // The WebSocket session of server/gateway/session.ts, against a real server over real sockets.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
 import { CloseCode, MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
 import {
@@ -396,6 +398,51 @@ describe('replay and cursors', () => {
     );
     assert.deepEqual(onLaptop, ['m3']);
     await Promise.all([a.socket.close(), laptop.socket.close()]);
+  });
+
+  it('skips a stored message it cannot serialise and replays every other, then stays open', async () => {
+    // An `ext` nested 5,000 deep: accepted before the server bounded ext, it parses but no longer
+    // serialises (JSON.stringify runs out of stack). Today's server refuses it at send, so it is
+    // written into the database directly, as the older server would have stored it.
+    const alice = await newUser(t.url);
+    const bob = await newUser(t.url);
+    const a = await connectSynced(t.url, alice);
+    const ids: string[] = [];
+    for (const text of ['before', 'deep', 'after']) {
+      ids.push(sendText(a.socket, bob.username, text));
+      await a.socket.next('ack');
+    }
+    const depth = 5_000;
+    const ext = `{"nested":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    const db = new Database(join(t.dataDir, 'openwebim.sqlite'));
+    try {
+      const changed = db
+        .prepare('UPDATE messages SET ext = ? WHERE client_id = ?')
+        .run(ext, ids[1]);
+      assert.equal(changed.changes, 1);
+    } finally {
+      db.close();
+    }
+    assert.throws(() => JSON.stringify(JSON.parse(ext)), RangeError);
+
+    // Twice from the start (the device never reports a cursor): every replay skips it alone.
+    for (let round = 0; round < 2; round += 1) {
+      const b = await connectSynced(t.url, bob, { deviceId: 'phone' });
+      assert.deepEqual(
+        b.socket.received.flatMap((f) =>
+          f.t === 'msg' ? [[f.message.seq, textOf(f.message)]] : [],
+        ),
+        [[1, 'before'], [3, 'after'], ...(round === 0 ? [] : [[4, 'live 0']])],
+      );
+      assert.equal(b.syncDone.seq, 3 + round);
+      // Still open and serving: the next message arrives live.
+      sendText(a.socket, bob.username, `live ${round}`);
+      await a.socket.next('ack');
+      const live = await b.socket.next('msg', (f) => f.message.seq === 4 + round);
+      assert.equal(textOf(live.message), `live ${round}`);
+      await b.socket.close();
+    }
+    await a.socket.close();
   });
 
   it('loses and doubles nothing when messages arrive during a long replay', async () => {
