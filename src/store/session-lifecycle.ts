@@ -151,8 +151,10 @@ export class SessionLifecycle {
     // retrying while the server is unreachable would otherwise hold the sign-out forever.
     const current = this.core.session.value;
     // The token dies on the server too, so a copy of it (another tab, a stolen one) is useless.
-    // Asked before the connection closes (the request carries the token it holds).
-    const revoked = current?.token ? revokeToken(current) : Promise.resolve();
+    // Asked before the connection closes (the request carries the token it holds). Also when the
+    // server never accepted it here (a socket that never opened): the connection holds the token
+    // it was offered, and that token may be alive (issue 11); one it does not hold is not asked.
+    const revoked = current ? revokeToken(current) : Promise.resolve();
     const ending = this.endSession(current);
     return this.serialize(async () => {
       await ending;

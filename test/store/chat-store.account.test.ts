@@ -5,7 +5,13 @@ import { firstValueFrom } from 'rxjs';
 import { openSessionDb, readSession, sessionDbName } from '../../src/store/database.js';
 import { Messages } from '../../src/store/errors.js';
 import type { ChatError } from '../../src/store/types.js';
-import { mainServer, uniqueName } from '../support/servers.js';
+import {
+  disposeProxy,
+  mainServer,
+  proxyRefused,
+  startNoWebSocketProxy,
+  uniqueName,
+} from '../support/servers.js';
 import {
   APP,
   PASSWORD,
@@ -61,6 +67,38 @@ describe('store/chat-store: account', function () {
     expect(await tokenStatus(url, me, token)).to.equal(401);
     await until(tab2.status$, (s) => s === 'signed-out', 'the second tab signed out');
     expect(((await lost) as ChatError).message).to.equal(Messages.signedOutElsewhere);
+  });
+
+  it('revokes the token offered on sign-out even when the session never connected', async () => {
+    const { url } = await mainServer();
+    const me = await signUp(newStore(url, uniqueName('preg')));
+    const answer = await fetch(`${url}/${APP_PATH}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'password', username: me, password: PASSWORD }),
+    });
+    const token = ((await answer.json()) as { access_token: string }).access_token;
+    expect(await tokenStatus(url, me, token)).to.equal(200);
+    // A network whose proxy passes REST on but no WebSocket: the socket never opens, the token
+    // login keeps retrying, and the store never hears the server accept the token.
+    const proxy = await startNoWebSocketProxy(url);
+    try {
+      const store = newStore(proxy.url, uniqueName('pnever'));
+      await store.ready;
+      const signingIn = store.loginWithToken({ username: me, accessToken: token }).then(
+        () => undefined,
+        (error: ChatError) => error,
+      );
+      // The SDK has tried its socket with the token.
+      await proxyRefused(proxy.id, 1);
+      expect(await firstValueFrom(store.status$)).to.not.equal('online');
+
+      await store.logout();
+      expect((await signingIn)?.message).to.equal(Messages.signInCancelled);
+      expect(await tokenStatus(url, me, token)).to.equal(401);
+    } finally {
+      await disposeProxy(proxy.id);
+    }
   });
 
   it('changes the password: other sessions end, this one stays signed in on a new token', async () => {

@@ -1,11 +1,14 @@
 // web-test-runner plugin: gives browser tests real reference servers to talk to, through
 // `executeServerCommand` from @web/test-runner-commands (see test/support/servers.ts).
 import { join } from 'node:path';
+import { NoWebSocketProxy } from './no-websocket-proxy.mjs';
 import { ServerProcess, freePort } from './server-process.mjs';
 
 export function serverPlugin() {
   /** @type {Map<string, ServerProcess>} */
   const servers = new Map();
+  /** @type {Map<string, NoWebSocketProxy>} */
+  const proxies = new Map();
   let next = 0;
   const get = (id) => {
     const server = servers.get(id);
@@ -20,6 +23,7 @@ export function serverPlugin() {
       servers.set('main', await new ServerProcess().start());
     },
     async serverStop() {
+      await Promise.all([...proxies.values()].map((p) => p.close()));
       await Promise.all([...servers.values()].map((s) => s.dispose()));
     },
     async executeCommand({ command, payload }) {
@@ -68,6 +72,19 @@ export function serverPlugin() {
         }
         case 'free-port':
           return freePort();
+        case 'proxy-start': {
+          const proxy = new NoWebSocketProxy(payload.target);
+          const id = `p${++next}`;
+          proxies.set(id, proxy);
+          return { id, url: await proxy.listen() };
+        }
+        case 'proxy-refused':
+          return proxies.get(payload.id)?.refusedAtLeast(payload.atLeast ?? 1);
+        case 'proxy-dispose': {
+          const proxy = proxies.get(payload.id);
+          proxies.delete(payload.id);
+          return proxy ? proxy.close() : false;
+        }
         default:
           return undefined;
       }

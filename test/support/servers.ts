@@ -37,6 +37,16 @@ export const serverLog = (id: string) => command<string>('server-log', { id });
  */
 export const serverSql = (id: string, sql: string, params: unknown[] = []) =>
   command<number>('server-sql', { id, sql, params });
+/**
+ * A proxy in front of `target` that passes HTTP requests on and refuses every WebSocket upgrade
+ * (502), as some company proxies do: REST works through its `url`, the chat socket never opens.
+ */
+export const startNoWebSocketProxy = (target: string) =>
+  command<{ id: string; url: string }>('proxy-start', { target });
+/** Resolves once the proxy has refused `atLeast` WebSocket upgrades. */
+export const proxyRefused = (id: string, atLeast = 1) =>
+  command<number>('proxy-refused', { id, atLeast });
+export const disposeProxy = (id: string) => command<boolean>('proxy-dispose', { id });
 /** A local port with nothing listening on it. */
 export const freePort = () => command<number>('free-port');
 
