@@ -15,14 +15,7 @@
  * `Promise.all([...puts, tx.done])`. Each read-modify-write runs in a single readwrite transaction,
  * so two of them on the same record are serialized by IndexedDB and never lose an update.
  */
-import {
-  type DBSchema,
-  type IDBPDatabase,
-  type IDBPTransaction,
-  type StoreNames,
-  deleteDB,
-  openDB,
-} from 'idb';
+import { type DBSchema, type IDBPDatabase, deleteDB, openDB } from 'idb';
 import type { OutboxEntry } from './outbox.js';
 import type { AppLimits } from '../protocol/index.js';
 import type {
@@ -77,6 +70,8 @@ export interface UserMeta {
   profile?: CurrentUser;
   /** The app's limits as the server last said (so checks made offline after a reload match it). */
   limits?: AppLimits;
+  /** Set by an upgrade until `stored-upgrade.ts` has brought the stored records up to date. */
+  stale?: true;
 }
 
 /** A conversation as stored: what elements see, plus bookkeeping for unread counts. */
@@ -131,6 +126,7 @@ export type SessionDatabase = IDBPDatabase<SessionDB>;
  * Version 3: `lists` (contacts, requests, blocklist, groups, members, invitations, rooms).
  * Version 4: others' messages are keyed by their server id instead of the client id their sender
  * picked (issue 11); stored ones move to their new key, and so does a conversation's last message.
+ * What the versions change in stored records is done after the upgrade by `stored-upgrade.ts`.
  */
 export const USER_DB_VERSION = 4;
 export const SESSION_DB_VERSION = 1;
@@ -161,59 +157,23 @@ export async function openUserDb(name: string): Promise<{ db: UserDatabase; crea
         database.createObjectStore('outbox', { keyPath: 'id' });
         database.createObjectStore('meta');
       }
-      if (oldVersion < 2) {
-        database.createObjectStore('history', { keyPath: 'conversationId' });
-        // Version 1 knew no receipts: what it had sent is at least on the server.
-        if (oldVersion >= 1) {
-          let cursor = await transaction.objectStore('messages').openCursor();
-          while (cursor) {
-            if (cursor.value.status === 'sent' && !cursor.value.receipt)
-              await cursor.update({ ...cursor.value, receipt: 'sent' });
-            cursor = await cursor.continue();
-          }
-        }
-      }
+      if (oldVersion < 2) database.createObjectStore('history', { keyPath: 'conversationId' });
       if (oldVersion < 3) database.createObjectStore('lists');
-      if (oldVersion >= 1 && oldVersion < 4) await rekeyOthersMessages(transaction);
+      // What an earlier version stored is brought up to date after opening (openUserDb), by a
+      // chunk only such a database loads; the mark stays until that has committed.
+      if (oldVersion >= 1) {
+        const meta = transaction.objectStore('meta');
+        await meta.put({ ...((await meta.get('state')) ?? emptyMeta()), stale: true }, 'state');
+      }
     },
     // Another tab wants to upgrade or delete (a wipe): let it, rather than block it forever.
     blocking() {
       db.close();
     },
   });
+  if ((await db.get('meta', 'state'))?.stale)
+    await (await import('./stored-upgrade.js')).upgradeStored(db);
   return { db, created };
-}
-
-/**
- * Version 4's step: every message of someone else (`received`) that has a server id moves from its
- * sender's client id to that server id, in the messages and as a conversation's last message. A
- * message that two senders' messages were merged into under the old key cannot be told apart again;
- * it keeps what it shows.
- */
-async function rekeyOthersMessages(
-  transaction: IDBPTransaction<ChatDB, StoreNames<ChatDB>[], 'versionchange'>,
-): Promise<void> {
-  const rekeyed = (message: ChatMessage | undefined) =>
-    message?.status === 'received' && message.mid && message.id !== message.mid
-      ? { ...message, id: message.mid }
-      : undefined;
-  const messages = transaction.objectStore('messages');
-  let cursor = await messages.openCursor();
-  while (cursor) {
-    const message = rekeyed(cursor.value);
-    if (message) {
-      await cursor.delete();
-      // A key after this one is visited again, already under its server id, and left as it is.
-      await messages.put(message);
-    }
-    cursor = await cursor.continue();
-  }
-  let conversation = await transaction.objectStore('conversations').openCursor();
-  while (conversation) {
-    const lastMessage = rekeyed(conversation.value.lastMessage);
-    if (lastMessage) await conversation.update({ ...conversation.value, lastMessage });
-    conversation = await conversation.continue();
-  }
 }
 
 /** Deletes a user's database; waits for other tabs to let go of it. */

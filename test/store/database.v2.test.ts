@@ -183,6 +183,7 @@ describe('store/database (version 2)', () => {
     expect(conversation?.lastMessage).to.include({ id: 'mp50', text: 'peer 50' });
     expect((await readConversation(db, 'other'))?.lastMessage).to.include({ id: 'o1' });
     expect(await readMeta(db)).to.include({ cursor: 1051, outboxOrder: 7 });
+    expect((await readMeta(db)).stale, 'the upgrade is done').to.equal(undefined);
     expect(await readHistory(db, 'peer')).to.deep.include({ exhausted: true });
 
     // A replay under the new key lands on the moved record; reading up to it counts from there.
