@@ -17,14 +17,21 @@ import { toChatError } from '../errors.js';
 import { isTransientLoginFailure, resumeBackoff } from '../session-lifecycle.js';
 import { restBase } from '../sdk-connection.js';
 import type { Credentials, TabState } from './shared-connection.js';
-import { type RemoteMethod, type TabMessage, closed, fromWireError } from './tab-messages.js';
+import {
+  type RemoteMethod,
+  type TabMessage,
+  type WireError,
+  closed,
+  isRecord,
+  isString,
+} from './tab-messages.js';
 
 /** What the connection asks of its follower part; each call comes after the ones before it. */
 export interface Follower {
   /** This tab follows: it waits in the lock's queue, to take the socket over (open `run`). */
   queue(run: number): void;
-  /** A message of the holder (`reply`, `holder`, `state`, `event`). */
-  receive(message: TabMessage): void;
+  /** What came on the channel and is not for the holder: `reply`, `holder`, `state`, `event`. */
+  receive(data: unknown): void;
   /** `method` called through the holder. */
   call(method: RemoteMethod, args: unknown[]): Promise<unknown>;
   /**
@@ -39,6 +46,46 @@ export interface Follower {
 }
 
 type Handler = (...args: unknown[]) => void;
+
+function isState(data: Record<string, unknown>): boolean {
+  return typeof data.opened === 'boolean' && (data.limits === undefined || isRecord(data.limits));
+}
+
+/** `data` as a message of the holder's for the followers, or `undefined` when it is not one. */
+function asFollowerMessage(data: unknown): TabMessage | undefined {
+  if (!isRecord(data)) return undefined;
+  switch (data.t) {
+    case 'reply':
+      if (!isString(data.id) || !isString(data.to)) return undefined;
+      if (data.ok === true && 'value' in data) return data as TabMessage;
+      return data.ok === false && isRecord(data.error) && typeof data.error.type === 'number'
+        ? (data as TabMessage)
+        : undefined;
+    case 'event':
+      return isString(data.from) &&
+        isString(data.name) &&
+        /^on[A-Z]\w*$/.test(data.name) &&
+        Array.isArray(data.args) &&
+        isState(data)
+        ? (data as TabMessage)
+        : undefined;
+    case 'holder':
+      return isString(data.from) ? (data as TabMessage) : undefined;
+    case 'state':
+      return isString(data.from) && isString(data.to) && isState(data)
+        ? (data as TabMessage)
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A {@link WireError} as the error the caller would have had from its own connection. */
+function fromWireError(error: WireError): unknown {
+  if (error.network) return new TypeError(error.message);
+  const { network: _, ...plain } = error;
+  return plain;
+}
 
 /**
  * What a call asked of a holder that went away fails with, when running it again could do it twice:
@@ -184,8 +231,9 @@ export function follow(s: TabState): Follower {
         })
         .catch(() => undefined);
     },
-    receive(message) {
-      if (s.role !== 'follower') return;
+    receive(data) {
+      const message = asFollowerMessage(data);
+      if (s.role !== 'follower' || !message) return;
       switch (message.t) {
         case 'reply': {
           const call = message.to === s.tab ? calls.get(message.id) : undefined;

@@ -34,7 +34,7 @@ import {
   type HolderState,
   type RemoteMethod,
   type TabMessage,
-  asTabMessage,
+  asHolderMessage,
   closed,
   remoteMethods,
   toWireError,
@@ -179,9 +179,10 @@ export function createSharedConnection(
     held: () => new Promise((resolve) => (release = resolve)),
   };
 
-  const receive = (message: TabMessage): void => {
+  const receive = (data: unknown): void => {
+    const message = asHolderMessage(data);
     const holder = s.socket;
-    if (message.t === 'call') {
+    if (message?.t === 'call') {
       if (!holder) return;
       const { id, from: to, method, args } = message;
       Promise.resolve()
@@ -190,9 +191,9 @@ export function createSharedConnection(
           (value) => s.post({ t: 'reply', id, to, ok: true, value }),
           (error: unknown) => s.post({ t: 'reply', id, to, ok: false, error: toWireError(error) }),
         );
-    } else if (message.t === 'hello') {
+    } else if (message) {
       if (holder) s.post({ t: 'state', from: s.tab, to: message.from, ...stateOf(holder) });
-    } else if (s.role === 'follower') later((f) => f.receive(message));
+    } else if (s.role === 'follower') later((f) => f.receive(data));
   };
 
   const call = (method: RemoteMethod, args: unknown[]): Promise<unknown> => {
@@ -206,10 +207,7 @@ export function createSharedConnection(
     s.credentials = given;
     if (!channel) {
       channel = new BroadcastChannel(s.lockName);
-      channel.onmessage = (event: MessageEvent<unknown>) => {
-        const message = asTabMessage(event.data);
-        if (message) receive(message);
-      };
+      channel.onmessage = (event: MessageEvent<unknown>) => receive(event.data);
     }
     if (s.role === 'idle') {
       // A lock this tab let go (opened again after a close) is free once the browser says so.

@@ -59,49 +59,26 @@ export type TabMessage =
   /** A tab has taken the socket over: what was asked of the previous holder will not be answered. */
   | { t: 'holder'; from: string };
 
-const isString = (value: unknown): value is string => typeof value === 'string' && value !== '';
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+export const isString = (value: unknown): value is string =>
+  typeof value === 'string' && value !== '';
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
 
-function isState(data: Record<string, unknown>): boolean {
-  return typeof data.opened === 'boolean' && (data.limits === undefined || isRecord(data.limits));
-}
-
-/** `data` as a {@link TabMessage}, or `undefined` when it is not one. */
-export function asTabMessage(data: unknown): TabMessage | undefined {
-  if (!isRecord(data)) return undefined;
-  switch (data.t) {
-    case 'call':
-      return isString(data.id) &&
-        isString(data.from) &&
-        (remoteMethods as readonly unknown[]).includes(data.method) &&
-        Array.isArray(data.args)
-        ? (data as TabMessage)
-        : undefined;
-    case 'reply':
-      if (!isString(data.id) || !isString(data.to)) return undefined;
-      if (data.ok === true && 'value' in data) return data as TabMessage;
-      return data.ok === false && isRecord(data.error) && typeof data.error.type === 'number'
-        ? (data as TabMessage)
-        : undefined;
-    case 'event':
-      return isString(data.from) &&
-        isString(data.name) &&
-        /^on[A-Z]\w*$/.test(data.name) &&
-        Array.isArray(data.args) &&
-        isState(data)
-        ? (data as TabMessage)
-        : undefined;
-    case 'hello':
-    case 'holder':
-      return isString(data.from) ? (data as TabMessage) : undefined;
-    case 'state':
-      return isString(data.from) && isString(data.to) && isState(data)
-        ? (data as TabMessage)
-        : undefined;
-    default:
-      return undefined;
-  }
+/**
+ * `data` as a message for the holder (`call`, `hello`), or `undefined`. What the followers hear is
+ * checked by the follower part (`follower.ts`), which only they load.
+ */
+export function asHolderMessage(
+  data: unknown,
+): Extract<TabMessage, { t: 'call' | 'hello' }> | undefined {
+  if (!isRecord(data) || !isString(data.from)) return undefined;
+  if (data.t === 'hello') return data as { t: 'hello'; from: string };
+  return data.t === 'call' &&
+    isString(data.id) &&
+    (remoteMethods as readonly unknown[]).includes(data.method) &&
+    Array.isArray(data.args)
+    ? (data as Extract<TabMessage, { t: 'call' }>)
+    : undefined;
 }
 
 /** Any thrown value as a {@link WireError} (errors of the SDK are plain objects already). */
@@ -114,11 +91,4 @@ export function toWireError(error: unknown): WireError {
   }
   const message = error instanceof Error ? error.message : String(error);
   return error instanceof TypeError ? { type: -2, message, network: true } : { type: -2, message };
-}
-
-/** A {@link WireError} as the error the caller would have had from its own connection. */
-export function fromWireError(error: WireError): unknown {
-  if (error.network) return new TypeError(error.message);
-  const { network: _, ...plain } = error;
-  return plain;
 }
