@@ -30,8 +30,14 @@ const SOUND_GAP_MS = 2000;
  * messages: the unread count in the page title while the panel is closed or the tab hidden
  * (`(2) Page title`, restored exactly when read), a short Web Audio sound on an incoming message
  * (never before the visitor has interacted with the page, as browsers require), desktop
- * notifications shown by one tab per browser (the holder of a Web Lock named after the app and
- * user; every tab where Web Locks are missing), and the `chat-unread-change` event.
+ * notifications, and the `chat-unread-change` event.
+ *
+ * The title and the event are each tab's own. The sound and the notification come once per message
+ * across the tabs of one user: the store of one tab stores a message first and says it is new
+ * there; it hands it to the tab the visitor used last, which cues it if they are not looking at
+ * its chat. That tab holds a Web Lock named after the app and the user: a tab takes it from the
+ * holder when it shows or the visitor clicks or types in it, and waits for it otherwise (so a
+ * closed holder's lock goes to another tab). Without Web Locks every tab cues what it stored.
  */
 export class AttentionCuesController implements ReactiveController {
   private store: ChatStoreApi | undefined;
@@ -44,10 +50,12 @@ export class AttentionCuesController implements ReactiveController {
   private audio: AudioContext | undefined;
   private lastSound = 0;
   private interacted = false;
-  /** Whether this tab holds the notification lock for the signed-in user. */
+  /** Whether this tab cues (holds the cue lock for the signed-in user). */
   private holder = false;
   private release: (() => void) | undefined;
   private lockFor: string | undefined;
+  /** Where the other tabs hand this one their new messages, and this one its to the holder. */
+  private channel: BroadcastChannel | undefined;
 
   constructor(
     private readonly host: CuesHost,
@@ -57,7 +65,7 @@ export class AttentionCuesController implements ReactiveController {
   }
 
   hostConnected(): void {
-    document.addEventListener('visibilitychange', this.refreshTitle);
+    document.addEventListener('visibilitychange', this.shown);
     window.addEventListener('pointerdown', this.interaction, true);
     window.addEventListener('keydown', this.interaction, true);
     this.host.addEventListener('click', this.askPermission);
@@ -65,7 +73,7 @@ export class AttentionCuesController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    document.removeEventListener('visibilitychange', this.refreshTitle);
+    document.removeEventListener('visibilitychange', this.shown);
     window.removeEventListener('pointerdown', this.interaction, true);
     window.removeEventListener('keydown', this.interaction, true);
     this.host.removeEventListener('click', this.askPermission);
@@ -133,7 +141,18 @@ export class AttentionCuesController implements ReactiveController {
     this.setTitle = undefined;
   }
 
+  private readonly shown = (): void => {
+    this.refreshTitle();
+    if (!document.hidden) this.claim(true);
+  };
+
+  /** New here (this tab's store stored it): cued here, or handed to the tab that cues. */
   private incoming(message: ChatMessage): void {
+    if (this.holder) this.cue(message);
+    else this.channel?.postMessage(message);
+  }
+
+  private cue(message: ChatMessage): void {
     if (!this.away()) return;
     if (this.host.sound) this.beep();
     if (this.host.notifications) void this.notify(message);
@@ -141,6 +160,7 @@ export class AttentionCuesController implements ReactiveController {
 
   private readonly interaction = (): void => {
     this.interacted = true;
+    this.claim(true);
   };
 
   /** Whether the browser lets the page make sound: the visitor has interacted with it. */
@@ -188,7 +208,7 @@ export class AttentionCuesController implements ReactiveController {
 
   private async notify(message: ChatMessage): Promise<void> {
     const store = this.store;
-    if (!store || !this.holder || typeof Notification !== 'function') return;
+    if (!store || typeof Notification !== 'function') return;
     if (Notification.permission !== 'granted') return;
     const name = await firstValueFrom(store.displayName$(message.from));
     const notification = new Notification(name, {
@@ -203,33 +223,44 @@ export class AttentionCuesController implements ReactiveController {
     };
   }
 
-  /**
-   * One tab per browser shows notifications: the holder of a Web Lock named after the app and the
-   * user. Closing that tab hands the lock to another. Without Web Locks every tab shows them.
-   */
+  /** The tab that cues, for the signed-in user: see the class. */
   private elect(username: string | undefined): void {
     const name = username && this.store ? `openwebim:cues:${this.store.appKey}:${username}` : '';
     if (name === this.lockFor) return;
     this.release?.();
     this.release = undefined;
-    this.holder = false;
+    this.channel?.close();
+    this.channel = undefined;
     this.lockFor = name || undefined;
-    if (!name) return;
-    const locks = (navigator as { locks?: LockManager }).locks;
-    if (!locks) {
-      this.holder = true;
-      return;
-    }
-    const held = new Promise<void>((resolve) => {
-      this.release = resolve;
-    });
+    this.holder = !!name && !navigator.locks;
+    if (!name || this.holder) return;
+    // Every browser with Web Locks has BroadcastChannel. What comes on it is a message another
+    // tab's store stored (any script of the page could call the store as well).
+    this.channel = new BroadcastChannel(name);
+    this.channel.onmessage = ({ data }: MessageEvent<ChatMessage>) => {
+      if (this.holder) this.cue(data);
+    };
+    this.claim(!document.hidden);
+  }
+
+  /** Asks for the cue lock: `take` it from the tab that holds it, or wait for it. */
+  private claim(take: boolean): void {
+    const name = this.lockFor;
+    if (!name || this.holder || !navigator.locks) return;
+    this.release?.();
+    const held = new Promise<void>((resolve) => (this.release = resolve));
     const release = this.release;
-    void locks
-      .request(name, () => {
+    navigator.locks
+      .request(name, { steal: take }, () => {
         if (this.release !== release) return undefined;
         this.holder = true;
         return held;
       })
-      .catch(() => undefined);
+      .catch(() => {
+        // Another tab took it: wait for it back.
+        if (this.release !== release) return;
+        this.holder = false;
+        this.claim(false);
+      });
   }
 }
