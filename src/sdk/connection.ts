@@ -12,7 +12,6 @@ import {
   type ConversationsResponse,
   type EntitiesResponse,
   type HistoryResponse,
-  type InboxEvent,
   type SendFrame,
   type ServerFrame,
   type ServerMessage,
@@ -24,6 +23,7 @@ import {
 } from '../protocol/index.js';
 import { ACCOUNT_ROUTES, type AccountMethods } from './account.js';
 import { CONTACT_ROUTES, type ContactMethods } from './contacts.js';
+import { DELETION_ROUTES, type DeletionMethods } from './deletions.js';
 import { ROOM_ROUTES, type ChatRoomMethods } from './chat-rooms.js';
 import { GROUP_ROUTES, type GroupMethods } from './groups.js';
 import { REACTION_ROUTES, type ReactionMethods } from './reactions.js';
@@ -138,7 +138,8 @@ export interface Connection
     GroupMethods,
     ChatRoomMethods,
     ReportMethods,
-    ReactionMethods {}
+    ReactionMethods,
+    DeletionMethods {}
 
 /**
  * `new WebIM.connection(options)`: one user's link to the server. REST calls (register, token,
@@ -203,6 +204,7 @@ export class Connection {
       ROOM_ROUTES,
       REPORT_ROUTES,
       REACTION_ROUTES,
+      DELETION_ROUTES,
     ];
     for (const route of tables.flat()) {
       for (const name of route[0].split(' ')) {
@@ -940,11 +942,11 @@ export class Connection {
     } else if (event.kind === 'modify') {
       const message = this.#received(event.message);
       if (message) this.#emit('onModifiedMessage', message);
+    } else if (event.kind === 'roaming') {
+      // Delete for me, on any of my devices: already in the 4.x shape.
+      this.#emit('onMultiDeviceEvent', event);
     } else {
-      // A deletion of mine (`roaming`, src/protocol/deletions.ts) comes here too: it has no
-      // callback name in EVENT_CALLBACKS, so nothing fires until the SDK has the bytes to give it
-      // onMultiDeviceEvent; its seq still moves the cursor.
-      const { kind, from, to, mid, chatType, time, groupReadCount } = event as InboxEvent;
+      const { kind, from, to, mid, chatType, time, groupReadCount } = event;
       this.#emit(
         EVENT_CALLBACKS[kind],
         defined({ from, to, chatType, time, seq: seq || undefined, mid, groupReadCount }),

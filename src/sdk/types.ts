@@ -1,6 +1,7 @@
 /** The public shapes of the SDK: options, callbacks, and what they receive. */
 import type {
   ChatType,
+  RoamingDeleteEvent,
   EntitiesResponse,
   Ext,
   GroupIdResponse,
@@ -413,7 +414,8 @@ export interface ConnectionEventHandlers {
   /** 4.x: a reaction to a message of one of my conversations changed (also my own, on every device). */
   onReactionChange?: (change: ReactionFrame) => void;
   onPresenceStatusChange?: (list: PresenceStatus[]) => void;
-  onMultiDeviceEvent?: (event: MultiDeviceEvent) => void;
+  /** A contact change, or a deletion (delete for me, `deleteConversation`), I made on any device. */
+  onMultiDeviceEvent?: (event: MultiDeviceEvent | RoamingDeleteEvent) => void;
   [name: `on${string}`]: LaterCallback | ((...args: never[]) => void) | undefined;
 }
 
