@@ -639,6 +639,10 @@ export class ChatStore implements ChatStoreApi {
     return this.moderation().then((m) => m.roomMute(roomId, username, durationMs));
   }
 
+  reportMessage(mid: string, reportType: string, reason: string): Promise<void> {
+    return this.moderation().then((m) => m.report(mid, reportType, reason));
+  }
+
   markRead(conversationId: string): Promise<void> {
     return this.reading.markRead(conversationId);
   }

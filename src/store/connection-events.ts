@@ -202,8 +202,14 @@ export interface SocialApi {
   ): ReturnType<ModerationApi[K]>;
 }
 
-/** Moderating a group or room (issue 14), and creating a room; the SDK's 4.x methods. */
+/** Moderating a group or room (issue 14), creating a room, reporting a message; the SDK's 4.x methods. */
 export interface ModerationApi {
+  /** A message reported to the app's moderators (4.x `reportMessage`). */
+  reportMessage(options: {
+    messageId: string;
+    reportType: string;
+    reportReason: string;
+  }): Promise<unknown>;
   createChatRoom(options: { name: string; description?: string }): Promise<RoomIdResponse>;
 
   updateGroupAnnouncement(options: GroupRef & { announcement: string }): Promise<unknown>;

@@ -5,6 +5,7 @@
  * refusal throws before anything is written.
  */
 import { type Observable, defer } from 'rxjs';
+import { Messages } from './errors.js';
 import { readList } from './lists-repo.js';
 import { normalizeUsername } from './messages.js';
 import { moderated } from './moderation.js';
@@ -111,6 +112,21 @@ export class Moderation {
             muteDuration: durationMs,
           })
         : session.connection.moderate('unmuteChatRoomMember', options),
+    );
+  }
+
+  /** Reports message `mid` to the app's moderators: `reportType` a category, `reason` my words. */
+  async report(mid: string, reportType: string, reason: string): Promise<void> {
+    const session = this.host.session();
+    await attempt(
+      'contact',
+      () =>
+        session.connection.moderate('reportMessage', {
+          messageId: mid,
+          reportType,
+          reportReason: reason,
+        }),
+      { forbidden: Messages.noSuchMessage, notFound: Messages.noSuchMessage },
     );
   }
 

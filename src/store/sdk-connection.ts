@@ -127,10 +127,11 @@ export function createSdkConnection(
   const social = Object.fromEntries(
     socialMethods.map((name) => [name, sdk[name].bind(sdk)]),
   ) as unknown as SocialApi;
-  // Moderation by the method's name, which may come from another tab: only a group's or a room's.
+  // Moderation by the method's name, which may come from another tab: only a group's or a room's
+  // (and reporting a message).
   const moderate: SocialApi['moderate'] = (method, options) => {
     if (
-      !/^(createChatRoom|\w+(Group|ChatRoom)(Announcement|Msg|Member|Blocklist|Admin))$/.test(
+      !/^(createChatRoom|reportMessage|\w+(Group|ChatRoom)(Announcement|Msg|Member|Blocklist|Admin))$/.test(
         method,
       )
     )

@@ -620,6 +620,11 @@ export interface ChatStoreApi {
   /** Mutes a room's member for `durationMs` (`-1`: until unmuted); `0` unmutes. */
   muteRoomMember(roomId: string, username: string, durationMs: number): Promise<void>;
   /**
+   * Reports a message (by its server id) to the app's moderators: `reportType` a category such as
+   * `spam`, `reason` the reporter's words. A refusal (not a message of mine to see) rejects.
+   */
+  reportMessage(mid: string, reportType: string, reason: string): Promise<void>;
+  /**
    * The person has seen the whole conversation: unread goes to zero, and the peer gets a read receipt
    * for their newest message (plus a conversation-level `channel` ack), so my other devices and the
    * server agree. Call it only when the newest messages are actually on screen. The store calls it

@@ -93,7 +93,7 @@ describe('chat-window message actions', () => {
     expect(bubble(el, 'hello world')!.querySelector('[part~="edited"]')).to.not.equal(null);
 
     await openMenu(el, 'hello world');
-    expect(items(el)).to.deep.equal(['reply', 'copy']);
+    expect(items(el)).to.deep.equal(['reply', 'copy', 'report']);
     // Refused before it reaches anyone: not mine. Nothing changes.
     const [stored] = await firstValueFrom(store().messages$(peer.username));
     const error = await store()
@@ -185,6 +185,8 @@ describe('chat-window message actions', () => {
     expect(button.getAttribute('aria-expanded')).to.equal('true');
     await sendKeys({ press: 'ArrowDown' });
     expect(root(el).activeElement).to.equal(item(el, 'copy'));
+    await sendKeys({ press: 'ArrowDown' });
+    expect(root(el).activeElement).to.equal(item(el, 'report'));
     await sendKeys({ press: 'ArrowDown' });
     expect(root(el).activeElement).to.equal(item(el, 'reply'));
     await sendKeys({ press: 'Escape' });

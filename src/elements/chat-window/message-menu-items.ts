@@ -51,8 +51,15 @@ export function menuItems(
   if (m.mid) actions.push({ id: 'reply', label: 'window.reply', run: () => compose.reply(id, m) });
   if (m.type === 'txt')
     actions.push({ id: 'copy', label: 'window.copy', run: () => void copy(ctx, m.text) });
+  // Someone else's message of a conversation the server keeps (rooms keep none to report).
+  if (!own && m.mid && chatType() !== 'chatRoom')
+    actions.push({ id: 'report', label: 'window.report', run: () => void report(ctx, m) });
   return { actions, reactions: [] };
 }
+
+/** The report dialog is a chunk of its own, loaded when first asked for. */
+const report = (ctx: WindowContext, m: ChatMessage) =>
+  import('./report-dialog.js').then((dialog) => dialog.openReport(ctx, m), ctx.fail);
 
 async function copy(ctx: WindowContext, text: string): Promise<void> {
   ctx.fail('');
