@@ -16,17 +16,9 @@ import {
 } from '../storage/storage.js';
 import { invalid, notFound } from './errors.js';
 import type { Groups } from './groups.js';
-import { checkUsername } from './users.js';
+import { conversationParams, optionalParam, type Query } from './query-params.js';
 
-type Query = Record<string, unknown>;
 type Deletable = RoamingDeleteEvent['chatType'];
-
-const param = (query: Query, name: string): string | undefined => {
-  const value = query[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw invalid(`${name} must be given once`);
-  return value;
-};
 
 export class Deletions {
   readonly #storage: Storage;
@@ -39,9 +31,9 @@ export class Deletions {
 
   /** `removeHistoryMessages`: `targetId`, `chatType`, and `messageIds` or `beforeTimeStamp`. */
   async removeMessages(app: AppRecord, me: string, query: Query): Promise<AppendedEvent[]> {
-    const [peer, chatType] = this.#conversation(query, 'targetId');
-    const ids = param(query, 'messageIds')?.split(',');
-    const beforeText = param(query, 'beforeTimeStamp');
+    const [peer, chatType] = conversationParams(query, 'targetId');
+    const ids = optionalParam(query, 'messageIds')?.split(',');
+    const beforeText = optionalParam(query, 'beforeTimeStamp');
     if (!ids === (beforeText === undefined)) {
       throw invalid('give either messageIds or beforeTimeStamp');
     }
@@ -78,8 +70,8 @@ export class Deletions {
 
   /** `deleteConversation`: `channel`, `chatType`, `deleteRoam`. */
   async deleteConversation(app: AppRecord, me: string, query: Query): Promise<AppendedEvent[]> {
-    const [peer, chatType] = this.#conversation(query, 'channel');
-    const roam = param(query, 'deleteRoam') ?? 'false';
+    const [peer, chatType] = conversationParams(query, 'channel');
+    const roam = optionalParam(query, 'deleteRoam') ?? 'false';
     if (roam !== 'true' && roam !== 'false') throw invalid('deleteRoam must be true or false');
     const time = Date.now();
     const event: Omit<RoamingDeleteEvent, 'seq'> = {
@@ -92,23 +84,6 @@ export class Deletions {
     const events = await this.#storage.deletions.deleteForMe(app.key, me, change, event);
     if (!events) throw notFound(`you have no conversation with ${peer}`);
     return events;
-  }
-
-  #conversation(query: Query, name: string): [string, Deletable] {
-    const peer = param(query, name);
-    if (peer === undefined) throw invalid(`${name} is required: the other user, or the group id`);
-    const chatType = param(query, 'chatType') ?? 'singleChat';
-    if (chatType === 'groupChat') {
-      if (!Limits.numericIdPattern.test(peer)) throw invalid(`${name} must be a group id`);
-    } else if (chatType === 'singleChat') {
-      checkUsername(peer);
-      if (Limits.numericIdPattern.test(peer)) {
-        throw invalid(`${peer} is a group id: ask with chatType=groupChat`);
-      }
-    } else {
-      throw invalid('chatType must be singleChat or groupChat');
-    }
-    return [peer, chatType];
   }
 
   #event(

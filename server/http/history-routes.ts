@@ -11,21 +11,12 @@ import type { ServerConfig } from '../config.js';
 import type { Domain } from '../domain/domain.js';
 import { invalid } from '../domain/errors.js';
 import { withBase } from '../domain/messages.js';
-import { checkUsername } from '../domain/users.js';
+import { conversationParams, optionalParam, type Query } from '../domain/query-params.js';
 import { authenticateSelf, requireApp } from './request-context.js';
 import { restBase } from '../public-url.js';
 import { on } from './rest-route.js';
 
-type Query = Record<string, unknown>;
-
 const HISTORY_PAGE_DEFAULT = 20;
-
-function optionalParam(query: Query, name: string): string | undefined {
-  const value = query[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw invalid(`${name} must be given once`);
-  return value;
-}
 
 function pageLimit(query: Query): number {
   const raw = optionalParam(query, 'limit');
@@ -42,24 +33,9 @@ export function historyRoutes(server: FastifyInstance, domain: Domain, config: S
     const app = await requireApp(domain, request);
     const me = request.params.me;
     await authenticateSelf(domain, request, app, me);
-    const peer = optionalParam(request.query, 'peer');
-    if (peer === undefined) {
-      throw invalid('peer is required: the other user of the conversation, or the group id');
-    }
-    const chatType = optionalParam(request.query, 'chatType') ?? 'singleChat';
-    if (chatType === 'groupChat') {
-      if (!Limits.numericIdPattern.test(peer)) throw invalid('peer must be a group id');
-      // Members only, and only while they are members.
-      await domain.groups.requireMember(app, me, peer);
-    } else if (chatType === 'singleChat') {
-      checkUsername(peer);
-      // Storage takes a numeric peer for a group: never without the member check above.
-      if (Limits.numericIdPattern.test(peer)) {
-        throw invalid(`${peer} is a group id: ask with chatType=groupChat`);
-      }
-    } else {
-      throw invalid('chatType must be singleChat or groupChat');
-    }
+    const [peer, chatType] = conversationParams(request.query, 'peer');
+    // Members only, and only while they are members.
+    if (chatType === 'groupChat') await domain.groups.requireMember(app, me, peer);
     const cursor = optionalParam(request.query, 'cursor') ?? null;
     const limit = pageLimit(request.query);
     const page = await domain.messages.history(app, me, peer, cursor, limit);
