@@ -56,12 +56,19 @@ describe('third-party licenses', () => {
     const script = await readFile(join(outDir, elements), 'utf8');
     const notices = await readFile(join(outDir, 'THIRD_PARTY_LICENSES.txt'), 'utf8');
     assert.equal(script.split('\n')[0], '/*! Third-party licenses: THIRD_PARTY_LICENSES.txt */');
-    assert.match(notices.split('\n')[0]!, /^chat\/elements-[\w-]+\.js\b.* bundles the following/);
+    // The first line lists every file that bundles a library: the elements chunk, and the lazy chunks
+    // of the emoji picker (its own, and one per language of its strings) since the composer has one.
+    const [files = '', rest] = notices.split('\n')[0]!.split(' bundles the following');
+    assert.ok(rest, 'the notices begin with the files that bundle libraries');
+    const bundling = files.split(', ');
+    assert.ok(bundling.includes(elements), `${bundling.join(', ')} names ${elements}`);
+    assert.ok(bundling.some((file) => /^chat\/emoji-popover-[\w-]+\.js$/.test(file)));
     for (const heading of [
       /^@lit\/reactive-element \S+ \(BSD-3-Clause\)$/m,
       /^lit-html \S+ \(BSD-3-Clause\)$/m,
       /^rxjs \S+ \(Apache-2.0\)$/m,
       /^idb \S+ \(ISC\)$/m,
+      /^emoji-picker-element \S+ \(Apache-2\.0\)$/m,
     ]) {
       assert.match(notices, heading);
     }
