@@ -58,8 +58,13 @@ export class ChatRooms {
     this.roomsAgain = coalesced(() => this.refresh(host.session()));
   }
 
-  /** Reads the room list and the rooms I am in; one write. Rejects when the server cannot say. */
-  async refresh(session: SocialSession): Promise<void> {
+  /**
+   * Reads the room list and the rooms I am in; one write. Rejects when the server cannot say. When
+   * the stored list changed while the server answered (an action or event of mine landed first), the
+   * answer may be older than it: read again, at most twice, rather than write older news back.
+   */
+  async refresh(session: SocialSession, again = 2): Promise<void> {
+    const seen = JSON.stringify(await readList(session.db, 'rooms'));
     const [all, joined] = await attempt('room', () =>
       Promise.all([
         session.connection.getChatRooms({ pagenum: 1, pagesize: ROOMS_PAGE }),
@@ -69,7 +74,9 @@ export class ChatRooms {
     if (!this.host.current(session)) return;
     this.canCreate$.next(all.can_create === true);
     const mine = new Set((joined.data ?? []).map((room) => room.id));
+    let stale = false;
     await this.host.update(session, 'rooms', (list) => {
+      if ((stale = again > 0 && JSON.stringify(list) !== seen)) return undefined;
       const before = (id: string) => list.find((r) => r.id === id);
       const rooms = (all.data ?? []).map((room) =>
         toRoom(room, mine.has(room.id), before(room.id)),
@@ -78,6 +85,7 @@ export class ChatRooms {
         if (!rooms.some((r) => r.id === room.id)) rooms.push(toRoom(room, true, before(room.id)));
       return replaced(list, rooms);
     });
+    if (stale) await this.refresh(session, again - 1);
   }
 
   /** Applies one `onChatroomEvent`. */
