@@ -18,6 +18,25 @@ import {
 } from '../server/support/test-server.js';
 import { TIMEOUT, chatWindow, demoServer } from './demo-page.js';
 
+/**
+ * Presses the button `last` inside the shadow roots of `path`, once it is there and enabled (the list
+ * and the window re-render while the session syncs, so a handle taken earlier may be gone).
+ */
+const press = (tab: Page, path: string[], last: string) =>
+  tab.waitForFunction(
+    (path, last) => {
+      let root: Document | ShadowRoot | null | undefined = document;
+      for (const tag of path) root = root?.querySelector(tag)?.shadowRoot;
+      const button = root?.querySelector<HTMLButtonElement>(last);
+      if (!button || button.disabled) return false;
+      button.click();
+      return true;
+    },
+    {},
+    path,
+    last,
+  );
+
 const demo = demoServer();
 
 /** One second of a 440 Hz tone, 8 kHz mono 16-bit PCM, as a WAV file. */
@@ -139,25 +158,9 @@ describe('under a strict CSP (script-src of the chat server only)', () => {
       assert.equal(inline, false, 'the page runs under the policy');
       reported.length = 0;
 
-      // Each control is pressed once it is there and enabled (the list and the window re-render
-      // while the session syncs, so a handle taken earlier may be gone).
-      const press = (path: string[], last: string) =>
-        tab.waitForFunction(
-          (path, last) => {
-            let root: Document | ShadowRoot | null | undefined = document;
-            for (const tag of path) root = root?.querySelector(tag)?.shadowRoot;
-            const button = root?.querySelector<HTMLButtonElement>(last);
-            if (!button || button.disabled) return false;
-            button.click();
-            return true;
-          },
-          {},
-          path,
-          last,
-        );
-      await press(['chat-widget'], '[part="launcher"]');
-      await press(['chat-widget', 'chat-roster'], '[part~="conversation"]');
-      await press(['chat-widget', 'chat-window'], '[part="play-button"]');
+      await press(tab, ['chat-widget'], '[part="launcher"]');
+      await press(tab, ['chat-widget', 'chat-roster'], '[part~="conversation"]');
+      await press(tab, ['chat-widget', 'chat-window'], '[part="play-button"]');
       // The player, or the window's error if fetching the file failed (said in the failure).
       await tab.waitForFunction(() => {
         const window = document
@@ -255,23 +258,9 @@ describe('under a strict CSP (script-src of the chat server only)', () => {
       });
       assert.equal(applied, 'block', 'the page runs under the policy');
 
-      const press = (path: string[], last: string) =>
-        tab.waitForFunction(
-          (path, last) => {
-            let root: Document | ShadowRoot | null | undefined = document;
-            for (const tag of path) root = root?.querySelector(tag)?.shadowRoot;
-            const button = root?.querySelector<HTMLButtonElement>(last);
-            if (!button || button.disabled) return false;
-            button.click();
-            return true;
-          },
-          {},
-          path,
-          last,
-        );
-      await press(['chat-widget'], '[part="launcher"]');
-      await press(['chat-widget', 'chat-roster'], '[part~="conversation"]');
-      await press(['chat-widget', 'chat-window'], '[part="emoji-button"]');
+      await press(tab, ['chat-widget'], '[part="launcher"]');
+      await press(tab, ['chat-widget', 'chat-roster'], '[part~="conversation"]');
+      await press(tab, ['chat-widget', 'chat-window'], '[part="emoji-button"]');
       const grid = ['chat-widget', 'chat-window', 'chat-emoji-picker', 'emoji-picker'];
       // An emoji of the grid, once the data came from the chat server: picked with a click.
       const picked = await tab.waitForFunction(
