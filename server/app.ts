@@ -22,6 +22,7 @@ import { installErrorHandling, sendError } from './http/errors.js';
 import { groupsRoutes } from './http/groups-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { historyRoutes } from './http/history-routes.js';
+import { closeIdleConnections } from './http/idle-connections.js';
 import { reportsRoutes } from './http/reports-routes.js';
 import { reactionsRoutes } from './http/reactions-routes.js';
 import { deletionsRoutes } from './http/deletions-routes.js';
@@ -149,9 +150,13 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
       const status = error.statusCode ?? 400;
       void sendError(reply, status, RestErrors.illegalArgument, 'the URL is malformed or too long');
     },
-    // A connection that says nothing is closed (a WebSocket turns this off and has heartbeats).
+    // A connection that says nothing is closed (a WebSocket turns this off and has heartbeats);
+    // one whose request is being answered is not (closeIdleConnections).
     connectionTimeout: config.idleConnectionMs,
+    // Between keep-alive requests too (Fastify's own default is 72 s whatever the setting).
+    keepAliveTimeout: config.idleConnectionMs,
   });
+  closeIdleConnections(http.server);
   limitConnectionsPerAddress(http, config);
   // The JSON routes must refuse text/plain with 415 instead of handing them a string.
   http.removeContentTypeParser('text/plain');

@@ -3,16 +3,21 @@
 import assert from 'node:assert/strict';
 import { createConnection, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { MessageLimits } from '../../src/protocol/frames.js';
 import {
   connectSynced,
   newUser,
+  PASSWORD,
+  register,
   sendText,
   settle,
   startTestServer,
   wsUrl,
   type TestServer,
 } from './support/test-server.js';
+import { freshDatabase } from './support/postgres.js';
 import { TestSocket } from './support/ws-client.js';
 
 let t: TestServer;
@@ -165,6 +170,42 @@ describe('connections', () => {
       await closed(again);
     } finally {
       await limited.close();
+    }
+  });
+
+  it('answers a request held longer than the idle timeout, then closes the idle connection', async () => {
+    // A login kept waiting 4 idle timeouts by a lock on the users table (as by a busy database or
+    // a queue of password hashes): it is answered, not reset; idle after its answer, it is closed.
+    const databaseUrl = await freshDatabase();
+    const held = await startTestServer({ databaseUrl, idleConnectionMs: 250 });
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    try {
+      const username = await register(held.url);
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+      const { hostname, port } = new URL(held.url);
+      const socket = createConnection({ host: hostname, port: Number(port) });
+      socket.setEncoding('utf8');
+      let received = '';
+      socket.on('data', (chunk: string) => (received += chunk));
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      const body = JSON.stringify({ grant_type: 'password', username, password: PASSWORD });
+      socket.write(
+        `POST /demo/chat/token HTTP/1.1\r\nHost: ${hostname}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
+          body,
+      );
+      await sleep(1000);
+      assert.equal(received, '', 'nothing answered while the table is locked');
+      assert.ok(!socket.destroyed, 'the connection is open while its request is answered');
+      await locker.query('COMMIT');
+      await closed;
+      assert.match(received, /^HTTP\/1\.1 200 /);
+      assert.match(received, /"access_token":"/);
+    } finally {
+      await locker.end();
+      await held.close();
     }
   });
 
