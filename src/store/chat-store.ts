@@ -13,7 +13,9 @@
  * - `reading.ts`: read state, read receipts sent and received, the server's unread counts.
  * - `files.ts`: uploads and their progress, fetched files.
  * - `names.ts`: conversation names and the user's nickname.
- * - `contacts.ts`, `groups.ts`, `chat-rooms.ts` (through `social.ts`): the social lists.
+ * - `opening.ts`: opening a conversation (started, filled, read).
+ * - `contacts.ts`, `groups.ts`, `chat-rooms.ts` (through `social.ts`): the social lists, stored
+ *   and live through `stored-lists.ts`; `status.ts`: the connection status.
  *
  * How data flows:
  * - Writes: every change (a received message, a send, an ack, a read) is one IndexedDB transaction
@@ -40,27 +42,19 @@ import {
 } from 'rxjs';
 import type { AppLimits, ChatType, Ext } from '../protocol/index.js';
 import { ChatRooms } from './chat-rooms.js';
-import { type ConnectionEvent, connectionEvents } from './connection-events.js';
+import { connectionEvents } from './connection-events.js';
 import { Contacts } from './contacts.js';
 import { sortConversations, totalUnread } from './conversations.js';
-import {
-  ensureConversation,
-  readConversation,
-  readConversations,
-  upsertConversations,
-} from './conversations-repo.js';
-import type { ListKey, ListOf } from './database.js';
-import { Codes, Messages, chatError } from './errors.js';
+import { readConversations } from './conversations-repo.js';
 import { Files } from './files.js';
 import { Groups } from './groups.js';
 import type { Moderation } from './moderation-actions.js';
-import { readList, readNicknames, updateList } from './lists-repo.js';
 import { liveQuery } from './live-query.js';
 import type { GroupActions } from './group-actions.js';
 import type { MessageActions } from './message-actions.js';
 import { MessageWindows } from './message-windows.js';
-import { normalizeUsername } from './messages.js';
 import { Names } from './names.js';
+import { openConversation } from './opening.js';
 import { Reactions } from './reactions.js';
 import { Reading } from './reading.js';
 import { Receiving } from './receiving.js';
@@ -68,8 +62,8 @@ import { Sending } from './sending.js';
 import { type SessionEvent, closeSession } from './session.js';
 import { createSharedConnection } from './tab-sharing/shared-connection.js';
 import { SessionLifecycle } from './session-lifecycle.js';
-import type { SocialHost } from './social.js';
-import { deriveStatus } from './status.js';
+import { deriveStatus, isStatusEvent } from './status.js';
+import { nicknames$, socialHost } from './stored-lists.js';
 import { type ConnectionFactory, StoreCore, quietly } from './store-core.js';
 import type {
   ChatCommand,
@@ -126,9 +120,6 @@ export interface ChatStoreOptions {
   resume?: boolean;
 }
 
-/** How many notices are remembered as said (more than a replay brings at once). */
-const NOTICED = 500;
-
 export class ChatStore implements ChatStoreApi {
   readonly appKey: string;
   readonly apiUrl: string | undefined;
@@ -166,7 +157,6 @@ export class ChatStore implements ChatStoreApi {
   private readonly reactions: Reactions;
   private readonly receiving: Receiving;
   private readonly noticeSubject = new Subject<ChatNotice>();
-  private readonly lists = new Map<string, Observable<unknown[]>>();
   private readonly nicknames: Observable<Map<string, string>>;
   private readonly contacts: Contacts;
   private readonly groups: Groups;
@@ -207,31 +197,7 @@ export class ChatStore implements ChatStoreApi {
         .subscribe(core.status),
     );
 
-    const host: SocialHost = {
-      session: () => core.requireSession(),
-      current: (session) => core.session.value === session,
-      list$: (key) => this.list$(key),
-      update: async (session, key, change) => {
-        const changed = await core.whileOpen(() => updateList(session.db, key, change));
-        if (changed) core.signal({ list: key });
-        return changed === true;
-      },
-      conversations: async (session, entries) => {
-        const changed = await core.whileOpen(() => upsertConversations(session.db, entries));
-        if (changed) core.changed();
-        return changed === true;
-      },
-      changed: (conversationId) => core.changed(conversationId),
-      notice: async (session, notice, key) => {
-        // The last keys said are kept (in IndexedDB: a replay may come after a reload).
-        if (
-          await host.update(session, 'noticed', (keys) =>
-            keys.includes(key) ? undefined : [...keys, key].slice(-NOTICED),
-          )
-        )
-          this.noticeSubject.next({ ...notice, time: Date.now() });
-      },
-    };
+    const host = socialHost(core, this.noticeSubject);
     this.contacts = new Contacts(host);
     this.groups = new Groups(host);
     this.rooms = new ChatRooms(host);
@@ -305,19 +271,7 @@ export class ChatStore implements ChatStoreApi {
     this.rooms$ = this.rooms.rooms$;
     this.canCreateRooms$ = this.rooms.canCreate$.asObservable();
     this.notices$ = this.noticeSubject.asObservable();
-    this.nicknames = core.shown.pipe(
-      switchMap((session) =>
-        session
-          ? liveQuery(
-              core.changes.pipe(
-                filter(({ list }) => list === 'contacts' || !!list?.startsWith('members:')),
-              ),
-              () => quietly(() => readNicknames(session.db)),
-            )
-          : of(new Map<string, string>()),
-      ),
-      shareReplay({ bufferSize: 1, refCount: true }),
-    );
+    this.nicknames = nicknames$(core);
     // Presence is live: whenever the connection is not open, nobody is shown online.
     core.subscriptions.add(
       core.status
@@ -345,26 +299,6 @@ export class ChatStore implements ChatStoreApi {
   messages$(conversationId: string): Observable<ChatMessage[]> {
     // Its reactions may have changed while this device was away: they are read again.
     return this.reactions.viewing(conversationId, this.windows.messages$(conversationId));
-  }
-
-  /** A stored list, live (see `social.ts`); empty while no one is signed in. */
-  private list$<K extends ListKey>(key: K): Observable<ListOf<K>> {
-    let query = this.lists.get(key);
-    if (!query) {
-      const core = this.core;
-      query = core.shown.pipe(
-        switchMap((session) =>
-          session
-            ? liveQuery(core.changes.pipe(filter((change) => change.list === key)), () =>
-                quietly(() => readList(session.db, key)),
-              )
-            : of([]),
-        ),
-        shareReplay({ bufferSize: 1, refCount: true }),
-      );
-      this.lists.set(key, query);
-    }
-    return query as Observable<ListOf<K>>;
   }
 
   groupMembers$(groupId: string): Observable<GroupMember[]> {
@@ -466,45 +400,14 @@ export class ChatStore implements ChatStoreApi {
     return this.files.fetchFile(message, options);
   }
 
-  async openConversation(
-    conversationId: string | null,
-    chatType: ChatType = 'singleChat',
-  ): Promise<void> {
-    if (conversationId === null) {
-      this.core.active.next(null);
-      return;
-    }
-    const session = this.core.requireSession();
-    const group = chatType === 'groupChat';
-    const peer = chatType === 'singleChat' ? normalizeUsername(conversationId) : conversationId;
-    if (!(await readConversation(session.db, peer))) {
-      if (chatType === 'singleChat') {
-        const name = await this.names.lookupName(session, peer);
-        if (await ensureConversation(session.db, peer, name, Date.now())) this.core.changed();
-      } else {
-        // A group or room conversation starts when I am in it (removed from it, it stays).
-        const name = group
-          ? (await this.groups.stored(session, peer))?.name
-          : (await readList(session.db, 'rooms')).find((r) => r.id === peer && r.joined)?.name;
-        if (!name)
-          throw group
-            ? chatError(Codes.groupNotJoined, Messages.notGroupMember)
-            : chatError(Codes.roomNotJoined, Messages.notRoomMember);
-        if (await upsertConversations(session.db, [{ id: peer, chatType, name, membership: null }]))
-          this.core.changed();
-      }
-    }
-    this.core.active.next(peer);
-    void this.windows
-      .fillIfEmpty(peer)
-      // What came is on screen: its read receipt goes out (the one below found nothing to ack).
-      .then((filled) => {
-        if (filled && this.core.active.value === peer && this.core.visibility.isVisible())
-          return this.reading.markRead(peer);
-        return undefined;
-      })
-      .catch(() => undefined);
-    await this.reading.markRead(peer);
+  openConversation(conversationId: string | null, chatType: ChatType = 'singleChat') {
+    const { names, groups, windows, reading } = this;
+    return openConversation(
+      this.core,
+      { names, groups, windows, reading },
+      conversationId,
+      chatType,
+    );
   }
 
   addContact(username: string, message?: string): Promise<void> {
@@ -669,24 +572,6 @@ export class ChatStore implements ChatStoreApi {
     await this.lifecycle.settled();
     await core.closeSessionDb();
   }
-}
-
-type NonStatus =
-  'message' | 'receipt' | 'edit' | 'reaction' | 'ack' | 'error' | 'token-expired' | 'social';
-
-function isStatusEvent(
-  event: ConnectionEvent,
-): event is Exclude<ConnectionEvent, { type: NonStatus }> {
-  return ![
-    'message',
-    'receipt',
-    'edit',
-    'reaction',
-    'ack',
-    'error',
-    'token-expired',
-    'social',
-  ].includes(event.type);
 }
 
 // ---------------------------------------------------------------------------------------------

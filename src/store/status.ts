@@ -3,6 +3,7 @@
  * the one {@link ConnectionStatus} the UI shows.
  */
 import { type Observable, distinctUntilChanged, scan, startWith } from 'rxjs';
+import type { ConnectionEvent } from './connection-events.js';
 import type { ConnectionStatus } from './types.js';
 
 /**
@@ -59,4 +60,23 @@ export function deriveStatus(
 ): (events: Observable<StatusEvent>) => Observable<ConnectionStatus> {
   return (events) =>
     events.pipe(scan(nextStatus, initial), startWith(initial), distinctUntilChanged());
+}
+
+type NonStatus =
+  'message' | 'receipt' | 'edit' | 'reaction' | 'ack' | 'error' | 'token-expired' | 'social';
+
+/** Whether a connection event moves the status (the others are the store's data). */
+export function isStatusEvent(
+  event: ConnectionEvent,
+): event is Exclude<ConnectionEvent, { type: NonStatus }> {
+  return ![
+    'message',
+    'receipt',
+    'edit',
+    'reaction',
+    'ack',
+    'error',
+    'token-expired',
+    'social',
+  ].includes(event.type);
 }
