@@ -2,8 +2,9 @@
  * The PostgreSQL connection pool (node-postgres) and the one way to write: {@link PgDatabase.tx},
  * a READ COMMITTED transaction that takes its row locks explicitly and is run again from the start
  * when PostgreSQL breaks a deadlock or a serialization conflict (the work must be safe to repeat:
- * it only talks to the database). Sends that arrive together share one transaction, and so one
- * commit and one flush to disk ({@link PgDatabase.batched}: group commit).
+ * it only talks to the database). Writes that arrive together (1:1, group and room messages,
+ * receipts, events into inboxes) share one transaction, and so one commit and one flush to disk
+ * ({@link PgDatabase.batched}: group commit).
  */
 import pg from 'pg';
 import { StorageUnavailable } from './storage.js';
@@ -55,10 +56,14 @@ const types = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-/** The users a batched work locks (it locks them again itself: a no-op once the batch holds them). */
+/**
+ * What a batched work locks (it locks them again itself: a no-op once the batch holds them): users,
+ * and groups it fans out to, whose rows it holds FOR SHARE and whose members it locks as users.
+ */
 export interface BatchLocks {
   appKey: string;
   usernames: string[];
+  groups?: string[];
 }
 
 interface Batched {
@@ -68,7 +73,7 @@ interface Batched {
   reject(error: unknown): void;
 }
 
-/** Sends in one batch at most. */
+/** Works in one batch at most. */
 const BATCH_SIZE = 64;
 
 /** Thrown inside a batch's transaction to roll it back because one of its works failed. */
@@ -278,13 +283,37 @@ export async function lockUsers(db: Queryable, appKey: string, usernames: string
   );
 }
 
-/** Locks the users of every work of a batch: by app, then by username. */
+/**
+ * Locks what every work of a batch locks, by app: its groups first (FOR SHARE, by id), then its
+ * users and those groups' members (by username). A group's change takes the group, then users,
+ * in the same order, so a batch and a change wait for each other but never deadlock.
+ */
 async function lockAll(db: Queryable, batch: { locks: BatchLocks }[]) {
-  const byApp = new Map<string, string[]>();
+  const byApp = new Map<string, { users: string[]; groups: string[] }>();
   for (const { locks } of batch) {
-    byApp.set(locks.appKey, [...(byApp.get(locks.appKey) ?? []), ...locks.usernames]);
+    const app = byApp.get(locks.appKey) ?? { users: [], groups: [] };
+    app.users.push(...locks.usernames);
+    app.groups.push(...(locks.groups ?? []));
+    byApp.set(locks.appKey, app);
   }
-  for (const appKey of [...byApp.keys()].sort()) await lockUsers(db, appKey, byApp.get(appKey)!);
+  for (const appKey of [...byApp.keys()].sort()) {
+    const { users, groups } = byApp.get(appKey)!;
+    if (groups.length > 0) {
+      const ids = [...new Set(groups)];
+      await db.query(
+        `SELECT 1 FROM chat_groups WHERE app_key = $1 AND id = ANY($2::text[])
+         ORDER BY id FOR SHARE`,
+        [appKey, ids],
+      );
+      const members = await all<{ username: string }>(
+        db,
+        'SELECT username FROM group_members WHERE app_key = $1 AND gid = ANY($2::text[])',
+        [appKey, ids],
+      );
+      users.push(...members.map((row) => row.username));
+    }
+    await lockUsers(db, appKey, users);
+  }
 }
 
 /** The user's next seq (the caller holds the user's lock). */

@@ -581,7 +581,9 @@ export class PgGroupStorage implements GroupStorage {
     message: NewMessage & { allowGroupAck: boolean },
     skip: string[],
   ): Promise<GroupMessageResult> {
-    return this.#db.tx(async (db) => {
+    // Group commit: the batch holds the group FOR SHARE and its members' locks before any work.
+    const locks = { appKey, usernames: [message.from], groups: [message.to] };
+    return this.#db.batched(locks, async (db) => {
       // No change of the members while the message is fanned out (changes take it FOR UPDATE).
       await db.query('SELECT 1 FROM chat_groups WHERE app_key = $1 AND id = $2 FOR SHARE', [
         appKey,
@@ -626,8 +628,9 @@ export class PgGroupStorage implements GroupStorage {
   }
 
   storeGroupRead(appKey: string, message: StoredMessage, reader: string, time: number) {
-    return this.#db.tx(async (db) => {
-      await lockUsers(db, appKey, [reader, ...(message.allowGroupAck ? [message.from] : [])]);
+    const users = [reader, ...(message.allowGroupAck ? [message.from] : [])];
+    return this.#db.batched({ appKey, usernames: users }, async (db) => {
+      await lockUsers(db, appKey, users);
       const target = await one<{ id: number }>(
         db,
         'SELECT id FROM messages WHERE app_key = $1 AND mid = $2',

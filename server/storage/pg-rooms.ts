@@ -236,7 +236,8 @@ export class PgRoomStorage implements RoomStorage {
   }
 
   addRoomMessage(appKey: string, message: RoomMessageRecord, keep: number): Promise<void> {
-    return this.#db.tx(async (db) => {
+    // Room messages lock nobody (no inbox, no seq); those that arrive together share one commit.
+    return this.#db.batched({ appKey, usernames: [] }, async (db) => {
       await db.query(
         `INSERT INTO room_messages (app_key, room_id, mid, client_id, from_user, type, body, ext,
            time)

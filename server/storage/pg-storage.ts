@@ -303,7 +303,7 @@ export class PgStorage implements Storage {
   }
 
   storeMessage(appKey: string, message: NewMessage): Promise<StoreMessageResult> {
-    // Sends that arrive together share one transaction and one flush (group commit); each is
+    // Writes that arrive together share one transaction and one flush (group commit); each is
     // answered once the commit that holds it is done.
     const locks = { appKey, usernames: [message.from, message.to] };
     return this.#db.batched(locks, async (db) => {
@@ -392,9 +392,11 @@ export class PgStorage implements Storage {
     inboxes: string[],
     read?: ReadCursorMove,
   ): Promise<StoreEventResult> {
-    return this.#db.tx(async (db) => {
+    // Receipts and events that arrive together share one commit (group commit, as storeMessage).
+    const users = [...inboxes, event.from];
+    return this.#db.batched({ appKey, usernames: users }, async (db) => {
       // Locked first, so the same receipt sent twice at once is found as a duplicate the second time.
-      await lockUsers(db, appKey, [...inboxes, event.from]);
+      await lockUsers(db, appKey, users);
       if (
         event.mid !== null &&
         (event.kind === 'delivered' || event.kind === 'read') &&
@@ -731,7 +733,8 @@ export class PgStorage implements Storage {
     event: NewUserEvent,
     inboxes: string[],
   ): Promise<AppendedEvent[]> {
-    return this.#db.tx(async (db) => {
+    // Contact and group events that arrive together share one commit (group commit).
+    return this.#db.batched({ appKey, usernames: inboxes }, async (db) => {
       await lockUsers(db, appKey, inboxes);
       return appendUserEvent(db, appKey, event, inboxes);
     });

@@ -1,12 +1,20 @@
-// Group commit on PostgreSQL (pg-database.ts, PgDatabase.batched): sends that arrive together are
-// written in one transaction, so one commit (one WAL flush) holds them all, and each is answered
-// only once that commit is done. Checked from outside, on a real PostgreSQL: the rows' `xmin` (the
+// Group commit on PostgreSQL (pg-database.ts, PgDatabase.batched): writes that arrive together (1:1,
+// group and room messages, receipts, group reads, contact and group events) are written in one
+// transaction, so one commit (one WAL flush) holds them all, and each is answered only once that
+// commit is done. Checked from outside, on a real PostgreSQL: the rows' `xmin` (the
 // transaction that wrote them) and a second connection pool that must see every answered send.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { PgStorage } from '../../server/storage/pg-storage.js';
-import type { AppRecord, NewMessage, StoreMessageResult } from '../../server/storage/storage.js';
+import type { GroupRecord } from '../../server/storage/group-storage.js';
+import type {
+  AppRecord,
+  InboxEntry,
+  NewMessage,
+  StoredMessage,
+  StoreMessageResult,
+} from '../../server/storage/storage.js';
 import { freshDatabase } from './support/postgres.js';
 
 const app: AppRecord = {
@@ -29,6 +37,8 @@ const app: AppRecord = {
 };
 
 const senders = Array.from({ length: 10 }, (_, n) => `s${n}`);
+/** The group's members (owner first) and the users of the mixed batches. */
+const members = ['gus', 'hal', 'ivy', 'jo'];
 
 const message = (clientId: string, from: string, to: string): NewMessage => ({
   mid: `mid-${clientId}`,
@@ -43,6 +53,32 @@ const message = (clientId: string, from: string, to: string): NewMessage => ({
   files: [],
 });
 
+const GID = '100000000000000001';
+const group: GroupRecord = {
+  id: GID,
+  name: 'g',
+  description: '',
+  owner: 'gus',
+  public: false,
+  approval: false,
+  allowInvites: false,
+  inviteNeedConfirm: false,
+  maxUsers: 10,
+  created: 1,
+  announcement: '',
+  allMuted: false,
+};
+const room = {
+  id: '200000000000000001',
+  name: 'r',
+  description: '',
+  owner: '',
+  maxUsers: 100,
+  created: 1,
+  announcement: '',
+  allMuted: false,
+};
+
 let url: string;
 let storage: PgStorage;
 let other: PgStorage;
@@ -56,7 +92,7 @@ before(async () => {
   // Another process's view of the database: its own pool.
   other = new PgStorage(url);
   await storage.addApp(app);
-  for (const username of ['rita', 'tom', ...senders]) {
+  for (const username of ['rita', 'tom', ...senders, ...members]) {
     const created = await storage.createUser(
       {
         uuid: `uuid-${username}`,
@@ -73,6 +109,15 @@ before(async () => {
   }
   sql = new pg.Client({ connectionString: url });
   await sql.connect();
+  const created = await storage.groups.change(
+    app.key,
+    GID,
+    { kind: 'create', group, members: members.slice(1), invitations: [] },
+    [],
+    { groupsPerUser: 10 },
+  );
+  assert.equal(created.outcome, 'done');
+  assert.ok(await storage.rooms.addRoom(app.key, room));
 });
 after(async () => {
   await sql?.end();
@@ -88,6 +133,32 @@ async function writers(mids: string[]): Promise<Set<string>> {
   );
   assert.equal(rows.length, mids.length, 'every one stored');
   return new Set(rows.map((row) => row.xmin));
+}
+
+/** The transactions that wrote these rows, in every table the batched writes write. */
+async function allWriters(marks: { mids: string[]; eventTime: number }): Promise<Set<string>> {
+  const { rows } = await sql.query<{ xmin: string }>(
+    `SELECT xmin::text FROM messages WHERE mid = ANY($1::text[])
+     UNION ALL SELECT xmin::text FROM room_messages WHERE mid = ANY($1::text[])
+     UNION ALL SELECT xmin::text FROM group_reads WHERE time = $2
+     UNION ALL SELECT xmin::text FROM inbox_events WHERE time = $2`,
+    [marks.mids, marks.eventTime],
+  );
+  return new Set(rows.map((row) => row.xmin));
+}
+
+/** Every seq of the user's inbox after `after`, and what each one holds (a mid, or an event kind). */
+async function inboxOf(username: string, after: number) {
+  const entries: InboxEntry[] = await other.readInbox(app.key, username, after, 100);
+  return entries.map((entry) => ({
+    seq: entry.seq,
+    holds:
+      'message' in entry
+        ? entry.message.mid
+        : 'event' in entry
+          ? entry.event.kind
+          : entry.userEvent.kind,
+  }));
 }
 
 /** Stores `sent` all at once; each result is checked from the other pool as soon as it is in. */
@@ -157,6 +228,145 @@ describe('group commit on PostgreSQL', () => {
     assert.deepEqual(
       inbox.map((entry) => ('message' in entry ? entry.message.mid : '')).sort(),
       good.map((one) => one.mid).sort(),
+    );
+  });
+
+  /** A group message (with group acks) from a member, and the others' writes that go with it. */
+  const groupMessage = (
+    clientId: string,
+    from: string,
+  ): NewMessage & { allowGroupAck: boolean } => ({
+    ...message(clientId, from, GID),
+    chatType: 'groupChat',
+    allowGroupAck: true,
+  });
+
+  /**
+   * Every kind of batched write at once, as a burst of traffic brings them: two group messages, two
+   * room messages, a delivered receipt of a 1:1 message, group reads of an earlier group message,
+   * and a contact event. `bad` adds a receipt into the inbox of a user who does not exist.
+   */
+  async function mixedBurst(tag: string, eventTime: number, bad: boolean) {
+    const earlier = await storage.groups.storeGroupMessage(
+      app.key,
+      groupMessage(`${tag}-0`, 'gus'),
+      [],
+    );
+    const read: StoredMessage = earlier.message;
+    const room1 = (n: number) => ({
+      ...message(`${tag}-room${n}`, members[n]!, room.id),
+      chatType: 'chatRoom',
+      roomId: room.id,
+      time: eventTime,
+    });
+    const writes: { name: string; done: Promise<unknown> }[] = [
+      {
+        name: 'group 1',
+        done: storage.groups.storeGroupMessage(app.key, groupMessage(`${tag}-1`, 'hal'), []),
+      },
+      { name: 'room 1', done: storage.rooms.addRoomMessage(app.key, room1(1), 100) },
+      {
+        name: 'receipt',
+        done: storage.storeEvent(
+          app.key,
+          {
+            kind: 'delivered',
+            from: 'jo',
+            to: 'ivy',
+            chatType: 'singleChat',
+            mid: `${tag}-x`,
+            time: eventTime,
+          },
+          ['ivy'],
+        ),
+      },
+      { name: 'read by hal', done: storage.groups.storeGroupRead(app.key, read, 'hal', eventTime) },
+      {
+        name: 'contact event',
+        done: storage.appendUserEvent(
+          app.key,
+          { kind: 'contact', operation: 'remove', from: 'ivy', to: 'jo', time: eventTime },
+          ['ivy', 'jo'],
+        ),
+      },
+      {
+        name: 'group 2',
+        done: storage.groups.storeGroupMessage(app.key, groupMessage(`${tag}-2`, 'ivy'), []),
+      },
+      { name: 'room 2', done: storage.rooms.addRoomMessage(app.key, room1(2), 100) },
+      { name: 'read by jo', done: storage.groups.storeGroupRead(app.key, read, 'jo', eventTime) },
+    ];
+    if (bad) {
+      writes.splice(3, 0, {
+        name: 'bad',
+        done: storage.storeEvent(
+          app.key,
+          {
+            kind: 'delivered',
+            from: 'jo',
+            to: 'nobody',
+            chatType: 'singleChat',
+            mid: `${tag}-y`,
+            time: eventTime,
+          },
+          ['nobody'],
+        ),
+      });
+    }
+    const settled = await Promise.allSettled(writes.map((write) => write.done));
+    const mids = [`${tag}-1`, `${tag}-2`, `${tag}-room1`, `${tag}-room2`].map((id) => `mid-${id}`);
+    return { settled, names: writes.map((write) => write.name), mids, eventTime };
+  }
+
+  it('writes group and room messages, receipts, group reads and events that arrive together in one transaction', async () => {
+    const before = Object.fromEntries(
+      await Promise.all(members.map(async (name) => [name, (await inboxOf(name, 0)).length])),
+    ) as Record<string, number>;
+    const { settled, mids, eventTime } = await mixedBurst('mixed', 7001, false);
+    assert.deepEqual(
+      settled.map((result) => result.status),
+      settled.map(() => 'fulfilled'),
+    );
+    assert.equal((await allWriters({ mids, eventTime })).size, 1, 'one transaction');
+    // Each member's inbox runs on with no gap: the earlier message, then the burst's writes.
+    for (const name of members) {
+      const inbox = await inboxOf(name, 0);
+      assert.deepEqual(
+        inbox.map((entry) => entry.seq),
+        Array.from({ length: inbox.length }, (_, n) => n + 1),
+        name,
+      );
+      assert.ok(inbox.length > before[name]!, name);
+    }
+    assert.deepEqual(
+      (await inboxOf('ivy', before.ivy!)).map((entry) => entry.holds),
+      ['mid-mixed-0', 'mid-mixed-1', 'delivered', 'contact', 'mid-mixed-2'],
+    );
+    assert.deepEqual(
+      (await inboxOf('gus', before.gus!)).map((entry) => entry.holds),
+      ['mid-mixed-0', 'mid-mixed-1', 'read', 'mid-mixed-2', 'read'],
+      "the sender gets each member's read (group acks)",
+    );
+    assert.equal((await other.rooms.roomMessages(app.key, room.id, 10)).length, 2);
+  });
+
+  it('retries the others of a mixed batch without the one that fails, with no seq gap', async () => {
+    const before = (await inboxOf('ivy', 0)).length;
+    const { settled, names, mids, eventTime } = await mixedBurst('mixbad', 7002, true);
+    assert.deepEqual(
+      names.filter((_, n) => settled[n]!.status === 'rejected'),
+      ['bad'],
+    );
+    assert.match(String((settled[3] as PromiseRejectedResult).reason), /nobody/);
+    assert.equal((await allWriters({ mids, eventTime })).size, 1, 'the others in one transaction');
+    const inbox = await inboxOf('ivy', before);
+    assert.deepEqual(
+      inbox.map((entry) => entry.seq),
+      Array.from({ length: 5 }, (_, n) => before + n + 1),
+    );
+    assert.deepEqual(
+      inbox.map((entry) => entry.holds),
+      ['mid-mixbad-0', 'mid-mixbad-1', 'delivered', 'contact', 'mid-mixbad-2'],
     );
   });
 });
