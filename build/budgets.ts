@@ -8,7 +8,8 @@
  *   (the SDK is in it) and every chunk it imports statically: ≤ 75 KB brotli (74.9 KB measured
  *   with the loader's preload, after the emoji picker, app check and chat-window carving landed).
  *   Chunks imported when first used are not part of it: the login form, the Contacts, Groups and
- *   Rooms tabs, Group info, a message's menu and its items, the languages, and what only a second tab of the same user runs
+ *   Rooms tabs, Group info, a message's menu and its items, the voice recorder, what I do to
+ *   contacts, groups and rooms, the languages, and what only a second tab of the same user runs
  *   (src/store/tab-sharing/follower.ts). A widget feature goes in such a chunk.
  * - `webim-sdk.js`, the SDK alone: ≤ 14 KB gzip (the `.gz` copy, which build/precompress.ts makes
  *   with Zopfli).

@@ -2,16 +2,15 @@
  * Chat rooms: the app's rooms with whether I am in one, read from the server on connect and by
  * `refreshRooms`, kept current by the live `onChatroomEvent`s. Room traffic is live only (never
  * replayed from the inbox): joining loads the room's recent window as the conversation's first
- * page, and room messages (seq 0) never move the sync cursor.
+ * page, and room messages (seq 0) never move the sync cursor. Joining, leaving and creating are
+ * `room-actions.ts`, a chunk loaded on first use.
  */
 import { notice } from './notices.js';
 import { BehaviorSubject, type Observable, map } from 'rxjs';
-import { Codes, Messages, chatError } from './errors.js';
 import { moderated } from './moderation.js';
-import { Limits, type RoomInfo } from '../protocol/index.js';
+import type { RoomInfo } from '../protocol/index.js';
 import { readList } from './lists-repo.js';
-import { type IncomingItem, storeIncomingBatch } from './messages-repo.js';
-import { fromReceived, isCommand, isRecord, num, str } from './messages.js';
+import { isRecord, num, str } from './messages.js';
 import {
   type SocialHost,
   type SocialSession,
@@ -49,8 +48,8 @@ export class ChatRooms {
   readonly rooms$: Observable<ChatRoom[]>;
   /** Whether I am a room admin of the app, who may create rooms (as the last refresh said). */
   readonly canCreate$ = new BehaviorSubject(false);
-  private readonly host: SocialHost;
-  private readonly roomsAgain: () => Promise<void>;
+  readonly host: SocialHost;
+  readonly roomsAgain: () => Promise<void>;
 
   constructor(host: SocialHost) {
     this.host = host;
@@ -157,69 +156,12 @@ export class ChatRooms {
     void this.roomsAgain().catch(() => undefined);
   }
 
-  /** Creates a room (the app's room admins only) and joins it; resolves with its id. */
-  async create(name: string, description = ''): Promise<string> {
-    const session = this.host.session();
-    const trimmed = name.trim();
-    if (!trimmed) throw chatError(Codes.messageParameterError, Messages.groupNameMissing);
-    const answer = await attempt('room', () =>
-      session.connection.moderate('createChatRoom', {
-        name: trimmed,
-        description: description.trim(),
-      }),
-    );
-    await this.refresh(session).catch(() => undefined);
-    await this.join(answer.data.id);
-    return answer.data.id;
-  }
-
-  async join(roomId: string): Promise<void> {
-    const session = this.host.session();
-    await attempt('room', () => session.connection.joinChatRoom({ roomId }));
-    const room = await this.mark(session, roomId, true);
-    await this.host.conversations(session, [
-      { id: roomId, chatType: 'chatRoom', ...(room ? { name: room.name } : {}), membership: null },
-    ]);
-    await this.loadRecent(session, roomId).catch(() => undefined);
-    void this.roomsAgain().catch(() => undefined);
-  }
-
-  /**
-   * A room's recent window as its conversation's first page (all the history a room keeps). Room
-   * messages have seq 0: they never move the sync cursor.
-   */
-  private async loadRecent(session: SocialSession, roomId: string): Promise<void> {
-    const page = await session.connection.history({
-      peer: roomId,
-      chatType: 'chatRoom',
-      cursor: null,
-      pageSize: Limits.roomRecentMessages,
-    });
-    const items: IncomingItem[] = [];
-    for (const raw of page.messages) {
-      const message = fromReceived({ ...raw, chatType: 'chatRoom' }, session.username);
-      if (message && !isCommand(message) && message.conversationId === roomId)
-        items.push({ message, unread: false });
-    }
-    await storeIncomingBatch(session.db, items, {
-      history: { conversationId: roomId, exhausted: true },
-    });
-    this.host.changed(roomId);
-  }
-
-  async leave(roomId: string): Promise<void> {
-    const session = this.host.session();
-    await attempt('room', () => session.connection.leaveChatRoom({ roomId }));
-    await this.out(session, roomId, undefined, 'left');
-    void this.roomsAgain().catch(() => undefined);
-  }
-
   async isMember(session: SocialSession, roomId: string): Promise<boolean> {
     return (await readList(session.db, 'rooms')).some((r) => r.id === roomId && r.joined);
   }
 
   /** Sets whether I am in a room; returns the room when it is listed. */
-  private async mark(session: SocialSession, roomId: string, joined: boolean) {
+  async mark(session: SocialSession, roomId: string, joined: boolean) {
     let room: ChatRoom | undefined;
     await this.host.update(session, 'rooms', (list) => {
       room = list.find((r) => r.id === roomId);
@@ -229,7 +171,7 @@ export class ChatRooms {
   }
 
   /** I am out of a room; its conversation stays, marked. True when it was not marked so already. */
-  private async out(
+  async out(
     session: SocialSession,
     roomId: string,
     name: string | undefined,

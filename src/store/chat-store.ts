@@ -50,7 +50,9 @@ import { Files } from './files.js';
 import { Groups } from './groups.js';
 import type { Moderation } from './moderation-actions.js';
 import { liveQuery } from './live-query.js';
+import type { ContactActions } from './contact-actions.js';
 import type { GroupActions } from './group-actions.js';
+import type { RoomActions } from './room-actions.js';
 import type { MessageActions } from './message-actions.js';
 import { MessageWindows } from './message-windows.js';
 import { Names } from './names.js';
@@ -150,8 +152,12 @@ export class ChatStore implements ChatStoreApi {
   private readonly reading: Reading;
   private readonly lifecycle: SessionLifecycle;
   private readonly sending: Sending;
+  /** What I do to contacts, loaded when first used (the signed-in page's budget is full). */
+  private readonly contactActions: () => Promise<ContactActions>;
   /** What I do to groups, loaded when first used (the signed-in page's budget is full). */
   private readonly groupActions: () => Promise<GroupActions>;
+  /** Join, leave and create rooms, loaded when first used (the signed-in page's budget is full). */
+  private readonly roomActions: () => Promise<RoomActions>;
   /** Edit and react, loaded when first used (the signed-in page's budget is full). */
   private readonly actions: () => Promise<MessageActions>;
   private readonly reactions: Reactions;
@@ -199,8 +205,16 @@ export class ChatStore implements ChatStoreApi {
 
     const host = socialHost(core, this.noticeSubject);
     this.contacts = new Contacts(host);
+    let contactActions: Promise<ContactActions> | undefined;
+    this.contactActions = () =>
+      (contactActions ??= import('./contact-actions.js').then(
+        (m) => new m.ContactActions(this.contacts),
+      ));
     this.groups = new Groups(host);
     this.rooms = new ChatRooms(host);
+    let roomActions: Promise<RoomActions> | undefined;
+    this.roomActions = () =>
+      (roomActions ??= import('./room-actions.js').then((m) => new m.RoomActions(this.rooms)));
     let moderation: Promise<Moderation> | undefined;
     this.moderation = () =>
       (moderation ??= import('./moderation-actions.js').then((m) => new m.Moderation(host)));
@@ -411,27 +425,27 @@ export class ChatStore implements ChatStoreApi {
   }
 
   addContact(username: string, message?: string): Promise<void> {
-    return this.contacts.addContact(username, message);
+    return this.contactActions().then((c) => c.addContact(username, message));
   }
 
   acceptContact(username: string): Promise<void> {
-    return this.contacts.acceptContact(username);
+    return this.contactActions().then((c) => c.acceptContact(username));
   }
 
   declineContact(username: string): Promise<void> {
-    return this.contacts.declineContact(username);
+    return this.contactActions().then((c) => c.declineContact(username));
   }
 
   removeContact(username: string): Promise<void> {
-    return this.contacts.removeContact(username);
+    return this.contactActions().then((c) => c.removeContact(username));
   }
 
   block(username: string): Promise<void> {
-    return this.contacts.block(username);
+    return this.contactActions().then((c) => c.block(username));
   }
 
   unblock(username: string): Promise<void> {
-    return this.contacts.unblock(username);
+    return this.contactActions().then((c) => c.unblock(username));
   }
 
   createGroup(input: CreateGroupInput): Promise<Group> {
@@ -507,15 +521,15 @@ export class ChatStore implements ChatStoreApi {
   }
 
   joinRoom(roomId: string): Promise<void> {
-    return this.rooms.join(roomId);
+    return this.roomActions().then((r) => r.join(roomId));
   }
 
   leaveRoom(roomId: string): Promise<void> {
-    return this.rooms.leave(roomId);
+    return this.roomActions().then((r) => r.leave(roomId));
   }
 
   createRoom(name: string, description?: string): Promise<string> {
-    return this.rooms.create(name, description);
+    return this.roomActions().then((r) => r.create(name, description));
   }
 
   updateAnnouncement(chatType: ModeratedType, id: string, text: string): Promise<void> {

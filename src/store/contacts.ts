@@ -3,20 +3,17 @@
  * (one transaction per list), then kept current by the SDK's contact events, including what I do
  * on my other devices (`onMultiDeviceEvent`). Presence is live only: it is never read back from
  * IndexedDB, and it is forgotten whenever the connection is not open, so a contact is never shown
- * online from stale data.
+ * online from stale data. What I do to contacts and the blocklist is `contact-actions.ts`, a chunk
+ * loaded on first use.
  */
 import { notice, type NoticeKey } from './notices.js';
 import { BehaviorSubject, type Observable, combineLatest, map } from 'rxjs';
-import type { BlocklistResponse } from '../protocol/index.js';
-import type { SocialSource, StoreConnection } from './connection-events.js';
+import type { SocialSource } from './connection-events.js';
 import { type StoredContact } from './database.js';
-import { readList } from './lists-repo.js';
-import { Messages, type RefusalWords } from './errors.js';
-import { isRecord, normalizeUsername, num, str } from './messages.js';
+import { isRecord, num, str } from './messages.js';
 import {
   type SocialHost,
   type SocialSession,
-  attempt,
   coalesced,
   newestFirst,
   replaced,
@@ -48,7 +45,7 @@ export class Contacts {
   readonly blocklist$: Observable<string[]>;
   /** Who is online now, as the server last said (roster on connect, then presence events). */
   private readonly presence = new BehaviorSubject<ReadonlyMap<string, boolean>>(new Map());
-  private readonly host: SocialHost;
+  readonly host: SocialHost;
   /** A roster read after someone became a contact: it brings their nickname and presence. */
   private readonly rosterAgain: () => Promise<void>;
 
@@ -168,10 +165,11 @@ export class Contacts {
   }
 
   /**
-   * A contact operation between me and `other`, from an event or from my own action's answer;
-   * `incoming`: a request is theirs to me. Applying it twice changes nothing the second time.
+   * A contact operation between me and `other`, from an event or from my own action's answer
+   * (`contact-actions.ts`); `incoming`: a request is theirs to me. Applying it twice changes nothing
+   * the second time.
    */
-  private async apply(
+  async apply(
     session: SocialSession,
     operation: ContactOperation,
     other: string,
@@ -203,72 +201,5 @@ export class Contacts {
     );
     // The roster brings the new contact's nickname and presence.
     if (added && operation === 'accept') void this.rosterAgain();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Actions: the server's answer is applied at once; the event that follows changes nothing more.
-  // ---------------------------------------------------------------------------------------------
-
-  async addContact(username: string, message = ''): Promise<void> {
-    const session = this.host.session();
-    const other = normalizeUsername(username);
-    const theirs = (await this.requestOf(session, other))?.direction === 'incoming';
-    await this.call(() => session.connection.addContact(other, message), {
-      illegal: Messages.contactExists,
-    });
-    await this.apply(session, theirs ? 'accept' : 'request', other, false, message);
-  }
-
-  acceptContact(username: string): Promise<void> {
-    return this.settle(username, 'accept', (c, other) => c.acceptContactInvite(other));
-  }
-
-  declineContact(username: string): Promise<void> {
-    return this.settle(username, 'decline', (c, other) => c.declineContactInvite(other));
-  }
-
-  removeContact(username: string): Promise<void> {
-    return this.settle(username, 'remove', (c, other) => c.deleteContact(other));
-  }
-
-  block(username: string): Promise<void> {
-    return this.blocklist(username, (c, other) => c.addUsersToBlocklist({ name: [other] }));
-  }
-
-  unblock(username: string): Promise<void> {
-    return this.blocklist(username, (c, other) => c.removeUserFromBlocklist({ name: other }));
-  }
-
-  /** Answers a request or removes a contact; applies it once the server agreed. */
-  private async settle(
-    username: string,
-    operation: 'accept' | 'decline' | 'remove',
-    call: (connection: StoreConnection, other: string) => Promise<unknown>,
-  ): Promise<void> {
-    const session = this.host.session();
-    const other = normalizeUsername(username);
-    await this.call(
-      () => call(session.connection, other),
-      operation === 'remove' ? {} : { notFound: Messages.noContactRequest },
-    );
-    await this.apply(session, operation, other);
-  }
-
-  /** Changes the blocklist; the server answers with the whole list, which is stored. */
-  private async blocklist(
-    username: string,
-    call: (connection: StoreConnection, other: string) => Promise<BlocklistResponse>,
-  ): Promise<void> {
-    const session = this.host.session();
-    const { data } = await this.call(() => call(session.connection, normalizeUsername(username)));
-    await this.host.update(session, 'blocklist', (list) => replaced(list, data));
-  }
-
-  private async requestOf(session: SocialSession, username: string) {
-    return (await readList(session.db, 'requests')).find((r) => r.username === username);
-  }
-
-  private call<T>(action: () => Promise<T>, words?: RefusalWords): Promise<T> {
-    return attempt('contact', action, words);
   }
 }

@@ -8,7 +8,7 @@ import { html, nothing } from 'lit';
 import type { ChatType } from '../../protocol/index.js';
 import type { Group } from '../../store/index.js';
 import type { DisplayNameController } from '../controllers/display-name-controller.js';
-import { VoiceRecorderController, canRecord } from '../controllers/voice-recorder-controller.js';
+import type { VoiceRecorderController } from '../controllers/voice-recorder-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatSendEvent } from '../events/chat-send-event.js';
 import { attachIcon, locationIcon, microphoneIcon, smileIcon, stopIcon } from '../icons.js';
@@ -29,8 +29,15 @@ export interface ComposerParts {
   error(): string;
 }
 
+/** Whether this browser can record from a microphone at all (a secure page with MediaRecorder). */
+const canRecord = (): boolean =>
+  typeof MediaRecorder !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
+
 export class Composer {
-  readonly #recorder: VoiceRecorderController;
+  /** The voice recorder, a chunk loaded the first time the record button is pressed. */
+  #recorder: Promise<VoiceRecorderController> | undefined;
+  /** The recorder once loaded. */
+  #recorded: VoiceRecorderController | undefined;
 
   readonly #ctx: WindowContext;
   readonly #parts: ComposerParts;
@@ -39,10 +46,6 @@ export class Composer {
     this.#ctx = ctx;
     this.#parts = parts;
     const { host } = ctx;
-    this.#recorder = new VoiceRecorderController(
-      host,
-      (file, seconds) => void this.#sendFiles([file], seconds),
-    );
     host.addEventListener('dragover', this.#onDrag);
     host.addEventListener('dragleave', this.#onDrag);
     host.addEventListener('drop', this.#onDrag);
@@ -61,7 +64,7 @@ export class Composer {
 
   render(group: Group | undefined) {
     const { i18n } = this.#ctx;
-    const recording = this.#recorder.recording;
+    const recording = this.#recorded?.recording;
     const muted = mutedNote(group?.mutedUntil, i18n);
     return html`${
         muted
@@ -91,7 +94,7 @@ export class Composer {
                 class=${recording ? 'primary' : ''}
                 aria-label=${i18n.t(recording ? 'window.stopRecording' : 'window.record')}
                 title=${i18n.t(recording ? 'window.stopRecording' : 'window.record')}
-                @click=${() => this.#recorder.toggle()}
+                @click=${this.#record}
               >
                 ${recording ? stopIcon : microphoneIcon}
               </button>`
@@ -130,10 +133,27 @@ export class Composer {
         ></textarea>
         <button part="send-button" class="primary" type="submit">${i18n.t('window.send')}</button>
         <p part="error" class="alert" role="alert">
-          ${this.#parts.error() || (this.#recorder.error && i18n.t(this.#recorder.error))}
+          ${this.#parts.error() || (this.#recorded?.error && i18n.t(this.#recorded.error))}
         </p>
       </form>`;
   }
+
+  readonly #record = async (): Promise<void> => {
+    this.#recorder ??= import('../controllers/voice-recorder-controller.js').then(
+      ({ VoiceRecorderController }) =>
+        (this.#recorded = new VoiceRecorderController(
+          this.#ctx.host,
+          (file, seconds) => void this.#sendFiles([file], seconds),
+        )),
+    );
+    try {
+      await (await this.#recorder).toggle();
+    } catch (error) {
+      // The chunk did not load (the network): say so; the next press tries again.
+      this.#recorder = undefined;
+      this.#ctx.fail(error);
+    }
+  };
 
   // The picker and its library are a chunk, loaded the first time this is pressed.
   readonly #toggleEmoji = async ({ currentTarget }: Event): Promise<void> => {

@@ -1,14 +1,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-/** Whether this browser can record from a microphone at all (a secure page with MediaRecorder). */
-export const canRecord = (): boolean =>
-  typeof MediaRecorder !== 'undefined' && !!navigator.mediaDevices?.getUserMedia;
-
 /**
  * Records a voice message with `MediaRecorder`: `toggle()` starts (asking for the microphone) and
  * stops, handing the recording to `onRecorded` as a file with its length in whole seconds (at
  * least 1), timed while recording because a recorded WebM states no duration. Errors become `error` in plain words;
- * the microphone is released on stop and when the host leaves the page.
+ * the microphone is released on stop and when the host leaves the page. A chunk: the composer
+ * imports it the first time its record button is pressed.
  */
 export class VoiceRecorderController implements ReactiveController {
   recording = false;
