@@ -8,7 +8,9 @@ import type { ChatError } from '../../src/store/types.js';
 import {
   disposeProxy,
   mainServer,
+  proxyHold,
   proxyRefused,
+  proxyRelease,
   startNoWebSocketProxy,
   uniqueName,
 } from '../support/servers.js';
@@ -96,6 +98,47 @@ describe('store/chat-store: account', function () {
       await store.logout();
       expect((await signingIn)?.message).to.equal(Messages.signInCancelled);
       expect(await tokenStatus(url, me, token)).to.equal(401);
+    } finally {
+      await disposeProxy(proxy.id);
+    }
+  });
+
+  it("revokes a follower tab's token on sign-out before the server accepted it", async () => {
+    const { url } = await mainServer();
+    const me = await signUp(newStore(url, uniqueName('preg')));
+    const newToken = async () => {
+      const answer = await fetch(`${url}/${APP_PATH}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'password', username: me, password: PASSWORD }),
+      });
+      return ((await answer.json()) as { access_token: string }).access_token;
+    };
+    const [first, second] = [await newToken(), await newToken()];
+    const proxy = await startNoWebSocketProxy(url);
+    try {
+      // Two tabs of one browser (one prefix: one Web Lock). The first holds the connection, whose
+      // socket the proxy refuses: the server never accepts its token.
+      const prefix = uniqueName('pfol');
+      const holder = newStore(proxy.url, prefix);
+      await holder.ready;
+      void holder.loginWithToken({ username: me, accessToken: first }).catch(() => undefined);
+      await proxyRefused(proxy.id, 1);
+      // The second follows it: it checks its token over REST, and that answer is slow.
+      const hold = proxyHold(proxy.id, '/token/expires');
+      const follower = newStore(proxy.url, prefix);
+      await follower.ready;
+      const signingIn = follower.loginWithToken({ username: me, accessToken: second }).then(
+        () => undefined,
+        (error: ChatError) => error,
+      );
+      await hold;
+
+      await follower.logout();
+      await proxyRelease(proxy.id);
+      expect((await signingIn)?.message).to.equal(Messages.signInCancelled);
+      expect(await tokenStatus(url, me, second)).to.equal(401);
+      expect(await tokenStatus(url, me, first)).to.equal(200);
     } finally {
       await disposeProxy(proxy.id);
     }

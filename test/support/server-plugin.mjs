@@ -80,6 +80,10 @@ export function serverPlugin() {
         }
         case 'proxy-refused':
           return proxies.get(payload.id)?.refusedAtLeast(payload.atLeast ?? 1);
+        case 'proxy-hold':
+          return proxies.get(payload.id)?.hold(payload.part, payload.count ?? 1);
+        case 'proxy-release':
+          return proxies.get(payload.id)?.release();
         case 'proxy-dispose': {
           const proxy = proxies.get(payload.id);
           proxies.delete(payload.id);

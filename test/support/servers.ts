@@ -46,6 +46,13 @@ export const startNoWebSocketProxy = (target: string) =>
 /** Resolves once the proxy has refused `atLeast` WebSocket upgrades. */
 export const proxyRefused = (id: string, atLeast = 1) =>
   command<number>('proxy-refused', { id, atLeast });
+/**
+ * Makes the proxy hold the requests whose path contains `part` (until {@link proxyRelease});
+ * resolves once `count` of them are held.
+ */
+export const proxyHold = (id: string, part: string, count = 1) =>
+  command<number>('proxy-hold', { id, part, count });
+export const proxyRelease = (id: string) => command<boolean>('proxy-release', { id });
 export const disposeProxy = (id: string) => command<boolean>('proxy-dispose', { id });
 /** A local port with nothing listening on it. */
 export const freePort = () => command<number>('free-port');

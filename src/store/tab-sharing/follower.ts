@@ -39,8 +39,11 @@ export interface Follower {
    * Fails as closed when the connection was closed since the open `run` began.
    */
   join(given: Credentials, run: number): Promise<OpenResult>;
-  /** Revokes `token` (of `user`) over REST. */
-  revoke(user: string, token: string | undefined): Promise<unknown>;
+  /**
+   * Revokes `token` over REST; before the server accepted any (the REST check in flight), the
+   * token `given` offered. Fails as closed when there is none.
+   */
+  revoke(given: Credentials | undefined, token: string | undefined): Promise<unknown>;
   /** Leaves the queue; calls not answered fail. */
   close(): void;
 }
@@ -274,9 +277,11 @@ export function follow(s: TabState): Follower {
       if (s.role === 'follower') s.post({ t: 'hello', from: s.tab });
       return result;
     },
-    revoke(user, token) {
-      const [method, url] = route('revokeToken', user);
-      return utils.ajax({ url, method, headers: { Authorization: `Bearer ${token}` } });
+    revoke(given, token) {
+      const bearer = token ?? (given && 'accessToken' in given ? given.accessToken : undefined);
+      if (!given || !bearer) return Promise.reject(closed());
+      const [method, url] = route('revokeToken', given.user);
+      return utils.ajax({ url, method, headers: { Authorization: `Bearer ${bearer}` } });
     },
     close() {
       queue?.abort();

@@ -302,7 +302,7 @@ export function createSharedConnection(
         // Read now: the store closes the connection right after asking (see `close`).
         const { credentials, token } = s;
         return follower
-          ? follower.then((f) => f.revoke(credentials?.user ?? '', token))
+          ? follower.then((f) => f.revoke(credentials, token))
           : Promise.reject(closed());
       }
       // The server kicks the socket that used it (33); the followers hear that from here.
