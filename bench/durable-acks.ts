@@ -80,7 +80,7 @@ const summary = (values: number[]) => {
 };
 
 /** Sends `rate` messages a second for `seconds`, round-robin over N pairs; times every one. */
-async function measureLatency(
+export async function measureLatency(
   httpUrl: string,
   clients: number,
   rate: number,

@@ -54,6 +54,8 @@ export interface ChatServer {
   listen(): Promise<string>;
   close(): Promise<void>;
   readonly domain: Domain;
+  /** What the domain stores through (tests read SQLite's commit counts from it). */
+  readonly storage: Storage;
 }
 
 /** Query parameters whose values never reach a log. */
@@ -225,6 +227,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
 
   return {
     domain,
+    storage,
     async listen() {
       await ready;
       // `support` is also the demo's room admin: it may create and moderate rooms (issue 14).

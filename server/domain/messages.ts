@@ -137,7 +137,17 @@ export class Messages {
     this.#rooms = rooms;
   }
 
-  async send(app: AppRecord, from: string, frame: SendFrame): Promise<SentMessage> {
+  /**
+   * Validates and stores a message. `queued` is called as soon as its write is queued where the
+   * storage keeps call order ({@link Storage.ordersWrites}): a session may then read its next frame
+   * while this one's commit is made durable, and their seqs still follow the frames' order.
+   */
+  async send(
+    app: AppRecord,
+    from: string,
+    frame: SendFrame,
+    queued?: () => void,
+  ): Promise<SentMessage> {
     const { t: _t, id, to, chatType, ext: rawExt, msgConfig, ...fields } = frame;
     const body = fields as MessageBody;
     if (!['singleChat', 'groupChat', 'chatRoom'].includes(chatType)) {
@@ -161,7 +171,16 @@ export class Messages {
       throw rejected(`ext is larger than ${MessageLimits.extMaxBytes} bytes of JSON`);
     }
     if (chatType === 'groupChat') {
-      return this.#sendToGroup(app, from, id, to, body, ext, msgConfig?.allowGroupAck === true);
+      return this.#sendToGroup(
+        app,
+        from,
+        id,
+        to,
+        body,
+        ext,
+        msgConfig?.allowGroupAck === true,
+        queued,
+      );
     }
     if (chatType === 'chatRoom') return this.#sendToRoom(app, from, id, to, body, ext);
     if (!(await this.#users.find(app, to))) {
@@ -175,7 +194,7 @@ export class Messages {
     }
     const { stored, files } = await this.#attachments(app, from, body);
 
-    const result = await this.#storage.storeMessage(app.key, {
+    const storing = this.#storage.storeMessage(app.key, {
       mid: newMessageId(),
       clientId: id,
       from,
@@ -187,6 +206,8 @@ export class Messages {
       time: Date.now(),
       files,
     });
+    if (this.#storage.ordersWrites) queued?.();
+    const result = await storing;
     return {
       duplicate: result.duplicate,
       forSender: toServerMessage(result.message, result.senderSeq),
@@ -206,10 +227,11 @@ export class Messages {
     body: MessageBody,
     ext: string,
     allowGroupAck: boolean,
+    queued?: () => void,
   ): Promise<SentMessage> {
     const skip = await this.#groups.checkSender(app, from, gid);
     const { stored, files } = await this.#attachments(app, from, body);
-    const result = await this.#storage.groups.storeGroupMessage(
+    const storing = this.#storage.groups.storeGroupMessage(
       app.key,
       {
         mid: newMessageId(),
@@ -226,6 +248,8 @@ export class Messages {
       },
       skip,
     );
+    if (this.#storage.ordersWrites) queued?.();
+    const result = await storing;
     const { message, seqs } = result;
     return {
       duplicate: result.duplicate,

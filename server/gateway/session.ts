@@ -47,6 +47,7 @@ import type { RateLimiter } from '../domain/rate-limiter.js';
 import {
   MessageRejected,
   withBase,
+  type SentMessage,
   type InboxItem,
   type StoredEvents,
 } from '../domain/messages.js';
@@ -98,6 +99,10 @@ export const MAX_REFUSED = 500;
 /** Frames waiting to be handled before the socket stops being read (and again below the low). */
 const QUEUE_HIGH_WATER = 256;
 const QUEUE_LOW_WATER = 64;
+/** Messages whose answers may wait for their commit while the session reads on (pipelining). */
+const PIPELINE_DEPTH = 32;
+/** ...and at most this many bytes of their frames (the memory bound of a burst of big messages). */
+const PIPELINE_BYTES = 128 * 1024;
 /** setTimeout's ceiling (~24.8 days); longer token lives re-arm the timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -131,6 +136,13 @@ export class Session {
   /** SHA-256 of the token this session logged in (or renewed) with: a logout revokes it. */
   #tokenHash = '';
   #queue: Promise<void> = Promise.resolve();
+  /** The last message's answer (ack or nack, then its deliveries); it never rejects. */
+  #answers: Promise<void> = Promise.resolve();
+  /** The answers not given yet, oldest first (they settle in that order). */
+  readonly #unanswered: { answered: Promise<void>; bytes: number }[] = [];
+  #unansweredBytes = 0;
+  /** The size of each `msg` frame as received, for the pipeline's bound. */
+  readonly #frameBytes = new WeakMap<object, number>();
   /** Frames in the chain; the socket is paused while there are too many. */
   #pending = 0;
   #paused = false;
@@ -336,6 +348,7 @@ export class Session {
       return;
     }
     const frame = parsed.frame;
+    if (frame.t === 'msg') this.#frameBytes.set(frame, text.length);
     if (this.#state === 'awaiting-auth') {
       if (frame.t !== 'auth') {
         this.#refuse(`send auth first, not ${frame.t}`);
@@ -357,25 +370,34 @@ export class Session {
       this.#socket.pause();
     }
     this.#queue = this.#queue
+      // Anything but a message first waits for the answers of the messages before it: it may read
+      // what they wrote (a recall of the message just sent), and its answer comes after theirs.
+      .then(() => (frame.t === 'msg' ? undefined : this.#answers))
       .then(() => (this.#state === 'closed' ? undefined : this.#limitThenHandle(frame)))
-      .catch((error: unknown) => {
-        this.#ctx.log.error({ err: error }, 'websocket frame failed');
-        if (this.#state === 'authenticating') {
-          this.#refuseAuth(StatusCodes.WEBIM_CONNCTION_AUTH_ERROR, 'the server could not log in');
-        } else if (error instanceof StorageUnavailable) {
-          // Not acked: the client's outbox keeps the message and sends it again later.
-          this.#error(StatusCodes.SERVER_BUSY, error.message);
-        } else {
-          this.#error(StatusCodes.SERVER_BUSY, 'the server could not process the frame');
-        }
-      })
-      .finally(() => {
-        this.#pending -= 1;
-        if (this.#paused && this.#pending <= QUEUE_LOW_WATER && this.#state !== 'closed') {
-          this.#paused = false;
-          this.#socket.resume();
-        }
-      });
+      .catch((error: unknown) => this.#failed(error))
+      .finally(() => this.#handled());
+  }
+
+  /** A frame (or a pipelined message's answer) failed: the client is told, the socket stays. */
+  #failed(error: unknown): void {
+    this.#ctx.log.error({ err: error }, 'websocket frame failed');
+    if (this.#state === 'authenticating') {
+      this.#refuseAuth(StatusCodes.WEBIM_CONNCTION_AUTH_ERROR, 'the server could not log in');
+    } else if (error instanceof StorageUnavailable) {
+      // Not acked: the client's outbox keeps the message and sends it again later.
+      this.#error(StatusCodes.SERVER_BUSY, error.message);
+    } else {
+      this.#error(StatusCodes.SERVER_BUSY, 'the server could not process the frame');
+    }
+  }
+
+  /** One frame less waiting; below the low water the socket is read again. */
+  #handled(): void {
+    this.#pending -= 1;
+    if (this.#paused && this.#pending <= QUEUE_LOW_WATER && this.#state !== 'closed') {
+      this.#paused = false;
+      this.#socket.resume();
+    }
   }
 
   /** Counts the frame against the user's limit (every kind but `auth`), then handles it. */
@@ -663,22 +685,70 @@ export class Session {
     }
   }
 
+  /**
+   * Stores a message; its ack (or nack) and deliveries follow its commit. Where the storage keeps
+   * the order of queued writes (SQLite), the next frame is read as soon as this one's write is
+   * queued: the session keeps reading while the commit is fsynced, and one commit holds all the
+   * messages a client has in flight (issue 11). The answers still go out in the frames' order, each
+   * after the one before (see {@link #answers}); while one waits it counts as a frame in the queue.
+   */
   async #message(frame: SendFrame): Promise<void> {
-    const { domain, fanout } = this.#ctx;
     const { user } = this.#login as Login;
-    let sent;
+    let release = () => {};
+    const queued = new Promise<void>((resolve) => (release = resolve));
+    const sending = this.#ctx.domain.messages.send(this.#app, user, frame, release);
+    const before = this.#answers;
+    this.#pending += 1;
+    const answered = this.#answer(frame, user, sending, before)
+      .catch((error: unknown) => this.#failed(error))
+      .finally(() => this.#handled());
+    this.#answers = answered;
+    const bytes = this.#frameBytes.get(frame) ?? 0;
+    const waiting = this.#unanswered;
+    waiting.push({ answered, bytes });
+    this.#unansweredBytes += bytes;
+    void answered.then(() => {
+      waiting.shift();
+      this.#unansweredBytes -= bytes;
+    });
+    await Promise.race([queued, answered]);
+    // Past the depth, the next frame waits for the oldest answers: a client's burst of large
+    // messages is held by the server only so much at a time.
+    while (
+      waiting.length > 1 &&
+      (waiting.length > PIPELINE_DEPTH || this.#unansweredBytes > PIPELINE_BYTES)
+    ) {
+      await waiting[0]?.answered;
+    }
+  }
+
+  async #answer(
+    frame: SendFrame,
+    user: string,
+    sending: Promise<SentMessage>,
+    before: Promise<void>,
+  ): Promise<void> {
+    let sent: SentMessage;
     try {
-      sent = await domain.messages.send(this.#app, user, frame);
+      sent = await sending;
     } catch (error) {
+      await before;
       if (!(error instanceof MessageRejected)) throw error;
       return this.#send({ t: 'nack', id: frame.id, code: error.code, reason: error.message });
     }
+    await before;
     const own = sent.forSender;
     // The client has its own message as this ack: no replay or catch-up sends it again.
     this.#mark(own.seq);
     this.#send({ t: 'ack', id: own.id, mid: own.mid, to: own.to, time: own.time, seq: own.seq });
     if (sent.duplicate) return;
-    await fanout.message(this.#app.key, sent.deliveries, { username: user, message: own }, this.id);
+    // Stored: delivered even if this session has closed meanwhile.
+    await this.#ctx.fanout.message(
+      this.#app.key,
+      sent.deliveries,
+      { username: user, message: own },
+      this.id,
+    );
   }
 
   /** Publishes stored events to their users; the acting user's copy skips `exceptSession`. */

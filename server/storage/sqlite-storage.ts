@@ -3,7 +3,8 @@
  * transaction below runs without interleaving). WAL mode lets the CLI (`app add`) write while a
  * server process reads. Every statement is prepared once; no SQL is ever built from input.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Limits } from '../../src/protocol/rest.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
@@ -308,6 +309,22 @@ CREATE TABLE IF NOT EXISTS reports (
 CREATE INDEX IF NOT EXISTS reports_time ON reports (app_key, time);
 `;
 
+/**
+ * The WAL file's name is on disk once its directory is fsynced (SQLite created the file). Where a
+ * directory cannot be opened or fsynced (Windows), the file system needs no such step.
+ */
+function syncDirectory(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Not a step this platform has.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 const appParams = (app: AppRecord) => ({
   key: app.key,
   org: app.org,
@@ -335,10 +352,15 @@ export class SqliteStorage implements Storage {
   readonly visitors: VisitorStorage;
   readonly reactions: ReactionStorage;
   readonly deletions: DeletionStorage;
+  /** One group-commit queue for every message write: they apply in call order. */
+  readonly ordersWrites = true;
   readonly #deletions: SqliteDeletions;
   readonly #db: Database.Database;
   readonly #commits: GroupCommit;
   readonly #checkpoints: Checkpoints;
+  /** The WAL file group commit fsyncs (none in memory or with `synchronous: 'normal'`). */
+  readonly #walPath: string | undefined;
+  #walFd: number | undefined;
   readonly #q;
   readonly #storeMessage: Transaction<Storage['storeMessage']>;
   readonly #createUser: Transaction<Storage['createUser']>;
@@ -368,10 +390,15 @@ export class SqliteStorage implements Storage {
     db.pragma('foreign_keys = ON');
     // FULL: every commit is fsynced before it returns, so an ack (sent after the commit) survives
     // a power loss, not only a crash. Group commit (sqlite-commit.ts) keeps that to one fsync per
-    // turn of the event loop, and checkpoints run in a worker (sqlite-checkpoints.ts).
-    db.pragma(options.synchronous === 'normal' ? 'synchronous = NORMAL' : 'synchronous = FULL');
+    // turn of the event loop, run on the thread pool (the WAL file, below), and checkpoints run
+    // in a worker (sqlite-checkpoints.ts).
+    const durable = options.synchronous !== 'normal';
+    db.pragma(durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
-    this.#commits = new GroupCommit(db);
+    this.#walPath = path === ':memory:' || !durable ? undefined : `${path}-wal`;
+    this.#commits = new GroupCommit(db, {
+      sync: this.#walPath === undefined ? undefined : (done) => this.#syncWal(done),
+    });
     this.#checkpoints = new Checkpoints(path);
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
@@ -1078,6 +1105,8 @@ export class SqliteStorage implements Storage {
     const events: InboxEntry[] = this.#q.readEvents
       .all(appKey, username, afterSeq, limit)
       .map(toInboxEntry);
+    // Sent to no device before it is on disk: a commit whose fsync still runs may hold some.
+    await this.#commits.settled();
     return [...messages, ...events].sort((a, b) => a.seq - b.seq).slice(0, limit);
   }
 
@@ -1239,17 +1268,37 @@ export class SqliteStorage implements Storage {
     return this.#q.blockersOf.all(appKey, blocked).map((row) => row.blocker);
   }
 
+  /**
+   * fsyncs the WAL file on the thread pool: every commit written to it before this call is then on
+   * disk (fsync is per file, whichever descriptor asks). SQLite keeps the file, and so this
+   * descriptor, for as long as the connection is open; a checkpoint restarts it in place.
+   */
+  #syncWal(done: (error: Error | null) => void): void {
+    if (this.#walFd === undefined) {
+      try {
+        this.#walFd = openSync(this.#walPath as string, 'r+');
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      syncDirectory(dirname(this.#walPath as string));
+    }
+    fsync(this.#walFd, done);
+  }
+
   async close(): Promise<void> {
     if (!this.#db.open) return;
     this.#commits.flush();
+    await this.#commits.settled();
+    if (this.#walFd !== undefined) closeSync(this.#walFd);
     await this.#checkpoints.close();
     // What the checkpointer did not copy yet goes into the file now, and the WAL is emptied.
     this.#db.pragma('wal_checkpoint(TRUNCATE)');
     this.#db.close();
   }
 
-  /** Commits and writes so far (one commit, and one fsync, per batch of writes). */
-  get commitStats(): { commits: number; writes: number } {
+  /** Commits, writes and WAL fsyncs so far (one commit per batch, one fsync per batches). */
+  get commitStats(): { commits: number; writes: number; syncs: number } {
     return { ...this.#commits.stats };
   }
 }

@@ -258,6 +258,12 @@ export interface Storage {
   readonly reactions: ReactionStorage;
   /** Delete for me (SQLite schema 11, PostgreSQL 8; deletion-storage.ts). */
   readonly deletions: DeletionStorage;
+  /**
+   * Message writes take effect (seqs included) in the order their calls were made, even while
+   * earlier ones still wait for their commit: sessions may then pipeline their sends (SQLite's
+   * single group-commit queue; PostgreSQL spreads writes over several connections, so not there).
+   */
+  readonly ordersWrites?: boolean;
 
   getApp(key: string): Promise<AppRecord | undefined>;
   listApps(): Promise<AppRecord[]>;
