@@ -714,7 +714,9 @@ export class PgStorage implements Storage {
   }
 
   raiseCursor(appKey: string, username: string, deviceId: string, seq: number): Promise<void> {
-    return this.#db.tx(async (db) => {
+    // Receivers' cursors come with every `recv`: batched with the messages (the UPDATE below takes
+    // the user's row lock, which the batch already holds).
+    return this.#db.batched({ appKey, usernames: [username] }, async (db) => {
       await db.query(
         `INSERT INTO device_cursors (app_key, username, device_id, seq) VALUES ($1, $2, $3, $4)
          ON CONFLICT (app_key, username, device_id)

@@ -141,8 +141,9 @@ async function allWriters(marks: { mids: string[]; eventTime: number }): Promise
     `SELECT xmin::text FROM messages WHERE mid = ANY($1::text[])
      UNION ALL SELECT xmin::text FROM room_messages WHERE mid = ANY($1::text[])
      UNION ALL SELECT xmin::text FROM group_reads WHERE time = $2
-     UNION ALL SELECT xmin::text FROM inbox_events WHERE time = $2`,
-    [marks.mids, marks.eventTime],
+     UNION ALL SELECT xmin::text FROM inbox_events WHERE time = $2
+     UNION ALL SELECT xmin::text FROM device_cursors WHERE device_id = $3`,
+    [marks.mids, marks.eventTime, `device-${marks.eventTime}`],
   );
   return new Set(rows.map((row) => row.xmin));
 }
@@ -244,7 +245,7 @@ describe('group commit on PostgreSQL', () => {
   /**
    * Every kind of batched write at once, as a burst of traffic brings them: two group messages, two
    * room messages, a delivered receipt of a 1:1 message, group reads of an earlier group message,
-   * and a contact event. `bad` adds a receipt into the inbox of a user who does not exist.
+   * a contact event and a device cursor. `bad` adds a receipt into a missing user's inbox.
    */
   async function mixedBurst(tag: string, eventTime: number, bad: boolean) {
     const earlier = await storage.groups.storeGroupMessage(
@@ -260,6 +261,7 @@ describe('group commit on PostgreSQL', () => {
       time: eventTime,
     });
     const writes: { name: string; done: Promise<unknown> }[] = [
+      { name: 'cursor', done: storage.raiseCursor(app.key, 'jo', `device-${eventTime}`, 1) },
       {
         name: 'group 1',
         done: storage.groups.storeGroupMessage(app.key, groupMessage(`${tag}-1`, 'hal'), []),
