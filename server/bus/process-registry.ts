@@ -51,8 +51,8 @@ export class LocalProcessRegistry implements ProcessRegistry {
 export const PROCESSES_KEY = `${KEY_PREFIX}processes`;
 const processKey = (id: string) => `${KEY_PREFIX}process:${id}`;
 /**
- * The tombstone of a process taken off the list: `sweeping` while its sweeper takes its state away,
- * then `swept`. Nothing is written under its id again while it is there.
+ * The tombstone of a process taken off the list: `sweeping:<the sweeper's id>` while its sweeper
+ * takes its state away, then `swept`. Nothing is written under its id again while it is there.
  */
 export const sweptKey = (id: string) => `${KEY_PREFIX}swept:${id}`;
 const SWEEPING_MS = 60_000;
@@ -102,14 +102,15 @@ end
 return result`;
 
 /**
- * KEYS: the list, the dead process's tombstone. ARGV: its id. → 1 for the one caller that takes it
- * off the list; the tombstone fences the process out, in the same step, should it be alive.
+ * KEYS: the list, the dead process's tombstone. ARGV: its id, the sweeper's id. → 1 for the one
+ * caller that takes it off the list; the tombstone fences the process out, in the same step, should
+ * it be alive, and names the sweeper.
  */
 const CLAIM = `${REGISTER_LUA}
 local deadline = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if deadline and tonumber(deadline) <= now_ms() then
   redis.call('ZREM', KEYS[1], ARGV[1])
-  redis.call('SET', KEYS[2], 'sweeping', 'PX', ${SWEEPING_MS})
+  redis.call('SET', KEYS[2], 'sweeping:' .. ARGV[2], 'PX', ${SWEEPING_MS})
   return 1
 end
 return 0`;
@@ -185,12 +186,17 @@ export class RedisProcessRegistry implements ProcessRegistry, Incarnation {
 
   /**
    * Resolves once the sweep of `id` (a former id of this process) is over: its sweeper has told
-   * whom it concerned. At most a minute (a sweeper that died meanwhile never says so).
+   * whom it concerned, or it is off the list itself (it died, or stalled and was swept, while
+   * sweeping: within about five seconds, not the tombstone's minute).
    */
   async sweepOver(id: string): Promise<void> {
     while (!this.#closed) {
       try {
-        if ((await this.#redis.get(sweptKey(id))) !== 'sweeping') return;
+        const state = await this.#redis.get(sweptKey(id));
+        if (!state?.startsWith('sweeping')) return;
+        const sweeper = state.slice('sweeping:'.length);
+        // (A bare `sweeping` was written by an older server: its tombstone's minute, then.)
+        if (sweeper && (await this.#redis.zscore(PROCESSES_KEY, sweeper)) === null) return;
       } catch (error) {
         this.#options.onError(error);
       }
@@ -224,7 +230,7 @@ export class RedisProcessRegistry implements ProcessRegistry, Incarnation {
       for (const other of dead) {
         // One survivor takes each dead process off the list, atomically, and sweeps it.
         if (other === id) continue;
-        if ((await this.#redis.eval(CLAIM, 2, PROCESSES_KEY, sweptKey(other), other)) !== 1) {
+        if ((await this.#redis.eval(CLAIM, 2, PROCESSES_KEY, sweptKey(other), other, id)) !== 1) {
           continue;
         }
         try {

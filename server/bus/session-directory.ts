@@ -63,12 +63,21 @@ const processUsersKey = (processId: string) => `${KEY_PREFIX}process-sessions:${
 
 /**
  * KEYS: the user's sessions, the process's users, the process list, the order counter, the
- * process's tombstone. ARGV: process id, member (`process session`), max, user key.
- * → {order, surplus members…}, or {0} if the process was swept (nothing is listed under its id).
+ * process's tombstone. ARGV: process id, member (`process session`), max, user key, the prefix of
+ * tombstones. → {order, surplus members…}, or {0} if the process was swept (nothing is listed under
+ * its id). Sessions listed under a process that is swept (its tombstone) are going: they are taken
+ * off here, so that neither they nor the same sessions listed again under its new id count twice
+ * against the cap (which would push out one of that user's sessions for nothing).
  */
 const OPEN = `${REGISTER_LUA}
 if swept(KEYS[5]) then return {0} end
 register(KEYS[3], ARGV[1])
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local owner = string.match(member, '^(%S+) ')
+  if owner and owner ~= ARGV[1] and swept(ARGV[5] .. owner) then
+    redis.call('ZREM', KEYS[1], member)
+  end
+end
 local order = redis.call('INCR', KEYS[4])
 redis.call('ZADD', KEYS[1], order, ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[4])
@@ -145,6 +154,7 @@ export class RedisSessionDirectory implements SessionDirectory {
           `${id} ${session}`,
           max,
           key,
+          sweptKey(''),
         )) as [number, ...string[]];
         if (order === 0) {
           // Swept: listed under this process's new id, with its other sessions.
