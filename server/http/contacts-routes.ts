@@ -18,7 +18,7 @@ import { invalid } from '../domain/errors.js';
 import { checkUsername } from '../domain/users.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { okResponse } from './entities.js';
-import { authenticateSelf, rateLimit, requireApp, type MeParams } from './request-context.js';
+import { rateLimit, selfRoute } from './request-context.js';
 import { on } from './rest-route.js';
 
 function usernameList(value: unknown): string[] {
@@ -44,15 +44,8 @@ export interface ContactsRouteDeps {
 export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps): void {
   const { domain, fanout, presence } = deps;
 
-  /** The app and the caller, who must be `{me}`. */
-  const self = async (request: Parameters<typeof requireApp>[1] & { params: MeParams }) => {
-    const app = await requireApp(domain, request);
-    await authenticateSelf(domain, request, app, request.params.me);
-    return app;
-  };
-
   on(server, RestRoutes.contacts, async (request) => {
-    const app = await self(request);
+    const { app } = await selfRoute(domain, request);
     const contacts = await domain.contacts.list(app, request.params.me);
     const online = await presence.online(
       app.key,
@@ -69,14 +62,14 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
   });
 
   on(server, RestRoutes.deleteContact, async (request) => {
-    const app = await self(request);
+    const { app } = await selfRoute(domain, request);
     const events = await domain.contacts.remove(app, request.params.me, request.params.username);
     await fanout.events(app.key, events);
     return okResponse;
   });
 
   on(server, RestRoutes.contactRequests, async (request) => {
-    const app = await self(request);
+    const { app } = await selfRoute(domain, request);
     const response: ContactRequestsResponse = {
       entities: await domain.contacts.requests(app, request.params.me),
     };
@@ -84,7 +77,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
   });
 
   on(server, RestRoutes.requestContact, async (request) => {
-    const app = await self(request);
+    const { app } = await selfRoute(domain, request);
     const body = jsonObject(request.body);
     const to = requiredString(body, 'to');
     checkUsername(to);
@@ -102,7 +95,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
     [RestRoutes.declineContact, false],
   ] as const) {
     on(server, route, async (request) => {
-      const app = await self(request);
+      const { app } = await selfRoute(domain, request);
       const { me, username: other } = request.params;
       if (accept) await domain.visitors.refuseGuest(app, me, 'add contacts');
       const events = await domain.contacts.answer(app, me, other, accept);
@@ -112,7 +105,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
   }
 
   on(server, RestRoutes.blocklist, async (request) => {
-    const app = await self(request);
+    const { app } = await selfRoute(domain, request);
     const response: BlocklistResponse = {
       data: await domain.contacts.blocklist(app, request.params.me),
     };
@@ -120,7 +113,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
   });
 
   on(server, RestRoutes.block, async (request) => {
-    const app = await self(request);
+    const { app } = await selfRoute(domain, request);
     const usernames = usernameList(jsonObject(request.body).usernames);
     const { blocked, events } = await domain.contacts.block(app, request.params.me, usernames);
     await fanout.events(app.key, events);
@@ -129,7 +122,7 @@ export function contactsRoutes(server: FastifyInstance, deps: ContactsRouteDeps)
   });
 
   on(server, RestRoutes.unblock, async (request) => {
-    const app = await self(request);
+    const { app } = await selfRoute(domain, request);
     const { blocked, events } = await domain.contacts.unblock(
       app,
       request.params.me,

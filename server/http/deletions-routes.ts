@@ -8,7 +8,7 @@ import { RestRoutes } from '../../src/protocol/routes.js';
 import type { Fanout } from '../bus/fanout.js';
 import type { Domain } from '../domain/domain.js';
 import { okResponse } from './entities.js';
-import { authenticateSelf, requireApp } from './request-context.js';
+import { selfRoute } from './request-context.js';
 import { on } from './rest-route.js';
 
 export function deletionsRoutes(
@@ -16,16 +16,14 @@ export function deletionsRoutes(
   { domain, fanout }: { domain: Domain; fanout: Fanout },
 ): void {
   on(server, RestRoutes.removeHistoryMessages, async (request) => {
-    const app = await requireApp(domain, request);
-    await authenticateSelf(domain, request, app, request.params.me);
+    const { app } = await selfRoute(domain, request);
     const events = await domain.deletions.removeMessages(app, request.params.me, request.query);
     await fanout.events(app.key, events);
     return okResponse;
   });
 
   on(server, RestRoutes.deleteConversation, async (request) => {
-    const app = await requireApp(domain, request);
-    await authenticateSelf(domain, request, app, request.params.me);
+    const { app } = await selfRoute(domain, request);
     const events = await domain.deletions.deleteConversation(app, request.params.me, request.query);
     await fanout.events(app.key, events);
     return okResponse;

@@ -33,11 +33,10 @@ import { okResponse } from './entities.js';
 import { moderationRoutes } from './moderation-routes.js';
 import { on } from './rest-route.js';
 import {
-  authenticateCaller,
-  authenticateSelf,
-  requireApp,
   type AppParams,
+  authenticateCaller,
   type ParamsRequest,
+  selfRoute,
 } from './request-context.js';
 
 interface GroupParams extends AppParams {
@@ -128,8 +127,7 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
   );
 
   on(server, RestRoutes.joinedGroups, async (request) => {
-    const app = await requireApp(domain, request);
-    await authenticateSelf(domain, request, app, request.params.me);
+    const { app } = await selfRoute(domain, request);
     const response: GroupsResponse = {
       entities: await groups.joined(app, request.params.me),
     };

@@ -12,7 +12,7 @@ import type { Domain } from '../domain/domain.js';
 import { invalid } from '../domain/errors.js';
 import { withBase } from '../domain/messages.js';
 import { conversationParams, optionalParam, type Query } from '../domain/query-params.js';
-import { authenticateSelf, requireApp } from './request-context.js';
+import { selfRoute } from './request-context.js';
 import { restBase } from '../public-url.js';
 import { on } from './rest-route.js';
 
@@ -30,9 +30,7 @@ function pageLimit(query: Query): number {
 
 export function historyRoutes(server: FastifyInstance, domain: Domain, config: ServerConfig): void {
   on(server, RestRoutes.history, async (request) => {
-    const app = await requireApp(domain, request);
-    const me = request.params.me;
-    await authenticateSelf(domain, request, app, me);
+    const { app, me } = await selfRoute(domain, request);
     const [peer, chatType] = conversationParams(request.query, 'peer');
     // Members only, and only while they are members.
     if (chatType === 'groupChat') await domain.groups.requireMember(app, me, peer);
@@ -51,9 +49,7 @@ export function historyRoutes(server: FastifyInstance, domain: Domain, config: S
   });
 
   on(server, RestRoutes.conversations, async (request) => {
-    const app = await requireApp(domain, request);
-    const me = request.params.me;
-    await authenticateSelf(domain, request, app, me);
+    const { app, me } = await selfRoute(domain, request);
     const base = restBase(request, config);
     const conversations = await domain.messages.conversations(app, me);
     const response: ConversationsResponse = {

@@ -16,7 +16,7 @@ import type { Domain } from '../domain/domain.js';
 import { invalid } from '../domain/errors.js';
 import { jsonObject } from './body-fields.js';
 import { okResponse } from './entities.js';
-import { authenticateSelf, requireApp } from './request-context.js';
+import { selfRoute } from './request-context.js';
 import { on } from './rest-route.js';
 
 /** A query value given once (Fastify makes a repeated name an array). */
@@ -40,9 +40,7 @@ export function reactionsRoutes(
   { domain, fanout }: { domain: Domain; fanout: Fanout },
 ): void {
   on(server, RestRoutes.addReaction, async (request) => {
-    const app = await requireApp(domain, request);
-    const me = request.params.me;
-    await authenticateSelf(domain, request, app, me);
+    const { app, me } = await selfRoute(domain, request);
     // The SDK sends the query; Agora's REST API a JSON body {msgId, message}.
     const q = request.query;
     const fields: Fields = request.body === undefined ? {} : jsonObject(request.body);
@@ -55,9 +53,7 @@ export function reactionsRoutes(
   });
 
   on(server, RestRoutes.deleteReaction, async (request) => {
-    const app = await requireApp(domain, request);
-    const me = request.params.me;
-    await authenticateSelf(domain, request, app, me);
+    const { app, me } = await selfRoute(domain, request);
     const q = request.query;
     const notices = await domain.reactions.remove(
       app,
@@ -70,9 +66,7 @@ export function reactionsRoutes(
   });
 
   on(server, RestRoutes.reactionList, async (request) => {
-    const app = await requireApp(domain, request);
-    const me = request.params.me;
-    await authenticateSelf(domain, request, app, me);
+    const { app, me } = await selfRoute(domain, request);
     const ids = either(request.query, 'messageId', 'msgIdList') ?? '';
     const mids = ids.split(',').filter((id) => id !== '');
     const response: ReactionListResponse = { data: await domain.reactions.list(app, me, mids) };
@@ -80,9 +74,7 @@ export function reactionsRoutes(
   });
 
   on(server, RestRoutes.reactionDetail, async (request) => {
-    const app = await requireApp(domain, request);
-    const me = request.params.me;
-    await authenticateSelf(domain, request, app, me);
+    const { app, me } = await selfRoute(domain, request);
     const q = request.query;
     const response: ReactionDetailResponse = {
       data: await domain.reactions.detail(app, me, {

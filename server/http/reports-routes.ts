@@ -8,13 +8,12 @@ import { RestRoutes } from '../../src/protocol/routes.js';
 import type { Domain } from '../domain/domain.js';
 import { jsonObject } from './body-fields.js';
 import { okResponse } from './entities.js';
-import { authenticateSelf, requireApp } from './request-context.js';
+import { selfRoute } from './request-context.js';
 import { on } from './rest-route.js';
 
 export function reportsRoutes(server: FastifyInstance, domain: Domain): void {
   on(server, RestRoutes.reportMessage, async (request) => {
-    const app = await requireApp(domain, request);
-    await authenticateSelf(domain, request, app, request.params.me);
+    const { app } = await selfRoute(domain, request);
     const body = jsonObject(request.body) as Partial<ReportMessageRequest>;
     await domain.reports.report(app, request.params.me, body);
     return okResponse;

@@ -72,7 +72,7 @@ export async function authenticateCaller(
 }
 
 /** The token's user, who must be the `{me}` of the path. */
-export async function authenticateSelf(
+async function authenticateSelf(
   domain: Domain,
   request: FastifyRequest,
   app: AppRecord,
@@ -83,6 +83,20 @@ export async function authenticateSelf(
     throw new DomainError(Failures.forbidden, `user ${token.username} may not act as ${username}`);
   }
   return token;
+}
+
+/**
+ * What every `/{org}/{app}/users/{me}/…` route establishes first: the app of the path and `{me}`,
+ * who must be the token's user (403 otherwise), with the token's record.
+ */
+export async function selfRoute(
+  domain: Domain,
+  request: ParamsRequest<MeParams>,
+): Promise<{ app: AppRecord; me: string; token: TokenRecord }> {
+  const app = await requireApp(domain, request);
+  const { me } = request.params;
+  const token = await authenticateSelf(domain, request, app, me);
+  return { app, me, token };
 }
 
 /** Refuses the request with 429 `reach_limit` unless the limiter `allowed` it. */

@@ -28,11 +28,10 @@ import {
 } from './body-fields.js';
 import { okResponse } from './entities.js';
 import {
-  authenticateCaller,
-  authenticateSelf,
-  requireApp,
   type AppParams,
+  authenticateCaller,
   type ParamsRequest,
+  selfRoute,
 } from './request-context.js';
 import { restBase } from '../public-url.js';
 import { moderationRoutes } from './moderation-routes.js';
@@ -159,8 +158,7 @@ export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void
   });
 
   on(server, RestRoutes.joinedRooms, async (request) => {
-    const app = await requireApp(domain, request);
-    await authenticateSelf(domain, request, app, request.params.me);
+    const { app } = await selfRoute(domain, request);
     const response: RoomsResponse = { data: await rooms.joined(app, request.params.me) };
     return response;
   });

@@ -12,7 +12,7 @@ import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures } from '../domain/errors.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { userEntity } from './entities.js';
-import { authenticateSelf, bearerToken, rateLimit, requireApp } from './request-context.js';
+import { bearerToken, rateLimit, requireApp, selfRoute } from './request-context.js';
 import { on } from './rest-route.js';
 import { siteGrant } from './site-grants.js';
 
@@ -57,16 +57,13 @@ export function tokenRoutes(
   });
 
   on(server, RestRoutes.tokenExpires, async (request) => {
-    const app = await requireApp(domain, request);
-    const token = await authenticateSelf(domain, request, app, request.params.me);
+    const { token } = await selfRoute(domain, request);
     const response: TokenExpiresResponse = { expire_timestamp: token.expiresAt };
     return response;
   });
 
   on(server, RestRoutes.revokeToken, async (request) => {
-    const app = await requireApp(domain, request);
-    const { me } = request.params;
-    await authenticateSelf(domain, request, app, me);
+    const { app, me } = await selfRoute(domain, request);
     const tokenHash = await domain.tokens.revoke(app, bearerToken(request));
     await fanout.toUser(app.key, me, {
       kind: 'revoked',
@@ -78,9 +75,7 @@ export function tokenRoutes(
   });
 
   on(server, RestRoutes.changePassword, async (request) => {
-    const app = await requireApp(domain, request);
-    const { me } = request.params;
-    await authenticateSelf(domain, request, app, me);
+    const { app, me } = await selfRoute(domain, request);
     const body = jsonObject(request.body);
     const oldPassword = requiredString(body, 'oldpassword');
     const newPassword = requiredString(body, 'newpassword');

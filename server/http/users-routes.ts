@@ -5,7 +5,7 @@ import type { Domain } from '../domain/domain.js';
 import { DomainError, Failures, forbidden } from '../domain/errors.js';
 import { jsonObject, optionalString, requiredString } from './body-fields.js';
 import { entitiesResponse, userEntity } from './entities.js';
-import { authenticate, authenticateSelf, rateLimit, requireApp } from './request-context.js';
+import { authenticate, rateLimit, requireApp, selfRoute } from './request-context.js';
 import { on } from './rest-route.js';
 
 const pushFields = ['device_id', 'device_token', 'notifier_name'] as const;
@@ -45,9 +45,7 @@ export function usersRoutes(server: FastifyInstance, domain: Domain): void {
   });
 
   on(server, RestRoutes.updateMe, async (request, reply) => {
-    const app = await requireApp(domain, request);
-    const { me: username } = request.params;
-    await authenticateSelf(domain, request, app, username);
+    const { app, me: username } = await selfRoute(domain, request);
     const body = jsonObject(request.body);
     const keys = Object.keys(body).sort().join(',');
     let user;

@@ -14,7 +14,7 @@ import type { Domain } from '../domain/domain.js';
 import { forbidden, invalid } from '../domain/errors.js';
 import { guestsDisabledDescription } from '../domain/visitors.js';
 import { jsonObject, optionalString } from './body-fields.js';
-import { authenticateCaller, authenticateSelf, rateLimit, requireApp } from './request-context.js';
+import { authenticateCaller, rateLimit, requireApp, selfRoute } from './request-context.js';
 import { on } from './rest-route.js';
 
 /** A list of strings in a JSON body; `[]` when absent. */
@@ -64,9 +64,7 @@ export async function visitorsRoutes(
       },
     );
     on(scoped, RestRoutes.updateMyMetadata, async (request) => {
-      const app = await requireApp(domain, request);
-      const { me } = request.params;
-      await authenticateSelf(domain, request, app, me);
+      const { app, me } = await selfRoute(domain, request);
       const data = await domain.visitors.setMetadata(app, me, jsonObject(request.body));
       const response: UserMetadataResponse = { data };
       return response;
