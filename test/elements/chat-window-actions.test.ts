@@ -55,7 +55,7 @@ describe('chat-window message actions', () => {
     const received = await peer.nextMessage();
 
     await openMenu(el, 'meet at 5');
-    expect(items(el)).to.deep.equal(['edit', 'reply', 'copy']);
+    expect(items(el)).to.deep.equal(['react', 'edit', 'reply', 'copy']);
     // Its styles came with its chunk (an adopted sheet): a popover placed beside the message.
     expect(getComputedStyle(menu(el)).position).to.equal('fixed');
     await expect(el).to.be.accessible();
@@ -93,7 +93,7 @@ describe('chat-window message actions', () => {
     expect(bubble(el, 'hello world')!.querySelector('[part~="edited"]')).to.not.equal(null);
 
     await openMenu(el, 'hello world');
-    expect(items(el)).to.deep.equal(['reply', 'copy', 'report']);
+    expect(items(el)).to.deep.equal(['react', 'reply', 'copy', 'report']);
     // Refused before it reaches anyone: not mine. Nothing changes.
     const [stored] = await firstValueFrom(store().messages$(peer.username));
     const error = await store()
@@ -181,14 +181,19 @@ describe('chat-window message actions', () => {
     await sendKeys({ press: 'F10' });
     await sendKeys({ up: 'Shift' });
     await waitUntil(() => shown(el), 'menu open');
-    await waitUntil(() => root(el).activeElement === item(el, 'reply'), 'first item focused');
+    // The quick reactions' row comes first (chat-window-reactions tests it), then the items.
+    const first = menu(el).querySelector<HTMLElement>('[part~="quick-reaction"]');
+    await waitUntil(() => root(el).activeElement === first, 'first item focused');
     expect(button.getAttribute('aria-expanded')).to.equal('true');
+    await sendKeys({ press: 'End' });
+    expect(root(el).activeElement === item(el, 'report'), 'End: the last').to.equal(true);
+    await sendKeys({ press: 'ArrowUp' });
+    expect(root(el).activeElement === item(el, 'copy'), 'up: copy').to.equal(true);
+    await sendKeys({ press: 'ArrowUp' });
+    expect(root(el).activeElement === item(el, 'reply'), 'up: reply').to.equal(true);
+    await sendKeys({ press: 'End' });
     await sendKeys({ press: 'ArrowDown' });
-    expect(root(el).activeElement).to.equal(item(el, 'copy'));
-    await sendKeys({ press: 'ArrowDown' });
-    expect(root(el).activeElement).to.equal(item(el, 'report'));
-    await sendKeys({ press: 'ArrowDown' });
-    expect(root(el).activeElement).to.equal(item(el, 'reply'));
+    expect(root(el).activeElement === first, 'down from the last: the first').to.equal(true);
     await sendKeys({ press: 'Escape' });
     await waitUntil(() => !shown(el), 'closed');
     expect(root(el).activeElement).to.equal(button);

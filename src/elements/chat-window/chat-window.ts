@@ -133,9 +133,15 @@ const infoParts =
  * @csspart menu-button - A message's "Message actions" button (shown on hover and focus; a long press
  *   on a touch screen, or Shift+F10 inside the message, opens the menu too).
  * @csspart message-menu - The open message's menu (`role="menu"`, a popover): quick reactions, then
- *   Edit (own text messages), Reply, Copy.
+ *   More reactions… (any emoji), Edit (own text messages), Reply, Copy, Report.
  * @csspart menu-item - Each item of the message menu.
  * @csspart quick-reaction - An emoji of the menu's quick row (`aria-checked` when I reacted with it).
+ * @csspart reaction-picker - The popover holding the `<chat-emoji-picker>` of "More reactions…".
+ * @csspart reactions - Under a message with reactions: its chips and "Who reacted".
+ * @csspart reaction - A chip: an emoji and how many reacted with it (`aria-pressed` when I did);
+ *   pressing it adds or takes back mine. A long press on a touch screen shows who reacted.
+ * @csspart who-reacted-button - Opens the list of who reacted with what.
+ * @csspart who-reacted - That list (a popover).
  * @csspart quote - Above a reply: the message it quotes (the 4.x UI kit's `ext.msgQuote`); pressing
  *   it shows that message.
  * @csspart edited - "edited" beside the time of a message whose text was edited.

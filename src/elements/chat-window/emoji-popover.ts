@@ -4,9 +4,14 @@
  * composer's row; picking an emoji inserts it at the field's caret (replacing a selection) and
  * leaves the picker open for the next one; Escape, or the button again, closes it and puts focus
  * back in the field.
+ *
+ * The same picker reacts to a message with any emoji (the message menu's "More reactions…"):
+ * `pickReaction`.
  */
 import '../chat-emoji-picker/chat-emoji-picker.js';
 import type { ChatEmojiPicker } from '../chat-emoji-picker/chat-emoji-picker.js';
+import { placeBeside } from './place-beside.js';
+import type { WindowContext } from './window-context.js';
 
 /** Opens or closes the picker of the composer that holds `button`; `apiUrl` serves the data. */
 export async function toggleEmojiPicker(
@@ -50,6 +55,61 @@ export async function toggleEmojiPicker(
   }
   picker.hidden = false;
   button.setAttribute('aria-expanded', 'true');
+  await picker.updateComplete;
+  picker.focus();
+}
+
+/** What the reaction picker's pick does: react to the message it was opened for. */
+let reactWith: (emoji: string) => void = () => {};
+
+/**
+ * Opens a picker (a popover beside the message's "Message actions" button) to react to message
+ * `id` with any emoji: picking one calls `react` with it and closes the picker; Escape, or a click
+ * elsewhere, closes it. Focus goes to its search field, and back to that button when it closes.
+ */
+export async function pickReaction(
+  ctx: WindowContext,
+  id: string,
+  react: (emoji: string) => void,
+): Promise<void> {
+  const root = ctx.host.renderRoot as ShadowRoot;
+  const opener = () =>
+    root.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"] [part~="menu-button"]`);
+  reactWith = react;
+  let popover = root.querySelector<HTMLElement>('[part~="reaction-picker"]');
+  if (!popover) {
+    popover = document.createElement('div');
+    popover.setAttribute('part', 'reaction-picker');
+    popover.setAttribute('role', 'dialog');
+    popover.popover = 'auto';
+    // Placed beside its message (placeBeside), not where the browser puts a popover.
+    Object.assign(popover.style, { position: 'fixed', inset: 'auto', margin: '0', padding: '0' });
+    const picker = document.createElement('chat-emoji-picker');
+    const apiUrl = ctx.store()?.apiUrl;
+    if (apiUrl) picker.apiUrl = apiUrl;
+    picker.style.width = 'min(22em, 90vw)';
+    picker.addEventListener('chat-emoji-select', ({ emoji }) => {
+      popover!.hidePopover();
+      reactWith(emoji);
+    });
+    popover.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || event.isComposing) return;
+      // Only the picker closes, not the panel around the window.
+      event.preventDefault();
+      event.stopPropagation();
+      popover!.hidePopover();
+    });
+    popover.addEventListener('toggle', (event) => {
+      if ((event as ToggleEvent).newState === 'closed') opener()?.focus();
+    });
+    popover.append(picker);
+    root.append(popover);
+  }
+  popover.setAttribute('aria-label', ctx.i18n.t('window.moreReactions'));
+  popover.showPopover();
+  const anchor = opener();
+  if (anchor) placeBeside(popover, anchor, 'end');
+  const picker = popover.firstElementChild as ChatEmojiPicker;
   await picker.updateComplete;
   picker.focus();
 }

@@ -14,6 +14,7 @@ import { formatTime } from '../time-format.js';
 import { editedLabel, quoteBlock } from './message-extras.js';
 import type { MessageContent } from './message-content.js';
 import type { MessageMenu } from './message-menu.js';
+import type { ReactionChips } from './reaction-chips.js';
 import type { WindowContext } from './window-context.js';
 
 const receiptLabels = {
@@ -38,6 +39,8 @@ export class MessageBubble {
   /** When the earliest Recall button rendered last stops applying (ms since the epoch). */
   #nextRecallEnd = Infinity;
   #recallTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The reaction chips, once their chunk has loaded. */
+  #chips?: ReactionChips | Promise<unknown>;
 
   readonly #ctx: WindowContext;
   readonly #parts: BubbleParts;
@@ -112,7 +115,20 @@ export class MessageBubble {
           >${formatTime(m.time, i18n.locale, true)}</time
         >${editedLabel(m, i18n)}${own ? this.#delivery(m) : nothing}</span
       >
+      ${m.reactions?.length ? this.#reactions(m) : nothing}
     </div>`;
+  }
+
+  /** Its reactions: a chunk, loaded with the first message that has some (tried again if it failed). */
+  #reactions(m: ChatMessage) {
+    this.#chips ||= import('./reaction-chips.js').then(
+      ({ ReactionChips }) => {
+        this.#chips = new ReactionChips(this.#ctx, this.#parts.me);
+        this.#ctx.host.requestUpdate();
+      },
+      () => (this.#chips = undefined),
+    );
+    return this.#chips instanceof Promise ? nothing : this.#chips.render(m);
   }
 
   #delivery(m: ChatMessage) {

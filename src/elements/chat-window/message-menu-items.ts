@@ -38,6 +38,9 @@ export interface MenuParts {
   chatType(): ChatType;
 }
 
+/** The menu's quick reactions, as most chat apps offer them; "More reactions…" has every emoji. */
+const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
+
 /** What the menu of message `m` offers; `own` when I sent it. */
 export function menuItems(
   { ctx, compose, chatType }: MenuParts,
@@ -46,6 +49,24 @@ export function menuItems(
 ): MenuItems {
   const id = ctx.conversationId();
   const actions: MenuAction[] = [];
+  const reactions: MenuReaction[] = [];
+  // Rooms keep no reactions; a recalled message takes none.
+  if (m.mid && !m.recalled && chatType() !== 'chatRoom') {
+    const react = (emoji: string, add = true) => void reactTo(ctx, m, emoji, add);
+    for (const emoji of QUICK_REACTIONS) {
+      const mine = !!m.reactions?.some((r) => r.reaction === emoji && r.mine);
+      reactions.push({ emoji, mine, run: () => react(emoji, !mine) });
+    }
+    actions.push({
+      id: 'react',
+      label: 'window.moreReactions',
+      run: () =>
+        void import('./emoji-popover.js').then(
+          (picker) => picker.pickReaction(ctx, m.id, react),
+          ctx.fail,
+        ),
+    });
+  }
   if (own && m.type === 'txt' && m.status === 'sent' && chatType() !== 'chatRoom')
     actions.push({ id: 'edit', label: 'window.edit', run: () => compose.edit(id, m) });
   if (m.mid) actions.push({ id: 'reply', label: 'window.reply', run: () => compose.reply(id, m) });
@@ -54,7 +75,17 @@ export function menuItems(
   // Someone else's message of a conversation the server keeps (rooms keep none to report).
   if (!own && m.mid && chatType() !== 'chatRoom')
     actions.push({ id: 'report', label: 'window.report', run: () => void report(ctx, m) });
-  return { actions, reactions: [] };
+  return { actions, reactions };
+}
+
+/** Adds (or takes back) my reaction; a refusal is said in plain words and changes nothing. */
+export async function reactTo(ctx: WindowContext, m: ChatMessage, emoji: string, add: boolean) {
+  ctx.fail('');
+  try {
+    await ctx.store()?.react(m.id, emoji, add);
+  } catch (error) {
+    ctx.fail(error);
+  }
 }
 
 /** The report dialog is a chunk of its own, loaded when first asked for. */

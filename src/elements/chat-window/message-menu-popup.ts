@@ -16,6 +16,7 @@ import {
   type MenuReaction,
 } from './message-menu-items.js';
 import type { MessageMenu } from './message-menu.js';
+import { placeBeside } from './place-beside.js';
 
 const styles = css`
   .message-menu {
@@ -85,7 +86,7 @@ export class MenuPopup {
       const menu = this.#element();
       if (!menu || this.menu.openFor !== m.id) return;
       if (!menu.matches(':popover-open')) menu.showPopover();
-      this.#place(menu, opener);
+      placeBeside(menu, opener, 'end');
       menu.querySelector<HTMLElement>('[role^="menuitem"]')?.focus();
     });
   }
@@ -164,18 +165,9 @@ export class MenuPopup {
     return this.parts.ctx.host.renderRoot.querySelector<HTMLElement>('[part~="message-menu"]');
   }
 
-  /** Beside the opener, inside the viewport. Set through CSSOM: a strict style-src allows it. */
-  #place(menu: HTMLElement, opener: HTMLElement): void {
-    const at = opener.getBoundingClientRect();
-    const { width, height } = menu.getBoundingClientRect();
-    const top = at.bottom + height > innerHeight ? Math.max(0, at.top - height) : at.bottom;
-    const left = Math.min(Math.max(0, at.right - width), Math.max(0, innerWidth - width));
-    menu.style.top = `${top}px`;
-    menu.style.left = `${left}px`;
-  }
-
   #onKeydown = (event: KeyboardEvent): void => {
-    const items = [...(this.#element()?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    // The quick reactions (menuitemcheckbox) and the items, in one order.
+    const items = [...(this.#element()?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? [])];
     const at = items.indexOf(event.target as HTMLElement);
     let next = -1;
     switch (event.key) {

@@ -225,6 +225,13 @@ const de: Translation = {
   'window.quoteGone': 'Die zitierte Nachricht ist nicht mehr verfügbar.',
   'window.reactWith': 'Mit {emoji} reagieren',
   'window.unreactWith': 'Ihr {emoji} zurücknehmen',
+  'window.moreReactions': 'Weitere Reaktionen…',
+  'window.reactions': 'Reaktionen',
+  'window.reactionCount': {
+    one: '{emoji}: {count} Reaktion',
+    other: '{emoji}: {count} Reaktionen',
+  },
+  'window.whoReacted': 'Wer reagiert hat',
   'window.locationBlocked':
     'Der Standortzugriff ist blockiert. Erlaube ihn für diese Website im Browser, um ihn zu teilen.',
   'window.locationFailed': 'Dein Standort konnte nicht ermittelt werden.',

@@ -246,6 +246,10 @@ const ui = {
   'window.quoteGone': 'The quoted message is no longer available.',
   'window.reactWith': 'React with {emoji}',
   'window.unreactWith': 'Take back your {emoji}',
+  'window.moreReactions': 'More reactions…',
+  'window.reactions': 'Reactions',
+  'window.reactionCount': { one: '{emoji}: {count} reaction', other: '{emoji}: {count} reactions' },
+  'window.whoReacted': 'Who reacted',
   'window.locationBlocked':
     'Location access is blocked. Allow it for this site in the browser to share it.',
   'window.locationFailed': 'Your location could not be found.',

@@ -238,6 +238,14 @@ const es: Translation = {
   'window.quoteGone': 'El mensaje citado ya no está disponible.',
   'window.reactWith': 'Reaccionar con {emoji}',
   'window.unreactWith': 'Quitar tu {emoji}',
+  'window.moreReactions': 'Más reacciones…',
+  'window.reactions': 'Reacciones',
+  'window.reactionCount': {
+    one: '{emoji}: {count} reacción',
+    many: '{emoji}: {count} de reacciones',
+    other: '{emoji}: {count} reacciones',
+  },
+  'window.whoReacted': 'Quién reaccionó',
   'window.locationBlocked':
     'El acceso a la ubicación está bloqueado. Permítelo para este sitio en el navegador para compartirla.',
   'window.locationFailed': 'No se pudo encontrar tu ubicación.',

@@ -236,6 +236,14 @@ const fr: Translation = {
   'window.quoteGone': 'Le message cité n’est plus disponible.',
   'window.reactWith': 'Réagir avec {emoji}',
   'window.unreactWith': 'Retirer votre {emoji}',
+  'window.moreReactions': 'Plus de réactions…',
+  'window.reactions': 'Réactions',
+  'window.reactionCount': {
+    one: '{emoji} : {count} réaction',
+    many: '{emoji} : {count} de réactions',
+    other: '{emoji} : {count} réactions',
+  },
+  'window.whoReacted': 'Qui a réagi',
   'window.locationBlocked':
     'L’accès à la position est bloqué. Autorisez-le pour ce site dans le navigateur pour la partager.',
   'window.locationFailed': 'Votre position est introuvable.',

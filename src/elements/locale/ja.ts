@@ -221,6 +221,10 @@ const ja: Translation = {
   'window.quoteGone': '引用されたメッセージはもうありません。',
   'window.reactWith': '{emoji} でリアクション',
   'window.unreactWith': '{emoji} を取り消す',
+  'window.moreReactions': 'その他のリアクション…',
+  'window.reactions': 'リアクション',
+  'window.reactionCount': { other: '{emoji}: リアクション {count} 件' },
+  'window.whoReacted': 'リアクションした人',
   'window.locationBlocked':
     '位置情報へのアクセスがブロックされています。共有するにはブラウザでこのサイトに許可してください。',
   'window.locationFailed': '現在地を取得できませんでした。',

@@ -236,6 +236,14 @@ const ptBR: Translation = {
   'window.quoteGone': 'A mensagem citada não está mais disponível.',
   'window.reactWith': 'Reagir com {emoji}',
   'window.unreactWith': 'Retirar seu {emoji}',
+  'window.moreReactions': 'Mais reações…',
+  'window.reactions': 'Reações',
+  'window.reactionCount': {
+    one: '{emoji}: {count} reação',
+    many: '{emoji}: {count} de reações',
+    other: '{emoji}: {count} reações',
+  },
+  'window.whoReacted': 'Quem reagiu',
   'window.locationBlocked':
     'O acesso à localização está bloqueado. Permita-o para este site no navegador para compartilhá-la.',
   'window.locationFailed': 'Não foi possível encontrar sua localização.',

@@ -1,0 +1,261 @@
+// Reactions in <chat-window> against the real server, between the page's user and a peer on its own
+// socket: the menu's quick row and "More reactions…" (the composer's emoji picker), the chips under
+// a message (count, mine pressed, a press toggling mine), the peer's changes live, the list of who
+// reacted, the keyboard and the screen-reader names, and a refusal said in plain words. The chips
+// are a chunk loaded with the first message that has reactions. The picker's data comes from the
+// test server's dist/emoji/ (run `vite build --mode widget` first, as `npm run test:browser` does).
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/elements/index.js';
+import type { ChatWindow } from '../../src/elements/index.js';
+import type { ReactionListResponse } from '../../src/protocol/index.js';
+import { Limits } from '../../src/protocol/index.js';
+import { mainServer } from '../support/servers.js';
+import { APP_KEY, type Peer } from './peer.js';
+import { signedIn } from './signed-in.js';
+
+const { url } = await mainServer();
+const session = signedIn(url);
+
+const root = (el: Element) => el.shadowRoot!;
+const bubble = (el: Element, text: string) =>
+  [...root(el).querySelectorAll<HTMLElement>('.msg')].find(
+    (b) => b.querySelector('[part~="message-text"]')?.textContent?.trim() === text,
+  );
+const menu = (el: Element) => root(el).querySelector<HTMLElement>('[part~="message-menu"]');
+/** The chips of the message saying `text`, as "emoji count" with a * when mine. */
+const chips = (el: Element, text: string) =>
+  [...(bubble(el, text)?.querySelectorAll<HTMLElement>('[part~="reaction"]') ?? [])].map(
+    (c) =>
+      `${c.textContent!.replace(/\s+/g, ' ').trim()}${c.getAttribute('aria-pressed') === 'true' ? '*' : ''}`,
+  );
+const chip = (el: Element, text: string, emoji: string) =>
+  bubble(el, text)!.querySelector<HTMLElement>(`[part~="reaction"][data-reaction="${emoji}"]`)!;
+
+/** The reactions of message `mid` as the peer reads them from the server, "emoji count". */
+async function atPeer(peer: Peer, mid: string): Promise<string[]> {
+  const { data } = await peer.rest<ReactionListResponse>(
+    'GET',
+    `/reaction/user/{me}?messageId=${encodeURIComponent(mid)}`,
+  );
+  return (data[0]?.reactionList ?? []).map((r) => `${r.reaction} ${r.userCount}`);
+}
+
+const peerReacts = (peer: Peer, mid: string, emoji: string, add = true) =>
+  peer.rest(
+    add ? 'POST' : 'DELETE',
+    `/reaction/user/{me}?messageId=${encodeURIComponent(mid)}&reaction=${encodeURIComponent(emoji)}`,
+  );
+
+async function openMenu(el: ChatWindow, text: string) {
+  bubble(el, text)!.querySelector<HTMLElement>('[part~="menu-button"]')!.click();
+  await waitUntil(() => menu(el)?.matches(':popover-open'), 'menu open');
+  await el.updateComplete;
+}
+
+/** The element that has focus, looking through shadow roots. */
+function deepActive(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+describe('chat-window reactions', () => {
+  const open = (peer: string) =>
+    fixture<ChatWindow>(
+      html`<chat-window
+        style="height: 480px"
+        app-key=${APP_KEY}
+        api-url=${url}
+        conversation=${peer}
+      ></chat-window>`,
+    );
+
+  it('reacts from the menu, shows the peer’s reactions live, toggles mine, and lists who reacted', async () => {
+    const peer = await session.peer();
+    const el = await open(peer.username);
+    await peer.send(session.me, 'no reactions here');
+    const ack = await peer.send(session.me, 'lunch?');
+    if (ack.t !== 'ack') throw new Error('not acked');
+    await waitUntil(() => bubble(el, 'lunch?'), 'received', { timeout: 8000 });
+    // A message without reactions has nothing under it, and nothing of them is loaded.
+    expect(root(el).querySelector('[part~="reactions"]')).to.equal(null);
+
+    await openMenu(el, 'lunch?');
+    const quick = [...menu(el)!.querySelectorAll<HTMLElement>('[part~="quick-reaction"]')];
+    expect(quick.map((b) => b.dataset.reaction)).to.deep.equal([
+      '👍',
+      '❤️',
+      '😂',
+      '😮',
+      '😢',
+      '🙏',
+    ]);
+    expect(quick[0]!.getAttribute('aria-label')).to.equal('React with 👍');
+    expect(quick[0]!.getAttribute('aria-checked')).to.equal('false');
+    expect(menu(el)!.querySelector('[data-action="react"]')!.textContent!.trim()).to.equal(
+      'More reactions…',
+    );
+    await expect(el).to.be.accessible();
+    quick[0]!.click();
+    await waitUntil(() => chips(el, 'lunch?').join() === '👍 1*', 'my chip', { timeout: 8000 });
+    await waitUntil(async () => (await atPeer(peer, ack.mid)).join() === '👍 1', 'at the peer');
+
+    // The peer's, live: the same kind counts two, another kind is a chip of its own.
+    await peerReacts(peer, ack.mid, '👍');
+    await peerReacts(peer, ack.mid, '🎉');
+    await waitUntil(() => chips(el, 'lunch?').join() === '👍 2*,🎉 1', 'the peer’s, live', {
+      timeout: 8000,
+    });
+    expect(bubble(el, 'no reactions here')!.querySelector('[part~="reactions"]')).to.equal(null);
+    const group = bubble(el, 'lunch?')!.querySelector('[part~="reactions"]')!;
+    expect(group.getAttribute('role')).to.equal('group');
+    expect(group.getAttribute('aria-label')).to.equal('Reactions');
+    expect(chip(el, 'lunch?', '👍').getAttribute('aria-label')).to.equal('👍: 2 reactions');
+    expect(chip(el, 'lunch?', '🎉').getAttribute('aria-label')).to.equal('🎉: 1 reaction');
+    // Its styles came with its chunk (an adopted sheet).
+    expect(getComputedStyle(group).display).to.equal('flex');
+    await expect(el).to.be.accessible();
+
+    // The menu knows mine: pressing its 👍 again would take it back.
+    await openMenu(el, 'lunch?');
+    const thumbs = menu(el)!.querySelector<HTMLElement>('[data-reaction="👍"]')!;
+    expect(thumbs.getAttribute('aria-checked')).to.equal('true');
+    expect(thumbs.getAttribute('aria-label')).to.equal('Take back your 👍');
+    menu(el)!.hidePopover();
+
+    // Who reacted: "You" and the peer (the store's name for them), the peer's alone for 🎉.
+    const who = bubble(el, 'lunch?')!.querySelector<HTMLElement>('[part~="who-reacted-button"]')!;
+    expect(who.getAttribute('aria-label')).to.equal('Who reacted');
+    who.click();
+    const list = bubble(el, 'lunch?')!.querySelector<HTMLElement>('[part~="who-reacted"]')!;
+    await waitUntil(() => list.matches(':popover-open'), 'the list shown');
+    expect(list.getAttribute('role')).to.equal('dialog');
+    expect(list.getAttribute('aria-label')).to.equal('Who reacted');
+    const rows = [...list.querySelectorAll('li')].map((li) =>
+      li.textContent!.replace(/\s+/g, ' ').trim(),
+    );
+    expect(rows).to.deep.equal([
+      `👍 👍: 2 reactions: You, ${peer.username}`,
+      `🎉 🎉: 1 reaction: ${peer.username}`,
+    ]);
+    await expect(list).to.be.accessible();
+    list.hidePopover();
+
+    // Pressing my chip takes mine back, here and at the peer; pressing it again adds it.
+    chip(el, 'lunch?', '👍').click();
+    await waitUntil(() => chips(el, 'lunch?').join() === '👍 1,🎉 1', 'mine taken back');
+    await waitUntil(
+      async () => (await atPeer(peer, ack.mid)).join() === '👍 1,🎉 1',
+      'taken back at the peer',
+    );
+    // The peer takes theirs back: the chip goes, live.
+    await peerReacts(peer, ack.mid, '👍', false);
+    await waitUntil(() => chips(el, 'lunch?').join() === '🎉 1', 'the peer’s taken back');
+
+    // A new window over the same store shows them from IndexedDB.
+    el.remove();
+    const again = await open(peer.username);
+    await waitUntil(() => chips(again, 'lunch?').join() === '🎉 1', 'shown again');
+  });
+
+  it('works from the keyboard, reacts with any emoji through the picker, and says a refusal', async () => {
+    const peer = await session.peer();
+    const el = await open(peer.username);
+    const ack = await peer.send(session.me, 'pick one');
+    if (ack.t !== 'ack') throw new Error('not acked');
+    await waitUntil(() => bubble(el, 'pick one'), 'received', { timeout: 8000 });
+    await peerReacts(peer, ack.mid, '🎉');
+    await waitUntil(() => chips(el, 'pick one').join() === '🎉 1', 'the peer’s', { timeout: 8000 });
+
+    // A chip is a toggle button: Enter or Space on it adds mine, and takes it back.
+    chip(el, 'pick one', '🎉').focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => chips(el, 'pick one').join() === '🎉 2*', 'mine added');
+    expect(deepActive() === chip(el, 'pick one', '🎉'), 'focus stays on the chip').to.equal(true);
+    await sendKeys({ press: 'Space' });
+    await waitUntil(() => chips(el, 'pick one').join() === '🎉 1', 'mine taken back');
+    // Tab reaches "Who reacted"; Enter opens the list with focus in it, Escape returns.
+    await sendKeys({ press: 'Tab' });
+    const who = bubble(el, 'pick one')!.querySelector<HTMLElement>('[part~="who-reacted-button"]')!;
+    expect(deepActive() === who, 'focus').to.equal(true);
+    await sendKeys({ press: 'Enter' });
+    const list = bubble(el, 'pick one')!.querySelector<HTMLElement>('[part~="who-reacted"]')!;
+    await waitUntil(() => deepActive() === list, 'focus in the list');
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !list.matches(':popover-open'), 'closed');
+    expect(deepActive() === who, 'focus').to.equal(true);
+
+    // From the menu, by keyboard: focus on the first quick reaction, End to the last item, Home
+    // back, ArrowDown past the row to "More reactions…", which opens the picker.
+    const button = bubble(el, 'pick one')!.querySelector<HTMLElement>('[part~="menu-button"]')!;
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => menu(el)?.matches(':popover-open'), 'menu open');
+    const item = (selector: string) => menu(el)!.querySelector<HTMLElement>(selector)!;
+    await waitUntil(() => deepActive() === item('[data-reaction="👍"]'), 'the first emoji');
+    await sendKeys({ press: 'End' });
+    expect(deepActive() === item('[data-action="report"]'), 'focus').to.equal(true);
+    await sendKeys({ press: 'Home' });
+    expect(deepActive() === item('[data-reaction="👍"]'), 'focus').to.equal(true);
+    for (let i = 0; i < 6; i++) await sendKeys({ press: 'ArrowDown' });
+    expect(deepActive() === item('[data-action="react"]'), 'focus').to.equal(true);
+    await sendKeys({ press: 'Enter' });
+    const popover = await waitUntil(
+      () => root(el).querySelector<HTMLElement>('[part~="reaction-picker"]'),
+      'the picker',
+      { timeout: 8000 },
+    ).then(() => root(el).querySelector<HTMLElement>('[part~="reaction-picker"]')!);
+    expect(popover.matches(':popover-open')).to.equal(true);
+    expect(popover.getAttribute('aria-label')).to.equal('More reactions…');
+    const pickerRoot = popover
+      .querySelector('chat-emoji-picker')!
+      .shadowRoot!.querySelector('emoji-picker')!.shadowRoot!;
+    await waitUntil(() => deepActive() === pickerRoot.querySelector('input'), 'in its search', {
+      timeout: 8000,
+    });
+    await sendKeys({ type: 'grinning face with big eyes' });
+    await new Promise((resolve) => requestIdleCallback(resolve));
+    await waitUntil(
+      () =>
+        [...pickerRoot.querySelectorAll('#search-results [id^="emo-"]')].map((b) => b.id).join() ===
+        'emo-😃',
+      'the one result',
+      { timeout: 15000 },
+    );
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => chips(el, 'pick one').join() === '🎉 1,😃 1*', 'reacted with it', {
+      timeout: 8000,
+    });
+    expect(popover.matches(':popover-open'), 'the picker closed').to.equal(false);
+    expect(deepActive() === button, 'focus back on the message’s button').to.equal(true);
+    await waitUntil(
+      async () => (await atPeer(peer, ack.mid)).join() === '🎉 1,😃 1',
+      'at the peer',
+    );
+
+    // A message that has every kind it may have: a new kind is refused, said, and nothing shows.
+    const kinds = ['😃', '🎉', ...'🍎🍐🍊🍋🍌🍉🍇🍓🫐🍈🍒🍑🥭🍍🥥🥝🍅🥑'].slice(
+      0,
+      Limits.reactionsPerMessageMax,
+    );
+    for (const kind of kinds.slice(2)) await peerReacts(peer, ack.mid, kind);
+    await waitUntil(
+      () => chips(el, 'pick one').length === Limits.reactionsPerMessageMax,
+      'every kind',
+      { timeout: 8000 },
+    );
+    await openMenu(el, 'pick one');
+    menu(el)!.querySelector<HTMLElement>('[data-reaction="🙏"]')!.click();
+    await waitUntil(
+      () => root(el).querySelector('[part~="error"]')?.textContent?.trim(),
+      'the refusal said',
+    );
+    expect(root(el).querySelector('[part~="error"]')!.textContent!.trim()).to.equal(
+      'This message has all the kinds of reaction it can have: add one of those.',
+    );
+    expect(chips(el, 'pick one')).to.not.include('🙏 1*');
+    expect(chips(el, 'pick one').length).to.equal(Limits.reactionsPerMessageMax);
+  });
+});
