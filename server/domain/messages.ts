@@ -109,6 +109,24 @@ const toInboxEvent = (stored: StoredEvent, seq: number): InboxEvent => {
 const eventsFor = (stored: StoredEvent, seqs: Record<string, number>): DeliveredEvent[] =>
   Object.entries(seqs).map(([username, seq]) => ({ username, event: toInboxEvent(stored, seq) }));
 
+/**
+ * Whether `message` can be sent as JSON. A message stored before the server bounded `ext` may hold
+ * one nested thousands deep, which parses but makes JSON.stringify run out of stack: a page or a
+ * list holding it would fail whole, every time it is asked for (issue 11).
+ */
+const serialisable = (message: ServerMessage): boolean => {
+  try {
+    JSON.stringify(message);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A conversation's last message as the list can send it: without an `ext` it cannot send. */
+const servedLast = (message: ServerMessage): ServerMessage =>
+  serialisable(message) ? message : { ...message, ext: {} };
+
 /** A message whose file urls point at `base` (the url the reader reached the server by). */
 export const withBase = (message: ServerMessage, base: string): ServerMessage =>
   withFileBase(message, base);
@@ -538,9 +556,11 @@ export class Messages {
     // One more than asked tells whether anything older is left.
     const page = await this.#storage.history(app.key, me, peer, cursor, limit + 1);
     if (!page) return undefined;
-    const messages = page.slice(0, limit).map((stored) => toServerMessage(stored, 0));
+    const kept = page.slice(0, limit);
+    // One that cannot be sent is left out, as the replay does; the cursor still passes it.
+    const messages = kept.map((stored) => toServerMessage(stored, 0)).filter(serialisable);
     const isLast = page.length <= limit;
-    return { messages, cursor: isLast ? null : (messages.at(-1)?.mid ?? null), isLast };
+    return { messages, cursor: isLast ? null : (kept.at(-1)?.mid ?? null), isLast };
   }
 
   async conversations(app: AppRecord, username: string): Promise<ServerConversation[]> {
@@ -548,7 +568,7 @@ export class Messages {
     return records.map((record) => ({
       peer: record.peer,
       chatType: record.chatType as ChatType,
-      lastMessage: toServerMessage(record.lastMessage, 0),
+      lastMessage: servedLast(toServerMessage(record.lastMessage, 0)),
       unread: record.unread,
     }));
   }
