@@ -102,4 +102,21 @@ describe('size budgets, as served', () => {
     assert.match(await read('THIRD_PARTY_LICENSES.txt'), /emoji-picker-element \d/);
     assert.match(await read('THIRD_PARTY_LICENSES.txt'), /emoji-picker-element-data \d/);
   });
+
+  it('the English strings of the elements loaded when first shown (en-panels.ts) are in none of the signed-in files, and no always-loaded code names one of their keys', async () => {
+    // An always-loaded element that used one of those keys would render before the strings are
+    // there (they come with the first of those elements): its key would appear in this code.
+    const source = await readFile(join(root, 'src/elements/locale/en-panels.ts'), 'utf8');
+    const keys = [...source.matchAll(/^ {2}'([\w.]+)':/gm)].map((m) => m[1]!);
+    assert.ok(keys.length > 50, `${keys.length} keys read from en-panels.ts`);
+    const code = (
+      await Promise.all(
+        sizes.signedIn.files.map((file) => readFile(join(temp, 'dist', file), 'utf8')),
+      )
+    ).join('\n');
+    const named = keys.filter((key) => code.includes(`"${key}"`) || code.includes(`'${key}'`));
+    assert.deepEqual(named, []);
+    for (const text of ['Find public groups', 'Create account', 'Friend requests'])
+      assert.ok(!code.includes(text), `"${text}" is in a signed-in file`);
+  });
 });

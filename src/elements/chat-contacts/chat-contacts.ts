@@ -12,6 +12,7 @@ import { customElement } from '../custom-element.js';
 import { openConversation } from '../open-conversation.js';
 import { panelForm } from '../panel-form.js';
 import { panelStyles } from '../panel.styles.js';
+import '../locale/en-panels.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 

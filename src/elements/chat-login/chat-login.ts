@@ -9,6 +9,7 @@ import { ChatLoginEvent } from '../events/chat-login-event.js';
 import { ChatRegisterEvent } from '../events/chat-register-event.js';
 import { requestLogout } from '../logout.js';
 import { tabForKey } from '../tab-keys.js';
+import '../locale/en-panels.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { styles } from './chat-login.styles.js';

@@ -8,6 +8,7 @@ import { StoreController } from '../controllers/store-controller.js';
 import { customElement } from '../custom-element.js';
 import { openConversation } from '../open-conversation.js';
 import { panelStyles } from '../panel.styles.js';
+import '../locale/en-panels.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 

@@ -9,6 +9,7 @@ import { html, nothing, render } from 'lit';
 import { Limits } from '../../protocol/index.js';
 import type { ChatMessage } from '../../store/index.js';
 import { errorMessage } from '../error-message.js';
+import '../locale/en-panels.js';
 import type { WindowContext } from './window-context.js';
 
 const REASONS = ['spam', 'abuse', 'other'] as const;

@@ -4,12 +4,14 @@
  * words, an object of CLDR plural forms (`one`, `other`; a translation has the forms its language
  * uses: Arabic six, Japanese only `other`). The store's error and notice sentences are part of
  * it, as `error.<key>` and `notice.<key>` (their English lives once, in `src/store/errors.ts` and
- * `src/store/notices.ts`).
+ * `src/store/notices.ts`). The strings of the elements loaded when first shown are in
+ * `en-panels.ts`, loaded with them.
  */
 import {
   ChatErrorMessages as Messages,
   ChatNoticeSentences as Notices,
 } from '../../store/index.js';
+import type { panelStrings } from './en-panels.js';
 import type { PluralForms } from './format.js';
 
 const ui = {
@@ -43,18 +45,6 @@ const ui = {
   'muted.until': 'muted until {time}',
 
   'login.signedInAs': 'Signed in as {name}',
-  'login.account': 'Account',
-  'login.logIn': 'Log in',
-  'login.register': 'Register',
-  'login.username': 'Username',
-  'login.password': 'Password',
-  'login.nickname': 'Nickname (optional)',
-  'login.creatingAccount': 'Creating account…',
-  'login.loggingIn': 'Logging in…',
-  'login.createAccount': 'Create account',
-  'login.noAppKey': 'This chat is not set up: its app-key attribute is missing.',
-  'login.unknownApp': 'This chat is not set up: the chat server has no app {appKey}.',
-  'login.unreachable': 'The chat server cannot be reached. Please try again later.',
 
   'roster.chats': 'Chats',
   'roster.contacts': 'Contacts',
@@ -72,92 +62,7 @@ const ui = {
   'roster.usernamePlaceholder': 'username',
   'roster.openChat': 'Open chat',
 
-  'groups.roleOwner': 'owner',
-  'groups.roleAdmin': 'admin',
-  'groups.create': 'Create group',
-  'groups.findPublic': 'Find public groups',
-  'groups.invitations': 'Invitations',
-  'groups.from': 'from {name}',
-  'groups.fromBecause': 'from {name}: “{reason}”',
-  'groups.joinRequests': 'Requests to join',
-  'groups.wantsToJoin': 'wants to join {group}',
-  'groups.wantsToJoinBecause': 'wants to join {group}: “{reason}”',
-  'groups.into': '{name} into {group}',
-  'groups.mine': 'My groups',
-  'groups.none': 'You are not in any group yet.',
-  'groups.name': 'Name',
-  'groups.description': 'Description (optional)',
-  'groups.members': 'Members (usernames, separated by commas)',
-  'groups.public': 'Public: anyone can find it and ask to join',
-  'groups.approval': 'New members need approval',
-  'groups.allowInvites': 'Members may invite others',
-  'groups.createSubmit': 'Create',
-  'groups.publicGroups': 'Public groups',
-  'groups.by': 'by {name}',
-  'groups.joined': 'Joined',
-  'groups.requestSent': 'Request sent',
-  'groups.join': 'Join',
-  'groups.joinWhat': 'Join {name}',
-  'groups.noPublic': 'No public groups yet.',
-  'groups.more': 'More groups',
-
-  'rooms.list': 'Chat rooms',
-  'rooms.none': 'No chat rooms.',
   'rooms.leave': 'Leave',
-  'rooms.leaveWhat': 'Leave {name}',
-
-  'info.notMember': 'You are not a member of this group.',
-  'info.edit': 'Edit name and description',
-  'info.disband': 'Disband group',
-  'info.leave': 'Leave group',
-  'info.editGroup': 'Edit group',
-  'info.description': 'Description',
-  'info.save': 'Save',
-  'info.inviteMembers': 'Invite members',
-  'info.inviteLabel': 'Invite (usernames, separated by commas)',
-  'info.invite': 'Invite',
-  'info.you': 'you',
-  'info.notes': '({notes})',
-  'info.manage': 'Manage',
-  'info.manageWho': 'Manage {name}',
-  'info.remove': 'Remove',
-  'info.removeQuestion': 'Remove {name} from {group}?',
-  'info.unmute': 'Unmute',
-  'info.mute': 'Mute',
-  'info.muteFor': 'Mute {name} for',
-  'info.untilUnmuted': 'Until unmuted',
-  'info.removeAdmin': 'Remove admin',
-  'info.makeAdmin': 'Make admin',
-  'info.makeOwner': 'Make owner',
-  'info.ownerQuestion': 'Make {name} the owner of {group}? You become a member.',
-  'info.leaveQuestion': 'Leave {group}?',
-  'info.disbandQuestion': 'Disband {group}? It is gone for every member.',
-  'info.disbandConfirm': 'Disband',
-
-  'contacts.add': 'Add contact',
-  'contacts.requests': 'Friend requests',
-  'contacts.none': 'No contacts yet.',
-  'contacts.sent': 'Sent requests',
-  'contacts.waiting': 'Waiting for an answer',
-  'contacts.blocked': 'Blocked',
-  'contacts.message': 'Message (optional)',
-  'contacts.sendRequest': 'Send request',
-  'contacts.quote': '“{text}”',
-  'contacts.online': 'online',
-  'contacts.offline': 'offline',
-  'contacts.isBlocked': '(blocked)',
-  'contacts.acceptWho': 'Accept {name}',
-  'contacts.declineWho': 'Decline {name}',
-  'contacts.block': 'Block',
-  'contacts.blockWho': 'Block {name}',
-  'contacts.unblock': 'Unblock',
-  'contacts.unblockWho': 'Unblock {name}',
-  'contacts.removeWho': 'Remove {name}',
-  'contacts.blockQuestion':
-    'Block {name}? They will no longer be able to message you or send you requests.',
-  'contacts.removeQuestion': 'Remove {name} from your contacts? Your conversation stays.',
-  'contacts.unblockQuestion': 'Unblock {name}? They can message you again.',
-  'contacts.requestSent': 'Request sent to {name}.',
 
   'notices.dismiss': 'Dismiss',
 
@@ -231,12 +136,6 @@ const ui = {
   'window.copy': 'Copy',
   'window.copyFailed': 'The text could not be copied.',
   'window.report': 'Report',
-  'report.title': 'Report this message',
-  'report.spam': 'Spam',
-  'report.abuse': 'Abuse or harassment',
-  'report.other': 'Something else',
-  'report.details': 'Details (optional)',
-  'report.done': 'Thank you: the moderators will look at it.',
   'window.edited': 'edited',
   'window.editing': 'Editing your message',
   'window.replyingTo': 'Replying to {name}',
@@ -277,7 +176,13 @@ const notices = Object.fromEntries(
   Object.entries(Notices).map(([key, text]) => [`notice.${key}`, text]),
 ) as NoticeEntries;
 
-export const en = { ...ui, ...errors, ...notices } satisfies Record<string, string | PluralForms>;
+const always = { ...ui, ...errors, ...notices } satisfies Record<string, string | PluralForms>;
+
+/**
+ * Every English string: the ones above, and those of the elements loaded when first shown, which
+ * `en-panels.ts` adds here when one of those elements loads (until then they are absent).
+ */
+export const en = always as typeof always & typeof panelStrings;
 
 /** A message of the catalogs. */
 export type MessageKey = keyof typeof en;
