@@ -5,12 +5,10 @@
  * page, and room messages (seq 0) never move the sync cursor. Joining, leaving and creating are
  * `room-actions.ts`, a chunk loaded on first use.
  */
-import { notice } from './notices.js';
 import { BehaviorSubject, type Observable, map } from 'rxjs';
-import { moderated } from './moderation.js';
+import type * as Events from './room-events.js';
 import type { RoomInfo } from '../protocol/index.js';
 import { readList } from './lists-repo.js';
-import { isRecord, num, str } from './messages.js';
 import {
   type SocialHost,
   type SocialSession,
@@ -50,6 +48,7 @@ export class ChatRooms {
   readonly canCreate$ = new BehaviorSubject(false);
   readonly host: SocialHost;
   readonly roomsAgain: () => Promise<void>;
+  private events: Promise<typeof Events> | undefined;
 
   constructor(host: SocialHost) {
     this.host = host;
@@ -87,73 +86,15 @@ export class ChatRooms {
     if (stale) await this.refresh(session, again - 1);
   }
 
-  /** Applies one `onChatroomEvent`. */
+  /** Applies one `onChatroomEvent` (`room-events.ts`, a chunk loaded with the first one). */
   async handle(session: SocialSession, payload: unknown): Promise<void> {
-    if (!isRecord(payload)) return;
-    const operation = str(payload.operation);
-    const id = str(payload.id) ?? str(payload.roomId);
-    const from = str(payload.from) ?? '';
-    if (!id || !operation) return;
-    const name = str(payload.name) ?? id;
-    const who = str(payload.userId) || from;
-    const me = session.username;
-    const room = (await readList(session.db, 'rooms')).find((r) => r.id === id);
-    // What a moderation event changes, applied at once (the read after it says the same).
-    const fields: Partial<ChatRoom> | undefined =
-      operation === 'updateAnnouncement'
-        ? { announcement: str(payload.announcement) ?? '' }
-        : operation === 'muteAllMembers' || operation === 'unmuteAllMembers'
-          ? { allMuted: operation === 'muteAllMembers' }
-          : room && (operation === 'setAdmin' || operation === 'removeAdmin')
-            ? {
-                admins: [
-                  ...room.admins.filter((name) => name !== who),
-                  ...(operation === 'setAdmin' ? [who] : []),
-                ],
-              }
-            : who === me && (operation === 'muteMember' || operation === 'unmuteMember')
-              ? {
-                  mutedUntil:
-                    operation === 'muteMember' ? (num(payload.muteUntil) ?? -1) : undefined,
-                }
-              : undefined;
-    const blocked = payload.blocked === true || operation === 'unblockMember';
-    if (fields || blocked)
-      await moderated(
-        this.host,
-        session,
-        'chatRoom',
-        id,
-        fields ?? {},
-        blocked ? { username: who, banned: operation !== 'unblockMember' } : undefined,
-      );
-    if (who === me && operation === 'memberPresence')
-      // Joined on another of my devices: its conversation starts here too.
-      await this.host.conversations(session, [
-        { id, chatType: 'chatRoom', name, membership: null },
-      ]);
-    else if (
-      operation === 'destroy' ||
-      (who === me && (operation === 'memberAbsence' || operation === 'removeMember'))
-    ) {
-      const membership = (
-        { destroy: 'disbanded', removeMember: 'removed' } as Record<string, 'disbanded' | 'removed'>
-      )[operation];
-      await this.out(session, id, name, membership ?? 'left');
-      if (membership && from !== me)
-        await this.host.notice(
-          session,
-          notice(
-            'room',
-            membership === 'disbanded' ? 'roomClosed' : 'roomRemoved',
-            { from, room: name },
-            id,
-          ),
-          `room|${operation}|${id}|${from}|${who}|${num(payload.time)}`,
-        );
-      if (operation === 'destroy') return;
-    }
-    void this.roomsAgain().catch(() => undefined);
+    this.events ??= import('./room-events.js').catch((error: unknown) => {
+      // The network: this event is lost (room events are live only; the next connect reads the
+      // list again), and the next event tries the load again.
+      this.events = undefined;
+      throw error;
+    });
+    await (await this.events).roomEvent(this, session, payload);
   }
 
   async isMember(session: SocialSession, roomId: string): Promise<boolean> {

@@ -5,14 +5,13 @@
  * happens to me (removed, disbanded, made admin, muted) is applied from the event itself, so it
  * shows, and is said once, even before that read. Invitations and applications exist only as
  * events (replayed from the inbox when I was offline) and are kept in IndexedDB. What I do to
- * groups is `group-actions.ts`, a chunk loaded on first use.
+ * groups is `group-actions.ts`, and what a group event changes `group-events.ts`: chunks loaded on
+ * first use.
  */
-import { notice, type NoticeKey } from './notices.js';
 import { type Observable, defer, map } from 'rxjs';
-import { type GroupOperation, GroupOperations, type JoinedGroup } from '../protocol/index.js';
+import type * as Events from './group-events.js';
+import type { JoinedGroup } from '../protocol/index.js';
 import { readList } from './lists-repo.js';
-import { moderated } from './moderation.js';
-import { isRecord, num, str } from './messages.js';
 import {
   type SocialHost,
   type SocialSession,
@@ -48,45 +47,6 @@ function toGroup(entry: JoinedGroup, me: string): Group {
   return group;
 }
 
-/** What a group event says, checked. */
-interface GroupChange {
-  operation: GroupOperation;
-  gid: string;
-  name: string;
-  from: string;
-  /** The member it is about: `userId`, else the actor. */
-  who: string;
-  reason: string;
-  muteUntil?: number;
-  /** `updateAnnouncement`: the new one. */
-  announcement: string;
-  /** `removeMember`: banned too. */
-  blocked: boolean;
-  time: number;
-}
-
-function groupChange(payload: unknown): GroupChange | undefined {
-  if (!isRecord(payload)) return undefined;
-  const operation = str(payload.operation) as GroupOperation;
-  const gid = str(payload.id) ?? str(payload.gid);
-  const from = str(payload.from);
-  if (!GroupOperations.includes(operation) || !gid || !from) return undefined;
-  const change: GroupChange = {
-    operation,
-    gid,
-    name: str(payload.name) ?? gid,
-    from,
-    who: str(payload.userId) || from,
-    reason: str(payload.reason) ?? '',
-    announcement: str(payload.announcement) ?? '',
-    blocked: payload.blocked === true,
-    time: num(payload.time) ?? Date.now(),
-  };
-  const muteUntil = num(payload.muteUntil);
-  if (muteUntil !== undefined) change.muteUntil = muteUntil;
-  return change;
-}
-
 export class Groups {
   readonly groups$: Observable<Group[]>;
   readonly invitations$: Observable<GroupInvitation[]>;
@@ -96,6 +56,7 @@ export class Groups {
   private readonly membersRead = new Set<string>();
   private readonly membersAgain = new Map<string, () => Promise<void>>();
   readonly groupsAgain: () => Promise<void>;
+  private events: Promise<typeof Events> | undefined;
 
   constructor(host: SocialHost) {
     this.host = host;
@@ -167,128 +128,14 @@ export class Groups {
     return Promise.all([this.groupsAgain(), members]).then(() => undefined);
   }
 
-  /** Applies one `onGroupEvent`. */
+  /** Applies one `onGroupEvent` (`group-events.ts`, a chunk loaded with the first one). */
   async handle(session: SocialSession, payload: unknown): Promise<void> {
-    const change = groupChange(payload);
-    if (!change) return;
-    const me = session.username;
-    const { operation, gid, name, from, who, muteUntil } = change;
-    const { host } = this;
-    // What the event says to me, when it is about me and someone else did it.
-    let said: NoticeKey | undefined;
-    let until: number | undefined;
-    switch (operation) {
-      case 'inviteToJoin':
-        if (who === me && from !== me)
-          await host.update(session, 'invitations', (list) =>
-            upsert(
-              list,
-              { groupId: gid, groupName: name, from, reason: change.reason, time: change.time },
-              (i) => i.groupId === gid,
-            ),
-          );
-        return;
-      case 'requestToJoin':
-        if (from !== me)
-          await host.update(session, 'joinRequests', (list) =>
-            upsert(
-              list,
-              {
-                groupId: gid,
-                groupName: name,
-                username: from,
-                reason: change.reason,
-                time: change.time,
-              },
-              (r) => r.groupId === gid && r.username === from,
-            ),
-          );
-        return;
-      case 'acceptInvite':
-      case 'rejectInvite':
-        if (from === me) await this.dropInvitation(session, gid);
-        else if (operation === 'rejectInvite') said = 'invitationDeclined';
-        break;
-      case 'acceptRequest':
-      case 'joinPublicGroupDeclined':
-        await host.update(session, 'joinRequests', (list) =>
-          without(list, (r) => r.groupId === gid && r.username === who),
-        );
-        if (who === me)
-          said = operation === 'acceptRequest' ? 'requestAccepted' : 'requestDeclined';
-        break;
-      case 'updateAnnouncement':
-      case 'muteAllMembers':
-      case 'unmuteAllMembers':
-        await moderated(
-          host,
-          session,
-          'groupChat',
-          gid,
-          operation === 'updateAnnouncement'
-            ? { announcement: change.announcement }
-            : { allMuted: operation === 'muteAllMembers' },
-        );
-        break;
-      case 'unblockMember':
-        await moderated(host, session, 'groupChat', gid, {}, { username: who, banned: false });
-        break;
-      case 'memberAbsence':
-      case 'removeMember':
-      case 'destroy':
-        if (change.blocked)
-          await moderated(host, session, 'groupChat', gid, {}, { username: who, banned: true });
-        if (operation !== 'destroy' && who !== me) break;
-        await this.gone(
-          session,
-          gid,
-          name,
-          ({ memberAbsence: 'left', removeMember: 'removed', destroy: 'disbanded' } as const)[
-            operation
-          ],
-        );
-        said =
-          operation === 'destroy'
-            ? 'groupDisbanded'
-            : operation === 'removeMember'
-              ? 'groupRemoved'
-              : undefined;
-        break;
-      case 'setAdmin':
-      case 'removeAdmin':
-      case 'changeOwner': {
-        if (who !== me) break;
-        const role = ({ setAdmin: 'admin', removeAdmin: 'member', changeOwner: 'owner' } as const)[
-          operation
-        ];
-        await this.patch(session, gid, (group) => ({ ...group, role }));
-        said = role === 'member' ? 'adminRemoved' : role === 'owner' ? 'madeOwner' : 'madeAdmin';
-        break;
-      }
-      case 'muteMember':
-      case 'unmuteMember': {
-        if (who !== me) break;
-        const muted = operation === 'muteMember';
-        await this.patch(session, gid, (group) => {
-          const next = { ...group };
-          if (muted) next.mutedUntil = muteUntil ?? -1;
-          else delete next.mutedUntil;
-          return next;
-        });
-        if (muted && muteUntil && muteUntil > 0) until = muteUntil;
-        said = !muted ? 'unmuted' : until ? 'mutedUntil' : 'muted';
-        break;
-      }
-      default:
-        break;
-    }
-    if (said && from !== me)
-      await host.notice(
-        session,
-        notice('group', said, { from, group: name, ...(until ? { until } : {}) }, gid),
-        `group|${operation}|${gid}|${from}|${who}|${change.time}`,
-      );
-    if (operation !== 'destroy') void this.reread(gid);
+    this.events ??= import('./group-events.js').catch((error: unknown) => {
+      // The network: the event is not past the cursor, so it comes again; so does this load.
+      this.events = undefined;
+      throw error;
+    });
+    await (await this.events).groupEvent(this, session, payload);
   }
 
   /** Changes my stored copy of a group; false when it is not stored or did not change. */
