@@ -1,16 +1,19 @@
 // Reactions in <chat-window> against the real server, between the page's user and a peer on its own
 // socket: the menu's quick row and "More reactions…" (the composer's emoji picker), the chips under
 // a message (count, mine pressed, a press toggling mine), the peer's changes live, the list of who
-// reacted, the keyboard and the screen-reader names, and a refusal said in plain words. The chips
-// are a chunk loaded with the first message that has reactions. The picker's data comes from the
-// test server's dist/emoji/ (run `vite build --mode widget` first, as `npm run test:browser` does).
+// reacted (by nickname in a group), the keyboard and the screen-reader names, and a refusal said
+// in plain words. The chips are a chunk loaded with the first message that has reactions. The
+// picker's data comes from the test server's dist/emoji/ (run `vite build --mode widget` first, as
+// `npm run test:browser` does).
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/index.js';
 import type { ChatWindow } from '../../src/elements/index.js';
-import type { ReactionListResponse } from '../../src/protocol/index.js';
+import type { GroupIdResponse, ReactionListResponse } from '../../src/protocol/index.js';
 import { Limits } from '../../src/protocol/index.js';
-import { mainServer } from '../support/servers.js';
+import { getChatStore } from '../../src/store/index.js';
+import { mainServer, uniqueName } from '../support/servers.js';
+import { openGroupWindow, sayInGroup } from './group-window.js';
 import { APP_KEY, type Peer } from './peer.js';
 import { signedIn } from './signed-in.js';
 
@@ -257,5 +260,35 @@ describe('chat-window reactions', () => {
     );
     expect(chips(el, 'pick one')).to.not.include('🙏 1*');
     expect(chips(el, 'pick one').length).to.equal(Limits.reactionsPerMessageMax);
+  });
+
+  it('names who reacted in a group by their nicknames', async () => {
+    const bob = await session.peer('bob');
+    await bob.rest('PUT', '/users/{me}', { nickname: 'Bobby Tables' });
+    const { data } = await bob.rest<GroupIdResponse>('POST', '/chatgroups', {
+      groupname: uniqueName('Lunch '),
+      public: false,
+      members: [session.me],
+    });
+    await getChatStore(APP_KEY, url).acceptGroupInvitation(data.groupid);
+    const el = await openGroupWindow(url, data.groupid);
+    const ack = await sayInGroup(bob, data.groupid, 'pizza?');
+    if (ack.t !== 'ack') throw new Error('not acked');
+    await waitUntil(() => bubble(el, 'pizza?'), 'received', { timeout: 8000 });
+    await peerReacts(bob, ack.mid, '🍕');
+    await waitUntil(() => chips(el, 'pizza?').join() === '🍕 1', 'bob’s, live', { timeout: 8000 });
+    chip(el, 'pizza?', '🍕').click();
+    await waitUntil(() => chips(el, 'pizza?').join() === '🍕 2*', 'mine too', { timeout: 8000 });
+
+    bubble(el, 'pizza?')!.querySelector<HTMLElement>('[part~="who-reacted-button"]')!.click();
+    const list = bubble(el, 'pizza?')!.querySelector<HTMLElement>('[part~="who-reacted"]')!;
+    await waitUntil(
+      () => list.querySelector('li')?.textContent?.includes('Bobby Tables'),
+      'bob by his nickname',
+      { timeout: 8000 },
+    );
+    expect(list.querySelector('li')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
+      '🍕 🍕: 2 reactions: Bobby Tables, You',
+    );
   });
 });
