@@ -117,6 +117,21 @@ const repeatable = new Set<RemoteMethod>([
   'sendChannel',
 ]);
 
+/**
+ * How long a call waits for the holder's answer (longer than the SDK's REST timeout, 15 s): a
+ * holder's tab the browser froze (not closed) keeps the Web Lock and answers nothing.
+ */
+export const ANSWER_WAIT_MS = 20_000;
+
+/**
+ * What a call fails with when the holder did not answer in time: the SDK's request timeout, which
+ * the store counts as "not now" (a send stays in the outbox).
+ */
+const unanswered = () => ({
+  type: statusCode.REQUEST_TIMEOUT,
+  message: 'the tab that holds the connection did not answer',
+});
+
 type Run = (method: RemoteMethod, args: unknown[]) => Promise<unknown>;
 interface Call {
   method: RemoteMethod;
@@ -130,10 +145,24 @@ export function follow(s: TabState): Follower {
   /** Leaves the lock's queue. */
   let queue: AbortController | undefined;
 
-  /** Asks the holder; the answer settles the call (see `receive`). */
+  /**
+   * Asks the holder; the answer settles the call (see `receive`), or the wait ends it. A holder that
+   * stops answering is taken for frozen: this tab shows itself disconnected and says hello again,
+   * and the holder's answer to that (once its tab runs again) opens it, which flushes the outbox.
+   * The lock is not taken from it (`steal`): a frozen tab that runs again would keep its socket.
+   */
   const ask = (id: string, call: Call): void => {
     calls.set(id, call);
     s.post({ t: 'call', id, from: s.tab, method: call.method, args: call.args });
+    setTimeout(() => {
+      if (calls.get(id) !== call) return;
+      calls.delete(id);
+      call.reject(unanswered());
+      if (s.role !== 'follower') return;
+      s.heard = { ...s.heard, opened: false };
+      s.dispatch('onDisconnected', []);
+      s.post({ t: 'hello', from: s.tab });
+    }, s.answerWait ?? ANSWER_WAIT_MS);
   };
 
   /**

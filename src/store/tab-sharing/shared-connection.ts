@@ -17,6 +17,10 @@
  *   `onOpened` makes every tab flush the outbox (the server stores a message once per client id)
  *   and fetch its lists again.
  *
+ * A holder whose tab was frozen (not closed) keeps the lock and answers nothing: a follower's call
+ * fails after `ANSWER_WAIT_MS` (20 s) with the SDK's request timeout (`statusCode.REQUEST_TIMEOUT`),
+ * and the follower shows itself disconnected until the holder answers its hello again.
+ *
  * A follower checks its credentials over REST before it joins (a wrong password fails as it would
  * alone). Without Web Locks or `BroadcastChannel`, each tab keeps its own socket, as before.
  *
@@ -55,6 +59,12 @@ export interface SharedConnectionConfig {
   share?: ShareScope;
 }
 
+/** The SDK connection's settings, and how long a follower waits for the holder's answer. */
+export interface SharedConnectionOptions extends SdkConnectionOptions {
+  /** Default `ANSWER_WAIT_MS` of `follower.ts` (20 s); tests make it short. */
+  answerWaitMs?: number;
+}
+
 export type Credentials = { user: string; pwd: string } | { user: string; accessToken: string };
 type Handler = (...args: unknown[]) => void;
 
@@ -76,6 +86,8 @@ export interface TabState {
   cursor?: number;
   /** The holder's state as a follower last heard it. */
   heard: HolderState;
+  /** How long a follower's call waits for the holder (see `SharedConnectionOptions`). */
+  readonly answerWait?: number | undefined;
   /** This tab's last request of the lock: settled once the lock is let go (or the queue left). */
   lockRequest?: Promise<unknown>;
   post(message: TabMessage): void;
@@ -98,7 +110,7 @@ const BROADCAST = 'openwebim-tab-sharing';
  */
 export function createSharedConnection(
   config: SharedConnectionConfig,
-  options: SdkConnectionOptions = {},
+  options: SharedConnectionOptions = {},
 ): StoreConnection {
   const { share, ...plain } = config;
   const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
@@ -142,6 +154,7 @@ export function createSharedConnection(
     generation: 0,
     role: 'idle',
     heard: { opened: false },
+    answerWait: options.answerWaitMs,
     post(message) {
       if (!channel) return;
       try {
