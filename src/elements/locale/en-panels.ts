@@ -18,9 +18,6 @@ export const panelStrings = {
   'login.creatingAccount': 'Creating account…',
   'login.loggingIn': 'Logging in…',
   'login.createAccount': 'Create account',
-  'login.noAppKey': 'This chat is not set up: its app-key attribute is missing.',
-  'login.unknownApp': 'This chat is not set up: the chat server has no app {appKey}.',
-  'login.unreachable': 'The chat server cannot be reached. Please try again later.',
 
   'groups.roleOwner': 'owner',
   'groups.roleAdmin': 'admin',

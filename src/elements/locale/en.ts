@@ -45,6 +45,10 @@ const ui = {
   'muted.until': 'muted until {time}',
 
   'login.signedInAs': 'Signed in as {name}',
+  // The widget says these itself (`login.${problem}`), before the login form loads.
+  'login.noAppKey': 'This chat is not set up: its app-key attribute is missing.',
+  'login.unknownApp': 'This chat is not set up: the chat server has no app {appKey}.',
+  'login.unreachable': 'The chat server cannot be reached. Please try again later.',
 
   'roster.chats': 'Chats',
   'roster.contacts': 'Contacts',
