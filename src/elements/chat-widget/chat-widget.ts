@@ -47,6 +47,7 @@ const offUnlessOn = {
 };
 
 const chatIcon = svg`<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/>`;
+const keyIcon = svg`<path d="M14 3a7 7 0 0 0-6.7 9.1L2 17.4V22h4.6v-2.3h2.3v-2.3h2.3l1-1A7 7 0 1 0 14 3zm2.3 3.5a1.8 1.8 0 1 1 0 3.5 1.8 1.8 0 0 1 0-3.5z"/>`;
 const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6z"/>`;
 
 /**
@@ -83,6 +84,7 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * @fires {ChatRegisterEvent} chat-register - From the nested `<chat-login>`.
  * @fires {ChatConversationSelectEvent} chat-conversation-select - From the nested `<chat-roster>`.
  * @fires {ChatSendEvent} chat-send - From the nested `<chat-window>`.
+ * @fires {ChatPasswordChangeEvent} chat-password-change - From the nested `<chat-password>`.
  *
  * @csspart launcher - The round button that opens and closes the panel.
  * @csspart badge - The unread count on the launcher.
@@ -91,6 +93,9 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * @csspart title - The panel's title: the signed-in user, or "Chat".
  * @csspart back-button - Back from a conversation to the list (narrow panel only).
  * @csspart logout-button - The "Log out" button.
+ * @csspart password-button - Shows and hides the "Change password" form (`<chat-password>`,
+ *   loaded when first shown), whose parts come out as `password-form`, `password-submit-button`
+ *   and `password-status` (and `label`, `input`, `error`).
  * @csspart close-button - The panel's close button.
  * @csspart body - The area below the header holding the nested elements.
  * @csspart tabs - Re-exported from `<chat-login>`, as are `tab`, `form`, `label`, `input`,
@@ -195,6 +200,8 @@ export class ChatWidget extends LitElement {
   private checked?: ChatStoreApi | undefined;
   private checking?: Promise<void> | undefined;
   @state() private tokenPending = false;
+  /** The "Change password" form in the body instead of the list: its chunk loading, shown, failed. */
+  @state() private account: 'closed' | 'loading' | 'open' | 'failed' = 'closed';
   @query('.launcher') private launcher?: HTMLButtonElement;
 
   private store: ChatStoreApi | undefined;
@@ -294,6 +301,7 @@ export class ChatWidget extends LitElement {
     this.storeError.observe([store], () => store?.error$);
     const signedIn = !!this.currentUser.value;
     if (signedIn && !this.signedIn) this.seenError = this.storeError.value;
+    if (!signedIn) this.account = 'closed';
     this.signedIn = signedIn;
     if (typeof changed.get('open') === 'boolean') {
       this.following = this.followOpen().catch(() => undefined);
@@ -408,6 +416,19 @@ export class ChatWidget extends LitElement {
           </h2>
           ${
             user
+              ? html`<button
+                  part="password-button"
+                  class="icon"
+                  aria-label=${this.i18n.t('password.open')}
+                  aria-expanded=${this.account !== 'closed'}
+                  @click=${this.toggleAccount}
+                >
+                  <svg viewBox="0 0 24 24" aria-hidden="true">${keyIcon}</svg>
+                </button>`
+              : nothing
+          }
+          ${
+            user
               ? html`<button part="logout-button" @click=${this.logout}>
                   ${this.i18n.t('common.logOut')}
                 </button>`
@@ -440,6 +461,19 @@ export class ChatWidget extends LitElement {
 
   private body(user: CurrentUser | null) {
     const theme = this.theme ?? nothing;
+    if (user && this.account !== 'closed') {
+      // Rendered at once: it upgrades when its chunk has defined it.
+      return this.account === 'failed'
+        ? html`<p part="error" class="alert" role="alert">${this.i18n.t('common.unexpected')}</p>`
+        : html`${
+              this.account === 'loading'
+                ? html`<p role="status">${this.i18n.t('common.loading')}</p>`
+                : nothing
+            }<chat-password
+              exportparts="form: password-form, label, input, submit-button: password-submit-button, error, status: password-status"
+              theme=${theme}
+            ></chat-password>`;
+    }
     if (user) {
       return html`<chat-roster exportparts=${rosterParts} theme=${theme}></chat-roster>
         <chat-window exportparts=${windowParts} theme=${theme}></chat-window>`;
@@ -498,6 +532,27 @@ export class ChatWidget extends LitElement {
   private async refocus(): Promise<void> {
     await this.updateComplete;
     await this.focusView();
+  }
+
+  /** Shows or hides the "Change password" form; its chunk is imported the first time. */
+  private async toggleAccount(): Promise<void> {
+    if (this.account !== 'closed') {
+      this.account = 'closed';
+      return this.refocus();
+    }
+    this.account = 'loading';
+    try {
+      await import('../chat-password/chat-password.js');
+    } catch {
+      if (this.account === 'loading') this.account = 'failed';
+      return;
+    }
+    if (this.account !== 'loading') return;
+    this.account = 'open';
+    await this.updateComplete;
+    const form = this.renderRoot.querySelector('chat-password');
+    await form?.updateComplete;
+    form?.focus();
   }
 
   private async logout(): Promise<void> {
