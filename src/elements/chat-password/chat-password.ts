@@ -117,7 +117,8 @@ export class ChatPassword extends LitElement {
       await store.changePassword({ oldPassword: value('current'), newPassword: value('new') });
       form.reset();
       this.done = true;
-      this.dispatchEvent(new ChatPasswordChangeEvent());
+      const changed = new ChatPasswordChangeEvent();
+      this.dispatchEvent(changed);
     } catch (error) {
       this.error = errorMessage(error, this.i18n);
     } finally {
