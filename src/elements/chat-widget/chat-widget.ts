@@ -47,7 +47,7 @@ const offUnlessOn = {
 };
 
 const chatIcon = svg`<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/>`;
-const keyIcon = svg`<path d="M14 3a7 7 0 0 0-6.7 9.1L2 17.4V22h4.6v-2.3h2.3v-2.3h2.3l1-1A7 7 0 1 0 14 3zm2.3 3.5a1.8 1.8 0 1 1 0 3.5 1.8 1.8 0 0 1 0-3.5z"/>`;
+const keyIcon = svg`<path d="M7 7a5 5 0 1 0 4.6 7H15v2h3v-2h3v-4h-9.4A5 5 0 0 0 7 7z"/>`;
 const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6z"/>`;
 
 /**
@@ -165,6 +165,12 @@ export class ChatWidget extends LitElement {
     'chat-login',
     () => import('../chat-login/chat-login.js'),
   );
+  /** `<chat-password>`, a chunk of its own, loaded when its form is first shown. */
+  private readonly passwordForm = new LazyElementController(
+    this,
+    'chat-password',
+    () => import('../chat-password/chat-password.js'),
+  );
 
   /** The app, `org#app`. */
   @property({ attribute: 'app-key' }) appKey = '';
@@ -201,7 +207,7 @@ export class ChatWidget extends LitElement {
   private checking?: Promise<void> | undefined;
   @state() private tokenPending = false;
   /** The "Change password" form in the body instead of the list: its chunk loading, shown, failed. */
-  @state() private account: 'closed' | 'loading' | 'open' | 'failed' = 'closed';
+  @state() private account = false;
   @query('.launcher') private launcher?: HTMLButtonElement;
 
   private store: ChatStoreApi | undefined;
@@ -301,7 +307,7 @@ export class ChatWidget extends LitElement {
     this.storeError.observe([store], () => store?.error$);
     const signedIn = !!this.currentUser.value;
     if (signedIn && !this.signedIn) this.seenError = this.storeError.value;
-    if (!signedIn) this.account = 'closed';
+    if (!signedIn) this.account = false;
     this.signedIn = signedIn;
     if (typeof changed.get('open') === 'boolean') {
       this.following = this.followOpen().catch(() => undefined);
@@ -420,7 +426,7 @@ export class ChatWidget extends LitElement {
                   part="password-button"
                   class="icon"
                   aria-label=${this.i18n.t('password.open')}
-                  aria-expanded=${this.account !== 'closed'}
+                  aria-expanded=${this.account}
                   @click=${this.toggleAccount}
                 >
                   <svg viewBox="0 0 24 24" aria-hidden="true">${keyIcon}</svg>
@@ -461,19 +467,15 @@ export class ChatWidget extends LitElement {
 
   private body(user: CurrentUser | null) {
     const theme = this.theme ?? nothing;
-    if (user && this.account !== 'closed') {
-      // Rendered at once: it upgrades when its chunk has defined it.
-      return this.account === 'failed'
-        ? html`<p part="error" class="alert" role="alert">${this.i18n.t('common.unexpected')}</p>`
-        : html`${
-              this.account === 'loading'
-                ? html`<p role="status">${this.i18n.t('common.loading')}</p>`
-                : nothing
-            }<chat-password
-              exportparts="form: password-form, label, input, submit-button: password-submit-button, error, status: password-status"
-              theme=${theme}
-            ></chat-password>`;
-    }
+    if (user && this.account)
+      return this.passwordForm.render(
+        this.i18n,
+        () =>
+          html`<chat-password
+            exportparts="form: password-form, label, input, submit-button: password-submit-button, error, status: password-status"
+            theme=${theme}
+          ></chat-password>`,
+      );
     if (user) {
       return html`<chat-roster exportparts=${rosterParts} theme=${theme}></chat-roster>
         <chat-window exportparts=${windowParts} theme=${theme}></chat-window>`;
@@ -536,20 +538,10 @@ export class ChatWidget extends LitElement {
 
   /** Shows or hides the "Change password" form; its chunk is imported the first time. */
   private async toggleAccount(): Promise<void> {
-    if (this.account !== 'closed') {
-      this.account = 'closed';
-      return this.refocus();
-    }
-    this.account = 'loading';
-    try {
-      await import('../chat-password/chat-password.js');
-    } catch {
-      if (this.account === 'loading') this.account = 'failed';
-      return;
-    }
-    if (this.account !== 'loading') return;
-    this.account = 'open';
-    await this.updateComplete;
+    this.account = !this.account;
+    if (!this.account) return this.refocus();
+    this.passwordForm.retry();
+    await this.passwordForm.settled();
     const form = this.renderRoot.querySelector('chat-password');
     await form?.updateComplete;
     form?.focus();
