@@ -6,9 +6,9 @@
  *
  * `<chat-widget>` brings `<chat-notices>`, `<chat-roster>` and `<chat-window>`; the ones shown
  * rarely or only before signing in (`<chat-login>`, `<chat-contacts>`, `<chat-groups>`,
- * `<chat-rooms>`, `<chat-group-info>`) are chunks of their own that their host imports the first
- * time it shows them, which keeps them out of what a signed-in visitor loads up front
- * (build/budgets.ts).
+ * `<chat-rooms>`, `<chat-group-info>`, `<chat-password>`) are chunks of their own that their
+ * host imports the first time it shows them, which keeps them out of what a signed-in visitor
+ * loads up front (build/budgets.ts).
  */
 import './sdk-chunk.js';
 import '../elements/chat-widget/chat-widget.js';
@@ -21,6 +21,7 @@ const lazy: Record<string, () => Promise<unknown>> = {
   'chat-groups': () => import('../elements/chat-groups/chat-groups.js'),
   'chat-rooms': () => import('../elements/chat-rooms/chat-rooms.js'),
   'chat-group-info': () => import('../elements/chat-group-info/chat-group-info.js'),
+  'chat-password': () => import('../elements/chat-password/chat-password.js'),
 };
 const names = Object.keys(lazy).join();
 

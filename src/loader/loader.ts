@@ -44,6 +44,7 @@ const OTHER_ELEMENTS = [
   'chat-window',
   'chat-group-info',
   'chat-notices',
+  'chat-password',
 ];
 /** The store's default database prefix: a session of app `k` lives in database `openwebim:k`. */
 const SESSION_DB_PREFIX = 'openwebim:';

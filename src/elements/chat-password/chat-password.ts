@@ -4,6 +4,7 @@ import { StoreController } from '../controllers/store-controller.js';
 import { customElement } from '../custom-element.js';
 import { errorMessage } from '../error-message.js';
 import { ChatPasswordChangeEvent } from '../events/chat-password-change-event.js';
+import '../locale/en-panels.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 

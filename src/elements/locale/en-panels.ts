@@ -1,10 +1,10 @@
 /**
  * The English strings of the elements that are chunks loaded when first shown (`<chat-login>`,
- * `<chat-contacts>`, `<chat-groups>`, `<chat-rooms>`, `<chat-group-info>`, the message menu's
- * Report dialog): each of those modules imports this one, which adds them to {@link en} before
- * the element first renders, so the signed-in page does not carry them (build/budgets.ts). Keys
- * here are part of {@link MessageKey} like any other; an element that is always loaded must use
- * keys of `en.ts` itself. Translations hold every key of both, as before.
+ * `<chat-contacts>`, `<chat-groups>`, `<chat-rooms>`, `<chat-group-info>`, `<chat-password>`, the
+ * message menu's Report dialog): each of those modules imports this one, which adds them to
+ * {@link en} before the element first renders, so the signed-in page does not carry them
+ * (build/budgets.ts). Keys here are part of {@link MessageKey} like any other; an element that is
+ * always loaded must use keys of `en.ts` itself. Translations hold every key of both, as before.
  */
 import { en } from './en.js';
 
@@ -111,6 +111,13 @@ export const panelStrings = {
   'report.other': 'Something else',
   'report.details': 'Details (optional)',
   'report.done': 'Thank you: the moderators will look at it.',
+
+  'password.current': 'Current password',
+  'password.new': 'New password',
+  'password.repeat': 'New password again',
+  'password.save': 'Change password',
+  'password.mismatch': 'The two new passwords differ.',
+  'password.changed': 'Password changed. Your other devices and tabs were signed out.',
 } as const;
 
 Object.assign(en, panelStrings);

@@ -76,12 +76,6 @@ const ui = {
   'widget.back': 'Back to conversations',
   'widget.tokenFailed': 'Could not sign you in automatically: {reason}',
   'password.open': 'Change password',
-  'password.current': 'Current password',
-  'password.new': 'New password',
-  'password.repeat': 'New password again',
-  'password.save': 'Change password',
-  'password.mismatch': 'The two new passwords differ.',
-  'password.changed': 'Password changed. Your other devices and tabs were signed out.',
 
   'window.signedOut': 'Signed out',
   'window.connecting': 'Connecting…',
