@@ -42,9 +42,13 @@ describe('chat-widget: change password', function () {
     expect(toggle.getAttribute('aria-label')).to.equal('Change password');
     expect(toggle.getAttribute('aria-expanded')).to.equal('false');
 
+    // Shown once its chunk has loaded, and then the focus goes into it: await that, not just the
+    // element's define() (which comes before the load has settled and the widget re-rendered).
+    const focused = new Promise((resolve) =>
+      el.addEventListener('focusin', resolve, { once: true }),
+    );
     toggle.click();
-    await customElements.whenDefined('chat-password');
-    await el.updateComplete;
+    await focused;
     const form = $(el, 'chat-password');
     await (form as unknown as ChatWidget).updateComplete;
     expect(toggle.getAttribute('aria-expanded')).to.equal('true');
