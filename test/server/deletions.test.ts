@@ -11,10 +11,8 @@ import type { EventFrame } from '../../src/protocol/frames.js';
 import {
   Limits,
   type ConversationsResponse,
-  type GroupIdResponse,
   type HistoryResponse,
 } from '../../src/protocol/rest.js';
-import { freshDatabase } from './support/postgres.js';
 import {
   assertError,
   connect,
@@ -29,14 +27,10 @@ import {
   type TestServer,
   type TestUser,
 } from './support/test-server.js';
+import { createGroup, serverEngines } from './support/server-fixture.js';
 import type { TestSocket } from './support/ws-client.js';
 
-const engines = [
-  { name: 'sqlite', config: async () => ({}) },
-  { name: 'postgres', config: async () => ({ databaseUrl: await freshDatabase() }) },
-];
-
-for (const engine of engines) {
+for (const engine of serverEngines) {
   describe(`delete for me on ${engine.name}`, () => {
     let t: TestServer;
     before(async () => {
@@ -179,15 +173,7 @@ for (const engine of engines) {
     it('in a group: members only; the other members keep theirs', async () => {
       const { alice, bob, a1, b, close } = await talk();
       const carol = await newUser(t.url);
-      const { data } = await ok(
-        rest<GroupIdResponse>(t.url, alice, 'POST', '/chatgroups', {
-          groupname: 'deletions',
-          public: false,
-          inviteNeedConfirm: false,
-          members: [bob.username],
-        }),
-      );
-      const gid = data.groupid;
+      const gid = await createGroup(t.url, alice, [bob]);
       const id = sendGroupText(b.socket, gid, 'hello group');
       const mid = (await b.socket.next('ack', (a) => a.id === id)).mid;
       await ok(removeMessages(alice, `targetId=${gid}&chatType=groupChat&messageIds=${mid}`));

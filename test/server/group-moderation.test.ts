@@ -7,7 +7,6 @@ import {
   Limits,
   type AnnouncementResponse,
   type AnnouncementUpdatedResponse,
-  type GroupIdResponse,
   type GroupInfoResponse,
   type GroupsResponse,
   type MuteAllResponse,
@@ -15,6 +14,7 @@ import {
 } from '../../src/protocol/rest.js';
 import { StatusCodes } from '../../server/domain/status-codes.js';
 import { groupEvent } from './support/contact-group-steps.js';
+import { createGroup } from './support/server-fixture.js';
 import {
   assertError,
   connectSynced,
@@ -33,25 +33,13 @@ before(async () => {
 });
 after(() => t.close());
 
-async function createGroup(owner: TestUser, members: TestUser[], isPublic = false) {
-  const body = await ok(
-    rest<GroupIdResponse>(t.url, owner, 'POST', '/chatgroups', {
-      groupname: 'Moderated',
-      public: isPublic,
-      inviteNeedConfirm: false,
-      members: members.map((m) => m.username),
-    }),
-  );
-  return body.data.groupid;
-}
-
 describe('group moderation', () => {
   it('sets the announcement for members to read, live and on reading; only owner and admins', async () => {
     const owner = await newUser(t.url);
     const admin = await newUser(t.url);
     const bob = await newUser(t.url);
     const stranger = await newUser(t.url);
-    const gid = await createGroup(owner, [admin, bob]);
+    const gid = await createGroup(t.url, owner, [admin, bob]);
     await ok(rest(t.url, owner, 'POST', `/chatgroups/${gid}/admin`, { newadmin: admin.username }));
     const b = await connectSynced(t.url, bob);
     const path = `/chatgroups/${gid}/announcement`;
@@ -103,7 +91,7 @@ describe('group moderation', () => {
     const owner = await newUser(t.url);
     const admin = await newUser(t.url);
     const bob = await newUser(t.url);
-    const gid = await createGroup(owner, [admin, bob]);
+    const gid = await createGroup(t.url, owner, [admin, bob]);
     await ok(rest(t.url, owner, 'POST', `/chatgroups/${gid}/admin`, { newadmin: admin.username }));
     const a = await connectSynced(t.url, admin);
     const b = await connectSynced(t.url, bob);
@@ -146,7 +134,7 @@ describe('group moderation', () => {
     const admin2 = await newUser(t.url);
     const bob = await newUser(t.url);
     const carol = await newUser(t.url);
-    const gid = await createGroup(owner, [admin, admin2, bob, carol], true);
+    const gid = await createGroup(t.url, owner, [admin, admin2, bob, carol], { public: true });
     for (const a of [admin, admin2]) {
       await ok(rest(t.url, owner, 'POST', `/chatgroups/${gid}/admin`, { newadmin: a.username }));
     }

@@ -12,6 +12,7 @@ import {
   type UsernamesResponse,
 } from '../../src/protocol/rest.js';
 import { groupEvent } from './support/contact-group-steps.js';
+import { createGroup } from './support/server-fixture.js';
 import {
   assertError,
   connectSynced,
@@ -31,32 +32,13 @@ before(async () => {
 });
 after(() => t.close());
 
-async function createGroup(owner: TestUser, members: TestUser[], appKey?: string) {
-  const body = await ok(
-    rest<GroupIdResponse>(
-      t.url,
-      owner,
-      'POST',
-      '/chatgroups',
-      {
-        groupname: 'Team',
-        public: false,
-        inviteNeedConfirm: false,
-        members: members.map((m) => m.username),
-      },
-      appKey,
-    ),
-  );
-  return body.data.groupid;
-}
-
 describe('group owner and admins', () => {
   it('mutes a member (507 for them, others still post), with admins, kick and the refusals', async () => {
     const owner = await newUser(t.url);
     const admin = await newUser(t.url);
     const bob = await newUser(t.url);
     const carol = await newUser(t.url);
-    const gid = await createGroup(owner, [admin, bob, carol]);
+    const gid = await createGroup(t.url, owner, [admin, bob, carol]);
     const o = await connectSynced(t.url, owner);
     const b = await connectSynced(t.url, bob);
     const c = await connectSynced(t.url, carol);
@@ -148,7 +130,7 @@ describe('group owner and admins', () => {
     const owner = await newUser(t.url);
     const bob = await newUser(t.url);
     const carol = await newUser(t.url);
-    const gid = await createGroup(owner, [bob, carol]);
+    const gid = await createGroup(t.url, owner, [bob, carol]);
     const b = await connectSynced(t.url, bob);
     const c = await connectSynced(t.url, carol);
 
@@ -227,7 +209,7 @@ describe('group owner and admins', () => {
       'forbidden_op',
       /maxusers/,
     );
-    const gid = await createGroup(owner, others.slice(0, 2), 'small#groups');
+    const gid = await createGroup(t.url, owner, others.slice(0, 2), { appKey: 'small#groups' });
     assertError(
       await rest(
         t.url,

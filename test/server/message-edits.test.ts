@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ServerMessage } from '../../src/protocol/frames.js';
-import { Limits, type GroupIdResponse, type HistoryResponse } from '../../src/protocol/rest.js';
+import { Limits, type HistoryResponse } from '../../src/protocol/rest.js';
 import { statusCode } from '../../src/protocol/status-codes.js';
 import {
   connect,
@@ -20,6 +20,7 @@ import {
   type TestServer,
   type TestUser,
 } from './support/test-server.js';
+import { acked, createGroup } from './support/server-fixture.js';
 import type { TestSocket } from './support/ws-client.js';
 
 let t: TestServer;
@@ -27,11 +28,6 @@ before(async () => {
   t = await startTestServer();
 });
 after(() => t.close());
-
-async function sent(socket: TestSocket, send: (socket: TestSocket) => string) {
-  const id = send(socket);
-  return socket.next('ack', (ack) => ack.id === id);
-}
 
 let edits = 0;
 /** Sends a `modify` frame; the answer (`modified` or `nack`) under its id. */
@@ -70,7 +66,7 @@ describe('message edits', () => {
     const a1 = await connectSynced(t.url, alice, { multi: true });
     const a2 = await connectSynced(t.url, alice, { multi: true });
     const b = await connectSynced(t.url, bob);
-    const ack = await sent(a1.socket, (s) => sendText(s, bob.username, 'helo'));
+    const ack = await acked(a1.socket, (s) => sendText(s, bob.username, 'helo'));
     await b.socket.next('msg');
 
     const answer = await modify(a1.socket, { mid: ack.mid, to: bob.username, msg: 'hello' });
@@ -116,18 +112,10 @@ describe('message edits', () => {
   it('edits a group message for every member', async () => {
     const alice = await newUser(t.url);
     const bob = await newUser(t.url);
-    const { data } = await ok(
-      rest<GroupIdResponse>(t.url, alice, 'POST', '/chatgroups', {
-        groupname: 'edits',
-        public: true,
-        inviteNeedConfirm: false,
-        members: [bob.username],
-      }),
-    );
-    const gid = data.groupid;
+    const gid = await createGroup(t.url, alice, [bob], { public: true });
     const a = await connectSynced(t.url, alice);
     const b = await connectSynced(t.url, bob);
-    const ack = await sent(a.socket, (s) => sendGroupText(s, gid, 'team'));
+    const ack = await acked(a.socket, (s) => sendGroupText(s, gid, 'team'));
     const answer = await modify(a.socket, {
       mid: ack.mid,
       to: gid,
@@ -149,9 +137,9 @@ describe('message edits', () => {
     const bob = await newUser(t.url);
     const a = await connectSynced(t.url, alice);
     const b = await connectSynced(t.url, bob);
-    const mine = await sent(a.socket, (s) => sendText(s, bob.username, 'original'));
-    const theirs = await sent(b.socket, (s) => sendText(s, alice.username, 'bob says'));
-    const place = await sent(a.socket, (s) => {
+    const mine = await acked(a.socket, (s) => sendText(s, bob.username, 'original'));
+    const theirs = await acked(b.socket, (s) => sendText(s, alice.username, 'bob says'));
+    const place = await acked(a.socket, (s) => {
       s.send({
         t: 'msg',
         id: 'loc1',
@@ -164,7 +152,7 @@ describe('message edits', () => {
       });
       return 'loc1';
     });
-    const gone = await sent(a.socket, (s) => sendText(s, bob.username, 'recall me'));
+    const gone = await acked(a.socket, (s) => sendText(s, bob.username, 'recall me'));
     a.socket.send({
       t: 'recall',
       id: 'r',
@@ -178,7 +166,7 @@ describe('message edits', () => {
     ).data.find((room) => room.name === 'Lobby');
     assert.ok(lobby);
     await ok(rest(t.url, alice, 'POST', `/chatrooms/${lobby.id}/apply`));
-    const inRoom = await sent(a.socket, (s) => sendRoomText(s, lobby.id, 'room text'));
+    const inRoom = await acked(a.socket, (s) => sendRoomText(s, lobby.id, 'room text'));
 
     const cases: [string, Record<string, unknown>, number][] = [
       [

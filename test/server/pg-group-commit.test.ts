@@ -9,49 +9,21 @@ import pg from 'pg';
 import { PgStorage } from '../../server/storage/pg-storage.js';
 import type { GroupRecord } from '../../server/storage/group-storage.js';
 import type {
-  AppRecord,
   InboxEntry,
   NewMessage,
   StoredMessage,
   StoreMessageResult,
 } from '../../server/storage/storage.js';
 import { freshDatabase } from './support/postgres.js';
+import { testApp, testUser, textMessage } from './support/storage-records.js';
 
-const app: AppRecord = {
-  key: 'o#gc',
-  org: 'o',
-  name: 'gc',
-  uuid: 'app-gc',
-  maxUsers: null,
-  closedRegistration: false,
-  origins: null,
-  tokenTtlSeconds: 60,
-  maxMessageBytes: null,
-  maxFileBytes: 25_000_000,
-  recallSeconds: null,
-  maxGroupMembers: 50,
-  roomAdmins: [],
-  maxSessionsPerUser: 3,
-  chatfileTtlDays: 7,
-  created: 1,
-};
+const app = testApp('o#gc');
 
 const senders = Array.from({ length: 10 }, (_, n) => `s${n}`);
 /** The group's members (owner first) and the users of the mixed batches. */
 const members = ['gus', 'hal', 'ivy', 'jo'];
 
-const message = (clientId: string, from: string, to: string): NewMessage => ({
-  mid: `mid-${clientId}`,
-  clientId,
-  from,
-  to,
-  chatType: 'singleChat',
-  type: 'txt',
-  body: `body ${clientId}`,
-  ext: '{}',
-  time: 5,
-  files: [],
-});
+const message = textMessage;
 
 const GID = '100000000000000001';
 const group: GroupRecord = {
@@ -93,18 +65,7 @@ before(async () => {
   other = new PgStorage(url);
   await storage.addApp(app);
   for (const username of ['rita', 'tom', ...senders, ...members]) {
-    const created = await storage.createUser(
-      {
-        uuid: `uuid-${username}`,
-        appKey: app.key,
-        username,
-        passwordHash: 'x',
-        nickname: null,
-        created: 1,
-        modified: 1,
-      },
-      null,
-    );
+    const created = await storage.createUser(testUser(app.key, username), null);
     assert.equal(created, 'created');
   }
   sql = new pg.Client({ connectionString: url });

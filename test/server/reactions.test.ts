@@ -7,12 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import type { ReactionFrame } from '../../src/protocol/frames.js';
 import {
   Limits,
-  type GroupIdResponse,
   type HistoryResponse,
   type ReactionDetailResponse,
   type ReactionListResponse,
 } from '../../src/protocol/rest.js';
-import { freshDatabase } from './support/postgres.js';
 import {
   assertError,
   connectSynced,
@@ -27,14 +25,10 @@ import {
   type TestServer,
   type TestUser,
 } from './support/test-server.js';
+import { acked, createGroup, serverEngines } from './support/server-fixture.js';
 import type { TestSocket } from './support/ws-client.js';
 
-const engines = [
-  { name: 'sqlite', config: async () => ({}) },
-  { name: 'postgres', config: async () => ({ databaseUrl: await freshDatabase() }) },
-];
-
-for (const engine of engines) {
+for (const engine of serverEngines) {
   describe(`reactions on ${engine.name}`, () => {
     let t: TestServer;
     before(async () => {
@@ -57,11 +51,6 @@ for (const engine of engines) {
     const detail = (user: TestUser, query: string) =>
       rest<ReactionDetailResponse>(t.url, user, 'GET', path(user, `/detail?${query}`));
 
-    async function sent(socket: TestSocket, send: (socket: TestSocket) => string) {
-      const id = send(socket);
-      return socket.next('ack', (ack) => ack.id === id);
-    }
-
     const reactionOf = (socket: TestSocket, messageId: string) =>
       socket.next('reaction', (f) => f.messageId === messageId);
 
@@ -71,7 +60,7 @@ for (const engine of engines) {
       const a1 = await connectSynced(t.url, alice, { multi: true });
       const a2 = await connectSynced(t.url, alice, { multi: true });
       const b = await connectSynced(t.url, bob);
-      const ack = await sent(a1.socket, (s) => sendText(s, bob.username, 'hello'));
+      const ack = await acked(a1.socket, (s) => sendText(s, bob.username, 'hello'));
       await b.socket.next('msg');
       const close = () => Promise.all([a1, a2, b].map((c) => c.socket.close()));
       return { alice, bob, a1, a2, b, mid: ack.mid, close };
@@ -169,18 +158,10 @@ for (const engine of engines) {
     it('lists several messages, reads history with reactions and pages through the users', async () => {
       const alice = await newUser(t.url);
       const members = await Promise.all([1, 2, 3, 4, 5].map(() => newUser(t.url)));
-      const { data } = await ok(
-        rest<GroupIdResponse>(t.url, alice, 'POST', '/chatgroups', {
-          groupname: 'reactions',
-          public: true,
-          inviteNeedConfirm: false,
-          members: members.map((m) => m.username),
-        }),
-      );
-      const gid = data.groupid;
+      const gid = await createGroup(t.url, alice, members, { public: true });
       const a = await connectSynced(t.url, alice);
-      const first = await sent(a.socket, (s) => sendGroupText(s, gid, 'one'));
-      const second = await sent(a.socket, (s) => sendGroupText(s, gid, 'two'));
+      const first = await acked(a.socket, (s) => sendGroupText(s, gid, 'one'));
+      const second = await acked(a.socket, (s) => sendGroupText(s, gid, 'two'));
       for (const member of members) await ok(react(member, first.mid, '❤️'));
       await ok(react(members[0]!, first.mid, 'lol'));
       await ok(react(alice, second.mid, '❤️'));
@@ -248,7 +229,7 @@ for (const engine of engines) {
     it('refuses, one by one, with Agora error bodies, and changes nothing', async () => {
       const { alice, bob, a1, b, mid, close } = await pair();
       const eve = await newUser(t.url);
-      const gone = await sent(a1.socket, (s) => sendText(s, bob.username, 'recall me'));
+      const gone = await acked(a1.socket, (s) => sendText(s, bob.username, 'recall me'));
       a1.socket.send({
         t: 'recall',
         id: 'r',
@@ -257,20 +238,14 @@ for (const engine of engines) {
         chatType: 'singleChat',
       });
       await a1.socket.next('recalled');
-      const { data } = await ok(
-        rest<GroupIdResponse>(t.url, alice, 'POST', '/chatgroups', {
-          groupname: 'closed',
-          public: false,
-          members: [],
-        }),
-      );
-      const inGroup = await sent(a1.socket, (s) => sendGroupText(s, data.groupid, 'members only'));
+      const gid = await createGroup(t.url, alice, []);
+      const inGroup = await acked(a1.socket, (s) => sendGroupText(s, gid, 'members only'));
       const lobby = (
         await ok(rest<{ data: { id: string; name: string }[] }>(t.url, alice, 'GET', '/chatrooms'))
       ).data.find((room) => room.name === 'Lobby');
       assert.ok(lobby);
       await ok(rest(t.url, alice, 'POST', `/chatrooms/${lobby.id}/apply`));
-      const inRoom = await sent(a1.socket, (s) => sendRoomText(s, lobby.id, 'room text'));
+      const inRoom = await acked(a1.socket, (s) => sendRoomText(s, lobby.id, 'room text'));
 
       const cases: [string, Promise<Parameters<typeof assertError>[0]>, number, string, RegExp][] =
         [

@@ -8,56 +8,19 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { SqliteStorage, schemaVersion1 } from '../../server/storage/sqlite-storage.js';
-import type {
-  AppRecord,
-  NewMessage,
-  NewUserEvent,
-  Storage,
-  UserRecord,
-} from '../../server/storage/storage.js';
+import type { NewUserEvent, Storage } from '../../server/storage/storage.js';
 import { storageEngines } from './support/storage-engines.js';
+import { testApp, testUser, textMessage } from './support/storage-records.js';
 
-const app: AppRecord = {
-  key: 'o#a',
-  org: 'o',
-  name: 'a',
+const app = testApp('o#a', {
   uuid: 'app-uuid',
   maxUsers: 2,
-  closedRegistration: false,
   origins: ['https://x.example'],
   tokenTtlSeconds: 10,
-  maxMessageBytes: null,
-  maxFileBytes: 25_000_000,
-  recallSeconds: null,
-  maxGroupMembers: 50,
   roomAdmins: ['root'],
-  maxSessionsPerUser: 3,
-  chatfileTtlDays: 7,
-  created: 1,
-};
-
-const user = (username: string): UserRecord => ({
-  uuid: `uuid-${username}`,
-  appKey: app.key,
-  username,
-  passwordHash: 'scrypt$…',
-  nickname: null,
-  created: 1,
-  modified: 1,
 });
-
-const message = (clientId: string, from: string, to: string): NewMessage => ({
-  mid: `mid-${clientId}`,
-  clientId,
-  from,
-  to,
-  chatType: 'singleChat',
-  type: 'txt',
-  body: `body ${clientId}`,
-  ext: '{}',
-  time: 5,
-  files: [],
-});
+const user = (username: string) => testUser(app.key, username);
+const message = textMessage;
 
 for (const engine of storageEngines) {
   describe(`storage on ${engine.name}`, () => {
