@@ -208,7 +208,8 @@ function mergeIncoming(existing: ChatMessage | undefined, incoming: ChatMessage)
  *
  * A message IndexedDB refuses to take (its `put` throws: an `ext` nested too deep to clone, a value
  * that is no key) is skipped, and only it: the others are stored, the cursor moves past it (a
- * replay would bring it back only to be refused again) and `options.skipped` hears of it. Failures
+ * replay would bring it back only to be refused again), it counts as unread as the server counts
+ * it, and `options.skipped` hears of it. Failures
  * of the whole database (a full disk) still fail the batch, which is then fetched again.
  */
 export async function storeIncomingBatch(
@@ -252,18 +253,22 @@ export async function storeIncomingBatch(
       nextMeta.cursor = incoming.seq;
     const existing = stored.get(incoming.id);
     const message = mergeIncoming(existing, incoming);
+    const conversation = conversations.get(message.conversationId);
+    const counted =
+      unread && !(conversation?.unreadAsOf && message.time <= conversation.unreadAsOf);
     try {
       // Cloned (and its key read) now, synchronously: a message that cannot be stored throws here.
       writes.push(messages.put(message));
     } catch (error) {
       if (error instanceof DOMException && error.name === 'TransactionInactiveError') throw error;
       options.skipped?.(incoming, error);
+      // Still counted, as the server counts it (issue 11): else the count here was one lower until
+      // the server's (reconcileConversations) landed, and stayed so when none came. (A conversation
+      // this one would start is learnt from the server's counts, with it.)
+      if (counted && conversation) conversation.unread += 1;
       continue;
     }
     stored.set(message.id, message);
-    const conversation = conversations.get(message.conversationId);
-    const counted =
-      unread && !(conversation?.unreadAsOf && message.time <= conversation.unreadAsOf);
     const next: StoredConversation = applyMessage(conversation, message, {
       isNew: !existing,
       unread: counted,
