@@ -7,7 +7,7 @@
  * - `session-lifecycle.ts`: register, sign in, resume the saved session, reopen, sign out.
  * - `sending.ts`: own messages through the outbox (`outbox.ts`, `outbox-repo.ts`), recall, retry.
  * - `message-actions.ts` (a chunk loaded on first use): edit, react; `reactions.ts` keeps the
- *   reactions of stored messages.
+ *   reactions of stored messages. `deletions.ts` (a chunk too): delete for me.
  * - `receiving.ts`: the connection's events, received messages stored in batches.
  * - `message-windows.ts`: `messages$` of a conversation and `loadOlder`.
  * - `reading.ts`: read state, read receipts sent and received, the server's unread counts.
@@ -66,7 +66,7 @@ import { createSharedConnection } from './tab-sharing/shared-connection.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import { deriveStatus, isStatusEvent } from './status.js';
 import { nicknames$, socialHost } from './stored-lists.js';
-import { type ConnectionFactory, StoreCore, quietly } from './store-core.js';
+import { type ConnectionFactory, StoreCore, deletions, quietly } from './store-core.js';
 import type {
   ChatCommand,
   ChangePasswordInput,
@@ -372,6 +372,14 @@ export class ChatStore implements ChatStoreApi {
 
   react(messageId: string, reaction: string, add = true): Promise<void> {
     return this.actions().then((a) => a.react(messageId, reaction, add));
+  }
+
+  deleteMessages(messageIds: string[]): Promise<void> {
+    return deletions().then((d) => d.deleteMessages(this.core, messageIds));
+  }
+
+  deleteConversation(conversationId: string, withMessages = true): Promise<void> {
+    return deletions().then((d) => d.deleteConversation(this.core, conversationId, withMessages));
   }
 
   sendFile(

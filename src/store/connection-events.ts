@@ -202,7 +202,10 @@ export interface SocialApi {
   ): ReturnType<ModerationApi[K]>;
 }
 
-/** Moderating a group or room (issue 14), creating a room, reporting a message; the SDK's 4.x methods. */
+/**
+ * Moderating a group or room (issue 14), creating a room, reporting a message, deleting for me; the
+ * SDK's 4.x methods.
+ */
 export interface ModerationApi {
   /** A message reported to the app's moderators (4.x `reportMessage`). */
   reportMessage(options: {
@@ -224,6 +227,14 @@ export interface ModerationApi {
   blockChatRoomMember(options: RoomUser): Promise<unknown>;
   unblockChatRoomMember(options: RoomUser): Promise<unknown>;
   getChatRoomBlocklist(options: RoomRef): Promise<UsernamesResponse>;
+  /** Delete for me (4.x): messages by server id, or every one sent before a time. */
+  removeHistoryMessages(options: RemoveMessagesOptions): Promise<unknown>;
+  /** Delete for me (4.x): a conversation off my list, with its messages when `deleteRoam`. */
+  deleteConversation(options: {
+    channel: string;
+    chatType: ChatType;
+    deleteRoam: boolean;
+  }): Promise<unknown>;
   setChatRoomAdmin(options: RoomUser): Promise<unknown>;
   removeChatRoomAdmin(options: RoomUser): Promise<unknown>;
   muteChatRoomMember(options: RoomUser & { muteDuration: number }): Promise<unknown>;
@@ -385,6 +396,14 @@ export interface StoreConnection extends SocialApi {
    * no such user. Rejects (with an {@link SdkError} or a `TypeError`) when the server cannot tell.
    */
   lookupUser(username: string): Promise<UserProfile | null>;
+}
+
+/** Messages to delete for me: by server id, or every one sent before a time. */
+export interface RemoveMessagesOptions {
+  targetId: string;
+  chatType: ChatType;
+  messageIds?: string[];
+  beforeTimeStamp?: number;
 }
 
 /** The kind a callback implies (3.x shapes say `type: 'chat'`). */

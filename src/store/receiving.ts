@@ -20,7 +20,7 @@ import type { Reading } from './reading.js';
 import type { Sending } from './sending.js';
 import type { Session, SessionEvent } from './session.js';
 import type { SessionLifecycle } from './session-lifecycle.js';
-import type { StoreCore } from './store-core.js';
+import { type StoreCore, deletions } from './store-core.js';
 import { writeInBatches } from './stream-batching.js';
 import type { ChatCommand, ChatMessage } from './types.js';
 
@@ -124,6 +124,9 @@ export class Receiving {
         if (event.source === 'group') await this.parts.social.groups.handle(session, event.payload);
         else if (event.source === 'room')
           await this.parts.social.rooms.handle(session, event.payload);
+        // Delete for me, on one of my devices (issue 14): a chunk, loaded when the first comes.
+        else if ((event.payload as { kind?: unknown } | null)?.kind === 'roaming')
+          await (await deletions()).deleted(this.core, session, event.payload);
         else await this.parts.social.contacts.handle(session, event.source, event.payload);
         // Contact and group events come from the inbox: past them, a reload need not replay them.
         const seq = (event.payload as { seq?: unknown } | null)?.seq;

@@ -113,6 +113,9 @@ export class StoreCore {
   }
 }
 
+/** Delete for me (`deletions.ts`), a chunk loaded when first used, from one place. */
+export const deletions = () => import('./deletions.js');
+
 /**
  * A read for a live query that emits nothing, rather than failing the query, when the database was
  * closed under it (sign-out, wipe, another tab's delete): the next session brings a new query.

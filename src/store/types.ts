@@ -532,6 +532,21 @@ export interface ChatStoreApi {
    * anyone). Resolves `false` when it was too late (already sent) or there is no such message.
    */
   cancelUpload(messageId: string): Promise<boolean>;
+  /**
+   * Delete for me (4.x `removeHistoryMessages`): messages of one conversation, by id, leave this
+   * device and my other devices and tabs (also those offline now, when they come back); the others
+   * keep theirs. Unread counts and the conversation's last message follow. A message never sent
+   * (pending or failed) is only removed here. Rejects with a {@link ChatError} in plain words (not
+   * here, offline, a group I left) and then deletes nothing.
+   */
+  deleteMessages(messageIds: string[]): Promise<void>;
+  /**
+   * Takes a conversation off my list (4.x `deleteConversation`), with its messages unless
+   * `withMessages` is false (they then come back with the conversation, as on the server), here and
+   * on my other devices; a new message brings it back. A room's, which the server keeps no history
+   * of, only leaves this device. Rejects like {@link deleteMessages}.
+   */
+  deleteConversation(conversationId: string, withMessages?: boolean): Promise<void>;
   /** Sends a `failed` message again, under the same id. */
   retry(messageId: string): Promise<void>;
   /**

@@ -1,0 +1,155 @@
+// Delete for me in the store against a real server (issue 14): messages and conversations I delete
+// leave this tab, my other tab (which shares the first one's socket and asks through it), my other
+// device live, and a device that was offline once it is back (the replay), with the unread counts
+// and last messages following, and after a reload (IndexedDB); the other user keeps everything. A
+// refusal (a group I left, an id not here) deletes nothing and says why.
+import { expect } from '@open-wc/testing';
+import type { ChatMessage, ChatStore, Conversation } from '../../src/store/index.js';
+import { mainServer, uniqueName } from '../support/servers.js';
+import {
+  anotherDevice,
+  cleanUp,
+  newStore,
+  rejection,
+  signIn,
+  signUp,
+  until,
+} from './store-fixtures.js';
+
+afterEach(cleanUp);
+
+const texts = (list: ChatMessage[]) => list.map((m) => m.text);
+/** The conversation with `peer`, as `[unread, last message's text]`, or `null` when not listed. */
+const row = (list: Conversation[], peer: string) => {
+  const c = list.find((conversation) => conversation.id === peer);
+  return c ? [c.unread, c.lastMessage?.text] : null;
+};
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Waits until `store` shows `want` (texts) of `peer` and its row is `listed`. */
+async function shows(
+  store: ChatStore,
+  peer: string,
+  want: string[],
+  listed: unknown,
+  what: string,
+): Promise<void> {
+  await until(store.messages$(peer), (l) => same(texts(l), want), `${what}: messages`);
+  await until(store.conversations$, (l) => same(row(l, peer), listed), `${what}: the list`);
+}
+
+describe('store/deletions', function () {
+  this.timeout(90_000);
+
+  it('deleted messages leave my tabs and devices, live and after being away, and stay with the other user', async () => {
+    const { url } = await mainServer();
+    const b = newStore(url, uniqueName('pb'));
+    const bob = await signUp(b);
+    const alice = await signUp(b);
+    await signIn(b, bob);
+    // Two tabs of one browser (one prefix: the second shares the first one's socket), another
+    // device, and a third device that goes away before the deletions (its device id kept, so the
+    // server replays it what it missed when it is back).
+    const tabsPrefix = uniqueName('pa');
+    const tab1 = newStore(url, tabsPrefix);
+    await signIn(tab1, alice);
+    const tab2 = newStore(url, tabsPrefix);
+    await until(tab2.status$, (s) => s === 'online', 'tab 2 follows tab 1');
+    const other = newStore(url, uniqueName('pa2'), anotherDevice());
+    await signIn(other, alice);
+    const awayPrefix = uniqueName('pa3');
+    const awayDevice = anotherDevice();
+    const away = newStore(url, awayPrefix, awayDevice);
+    await signIn(away, alice);
+
+    for (const text of ['one', 'two', 'three']) await b.send(alice, text);
+    const all = [tab1, tab2, other, away];
+    for (const store of all) await shows(store, bob, ['one', 'two', 'three'], [3, 'three'], 'in');
+    await away.dispose();
+
+    // Tab 2 deletes one (through tab 1's socket): gone everywhere, one unread less.
+    const [, two] = await until(tab2.messages$(bob), (l) => l.length === 3, 'tab 2');
+    await tab2.deleteMessages([two!.id]);
+    for (const store of [tab1, tab2, other])
+      await shows(store, bob, ['one', 'three'], [2, 'three'], 'two deleted');
+
+    // The other device deletes the last one: the list shows the one before it.
+    const [, three] = await until(other.messages$(bob), (l) => l.length === 2, 'other');
+    await other.deleteMessages([three!.id]);
+    for (const store of [tab1, tab2, other])
+      await shows(store, bob, ['one'], [1, 'one'], 'three deleted');
+
+    // Bob keeps all three.
+    await shows(b, alice, ['one', 'two', 'three'], [0, 'three'], 'bob');
+
+    // The device that was away follows once back (it resumes its saved session: the replay).
+    const back = newStore(url, awayPrefix, awayDevice);
+    await shows(back, bob, ['one'], [1, 'one'], 'the device back');
+
+    // From IndexedDB after a reload of the tabs.
+    await tab2.dispose();
+    await tab1.dispose();
+    const reloaded = newStore(url, tabsPrefix);
+    await shows(reloaded, bob, ['one'], [1, 'one'], 'after a reload');
+  });
+
+  it('a deleted conversation leaves my devices with its messages, or without them, and comes back with a new message', async () => {
+    const { url } = await mainServer();
+    const b = newStore(url, uniqueName('pb'));
+    const bob = await signUp(b);
+    const alice = await signUp(b);
+    await signIn(b, bob);
+    const a = newStore(url, uniqueName('pa'));
+    await signIn(a, alice);
+    const other = newStore(url, uniqueName('pa2'), anotherDevice());
+    await signIn(other, alice);
+    await b.send(alice, 'one');
+    await b.send(alice, 'two');
+    for (const store of [a, other]) await shows(store, bob, ['one', 'two'], [2, 'two'], 'in');
+    await a.openConversation(bob);
+    expect(await until(a.activeConversation$, (id) => id === bob, 'open')).to.equal(bob);
+
+    // With its messages: off the list everywhere, the total unread with it; closed where it was open.
+    await a.deleteConversation(bob);
+    for (const store of [a, other]) await shows(store, bob, [], null, 'deleted');
+    await until(other.totalUnread$, (n) => n === 0, 'no unread left');
+    expect(await until(a.activeConversation$, (id) => id === null, 'closed')).to.equal(null);
+    await shows(b, alice, ['one', 'two'], [0, 'two'], 'bob keeps it');
+
+    // A new message brings it back, with only that message.
+    await b.send(alice, 'three');
+    for (const store of [a, other]) await shows(store, bob, ['three'], [1, 'three'], 'back');
+
+    // Without its messages: off the list, the messages kept (as on the server).
+    await other.deleteConversation(bob, false);
+    for (const store of [a, other]) await shows(store, bob, ['three'], null, 'unlisted');
+    await b.send(alice, 'four');
+    for (const store of [a, other])
+      await shows(store, bob, ['three', 'four'], [1, 'four'], 'listed again');
+  });
+
+  it('a refusal deletes nothing and says why', async () => {
+    const { url } = await mainServer();
+    const b = newStore(url, uniqueName('pb'));
+    const a = newStore(url, uniqueName('pa'));
+    const bob = await signUp(b);
+    const alice = await signUp(a);
+    await signIn(b, bob);
+    await signIn(a, alice);
+    const group = await b.createGroup({ name: 'Lunch', public: true });
+    expect(await a.joinGroup(group.id)).to.equal('joined');
+    await until(b.groupMembers$(group.id), (l) => l.length === 2, 'two members');
+    await b.send(group.id, 'noon?');
+    const [said] = await until(a.messages$(group.id), (l) => l.length === 1, 'alice has it');
+
+    // Alice leaves the group: the server refuses to delete its messages for her (403).
+    await a.leaveGroup(group.id);
+    const refused = (await rejection(a.deleteMessages([said!.id]))) as { key?: string };
+    expect(refused.key).to.equal('notGroupMember');
+    expect(texts(await until(a.messages$(group.id), () => true, 'kept'))).to.deep.equal(['noon?']);
+
+    // An id that is not here.
+    const unknown = (await rejection(a.deleteMessages(['nope']))) as { key?: string };
+    expect(unknown.key).to.equal('noSuchMessage');
+  });
+});
