@@ -55,7 +55,7 @@ describe('chat-window message actions', () => {
     const received = await peer.nextMessage();
 
     await openMenu(el, 'meet at 5');
-    expect(items(el)).to.deep.equal(['react', 'edit', 'reply', 'copy']);
+    expect(items(el)).to.deep.equal(['react', 'edit', 'reply', 'copy', 'delete']);
     // Its styles came with its chunk (an adopted sheet): a popover placed beside the message.
     expect(getComputedStyle(menu(el)).position).to.equal('fixed');
     await expect(el).to.be.accessible();
@@ -93,7 +93,7 @@ describe('chat-window message actions', () => {
     expect(bubble(el, 'hello world')!.querySelector('[part~="edited"]')).to.not.equal(null);
 
     await openMenu(el, 'hello world');
-    expect(items(el)).to.deep.equal(['react', 'reply', 'copy', 'report']);
+    expect(items(el)).to.deep.equal(['react', 'reply', 'copy', 'report', 'delete']);
     // Refused before it reaches anyone: not mine. Nothing changes.
     const [stored] = await firstValueFrom(store().messages$(peer.username));
     const error = await store()
@@ -186,7 +186,9 @@ describe('chat-window message actions', () => {
     await waitUntil(() => root(el).activeElement === first, 'first item focused');
     expect(button.getAttribute('aria-expanded')).to.equal('true');
     await sendKeys({ press: 'End' });
-    expect(root(el).activeElement === item(el, 'report'), 'End: the last').to.equal(true);
+    expect(root(el).activeElement === item(el, 'delete'), 'End: the last').to.equal(true);
+    await sendKeys({ press: 'ArrowUp' });
+    expect(root(el).activeElement === item(el, 'report'), 'up: report').to.equal(true);
     await sendKeys({ press: 'ArrowUp' });
     expect(root(el).activeElement === item(el, 'copy'), 'up: copy').to.equal(true);
     await sendKeys({ press: 'ArrowUp' });

@@ -198,7 +198,7 @@ describe('chat-window reactions', () => {
     const item = (selector: string) => menu(el)!.querySelector<HTMLElement>(selector)!;
     await waitUntil(() => deepActive() === item('[data-reaction="👍"]'), 'the first emoji');
     await sendKeys({ press: 'End' });
-    expect(deepActive() === item('[data-action="report"]'), 'focus').to.equal(true);
+    expect(deepActive() === item('[data-action="delete"]'), 'focus').to.equal(true);
     await sendKeys({ press: 'Home' });
     expect(deepActive() === item('[data-reaction="👍"]'), 'focus').to.equal(true);
     for (let i = 0; i < 6; i++) await sendKeys({ press: 'ArrowDown' });

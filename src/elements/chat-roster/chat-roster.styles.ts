@@ -31,7 +31,18 @@ export const styles = css`
     padding: 0;
     list-style: none;
   }
+  li {
+    display: flex;
+  }
+  .delete {
+    border: 0;
+    border-bottom: 1px solid var(--_border);
+    border-radius: 0;
+    background: none;
+    color: var(--_muted);
+  }
   .item {
+    min-width: 0;
     display: grid;
     grid-template-columns: 1fr auto;
     gap: 0 var(--_space);

@@ -44,7 +44,9 @@ const panelParts =
  * tabs hold `<chat-contacts>`, `<chat-groups>` and `<chat-rooms>`, whose parts are re-exported;
  * each is loaded the first time its tab is shown ("Loading…" meanwhile), so a visitor who only
  * chats never downloads them.
- * Choosing any conversation makes it the store's active one, which `<chat-window>` shows.
+ * Choosing any conversation makes it the store's active one, which `<chat-window>` shows. Beside
+ * each, × deletes it with its messages for me (on all my devices; the others keep theirs), after
+ * asking; the dialog is a chunk loaded the first time.
  *
  * Inside `<chat-widget>` it uses the widget's store; alone, it needs `app-key`.
  *
@@ -58,6 +60,8 @@ const panelParts =
  * @csspart conversation-list - The list of conversations.
  * @csspart conversation - Each conversation's button; the active one has `aria-current="true"`.
  * @csspart badge - A conversation's unread count.
+ * @csspart delete-button - Each conversation's "Delete conversation" button: it asks first, in a
+ *   `confirm-dialog` with `cancel-button` and `confirm-button`.
  * @csspart loading - "Loading…", while a tab's panel loads the first time.
  * @csspart empty - The text shown when there is no conversation yet.
  * @csspart start-form - The "start a chat" form.
@@ -268,7 +272,17 @@ export class ChatRoster extends LitElement {
               ${repeat(
                 conversations,
                 (c) => c.id,
-                (c) => html`<li>${this.item(c)}</li>`,
+                (c) =>
+                  html`<li>
+                    ${this.item(c)}<button
+                      part="delete-button"
+                      class="delete inset-focus"
+                      aria-label=${this.i18n.t('roster.deleteWith', { name: c.name })}
+                      @click=${() => this.askDelete(c)}
+                    >
+                      ×
+                    </button>
+                  </li>`,
               )}
             </ul>`
           : html`<p part="empty" class="empty">${this.i18n.t('roster.noConversations')}</p>`
@@ -339,6 +353,14 @@ export class ChatRoster extends LitElement {
     } catch (error) {
       this.error = errorMessage(error, this.i18n);
     }
+  }
+
+  /** Asks, then deletes `c` with its messages: a dialog in a chunk, loaded when first asked for. */
+  private askDelete(c: Conversation) {
+    import('./conversation-delete.js').then(
+      (d) => d.confirmDelete(this, this.i18n, this.stores.store!, c),
+      (error: unknown) => (this.error = errorMessage(error, this.i18n)),
+    );
   }
 
   // Tabs follow the ARIA pattern: one tab stop, arrows move between tabs.

@@ -75,6 +75,12 @@ export function menuItems(
   // Someone else's message of a conversation the server keeps (rooms keep none to report).
   if (!own && m.mid && chatType() !== 'chatRoom')
     actions.push({ id: 'report', label: 'window.report', run: () => void report(ctx, m) });
+  // Any message: it leaves my view only, on all my devices (one never sent, only here).
+  actions.push({
+    id: 'delete',
+    label: 'window.deleteForMe',
+    run: () => void ctx.store()?.deleteMessages([m.id]).catch(ctx.fail),
+  });
   return { actions, reactions };
 }
 

@@ -80,6 +80,9 @@ const ar: Translation = {
   'roster.startWith': 'بدء محادثة مع',
   'roster.usernamePlaceholder': 'اسم المستخدم',
   'roster.openChat': 'فتح المحادثة',
+  'roster.deleteWith': 'حذف المحادثة مع {name}',
+  'roster.deleteQuestion':
+    'حذف محادثتك مع {name}؟ ستختفي رسائلها من كل أجهزتك، ويحتفظ {name} بنسخته.',
   'groups.roleOwner': 'المالك',
   'groups.roleAdmin': 'مشرف',
   'groups.create': 'إنشاء مجموعة',
@@ -231,6 +234,7 @@ const ar: Translation = {
   'window.copy': 'نسخ',
   'window.copyFailed': 'تعذّر نسخ النص.',
   'window.report': 'إبلاغ',
+  'window.deleteForMe': 'حذف لدي',
   'report.title': 'الإبلاغ عن هذه الرسالة',
   'report.spam': 'رسائل مزعجة',
   'report.abuse': 'إساءة أو تحرش',

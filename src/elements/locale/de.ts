@@ -57,6 +57,9 @@ const de: Translation = {
   'roster.startWith': 'Chat beginnen mit',
   'roster.usernamePlaceholder': 'Benutzername',
   'roster.openChat': 'Chat öffnen',
+  'roster.deleteWith': 'Unterhaltung mit {name} löschen',
+  'roster.deleteQuestion':
+    'Deine Unterhaltung mit {name} löschen? Ihre Nachrichten verschwinden von all deinen Geräten; {name} behält die eigenen.',
   'groups.roleOwner': 'Inhaber',
   'groups.roleAdmin': 'Admin',
   'groups.create': 'Gruppe erstellen',
@@ -210,6 +213,7 @@ const de: Translation = {
   'window.copy': 'Kopieren',
   'window.copyFailed': 'Der Text konnte nicht kopiert werden.',
   'window.report': 'Melden',
+  'window.deleteForMe': 'Für mich löschen',
   'report.title': 'Diese Nachricht melden',
   'report.spam': 'Spam',
   'report.abuse': 'Beleidigung oder Belästigung',

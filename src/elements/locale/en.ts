@@ -65,6 +65,7 @@ const ui = {
   'roster.startWith': 'Start a chat with',
   'roster.usernamePlaceholder': 'username',
   'roster.openChat': 'Open chat',
+  'roster.deleteWith': 'Delete chat with {name}',
 
   'rooms.leave': 'Leave',
 
@@ -134,6 +135,7 @@ const ui = {
   'window.copy': 'Copy',
   'window.copyFailed': 'The text could not be copied.',
   'window.report': 'Report',
+  'window.deleteForMe': 'Delete for me',
   'window.edited': 'edited',
   'window.editing': 'Editing your message',
   'window.replyingTo': 'Replying to {name}',

@@ -70,6 +70,9 @@ const es: Translation = {
   'roster.startWith': 'Empezar un chat con',
   'roster.usernamePlaceholder': 'nombre de usuario',
   'roster.openChat': 'Abrir chat',
+  'roster.deleteWith': 'Eliminar la conversación con {name}',
+  'roster.deleteQuestion':
+    '¿Eliminar tu conversación con {name}? Sus mensajes desaparecen de todos tus dispositivos; {name} conserva los suyos.',
   'groups.roleOwner': 'propietario',
   'groups.roleAdmin': 'administrador',
   'groups.create': 'Crear grupo',
@@ -223,6 +226,7 @@ const es: Translation = {
   'window.copy': 'Copiar',
   'window.copyFailed': 'No se pudo copiar el texto.',
   'window.report': 'Denunciar',
+  'window.deleteForMe': 'Eliminar para mí',
   'report.title': 'Denunciar este mensaje',
   'report.spam': 'Spam',
   'report.abuse': 'Abuso o acoso',

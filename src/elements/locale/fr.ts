@@ -68,6 +68,9 @@ const fr: Translation = {
   'roster.startWith': 'Discuter avec',
   'roster.usernamePlaceholder': 'nom d’utilisateur',
   'roster.openChat': 'Ouvrir la discussion',
+  'roster.deleteWith': 'Supprimer la conversation avec {name}',
+  'roster.deleteQuestion':
+    'Supprimer votre conversation avec {name} ? Ses messages quittent tous vos appareils ; {name} garde les siens.',
   'groups.roleOwner': 'propriétaire',
   'groups.roleAdmin': 'admin',
   'groups.create': 'Créer un groupe',
@@ -221,6 +224,7 @@ const fr: Translation = {
   'window.copy': 'Copier',
   'window.copyFailed': 'Le texte n’a pas pu être copié.',
   'window.report': 'Signaler',
+  'window.deleteForMe': 'Supprimer pour moi',
   'report.title': 'Signaler ce message',
   'report.spam': 'Spam',
   'report.abuse': 'Insulte ou harcèlement',

@@ -53,6 +53,9 @@ const ja: Translation = {
   'roster.startWith': 'チャットを始める相手',
   'roster.usernamePlaceholder': 'ユーザー名',
   'roster.openChat': 'チャットを開く',
+  'roster.deleteWith': '{name}との会話を削除',
+  'roster.deleteQuestion':
+    '{name}との会話を削除しますか？メッセージはすべての端末から消えます。{name}の側には残ります。',
   'groups.roleOwner': 'オーナー',
   'groups.roleAdmin': '管理者',
   'groups.create': 'グループを作成',
@@ -206,6 +209,7 @@ const ja: Translation = {
   'window.copy': 'コピー',
   'window.copyFailed': 'テキストをコピーできませんでした。',
   'window.report': '報告',
+  'window.deleteForMe': '自分だけ削除',
   'report.title': 'このメッセージを報告',
   'report.spam': 'スパム',
   'report.abuse': '嫌がらせ・迷惑行為',

@@ -68,6 +68,9 @@ const ptBR: Translation = {
   'roster.startWith': 'Iniciar uma conversa com',
   'roster.usernamePlaceholder': 'nome de usuário',
   'roster.openChat': 'Abrir conversa',
+  'roster.deleteWith': 'Apagar a conversa com {name}',
+  'roster.deleteQuestion':
+    'Apagar sua conversa com {name}? As mensagens saem de todos os seus dispositivos; {name} mantém as dele.',
   'groups.roleOwner': 'dono',
   'groups.roleAdmin': 'admin',
   'groups.create': 'Criar grupo',
@@ -221,6 +224,7 @@ const ptBR: Translation = {
   'window.copy': 'Copiar',
   'window.copyFailed': 'Não foi possível copiar o texto.',
   'window.report': 'Denunciar',
+  'window.deleteForMe': 'Apagar para mim',
   'report.title': 'Denunciar esta mensagem',
   'report.spam': 'Spam',
   'report.abuse': 'Abuso ou assédio',
