@@ -57,9 +57,9 @@ export type ChatRoomMethods = {
       Joined & { announcement: string },
       AnnouncementUpdatedResponse
     >;
-    getChatRoomMuteList: Call<Room, MuteListResponse>;
     getChatRoomBlocklist: Call<Room, UsernamesResponse>;
-  } & Record<'disableSendChatRoomMsg' | 'enableSendChatRoomMsg', Call<Room, MuteAllResponse>>;
+  } & Record<'disableSendChatRoomMsg' | 'enableSendChatRoomMsg', Call<Room, MuteAllResponse>> &
+  Record<'getChatRoomMuted' | 'getChatRoomMuteList', Call<Room, MuteListResponse>>;
 
 const ROOM = { roomId: 'chatRoomId' };
 

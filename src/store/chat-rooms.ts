@@ -24,7 +24,13 @@ import type { ChatRoom, Conversation } from './types.js';
 /** Rooms read per refresh (the reference server's rooms fit in one page). */
 const ROOMS_PAGE = 100;
 
-const toRoom = (info: RoomInfo, joined: boolean, before?: ChatRoom): ChatRoom => {
+const toRoom = (
+  info: RoomInfo,
+  joined: boolean,
+  me: string,
+  appAdmin: boolean,
+  before?: ChatRoom,
+): ChatRoom => {
   const room: ChatRoom = {
     id: info.id,
     name: info.name,
@@ -36,6 +42,7 @@ const toRoom = (info: RoomInfo, joined: boolean, before?: ChatRoom): ChatRoom =>
     admins: info.admins ?? [],
     announcement: info.announcement ?? '',
     allMuted: info.mute === true,
+    role: info.owner === me || appAdmin ? 'owner' : info.admins?.includes(me) ? 'admin' : 'member',
   };
   // The server's list does not say who is muted; the live events of this session did.
   if (before?.mutedUntil !== undefined) room.mutedUntil = before.mutedUntil;
@@ -70,17 +77,19 @@ export class ChatRooms {
       ]),
     );
     if (!this.host.current(session)) return;
-    this.canCreate$.next(all.can_create === true);
+    const admin = all.can_create === true;
+    this.canCreate$.next(admin);
     const mine = new Set((joined.data ?? []).map((room) => room.id));
     let stale = false;
     await this.host.update(session, 'rooms', (list) => {
       if ((stale = again > 0 && JSON.stringify(list) !== seen)) return undefined;
       const before = (id: string) => list.find((r) => r.id === id);
       const rooms = (all.data ?? []).map((room) =>
-        toRoom(room, mine.has(room.id), before(room.id)),
+        toRoom(room, mine.has(room.id), session.username, admin, before(room.id)),
       );
       for (const room of joined.data ?? [])
-        if (!rooms.some((r) => r.id === room.id)) rooms.push(toRoom(room, true, before(room.id)));
+        if (!rooms.some((r) => r.id === room.id))
+          rooms.push(toRoom(room, true, session.username, admin, before(room.id)));
       return replaced(list, rooms);
     });
     if (stale) await this.refresh(session, again - 1);

@@ -560,6 +560,14 @@ export class ChatStore implements ChatStoreApi {
     return this.moderation().then((m) => m.roomAdmin(roomId, username, admin));
   }
 
+  roomMembers$(roomId: string): Observable<GroupMember[]> {
+    return from(this.moderation()).pipe(switchMap((m) => m.roomMembers$(roomId)));
+  }
+
+  removeRoomMember(roomId: string, username: string): Promise<void> {
+    return this.moderation().then((m) => m.removeRoomMember(roomId, username));
+  }
+
   muteRoomMember(roomId: string, username: string, durationMs: number): Promise<void> {
     return this.moderation().then((m) => m.roomMute(roomId, username, durationMs));
   }

@@ -19,6 +19,7 @@ import type {
   GroupsResponse,
   RoomIdResponse,
   UsernamesResponse,
+  MuteListResponse,
   MessageBody,
   MessageConfig,
   PublicGroupsResponse,
@@ -239,6 +240,9 @@ export interface ModerationApi {
   removeChatRoomAdmin(options: RoomUser): Promise<unknown>;
   muteChatRoomMember(options: RoomUser & { muteDuration: number }): Promise<unknown>;
   unmuteChatRoomMember(options: RoomUser): Promise<unknown>;
+  listChatRoomMember(options: RoomRef): Promise<{ data: { member: string }[] }>;
+  getChatRoomMuted(options: RoomRef): Promise<MuteListResponse>;
+  removeChatRoomMember(options: RoomUser): Promise<unknown>;
 }
 
 type RoomRef = { chatRoomId: string };

@@ -4,13 +4,23 @@
  * changed as the server's event will say (the event then finds it changed and writes nothing); a
  * refusal throws before anything is written.
  */
-import { type Observable, defer } from 'rxjs';
+import {
+  EMPTY,
+  type Observable,
+  Subject,
+  catchError,
+  defer,
+  filter,
+  from,
+  merge,
+  switchMap,
+} from 'rxjs';
 import { Messages } from './errors.js';
 import { readList } from './lists-repo.js';
 import { normalizeUsername } from './messages.js';
 import { moderated } from './moderation.js';
 import { type SocialHost, attempt } from './social.js';
-import type { ModeratedType } from './types.js';
+import type { GroupMember, ModeratedType } from './types.js';
 
 /** The SDK's method of each action, for groups and for rooms. */
 const SDK = {
@@ -39,6 +49,50 @@ export class Moderation {
 
   constructor(host: SocialHost) {
     this.host = host;
+  }
+
+  /** Rooms whose members changed by an action of mine: their lists are read again. */
+  private readonly roomChanged = new Subject<string>();
+
+  /**
+   * A room's members, with their role and mute (members only): read from the server when asked,
+   * and again when the stored room changes (its events) or an action of mine changed its members.
+   * Not kept in the database: a room's members come and go all the time.
+   */
+  roomMembers$(roomId: string): Observable<GroupMember[]> {
+    return merge(
+      this.host.list$('rooms'),
+      this.roomChanged.pipe(filter((id) => id === roomId)),
+    ).pipe(switchMap(() => from(this.readRoomMembers(roomId)).pipe(catchError(() => EMPTY))));
+  }
+
+  private async readRoomMembers(roomId: string): Promise<GroupMember[]> {
+    const session = this.host.session();
+    const ref = { chatRoomId: roomId };
+    const [{ data: members }, { data: mutes }, rooms] = await Promise.all([
+      session.connection.moderate('listChatRoomMember', ref),
+      session.connection.moderate('getChatRoomMuted', ref),
+      readList(session.db, 'rooms'),
+    ]);
+    const room = rooms.find((r) => r.id === roomId);
+    return members.map(({ member: username }) => {
+      const entry: GroupMember = {
+        username,
+        role:
+          username === room?.owner ? 'owner' : room?.admins.includes(username) ? 'admin' : 'member',
+      };
+      const mute = mutes.find((m) => m.user === username);
+      if (mute) entry.mutedUntil = mute.expire;
+      return entry;
+    });
+  }
+
+  /** Removes a member from a room (its managers and admins, on those below them). */
+  async removeRoomMember(roomId: string, username: string): Promise<void> {
+    const session = this.host.session();
+    const options = { chatRoomId: roomId, username: normalizeUsername(username) };
+    await attempt('room', () => session.connection.moderate('removeChatRoomMember', options));
+    this.roomChanged.next(roomId);
   }
 
   /** Who is banned from a group or room I run, read from the server when first asked. */
@@ -113,6 +167,7 @@ export class Moderation {
           })
         : session.connection.moderate('unmuteChatRoomMember', options),
     );
+    this.roomChanged.next(roomId);
   }
 
   /** Reports message `mid` to the app's moderators: `reportType` a category, `reason` my words. */
@@ -149,6 +204,7 @@ export class Moderation {
       }),
     );
     await moderated(this.host, session, chatType, id, fields, ban);
+    if (ban) this.roomChanged.next(id);
   }
 }
 

@@ -320,6 +320,8 @@ export interface ChatRoom {
   announcement: string;
   /** Everyone but its managers and admins is muted. */
   allMuted: boolean;
+  /** Mine here: `owner` for its managers (its owner, the app's room admins), `admin`, `member`. */
+  role: GroupRole;
   /**
    * I am muted here until then (`-1`: until unmuted), as the room's live events said this session
    * (rooms keep nothing for later, so a mute made while I was away shows on my first send).
@@ -632,6 +634,13 @@ export interface ChatStoreApi {
   bans$(chatType: ModeratedType, id: string): Observable<string[]>;
   /** Makes a room's member its admin, or with `false` takes it back (its managers). */
   setRoomAdmin(roomId: string, username: string, admin: boolean): Promise<void>;
+  /**
+   * A room's members (for its members), with their role (`owner`: its owner) and mute: read when
+   * asked, and again when the room or, by my actions, its members change.
+   */
+  roomMembers$(roomId: string): Observable<GroupMember[]>;
+  /** Removes a member from a room (its managers and admins). */
+  removeRoomMember(roomId: string, username: string): Promise<void>;
   /** Mutes a room's member for `durationMs` (`-1`: until unmuted); `0` unmutes. */
   muteRoomMember(roomId: string, username: string, durationMs: number): Promise<void>;
   /**

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { map } from 'rxjs';
 import { Limits } from '../../protocol/index.js';
-import type { Group, GroupMember, GroupRole } from '../../store/index.js';
+import type { ChatRoom, Group, GroupMember, GroupRole } from '../../store/index.js';
 import { ActionController } from '../controllers/action-controller.js';
 import { ConfirmController } from '../controllers/confirm-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
@@ -16,9 +16,10 @@ import '../locale/en-panels.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { themeStyles } from '../theme.styles.js';
 import { usernameList } from '../username-list.js';
+import { type Moderated, ModerationView } from './moderation-view.js';
 
 /** A member's controls, each running one action at a time with its own error. */
-const controlKinds = ['kick', 'mute', 'admin', 'owner'] as const;
+const controlKinds = ['kick', 'ban', 'mute', 'admin', 'owner'] as const;
 type ControlKind = (typeof controlKinds)[number];
 
 const rank: Record<GroupRole, number> = { owner: 2, admin: 1, member: 0 };
@@ -45,8 +46,10 @@ const muteChoices = [
 /**
  * A group's details and members (with their role and whether they are muted), for a member of it.
  * The owner and admins also get their controls: invite, edit the name and description, and for each
- * member they outrank remove, mute for a while or unmute; the owner also makes and removes admins,
- * hands the group over, and disbands it. Members may invite when the group allows it, and leave.
+ * member they outrank remove, ban, mute for a while or unmute; the owner also makes and removes
+ * admins, hands the group over, and disbands it. Everyone sees the announcement and whether everyone
+ * is muted; the owner and admins edit the announcement, mute everyone or lift it, and see who is
+ * banned, with Unban. Members may invite when the group allows it, and leave.
  * Destructive actions ask first. Every refusal shows in plain words next to its control, and
  * nothing changes on screen unless the server agreed.
  *
@@ -63,8 +66,14 @@ const muteChoices = [
  * @csspart member-list - The members.
  * @csspart member - A member's row: name, role, muted.
  * @csspart manage-button - Shows a member's controls.
- * @csspart member-controls - A member's controls: `kick-button`, `mute-select`, `mute-button`,
- *   `unmute-button`, `admin-button`, `owner-button`.
+ * @csspart member-controls - A member's controls: `kick-button`, `ban-button`, `mute-select`,
+ *   `mute-button`, `unmute-button`, `admin-button`, `owner-button`.
+ * @csspart announcement - The announcement's text.
+ * @csspart announcement-button - Shows the form to edit it (owner, admins).
+ * @csspart announcement-form - That form; `save-button` saves it (empty: no announcement).
+ * @csspart all-muted-note - Says everyone but the owner and admins is muted.
+ * @csspart mute-all-button - Mutes everyone or lifts it (owner, admins; `aria-pressed`).
+ * @csspart banned-list - Who is banned (owner, admins); each row `banned`, with `unban-button`.
  * @csspart leave-button - Leave the group (not the owner).
  * @csspart disband-button - Disband the group (owner).
  * @csspart confirm-dialog - The dialog asking before a destructive action, with `cancel-button` and
@@ -88,6 +97,12 @@ export class ChatGroupInfo extends LitElement {
         letter-spacing: 0;
         color: var(--_fg);
       }
+      .announcement {
+        margin: 0;
+        padding: 0 calc(var(--_space) * 1.5);
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+      }
     `,
   ];
 
@@ -105,8 +120,14 @@ export class ChatGroupInfo extends LitElement {
   /** The chat server's URL; defaults to the server the script came from, else the page's origin. */
   @property({ attribute: 'api-url' }) apiUrl = '';
 
-  /** The group's id. */
+  /** The group's id (with `chat-type="chatRoom"`, the room's). */
   @property({ attribute: 'group-id' }) groupId = '';
+
+  /**
+   * `chatRoom` shows a joined room instead: its announcement, members (with their role and mute)
+   * and its managers' and admins' controls (remove, ban, mute for a while, make admin).
+   */
+  @property({ attribute: 'chat-type' }) chatType: 'groupChat' | 'chatRoom' = 'groupChat';
 
   /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
@@ -117,17 +138,42 @@ export class ChatGroupInfo extends LitElement {
 
   private readonly stores = new StoreController(this);
   private readonly groups = new ObservableController<Group[]>(this, []);
+  private readonly rooms = new ObservableController<ChatRoom[]>(this, []);
   private readonly members = new ObservableController<GroupMember[]>(this, []);
   private readonly user = new ObservableController<string>(this, '');
   private readonly actions = new ActionController(this, this.i18n);
   private readonly confirm = new ConfirmController(this, this.i18n);
+  private readonly moderation = new ModerationView(
+    this,
+    this.i18n,
+    this.actions,
+    this.confirm,
+    () => this.stores.store,
+  );
 
   protected override willUpdate(): void {
     const store = this.stores.store;
     const id = this.groupId;
+    const room = this.chatType === 'chatRoom';
     this.groups.observe([store], () => store?.groups$);
-    this.members.observe([store, id], () => (store && id ? store.groupMembers$(id) : undefined));
+    this.rooms.observe([store, room], () => (room ? store?.rooms$ : undefined));
+    this.members.observe([store, id, room], () =>
+      store && id ? (room ? store.roomMembers$(id) : store.groupMembers$(id)) : undefined,
+    );
     this.user.observe([store], () => store?.user$.pipe(mapUsername));
+    const target = this.target();
+    this.moderation.observe(target, target?.role !== 'member');
+  }
+
+  /** The group, or the joined room, shown. */
+  private target(): Target | undefined {
+    const id = this.groupId;
+    if (this.chatType === 'chatRoom') {
+      const room = this.rooms.value.find((r) => r.id === id && r.joined);
+      return room && { ...room, chatType: 'chatRoom' };
+    }
+    const group = this.groups.value.find((g) => g.id === id);
+    return group && { ...group, chatType: 'groupChat' };
   }
 
   protected override getUpdateComplete(): Promise<boolean> {
@@ -135,21 +181,24 @@ export class ChatGroupInfo extends LitElement {
   }
 
   protected override render() {
-    const group = this.groups.value.find((g) => g.id === this.groupId);
-    if (!group) {
-      return html`<p class="empty">${this.i18n.t('info.notMember')}</p>
+    const target = this.target();
+    if (!target) {
+      return html`<p class="empty">
+          ${this.i18n.t(this.chatType === 'chatRoom' ? 'mod.notInRoom' : 'info.notMember')}
+        </p>
         ${this.confirm.dialog()}`;
     }
-    const manager = group.role !== 'member';
+    const group = target.chatType === 'groupChat' ? target : undefined;
+    const manager = target.role !== 'member';
     return html`
-      <h3 part="title" class="name"><bdi>${group.name}</bdi></h3>
+      <h3 part="title" class="name"><bdi>${target.name}</bdi></h3>
       ${
-        group.description
-          ? html`<p part="description" class="empty" dir="auto">${group.description}</p>`
+        target.description
+          ? html`<p part="description" class="empty" dir="auto">${target.description}</p>`
           : nothing
       }
       ${
-        manager
+        manager && group
           ? html`<button
               part="edit-button"
               class="toggle"
@@ -161,33 +210,39 @@ export class ChatGroupInfo extends LitElement {
             </button>`
           : nothing
       }
-      ${this.editing && manager ? this.editForm(group) : nothing}
-      ${manager || group.allowInvites ? this.inviteForm() : nothing}
+      ${this.editing && manager && group ? this.editForm(group) : nothing}
+      ${this.moderation.render(target, manager)}
+      ${group && (manager || group.allowInvites) ? this.inviteForm() : nothing}
       <h3 id="members">
         ${this.i18n.t('common.members', {
-          count: this.members.value.length || group.memberCount,
+          count: this.members.value.length || target.memberCount,
         })}
       </h3>
       <ul part="member-list" aria-labelledby="members">
         ${repeat(
           this.members.value,
           (m) => m.username,
-          (m) => this.member(group, m),
+          (m) => this.member(target, m),
         )}
       </ul>
-      <div class="toggle">
-        ${
-          group.role === 'owner'
-            ? html`<button part="disband-button" class="danger" @click=${() => this.disband(group)}>
-                ${this.i18n.t('info.disband')}
-              </button>`
-            : html`<button part="leave-button" class="danger" @click=${() => this.leave(group)}>
-                ${this.i18n.t('info.leave')}
-              </button>`
-        }
-      </div>
+      ${this.moderation.bans(target, manager)} ${group ? this.groupEnd(group) : nothing}
       ${this.actions.alert('group')} ${this.confirm.dialog()}
     `;
+  }
+
+  /** Leave, or for its owner Disband. */
+  private groupEnd(group: Group) {
+    return html`<div class="toggle">
+      ${
+        group.role === 'owner'
+          ? html`<button part="disband-button" class="danger" @click=${() => this.disband(group)}>
+              ${this.i18n.t('info.disband')}
+            </button>`
+          : html`<button part="leave-button" class="danger" @click=${() => this.leave(group)}>
+              ${this.i18n.t('info.leave')}
+            </button>`
+      }
+    </div>`;
   }
 
   private editForm(group: Group) {
@@ -241,7 +296,7 @@ export class ChatGroupInfo extends LitElement {
     });
   }
 
-  private member(group: Group, m: GroupMember) {
+  private member(target: Target, m: GroupMember) {
     const me = this.user.value;
     const name = m.nickname || m.username;
     const muted = mutedNote(m.mutedUntil, this.i18n);
@@ -250,7 +305,7 @@ export class ChatGroupInfo extends LitElement {
       [role, muted, m.username === me ? this.i18n.t('info.you') : ''].filter(Boolean),
     );
     // Owner and admins manage who they outrank; nobody manages themselves.
-    const manageable = m.username !== me && rank[group.role] > rank[m.role];
+    const manageable = m.username !== me && rank[target.role] > rank[m.role];
     const open = manageable && this.managing === m.username;
     return html`<li part="member">
       <span class="open"
@@ -269,14 +324,15 @@ export class ChatGroupInfo extends LitElement {
             </button>`
           : nothing
       }
-      ${open ? this.controls(group, m, name, !!muted) : nothing}
+      ${open ? this.controls(target, m, name, !!muted) : nothing}
       ${controlKinds.map((kind) => this.actions.alert(`${m.username}|${kind}`))}
     </li>`;
   }
 
-  private controls(group: Group, m: GroupMember, name: string, muted: boolean) {
+  private controls(target: Target, m: GroupMember, name: string, muted: boolean) {
     const store = this.stores.store!;
-    const id = group.id;
+    const id = target.id;
+    const room = target.chatType === 'chatRoom';
     const u = m.username;
     // One action at a time per control, not per member: "Make admin" is done once the server
     // agreed, but the store still reads the group again, and "Make owner" clicked meanwhile was
@@ -284,27 +340,30 @@ export class ChatGroupInfo extends LitElement {
     const act = (kind: ControlKind, run: () => Promise<unknown>) => () =>
       this.actions.run(`${u}|${kind}`, run);
     const busy = (kind: ControlKind) => (this.actions.pending(`${u}|${kind}`) ? 'true' : 'false');
-    const owner = group.role === 'owner';
+    const owner = target.role === 'owner';
     return html`<div part="member-controls" class="more">
       <button
         part="kick-button"
         class="danger"
         aria-disabled=${busy('kick')}
         @click=${act('kick', async () => {
-          const question = this.i18n.t('info.removeQuestion', { name, group: group.name });
+          const question = this.i18n.t('info.removeQuestion', { name, group: target.name });
           if (await this.confirm.ask(question, this.i18n.t('info.remove'))) {
-            await store.removeGroupMember(id, u);
+            await (room ? store.removeRoomMember(id, u) : store.removeGroupMember(id, u));
           }
         })}
       >
         ${this.i18n.t('info.remove')}
       </button>
+      ${this.moderation.banButton(target, u, name, `${u}|ban`)}
       ${
         muted
           ? html`<button
               part="unmute-button"
               aria-disabled=${busy('mute')}
-              @click=${act('mute', () => store.unmuteGroupMember(id, u))}
+              @click=${act('mute', () =>
+                room ? store.muteRoomMember(id, u, 0) : store.unmuteGroupMember(id, u),
+              )}
             >
               ${this.i18n.t('info.unmute')}
             </button>`
@@ -321,7 +380,8 @@ export class ChatGroupInfo extends LitElement {
                 aria-disabled=${busy('mute')}
                 @click=${act('mute', () => {
                   const select = this.renderRoot.querySelector<HTMLSelectElement>('select');
-                  return store.muteGroupMember(id, u, Number(select?.value ?? -1));
+                  const ms = Number(select?.value ?? -1);
+                  return room ? store.muteRoomMember(id, u, ms) : store.muteGroupMember(id, u, ms);
                 })}
               >
                 ${this.i18n.t('info.mute')}
@@ -330,27 +390,35 @@ export class ChatGroupInfo extends LitElement {
       ${
         owner
           ? html`<button
-                part="admin-button"
-                aria-disabled=${busy('admin')}
-                @click=${act('admin', () =>
-                  m.role === 'admin' ? store.removeGroupAdmin(id, u) : store.setGroupAdmin(id, u),
-                )}
-              >
-                ${this.i18n.t(m.role === 'admin' ? 'info.removeAdmin' : 'info.makeAdmin')}
-              </button>
-              <button
-                part="owner-button"
-                aria-disabled=${busy('owner')}
-                @click=${act('owner', async () => {
-                  const ok = await this.confirm.ask(
-                    this.i18n.t('info.ownerQuestion', { name, group: group.name }),
-                    this.i18n.t('info.makeOwner'),
-                  );
-                  if (ok) await store.changeGroupOwner(id, u);
-                })}
-              >
-                ${this.i18n.t('info.makeOwner')}
-              </button>`
+              part="admin-button"
+              aria-disabled=${busy('admin')}
+              @click=${act('admin', () =>
+                room
+                  ? store.setRoomAdmin(id, u, m.role !== 'admin')
+                  : m.role === 'admin'
+                    ? store.removeGroupAdmin(id, u)
+                    : store.setGroupAdmin(id, u),
+              )}
+            >
+              ${this.i18n.t(m.role === 'admin' ? 'info.removeAdmin' : 'info.makeAdmin')}
+            </button>`
+          : nothing
+      }
+      ${
+        owner && !room
+          ? html`<button
+              part="owner-button"
+              aria-disabled=${busy('owner')}
+              @click=${act('owner', async () => {
+                const ok = await this.confirm.ask(
+                  this.i18n.t('info.ownerQuestion', { name, group: target.name }),
+                  this.i18n.t('info.makeOwner'),
+                );
+                if (ok) await store.changeGroupOwner(id, u);
+              })}
+            >
+              ${this.i18n.t('info.makeOwner')}
+            </button>`
           : nothing
       }
     </div>`;
@@ -397,6 +465,10 @@ export class ChatGroupInfo extends LitElement {
     if (ok) form.reset();
   }
 }
+
+/** A group or a joined room, with what moderation needs of either. */
+type Target = Moderated &
+  (({ chatType: 'groupChat' } & Group) | ({ chatType: 'chatRoom' } & ChatRoom));
 
 const mapUsername = map((user: { username: string } | null) => user?.username ?? '');
 

@@ -1,5 +1,5 @@
-import { LitElement, html } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatRoom } from '../../store/index.js';
 import { ActionController } from '../controllers/action-controller.js';
@@ -7,6 +7,8 @@ import { ObservableController } from '../controllers/observable-controller.js';
 import { StoreController } from '../controllers/store-controller.js';
 import { customElement } from '../custom-element.js';
 import { openConversation } from '../open-conversation.js';
+import { panelForm } from '../panel-form.js';
+import { Limits } from '../../protocol/index.js';
 import { panelStyles } from '../panel.styles.js';
 import '../locale/en-panels.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
@@ -15,7 +17,9 @@ import { themeStyles } from '../theme.styles.js';
 /**
  * The app's chat rooms with their member counts, read from the server again whenever the list is
  * shown. "Join" joins a room and opens it; a room already joined opens from its name and has
- * "Leave". A refusal (room full, gone) shows in plain words next to the control.
+ * "Leave". A refusal (room full, gone) shows in plain words next to the control. The app's room
+ * admins also get "Create a room": a form for its name and description, which creates the room,
+ * joins it and opens it.
  *
  * Inside `<chat-widget>` (or `<chat-roster>`) it uses the widget's store; alone, it needs `app-key`.
  *
@@ -27,6 +31,8 @@ import { themeStyles } from '../theme.styles.js';
  * @csspart room - A joined room's name: opens it.
  * @csspart join-button - Joins a room and opens it.
  * @csspart leave-button - Leaves a joined room.
+ * @csspart create-button - Shows the form to create a room (the app's room admins).
+ * @csspart create-form - That form; `input` its fields, `create-submit` creates the room.
  * @csspart error - A failed action's reason, next to its control.
  *
  * @cssproperty [--chat-background=light-dark(#fff, #18181b)] - Background.
@@ -58,12 +64,16 @@ export class ChatRooms extends LitElement {
 
   private readonly stores = new StoreController(this);
   private readonly rooms = new ObservableController<ChatRoom[]>(this, []);
+  private readonly canCreate = new ObservableController<boolean>(this, false);
+  /** Whether the form to create a room is shown. */
+  @state() private creating = false;
   private readonly actions = new ActionController(this, this.i18n);
   private refreshed?: unknown;
 
   protected override willUpdate(): void {
     const store = this.stores.store;
     this.rooms.observe([store], () => store?.rooms$);
+    this.canCreate.observe([store], () => store?.canCreateRooms$);
     // Member counts change all the time: fresh ones each time the list is put on the page.
     if (store && this.refreshed !== store) {
       this.refreshed = store;
@@ -82,7 +92,7 @@ export class ChatRooms extends LitElement {
 
   protected override render() {
     const rooms = this.rooms.value;
-    return html`${this.actions.alert('refresh')}
+    return html`${this.actions.alert('refresh')} ${this.canCreate.value ? this.create() : nothing}
     ${
       rooms.length
         ? html`<ul part="room-list" aria-label=${this.i18n.t('rooms.list')}>
@@ -94,6 +104,63 @@ export class ChatRooms extends LitElement {
           </ul>`
         : html`<p class="empty">${this.i18n.t('rooms.none')}</p>`
     }`;
+  }
+
+  /** "Create a room" and, once pressed, its form. */
+  private create() {
+    const t = this.i18n.t.bind(this.i18n);
+    return html`<button
+        part="create-button"
+        class="toggle"
+        aria-expanded=${this.creating}
+        aria-controls="create-form"
+        @click=${() => (this.creating = !this.creating)}
+      >
+        ${t('mod.createRoom')}
+      </button>
+      ${
+        this.creating
+          ? panelForm({
+              id: 'create-form',
+              part: 'create-form',
+              label: t('mod.createRoom'),
+              fields: [
+                {
+                  id: 'room-name',
+                  label: t('groups.name'),
+                  name: 'name',
+                  maxlength: Limits.roomNameMaxChars,
+                  required: true,
+                },
+                {
+                  id: 'room-description',
+                  label: t('groups.description'),
+                  name: 'description',
+                  maxlength: Limits.groupDescriptionMaxChars,
+                },
+              ],
+              submitPart: 'create-submit',
+              submitText: t('groups.createSubmit'),
+              busy: this.actions.pending('create'),
+              after: this.actions.alert('create'),
+              onSubmit: (e) => void this.onCreate(e),
+            })
+          : nothing
+      }`;
+  }
+
+  private async onCreate(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const store = this.stores.store!;
+    const ok = await this.actions.run('create', async () => {
+      const id = await store.createRoom(
+        String(data.get('name') ?? ''),
+        String(data.get('description') ?? ''),
+      );
+      await openConversation(this, store, id, 'chatRoom');
+    });
+    if (ok) this.creating = false;
   }
 
   private room(r: ChatRoom) {

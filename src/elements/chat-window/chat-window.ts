@@ -87,10 +87,11 @@ const infoParts =
  * e-mail addresses; no other scheme) are bound as `href` attributes of `<a>` elements.
  *
  * In a group or a chat room, each run of messages from one sender starts with the sender's name.
- * A group's header has "Group info", a dialog holding `<chat-group-info>` (members, and the owner's
- * and admins' controls), loaded the first time the dialog opens ("Loading…" meanwhile); a room's
- * has "Leave". A member muted in the group sees why above the
- * composer (and a message refused for it says so). Once the user is no longer a member (removed,
+ * A group's header has "Group info", a joined room's "Room info" and "Leave": a dialog holding
+ * `<chat-group-info>` (members, the announcement, and the owner's and admins' controls), loaded the
+ * first time the dialog opens ("Loading…" meanwhile). A muted member sees why above the composer,
+ * and so does everyone but the owner and admins while everyone is muted (a message refused for it
+ * says so too). Once the user is no longer a member (removed,
  * left, the group disbanded, the room left or gone), a notice takes the composer's place.
  *
  * Inside `<chat-widget>` it uses the widget's store; alone, it needs `app-key`. Without a
@@ -162,7 +163,7 @@ const infoParts =
  * @csspart error - The alert region for an action that failed (a send not queued, a file refused).
  * @csspart empty - The text shown when there is no conversation or no user.
  * @csspart sender - The sender's name above their messages in a group or room.
- * @csspart group-info-button - "Group info" in a group's header.
+ * @csspart group-info-button - "Group info" in a group's header, "Room info" in a joined room's.
  * @csspart group-dialog - The dialog holding `<chat-group-info>`, whose parts are re-exported
  *   (`member-list`, `member`, `manage-button`, `member-controls`, `kick-button`, `mute-select`,
  *   `mute-button`, `unmute-button`, `admin-button`, `owner-button`, `invite-form`, `invite-button`,
@@ -170,7 +171,7 @@ const infoParts =
  *   `confirm-button`).
  * @csspart close-button - The group dialog's close button.
  * @csspart leave-room-button - "Leave" in a room's header.
- * @csspart muted-banner - Why a muted member's messages are not sent.
+ * @csspart muted-banner - Why a muted member's messages are not sent, or that only admins may write.
  * @csspart left-notice - Shown instead of the composer once the user is no longer a member.
  *
  * @cssproperty [--chat-font-family=inherit] - Font family.
@@ -368,24 +369,29 @@ export class ChatWindow extends LitElement {
       (chatType === 'groupChat'
         ? this.#groups.received && !group
         : chatType === 'chatRoom' && this.#rooms.received && !room?.joined);
+    // A group's or a joined room's info (one element, in one chunk), opened from the header.
+    const info = group ? 'window.groupInfo' : room?.joined ? 'window.roomInfo' : undefined;
     return html`
       <div part="header" class="header">
         <h2 part="title"><bdi>${name}</bdi></h2>
         <span part="status" role="status">${this.#i18n.t(statusLabels[this.#status.value])}</span>
         ${
-          group
+          info
             ? html`<button part="group-info-button" class="end-button" @click=${this.#openInfo}>
-                ${this.#i18n.t('window.groupInfo')}
+                ${this.#i18n.t(info)}
               </button>`
-            : room?.joined
-              ? html`<button
-                  part="leave-room-button"
-                  class="end-button"
-                  @click=${() => this.#actions.run('room', () => this.#stores.store!.leaveRoom(id))}
-                >
-                  ${this.#i18n.t('rooms.leave')}
-                </button>`
-              : nothing
+            : nothing
+        }
+        ${
+          room?.joined
+            ? html`<button
+                part="leave-room-button"
+                class="end-button"
+                @click=${() => this.#actions.run('room', () => this.#stores.store!.leaveRoom(id))}
+              >
+                ${this.#i18n.t('rooms.leave')}
+              </button>`
+            : nothing
         }
       </div>
       ${this.#actions.alert('room')}
@@ -406,14 +412,14 @@ export class ChatWindow extends LitElement {
           ? html`<p part="left-notice" class="banner">
               ${this.#i18n.t(leftNotices[chatType === 'groupChat' ? 'group' : 'room'][left === true ? 'left' : left])}
             </p>`
-          : this.#composer.render(group)
+          : this.#composer.render(group ?? room)
       }
       ${
-        group
+        info
           ? html`<dialog
               part="group-dialog"
               class="group"
-              aria-label=${this.#i18n.t('window.groupInfo')}
+              aria-label=${this.#i18n.t(info)}
               @close=${this.#closeInfo}
             >
               ${
@@ -423,7 +429,8 @@ export class ChatWindow extends LitElement {
                       () =>
                         html`<chat-group-info
                           exportparts=${infoParts}
-                          group-id=${group.id}
+                          group-id=${id}
+                          chat-type=${chatType}
                           app-key=${this.appKey || nothing}
                           api-url=${this.apiUrl || nothing}
                           theme=${this.theme ?? nothing}

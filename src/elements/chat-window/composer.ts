@@ -6,7 +6,7 @@
  */
 import { html, nothing } from 'lit';
 import type { ChatType } from '../../protocol/index.js';
-import type { Group } from '../../store/index.js';
+import type { ChatRoom, Group } from '../../store/index.js';
 import type { DisplayNameController } from '../controllers/display-name-controller.js';
 import type { VoiceRecorderController } from '../controllers/voice-recorder-controller.js';
 import { errorMessage } from '../error-message.js';
@@ -62,17 +62,17 @@ export class Composer {
     return this.#ctx.host.renderRoot.querySelector('textarea');
   }
 
-  render(group: Group | undefined) {
+  render(target: Group | ChatRoom | undefined) {
     const { i18n } = this.#ctx;
     const recording = this.#recorded?.recording;
-    const muted = mutedNote(group?.mutedUntil, i18n);
-    return html`${
-        muted
-          ? html`<p part="muted-banner" class="banner">
-              ${i18n.t('window.mutedBanner', { muted })}
-            </p>`
-          : nothing
-      }
+    const muted = mutedNote(target?.mutedUntil, i18n);
+    // Why I cannot write: muted myself, or everyone is and I am neither owner nor admin.
+    const banner = muted
+      ? i18n.t('window.mutedBanner', { muted })
+      : target?.allMuted && target.role === 'member'
+        ? i18n.t('window.allMuted')
+        : '';
+    return html`${banner ? html`<p part="muted-banner" class="banner">${banner}</p>` : nothing}
       ${this.#parts.compose.banner(this.#ctx.conversationId(), (u) => this.#parts.names.get(u))}
       <form part="composer" @submit=${this.#onSubmit}>
         <input type="file" multiple hidden @change=${this.#onPick} />

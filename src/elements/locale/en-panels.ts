@@ -120,6 +120,20 @@ export const panelStrings = {
   'password.changed': 'Password changed. Your other devices and tabs were signed out.',
 
   'roster.deleteQuestion': 'Delete the chat with {name} on all your devices? {name} keeps it.',
+
+  // Moderation (issue 14): Group and Room info, creating a room.
+  'mod.announcement': 'Announcement',
+  'mod.noAnnouncement': 'No announcement.',
+  'mod.editAnnouncement': 'Edit announcement',
+  'mod.muteAll': 'Mute everyone',
+  'mod.allMutedNote': 'Everyone is muted: only the owner and admins can send messages.',
+  'mod.ban': 'Ban',
+  'mod.banQuestion': 'Ban {name} from {group}? They are removed and cannot join again.',
+  'mod.banned': 'Banned',
+  'mod.unban': 'Unban',
+  'mod.unbanWho': 'Unban {name}',
+  'mod.notInRoom': 'You are not in this room.',
+  'mod.createRoom': 'Create a room',
 } as const;
 
 Object.assign(en, panelStrings);

@@ -93,6 +93,8 @@ const ui = {
   'window.choose': 'Choose a conversation to start chatting.',
   'window.logIn': 'Log in to chat.',
   'window.groupInfo': 'Group info',
+  'window.roomInfo': 'Room info',
+  'window.allMuted': 'Only admins can send messages now.',
   'window.messagesWith': 'Messages with {name}',
   'window.loadingOlder': 'Loading older messages…',
   'window.loadOlder': 'Load older messages',
