@@ -3,7 +3,12 @@
  * form, what a guest may not do, and user attributes.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { VisitorLimits, type UserMetadata, UserMetadataKeys } from '../../src/protocol/visitors.js';
+import {
+  GuestPrefix,
+  VisitorLimits,
+  type UserMetadata,
+  UserMetadataKeys,
+} from '../../src/protocol/visitors.js';
 import type { AppRecord, Storage, UserRecord } from '../storage/storage.js';
 import type { AppVisitorSettings } from '../storage/visitor-storage.js';
 import { DomainError, Failures, forbidden, invalid } from './errors.js';
@@ -13,9 +18,9 @@ import { checkNickname } from './users.js';
 
 const GUEST_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** `guest-` and 12 characters of [a-z0-9] (62 bits: guessing one is hopeless). */
+/** {@link GuestPrefix} and 12 characters of [a-z0-9] (62 bits: guessing one is hopeless). */
 export function guestName(): string {
-  let name = 'guest-';
+  let name: string = GuestPrefix;
   for (let i = 0; i < 12; i++) name += GUEST_ALPHABET[randomInt(GUEST_ALPHABET.length)];
   return name;
 }
@@ -46,11 +51,14 @@ export class Visitors {
   /**
    * Removes the app's guests idle longer than its retention (`--guest-retention-days`) at `now`,
    * with everything they left (storage.visitors.removeIdleGuests) and the bytes of the chat files
-   * they uploaded (through the FileStore, once their rows are gone). Safe on several processes at
-   * once: the storage lets one sweep at a time and answers the others nothing, so each guest and
-   * each file is removed by one process. Answers how many guests went.
+   * they uploaded (through the FileStore, once nobody can download them), then those files' rows.
+   * First it finishes what a sweep that died between the two left: files of removed guests still
+   * listed. Safe on several processes at once: the storage lets one sweep at a time and answers
+   * the others nothing, so each guest is removed by one process (deleting a file's bytes twice is
+   * harmless). Answers how many guests went.
    */
   async sweep(app: AppRecord, now = Date.now()): Promise<number> {
+    await this.#removeFiles(app, await this.#storage.visitors.removedFiles(app.key));
     const idleBefore = now - Visitors.retentionDays(await this.settings(app)) * DAY_MS;
     let removed = 0;
     for (;;) {
@@ -60,10 +68,20 @@ export class Visitors {
         now,
         SWEEP_BATCH,
       );
-      await this.#chatfiles.removeBytes(batch.flatMap((guest) => guest.files));
+      await this.#removeFiles(
+        app,
+        batch.flatMap((guest) => guest.files),
+      );
       removed += batch.length;
       if (batch.length < SWEEP_BATCH) return removed;
     }
+  }
+
+  /** Deletes the bytes of removed guests' files, then their rows. */
+  async #removeFiles(app: AppRecord, uuids: string[]): Promise<void> {
+    if (uuids.length === 0) return;
+    await this.#chatfiles.removeBytes(uuids);
+    await this.#storage.visitors.forgetRemovedFiles(app.key, uuids);
   }
 
   settings(app: AppRecord): Promise<AppVisitorSettings> {

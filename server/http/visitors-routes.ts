@@ -17,10 +17,14 @@ import { jsonObject, optionalString } from './body-fields.js';
 import { authenticateCaller, rateLimit, requireApp, selfRoute } from './request-context.js';
 import { on } from './rest-route.js';
 
-/** A list of strings in a JSON body; `[]` when absent. */
+/**
+ * A list of strings in a JSON body; `[]` when absent, and one string is a list of one (the SDK's
+ * `fetchUserInfoById('ann', 'mail')` sends its arguments as they came, to stay small).
+ */
 function stringList(body: Record<string, unknown>, name: string): string[] {
   const value = body[name];
   if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return [value];
   if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
     throw invalid(`${name} must be a list of strings`);
   }

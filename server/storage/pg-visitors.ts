@@ -10,6 +10,7 @@ import {
   guestFilesQuery,
   guestRemovalSteps,
   idleGuestsQuery,
+  removedFilesQuery,
   numbered,
   type AppCredentials,
   type AppTokenRecord,
@@ -55,6 +56,7 @@ const SWEEP_LOCK = 0x6775657374;
 const idleGuests = numbered(idleGuestsQuery, ['app', 'idle', 'now', 'limit']);
 const guestFiles = numbered(guestFilesQuery, ['app', 'guest']);
 const removal = guestRemovalSteps.map((sql) => numbered(sql, ['app', 'guest']));
+const removedFiles = numbered(removedFilesQuery, ['app']);
 
 export class PgVisitorStorage implements VisitorStorage {
   readonly #db: PgDatabase;
@@ -258,6 +260,18 @@ export class PgVisitorStorage implements VisitorStorage {
       [hash],
     );
     return row && { appKey: row.app_key, expiresAt: row.expires_at };
+  }
+
+  async removedFiles(appKey: string): Promise<string[]> {
+    return (await all<{ uuid: string }>(this.#db, removedFiles, [appKey])).map((row) => row.uuid);
+  }
+
+  async forgetRemovedFiles(appKey: string, uuids: string[]): Promise<void> {
+    if (uuids.length === 0) return;
+    await this.#db.query(
+      `DELETE FROM chatfiles WHERE app_key = $1 AND uuid = ANY($2::text[]) AND uploader = ''`,
+      [appKey, uuids],
+    );
   }
 
   async deleteAppTokensExpiredBefore(time: number): Promise<void> {

@@ -9,6 +9,7 @@ import {
   guestFilesQuery,
   guestRemovalSteps,
   idleGuestsQuery,
+  removedFilesQuery,
   type AppCredentials,
   type AppTokenRecord,
   type AppVisitorSettings,
@@ -62,6 +63,7 @@ export class SqliteVisitorStorage implements VisitorStorage {
     now: number,
     limit: number,
   ) => RemovedGuest[];
+  readonly #forget: (appKey: string, uuids: string[]) => void;
 
   constructor(db: Database.Database) {
     const q = {
@@ -125,6 +127,10 @@ export class SqliteVisitorStorage implements VisitorStorage {
         { username: string }
       >(idleGuestsQuery),
       guestFiles: db.prepare<[{ app: string; guest: string }], { uuid: string }>(guestFilesQuery),
+      removedFiles: db.prepare<[{ app: string }], { uuid: string }>(removedFilesQuery),
+      forgetRemovedFile: db.prepare<[string, string]>(
+        `DELETE FROM chatfiles WHERE app_key = ? AND uuid = ? AND uploader = ''`,
+      ),
       removal: guestRemovalSteps.map((sql) => db.prepare<[{ app: string; guest: string }]>(sql)),
     };
     this.#q = q;
@@ -148,6 +154,10 @@ export class SqliteVisitorStorage implements VisitorStorage {
         return true;
       },
     );
+
+    this.#forget = db.transaction((appKey: string, uuids: string[]) => {
+      for (const uuid of uuids) q.forgetRemovedFile.run(appKey, uuid);
+    });
 
     this.#remove = db.transaction(
       (appKey: string, idleBefore: number, now: number, limit: number) =>
@@ -219,6 +229,14 @@ export class SqliteVisitorStorage implements VisitorStorage {
     at: number,
   ): Promise<boolean> {
     return this.#setMetadata(appKey, username, values, at);
+  }
+
+  async removedFiles(appKey: string): Promise<string[]> {
+    return this.#q.removedFiles.all({ app: appKey }).map((row) => row.uuid);
+  }
+
+  async forgetRemovedFiles(appKey: string, uuids: string[]): Promise<void> {
+    this.#forget(appKey, uuids);
   }
 
   async saveAppToken(hash: string, token: AppTokenRecord): Promise<void> {

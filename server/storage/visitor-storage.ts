@@ -54,8 +54,10 @@ export interface VisitorStorage {
    * Atomically removes up to `limit` guests of the app idle since before `idleBefore` (no sign-in,
    * no message in any of their conversations, no token valid at `now`) with their messages (and
    * those messages' inbox entries, receipts and conversations on the other side), tokens, contacts,
-   * memberships, attributes and chat files' rows. Under PostgreSQL one process sweeps at a time;
-   * the others answer `[]` at once.
+   * memberships and attributes. Their chat files' rows are kept, without an uploader or grants
+   * (nobody can download them), until {@link forgetRemovedFiles}: the caller deletes the bytes in
+   * between, and a process that dies there leaves rows {@link removedFiles} finds at the next
+   * sweep. Under PostgreSQL one process sweeps at a time; the others answer `[]` at once.
    */
   removeIdleGuests(
     appKey: string,
@@ -63,6 +65,11 @@ export interface VisitorStorage {
     now: number,
     limit: number,
   ): Promise<RemovedGuest[]>;
+
+  /** The chat files of removed guests whose bytes may still be stored (see removeIdleGuests). */
+  removedFiles(appKey: string): Promise<string[]>;
+  /** Deletes the rows of removed guests' chat files, once their bytes are gone. */
+  forgetRemovedFiles(appKey: string, uuids: string[]): Promise<void>;
 
   /** Whether `username` has a conversation with `peer` (a message went either way). */
   hasConversation(appKey: string, username: string, peer: string): Promise<boolean>;
@@ -133,11 +140,18 @@ export const guestRemovalSteps = [
   `DELETE FROM room_messages WHERE app_key = @app AND from_user = @guest`,
   `DELETE FROM chatfile_grants WHERE app_key = @app AND (username = @guest OR uuid IN
      (SELECT uuid FROM chatfiles WHERE app_key = @app AND uploader = @guest))`,
-  `DELETE FROM chatfiles WHERE app_key = @app AND uploader = @guest`,
+  // Kept without an uploader until their bytes are deleted (removedFilesQuery).
+  `UPDATE chatfiles SET uploader = '' WHERE app_key = @app AND uploader = @guest`,
   `DELETE FROM user_metadata WHERE app_key = @app AND username = @guest`,
   `DELETE FROM guests WHERE app_key = @app AND username = @guest`,
   `DELETE FROM users WHERE app_key = @app AND username = @guest`,
 ];
+
+/**
+ * The chat files of removed guests (`@app`): {@link guestRemovalSteps} leave their rows with no
+ * uploader (`''`, never a username) for the bytes to be deleted, then the rows.
+ */
+export const removedFilesQuery = `SELECT uuid FROM chatfiles WHERE app_key = @app AND uploader = ''`;
 
 /** The chat files a guest uploaded (`@app`, `@guest`), read before {@link guestRemovalSteps}. */
 export const guestFilesQuery = `SELECT uuid FROM chatfiles WHERE app_key = @app AND uploader = @guest`;

@@ -16,6 +16,7 @@ export { ChatGroupInfo } from './chat-group-info/chat-group-info.js';
 export { ChatNotices } from './chat-notices/chat-notices.js';
 export { ChatPassword } from './chat-password/chat-password.js';
 export { ChatWindow } from './chat-window/chat-window.js';
+export { ChatVisitorInfo } from './chat-visitor-info/chat-visitor-info.js';
 export { chatStoreContext } from './context.js';
 export { ObservableController } from './controllers/observable-controller.js';
 export { StoreController, type StoreHost } from './controllers/store-controller.js';

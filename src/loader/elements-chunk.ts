@@ -6,9 +6,9 @@
  *
  * `<chat-widget>` brings `<chat-notices>`, `<chat-roster>` and `<chat-window>`; the ones shown
  * rarely or only before signing in (`<chat-login>`, `<chat-contacts>`, `<chat-groups>`,
- * `<chat-rooms>`, `<chat-group-info>`, `<chat-password>`) are chunks of their own that their
- * host imports the first time it shows them, which keeps them out of what a signed-in visitor
- * loads up front (build/budgets.ts).
+ * `<chat-rooms>`, `<chat-group-info>`, `<chat-password>`, `<chat-visitor-info>`) are chunks of
+ * their own that their host imports the first time it shows them, which keeps them out of what a
+ * signed-in visitor loads up front (build/budgets.ts).
  */
 import './sdk-chunk.js';
 import '../elements/chat-widget/chat-widget.js';
@@ -22,6 +22,7 @@ const lazy: Record<string, () => Promise<unknown>> = {
   'chat-rooms': () => import('../elements/chat-rooms/chat-rooms.js'),
   'chat-group-info': () => import('../elements/chat-group-info/chat-group-info.js'),
   'chat-password': () => import('../elements/chat-password/chat-password.js'),
+  'chat-visitor-info': () => import('../elements/chat-visitor-info/chat-visitor-info.js'),
 };
 const names = Object.keys(lazy).join();
 

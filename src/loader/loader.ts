@@ -43,6 +43,7 @@ const OTHER_ELEMENTS = [
   'chat-rooms',
   'chat-window',
   'chat-group-info',
+  'chat-visitor-info',
   'chat-notices',
   'chat-password',
 ];

@@ -99,9 +99,9 @@ export interface UserMetadataResponse {
 
 export interface UsersMetadataRequest {
   /** Usernames; at most `VisitorLimits.metadataTargetsMax`. Unknown ones are absent from the answer. */
-  targets: string[];
+  targets: string[] | string;
   /** Which attributes; all when absent or empty. */
-  properties?: (keyof UserMetadata)[];
+  properties?: (keyof UserMetadata)[] | keyof UserMetadata;
 }
 
 export interface UsersMetadataResponse {
@@ -122,6 +122,9 @@ export const VisitorExt = {
   page: 'openwebim_page',
   pageTitle: 'openwebim_page_title',
 } as const;
+
+/** What every guest's username starts with (`POST /guests` adds 12 characters of `[a-z0-9]`). */
+export const GuestPrefix = 'guest-';
 
 /** Limits of the visitor routes, beside rest.ts's `Limits`. */
 export const VisitorLimits = {

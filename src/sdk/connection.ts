@@ -73,6 +73,7 @@ import type {
   UploadTokenOptions,
 } from './types.js';
 import { getUniqueId } from './unique-id.js';
+import { USER_INFO_ROUTES, type UserInfoMethods } from './user-info.js';
 import {
   contactCallbacks,
   defined,
@@ -139,7 +140,8 @@ export interface Connection
     ChatRoomMethods,
     ReportMethods,
     ReactionMethods,
-    DeletionMethods {}
+    DeletionMethods,
+    UserInfoMethods {}
 
 /**
  * `new WebIM.connection(options)`: one user's link to the server. REST calls (register, token,
@@ -205,6 +207,7 @@ export class Connection {
       REPORT_ROUTES,
       REACTION_ROUTES,
       DELETION_ROUTES,
+      USER_INFO_ROUTES,
     ];
     for (const route of tables.flat()) {
       for (const name of route[0].split(' ')) {
@@ -717,10 +720,15 @@ export class Connection {
     return this.#rest(path!, body, this.#token);
   }
 
-  /** One REST method of the tables (rest-routes.ts); 3.x contact methods take `(to, message)`. */
+  /**
+   * One REST method of the tables (rest-routes.ts); 3.x contact methods take `(to, message)`, and
+   * `fetchUserInfoById(ids, properties)` and `updateOwnUserInfo(key, value)` come as the same two.
+   */
   #route([, request, body, result]: Route, args: unknown[]): Promise<unknown> {
     const options = (
-      typeof args[0] === 'string' ? { to: args[0], message: args[1] } : (args[0] ?? {})
+      typeof args[0] === 'string' || Array.isArray(args[0])
+        ? { to: args[0], message: args[1] }
+        : (args[0] ?? {})
     ) as RouteOptions;
     const work = (async () => {
       if (!this.#token || !this.#user) throw NOT_LOGGED_IN;

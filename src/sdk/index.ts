@@ -65,3 +65,10 @@ export type { ReportMethods } from './reports.js';
 export type { ReactionMethods } from './reactions.js';
 export type { Callbacks } from './rest-routes.js';
 export type { ModifyMessageOptions, ModifyMessageResult } from './message-edits.js';
+export type {
+  FetchUserInfoResult,
+  UpdateOwnUserInfoResult,
+  UserInfo,
+  UserInfoKey,
+  UserInfoMethods,
+} from './user-info.js';

@@ -40,12 +40,13 @@ import {
   shareReplay,
   switchMap,
 } from 'rxjs';
-import type { AppLimits, ChatType, Ext } from '../protocol/index.js';
+import type { AppLimits, ChatType, Ext, UserMetadata } from '../protocol/index.js';
 import { ChatRooms } from './chat-rooms.js';
 import { connectionEvents } from './connection-events.js';
 import { Contacts } from './contacts.js';
 import { sortConversations, totalUnread } from './conversations.js';
 import { readConversations } from './conversations-repo.js';
+import { toChatError } from './errors.js';
 import { Files } from './files.js';
 import { Groups } from './groups.js';
 import type { Moderation } from './moderation-actions.js';
@@ -87,6 +88,7 @@ import type {
   GroupInvitation,
   GroupMember,
   ModeratedType,
+  GuestInput,
   HistoryState,
   JoinRequest,
   Location,
@@ -96,7 +98,10 @@ import type {
   SendFileOptions,
   TokenLoginInput,
   UploadProgress,
+  UserDetails,
+  VisitorInfo,
 } from './types.js';
+import type { Visitors } from './visitors.js';
 import { type Visibility, documentVisibility } from './visibility.js';
 
 export type { ConnectionFactory } from './store-core.js';
@@ -169,6 +174,8 @@ export class ChatStore implements ChatStoreApi {
   private readonly rooms: ChatRooms;
   /** Moderation's actions, loaded when first used (the signed-in page's budget is full). */
   private readonly moderation: () => Promise<Moderation>;
+  /** A site's visitors and their team (visitors.ts), a chunk loaded when first used. */
+  private visitorsLoad?: Promise<Visitors>;
 
   constructor(options: ChatStoreOptions) {
     this.appKey = options.appKey;
@@ -330,6 +337,10 @@ export class ChatStore implements ChatStoreApi {
     );
   }
 
+  visitor$(username: string): Observable<VisitorInfo> {
+    return from(this.visitors()).pipe(switchMap((visitors) => visitors.visitor$(username)));
+  }
+
   history$(conversationId: string): Observable<HistoryState> {
     return this.windows.history$(conversationId);
   }
@@ -380,6 +391,34 @@ export class ChatStore implements ChatStoreApi {
 
   deleteConversation(conversationId: string, withMessages = true): Promise<void> {
     return deletions().then((d) => d.deleteConversation(this.core, conversationId, withMessages));
+  }
+
+  async loginAsGuest(input: GuestInput = {}): Promise<void> {
+    const visitors = await this.visitors();
+    return this.lifecycle.loginAsGuest((signIn) => visitors.signIn(input, signIn));
+  }
+
+  async hasGuest(): Promise<boolean> {
+    return (await this.visitors()).hasGuest();
+  }
+
+  async userInfo(usernames: string[]): Promise<Record<string, UserDetails>> {
+    return (await this.visitors()).userInfo(usernames);
+  }
+
+  async updateOwnInfo(info: UserMetadata): Promise<void> {
+    return (await this.visitors()).updateOwnInfo(info);
+  }
+
+  /** The visitors' chunk, loaded once; a failed load (the network) is tried again next time. */
+  private visitors(): Promise<Visitors> {
+    return (this.visitorsLoad ??= import('./visitors.js').then(
+      ({ Visitors }) => new Visitors(this.core),
+      (error: unknown) => {
+        this.visitorsLoad = undefined;
+        throw toChatError(error);
+      },
+    ));
   }
 
   sendFile(

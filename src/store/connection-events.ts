@@ -25,6 +25,7 @@ import type {
   PublicGroupsResponse,
   ReactionListResponse,
   RoomsResponse,
+  UserMetadata,
 } from '../protocol/index.js';
 import type { ConnectionEventHandlers } from '../sdk/index.js';
 import type { StatusEvent } from './status.js';
@@ -149,7 +150,7 @@ type GroupRef = { groupId: string };
 type GroupUser = GroupRef & { username: string };
 
 /**
- * The SDK's contact, blocklist, group and room methods the store calls (4.x names, the parameters
+ * The SDK's contact, blocklist, group, room and user-attribute methods the store calls (4.x names, the parameters
  * of the 4.x SDK; results are the REST bodies of `protocol/rest.ts`). Each rejects with an
  * {@link SdkError} (`{type: 17, data: responseText}` for a REST refusal).
  */
@@ -201,6 +202,13 @@ export interface SocialApi {
     method: K,
     options: Parameters<ModerationApi[K]>[0],
   ): ReturnType<ModerationApi[K]>;
+
+  /** Sets my attributes; resolves with all of them. */
+  updateOwnUserInfo(info: UserMetadata): Promise<{ data: UserMetadata }>;
+  /** Attributes of users (unknown ones absent) and whether each is online. */
+  fetchUserInfoById(
+    usernames: string[],
+  ): Promise<{ data: Record<string, UserMetadata>; online: Record<string, boolean> }>;
 }
 
 /**
@@ -283,6 +291,8 @@ export const socialMethods = [
   'getJoinedChatRooms',
   'joinChatRoom',
   'leaveChatRoom',
+  'updateOwnUserInfo',
+  'fetchUserInfoById',
 ] as const satisfies readonly (keyof SocialApi)[];
 
 /**

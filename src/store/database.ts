@@ -113,8 +113,19 @@ export interface SavedSession {
   expiresAt: number;
 }
 
+/**
+ * The guest this browser minted for an app key (issue 9): kept after sign-out and token expiry, so
+ * a return next week signs in as the same guest, to the same conversation.
+ */
+export interface SavedGuest {
+  username: string;
+  password: string;
+}
+
 export interface SessionDB extends DBSchema {
   session: { key: 'current'; value: SavedSession };
+  /** Version 2. */
+  guest: { key: 'current'; value: SavedGuest };
 }
 
 export type UserDatabase = IDBPDatabase<ChatDB>;
@@ -129,7 +140,7 @@ export type SessionDatabase = IDBPDatabase<SessionDB>;
  * What the versions change in stored records is done after the upgrade by `stored-upgrade.ts`.
  */
 export const USER_DB_VERSION = 4;
-export const SESSION_DB_VERSION = 1;
+export const SESSION_DB_VERSION = 2;
 /** How many messages of a conversation `messages$` shows before any `loadOlder`. */
 export const RECENT_MESSAGES = 200;
 
@@ -185,6 +196,7 @@ export function openSessionDb(name: string): Promise<SessionDatabase> {
   const opening: Promise<SessionDatabase> = openDB<SessionDB>(name, SESSION_DB_VERSION, {
     upgrade(database, oldVersion) {
       if (oldVersion < 1) database.createObjectStore('session');
+      if (oldVersion < 2) database.createObjectStore('guest');
     },
     blocking() {
       void opening.then((db) => db.close());
@@ -207,6 +219,20 @@ export async function saveSession(db: SessionDatabase, session: SavedSession): P
 
 export async function clearSession(db: SessionDatabase): Promise<void> {
   await db.delete('session', 'current');
+}
+
+export function readGuest(db: SessionDatabase): Promise<SavedGuest | undefined> {
+  return db.get('guest', 'current');
+}
+
+export async function saveGuest(db: SessionDatabase, guest: SavedGuest): Promise<void> {
+  await db.put('guest', guest, 'current');
+}
+
+/** Forgets the kept guest: any, or only `username`. */
+export async function forgetGuest(db: SessionDatabase, username?: string): Promise<void> {
+  if (!username || (await readGuest(db))?.username === username)
+    await db.delete('guest', 'current');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -101,13 +101,13 @@ export class Sending {
   ): Promise<ChatMessage> {
     const session = this.core.requireSession();
     checkDraft(text, this.core.limits.value.messageMaxBytes);
-    let ext: Ext | undefined;
+    let ext: Ext | undefined = options.ext;
     if (options.replyTo !== undefined) {
       // Only a message of this conversation that is still there (and has a server id to jump to).
       const quoted = await readMessage(session.db, options.replyTo);
       if (!quoted || quoted.recalled || !quoted.mid || quoted.conversationId !== conversationId)
         throw chatError(Codes.messageParameterError, Messages.noSuchMessage);
-      ext = quoteExt(quoted);
+      ext = { ...ext, ...quoteExt(quoted) };
     }
     return this.queueOwn(conversationId, { type: 'txt' as const, text }, {}, ext);
   }

@@ -24,6 +24,7 @@ import {
   type UserDatabase,
   clearSession,
   deleteUserDb,
+  forgetGuest,
   openUserDb,
   readMeta,
   readSession,
@@ -38,6 +39,7 @@ import { normalizeUsername } from './messages.js';
 import type { Names } from './names.js';
 import { type PreparedSession, type Session, closeSession } from './session.js';
 import { type StoreCore, asChange } from './store-core.js';
+import type { GuestSignIn } from './visitors.js';
 import type {
   ChatError,
   CurrentUser,
@@ -146,6 +148,20 @@ export class SessionLifecycle {
     });
   }
 
+  /**
+   * Signs in as a guest: `run` (visitors.ts's `Visitors.signIn`, loaded with the visitors' chunk)
+   * calls the sign-in it is given, with the kept guest's password or a new one's, one sign-in at a
+   * time like every other.
+   */
+  loginAsGuest(run: (signIn: GuestSignIn) => Promise<void>): Promise<void> {
+    return this.serialize(() =>
+      run(async (user, pwd) => {
+        const session = await this.prepare(user, { show: false });
+        await this.authenticate(session, { user, pwd }, { retry: true });
+      }),
+    );
+  }
+
   logout(options: { wipe?: boolean } = {}): Promise<void> {
     // End the current session now rather than after a pending sign-in: a token login that keeps
     // retrying while the server is unreachable would otherwise hold the sign-out forever.
@@ -164,6 +180,8 @@ export class SessionLifecycle {
       const last = this.core.session.value ?? current;
       await this.endSession(this.core.session.value);
       if (options.wipe && last) await deleteUserDb(last.dbName);
+      // A wiped guest is gone from this browser: the next guest sign-in mints another.
+      if (options.wipe && last) await forgetGuest(await this.core.openSessionDb(), last.username);
     });
   }
 

@@ -3,7 +3,7 @@
  * callbacks into these observables and persists everything to IndexedDB (see `chat-store.ts`).
  */
 import type { Observable } from 'rxjs';
-import type { AppLimits, ChatType, Ext } from '../protocol/index.js';
+import type { AppLimits, ChatType, Ext, UserMetadata } from '../protocol/index.js';
 
 /**
  * Where the store's connection stands.
@@ -144,6 +144,8 @@ export interface MessageQuote {
 export interface SendOptions {
   /** The id of a message of the same conversation this one replies to (quoted above it). */
   replyTo?: string;
+  /** Keys for the message's ext (a visitor's messages carry their page, `VisitorExt`). */
+  ext?: Ext;
 }
 
 /** One kind of reaction (any emoji, or a short name) of a message. */
@@ -363,6 +365,27 @@ export interface CurrentUser {
   nickname?: string;
 }
 
+/** A user's attributes (`mail`, `nickname`…) and whether they are online now. */
+export interface UserDetails extends UserMetadata {
+  online: boolean;
+}
+
+/** What the site's team sees of a visitor beside the conversation (see `visitor$`). */
+export interface VisitorInfo {
+  /** The display name the visitor set, if any. */
+  nickname?: string;
+  /** The e-mail the visitor left, if any. */
+  mail?: string;
+  /** The page the visitor wrote from first (its URL without query or fragment), and its title. */
+  page?: string;
+  pageTitle?: string;
+}
+
+export interface GuestInput {
+  /** The guest's display name (may be set later with `updateOwnInfo`). */
+  nickname?: string;
+}
+
 /** An error in the SDK's shape plus a sentence a person can read. */
 export interface ChatError {
   /** A `WebIM.statusCode` value. */
@@ -477,11 +500,31 @@ export interface ChatStoreApi {
   groupMembers$(groupId: string): Observable<GroupMember[]>;
   /** Display name of a user: their nickname when known, else the username. */
   displayName$(username: string): Observable<string>;
+  /**
+   * What the site's team sees of a visitor they talk to (issue 9): the display name and e-mail the
+   * visitor set (read from the server when first asked for, again as their messages come), and the
+   * page of their first message here that carried one. `{}` while no one is signed in.
+   */
+  visitor$(username: string): Observable<VisitorInfo>;
 
   /** Logs in with a password. Rejects with a {@link ChatError}. */
   login(input: LoginInput): Promise<void>;
   /** Logs in with a token issued elsewhere (the widget's `user` + `access-token`). */
   loginWithToken(input: TokenLoginInput): Promise<void>;
+  /**
+   * Signs in as this browser's guest of the app (openwebim's, when the app allows guests): the one
+   * minted here before, whose username and password are kept in IndexedDB (so a reload or a return
+   * is the same guest and conversation), else a new one (`POST /guests`). A kept guest the server
+   * no longer knows (removed after the app's retention) is replaced by a new one. Rejects with a
+   * {@link ChatError}: guests off, an origin the app does not allow, too many guests from here.
+   */
+  loginAsGuest(input?: GuestInput): Promise<void>;
+  /** Whether this browser has a guest of the app to sign in as (without minting one). */
+  hasGuest(): Promise<boolean>;
+  /** Attributes of users, with who is online now; unknown users are absent. */
+  userInfo(usernames: string[]): Promise<Record<string, UserDetails>>;
+  /** Sets my attributes (`mail`, `nickname`…); a nickname shows at once as my name. */
+  updateOwnInfo(info: UserMetadata): Promise<void>;
   /** Registers a user (does not log in). Rejects with a {@link ChatError}. */
   register(input: RegisterInput): Promise<void>;
   /**

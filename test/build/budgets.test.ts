@@ -103,12 +103,20 @@ describe('size budgets, as served', () => {
     assert.match(await read('THIRD_PARTY_LICENSES.txt'), /emoji-picker-element-data \d/);
   });
 
-  it('the English strings of the elements loaded when first shown (en-panels.ts) are in none of the signed-in files, and no always-loaded code names one of their keys', async () => {
+  it('the English strings of the elements loaded when first shown (en-panels.ts) and of a site’s visitors (en-visitors.ts) are in none of the signed-in files, and no always-loaded code names one of their keys', async () => {
     // An always-loaded element that used one of those keys would render before the strings are
     // there (they come with the first of those elements): its key would appear in this code.
-    const source = await readFile(join(root, 'src/elements/locale/en-panels.ts'), 'utf8');
-    const keys = [...source.matchAll(/^ {2}'([\w.]+)':/gm)].map((m) => m[1]!);
-    assert.ok(keys.length > 50, `${keys.length} keys read from en-panels.ts`);
+    const keysOf = async (name: string) =>
+      [
+        ...(await readFile(join(root, 'src/elements/locale', name), 'utf8')).matchAll(
+          /^ {2}'([\w.]+)':/gm,
+        ),
+      ].map((m) => m[1]!);
+    const panels = await keysOf('en-panels.ts');
+    const visitors = await keysOf('en-visitors.ts');
+    assert.ok(panels.length > 50, `${panels.length} keys read from en-panels.ts`);
+    assert.ok(visitors.length >= 10, `${visitors.length} keys read from en-visitors.ts`);
+    const keys = [...panels, ...visitors];
     const code = (
       await Promise.all(
         sizes.signedIn.files.map((file) => readFile(join(temp, 'dist', file), 'utf8')),
@@ -116,7 +124,7 @@ describe('size budgets, as served', () => {
     ).join('\n');
     const named = keys.filter((key) => code.includes(`"${key}"`) || code.includes(`'${key}'`));
     assert.deepEqual(named, []);
-    for (const text of ['Find public groups', 'Create account', 'Friend requests'])
+    for (const text of ['Find public groups', 'Create account', 'Friend requests', 'Save name'])
       assert.ok(!code.includes(text), `"${text}" is in a signed-in file`);
   });
 });

@@ -2,6 +2,7 @@ import { expect } from '@open-wc/testing';
 import { en } from '../../src/elements/locale/en.js';
 // English as the elements have it once all of them loaded (those loaded when first shown add theirs).
 import '../../src/elements/locale/en-panels.js';
+import '../../src/elements/locale/en-visitors.js';
 import { placeholders, pluralCategories, type Entry } from '../../src/elements/locale/format.js';
 import { shippedLocales } from '../../src/elements/locale/locale-controller.js';
 import ar from '../../src/elements/locale/ar.js';

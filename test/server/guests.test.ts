@@ -1,7 +1,7 @@
 // Guests (issue 9, src/protocol/visitors.ts): POST /{org}/{app}/guests and each of its refusals,
 // the demo app's guests and its `support` user.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TokenResponse } from '../../src/protocol/rest.js';
@@ -254,5 +254,34 @@ describe('guest retention', () => {
     // A registered user is never swept, however idle.
     assert.equal(await t.server.domain.visitors.sweep(app, Date.now() + 400 * DAY), 0);
     assert.ok(await t.server.domain.users.find(app, host.username));
+  });
+
+  it('a sweep that dies between a guest’s removal and its files’ deletion: the next sweep deletes them', async () => {
+    const app = await t.server.domain.apps.add('acme#orphans', {
+      guests: true,
+      guestRetentionDays: 1,
+    });
+    const guest = await minted(app.key);
+    const file = await uploaded(t.url, guest.access_token, { appKey: app.key });
+    const path = join(t.dataDir, 'chatfiles', file.uuid);
+    const bytes = await readFile(path);
+    // A real fault, not a mock: a directory where the file was, which unlink refuses (EISDIR,
+    // even to root), stops the sweep after its transaction, as a process dying there would.
+    await rename(path, `${path}.away`);
+    await mkdir(join(path, 'x'), { recursive: true });
+    const later = Date.now() + 9 * DAY;
+    await assert.rejects(t.server.domain.visitors.sweep(app, later));
+    assert.equal(await t.server.domain.users.find(app, guest.user.username), undefined);
+    // Its row stays, nobody's (no uploader, no grants), for the next sweep to find.
+    assert.equal((await t.server.domain.chatfiles.get(app, file.uuid))?.uploader, '');
+    // The bytes the dead sweep left behind.
+    await rm(path, { recursive: true });
+    await rename(`${path}.away`, path);
+    assert.deepEqual(await readFile(path), bytes);
+
+    // The next retention run (no guest left to remove) deletes them, and their row.
+    assert.equal(await t.server.domain.visitors.sweep(app, later), 0);
+    await assert.rejects(readFile(path), { code: 'ENOENT' });
+    assert.equal(await t.server.domain.chatfiles.get(app, file.uuid), undefined);
   });
 });

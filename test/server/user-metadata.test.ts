@@ -114,6 +114,9 @@ describe('POST /{org}/{app}/metadata/user/get', () => {
     assert.deepEqual(all.online, { [ann.username]: false, [ben.username]: true });
     const some = await ok(get(ben, { targets: [ann.username], properties: ['mail'] }));
     assert.deepEqual(some.data, { [ann.username]: { mail: 'ann@example.com' } });
+    // One user or one property may come as a string (the SDK's fetchUserInfoById('ann', 'mail')).
+    const one = await ok(get(ben, { targets: ann.username, properties: 'mail' }));
+    assert.deepEqual(one.data, some.data);
     await socket.close();
   });
 
@@ -123,7 +126,8 @@ describe('POST /{org}/{app}/metadata/user/get', () => {
     assertError(await get(ann, {}), 400, 'illegal_argument');
     const many = Array.from({ length: VisitorLimits.metadataTargetsMax + 1 }, (_, i) => `u${i}`);
     assertError(await get(ann, { targets: many }), 400, 'illegal_argument', /at most 100/);
-    assertError(await get(ann, { targets: 'ann' }), 400, 'illegal_argument');
+    assertError(await get(ann, { targets: 42 }), 400, 'illegal_argument');
+    assertError(await get(ann, { targets: ['ann', 42] }), 400, 'illegal_argument');
     assertError(
       await get(ann, { targets: [ann.username], properties: ['password'] }),
       400,

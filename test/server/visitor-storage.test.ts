@@ -186,8 +186,13 @@ for (const engine of storageEngines) {
       assert.equal(await storage.getUser(app.key, 'guest-idle'), undefined);
       assert.equal(await v.isGuest(app.key, 'guest-idle'), false);
       assert.equal(await storage.getToken('t-idle'), undefined);
-      assert.equal(await storage.getChatfile(app.key, 'file-1'), undefined);
+      // The file's row stays, nobody's, until its bytes are deleted; then it goes.
+      assert.equal((await storage.getChatfile(app.key, 'file-1'))?.uploader, '');
       assert.equal(await storage.hasChatfileGrant(app.key, 'file-1', 'team'), false);
+      assert.deepEqual(await v.removedFiles(app.key), ['file-1']);
+      await v.forgetRemovedFiles(app.key, ['file-1']);
+      assert.equal(await storage.getChatfile(app.key, 'file-1'), undefined);
+      assert.deepEqual(await v.removedFiles(app.key), []);
       assert.equal(await storage.getMessage(app.key, asked.message.mid), undefined);
       // The team keeps its other conversations, and its inbox holds nothing of the guest.
       const conversations = await storage.conversations(app.key, 'team');

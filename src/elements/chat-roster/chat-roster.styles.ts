@@ -68,6 +68,11 @@ export const styles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  .visitor {
+    grid-column: 1 / -1;
+    color: var(--_muted);
+    min-width: 0;
+  }
   .unread .last {
     color: var(--_fg);
   }

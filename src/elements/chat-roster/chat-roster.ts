@@ -8,6 +8,7 @@ import type {
   GroupInvitation,
   JoinRequest,
 } from '../../store/index.js';
+import { GuestPrefix, VisitorExt } from '../../protocol/index.js';
 import { LazyElementController } from '../controllers/lazy-element-controller.js';
 import { DisplayNameController } from '../controllers/display-name-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
@@ -59,6 +60,8 @@ const panelParts =
  * @csspart tab-count - A tab's count (unread messages, pending requests).
  * @csspart conversation-list - The list of conversations.
  * @csspart conversation - Each conversation's button; the active one has `aria-current="true"`.
+ * @csspart visitor-mail - Under a conversation with a visitor: the e-mail they left (`<chat-visitor-info>`).
+ * @csspart visitor-page - Under a conversation with a visitor: the page they wrote from first.
  * @csspart badge - A conversation's unread count.
  * @csspart delete-button - Each conversation's "Delete conversation" button: it asks first, in a
  *   `confirm-dialog` with `cancel-button` and `confirm-button`.
@@ -145,6 +148,14 @@ export class ChatRoster extends LitElement {
   };
   /** Who wrote the last message of a group or room, for its preview. */
   private readonly names = new DisplayNameController(this);
+  /** Members seen writing from a site's page: their conversations keep `<chat-visitor-info>`. */
+  #visitors = new Set<string>();
+  /** `<chat-visitor-info>`, loaded with the first conversation with a site's visitor (issue 9). */
+  private readonly visitorInfo = new LazyElementController(
+    this,
+    'chat-visitor-info',
+    () => import('../chat-visitor-info/chat-visitor-info.js'),
+  );
 
   /**
    * On "Chats", focuses the open (else the first) conversation, or the username field when there is
@@ -329,6 +340,23 @@ export class ChatRoster extends LitElement {
         >${formatTime(c.updatedAt, this.i18n.locale)}</time
       >
       <span class="last" dir="auto">${preview}</span>
+      ${
+        // A guest, or a member who wrote from a site's page (issue 9; kept when they write again).
+        c.chatType === 'singleChat' &&
+        (c.id.startsWith(GuestPrefix) ||
+          (c.lastMessage?.ext?.[VisitorExt.page] && this.#visitors.add(c.id)) ||
+          this.#visitors.has(c.id)) &&
+        // Upgraded once its chunk has loaded; until then (or if it fails) the row is without it.
+        (this.visitorInfo.ready() || true)
+          ? html`<chat-visitor-info
+              class="visitor"
+              username=${c.id}
+              app-key=${this.appKey || nothing}
+              api-url=${this.apiUrl || nothing}
+              exportparts="visitor-mail, visitor-page"
+            ></chat-visitor-info>`
+          : nothing
+      }
       ${
         c.unread
           ? html`<span part="badge" aria-hidden="true">${this.i18n.number(c.unread)}</span

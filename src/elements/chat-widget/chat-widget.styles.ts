@@ -123,6 +123,9 @@ export const styles = css`
     .body > chat-window {
       display: flex;
     }
+    .body[data-view='to'] {
+      flex-direction: column;
+    }
     [part='back-button'] {
       display: none;
     }

@@ -11,6 +11,7 @@ import {
 } from '../../store/index.js';
 import type { ChatType } from '../../protocol/index.js';
 import type { AppProblem } from '../../store/app-check.js';
+import type { SiteVisitors, VisitorWidget } from './conversation-target.js';
 import '../chat-notices/chat-notices.js';
 import '../chat-roster/chat-roster.js';
 import '../chat-window/chat-window.js';
@@ -32,8 +33,8 @@ const loginParts = 'tabs, tab, form, label, input, submit-button, error, signed-
 // Parts the roster's and the window's panels share (confirm dialogs, their buttons, errors).
 const sharedParts =
   'leave-button, confirm-dialog, cancel-button, confirm-button, input, error, accept-button, decline-button';
-const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-count, conversation-list, conversation, badge: conversation-badge, empty, start-form, label, start-button, add-contact-button, add-form, send-request-button, request-list, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room`;
-const windowParts = `${sharedParts}, header: window-header, title: window-title, status, message-list, load-older-button, day-separator, empty-conversation, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, emoji-button, emoji-picker, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, disband-button`;
+const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-count, conversation-list, conversation, visitor-mail, visitor-page, badge: conversation-badge, empty, start-form, label, start-button, add-contact-button, add-form, send-request-button, request-list, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room`;
+const windowParts = `${sharedParts}, header: window-header, title: window-title, status, greeting, message-list, load-older-button, day-separator, empty-conversation, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, emoji-button, emoji-picker, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, disband-button`;
 
 /** A boolean attribute that is on, also when absent, unless it says `off` (or `false`). */
 const onUnlessOff = {
@@ -59,6 +60,16 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  * `<chat-widget app-key="org#app">` is all a page needs. A site that signs its users in itself
  * passes `user` and `access-token` and the widget logs in without the form. The nested elements
  * use the widget's store (provided through `@lit/context`); their parts are re-exported.
+ *
+ * A site talking to its visitors (issue 9): `to="support"` opens the panel straight into the
+ * conversation with that user (`to-type="group"`: that group), with no list, and `greeting` as its
+ * first line (shown, never sent). With `guest` too (the app must allow guests) a visitor types at
+ * once, as a guest this browser keeps (same guest and conversation after a reload or a return);
+ * without it, the login form comes first. When the `to` user is offline, the panel says so and
+ * offers an optional e-mail field, kept as the visitor's `mail` attribute for the team; a guest may
+ * set a display name, which names the conversation in the team's list. A `to` that
+ * names no user or group says "unavailable" and warns in the console. The visitor's first message
+ * carries the page they are on (`VisitorExt` in its ext), which the team's list shows.
  *
  * The host carries `open` while the panel shows, `unread` while there are unread messages, and
  * `status` with the connection status (`signed-out`, `connecting`, `online`, `reconnecting`,
@@ -97,6 +108,16 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  *   loaded when first shown), whose parts come out as `password-form`, `password-submit-button`
  *   and `password-status` (and `label`, `input`, `error`).
  * @csspart close-button - The panel's close button.
+ * @csspart unavailable - What the panel says when `to` names no user or group.
+ * @csspart away - The note that the `to` user is offline, with the e-mail form.
+ * @csspart mail-form - The optional e-mail form of the away note (its field is `input`).
+ * @csspart mail-button - The form's save button.
+ * @csspart name-form - A guest's display-name form, until the guest has set one (its field is
+ *   `input`, its error line `error`).
+ * @csspart name-button - That form's save button.
+ * @csspart greeting - `<chat-window>`'s `greeting` line.
+ * @csspart visitor-mail - Re-exported from `<chat-roster>`: a visitor's e-mail, in the team's list.
+ * @csspart visitor-page - Re-exported from `<chat-roster>`: the page a visitor wrote from first.
  * @csspart body - The area below the header holding the nested elements.
  * @csspart tabs - Re-exported from `<chat-login>`, as are `tab`, `form`, `label`, `input`,
  *   `submit-button`, `error`, `signed-in`.
@@ -187,6 +208,21 @@ export class ChatWidget extends LitElement {
   /** Whether the panel is open. */
   @property({ type: Boolean, reflect: true }) open = false;
 
+  /**
+   * Visitors chat as a guest, without any form (the app must allow guests): one is made the first
+   * time the panel opens, then kept in this browser and signed in on every page load. `off` to stop.
+   */
+  @property({ converter: offUnlessOn }) guest = false;
+
+  /** The conversation the panel opens straight into, without the list: a username, or a group id with `to-type="group"`. */
+  @property() to = '';
+
+  /** What `to` names: `user` (the default) or `group`. */
+  @property({ attribute: 'to-type' }) toType: 'user' | 'group' = 'user';
+
+  /** With `to`: the first line of the conversation, shown as if `to` said it, never sent nor stored. */
+  @property() greeting = '';
+
   /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
@@ -208,6 +244,9 @@ export class ChatWidget extends LitElement {
   @state() private tokenPending = false;
   /** The "Change password" form in the body instead of the list: its chunk loading, shown, failed. */
   @state() private account = false;
+  /** The `to` conversation and the guest sign-in, loaded the first time a page sets `to` or `guest`. */
+  private visitors?: SiteVisitors;
+  private visitorsLoad?: Promise<unknown>;
   @query('.launcher') private launcher?: HTMLButtonElement;
 
   private store: ChatStoreApi | undefined;
@@ -323,6 +362,17 @@ export class ChatWidget extends LitElement {
         .then((problem) => void (this.store === store && (this.problem = problem)))
         .finally(() => (this.checking = undefined));
     }
+    // A site's visitors' code (conversation-target.ts), a chunk loaded when `to` or `guest` is set.
+    if (this.visitors) this.visitors.follow();
+    else if (this.to || this.guest) {
+      this.visitorsLoad ??= import('./conversation-target.js').then(
+        ({ SiteVisitors }) => {
+          this.visitors = new SiteVisitors(this as unknown as VisitorWidget);
+          this.requestUpdate();
+        },
+        () => (this.visitorsLoad = undefined), // The network: the next update tries again.
+      );
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -342,7 +392,8 @@ export class ChatWidget extends LitElement {
     if (this.open) {
       const closed = this.closedConversation;
       this.closedConversation = null;
-      if (closed && !this.active.value) await store.openConversation(closed.id, closed.chatType);
+      if (!(await this.visitors?.open()) && closed && !this.active.value)
+        await store.openConversation(closed.id, closed.chatType);
     } else if (this.active.value) {
       const id = this.active.value;
       const chatType = this.conversations.value.find((c) => c.id === id)?.chatType ?? 'singleChat';
@@ -351,9 +402,11 @@ export class ChatWidget extends LitElement {
     }
   }
 
-  // Also settles once the check an opened panel started has answered and been rendered.
+  // Also settles once the check an opened panel started has answered and been rendered, and
+  // once the `to` conversation's chunk has loaded: it decides what the panel shows.
   protected override async getUpdateComplete(): Promise<boolean> {
     await this.checking;
+    await this.visitorsLoad?.catch(() => undefined);
     return this.i18n.settled(() => super.getUpdateComplete());
   }
 
@@ -393,7 +446,7 @@ export class ChatWidget extends LitElement {
       >
         <div part="header" class="header">
           ${
-            user && view === 'window'
+            user && view === 'window' && !this.to
               ? html`<button
                   part="back-button"
                   class="icon"
@@ -421,7 +474,8 @@ export class ChatWidget extends LitElement {
             }
           </h2>
           ${
-            user
+            // A guest (or the site's token, with `guest`) has no password here to change.
+            user && !this.guest
               ? html`<button
                   part="password-button"
                   class="icon"
@@ -434,7 +488,9 @@ export class ChatWidget extends LitElement {
               : nothing
           }
           ${
-            user
+            // With `guest`, whoever is signed in came without a form (a guest, or the site's
+            // token): a sign-out would only sign the same one in again.
+            user && !this.guest
               ? html`<button part="logout-button" @click=${this.logout}>
                   ${this.i18n.t('common.logOut')}
                 </button>`
@@ -458,7 +514,12 @@ export class ChatWidget extends LitElement {
               ></chat-notices>`
             : nothing
         }
-        <div part="body" class="body" data-view=${view} @chat-conversation-select=${this.refocus}>
+        <div
+          part="body"
+          class="body"
+          data-view=${user && this.to ? 'to' : view}
+          @chat-conversation-select=${this.refocus}
+        >
           ${this.body(user)}
         </div>
       </div>
@@ -476,11 +537,17 @@ export class ChatWidget extends LitElement {
             theme=${theme}
           ></chat-password>`,
       );
+    if (user && this.to) {
+      return (
+        this.visitors?.render(windowParts) ??
+        html`<p role="status">${this.i18n.t('common.loading')}</p>`
+      );
+    }
     if (user) {
       return html`<chat-roster exportparts=${rosterParts} theme=${theme}></chat-roster>
         <chat-window exportparts=${windowParts} theme=${theme}></chat-window>`;
     }
-    if (this.tokenPending) {
+    if (this.tokenPending || this.visitors?.pending) {
       return html`<p role="status">${this.i18n.t('common.signingIn')}</p>`;
     }
     // Without an app, or with one the server does not know, or a server that does not answer,
@@ -492,7 +559,9 @@ export class ChatWidget extends LitElement {
     }
     const lost = this.storeError.value;
     const error =
-      this.tokenError || (lost && lost !== this.seenError ? errorMessage(lost, this.i18n) : '');
+      this.tokenError ||
+      this.visitors?.error ||
+      (lost && lost !== this.seenError ? errorMessage(lost, this.i18n) : '');
     return html`<p part="error" class="alert" role="alert">${error}</p>
       ${this.loginForm.render(
         this.i18n,
@@ -503,6 +572,7 @@ export class ChatWidget extends LitElement {
   private async setOpen(open: boolean): Promise<void> {
     if (open === this.open) return;
     this.open = open;
+    if (open) void this.visitors?.signIn(true);
     const changed = new ChatOpenChangeEvent(open);
     this.dispatchEvent(changed);
     await this.updateComplete;
@@ -517,7 +587,7 @@ export class ChatWidget extends LitElement {
     // The form's chunk may still be on its way: focus goes to it once it is shown.
     if (!this.currentUser.value && this.store && !this.tokenPending && !this.problem)
       await this.loginForm.settled();
-    const view = this.active.value ? 'chat-window' : 'chat-roster';
+    const view = this.active.value || this.to ? 'chat-window' : 'chat-roster';
     const target: (HTMLElement & { updateComplete?: Promise<unknown> }) | null =
       body?.querySelector<HTMLElement>(`chat-login, ${view}`) ??
       this.renderRoot.querySelector<HTMLElement>('[part="close-button"]');

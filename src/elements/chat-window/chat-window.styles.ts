@@ -233,6 +233,18 @@ export const styles = css`
   dialog.group [part='close-button'] {
     margin: var(--_space) calc(var(--_space) * 1.5);
   }
+  /* Like a received bubble, but not one (.msg is what the message window measures). */
+  .greeting {
+    max-width: 85%;
+    align-self: flex-start;
+    margin: var(--_space) 0 0;
+    padding: calc(var(--_space) * 0.75) calc(var(--_space) * 1.25);
+    border-radius: var(--_radius);
+    border-end-start-radius: 0;
+    background: var(--_surface);
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
   .empty {
     margin: auto;
     padding: calc(var(--_space) * 2);

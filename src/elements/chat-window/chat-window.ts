@@ -11,7 +11,7 @@ import type {
   GroupMember,
   HistoryState,
 } from '../../store/index.js';
-import { DefaultAppLimits, type AppLimits, type ChatType } from '../../protocol/index.js';
+import { DefaultAppLimits, type AppLimits, type ChatType, type Ext } from '../../protocol/index.js';
 import { ActionController } from '../controllers/action-controller.js';
 import { LazyElementController } from '../controllers/lazy-element-controller.js';
 import { DisplayNameController } from '../controllers/display-name-controller.js';
@@ -113,6 +113,7 @@ const infoParts =
  * @csspart load-older-button - "Load older messages", at the top of the log until the start is reached.
  * @csspart day-separator - "Today", "Yesterday" or the date, above each day's first message.
  * @csspart empty-conversation - What a conversation without messages shows in place of the log.
+ * @csspart greeting - The `greeting` line, first in the log.
  * @csspart message - Each message bubble; own ones also have `message-own`, others `message-other`.
  * @csspart message-own - A message the user sent.
  * @csspart message-other - A message the user received.
@@ -211,6 +212,18 @@ export class ChatWindow extends LitElement {
 
   /** Forces a colour scheme, `light` or `dark`; by default it follows the system. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  /**
+   * A line shown first in the conversation, as if the peer had said it, but never sent nor stored
+   * (a site's "Hi! How can we help?"; `<chat-widget greeting>` sets it).
+   */
+  @property() greeting = '';
+
+  /**
+   * Ext that every text the user sends here carries (`<chat-widget to>` sets the page the visitor
+   * is on, `VisitorExt` of the protocol, which the site's team sees).
+   */
+  @property({ attribute: false }) sendExt?: Ext;
 
   /** Why the last action failed, in the composer's alert line. */
   @state() private error = '';
@@ -399,6 +412,7 @@ export class ChatWindow extends LitElement {
         name,
         (m, previous) =>
           html`${this.#bubble.daySeparator(m, previous)}${this.#bubble.render(m, name, previous)}`,
+        this.greeting,
       )}
       ${
         this.#typing.typing && chatType === 'singleChat'

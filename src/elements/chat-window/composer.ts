@@ -5,7 +5,7 @@
  * also come by dropping or pasting them on the window.
  */
 import { html, nothing } from 'lit';
-import type { ChatType } from '../../protocol/index.js';
+import type { ChatType, Ext } from '../../protocol/index.js';
 import type { ChatRoom, Group } from '../../store/index.js';
 import type { DisplayNameController } from '../controllers/display-name-controller.js';
 import type { VoiceRecorderController } from '../controllers/voice-recorder-controller.js';
@@ -293,7 +293,12 @@ export class Composer {
     }
     log.forceScroll = true;
     try {
-      const message = await store.send(id, text, target ? { replyTo: target.message.id } : {});
+      // A visitor's page, for the site's team (`<chat-window>`'s sendExt).
+      const ext = (this.#ctx.host as { sendExt?: Ext }).sendExt;
+      const message = await store.send(id, text, {
+        ...(target && { replyTo: target.message.id }),
+        ext,
+      });
       const sent = new ChatSendEvent(message);
       this.#ctx.host.dispatchEvent(sent);
     } catch (error) {

@@ -133,9 +133,14 @@ export class MessageLog {
 
   /**
    * The log: "Load older messages" (or why it is empty), then the messages in the rendered window
-   * between two spacers. `item` renders one message after the one before it.
+   * between two spacers. `item` renders one message after the one before it. A `greeting` comes
+   * first once the start of the conversation is shown, in place of the empty note.
    */
-  render(name: string, item: (m: ChatMessage, previous: ChatMessage | undefined) => unknown) {
+  render(
+    name: string,
+    item: (m: ChatMessage, previous: ChatMessage | undefined) => unknown,
+    greeting = '',
+  ) {
     const { i18n } = this.#ctx;
     const id = this.#ctx.conversationId();
     const { loading, exhausted } = this.#history.value;
@@ -151,11 +156,18 @@ export class MessageLog {
       @scroll=${this.#onScroll}
     >
       ${
+        greeting && (exhausted || (!messages.length && this.#messages.received))
+          ? html`<p part="greeting" class="greeting" dir="auto">${greeting}</p>`
+          : nothing
+      }
+      ${
         !messages.length && this.#messages.received
           ? // A new conversation: nothing older to load, something to start with.
-            html`<p part="empty-conversation" class="empty">
-              ${i18n.t(loading ? 'common.loading' : 'window.empty')}
-            </p>`
+            greeting && !loading
+            ? nothing
+            : html`<p part="empty-conversation" class="empty">
+                ${i18n.t(loading ? 'common.loading' : 'window.empty')}
+              </p>`
           : exhausted
             ? nothing
             : html`<button

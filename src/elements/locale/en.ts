@@ -12,6 +12,7 @@ import {
   ChatNoticeSentences as Notices,
 } from '../../store/index.js';
 import type { panelStrings } from './en-panels.js';
+import type { enVisitors } from './en-visitors.js';
 import type { PluralForms } from './format.js';
 
 const ui = {
@@ -182,9 +183,11 @@ const always = { ...ui, ...errors, ...notices } satisfies Record<string, string 
 
 /**
  * Every English string: the ones above, and those of the elements loaded when first shown, which
- * `en-panels.ts` adds here when one of those elements loads (until then they are absent).
+ * `en-panels.ts` adds here when one of those elements loads (until then they are absent), and
+ * those of a site's visitors and their team's inbox, which `en-visitors.ts` adds with the chunks
+ * that use them (conversation-target, `<chat-visitor-info>`).
  */
-export const en = always as typeof always & typeof panelStrings;
+export const en = always as typeof always & typeof panelStrings & typeof enVisitors;
 
 /** A message of the catalogs. */
 export type MessageKey = keyof typeof en;
