@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { dialogStyles } from './dialog.styles.js';
 
 /**
  * Lists, rows, small forms and dialogs shared by the roster's panels (contacts, groups, rooms)
@@ -109,26 +110,5 @@ export const panelStyles = css`
   .danger {
     color: var(--_danger);
   }
-  button.primary.danger {
-    background: var(--_danger);
-    border-color: var(--_danger);
-    color: var(--_bg);
-  }
-  dialog {
-    max-width: min(384px, 90vw);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_bg);
-    color: var(--_fg);
-  }
-  dialog form {
-    display: flex;
-    flex-wrap: wrap;
-    justify-content: end;
-    gap: var(--_space);
-  }
-  dialog p {
-    flex-basis: 100%;
-    margin-top: 0;
-  }
+  ${dialogStyles}
 `;

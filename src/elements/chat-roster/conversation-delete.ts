@@ -6,37 +6,12 @@
  * dialog, which stays to try again; afterwards focus returns to the button, or to the list when
  * the conversation is gone.
  */
-import { css, html, nothing, render, type LitElement } from 'lit';
+import { html, nothing, render, type LitElement } from 'lit';
+import { dialogStyles } from '../dialog.styles.js';
 import type { ChatStoreApi, Conversation } from '../../store/index.js';
 import { errorMessage } from '../error-message.js';
 import '../locale/en-panels.js';
 import type { LocaleController } from '../locale/locale-controller.js';
-
-// Adopted by the roster's shadow root when first needed (a strict style-src allows that).
-const styles = css`
-  dialog {
-    max-width: min(384px, 90vw);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_bg);
-    color: var(--_fg);
-  }
-  dialog form {
-    display: flex;
-    flex-wrap: wrap;
-    justify-content: end;
-    gap: var(--_space);
-  }
-  dialog p {
-    flex-basis: 100%;
-    margin-top: 0;
-  }
-  .danger {
-    background: var(--_danger);
-    border-color: var(--_danger);
-    color: var(--_bg);
-  }
-`;
 
 /** Asks whether to delete `c`, and deletes it when confirmed. */
 export function confirmDelete(
@@ -46,7 +21,8 @@ export function confirmDelete(
   c: Conversation,
 ): void {
   const root = host.renderRoot as ShadowRoot;
-  const sheet = styles.styleSheet!;
+  // Adopted by the roster's shadow root when first needed (a strict style-src allows that).
+  const sheet = dialogStyles.styleSheet!;
   if (!root.adoptedStyleSheets.includes(sheet))
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   const back = root.activeElement as HTMLElement | null;
