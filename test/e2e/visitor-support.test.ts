@@ -2,7 +2,8 @@
 // script tag and `<chat-widget guest to="support">`) writes to the site's team without any form,
 // then gives a display name and an e-mail; `support`, signed in elsewhere (the full-page /inbox),
 // sees the conversation under that name with the e-mail and the page the visitor wrote from, and
-// replies; the visitor reloads and still has the conversation.
+// replies; a second team member signed in as support at once sees it too and answers; the visitor
+// reloads and still has the conversation.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,7 +40,21 @@ describe('a visitor talks to the site’s team', () => {
     return page;
   }
 
-  it('writes without any form; support sees the page in the inbox and replies; a reload keeps it', async () => {
+  const row = 'chat-roster >>> [part~="conversation"]';
+
+  /** A team member's full-page inbox of the chat server, signed in as `support`. */
+  async function inbox(): Promise<Page> {
+    const support = await newPage();
+    await support.goto(`${demo.server.url}/inbox`, { waitUntil: 'load' });
+    // The elements come with the loader's chunk, which it loads at once for elements in the page.
+    await support.waitForSelector('chat-login >>> #username');
+    await support.type('chat-login >>> #username', 'support');
+    await support.type('chat-login >>> #password', 'support-demo');
+    await support.keyboard.press('Enter');
+    return support;
+  }
+
+  it('writes without any form; support sees the page in the inbox, two of the team reply; a reload keeps it', async () => {
     const visitor = await newPage();
     const problems: string[] = [];
     visitor.on('pageerror', (error) => problems.push(String(error)));
@@ -61,14 +76,7 @@ describe('a visitor talks to the site’s team', () => {
     await visitor.waitForSelector('chat-widget >>> [part="mail-form"]', { hidden: true });
 
     // Support, signed in elsewhere: the full-page inbox of the chat server.
-    const support = await newPage();
-    await support.goto(`${demo.server.url}/inbox`, { waitUntil: 'load' });
-    // The elements come with the loader's chunk, which it loads at once for elements in the page.
-    await support.waitForSelector('chat-login >>> #username');
-    await support.type('chat-login >>> #username', 'support');
-    await support.type('chat-login >>> #password', 'support-demo');
-    await support.keyboard.press('Enter');
-    const row = 'chat-roster >>> [part~="conversation"]';
+    const support = await inbox();
     await support.waitForSelector(`${row} [part="badge"]`);
     // Visible: waiting for a selector polls on mutations of the document, which do not see a
     // shadow root's; `visible` polls every frame.
@@ -104,11 +112,25 @@ describe('a visitor talks to the site’s team', () => {
 
     await waitForBubble(visitor, 'Yes, we do!');
 
+    // A second team member signs in as support at the same time (multi-login): the same
+    // conversation, with the first one's reply; either one's answer reaches the visitor.
+    const colleague = await inbox();
+    await colleague.waitForSelector(row);
+    await colleague.click(row);
+    await waitForBubble(colleague, 'Do you have these in size 44?');
+    await waitForBubble(colleague, 'Yes, we do!');
+    await colleague.click('chat-window >>> textarea[part="input"]');
+    await colleague.keyboard.type('Size 44 ships tomorrow.');
+    await colleague.keyboard.press('Enter');
+    await waitForBubble(visitor, 'Size 44 ships tomorrow.');
+    await waitForBubble(support, 'Size 44 ships tomorrow.');
+
     // The visitor reloads: the same guest, the same conversation.
     await visitor.reload({ waitUntil: 'load' });
     await visitor.click('chat-widget >>> [part="launcher"]');
     await waitForBubble(visitor, 'Do you have these in size 44?');
     await waitForBubble(visitor, 'Yes, we do!');
+    await waitForBubble(visitor, 'Size 44 ships tomorrow.');
     assert.equal(await visitor.$('chat-widget >>> chat-login'), null);
     assert.deepEqual(problems, [], 'the third-party page throws no errors');
   });
