@@ -7,8 +7,8 @@
  * 0600. Several processes share it as a mounted directory (`OPENWEBIM_FILES_DIR`, docs/scale-out.md).
  * An object store (S3 and the like) can implement the same four methods later.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,11 +43,14 @@ export class DirectoryFileStore implements FileStore {
   async write(name: string, source: AsyncIterable<Buffer>): Promise<void> {
     const path = this.#path(name);
     await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+    // 'wx': a name is never written twice; an existing file is an error, not overwritten. Opened
+    // before the first byte is read: a write stream opening the file itself could create it after
+    // a refusal on the first chunk had removed it, leaving an empty file behind.
+    const file = await open(path, 'wx', 0o600);
     try {
-      // 'wx': a name is never written twice; an existing file is an error, not overwritten.
-      await pipeline(source, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      await pipeline(source, file.createWriteStream());
     } catch (error) {
-      if ((error as { code?: string }).code !== 'EEXIST') await this.remove(name);
+      await this.remove(name);
       throw error;
     }
   }
