@@ -99,6 +99,15 @@ export class SiteVisitors implements ReactiveController {
    * the first one (the team's inbox shows it), and no other carries it.
    */
   private wrote = false;
+  /**
+   * The page, for the visitor's first message only: asked by the window at the send itself, since
+   * a second message can be sent before the store's list shows the first one.
+   */
+  private readonly pageOnce = (): Ext | undefined => {
+    if (this.wrote) return undefined;
+    this.wrote = true;
+    return visitorPage();
+  };
   /** The conversation's messages, watched for the visitor's own. */
   private watching?: Subscription | undefined;
 
@@ -152,10 +161,8 @@ export class SiteVisitors implements ReactiveController {
     const me = this.widget.currentUser.value?.username;
     if (!target || !store || !me) return;
     this.watching = store.messages$(target.id).subscribe((messages) => {
-      const wrote = messages.some((m) => m.from === me);
-      if (wrote === this.wrote) return;
-      this.wrote = wrote;
-      this.widget.requestUpdate();
+      // Also undoes `pageOnce` when that send was refused and nothing was queued.
+      this.wrote = messages.some((m) => m.from === me);
     });
   }
 
@@ -226,7 +233,7 @@ export class SiteVisitors implements ReactiveController {
         theme=${widget.theme ?? nothing}
         conversation=${target.id}
         greeting=${widget.greeting}
-        .sendExt=${this.wrote ? undefined : visitorPage()}
+        .sendExt=${this.pageOnce}
       ></chat-window>`;
   }
 

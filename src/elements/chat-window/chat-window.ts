@@ -221,9 +221,10 @@ export class ChatWindow extends LitElement {
 
   /**
    * Ext that every text the user sends here carries (`<chat-widget to>` sets the page the visitor
-   * is on, `VisitorExt` of the protocol, which the site's team sees).
+   * is on, `VisitorExt` of the protocol, which the site's team sees). A function is asked at each
+   * send, so the host decides at that moment, not at its last render.
    */
-  @property({ attribute: false }) sendExt?: Ext;
+  @property({ attribute: false }) sendExt?: Ext | (() => Ext | undefined);
 
   /** Why the last action failed, in the composer's alert line. */
   @state() private error = '';

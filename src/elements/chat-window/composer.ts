@@ -294,7 +294,8 @@ export class Composer {
     log.forceScroll = true;
     try {
       // A visitor's page, for the site's team (`<chat-window>`'s sendExt).
-      const ext = (this.#ctx.host as { sendExt?: Ext }).sendExt;
+      let ext = (this.#ctx.host as { sendExt?: Ext | (() => Ext | undefined) }).sendExt;
+      if (typeof ext === 'function') ext = ext();
       const message = await store.send(id, text, {
         ...(target && { replyTo: target.message.id }),
         ext,
