@@ -21,75 +21,35 @@
  * - While {@link QUEUE_HIGH_WATER} frames wait to be handled, the socket is not read any further.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyBaseLogger } from 'fastify';
 import { WebSocket, type RawData } from 'ws';
 import {
   CloseCode,
   type AuthFrame,
-  type ChannelFrame,
   type ClientFrame,
-  type DeliveryFrame,
-  type ReadFrame,
-  type RecallFrame,
-  type RecvFrame,
   type RenewFrame,
-  type SendFrame,
   type ServerFrame,
 } from '../../src/protocol/frames.js';
-import type { ModifyFrame } from '../../src/protocol/message-edits.js';
-import type { Fanout, Unsubscribe, UserEvent } from '../bus/fanout.js';
-import type { Presence } from '../bus/presence.js';
-import type { SessionDirectory } from '../bus/session-directory.js';
-import type { ServerConfig } from '../config.js';
-import type { Domain } from '../domain/domain.js';
+import type { Unsubscribe, UserEvent } from '../bus/fanout.js';
 import { DomainError, Failures } from '../domain/errors.js';
-import type { RateLimiter } from '../domain/rate-limiter.js';
-import {
-  MessageRejected,
-  withBase,
-  type SentMessage,
-  type InboxItem,
-  type StoredEvents,
-} from '../domain/messages.js';
 import { hashOf } from '../domain/tokens.js';
 import { StatusCodes } from '../domain/status-codes.js';
 import { StorageUnavailable, type AppRecord } from '../storage/storage.js';
 import { parseClientFrame } from './client-frames.js';
+import { acknowledge, channel, modify, recall, received } from './frame-handlers.js';
+import { InboxDelivery, LIVE_HIGH_WATER } from './inbox-delivery.js';
+import { MessagePipeline } from './message-pipeline.js';
+import type { SessionContext, SessionPort } from './session-port.js';
 
-/** Per-user limits, keyed `${appKey}\n${username}`, shared by every socket of the user. */
-export interface SessionLimits {
-  /** `msg` frames. */
-  messages: RateLimiter;
-  /** Every other frame kind after `auth`. */
-  frames: RateLimiter;
-}
-
-export interface SessionContext {
-  domain: Domain;
-  fanout: Fanout;
-  config: ServerConfig;
-  log: FastifyBaseLogger;
-  presence: Presence;
-  limits: SessionLimits;
-  /** Every user's sessions in login order, for the cap and single login (service-wide with Redis). */
-  sessions: SessionDirectory;
-}
+export type { SessionContext, SessionLimits } from './session-port.js';
+export { LIVE_HIGH_WATER };
 
 export interface SessionOptions {
   /** `http(s)://host[:port]` the client reaches the REST API by: file urls are sent on it. */
   restBase: string;
 }
 
-/** Inbox rows read per query during replay. */
-const REPLAY_PAGE = 200;
-/** Past this much unsent, inbox items wait in the inbox instead of the socket's buffer. */
-export const LIVE_HIGH_WATER = 1024 * 1024;
 /** Past this much unsent the client is not reading at all: the socket is closed. */
 export const HARD_LIMIT = 8 * 1024 * 1024;
-/** How often a session that stopped live delivery looks whether its socket drained. */
-const DRAIN_POLL_MS = 25;
-/** Seqs kept past the contiguous ones before the session reads the gap from the inbox. */
-const AHEAD_MAX = 256;
 /** Only `msg` frames may be larger than this. */
 export const SMALL_FRAME_BYTES = 4096;
 /** Unusable frames per minute before the socket is closed. */
@@ -99,10 +59,6 @@ export const MAX_REFUSED = 500;
 /** Frames waiting to be handled before the socket stops being read (and again below the low). */
 const QUEUE_HIGH_WATER = 256;
 const QUEUE_LOW_WATER = 64;
-/** Messages whose answers may wait for their commit while the session reads on (pipelining). */
-const PIPELINE_DEPTH = 32;
-/** ...and at most this many bytes of their frames (the memory bound of a burst of big messages). */
-const PIPELINE_BYTES = 128 * 1024;
 /** setTimeout's ceiling (~24.8 days); longer token lives re-arm the timer. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -136,11 +92,6 @@ export class Session {
   /** SHA-256 of the token this session logged in (or renewed) with: a logout revokes it. */
   #tokenHash = '';
   #queue: Promise<void> = Promise.resolve();
-  /** The last message's answer (ack or nack, then its deliveries); it never rejects. */
-  #answers: Promise<void> = Promise.resolve();
-  /** The answers not given yet, oldest first (they settle in that order). */
-  readonly #unanswered: { answered: Promise<void>; bytes: number }[] = [];
-  #unansweredBytes = 0;
   /** The size of each `msg` frame as received, for the pipeline's bound. */
   readonly #frameBytes = new WeakMap<object, number>();
   /** Frames in the chain; the socket is paused while there are too many. */
@@ -153,17 +104,10 @@ export class Session {
   #idleTimer: NodeJS.Timeout;
   #expiryTimer: NodeJS.Timeout | undefined;
 
-  /**
-   * While syncing (the replay after `auth`, or catching up after the socket was too full) live
-   * inbox items are not sent nor kept: the inbox has them, and the sync reads it until it has
-   * passed {@link #skipped}, the newest seq that went by.
-   */
-  #syncing = true;
-  #skipped = 0;
-  /** Every seq up to this is at the client (sent, skipped by a read, or its own ack). */
-  #through = 0;
-  /** Seqs past {@link #through} the client has already: own sends' acks, live items out of order. */
-  #ahead = new Set<number>();
+  /** What the session has sent of the user's inbox. */
+  readonly #port: SessionPort;
+  readonly #delivery: InboxDelivery;
+  readonly #pipeline: MessagePipeline;
   /** Counted in the presence registry (once, from `auth-ok` until closed). */
   #counted = false;
   /** On the user's list of sessions (from its login until closed). */
@@ -181,6 +125,13 @@ export class Session {
     this.#app = app;
     this.#ctx = ctx;
     this.#onClosed = onClosed;
+    const port = (this.#port = this.#openPort());
+    this.#delivery = new InboxDelivery(port);
+    this.#pipeline = new MessagePipeline(port, this.#delivery, {
+      waiting: () => (this.#pending += 1),
+      failed: (error) => this.#failed(error),
+      handled: () => this.#handled(),
+    });
     this.#authTimer = setTimeout(
       () => this.close(CloseCode.AuthFailed, 'no auth frame in time'),
       ctx.config.authTimeoutMs,
@@ -221,7 +172,7 @@ export class Session {
       this.#ctx.presence.closed(this.#app.key, this.#login.user);
     }
     this.#unlist();
-    this.#ahead.clear();
+    this.#delivery.dispose();
     this.#onClosed(this);
   }
 
@@ -240,6 +191,36 @@ export class Session {
     this.close(closeCode, reason);
   }
 
+  /** This session as its parts see it (frame-handlers.ts, inbox-delivery.ts, message-pipeline.ts). */
+  #openPort(): SessionPort {
+    const userKey = () => this.#userKey;
+    const login = () => {
+      if (!this.#login) throw new Error('the session has not logged in');
+      return this.#login;
+    };
+    return {
+      id: this.id,
+      app: this.#app,
+      ctx: this.#ctx,
+      restBase: this.#restBase,
+      get user() {
+        return login().user;
+      },
+      get deviceId() {
+        return login().deviceId;
+      },
+      get userKey() {
+        return userKey();
+      },
+      send: (frame) => this.#send(frame),
+      sendText: (text) => this.#sendText(text),
+      error: (code, reason) => this.#error(code, reason),
+      congested: () => this.#congested(),
+      isClosed: () => this.#isClosed(),
+      close: (code, reason) => this.close(code, reason),
+    };
+  }
+
   #send(frame: ServerFrame): void {
     this.#sendText(JSON.stringify(frame));
   }
@@ -251,39 +232,6 @@ export class Session {
       return;
     }
     this.#socket.send(text);
-  }
-
-  /**
-   * Sends one inbox item. One that cannot be serialised (an `ext` nested thousands deep, stored
-   * before the server bounded it: JSON.stringify runs out of stack) is skipped and logged; its seq
-   * is passed like any other's, so the replay goes on and no reconnect brings it back (issue 11).
-   */
-  #deliver(item: InboxItem): void {
-    let text: string;
-    try {
-      text = JSON.stringify(
-        'event' in item
-          ? { t: 'event', event: item.event }
-          : { t: 'msg', message: withBase(item.message, this.#restBase) },
-      );
-    } catch (error) {
-      const mid = 'message' in item ? item.message.mid : undefined;
-      this.#ctx.log.warn(
-        { err: error, user: this.#login?.user, seq: item.seq, mid },
-        'an inbox item cannot be serialised: skipped',
-      );
-      return;
-    }
-    this.#sendText(text);
-  }
-
-  /** The client has `seq` (sent, or its own ack). */
-  #mark(seq: number): void {
-    if (seq <= this.#through) return;
-    this.#ahead.add(seq);
-    while (this.#ahead.delete(this.#through + 1)) this.#through += 1;
-    // A gap that live delivery never filled: the inbox fills it, and the set stays small.
-    if (this.#ahead.size > AHEAD_MAX && !this.#syncing) this.#fallBehind(seq);
   }
 
   /** (A method, so TypeScript does not narrow the state across awaits.) */
@@ -372,7 +320,7 @@ export class Session {
     this.#queue = this.#queue
       // Anything but a message first waits for the answers of the messages before it: it may read
       // what they wrote (a recall of the message just sent), and its answer comes after theirs.
-      .then(() => (frame.t === 'msg' ? undefined : this.#answers))
+      .then(() => (frame.t === 'msg' ? undefined : this.#pipeline.answers))
       .then(() => (this.#state === 'closed' ? undefined : this.#limitThenHandle(frame)))
       .catch((error: unknown) => this.#failed(error))
       .finally(() => this.#handled());
@@ -456,20 +404,20 @@ export class Session {
       case 'ping':
         return this.#send({ t: 'pong' });
       case 'msg':
-        return this.#message(frame);
+        return this.#pipeline.message(frame, this.#frameBytes.get(frame) ?? 0);
       case 'recv':
-        return this.#received(frame);
+        return received(this.#port, frame);
       case 'renew':
         return this.#renew(frame);
       case 'delivery':
       case 'read':
-        return this.#acknowledge(frame);
+        return acknowledge(this.#port, frame);
       case 'channel':
-        return this.#channel(frame);
+        return channel(this.#port, frame);
       case 'recall':
-        return this.#recall(frame);
+        return recall(this.#port, frame);
       case 'modify':
-        return this.#modify(frame);
+        return modify(this.#port, frame);
     }
   }
 
@@ -556,62 +504,9 @@ export class Session {
         recallSeconds: domain.apps.recallSeconds(this.#app),
       },
     });
-    this.#replay(cursor).catch((error: unknown) => {
+    this.#delivery.replay(cursor).catch((error: unknown) => {
       this.#ctx.log.error({ err: error }, 'replay failed');
       this.close(CloseCode.Normal, 'replay failed; reconnect');
-    });
-  }
-
-  async #replay(cursor: number): Promise<void> {
-    this.#through = cursor;
-    const last = await this.#sync();
-    if (last !== undefined) this.#send({ t: 'sync-done', seq: last });
-  }
-
-  /**
-   * Sends the inbox from {@link #through} on, one page at a time and only while the socket drains,
-   * until it has passed every live item skipped meanwhile; then live delivery resumes. Answers the
-   * last seq covered (`undefined` if the session closed).
-   */
-  async #sync(): Promise<number | undefined> {
-    const { user } = this.#login as Login;
-    let last = this.#through;
-    for (;;) {
-      await this.#drained();
-      if (this.#isClosed()) return undefined;
-      const page = await this.#ctx.domain.messages.inbox(this.#app, user, last, REPLAY_PAGE);
-      if (this.#state === 'closed') return undefined;
-      for (const item of page.items) {
-        if (item.seq > this.#through && !this.#ahead.has(item.seq)) this.#deliver(item);
-      }
-      last = page.last;
-      // Everything up to the page's end is at the client now (recalled messages are skipped).
-      if (last > this.#through) {
-        for (const seq of this.#ahead) if (seq <= last) this.#ahead.delete(seq);
-        this.#through = last;
-        while (this.#ahead.delete(this.#through + 1)) this.#through += 1;
-      }
-      // Nothing awaits between this check and live delivery, so no item can slip between them.
-      if (!page.full && this.#skipped <= last) break;
-    }
-    this.#syncing = false;
-    return last;
-  }
-
-  /** Waits while the socket still has a lot to send (a slow client must not fill our memory). */
-  async #drained(): Promise<void> {
-    while (this.#congested() && this.#state !== 'closed') {
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-    }
-  }
-
-  /** Live delivery stopped (the socket is full): catch up from the inbox once it drains. */
-  #fallBehind(seq: number): void {
-    this.#syncing = true;
-    this.#skipped = Math.max(this.#skipped, seq);
-    this.#sync().catch((error: unknown) => {
-      this.#ctx.log.error({ err: error }, 'catching up failed');
-      this.close(CloseCode.Normal, 'catching up failed; reconnect');
     });
   }
 
@@ -619,41 +514,7 @@ export class Session {
     const login = this.#login;
     if (this.#state !== 'open' || !login) return;
     if (event.kind === 'message' || event.kind === 'inbox-event') {
-      if (event.exceptSession === this.id) {
-        // This session's own action: the client has its answer already.
-        this.#mark(event.kind === 'message' ? event.message.seq : event.event.seq);
-        return;
-      }
-      if (event.kind === 'message' && event.message.seq === 0) {
-        // A room message is in no inbox: it goes out at once, or is lost to a client that does
-        // not read (rooms promise only the recent window to those who were away).
-        if (!this.#congested()) {
-          this.#send({ t: 'msg', message: withBase(event.message, this.#restBase) });
-        }
-        return;
-      }
-      if (event.kind === 'inbox-event' && event.event.seq === 0) {
-        // Likewise a repeated "all read" (messages.readConversation).
-        this.#send({ t: 'event', event: event.event });
-        return;
-      }
-      const item: InboxItem =
-        event.kind === 'message'
-          ? { seq: event.message.seq, message: event.message }
-          : { seq: event.event.seq, event: event.event };
-      if (this.#syncing) {
-        this.#skipped = Math.max(this.#skipped, item.seq);
-      } else if (this.#congested()) {
-        this.#fallBehind(item.seq);
-      } else if (item.seq === this.#through + 1) {
-        this.#deliver(item);
-        this.#mark(item.seq);
-      } else if (item.seq > this.#through && !this.#ahead.has(item.seq)) {
-        // Published out of seq order (by another process): the client keeps only what is past its
-        // highest seq, so the gap must come first. Its seqs are stored already (a user's seqs are
-        // given out in commit order), and the inbox sends them, in order, then this one.
-        this.#fallBehind(item.seq);
-      }
+      this.#delivery.fromBus(event);
       return;
     }
     if (event.kind === 'revoked') {
@@ -683,162 +544,6 @@ export class Session {
         'logged in on another device',
       );
     }
-  }
-
-  /**
-   * Stores a message; its ack (or nack) and deliveries follow its commit. Where the storage keeps
-   * the order of queued writes (SQLite), the next frame is read as soon as this one's write is
-   * queued: the session keeps reading while the commit is fsynced, and one commit holds all the
-   * messages a client has in flight (issue 11). The answers still go out in the frames' order, each
-   * after the one before (see {@link #answers}); while one waits it counts as a frame in the queue.
-   */
-  async #message(frame: SendFrame): Promise<void> {
-    const { user } = this.#login as Login;
-    let release = () => {};
-    const queued = new Promise<void>((resolve) => (release = resolve));
-    const sending = this.#ctx.domain.messages.send(this.#app, user, frame, release);
-    const before = this.#answers;
-    this.#pending += 1;
-    const answered = this.#answer(frame, user, sending, before)
-      .catch((error: unknown) => this.#failed(error))
-      .finally(() => this.#handled());
-    this.#answers = answered;
-    const bytes = this.#frameBytes.get(frame) ?? 0;
-    const waiting = this.#unanswered;
-    waiting.push({ answered, bytes });
-    this.#unansweredBytes += bytes;
-    void answered.then(() => {
-      waiting.shift();
-      this.#unansweredBytes -= bytes;
-    });
-    await Promise.race([queued, answered]);
-    // Past the depth, the next frame waits for the oldest answers: a client's burst of large
-    // messages is held by the server only so much at a time.
-    while (
-      waiting.length > 1 &&
-      (waiting.length > PIPELINE_DEPTH || this.#unansweredBytes > PIPELINE_BYTES)
-    ) {
-      await waiting[0]?.answered;
-    }
-  }
-
-  async #answer(
-    frame: SendFrame,
-    user: string,
-    sending: Promise<SentMessage>,
-    before: Promise<void>,
-  ): Promise<void> {
-    let sent: SentMessage;
-    try {
-      sent = await sending;
-    } catch (error) {
-      await before;
-      if (!(error instanceof MessageRejected)) throw error;
-      return this.#send({ t: 'nack', id: frame.id, code: error.code, reason: error.message });
-    }
-    await before;
-    const own = sent.forSender;
-    // The client has its own message as this ack: no replay or catch-up sends it again.
-    this.#mark(own.seq);
-    this.#send({ t: 'ack', id: own.id, mid: own.mid, to: own.to, time: own.time, seq: own.seq });
-    if (sent.duplicate) return;
-    // Stored: delivered even if this session has closed meanwhile.
-    await this.#ctx.fanout.message(
-      this.#app.key,
-      sent.deliveries,
-      { username: user, message: own },
-      this.id,
-    );
-  }
-
-  /** Publishes stored events to their users; the acting user's copy skips `exceptSession`. */
-  async #publishEvents(stored: StoredEvents, exceptSession?: string): Promise<void> {
-    const { user } = this.#login as Login;
-    const origin = exceptSession ? { username: user, session: exceptSession } : undefined;
-    await this.#ctx.fanout.events(this.#app.key, stored.events, origin);
-  }
-
-  /** Runs a receipt; a refusal is an `error` frame (receipts have no id to nack). */
-  async #receipt(run: () => Promise<StoredEvents>): Promise<void> {
-    let stored;
-    try {
-      stored = await run();
-    } catch (error) {
-      if (!(error instanceof MessageRejected)) throw error;
-      return this.#error(error.code, error.message);
-    }
-    if (!stored.duplicate) await this.#publishEvents(stored, this.id);
-  }
-
-  async #acknowledge(frame: DeliveryFrame | ReadFrame): Promise<void> {
-    const { user } = this.#login as Login;
-    if (frame.t === 'read' && frame.chatType === 'groupChat') {
-      return this.#receipt(() =>
-        this.#ctx.domain.messages.readGroupMessage(this.#app, user, frame.mid, frame.to),
-      );
-    }
-    const kind = frame.t === 'delivery' ? 'delivered' : 'read';
-    return this.#receipt(() =>
-      this.#ctx.domain.messages.acknowledge(this.#app, user, kind, frame.mid, frame.to),
-    );
-  }
-
-  #channel(frame: ChannelFrame): Promise<void> {
-    const { user } = this.#login as Login;
-    return this.#receipt(async () => {
-      const read = await this.#ctx.domain.messages.readConversation(
-        this.#app,
-        user,
-        frame.to,
-        frame.chatType,
-      );
-      // A repeat told live only costs the acker as a message would: no flooding the peer with it.
-      if (read.live && !(await this.#ctx.limits.messages.take(this.#userKey))) {
-        return { duplicate: true, events: [] };
-      }
-      return read;
-    });
-  }
-
-  async #recall(frame: RecallFrame): Promise<void> {
-    const { user } = this.#login as Login;
-    let stored;
-    try {
-      stored = await this.#ctx.domain.messages.recall(
-        this.#app,
-        user,
-        frame.mid,
-        frame.to,
-        frame.chatType,
-      );
-    } catch (error) {
-      if (!(error instanceof MessageRejected)) throw error;
-      return this.#send({ t: 'nack', id: frame.id, code: error.code, reason: error.message });
-    }
-    this.#send({ t: 'recalled', id: frame.id, mid: frame.mid });
-    // Every session of both users, this one included, replaces the message by the notice.
-    if (!stored.duplicate) await this.#publishEvents(stored);
-  }
-
-  async #modify(frame: ModifyFrame): Promise<void> {
-    const { user } = this.#login as Login;
-    let edited;
-    try {
-      edited = await this.#ctx.domain.edits.modify(this.#app, user, frame);
-    } catch (error) {
-      if (!(error instanceof MessageRejected)) throw error;
-      return this.#send({ t: 'nack', id: frame.id, code: error.code, reason: error.message });
-    }
-    this.#send({ t: 'modified', id: frame.id, message: withBase(edited.message, this.#restBase) });
-    await this.#ctx.fanout.events(this.#app.key, edited.events, {
-      username: user,
-      session: this.id,
-    });
-  }
-
-  async #received(frame: RecvFrame): Promise<void> {
-    const { user, deviceId } = this.#login as Login;
-    await this.#ctx.domain.messages.received(this.#app, user, deviceId, frame.seq);
   }
 
   async #renew(frame: RenewFrame): Promise<void> {
