@@ -8,7 +8,7 @@ import { Limits, type RoomInfo } from '../../src/protocol/rest.js';
 import type { RoomMessageRecord, RoomRecord, RoomRoleRecord } from '../storage/group-storage.js';
 import type { AppRecord, Storage } from '../storage/storage.js';
 import { MessageRejected, invalid, forbidden, notFound } from './errors.js';
-import { isMuted, newNumericId } from './groups.js';
+import { isMuted, newNumericId } from './group-access.js';
 import { StatusCodes } from './status-codes.js';
 import { checkUsername } from './users.js';
 

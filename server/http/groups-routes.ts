@@ -159,7 +159,7 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     change((app, me, request: ParamsRequest<GroupParams>) => {
       const body = jsonObject(request.body);
       const invitees = usernameList(body, 'usernames', domain.apps.maxGroupMembers(app));
-      return groups.invite(
+      return groups.membership.invite(
         app,
         me,
         request.params.groupId,
@@ -174,7 +174,7 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     RestRoutes.answerGroupInvite,
     change((app, me, request: ParamsRequest<GroupParams>) => {
       const body = jsonObject(request.body);
-      return groups.answerInvitation(
+      return groups.membership.answerInvitation(
         app,
         me,
         request.params.groupId,
@@ -191,7 +191,12 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
       (app, me, request: ParamsRequest<GroupParams>) => {
         // The SDKs send an empty body when there is no message.
         const body = request.body === undefined ? {} : jsonObject(request.body);
-        return groups.apply(app, me, request.params.groupId, optionalString(body, 'message'));
+        return groups.membership.apply(
+          app,
+          me,
+          request.params.groupId,
+          optionalString(body, 'message'),
+        );
       },
       (result): ApplyResponse => ({ data: { result } }),
     ),
@@ -202,7 +207,7 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     RestRoutes.answerGroupApplication,
     change((app, me, request: ParamsRequest<GroupParams>) => {
       const body = jsonObject(request.body);
-      return groups.answerApplication(
+      return groups.membership.answerApplication(
         app,
         me,
         request.params.groupId,
@@ -217,7 +222,7 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     server,
     RestRoutes.quitGroup,
     change((app, me, request: ParamsRequest<GroupParams>) =>
-      groups.quit(app, me, request.params.groupId),
+      groups.membership.quit(app, me, request.params.groupId),
     ),
   );
 
@@ -225,7 +230,7 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
     server,
     RestRoutes.removeGroupMember,
     change((app, me, request: ParamsRequest<MemberParams>) =>
-      groups.kick(app, me, request.params.groupId, request.params.username),
+      groups.membership.kick(app, me, request.params.groupId, request.params.username),
     ),
   );
 
@@ -254,7 +259,7 @@ export function groupsRoutes(server: FastifyInstance, deps: GroupsRouteDeps): vo
       block: RestRoutes.blockGroupMember,
       unblock: RestRoutes.unblockGroupMember,
     },
-    ops: groups,
+    ops: groups.moderation,
     push: (app, result) => fanout.events(app.key, result.deliveries),
     maxMuted: (app) => domain.apps.maxGroupMembers(app),
   });
