@@ -15,11 +15,8 @@ import type {
 } from '../../src/protocol/rest.js';
 import { Limits } from '../../src/protocol/rest.js';
 import { configFromEnv } from '../../server/config.js';
-import {
-  SqliteStorage,
-  migrationTo2,
-  schemaVersion1,
-} from '../../server/storage/sqlite-storage.js';
+import { migrationTo2, schemaVersion1 } from '../../server/storage/sqlite-schema.js';
+import { SqliteStorage } from '../../server/storage/sqlite-storage.js';
 import type { UserRecord } from '../../server/storage/storage.js';
 import { contactEvent } from './support/contact-group-steps.js';
 import {
