@@ -178,17 +178,25 @@ export class MessageWindows {
   }
 
   /**
-   * Brings the newest page of history at once for a conversation with nothing stored here (one
-   * opened on a new device, or learnt from the server's list): otherwise it shows empty until
-   * "Load older messages". A failure (offline) leaves the button to try again. True when it brought something.
+   * Brings a page of history at once for a conversation opened with less than a page stored here
+   * and never paged: one opened on a new device, with nothing of it stored or only the newest
+   * messages the sync replayed (those no device of mine had reported received), or learnt from the
+   * server's list. Otherwise it shows only those, under "Load older messages". The page is what
+   * the server has older than the oldest stored (see `pageOlder`), so nothing shows twice. A
+   * failure (offline) leaves the button to try again. True when it brought something.
    */
-  async fillIfEmpty(conversationId: string): Promise<boolean> {
+  async fillIfShort(conversationId: string): Promise<boolean> {
     const session = this.core.requireSession();
     const [stored, history] = await Promise.all([
-      readMessages(session.db, conversationId, 1),
+      readMessages(session.db, conversationId, HISTORY_PAGE),
       readHistory(session.db, conversationId),
     ]);
-    if (stored.length > 0 || history.exhausted || this.historyOf(conversationId).value.loading)
+    if (
+      stored.length >= HISTORY_PAGE ||
+      history.exhausted ||
+      this.windowOf(conversationId).since !== null ||
+      this.historyOf(conversationId).value.loading
+    )
       return false;
     return this.loadOlder(conversationId).then(
       (page) => page.added > 0,

@@ -1,7 +1,8 @@
 /**
  * Opening a conversation (`ChatStore.openConversation`): a one-to-one conversation not stored yet
  * is started, named after the peer; a group or room one only when I am in it. It becomes the
- * active one, its newest page of history is fetched when nothing is cached, and it is read.
+ * active one, a page of history is fetched when less than a page is stored (see
+ * `MessageWindows.fillIfShort`), and it is read.
  */
 import type { ChatType } from '../protocol/index.js';
 import { ensureConversation, readConversation, upsertConversations } from './conversations-repo.js';
@@ -54,7 +55,7 @@ export async function openConversation(
   }
   core.active.next(peer);
   void parts.windows
-    .fillIfEmpty(peer)
+    .fillIfShort(peer)
     // What came is on screen: its read receipt goes out (the one below found nothing to ack).
     .then((filled) => {
       if (filled && core.active.value === peer && core.visibility.isVisible())
