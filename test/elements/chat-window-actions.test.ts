@@ -1,51 +1,32 @@
 // The message menu of <chat-window> against the real server: edit (shown as edited, at the peer
 // too), reply (quoted in the 4.x UI kit's ext.msgQuote, the quote jumping to the message), copy,
 // the keyboard, and refusals that change nothing.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
-import type { ChatWindow } from '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
 import { mainServer } from '../support/servers.js';
 import { APP_KEY } from './peer.js';
 import { signedIn } from './signed-in.js';
+import {
+  bubble,
+  item,
+  items,
+  menu as menuOf,
+  menuShown as shown,
+  openMenu,
+  openWindow,
+  root,
+} from './window-fixture.js';
 
 const { url } = await mainServer();
 const store = () => getChatStore(APP_KEY, url);
 const session = signedIn(url);
-
-const root = (el: Element) => el.shadowRoot!;
-const bubbles = (el: Element) => [...root(el).querySelectorAll<HTMLElement>('.msg')];
-const bubble = (el: Element, text: string) =>
-  bubbles(el).find((b) => b.querySelector('[part~="message-text"]')?.textContent?.trim() === text);
-// The menu is rendered once its chunk has loaded, on the first press of a "More actions" button.
-const shown = (el: Element) =>
-  !!root(el).querySelector<HTMLElement>('[part~="message-menu"]')?.matches(':popover-open');
-const menu = (el: Element) => root(el).querySelector<HTMLElement>('[part~="message-menu"]')!;
-const items = (el: Element) =>
-  [...menu(el).querySelectorAll<HTMLElement>('[data-action]')].map((b) => b.dataset.action);
-const item = (el: Element, action: string) =>
-  menu(el).querySelector<HTMLElement>(`[data-action="${action}"]`)!;
-
-async function openMenu(el: ChatWindow, text: string) {
-  const button = bubble(el, text)!.querySelector<HTMLElement>('[part~="menu-button"]')!;
-  button.click();
-  await waitUntil(() => shown(el), 'menu open');
-  await el.updateComplete;
-  return button;
-}
+const menu = (el: Element) => menuOf(el)!;
 
 describe('chat-window message actions', () => {
-  const open = (peer: string) =>
-    fixture<ChatWindow>(
-      html`<chat-window
-        style="height: 480px"
-        app-key=${APP_KEY}
-        api-url=${url}
-        conversation=${peer}
-      ></chat-window>`,
-    );
+  const open = (peer: string) => openWindow(url, peer);
 
   it('edits an own text message from its menu: the new text, marked edited, here and at the peer', async () => {
     const peer = await session.peer();

@@ -1,7 +1,7 @@
 // The message menu's "Delete for me" against the real server: the message leaves the window and my
 // other device (a second store of mine, its own device id), the peer keeps it; a refusal (offline)
 // is said under the composer and the message stays.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatWindow } from '../../src/elements/index.js';
@@ -10,27 +10,15 @@ import { createSharedConnection } from '../../src/store/tab-sharing/shared-conne
 import { mainServer, uniqueName } from '../support/servers.js';
 import { APP_KEY, PASSWORD } from './peer.js';
 import { signedIn } from './signed-in.js';
+import { bubble, items, menu, openMenu, openWindow, root, texts } from './window-fixture.js';
 
 const { url } = await mainServer();
 const store = () => getChatStore(APP_KEY, url);
 const session = signedIn(url);
 
-const root = (el: Element) => el.shadowRoot!;
-const texts = (el: Element) =>
-  [...root(el).querySelectorAll('.msg [part~="message-text"]')].map((t) => t.textContent?.trim());
-const bubble = (el: Element, text: string) =>
-  [...root(el).querySelectorAll<HTMLElement>('.msg')].find(
-    (b) => b.querySelector('[part~="message-text"]')?.textContent?.trim() === text,
-  );
-const menu = (el: Element) => root(el).querySelector<HTMLElement>('[part~="message-menu"]');
-const items = (el: Element) =>
-  [...menu(el)!.querySelectorAll<HTMLElement>('[data-action]')].map((b) => b.dataset.action);
-
 /** Chooses "Delete for me" in the menu of the message reading `text`. */
 async function deleteFromMenu(el: ChatWindow, text: string): Promise<string[]> {
-  bubble(el, text)!.querySelector<HTMLElement>('[part~="menu-button"]')!.click();
-  await waitUntil(() => menu(el)?.matches(':popover-open'), 'menu open');
-  await el.updateComplete;
+  await openMenu(el, text);
   const offered = items(el);
   menu(el)!.querySelector<HTMLElement>('[data-action="delete"]')!.click();
   return offered as string[];
@@ -57,14 +45,7 @@ describe('chat-window: delete for me', () => {
     const peer = await session.peer();
     const other = await otherDevice();
     try {
-      const el = await fixture<ChatWindow>(
-        html`<chat-window
-          style="height: 480px"
-          app-key=${APP_KEY}
-          api-url=${url}
-          conversation=${peer.username}
-        ></chat-window>`,
-      );
+      const el = await openWindow(url, peer.username);
       await peer.send(session.me, 'keep this');
       await peer.send(session.me, 'drop this');
       await store().send(peer.username, 'and mine');
@@ -114,14 +95,7 @@ describe('chat-window: delete for me', () => {
 
   it('says why it cannot delete, and keeps the message', async () => {
     const peer = await session.peer();
-    const el = await fixture<ChatWindow>(
-      html`<chat-window
-        style="height: 480px"
-        app-key=${APP_KEY}
-        api-url=${url}
-        conversation=${peer.username}
-      ></chat-window>`,
-    );
+    const el = await openWindow(url, peer.username);
     await peer.send(session.me, 'still here');
     await waitUntil(() => bubble(el, 'still here'), 'received', { timeout: 8000 });
     // The browser saying it is offline (dispatched here: web-test-runner drives the page over the

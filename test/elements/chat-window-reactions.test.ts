@@ -5,10 +5,9 @@
 // in plain words. The chips are a chunk loaded with the first message that has reactions. The
 // picker's data comes from the test server's dist/emoji/ (run `vite build --mode widget` first, as
 // `npm run test:browser` does).
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/index.js';
-import type { ChatWindow } from '../../src/elements/index.js';
 import type { GroupIdResponse, ReactionListResponse } from '../../src/protocol/index.js';
 import { Limits } from '../../src/protocol/index.js';
 import { getChatStore } from '../../src/store/index.js';
@@ -16,16 +15,11 @@ import { mainServer, uniqueName } from '../support/servers.js';
 import { openGroupWindow, sayInGroup } from './group-window.js';
 import { APP_KEY, type Peer } from './peer.js';
 import { signedIn } from './signed-in.js';
+import { bubble, menu, openMenu, openWindow, root } from './window-fixture.js';
 
 const { url } = await mainServer();
 const session = signedIn(url);
 
-const root = (el: Element) => el.shadowRoot!;
-const bubble = (el: Element, text: string) =>
-  [...root(el).querySelectorAll<HTMLElement>('.msg')].find(
-    (b) => b.querySelector('[part~="message-text"]')?.textContent?.trim() === text,
-  );
-const menu = (el: Element) => root(el).querySelector<HTMLElement>('[part~="message-menu"]');
 /** The chips of the message saying `text`, as "emoji count" with a * when mine. */
 const chips = (el: Element, text: string) =>
   [...(bubble(el, text)?.querySelectorAll<HTMLElement>('[part~="reaction"]') ?? [])].map(
@@ -50,12 +44,6 @@ const peerReacts = (peer: Peer, mid: string, emoji: string, add = true) =>
     `/reaction/user/{me}?messageId=${encodeURIComponent(mid)}&reaction=${encodeURIComponent(emoji)}`,
   );
 
-async function openMenu(el: ChatWindow, text: string) {
-  bubble(el, text)!.querySelector<HTMLElement>('[part~="menu-button"]')!.click();
-  await waitUntil(() => menu(el)?.matches(':popover-open'), 'menu open');
-  await el.updateComplete;
-}
-
 /** The element that has focus, looking through shadow roots. */
 function deepActive(): Element | null {
   let active = document.activeElement;
@@ -64,15 +52,7 @@ function deepActive(): Element | null {
 }
 
 describe('chat-window reactions', () => {
-  const open = (peer: string) =>
-    fixture<ChatWindow>(
-      html`<chat-window
-        style="height: 480px"
-        app-key=${APP_KEY}
-        api-url=${url}
-        conversation=${peer}
-      ></chat-window>`,
-    );
+  const open = (peer: string) => openWindow(url, peer);
 
   it('reacts from the menu, shows the peer’s reactions live, toggles mine, and lists who reacted', async () => {
     const peer = await session.peer();

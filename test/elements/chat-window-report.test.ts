@@ -1,56 +1,36 @@
 // The message menu's "Report" against the real server: offered on someone else's message, a
 // dialog (its chunk loaded when first chosen) asking why, the server's answer said in it, focus
 // back where it was; a report of a message the server does not know is refused and said.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/elements/index.js';
-import type { ChatWindow } from '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
 import { mainServer } from '../support/servers.js';
 import { APP_KEY } from './peer.js';
 import { signedIn } from './signed-in.js';
+import { bubble, items, menu, openMenu, openWindow, root } from './window-fixture.js';
 
 const { url } = await mainServer();
 const store = () => getChatStore(APP_KEY, url);
 const session = signedIn(url);
 
-const root = (el: Element) => el.shadowRoot!;
-const bubble = (el: Element, text: string) =>
-  [...root(el).querySelectorAll<HTMLElement>('.msg')].find(
-    (b) => b.querySelector('[part~="message-text"]')?.textContent?.trim() === text,
-  );
-const menu = (el: Element) => root(el).querySelector<HTMLElement>('[part~="message-menu"]');
-const items = (el: Element) =>
-  [...menu(el)!.querySelectorAll<HTMLElement>('[data-action]')].map((b) => b.dataset.action);
 const dialog = (el: Element) =>
   root(el).querySelector<HTMLDialogElement>('dialog[part~="report-dialog"]');
 
 describe('chat-window: report a message', () => {
   it('reports a message of the peer from its menu, says so, and returns focus', async () => {
     const peer = await session.peer();
-    const el = await fixture<ChatWindow>(
-      html`<chat-window
-        style="height: 480px"
-        app-key=${APP_KEY}
-        api-url=${url}
-        conversation=${peer.username}
-      ></chat-window>`,
-    );
+    const el = await openWindow(url, peer.username);
     await peer.send(session.me, 'buy cheap pills');
     await waitUntil(() => bubble(el, 'buy cheap pills'), 'received', { timeout: 8000 });
     const mine = await store().send(peer.username, 'no thanks');
     await waitUntil(() => bubble(el, 'no thanks')?.dataset.status === 'sent', 'sent');
 
     // My own message has no Report.
-    bubble(el, 'no thanks')!.querySelector<HTMLElement>('[part~="menu-button"]')!.click();
-    await waitUntil(() => menu(el)?.matches(':popover-open'), 'menu open');
+    await openMenu(el, 'no thanks');
     expect(items(el)).to.not.include('report');
     menu(el)!.hidePopover();
 
-    const button = bubble(el, 'buy cheap pills')!.querySelector<HTMLElement>(
-      '[part~="menu-button"]',
-    )!;
-    button.click();
-    await waitUntil(() => menu(el)?.matches(':popover-open'), 'menu open');
+    await openMenu(el, 'buy cheap pills');
     expect(items(el)).to.include('report');
     menu(el)!.querySelector<HTMLElement>('[data-action="report"]')!.click();
     await waitUntil(() => dialog(el)?.open, 'the report dialog');

@@ -17,6 +17,7 @@ import {
 import {
   APP,
   PASSWORD,
+  aliceAndBob,
   cleanUp,
   newStore,
   rejection,
@@ -145,16 +146,10 @@ describe('store/chat-store: account', function () {
   });
 
   it('changes the password: other sessions end, this one stays signed in on a new token', async () => {
-    const { url } = await mainServer();
-    const prefix = uniqueName('pme');
-    const here = newStore(url, prefix);
+    const { url, a: here, b: peer, alice: me, bob: friend, alicePrefix } = await aliceAndBob();
+    const prefix = alicePrefix;
     const elsewhere = newStore(url, uniqueName('pother'));
-    const peer = newStore(url, uniqueName('ppeer'));
-    const me = await signUp(here);
-    const friend = await signUp(peer);
-    await signIn(here, me);
     await signIn(elsewhere, me);
-    await signIn(peer, friend);
     const oldToken = await savedToken(prefix);
 
     // A wrong current password changes nothing and ends nothing.

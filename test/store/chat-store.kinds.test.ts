@@ -4,16 +4,16 @@ import { expect } from '@open-wc/testing';
 import { firstValueFrom, toArray, takeWhile } from 'rxjs';
 import { Messages } from '../../src/store/errors.js';
 import type { ChatCommand, ChatMessage } from '../../src/store/types.js';
-import { mainServer, resumeServer, stopServer, uniqueName } from '../support/servers.js';
+import { resumeServer, stopServer } from '../support/servers.js';
 import {
+  aliceAndBob,
   bytesOf,
   cleanUp,
+  meAndPeer,
   newStore,
   ownServer,
   png,
   rejection,
-  signIn,
-  signUp,
   until,
 } from './store-fixtures.js';
 
@@ -23,14 +23,7 @@ describe('store/chat-store: message kinds', function () {
   this.timeout(90_000);
 
   it('sends and receives every kind, stores them, and hands commands to commands$ only', async () => {
-    const { url } = await mainServer();
-    const bobPrefix = uniqueName('pb');
-    const a = newStore(url, uniqueName('pa'));
-    const b = newStore(url, bobPrefix);
-    const alice = await signUp(a);
-    const bob = await signUp(b);
-    await signIn(a, alice);
-    await signIn(b, bob);
+    const { url, a, b, alice, bob, bobPrefix } = await aliceAndBob();
     const commands: ChatCommand[] = [];
     const listening = b.commands$.subscribe((command) => commands.push(command));
 
@@ -142,11 +135,7 @@ describe('store/chat-store: message kinds', function () {
   });
 
   it('refuses bad attachments, locations and commands with plain words, storing nothing', async () => {
-    const { url } = await mainServer();
-    const a = newStore(url, uniqueName('pa'));
-    const alice = await signUp(a);
-    const bob = await signUp(a);
-    await signIn(a, alice);
+    const { store: a, peer: bob } = await meAndPeer();
     const empty = await rejection(a.sendFile(bob, new File([], 'empty.txt')));
     expect(empty.message).to.equal(Messages.emptyFile);
     const wrong = await rejection(
@@ -168,11 +157,7 @@ describe('store/chat-store: message kinds', function () {
   });
 
   it('reports upload progress up to the whole file, then null', async () => {
-    const { url } = await mainServer();
-    const a = newStore(url, uniqueName('pa'));
-    const alice = await signUp(a);
-    const bob = await signUp(a);
-    await signIn(a, alice);
+    const { store: a, peer: bob } = await meAndPeer();
     const file = new File([new Uint8Array(4 * 1024 * 1024)], 'big.bin', {
       type: 'application/octet-stream',
     });
@@ -195,13 +180,7 @@ describe('store/chat-store: message kinds', function () {
 
   it('keeps a queued attachment through a reload and sends it once; cancel removes one', async () => {
     const server = await ownServer();
-    const alicePrefix = uniqueName('pa');
-    const a = newStore(server.url, alicePrefix);
-    const b = newStore(server.url, uniqueName('pb'));
-    const alice = await signUp(a);
-    const bob = await signUp(b);
-    await signIn(a, alice);
-    await signIn(b, bob);
+    const { a, b, alice, bob, alicePrefix } = await aliceAndBob({ url: server.url });
 
     await stopServer(server.id);
     await until(a.status$, (s) => s !== 'online', 'alice sees the drop');

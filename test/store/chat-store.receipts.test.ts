@@ -6,6 +6,7 @@ import { Messages } from '../../src/store/errors.js';
 import { mainServer, serverCli, uniqueName } from '../support/servers.js';
 import {
   TestVisibility,
+  aliceAndBob,
   cleanUp,
   eventually,
   newStore,
@@ -21,15 +22,9 @@ describe('store/chat-store: receipts, recall, unread', function () {
   this.timeout(90_000);
 
   it('shows sent → delivered → read on own messages, both ways', async () => {
-    const { url } = await mainServer();
     const bobSees = new TestVisibility();
     bobSees.visible = false;
-    const a = newStore(url, uniqueName('pa'));
-    const b = newStore(url, uniqueName('pb'), { visibility: bobSees });
-    const alice = await signUp(a);
-    const bob = await signUp(b);
-    await signIn(a, alice);
-    await signIn(b, bob);
+    const { a, b, alice, bob } = await aliceAndBob({ bob: { visibility: bobSees } });
 
     const first = await a.send(bob, 'one');
     const second = await a.send(bob, 'two');
@@ -65,13 +60,7 @@ describe('store/chat-store: receipts, recall, unread', function () {
   });
 
   it('recalls within the window for everyone, refuses others’ messages and late ones', async () => {
-    const { url } = await mainServer();
-    const a = newStore(url, uniqueName('pa'));
-    const b = newStore(url, uniqueName('pb'));
-    const alice = await signUp(a);
-    const bob = await signUp(b);
-    await signIn(a, alice);
-    await signIn(b, bob);
+    const { url, a, b, alice, bob } = await aliceAndBob();
 
     const secret = await a.send(bob, 'oops, wrong chat');
     await until(a.messages$(bob), (l) => l[0]?.status === 'sent', 'sent');

@@ -5,14 +5,15 @@
 // refusal (a group I left, an id not here) deletes nothing and says why.
 import { expect } from '@open-wc/testing';
 import type { ChatMessage, ChatStore, Conversation } from '../../src/store/index.js';
-import { mainServer, uniqueName } from '../support/servers.js';
+import { uniqueName } from '../support/servers.js';
 import {
+  aliceAndBob,
   anotherDevice,
   cleanUp,
+  meAndPeer,
   newStore,
   rejection,
   signIn,
-  signUp,
   until,
 } from './store-fixtures.js';
 
@@ -42,11 +43,7 @@ describe('store/deletions', function () {
   this.timeout(90_000);
 
   it('deleted messages leave my tabs and devices, live and after being away, and stay with the other user', async () => {
-    const { url } = await mainServer();
-    const b = newStore(url, uniqueName('pb'));
-    const bob = await signUp(b);
-    const alice = await signUp(b);
-    await signIn(b, bob);
+    const { url, store: b, me: bob, peer: alice } = await meAndPeer();
     // Two tabs of one browser (one prefix: the second shares the first one's socket), another
     // device, and a third device that goes away before the deletions (its device id kept, so the
     // server replays it what it missed when it is back).
@@ -94,11 +91,7 @@ describe('store/deletions', function () {
   });
 
   it('a deleted conversation leaves my devices with its messages, or without them, and comes back with a new message', async () => {
-    const { url } = await mainServer();
-    const b = newStore(url, uniqueName('pb'));
-    const bob = await signUp(b);
-    const alice = await signUp(b);
-    await signIn(b, bob);
+    const { url, store: b, me: bob, peer: alice } = await meAndPeer();
     const a = newStore(url, uniqueName('pa'));
     await signIn(a, alice);
     const other = newStore(url, uniqueName('pa2'), anotherDevice());
@@ -129,13 +122,7 @@ describe('store/deletions', function () {
   });
 
   it('a refusal deletes nothing and says why', async () => {
-    const { url } = await mainServer();
-    const b = newStore(url, uniqueName('pb'));
-    const a = newStore(url, uniqueName('pa'));
-    const bob = await signUp(b);
-    const alice = await signUp(a);
-    await signIn(b, bob);
-    await signIn(a, alice);
+    const { a, b } = await aliceAndBob();
     const group = await b.createGroup({ name: 'Lunch', public: true });
     expect(await a.joinGroup(group.id)).to.equal('joined');
     await until(b.groupMembers$(group.id), (l) => l.length === 2, 'two members');

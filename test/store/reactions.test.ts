@@ -6,15 +6,14 @@ import { expect } from '@open-wc/testing';
 import { firstValueFrom } from 'rxjs';
 import WebIM from '../../src/sdk/index.js';
 import type { ChatMessage, ChatStore } from '../../src/store/index.js';
-import { mainServer, uniqueName } from '../support/servers.js';
 import {
   APP,
   PASSWORD,
+  aliceAndBob,
   cleanUp,
+  meAndPeer,
   newStore,
   rejection,
-  signIn,
-  signUp,
   until,
 } from './store-fixtures.js';
 
@@ -38,15 +37,7 @@ describe('store/reactions', function () {
   this.timeout(60_000);
 
   it('two users see each other’s reactions live, after a reload, and those made while away', async () => {
-    const { url } = await mainServer();
-    const alicePrefix = uniqueName('pa');
-    const bobPrefix = uniqueName('pb');
-    const a = newStore(url, alicePrefix);
-    const b = newStore(url, bobPrefix);
-    const alice = await signUp(a);
-    const bob = await signUp(b);
-    await signIn(a, alice);
-    await signIn(b, bob);
+    const { url, a, b, alice, bob, bobPrefix } = await aliceAndBob();
     const sent = await a.send(bob, 'lunch?');
     const [received] = await until(b.messages$(alice), (l) => l.length === 1, 'at bob');
 
@@ -107,13 +98,7 @@ describe('store/reactions', function () {
   });
 
   it('undoes my reaction when the server refuses it; refusals found first change nothing', async () => {
-    const { url } = await mainServer();
-    const o = newStore(url, uniqueName('po'));
-    const m = newStore(url, uniqueName('pm'));
-    const owner = await signUp(o);
-    const member = await signUp(m);
-    await signIn(o, owner);
-    await signIn(m, member);
+    const { a: o, b: m, alice: owner, bob: member } = await aliceAndBob();
     const group = await o.createGroup({ name: 'Reacting', members: [member] });
     await until(m.groupInvitations$, (l) => l.some((i) => i.groupId === group.id), 'invited');
     await m.acceptGroupInvitation(group.id);
@@ -164,11 +149,7 @@ describe('store/reactions', function () {
   });
 
   it('refuses a kind too many before showing it, as the server would', async () => {
-    const { url } = await mainServer();
-    const a = newStore(url, uniqueName('pa'));
-    const alice = await signUp(a);
-    const bob = await signUp(a);
-    await signIn(a, alice);
+    const { url, store: a, me: alice, peer: bob } = await meAndPeer();
     const sent = await a.send(bob, 'react a lot');
     await until(a.messages$(bob), (l) => !!l[0]?.mid, 'sent');
     const conn = new WebIM.connection({ appKey: APP, apiUrl: url });

@@ -6,7 +6,7 @@ import type { SocialHandlers } from '../../src/store/connection-events.js';
 import { createSdkConnection } from '../../src/store/sdk-connection.js';
 import { createSharedConnection } from '../../src/store/tab-sharing/shared-connection.js';
 import type { Visibility } from '../../src/store/visibility.js';
-import { disposeServer, startServer, uniqueName } from '../support/servers.js';
+import { disposeServer, mainServer, startServer, uniqueName } from '../support/servers.js';
 
 export const APP = 'demo#chat';
 export const PASSWORD = 'correct horse battery';
@@ -27,12 +27,15 @@ const stores: ChatStore[] = [];
 const prefixes: string[] = [];
 const servers: string[] = [];
 
+/** What {@link newStore} may be given beside the server and the prefix. */
+export interface StoreOptions {
+  visibility?: Visibility;
+  appKey?: string;
+  createConnection?: ConnectionFactory;
+}
+
 /** A store; two prefixes keep data apart like two browsers (or two devices of one user). */
-export function newStore(
-  apiUrl: string,
-  prefix: string,
-  options: { visibility?: Visibility; appKey?: string; createConnection?: ConnectionFactory } = {},
-): ChatStore {
+export function newStore(apiUrl: string, prefix: string, options: StoreOptions = {}): ChatStore {
   const store = new ChatStore({
     appKey: options.appKey ?? APP,
     apiUrl,
@@ -186,4 +189,35 @@ export async function signUpOnDevices<
     people.flatMap(({ devices }, i) => devices.map((store) => signIn(store, usernames[i]!))),
   );
   return usernames as { -readonly [K in keyof People]: string };
+}
+
+/**
+ * Alice and Bob, each signed up and then signed in on a store of their own (two browsers), on the
+ * main server unless `url` says; `bob` are options for Bob's store. Their prefixes let a test open
+ * either browser again (a reload).
+ */
+export async function aliceAndBob(options: { url?: string; bob?: StoreOptions } = {}) {
+  const url = options.url ?? (await mainServer()).url;
+  const alicePrefix = uniqueName('pa');
+  const bobPrefix = uniqueName('pb');
+  const a = newStore(url, alicePrefix);
+  const b = newStore(url, bobPrefix, options.bob);
+  const alice = await signUp(a);
+  const bob = await signUp(b);
+  await signIn(a, alice);
+  await signIn(b, bob);
+  return { url, a, b, alice, bob, alicePrefix, bobPrefix };
+}
+
+/**
+ * One store on the main server signed in as a new user `me`, and `peer`, another new user who is
+ * not signed in anywhere (messages to them wait on the server).
+ */
+export async function meAndPeer() {
+  const { url } = await mainServer();
+  const store = newStore(url, uniqueName('pa'));
+  const me = await signUp(store);
+  const peer = await signUp(store);
+  await signIn(store, me);
+  return { url, store, me, peer };
 }
