@@ -12,9 +12,20 @@
  * still for every fsync (30 % of the server's time under the throughput bench, issue 11). Writes
  * outside group commit still run with the connection's own `synchronous = FULL`.
  *
+ * A failed fsync leaves the commits before it in doubt: its writers are refused, and nothing of
+ * them may reach anyone until they are durable after all, since an ack or a delivery must mean "on
+ * disk". A later fsync of the WAL does not prove that: on Linux the pages a failed writeback could
+ * not write are marked clean, so the next fsync succeeds without them (PostgreSQL's "fsyncgate",
+ * 2018). So the syncs after a failure are recoveries (see {@link Sync}), tried again on a timer
+ * until one succeeds. Until then every write waits for one (a client's resend of a message whose
+ * row the failed batch holds finds it, and its duplicate ack waits like any other write: refused
+ * while the recovery fails, acked once it succeeds), and {@link GroupCommit.settled}, which every
+ * read that reaches a client awaits, fails with each failed attempt instead of showing them.
+ *
  * The writes are plain functions run inside the batch's transaction (no savepoint per write).
  */
 import type Database from 'better-sqlite3';
+import { StorageInDoubt } from './storage.js';
 
 /** Writes per transaction at most: a long batch would hold up the reads queued behind it. */
 const MAX_BATCH = 512;
@@ -25,8 +36,17 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
-/** Makes everything written so far durable, then calls back (with the error if it could not). */
-export type Sync = (done: (error: Error | null) => void) => void;
+/** After a failed sync, the first retry waits this long; each failure doubles it, up to the max. */
+const RETRY_MS = 50;
+const RETRY_MAX_MS = 2000;
+
+/**
+ * Makes everything committed so far durable, then calls back (with the error if it could not).
+ * `recover`: a sync failed since the last one that succeeded, so what it covered must be written
+ * again, not only fsynced (the SQLite store checkpoints the WAL into the database file, which
+ * SQLite fsyncs).
+ */
+export type Sync = (done: (error: Error | null) => void, recover: boolean) => void;
 
 export interface GroupCommitOptions {
   /**
@@ -48,13 +68,21 @@ export class GroupCommit {
   #unsynced: { job: Job; result: unknown }[] = [];
   /** A sync is running; {@link #unsynced} waits for the one after it. */
   #syncing = false;
-  /** Commits made so far, and how many of them are synced. */
+  /** Commits made so far, and how many of them a successful sync made durable. */
   #made = 0;
-  #synced = 0;
+  #durable = 0;
+  /** A sync failed and no recovery succeeded since: the commits after {@link #durable} are in doubt. */
+  #inDoubt = false;
+  #retry: NodeJS.Timeout | undefined;
+  #retryMs = RETRY_MS;
+  #closed = false;
   /** Waiting for the sync of every commit made before they asked. */
-  #waiters: { made: number; resolve: () => void }[] = [];
-  /** Commits made, writes in them and syncs (the throughput bench and tests read them). */
-  readonly stats = { commits: 0, writes: 0, syncs: 0 };
+  #waiters: { made: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  /**
+   * Commits made, writes in them, syncs (failed ones too) and the recoveries among them (the
+   * throughput bench and tests read them).
+   */
+  readonly stats = { commits: 0, writes: 0, syncs: 0, recoveries: 0 };
 
   constructor(db: Database.Database, options: GroupCommitOptions = {}) {
     this.#db = db;
@@ -87,12 +115,25 @@ export class GroupCommit {
 
   /**
    * Resolves once every write committed so far is durable (commits made later do not hold it up):
-   * a read that must not show what could still be lost in a power cut waits for it.
+   * a read that must not show what could still be lost in a power cut waits for it. Rejects
+   * ({@link StorageInDoubt}) when the sync it waits for fails.
    */
   settled(): Promise<void> {
     const made = this.#made;
-    if (this.#synced >= made) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ made, resolve }));
+    if (this.#durable >= made) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#waiters.push({ made, resolve, reject }));
+  }
+
+  /**
+   * Commits what is queued and waits for its sync (a recovery, if in doubt), without retrying:
+   * whatever is still in doubt after it is left to the caller (the store's closing checkpoint).
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    this.flush();
+    await this.settled().catch(() => undefined);
   }
 
   #commit(batch: Job[]): void {
@@ -142,32 +183,66 @@ export class GroupCommit {
 
   #committed(job: Job, result: unknown): void {
     this.#made += 1;
-    if (!this.#sync) this.#synced = this.#made;
+    if (!this.#sync) this.#durable = this.#made;
     if (this.#sync) this.#unsynced.push({ job, result });
     else job.resolve(result);
   }
 
-  /** Syncs what is committed, unless a sync runs: then the next one takes it when that ends. */
+  /**
+   * Syncs what is committed, unless a sync runs: then the next one takes it when that ends. In
+   * doubt, it recovers even with nothing new to sync (the readers waiting need it).
+   */
   #startSync(): void {
     const sync = this.#sync;
-    if (!sync || this.#syncing || this.#unsynced.length === 0) return;
+    if (!sync || this.#syncing) return;
+    if (this.#unsynced.length === 0 && (!this.#inDoubt || this.#retry !== undefined)) return;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
     const done = this.#unsynced;
     const made = this.#made;
+    const recover = this.#inDoubt;
     this.#unsynced = [];
     this.#syncing = true;
+    if (recover) this.stats.recoveries += 1;
     sync((error) => {
       this.#syncing = false;
       this.stats.syncs += 1;
-      // A failed fsync leaves those commits in doubt: their writers are refused, readers go on.
-      this.#synced = made;
-      for (const { job, result } of done) {
-        if (error) job.reject(error);
-        else job.resolve(result);
+      if (error) {
+        this.#failed(done, new StorageInDoubt(error));
+        return;
       }
+      this.#durable = made;
+      this.#inDoubt = false;
+      this.#retryMs = RETRY_MS;
+      for (const { job, result } of done) job.resolve(result);
       const ready = this.#waiters.filter((waiter) => waiter.made <= made);
       this.#waiters = this.#waiters.filter((waiter) => waiter.made > made);
       for (const waiter of ready) waiter.resolve();
       this.#startSync();
-    });
+    }, recover);
+  }
+
+  /**
+   * A sync failed: everything after {@link #durable} is in doubt. Its writers and every reader
+   * waiting are refused (a client sends again, a reader asks again); a recovery is tried on a timer
+   * (sooner if a write comes), so nothing waits on a write that may never come.
+   */
+  #failed(done: { job: Job }[], error: StorageInDoubt): void {
+    this.#inDoubt = true;
+    for (const { job } of done) job.reject(error);
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter.reject(error);
+    if (this.#closed) return;
+    if (this.#unsynced.length > 0) {
+      this.#startSync();
+      return;
+    }
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.#startSync();
+    }, this.#retryMs);
+    this.#retry.unref();
+    this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS);
   }
 }

@@ -709,7 +709,12 @@ export class SqliteGroupStorage implements GroupStorage {
   }
 
   async groupReads(appKey: string, mid: string) {
-    return this.#q.reads.all(appKey, mid).map((row) => ({ username: row.reader, time: row.time }));
+    const reads = this.#q.reads
+      .all(appKey, mid)
+      .map((row) => ({ username: row.reader, time: row.time }));
+    // Shown once on disk: a commit whose fsync still runs may hold some (sqlite-commit.ts).
+    await this.#commits.settled();
+    return reads;
   }
 
   async recallGroupMessage(appKey: string, mid: string, time: number) {

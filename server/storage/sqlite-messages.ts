@@ -313,10 +313,15 @@ export class SqliteMessages {
         this.#deletions.history(appKey, me, peer, conv, cursor.id, limit) ??
         this.#q.historyBefore.all(appKey, conv, cursor.id, limit);
     }
-    if (group) return rows.map(toMessage);
+    // Shown once on disk: a commit whose fsync still runs may hold some (sqlite-commit.ts).
+    const durable = this.#commits.settled();
+    if (group) {
+      await durable;
+      return rows.map(toMessage);
+    }
     // My messages up to the peer's read cursor are read; later ones delivered if they acked it.
     const readId = this.#q.readCursor.get(appKey, peer, me)?.read_id ?? 0;
-    return rows.map((row) => {
+    const messages = rows.map((row) => {
       const message = toMessage(row);
       if (row.from_user !== me) return message;
       if (row.id <= readId) message.receipt = 'read';
@@ -324,14 +329,19 @@ export class SqliteMessages {
         message.receipt = 'delivered';
       return message;
     });
+    await durable;
+    return messages;
   }
 
   async conversations(appKey: string, username: string): Promise<ConversationRecord[]> {
-    return this.#q.conversations.all(appKey, username).map((row) => ({
+    const records = this.#q.conversations.all(appKey, username).map((row) => ({
       peer: row.conv_peer,
       chatType: row.conv_chat_type,
       lastMessage: toMessage(row),
       unread: row.unread,
     }));
+    // Their last messages, unread counts and read cursors: shown once on disk.
+    await this.#commits.settled();
+    return records;
   }
 }

@@ -106,7 +106,10 @@ export class SqliteStorage implements Storage {
     db.pragma('wal_autocheckpoint = 0');
     this.#walPath = path === ':memory:' || !durable ? undefined : `${path}-wal`;
     const commits = new GroupCommit(db, {
-      sync: this.#walPath === undefined ? undefined : (done) => this.#syncWal(done),
+      sync:
+        this.#walPath === undefined
+          ? undefined
+          : (done, recover) => (recover ? this.#recover(done) : this.#syncWal(done)),
     });
     this.#commits = commits;
     this.#checkpoints = new Checkpoints(path);
@@ -303,10 +306,38 @@ export class SqliteStorage implements Storage {
     fsync(this.#walFd, done);
   }
 
+  /**
+   * After a failed fsync of the WAL: what it covered is written again, into the database file, by
+   * a full checkpoint (SQLite fsyncs the WAL, copies every frame into the file and fsyncs it).
+   * Refreshing the WAL's pages would not do: the kernel may have dropped the failed writes and
+   * report the next fsync as a success. The frames are read back through the page cache, which
+   * still holds them unless memory ran short since; that is the risk left. It runs on the event
+   * loop, only after a failure, waiting at most 100 ms for the checkpointer's round or a reader on
+   * an older snapshot (another process) to finish; then it fails and group commit tries again.
+   */
+  #recover(done: (error: Error | null) => void): void {
+    let error: Error | null = null;
+    try {
+      this.#db.pragma('busy_timeout = 100');
+      const [result] = this.#db.pragma('wal_checkpoint(FULL)') as {
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }[];
+      if (!result || result.busy !== 0 || result.checkpointed !== result.log) {
+        error = new Error('the WAL could not be checkpointed yet (busy)');
+      }
+    } catch (thrown) {
+      error = thrown as Error;
+    } finally {
+      this.#db.pragma('busy_timeout = 5000');
+    }
+    setImmediate(done, error);
+  }
+
   async close(): Promise<void> {
     if (!this.#db.open) return;
-    this.#commits.flush();
-    await this.#commits.settled();
+    await this.#commits.close();
     if (this.#walFd !== undefined) closeSync(this.#walFd);
     await this.#checkpoints.close();
     // What the checkpointer did not copy yet goes into the file now, and the WAL is emptied.

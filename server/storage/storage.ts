@@ -239,9 +239,25 @@ export const conversationKey = (a: string, b: string) => (a <= b ? `${a} ${b}` :
  * The REST layer answers 503 and the socket an error frame; the caller may simply try again.
  */
 export class StorageUnavailable extends Error {
-  constructor(cause: unknown) {
-    super('the storage is unreachable; nothing was stored, try again shortly', { cause });
+  constructor(
+    cause: unknown,
+    message = 'the storage is unreachable; nothing was stored, try again shortly',
+  ) {
+    super(message, { cause });
     this.name = 'StorageUnavailable';
+  }
+}
+
+/**
+ * The disk refused to make a write durable (a failed fsync, sqlite-commit.ts): it may be stored or
+ * not, so it is not acked, and reads that reach a client do not show it until a recovery made it
+ * durable. Answered as {@link StorageUnavailable}; sending the same message again is safe (it is
+ * stored once).
+ */
+export class StorageInDoubt extends StorageUnavailable {
+  constructor(cause: unknown) {
+    super(cause, 'the storage could not make the write durable; send it again shortly');
+    this.name = 'StorageInDoubt';
   }
 }
 
