@@ -15,6 +15,7 @@ import {
   attempt,
   byName,
   coalesced,
+  freshRead,
   replaced,
   upsert,
   without,
@@ -64,35 +65,35 @@ export class ChatRooms {
   }
 
   /**
-   * Reads the room list and the rooms I am in; one write. Rejects when the server cannot say. When
-   * the stored list changed while the server answered (an action or event of mine landed first), the
-   * answer may be older than it: read again, at most twice, rather than write older news back.
+   * Reads the room list and the rooms I am in; one write (`freshRead`: never older news over what
+   * an action or event of mine stored meanwhile). Rejects when the server cannot say.
    */
-  async refresh(session: SocialSession, again = 2): Promise<void> {
-    const seen = JSON.stringify(await readList(session.db, 'rooms'));
-    const [all, joined] = await attempt('room', () =>
-      Promise.all([
-        session.connection.getChatRooms({ pagenum: 1, pagesize: ROOMS_PAGE }),
-        session.connection.getJoinedChatRooms(),
-      ]),
+  async refresh(session: SocialSession): Promise<void> {
+    await freshRead(
+      this.host,
+      session,
+      'rooms',
+      () =>
+        attempt('room', () =>
+          Promise.all([
+            session.connection.getChatRooms({ pagenum: 1, pagesize: ROOMS_PAGE }),
+            session.connection.getJoinedChatRooms(),
+          ]),
+        ),
+      (list, [all, joined]) => {
+        const admin = all.can_create === true;
+        this.canCreate$.next(admin);
+        const mine = new Set((joined.data ?? []).map((room) => room.id));
+        const before = (id: string) => list.find((r) => r.id === id);
+        const rooms = (all.data ?? []).map((room) =>
+          toRoom(room, mine.has(room.id), session.username, admin, before(room.id)),
+        );
+        for (const room of joined.data ?? [])
+          if (!rooms.some((r) => r.id === room.id))
+            rooms.push(toRoom(room, true, session.username, admin, before(room.id)));
+        return replaced(list, rooms);
+      },
     );
-    if (!this.host.current(session)) return;
-    const admin = all.can_create === true;
-    this.canCreate$.next(admin);
-    const mine = new Set((joined.data ?? []).map((room) => room.id));
-    let stale = false;
-    await this.host.update(session, 'rooms', (list) => {
-      if ((stale = again > 0 && JSON.stringify(list) !== seen)) return undefined;
-      const before = (id: string) => list.find((r) => r.id === id);
-      const rooms = (all.data ?? []).map((room) =>
-        toRoom(room, mine.has(room.id), session.username, admin, before(room.id)),
-      );
-      for (const room of joined.data ?? [])
-        if (!rooms.some((r) => r.id === room.id))
-          rooms.push(toRoom(room, true, session.username, admin, before(room.id)));
-      return replaced(list, rooms);
-    });
-    if (stale) await this.refresh(session, again - 1);
   }
 
   /** Applies one `onChatroomEvent` (`room-events.ts`, a chunk loaded with the first one). */

@@ -17,6 +17,7 @@ import {
   type SocialSession,
   byName,
   coalesced,
+  freshRead,
   newestFirst,
   replaced,
   upsert,
@@ -89,10 +90,17 @@ export class Groups {
   }
 
   private async readGroups(session: SocialSession): Promise<void> {
-    const { entities } = await session.connection.getJoinedGroups();
-    if (!this.host.current(session)) return;
-    const groups = (entities ?? []).map((entry) => toGroup(entry, session.username));
-    await this.host.update(session, 'groups', (list) => replaced(list, groups));
+    const groups = await freshRead(
+      this.host,
+      session,
+      'groups',
+      async () =>
+        ((await session.connection.getJoinedGroups()).entities ?? []).map((entry) =>
+          toGroup(entry, session.username),
+        ),
+      replaced,
+    );
+    if (!groups) return;
     await this.host.conversations(
       session,
       groups.map(({ id, name }) => ({ id, chatType: 'groupChat', name, membership: null })),
@@ -104,16 +112,15 @@ export class Groups {
     if (!read) {
       read = coalesced(async () => {
         const session = this.host.session();
-        const { entities } = await session.connection.getGroupMembers({ groupId });
-        if (!this.host.current(session)) return;
-        this.membersRead.add(groupId);
-        const members: GroupMember[] = (entities ?? []).map((entry) => {
-          const member: GroupMember = { username: entry.username, role: entry.role };
-          if (entry.nickname) member.nickname = entry.nickname;
-          if (typeof entry.muteUntil === 'number') member.mutedUntil = entry.muteUntil;
-          return member;
-        });
-        await this.host.update(session, `members:${groupId}`, (list) => replaced(list, members));
+        const read = async () =>
+          ((await session.connection.getGroupMembers({ groupId })).entities ?? []).map((entry) => {
+            const member: GroupMember = { username: entry.username, role: entry.role };
+            if (entry.nickname) member.nickname = entry.nickname;
+            if (typeof entry.muteUntil === 'number') member.mutedUntil = entry.muteUntil;
+            return member;
+          });
+        if (await freshRead(this.host, session, `members:${groupId}`, read, replaced))
+          this.membersRead.add(groupId);
       });
       this.membersAgain.set(groupId, read);
     }

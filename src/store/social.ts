@@ -10,6 +10,7 @@ import type { StoreConnection } from './connection-events.js';
 import type { ConversationUpsert } from './conversations-repo.js';
 import type { ListKey, ListOf, UserDatabase } from './database.js';
 import { type ActionSubject, type RefusalWords, actionError } from './errors.js';
+import { readList } from './lists-repo.js';
 import type { ChatNotice } from './types.js';
 
 /** The part of a signed-in session the modules use. */
@@ -75,6 +76,32 @@ export function without<T>(list: T[], drop: (entry: T) => boolean): T[] | undefi
 /** The whole list from the server, or `undefined` when it is what is stored already. */
 export function replaced<T>(list: T[], next: T[]): T[] | undefined {
   return JSON.stringify(list) === JSON.stringify(next) ? undefined : next;
+}
+
+/**
+ * Reads from the server into the stored list `key`, `write` putting the answer onto the list as it
+ * is then. When the list changed while the server answered (an action or event of mine landed
+ * first), the answer may be older than it: read again, at most twice, rather than write older news
+ * back (da2b3a5, for rooms). The answer written, or `undefined` when the session ended meanwhile.
+ */
+export async function freshRead<K extends ListKey, A>(
+  host: SocialHost,
+  session: SocialSession,
+  key: K,
+  read: () => Promise<A>,
+  write: (list: ListOf<K>, answer: A) => ListOf<K> | undefined,
+): Promise<A | undefined> {
+  for (let again = 2; ; again -= 1) {
+    const seen = JSON.stringify(await readList(session.db, key));
+    const answer = await read();
+    if (!host.current(session)) return undefined;
+    let stale = false;
+    await host.update(session, key, (list) => {
+      stale = again > 0 && JSON.stringify(list) !== seen;
+      return stale ? undefined : write(list, answer);
+    });
+    if (!stale) return answer;
+  }
 }
 
 /**

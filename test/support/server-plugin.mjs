@@ -73,7 +73,7 @@ export function serverPlugin() {
         case 'free-port':
           return freePort();
         case 'proxy-start': {
-          const proxy = new NoWebSocketProxy(payload.target);
+          const proxy = new NoWebSocketProxy(payload.target, { webSockets: payload.webSockets });
           const id = `p${++next}`;
           proxies.set(id, proxy);
           return { id, url: await proxy.listen() };
@@ -81,9 +81,9 @@ export function serverPlugin() {
         case 'proxy-refused':
           return proxies.get(payload.id)?.refusedAtLeast(payload.atLeast ?? 1);
         case 'proxy-hold':
-          return proxies.get(payload.id)?.hold(payload.part, payload.count ?? 1);
+          return proxies.get(payload.id)?.hold(payload.part, payload.count ?? 1, payload.answers);
         case 'proxy-release':
-          return proxies.get(payload.id)?.release();
+          return proxies.get(payload.id)?.release(payload.count);
         case 'proxy-dispose': {
           const proxy = proxies.get(payload.id);
           proxies.delete(payload.id);

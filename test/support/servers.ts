@@ -40,19 +40,23 @@ export const serverSql = (id: string, sql: string, params: unknown[] = []) =>
 /**
  * A proxy in front of `target` that passes HTTP requests on and refuses every WebSocket upgrade
  * (502), as some company proxies do: REST works through its `url`, the chat socket never opens.
+ * With `webSockets` it passes the socket on too (for tests that hold REST answers only).
  */
-export const startNoWebSocketProxy = (target: string) =>
-  command<{ id: string; url: string }>('proxy-start', { target });
+export const startNoWebSocketProxy = (target: string, webSockets = false) =>
+  command<{ id: string; url: string }>('proxy-start', { target, webSockets });
 /** Resolves once the proxy has refused `atLeast` WebSocket upgrades. */
 export const proxyRefused = (id: string, atLeast = 1) =>
   command<number>('proxy-refused', { id, atLeast });
 /**
- * Makes the proxy hold the requests whose path contains `part` (until {@link proxyRelease});
- * resolves once `count` of them are held.
+ * Makes the proxy hold the requests whose path contains `part` (until {@link proxyRelease}), or
+ * with `answers` pass them on at once and hold the server's answers (an answer that arrives older
+ * than what happened meanwhile); resolves once `count` of them are held.
  */
-export const proxyHold = (id: string, part: string, count = 1) =>
-  command<number>('proxy-hold', { id, part, count });
-export const proxyRelease = (id: string) => command<boolean>('proxy-release', { id });
+export const proxyHold = (id: string, part: string, count = 1, answers = false) =>
+  command<number>('proxy-hold', { id, part, count, answers });
+/** Passes what the proxy holds on and holds no more; with `count`, the first `count` and holds on. */
+export const proxyRelease = (id: string, count?: number) =>
+  command<boolean>('proxy-release', { id, count });
 export const disposeProxy = (id: string) => command<boolean>('proxy-dispose', { id });
 /** A local port with nothing listening on it. */
 export const freePort = () => command<number>('free-port');
