@@ -114,6 +114,7 @@ const RECEIPTS = ['read', 'delivery', 'channel'];
 const CHATFILE_PATH = /\/[^/?#]+\/[^/?#]+\/chatfiles\/[^/?#]+(?=[?#]|$)/;
 const SECRETS_KEPT = 2000;
 const GONE = { type: 510, message: 'disconnected before the server acknowledged it' };
+const OFFLINE = { type: 510, message: 'not connected' };
 // The server's close codes that no retry can fix, as status codes.
 const FINAL_CLOSES: Record<number, number> = {
   [CloseCode.AuthFailed]: 2,
@@ -172,6 +173,8 @@ export class Connection {
   #status: Status = 'closed';
   /** A session is wanted: drops are reconnected. */
   #active = false;
+  /** The last login ended and no open() came since: sends fail at once. */
+  #ended = false;
   /** Bumped by every login and every end, so late answers for an older one are ignored. */
   #generation = 0;
   #socket: Socket | undefined;
@@ -340,7 +343,7 @@ export class Connection {
       if (!mid || !to || !chatType || !ChatTypes.includes(chatType)) {
         return reject({ type: 205, message: 'recall needs mid, to and a known chatType' });
       }
-      if (this.#status !== 'open') return reject({ type: 510, message: 'not connected' });
+      if (this.#status !== 'open') return reject(OFFLINE);
       const id = getUniqueId();
       this.#recalls.set(id, {
         frame: null,
@@ -361,7 +364,7 @@ export class Connection {
     const work = new Promise<ModifyMessageResult>((resolve, reject) => {
       const frame = toModifyFrame(getUniqueId(), options);
       if (!('t' in frame)) return reject(frame);
-      if (this.#status !== 'open') return reject({ type: 510, message: 'not connected' });
+      if (this.#status !== 'open') return reject(OFFLINE);
       this.#recalls.set(frame.id, {
         frame: null,
         done: (error, answer) => {
@@ -474,6 +477,9 @@ export class Connection {
   }
 
   #sendBody(body: MessageBody): Promise<SendResult> {
+    // Ended for good (a logout, a kick, reconnection given up): nothing would ever send it. Before
+    // the first open(), and while a login or a reconnection is under way, it waits in the outbox.
+    if (this.#ended) return Promise.reject(OFFLINE);
     if (RECEIPTS.includes(body.type)) return this.#sendReceipt(body);
     if (body.type in FILE_KINDS && !body.url) {
       return this.#upload(body).then((uploaded) => this.#sendBody(uploaded));
@@ -595,6 +601,7 @@ export class Connection {
     if (!appKey || !APP_KEY.test(appKey)) refuse({ type: 27, message: 'appKey must be "org#app"' });
     if (!pwd && !accessToken) refuse({ type: 28, message: 'pwd or accessToken is required' });
     const generation = ++this.#generation;
+    this.#ended = false;
     this.#appKey = appKey;
     this.#user = user;
     this.#status = 'connecting';
@@ -996,6 +1003,7 @@ export class Connection {
   #end(error?: ErrorEvent, report = true): void {
     const wasActive = this.#active;
     this.#active = false;
+    this.#ended = true;
     this.#generation += 1;
     this.#report();
     this.#status = 'closed';

@@ -56,7 +56,9 @@ describe('store/chat-store: loadOlder', function () {
     const texts = () => firstValueFrom(phone.messages$(alice)).then((l) => l.map((m) => m.text));
     const start = synced.length;
     expect(synced.map((m) => m.text)).to.deep.equal(numbers(121 - start, 120));
-    expect(start).to.be.within(50, 119);
+    // All 120 when the desk's last cursor report did not reach the server before its sign-out
+    // revoked the token (the report is sent every 500 ms and at the close, racing that request).
+    expect(start).to.be.within(50, 120);
 
     let exhausted = false;
     let rounds = 0;
