@@ -106,7 +106,7 @@ export async function installGateway(
           if (!sessions.delete(closed)) return;
           if (counted) connections.close(ip);
         },
-        { restBase: restBase(request, ctx.config) },
+        { restBase: restBase(request, ctx.config), stream: request.raw.socket },
       );
       sessions.add(session);
       void connections.open(ip, config.connectionsPerAddress).then((taken) => {

@@ -21,6 +21,7 @@
  * - While {@link QUEUE_HIGH_WATER} frames wait to be handled, the socket is not read any further.
  */
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { WebSocket, type RawData } from 'ws';
 import {
   CloseCode,
@@ -38,6 +39,7 @@ import { parseClientFrame } from './client-frames.js';
 import { acknowledge, channel, modify, recall, received } from './frame-handlers.js';
 import { InboxDelivery, LIVE_HIGH_WATER } from './inbox-delivery.js';
 import { MessagePipeline } from './message-pipeline.js';
+import { corkForTurn } from './turn-writes.js';
 import type { SessionContext, SessionPort } from './session-port.js';
 
 export type { SessionContext, SessionLimits } from './session-port.js';
@@ -46,6 +48,8 @@ export { LIVE_HIGH_WATER };
 export interface SessionOptions {
   /** `http(s)://host[:port]` the client reaches the REST API by: file urls are sent on it. */
   restBase: string;
+  /** The socket's byte stream (the upgraded request's): corked for a turn, see turn-writes.ts. */
+  stream?: Duplex;
 }
 
 /** Past this much unsent the client is not reading at all: the socket is closed. */
@@ -83,6 +87,7 @@ export class Session {
   readonly #ctx: SessionContext;
   readonly #onClosed: (session: Session) => void;
   readonly #restBase: string;
+  readonly #stream: Duplex | undefined;
 
   #state: State = 'awaiting-auth';
   #login: Login | undefined;
@@ -122,6 +127,7 @@ export class Session {
   ) {
     this.#socket = socket;
     this.#restBase = options.restBase;
+    this.#stream = options.stream;
     this.#app = app;
     this.#ctx = ctx;
     this.#onClosed = onClosed;
@@ -231,6 +237,7 @@ export class Session {
       this.close(CloseCode.TooSlow, 'the client does not read its frames');
       return;
     }
+    if (this.#stream) corkForTurn(this.#stream);
     this.#socket.send(text);
   }
 

@@ -55,11 +55,26 @@ export interface GroupCommitOptions {
    * `synchronous` setting makes it when COMMIT returns.
    */
   sync?: Sync;
+  /** Told of each batch's transaction: the seq heads kept in memory (sqlite-caches.ts). */
+  batch?: BatchHooks;
+}
+
+/** What runs around each batch's writes (not around a write retried alone). */
+export interface BatchHooks {
+  /** After BEGIN, before the first write. */
+  begin(): void;
+  /** After the last write, before COMMIT. */
+  write(): void;
+  /** COMMIT succeeded. */
+  committed(): void;
+  /** The batch rolled back (a write or the COMMIT failed). */
+  failed(): void;
 }
 
 export class GroupCommit {
   readonly #db: Database.Database;
   readonly #sync: Sync | undefined;
+  readonly #batch: BatchHooks | undefined;
   readonly #relaxed: Database.Statement | undefined;
   readonly #strict: Database.Statement | undefined;
   #queue: Job[] = [];
@@ -87,6 +102,7 @@ export class GroupCommit {
   constructor(db: Database.Database, options: GroupCommitOptions = {}) {
     this.#db = db;
     this.#sync = options.sync;
+    this.#batch = options.batch;
     if (this.#sync) {
       // The connection's own setting (FULL) comes back after each batch, for every other write.
       this.#relaxed = db.prepare('PRAGMA synchronous = NORMAL');
@@ -143,15 +159,18 @@ export class GroupCommit {
     this.#relaxed?.run();
     try {
       db.exec('BEGIN IMMEDIATE');
+      this.#batch?.begin();
       try {
         for (const job of batch) results.push(job.work());
       } catch (error) {
         failedWrite = true;
         throw error;
       }
+      this.#batch?.write();
       db.exec('COMMIT');
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');
+      this.#batch?.failed();
       if (!failedWrite) {
         this.#strict?.run();
         for (const job of batch) job.reject(error);
@@ -161,6 +180,7 @@ export class GroupCommit {
       this.#strict?.run();
       return;
     }
+    this.#batch?.committed();
     this.#strict?.run();
     this.stats.commits += 1;
     this.stats.writes += batch.length;

@@ -283,6 +283,11 @@ export class SqliteContacts {
   }
 
   async isBlocked(appKey: string, blocker: string, blocked: string): Promise<boolean> {
+    return this.blocks(appKey, blocker, blocked);
+  }
+
+  /** {@link isBlocked} in the caller's turn (the lookup cache reads through it). */
+  blocks(appKey: string, blocker: string, blocked: string): boolean {
     return this.#q.isBlocked.get(appKey, blocker, blocked) !== undefined;
   }
 

@@ -9,6 +9,7 @@
  * events; {@link SqliteInbox} reads the inbox and keeps the devices' cursors.
  */
 import type Database from 'better-sqlite3';
+import type { SeqHeads } from './sqlite-caches.js';
 import type { GroupCommit } from './sqlite-commit.js';
 import { toInboxEntry, toMessage, withSeq, type EventRow, type MessageRow } from './rows.js';
 import type { AppendedEvent, InboxEntry, MessageEdit, NewUserEvent, Storage } from './storage.js';
@@ -75,16 +76,21 @@ export type AppendUserEvent = (
   inboxes: string[],
 ) => AppendedEvent[];
 
-/** The inbox writes the other stores share (call inside a transaction). */
+/**
+ * The inbox writes the other stores share (call inside a transaction). In a group commit's batch
+ * the seqs come from `heads` (kept in memory, written once per batch), else from the database.
+ */
 export function inboxWriters(
   db: Database.Database,
   statements: InboxStatements,
+  heads?: SeqHeads,
 ): { nextSeq: NextSeq; appendUserEvent: AppendUserEvent } {
   const takeSeq = db.prepare<[string, string], { last_seq: number }>(
     `UPDATE users SET last_seq = last_seq + 1 WHERE app_key = ? AND username = ?
      RETURNING last_seq`,
   );
   const nextSeq: NextSeq = (appKey, username) => {
+    if (heads?.inBatch) return heads.take(appKey, username);
     const row = takeSeq.get(appKey, username);
     if (!row) throw new Error(`no user ${username} in ${appKey}`);
     return row.last_seq;

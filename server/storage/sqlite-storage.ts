@@ -20,6 +20,7 @@ import type { VisitorStorage } from './visitor-storage.js';
 import { SqliteApps } from './sqlite-apps.js';
 import { SqliteChatfiles } from './sqlite-chatfiles.js';
 import { Checkpoints } from './sqlite-checkpoints.js';
+import { LookupCache, SeqHeads, WriteWatch } from './sqlite-caches.js';
 import { GroupCommit } from './sqlite-commit.js';
 import { SqliteContacts } from './sqlite-contacts.js';
 import { SqliteDeletions } from './sqlite-deletions.js';
@@ -83,6 +84,7 @@ export class SqliteStorage implements Storage {
   readonly #inbox: SqliteInbox;
   readonly #contacts: SqliteContacts;
   readonly #chatfiles: SqliteChatfiles;
+  readonly #lookups: LookupCache;
 
   /**
    * Opens (and creates or migrates) the database file at `path`. `synchronous: 'normal'` gives up
@@ -105,18 +107,23 @@ export class SqliteStorage implements Storage {
     db.pragma(durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
     this.#walPath = path === ':memory:' || !durable ? undefined : `${path}-wal`;
+    migrate(db);
+    // Users, blocklists and seq heads in memory, forgotten on any write they did not see.
+    const watch = new WriteWatch(db);
+    this.#lookups = new LookupCache(watch);
+    const heads = new SeqHeads(db, watch);
     const commits = new GroupCommit(db, {
       sync:
         this.#walPath === undefined
           ? undefined
           : (done, recover) => (recover ? this.#recover(done) : this.#syncWal(done)),
+      batch: heads,
     });
     this.#commits = commits;
     this.#checkpoints = new Checkpoints(path);
-    migrate(db);
 
     const statements = inboxStatements(db);
-    const { nextSeq, appendUserEvent } = inboxWriters(db, statements);
+    const { nextSeq, appendUserEvent } = inboxWriters(db, statements, heads);
     const deletions = new SqliteDeletions(db, appendUserEvent);
     this.#apps = new SqliteApps(db);
     this.#users = new SqliteUsers(db);
@@ -155,8 +162,8 @@ export class SqliteStorage implements Storage {
   createUser(user: UserRecord, maxUsers: number | null) {
     return this.#users.createUser(user, maxUsers);
   }
-  getUser(appKey: string, username: string) {
-    return this.#users.getUser(appKey, username);
+  async getUser(appKey: string, username: string) {
+    return this.#lookups.user(appKey, username, () => this.#users.findUser(appKey, username));
   }
   updateNickname(appKey: string, username: string, nickname: string, at: number) {
     return this.#users.updateNickname(appKey, username, nickname, at);
@@ -281,8 +288,10 @@ export class SqliteStorage implements Storage {
   listBlocked(appKey: string, blocker: string) {
     return this.#contacts.listBlocked(appKey, blocker);
   }
-  isBlocked(appKey: string, blocker: string, blocked: string) {
-    return this.#contacts.isBlocked(appKey, blocker, blocked);
+  async isBlocked(appKey: string, blocker: string, blocked: string) {
+    return this.#lookups.blocks(appKey, blocker, blocked, () =>
+      this.#contacts.blocks(appKey, blocker, blocked),
+    );
   }
   blockersOf(appKey: string, blocked: string) {
     return this.#contacts.blockersOf(appKey, blocked);

@@ -86,6 +86,11 @@ export class SqliteUsers {
   }
 
   async getUser(appKey: string, username: string): Promise<UserRecord | undefined> {
+    return this.findUser(appKey, username);
+  }
+
+  /** {@link getUser} in the caller's turn (the lookup cache reads through it). */
+  findUser(appKey: string, username: string): UserRecord | undefined {
     const row = this.#q.getUser.get(appKey, username);
     return row && toUser(row);
   }
