@@ -93,6 +93,18 @@ export const toServerMessage = (stored: StoredMessage, seq: number): ServerMessa
     ...(JSON.parse(stored.body) as MessageBody),
   }) as ServerMessage;
 
+/**
+ * A stored message as each inbox's copy, its body and ext parsed once for all of them: a group's
+ * copies, and the sender's beside the recipient's, share their strings (a 15 KB text parsed again
+ * per member held that much more per copy until every session had it, issue 11). `body`: the body
+ * as it was stored (what its JSON parses to), when the caller has it: then nothing is parsed again.
+ */
+export const toServerMessages = (stored: StoredMessage, body?: MessageBody) => {
+  const shared = toServerMessage(body ? { ...stored, body: '{}' } : stored, 0);
+  if (body) Object.assign(shared, body);
+  return (seq: number): ServerMessage => ({ ...shared, seq });
+};
+
 const toInboxEvent = (stored: StoredEvent, seq: number): InboxEvent => {
   const event: InboxEvent = {
     kind: stored.kind,
@@ -226,13 +238,13 @@ export class Messages {
     });
     if (this.#storage.ordersWrites) queued?.();
     const result = await storing;
+    // Not a duplicate: stored as `stored` says, whose strings the copies share.
+    const copy = toServerMessages(result.message, result.duplicate ? undefined : stored);
     return {
       duplicate: result.duplicate,
-      forSender: toServerMessage(result.message, result.senderSeq),
+      forSender: copy(result.senderSeq),
       deliveries:
-        result.recipientSeq === null
-          ? []
-          : [{ username: to, message: toServerMessage(result.message, result.recipientSeq) }],
+        result.recipientSeq === null ? [] : [{ username: to, message: copy(result.recipientSeq) }],
     };
   }
 
@@ -268,13 +280,15 @@ export class Messages {
     );
     if (this.#storage.ordersWrites) queued?.();
     const result = await storing;
-    const { message, seqs } = result;
+    const { seqs } = result;
+    // Not a duplicate: stored as `stored` says, whose strings the copies share.
+    const copy = toServerMessages(result.message, result.duplicate ? undefined : stored);
     return {
       duplicate: result.duplicate,
-      forSender: toServerMessage(message, seqs[from] ?? 0),
+      forSender: copy(seqs[from] ?? 0),
       deliveries: Object.entries(seqs)
         .filter(([username]) => username !== from)
-        .map(([username, seq]) => ({ username, message: toServerMessage(message, seq) })),
+        .map(([username, seq]) => ({ username, message: copy(seq) })),
     };
   }
 
