@@ -1,7 +1,7 @@
 /**
  * The chat elements. Importing this module defines `<chat-widget>`, `<chat-login>`,
  * `<chat-roster>` (with `<chat-contacts>`, `<chat-groups>`, `<chat-rooms>`), `<chat-window>` (with
- * `<chat-group-info>`), `<chat-notices>` and `<chat-password>`; nothing runs against the page
+ * `<chat-group-info>`), `<chat-notices>`, `<chat-password>` and `<chat-cues>`; nothing runs against the page
  * until one is used. `<chat-emoji-picker>` is defined by its own module,
  * `chat-emoji-picker/chat-emoji-picker.js`, which the window imports when its picker is first
  * opened (the picker library defines `<emoji-picker>` as it loads).
@@ -17,6 +17,7 @@ export { ChatNotices } from './chat-notices/chat-notices.js';
 export { ChatPassword } from './chat-password/chat-password.js';
 export { ChatWindow } from './chat-window/chat-window.js';
 export { ChatVisitorInfo } from './chat-visitor-info/chat-visitor-info.js';
+export { ChatCues } from './chat-cues/chat-cues.js';
 export { chatStoreContext } from './context.js';
 export { ObservableController } from './controllers/observable-controller.js';
 export { StoreController, type StoreHost } from './controllers/store-controller.js';

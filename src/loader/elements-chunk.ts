@@ -6,7 +6,8 @@
  *
  * `<chat-widget>` brings `<chat-notices>`, `<chat-roster>` and `<chat-window>`; the ones shown
  * rarely or only before signing in (`<chat-login>`, `<chat-contacts>`, `<chat-groups>`,
- * `<chat-rooms>`, `<chat-group-info>`, `<chat-password>`, `<chat-visitor-info>`) are chunks of
+ * `<chat-rooms>`, `<chat-group-info>`, `<chat-password>`, `<chat-visitor-info>`, and `<chat-cues>`
+ * for a page without the widget) are chunks of
  * their own that their host imports the first time it shows them, which keeps them out of what a
  * signed-in visitor loads up front (build/budgets.ts).
  */
@@ -23,6 +24,7 @@ const lazy: Record<string, () => Promise<unknown>> = {
   'chat-group-info': () => import('../elements/chat-group-info/chat-group-info.js'),
   'chat-password': () => import('../elements/chat-password/chat-password.js'),
   'chat-visitor-info': () => import('../elements/chat-visitor-info/chat-visitor-info.js'),
+  'chat-cues': () => import('../elements/chat-cues/chat-cues.js'),
 };
 const names = Object.keys(lazy).join();
 

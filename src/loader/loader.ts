@@ -46,6 +46,7 @@ const OTHER_ELEMENTS = [
   'chat-visitor-info',
   'chat-notices',
   'chat-password',
+  'chat-cues',
 ];
 /** The store's default database prefix: a session of app `k` lives in database `openwebim:k`. */
 const SESSION_DB_PREFIX = 'openwebim:';

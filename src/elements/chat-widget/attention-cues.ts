@@ -2,10 +2,11 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { type Subscription, firstValueFrom } from 'rxjs';
 import type { ChatMessage, ChatStoreApi } from '../../store/index.js';
 import { ChatUnreadChangeEvent } from '../events/chat-unread-change-event.js';
+import type { SharedCues } from './cue-tabs.js';
 
-/** What the cues need of `<chat-widget>`. */
+/** What the cues need of their element (`<chat-widget>`, `<chat-cues>`). */
 export interface CuesHost extends ReactiveControllerHost, HTMLElement {
-  /** Whether the panel shows. */
+  /** Whether the chat shows: the widget's panel is open; for `<chat-cues>`, the page has focus. */
   readonly open: boolean;
   /** Put the unread count in the page title. */
   readonly titleCount: boolean;
@@ -20,10 +21,33 @@ export interface CuesOptions {
   preview(message: ChatMessage): string;
   /** Opens the panel on the message's conversation (its notification was clicked). */
   openConversation(message: ChatMessage): Promise<void>;
+  /** Where a click of the person's own asks for the notification permission; the host by default. */
+  askOn?: EventTarget;
 }
 
 /** Sounds closer together than this are one sound (a replay after a reconnect brings many). */
 const SOUND_GAP_MS = 2000;
+
+/** A boolean attribute that is on, also when absent, unless it says `off` (or `false`). */
+export const onUnlessOff = {
+  fromAttribute: (value: string | null) =>
+    value === null || !/^(off|false|no)$/i.test(value.trim()),
+};
+/** A boolean attribute that is on when present, unless it says `off` (or `false`). */
+export const offUnlessOn = {
+  fromAttribute: (value: string | null) =>
+    value !== null && !/^(off|false|no)$/i.test(value.trim()),
+};
+
+// One page may have several elements that cue for one store (two widgets, or a widget and
+// <chat-cues>): each message is cued once in it, with one sound, and the title counted once.
+/** The messages of the page's stores cued lately. */
+const seen = new Set<string>();
+let lastSound = 0;
+/** The page's own title, without our count. */
+let baseTitle: string | undefined;
+/** The title as we last set it (a page that changes its title meanwhile is taken as its base). */
+let setTitle: string | undefined;
 
 /**
  * Attention cues of `<chat-widget>`, each switchable by an attribute and never for the visitor's own
@@ -35,27 +59,22 @@ const SOUND_GAP_MS = 2000;
  * The title and the event are each tab's own. The sound and the notification come once per message
  * across the tabs of one user: the store of one tab stores a message first and says it is new
  * there; it hands it to the tab the visitor used last, which cues it if they are not looking at
- * its chat. That tab holds a Web Lock named after the app and the user: a tab takes it from the
- * holder when it shows or the visitor clicks or types in it, and waits for it otherwise (so a
- * closed holder's lock goes to another tab). Without Web Locks every tab cues what it stored.
+ * its chat. Each tab cues what it stored until a second tab (or element) of the user says hello on
+ * a `BroadcastChannel` named after the app and the user; both then load `cue-tabs.ts`, which
+ * elects that tab with a Web Lock and hands the messages over, also while the lock moves. Without
+ * Web Locks every tab cues what it stored.
  */
 export class AttentionCuesController implements ReactiveController {
   private store: ChatStoreApi | undefined;
   private subscriptions: Subscription | undefined;
   private unread = 0;
-  /** The page's own title, without our count. */
-  private baseTitle: string | undefined;
-  /** The title as we last set it (a page that changes its title meanwhile is taken as its base). */
-  private setTitle: string | undefined;
   private audio: AudioContext | undefined;
-  private lastSound = 0;
   private interacted = false;
-  /** Whether this tab cues (holds the cue lock for the signed-in user). */
-  private holder = false;
-  private release: (() => void) | undefined;
+  /** The signed-in user's channel name, and the channel where another tab says hello. */
   private lockFor: string | undefined;
-  /** Where the other tabs hand this one their new messages, and this one its to the holder. */
   private channel: BroadcastChannel | undefined;
+  /** The cues shared with the other tabs, once one said hello (cue-tabs.ts). */
+  private shared: Promise<SharedCues> | undefined;
 
   constructor(
     private readonly host: CuesHost,
@@ -68,7 +87,7 @@ export class AttentionCuesController implements ReactiveController {
     document.addEventListener('visibilitychange', this.shown);
     window.addEventListener('pointerdown', this.interaction, true);
     window.addEventListener('keydown', this.interaction, true);
-    this.host.addEventListener('click', this.askPermission);
+    (this.options.askOn ?? this.host).addEventListener('click', this.askPermission);
     if (this.store) this.watch(this.store);
   }
 
@@ -76,7 +95,7 @@ export class AttentionCuesController implements ReactiveController {
     document.removeEventListener('visibilitychange', this.shown);
     window.removeEventListener('pointerdown', this.interaction, true);
     window.removeEventListener('keydown', this.interaction, true);
-    this.host.removeEventListener('click', this.askPermission);
+    (this.options.askOn ?? this.host).removeEventListener('click', this.askPermission);
     this.stop();
     this.restoreTitle();
   }
@@ -117,28 +136,28 @@ export class AttentionCuesController implements ReactiveController {
   }
 
   /** Someone is not looking: the panel is closed or the tab hidden. */
-  private away(): boolean {
+  away(): boolean {
     return !this.host.open || document.visibilityState === 'hidden';
   }
 
   private readonly refreshTitle = (): void => {
-    if (this.setTitle !== undefined && document.title !== this.setTitle) {
+    if (setTitle !== undefined && document.title !== setTitle) {
       // The page changed its own title since: that is the base now.
-      this.baseTitle = document.title;
-      this.setTitle = undefined;
+      baseTitle = document.title;
+      setTitle = undefined;
     }
     if (!this.host.titleCount || this.unread === 0 || !this.away()) return this.restoreTitle();
-    this.baseTitle ??= document.title;
-    const title = `(${this.unread > 99 ? '99+' : this.unread}) ${this.baseTitle}`;
+    baseTitle ??= document.title;
+    const title = `(${this.unread > 99 ? '99+' : this.unread}) ${baseTitle}`;
     if (document.title !== title) document.title = title;
-    this.setTitle = title;
+    // As the page reads it back (trimmed: an empty title gives "(2)").
+    setTitle = document.title;
   };
 
   private restoreTitle(): void {
-    if (this.baseTitle !== undefined && document.title === this.setTitle)
-      document.title = this.baseTitle;
-    this.baseTitle = undefined;
-    this.setTitle = undefined;
+    if (baseTitle !== undefined && document.title === setTitle) document.title = baseTitle;
+    baseTitle = undefined;
+    setTitle = undefined;
   }
 
   private readonly shown = (): void => {
@@ -148,11 +167,15 @@ export class AttentionCuesController implements ReactiveController {
 
   /** New here (this tab's store stored it): cued here, or handed to the tab that cues. */
   private incoming(message: ChatMessage): void {
-    if (this.holder) this.cue(message);
-    else this.channel?.postMessage(message);
+    if (seen.has(message.id)) return;
+    seen.add(message.id);
+    if (seen.size > 200) seen.delete(seen.values().next().value!);
+    if (this.shared) void this.shared.then((shared) => shared.incoming(message));
+    else this.cue(message);
   }
 
-  private cue(message: ChatMessage): void {
+  /** Cues `message` unless someone looks at this element's chat. */
+  cue(message: ChatMessage): void {
     if (!this.away()) return;
     if (this.host.sound) this.beep();
     if (this.host.notifications) void this.notify(message);
@@ -163,6 +186,11 @@ export class AttentionCuesController implements ReactiveController {
     this.claim(true);
   };
 
+  /** This tab is the one the visitor uses now: it cues from now on (see cue-tabs.ts). */
+  private claim(take: boolean): void {
+    void this.shared?.then((shared) => shared.claim(take));
+  }
+
   /** Whether the browser lets the page make sound: the visitor has interacted with it. */
   private mayPlay(): boolean {
     const activation = (navigator as { userActivation?: { hasBeenActive: boolean } })
@@ -172,9 +200,9 @@ export class AttentionCuesController implements ReactiveController {
 
   private beep(): void {
     const now = Date.now();
-    if (!this.mayPlay() || now - this.lastSound < SOUND_GAP_MS) return;
+    if (!this.mayPlay() || now - lastSound < SOUND_GAP_MS) return;
     if (typeof AudioContext !== 'function') return;
-    this.lastSound = now;
+    lastSound = now;
     try {
       const audio = (this.audio ??= new AudioContext());
       if (audio.state === 'suspended') void audio.resume().catch(() => undefined);
@@ -227,40 +255,23 @@ export class AttentionCuesController implements ReactiveController {
   private elect(username: string | undefined): void {
     const name = username && this.store ? `openwebim:cues:${this.store.appKey}:${username}` : '';
     if (name === this.lockFor) return;
-    this.release?.();
-    this.release = undefined;
+    void this.shared?.then((shared) => shared.leave());
+    this.shared = undefined;
     this.channel?.close();
-    this.channel = undefined;
     this.lockFor = name || undefined;
-    this.holder = !!name && !navigator.locks;
-    if (!name || this.holder) return;
-    // Every browser with Web Locks has BroadcastChannel. What comes on it is a message another
-    // tab's store stored (any script of the page could call the store as well).
-    this.channel = new BroadcastChannel(name);
-    this.channel.onmessage = ({ data }: MessageEvent<ChatMessage>) => {
-      if (this.holder) this.cue(data);
+    this.channel = undefined;
+    if (!name || !navigator.locks) return;
+    // Every browser with Web Locks has BroadcastChannel. A hello (0) from another tab or element
+    // of the user: both share the cues from now on.
+    const channel = (this.channel = new BroadcastChannel(name));
+    channel.onmessage = () => {
+      if (this.shared) return;
+      const shared = import('./cue-tabs.js').then((module) =>
+        module.shareCues(this, name, channel),
+      );
+      // Not loaded (a deploy replaced the chunk): this tab cues what it stores, until the next hello.
+      (this.shared = shared).catch(() => this.shared === shared && (this.shared = undefined));
     };
-    this.claim(!document.hidden);
-  }
-
-  /** Asks for the cue lock: `take` it from the tab that holds it, or wait for it. */
-  private claim(take: boolean): void {
-    const name = this.lockFor;
-    if (!name || this.holder || !navigator.locks) return;
-    this.release?.();
-    const held = new Promise<void>((resolve) => (this.release = resolve));
-    const release = this.release;
-    navigator.locks
-      .request(name, { steal: take }, () => {
-        if (this.release !== release) return undefined;
-        this.holder = true;
-        return held;
-      })
-      .catch(() => {
-        // Another tab took it: wait for it back.
-        if (this.release !== release) return;
-        this.holder = false;
-        this.claim(false);
-      });
+    channel.postMessage(0);
   }
 }

@@ -25,7 +25,7 @@ import { requestLogout } from '../logout.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { messagePreview } from '../message-preview.js';
 import { themeStyles } from '../theme.styles.js';
-import { AttentionCuesController } from './attention-cues.js';
+import { AttentionCuesController, offUnlessOn, onUnlessOff } from './attention-cues.js';
 import { styles } from './chat-widget.styles.js';
 
 // Nested parts that share a name with one of the widget's own are renamed on the way out.
@@ -35,17 +35,6 @@ const sharedParts =
   'leave-button, confirm-dialog, cancel-button, confirm-button, input, error, accept-button, decline-button';
 const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-count, conversation-list, conversation, visitor-mail, visitor-page, badge: conversation-badge, empty, start-form, label, start-button, add-contact-button, add-form, send-request-button, request-list, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room`;
 const windowParts = `${sharedParts}, header: window-header, title: window-title, status, greeting, message-list, load-older-button, day-separator, empty-conversation, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, emoji-button, emoji-picker, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, disband-button`;
-
-/** A boolean attribute that is on, also when absent, unless it says `off` (or `false`). */
-const onUnlessOff = {
-  fromAttribute: (value: string | null) =>
-    value === null || !/^(off|false|no)$/i.test(value.trim()),
-};
-/** A boolean attribute that is on when present, unless it says `off` (or `false`). */
-const offUnlessOn = {
-  fromAttribute: (value: string | null) =>
-    value !== null && !/^(off|false|no)$/i.test(value.trim()),
-};
 
 const chatIcon = svg`<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/>`;
 const keyIcon = svg`<path d="M7 7a5 5 0 1 0 4.6 7H15v2h3v-2h3v-4h-9.4A5 5 0 0 0 7 7z"/>`;
