@@ -1,13 +1,16 @@
 // The message menu's "Delete for me" against the real server: the message leaves the window and my
 // other device (a second store of mine, its own device id), the peer keeps it; a refusal (offline)
-// is said under the composer and the message stays.
+// is said under the composer, or in a group I left under the notice that replaced the composer,
+// and the message stays.
 import { expect, waitUntil } from '@open-wc/testing';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatWindow } from '../../src/elements/index.js';
+import type { GroupIdResponse } from '../../src/protocol/index.js';
 import { type ChatMessage, ChatStore, getChatStore } from '../../src/store/index.js';
 import { createSharedConnection } from '../../src/store/tab-sharing/shared-connection.js';
 import { mainServer, uniqueName } from '../support/servers.js';
+import { openGroupWindow, sayInGroup } from './group-window.js';
 import { APP_KEY, PASSWORD } from './peer.js';
 import { signedIn } from './signed-in.js';
 import { bubble, items, menu, openMenu, openWindow, root, texts } from './window-fixture.js';
@@ -113,5 +116,31 @@ describe('chat-window: delete for me', () => {
     } finally {
       window.dispatchEvent(new Event('online'));
     }
+  });
+
+  it('says why it cannot delete in a group I left, where the composer is gone', async () => {
+    const bob = await session.peer('bob');
+    const { data } = await bob.rest<GroupIdResponse>('POST', '/chatgroups', {
+      groupname: uniqueName('Lunch '),
+      public: false,
+      members: [session.me],
+    });
+    await store().acceptGroupInvitation(data.groupid);
+    const el = await openGroupWindow(url, data.groupid);
+    const ack = await sayInGroup(bob, data.groupid, 'noon?');
+    if (ack.t !== 'ack') throw new Error('not acked');
+    await waitUntil(() => bubble(el, 'noon?'), 'received', { timeout: 8000 });
+
+    await store().leaveGroup(data.groupid);
+    await waitUntil(() => root(el).querySelector('[part~="left-notice"]'), 'left', {
+      timeout: 8000,
+    });
+    expect(root(el).querySelector('[part~="composer"]')).to.equal(null);
+    await deleteFromMenu(el, 'noon?');
+    const alert = () => root(el).querySelector('[part~="error"]')?.textContent?.trim() ?? '';
+    await waitUntil(() => alert() !== '', 'the refusal said', { timeout: 8000 });
+    expect(alert()).to.equal('You are not a member of this group any more.');
+    expect(texts(el)).to.deep.equal(['noon?']);
+    await expect(el).to.be.accessible();
   });
 });

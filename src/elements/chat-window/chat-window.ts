@@ -173,7 +173,8 @@ const infoParts =
  * @csspart close-button - The group dialog's close button.
  * @csspart leave-room-button - "Leave" in a room's header.
  * @csspart muted-banner - Why a muted member's messages are not sent, or that only admins may write.
- * @csspart left-notice - Shown instead of the composer once the user is no longer a member.
+ * @csspart left-notice - Shown instead of the composer once the user is no longer a member (with
+ *   the `error` line below it, where a refusal of what is still offered, such as Delete for me, is said).
  *
  * @cssproperty [--chat-font-family=inherit] - Font family.
  * @cssproperty [--chat-font-size=14px] - Base font size.
@@ -425,8 +426,9 @@ export class ChatWindow extends LitElement {
       ${
         left
           ? html`<p part="left-notice" class="banner">
-              ${this.#i18n.t(leftNotices[chatType === 'groupChat' ? 'group' : 'room'][left === true ? 'left' : left])}
-            </p>`
+                ${this.#i18n.t(leftNotices[chatType === 'groupChat' ? 'group' : 'room'][left === true ? 'left' : left])}
+              </p>
+              <p part="error" class="alert" role="alert">${this.error}</p>`
           : this.#composer.render(group ?? room)
       }
       ${
