@@ -34,14 +34,15 @@ export interface ServerConversationState {
  * learns conversations this device never saw. The count was made when the server answered: peer
  * messages stored here that are newer than the server's last message are added to it (whenever
  * they were stored), and conversations in `skip` (read or recalled here since the request went out,
- * so the answer is stale for them) keep their local count if they have one. The server's last message is shown on
+ * so the answer is stale for them) keep their local count if they have one, and those in `gone`
+ * (deleted here since) are left out. The server's last message is shown on
  * the conversation but not stored as a message: stored messages stay gap-free for `loadOlder`.
  * Returns the ids of conversations created here.
  */
 export async function reconcileConversations(
   db: UserDatabase,
   server: readonly ServerConversationState[],
-  options: { me: string; skip?: ReadonlySet<string>; now?: number },
+  options: { me: string; skip?: ReadonlySet<string>; gone?: ReadonlySet<string>; now?: number },
 ): Promise<{ created: string[]; changed: boolean }> {
   const now = options.now ?? Date.now();
   const tx = db.transaction(['conversations', 'messages', 'history'], 'readwrite');
@@ -54,7 +55,7 @@ export async function reconcileConversations(
       tx.objectStore('history').get(entry.id),
     ]);
     // A conversation this device does not have yet is learnt whatever happened meanwhile.
-    if (stored && options.skip?.has(entry.id)) continue;
+    if ((stored && options.skip?.has(entry.id)) || options.gone?.has(entry.id)) continue;
     const last = entry.lastMessage;
     const asOf = Math.max(last?.time ?? 0, stored?.unreadAsOf ?? 0);
     const readUpTo = history?.readAck?.time ?? -Infinity;

@@ -19,6 +19,7 @@ import { type Forgotten, removeForMe } from './deletions-repo.js';
 import { readConversation } from './conversations-repo.js';
 import { isRecord, num, str } from './messages.js';
 import { readMessage, readMessages } from './messages-repo.js';
+import { nextTick } from './reading.js';
 import type { Session } from './session.js';
 import type { StoreCore } from './store-core.js';
 import type { ChatMessage } from './types.js';
@@ -112,6 +113,11 @@ async function forget(
   id: string,
   which: Forgotten,
 ): Promise<void> {
+  // Before the write: a server count asked for earlier is stale for this conversation from now on
+  // (it counted what leaves), and does not bring back a conversation that leaves.
+  const tick = nextTick();
+  session.unreadTouched.set(id, tick);
+  if (which.conversation) (session.gone ??= new Map()).set(id, tick);
   const changed = await core.whileOpen(() => removeForMe(session.db, id, session.username, which));
   if (which.conversation && core.active.value === id) core.active.next(null);
   if (changed) core.changed(id);

@@ -29,11 +29,12 @@ interface ReadAck {
   channel: boolean;
 }
 
+let tick = 0;
+/** The next tick of {@link Session.unreadTouched} and {@link Session.gone}: one counter for the page. */
+export const nextTick = () => ++tick;
+
 export class Reading {
   private readonly readAcks = new Subject<ReadAck>();
-  /** A counter for {@link Session.unreadTouched}. */
-  private tick = 0;
-
   constructor(
     private readonly core: StoreCore,
     private readonly names: Names,
@@ -67,7 +68,7 @@ export class Reading {
       ),
     );
     if (!result) return;
-    session.unreadTouched.set(conversationId, ++this.tick);
+    session.unreadTouched.set(conversationId, nextTick());
     if (result.unreadChanged) this.core.changed();
     // Room messages are live only: the server keeps no read state for them.
     if (result.ack && result.ack.chatType !== 'chatRoom')
@@ -110,7 +111,7 @@ export class Reading {
         const recalled = await applyRecall(session.db, mid, me, event.from);
         if (recalled) {
           conversationId = recalled.conversationId;
-          session.unreadTouched.set(conversationId, ++this.tick);
+          session.unreadTouched.set(conversationId, nextTick());
           for (const key of [recalled.id, `${recalled.id}#thumb`]) this.files.revoke(session, key);
         } else untouch();
         break;
@@ -131,7 +132,7 @@ export class Reading {
           const untouch = this.touchUnread(session, event.to);
           const result = await markSeenUpTo(session.db, event.to, me, upTo);
           if (result.found) {
-            session.unreadTouched.set(event.to, ++this.tick);
+            session.unreadTouched.set(event.to, nextTick());
             if (result.unreadChanged) this.core.changed();
           } else {
             untouch();
@@ -160,7 +161,7 @@ export class Reading {
    */
   private touchUnread(session: Session, conversationId: string): () => void {
     const before = session.unreadTouched.get(conversationId);
-    const tick = ++this.tick;
+    const tick = nextTick();
     session.unreadTouched.set(conversationId, tick);
     return () => {
       if (session.unreadTouched.get(conversationId) !== tick) return;
@@ -174,7 +175,7 @@ export class Reading {
    * and conversations started elsewhere appear here.
    */
   async reconcile(session: Session): Promise<void> {
-    const asked = ++this.tick;
+    const asked = nextTick();
     let list: ServerConversationInfo[];
     try {
       list = await session.connection.conversations();
@@ -199,9 +200,11 @@ export class Reading {
       states.push(state);
     }
     const skip = new Set<string>();
+    const gone = new Set<string>();
     for (const [id, touched] of session.unreadTouched) if (touched > asked) skip.add(id);
+    for (const [id, at] of session.gone ?? []) if (at > asked) gone.add(id);
     const result = await this.core.whileOpen(() =>
-      reconcileConversations(session.db, states, { me: session.username, skip }),
+      reconcileConversations(session.db, states, { me: session.username, skip, gone }),
     );
     if (!result) return;
     if (result.changed) this.core.changed();

@@ -39,6 +39,11 @@ export interface Session {
    * a recall), as a tick of `reading.ts`: a server count asked for before that is stale.
    */
   unreadTouched: Map<string, number>;
+  /**
+   * When each conversation was deleted here (`deletions.ts`), in the same ticks: a server count
+   * asked for before that must not bring it back.
+   */
+  gone?: Map<string, number>;
 }
 
 /** A session between `prepare` and `authenticate`. */

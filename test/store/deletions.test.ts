@@ -5,6 +5,8 @@
 // refusal (a group I left, an id not here) deletes nothing and says why.
 import { expect } from '@open-wc/testing';
 import type { ChatMessage, ChatStore, Conversation } from '../../src/store/index.js';
+import type { ConnectionFactory } from '../../src/store/chat-store.js';
+import { createSharedConnection } from '../../src/store/tab-sharing/shared-connection.js';
 import { uniqueName } from '../support/servers.js';
 import {
   aliceAndBob,
@@ -139,4 +141,56 @@ describe('store/deletions', function () {
     const unknown = (await rejection(a.deleteMessages(['nope']))) as { key?: string };
     expect(unknown.key).to.equal('noSuchMessage');
   });
+
+  it('a server count asked before a deletion does not bring the conversation back', async () => {
+    const { url, store: b, me: bob, peer: alice } = await meAndPeer();
+    await b.send(alice, 'one');
+    await until(b.messages$(alice), (l) => l[0]?.status === 'sent', 'sent');
+    // The answer to the conversation list Alice's store asks for when its socket opens (the
+    // server's own answer, made then) is held until the deletion is done, as a slow network
+    // would deliver it: a fault of timing that the test cannot cause otherwise.
+    const counts = heldCounts();
+    const a = newStore(url, uniqueName('pa'), { createConnection: counts.factory });
+    await signIn(a, alice);
+    await shows(a, bob, ['one'], [1, 'one'], 'replayed');
+    await counts.asked;
+    await a.deleteConversation(bob);
+    await shows(a, bob, [], null, 'deleted');
+
+    await counts.release();
+    // The stale answer is in the store's hands now; a new message (a round trip through the
+    // server, after it) brings the conversation back with that message alone.
+    await b.send(alice, 'two');
+    await shows(a, bob, ['two'], [1, 'two'], 'back with the new message only');
+  });
 });
+
+/**
+ * A connection factory whose first answer of the server's conversation list (with the unread
+ * counts) is held: `asked` resolves when the store asked, `release()` lets the answer go on.
+ */
+function heldCounts() {
+  let asked!: () => void;
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const factory: ConnectionFactory = (config) => {
+    const connection = createSharedConnection(config, { deviceId: uniqueName('device') });
+    const real = connection.conversations.bind(connection);
+    let first = true;
+    connection.conversations = async () => {
+      const answer = real();
+      if (!first) return answer;
+      first = false;
+      asked();
+      const list = await answer;
+      await gate;
+      return list;
+    };
+    return connection;
+  };
+  return {
+    factory,
+    asked: new Promise<void>((resolve) => (asked = resolve)),
+    release: async () => release(),
+  };
+}
