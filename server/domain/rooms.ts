@@ -198,7 +198,16 @@ export class Rooms {
 
   async joined(app: AppRecord, user: string): Promise<RoomInfo[]> {
     const rooms = await this.#storage.rooms.joinedRooms(app.key, user);
-    return Promise.all(rooms.map((room) => this.#info(app, room)));
+    const now = Date.now();
+    return Promise.all(
+      rooms.map(async (room) => {
+        const info = await this.#info(app, room);
+        // Whether I am muted, so a reload or another device knows it as the live event said it.
+        const until = (await this.#storage.rooms.roomRole(app.key, room.id, user))?.muteUntil;
+        if (until !== undefined && isMuted(until, now)) info.muteUntil = until as number;
+        return info;
+      }),
+    );
   }
 
   /** The announcement: anyone may read it (`_user`: as groups are asked). */

@@ -479,6 +479,8 @@ export interface RoomInfo {
   mute: boolean;
   /** The room's announcement; `''` when none. */
   announcement: string;
+  /** In the rooms I joined: I am muted until then (ms), or `-1` until unmuted. */
+  muteUntil?: number;
 }
 
 export interface RoomsResponse {

@@ -25,13 +25,7 @@ import type { ChatRoom, Conversation } from './types.js';
 /** Rooms read per refresh (the reference server's rooms fit in one page). */
 const ROOMS_PAGE = 100;
 
-const toRoom = (
-  info: RoomInfo,
-  joined: boolean,
-  me: string,
-  appAdmin: boolean,
-  before?: ChatRoom,
-): ChatRoom => {
+const toRoom = (info: RoomInfo, joined: boolean, me: string, appAdmin: boolean): ChatRoom => {
   const room: ChatRoom = {
     id: info.id,
     name: info.name,
@@ -45,8 +39,8 @@ const toRoom = (
     allMuted: info.mute === true,
     role: info.owner === me || appAdmin ? 'owner' : info.admins?.includes(me) ? 'admin' : 'member',
   };
-  // The server's list does not say who is muted; the live events of this session did.
-  if (before?.mutedUntil !== undefined) room.mutedUntil = before.mutedUntil;
+  // The rooms I joined say whether I am muted (the live events said so meanwhile).
+  if (info.muteUntil) room.mutedUntil = info.muteUntil;
   return room;
 };
 
@@ -83,14 +77,11 @@ export class ChatRooms {
       (list, [all, joined]) => {
         const admin = all.can_create === true;
         this.canCreate$.next(admin);
-        const mine = new Set((joined.data ?? []).map((room) => room.id));
-        const before = (id: string) => list.find((r) => r.id === id);
-        const rooms = (all.data ?? []).map((room) =>
-          toRoom(room, mine.has(room.id), session.username, admin, before(room.id)),
-        );
-        for (const room of joined.data ?? [])
-          if (!rooms.some((r) => r.id === room.id))
-            rooms.push(toRoom(room, true, session.username, admin, before(room.id)));
+        const mine = new Map((joined.data ?? []).map((room) => [room.id, room]));
+        const rooms = (all.data ?? [])
+          .filter((room) => !mine.has(room.id))
+          .map((room) => toRoom(room, false, session.username, admin));
+        for (const room of mine.values()) rooms.push(toRoom(room, true, session.username, admin));
         return replaced(list, rooms);
       },
     );

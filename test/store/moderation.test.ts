@@ -10,6 +10,7 @@ import type { ChatRoom, Group } from '../../src/store/types.js';
 import { mainServer, serverCli } from '../support/servers.js';
 import {
   APP,
+  anotherDevice,
   cleanUp,
   newStore,
   ownServer,
@@ -85,6 +86,39 @@ describe('store/moderation', function () {
     await o.banMember('groupChat', id, max, false);
     expect(await firstValueFrom(o.bans$('groupChat', id))).to.deep.equal([]);
     expect(await m.joinGroup(id)).to.equal('joined');
+  });
+
+  it('a room: whether I am muted comes from the server after a reload and after a join', async () => {
+    const server = await ownServer();
+    const r = newStore(server.url, 'moderation-mr');
+    const b = newStore(server.url, 'moderation-mb');
+    const rosa = await signUp(r);
+    const ben = await signUp(b);
+    const cli = await serverCli(server.id, ['app', 'set', APP, '--room-admins', rosa]);
+    expect(cli.code, cli.stderr).to.equal(0);
+    await Promise.all([signIn(r, rosa), signIn(b, ben)]);
+    await r.refreshRooms();
+    const id = await r.createRoom('Quiet');
+    await b.joinRoom(id);
+    await roomOf(b, id, (x) => x.joined && x.mutedUntil === undefined, 'ben in, not muted');
+
+    // Muted while ben's page is closed: no live event tells the reloaded page.
+    await b.dispose();
+    await r.muteRoomMember(id, ben, 600_000);
+    const reloaded = newStore(server.url, 'moderation-mb');
+    await until(reloaded.status$, (s) => s === 'online', 'ben back');
+    const list = await roomOf(reloaded, id, (x) => (x.mutedUntil ?? 0) > Date.now(), 'muted');
+    expect(list.find((x) => x.id === id)?.mutedUntil).to.be.below(Date.now() + 601_000);
+
+    // A mute outlasts leaving: a device that never heard of it joins and knows.
+    await reloaded.leaveRoom(id);
+    const other = newStore(server.url, 'moderation-mb2', anotherDevice());
+    await signIn(other, ben);
+    await other.refreshRooms();
+    expect(await room(other, id)).to.include({ joined: false });
+    expect((await room(other, id))?.mutedUntil).to.equal(undefined);
+    await other.joinRoom(id);
+    await roomOf(other, id, (x) => x.joined && (x.mutedUntil ?? 0) > Date.now(), 'muted on join');
   });
 
   it('a room: created by the app’s room admin; admins, timed mutes, mute everyone, bans; refusals change nothing', async () => {
