@@ -59,8 +59,8 @@ describe('chat-rooms: removed from a room, a room closed', () => {
 
       await admin.rest('DELETE', `/chatrooms/${room.id}/users/${user.me}`);
       await waitUntil(() => leftNotice(win) === 'You were removed from this room.', 'told', T);
-      expect(shadow(win, '[part="composer"]'), 'no composer').to.equal(null);
-      expect(shadow(win, '[part="leave-room-button"]'), 'nothing to leave').to.equal(null);
+      expect(!!shadow(win, '[part="composer"]'), 'no composer').to.equal(false);
+      expect(!!shadow(win, '[part="leave-room-button"]'), 'nothing to leave').to.equal(false);
       await waitUntil(
         () => noticeSays(notices, `${admin.username} removed you from the room ${room.name}`),
         'a notice says who did it',
@@ -75,6 +75,23 @@ describe('chat-rooms: removed from a room, a room closed', () => {
       await admin.rest('DELETE', `/chatrooms/${room.id}`);
     }));
 
+  it('a room admin mutes me: the window says so in a room’s words', () =>
+    withRoom(async (admin, room) => {
+      await store().joinRoom(room.id);
+      await store().openConversation(room.id, 'chatRoom');
+      const { win } = await show();
+      await waitUntil(() => shadow(win, '[part="composer"]'), 'the room is open to write in', T);
+      await admin.rest('POST', `/chatrooms/${room.id}/mute`, {
+        usernames: [user.me],
+        mute_duration: 3_600_000,
+      });
+      const banner = () => shadow(win, '[part="muted-banner"]')?.textContent ?? '';
+      await waitUntil(() => banner() !== '', 'the muted banner shows', T);
+      expect(banner()).to.match(/muted you in this room: you are muted until/);
+      await expect(win).to.be.accessible();
+      await admin.rest('DELETE', `/chatrooms/${room.id}`);
+    }));
+
   it('a room admin closes a room I am in: the window says it was closed', () =>
     withRoom(async (admin, room) => {
       await store().joinRoom(room.id);
@@ -85,7 +102,7 @@ describe('chat-rooms: removed from a room, a room closed', () => {
 
       await admin.rest('DELETE', `/chatrooms/${room.id}`);
       await waitUntil(() => leftNotice(win) === 'This room was closed.', 'told', T);
-      expect(shadow(win, '[part="composer"]'), 'no composer').to.equal(null);
+      expect(!!shadow(win, '[part="composer"]'), 'no composer').to.equal(false);
       await waitUntil(() => noticeSays(notices, `The room ${room.name} was closed`), 'notice', T);
       await waitUntil(() => !rowOf(rooms, 'room-list', room.name), 'gone from the list', T);
       await expect(win).to.be.accessible();

@@ -68,7 +68,10 @@ export class Composer {
     const muted = mutedNote(target?.mutedUntil, i18n);
     // Why I cannot write: muted myself, or everyone is and I am neither owner nor admin.
     const banner = muted
-      ? i18n.t('window.mutedBanner', { muted })
+      ? i18n.t(
+          this.#parts.chatType() === 'chatRoom' ? 'window.roomMutedBanner' : 'window.mutedBanner',
+          { muted },
+        )
       : target?.allMuted && target.role === 'member'
         ? i18n.t('window.allMuted')
         : '';

@@ -223,6 +223,7 @@ const ar: Translation = {
   'window.empty': 'لا رسائل بعد. ألقِ التحية!',
   'window.image': 'صورة',
   'window.mutedBanner': 'كتمك أحد المشرفين في هذه المجموعة: أنت {muted}، ولن تُرسل رسائلك.',
+  'window.roomMutedBanner': 'كتمك أحد المشرفين في هذه الغرفة: أنت {muted}، ولن تُرسل رسائلك.',
   'window.attach': 'إرفاق ملف',
   'window.emoji': 'الرموز التعبيرية',
   'window.stopRecording': 'إيقاف التسجيل',

@@ -205,6 +205,8 @@ const de: Translation = {
   'window.image': 'Bild',
   'window.mutedBanner':
     'Ein Admin hat dich in dieser Gruppe stummgeschaltet: Du bist {muted}, und deine Nachrichten werden nicht gesendet.',
+  'window.roomMutedBanner':
+    'Ein Admin hat dich in diesem Raum stummgeschaltet: Du bist {muted}, und deine Nachrichten werden nicht gesendet.',
   'window.attach': 'Datei anhängen',
   'window.emoji': 'Emoji',
   'window.stopRecording': 'Aufnahme beenden',

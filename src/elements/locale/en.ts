@@ -103,6 +103,8 @@ const ui = {
   'window.image': 'Image',
   'window.mutedBanner':
     'An admin muted you in this group: you are {muted}, and your messages are not sent.',
+  'window.roomMutedBanner':
+    'An admin muted you in this room: you are {muted}, and your messages are not sent.',
   'window.attach': 'Attach a file',
   'window.emoji': 'Emoji',
   'window.stopRecording': 'Stop recording',

@@ -216,6 +216,8 @@ const es: Translation = {
   'window.image': 'Imagen',
   'window.mutedBanner':
     'Un administrador te silenció en este grupo: estás {muted} y tus mensajes no se envían.',
+  'window.roomMutedBanner':
+    'Un administrador te silenció en esta sala: estás {muted} y tus mensajes no se envían.',
   'window.attach': 'Adjuntar un archivo',
   'window.emoji': 'Emoji',
   'window.stopRecording': 'Detener la grabación',

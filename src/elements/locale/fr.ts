@@ -216,6 +216,8 @@ const fr: Translation = {
   'window.image': 'Image',
   'window.mutedBanner':
     'Un admin vous a mis en sourdine dans ce groupe : vous êtes {muted}, et vos messages ne sont pas envoyés.',
+  'window.roomMutedBanner':
+    'Un admin vous a mis en sourdine dans ce salon : vous êtes {muted}, et vos messages ne sont pas envoyés.',
   'window.attach': 'Joindre un fichier',
   'window.emoji': 'Émoji',
   'window.stopRecording': 'Arrêter l’enregistrement',

@@ -200,6 +200,8 @@ const ja: Translation = {
   'window.image': '画像',
   'window.mutedBanner':
     '管理者がこのグループであなたをミュートしました。現在 {muted} のため、メッセージは送信されません。',
+  'window.roomMutedBanner':
+    '管理者がこのルームであなたをミュートしました。現在 {muted} のため、メッセージは送信されません。',
   'window.attach': 'ファイルを添付',
   'window.emoji': '絵文字',
   'window.stopRecording': '録音を停止',

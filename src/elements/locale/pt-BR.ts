@@ -214,6 +214,8 @@ const ptBR: Translation = {
   'window.image': 'Imagem',
   'window.mutedBanner':
     'Um admin silenciou você neste grupo: você está {muted} e suas mensagens não são enviadas.',
+  'window.roomMutedBanner':
+    'Um admin silenciou você nesta sala: você está {muted} e suas mensagens não são enviadas.',
   'window.attach': 'Anexar um arquivo',
   'window.emoji': 'Emoji',
   'window.stopRecording': 'Parar gravação',

@@ -194,6 +194,7 @@ const zhCN: Translation = {
   'window.empty': '还没有消息。打个招呼吧！',
   'window.image': '图片',
   'window.mutedBanner': '管理员已在此群组中将你禁言：{muted}，你的消息不会被发送。',
+  'window.roomMutedBanner': '管理员已在此聊天室中将你禁言：{muted}，你的消息不会被发送。',
   'window.attach': '添加文件',
   'window.emoji': '表情符号',
   'window.stopRecording': '停止录音',
