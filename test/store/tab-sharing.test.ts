@@ -123,11 +123,10 @@ describe('store: one connection per browser', function () {
     expect(await socketsOpened(server.id), 'one new socket, tab 2’s').to.equal(3);
 
     // Once each on the server too: a new store of Bob's pages the conversation in, to the end.
-    // Opening brings the newest page only when nothing is stored, and this store may have some of
-    // the newest already: it shares the page's device id with bobStore, so the server replays what
-    // that device had not reported received yet (the SDK reports every 500 ms; its own sends it
-    // never receives back). Waiting for the whole list after opening timed out on that in about
-    // 3 runs of 10 under load: the replay had stored "back 3" first, so nothing was paged.
+    // This store may have some of the newest already: it shares the page's device id with
+    // bobStore, so the server replays what that device had not reported received yet (the SDK
+    // reports every 500 ms; its own sends it never receives back). Opening then brings a page of
+    // history at once (less than a page is stored), and paging to the end checks it whole.
     const other = newStore(server.url, uniqueName('pbob2'));
     await signIn(other, bob);
     await other.openConversation(alice);
