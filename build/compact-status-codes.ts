@@ -13,7 +13,8 @@ import { statusCode } from '../src/protocol/status-codes.js';
 export function compactStatusCodes(table: Record<string, number> = statusCode): string {
   let previous = -1;
   const entries = Object.entries(table).map(([name, value]) => {
-    if (!/^\w+$/.test(name)) throw new Error(`status code name ${name} is not a plain word`);
+    // Upper case, so that the lower-case string below comes back exact.
+    if (!/^[A-Z0-9_]+$/.test(name)) throw new Error(`status code name ${name} is not UPPER_CASE`);
     const entry = value === previous + 1 ? name : `${name}=${value}`;
     previous = value;
     return entry;
@@ -21,7 +22,7 @@ export function compactStatusCodes(table: Record<string, number> = statusCode): 
   return `export const statusCode = /* @__PURE__ */ (() => {
   const codes = {};
   let value = -1;
-  for (const entry of ${JSON.stringify(entries.join(' '))}.split(' ')) {
+  for (const entry of ${JSON.stringify(entries.join(' ').toLowerCase())}.toUpperCase().split(' ')) {
     const [name, given] = entry.split('=');
     codes[name] = value = given ? +given : value + 1;
   }

@@ -1,10 +1,19 @@
 /**
  * The account's own REST methods: changing the password and revoking the session's token (sign-out
- * on the server). Both end sessions server-side: a password change kicks every session of the user
- * (216, this one too), a revoked token kicks the sessions opened with it (33).
+ * on the server), both of which end sessions server-side (a password change kicks every session of
+ * the user, 216, this one too; a revoked token kicks the sessions opened with it, 33); the nickname
+ * and this device's push token.
  */
-import { type ChangePasswordRequest, type OkResponse, RestRoutes } from '../protocol/index.js';
-import type { Call, Get, Route } from './rest-routes.js';
+import {
+  RestRoutes,
+  type ChangePasswordRequest,
+  type EntitiesResponse,
+  type OkResponse,
+  type UpdateUserRequest,
+  type UserEntity,
+} from '../protocol/index.js';
+import type { Call, Get, Route, RouteOptions } from './rest-routes.js';
+import type { UploadTokenOptions } from './types.js';
 
 export interface AccountMethods {
   /**
@@ -14,6 +23,9 @@ export interface AccountMethods {
   changePassword: Call<{ oldPassword: string; newPassword: string }, OkResponse>;
   /** `DELETE /sdk/users/{me}/token`: the token this connection signed in with stops working. */
   revokeToken: Get<OkResponse>;
+  updateCurrentUserNick(nick: string): Promise<EntitiesResponse<UserEntity>>;
+  /** Stores a push token for this device. */
+  uploadToken(options: UploadTokenOptions): Promise<EntitiesResponse<UserEntity>>;
 }
 
 export const ACCOUNT_ROUTES: Route[] = [
@@ -26,4 +38,19 @@ export const ACCOUNT_ROUTES: Route[] = [
     }),
   ],
   ['revokeToken', RestRoutes.revokeToken],
+  // Called with a string: the route's options are `{to: nick}` (see Connection's #route).
+  [
+    'updateCurrentUserNick',
+    RestRoutes.updateMe,
+    ({ to }): UpdateUserRequest => ({ nickname: to as string }),
+  ],
+  [
+    'uploadToken',
+    RestRoutes.updateMe,
+    ({ deviceId, deviceToken, notifierName }: RouteOptions & Partial<UploadTokenOptions>) => ({
+      device_id: deviceId,
+      device_token: deviceToken,
+      notifier_name: notifierName,
+    }),
+  ],
 ];

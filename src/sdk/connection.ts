@@ -9,7 +9,6 @@ import {
   type AuthOkFrame,
   type ChatType,
   type ClientFrame,
-  type ConversationsResponse,
   type EntitiesResponse,
   type HistoryResponse,
   type SendFrame,
@@ -17,7 +16,6 @@ import {
   type ServerMessage,
   type TokenExpiresResponse,
   type TokenResponse,
-  type UpdateUserRequest,
   type UserEntity,
   type UserEvent,
 } from '../protocol/index.js';
@@ -28,19 +26,13 @@ import { ROOM_ROUTES, type ChatRoomMethods } from './chat-rooms.js';
 import { GROUP_ROUTES, type GroupMethods } from './groups.js';
 import { REACTION_ROUTES, type ReactionMethods } from './reactions.js';
 import { REPORT_ROUTES, type ReportMethods } from './reports.js';
-import { toSessionList } from './conversations.js';
-import { defaults } from './defaults.js';
+import { CONVERSATION_ROUTES, type ConversationMethods } from './conversations.js';
 import { getDeviceId } from './device-id.js';
-import { fetchHosts, type HostLists } from './dns.js';
 import { EventHandlers, safely, withCallbacks } from './event-handlers.js';
-import {
-  toFileObject,
-  uploadFile,
-  type FileObject,
-  type Upload,
-  type UploadOptions,
-} from './file-transfer.js';
+import type { Upload } from './file-transfer.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { APP_KEY, hosts, type Hosts } from './hosts.js';
+import { uploadFiles } from './message-files.js';
 import { Message, type MessageBody } from './message.js';
 import {
   toModifyFrame,
@@ -48,12 +40,12 @@ import {
   type ModifyMessageResult,
 } from './message-edits.js';
 import { CALLBACKS, toReceived, type FileContext } from './received-messages.js';
-import { Reconnector } from './reconnect.js';
-import { isNetworkError, request as send, type AjaxError } from './rest-client.js';
+import { reconnector, type Reconnector } from './reconnect.js';
+import type { AjaxError } from './rest-client.js';
 import { toPaths, type Route, type RouteOptions } from './rest-routes.js';
-import { FILE_KINDS, toFrame } from './send-frames.js';
-import { Socket } from './socket.js';
-import { TokenTimers } from './token-timers.js';
+import { FILE_KINDS, toFrame, toReceiptFrame } from './send-frames.js';
+import { openSocket, type Socket } from './socket.js';
+import { tokenTimers, type TokenTimers } from './token-timers.js';
 import type {
   ConnectionEventHandlers,
   ConnectionOptions,
@@ -69,8 +61,6 @@ import type {
   RegisterOptions,
   RenewResult,
   SendResult,
-  SessionListResult,
-  UploadTokenOptions,
 } from './types.js';
 import { getUniqueId } from './unique-id.js';
 import { USER_INFO_ROUTES, type UserInfoMethods } from './user-info.js';
@@ -98,7 +88,6 @@ interface Waiting<F> {
   done(error: ErrorEvent | null, answer?: ServerFrame): void;
 }
 
-const APP_KEY = /^[^#/?\s]+#[^#/?\s]+$/;
 const CHAT_TYPE_4X: Record<string, ChatType> = {
   chat: 'singleChat',
   groupchat: 'groupChat',
@@ -124,18 +113,13 @@ const FINAL_CLOSES: Record<number, number> = {
 const RECV_BATCH_MS = 500;
 const NOT_LOGGED_IN = { type: 28, data: '', message: 'not logged in' };
 
-/** `//host` (the 3.x config style) gets https/wss with `https: true` or on an https page. */
-function withScheme(url: string, https: unknown, secure: string, plain: string): string {
-  if (!url.startsWith('//')) return url;
-  return (https || globalThis.location?.protocol === 'https:' ? secure : plain) + url;
-}
-
 // The methods of the REST tables, installed on the prototype by the static block of the class
 // (merging is how a class gets the type of members it does not declare one by one).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Connection
   extends
     AccountMethods,
+    ConversationMethods,
     ContactMethods,
     GroupMethods,
     ChatRoomMethods,
@@ -187,11 +171,7 @@ export class Connection {
   readonly #secrets = new Map<string, string>();
   /** `fetchHistoryMessages`' position in each conversation (`null`: all read). */
   readonly #historyCursors = new Map<string, string | null>();
-  #hosts: Promise<HostLists> | undefined;
-  /** The REST host last reached through the DNS list. */
-  #dnsRestHost: string | undefined;
-  #restIndex = 0;
-  #socketIndex = 0;
+  readonly #hosts: Hosts;
   #synced = false;
   #reported = 0;
   #recvTimer: ReturnType<typeof setTimeout> | undefined;
@@ -204,6 +184,7 @@ export class Connection {
   static {
     const tables = [
       ACCOUNT_ROUTES,
+      CONVERSATION_ROUTES,
       CONTACT_ROUTES,
       GROUP_ROUTES,
       ROOM_ROUTES,
@@ -227,17 +208,15 @@ export class Connection {
   constructor(options: ConnectionOptions = {}) {
     this.options = options;
     this.#appKey = options.appKey;
-    this.#reconnector = new Reconnector(
+    this.#hosts = hosts(options, (name, error) => this.#emit(name, error));
+    this.#reconnector = reconnector(
       () => options.autoReconnectNumMax ?? 5,
       () => (options.autoReconnectInterval ?? 1) * 1000,
       () => this.#emit('onReconnecting'),
-      () => {
-        this.#socketIndex += 1;
-        void this.#connect();
-      },
+      () => void this.#connect(true),
       () => this.#end({ type: 16, message: 'reconnection failed' }),
     );
-    this.#tokenTimers = new TokenTimers(
+    this.#tokenTimers = tokenTimers(
       () => this.#emit('onTokenWillExpire'),
       () => this.#expire(),
     );
@@ -277,11 +256,11 @@ export class Connection {
   registerUser(options: RegisterOptions): Promise<EntitiesResponse<UserEntity>> {
     const { username, password, nickname, appKey, apiUrl } = options;
     const body = { username, password, nickname };
-    const work = this.#rest<EntitiesResponse<UserEntity>>(
+    const work = this.#hosts.rest<EntitiesResponse<UserEntity>>(
       RestRoutes.register,
+      appKey ?? this.#appKey,
       body,
       undefined,
-      appKey,
       apiUrl,
     );
     return withCallbacks(work, options);
@@ -422,44 +401,14 @@ export class Connection {
     return withCallbacks(work, { success: options.success, error: options.fail });
   }
 
-  /**
-   * The conversation list with unread counts (3.x/4.x `channel_infos`), and, not in other SDKs,
-   * the server's plain conversations as `entities`.
-   */
-  getSessionList(
-    options: { success?: (result: SessionListResult) => void; error?: (e: unknown) => void } = {},
-  ): Promise<SessionListResult> {
-    const work = this.#authorized<ConversationsResponse>(RestRoutes.conversations).then((res) =>
-      toSessionList(res, this.#appKey!, this.#files()),
-    );
-    return withCallbacks(work, options);
-  }
-
-  /** 4.x name of {@link getSessionList}. */
-  getConversationlist(
-    options?: Parameters<Connection['getSessionList']>[0],
-  ): Promise<SessionListResult> {
-    return this.getSessionList(options);
-  }
-
-  updateCurrentUserNick(nick: string): Promise<EntitiesResponse<UserEntity>> {
-    return this.#updateMe({ nickname: nick });
-  }
-
-  /** Stores a push token for this device. */
-  uploadToken(options: UploadTokenOptions): Promise<EntitiesResponse<UserEntity>> {
-    const { deviceId, deviceToken, notifierName } = options;
-    const body = { device_id: deviceId, device_token: deviceToken, notifier_name: notifierName };
-    return withCallbacks(this.#updateMe(body), options);
-  }
-
   /** Switches to a new token for this user: checked by the server, then used by the session. */
   async renewToken(token: string): Promise<RenewResult> {
     try {
       if (!this.#user) throw { type: 28, message: 'not logged in' };
       const [path] = toPaths(RestRoutes.tokenExpires, { me: this.#user });
-      const { expire_timestamp: expire } = await this.#rest<TokenExpiresResponse>(
+      const { expire_timestamp: expire } = await this.#hosts.rest<TokenExpiresResponse>(
         path!,
+        this.#appKey,
         undefined,
         token,
       );
@@ -482,7 +431,10 @@ export class Connection {
     if (this.#ended) return Promise.reject(OFFLINE);
     if (RECEIPTS.includes(body.type)) return this.#sendReceipt(body);
     if (body.type in FILE_KINDS && !body.url) {
-      return this.#upload(body).then((uploaded) => this.#sendBody(uploaded));
+      const host = this.#hosts.restHost();
+      return uploadFiles(body, host, this.#appKey ?? '', this.#token, this.#uploads).then(
+        (uploaded) => this.#sendBody(uploaded),
+      );
     }
     const frame = toFrame(body, this.appLimits.messageMaxBytes);
     if (!('t' in frame)) return Promise.reject(frame);
@@ -511,17 +463,9 @@ export class Connection {
   }
 
   #sendReceipt(body: MessageBody): Promise<SendResult> {
-    const { type, to, chatType, ackId } = body;
+    const frame = toReceiptFrame(body);
     return new Promise((resolve, reject) => {
-      if (!to || (type !== 'channel' && !ackId)) {
-        return reject({ type: 205, message: `a ${type} receipt needs to and the message's id` });
-      }
-      const frame: ClientFrame =
-        type === 'channel'
-          ? { t: 'channel', to, chatType }
-          : type === 'read'
-            ? { t: 'read', mid: String(ackId), to, chatType }
-            : { t: 'delivery', mid: String(ackId), to };
+      if (!('t' in frame)) return reject(frame);
       this.#receipts.push({
         frame,
         done: (error) =>
@@ -539,52 +483,6 @@ export class Connection {
       this.#socket?.send(this.#receipts[0].frame)
     ) {
       this.#receipts.shift()!.done(null);
-    }
-  }
-
-  /** Uploads a file message's `file` (and `thumb`); the body to send then names them. */
-  async #upload(body: MessageBody): Promise<MessageBody> {
-    const file = toFileObject(body.file);
-    const mime = file?.data.type ?? '';
-    if (mime && !mime.startsWith(FILE_KINDS[body.type]!)) {
-      throw { type: 205, message: `a ${body.type} message needs a ${FILE_KINDS[body.type]}* file` };
-    }
-    const host = this.#restHost();
-    const start = (data: FileObject | undefined, callbacks: object) =>
-      uploadFile({
-        ...(callbacks as Partial<UploadOptions>),
-        uploadUrl: undefined,
-        file: data!,
-        apiUrl: host,
-        appKey: this.#appKey ?? '',
-        accessToken: this.#token,
-      });
-    // The body's onFileUpload* callbacks are the main file's.
-    const main = start(file, body);
-    const thumbFile = toFileObject(body.thumb);
-    const uploads = thumbFile ? [main, start(thumbFile, {})] : [main];
-    this.#uploads.set(body.id, uploads);
-    try {
-      const [done, thumb] = await Promise.all(uploads);
-      const [org, app] = this.#appKey!.split('#').map(encodeURIComponent);
-      const urlOf = (response: typeof done) =>
-        `${host}/${org}/${app}/chatfiles/${response!.entities[0]!.uuid}`;
-      const secretOf = (response: typeof done) => response!.entities[0]!['share-secret'];
-      const extra = thumb ? { thumb: urlOf(thumb), thumb_secret: secretOf(thumb) } : {};
-      return {
-        ...body,
-        url: urlOf(done),
-        secret: secretOf(done),
-        filename: (body.filename as string | undefined) || file!.filename || 'file',
-        file_length: file!.data.size,
-        filetype: mime,
-        ...extra,
-      };
-    } catch (error) {
-      uploads.forEach((upload) => upload.abort());
-      throw error;
-    } finally {
-      this.#uploads.delete(body.id);
     }
   }
 
@@ -619,7 +517,7 @@ export class Connection {
           password: pwd,
           timestamp: Date.now(),
         };
-        res = await this.#rest<TokenResponse>(RestRoutes.token, body);
+        res = await this.#hosts.rest<TokenResponse>(RestRoutes.token, appKey, body);
       } catch (error) {
         failure = error;
       }
@@ -660,71 +558,11 @@ export class Connection {
     });
   }
 
-  #apiUrl(): string {
-    const url = this.options.apiUrl ?? defaults.apiUrl ?? globalThis.location?.origin ?? '';
-    return withScheme(url, this.options.https, 'https:', 'http:').replace(/\/+$/, '');
-  }
-
-  /** The DNS list, read once per connection (again after a failure). */
-  #hostLists(appKey: string): Promise<HostLists> {
-    const { dnsUrl, https } = this.options;
-    const from = dnsUrl ? withScheme(dnsUrl, https, 'https:', 'http:') : this.#apiUrl();
-    this.#hosts ??= fetchHosts(from, appKey).catch(() => {
-      this.#hosts = undefined;
-      const message = 'could not read the DNS list';
-      this.#emit('onError', { type: 304, message });
-      // REST callers get the REST error shape (`data` is the response text, here none).
-      throw { type: 304, data: '', message };
-    });
-    return this.#hosts;
-  }
-
-  /**
-   * A REST call, `request` being `'VERB /path'` on `/{org}/{app}`. With DNS hosts, a host that does
-   * not answer at all is skipped for the next one; an HTTP error is the server's answer and is
-   * returned as it is.
-   */
-  async #rest<T>(
-    request: string,
-    body?: unknown,
-    token?: string,
-    appKey = this.#appKey,
-    apiUrl?: string,
-  ): Promise<T> {
-    if (!appKey || !APP_KEY.test(appKey)) {
-      throw { type: 27, data: '', message: 'appKey must be "org#app"' };
-    }
-    const [org, app] = appKey.split('#').map(encodeURIComponent);
-    const dns = !apiUrl && this.options.isHttpDNS;
-    const hosts = dns ? (await this.#hostLists(appKey)).rest : [apiUrl ?? this.#apiUrl()];
-    for (let i = 0; ; i += 1) {
-      const index = (this.#restIndex + i) % hosts.length;
-      try {
-        const [method, path] = request.split(' ') as [string, string];
-        const result = await send<T>(method, `${hosts[index]}/${org}/${app}${path}`, {
-          body,
-          token,
-        });
-        if (dns) {
-          this.#restIndex = index;
-          this.#dnsRestHost = hosts[index];
-        }
-        return result;
-      } catch (error) {
-        if (!isNetworkError(error) || i + 1 >= hosts.length) throw error;
-      }
-    }
-  }
-
-  async #updateMe(body: UpdateUserRequest): Promise<EntitiesResponse<UserEntity>> {
-    return this.#authorized(RestRoutes.updateMe, {}, body);
-  }
-
   /** A route of the protocol's table with the token, `{me}` the user; 28 when not logged in. */
-  async #authorized<T>(route: string, values: RouteOptions = {}, body?: unknown): Promise<T> {
+  async #authorized<T>(route: string, values: RouteOptions): Promise<T> {
     if (!this.#token || !this.#user) throw NOT_LOGGED_IN;
     const [path] = toPaths(route, { ...values, me: this.#user });
-    return this.#rest(path!, body, this.#token);
+    return this.#hosts.rest(path!, this.#appKey, undefined, this.#token);
   }
 
   /**
@@ -741,21 +579,17 @@ export class Connection {
       if (!this.#token || !this.#user) throw NOT_LOGGED_IN;
       let response: unknown;
       for (const path of toPaths(request, { ...options, me: this.#user })) {
-        response = await this.#rest(path, body ? body(options) : undefined, this.#token);
+        const sent = body ? body(options) : undefined;
+        response = await this.#hosts.rest(path, this.#appKey, sent, this.#token);
       }
-      const context = { emit: this.#emit.bind(this), appKey: this.#appKey! };
+      const context = { emit: this.#emit.bind(this), appKey: this.#appKey!, files: this.#files() };
       return result ? result(response as never, context) : response;
     })();
     return withCallbacks(work, options);
   }
 
-  /** The REST host now in use (files are uploaded to it and received URLs point at it). */
-  #restHost(): string {
-    return (this.options.isHttpDNS && this.#dnsRestHost) || this.#apiUrl();
-  }
-
   #files(): FileContext {
-    const host = this.#restHost();
+    const host = this.#hosts.restHost();
     return {
       // Only chatfile URLs move; anything else (an app's own URL) is left as it is.
       fileUrl: (url) => {
@@ -783,27 +617,12 @@ export class Connection {
     if (this.#secrets.size > SECRETS_KEPT) this.#secrets.delete(this.#secrets.keys().next().value!);
   }
 
-  async #socketUrl(appKey: string): Promise<string> {
-    let url: string;
-    if (this.options.isHttpDNS) {
-      const { sockets, rest } = await this.#hostLists(appKey);
-      url = sockets[this.#socketIndex % sockets.length]!;
-      this.#dnsRestHost ??= rest[this.#restIndex % rest.length];
-    } else {
-      url = this.options.url
-        ? withScheme(this.options.url, this.options.https, 'wss:', 'ws:')
-        : `${this.#apiUrl()}/websocket`;
-    }
-    url = url.replace(/^http/, 'ws');
-    return `${url}${url.includes('?') ? '&' : '?'}app_key=${encodeURIComponent(appKey)}`;
-  }
-
-  /** Opens a socket session for the current login. */
-  async #connect(): Promise<void> {
+  /** Opens a socket session for the current login; `next`: a reconnection (hosts.ts). */
+  async #connect(next?: boolean): Promise<void> {
     const generation = this.#generation;
     let url: string;
     try {
-      url = await this.#socketUrl(this.#appKey!);
+      url = await this.#hosts.socketUrl(this.#appKey!, next);
     } catch (failure) {
       const { type, message } = failure as ErrorEvent;
       if (generation === this.#generation) this.#end({ type, message }, false);
@@ -821,10 +640,12 @@ export class Connection {
       multi: !!this.options.isMultiLoginSessions,
     };
     if (this.syncCursor !== undefined) auth.since = this.syncCursor;
-    this.#socket = new Socket(url, auth, {
-      frame: (frame) => this.#receive(frame),
-      closed: (code, reason) => this.#dropped(code, reason),
-    });
+    this.#socket = openSocket(
+      url,
+      auth,
+      (frame) => this.#receive(frame),
+      (code, reason) => this.#dropped(code, reason),
+    );
   }
 
   #dropped(code: number, reason: string): void {

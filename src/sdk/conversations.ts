@@ -2,14 +2,24 @@
  * The conversation list in the 3.x/4.x `getSessionList` shape (`channel_infos`), built from the
  * server's plain `ConversationsResponse`, which is passed on too (`entities`).
  */
-import type { ConversationsResponse } from '../protocol/index.js';
-import { bodyOf, toReceived, type FileContext } from './received-messages.js';
+import { RestRoutes, type ConversationsResponse } from '../protocol/index.js';
+import { bodyOf, toReceived } from './received-messages.js';
+import type { Get, Route, RouteContext } from './rest-routes.js';
 import type { SessionInfo, SessionListResult } from './types.js';
+
+export interface ConversationMethods {
+  /**
+   * The conversation list with unread counts (3.x/4.x `channel_infos`), and, not in other SDKs,
+   * the server's plain conversations as `entities`.
+   */
+  getSessionList: Get<SessionListResult>;
+  /** 4.x name of `getSessionList`. */
+  getConversationlist: Get<SessionListResult>;
+}
 
 export function toSessionList(
   response: ConversationsResponse,
-  appKey: string,
-  files: FileContext,
+  { appKey, files }: RouteContext,
 ): SessionListResult {
   const channel_infos: SessionInfo[] = [];
   for (const conversation of response.entities ?? []) {
@@ -33,3 +43,7 @@ export function toSessionList(
   }
   return { data: { channel_infos }, entities: response.entities ?? [] };
 }
+
+export const CONVERSATION_ROUTES: Route[] = [
+  ['getSessionList getConversationlist', RestRoutes.conversations, 0, toSessionList],
+];

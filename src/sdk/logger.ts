@@ -11,6 +11,8 @@ export type LogLevelName = keyof typeof LogLevels;
 export type LogLevel = (typeof LogLevels)[LogLevelName];
 
 type Method = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+/** The methods of the levels, in order (TRACE is 0). */
+const METHODS: Method[] = ['trace', 'debug', 'info', 'warn', 'error'];
 const DEFAULT_LEVEL: LogLevel = LogLevels.WARN;
 
 function toLevel(level: unknown): LogLevel {
@@ -31,12 +33,21 @@ class Logger {
   #default: LogLevel = DEFAULT_LEVEL;
   #visible = true;
 
-  trace: Print = (...args) => this.#print(0, 'trace', args);
-  debug: Print = (...args) => this.#print(1, 'debug', args);
-  info: Print = (...args) => this.#print(2, 'info', args);
-  log: Print = (...args) => this.#print(1, 'debug', args);
-  warn: Print = (...args) => this.#print(3, 'warn', args);
-  error: Print = (...args) => this.#print(4, 'error', args);
+  declare trace: Print;
+  declare debug: Print;
+  declare info: Print;
+  /** loglevel's alias of `debug`. */
+  declare log: Print;
+  declare warn: Print;
+  declare error: Print;
+
+  constructor() {
+    // Each level's method prints with the console's method of the same name, at that level.
+    METHODS.forEach((method, level) => {
+      this[method] = (...args) => this.#print(level as LogLevel, method, args);
+    });
+    this.log = this.debug;
+  }
 
   getLevel(): LogLevel {
     return this.#level;

@@ -8,50 +8,51 @@ export function backoffDelay(attempt: number, baseMs: number, capMs = 30_000): n
   return ceiling / 2 + (Math.random() * ceiling) / 2;
 }
 
-/** Counts reconnection attempts and spaces them out; the connection decides what an attempt does. */
-export class Reconnector {
-  attempts = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    private readonly max: () => number,
-    private readonly baseMs: () => number,
-    /** Called when an attempt is scheduled (before its delay). */
-    private readonly scheduled: () => void,
-    private readonly attempt: () => void,
-    private readonly exhausted: () => void,
-  ) {}
-
+export interface Reconnector {
   /** Plans the next attempt, or gives up once `max` attempts have failed. */
-  schedule(): void {
-    if (this.timer) return;
-    if (this.attempts >= this.max()) {
-      this.exhausted();
-      return;
-    }
-    this.attempts += 1;
-    this.scheduled();
-    this.timer = setTimeout(() => this.fire(), backoffDelay(this.attempts, this.baseMs()));
-  }
-
+  schedule(): void;
   /** Runs a planned attempt at once (the browser says the network is back). */
-  now(): void {
-    if (this.timer) this.fire();
-  }
+  now(): void;
+  /** A session was established (or ended): no attempt planned, the next drop counts from zero. */
+  reset(): void;
+}
 
-  /** A session was established: the next drop starts counting from zero again. */
-  reset(): void {
-    this.cancel();
-    this.attempts = 0;
-  }
-
-  cancel(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private fire(): void {
-    this.cancel();
-    this.attempt();
-  }
+/**
+ * Counts reconnection attempts and spaces them out; the connection decides what an attempt does.
+ * `scheduled` is called when an attempt is planned (before its delay). A closure, not a class: its
+ * state is local names, which the minifier shortens (webim-sdk.js's budget).
+ */
+export function reconnector(
+  max: () => number,
+  baseMs: () => number,
+  scheduled: () => void,
+  attempt: () => void,
+  exhausted: () => void,
+): Reconnector {
+  let attempts = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cancel = () => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  const fire = () => {
+    cancel();
+    attempt();
+  };
+  return {
+    schedule() {
+      if (timer) return;
+      if (attempts >= max()) return exhausted();
+      attempts += 1;
+      scheduled();
+      timer = setTimeout(fire, backoffDelay(attempts, baseMs()));
+    },
+    now() {
+      if (timer) fire();
+    },
+    reset() {
+      cancel();
+      attempts = 0;
+    },
+  };
 }

@@ -3,6 +3,7 @@
  * connection turns into methods, one per name: written out one by one they would be sixty near
  * copies in the bundle.
  */
+import type { FileContext } from './received-messages.js';
 import type { AjaxError } from './rest-client.js';
 import type { ErrorEvent } from './types.js';
 
@@ -23,6 +24,8 @@ export type RouteOptions = Record<string, unknown>;
 export interface RouteContext {
   emit(name: string, ...args: unknown[]): void;
   appKey: string;
+  /** Where the files of received messages are (their URLs follow the REST host in use). */
+  files: FileContext;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   MAX_FRAME_BYTES,
   MessageLimits,
   extShapeProblem,
+  type ClientFrame,
   type SendFrame,
 } from '../protocol/index.js';
 import type { MessageBody } from './message.js';
@@ -72,6 +73,12 @@ export const FILE_KINDS: Record<string, string> = {
   file: '',
 };
 
+/** Why a `type` file message (img, audio, video, file) cannot carry a `mime` file, if it cannot. */
+export const wrongFile = (type: string, mime: string): string | undefined =>
+  mime.startsWith(FILE_KINDS[type]!)
+    ? undefined
+    : `a ${type} message needs a ${FILE_KINDS[type]}* file`;
+
 const FILE = {
   url: text(2048),
   secret: text(256),
@@ -119,9 +126,8 @@ export function toFrame(
     }
     // 3.x apps pass the extension (`getFileUrl`'s `filetype`); only a MIME type travels.
     if (type in FILE_KINDS && isText(filetype) && filetype.includes('/')) {
-      frame.filetype = filetype.startsWith(FILE_KINDS[type]!)
-        ? filetype
-        : bad(`a ${type} message needs a ${FILE_KINDS[type]}* file`);
+      const problem = wrongFile(type, filetype);
+      frame.filetype = problem ? bad(problem) : filetype;
     }
     if (ext != null) {
       if (!isObject(ext)) bad('ext must be an object');
@@ -141,4 +147,17 @@ export function toFrame(
     // JSON.stringify throws on cycles and BigInt.
     return { type: 205, message: 'ext cannot be written as JSON' };
   }
+}
+
+/** The frame of a `read`, `delivery` or `channel` receipt, or why it cannot go. */
+export function toReceiptFrame(body: MessageBody): ClientFrame | ErrorEvent {
+  const { type, to, chatType, ackId } = body;
+  if (!to || (type !== 'channel' && !ackId)) {
+    return { type: 205, message: `a ${type} receipt needs to and the message's id` };
+  }
+  return type === 'channel'
+    ? { t: 'channel', to, chatType }
+    : type === 'read'
+      ? { t: 'read', mid: String(ackId), to, chatType }
+      : { t: 'delivery', mid: String(ackId), to };
 }
