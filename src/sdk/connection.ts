@@ -31,6 +31,7 @@ import { getDeviceId } from './device-id.js';
 import { EventHandlers, safely, withCallbacks } from './event-handlers.js';
 import type { Upload } from './file-transfer.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import { historyRequest } from './history.js';
 import { APP_KEY, hosts, type Hosts } from './hosts.js';
 import { uploadFiles } from './message-files.js';
 import { Message, type MessageBody } from './message.js';
@@ -64,14 +65,7 @@ import type {
 } from './types.js';
 import { getUniqueId } from './unique-id.js';
 import { USER_INFO_ROUTES, type UserInfoMethods } from './user-info.js';
-import {
-  contactCallbacks,
-  defined,
-  groupCallbacks,
-  presenceCallbacks,
-  roomCallbacks,
-  type Callback,
-} from './user-events.js';
+import { inboxCallbacks, presenceCallbacks, roomCallbacks, type Callback } from './user-events.js';
 import { listenNetwork } from './web-utils.js';
 
 type Status = 'closed' | 'connecting' | 'open';
@@ -93,12 +87,6 @@ const CHAT_TYPE_4X: Record<string, ChatType> = {
   groupchat: 'groupChat',
   chatroom: 'chatRoom',
 };
-const EVENT_CALLBACKS = {
-  delivered: 'onDeliveredMessage',
-  read: 'onReadMessage',
-  channel: 'onChannelMessage',
-  recall: 'onRecallMessage',
-} as const;
 const RECEIPTS = ['read', 'delivery', 'channel'];
 const CHATFILE_PATH = /\/[^/?#]+\/[^/?#]+\/chatfiles\/[^/?#]+(?=[?#]|$)/;
 const SECRETS_KEPT = 2000;
@@ -359,23 +347,7 @@ export class Connection {
 
   /** A page of a conversation's history from the server, newest first (4.x). */
   async getHistoryMessages(options: HistoryOptions): Promise<HistoryResult> {
-    const { targetId, chatType = 'singleChat', pageSize = 20, cursor } = options;
-    if (!targetId || (options.searchDirection ?? 'up') !== 'up') {
-      throw { type: -3, message: 'targetId is required; only searchDirection "up" is supported' };
-    }
-    const from = cursor != null && cursor !== '' && String(cursor) !== '-1' ? cursor : undefined;
-    // A room keeps only its recent window, one page for everyone.
-    const page = await (chatType === 'chatRoom'
-      ? this.#authorized<HistoryResponse>(RestRoutes.roomHistory, {
-          roomId: targetId,
-          limit: pageSize,
-        })
-      : this.#authorized<HistoryResponse>(RestRoutes.history, {
-          peer: targetId,
-          chatType,
-          limit: pageSize,
-          cursor: from,
-        }));
+    const page = await this.#authorized<HistoryResponse>(...historyRequest(options));
     const messages = page.messages
       .map((m) => this.#received(m))
       .filter((m): m is ReceivedMessage => !!m);
@@ -758,35 +730,21 @@ export class Connection {
     if (m.seq) this.#advance(m.seq);
   }
 
-  /**
-   * A receipt, recall, contact or group event, in seq order with the messages. One whose `from`
-   * is me was done on another of my devices (or, for contacts and groups, by this one over REST).
-   */
+  /** An inbox event (user-events.ts), in seq order with the messages. */
   #inboxEvent(event: UserEvent): void {
     const { seq } = event;
     // seq 0: told live, stored nowhere (a repeated "all read"); it moves no cursor.
     if (seq && this.syncCursor !== undefined && seq <= this.syncCursor) return;
     const me = this.#user!;
-    if (event.kind === 'contact') {
-      this.#fire(contactCallbacks(event, me));
-      // The 3.x way to learn the blocklist changed: read it again (fires onBlacklistUpdate).
-      if (event.from === me && event.operation.endsWith('block')) {
-        this.getBlacklist().catch(() => {});
-      }
-    } else if (event.kind === 'group') {
-      this.#fire(groupCallbacks(event, me));
-    } else if (event.kind === 'modify') {
+    if (event.kind === 'modify') {
       const message = this.#received(event.message);
       if (message) this.#emit('onModifiedMessage', message);
-    } else if (event.kind === 'roaming') {
-      // Delete for me, on any of my devices: already in the 4.x shape.
-      this.#emit('onMultiDeviceEvent', event);
     } else {
-      const { kind, from, to, mid, chatType, time, groupReadCount } = event;
-      this.#emit(
-        EVENT_CALLBACKS[kind],
-        defined({ from, to, chatType, time, seq: seq || undefined, mid, groupReadCount }),
-      );
+      this.#fire(inboxCallbacks(event, me));
+      // The 3.x way to learn the blocklist changed: read it again (fires onBlacklistUpdate).
+      if (event.kind === 'contact' && event.from === me && event.operation.endsWith('block')) {
+        this.getBlacklist().catch(() => {});
+      }
     }
     if (seq) this.#advance(seq);
   }

@@ -11,10 +11,18 @@ import type {
   GroupOperation,
   PresenceFrame,
   RoomEventFrame,
+  UserEvent,
 } from '../protocol/index.js';
 
 /** `[callback name, payload]`, fired in order. */
 export type Callback = [string, unknown];
+
+const RECEIPT_CALLBACKS = {
+  delivered: 'onDeliveredMessage',
+  read: 'onReadMessage',
+  channel: 'onChannelMessage',
+  recall: 'onRecallMessage',
+} as const;
 
 // What the other side's change is to me: its 3.x presence type, then the 4.x callbacks.
 const CONTACT: Partial<Record<ContactOperation, string[]>> = {
@@ -132,4 +140,22 @@ export function roomCallbacks(frame: RoomEventFrame, me: string): Callback[] {
 /** The fields that have a value (a payload never carries `undefined` keys). */
 export function defined(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * The callbacks of an inbox event (a receipt, recall, contact or group event, a deletion of mine),
+ * all but an edit's, whose message the connection makes. One whose `from` is me was done on another
+ * of my devices (or, for contacts and groups, by this one over REST).
+ */
+export function inboxCallbacks(
+  event: Exclude<UserEvent, { kind: 'modify' }>,
+  me: string,
+): Callback[] {
+  if (event.kind === 'contact') return contactCallbacks(event, me);
+  if (event.kind === 'group') return groupCallbacks(event, me);
+  // Delete for me, on any of my devices: already in the 4.x shape.
+  if (event.kind === 'roaming') return [['onMultiDeviceEvent', event]];
+  const { kind, from, to, mid, chatType, time, groupReadCount, seq } = event;
+  const payload = { from, to, chatType, time, seq: seq || undefined, mid, groupReadCount };
+  return [[RECEIPT_CALLBACKS[kind], defined(payload)]];
 }
