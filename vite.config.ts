@@ -109,6 +109,26 @@ function widgetLoader(): Plugin {
         },
       })) as Rolldown.RolldownOutput;
       names.sdk = sdk.output[0].fileName;
+      // The loader's words in the other languages (src/loader/words.ts), a chunk it imports only
+      // for a widget in another language.
+      const words = (await build({
+        configFile: false,
+        logLevel: 'warn',
+        plugins: [precompress()],
+        build: {
+          ...shipped.build,
+          outDir,
+          copyPublicDir: false,
+          modulePreload: false,
+          rolldownOptions: {
+            ...shipped.build.rolldownOptions,
+            input: { words: 'src/loader/words.ts' },
+            preserveEntrySignatures: 'strict',
+            output: { format: 'es', entryFileNames: `${CHUNKS}/[name]-[hash].js` },
+          },
+        },
+      })) as Rolldown.RolldownOutput;
+      names.words = words.output[0].fileName;
       await build({
         configFile: false,
         logLevel: 'warn',

@@ -24,10 +24,18 @@
  * tokens, so a page's `--chat-*` and `::part(launcher)` styles apply to both); the loader test
  * checks that the launcher does not move or change colour when the widget takes over.
  */
+import type { LoaderWords } from './strings.js';
+import type { wordsFor as WordsFor } from './words.js';
 import type { WebIMGlobal } from './webim-global.js';
 
 /** The chunks' file names, relative to this script; the build puts them in (vite.config.ts). */
-declare const __OPENWEBIM_CHUNKS__: { elements: string; sdk: string; login: string };
+declare const __OPENWEBIM_CHUNKS__: {
+  elements: string;
+  sdk: string;
+  login: string;
+  /** The words in the other languages (src/loader/words.ts). */
+  words: string;
+};
 
 const chunks = __OPENWEBIM_CHUNKS__;
 // Read now: `document.currentScript` is only set while this script first runs.
@@ -108,6 +116,34 @@ function loadWhenIdle(): void {
   else window.addEventListener('load', idle, { once: true });
 }
 
+// --- the loader's words: English here, the other languages' from their chunk when needed -------
+
+const ENGLISH: LoaderWords = [
+  'Open chat',
+  'Close chat',
+  'Chat',
+  'Loading…',
+  'The chat could not load: {reason}',
+];
+let wordsChunk: Promise<typeof WordsFor> | undefined;
+
+/**
+ * The words for `widget`, picked as the widget picks its locale: the nearest `lang` (its own, then
+ * its ancestors'), then the browser's languages, English when none is shipped. `use` gets them
+ * with the locale and its direction: English at once, and when the first language asked is not
+ * English, what the words chunk picks once it is here (nothing more if it cannot load).
+ */
+function wordsFor(widget: Element, use: (words: LoaderWords, locale: string, dir: string) => void) {
+  const lang = widget.closest('[lang]')?.getAttribute('lang');
+  const requested = [...(lang ? [lang] : []), ...navigator.languages];
+  use(ENGLISH, 'en', 'ltr');
+  if (/^en\b/i.test(requested[0] ?? 'en')) return;
+  wordsChunk ??= import(/* @vite-ignore */ chunkUrl(chunks.words)).then(
+    (module: { wordsFor: typeof WordsFor }) => module.wordsFor,
+  );
+  wordsChunk.then((pick) => use(...pick(requested))).catch(() => {});
+}
+
 // --- the launcher, drawn into each <chat-widget> until the element is defined -----------------
 
 const css = `:host{color-scheme:light dark;--_bg:var(--chat-background,light-dark(#fff,#18181b));--_fg:var(--chat-text,light-dark(#111827,#f4f4f5));--_surface:var(--chat-surface,light-dark(#f3f4f6,#27272a));--_border:var(--chat-border,light-dark(#d1d5db,#52525b));--_primary:var(--chat-primary,light-dark(#1d4ed8,#93c5fd));--_on-primary:var(--chat-on-primary,light-dark(#fff,#0b1220));--_focus:var(--chat-focus-ring,var(--_primary));--_radius:var(--chat-radius,12px);--_space:var(--chat-spacing,8px);font-family:var(--chat-font-family,inherit);font-size:var(--chat-font-size,14px);line-height:1.4;color:var(--_fg);position:fixed;inset-inline-end:calc(var(--chat-inset,16px) + var(--_stack,0)*(var(--chat-launcher-size,56px) + 16px));inset-block-end:var(--chat-inset,16px);z-index:var(--chat-z-index,9999)}:host([theme=light]){color-scheme:light}:host([theme=dark]){color-scheme:dark}:host([hidden]){display:none!important}*{box-sizing:border-box}button{font:inherit;cursor:pointer}.launcher{display:grid;place-items:center;width:var(--chat-launcher-size,56px);height:var(--chat-launcher-size,56px);padding:0;border:0;border-radius:50%;background:var(--_primary);color:var(--_on-primary);box-shadow:0 2px 8px rgb(0 0 0/.3)}svg{width:50%;height:50%;fill:currentColor}:focus-visible{outline:2px solid var(--_focus);outline-offset:2px}.panel{position:absolute;inset-block-end:calc(100% + var(--_space));inset-inline-end:0;display:flex;flex-direction:column;width:var(--chat-panel-width,352px);height:var(--chat-panel-height,544px);max-width:calc(100vw - 32px);max-height:calc(100vh - 112px);overflow:hidden;border:1px solid var(--_border);border-radius:var(--_radius);background:var(--_bg);box-shadow:0 8px 24px rgb(0 0 0/.25)}.panel[hidden]{display:none}h2{margin:0;padding:var(--_space) calc(var(--_space)*2);font-size:1em;background:var(--_surface);border-bottom:1px solid var(--_border)}p{margin:calc(var(--_space)*2)}@media (max-width:480px){.panel{position:fixed;inset:0;width:auto;height:auto;max-width:none;max-height:none;border-radius:0}}`;
@@ -140,19 +176,37 @@ function draw(widget: Widget): void {
   root.innerHTML =
     '<button part="launcher" class="launcher" aria-expanded="false" aria-controls="panel">' +
     `<svg viewBox="0 0 24 24" aria-hidden="true">${chatIcon}</svg></button>` +
-    '<div id="panel" part="panel" class="panel" role="dialog" aria-label="Chat" hidden>' +
-    '<h2 part="header">Chat</h2><p role="status">Loading…</p></div>';
+    '<div id="panel" part="panel" class="panel" role="dialog" hidden>' +
+    '<h2 part="header"></h2><p role="status"></p></div>';
   const launcher = root.querySelector('button')!;
   const panel = root.querySelector<HTMLElement>('.panel')!;
   const status = panel.querySelector('p')!;
+  let words = ENGLISH;
+  let error: unknown;
+  let wantOpen = false;
   const show = (open: boolean) => {
-    launcher.setAttribute('aria-label', open ? 'Close chat' : 'Open chat');
+    launcher.setAttribute('aria-label', words[open ? 1 : 0]);
     launcher.setAttribute('aria-expanded', String(open));
     launcher.querySelector('svg')!.innerHTML = open ? closeIcon : chatIcon;
     panel.hidden = !open;
   };
-  show(false);
-  let wantOpen = false;
+  const failed = (reason: unknown) => {
+    error = reason;
+    status.setAttribute('role', 'alert');
+    const text = reason instanceof Error ? reason.message : String(reason);
+    status.textContent = words[4].replace('{reason}', text);
+  };
+  // In the widget's language; the text is the table's, never the page's.
+  wordsFor(widget, (chosen, locale, dir) => {
+    words = chosen;
+    launcher.lang = panel.lang = locale;
+    panel.dir = dir;
+    panel.setAttribute('aria-label', words[2]);
+    panel.querySelector('h2')!.textContent = words[2];
+    if (error === undefined) status.textContent = words[3];
+    else failed(error);
+    show(wantOpen);
+  });
   const open = (value: boolean) => {
     wantOpen = value;
     show(value);
@@ -174,10 +228,7 @@ function draw(widget: Widget): void {
     launcher.addEventListener(type, () => preload(resumes), { once: true });
   drawn.set(widget, {
     open,
-    failed(error) {
-      status.setAttribute('role', 'alert');
-      status.textContent = `The chat could not load: ${error instanceof Error ? error.message : String(error)}`;
-    },
+    failed,
   });
   if (widget.hasAttribute('open')) open(true);
   else if (widget.hasAttribute('user') && widget.hasAttribute('access-token')) {

@@ -180,4 +180,53 @@ describe('the loader, chat-widget.js', () => {
     });
     assert.equal(upgraded, 'function');
   });
+
+  it("speaks the widget's language before it loads: the nearest lang, and its failure too", async () => {
+    const { page } = await freshPage();
+    // The elements' chunk does not arrive (aborted here, as a network failure would).
+    await page.setRequestInterception(true);
+    page.on('request', (request) =>
+      /\/chat\/elements-/.test(request.url()) ? request.abort() : request.continue(),
+    );
+    await page.goto(`${demo.server.url}/`, { waitUntil: 'networkidle0' });
+    await page.evaluate(() => {
+      const own = document.createElement('chat-widget');
+      own.lang = 'de';
+      const around = document.createElement('div');
+      around.lang = 'ar-EG';
+      around.append(document.createElement('chat-widget'));
+      document.body.append(own, around);
+    });
+    // Drawn in English at once, then in their languages once the words' chunk is here.
+    const read = () =>
+      [...document.querySelectorAll('chat-widget')].slice(-2).map((widget) => {
+        const root = widget.shadowRoot!;
+        const panel = root.querySelector<HTMLElement>('[part="panel"]')!;
+        const launcher = root.querySelector('[part="launcher"]')!;
+        return [launcher.getAttribute('aria-label')!, panel.textContent!, panel.dir];
+      });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('chat-widget')]
+        .slice(-2)
+        .every(
+          (widget) =>
+            widget.shadowRoot!.querySelector('[part="launcher"]')!.getAttribute('aria-label') !==
+            'Open chat',
+        ),
+    );
+    assert.deepEqual(await page.evaluate(read), [
+      ['Chat öffnen', 'ChatWird geladen…', 'ltr'],
+      ['فتح الدردشة', 'الدردشةجارٍ التحميل…', 'rtl'],
+    ]);
+    // Opened, the German one fails to load and says so in German.
+    await page.evaluate(() =>
+      document.querySelector<HTMLElement>('chat-widget[lang="de"]')!.setAttribute('open', ''),
+    );
+    await page.waitForFunction(() =>
+      document
+        .querySelector('chat-widget[lang="de"]')!
+        .shadowRoot!.querySelector('[role="alert"]')
+        ?.textContent?.startsWith('Der Chat konnte nicht geladen werden: '),
+    );
+  });
 });

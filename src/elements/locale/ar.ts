@@ -183,6 +183,7 @@ const ar: Translation = {
   'widget.chat': 'الدردشة',
   'widget.back': 'العودة إلى المحادثات',
   'widget.tokenFailed': 'تعذّر تسجيل دخولك تلقائيًا: {reason}',
+  'widget.loadFailed': 'تعذّر تحميل الدردشة: {reason}',
   'password.open': 'تغيير كلمة المرور',
   'password.current': 'كلمة المرور الحالية',
   'password.new': 'كلمة المرور الجديدة',

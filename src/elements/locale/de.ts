@@ -163,6 +163,7 @@ const de: Translation = {
   'widget.chat': 'Chat',
   'widget.back': 'Zurück zu den Unterhaltungen',
   'widget.tokenFailed': 'Automatische Anmeldung fehlgeschlagen: {reason}',
+  'widget.loadFailed': 'Der Chat konnte nicht geladen werden: {reason}',
   'password.open': 'Passwort ändern',
   'password.current': 'Aktuelles Passwort',
   'password.new': 'Neues Passwort',

@@ -134,6 +134,10 @@ export const panelStrings = {
   'mod.unbanWho': 'Unban {name}',
   'mod.notInRoom': 'You are not in this room.',
   'mod.createRoom': 'Create a room',
+
+  // Said by the loader (chat-widget.js) when the widget's chunks cannot load; the loader has its
+  // own copy of it in every locale (src/loader/strings.ts), which test/build/loader-strings checks.
+  'widget.loadFailed': 'The chat could not load: {reason}',
 } as const;
 
 Object.assign(en, panelStrings);

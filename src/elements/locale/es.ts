@@ -174,6 +174,7 @@ const es: Translation = {
   'widget.chat': 'Chat',
   'widget.back': 'Volver a las conversaciones',
   'widget.tokenFailed': 'No se pudo iniciar tu sesión automáticamente: {reason}',
+  'widget.loadFailed': 'No se pudo cargar el chat: {reason}',
   'password.open': 'Cambiar contraseña',
   'password.current': 'Contraseña actual',
   'password.new': 'Contraseña nueva',

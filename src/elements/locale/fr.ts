@@ -174,6 +174,7 @@ const fr: Translation = {
   'widget.chat': 'Chat',
   'widget.back': 'Retour aux conversations',
   'widget.tokenFailed': 'Impossible de vous connecter automatiquement : {reason}',
+  'widget.loadFailed': 'Le chat n’a pas pu se charger : {reason}',
   'password.open': 'Changer le mot de passe',
   'password.current': 'Mot de passe actuel',
   'password.new': 'Nouveau mot de passe',

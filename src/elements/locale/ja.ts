@@ -158,6 +158,7 @@ const ja: Translation = {
   'widget.chat': 'チャット',
   'widget.back': '会話一覧に戻る',
   'widget.tokenFailed': '自動でサインインできませんでした: {reason}',
+  'widget.loadFailed': 'チャットを読み込めませんでした: {reason}',
   'password.open': 'パスワードを変更',
   'password.current': '現在のパスワード',
   'password.new': '新しいパスワード',

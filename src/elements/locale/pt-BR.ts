@@ -173,6 +173,7 @@ const ptBR: Translation = {
   'widget.chat': 'Chat',
   'widget.back': 'Voltar às conversas',
   'widget.tokenFailed': 'Não foi possível entrar automaticamente: {reason}',
+  'widget.loadFailed': 'Não foi possível carregar o chat: {reason}',
   'password.open': 'Alterar senha',
   'password.current': 'Senha atual',
   'password.new': 'Nova senha',

@@ -154,6 +154,7 @@ const zhCN: Translation = {
   'widget.chat': '聊天',
   'widget.back': '返回会话列表',
   'widget.tokenFailed': '无法自动登录：{reason}',
+  'widget.loadFailed': '无法加载聊天：{reason}',
   'password.open': '修改密码',
   'password.current': '当前密码',
   'password.new': '新密码',
