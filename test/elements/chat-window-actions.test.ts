@@ -181,4 +181,24 @@ describe('chat-window message actions', () => {
     await waitUntil(() => !shown(el), 'closed');
     expect(root(el).activeElement).to.equal(button);
   });
+
+  it('opens the menu on a long press on touch, holding back the browser’s own menu', async () => {
+    const peer = await session.peer();
+    const el = await open(peer.username);
+    await peer.send(session.me, 'press me');
+    await waitUntil(() => bubble(el, 'press me'), 'received', { timeout: 8000 });
+    const target = bubble(el, 'press me')!;
+    const touch = { bubbles: true, composed: true, pointerType: 'touch', isPrimary: true };
+    // A touch that moves (a scroll) is no press.
+    target.dispatchEvent(new PointerEvent('pointerdown', touch));
+    target.dispatchEvent(new PointerEvent('pointermove', touch));
+    // One that rests opens the menu, as the button would.
+    target.dispatchEvent(new PointerEvent('pointerdown', touch));
+    await waitUntil(() => shown(el), 'menu open after a long press', { timeout: 4000 });
+    expect(items(el)).to.deep.equal(['react', 'reply', 'copy', 'report', 'delete']);
+    const contextMenu = new MouseEvent('contextmenu', { bubbles: true, cancelable: true });
+    target.dispatchEvent(contextMenu);
+    expect(contextMenu.defaultPrevented).to.equal(true);
+    target.dispatchEvent(new PointerEvent('pointerup', touch));
+  });
 });
