@@ -1,0 +1,236 @@
+/**
+ * The writes of messages and of their receipts, edits and recalls in PostgreSQL ({@link PgStorage}
+ * delegates to it). Each takes the users' row locks first, in the order pg-database.ts keeps, and
+ * allocates their inbox seqs in the same transaction as the row; sends, receipts and read moves
+ * that arrive together share one commit (`PgDatabase.batched`, group commit).
+ */
+import { lockUsers, nextSeq, one, run, type PgDatabase, type Queryable } from './pg-database.js';
+import { appendUserEvent } from './pg-groups.js';
+import {
+  appendToInbox,
+  eventValues,
+  findSent,
+  grantChatfile,
+  insertEventSql,
+  insertMessage,
+} from './pg-rows.js';
+import { toMessage, type MessageRow } from './rows.js';
+import {
+  conversationKey,
+  type AppendedEvent,
+  type MessageEdit,
+  type NewMessage,
+  type NewUserEvent,
+  type ReadCursorMove,
+  type StoreEventResult,
+  type StoreMessageResult,
+  type StoredEvent,
+  type StoredMessage,
+} from './storage.js';
+
+/** Appends a receipt or recall event to each inbox (the caller holds their locks). */
+async function appendEvent(db: Queryable, appKey: string, event: StoredEvent, inboxes: string[]) {
+  const seqs: Record<string, number> = {};
+  for (const username of new Set(inboxes)) {
+    const seq = await nextSeq(db, appKey, username);
+    await db.query(insertEventSql, eventValues(appKey, username, seq, { ...event, data: null }));
+    seqs[username] = seq;
+  }
+  return seqs;
+}
+
+const refreshConversationLast = (
+  db: Queryable,
+  appKey: string,
+  conv: string,
+  a: string,
+  b: string,
+) =>
+  db.query(
+    `UPDATE conversations SET last_id =
+       (SELECT max(id) FROM messages m
+        WHERE m.app_key = conversations.app_key AND m.conv = conversations.conv
+          AND NOT m.recalled)
+     WHERE app_key = $1 AND conv = $2 AND username = $3 AND peer = $4`,
+    [appKey, conv, a, b],
+  );
+
+export class PgMessages {
+  readonly #db: PgDatabase;
+
+  constructor(db: PgDatabase) {
+    this.#db = db;
+  }
+
+  storeMessage(appKey: string, message: NewMessage): Promise<StoreMessageResult> {
+    // Writes that arrive together share one transaction and one flush (group commit); each is
+    // answered once the commit that holds it is done.
+    const locks = { appKey, usernames: [message.from, message.to] };
+    return this.#db.batched(locks, async (db) => {
+      // The sender's lock also keeps a resend on another process from storing the id twice.
+      await lockUsers(db, appKey, [message.from, message.to]);
+      const existing = await findSent(db, appKey, message.from, message.clientId);
+      if (existing) {
+        const seqOf = async (username: string) =>
+          (
+            await one<{ seq: number }>(
+              db,
+              'SELECT seq FROM inbox WHERE app_key = $1 AND username = $2 AND message_id = $3',
+              [appKey, username, existing.id],
+            )
+          )?.seq;
+        const senderSeq = (await seqOf(existing.from_user)) ?? 0;
+        const recipientSeq =
+          existing.to_user === existing.from_user
+            ? null
+            : ((await seqOf(existing.to_user)) ?? null);
+        return { duplicate: true, message: toMessage(existing), senderSeq, recipientSeq };
+      }
+      const { files, ...row } = message;
+      const conv = conversationKey(message.from, message.to);
+      const id = await insertMessage(db, appKey, row, conv);
+      for (const uuid of files) {
+        for (const username of new Set([message.from, message.to])) {
+          await grantChatfile(db, appKey, uuid, username);
+        }
+      }
+      const sides =
+        message.to === message.from
+          ? [[message.from, message.to]]
+          : [
+              [message.from, message.to],
+              [message.to, message.from],
+            ];
+      for (const [me, peer] of sides) {
+        await db.query(
+          `INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (app_key, username, peer) DO UPDATE SET last_id = excluded.last_id`,
+          [appKey, me, peer, message.chatType, conv, id],
+        );
+      }
+      const senderSeq = await appendToInbox(db, appKey, message.from, id);
+      const recipientSeq =
+        message.to === message.from ? null : await appendToInbox(db, appKey, message.to, id);
+      return { duplicate: false, message: { ...row, recalled: false }, senderSeq, recipientSeq };
+    });
+  }
+
+  async getMessage(appKey: string, mid: string): Promise<StoredMessage | undefined> {
+    const row = await one<MessageRow>(
+      this.#db,
+      'SELECT * FROM messages WHERE app_key = $1 AND mid = $2',
+      [appKey, mid],
+    );
+    return row && toMessage(row);
+  }
+
+  storeEvent(
+    appKey: string,
+    event: StoredEvent,
+    inboxes: string[],
+    read?: ReadCursorMove,
+  ): Promise<StoreEventResult> {
+    // Receipts and events that arrive together share one commit (group commit, as storeMessage).
+    const users = [...inboxes, event.from];
+    return this.#db.batched({ appKey, usernames: users }, async (db) => {
+      // Locked first, so the same receipt sent twice at once is found as a duplicate the second time.
+      await lockUsers(db, appKey, users);
+      if (
+        event.mid !== null &&
+        (event.kind === 'delivered' || event.kind === 'read') &&
+        (await one(
+          db,
+          `SELECT 1 FROM inbox_events
+           WHERE app_key = $1 AND mid = $2 AND kind = $3 AND from_user = $4 LIMIT 1`,
+          [appKey, event.mid, event.kind, event.from],
+        ))
+      ) {
+        return { duplicate: true, seqs: {} };
+      }
+      if (read) {
+        if (read.mid === null) {
+          // "All read" when all was read already tells the peer nothing new; storing it would let
+          // a client fill the peer's inbox by repeating it.
+          const moved = await run(
+            db,
+            `UPDATE conversations SET read_id = last.id
+             FROM (SELECT max(m.id) AS id
+                   FROM conversations c JOIN messages m ON m.app_key = c.app_key AND m.conv = c.conv
+                   WHERE c.app_key = $1 AND c.username = $2 AND c.peer = $3) AS last
+             WHERE conversations.app_key = $1 AND conversations.username = $2
+               AND conversations.peer = $3 AND conversations.read_id < last.id`,
+            [appKey, read.reader, read.peer],
+          );
+          if (moved === 0) return { duplicate: true, seqs: {} };
+        } else {
+          const target = await one<{ id: number }>(
+            db,
+            'SELECT id FROM messages WHERE app_key = $1 AND mid = $2',
+            [appKey, read.mid],
+          );
+          if (target) {
+            await db.query(
+              `UPDATE conversations SET read_id = GREATEST(read_id, $1)
+               WHERE app_key = $2 AND username = $3 AND peer = $4`,
+              [target.id, appKey, read.reader, read.peer],
+            );
+          }
+        }
+      }
+      return { duplicate: false, seqs: await appendEvent(db, appKey, event, inboxes) };
+    });
+  }
+
+  editMessage(
+    appKey: string,
+    edit: MessageEdit,
+    event: NewUserEvent,
+    inboxes: string[],
+  ): Promise<AppendedEvent[] | undefined> {
+    return this.#db.tx(async (db) => {
+      await lockUsers(db, appKey, inboxes);
+      const changed = await run(
+        db,
+        `UPDATE messages SET body = $1, edit_count = $2, edited_by = $3, edited_at = $4
+         WHERE app_key = $5 AND mid = $6 AND NOT recalled AND edit_count = $2 - 1`,
+        [edit.body, edit.count, edit.by, edit.at, appKey, edit.mid],
+      );
+      return changed > 0 ? appendUserEvent(db, appKey, event, inboxes) : undefined;
+    });
+  }
+
+  recallMessage(appKey: string, mid: string, time: number): Promise<StoreEventResult> {
+    return this.#db.tx(async (db) => {
+      const row = await one<MessageRow>(
+        db,
+        'SELECT * FROM messages WHERE app_key = $1 AND mid = $2',
+        [appKey, mid],
+      );
+      if (!row) throw new Error(`no message ${mid} in ${appKey}`);
+      await lockUsers(db, appKey, [row.from_user, row.to_user]);
+      // Under the users' locks: a second recall of the same message sees the first one's mark.
+      const marked = await run(
+        db,
+        'UPDATE messages SET recalled = true WHERE id = $1 AND NOT recalled',
+        [row.id],
+      );
+      if (marked === 0) return { duplicate: true, seqs: {} };
+      const conv = conversationKey(row.from_user, row.to_user);
+      await refreshConversationLast(db, appKey, conv, row.from_user, row.to_user);
+      await refreshConversationLast(db, appKey, conv, row.to_user, row.from_user);
+      const event: StoredEvent = {
+        kind: 'recall',
+        from: row.from_user,
+        to: row.to_user,
+        chatType: row.chat_type,
+        mid,
+        time,
+      };
+      return {
+        duplicate: false,
+        seqs: await appendEvent(db, appKey, event, [row.from_user, row.to_user]),
+      };
+    });
+  }
+}
