@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import WebIM, { type Connection } from '../../src/sdk/index.js';
-import { freePort, ServerProcess } from '../support/server-process.mjs';
+import { ServerProcess } from '../support/server-process.mjs';
 import { startRedis } from '../support/services.mjs';
 import { freshDatabase } from '../server/support/postgres.js';
 import { register, rest, type TestUser, token } from '../server/support/test-server.js';
@@ -46,10 +46,9 @@ before(async () => {
     OPENWEBIM_LOG_LEVEL: 'error',
   };
   for (let n = 0; n < 3; n++) {
-    const port = await freePort();
+    // Its public URL names its port: picked again if another process takes it first.
     const server = new ServerProcess({
-      port,
-      env: { ...env, OPENWEBIM_PUBLIC_URL: `http://127.0.0.1:${port}` },
+      env: (port) => ({ ...env, OPENWEBIM_PUBLIC_URL: `http://127.0.0.1:${port}` }),
     });
     servers.push(await server.start());
   }

@@ -24,8 +24,23 @@ export function freePort() {
   });
 }
 
+/** The port asked for was taken when the server came to listen on it. */
+class PortTaken extends Error {}
+
+/** The phrase the server prints once it listens, with its URL (server/cli.ts). */
+const LISTENING = /openwebim listening on (\S+)/;
+
+/**
+ * A server child process. Without a `port` it listens on port 0 and reports the port the system
+ * gave it, so no other process of the machine can take the port between a pick and the listen.
+ * An `env` that names the port (a public URL) is a function of it: the port is picked first then,
+ * and picked again when the server finds it taken (EADDRINUSE).
+ */
 export class ServerProcess {
-  /** @param {{env?: Record<string,string>, port?: number, dataDir?: string}} options */
+  /**
+   * @param {{env?: Record<string,string> | ((port: number) => Record<string,string>),
+   *   port?: number, dataDir?: string}} options
+   */
   constructor(options = {}) {
     this.env = options.env ?? {};
     this.port = options.port;
@@ -39,37 +54,61 @@ export class ServerProcess {
   }
 
   async start() {
-    this.port ??= await freePort();
     this.dataDir ??= await mkdtemp(join(tmpdir(), 'openwebim-test-'));
     this.ownsDataDir ??= true;
+    if (this.port !== undefined) return this.#launch(this.port);
+    if (typeof this.env !== 'function') return this.#launch(0);
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      try {
+        return await this.#launch(port);
+      } catch (error) {
+        // Another process of the machine took the port between freePort() and the listen.
+        if (!(error instanceof PortTaken) || attempt === 5) throw error;
+        this.output = '';
+      }
+    }
+  }
+
+  /** The environment given, for `port` (the one it listens on, once known). */
+  #env(port = this.port) {
+    return typeof this.env === 'function' ? this.env(port) : this.env;
+  }
+
+  /** Spawns the server on `port` (0: any) and resolves once it listens, with `this.port` set. */
+  async #launch(port) {
+    const env = this.#env(port);
     const child = spawn(process.execPath, nodeArgs, {
       cwd: root,
       env: {
         ...process.env,
         HOST: '127.0.0.1',
-        PORT: String(this.port),
+        PORT: String(port),
         OPENWEBIM_DATA_DIR: this.dataDir,
         OPENWEBIM_LOG_LEVEL: process.env.OPENWEBIM_LOG_LEVEL ?? 'warn',
-        ...this.env,
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    await new Promise((resolve, reject) => {
+    const url = await new Promise((resolve, reject) => {
       const onData = (chunk) => {
         this.output += chunk;
-        if (this.output.includes('openwebim listening on')) resolve();
+        const listening = LISTENING.exec(this.output);
+        if (listening) resolve(listening[1]);
       };
       child.stdout.setEncoding('utf8').on('data', onData);
       child.stderr.setEncoding('utf8').on('data', onData);
-      child.once('exit', (code) =>
-        reject(new Error(`server exited with ${code} before listening:\n${this.output}`)),
-      );
+      child.once('exit', (code) => {
+        const message = `server exited with ${code} before listening:\n${this.output}`;
+        reject(this.output.includes('EADDRINUSE') ? new PortTaken(message) : new Error(message));
+      });
       setTimeout(
         () => reject(new Error(`server did not start in 20 s:\n${this.output}`)),
         20_000,
       ).unref();
     });
+    this.port = Number(new URL(url).port);
     return this;
   }
 
@@ -96,7 +135,7 @@ export class ServerProcess {
       execFile(
         process.execPath,
         [...nodeArgs, ...args],
-        { cwd: root, env: { ...process.env, OPENWEBIM_DATA_DIR: this.dataDir, ...this.env } },
+        { cwd: root, env: { ...process.env, OPENWEBIM_DATA_DIR: this.dataDir, ...this.#env() } },
         (error, stdout, stderr) => resolve({ code: error ? (error.code ?? 1) : 0, stdout, stderr }),
       );
     });

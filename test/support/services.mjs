@@ -83,19 +83,30 @@ export async function startPostgres({ durable = false } = {}) {
     execFileSync(file, argv, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
   };
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
-  const port = await freePort();
-  const serverOptions = [
-    `-p ${port}`,
-    `-k ${dir}`,
-    '-c listen_addresses=127.0.0.1',
-    ...(durable ? [] : ['-c fsync=off', '-c full_page_writes=off']),
-    '-c max_connections=300',
-  ].join(' ');
+  let port = 0;
   const start = () => {
+    const serverOptions = [
+      `-p ${port}`,
+      `-k ${dir}`,
+      '-c listen_addresses=127.0.0.1',
+      ...(durable ? [] : ['-c fsync=off', '-c full_page_writes=off']),
+      '-c max_connections=300',
+    ].join(' ');
     run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', serverOptions, '-w', 'start']);
     return Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   };
-  let pid = start();
+  // PostgreSQL cannot listen on port 0: a free port is picked, and picked again when another
+  // process of the machine took it before the cluster could bind it.
+  let pid;
+  for (let attempt = 1; pid === undefined; attempt++) {
+    port = await freePort();
+    try {
+      pid = start();
+    } catch (error) {
+      const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8') : '';
+      if (!log.includes('Address already in use') || attempt === 5) throw error;
+    }
+  }
   const watcher = watchOwner(dir);
   let halted = false;
   let stopped = false;
@@ -182,14 +193,8 @@ function waitForExit(pid) {
   }
 }
 
-/**
- * Starts a Redis server with no persistence on a free port (or on `port`, to restart one).
- * @param {{port?: number}} [options]
- * @returns {Promise<{url: string, port: number, pid: number, stop(): void}>}
- */
-export async function startRedis(options = {}) {
-  requireBinaries();
-  const port = options.port ?? (await freePort());
+/** Spawns redis-server on `port`; resolves once it accepts connections. */
+async function launchRedis(port) {
   const child = spawn(
     redisServerPath(),
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -209,6 +214,30 @@ export async function startRedis(options = {}) {
     child.on('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
   });
   child.removeAllListeners('exit');
+  return child;
+}
+
+/**
+ * Starts a Redis server with no persistence on a free port (or on `port`, to restart one).
+ * @param {{port?: number}} [options]
+ * @returns {Promise<{url: string, port: number, pid: number, stop(): void}>}
+ */
+export async function startRedis(options = {}) {
+  requireBinaries();
+  // Redis cannot report a port it picked (port 0 turns TCP off): a free port is picked, and picked
+  // again when another process of the machine took it first. A given port (a restart) is kept.
+  let port;
+  let child;
+  for (let attempt = 1; child === undefined; attempt++) {
+    port = options.port ?? (await freePort());
+    try {
+      child = await launchRedis(port);
+    } catch (error) {
+      if (options.port || !String(error).includes('Address already in use') || attempt === 5) {
+        throw error;
+      }
+    }
+  }
   let stopped = false;
   return {
     url: `redis://127.0.0.1:${port}`,
