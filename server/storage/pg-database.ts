@@ -57,8 +57,8 @@ const types = {
 };
 
 /**
- * What a batched work locks (it locks them again itself: a no-op once the batch holds them): users,
- * and groups it fans out to, whose rows it holds FOR SHARE and whose members it locks as users.
+ * What a batched work locks, which the batch locks before any work runs: users, and groups it fans
+ * out to, whose rows it holds FOR SHARE and whose members it locks as users.
  */
 export interface BatchLocks {
   appKey: string;
@@ -68,10 +68,26 @@ export interface BatchLocks {
 
 interface Batched {
   locks: BatchLocks;
+  /** The users and groups it writes (see {@link lockKeys}): who orders it after whom. */
+  keys: string[];
   work: (client: Queryable) => Promise<unknown>;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
+
+/** One batch being formed or run, and the keys of its works. */
+interface Batch {
+  works: Batched[];
+  keys: Set<string>;
+}
+
+/** A batched work's keys: its app's users and groups (a group's id is all digits, a name is not). */
+const lockKeys = ({ appKey, usernames, groups = [] }: BatchLocks) => [
+  ...new Set([
+    ...usernames.map((name) => `${appKey}\nu\n${name}`),
+    ...groups.map((gid) => `${appKey}\ng\n${gid}`),
+  ]),
+];
 
 /** Works in one batch at most. */
 const BATCH_SIZE = 64;
@@ -83,14 +99,18 @@ export class PgDatabase {
   readonly pool: pg.Pool;
   readonly #prepare: (db: PgDatabase) => Promise<void>;
   #prepared: Promise<void> | undefined;
-  readonly #queue: Batched[] = [];
+  #queue: Batched[] = [];
   /**
-   * Batches at once: as many as the pool has connections, so sends run side by side as they did
-   * one transaction each, and only those that find every connection busy share a transaction.
+   * Batches at once: half the pool's connections, so sends run side by side, and those that find
+   * every batch busy share the next one. The other half answers the reads that come before a write
+   * (is the recipient there, blocked?): taken by batches, a session's next send could not be queued
+   * until a batch committed, and each batch would hold one message.
    */
   readonly #maxBatches: number;
   #batches = 0;
   #flushing = false;
+  /** The keys of the batches running now: a work with one of them waits for its batch's commit. */
+  readonly #busy = new Set<string>();
 
   /**
    * `prepare` (the schema migration) runs before the first statement, and again on the next one
@@ -102,7 +122,7 @@ export class PgDatabase {
     options: { max?: number } = {},
   ) {
     this.#prepare = prepare;
-    this.#maxBatches = options.max ?? 10;
+    this.#maxBatches = Math.max(1, Math.floor((options.max ?? 10) / 2));
     this.pool = new pg.Pool({
       connectionString: url,
       max: options.max ?? 10,
@@ -145,12 +165,23 @@ export class PgDatabase {
    * (by app, then username, as {@link lockUsers} does), so batches cannot deadlock each other. A
    * work that fails rolls the whole transaction back; it is run again without that work, which
    * alone gets its error (the others are neither lost nor answered before their commit).
+   *
+   * Works that share a user or a group take effect in the order of their calls (seqs included),
+   * even while the earlier ones still wait for their commit (`Storage.ordersWrites`): a work
+   * is queued at the call, and never runs beside, or before, an earlier one it shares a key with.
    */
-  async batched<T>(locks: BatchLocks, work: (client: Queryable) => Promise<T>): Promise<T> {
-    await this.ready();
+  batched<T>(locks: BatchLocks, work: (client: Queryable) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ locks, work, resolve: resolve as (value: unknown) => void, reject });
-      this.#schedule();
+      const item = { locks, keys: lockKeys(locks), work, reject };
+      this.#queue.push({ ...item, resolve: resolve as (value: unknown) => void });
+      // The schema first (a no-op once it is ready); the queue keeps the calls' order meanwhile.
+      this.ready().then(
+        () => this.#schedule(),
+        (error: unknown) => {
+          this.#queue = this.#queue.filter((queued) => queued.work !== work);
+          reject(error);
+        },
+      );
     });
   }
 
@@ -160,18 +191,59 @@ export class PgDatabase {
     this.#flushing = true;
     setImmediate(() => {
       this.#flushing = false;
-      while (this.#batches < this.#maxBatches && this.#queue.length > 0) {
-        // Spread over the free connections: side by side first, together only past that.
-        const free = this.#maxBatches - this.#batches;
-        const size = Math.min(BATCH_SIZE, Math.ceil(this.#queue.length / free));
-        const batch = this.#queue.splice(0, size);
+      for (const batch of this.#take()) {
         this.#batches += 1;
-        void this.#run(batch).finally(() => {
+        void this.#run(batch.works).finally(() => {
           this.#batches -= 1;
+          for (const key of batch.keys) this.#busy.delete(key);
           this.#schedule();
         });
       }
     });
+  }
+
+  /**
+   * Takes the queued works that may run now, in batches for the free connections: spread over them
+   * (side by side first, together only past that), each batch at most {@link BATCH_SIZE}. A work
+   * that shares a key with a running batch, or with a queued work left behind, stays queued; one
+   * that shares keys with a batch being formed goes into that batch, after the works before it.
+   * Batches running at once so share no key, and works that share one run in their calls' order.
+   */
+  #take(): Batch[] {
+    const free = this.#maxBatches - this.#batches;
+    const batches: Batch[] = [];
+    const owner = new Map<string, Batch>();
+    const behind = new Set<string>();
+    const left: Batched[] = [];
+    for (const item of this.#queue) {
+      let target: Batch | undefined;
+      let runs = true;
+      for (const key of item.keys) {
+        const batch = owner.get(key);
+        if (this.#busy.has(key) || behind.has(key) || (batch && target && batch !== target)) {
+          runs = false;
+          break;
+        }
+        target ??= batch;
+      }
+      if (runs && !target) {
+        if (batches.length < free) batches.push((target = { works: [], keys: new Set() }));
+        else target = batches.reduce((a, b) => (b.works.length < a.works.length ? b : a));
+      }
+      if (!runs || !target || target.works.length >= BATCH_SIZE) {
+        left.push(item);
+        for (const key of item.keys) behind.add(key);
+        continue;
+      }
+      target.works.push(item);
+      for (const key of item.keys) {
+        owner.set(key, target);
+        target.keys.add(key);
+      }
+    }
+    this.#queue = left;
+    for (const batch of batches) for (const key of batch.keys) this.#busy.add(key);
+    return batches;
   }
 
   async #run(batch: Batched[]): Promise<void> {
@@ -182,7 +254,8 @@ export class PgDatabase {
       try {
         results = await this.transaction(async (client) => {
           failed = undefined;
-          if (pending.length > 1) await lockAll(client, pending);
+          // Every work's locks, first and in one order: the works need not lock them again.
+          await lockAll(client, pending);
           const out = [];
           for (const item of pending) {
             try {

@@ -6,14 +6,7 @@
  */
 import { lockUsers, nextSeq, one, run, type PgDatabase, type Queryable } from './pg-database.js';
 import { appendUserEvent } from './pg-groups.js';
-import {
-  appendToInbox,
-  eventValues,
-  findSent,
-  grantChatfile,
-  insertEventSql,
-  insertMessage,
-} from './pg-rows.js';
+import { eventValues, findSent, grantChatfile, insertEventSql } from './pg-rows.js';
 import { toMessage, type MessageRow } from './rows.js';
 import {
   conversationKey,
@@ -64,56 +57,85 @@ export class PgMessages {
 
   storeMessage(appKey: string, message: NewMessage): Promise<StoreMessageResult> {
     // Writes that arrive together share one transaction and one flush (group commit); each is
-    // answered once the commit that holds it is done.
+    // answered once the commit that holds it is done. The batch holds both users' locks first
+    // (the sender's also keeps a resend on another process from storing the id twice).
     const locks = { appKey, usernames: [message.from, message.to] };
     return this.#db.batched(locks, async (db) => {
-      // The sender's lock also keeps a resend on another process from storing the id twice.
-      await lockUsers(db, appKey, [message.from, message.to]);
-      const existing = await findSent(db, appKey, message.from, message.clientId);
-      if (existing) {
-        const seqOf = async (username: string) =>
-          (
-            await one<{ seq: number }>(
-              db,
-              'SELECT seq FROM inbox WHERE app_key = $1 AND username = $2 AND message_id = $3',
-              [appKey, username, existing.id],
-            )
-          )?.seq;
-        const senderSeq = (await seqOf(existing.from_user)) ?? 0;
-        const recipientSeq =
-          existing.to_user === existing.from_user
-            ? null
-            : ((await seqOf(existing.to_user)) ?? null);
-        return { duplicate: true, message: toMessage(existing), senderSeq, recipientSeq };
-      }
       const { files, ...row } = message;
       const conv = conversationKey(message.from, message.to);
-      const id = await insertMessage(db, appKey, row, conv);
+      // One statement, one round trip: the row (unless the client id is stored already), both
+      // users' next seqs, their inbox entries and their conversations' last message.
+      const stored = await one<{ id: number | null; seqs: Record<string, number> | null }>(
+        db,
+        `WITH ins AS (
+           INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type,
+             body, ext, time, conv, allow_group_ack)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
+           ON CONFLICT (app_key, from_user, client_id) DO NOTHING RETURNING id
+         ), seqs AS (
+           UPDATE users SET last_seq = last_seq + 1
+           WHERE app_key = $1 AND username IN ($4, $5) AND EXISTS (SELECT 1 FROM ins)
+           RETURNING username, last_seq
+         ), entries AS (
+           INSERT INTO inbox (app_key, username, seq, message_id)
+           SELECT $1, seqs.username, seqs.last_seq, ins.id FROM seqs, ins
+         ), sides AS (
+           INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
+           SELECT DISTINCT $1, side.me, side.peer, $6, $11, ins.id
+           FROM ins, (VALUES ($4, $5), ($5, $4)) AS side (me, peer)
+           ON CONFLICT (app_key, username, peer) DO UPDATE SET last_id = excluded.last_id
+         )
+         SELECT (SELECT id FROM ins) AS id,
+           (SELECT json_object_agg(username, last_seq) FROM seqs) AS seqs`,
+        [
+          appKey,
+          row.mid,
+          row.clientId,
+          row.from,
+          row.to,
+          row.chatType,
+          row.type,
+          row.body,
+          row.ext,
+          row.time,
+          conv,
+        ],
+      );
+      if (stored?.id == null || !stored.seqs) return this.#resent(db, appKey, message);
       for (const uuid of files) {
         for (const username of new Set([message.from, message.to])) {
           await grantChatfile(db, appKey, uuid, username);
         }
       }
-      const sides =
-        message.to === message.from
-          ? [[message.from, message.to]]
-          : [
-              [message.from, message.to],
-              [message.to, message.from],
-            ];
-      for (const [me, peer] of sides) {
-        await db.query(
-          `INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
-           VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (app_key, username, peer) DO UPDATE SET last_id = excluded.last_id`,
-          [appKey, me, peer, message.chatType, conv, id],
-        );
+      const { seqs } = stored;
+      for (const username of [message.from, message.to]) {
+        if (seqs[username] === undefined) throw new Error(`no user ${username} in ${appKey}`);
       }
-      const senderSeq = await appendToInbox(db, appKey, message.from, id);
-      const recipientSeq =
-        message.to === message.from ? null : await appendToInbox(db, appKey, message.to, id);
-      return { duplicate: false, message: { ...row, recalled: false }, senderSeq, recipientSeq };
+      return {
+        duplicate: false,
+        message: { ...row, recalled: false },
+        senderSeq: seqs[message.from] ?? 0,
+        recipientSeq: message.to === message.from ? null : (seqs[message.to] ?? null),
+      };
     });
+  }
+
+  /** The message `message.from` sent already with this client id, and the seqs it got then. */
+  async #resent(db: Queryable, appKey: string, message: NewMessage): Promise<StoreMessageResult> {
+    const existing = await findSent(db, appKey, message.from, message.clientId);
+    if (!existing) throw new Error(`message ${message.clientId} of ${message.from} not stored`);
+    const seqOf = async (username: string) =>
+      (
+        await one<{ seq: number }>(
+          db,
+          'SELECT seq FROM inbox WHERE app_key = $1 AND username = $2 AND message_id = $3',
+          [appKey, username, existing.id],
+        )
+      )?.seq;
+    const senderSeq = (await seqOf(existing.from_user)) ?? 0;
+    const recipientSeq =
+      existing.to_user === existing.from_user ? null : ((await seqOf(existing.to_user)) ?? null);
+    return { duplicate: true, message: toMessage(existing), senderSeq, recipientSeq };
   }
 
   async getMessage(appKey: string, mid: string): Promise<StoredMessage | undefined> {
@@ -133,9 +155,9 @@ export class PgMessages {
   ): Promise<StoreEventResult> {
     // Receipts and events that arrive together share one commit (group commit, as storeMessage).
     const users = [...inboxes, event.from];
+    // The batch locks the users first, so the same receipt sent twice at once is found as a
+    // duplicate the second time.
     return this.#db.batched({ appKey, usernames: users }, async (db) => {
-      // Locked first, so the same receipt sent twice at once is found as a duplicate the second time.
-      await lockUsers(db, appKey, users);
       if (
         event.mid !== null &&
         (event.kind === 'delivered' || event.kind === 'read') &&

@@ -13,7 +13,7 @@
  * - A deadlock or serialization failure that slips through reruns the transaction (pg-database.ts).
  */
 import type { GroupStorage, RoomStorage } from './group-storage.js';
-import { all, lockUsers, one, PgDatabase, run } from './pg-database.js';
+import { all, one, PgDatabase, run } from './pg-database.js';
 import { PgContacts } from './pg-contacts.js';
 import { PgConversations } from './pg-conversations.js';
 import { PgDeletions } from './pg-deletions.js';
@@ -66,6 +66,8 @@ export class PgStorage implements Storage {
   readonly visitors: VisitorStorage;
   readonly reactions: ReactionStorage;
   readonly deletions: DeletionStorage;
+  /** Batched writes sharing a user or group keep their calls' order (`PgDatabase.batched`). */
+  readonly ordersWrites = true;
   readonly #db: PgDatabase;
   readonly #messages: PgMessages;
   readonly #conversations: PgConversations;
@@ -296,10 +298,10 @@ export class PgStorage implements Storage {
     inboxes: string[],
   ): Promise<AppendedEvent[]> {
     // Contact and group events that arrive together share one commit (group commit).
-    return this.#db.batched({ appKey, usernames: inboxes }, async (db) => {
-      await lockUsers(db, appKey, inboxes);
-      return appendUserEvent(db, appKey, event, inboxes);
-    });
+    // The batch holds the inboxes' locks.
+    return this.#db.batched({ appKey, usernames: inboxes }, (db) =>
+      appendUserEvent(db, appKey, event, inboxes),
+    );
   }
 
   storeMessage(...args: Parameters<Storage['storeMessage']>) {

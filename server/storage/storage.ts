@@ -277,7 +277,8 @@ export interface Storage {
   /**
    * Message writes take effect (seqs included) in the order their calls were made, even while
    * earlier ones still wait for their commit: sessions may then pipeline their sends (SQLite's
-   * single group-commit queue; PostgreSQL spreads writes over several connections, so not there).
+   * single group-commit queue; PostgreSQL's batches, which never run a write beside or before an
+   * earlier one of the same user or group).
    */
   readonly ordersWrites?: boolean;
 
