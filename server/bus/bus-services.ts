@@ -101,12 +101,14 @@ export function openBusServices(
     },
     async onSwept(previous, id) {
       // Both send their writes now, before anything this process does next.
-      const [totals] = await Promise.all([shared.resync(id), sessions.resync(id)]);
-      // A user counted here alone was announced offline by the sweeper: online again, after it.
+      const [totals] = await Promise.all([shared.resync(id, previous), sessions.resync(id)]);
+      // A user counted here alone, whose count the sweeper took away before this resync, was
+      // announced offline by it: online again, after it. (A count the resync replaced was never
+      // taken away: the sweeper finds the user still counted here.)
       const regained: { appKey: string; username: string }[] = [];
-      for (const { key: counted, total, own } of totals) {
+      for (const { key: counted, total, own, replaced } of totals) {
         const user = presenceOf(counted);
-        if (user && total === own) regained.push(user);
+        if (user && total === own && !replaced) regained.push(user);
       }
       void registry
         .sweepOver(previous)

@@ -23,15 +23,21 @@ end
 
 /**
  * KEYS: the key's hash, the process's set, the process list, the process's tombstone. ARGV: process
- * id, delta, the key, the most the total may reach (0: no bound). → {the total after, 1 if counted
- * (0: refused, at the bound), 1 if refused because the process was swept}. A process is registered
- * before its first count (see process-registry.ts); once swept, nothing more is counted under its id.
+ * id, delta, the key, the most the total may reach (0: no bound), and for a resync the id the
+ * process had before it was swept ('' otherwise). → {the total after, 1 if counted (0: refused, at
+ * the bound), 1 if refused because the process was swept, 1 if the former id still counted the
+ * key}. A process is registered before its first count (see process-registry.ts); once swept,
+ * nothing more is counted under its id. A resync takes the former id's count of the key away in
+ * the same step as it writes the count under the new one, so the process is never counted twice
+ * (its sweeper, which would take it away later, finds nothing of it left).
  */
 const ADD = `${REGISTER_LUA}${SUM}
 local delta = tonumber(ARGV[2])
 local max = tonumber(ARGV[4])
-if delta > 0 and swept(KEYS[4]) then return {0, 0, 1} end
-if delta > 0 and max > 0 and total(KEYS[1]) + delta > max then return {total(KEYS[1]), 0, 0} end
+if delta > 0 and swept(KEYS[4]) then return {0, 0, 1, 0} end
+local former = 0
+if ARGV[5] ~= '' then former = redis.call('HDEL', KEYS[1], ARGV[5]) end
+if delta > 0 and max > 0 and total(KEYS[1]) + delta > max then return {total(KEYS[1]), 0, 0, 0} end
 if delta > 0 then register(KEYS[3], ARGV[1]) end
 local n = redis.call('HINCRBY', KEYS[1], ARGV[1], delta)
 if n <= 0 then
@@ -40,7 +46,7 @@ if n <= 0 then
 else
   redis.call('SADD', KEYS[2], ARGV[3])
 end
-return {total(KEYS[1]), 1, 0}`;
+return {total(KEYS[1]), 1, 0, former}`;
 
 /** KEYS: the key's hash. ARGV: the dead process's id. → the total left. */
 const FORGET = `${SUM}
@@ -95,19 +101,25 @@ export class RedisCounts {
   }
 
   /**
-   * Writes this process's counts under its new id after it was swept. The commands are sent before
-   * this returns. Resolves to each key with its total after and this process's own count.
+   * Writes this process's counts under its new `id` after it was swept, each in place of its count
+   * under the `previous` one. The commands are sent before this returns. Resolves to each key with
+   * its total after, this process's own count, and whether its previous id still counted it (its
+   * sweeper had not taken that count away yet, and will not have it to take: it learns nothing
+   * changed for that key).
    */
-  resync(id: string): Promise<{ key: string; total: number; own: number }[]> {
+  resync(
+    id: string,
+    previous: string,
+  ): Promise<{ key: string; total: number; own: number; replaced: boolean }[]> {
     return Promise.all(
       [...this.#mine].map(async ([key, own]) => {
-        const [total] = (await this.#eval(id, key, own, 0)) as [number];
-        return { key, total: Number(total), own };
+        const [total, , , former] = (await this.#eval(id, key, own, 0, previous)) as number[];
+        return { key, total: Number(total), own, replaced: former === 1 };
       }),
     );
   }
 
-  #eval(id: string, key: string, delta: number, max: number): Promise<unknown> {
+  #eval(id: string, key: string, delta: number, max: number, previous = ''): Promise<unknown> {
     return this.#redis.eval(
       ADD,
       4,
@@ -119,6 +131,7 @@ export class RedisCounts {
       delta,
       key,
       max,
+      previous,
     );
   }
 

@@ -90,6 +90,29 @@ describe('a process swept while alive', () => {
     assert.equal(await sweeper.connections.open(ADDRESS, 3), false);
   });
 
+  it('is counted once while its sweeper has not yet taken its old counts away', async () => {
+    const sweeper = await start();
+    const stalled = await start();
+    const address = '10.7.0.2';
+    assert.equal(await stalled.counts.add(APP, 'dave', 1), 1);
+    assert.ok(await stalled.connections.open(address, 10));
+    assert.ok(await stalled.connections.open(address, 10));
+    const old = stalled.registry.id;
+    await claim(old, sweeper.registry.id);
+    // Refused under the old id: the process writes its counts again under a new one...
+    assert.equal(await stalled.counts.add(APP, 'dave', 1), undefined);
+    assert.notEqual(stalled.registry.id, old);
+    // ...in place of the old ones, before the sweeper's forget(old) (it had counted them twice:
+    // 3 sessions of dave's, 4 sockets from the address, a bound of 3 refusing the next one).
+    assert.deepEqual(await sweeper.counts.totals(APP, ['dave']), [2]);
+    assert.equal(await sweeper.connections.count(address), 2);
+    assert.deepEqual(await holders(`presence\n${APP}\ndave`), [stalled.registry.id]);
+    assert.ok(await sweeper.connections.open(address, 3));
+    await forget(old);
+    assert.deepEqual(await sweeper.counts.totals(APP, ['dave']), [2]);
+    assert.equal(await sweeper.connections.count(address), 3);
+  });
+
   it('lists a login refused by the tombstone, after its older sessions in the login order', async () => {
     const sweeper = await start();
     const stalled = await start();
