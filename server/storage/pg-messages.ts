@@ -1,16 +1,31 @@
 /**
- * The writes of messages and of their receipts, edits and recalls in PostgreSQL ({@link PgStorage}
- * delegates to it). Each takes the users' row locks first, in the order pg-database.ts keeps, and
+ * Messages in PostgreSQL ({@link PgStorage} hands their methods here, as SQLite's
+ * sqlite-messages.ts): storing them with their receipts, recalls, edits and reports, and reading
+ * them back (a conversation's history with my receipts, the conversation list with unread counts).
+ * The writes Each takes the users' row locks first, in the order pg-database.ts keeps, and
  * allocates their inbox seqs in the same transaction as the row; sends, receipts and read moves
  * that arrive together share one commit (`PgDatabase.batched`, group commit).
  */
-import { lockUsers, nextSeq, one, run, type PgDatabase, type Queryable } from './pg-database.js';
+import {
+  all,
+  lockUsers,
+  nextSeq,
+  one,
+  run,
+  type PgDatabase,
+  type Queryable,
+} from './pg-database.js';
 import { appendUserEvent } from './pg-groups.js';
 import { eventValues, findSent, grantChatfile, insertEventSql } from './pg-rows.js';
-import { toMessage, type MessageRow } from './rows.js';
+import { Limits } from '../../src/protocol/rest.js';
+import { hiddenFor, joinClears } from './deletion-storage.js';
+import type { PgDeletions } from './pg-deletions.js';
+import { toMessage, toReport, type MessageRow, type ReportRow } from './rows.js';
 import {
   conversationKey,
   type AppendedEvent,
+  type ConversationRecord,
+  type ReportRecord,
   type MessageEdit,
   type NewMessage,
   type NewUserEvent,
@@ -50,9 +65,11 @@ const refreshConversationLast = (
 
 export class PgMessages {
   readonly #db: PgDatabase;
+  readonly #deletions: PgDeletions;
 
-  constructor(db: PgDatabase) {
+  constructor(db: PgDatabase, deletions: PgDeletions) {
     this.#db = db;
+    this.#deletions = deletions;
   }
 
   storeMessage(appKey: string, message: NewMessage): Promise<StoreMessageResult> {
@@ -254,5 +271,134 @@ export class PgMessages {
         seqs: await appendEvent(db, appKey, event, [row.from_user, row.to_user]),
       };
     });
+  }
+
+  async addReport(appKey: string, report: ReportRecord): Promise<void> {
+    const { mid, reporter, sender, to, chatType, reportType, reason, time } = report;
+    await run(
+      this.#db,
+      `INSERT INTO reports (app_key, mid, reporter, sender, to_id, chat_type, report_type, reason, time)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (app_key, mid, reporter) DO UPDATE SET report_type = excluded.report_type,
+         reason = excluded.reason, time = excluded.time`,
+      [appKey, mid, reporter, sender, to, chatType, reportType, reason, time],
+    );
+  }
+
+  async listReports(appKey: string, limit: number): Promise<ReportRecord[]> {
+    const rows = await all<ReportRow>(
+      this.#db,
+      'SELECT * FROM reports WHERE app_key = $1 ORDER BY time DESC, mid LIMIT $2',
+      [appKey, limit],
+    );
+    return rows.map(toReport);
+  }
+
+  async history(
+    appKey: string,
+    me: string,
+    peer: string,
+    before: string | null,
+    limit: number,
+  ): Promise<StoredMessage[] | undefined> {
+    // A group's messages share the group id as their conv (usernames are never 15+ digits).
+    const conv = Limits.numericIdPattern.test(peer) ? peer : conversationKey(me, peer);
+    if (before === null) {
+      const rows =
+        (await this.#deletions.history(this.#db, appKey, me, peer, conv, null, limit)) ??
+        (await all<MessageRow>(
+          this.#db,
+          `SELECT * FROM messages WHERE app_key = $1 AND conv = $2 AND NOT recalled
+           ORDER BY id DESC LIMIT $3`,
+          [appKey, conv, limit],
+        ));
+      return this.#withReceipts(appKey, me, peer, rows);
+    }
+    const cursor = await one<{ id: number }>(
+      this.#db,
+      'SELECT id FROM messages WHERE app_key = $1 AND mid = $2 AND conv = $3',
+      [appKey, before, conv],
+    );
+    if (!cursor) return undefined;
+    const rows =
+      (await this.#deletions.history(this.#db, appKey, me, peer, conv, cursor.id, limit)) ??
+      (await all<MessageRow>(
+        this.#db,
+        `SELECT * FROM messages WHERE app_key = $1 AND conv = $2 AND id < $3 AND NOT recalled
+         ORDER BY id DESC LIMIT $4`,
+        [appKey, conv, cursor.id, limit],
+      ));
+    return this.#withReceipts(appKey, me, peer, rows);
+  }
+
+  /** In a 1:1 history, `me`'s messages up to the peer's read cursor are read, later ones delivered if acked. */
+  async #withReceipts(
+    appKey: string,
+    me: string,
+    peer: string,
+    rows: MessageRow[],
+  ): Promise<StoredMessage[]> {
+    const messages = rows.map(toMessage);
+    const mine = rows.filter((row) => row.from_user === me);
+    if (Limits.numericIdPattern.test(peer) || mine.length === 0) return messages;
+    const cursor = await one<{ read_id: number | string }>(
+      this.#db,
+      'SELECT read_id FROM conversations WHERE app_key = $1 AND username = $2 AND peer = $3',
+      [appKey, peer, me],
+    );
+    const readId = Number(cursor?.read_id ?? 0);
+    const acked = await all<{ mid: string }>(
+      this.#db,
+      `SELECT mid FROM inbox_events
+       WHERE app_key = $1 AND mid = ANY($2) AND kind = 'delivered' AND from_user = $3`,
+      [appKey, mine.map((row) => row.mid), peer],
+    );
+    const delivered = new Set(acked.map((row) => row.mid));
+    rows.forEach((row, i) => {
+      if (row.from_user !== me) return;
+      const message = messages[i]!;
+      if (Number(row.id) <= readId) message.receipt = 'read';
+      else if (delivered.has(row.mid)) message.receipt = 'delivered';
+    });
+    return messages;
+  }
+
+  async conversations(appKey: string, username: string): Promise<ConversationRecord[]> {
+    // The unread count is an indexed range scan per conversation, from the read cursor on.
+    const rows = await all<
+      MessageRow & { conv_peer: string; conv_chat_type: string; unread: number }
+    >(
+      this.#db,
+      `SELECT c.peer AS conv_peer, c.chat_type AS conv_chat_type,
+         CASE WHEN c.peer = c.username THEN 0 ELSE
+           (SELECT count(*) FROM messages u
+            WHERE u.app_key = c.app_key AND u.conv = c.conv AND u.id > c.read_id
+              AND u.from_user <> c.username AND NOT u.recalled
+              -- Commands (a typing indicator's TypingBegin) are no messages to read.
+              AND u.type <> 'cmd'
+              -- In a group, only what reached this member (not what a blocked user said).
+              AND (c.chat_type <> 'groupChat' OR EXISTS (SELECT 1 FROM inbox i
+                WHERE i.message_id = u.id AND i.app_key = c.app_key AND i.username = c.username))
+              AND NOT ${hiddenFor('u', 'c', 'x')})
+         END AS unread,
+         m.*
+       FROM conversations c ${joinClears('c', 'x')}
+       -- With deletions of mine, the newest message I kept (none: the conversation is not listed).
+       JOIN messages m ON m.id = CASE WHEN x.username IS NULL THEN c.last_id ELSE
+         (SELECT v.id FROM messages v WHERE v.app_key = c.app_key AND v.conv = c.conv
+            AND v.id <= c.last_id AND NOT v.recalled AND NOT ${hiddenFor('v', 'c', 'x')}
+          ORDER BY v.id DESC LIMIT 1) END
+       WHERE c.app_key = $1 AND c.username = $2
+         -- A conversation I deleted comes back with a newer message.
+         AND (x.username IS NULL OR c.last_id > x.unlisted_id)
+       ORDER BY c.last_id DESC`,
+      [appKey, username],
+    );
+    return rows.map((row) => ({
+      peer: row.conv_peer,
+      chatType: row.conv_chat_type,
+      lastMessage: toMessage(row),
+      unread: row.unread,
+    }));
   }
 }
