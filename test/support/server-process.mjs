@@ -95,18 +95,24 @@ export class ServerProcess {
       const onData = (chunk) => {
         this.output += chunk;
         const listening = LISTENING.exec(this.output);
-        if (listening) resolve(listening[1]);
+        if (listening) {
+          clearTimeout(timer);
+          resolve(listening[1]);
+        }
       };
       child.stdout.setEncoding('utf8').on('data', onData);
       child.stderr.setEncoding('utf8').on('data', onData);
       child.once('exit', (code) => {
+        clearTimeout(timer);
         const message = `server exited with ${code} before listening:\n${this.output}`;
         reject(this.output.includes('EADDRINUSE') ? new PortTaken(message) : new Error(message));
       });
-      setTimeout(
-        () => reject(new Error(`server did not start in 20 s:\n${this.output}`)),
-        20_000,
-      ).unref();
+      const timer = setTimeout(() => {
+        // Not left running: a test whose before() failed has no server to dispose of.
+        child.kill('SIGKILL');
+        reject(new Error(`server did not start in 20 s:\n${this.output}`));
+      }, 20_000);
+      timer.unref();
     });
     this.port = Number(new URL(url).port);
     return this;
