@@ -213,10 +213,16 @@ export class Messages {
       );
     }
     if (chatType === 'chatRoom') return this.#sendToRoom(app, from, id, to, body, ext);
-    if (!(await this.#users.find(app, to))) {
+    // Asked together: on PostgreSQL each is a round trip, and the session reads its next frame
+    // only once this message's write is queued.
+    const [recipient, blocked] = await Promise.all([
+      this.#users.find(app, to),
+      this.#storage.isBlocked(app.key, to, from),
+    ]);
+    if (!recipient) {
       throw new MessageRejected(StatusCodes.USER_NOT_FOUND, `no user ${to} in this app`);
     }
-    if (await this.#storage.isBlocked(app.key, to, from)) {
+    if (blocked) {
       throw new MessageRejected(
         StatusCodes.PERMISSION_DENIED,
         `${to} does not accept your messages`,
