@@ -17,6 +17,7 @@ import {
   ok,
   rest,
   sendGroupText,
+  sendRoomText,
   sendText,
   settle,
   startTestServer,
@@ -210,6 +211,31 @@ describe('across processes on PostgreSQL and Redis', () => {
     const presence = await onA.socket.next('presence', (f) => f.user === bob.username && !f.online);
     assert.equal(presence.online, false);
     await onA.socket.close();
+  });
+
+  it('carries room messages between processes, live to the members connected on the other', async () => {
+    const alice = await newUser(a.url);
+    const bob = await newUser(b.url);
+    const rooms = await ok(
+      rest<{ data: { id: string; name: string }[] }>(
+        a.url,
+        alice,
+        'GET',
+        '/chatrooms?pagenum=1&pagesize=100',
+      ),
+    );
+    const lobby = rooms.data.find((room) => room.name === 'Lobby')?.id ?? '';
+    await ok(rest(a.url, alice, 'POST', `/chatrooms/${lobby}/apply`));
+    await ok(rest(b.url, bob, 'POST', `/chatrooms/${lobby}/apply`));
+    const onA = await connectSynced(a.url, alice);
+    const onB = await connectSynced(b.url, bob);
+    sendRoomText(onB.socket, lobby, 'to the lobby');
+    const { message } = await received(onA.socket, 'to the lobby');
+    assert.deepEqual(
+      [message.to, message.chatType, message.from, message.seq],
+      [lobby, 'chatRoom', bob.username, 0],
+    );
+    await Promise.all([onA.socket.close(), onB.socket.close()]);
   });
 
   it('turns the users of a process killed with SIGKILL offline for the others once its heartbeats stop', async (t) => {
