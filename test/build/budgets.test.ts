@@ -74,6 +74,7 @@ describe('size budgets, as served', () => {
       'chat/chat-login',
       'chat/elements',
       'chat/sdk',
+      'chat/words',
     ]);
     for (const name of names) await readFile(join(temp, 'dist', name));
   });
