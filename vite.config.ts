@@ -3,6 +3,7 @@ import {
   build,
   defaultClientConditions,
   defineConfig,
+  type InlineConfig,
   type Plugin,
   type Rolldown,
   type UserConfig,
@@ -90,45 +91,51 @@ function widgetLoader(): Plugin {
       const outDir = options.dir ?? 'dist';
       // `window.WebIM` alone (`WebIM.ready` on a page without the elements), a chunk of its own:
       // the elements' chunk holds a copy of the SDK rather than importing this one.
-      const sdk = (await build({
-        configFile: false,
-        logLevel: 'warn',
-        resolve: shipped.resolve,
-        plugins: [plainDynamicImports(), compactStatusCodesPlugin(), precompress()],
-        build: {
-          ...shipped.build,
-          outDir,
-          copyPublicDir: false,
-          modulePreload: false,
-          rolldownOptions: {
-            ...shipped.build.rolldownOptions,
-            input: { sdk: 'src/loader/sdk-chunk.ts' },
-            preserveEntrySignatures: false,
-            output: { format: 'es', entryFileNames: `${CHUNKS}/[name]-[hash].js` },
+      /** Builds `input` alone into one content-hashed chunk beside the others; answers its file name. */
+      const chunkOf = async (
+        name: string,
+        input: string,
+        extra: Pick<InlineConfig, 'resolve' | 'plugins'>,
+        preserveEntrySignatures: false | 'strict',
+      ) => {
+        const out = (await build({
+          configFile: false,
+          logLevel: 'warn',
+          ...extra,
+          build: {
+            ...shipped.build,
+            outDir,
+            copyPublicDir: false,
+            modulePreload: false,
+            rolldownOptions: {
+              ...shipped.build.rolldownOptions,
+              input: { [name]: input },
+              preserveEntrySignatures,
+              output: { format: 'es', entryFileNames: `${CHUNKS}/[name]-[hash].js` },
+            },
           },
+        })) as Rolldown.RolldownOutput;
+        return out.output[0].fileName;
+      };
+      // `window.WebIM` alone (`WebIM.ready` on a page without the elements), a chunk of its own:
+      // the elements' chunk holds a copy of the SDK rather than importing this one.
+      names.sdk = await chunkOf(
+        'sdk',
+        'src/loader/sdk-chunk.ts',
+        {
+          resolve: shipped.resolve,
+          plugins: [plainDynamicImports(), compactStatusCodesPlugin(), precompress()],
         },
-      })) as Rolldown.RolldownOutput;
-      names.sdk = sdk.output[0].fileName;
+        false,
+      );
       // The loader's words in the other languages (src/loader/words.ts), a chunk it imports only
       // for a widget in another language.
-      const words = (await build({
-        configFile: false,
-        logLevel: 'warn',
-        plugins: [precompress()],
-        build: {
-          ...shipped.build,
-          outDir,
-          copyPublicDir: false,
-          modulePreload: false,
-          rolldownOptions: {
-            ...shipped.build.rolldownOptions,
-            input: { words: 'src/loader/words.ts' },
-            preserveEntrySignatures: 'strict',
-            output: { format: 'es', entryFileNames: `${CHUNKS}/[name]-[hash].js` },
-          },
-        },
-      })) as Rolldown.RolldownOutput;
-      names.words = words.output[0].fileName;
+      names.words = await chunkOf(
+        'words',
+        'src/loader/words.ts',
+        { plugins: [precompress()] },
+        'strict',
+      );
       await build({
         configFile: false,
         logLevel: 'warn',
