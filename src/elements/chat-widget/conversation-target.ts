@@ -161,7 +161,9 @@ export class SiteVisitors implements ReactiveController {
     const me = this.widget.currentUser.value?.username;
     if (!target || !store || !me) return;
     this.watching = store.messages$(target.id).subscribe((messages) => {
-      // Also undoes `pageOnce` when that send was refused and nothing was queued.
+      // The list decides again at each change: a first send refused (nothing queued) gives the
+      // page back to the next one; a list emitted before the first send is stored may too, so
+      // the page can go twice, never not at all.
       this.wrote = messages.some((m) => m.from === me);
     });
   }
