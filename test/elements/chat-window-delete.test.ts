@@ -1,8 +1,10 @@
-// The message menu's "Delete for me" against the real server: the message leaves the window and my
-// other device (a second store of mine, its own device id), the peer keeps it; a refusal (offline)
-// is said under the composer, or in a group I left under the notice that replaced the composer,
-// and the message stays.
+// The message menu's "Delete for me" against the real server: it asks first in a modal alert dialog
+// (a chunk; Cancel, Escape keep the message; focus starts on Cancel, stays in the dialog and comes
+// back), then the message leaves the window and my other device (a second store of mine, its own
+// device id), the peer keeps it; a refusal (offline, or a group I left) is said in the dialog, which
+// stays, and the message stays.
 import { expect, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import '../../src/elements/index.js';
 import type { ChatWindow } from '../../src/elements/index.js';
@@ -13,19 +15,44 @@ import { mainServer, uniqueName } from '../support/servers.js';
 import { openGroupWindow, sayInGroup } from './group-window.js';
 import { APP_KEY, PASSWORD } from './peer.js';
 import { signedIn } from './signed-in.js';
-import { bubble, items, menu, openMenu, openWindow, root, texts } from './window-fixture.js';
+import {
+  bubble,
+  items,
+  menu,
+  menuShown,
+  openMenu,
+  openWindow,
+  root,
+  texts,
+} from './window-fixture.js';
 
 const { url } = await mainServer();
 const store = () => getChatStore(APP_KEY, url);
 const session = signedIn(url);
 
-/** Chooses "Delete for me" in the menu of the message reading `text`. */
-async function deleteFromMenu(el: ChatWindow, text: string): Promise<string[]> {
+const dialog = (el: ChatWindow) =>
+  root(el).querySelector<HTMLDialogElement>('dialog[part~="confirm-dialog"]');
+const focused = (el: ChatWindow) => root(el).activeElement as HTMLElement | null;
+
+/** Chooses "Delete for me" in the menu of the message reading `text`; the dialog asks. */
+async function askDelete(el: ChatWindow, text: string): Promise<string[]> {
   await openMenu(el, text);
   const offered = items(el);
   menu(el)!.querySelector<HTMLElement>('[data-action="delete"]')!.click();
+  await waitUntil(() => dialog(el)?.open, 'the dialog asks');
   return offered as string[];
 }
+
+/** Asks, then confirms. */
+async function deleteFromMenu(el: ChatWindow, text: string): Promise<string[]> {
+  const offered = await askDelete(el, text);
+  dialog(el)!.querySelector<HTMLElement>('[part~="confirm-button"]')!.click();
+  return offered;
+}
+
+/** The refusal said in the dialog, which stays open. */
+const refusal = (el: ChatWindow) =>
+  dialog(el)?.querySelector('[role="alert"]')?.textContent?.trim() ?? '';
 
 /** Another device of mine: a store with its own data and device id, signed in as me. */
 async function otherDevice(): Promise<ChatStore> {
@@ -64,6 +91,8 @@ describe('chat-window: delete for me', () => {
         'delete',
       ]);
       await waitUntil(() => !bubble(el, 'drop this'), 'gone here', { timeout: 8000 });
+      await waitUntil(() => !dialog(el), 'the dialog closed');
+      expect(focused(el)?.getAttribute('role')).to.equal('log');
       expect(await deleteFromMenu(el, 'and mine')).to.deep.equal([
         'react',
         'edit',
@@ -96,6 +125,51 @@ describe('chat-window: delete for me', () => {
     }
   });
 
+  it('asks first: Cancel and Escape keep the message and give focus back; the keyboard deletes', async () => {
+    const peer = await session.peer();
+    const el = await openWindow(url, peer.username);
+    await peer.send(session.me, 'first');
+    await peer.send(session.me, 'think twice');
+    await waitUntil(() => bubble(el, 'think twice'), 'received', { timeout: 8000 });
+    const opener = () =>
+      bubble(el, 'think twice')!.querySelector<HTMLElement>('[part~="menu-button"]')!;
+
+    await askDelete(el, 'think twice');
+    const d = dialog(el)!;
+    expect(d.getAttribute('role')).to.equal('alertdialog');
+    expect(d.matches(':modal')).to.equal(true);
+    expect(root(el).getElementById(d.getAttribute('aria-labelledby')!)!.textContent).to.equal(
+      'Delete this message on all your devices? The others in the chat keep it.',
+    );
+    expect(focused(el)?.getAttribute('part')).to.equal('cancel-button');
+    await expect(el).to.be.accessible();
+    d.querySelector<HTMLElement>('[part~="cancel-button"]')!.click();
+    await waitUntil(() => !dialog(el), 'cancelled');
+    expect(focused(el)).to.equal(opener());
+    expect(texts(el)).to.deep.equal(['first', 'think twice']);
+
+    await askDelete(el, 'think twice');
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => !dialog(el), 'Escape cancels');
+    expect(focused(el)).to.equal(opener());
+    expect(texts(el)).to.deep.equal(['first', 'think twice']);
+
+    // All from the keyboard: the menu's last item, then Tab from Cancel to the confirm button.
+    opener().focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => menuShown(el), 'menu open');
+    await sendKeys({ press: 'End' });
+    expect(focused(el)?.dataset.action).to.equal('delete');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => dialog(el)?.open, 'asks');
+    await sendKeys({ press: 'Tab' });
+    expect(focused(el)?.getAttribute('part')).to.equal('confirm-button');
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => !bubble(el, 'think twice'), 'deleted', { timeout: 8000 });
+    expect(texts(el)).to.deep.equal(['first']);
+    expect(focused(el)?.getAttribute('role')).to.equal('log');
+  });
+
   it('says why it cannot delete, and keeps the message', async () => {
     const peer = await session.peer();
     const el = await openWindow(url, peer.username);
@@ -107,11 +181,12 @@ describe('chat-window: delete for me', () => {
     try {
       await firstValueFrom(store().status$.pipe(filter((s) => s !== 'online')));
       await deleteFromMenu(el, 'still here');
-      const alert = () => root(el).querySelector('[part~="error"]')?.textContent?.trim() ?? '';
-      await waitUntil(() => alert() !== '', 'the refusal said');
-      expect(alert()).to.equal(
+      await waitUntil(() => refusal(el) !== '', 'the refusal said');
+      expect(refusal(el)).to.equal(
         'Cannot reach the chat server. Check your connection and try again.',
       );
+      expect(focused(el)?.getAttribute('role')).to.equal('alert');
+      expect(dialog(el)!.open).to.equal(true);
       expect(texts(el)).to.deep.equal(['still here']);
     } finally {
       window.dispatchEvent(new Event('online'));
@@ -137,9 +212,8 @@ describe('chat-window: delete for me', () => {
     });
     expect(root(el).querySelector('[part~="composer"]')).to.equal(null);
     await deleteFromMenu(el, 'noon?');
-    const alert = () => root(el).querySelector('[part~="error"]')?.textContent?.trim() ?? '';
-    await waitUntil(() => alert() !== '', 'the refusal said', { timeout: 8000 });
-    expect(alert()).to.equal('You are not a member of this group any more.');
+    await waitUntil(() => refusal(el) !== '', 'the refusal said', { timeout: 8000 });
+    expect(refusal(el)).to.equal('You are not a member of this group any more.');
     expect(texts(el)).to.deep.equal(['noon?']);
     await expect(el).to.be.accessible();
   });

@@ -129,14 +129,17 @@ const infoParts =
  * @csspart download-button - A file card's "Download" button.
  * @csspart map-link - A location card's link to OpenStreetMap.
  * @csspart upload-progress - The `<progress>` of an attachment being uploaded.
- * @csspart cancel-button - Cancels an upload.
+ * @csspart cancel-button - Cancels an upload; in the confirm dialog, "Cancel".
  * @csspart retry-button - The "Retry" button of a message that failed to send.
  * @csspart recall-button - "Recall" on an own message within the recall window (shown on hover and focus).
  * @csspart menu-button - A message's "Message actions" button (shown on hover and focus; a long press
  *   on a touch screen, or Shift+F10 inside the message, opens the menu too).
  * @csspart message-menu - The open message's menu (`role="menu"`, a popover): quick reactions, then
- *   More reactions… (any emoji), Edit (own text messages), Reply, Copy, Report.
+ *   More reactions… (any emoji), Edit (own text messages), Reply, Copy, Report, Delete for me.
  * @csspart menu-item - Each item of the message menu.
+ * @csspart confirm-dialog - "Delete for me" asks first in this dialog (`role="alertdialog"`), with
+ *   `cancel-button` and `confirm-button`.
+ * @csspart confirm-button - The dialog's "Delete for me".
  * @csspart quick-reaction - An emoji of the menu's quick row (`aria-checked` when I reacted with it).
  * @csspart reaction-picker - The popover holding the `<chat-emoji-picker>` of "More reactions…".
  * @csspart reactions - Under a message with reactions: its chips and "Who reacted".

@@ -75,12 +75,8 @@ export function menuItems(
   // Someone else's message of a conversation the server keeps (rooms keep none to report).
   if (!own && m.mid && chatType() !== 'chatRoom')
     actions.push({ id: 'report', label: 'window.report', run: () => void report(ctx, m) });
-  // Any message: it leaves my view only, on all my devices (one never sent, only here).
-  actions.push({
-    id: 'delete',
-    label: 'window.deleteForMe',
-    run: () => void ctx.store()?.deleteMessages([m.id]).catch(ctx.fail),
-  });
+  // Any message: it leaves my view only, on all my devices (one never sent, only here); asked first.
+  actions.push({ id: 'delete', label: 'window.deleteForMe', run: () => void deleteForMe(ctx, m) });
   return { actions, reactions };
 }
 
@@ -93,6 +89,24 @@ export async function reactTo(ctx: WindowContext, m: ChatMessage, emoji: string,
     ctx.fail(error);
   }
 }
+
+/**
+ * "Delete for me", asked first in a dialog (a chunk shared with the roster's, loaded when first
+ * asked for); a refusal is said there. Once gone, focus goes to the log.
+ */
+const deleteForMe = (ctx: WindowContext, m: ChatMessage) =>
+  import('../confirm-dialog.js').then(
+    (dialog) =>
+      dialog.askFirst({
+        host: ctx.host,
+        i18n: ctx.i18n,
+        question: ctx.i18n.t('window.deleteQuestion'),
+        confirm: ctx.i18n.t('window.deleteForMe'),
+        action: () => ctx.store()!.deleteMessages([m.id]),
+        after: () => ctx.host.renderRoot.querySelector<HTMLElement>('[role="log"]'),
+      }),
+    ctx.fail,
+  );
 
 /** The report dialog is a chunk of its own, loaded when first asked for. */
 const report = (ctx: WindowContext, m: ChatMessage) =>

@@ -81,6 +81,7 @@ const ar: Translation = {
   'roster.usernamePlaceholder': 'اسم المستخدم',
   'roster.openChat': 'فتح المحادثة',
   'roster.deleteWith': 'حذف المحادثة مع {name}',
+  'window.deleteQuestion': 'حذف هذه الرسالة من كل أجهزتك؟ يحتفظ بها الآخرون في المحادثة.',
   'roster.deleteQuestion':
     'حذف محادثتك مع {name}؟ ستختفي رسائلها من كل أجهزتك، ويحتفظ {name} بنسخته.',
   'groups.roleOwner': 'المالك',

@@ -58,6 +58,8 @@ const de: Translation = {
   'roster.usernamePlaceholder': 'Benutzername',
   'roster.openChat': 'Chat öffnen',
   'roster.deleteWith': 'Unterhaltung mit {name} löschen',
+  'window.deleteQuestion':
+    'Diese Nachricht auf all deinen Geräten löschen? Die anderen im Chat behalten sie.',
   'roster.deleteQuestion':
     'Deine Unterhaltung mit {name} löschen? Ihre Nachrichten verschwinden von all deinen Geräten; {name} behält die eigenen.',
   'groups.roleOwner': 'Inhaber',

@@ -1,9 +1,9 @@
 /**
  * The English strings of the elements that are chunks loaded when first shown (`<chat-login>`,
  * `<chat-contacts>`, `<chat-groups>`, `<chat-rooms>`, `<chat-group-info>`, `<chat-password>`, the
- * message menu's Report dialog, the roster's Delete dialog): each of those modules imports this
- * one, which adds them to {@link en} before the element first renders, so the signed-in page does
- * not carry them (build/budgets.ts). Keys here are part of {@link MessageKey} like any other; an element that is
+ * message menu's Report dialog, the Delete dialogs of the roster and the window): each of those
+ * modules imports this one, which adds them to {@link en} before the element first renders, so
+ * the signed-in page does not carry them (build/budgets.ts). Keys here are part of {@link MessageKey} like any other; an element that is
  * always loaded must use keys of `en.ts` itself. Translations hold every key of both, as before.
  */
 import { en } from './en.js';
@@ -119,6 +119,8 @@ export const panelStrings = {
   'password.mismatch': 'The two new passwords differ.',
   'password.changed': 'Password changed. Your other devices and tabs were signed out.',
 
+  'window.deleteQuestion':
+    'Delete this message on all your devices? The others in the chat keep it.',
   'roster.deleteQuestion': 'Delete the chat with {name} on all your devices? {name} keeps it.',
 
   // Moderation (issue 14): Group and Room info, creating a room.

@@ -71,6 +71,8 @@ const es: Translation = {
   'roster.usernamePlaceholder': 'nombre de usuario',
   'roster.openChat': 'Abrir chat',
   'roster.deleteWith': 'Eliminar la conversación con {name}',
+  'window.deleteQuestion':
+    '¿Eliminar este mensaje de todos tus dispositivos? Los demás en el chat lo conservan.',
   'roster.deleteQuestion':
     '¿Eliminar tu conversación con {name}? Sus mensajes desaparecen de todos tus dispositivos; {name} conserva los suyos.',
   'groups.roleOwner': 'propietario',

@@ -69,6 +69,8 @@ const fr: Translation = {
   'roster.usernamePlaceholder': 'nom d’utilisateur',
   'roster.openChat': 'Ouvrir la discussion',
   'roster.deleteWith': 'Supprimer la conversation avec {name}',
+  'window.deleteQuestion':
+    'Supprimer ce message de tous vos appareils ? Les autres participants le gardent.',
   'roster.deleteQuestion':
     'Supprimer votre conversation avec {name} ? Ses messages quittent tous vos appareils ; {name} garde les siens.',
   'groups.roleOwner': 'propriétaire',

@@ -54,6 +54,8 @@ const ja: Translation = {
   'roster.usernamePlaceholder': 'ユーザー名',
   'roster.openChat': 'チャットを開く',
   'roster.deleteWith': '{name}との会話を削除',
+  'window.deleteQuestion':
+    'このメッセージをすべての端末から削除しますか？チャットの他の参加者には残ります。',
   'roster.deleteQuestion':
     '{name}との会話を削除しますか？メッセージはすべての端末から消えます。{name}の側には残ります。',
   'groups.roleOwner': 'オーナー',

@@ -69,6 +69,8 @@ const ptBR: Translation = {
   'roster.usernamePlaceholder': 'nome de usuário',
   'roster.openChat': 'Abrir conversa',
   'roster.deleteWith': 'Apagar a conversa com {name}',
+  'window.deleteQuestion':
+    'Apagar esta mensagem de todos os seus dispositivos? Os outros na conversa a mantêm.',
   'roster.deleteQuestion':
     'Apagar sua conversa com {name}? As mensagens saem de todos os seus dispositivos; {name} mantém as dele.',
   'groups.roleOwner': 'dono',

@@ -53,6 +53,7 @@ const zhCN: Translation = {
   'roster.usernamePlaceholder': '用户名',
   'roster.openChat': '打开聊天',
   'roster.deleteWith': '删除与{name}的会话',
+  'window.deleteQuestion': '从你的所有设备上删除这条消息？聊天中的其他人仍会保留。',
   'roster.deleteQuestion': '删除你与{name}的会话？消息将从你的所有设备上移除；{name}仍会保留。',
   'groups.roleOwner': '群主',
   'groups.roleAdmin': '管理员',
