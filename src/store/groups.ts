@@ -58,6 +58,11 @@ export class Groups {
   private readonly membersAgain = new Map<string, () => Promise<void>>();
   readonly groupsAgain: () => Promise<void>;
   private events: Promise<typeof Events> | undefined;
+  /**
+   * A token per group of the last time I was out of it (`gone`): a read of the groups begun before
+   * must not clear the mark that put on its conversation (see `readGroups`).
+   */
+  private readonly left = new Map<string, object>();
 
   constructor(host: SocialHost) {
     this.host = host;
@@ -90,6 +95,7 @@ export class Groups {
   }
 
   private async readGroups(session: SocialSession): Promise<void> {
+    const began = new Map(this.left);
     const groups = await freshRead(
       this.host,
       session,
@@ -101,9 +107,13 @@ export class Groups {
       replaced,
     );
     if (!groups) return;
+    // The list was written only if no event changed it meanwhile, but an event may come between
+    // that write and this one: a group I was removed from since this read began keeps its mark
+    // (the answer is older than the removal; the event's own read follows).
+    const still = groups.filter(({ id }) => this.left.get(id) === began.get(id));
     await this.host.conversations(
       session,
-      groups.map(({ id, name }) => ({ id, chatType: 'groupChat', name, membership: null })),
+      still.map(({ id, name }) => ({ id, chatType: 'groupChat', name, membership: null })),
     );
   }
 
@@ -170,6 +180,7 @@ export class Groups {
     membership: NonNullable<Conversation['membership']>,
   ): Promise<boolean> {
     const { host } = this;
+    this.left.set(gid, {});
     // The conversation says why first: a window that sees the group gone before it knows why
     // would say "no longer a member" for a moment.
     const changed = await host.conversations(session, [

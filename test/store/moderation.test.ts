@@ -82,6 +82,14 @@ describe('store/moderation', function () {
       (l) => l.some((c) => c.id === id && c.membership === 'removed'),
       'max told he was removed',
     );
+    // A read of max's groups begun before the ban may be written after its event: it must not
+    // take the mark away. The reads run one after another, so once one begun after the ban is
+    // stored (another group's member count), every earlier one is done.
+    const after = await o.createGroup({ name: 'After', public: true });
+    expect(await m.joinGroup(after.id)).to.equal('joined');
+    await groupOf(m, after.id, (g) => g.memberCount === 2, 'a read begun after the ban');
+    const marked = (await firstValueFrom(m.conversations$)).find((c) => c.id === id);
+    expect(marked?.membership).to.equal('removed');
     expect((await rejection(m.joinGroup(id))).type).to.equal(Codes.ajaxError);
     await o.banMember('groupChat', id, max, false);
     expect(await firstValueFrom(o.bans$('groupChat', id))).to.deep.equal([]);
