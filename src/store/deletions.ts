@@ -12,9 +12,16 @@
  *   and device removes the same things from the same database, which is harmless twice. In shared
  *   tabs the holder's socket hears it and repeats it to the others (`tab-sharing/`), whose stores
  *   apply it too.
+ * - A deletion asked while the connection is coming back (a tab taking the socket over from one that
+ *   closed, a reconnect) waits for it, and one the closing tab never answered (510) is asked again
+ *   on the new one, as a send stays in the outbox: deleting for me twice does no harm.
+ * - An own message deleted before its ack leaves this device at once (its outbox entry with it, so
+ *   a queued send is cancelled); if it was on its way, the deletion follows on the server once its
+ *   ack comes (in any of this browser's tabs, which all hear it), so my other devices lose it too.
  */
-import { Limits, type RoamingDeleteEvent } from '../protocol/index.js';
-import { Codes, Messages, actionError, chatError } from './errors.js';
+import { filter, firstValueFrom, map, of, timeout } from 'rxjs';
+import { Limits, RestErrors, type RoamingDeleteEvent } from '../protocol/index.js';
+import { type ChatStoreError, Codes, Messages, actionError, chatError } from './errors.js';
 import { type Forgotten, removeForMe } from './deletions-repo.js';
 import { readConversation } from './conversations-repo.js';
 import { isRecord, num, str } from './messages.js';
@@ -27,21 +34,38 @@ import type { ChatMessage } from './types.js';
 /** Messages of one conversation, by store id: from the server (for me) and from here. */
 export async function deleteMessages(core: StoreCore, ids: string[]): Promise<void> {
   const session = core.requireSession();
-  const found = await Promise.all(ids.map((id) => readMessage(session.db, id)));
-  const first = found[0];
-  if (!first || found.some((m) => m?.conversationId !== first.conversationId))
-    throw chatError(Codes.messageParameterError, Messages.noSuchMessage);
-  const mids = (found as ChatMessage[]).flatMap((m) => (m.mid ? [m.mid] : []));
-  // The server takes so many at once.
-  for (let i = 0; i < mids.length; i += Limits.deleteMessagesMax)
-    await ask(core, first, () =>
-      session.connection.moderate('removeHistoryMessages', {
-        targetId: first.conversationId,
-        chatType: first.chatType,
-        messageIds: mids.slice(i, i + Limits.deleteMessagesMax),
-      }),
-    );
-  await forget(core, session, first.conversationId, { ids });
+  // Listening before reading: an own message's ack that comes meanwhile is not missed.
+  const waiting = (session.deletedBeforeAck ??= new Map<string, (mid: string) => void>());
+  const early = new Map<string, string>();
+  for (const id of ids) waiting.set(id, (mid) => early.set(id, mid));
+  let conversationId: string;
+  try {
+    const found = await Promise.all(ids.map((id) => readMessage(session.db, id)));
+    const first = found[0];
+    if (!first || found.some((m) => m?.conversationId !== first.conversationId))
+      throw chatError(Codes.messageParameterError, Messages.noSuchMessage);
+    conversationId = first.conversationId;
+    const mids: string[] = [];
+    for (const m of found as ChatMessage[]) {
+      const mid = m.mid ?? early.get(m.id);
+      if (mid) mids.push(mid);
+      if (!mid && m.status === 'pending' && m.chatType !== 'chatRoom') followAck(core, session, m);
+      else waiting.delete(m.id);
+    }
+    // The server takes so many at once.
+    for (let i = 0; i < mids.length; i += Limits.deleteMessagesMax)
+      await ask(core, first, () =>
+        session.connection.moderate('removeHistoryMessages', {
+          targetId: first.conversationId,
+          chatType: first.chatType,
+          messageIds: mids.slice(i, i + Limits.deleteMessagesMax),
+        }),
+      );
+  } catch (error) {
+    for (const id of ids) waiting.delete(id);
+    throw error;
+  }
+  await forget(core, session, conversationId, { ids });
 }
 
 /** A conversation off my list, with its messages unless `withMessages` is false. */
@@ -57,12 +81,16 @@ export async function deleteConversation(
   const stored = await readMessages(session.db, id, { since: -Infinity });
   // The server knows of it when something of it was sent (else it answers that there is none).
   if ([conversation.lastMessage, ...stored].some((m) => m?.mid))
-    await ask(core, conversation, () =>
-      session.connection.moderate('deleteConversation', {
-        channel: id,
-        chatType: conversation.chatType,
-        deleteRoam: withMessages,
-      }),
+    await ask(
+      core,
+      conversation,
+      () =>
+        session.connection.moderate('deleteConversation', {
+          channel: id,
+          chatType: conversation.chatType,
+          deleteRoam: withMessages,
+        }),
+      true,
     );
   // Everything of it here, also what was never sent.
   await forget(core, session, id, {
@@ -71,25 +99,62 @@ export async function deleteConversation(
   });
 }
 
+/** How long a deletion waits for the connection to come back before it says the network is down. */
+const COMING_BACK_MS = 20_000;
+
 /**
  * The server's consent to `request`; a room's messages and conversation are only on this device,
- * so nothing is asked for them.
+ * so nothing is asked for them. While the connection is coming back it waits for it; asked of a
+ * tab that closed before answering (510), it is asked again on the next one, and then a conversation
+ * already gone (`again404`: the first one did reach the server) counts as deleted.
  */
 async function ask(
   core: StoreCore,
   { chatType }: Pick<ChatMessage, 'chatType'>,
   request: () => Promise<unknown>,
+  again404 = false,
 ): Promise<void> {
   if (chatType === 'chatRoom') return;
-  if (core.status.value !== 'online') throw chatError(Codes.connectionClosed, Messages.networkDown);
-  try {
-    await request();
-  } catch (reason) {
-    throw actionError(reason, 'group', {
-      forbidden: Messages.notGroupMember,
-      notFound: Messages.noSuchMessage,
-    });
+  for (let repeat = false; ; repeat = true) {
+    const online = await firstValueFrom(
+      core.status.pipe(
+        filter((s) => s !== 'connecting' && s !== 'reconnecting'),
+        map((s) => s === 'online'),
+        timeout({ first: COMING_BACK_MS, with: () => of(false) }),
+      ),
+    );
+    if (!online) throw chatError(Codes.connectionClosed, Messages.networkDown);
+    try {
+      await request();
+      return;
+    } catch (reason) {
+      const error = actionError(reason, 'group', {
+        forbidden: Messages.notGroupMember,
+        notFound: Messages.noSuchMessage,
+      });
+      if (error.type === Codes.websocketDisconnected && !repeat) continue;
+      if (repeat && again404 && error.error === RestErrors.notFound) return;
+      throw error;
+    }
   }
+}
+
+/**
+ * Own message `m`, deleted here before its ack: once the ack comes (`Sending.acked`, in whichever
+ * tab sent it: every tab hears it), the server deletes it for me too, so my other devices follow.
+ * A refusal then is said as any failed action is.
+ */
+function followAck(core: StoreCore, session: Session, m: ChatMessage): void {
+  session.deletedBeforeAck?.set(m.id, (mid) => {
+    session.deletedBeforeAck?.delete(m.id);
+    ask(core, m, () =>
+      session.connection.moderate('removeHistoryMessages', {
+        targetId: m.conversationId,
+        chatType: m.chatType,
+        messageIds: [mid],
+      }),
+    ).catch((error: ChatStoreError) => core.errors.next(error));
+  });
 }
 
 /** A deletion's event (`deleteRoaming`, `deleteConversation`), from any of my devices. */

@@ -477,5 +477,6 @@ export class Sending {
   ): Promise<void> {
     const sent = await this.core.whileOpen(() => markSent(session.db, id, ack));
     if (sent) this.core.changed(sent.message.conversationId);
+    if (ack.mid) session.deletedBeforeAck?.get(id)?.(ack.mid);
   }
 }

@@ -4,6 +4,7 @@
 // and last messages following, and after a reload (IndexedDB); the other user keeps everything. A
 // refusal (a group I left, an id not here) deletes nothing and says why.
 import { expect } from '@open-wc/testing';
+import { firstValueFrom } from 'rxjs';
 import type { ChatMessage, ChatStore, Conversation } from '../../src/store/index.js';
 import type { ConnectionFactory } from '../../src/store/chat-store.js';
 import { createSharedConnection } from '../../src/store/tab-sharing/shared-connection.js';
@@ -142,6 +143,42 @@ describe('store/deletions', function () {
     expect(unknown.key).to.equal('noSuchMessage');
   });
 
+  it('an own message deleted before its ack leaves my other devices once the ack comes; a queued one is never sent', async () => {
+    const { url, store: b, me: bob, peer: alice } = await meAndPeer();
+    const acks = heldAcks();
+    const a = newStore(url, uniqueName('pa'), { createConnection: acks.factory });
+    await signIn(a, alice);
+    const other = newStore(url, uniqueName('pa2'), anotherDevice());
+    await signIn(other, alice);
+
+    // The server has it (my other device and Bob get it); its ack has not reached this store.
+    const oops = await a.send(bob, 'oops');
+    await shows(other, bob, ['oops'], [0, 'oops'], 'my other device has it');
+    await until(b.messages$(alice), (l) => texts(l).join() === 'oops', 'bob has it');
+    expect((await until(a.messages$(bob), (l) => l.length === 1, 'here'))[0]!.status).to.equal(
+      'pending',
+    );
+    await a.deleteMessages([oops.id]);
+    await shows(a, bob, [], [0, undefined], 'gone here at once');
+    acks.release();
+    await shows(other, bob, [], [0, undefined], 'gone on my other device once acked');
+    await shows(a, bob, [], [0, undefined], 'still gone here');
+
+    // Queued while offline and deleted: never sent.
+    window.dispatchEvent(new Event('offline'));
+    try {
+      await until(a.status$, (s) => s === 'offline', 'offline');
+      const never = await a.send(bob, 'never');
+      await a.deleteMessages([never.id]);
+    } finally {
+      window.dispatchEvent(new Event('online'));
+    }
+    await a.send(bob, 'after');
+    await until(b.messages$(alice), (l) => texts(l).includes('after'), 'bob gets the next');
+    await shows(other, bob, ['after'], [0, 'after'], 'my other device, the next only');
+    expect(texts(await firstValueFrom(b.messages$(alice)))).to.deep.equal(['oops', 'after']);
+  });
+
   it('a server count asked before a deletion does not bring the conversation back', async () => {
     const { url, store: b, me: bob, peer: alice } = await meAndPeer();
     await b.send(alice, 'one');
@@ -193,4 +230,31 @@ function heldCounts() {
     asked: new Promise<void>((resolve) => (asked = resolve)),
     release: async () => release(),
   };
+}
+
+/**
+ * A connection factory that holds back the acks of the messages sent, until `release()`: the
+ * server stored and acked them (the frame went out for real), but the ack reaches the store later,
+ * as on a slow network: a fault of timing the test cannot cause otherwise.
+ */
+function heldAcks() {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const factory: ConnectionFactory = (config) => {
+    const connection = createSharedConnection(config, { deviceId: uniqueName('device') });
+    const send = connection.sendMessage.bind(connection);
+    connection.sendMessage = async (message) => {
+      const ack = await send(message);
+      await gate;
+      return ack;
+    };
+    const add = connection.addEventHandler.bind(connection);
+    connection.addEventHandler = (id, handlers) =>
+      add(id, {
+        ...handlers,
+        onReceivedMessage: (ack) => void gate.then(() => handlers.onReceivedMessage?.(ack)),
+      });
+    return connection;
+  };
+  return { factory, release: () => release() };
 }

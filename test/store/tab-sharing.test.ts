@@ -6,7 +6,7 @@ import { expect } from '@open-wc/testing';
 import { firstValueFrom } from 'rxjs';
 import type { ChatStore } from '../../src/store/chat-store.js';
 import type { ChatMessage } from '../../src/store/types.js';
-import { serverLog, uniqueName } from '../support/servers.js';
+import { mainServer, serverLog, uniqueName } from '../support/servers.js';
 import type { TabPage } from './tab-page.js';
 import {
   PASSWORD,
@@ -204,6 +204,39 @@ describe('store: one connection per browser', function () {
     const onServer = await until(device.groups$, (l) => l.length > 0, 'the server has it');
     expect(onServer.map((g) => g.id)).to.deep.equal([made.id]);
     channel.close();
+  });
+
+  it('a follower’s deletion the closing holder never answered is asked again on the next one, not failed', async () => {
+    const { url } = await mainServer();
+    const bobStore = newStore(url, uniqueName('dbob'));
+    const alice = await signUp(bobStore);
+    const bob = await signUp(bobStore);
+    await signIn(bobStore, bob);
+    // Another device of Alice's follows the deletion only if the server made it.
+    const device = newStore(url, uniqueName('ddev'), anotherDevice());
+    await signIn(device, alice);
+
+    const prefix = deleteAfter(uniqueName('dtabs'));
+    const [page1, page2] = [await openTab(), await openTab()] as const;
+    const tab1 = page1.store(url, prefix);
+    await tab1.login({ username: alice, password: PASSWORD });
+    await page1.until(tab1.status$, (s) => s === 'online', 'tab 1 online');
+    const tab2 = page2.store(url, prefix);
+    await page2.until(tab2.status$, (s) => s === 'online', 'tab 2 online');
+    await bobStore.send(alice, 'keep');
+    await bobStore.send(alice, 'drop');
+    const both = await page2.until(tab2.messages$(bob), (l) => l.length === 2, 'tab 2 has both');
+    await until(device.messages$(bob), (l) => l.length === 2, 'the device has both');
+
+    // Tab 2 deletes through tab 1, which asks the server and closes before the answer comes.
+    const asked = page1.requested('/messages?targetId=', { hold: true });
+    const deleted = tab2.deleteMessages([both.find((m) => m.text === 'drop')!.id]);
+    await asked;
+    closeTab(page1);
+    await deleted;
+    await page2.until(tab2.messages$(bob), (l) => texts(l).join() === 'keep', 'gone in tab 2');
+    await until(device.messages$(bob), (l) => texts(l).join() === 'keep', 'gone on the device');
+    await until(bobStore.messages$(alice), (l) => l.length === 2, 'bob keeps both');
   });
 
   it('without Web Locks, each tab keeps a socket of its own and gets every message once', async () => {
