@@ -61,23 +61,36 @@ const muteChoices = [
  * @csspart description - The group's description.
  * @csspart edit-button - Shows the form to edit the name and description (owner, admins).
  * @csspart edit-form - That form; `save-button` saves it.
+ * @csspart save-button - Saves the edit form or the announcement form.
  * @csspart invite-form - The form to invite members; `invite-button` sends it.
+ * @csspart invite-button - Sends the invite form.
  * @csspart input - The forms' fields.
  * @csspart member-list - The members.
  * @csspart member - A member's row: name, role, muted.
  * @csspart manage-button - Shows a member's controls.
  * @csspart member-controls - A member's controls: `kick-button`, `ban-button`, `mute-select`,
  *   `mute-button`, `unmute-button`, `admin-button`, `owner-button`.
+ * @csspart kick-button - Removes the member.
+ * @csspart ban-button - Removes the member and bans them (they cannot join again until unbanned).
+ * @csspart mute-select - How long a mute lasts.
+ * @csspart mute-button - Mutes the member for that long.
+ * @csspart unmute-button - Lifts the member's mute.
+ * @csspart admin-button - Makes the member an admin, or an admin a member again (owner).
+ * @csspart owner-button - Hands the group over to the member (owner).
  * @csspart announcement - The announcement's text.
  * @csspart announcement-button - Shows the form to edit it (owner, admins).
  * @csspart announcement-form - That form; `save-button` saves it (empty: no announcement).
  * @csspart all-muted-note - Says everyone but the owner and admins is muted.
  * @csspart mute-all-button - Mutes everyone or lifts it (owner, admins; `aria-pressed`).
  * @csspart banned-list - Who is banned (owner, admins); each row `banned`, with `unban-button`.
+ * @csspart banned - A banned user's row.
+ * @csspart unban-button - Lifts the ban.
  * @csspart leave-button - Leave the group (not the owner).
  * @csspart disband-button - Disband the group (owner).
  * @csspart confirm-dialog - The dialog asking before a destructive action, with `cancel-button` and
  *   `confirm-button`.
+ * @csspart cancel-button - The confirm dialog's "Cancel".
+ * @csspart confirm-button - The confirm dialog's button that goes ahead.
  * @csspart error - A failed action's reason, next to its control.
  *
  * @cssproperty [--chat-background=light-dark(#fff, #18181b)] - Background.

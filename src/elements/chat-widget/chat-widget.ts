@@ -14,7 +14,7 @@ import type { AppProblem } from '../../store/app-check.js';
 import type { SiteVisitors, VisitorWidget } from './conversation-target.js';
 import '../chat-notices/chat-notices.js';
 import '../chat-roster/chat-roster.js';
-import '../chat-window/chat-window.js';
+import { infoParts } from '../chat-window/chat-window.js';
 import { chatStoreContext } from '../context.js';
 import { ObservableController } from '../controllers/observable-controller.js';
 import { LazyElementController } from '../controllers/lazy-element-controller.js';
@@ -33,8 +33,8 @@ const loginParts = 'tabs, tab, form, label, input, submit-button, error, signed-
 // Parts the roster's and the window's panels share (confirm dialogs, their buttons, errors).
 const sharedParts =
   'leave-button, confirm-dialog, cancel-button, confirm-button, input, error, accept-button, decline-button';
-const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-count, conversation-list, conversation, visitor-mail, visitor-page, badge: conversation-badge, empty, start-form, label, start-button, add-contact-button, add-form, send-request-button, request-list, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room`;
-const windowParts = `${sharedParts}, header: window-header, title: window-title, status, greeting, message-list, load-older-button, day-separator, empty-conversation, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, viewer, viewer-close-button, composer, attach-button, record-button, location-button, emoji-button, emoji-picker, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, disband-button`;
+const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-count, conversation-list, conversation, visitor-mail, visitor-page, badge: conversation-badge, empty, start-form, label, start-button, add-contact-button, add-form, send-request-button, request-list, contact-list, contact, presence, block-button, remove-button, outgoing-list, blocked-list, unblock-button, create-group-button, create-form, create-button, browse-button, public-list, join-button, more-button, invitation-list, join-request-list, group-list, group, room-list, room, delete-button, loading`;
+const windowParts = `${sharedParts}, header: window-header, title: window-title, status, greeting, message-list, load-older-button, day-separator, empty-conversation, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, menu-button, message-menu, menu-item, quick-reaction, reaction-picker, reactions, reaction, who-reacted-button, who-reacted, quote, edited, compose-context, compose-cancel-button, typing, viewer, viewer-close-button, composer, attach-button, record-button, location-button, emoji-button, emoji-picker, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, group-title, ${infoParts}`;
 
 const chatIcon = svg`<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/>`;
 const keyIcon = svg`<path d="M7 7a5 5 0 1 0 4.6 7H15v2h3v-2h3v-4h-9.4A5 5 0 0 0 7 7z"/>`;
@@ -48,7 +48,8 @@ const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.
  *
  * `<chat-widget app-key="org#app">` is all a page needs. A site that signs its users in itself
  * passes `user` and `access-token` and the widget logs in without the form. The nested elements
- * use the widget's store (provided through `@lit/context`); their parts are re-exported.
+ * use the widget's store (provided through `@lit/context`); their parts are re-exported, each
+ * listed in custom-elements.json (renamed where one of the widget's own has the name).
  *
  * A site talking to its visitors (issue 9): `to="support"` opens the panel straight into the
  * conversation with that user (`to-type="group"`: that group), with no list, and `greeting` as its

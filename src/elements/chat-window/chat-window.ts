@@ -54,9 +54,14 @@ const leftNotices = {
   },
 } as const;
 
-// `<chat-group-info>`'s parts, re-exported under the same names.
-const infoParts =
-  'member-list, member, manage-button, member-controls, kick-button, mute-select, mute-button, unmute-button, admin-button, owner-button, invite-form, invite-button, edit-button, edit-form, save-button, leave-button, disband-button, confirm-dialog, cancel-button, confirm-button, input, error';
+/**
+ * `<chat-group-info>`'s parts the window re-exports under the same names (as `<chat-widget>` does
+ * the window's); its `title` comes out as `group-title` (the window has one).
+ */
+export const infoParts =
+  'description, announcement, announcement-button, announcement-form, all-muted-note, mute-all-button, member-list, member, manage-button, member-controls, kick-button, ban-button, mute-select, mute-button, unmute-button, admin-button, owner-button, banned-list, banned, unban-button, invite-form, invite-button, edit-button, edit-form, save-button, leave-button, disband-button, confirm-dialog, cancel-button, confirm-button, input, error';
+
+const infoExports = `title: group-title, ${infoParts}`;
 
 /**
  * One conversation: a header with the peer's name and the connection's state, the messages as a
@@ -169,10 +174,8 @@ const infoParts =
  * @csspart sender - The sender's name above their messages in a group or room.
  * @csspart group-info-button - "Group info" in a group's header, "Room info" in a joined room's.
  * @csspart group-dialog - The dialog holding `<chat-group-info>`, whose parts are re-exported
- *   (`member-list`, `member`, `manage-button`, `member-controls`, `kick-button`, `mute-select`,
- *   `mute-button`, `unmute-button`, `admin-button`, `owner-button`, `invite-form`, `invite-button`,
- *   `edit-button`, `edit-form`, `save-button`, `leave-button`, `disband-button`, `confirm-dialog`,
- *   `confirm-button`).
+ *   (`member-list`, `member`, `manage-button`, `announcement`, `mute-all-button`, `banned-list`, …;
+ *   each is listed below), its `title` as `group-title`.
  * @csspart close-button - The group dialog's close button.
  * @csspart leave-room-button - "Leave" in a room's header.
  * @csspart muted-banner - Why a muted member's messages are not sent, or that only admins may write.
@@ -448,7 +451,7 @@ export class ChatWindow extends LitElement {
                       this.#i18n,
                       () =>
                         html`<chat-group-info
-                          exportparts=${infoParts}
+                          exportparts=${infoExports}
                           group-id=${id}
                           chat-type=${chatType}
                           app-key=${this.appKey || nothing}
