@@ -20,6 +20,8 @@ export type { UserEvent } from './user-events.js';
 export interface Delivery {
   username: string;
   message: ServerMessage;
+  /** Its `msg` frame, made from the stored JSON (for sessions of this process only). */
+  frame?: (base: string) => string;
 }
 
 /** An event stored in one user's inbox (with that user's seq). */
@@ -74,12 +76,13 @@ export class Fanout {
    * sender's other sessions (the sending one has it as its ack).
    */
   async message(appKey: string, deliveries: Delivery[], own: Delivery, origin: string) {
-    for (const { username, message } of deliveries) {
-      await this.toUser(appKey, username, { kind: 'message', message });
+    for (const { username, message, frame } of deliveries) {
+      await this.toUser(appKey, username, { kind: 'message', message, frame });
     }
     await this.toUser(appKey, own.username, {
       kind: 'message',
       message: own.message,
+      frame: own.frame,
       exceptSession: origin,
     });
   }

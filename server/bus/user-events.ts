@@ -8,8 +8,18 @@ import type {
 } from '../../src/protocol/frames.js';
 
 export type UserEvent =
-  /** A message for this user's sessions, with this user's seq (not for `exceptSession`). */
-  | { kind: 'message'; message: ServerMessage; exceptSession?: string }
+  /**
+   * A message for this user's sessions, with this user's seq (not for `exceptSession`). `frame`:
+   * its `msg` frame with file urls on a base, made once from the stored JSON for every session
+   * (server/domain/message-json.ts); a function, so it never crosses a Redis bus (JSON leaves it
+   * out) and a session of another process serialises `message` itself.
+   */
+  | {
+      kind: 'message';
+      message: ServerMessage;
+      frame?: (base: string) => string;
+      exceptSession?: string;
+    }
   /** A receipt, recall, contact or group event for this user's sessions, with this user's seq. */
   | { kind: 'inbox-event'; event: InboxUserEvent; exceptSession?: string }
   /** A contact of this user came online or went offline (live only, never stored). */

@@ -13,7 +13,7 @@ import {
   type ServerMessage,
   type UserEvent,
 } from '../../src/protocol/frames.js';
-import type { HistoryResponse, ServerConversation } from '../../src/protocol/rest.js';
+import type { ServerConversation } from '../../src/protocol/rest.js';
 import type { AppRecord, StoredEvent, StoredMessage, Storage } from '../storage/storage.js';
 import type { Apps } from './apps.js';
 import type { Chatfiles } from './chatfiles.js';
@@ -21,6 +21,7 @@ import { MessageRejected } from './errors.js';
 import type { Groups } from './groups.js';
 import { chatfilePath, chatfileUuid, requiredMediaFamily, withFileBase } from './message-bodies.js';
 import { newMessageId } from './message-ids.js';
+import { messageJson, type MessageJson } from './message-json.js';
 import type { Rooms } from './rooms.js';
 import { StatusCodes } from './status-codes.js';
 import type { Users } from './users.js';
@@ -31,17 +32,24 @@ export { MessageRejected };
 const rejected = (reason: string) =>
   new MessageRejected(StatusCodes.MESSAGE_PARAMETER_ERROR, reason);
 
+/** One copy of a stored message, and its `msg` frame made from the stored JSON (message-json.ts). */
+export interface MessageCopy {
+  message: ServerMessage;
+  /** The frame of {@link message}, its file urls on `base` (the reader's REST base). */
+  frame: (base: string) => string;
+}
+
 export interface SentMessage {
   /** A resend of a client id already stored: acknowledge again, deliver nothing. */
   duplicate: boolean;
   /** The message as the sender's inbox holds it (its `seq` is the sender's). */
-  forSender: ServerMessage;
+  forSender: MessageCopy;
   /**
    * Every other copy to push live, by user: the recipient's (a 1:1 message to someone else), each
    * member's but the sender's (a group; each with their own seq), or every member's, the sender's
    * other sessions included (a room; seq 0, never stored in an inbox).
    */
-  deliveries: { username: string; message: ServerMessage }[];
+  deliveries: ({ username: string } & MessageCopy)[];
 }
 
 /** One stored event, as the inbox of `username` holds it. */
@@ -58,7 +66,19 @@ export interface StoredEvents {
   live?: boolean;
 }
 
-export type InboxItem = { seq: number; message: ServerMessage } | { seq: number; event: UserEvent };
+export type InboxItem =
+  /** A message live from the bus (`frame`: made from its stored JSON, in this process). */
+  | { seq: number; message: ServerMessage; frame?: (base: string) => string }
+  /** A message read from the inbox: its stored JSON, with this seq (nothing parsed). */
+  | { seq: number; json: MessageJson }
+  | { seq: number; event: UserEvent };
+
+/** A page of a conversation, each message as its stored JSON (message-json.ts). */
+export interface HistoryPage {
+  messages: MessageJson[];
+  cursor: string | null;
+  isLast: boolean;
+}
 
 export interface InboxPage {
   items: InboxItem[];
@@ -102,7 +122,12 @@ export const toServerMessage = (stored: StoredMessage, seq: number): ServerMessa
 export const toServerMessages = (stored: StoredMessage, body?: MessageBody) => {
   const shared = toServerMessage(body ? { ...stored, body: '{}' } : stored, 0);
   if (body) Object.assign(shared, body);
-  return (seq: number): ServerMessage => ({ ...shared, seq });
+  // Each copy goes out as the stored JSON with its seq (message-json.ts).
+  const json = messageJson(stored, (seq) => ({ ...shared, seq }));
+  return (seq: number): MessageCopy => ({
+    message: { ...shared, seq },
+    frame: (base) => json.frame(seq, base),
+  });
 };
 
 const toInboxEvent = (stored: StoredEvent, seq: number): InboxEvent => {
@@ -129,6 +154,16 @@ const eventsFor = (stored: StoredEvent, seqs: Record<string, number>): Delivered
 const serialisable = (message: ServerMessage): boolean => {
   try {
     JSON.stringify(message);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Whether a stored message's JSON can be made (see {@link serialisable}). */
+const servable = (json: MessageJson): boolean => {
+  try {
+    json.text(0, '');
     return true;
   } catch {
     return false;
@@ -250,7 +285,7 @@ export class Messages {
       duplicate: result.duplicate,
       forSender: copy(result.senderSeq),
       deliveries:
-        result.recipientSeq === null ? [] : [{ username: to, message: copy(result.recipientSeq) }],
+        result.recipientSeq === null ? [] : [{ username: to, ...copy(result.recipientSeq) }],
     };
   }
 
@@ -294,7 +329,7 @@ export class Messages {
       forSender: copy(seqs[from] ?? 0),
       deliveries: Object.entries(seqs)
         .filter(([username]) => username !== from)
-        .map(([username, seq]) => ({ username, message: copy(seq) })),
+        .map(([username, seq]) => ({ username, ...copy(seq) })),
     };
   }
 
@@ -328,13 +363,17 @@ export class Messages {
       time: Date.now(),
     };
     await this.#rooms.keep(app, record);
-    const message = toServerMessage({ ...record, recalled: false }, 0);
+    const stored = { ...record, recalled: false };
+    const message = toServerMessage(stored, 0);
+    // One object, and one frame, for every member (seq 0 for all).
+    const json = messageJson(stored, () => message);
+    const copy: MessageCopy = { message, frame: (base) => json.frame(0, base) };
     return {
       duplicate: false,
-      forSender: message,
+      forSender: copy,
       deliveries: members
         .filter((username) => username !== from)
-        .map((username) => ({ username, message })),
+        .map((username) => ({ username, ...copy })),
     };
   }
 
@@ -559,7 +598,11 @@ export class Messages {
       } else if ('userEvent' in entry) {
         items.push({ seq: entry.seq, event: entry.userEvent });
       } else if (!entry.message.recalled) {
-        items.push({ seq: entry.seq, message: toServerMessage(entry.message, entry.seq) });
+        const stored = entry.message;
+        items.push({
+          seq: entry.seq,
+          json: messageJson(stored, (seq) => toServerMessage(stored, seq)),
+        });
       }
     }
     return { items, last: entries.at(-1)?.seq ?? afterSeq, full: entries.length === limit };
@@ -572,13 +615,15 @@ export class Messages {
     peer: string,
     cursor: string | null,
     limit: number,
-  ): Promise<HistoryResponse | undefined> {
+  ): Promise<HistoryPage | undefined> {
     // One more than asked tells whether anything older is left.
     const page = await this.#storage.history(app.key, me, peer, cursor, limit + 1);
     if (!page) return undefined;
     const kept = page.slice(0, limit);
     // One that cannot be sent is left out, as the replay does; the cursor still passes it.
-    const messages = kept.map((stored) => toServerMessage(stored, 0)).filter(serialisable);
+    const messages = kept
+      .map((stored) => messageJson(stored, (seq) => toServerMessage(stored, seq)))
+      .filter(servable);
     const isLast = page.length <= limit;
     return { messages, cursor: isLast ? null : (kept.at(-1)?.mid ?? null), isLast };
   }

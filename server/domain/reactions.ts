@@ -5,12 +5,7 @@
  * group while a member. Not to a recalled message, not in a chat room (rooms keep no history). Each
  * change becomes one {@link ReactionFrame} per member, shaped for that member, for the bus.
  */
-import type {
-  ReactionChange,
-  ReactionFrame,
-  ReactionListItem,
-  ServerMessage,
-} from '../../src/protocol/frames.js';
+import type { ReactionChange, ReactionFrame, ReactionListItem } from '../../src/protocol/frames.js';
 import { ReactionUsersListed } from '../../src/protocol/frames.js';
 import type { AddReactionRequest, ReactionListResponse } from '../../src/protocol/rest.js';
 import { Limits } from '../../src/protocol/rest.js';
@@ -128,7 +123,7 @@ export class Reactions {
       if (!members.includes(user)) throw this.#notPart(message);
       visible.push(mid);
     }
-    const reactions = await this.#summaries(app, user, visible);
+    const reactions = await this.summaries(app, user, visible);
     return mids.map((mid) => ({ msgId: mid, reactionList: reactions.get(mid) ?? [] }));
   }
 
@@ -160,20 +155,11 @@ export class Reactions {
     };
   }
 
-  /** `messages` (of a history page `user` may read) with their reactions, as `user` sees them. */
-  async withReactions(app: AppRecord, user: string, messages: ServerMessage[]) {
-    const reactions = await this.#summaries(
-      app,
-      user,
-      messages.map((m) => m.mid),
-    );
-    return messages.map((m) => {
-      const list = reactions.get(m.mid);
-      return list ? { ...m, reactions: list } : m;
-    });
-  }
-
-  async #summaries(app: AppRecord, user: string, mids: string[]) {
+  /**
+   * The reactions of messages `mids` (of a history page `user` may read) as `user` sees them, by
+   * mid; a message without any has no entry.
+   */
+  async summaries(app: AppRecord, user: string, mids: string[]) {
     const records = await this.#storage.reactions.of(app.key, mids);
     const byMessage = new Map<string, ReactionRecord[]>();
     for (const record of records) {

@@ -8,7 +8,8 @@
  */
 import { CloseCode } from '../../src/protocol/frames.js';
 import type { UserEvent } from '../bus/fanout.js';
-import { withBase, type InboxItem } from '../domain/messages.js';
+import { type InboxItem } from '../domain/messages.js';
+import { serialisedFrame } from '../domain/message-json.js';
 import type { SessionPort } from './session-port.js';
 
 /** Inbox rows read per query during replay. */
@@ -54,7 +55,8 @@ export class InboxDelivery {
       // A room message is in no inbox: it goes out at once, or is lost to a client that does
       // not read (rooms promise only the recent window to those who were away).
       if (!port.congested()) {
-        port.send({ t: 'msg', message: withBase(event.message, port.restBase) });
+        const base = port.restBase;
+        port.sendText(event.frame?.(base) ?? serialisedFrame(event.message, base));
       }
       return;
     }
@@ -65,7 +67,7 @@ export class InboxDelivery {
     }
     this.#live(
       event.kind === 'message'
-        ? { seq: event.message.seq, message: event.message }
+        ? { seq: event.message.seq, message: event.message, frame: event.frame }
         : { seq: event.event.seq, event: event.event },
     );
   }
@@ -107,15 +109,17 @@ export class InboxDelivery {
    * is passed like any other's, so the replay goes on and no reconnect brings it back (issue 11).
    */
   #deliver(item: InboxItem): void {
+    const base = this.#port.restBase;
     let text: string;
     try {
-      text = JSON.stringify(
+      text =
         'event' in item
-          ? { t: 'event', event: item.event }
-          : { t: 'msg', message: withBase(item.message, this.#port.restBase) },
-      );
+          ? JSON.stringify({ t: 'event', event: item.event })
+          : 'json' in item
+            ? item.json.frame(item.seq, base)
+            : (item.frame?.(base) ?? serialisedFrame(item.message, base));
     } catch (error) {
-      const mid = 'message' in item ? item.message.mid : undefined;
+      const mid = 'message' in item ? item.message.mid : 'json' in item ? item.json.mid : undefined;
       this.#port.ctx.log.warn(
         { err: error, user: this.#port.user, seq: item.seq, mid },
         'an inbox item cannot be serialised: skipped',

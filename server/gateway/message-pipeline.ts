@@ -95,7 +95,7 @@ export class MessagePipeline {
       return port.send({ t: 'nack', id: frame.id, code: error.code, reason: error.message });
     }
     await before;
-    const own = sent.forSender;
+    const own = sent.forSender.message;
     // The client has its own message as this ack: no replay or catch-up sends it again.
     this.#delivery.mark(own.seq);
     port.send({ t: 'ack', id: own.id, mid: own.mid, to: own.to, time: own.time, seq: own.seq });
@@ -104,7 +104,7 @@ export class MessagePipeline {
     await port.ctx.fanout.message(
       port.app.key,
       sent.deliveries,
-      { username: port.user, message: own },
+      { username: port.user, ...sent.forSender },
       port.id,
     );
   }

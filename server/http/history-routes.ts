@@ -4,7 +4,7 @@
  * counts). Only for yourself.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ConversationsResponse, HistoryResponse } from '../../src/protocol/rest.js';
+import type { ConversationsResponse } from '../../src/protocol/rest.js';
 import { Limits } from '../../src/protocol/rest.js';
 import { RestRoutes } from '../../src/protocol/routes.js';
 import type { ServerConfig } from '../config.js';
@@ -17,6 +17,8 @@ import { restBase } from '../public-url.js';
 import { on } from './rest-route.js';
 
 const HISTORY_PAGE_DEFAULT = 20;
+/** What Fastify says of the JSON it serialises itself. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 function pageLimit(query: Query): number {
   const raw = optionalParam(query, 'limit');
@@ -29,7 +31,7 @@ function pageLimit(query: Query): number {
 }
 
 export function historyRoutes(server: FastifyInstance, domain: Domain, config: ServerConfig): void {
-  on(server, RestRoutes.history, async (request) => {
+  on(server, RestRoutes.history, async (request, reply) => {
     const { app, me } = await selfRoute(domain, request);
     const [peer, chatType] = conversationParams(request.query, 'peer');
     // Members only, and only while they are members.
@@ -39,13 +41,19 @@ export function historyRoutes(server: FastifyInstance, domain: Domain, config: S
     const page = await domain.messages.history(app, me, peer, cursor, limit);
     if (!page) throw invalid(`cursor ${cursor} is not a message of this conversation`);
     const base = restBase(request, config);
-    const response: HistoryResponse = {
-      ...page,
-      messages: (await domain.reactions.withReactions(app, me, page.messages)).map((message) =>
-        withBase(message, base),
-      ),
-    };
-    return response;
+    const mids = page.messages.map((json) => json.mid);
+    const reactions = await domain.reactions.summaries(app, me, mids);
+    // A HistoryResponse, written from each message's stored JSON (issue 11), not re-serialised.
+    const messages = page.messages.map((json) => {
+      const list = reactions.get(json.mid);
+      return json.text(0, base, list ? `,"reactions":${JSON.stringify(list)}` : '');
+    });
+    const { cursor: next, isLast } = page;
+    return reply
+      .type(JSON_TYPE)
+      .send(
+        `{"messages":[${messages.join(',')}],"cursor":${JSON.stringify(next)},"isLast":${isLast}}`,
+      );
   });
 
   on(server, RestRoutes.conversations, async (request) => {
