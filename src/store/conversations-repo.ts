@@ -27,6 +27,11 @@ export interface ServerConversationState {
   unread: number;
   /** The server's last message, when it could be read. */
   lastMessage?: ChatMessage;
+  /**
+   * When the server counted: the time of its newest message, a command too (a typing indicator's
+   * `TypingBegin`, not shown as the last message). Default: `lastMessage`'s.
+   */
+  asOf?: number;
 }
 
 /**
@@ -57,7 +62,7 @@ export async function reconcileConversations(
     // A conversation this device does not have yet is learnt whatever happened meanwhile.
     if ((stored && options.skip?.has(entry.id)) || options.gone?.has(entry.id)) continue;
     const last = entry.lastMessage;
-    const asOf = Math.max(last?.time ?? 0, stored?.unreadAsOf ?? 0);
+    const asOf = Math.max(entry.asOf ?? last?.time ?? 0, stored?.unreadAsOf ?? 0);
     const readUpTo = history?.readAck?.time ?? -Infinity;
     let newer = 0;
     let cursor = await tx

@@ -192,6 +192,9 @@ export class Reading {
         unread: entry.unread,
       };
       const last = entry.lastMessage && fromReceived(entry.lastMessage, session.username);
+      // A command counts for when the server counted, else the messages stored here since the
+      // one before it would be counted twice (the peer typing as this device reconnects).
+      if (last) state.asOf = last.time;
       if (last && !isCommand(last)) {
         // Shown as the conversation's last message only, so drop what is per-device.
         delete last.seq;

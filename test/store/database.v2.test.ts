@@ -346,6 +346,26 @@ describe('store/database (version 2)', () => {
     expect((await readConversation(db, 'new'))?.unread).to.equal(1);
   });
 
+  it('counts from the server’s newest message also when that is a command (the peer typing)', async () => {
+    await storeIncomingBatch(
+      db,
+      [1, 2].map((n) => ({ message: fromPeer(n), unread: true })),
+    );
+    // The server counted both; its newest is the peer's TypingBegin after them, not shown.
+    const typing = fromPeer(2).time + 1;
+    await reconcileConversations(
+      db,
+      [{ id: 'peer', chatType: 'singleChat', unread: 2, asOf: typing }],
+      {
+        me: 'me',
+      },
+    );
+    expect((await readConversation(db, 'peer'))?.unread).to.equal(2);
+    // The message they were typing comes after: one more.
+    await storeIncoming(db, { ...fromPeer(3), time: typing + 1 }, true);
+    expect((await readConversation(db, 'peer'))?.unread).to.equal(3);
+  });
+
   it('pages older messages by time and finds where the server continues', async () => {
     const pending: ChatMessage = { ...mine(0), id: 'local', status: 'failed', time: 1 };
     delete pending.mid;
