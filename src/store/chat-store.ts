@@ -57,7 +57,7 @@ import type { RoomActions } from './room-actions.js';
 import type { MessageActions } from './message-actions.js';
 import { MessageWindows } from './message-windows.js';
 import { Names } from './names.js';
-import { openConversation } from './opening.js';
+import { type OpeningParts, fillWhenBack, openConversation } from './opening.js';
 import { Reactions } from './reactions.js';
 import { Reading } from './reading.js';
 import { Receiving } from './receiving.js';
@@ -157,6 +157,7 @@ export class ChatStore implements ChatStoreApi {
   private readonly reading: Reading;
   private readonly lifecycle: SessionLifecycle;
   private readonly sending: Sending;
+  private readonly opening: OpeningParts;
   /** What I do to contacts, loaded when first used (the signed-in page's budget is full). */
   private readonly contactActions: () => Promise<ContactActions>;
   /** What I do to groups, loaded when first used (the signed-in page's budget is full). */
@@ -254,6 +255,8 @@ export class ChatStore implements ChatStoreApi {
       events,
     );
     this.sending.flushOnEveryOpen(events);
+    const { names, groups, windows, reading } = this;
+    fillWhenBack(core, (this.opening = { names, groups, windows, reading }));
     core.subscriptions.add(
       core.visibility.changes$.pipe(filter(Boolean)).subscribe(() => {
         const active = core.active.value;
@@ -462,13 +465,7 @@ export class ChatStore implements ChatStoreApi {
   }
 
   openConversation(conversationId: string | null, chatType: ChatType = 'singleChat') {
-    const { names, groups, windows, reading } = this;
-    return openConversation(
-      this.core,
-      { names, groups, windows, reading },
-      conversationId,
-      chatType,
-    );
+    return openConversation(this.core, this.opening, conversationId, chatType);
   }
 
   addContact(username: string, message?: string): Promise<void> {

@@ -2,8 +2,10 @@
  * Opening a conversation (`ChatStore.openConversation`): a one-to-one conversation not stored yet
  * is started, named after the peer; a group or room one only when I am in it. It becomes the
  * active one, a page of history is fetched when less than a page is stored (see
- * `MessageWindows.fillIfShort`), and it is read.
+ * `MessageWindows.fillIfShort`), and it is read. Opened while the server could not be asked (the
+ * device offline), its page comes once the connection is back (`fillWhenBack`).
  */
+import { filter } from 'rxjs';
 import type { ChatType } from '../protocol/index.js';
 import { ensureConversation, readConversation, upsertConversations } from './conversations-repo.js';
 import { Codes, Messages, chatError } from './errors.js';
@@ -54,14 +56,34 @@ export async function openConversation(
     }
   }
   core.active.next(peer);
+  fill(core, parts, peer);
+  await parts.reading.markRead(peer);
+}
+
+/** Brings the page of history `peer` lacks (see `fillIfShort`), and reads what came. */
+function fill(core: StoreCore, parts: OpeningParts, peer: string): void {
   void parts.windows
     .fillIfShort(peer)
-    // What came is on screen: its read receipt goes out (the one below found nothing to ack).
+    // What came is on screen: its read receipt goes out (the one on opening found nothing to ack).
     .then((filled) => {
       if (filled && core.active.value === peer && core.visibility.isVisible())
         return parts.reading.markRead(peer);
       return undefined;
     })
     .catch(() => undefined);
-  await parts.reading.markRead(peer);
+}
+
+/**
+ * Each time the connection is back, the open conversation gets the page an opening offline could
+ * not bring (nothing when it has it: `fillIfShort` asks only for one never paged and short). Else
+ * a conversation opened on a new device without network stays empty after the network is back,
+ * until "Load older messages" is clicked (issue 12).
+ */
+export function fillWhenBack(core: StoreCore, parts: OpeningParts): void {
+  core.subscriptions.add(
+    core.status.pipe(filter((status) => status === 'online')).subscribe(() => {
+      const peer = core.active.value;
+      if (peer) fill(core, parts, peer);
+    }),
+  );
 }
