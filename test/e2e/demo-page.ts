@@ -90,11 +90,15 @@ export async function typeAndSend(page: Page, text: string) {
 }
 
 /**
- * Registers hooks that start a reference server and a headless Chromium before the suite and stop
- * them after it; the returned object holds both once started.
+ * Registers hooks that start a reference server (with `env` added to its environment) and a
+ * headless Chromium before the suite and stop them after it; the returned object holds both once
+ * started.
  */
-export function demoServer(): { server: ServerProcess; browser: Browser } {
-  const running = { server: new ServerProcess(), browser: undefined as unknown as Browser };
+export function demoServer(env: Record<string, string> = {}): {
+  server: ServerProcess;
+  browser: Browser;
+} {
+  const running = { server: new ServerProcess({ env }), browser: undefined as unknown as Browser };
   before(async () => {
     await running.server.start();
     running.browser = await puppeteer.launch({
