@@ -1,11 +1,15 @@
 // What one user's sockets can make the server hold (server/gateway/session.ts,
 // bus/session-directory.ts):
-// sessions that never read do not grow the server's memory (measured on the server process
-// itself), they catch up from the inbox once they read again, and sessions per user are capped.
+// a socket that is not read never holds more than LIVE_HIGH_WATER and a frame for live delivery
+// (measured on each socket), sessions that never read do not grow the server's memory (measured on
+// the server process itself), they catch up from the inbox once they read again, and sessions per
+// user are capped.
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import { CloseCode } from '../../src/protocol/frames.js';
+import { WebSocket } from 'ws';
+import { LIVE_HIGH_WATER } from '../../server/gateway/session.js';
+import { CloseCode, MAX_FRAME_BYTES } from '../../src/protocol/frames.js';
 import { ServerProcess } from '../support/server-process.mjs';
 import {
   connectSynced,
@@ -18,12 +22,13 @@ import {
 import type { TestSocket } from './support/ws-client.js';
 
 /**
- * Enough that holding them would dwarf what the server's heap grows by anyway, 4,000 × 15 KB
- * waiting for 10 sessions being 600 MB. What it grows by is garbage: each message's text waits
- * for the thread-pool fsync (0e4432c) in the parsed frame and the stored JSON, and V8 promotes
- * what outlives two scavenges, so the old space fills up to its next collection whatever the
- * count. Each recipient's copy parsed the stored JSON again; since the copies share it, the peak
- * resident memory over this burst grew by 124–146 MB in three runs, against 160–164 before.
+ * What the server's heap grows by over this burst is garbage: each message's text waits for the
+ * thread-pool fsync (0e4432c) in the parsed frame and the stored JSON, and V8 promotes what
+ * outlives two scavenges, so the old space fills up to its next collection whatever the count
+ * (peak resident growth 114–135 MB in three runs at ae9ab4c). Since ae9ab4c a message's frame is
+ * one string for all the sessions of a user, so even with live delivery never stopping the ten
+ * sessions would hold 60 MB, not 600: with backpressure disabled (a scratch change) this memory
+ * test still passed (154–163 MB). The socket test below is the one that fails without it.
  */
 const MESSAGES = 4000;
 /** 15,000 characters: under the default 16 KiB text limit. */
@@ -111,6 +116,61 @@ describe('sessions that never read', () => {
     );
     for (const socket of [...stuck, ...senders]) socket.resume();
     await Promise.all([...stuck, ...senders].map((socket) => socket.close()));
+  });
+});
+
+describe('a session that does not read', () => {
+  it('never has more than LIVE_HIGH_WATER and a frame waiting on its socket, then catches up', async () => {
+    // The server in this process, so the test sees what each of its sockets holds: the largest
+    // `bufferedAmount` of a server-side socket (one without a `url`) after any send. That is the
+    // bound itself, where the process's memory is not: the frames of one message are one string
+    // shared by every session it goes to, and the transient garbage of a burst dwarfs them.
+    const t = await startTestServer({ messagesPerSecond: 1_000_000, framesPerSecond: 1_000_000 });
+    const largest = new Map<WebSocket, number>();
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: WebSocket, ...args: unknown[]) {
+      (send as (...args: unknown[]) => void).apply(this, args);
+      if (this.url === undefined) {
+        largest.set(this, Math.max(largest.get(this) ?? 0, this.bufferedAmount));
+      }
+    } as typeof send;
+    const sockets: TestSocket[] = [];
+    try {
+      const alice = await newUser(t.url);
+      const bob = await newUser(t.url);
+      const stuck = (await connectSynced(t.url, alice, { multi: true })).socket;
+      stuck.pause();
+      const senders: TestSocket[] = [];
+      for (let i = 0; i < 2; i += 1) {
+        senders.push((await connectSynced(t.url, bob, { multi: true })).socket);
+      }
+      sockets.push(stuck, ...senders);
+      // 15 MB for alice: past what the kernel's buffers of one loopback socket take (a few MB).
+      const count = 1000;
+      await sendAll(senders, alice.username, count);
+      const most = Math.max(...largest.values());
+      assert.ok(
+        most <= LIVE_HIGH_WATER + MAX_FRAME_BYTES,
+        `a socket held ${Math.round(most / 1024)} KiB unsent (the bound: ${LIVE_HIGH_WATER / 1024} KiB and a frame)`,
+      );
+
+      stuck.resume();
+      const seqs: number[] = [];
+      while (seqs.length < count) {
+        seqs.push((await stuck.next('msg', () => true, 20_000)).message.seq);
+      }
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: count }, (_, i) => i + 1),
+        'every seq once, in order',
+      );
+    } finally {
+      WebSocket.prototype.send = send;
+      // Read, so that the close handshakes (and the server's close) do not wait on a full socket.
+      for (const socket of sockets) socket.resume();
+      await Promise.all(sockets.map((socket) => socket.close()));
+      await t.close();
+    }
   });
 });
 
