@@ -4,7 +4,7 @@
  * short window of recent messages is kept for members who join later.
  */
 import type { RoomEventFrame, RoomOperation } from '../../src/protocol/frames.js';
-import { Limits, type RoomInfo } from '../../src/protocol/rest.js';
+import { Limits, type RoomInfo, type RoomMembersResponse } from '../../src/protocol/rest.js';
 import type { RoomMessageRecord, RoomRecord, RoomRoleRecord } from '../storage/group-storage.js';
 import type { AppRecord, Storage } from '../storage/storage.js';
 import { MessageRejected, invalid, forbidden, notFound } from './errors.js';
@@ -170,10 +170,24 @@ export class Rooms {
     };
   }
 
-  async members(app: AppRecord, user: string, id: string): Promise<string[]> {
-    await this.#room(app, id);
+  /** Its members with their role: the app's room admins are admins of every room. */
+  async members(app: AppRecord, user: string, id: string): Promise<RoomMembersResponse['data']> {
+    const room = await this.#room(app, id);
     await this.#requireMember(app, user, id);
-    return this.#storage.rooms.roomMembers(app.key, id);
+    const [members, roles] = await Promise.all([
+      this.#storage.rooms.roomMembers(app.key, id),
+      this.#storage.rooms.roomRoles(app.key, id),
+    ]);
+    const admins = new Set(roles.filter((r) => r.admin).map((r) => r.username));
+    return members.map((member) => ({
+      member,
+      role:
+        member === room.owner
+          ? 'owner'
+          : admins.has(member) || this.isRoomAdmin(app, member)
+            ? 'admin'
+            : 'member',
+    }));
   }
 
   async kick(app: AppRecord, user: string, id: string, target: string): Promise<RoomResult> {

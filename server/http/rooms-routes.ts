@@ -9,8 +9,8 @@ import {
   type HistoryResponse,
   type RoomIdResponse,
   type RoomInfoResponse,
+  type RoomMembersResponse,
   type RoomsResponse,
-  type UsernamesResponse,
 } from '../../src/protocol/rest.js';
 import { RestRoutes } from '../../src/protocol/routes.js';
 import type { Fanout } from '../bus/fanout.js';
@@ -124,7 +124,7 @@ export function roomsRoutes(server: FastifyInstance, deps: RoomsRouteDeps): void
 
   on(server, RestRoutes.roomMembers, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
-    const response: UsernamesResponse = {
+    const response: RoomMembersResponse = {
       data: await rooms.members(app, me, request.params.roomId),
     };
     return response;

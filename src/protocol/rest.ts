@@ -95,7 +95,7 @@
  * | `DELETE /{org}/{app}/chatrooms/{id}` | its owner, room admins | – | {@link OkResponse} |
  * | `POST /{org}/{app}/chatrooms/{id}/apply` | anyone (until `maxusers`) | – | {@link OkResponse} |
  * | `DELETE /{org}/{app}/chatrooms/{id}/quit` | members | – | {@link OkResponse} |
- * | `GET /{org}/{app}/chatrooms/{id}/users` | members | – | {@link UsernamesResponse} |
+ * | `GET /{org}/{app}/chatrooms/{id}/users` | members | – | {@link RoomMembersResponse} |
  * | `DELETE /{org}/{app}/chatrooms/{id}/users/{user}` | its owner, room admins | – | {@link OkResponse} |
  * | `GET /{org}/{app}/chatrooms/{id}/messages?limit` | members | – | {@link HistoryResponse} (the recent window, newest first) |
  * | `GET /{org}/{app}/users/{me}/joined_chatrooms` | me | – | {@link RoomsResponse} |
@@ -417,6 +417,15 @@ export interface UsernamesRequest {
 
 export interface UsernamesResponse {
   data: string[];
+}
+
+/**
+ * A room's members in the 4.x SDK's `listChatRoomMembers` shape, one `{member}` each, with its role
+ * there (openwebim's addition): `owner` its owner, `admin` an admin of the room or one of the app's
+ * room admins (who manage every room), `member` anyone else.
+ */
+export interface RoomMembersResponse {
+  data: { member: string; role: GroupRole }[];
 }
 
 /** Answer to an invitation, by the invitee. */

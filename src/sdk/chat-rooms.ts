@@ -12,6 +12,7 @@ import {
   type OkResponse,
   type RoomIdResponse,
   type RoomInfoResponse,
+  type RoomMembersResponse,
   type RoomsResponse,
   type UsernamesResponse,
 } from '../protocol/index.js';
@@ -19,10 +20,11 @@ import { named, type Call, type Get, type Route } from './rest-routes.js';
 
 type Room = { chatRoomId: string };
 
-/** `listChatRoomMembers`, as the 4.x SDK gives it (the server answers a list of usernames). */
-export interface RoomMembersResult {
-  data: { member: string }[];
-}
+/**
+ * `listChatRoomMembers`, as the 4.x SDK gives it (`{data: [{member}]}`), each with its `role` in
+ * the room (`owner`, `admin`, `member`; the app's room admins are admins of every room).
+ */
+export type RoomMembersResult = RoomMembersResponse;
 type Joined = { roomId: string };
 
 export type ChatRoomMethods = {
@@ -78,10 +80,6 @@ export const ROOM_ROUTES: Route[] = [
   [
     'listChatRoomMember listChatRoomMembers getChatRoomMembers',
     named(RestRoutes.roomMembers, ROOM),
-    0,
-    ({ data }: UsernamesResponse): RoomMembersResult => ({
-      data: data.map((member) => ({ member })),
-    }),
   ],
   ['removeSingleChatRoomMember removeChatRoomMember', named(RestRoutes.removeRoomMember, ROOM)],
   ['fetchChatRoomAnnouncement', RestRoutes.roomAnnouncement],

@@ -20,6 +20,7 @@ import type {
   RoomIdResponse,
   UsernamesResponse,
   MuteListResponse,
+  RoomMembersResponse,
   MessageBody,
   MessageConfig,
   PublicGroupsResponse,
@@ -248,7 +249,7 @@ export interface ModerationApi {
   removeChatRoomAdmin(options: RoomUser): Promise<unknown>;
   muteChatRoomMember(options: RoomUser & { muteDuration: number }): Promise<unknown>;
   unmuteChatRoomMember(options: RoomUser): Promise<unknown>;
-  listChatRoomMember(options: RoomRef): Promise<{ data: { member: string }[] }>;
+  listChatRoomMember(options: RoomRef): Promise<RoomMembersResponse>;
   getChatRoomMuted(options: RoomRef): Promise<MuteListResponse>;
   removeChatRoomMember(options: RoomUser): Promise<unknown>;
 }

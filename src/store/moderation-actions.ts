@@ -69,18 +69,13 @@ export class Moderation {
   private async readRoomMembers(roomId: string): Promise<GroupMember[]> {
     const session = this.host.session();
     const ref = { chatRoomId: roomId };
-    const [{ data: members }, { data: mutes }, rooms] = await Promise.all([
+    const [{ data: members }, { data: mutes }] = await Promise.all([
       session.connection.moderate('listChatRoomMember', ref),
       session.connection.moderate('getChatRoomMuted', ref),
-      readList(session.db, 'rooms'),
     ]);
-    const room = rooms.find((r) => r.id === roomId);
-    return members.map(({ member: username }) => {
-      const entry: GroupMember = {
-        username,
-        role:
-          username === room?.owner ? 'owner' : room?.admins.includes(username) ? 'admin' : 'member',
-      };
+    // The server says each one's role (the app's room admins are admins in every room).
+    return members.map(({ member: username, role }) => {
+      const entry: GroupMember = { username, role };
       const mute = mutes.find((m) => m.user === username);
       if (mute) entry.mutedUntil = mute.expire;
       return entry;

@@ -62,10 +62,13 @@ describe('chat rooms', () => {
     expect(joined).to.deep.include({ id: roomId, name: 'Talk', from: carol.username });
     expect(joined.time).to.be.a('number');
     const members = await carol.conn.listChatRoomMembers({ chatRoomId: roomId });
-    // The 4.x SDK's shape: one `{member}` per member.
-    expect(members.data).to.have.deep.members(
-      [admin.username, bob.username, carol.username].map((member) => ({ member })),
-    );
+    // The 4.x SDK's shape, one `{member}` per member, with its role there: the app's room admin
+    // made the room, so it is its owner.
+    expect(members.data).to.have.deep.members([
+      { member: admin.username, role: 'owner' },
+      { member: bob.username, role: 'member' },
+      { member: carol.username, role: 'member' },
+    ]);
     expect((await bob.conn.getJoinedChatRooms()).data.map((room) => room.id)).to.deep.equal([
       roomId,
     ]);

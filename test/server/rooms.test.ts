@@ -9,7 +9,7 @@ import {
   type HistoryResponse,
   type RoomIdResponse,
   type RoomsResponse,
-  type UsernamesResponse,
+  type RoomMembersResponse,
 } from '../../src/protocol/rest.js';
 import { ServerProcess } from '../support/server-process.mjs';
 import {
@@ -203,9 +203,12 @@ describe('chat rooms', () => {
     );
     assert.equal((await roomEvent(a.socket, 'memberPresence')).userId, bob.username);
     const members = await ok(
-      rest<UsernamesResponse>(t.url, alice, 'GET', `/chatrooms/${id}/users`),
+      rest<RoomMembersResponse>(t.url, alice, 'GET', `/chatrooms/${id}/users`),
     );
-    assert.deepEqual(members.data, [alice.username, bob.username]);
+    assert.deepEqual(members.data, [
+      { member: alice.username, role: 'member' },
+      { member: bob.username, role: 'member' },
+    ]);
 
     assertError(
       await rest(t.url, alice, 'DELETE', `/chatrooms/${id}/users/${bob.username}`),
