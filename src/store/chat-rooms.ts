@@ -6,7 +6,6 @@
  * `room-actions.ts`, a chunk loaded on first use.
  */
 import { BehaviorSubject, type Observable, map } from 'rxjs';
-import type * as Events from './room-events.js';
 import type { RoomInfo } from '../protocol/index.js';
 import { readList } from './lists-repo.js';
 import {
@@ -16,6 +15,7 @@ import {
   byName,
   coalesced,
   freshRead,
+  lazyEvents,
   replaced,
   upsert,
   without,
@@ -50,7 +50,6 @@ export class ChatRooms {
   readonly canCreate$ = new BehaviorSubject(false);
   readonly host: SocialHost;
   readonly roomsAgain: () => Promise<void>;
-  private events: Promise<typeof Events> | undefined;
 
   constructor(host: SocialHost) {
     this.host = host;
@@ -88,15 +87,7 @@ export class ChatRooms {
   }
 
   /** Applies one `onChatroomEvent` (`room-events.ts`, a chunk loaded with the first one). */
-  async handle(session: SocialSession, payload: unknown): Promise<void> {
-    this.events ??= import('./room-events.js').catch((error: unknown) => {
-      // The network: this event is lost (room events are live only; the next connect reads the
-      // list again), and the next event tries the load again.
-      this.events = undefined;
-      throw error;
-    });
-    await (await this.events).roomEvent(this, session, payload);
-  }
+  readonly handle = lazyEvents(this, () => import('./room-events.js'), 'roomEvent');
 
   async isMember(session: SocialSession, roomId: string): Promise<boolean> {
     return (await readList(session.db, 'rooms')).some((r) => r.id === roomId && r.joined);

@@ -9,7 +9,6 @@
  * first use.
  */
 import { type Observable, defer, map } from 'rxjs';
-import type * as Events from './group-events.js';
 import type { JoinedGroup } from '../protocol/index.js';
 import { readList } from './lists-repo.js';
 import {
@@ -18,6 +17,7 @@ import {
   byName,
   coalesced,
   freshRead,
+  lazyEvents,
   newestFirst,
   replaced,
   upsert,
@@ -57,7 +57,6 @@ export class Groups {
   private readonly membersRead = new Set<string>();
   private readonly membersAgain = new Map<string, () => Promise<void>>();
   readonly groupsAgain: () => Promise<void>;
-  private events: Promise<typeof Events> | undefined;
   /**
    * A token per group of the last time I was out of it (`gone`): a read of the groups begun before
    * must not clear the mark that put on its conversation (see `readGroups`).
@@ -146,14 +145,7 @@ export class Groups {
   }
 
   /** Applies one `onGroupEvent` (`group-events.ts`, a chunk loaded with the first one). */
-  async handle(session: SocialSession, payload: unknown): Promise<void> {
-    this.events ??= import('./group-events.js').catch((error: unknown) => {
-      // The network: the event is not past the cursor, so it comes again; so does this load.
-      this.events = undefined;
-      throw error;
-    });
-    await (await this.events).groupEvent(this, session, payload);
-  }
+  readonly handle = lazyEvents(this, () => import('./group-events.js'), 'groupEvent');
 
   /** Changes my stored copy of a group; false when it is not stored or did not change. */
   patch(session: SocialSession, gid: string, change: (group: Group) => Group) {

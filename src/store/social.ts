@@ -136,3 +136,40 @@ export const byName = <T extends { name: string; id: string }>(a: T, b: T) =>
 
 export const newestFirst = <T extends { time: number }>(list: T[]): T[] =>
   [...list].sort((a, b) => b.time - a.time);
+
+/**
+ * The events a chunk imported with the first one applies (`group-events.ts`, `room-events.ts`):
+ * those that come while it loads wait for it, in order. When it cannot load (the network, a
+ * deploy), they are kept, in order, and the import is tried again with the next event or 5 s
+ * later: none is lost (room events are live only, and a group event's inbox cursor moves on).
+ * An event that fails to apply (a session ended meanwhile: its database is closed) rejects its caller.
+ */
+export function lazyEvents<O, K extends string>(
+  owner: O,
+  load: () => Promise<
+    Record<K, (owner: O, session: SocialSession, payload: unknown) => Promise<void>>
+  >,
+  name: K,
+): (session: SocialSession, payload: unknown) => Promise<void> {
+  type Module = Record<K, (owner: O, session: SocialSession, payload: unknown) => Promise<void>>;
+  let module: Promise<Module> | undefined;
+  const queue: [SocialSession, unknown][] = [];
+  let chain = Promise.resolve();
+  const drain = async () => {
+    let loaded: Module;
+    try {
+      loaded = await (module ??= load());
+    } catch {
+      module = undefined;
+      setTimeout(() => run().catch(() => undefined), 5000);
+      return;
+    }
+    for (let next; (next = queue.shift());) await loaded[name](owner, ...next);
+  };
+  // One drain at a time, after the previous one, whether or not an event of it failed.
+  const run = () => (chain = chain.then(drain, drain));
+  return (session, payload) => {
+    queue.push([session, payload]);
+    return run();
+  };
+}
