@@ -14,8 +14,10 @@
  * - `files.ts`: uploads and their progress, fetched files.
  * - `names.ts`: conversation names and the user's nickname.
  * - `opening.ts`: opening a conversation (started, filled, read).
- * - `contacts.ts`, `groups.ts`, `chat-rooms.ts` (through `social.ts`): the social lists, stored
- *   and live through `stored-lists.ts`; `status.ts`: the connection status.
+ * - `social-store.ts`, the class this one extends: contacts, groups and rooms (`contacts.ts`,
+ *   `groups.ts`, `chat-rooms.ts` through `social.ts`), stored and live through `stored-lists.ts`,
+ *   and what I do to them (chunks loaded on first use).
+ * - `status.ts`: the connection status.
  *
  * How data flows:
  * - Writes: every change (a received message, a send, an ack, a read) is one IndexedDB transaction
@@ -28,7 +30,6 @@
 import {
   EMPTY,
   type Observable,
-  Subject,
   combineLatest,
   distinctUntilChanged,
   filter,
@@ -41,19 +42,12 @@ import {
   switchMap,
 } from 'rxjs';
 import type { AppLimits, ChatType, Ext, UserMetadata } from '../protocol/index.js';
-import { ChatRooms } from './chat-rooms.js';
 import { connectionEvents } from './connection-events.js';
-import { Contacts } from './contacts.js';
 import { sortConversations, totalUnread } from './conversations.js';
 import { readConversations } from './conversations-repo.js';
 import { toChatError } from './errors.js';
 import { Files } from './files.js';
-import { Groups } from './groups.js';
-import type { Moderation } from './moderation-actions.js';
 import { liveQuery } from './live-query.js';
-import type { ContactActions } from './contact-actions.js';
-import type { GroupActions } from './group-actions.js';
-import type { RoomActions } from './room-actions.js';
 import type { MessageActions } from './message-actions.js';
 import { MessageWindows } from './message-windows.js';
 import { Names } from './names.js';
@@ -66,34 +60,24 @@ import { type SessionEvent, closeSession } from './session.js';
 import { createSharedConnection } from './tab-sharing/shared-connection.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 import { deriveStatus, isStatusEvent } from './status.js';
-import { nicknames$, socialHost } from './stored-lists.js';
+import { SocialStore } from './social-store.js';
+import { nicknames$ } from './stored-lists.js';
 import { type ConnectionFactory, StoreCore, deletions, quietly } from './store-core.js';
 import type {
   ChatCommand,
   ChangePasswordInput,
   ChatError,
   ChatMessage,
-  ChatNotice,
-  ChatRoom,
   ChatStoreApi,
-  Contact,
-  ContactRequest,
   ConnectionStatus,
   Conversation,
   CurrentUser,
-  CreateGroupInput,
   CustomContent,
   SendOptions,
-  Group,
-  GroupInvitation,
-  GroupMember,
-  ModeratedType,
   GuestInput,
   HistoryState,
-  JoinRequest,
   Location,
   LoginInput,
-  PublicGroup,
   RegisterInput,
   SendFileOptions,
   TokenLoginInput,
@@ -127,7 +111,7 @@ export interface ChatStoreOptions {
   resume?: boolean;
 }
 
-export class ChatStore implements ChatStoreApi {
+export class ChatStore extends SocialStore implements ChatStoreApi {
   readonly appKey: string;
   readonly apiUrl: string | undefined;
   readonly status$: Observable<ConnectionStatus>;
@@ -140,17 +124,7 @@ export class ChatStore implements ChatStoreApi {
   readonly commands$: Observable<ChatCommand>;
   readonly incoming$: Observable<ChatMessage>;
   readonly limits$: Observable<AppLimits>;
-  readonly contacts$: Observable<Contact[]>;
-  readonly contactRequests$: Observable<ContactRequest[]>;
-  readonly blocklist$: Observable<string[]>;
-  readonly groups$: Observable<Group[]>;
-  readonly groupInvitations$: Observable<GroupInvitation[]>;
-  readonly joinRequests$: Observable<JoinRequest[]>;
-  readonly rooms$: Observable<ChatRoom[]>;
-  readonly canCreateRooms$: Observable<boolean>;
-  readonly notices$: Observable<ChatNotice>;
 
-  private readonly core: StoreCore;
   private readonly names: Names;
   private readonly files: Files;
   private readonly windows: MessageWindows;
@@ -158,37 +132,27 @@ export class ChatStore implements ChatStoreApi {
   private readonly lifecycle: SessionLifecycle;
   private readonly sending: Sending;
   private readonly opening: OpeningParts;
-  /** What I do to contacts, loaded when first used (the signed-in page's budget is full). */
-  private readonly contactActions: () => Promise<ContactActions>;
-  /** What I do to groups, loaded when first used (the signed-in page's budget is full). */
-  private readonly groupActions: () => Promise<GroupActions>;
-  /** Join, leave and create rooms, loaded when first used (the signed-in page's budget is full). */
-  private readonly roomActions: () => Promise<RoomActions>;
   /** Edit and react, loaded when first used (the signed-in page's budget is full). */
   private readonly actions: () => Promise<MessageActions>;
   private readonly reactions: Reactions;
   private readonly receiving: Receiving;
-  private readonly noticeSubject = new Subject<ChatNotice>();
   private readonly nicknames: Observable<Map<string, string>>;
-  private readonly contacts: Contacts;
-  private readonly groups: Groups;
-  private readonly rooms: ChatRooms;
-  /** Moderation's actions, loaded when first used (the signed-in page's budget is full). */
-  private readonly moderation: () => Promise<Moderation>;
   /** A site's visitors and their team (visitors.ts), a chunk loaded when first used. */
   private visitorsLoad?: Promise<Visitors>;
 
   constructor(options: ChatStoreOptions) {
+    super(
+      new StoreCore(
+        options.appKey,
+        options.apiUrl,
+        options.createConnection ?? createSharedConnection,
+        options.databasePrefix ?? 'openwebim',
+        options.visibility ?? documentVisibility,
+      ),
+    );
     this.appKey = options.appKey;
     this.apiUrl = options.apiUrl;
-    const core = new StoreCore(
-      options.appKey,
-      options.apiUrl,
-      options.createConnection ?? createSharedConnection,
-      options.databasePrefix ?? 'openwebim',
-      options.visibility ?? documentVisibility,
-    );
-    this.core = core;
+    const core = this.core;
 
     const events: Observable<SessionEvent> = core.session.pipe(
       switchMap((session) =>
@@ -211,31 +175,12 @@ export class ChatStore implements ChatStoreApi {
         .subscribe(core.status),
     );
 
-    const host = socialHost(core, this.noticeSubject);
-    this.contacts = new Contacts(host);
-    let contactActions: Promise<ContactActions> | undefined;
-    this.contactActions = () =>
-      (contactActions ??= import('./contact-actions.js').then(
-        (m) => new m.ContactActions(this.contacts),
-      ));
-    this.groups = new Groups(host);
-    this.rooms = new ChatRooms(host);
-    let roomActions: Promise<RoomActions> | undefined;
-    this.roomActions = () =>
-      (roomActions ??= import('./room-actions.js').then((m) => new m.RoomActions(this.rooms)));
-    let moderation: Promise<Moderation> | undefined;
-    this.moderation = () =>
-      (moderation ??= import('./moderation-actions.js').then((m) => new m.Moderation(host)));
-
     this.names = new Names(core);
     this.files = new Files(core);
     this.windows = new MessageWindows(core);
     this.reading = new Reading(core, this.names, this.files);
     this.lifecycle = new SessionLifecycle(core, this.windows, this.files, this.names);
     this.sending = new Sending(core, this.files, this.names, this.rooms);
-    let groupActions: Promise<GroupActions> | undefined;
-    this.groupActions = () =>
-      (groupActions ??= import('./group-actions.js').then((m) => new m.GroupActions(this.groups)));
     this.reactions = new Reactions(core);
     let actions: Promise<MessageActions> | undefined;
     this.actions = () =>
@@ -286,22 +231,7 @@ export class ChatStore implements ChatStoreApi {
       shareReplay({ bufferSize: 1, refCount: true }),
     );
 
-    this.contacts$ = this.contacts.contacts$;
-    this.contactRequests$ = this.contacts.requests$;
-    this.blocklist$ = this.contacts.blocklist$;
-    this.groups$ = this.groups.groups$;
-    this.groupInvitations$ = this.groups.invitations$;
-    this.joinRequests$ = this.groups.joinRequests$;
-    this.rooms$ = this.rooms.rooms$;
-    this.canCreateRooms$ = this.rooms.canCreate$.asObservable();
-    this.notices$ = this.noticeSubject.asObservable();
     this.nicknames = nicknames$(core);
-    // Presence is live: whenever the connection is not open, nobody is shown online.
-    core.subscriptions.add(
-      core.status
-        .pipe(filter((status) => status !== 'online'))
-        .subscribe(() => this.contacts.forgetPresence()),
-    );
 
     if (options.resume === false) {
       this.ready = Promise.resolve();
@@ -323,10 +253,6 @@ export class ChatStore implements ChatStoreApi {
   messages$(conversationId: string): Observable<ChatMessage[]> {
     // Its reactions may have changed while this device was away: they are read again.
     return this.reactions.viewing(conversationId, this.windows.messages$(conversationId));
-  }
-
-  groupMembers$(groupId: string): Observable<GroupMember[]> {
-    return this.groups.members$(groupId);
   }
 
   displayName$(username: string): Observable<string> {
@@ -466,150 +392,6 @@ export class ChatStore implements ChatStoreApi {
 
   openConversation(conversationId: string | null, chatType: ChatType = 'singleChat') {
     return openConversation(this.core, this.opening, conversationId, chatType);
-  }
-
-  addContact(username: string, message?: string): Promise<void> {
-    return this.contactActions().then((c) => c.addContact(username, message));
-  }
-
-  acceptContact(username: string): Promise<void> {
-    return this.contactActions().then((c) => c.acceptContact(username));
-  }
-
-  declineContact(username: string): Promise<void> {
-    return this.contactActions().then((c) => c.declineContact(username));
-  }
-
-  removeContact(username: string): Promise<void> {
-    return this.contactActions().then((c) => c.removeContact(username));
-  }
-
-  block(username: string): Promise<void> {
-    return this.contactActions().then((c) => c.block(username));
-  }
-
-  unblock(username: string): Promise<void> {
-    return this.contactActions().then((c) => c.unblock(username));
-  }
-
-  createGroup(input: CreateGroupInput): Promise<Group> {
-    return this.groupActions().then((g) => g.create(input));
-  }
-
-  inviteToGroup(groupId: string, usernames: string[], reason?: string): Promise<void> {
-    return this.groupActions().then((g) => g.invite(groupId, usernames, reason));
-  }
-
-  acceptGroupInvitation(groupId: string): Promise<void> {
-    return this.groupActions().then((g) => g.acceptInvitation(groupId));
-  }
-
-  declineGroupInvitation(groupId: string, reason?: string): Promise<void> {
-    return this.groupActions().then((g) => g.declineInvitation(groupId, reason));
-  }
-
-  listPublicGroups(cursor?: string): Promise<{ groups: PublicGroup[]; cursor?: string }> {
-    return this.groupActions().then((g) => g.listPublic(cursor));
-  }
-
-  joinGroup(groupId: string, message?: string): Promise<'joined' | 'requested'> {
-    return this.groupActions().then((g) => g.join(groupId, message));
-  }
-
-  acceptJoinRequest(groupId: string, username: string): Promise<void> {
-    return this.groupActions().then((g) => g.answerRequest(groupId, username, true));
-  }
-
-  declineJoinRequest(groupId: string, username: string, reason?: string): Promise<void> {
-    return this.groupActions().then((g) => g.answerRequest(groupId, username, false, reason));
-  }
-
-  leaveGroup(groupId: string): Promise<void> {
-    return this.groupActions().then((g) => g.leave(groupId));
-  }
-
-  removeGroupMember(groupId: string, username: string): Promise<void> {
-    return this.groupActions().then((g) => g.manage(groupId, username, 'remove'));
-  }
-
-  muteGroupMember(groupId: string, username: string, durationMs: number): Promise<void> {
-    return this.groupActions().then((g) => g.manage(groupId, username, 'mute', durationMs));
-  }
-
-  unmuteGroupMember(groupId: string, username: string): Promise<void> {
-    return this.groupActions().then((g) => g.manage(groupId, username, 'unmute'));
-  }
-
-  setGroupAdmin(groupId: string, username: string): Promise<void> {
-    return this.groupActions().then((g) => g.manage(groupId, username, 'setAdmin'));
-  }
-
-  removeGroupAdmin(groupId: string, username: string): Promise<void> {
-    return this.groupActions().then((g) => g.manage(groupId, username, 'removeAdmin'));
-  }
-
-  changeGroupOwner(groupId: string, username: string): Promise<void> {
-    return this.groupActions().then((g) => g.manage(groupId, username, 'owner'));
-  }
-
-  updateGroup(groupId: string, changes: { name?: string; description?: string }): Promise<void> {
-    return this.groupActions().then((g) => g.update(groupId, changes));
-  }
-
-  disbandGroup(groupId: string): Promise<void> {
-    return this.groupActions().then((g) => g.disband(groupId));
-  }
-
-  refreshRooms(): Promise<void> {
-    return this.rooms.refresh(this.core.requireSession());
-  }
-
-  joinRoom(roomId: string): Promise<void> {
-    return this.roomActions().then((r) => r.join(roomId));
-  }
-
-  leaveRoom(roomId: string): Promise<void> {
-    return this.roomActions().then((r) => r.leave(roomId));
-  }
-
-  createRoom(name: string, description?: string): Promise<string> {
-    return this.roomActions().then((r) => r.create(name, description));
-  }
-
-  updateAnnouncement(chatType: ModeratedType, id: string, text: string): Promise<void> {
-    return this.moderation().then((m) => m.announce(chatType, id, text));
-  }
-
-  muteEveryone(chatType: ModeratedType, id: string, muted: boolean): Promise<void> {
-    return this.moderation().then((m) => m.muteAll(chatType, id, muted));
-  }
-
-  banMember(chatType: ModeratedType, id: string, username: string, banned: boolean) {
-    return this.moderation().then((m) => m.ban(chatType, id, username, banned));
-  }
-
-  bans$(chatType: ModeratedType, id: string): Observable<string[]> {
-    return from(this.moderation()).pipe(switchMap((m) => m.bans$(chatType, id)));
-  }
-
-  setRoomAdmin(roomId: string, username: string, admin: boolean): Promise<void> {
-    return this.moderation().then((m) => m.roomAdmin(roomId, username, admin));
-  }
-
-  roomMembers$(roomId: string): Observable<GroupMember[]> {
-    return from(this.moderation()).pipe(switchMap((m) => m.roomMembers$(roomId)));
-  }
-
-  removeRoomMember(roomId: string, username: string): Promise<void> {
-    return this.moderation().then((m) => m.removeRoomMember(roomId, username));
-  }
-
-  muteRoomMember(roomId: string, username: string, durationMs: number): Promise<void> {
-    return this.moderation().then((m) => m.roomMute(roomId, username, durationMs));
-  }
-
-  reportMessage(mid: string, reportType: string, reason: string): Promise<void> {
-    return this.moderation().then((m) => m.report(mid, reportType, reason));
   }
 
   markRead(conversationId: string): Promise<void> {
