@@ -286,7 +286,8 @@ describe('one connection per browser, and the attention cues, in tabs of one bro
     const a2 = await openTab(alice.context, 'Alice 2');
     const a3 = await openTab(alice.context, 'Alice 3');
     const tabs = [a1, a2, a3];
-    await sharing(tabs, 'openwebim-connection:');
+    // All three share the cues before the visitor picks one (each tab's socket, or its part of
+    // one, is checked below, once each has shown the message).
     await sharing(tabs, `openwebim:cues:demo#chat:${alice.username}`);
     // The visitor uses tab 2 last: it cues, and it may sound (a click of theirs).
     await front(a2);
