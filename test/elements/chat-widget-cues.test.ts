@@ -2,7 +2,7 @@
 // page title, the chat-unread-change event, the sound (an AudioContext spy: no speakers here) and
 // desktop notifications (a recorded Notification: the permission prompt cannot be answered here).
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/elements/index.js';
 import type { ChatUnreadChangeEvent, ChatWidget } from '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
@@ -72,6 +72,8 @@ describe('chat-widget attention cues', function () {
   afterEach(() => {
     window.AudioContext = RealAudioContext;
     window.Notification = RealNotification;
+    RecordedNotification.permission = 'granted';
+    RecordedNotification.requestPermission = () => Promise.resolve(RecordedNotification.permission);
   });
 
   it('counts unread in the title and the event, sounds only after interaction, never for my own', async () => {
@@ -146,6 +148,50 @@ describe('chat-widget attention cues', function () {
     expect(await new Promise((r) => store().activeConversation$.subscribe(r))).to.equal(
       peer.username,
     );
+    expect(shown).to.have.length(1);
+  });
+
+  it('asks for the notification permission on a click of the visitor’s own only, and notifies once granted', async () => {
+    const peer = await user.peer('dan');
+    // Not asked yet: the browser would prompt once asked. Granted when asked (the prompt answered).
+    RecordedNotification.permission = 'default';
+    let asked = 0;
+    RecordedNotification.requestPermission = () => {
+      asked += 1;
+      RecordedNotification.permission = 'granted';
+      return Promise.resolve(RecordedNotification.permission);
+    };
+    const el = await fixture<ChatWidget>(
+      html`<chat-widget app-key=${APP_KEY} api-url=${url} notifications></chat-widget>`,
+    );
+    const change = unreadChange(el, 1);
+    await peer.send(user.me, 'before asking');
+    await change;
+    expect(asked, 'not asked on load nor on a message').to.equal(0);
+    expect(shown).to.have.length(0);
+
+    // A script's click is not the visitor's: nothing asked.
+    const launcher = el.shadowRoot!.querySelector<HTMLElement>('[part="launcher"]')!;
+    launcher.click();
+    launcher.click();
+    await el.updateComplete;
+    expect(asked).to.equal(0);
+
+    // The visitor's own click on the launcher asks once; closing the panel again asks no more.
+    const { left, top, width, height } = launcher.getBoundingClientRect();
+    const middle: [number, number] = [Math.round(left + width / 2), Math.round(top + height / 2)];
+    await sendMouse({ type: 'click', position: middle });
+    await el.updateComplete;
+    expect(el.open).to.equal(true);
+    expect(asked).to.equal(1);
+    await sendMouse({ type: 'click', position: middle });
+    await el.updateComplete;
+    expect(el.open).to.equal(false);
+    expect(asked).to.equal(1);
+
+    const notified = nextNotification();
+    await peer.send(user.me, 'after asking');
+    expect((await notified).options.body).to.equal('after asking');
     expect(shown).to.have.length(1);
   });
 });
