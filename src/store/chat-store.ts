@@ -78,6 +78,7 @@ import type {
   HistoryState,
   Location,
   LoginInput,
+  Reactors,
   RegisterInput,
   SendFileOptions,
   TokenLoginInput,
@@ -312,6 +313,10 @@ export class ChatStore extends SocialStore implements ChatStoreApi {
 
   react(messageId: string, reaction: string, add = true): Promise<void> {
     return this.actions().then((a) => a.react(messageId, reaction, add));
+  }
+
+  reactors(messageId: string, reaction: string, cursor?: string): Promise<Reactors> {
+    return this.actions().then((a) => a.reactors(messageId, reaction, cursor));
   }
 
   deleteMessages(messageIds: string[]): Promise<void> {

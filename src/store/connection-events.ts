@@ -24,6 +24,7 @@ import type {
   MessageBody,
   MessageConfig,
   PublicGroupsResponse,
+  ReactionDetailResponse,
   ReactionListResponse,
   RoomsResponse,
   UserMetadata,
@@ -397,6 +398,10 @@ export interface StoreConnection extends SocialApi {
     method: 'getReactionList',
     options: { messageId: string[] },
   ): Promise<ReactionListResponse>;
+  reaction(
+    method: 'getReactionDetail',
+    options: { messageId: string; reaction: string; cursor?: string; pageSize: number },
+  ): Promise<ReactionDetailResponse>;
   /** One page of a conversation's history, older than `cursor` (newest when `null`). */
   history(options: {
     peer: string;

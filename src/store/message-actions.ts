@@ -12,7 +12,7 @@ import { checkDraft, fromReceived, isCommand } from './messages.js';
 import { applyEdit, readMessage } from './messages-repo.js';
 import type { Reactions } from './reactions.js';
 import type { StoreCore } from './store-core.js';
-import type { ChatMessage, MessageReaction } from './types.js';
+import type { ChatMessage, MessageReaction, Reactors } from './types.js';
 
 /** The server names this many users of a reaction. */
 const USERS_LISTED = 20;
@@ -142,6 +142,29 @@ export class MessageActions {
       throw actionError(reason, 'group', {
         forbidden:
           message.chatType === 'groupChat' ? Messages.notGroupMember : Messages.tooManyReactions,
+        notFound: Messages.noSuchMessage,
+      });
+    }
+  }
+
+  /** A page of who reacted with `reaction`, as many as the server gives at once. */
+  async reactors(messageId: string, reaction: string, cursor?: string): Promise<Reactors> {
+    const session = this.core.requireSession();
+    const mid = (await readMessage(session.db, messageId))?.mid;
+    if (!mid) throw chatError(Codes.messageParameterError, Messages.noSuchMessage);
+    if (this.core.status.value !== 'online')
+      throw chatError(Codes.connectionClosed, Messages.networkDown);
+    try {
+      const { data } = await session.connection.reaction('getReactionDetail', {
+        messageId: mid,
+        reaction,
+        pageSize: Limits.reactionDetailPageMax,
+        ...(cursor ? { cursor } : {}),
+      });
+      return { users: data.userList, cursor: data.cursor };
+    } catch (reason) {
+      throw actionError(reason, 'group', {
+        forbidden: Messages.notGroupMember,
         notFound: Messages.noSuchMessage,
       });
     }

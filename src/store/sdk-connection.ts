@@ -195,7 +195,7 @@ export function createSdkConnection(
     },
     // By name, which may come from another tab: a reaction method only.
     reaction(method: string, options: object) {
-      if (!/^(add|delete|get)Reaction(List)?$/.test(method))
+      if (!/^(add|delete|get)Reaction(List|Detail)?$/.test(method))
         throw new TypeError(`not a reaction method: ${method}`);
       return (connection as unknown as Record<string, (o: object) => Promise<never>>)[method]!(
         options,

@@ -10,10 +10,11 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/elements/index.js';
 import type { GroupIdResponse, ReactionListResponse } from '../../src/protocol/index.js';
 import { Limits } from '../../src/protocol/index.js';
+import { filter, firstValueFrom } from 'rxjs';
 import { getChatStore } from '../../src/store/index.js';
 import { mainServer, uniqueName } from '../support/servers.js';
 import { openGroupWindow, sayInGroup } from './group-window.js';
-import { APP_KEY, type Peer } from './peer.js';
+import { APP_KEY, fetchToken, registerUser, type Peer } from './peer.js';
 import { signedIn } from './signed-in.js';
 import { bubble, menu, openMenu, openWindow, root } from './window-fixture.js';
 
@@ -270,5 +271,60 @@ describe('chat-window reactions', () => {
     expect(list.querySelector('li')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(
       '🍕 🍕: 2 reactions: Bobby Tables, You',
     );
+  });
+
+  it('names everyone who reacted, past the 20 a message keeps, when "+5" is pressed', async () => {
+    // 25 real users of a group react: the server names the first 20 with the message, the rest
+    // come from getReactionDetail when asked.
+    const bob = await session.peer('bob');
+    const voters = await Promise.all(
+      Array.from({ length: 24 }, async () => {
+        const username = uniqueName('voter');
+        await registerUser(url, username);
+        return { username, token: await fetchToken(url, username) };
+      }),
+    );
+    const { data } = await bob.rest<GroupIdResponse>('POST', '/chatgroups', {
+      groupname: uniqueName('Vote '),
+      public: false,
+      inviteNeedConfirm: false,
+      members: [session.me, ...voters.map((v) => v.username)],
+    });
+    // In at once (no invitation to accept): the store hears of it.
+    await firstValueFrom(
+      getChatStore(APP_KEY, url).groups$.pipe(
+        filter((groups) => groups.some((g) => g.id === data.groupid)),
+      ),
+    );
+    const el = await openGroupWindow(url, data.groupid);
+    const ack = await sayInGroup(bob, data.groupid, 'vote?');
+    if (ack.t !== 'ack') throw new Error('not acked');
+    await waitUntil(() => bubble(el, 'vote?'), 'received', { timeout: 8000 });
+    const vote = `/reaction/user/{me}?messageId=${encodeURIComponent(ack.mid)}&reaction=${encodeURIComponent('👍')}`;
+    await peerReacts(bob, ack.mid, '👍');
+    for (const voter of voters) {
+      const response = await fetch(`${url}/demo/chat${vote.replace('{me}', voter.username)}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${voter.token}` },
+      });
+      expect(response.status).to.equal(200);
+    }
+    await waitUntil(() => chips(el, 'vote?').join() === '👍 25', 'all 25, live', {
+      timeout: 15000,
+    });
+
+    bubble(el, 'vote?')!.querySelector<HTMLElement>('[part~="who-reacted-button"]')!.click();
+    const list = bubble(el, 'vote?')!.querySelector<HTMLElement>('[part~="who-reacted"]')!;
+    const names = () => [...list.querySelectorAll('li bdi')].map((b) => b.textContent!.trim());
+    const more = () => list.querySelector<HTMLButtonElement>('[part~="more-button"]');
+    expect(names().length).to.equal(20);
+    expect(more()!.textContent!.trim()).to.equal('+5');
+    expect(more()!.getAttribute('aria-label')).to.equal('Show more who reacted with 👍');
+    more()!.click();
+    await waitUntil(() => names().length === 25, 'all 25 named', { timeout: 8000 });
+    expect(names()).to.have.members([bob.username, ...voters.map((v) => v.username)]);
+    expect(more(), 'nobody left to read').to.equal(null);
+    expect(list.matches(':focus'), 'focus stays in the list').to.equal(true);
+    await expect(el).to.be.accessible();
   });
 });

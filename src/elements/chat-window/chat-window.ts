@@ -152,6 +152,8 @@ const infoExports = `title: group-title, ${infoParts}`;
  *   pressing it adds or takes back mine. A long press on a touch screen shows who reacted.
  * @csspart who-reacted-button - Opens the list of who reacted with what.
  * @csspart who-reacted - That list (a popover).
+ * @csspart more-button - In that list, "+3": how many more reacted with an emoji than it names;
+ *   pressing it names them (read from the server, 100 at a time).
  * @csspart quote - Above a reply: the message it quotes (the 4.x UI kit's `ext.msgQuote`); pressing
  *   it shows that message.
  * @csspart edited - "edited" beside the time of a message whose text was edited.

@@ -5,11 +5,13 @@
  * of its own, loaded by message-bubble.ts with the first message that has reactions, with its
  * styles, so a visitor whose messages have none loads nothing of it.
  *
- * The list names at most the users the store keeps of each reaction (the server names the first
- * 20); the others are counted ("+3").
+ * The list names the users the store keeps of each reaction (the server names the first 20); the
+ * others are counted, "+3", a button that reads them from the server (`getReactionDetail`, 100
+ * at a time, each press the next page) and names them too.
  */
 import { css, html } from 'lit';
-import type { ChatMessage, MessageReaction } from '../../store/index.js';
+import type { ChatMessage, MessageReaction, Reactors } from '../../store/index.js';
+import '../locale/en-panels.js';
 import { DisplayNameController } from '../controllers/display-name-controller.js';
 import { reactTo } from './message-menu-items.js';
 import { placeBeside } from './place-beside.js';
@@ -61,6 +63,12 @@ const styles = css`
   .who-reacted li + li {
     margin-top: calc(var(--_space) / 2);
   }
+  .who-reacted button {
+    padding: 0 4px;
+    background: none;
+    color: var(--_primary);
+    text-decoration: underline;
+  }
 `;
 
 export class ReactionChips {
@@ -68,6 +76,8 @@ export class ReactionChips {
   readonly #names: DisplayNameController;
   #pressTimer: ReturnType<typeof setTimeout> | undefined;
   #longPressed = false;
+  /** Who reacted, read past the first 20: by message, reaction and count (a change reads again). */
+  readonly #read = new Map<string, Reactors>();
 
   constructor(
     private readonly ctx: WindowContext,
@@ -125,7 +135,7 @@ export class ReactionChips {
         popover="auto"
         role="dialog"
         aria-label=${i18n.t('window.whoReacted')}
-        tabindex="-1"
+        tabindex="0"
         @beforetoggle=${(event: ToggleEvent) => this.#toggled(event, reactions)}
         @toggle=${(event: ToggleEvent) => this.#toggled(event, reactions)}
       >
@@ -137,9 +147,8 @@ export class ReactionChips {
                 <span class="sr-only"
                   >${i18n.t('window.reactionCount', { emoji: r.reaction, count: r.count })}:</span
                 >
-                ${this.#who(r).map((name, i) => html`${i ? ', ' : ''}<bdi>${name}</bdi>`)}${
-                  r.count > r.users.length ? ` +${i18n.number(r.count - r.users.length)}` : ''
-                }
+                ${this.#who(r, m).map((name, i) => html`${i ? ', ' : ''}<bdi>${name}</bdi>`)}
+                ${this.#more(m, r)}
               </li>`,
           )}
         </ul>
@@ -148,9 +157,49 @@ export class ReactionChips {
   }
 
   /** Who added `r`, as the reader knows them: "You", else their display names. */
-  #who(r: MessageReaction): string[] {
+  #who(r: MessageReaction, m?: ChatMessage): string[] {
     const me = this.me();
-    return r.users.map((u) => (u === me ? this.ctx.i18n.t('window.you') : this.#names.get(u)));
+    const users = (m && this.#read.get(key(m, r))?.users) || r.users;
+    return users.map((u) => (u === me ? this.ctx.i18n.t('window.you') : this.#names.get(u)));
+  }
+
+  /** "+3": how many more reacted, a button reading the next page of them while there is one. */
+  #more(m: ChatMessage, r: MessageReaction) {
+    const read = this.#read.get(key(m, r));
+    const left = r.count - (read?.users ?? r.users).length;
+    if (left <= 0) return '';
+    const count = `+${this.ctx.i18n.number(left)}`;
+    return read?.cursor === null
+      ? count
+      : html`<button
+          part="more-button"
+          type="button"
+          aria-label=${this.ctx.i18n.t('window.moreReactors', { emoji: r.reaction })}
+          @click=${(event: Event) => this.#readMore(m, r, event.currentTarget as HTMLElement)}
+        >
+          ${count}
+        </button>`;
+  }
+
+  /** The next page of who reacted with `r` (the first reads them from the start, 100 at once). */
+  async #readMore(m: ChatMessage, r: MessageReaction, button: HTMLElement): Promise<void> {
+    const k = key(m, r);
+    const before = this.#read.get(k);
+    this.ctx.fail('');
+    try {
+      const page = await this.ctx.store()!.reactors(m.id, r.reaction, before?.cursor ?? undefined);
+      const users = [...(before?.users ?? []), ...page.users];
+      this.#read.set(k, { users, cursor: page.cursor });
+      const shown = (m.reactions ?? []).flatMap((x) => x.users);
+      this.#names.track(this.ctx.store(), [...shown, ...users]);
+      this.ctx.host.requestUpdate();
+      // The last page read: the button is gone, focus stays in the list.
+      const list = button.closest<HTMLElement>('[popover]');
+      await this.ctx.host.updateComplete;
+      if (!button.isConnected) list?.focus();
+    } catch (error) {
+      this.ctx.fail(error);
+    }
   }
 
   /** Adds my reaction, or takes it back; a refusal is said in plain words and changes nothing. */
@@ -197,3 +246,5 @@ export class ReactionChips {
     }
   }
 }
+
+const key = (m: ChatMessage, r: MessageReaction) => `${m.id} ${r.reaction} ${r.count}`;

@@ -278,6 +278,7 @@ const ar: Translation = {
   'window.reactWith': 'التفاعل بـ {emoji}',
   'window.unreactWith': 'سحب تفاعلك {emoji}',
   'window.moreReactions': 'تفاعلات أخرى…',
+  'window.moreReactors': 'عرض المزيد ممن تفاعلوا بـ {emoji}',
   'window.reactions': 'التفاعلات',
   'window.reactionCount': {
     zero: '{emoji}: لا تفاعلات',

@@ -262,6 +262,7 @@ const de: Translation = {
   'window.reactWith': 'Mit {emoji} reagieren',
   'window.unreactWith': 'Ihr {emoji} zurücknehmen',
   'window.moreReactions': 'Weitere Reaktionen…',
+  'window.moreReactors': 'Weitere anzeigen, die mit {emoji} reagiert haben',
   'window.reactions': 'Reaktionen',
   'window.reactionCount': {
     one: '{emoji}: {count} Reaktion',

@@ -105,6 +105,7 @@ export const panelStrings = {
   'contacts.unblockQuestion': 'Unblock {name}? They can message you again.',
   'contacts.requestSent': 'Request sent to {name}.',
 
+  'window.moreReactors': 'Show more who reacted with {emoji}',
   'report.title': 'Report this message',
   'report.spam': 'Spam',
   'report.abuse': 'Abuse or harassment',

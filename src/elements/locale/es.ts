@@ -273,6 +273,7 @@ const es: Translation = {
   'window.reactWith': 'Reaccionar con {emoji}',
   'window.unreactWith': 'Quitar tu {emoji}',
   'window.moreReactions': 'Más reacciones…',
+  'window.moreReactors': 'Ver más personas que reaccionaron con {emoji}',
   'window.reactions': 'Reacciones',
   'window.reactionCount': {
     one: '{emoji}: {count} reacción',

@@ -273,6 +273,7 @@ const fr: Translation = {
   'window.reactWith': 'Réagir avec {emoji}',
   'window.unreactWith': 'Retirer votre {emoji}',
   'window.moreReactions': 'Plus de réactions…',
+  'window.moreReactors': 'Voir plus de personnes ayant réagi avec {emoji}',
   'window.reactions': 'Réactions',
   'window.reactionCount': {
     one: '{emoji} : {count} réaction',

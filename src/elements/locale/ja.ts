@@ -257,6 +257,7 @@ const ja: Translation = {
   'window.reactWith': '{emoji} でリアクション',
   'window.unreactWith': '{emoji} を取り消す',
   'window.moreReactions': 'その他のリアクション…',
+  'window.moreReactors': '{emoji} でリアクションした人をさらに表示',
   'window.reactions': 'リアクション',
   'window.reactionCount': { other: '{emoji}: リアクション {count} 件' },
   'window.whoReacted': 'リアクションした人',

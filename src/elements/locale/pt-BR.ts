@@ -271,6 +271,7 @@ const ptBR: Translation = {
   'window.reactWith': 'Reagir com {emoji}',
   'window.unreactWith': 'Retirar seu {emoji}',
   'window.moreReactions': 'Mais reações…',
+  'window.moreReactors': 'Ver mais pessoas que reagiram com {emoji}',
   'window.reactions': 'Reações',
   'window.reactionCount': {
     one: '{emoji}: {count} reação',

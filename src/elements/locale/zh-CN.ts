@@ -249,6 +249,7 @@ const zhCN: Translation = {
   'window.reactWith': '用 {emoji} 回应',
   'window.unreactWith': '撤回你的 {emoji}',
   'window.moreReactions': '更多回应…',
+  'window.moreReactors': '显示更多用 {emoji} 回应的人',
   'window.reactions': '回应',
   'window.reactionCount': { other: '{emoji}：{count} 个回应' },
   'window.whoReacted': '谁回应了',

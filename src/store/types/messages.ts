@@ -148,6 +148,13 @@ export interface MessageReaction {
   users: string[];
 }
 
+/** A page of who reacted with one reaction ({@link ChatStoreApi.reactors}). */
+export interface Reactors {
+  users: string[];
+  /** Asks for the next page; `null`: this was the last. */
+  cursor: string | null;
+}
+
 export interface MessageEdit {
   by: string;
   /** ms since the epoch */

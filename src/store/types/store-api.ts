@@ -23,6 +23,7 @@ import type {
   CustomContent,
   HistoryState,
   Location,
+  Reactors,
   SendFileOptions,
   SendOptions,
   UploadProgress,
@@ -139,6 +140,13 @@ export interface ChatStoreApi extends ChatStoreSocialApi {
    * {@link ChatError}. Adding one I added already, or taking one away I did not add, does nothing.
    */
   react(messageId: string, reaction: string, add?: boolean): Promise<void>;
+  /**
+   * One page of who reacted to a message with `reaction` (4.x `getReactionDetail`), earliest first:
+   * the first page without `cursor`, the next with the `cursor` of the one before (`null`: that was
+   * the last). A message keeps only the first 20 of each reaction; this reads them all. Rejects
+   * with a {@link ChatError} (offline, not a member any more, the message gone).
+   */
+  reactors(messageId: string, reaction: string, cursor?: string): Promise<Reactors>;
   /**
    * Queues an attachment (it shows at once as `pending` with {@link uploadProgress$}), uploads it and
    * sends it. The file is kept in IndexedDB until sent, so a reload still sends it (once). Rejects,
