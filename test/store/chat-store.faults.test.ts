@@ -140,6 +140,35 @@ describe('store/chat-store: faults', function () {
     );
   });
 
+  it('brings the newest page of a conversation opened while the server was gone once it is back', async () => {
+    // The real fault: the server stops after the new device signed in, so the page cannot be
+    // fetched on opening; once the server is back (the socket reopens) it comes without paging.
+    const server = await ownServer();
+    const a = newStore(server.url, uniqueName('pa'));
+    const alice = await signUp(a);
+    await signIn(a, alice);
+    const bob = await signUp(newStore(server.url, uniqueName('pb0')));
+    for (const text of ['one', 'two', 'three']) await a.send(bob, text);
+    await bobsFirstDevice(server.url, alice, bob, 3);
+
+    const fresh = newStore(server.url, uniqueName('pb2'), anotherDevice());
+    await signIn(fresh, bob);
+    await until(fresh.conversations$, (l) => l.some((c) => c.id === alice), 'conversation learnt');
+    await stopServer(server.id);
+    await until(fresh.status$, (s) => s !== 'online', 'the device sees the server gone');
+    await fresh.openConversation(alice);
+    expect(await firstValueFrom(fresh.messages$(alice)), 'nothing to show yet').to.deep.equal([]);
+
+    await resumeServer(server.id);
+    const shown = await until(
+      fresh.messages$(alice),
+      (l) => l.length === 4,
+      'the page once the server is back',
+      60_000,
+    );
+    expect(shown.map((m) => m.text)).to.deep.equal(['one', 'two', 'three', 'got them']);
+  });
+
   it('opens a conversation that has only what the sync replayed on the newest page at once', async () => {
     const { url } = await mainServer();
     const a = newStore(url, uniqueName('pa'));
