@@ -2,7 +2,7 @@
 // browser-permissions-plugin.mjs: Chromium's own permission and geolocation paths, with our answer.
 import { executeServerCommand } from '@web/test-runner-commands';
 
-export type PermissionName = 'geolocation' | 'microphone';
+export type PermissionName = 'geolocation' | 'microphone' | 'clipboard-read' | 'clipboard-write';
 
 /** Grants, denies or resets to asking (`prompt`) one permission for this page's origin. */
 export async function setPermission(

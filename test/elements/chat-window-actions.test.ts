@@ -7,6 +7,7 @@ import { firstValueFrom } from 'rxjs';
 import '../../src/elements/index.js';
 import { getChatStore } from '../../src/store/index.js';
 import { mainServer } from '../support/servers.js';
+import { resetPermissions, setPermission } from './browser-permissions.js';
 import { APP_KEY } from './peer.js';
 import { signedIn } from './signed-in.js';
 import {
@@ -27,6 +28,29 @@ const menu = (el: Element) => menuOf(el)!;
 
 describe('chat-window message actions', () => {
   const open = (peer: string) => openWindow(url, peer);
+
+  it('copies a message’s text to the clipboard', async () => {
+    // The browser's real clipboard: the page is granted reading it, so the test reads back what
+    // Copy wrote (navigator.clipboard.writeText, focus in the page as a click gives it).
+    await setPermission('clipboard-read', 'granted');
+    await setPermission('clipboard-write', 'granted');
+    try {
+      const peer = await session.peer();
+      const el = await open(peer.username);
+      await peer.send(session.me, 'the code is 4711');
+      await waitUntil(() => bubble(el, 'the code is 4711'), 'received', { timeout: 8000 });
+      await navigator.clipboard.writeText('something else');
+      await openMenu(el, 'the code is 4711');
+      item(el, 'copy').click();
+      await waitUntil(
+        async () => (await navigator.clipboard.readText()) === 'the code is 4711',
+        'on the clipboard',
+      );
+      expect(root(el).querySelector('[part~="error"]')?.textContent?.trim() ?? '').to.equal('');
+    } finally {
+      await resetPermissions();
+    }
+  });
 
   it('edits an own text message from its menu: the new text, marked edited, here and at the peer', async () => {
     const peer = await session.peer();
