@@ -20,6 +20,7 @@ import { installCors } from './http/cors.js';
 import { dnsRoutes } from './http/dns-routes.js';
 import { installErrorHandling, sendError } from './http/errors.js';
 import { groupsRoutes } from './http/groups-routes.js';
+import { memberAttributesRoutes } from './http/member-attributes-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { historyRoutes } from './http/history-routes.js';
 import { closeIdleConnections } from './http/idle-connections.js';
@@ -211,6 +212,7 @@ export function createServer(config: ServerConfig, options: ServerOptions = {}):
     chatfilesRoutes(http, domain);
     contactsRoutes(http, { domain, fanout, presence });
     groupsRoutes(http, { domain, fanout });
+    memberAttributesRoutes(http, { domain, fanout });
     roomsRoutes(http, { domain, fanout, config });
     historyRoutes(http, domain, config);
     reactionsRoutes(http, { domain, fanout });

@@ -36,6 +36,7 @@ import {
   notOwner,
 } from './group-access.js';
 import { GroupMembership } from './group-membership.js';
+import { GroupMemberAttributes } from './group-member-attributes.js';
 import { GroupModeration } from './group-moderation.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { StatusCodes } from './status-codes.js';
@@ -57,6 +58,8 @@ export interface CreateGroupInput {
 export class Groups {
   readonly membership: GroupMembership;
   readonly moderation: GroupModeration;
+  /** Member attributes (group-member-attributes.ts). */
+  readonly attributes: GroupMemberAttributes;
   readonly #storage: Storage;
   readonly #access: GroupAccess;
   readonly #apps: Apps;
@@ -75,6 +78,7 @@ export class Groups {
     this.#users = users;
     this.membership = new GroupMembership(storage, this.#access, users, invitations, invitationKey);
     this.moderation = new GroupModeration(storage, this.#access, users);
+    this.attributes = new GroupMemberAttributes(storage, this.#access);
   }
 
   async create(

@@ -7,6 +7,7 @@
 import type { PgDatabase } from './pg-database.js';
 import { pgMigrationTo7 } from './pg-reactions.js';
 import { pgMigrationTo8 } from './pg-deletions.js';
+import { pgMigrationTo9 } from './pg-member-attributes.js';
 import { pgMigrationTo4 } from './pg-visitors.js';
 
 /** Migrations in order; `migrations[n - 1]` takes the schema from version n - 1 to n. */
@@ -297,6 +298,8 @@ CREATE INDEX IF NOT EXISTS reports_time ON reports (app_key, time);
   pgMigrationTo7,
   // 8 (issue 14): delete for me.
   pgMigrationTo8,
+  // 9 (issue 14): group member attributes.
+  pgMigrationTo9,
 ];
 
 export const PG_SCHEMA_VERSION = migrations.length;

@@ -13,12 +13,14 @@
  * - A deadlock or serialization failure that slips through reruns the transaction (pg-database.ts).
  */
 import type { GroupStorage, RoomStorage } from './group-storage.js';
+import type { MemberAttributeStorage } from './member-attribute-storage.js';
 import type { DeletionStorage } from './deletion-storage.js';
 import { PgApps } from './pg-apps.js';
 import { PgChatfiles } from './pg-chatfiles.js';
 import { PgContacts } from './pg-contacts.js';
 import { PgDatabase } from './pg-database.js';
 import { PgDeletions } from './pg-deletions.js';
+import { PgMemberAttributes } from './pg-member-attributes.js';
 import { PgGroupStorage } from './pg-groups.js';
 import { PgInbox } from './pg-inbox.js';
 import { PgMessages } from './pg-messages.js';
@@ -41,6 +43,7 @@ export class PgStorage implements Storage {
   readonly visitors: VisitorStorage;
   readonly reactions: ReactionStorage;
   readonly deletions: DeletionStorage;
+  readonly memberAttributes: MemberAttributeStorage;
   /** Batched writes sharing a user or group keep their calls' order (`PgDatabase.batched`). */
   readonly ordersWrites = true;
   readonly #db: PgDatabase;
@@ -69,6 +72,7 @@ export class PgStorage implements Storage {
     this.visitors = new PgVisitorStorage(this.#db);
     this.reactions = new PgReactionStorage(this.#db);
     this.deletions = deletions;
+    this.memberAttributes = new PgMemberAttributes(this.#db);
   }
 
   /** Resolves once the database answers and the schema is current. */

@@ -6,11 +6,12 @@
  */
 import type Database from 'better-sqlite3';
 import { migrationTo11 } from './sqlite-deletions.js';
+import { migrateTo12 } from './sqlite-member-attributes.js';
 import { migrationTo4 } from './sqlite-groups.js';
 import { migrationTo10 } from './sqlite-reactions.js';
 import { migrationTo7 } from './sqlite-visitors.js';
 
-export const SCHEMA_VERSION = 11;
+export const SCHEMA_VERSION = 12;
 
 /** The tables as schema 1 made them; later versions migrate from here (also for fresh files). */
 export const schemaVersion1 = `
@@ -275,6 +276,7 @@ export function migrate(db: Database.Database): void {
     if (version < 9) db.exec(migrationTo9);
     if (version < 10) db.exec(migrationTo10);
     if (version < 11) db.exec(migrationTo11);
+    if (version < 12) migrateTo12(db);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

@@ -14,6 +14,7 @@ import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
+import type { MemberAttributeStorage } from './member-attribute-storage.js';
 import type { DeletionStorage } from './deletion-storage.js';
 import type { ReactionStorage } from './reaction-storage.js';
 import type { VisitorStorage } from './visitor-storage.js';
@@ -24,6 +25,7 @@ import { LookupCache, SeqHeads, WriteWatch } from './sqlite-caches.js';
 import { GroupCommit } from './sqlite-commit.js';
 import { SqliteContacts } from './sqlite-contacts.js';
 import { SqliteDeletions } from './sqlite-deletions.js';
+import { SqliteMemberAttributes } from './sqlite-member-attributes.js';
 import { SqliteGroupStorage } from './sqlite-groups.js';
 import { inboxStatements, inboxWriters, SqliteInbox } from './sqlite-inbox.js';
 import { SqliteMessages } from './sqlite-messages.js';
@@ -70,6 +72,7 @@ export class SqliteStorage implements Storage {
   readonly visitors: VisitorStorage;
   readonly reactions: ReactionStorage;
   readonly deletions: DeletionStorage;
+  readonly memberAttributes: MemberAttributeStorage;
   /** One group-commit queue for every message write: they apply in call order. */
   readonly ordersWrites = true;
   readonly #db: Database.Database;
@@ -125,6 +128,7 @@ export class SqliteStorage implements Storage {
     const statements = inboxStatements(db);
     const { nextSeq, appendUserEvent } = inboxWriters(db, statements, heads);
     const deletions = new SqliteDeletions(db, appendUserEvent);
+    this.memberAttributes = new SqliteMemberAttributes(db, appendUserEvent);
     this.#apps = new SqliteApps(db);
     this.#users = new SqliteUsers(db);
     this.#messages = new SqliteMessages(db, {

@@ -8,6 +8,7 @@ import type { RoamingDeleteEvent } from '../../src/protocol/deletions.js';
 import type { MessageEditEvent } from '../../src/protocol/message-edits.js';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
 import type { DeletionStorage } from './deletion-storage.js';
+import type { MemberAttributeStorage } from './member-attribute-storage.js';
 import type { ReactionStorage } from './reaction-storage.js';
 import type { VisitorStorage } from './visitor-storage.js';
 
@@ -274,6 +275,8 @@ export interface Storage {
   readonly reactions: ReactionStorage;
   /** Delete for me (SQLite schema 11, PostgreSQL 8; deletion-storage.ts). */
   readonly deletions: DeletionStorage;
+  /** Group member attributes (SQLite schema 12, PostgreSQL 9; member-attribute-storage.ts). */
+  readonly memberAttributes: MemberAttributeStorage;
   /**
    * Message writes take effect (seqs included) in the order their calls were made, even while
    * earlier ones still wait for their commit: sessions may then pipeline their sends (SQLite's

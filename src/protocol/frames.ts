@@ -474,7 +474,11 @@ export const GroupOperations = [
   'unmuteAllMembers',
   'unblockMember',
 ] as const;
-export type GroupOperation = (typeof GroupOperations)[number];
+/**
+ * Also `memberAttributesUpdate` (a member's attributes set, to every member), which the store
+ * does not act on: kept out of the list above, which the signed-in page carries.
+ */
+export type GroupOperation = (typeof GroupOperations)[number] | 'memberAttributesUpdate';
 
 export interface GroupEvent {
   kind: 'group';
@@ -499,6 +503,11 @@ export interface GroupEvent {
   announcement?: string;
   /** `removeMember`: the member was banned too (cannot rejoin until `unblockMember`). */
   blocked?: boolean;
+  /**
+   * `memberAttributesUpdate`: the attributes set for member `userId` (`''`: a key removed), as
+   * asked; `from` set them.
+   */
+  attributes?: Record<string, string>;
   time: number;
 }
 

@@ -78,6 +78,9 @@
  * | `POST /{org}/{app}/chatgroups/{gid}/blocks/users/{user}` | owner; admins (not the owner nor admins) | – | {@link OkResponse} (ban: removed, and cannot rejoin nor be invited) |
  * | `DELETE /{org}/{app}/chatgroups/{gid}/blocks/users/{user}` | owner, admins | – | {@link OkResponse} (unban; not a member again) |
  * | `GET /{org}/{app}/users/{me}/messages?peer={gid}&chatType=groupChat…` | members | – | {@link HistoryResponse} |
+ * | `PUT /{org}/{app}/metadata/chatgroup/{gid}/user/{user}` | the member themself; owner, admins | {@link MemberAttributesRequest} | {@link MemberAttributesResponse} (all of theirs now) |
+ * | `GET /{org}/{app}/metadata/chatgroup/{gid}/user/{user}` | members | – | {@link MemberAttributesResponse} |
+ * | `POST /{org}/{app}/metadata/chatgroup/{gid}/get` | members | {@link MembersAttributesRequest} | {@link MembersAttributesResponse} |
  *
  * Refusals: unknown group 404 `service_resource_not_found`; not a member of a private group, or not
  * allowed the operation, 403 `forbidden_op`; limits (members per group, groups per user, lengths,
@@ -513,6 +516,33 @@ export interface AnnouncementUpdatedResponse {
   data: { id: string; result: boolean };
 }
 
+/**
+ * `setGroupMemberAttributes` (4.x): the attributes to set for one member, by key; `''` removes a
+ * key, keys not named stay. Limits: {@link MemberAttributeLimits}.
+ */
+export interface MemberAttributesRequest {
+  metaData: Record<string, string>;
+}
+
+/** One member's attributes (`{}` when none). */
+export interface MemberAttributesResponse {
+  data: Record<string, string>;
+}
+
+/**
+ * `getGroupMembersAttributes`: of whom (at most {@link MemberAttributeLimits.readMaxUsers}), and
+ * which keys (all when absent or empty).
+ */
+export interface MembersAttributesRequest {
+  targets: string[];
+  properties?: string[];
+}
+
+/** Attributes by member; users who are not members are absent. */
+export interface MembersAttributesResponse {
+  data: Record<string, Record<string, string>>;
+}
+
 /** `disableSendGroupMsg` / `enableSendGroupMsg` (and the room ones): whether everyone is muted now. */
 export interface MuteAllResponse {
   data: { mute: boolean };
@@ -622,6 +652,20 @@ export const Limits = {
   reactionDetailPageMax: 100,
   /** Group and room ids: 15 or more digits; usernames of that shape are refused. */
   numericIdPattern: /^[0-9]{15,}$/,
+} as const;
+
+/**
+ * A group member's attributes (`setGroupMemberAttributes`, Agora's limits): a key of 1–16 bytes,
+ * a value of at most 512, at most 32 keys and 4 KB of keys and values per member; a read of
+ * several members names at most 10. Apart from {@link Limits}, which the widget carries: only the
+ * server checks these.
+ */
+export const MemberAttributeLimits = {
+  keyMaxBytes: 16,
+  valueMaxBytes: 512,
+  maxKeys: 32,
+  maxBytes: 4096,
+  readMaxUsers: 10,
 } as const;
 
 /** An app's limits when it sets none (what clients assume until `auth-ok` says otherwise). */

@@ -59,6 +59,9 @@ export const RestRoutes = {
   groupBlocklist: 'GET /chatgroups/{groupId}/blocks/users',
   blockGroupMember: 'POST /chatgroups/{groupId}/blocks/users/{username}',
   unblockGroupMember: 'DELETE /chatgroups/{groupId}/blocks/users/{username}',
+  setGroupMemberAttributes: 'PUT /metadata/chatgroup/{groupId}/user/{userId}',
+  groupMemberAttributes: 'GET /metadata/chatgroup/{groupId}/user/{userId}',
+  groupMembersAttributes: 'POST /metadata/chatgroup/{groupId}/get',
 
   rooms: 'GET /chatrooms?pagenum&pagesize',
   createRoom: 'POST /chatrooms',

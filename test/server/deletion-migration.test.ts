@@ -13,6 +13,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { ConversationsResponse, HistoryResponse } from '../../src/protocol/rest.js';
 import type { ServerConfig } from '../../server/config.js';
+import { PG_SCHEMA_VERSION } from '../../server/storage/pg-schema.js';
+import { SCHEMA_VERSION } from '../../server/storage/sqlite-schema.js';
 import { freshDatabase } from './support/postgres.js';
 import {
   DEMO,
@@ -27,6 +29,8 @@ import {
 } from './support/test-server.js';
 
 const TABLES = ['conversation_clears', 'deleted_messages'];
+/** What later versions added (schema 12, migration 9): undone too when rolling back. */
+const LATER = 'ALTER TABLE group_members DROP COLUMN attributes';
 
 /** Runs SQL on the engine's data while no server has it open. */
 interface Engine {
@@ -45,11 +49,12 @@ const sqliteFile = (config: Partial<ServerConfig>) => join(config.dataDir!, 'ope
 
 const sqlite: Engine = {
   name: 'SQLite, schema 10',
-  versions: [10, 11],
+  versions: [10, SCHEMA_VERSION],
   config: async () => ({ dataDir: await mkdtemp(join(tmpdir(), 'openwebim-v11-')) }),
   async rollBack(config) {
     const db = new Database(sqliteFile(config));
     for (const table of TABLES) db.exec(`DROP TABLE ${table}`);
+    db.exec(LATER);
     db.pragma('user_version = 10');
     db.close();
   },
@@ -79,11 +84,12 @@ async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>
 
 const postgres: Engine = {
   name: 'PostgreSQL, migration 7',
-  versions: [7, 8],
+  versions: [7, PG_SCHEMA_VERSION],
   config: async () => ({ databaseUrl: await freshDatabase() }),
   rollBack: (config) =>
     withClient(config.databaseUrl!, async (client) => {
       for (const table of TABLES) await client.query(`DROP TABLE ${table}`);
+      await client.query(LATER);
       await client.query('UPDATE openwebim_schema SET version = 7');
     }),
   schema: (config) =>
