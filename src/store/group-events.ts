@@ -33,7 +33,8 @@ function groupChange(payload: unknown): GroupChange | undefined {
   const operation = str(payload.operation) as GroupOperation;
   const gid = str(payload.id) ?? str(payload.gid);
   const from = str(payload.from);
-  if (!(GroupOperations as readonly string[]).includes(operation) || !gid || !from) return undefined;
+  if (!(GroupOperations as readonly string[]).includes(operation) || !gid || !from)
+    return undefined;
   const change: GroupChange = {
     operation,
     gid,
