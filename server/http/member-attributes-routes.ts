@@ -48,7 +48,7 @@ export function memberAttributesRoutes(
     return response;
   });
 
-  on(server, RestRoutes.groupMemberAttributes, async (request) => {
+  on(server, RestRoutes.getGroupMemberAttributes, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
     const { groupId, userId } = request.params;
     const response: MemberAttributesResponse = {
@@ -57,7 +57,7 @@ export function memberAttributesRoutes(
     return response;
   });
 
-  on(server, RestRoutes.groupMembersAttributes, async (request) => {
+  on(server, RestRoutes.getGroupMembersAttributes, async (request) => {
     const { app, me } = await authenticateCaller(domain, request);
     const body = jsonObject(request.body);
     const targets = usernameList(body, 'targets', MemberAttributeLimits.readMaxUsers);

@@ -60,8 +60,8 @@ export const RestRoutes = {
   blockGroupMember: 'POST /chatgroups/{groupId}/blocks/users/{username}',
   unblockGroupMember: 'DELETE /chatgroups/{groupId}/blocks/users/{username}',
   setGroupMemberAttributes: 'PUT /metadata/chatgroup/{groupId}/user/{userId}',
-  groupMemberAttributes: 'GET /metadata/chatgroup/{groupId}/user/{userId}',
-  groupMembersAttributes: 'POST /metadata/chatgroup/{groupId}/get',
+  getGroupMemberAttributes: 'GET /metadata/chatgroup/{groupId}/user/{userId}',
+  getGroupMembersAttributes: 'POST /metadata/chatgroup/{groupId}/get',
 
   rooms: 'GET /chatrooms?pagenum&pagesize',
   createRoom: 'POST /chatrooms',
