@@ -43,6 +43,35 @@ export interface MemberAttributeStorage {
   ): Promise<SetAttributesResult>;
 }
 
+/** A member's row as both engines read it. */
+export interface MemberRow {
+  username: string;
+  role: GroupRole;
+  attributes: string;
+}
+
+/**
+ * Decides a change from the group's members as read inside its transaction, alike on both
+ * engines: a refusal, or member `username`'s attributes with `set` merged in.
+ */
+export function decideChange(
+  members: readonly MemberRow[],
+  username: string,
+  actor: string,
+  set: Attributes,
+  actorRoles: readonly GroupRole[],
+): { refused: Exclude<SetAttributesResult, { outcome: 'done' }> } | { merged: Attributes } {
+  const member = members.find((m) => m.username === username);
+  if (!member) return { refused: { outcome: 'not-member', username } };
+  if (actor !== username) {
+    const row = members.find((m) => m.username === actor);
+    if (!row || !actorRoles.includes(row.role))
+      return { refused: { outcome: 'role-changed', username: actor } };
+  }
+  const merged = mergeAttributes(parseAttributes(member.attributes), set);
+  return merged ? { merged } : { refused: { outcome: 'too-many' } };
+}
+
 /** `current` with `set` applied; `undefined` when that is past the limits. */
 export function mergeAttributes(current: Attributes, set: Attributes): Attributes | undefined {
   const merged: Attributes = { ...current };

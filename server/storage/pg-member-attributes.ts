@@ -11,19 +11,14 @@ import {
   type Attributes,
   type MemberAttributeStorage,
   type SetAttributesResult,
+  type MemberRow,
+  decideChange,
   memberAttributesColumn,
-  mergeAttributes,
   parseAttributes,
 } from './member-attribute-storage.js';
 
 /** Migration 9 (issue 14), as SQLite's schema 12. */
 export const pgMigrationTo9 = memberAttributesColumn('IF NOT EXISTS');
-
-interface MemberRow {
-  username: string;
-  role: GroupRole;
-  attributes: string;
-}
 
 export class PgMemberAttributes implements MemberAttributeStorage {
   readonly #db: PgDatabase;
@@ -62,19 +57,12 @@ export class PgMemberAttributes implements MemberAttributeStorage {
         'SELECT username, role, attributes FROM group_members WHERE app_key = $1 AND gid = $2',
         [appKey, gid],
       );
-      const member = members.find((m) => m.username === username);
-      if (!member) return { outcome: 'not-member', username };
-      if (event.from !== username) {
-        const actor = members.find((m) => m.username === event.from);
-        if (!actor || !actorRoles.includes(actor.role))
-          return { outcome: 'role-changed', username: event.from };
-      }
-      const merged = mergeAttributes(parseAttributes(member.attributes), set);
-      if (!merged) return { outcome: 'too-many' };
+      const decided = decideChange(members, username, event.from, set, actorRoles);
+      if ('refused' in decided) return decided.refused;
       await db.query(
         `UPDATE group_members SET attributes = $1
          WHERE app_key = $2 AND gid = $3 AND username = $4`,
-        [JSON.stringify(merged), appKey, gid, username],
+        [JSON.stringify(decided.merged), appKey, gid, username],
       );
       const full = { ...event, gid, name: group.name } as Omit<GroupEvent, 'seq'>;
       // Every inbox the event goes to, locked at once and in order before any gets its seq.

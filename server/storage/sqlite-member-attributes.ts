@@ -6,8 +6,9 @@ import {
   type Attributes,
   type MemberAttributeStorage,
   type SetAttributesResult,
+  type MemberRow,
+  decideChange,
   memberAttributesColumn,
-  mergeAttributes,
   parseAttributes,
 } from './member-attribute-storage.js';
 import type { AppendUserEvent } from './sqlite-inbox.js';
@@ -19,12 +20,6 @@ import type { AppendUserEvent } from './sqlite-inbox.js';
 export function migrateTo12(db: Database.Database): void {
   const columns = db.pragma('table_info(group_members)') as { name: string }[];
   if (!columns.some((column) => column.name === 'attributes')) db.exec(memberAttributesColumn());
-}
-
-interface MemberRow {
-  username: string;
-  role: GroupRole;
-  attributes: string;
 }
 
 export class SqliteMemberAttributes implements MemberAttributeStorage {
@@ -60,16 +55,9 @@ export class SqliteMemberAttributes implements MemberAttributeStorage {
         const group = groupName.get(appKey, gid);
         if (!group) return { outcome: 'no-group' };
         const members = this.#members.all(appKey, gid);
-        const member = members.find((m) => m.username === username);
-        if (!member) return { outcome: 'not-member', username };
-        if (event.from !== username) {
-          const actor = members.find((m) => m.username === event.from);
-          if (!actor || !actorRoles.includes(actor.role))
-            return { outcome: 'role-changed', username: event.from };
-        }
-        const merged = mergeAttributes(parseAttributes(member.attributes), set);
-        if (!merged) return { outcome: 'too-many' };
-        write.run(JSON.stringify(merged), appKey, gid, username);
+        const decided = decideChange(members, username, event.from, set, actorRoles);
+        if ('refused' in decided) return decided.refused;
+        write.run(JSON.stringify(decided.merged), appKey, gid, username);
         const full = { ...event, gid, name: group.name } as Omit<GroupEvent, 'seq'>;
         const deliveries: GroupDelivery[] = appendUserEvent(
           appKey,
