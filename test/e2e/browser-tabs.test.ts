@@ -213,8 +213,10 @@ describe('one connection per browser, and the attention cues, in tabs of one bro
       },
       { polling: 100 },
     );
+    // Found and clicked in one step: the list may render again between a check and a click of
+    // puppeteer's (a message arriving moves its row), which then finds no box to click.
     if ((await showing.jsonValue()) === 'list')
-      await page.click(`${roster} [part~="conversation"]`);
+      await page.$eval(`${roster} [part~="conversation"]`, (row) => (row as HTMLElement).click());
     await page.waitForSelector(`${chatWindow} textarea[part="input"]`, { visible: true });
   }
 
