@@ -137,6 +137,12 @@ export const byName = <T extends { name: string; id: string }>(a: T, b: T) =>
 export const newestFirst = <T extends { time: number }>(list: T[]): T[] =>
   [...list].sort((a, b) => b.time - a.time);
 
+/** A chunk that applies events: `name(owner, session, payload)` (see {@link lazyEvents}). */
+type EventsModule<O, K extends string> = Record<
+  K,
+  (owner: O, session: SocialSession, payload: unknown) => Promise<void>
+>;
+
 /**
  * The events a chunk imported with the first one applies (`group-events.ts`, `room-events.ts`):
  * those that come while it loads wait for it, in order. When it cannot load (the network, a
@@ -146,17 +152,14 @@ export const newestFirst = <T extends { time: number }>(list: T[]): T[] =>
  */
 export function lazyEvents<O, K extends string>(
   owner: O,
-  load: () => Promise<
-    Record<K, (owner: O, session: SocialSession, payload: unknown) => Promise<void>>
-  >,
+  load: () => Promise<EventsModule<O, K>>,
   name: K,
 ): (session: SocialSession, payload: unknown) => Promise<void> {
-  type Module = Record<K, (owner: O, session: SocialSession, payload: unknown) => Promise<void>>;
-  let module: Promise<Module> | undefined;
+  let module: Promise<EventsModule<O, K>> | undefined;
   const queue: [SocialSession, unknown][] = [];
   let chain = Promise.resolve();
   const drain = async () => {
-    let loaded: Module;
+    let loaded: EventsModule<O, K>;
     try {
       loaded = await (module ??= load());
     } catch {
