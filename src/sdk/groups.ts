@@ -13,6 +13,8 @@ import {
   type GroupsResponse,
   type AnnouncementResponse,
   type AnnouncementUpdatedResponse,
+  type MemberAttributesResponse,
+  type MembersAttributesResponse,
   type MuteAllResponse,
   type MuteListResponse,
   type OkResponse,
@@ -102,6 +104,22 @@ export type GroupMethods = Record<
   } & Record<'disableSendGroupMsg' | 'enableSendGroupMsg', Call<Group, MuteAllResponse>> &
   Record<'blockGroupMember' | 'unblockGroupMember', Call<Member, OkResponse>> & {
     getGroupBlocklist: Call<Group, UsernamesResponse>;
+    /**
+     * 4.x: sets attributes of member `userId` (mine; the owner and admins anyone's); `''`
+     * removes a key. Resolves with all of theirs; members get `onGroupEvent`
+     * `memberAttributesUpdate` with `userId` and the `attributes` set.
+     */
+    setGroupMemberAttributes: Call<
+      Group & { userId: string; memberAttributes: Record<string, string> },
+      MemberAttributesResponse
+    >;
+    /** 4.x: one member's attributes, `data: {key: value}`. */
+    getGroupMemberAttributes: Call<Group & { userId: string }, MemberAttributesResponse>;
+    /** 4.x: several members' (at most 10), only `keys` if given: `data: {userId: {key: value}}`. */
+    getGroupMembersAttributes: Call<
+      Group & { userIds: string[]; keys?: string[] },
+      MembersAttributesResponse
+    >;
   };
 
 const verify =
@@ -193,4 +211,15 @@ export const GROUP_ROUTES: Route[] = [
   ['blockGroupMember', RestRoutes.blockGroupMember],
   ['unblockGroupMember', RestRoutes.unblockGroupMember],
   ['getGroupBlocklist', RestRoutes.groupBlocklist],
+  [
+    'setGroupMemberAttributes',
+    RestRoutes.setGroupMemberAttributes,
+    ({ memberAttributes }) => ({ metaData: memberAttributes }),
+  ],
+  ['getGroupMemberAttributes', RestRoutes.getGroupMemberAttributes],
+  [
+    'getGroupMembersAttributes',
+    RestRoutes.getGroupMembersAttributes,
+    ({ userIds, keys }) => ({ targets: userIds, properties: keys }),
+  ],
 ];
