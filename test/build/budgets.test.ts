@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { build } from 'vite';
 import { BUDGETS, measure, type Measured } from '../../build/budgets.js';
+import { inlineStatusCodes } from '../../build/compact-status-codes.js';
 import { chunkPattern } from '../../server/http/static-routes.js';
 import { statusCode } from '../../src/protocol/status-codes.js';
 
@@ -65,6 +66,31 @@ describe('size budgets, as served', () => {
     const built = window.WebIM?.statusCode;
     assert.ok(built, 'webim-sdk.js defined no window.WebIM.statusCode');
     assert.deepEqual(Object.entries(built), Object.entries(statusCode));
+  });
+
+  it('the status codes our sources name (statusCode.NAME, the store’s Codes.name) are built in as numbers: no chunk of the widget spells a name', async () => {
+    assert.equal(
+      inlineStatusCodes(
+        "import { Codes } from './errors.js';\nf(statusCode.REQUEST_TIMEOUT, Codes.ajaxError, res.statusCode.X, Codes);",
+      ),
+      "import { Codes } from './errors.js';\nf((-1), 17, res.statusCode.X, Codes);",
+    );
+    // Another module's `Codes` is left alone; a name that is no code fails the build.
+    assert.equal(inlineStatusCodes('f(Codes.ajaxError)'), undefined);
+    assert.throws(
+      () => inlineStatusCodes('f(statusCode.NO_SUCH_CODE)', 'x.ts'),
+      /x\.ts: statusCode\.NO_SUCH_CODE/,
+    );
+    // (Not PERMISSION_DENIED, which the composer reads off a GeolocationPositionError.)
+    const names = Object.keys(statusCode).filter((name) =>
+      /^(WEBIM|MESSAGE|REQUEST|USER)_/.test(name),
+    );
+    const chunks = (await readdir(join(temp, 'dist', 'chat'))).filter((f) => f.endsWith('.js'));
+    for (const chunk of chunks) {
+      const code = await readFile(join(temp, 'dist', 'chat', chunk), 'utf8');
+      const spelt = names.filter((name) => code.includes(name));
+      assert.deepEqual(spelt, [], chunk);
+    }
   });
 
   it('the loader names chunks that exist beside it and carry a content hash', async () => {
