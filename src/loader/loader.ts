@@ -11,7 +11,9 @@
  *   `user` + `access-token`), so the launcher's unread badge is true: when the page is idle after
  *   its `load`, never during it.
  * - another chat element (`<chat-login>`, `<chat-roster>`, `<chat-window>`, …) in the page: at once.
- * - `WebIM.ready` read by a page script: the SDK's chunk alone.
+ * - `WebIM.ready` read by a page script: the SDK's chunk alone, unless the elements' chunk, which
+ *   holds the SDK too, is loaded or will be (a visitor who can be signed in without the form):
+ *   then that one, when it loads, so the SDK is downloaded once.
  *
  * Before that, nothing but the launcher exists: no IndexedDB database is opened (the stored-session
  * check lists database names with `indexedDB.databases()`, which opens none), no panel is rendered,
@@ -65,22 +67,38 @@ let elementsLoad: Promise<unknown> | undefined;
 let sdkLoad: Promise<unknown> | undefined;
 let resolveReady: (webim: WebIMGlobal) => void;
 const ready = new Promise<WebIMGlobal>((resolve) => (resolveReady = resolve));
+let elementsStarted: () => void;
+/** Resolves once the elements' chunk is asked for. */
+const whenElements = new Promise<void>((resolve) => (elementsStarted = resolve));
+/**
+ * One per drawn widget: resolves once it is known whether the widget loads the elements by itself
+ * (a session to resume), and then only once it has asked for them.
+ */
+const deciding: Promise<unknown>[] = [];
 
 function announce(): void {
   resolveReady(window.WebIM);
   window.dispatchEvent(new Event('webim-ready'));
 }
 
+/**
+ * `window.WebIM`: from the elements' chunk when it is loaded or will be (a widget resumes a
+ * session: then on idle, as the widget would), so the SDK comes once; else the SDK's chunk alone.
+ */
 function loadSdk(): Promise<unknown> {
-  return (sdkLoad ??= (elementsLoad ?? import(/* @vite-ignore */ chunkUrl(chunks.sdk))).then(
-    announce,
-  ));
+  return (sdkLoad ??= (
+    elementsLoad ??
+    Promise.all(deciding).then(
+      () => elementsLoad ?? import(/* @vite-ignore */ chunkUrl(chunks.sdk)),
+    )
+  ).then(announce));
 }
 
 /** Loads and defines every element (and `window.WebIM`); the drawn launchers are upgraded. */
 function loadElements(): Promise<unknown> {
   if (!elementsLoad) {
     elementsLoad = import(/* @vite-ignore */ chunkUrl(chunks.elements));
+    elementsStarted();
     void loadSdk();
     elementsLoad.catch((error: unknown) => {
       for (const state of drawn.values()) state.failed(error);
@@ -234,11 +252,17 @@ function draw(widget: Widget): void {
   else if (widget.hasAttribute('user') && widget.hasAttribute('access-token')) {
     resumes = true;
     loadWhenIdle();
+    deciding.push(whenElements);
   } else
-    void hasStoredSession(widget.getAttribute('app-key')).then((has) => {
-      resumes = has;
-      if (has) loadWhenIdle();
-    });
+    deciding.push(
+      hasStoredSession(widget.getAttribute('app-key')).then((has) => {
+        resumes = has;
+        if (has) {
+          loadWhenIdle();
+          return whenElements;
+        }
+      }),
+    );
 }
 
 /** Whether this site's browser storage holds a session of the app (no database is opened). */

@@ -164,6 +164,33 @@ describe('the loader, chat-widget.js', () => {
     assert.ok(!scripts.some((path) => path.startsWith('/chat/elements-')), String(scripts));
   });
 
+  it('gives WebIM.ready from the elements chunk, the SDK downloaded once, when a stored session loads them anyway', async () => {
+    const { page, scripts } = await freshPage();
+    await page.goto(`${demo.server.url}/`, { waitUntil: 'load' });
+    await register(page, uniqueName('ready'), 'ready-secret', 'Ready');
+    // The next view's page script reads WebIM.ready as soon as the page is parsed: before the
+    // stored session's check is done and before the widget loads on idle.
+    await page.evaluateOnNewDocument(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const page = window as unknown as { readWebIM: Promise<string> };
+        page.readWebIM = window.WebIM.ready.then((WebIM) =>
+          WebIM === window.WebIM ? typeof WebIM.connection : 'another WebIM',
+        );
+      });
+    });
+    scripts.length = 0;
+    await page.reload({ waitUntil: 'load' });
+    const read = await page.evaluate(
+      () => (window as unknown as { readWebIM: Promise<string> }).readWebIM,
+    );
+    assert.equal(read, 'function');
+    await page.waitForSelector('chat-widget[status="online"]');
+    const chunks = scripts
+      .filter((path) => /^\/chat\/(sdk|elements)-/.test(path))
+      .map((path) => path.replace(/-[\w-]+\.js$/, ''));
+    assert.deepEqual(chunks, ['/chat/elements'], String(scripts));
+  });
+
   it('loads the elements for a page that uses another chat element', async () => {
     const { page } = await freshPage();
     await page.goto(`${demo.server.url}/`, { waitUntil: 'networkidle0' });
