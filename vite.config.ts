@@ -12,6 +12,7 @@ import { compactStatusCodesPlugin } from './build/compact-status-codes.js';
 import { emojiData } from './build/emoji-data.js';
 import { emojiPickerCsp } from './build/emoji-picker-csp.js';
 import { precompress } from './build/precompress.js';
+import { rxjsNativeAsync } from './build/rxjs-native-async.js';
 import { thirdPartyLicenses } from './build/third-party-licenses.js';
 
 // Four builds from one config:
@@ -53,6 +54,7 @@ const plugins = () => [
   // widget. Only our sources have templates; the SDK has none.
   minifyHtmlLiterals({ include: ['src/**/*.ts'], failOnError: true }),
   compactStatusCodesPlugin(),
+  rxjsNativeAsync(),
   thirdPartyLicenses(),
   precompress(),
 ];

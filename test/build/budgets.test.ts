@@ -10,6 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { build } from 'vite';
 import { BUDGETS, measure, type Measured } from '../../build/budgets.js';
 import { inlineStatusCodes } from '../../build/compact-status-codes.js';
+import { nativeAsync } from '../../build/rxjs-native-async.js';
 import { chunkPattern } from '../../server/http/static-routes.js';
 import { statusCode } from '../../src/protocol/status-codes.js';
 
@@ -90,6 +91,24 @@ describe('size budgets, as served', () => {
       const code = await readFile(join(temp, 'dist', 'chat', chunk), 'utf8');
       const spelt = names.filter((name) => code.includes(name));
       assert.deepEqual(spelt, [], chunk);
+    }
+  });
+
+  it("RxJS's async functions are built native (build/rxjs-native-async.ts): no chunk carries tslib's helpers", async () => {
+    const rxjs = join(root, 'node_modules/rxjs/dist/esm/internal');
+    for (const file of ['observable/innerFrom.js', 'util/isReadableStreamLike.js']) {
+      const id = join(rxjs, file);
+      const code = nativeAsync(await readFile(id, 'utf8'), id);
+      assert.match(code ?? '', /async function/, file);
+      assert.doesNotMatch(code ?? '', /tslib|__a/, file);
+    }
+    assert.equal(nativeAsync('export {};', join(rxjs, 'Observable.js')), undefined);
+    assert.throws(() => nativeAsync('export {};', join(rxjs, 'util/isReadableStreamLike.js')));
+    // tslib's __asyncValues throws this; nothing else of ours says it.
+    const chunks = (await readdir(join(temp, 'dist', 'chat'))).filter((f) => f.endsWith('.js'));
+    for (const chunk of chunks) {
+      const code = await readFile(join(temp, 'dist', 'chat', chunk), 'utf8');
+      assert.ok(!code.includes('Symbol.asyncIterator is not defined'), chunk);
     }
   });
 
