@@ -5,6 +5,7 @@
  */
 import type { RoomEventFrame, RoomOperation } from '../../src/protocol/frames.js';
 import { Limits, type RoomInfo, type RoomMembersResponse } from '../../src/protocol/rest.js';
+import { RoleRanks, type RoomRole } from '../../src/protocol/room-roles.js';
 import type { RoomMessageRecord, RoomRecord, RoomRoleRecord } from '../storage/group-storage.js';
 import type { AppRecord, Storage } from '../storage/storage.js';
 import { MessageRejected, invalid, forbidden, notFound } from './errors.js';
@@ -38,12 +39,6 @@ const toInfo = (room: RoomRecord & { members: number }, roles: RoomRoleRecord[])
   mute: room.allMuted,
   announcement: room.announcement,
 });
-
-/**
- * Who may moderate a room: its managers (its owner and the app's room admins) above its admins
- * (members a manager made admin) above everyone else. One acts only on those below them.
- */
-const Rank = { member: 0, admin: 1, manager: 2 } as const;
 
 /** What a room frame says besides its operation. */
 type Extra = Pick<RoomEventFrame, 'userId' | 'muteUntil' | 'announcement' | 'blocked'>;
@@ -170,7 +165,7 @@ export class Rooms {
     };
   }
 
-  /** Its members with their role: the app's room admins are admins of every room. */
+  /** Its members with their role (the app's room admins manage every room, as its owner does). */
   async members(app: AppRecord, user: string, id: string): Promise<RoomMembersResponse['data']> {
     const room = await this.#room(app, id);
     await this.#requireMember(app, user, id);
@@ -178,15 +173,10 @@ export class Rooms {
       this.#storage.rooms.roomMembers(app.key, id),
       this.#storage.rooms.roomRoles(app.key, id),
     ]);
-    const admins = new Set(roles.filter((r) => r.admin).map((r) => r.username));
+    const byName = new Map(roles.map((role) => [role.username, role]));
     return members.map((member) => ({
       member,
-      role:
-        member === room.owner
-          ? 'owner'
-          : admins.has(member) || this.isRoomAdmin(app, member)
-            ? 'admin'
-            : 'member',
+      role: this.#role(app, room, member, byName.get(member)),
     }));
   }
 
@@ -273,7 +263,7 @@ export class Rooms {
       if (!(await this.#storage.rooms.isRoomMember(app.key, id, target))) {
         throw notFound(`${target} is not a member of room ${id}`);
       }
-      if (this.#rank(app, room, target, role) !== Rank.member) {
+      if (this.#role(app, room, target, role) !== 'member') {
         throw invalid(`${target} manages or is an admin of this room already`);
       }
     } else if (!role?.admin) {
@@ -404,7 +394,7 @@ export class Rooms {
           : `you are muted in this room until ${new Date(role.muteUntil as number).toISOString()}`,
       );
     }
-    if (room.allMuted && this.#rank(app, room, user, role) === Rank.member) {
+    if (room.allMuted && this.#role(app, room, user, role) === 'member') {
       throw new MessageRejected(
         StatusCodes.SERVICE_NOT_ALLOW_MESSAGING_MUTE,
         'everyone is muted in this room: only its managers and admins may write',
@@ -450,20 +440,29 @@ export class Rooms {
     }
   }
 
-  #rank(app: AppRecord, room: RoomRecord, user: string, role: RoomRoleRecord | undefined) {
-    if (room.owner === user || this.isRoomAdmin(app, user)) return Rank.manager;
-    return role?.admin ? Rank.admin : Rank.member;
+  /**
+   * Who may moderate a room: its managers (its owner and the app's room admins) above its admins
+   * (members a manager made admin) above everyone else; one acts only on those below them
+   * (`RoleRanks`, which Room info reads too).
+   */
+  #role(
+    app: AppRecord,
+    room: RoomRecord,
+    user: string,
+    role: RoomRoleRecord | undefined,
+  ): RoomRole {
+    if (room.owner === user) return 'owner';
+    if (this.isRoomAdmin(app, user)) return 'roomAdmin';
+    return role?.admin ? 'admin' : 'member';
   }
 
   /** The actor's rank, when they may moderate the room at all (its managers and admins). */
   async #moderator(app: AppRecord, room: RoomRecord, user: string, verb: string) {
-    const rank = this.#rank(
-      app,
-      room,
-      user,
-      await this.#storage.rooms.roomRole(app.key, room.id, user),
-    );
-    if (rank === Rank.member) {
+    const rank =
+      RoleRanks[
+        this.#role(app, room, user, await this.#storage.rooms.roomRole(app.key, room.id, user))
+      ];
+    if (rank === RoleRanks.member) {
       throw forbidden(`only the room's owner, room admins and its admins may ${verb} it`);
     }
     return rank;
@@ -480,7 +479,7 @@ export class Rooms {
   ): Promise<RoomRoleRecord | undefined> {
     if (target === user) throw invalid(`you cannot ${verb} yourself`);
     const role = await this.#storage.rooms.roomRole(app.key, room.id, target);
-    if (this.#rank(app, room, target, role) >= rank) {
+    if (RoleRanks[this.#role(app, room, target, role)] >= rank) {
       throw forbidden(`${target} manages or is an admin of this room: you cannot ${verb} them`);
     }
     return role;

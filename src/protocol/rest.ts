@@ -150,6 +150,7 @@
  */
 
 import type { AppLimits, ChatType, ReactionListItem, ServerMessage } from './frames.js';
+import type { RoomRole } from './room-roles.js';
 
 export interface RegisterRequest {
   username: string;
@@ -424,11 +425,10 @@ export interface UsernamesResponse {
 
 /**
  * A room's members in the 4.x SDK's `listChatRoomMembers` shape, one `{member}` each, with its role
- * there (openwebim's addition): `owner` its owner, `admin` an admin of the room or one of the app's
- * room admins (who manage every room), `member` anyone else.
+ * there (openwebim's addition, a `RoomRole`).
  */
 export interface RoomMembersResponse {
-  data: { member: string; role: GroupRole }[];
+  data: { member: string; role: RoomRole }[];
 }
 
 /** Answer to an invitation, by the invitee. */

@@ -37,7 +37,14 @@ const toRoom = (info: RoomInfo, joined: boolean, me: string, appAdmin: boolean):
     admins: info.admins ?? [],
     announcement: info.announcement ?? '',
     allMuted: info.mute === true,
-    role: info.owner === me || appAdmin ? 'owner' : info.admins?.includes(me) ? 'admin' : 'member',
+    role:
+      info.owner === me
+        ? 'owner'
+        : appAdmin
+          ? 'roomAdmin'
+          : info.admins?.includes(me)
+            ? 'admin'
+            : 'member',
   };
   // The rooms I joined say whether I am muted (the live events said so meanwhile).
   if (info.muteUntil) room.mutedUntil = info.muteUntil;

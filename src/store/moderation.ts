@@ -15,7 +15,7 @@ export async function moderated(
   session: SocialSession,
   chatType: ModeratedType,
   id: string,
-  fields: Partial<Group & ChatRoom>,
+  fields: Partial<Omit<Group & ChatRoom, 'role'>>,
   ban?: { username: string; banned: boolean },
 ): Promise<void> {
   const merge = <T extends { id: string }>(list: T[]) => {

@@ -46,7 +46,7 @@ for (const engine of serverEngines) {
           new Map((await members()).map(({ member, role }) => [member, role])),
           new Map([
             [owner.username, 'owner'],
-            [other.username, 'admin'],
+            [other.username, 'roomAdmin'],
             [admin.username, 'admin'],
             [bob.username, 'member'],
           ]),

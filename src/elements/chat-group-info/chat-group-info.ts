@@ -3,7 +3,8 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { map } from 'rxjs';
 import { Limits } from '../../protocol/index.js';
-import type { ChatRoom, Group, GroupMember, GroupRole } from '../../store/index.js';
+import { RoleRanks } from '../../protocol/room-roles.js';
+import type { ChatRoom, Group, GroupMember } from '../../store/index.js';
 import { ActionController } from '../controllers/action-controller.js';
 import { ConfirmController } from '../controllers/confirm-controller.js';
 import { ObservableController } from '../controllers/observable-controller.js';
@@ -22,8 +23,11 @@ import { type Moderated, ModerationView } from './moderation-view.js';
 const controlKinds = ['kick', 'ban', 'mute', 'admin', 'owner'] as const;
 type ControlKind = (typeof controlKinds)[number];
 
-const rank: Record<GroupRole, number> = { owner: 2, admin: 1, member: 0 };
-const roleNotes = { owner: 'groups.roleOwner', admin: 'groups.roleAdmin' } as const;
+const roleNotes = {
+  owner: 'groups.roleOwner',
+  roomAdmin: 'groups.roleRoomAdmin',
+  admin: 'groups.roleAdmin',
+} as const;
 
 const listFormats = new Map<string, Intl.ListFormat>();
 /** "owner, muted until 14:05, you", in the locale's own way of listing. */
@@ -317,8 +321,8 @@ export class ChatGroupInfo extends LitElement {
     const notes = listFormat(this.i18n.locale).format(
       [role, muted, m.username === me ? this.i18n.t('info.you') : ''].filter(Boolean),
     );
-    // Owner and admins manage who they outrank; nobody manages themselves.
-    const manageable = m.username !== me && rank[target.role] > rank[m.role];
+    // Managers and admins manage who they outrank, as the server allows; nobody manages themselves.
+    const manageable = m.username !== me && RoleRanks[target.role] > RoleRanks[m.role];
     const open = manageable && this.managing === m.username;
     return html`<li part="member">
       <span class="open"
@@ -353,7 +357,8 @@ export class ChatGroupInfo extends LitElement {
     const act = (kind: ControlKind, run: () => Promise<unknown>) => () =>
       this.actions.run(`${u}|${kind}`, run);
     const busy = (kind: ControlKind) => (this.actions.pending(`${u}|${kind}`) ? 'true' : 'false');
-    const owner = target.role === 'owner';
+    // A group's owner, or a room's managers (its owner and the app's room admins).
+    const owner = RoleRanks[target.role] === RoleRanks.owner;
     return html`<div part="member-controls" class="more">
       <button
         part="kick-button"

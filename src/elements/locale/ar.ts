@@ -86,6 +86,7 @@ const ar: Translation = {
     'حذف محادثتك مع {name}؟ ستختفي رسائلها من كل أجهزتك، ويحتفظ {name} بنسخته.',
   'groups.roleOwner': 'المالك',
   'groups.roleAdmin': 'مشرف',
+  'groups.roleRoomAdmin': 'مشرف الغرف',
   'groups.create': 'إنشاء مجموعة',
   'groups.findPublic': 'البحث عن مجموعات عامة',
   'groups.invitations': 'الدعوات',

@@ -64,6 +64,7 @@ const de: Translation = {
     'Deine Unterhaltung mit {name} löschen? Ihre Nachrichten verschwinden von all deinen Geräten; {name} behält die eigenen.',
   'groups.roleOwner': 'Inhaber',
   'groups.roleAdmin': 'Admin',
+  'groups.roleRoomAdmin': 'Raum-Admin',
   'groups.create': 'Gruppe erstellen',
   'groups.findPublic': 'Öffentliche Gruppen finden',
   'groups.invitations': 'Einladungen',

@@ -21,6 +21,7 @@ export const panelStrings = {
 
   'groups.roleOwner': 'owner',
   'groups.roleAdmin': 'admin',
+  'groups.roleRoomAdmin': 'room admin',
   'groups.create': 'Create group',
   'groups.findPublic': 'Find public groups',
   'groups.invitations': 'Invitations',

@@ -77,6 +77,7 @@ const es: Translation = {
     '¿Eliminar tu conversación con {name}? Sus mensajes desaparecen de todos tus dispositivos; {name} conserva los suyos.',
   'groups.roleOwner': 'propietario',
   'groups.roleAdmin': 'administrador',
+  'groups.roleRoomAdmin': 'administrador de salas',
   'groups.create': 'Crear grupo',
   'groups.findPublic': 'Buscar grupos públicos',
   'groups.invitations': 'Invitaciones',

@@ -75,6 +75,7 @@ const fr: Translation = {
     'Supprimer votre conversation avec {name} ? Ses messages quittent tous vos appareils ; {name} garde les siens.',
   'groups.roleOwner': 'propriétaire',
   'groups.roleAdmin': 'admin',
+  'groups.roleRoomAdmin': 'admin des salons',
   'groups.create': 'Créer un groupe',
   'groups.findPublic': 'Trouver des groupes publics',
   'groups.invitations': 'Invitations',

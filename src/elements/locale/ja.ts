@@ -60,6 +60,7 @@ const ja: Translation = {
     '{name}との会話を削除しますか？メッセージはすべての端末から消えます。{name}の側には残ります。',
   'groups.roleOwner': 'オーナー',
   'groups.roleAdmin': '管理者',
+  'groups.roleRoomAdmin': 'ルーム管理者',
   'groups.create': 'グループを作成',
   'groups.findPublic': '公開グループを探す',
   'groups.invitations': '招待',

@@ -75,6 +75,7 @@ const ptBR: Translation = {
     'Apagar sua conversa com {name}? As mensagens saem de todos os seus dispositivos; {name} mantém as dele.',
   'groups.roleOwner': 'dono',
   'groups.roleAdmin': 'admin',
+  'groups.roleRoomAdmin': 'admin de salas',
   'groups.create': 'Criar grupo',
   'groups.findPublic': 'Encontrar grupos públicos',
   'groups.invitations': 'Convites',

@@ -57,6 +57,7 @@ const zhCN: Translation = {
   'roster.deleteQuestion': '删除你与{name}的会话？消息将从你的所有设备上移除；{name}仍会保留。',
   'groups.roleOwner': '群主',
   'groups.roleAdmin': '管理员',
+  'groups.roleRoomAdmin': '聊天室超级管理员',
   'groups.create': '创建群组',
   'groups.findPublic': '查找公开群组',
   'groups.invitations': '邀请',

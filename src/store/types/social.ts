@@ -24,6 +24,12 @@ export interface ContactRequest {
 
 export type GroupRole = 'owner' | 'admin' | 'member';
 
+/**
+ * One's standing in a room: its owner and `roomAdmin` (one of the app's room admins, who create
+ * rooms and manage every room as its owner does) alike, above its `admin`s, above its members.
+ */
+export type RoomRole = GroupRole | 'roomAdmin';
+
 /** A group (`groupChat`) or a chat room (`chatRoom`), for the actions both have. */
 export type ModeratedType = 'groupChat' | 'chatRoom';
 
@@ -52,10 +58,11 @@ export interface Group {
   allMuted: boolean;
 }
 
+/** A member of a group (`GroupRole`) or of a room (`RoomRole`). */
 export interface GroupMember {
   username: string;
   nickname?: string;
-  role: GroupRole;
+  role: RoomRole;
   mutedUntil?: number;
 }
 
@@ -103,8 +110,8 @@ export interface ChatRoom {
   announcement: string;
   /** Everyone but its managers and admins is muted. */
   allMuted: boolean;
-  /** Mine here: `owner` for its managers (its owner, the app's room admins), `admin`, `member`. */
-  role: GroupRole;
+  /** Mine here. */
+  role: RoomRole;
   /**
    * I am muted here until then (`-1`: until unmuted), as the room's live events said this session
    * (rooms keep nothing for later, so a mute made while I was away shows on my first send).
