@@ -32,6 +32,7 @@ const MAX_BATCH = 512;
 
 interface Job {
   work: () => unknown;
+  deferred: DeferredWrites | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -69,6 +70,19 @@ export interface BatchHooks {
   committed(): void;
   /** The batch rolled back (a write or the COMMIT failed). */
   failed(): void;
+}
+
+/**
+ * Writes that a run of jobs of one kind puts off and makes once for the whole run: the 1:1
+ * messages' conversation rows, one upsert per conversation per batch instead of two per message
+ * (issue 11). They are made in the batch's transaction before its first job of another kind
+ * (which may read or change those rows) and before COMMIT; a batch that rolls back forgets them.
+ */
+export interface DeferredWrites {
+  /** Makes the writes put off so far (inside the transaction). */
+  flush(): void;
+  /** Forgets them: the transaction rolled back. */
+  discard(): void;
 }
 
 export class GroupCommit {
@@ -110,10 +124,13 @@ export class GroupCommit {
     }
   }
 
-  /** Runs `work` in the next batch; resolves with its result once the batch is durable. */
-  run<T>(work: () => T): Promise<T> {
+  /**
+   * Runs `work` in the next batch; resolves with its result once the batch is durable. `deferred`:
+   * where `work` puts off writes (see {@link DeferredWrites}).
+   */
+  run<T>(work: () => T, deferred?: DeferredWrites): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.#queue.push({ work, deferred, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         // After the I/O callbacks of this turn: every frame read in it has queued its write.
@@ -156,13 +173,22 @@ export class GroupCommit {
     const db = this.#db;
     const results: unknown[] = [];
     let failedWrite = false;
+    /** The deferred writes of the jobs run last, not made yet. */
+    let pending: DeferredWrites | undefined;
     this.#relaxed?.run();
     try {
       db.exec('BEGIN IMMEDIATE');
       this.#batch?.begin();
       try {
-        for (const job of batch) results.push(job.work());
+        for (const job of batch) {
+          if (pending !== job.deferred) pending?.flush();
+          pending = job.deferred;
+          results.push(job.work());
+        }
+        pending?.flush();
+        pending = undefined;
       } catch (error) {
+        pending?.discard();
         failedWrite = true;
         throw error;
       }
@@ -190,8 +216,20 @@ export class GroupCommit {
   /** One write in its own transaction (after a batch that one of its writes failed). */
   #alone(job: Job): void {
     let result: unknown;
+    const { work, deferred } = job;
     try {
-      result = this.#db.transaction(job.work).immediate();
+      result = this.#db
+        .transaction(() => {
+          try {
+            const value = work();
+            deferred?.flush();
+            return value;
+          } catch (error) {
+            deferred?.discard();
+            throw error;
+          }
+        })
+        .immediate();
     } catch (error) {
       job.reject(error);
       return;

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { Limits } from '../../src/protocol/rest.js';
 import { hiddenFor, joinClears } from './deletion-storage.js';
 import { toMessage, toReport, type MessageRow, type ReportRow } from './rows.js';
-import type { GroupCommit } from './sqlite-commit.js';
+import type { DeferredWrites, GroupCommit } from './sqlite-commit.js';
 import type { SqliteDeletions } from './sqlite-deletions.js';
 import type { AppendUserEvent, InboxStatements, NextSeq, Transaction } from './sqlite-inbox.js';
 import { conversationKey } from './storage.js';
@@ -36,9 +36,41 @@ export interface MessageStoreParts {
   deletions: SqliteDeletions;
 }
 
+type TouchArgs = [string, string, string, string, string, number | bigint];
+
+/**
+ * The conversation rows a run of 1:1 messages in one batch moves to their newest message: each
+ * row written once with the last, instead of once per message (two upserts a message were a
+ * quarter of a message's statements, issue 11). The ids grow within a batch, so the last one
+ * kept is the newest.
+ */
+class ConversationTouches implements DeferredWrites {
+  readonly #touch: Database.Statement<TouchArgs>;
+  readonly #pending = new Map<string, TouchArgs>();
+
+  constructor(touch: Database.Statement<TouchArgs>) {
+    this.#touch = touch;
+  }
+
+  touch(...args: TouchArgs): void {
+    const [appKey, username, peer] = args;
+    this.#pending.set(`${appKey}\n${username}\n${peer}`, args);
+  }
+
+  flush(): void {
+    for (const args of this.#pending.values()) this.#touch.run(...args);
+    this.#pending.clear();
+  }
+
+  discard(): void {
+    this.#pending.clear();
+  }
+}
+
 export class SqliteMessages {
   readonly #q;
   readonly #commits: GroupCommit;
+  readonly #touches: ConversationTouches;
   readonly #deletions: SqliteDeletions;
   readonly #storeMessage: Transaction<Storage['storeMessage']>;
   readonly #storeEvent: Transaction<Storage['storeEvent']>;
@@ -60,12 +92,15 @@ export class SqliteMessages {
       listReports: db.prepare<[string, number], ReportRow>(
         'SELECT * FROM reports WHERE app_key = ? ORDER BY time DESC, mid LIMIT ?',
       ),
+      // A resend of a client id already stored inserts nothing (changes 0): the duplicate is read
+      // only then, instead of looked for before every insert.
       insertMessage: db.prepare(
         `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
            ext, time, conv)
-         VALUES (@appKey, @mid, @clientId, @from, @to, @chatType, @type, @body, @ext, @time, @conv)`,
+         VALUES (@appKey, @mid, @clientId, @from, @to, @chatType, @type, @body, @ext, @time, @conv)
+         ON CONFLICT (app_key, from_user, client_id) DO NOTHING`,
       ),
-      touchConversation: db.prepare<[string, string, string, string, string, number | bigint]>(
+      touchConversation: db.prepare<TouchArgs>(
         `INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (app_key, username, peer) DO UPDATE SET last_id = excluded.last_id`,
@@ -141,9 +176,15 @@ export class SqliteMessages {
       ),
     };
     this.#q = q;
+    const touches = new ConversationTouches(q.touchConversation);
+    this.#touches = touches;
 
     this.#storeMessage = (appKey: string, message: NewMessage) => {
-      const existing = q.findMessage.get(appKey, message.from, message.clientId);
+      const { files, ...row } = message;
+      const conv = conversationKey(message.from, message.to);
+      const { changes, lastInsertRowid } = q.insertMessage.run({ appKey, ...row, conv });
+      const existing =
+        changes === 0 ? q.findMessage.get(appKey, message.from, message.clientId) : undefined;
       if (existing) {
         const senderSeq = q.inboxSeqOf.get(appKey, existing.from_user, existing.id)?.seq ?? 0;
         const recipientSeq =
@@ -152,9 +193,7 @@ export class SqliteMessages {
             : (q.inboxSeqOf.get(appKey, existing.to_user, existing.id)?.seq ?? null);
         return { duplicate: true, message: toMessage(existing), senderSeq, recipientSeq };
       }
-      const { files, ...row } = message;
-      const conv = conversationKey(message.from, message.to);
-      const { lastInsertRowid } = q.insertMessage.run({ appKey, ...row, conv });
+      if (changes === 0) throw new Error(`message ${message.clientId} neither stored nor found`);
       const append = (username: string): number => {
         const seq = nextSeq(appKey, username);
         q.appendInbox.run(appKey, username, seq, lastInsertRowid);
@@ -164,23 +203,9 @@ export class SqliteMessages {
       for (const uuid of files) {
         for (const username of participants) q.grantChatfile.run(appKey, uuid, username);
       }
-      q.touchConversation.run(
-        appKey,
-        message.from,
-        message.to,
-        message.chatType,
-        conv,
-        lastInsertRowid,
-      );
+      touches.touch(appKey, message.from, message.to, message.chatType, conv, lastInsertRowid);
       if (message.to !== message.from) {
-        q.touchConversation.run(
-          appKey,
-          message.to,
-          message.from,
-          message.chatType,
-          conv,
-          lastInsertRowid,
-        );
+        touches.touch(appKey, message.to, message.from, message.chatType, conv, lastInsertRowid);
       }
       const senderSeq = append(message.from);
       const recipientSeq = message.to === message.from ? null : append(message.to);
@@ -253,7 +278,7 @@ export class SqliteMessages {
   }
 
   async storeMessage(appKey: string, message: NewMessage): Promise<StoreMessageResult> {
-    return this.#commits.run(() => this.#storeMessage(appKey, message));
+    return this.#commits.run(() => this.#storeMessage(appKey, message), this.#touches);
   }
 
   async addReport(appKey: string, report: ReportRecord): Promise<void> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { GroupCommit, type Sync } from '../../server/storage/sqlite-commit.js';
+import { GroupCommit, type DeferredWrites, type Sync } from '../../server/storage/sqlite-commit.js';
 import { SqliteStorage } from '../../server/storage/sqlite-storage.js';
 import { mockWalFsync } from './support/wal-fsync-fault.js';
 
@@ -77,6 +77,65 @@ describe('GroupCommit', () => {
     );
     assert.equal((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 0);
     assert.equal(db.inTransaction, false);
+    db.close();
+  });
+
+  /** Deferred writes of `v` into `t`, counting their flushes. */
+  function deferredInserts(db: Database.Database) {
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const pending: number[] = [];
+    const counts = { flushes: 0, discards: 0 };
+    const deferred: DeferredWrites = {
+      flush() {
+        counts.flushes += 1;
+        for (const v of pending.splice(0)) insert.run(v);
+      },
+      discard() {
+        counts.discards += 1;
+        pending.length = 0;
+      },
+    };
+    return { deferred, counts, later: (v: number) => pending.push(v) };
+  }
+
+  it('makes deferred writes once per run of their jobs: before a job of another kind, and before COMMIT', async () => {
+    const db = open();
+    const commits = new GroupCommit(db);
+    const { deferred, counts, later } = deferredInserts(db);
+    const count = db.prepare('SELECT count(*) FROM t').pluck();
+    const results = await Promise.all([
+      commits.run(() => later(1), deferred),
+      commits.run(() => later(2), deferred),
+      // Another kind of job sees what the run before it put off.
+      commits.run(() => count.get()),
+      commits.run(() => later(3), deferred),
+    ]);
+    assert.equal(results[2], 2);
+    assert.equal(counts.flushes, 2);
+    assert.deepEqual(db.prepare('SELECT v FROM t ORDER BY v').pluck().all(), [1, 2, 3]);
+    assert.equal(commits.stats.commits, 1);
+    db.close();
+  });
+
+  it('forgets the deferred writes of a rolled-back batch; each job alone makes its own again', async () => {
+    const db = open();
+    const commits = new GroupCommit(db);
+    const { deferred, counts, later } = deferredInserts(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const outcomes = await Promise.allSettled([
+      commits.run(() => later(1), deferred),
+      commits.run(() => {
+        later(5);
+        insert.run(5); // its own deferred 5 then fails UNIQUE: this job alone is refused
+      }, deferred),
+      commits.run(() => later(2), deferred),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.ok(counts.discards >= 1);
+    assert.deepEqual(db.prepare('SELECT v FROM t ORDER BY v').pluck().all(), [1, 2]);
     db.close();
   });
 
@@ -244,6 +303,51 @@ describe('SqliteStorage durability', () => {
       const stats = storage.commitStats;
       assert.equal(stats.writes, 20);
       assert.ok(stats.syncs >= 1 && stats.syncs <= stats.commits, JSON.stringify(stats));
+    } finally {
+      await storage.close();
+    }
+  });
+
+  // Issue 11: a batch's messages write each conversation row once, before COMMIT or before the
+  // batch's first other write; a read or a recall in the same batch must still find the rows.
+  it('keeps reads, recalls and resends right when they share a batch with the messages', async () => {
+    const storage = await openStore('one-batch.sqlite');
+    try {
+      const read = {
+        kind: 'read',
+        from: 'bob',
+        to: 'ann',
+        chatType: 'singleChat',
+        mid: null,
+        time: now,
+      } as const;
+      const results = await Promise.all([
+        storage.storeMessage('o#a', message(1)),
+        storage.storeMessage('o#a', message(2)),
+        // "All read" by bob: his conversation row was made by the messages before it.
+        storage.storeEvent('o#a', read, ['ann', 'bob'], {
+          reader: 'bob',
+          peer: 'ann',
+          mid: null,
+        }),
+        storage.storeMessage('o#a', message(3)),
+        storage.storeMessage('o#a', message(4)),
+        storage.recallMessage('o#a', 'm4', now),
+        storage.storeMessage('o#a', { ...message(3), mid: 'again' }),
+      ]);
+      assert.equal(storage.commitStats.commits, 1);
+      assert.equal(results[2].duplicate, false, 'the read moved the cursor');
+      const resend = results[6] as Awaited<ReturnType<typeof storage.storeMessage>>;
+      assert.deepEqual([resend.duplicate, resend.message.mid], [true, 'm3']);
+      const list = async (username: string) =>
+        (await storage.conversations('o#a', username)).map((c) => [
+          c.peer,
+          c.lastMessage.mid,
+          c.unread,
+        ]);
+      // m4 recalled: m3 is the last; bob read m1 and m2.
+      assert.deepEqual(await list('bob'), [['ann', 'm3', 1]]);
+      assert.deepEqual(await list('ann'), [['bob', 'm3', 0]]);
     } finally {
       await storage.close();
     }
