@@ -17,6 +17,8 @@ import type {
   GroupInfoResponse,
   GroupMembersResponse,
   GroupsResponse,
+  MemberAttributesResponse,
+  MembersAttributesResponse,
   RoomIdResponse,
   UsernamesResponse,
   MuteListResponse,
@@ -232,6 +234,14 @@ export interface ModerationApi {
   blockGroupMember(options: GroupUser): Promise<unknown>;
   unblockGroupMember(options: GroupUser): Promise<unknown>;
   getGroupBlocklist(options: GroupRef): Promise<UsernamesResponse>;
+  /** Sets member `userId`'s attributes (`''` removes one); resolves with all of theirs. */
+  setGroupMemberAttributes(
+    options: GroupRef & { userId: string; memberAttributes: Record<string, string> },
+  ): Promise<MemberAttributesResponse>;
+  /** Attributes (only `keys`) of members `userIds`, at most 10. */
+  getGroupMembersAttributes(
+    options: GroupRef & { userIds: string[]; keys: string[] },
+  ): Promise<MembersAttributesResponse>;
   updateChatRoomAnnouncement(options: { roomId: string; announcement: string }): Promise<unknown>;
   disableSendChatRoomMsg(options: RoomRef): Promise<unknown>;
   enableSendChatRoomMsg(options: RoomRef): Promise<unknown>;

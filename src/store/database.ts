@@ -53,13 +53,25 @@ export interface SocialLists {
   /** Keys of the notices said lately, so that a replayed event is not said again. */
   noticed: string[];
 }
-/** `members:{groupId}`: a group's members; `bans:{id}`: who is banned from a group or room I run. */
-export type ListKey = keyof SocialLists | `members:${string}` | `bans:${string}`;
+/** A member's nickname in a group (their `nickName` attribute: group-nicknames.ts). */
+export interface MemberNickname {
+  username: string;
+  nickName: string;
+}
+
+/**
+ * `members:{groupId}`: a group's members; `bans:{id}`: who is banned from a group or room I run;
+ * `nickNames:{groupId}`: the members' nicknames in the group.
+ */
+export type ListKey =
+  keyof SocialLists | `members:${string}` | `bans:${string}` | `nickNames:${string}`;
 export type ListOf<K extends ListKey> = K extends keyof SocialLists
   ? SocialLists[K]
   : K extends `bans:${string}`
     ? string[]
-    : GroupMember[];
+    : K extends `nickNames:${string}`
+      ? MemberNickname[]
+      : GroupMember[];
 
 /** Per-user bookkeeping, one record under the key `state`. */
 export interface UserMeta {

@@ -5,6 +5,7 @@
  * full and a first open conversation needs none of it.
  */
 import { type GroupOperation, GroupOperations } from '../protocol/index.js';
+import { memberAttributesEvent } from './group-nicknames.js';
 import type { Groups } from './groups.js';
 import { isRecord, num, str } from './messages.js';
 import { moderated } from './moderation.js';
@@ -57,6 +58,8 @@ export async function groupEvent(
   session: SocialSession,
   payload: unknown,
 ): Promise<void> {
+  if (isRecord(payload) && payload.operation === 'memberAttributesUpdate')
+    return memberAttributesEvent(groups.host, session, payload);
   const change = groupChange(payload);
   if (!change) return;
   const me = session.username;

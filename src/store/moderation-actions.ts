@@ -16,6 +16,7 @@ import {
   switchMap,
 } from 'rxjs';
 import { Messages } from './errors.js';
+import { GroupNicknames } from './group-nicknames.js';
 import { readList } from './lists-repo.js';
 import { normalizeUsername } from './messages.js';
 import { moderated } from './moderation.js';
@@ -47,8 +48,16 @@ export class Moderation {
   /** Groups and rooms whose banned list was read (events keep it current, when they reach me). */
   private readonly bansRead = new Set<string>();
 
+  /**
+   * Members' nicknames in groups (group-nicknames.ts): not moderation, but Group info, which loads
+   * this chunk, is what shows and sets them, and the signed-in page has no room for a loader of
+   * their own.
+   */
+  readonly nicknames: GroupNicknames;
+
   constructor(host: SocialHost) {
     this.host = host;
+    this.nicknames = new GroupNicknames(host);
   }
 
   /** Rooms whose members changed by an action of mine: their lists are read again. */

@@ -132,7 +132,7 @@ export function createSdkConnection(
   // entry since the signed-in page's budget is full).
   const moderate: SocialApi['moderate'] = (method, options) => {
     if (
-      !/^(createChatRoom|reportMessage|removeHistoryMessages|deleteConversation|\w+(Group|ChatRoom)(Announcement|Msg|Member|Blocklist|Admin|Muted))$/.test(
+      !/^(createChatRoom|reportMessage|removeHistoryMessages|deleteConversation|\w+(Group|ChatRoom)(Announcement|Msg|Member\w*|Blocklist|Admin|Muted))$/.test(
         method,
       )
     )

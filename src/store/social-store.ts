@@ -27,6 +27,7 @@ import type {
   Group,
   GroupInvitation,
   GroupMember,
+  GroupNicknamesApi,
   JoinRequest,
   ModeratedType,
   PublicGroup,
@@ -231,6 +232,10 @@ export class SocialStore {
 
   muteRoomMember(roomId: string, username: string, durationMs: number): Promise<void> {
     return this.moderation().then((m) => m.roomMute(roomId, username, durationMs));
+  }
+
+  groupNicknames(): Promise<GroupNicknamesApi> {
+    return this.moderation().then((m) => m.nicknames);
   }
 
   reportMessage(mid: string, reportType: string, reason: string): Promise<void> {

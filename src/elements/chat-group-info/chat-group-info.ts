@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { map } from 'rxjs';
+import { from, map, switchMap } from 'rxjs';
 import { Limits } from '../../protocol/index.js';
 import { RoleRanks } from '../../protocol/room-roles.js';
 import type { ChatRoom, Group, GroupMember } from '../../store/index.js';
@@ -65,12 +65,14 @@ const muteChoices = [
  * @csspart description - The group's description.
  * @csspart edit-button - Shows the form to edit the name and description (owner, admins).
  * @csspart edit-form - That form; `save-button` saves it.
- * @csspart save-button - Saves the edit form or the announcement form.
+ * @csspart save-button - Saves the edit form, the announcement form or the nickname form.
  * @csspart invite-form - The form to invite members; `invite-button` sends it.
  * @csspart invite-button - Sends the invite form.
  * @csspart input - The forms' fields.
  * @csspart member-list - The members.
  * @csspart member - A member's row: name, role, muted.
+ * @csspart nickname-button - Shows the form to set my nickname in the group (in my row).
+ * @csspart nickname-form - That form; `save-button` saves it (empty: no nickname).
  * @csspart manage-button - Shows a member's controls.
  * @csspart member-controls - A member's controls: `kick-button`, `ban-button`, `mute-select`,
  *   `mute-button`, `unmute-button`, `admin-button`, `owner-button`.
@@ -150,6 +152,8 @@ export class ChatGroupInfo extends LitElement {
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
   @state() private editing = false;
+  /** The form setting my nickname in the group is shown. */
+  @state() private naming = false;
   /** The member whose controls are shown. */
   @state() private managing = '';
 
@@ -157,6 +161,8 @@ export class ChatGroupInfo extends LitElement {
   private readonly groups = new ObservableController<Group[]>(this, []);
   private readonly rooms = new ObservableController<ChatRoom[]>(this, []);
   private readonly members = new ObservableController<GroupMember[]>(this, []);
+  /** Members' nicknames in the group, by username. */
+  private readonly nicknames = new ObservableController(this, new Map<string, string>());
   private readonly user = new ObservableController<string>(this, '');
   private readonly actions = new ActionController(this, this.i18n);
   private readonly confirm = new ConfirmController(this, this.i18n);
@@ -176,6 +182,11 @@ export class ChatGroupInfo extends LitElement {
     this.rooms.observe([store, room], () => (room ? store?.rooms$ : undefined));
     this.members.observe([store, id, room], () =>
       store && id ? (room ? store.roomMembers$(id) : store.groupMembers$(id)) : undefined,
+    );
+    this.nicknames.observe([store, id, room], () =>
+      store && id && !room
+        ? from(store.groupNicknames()).pipe(switchMap((nicknames) => nicknames.of$(id)))
+        : undefined,
     );
     this.user.observe([store], () => store?.user$.pipe(mapUsername));
     const target = this.target();
@@ -315,7 +326,8 @@ export class ChatGroupInfo extends LitElement {
 
   private member(target: Target, m: GroupMember) {
     const me = this.user.value;
-    const name = m.nickname || m.username;
+    const nickname = this.nicknames.value.get(m.username);
+    const name = nickname || m.nickname || m.username;
     const muted = mutedNote(m.mutedUntil, this.i18n);
     const role = m.role === 'member' ? '' : this.i18n.t(roleNotes[m.role]);
     const notes = listFormat(this.i18n.locale).format(
@@ -327,8 +339,10 @@ export class ChatGroupInfo extends LitElement {
     return html`<li part="member">
       <span class="open"
         ><bdi class="name">${name}</bdi>
+        ${nickname ? html`<bdi class="note">${m.username}</bdi>` : nothing}
         ${notes ? html`<span class="note">${this.i18n.t('info.notes', { notes })}</span>` : nothing}</span
       >
+      ${m.username === me && target.chatType === 'groupChat' ? this.nicknameForm(nickname) : nothing}
       ${
         manageable
           ? html`<button
@@ -344,6 +358,41 @@ export class ChatGroupInfo extends LitElement {
       ${open ? this.controls(target, m, name, !!muted) : nothing}
       ${controlKinds.map((kind) => this.actions.alert(`${m.username}|${kind}`))}
     </li>`;
+  }
+
+  /** In my row: a toggle showing the form that sets my nickname in the group. */
+  private nicknameForm(nickname = '') {
+    return html`<button
+        part="nickname-button"
+        aria-expanded=${this.naming}
+        aria-controls="nickname-form"
+        @click=${() => (this.naming = !this.naming)}
+      >
+        ${this.i18n.t('info.nickname')}
+      </button>
+      ${
+        this.naming
+          ? panelForm({
+              id: 'nickname-form',
+              part: 'nickname-form',
+              label: this.i18n.t('info.nicknameHere'),
+              fields: [
+                {
+                  id: 'nickname',
+                  label: this.i18n.t('info.nicknameHere'),
+                  name: 'nickname',
+                  maxlength: Limits.nicknameMaxChars,
+                  value: nickname,
+                },
+              ],
+              submitPart: 'save-button',
+              submitText: this.i18n.t('info.save'),
+              busy: this.actions.pending('nickname'),
+              after: this.actions.alert('nickname'),
+              onSubmit: (e) => this.onNickname(e),
+            })
+          : nothing
+      }`;
   }
 
   private controls(target: Target, m: GroupMember, name: string, muted: boolean) {
@@ -471,6 +520,17 @@ export class ChatGroupInfo extends LitElement {
       }),
     );
     if (ok) this.editing = false;
+  }
+
+  private async onNickname(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const nickname = String(new FormData(event.currentTarget as HTMLFormElement).get('nickname'));
+    const ok = await this.actions.run('nickname', () =>
+      this.stores
+        .store!.groupNicknames()
+        .then((nicknames) => nicknames.setMine(this.groupId, nickname.trim())),
+    );
+    if (ok) this.naming = false;
   }
 
   private async onInvite(event: SubmitEvent): Promise<void> {

@@ -59,7 +59,7 @@ const leftNotices = {
  * the window's); its `title` comes out as `group-title` (the window has one).
  */
 export const infoParts =
-  'description, announcement, announcement-button, announcement-form, all-muted-note, mute-all-button, member-list, member, manage-button, member-controls, kick-button, ban-button, mute-select, mute-button, unmute-button, admin-button, owner-button, banned-list, banned, unban-button, invite-form, invite-button, edit-button, edit-form, save-button, leave-button, disband-button, confirm-dialog, cancel-button, confirm-button, input, error';
+  'description, announcement, announcement-button, announcement-form, all-muted-note, mute-all-button, member-list, member, nickname-button, nickname-form, manage-button, member-controls, kick-button, ban-button, mute-select, mute-button, unmute-button, admin-button, owner-button, banned-list, banned, unban-button, invite-form, invite-button, edit-button, edit-form, save-button, leave-button, disband-button, confirm-dialog, cancel-button, confirm-button, input, error';
 
 const infoExports = `title: group-title, ${infoParts}`;
 

@@ -131,6 +131,8 @@ const ar: Translation = {
   'info.notes': '({notes})',
   'info.manage': 'إدارة',
   'info.manageWho': 'إدارة {name}',
+  'info.nickname': 'تعيين اسم مستعار',
+  'info.nicknameHere': 'اسمك المستعار في هذه المجموعة',
   'info.remove': 'إزالة',
   'info.removeQuestion': 'إزالة {name} من {group}؟',
   'info.unmute': 'إلغاء الكتم',

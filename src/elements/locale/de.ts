@@ -109,6 +109,8 @@ const de: Translation = {
   'info.notes': '({notes})',
   'info.manage': 'Verwalten',
   'info.manageWho': '{name} verwalten',
+  'info.nickname': 'Spitzname festlegen',
+  'info.nicknameHere': 'Dein Spitzname in dieser Gruppe',
   'info.remove': 'Entfernen',
   'info.removeQuestion': '{name} aus {group} entfernen?',
   'info.unmute': 'Stummschaltung aufheben',

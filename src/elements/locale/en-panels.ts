@@ -67,6 +67,8 @@ export const panelStrings = {
   'info.notes': '({notes})',
   'info.manage': 'Manage',
   'info.manageWho': 'Manage {name}',
+  'info.nickname': 'Set nickname',
+  'info.nicknameHere': 'Your nickname in this group',
   'info.remove': 'Remove',
   'info.removeQuestion': 'Remove {name} from {group}?',
   'info.unmute': 'Unmute',

@@ -122,6 +122,8 @@ const es: Translation = {
   'info.notes': '({notes})',
   'info.manage': 'Gestionar',
   'info.manageWho': 'Gestionar a {name}',
+  'info.nickname': 'Poner apodo',
+  'info.nicknameHere': 'Tu apodo en este grupo',
   'info.remove': 'Quitar',
   'info.removeQuestion': '¿Quitar a {name} de {group}?',
   'info.unmute': 'Dejar de silenciar',

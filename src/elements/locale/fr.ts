@@ -120,6 +120,8 @@ const fr: Translation = {
   'info.notes': '({notes})',
   'info.manage': 'Gérer',
   'info.manageWho': 'Gérer {name}',
+  'info.nickname': 'Choisir un pseudo',
+  'info.nicknameHere': 'Votre pseudo dans ce groupe',
   'info.remove': 'Retirer',
   'info.removeQuestion': 'Retirer {name} de {group} ?',
   'info.unmute': 'Réactiver',

@@ -105,6 +105,8 @@ const ja: Translation = {
   'info.notes': '（{notes}）',
   'info.manage': '管理',
   'info.manageWho': '{name} を管理',
+  'info.nickname': 'ニックネームを設定',
+  'info.nicknameHere': 'このグループでのニックネーム',
   'info.remove': '削除',
   'info.removeQuestion': '{name} を {group} から削除しますか？',
   'info.unmute': 'ミュート解除',

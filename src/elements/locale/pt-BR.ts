@@ -120,6 +120,8 @@ const ptBR: Translation = {
   'info.notes': '({notes})',
   'info.manage': 'Gerenciar',
   'info.manageWho': 'Gerenciar {name}',
+  'info.nickname': 'Definir apelido',
+  'info.nicknameHere': 'Seu apelido neste grupo',
   'info.remove': 'Remover',
   'info.removeQuestion': 'Remover {name} de {group}?',
   'info.unmute': 'Reativar',

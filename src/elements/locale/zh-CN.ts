@@ -102,6 +102,8 @@ const zhCN: Translation = {
   'info.notes': '（{notes}）',
   'info.manage': '管理',
   'info.manageWho': '管理 {name}',
+  'info.nickname': '设置群昵称',
+  'info.nicknameHere': '我在本群的昵称',
   'info.remove': '移除',
   'info.removeQuestion': '将 {name} 移出 {group}？',
   'info.unmute': '解除禁言',

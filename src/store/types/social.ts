@@ -66,6 +66,20 @@ export interface GroupMember {
   mutedUntil?: number;
 }
 
+/** Members' nicknames in the groups I am in ({@link ChatStoreSocialApi.groupNicknames}). */
+export interface GroupNicknamesApi {
+  /**
+   * The nicknames in group `groupId`, by username (members without one absent): read for its
+   * members when first asked (and for each new member), then kept by the group's events.
+   */
+  of$(groupId: string): Observable<Map<string, string>>;
+  /**
+   * Sets my nickname in group `groupId`, which its members see beside my username; `''` removes
+   * it. Rejects in plain words when the server refuses, and then changes nothing.
+   */
+  setMine(groupId: string, nickname: string): Promise<void>;
+}
+
 /** A public group anyone may apply to. */
 export interface PublicGroup {
   id: string;
@@ -175,6 +189,11 @@ export interface ChatStoreSocialApi {
   readonly notices$: Observable<ChatNotice>;
   /** Members of a group I am in (fetched when first asked for, then kept up to date by events). */
   groupMembers$(groupId: string): Observable<GroupMember[]>;
+  /**
+   * Members' nicknames in the groups I am in (their `nickName` member attribute, the 4.x UI kit's
+   * key): a part loaded when first asked for.
+   */
+  groupNicknames(): Promise<GroupNicknamesApi>;
 
   // Every action below rejects with a ChatError in plain words when the server refuses, and then
   // changes nothing in the store; on success the store changes when the server's event arrives
