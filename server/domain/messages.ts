@@ -21,7 +21,7 @@ import { MessageRejected } from './errors.js';
 import type { Groups } from './groups.js';
 import { chatfilePath, chatfileUuid, requiredMediaFamily, withFileBase } from './message-bodies.js';
 import { newMessageId } from './message-ids.js';
-import { messageJson, type MessageJson } from './message-json.js';
+import { messageJson, serialisedFrame, type MessageJson } from './message-json.js';
 import type { Rooms } from './rooms.js';
 import { StatusCodes } from './status-codes.js';
 import type { Users } from './users.js';
@@ -213,7 +213,7 @@ export class Messages {
     frame: SendFrame,
     queued?: () => void,
   ): Promise<SentMessage> {
-    const { t: _t, id, to, chatType, ext: rawExt, msgConfig, ...fields } = frame;
+    const { t: _t, id, to, chatType, ext: rawExt, msgConfig, deliverOnlineOnly, ...fields } = frame;
     const body = fields as MessageBody;
     if (!['singleChat', 'groupChat', 'chatRoom'].includes(chatType)) {
       throw new MessageRejected(
@@ -235,6 +235,11 @@ export class Messages {
     if (Buffer.byteLength(ext) > MessageLimits.extMaxBytes) {
       throw rejected(`ext is larger than ${MessageLimits.extMaxBytes} bytes of JSON`);
     }
+    if (deliverOnlineOnly) {
+      // Nothing to write, so nothing a later frame's write could overtake: read on at once.
+      queued?.();
+      return this.#sendOnlineOnly(app, from, id, to, chatType, body, ext);
+    }
     if (chatType === 'groupChat') {
       return this.#sendToGroup(
         app,
@@ -248,21 +253,7 @@ export class Messages {
       );
     }
     if (chatType === 'chatRoom') return this.#sendToRoom(app, from, id, to, body, ext);
-    // Asked together: on PostgreSQL each is a round trip, and the session reads its next frame
-    // only once this message's write is queued.
-    const [recipient, blocked] = await Promise.all([
-      this.#users.find(app, to),
-      this.#storage.isBlocked(app.key, to, from),
-    ]);
-    if (!recipient) {
-      throw new MessageRejected(StatusCodes.USER_NOT_FOUND, `no user ${to} in this app`);
-    }
-    if (blocked) {
-      throw new MessageRejected(
-        StatusCodes.PERMISSION_DENIED,
-        `${to} does not accept your messages`,
-      );
-    }
+    await this.#checkPeer(app, from, to);
     const { stored, files } = await this.#attachments(app, from, body);
 
     const storing = this.#storage.storeMessage(app.key, {
@@ -286,6 +277,80 @@ export class Messages {
       forSender: copy(result.senderSeq),
       deliveries:
         result.recipientSeq === null ? [] : [{ username: to, ...copy(result.recipientSeq) }],
+    };
+  }
+
+  /** `to` exists and accepts messages from `from`. */
+  async #checkPeer(app: AppRecord, from: string, to: string): Promise<void> {
+    // Asked together: on PostgreSQL each is a round trip, and the session reads its next frame
+    // only once this message's write is queued.
+    const [recipient, blocked] = await Promise.all([
+      this.#users.find(app, to),
+      this.#storage.isBlocked(app.key, to, from),
+    ]);
+    if (!recipient) {
+      throw new MessageRejected(StatusCodes.USER_NOT_FOUND, `no user ${to} in this app`);
+    }
+    if (blocked) {
+      throw new MessageRejected(
+        StatusCodes.PERMISSION_DENIED,
+        `${to} does not accept your messages`,
+      );
+    }
+  }
+
+  /**
+   * Online only (the 4.x SDK's `deliverOnlineOnly`, frames.ts item 11): refused as the same message
+   * stored would be, then pushed with seq 0 to the recipients' sessions open now, stored nowhere.
+   */
+  async #sendOnlineOnly(
+    app: AppRecord,
+    from: string,
+    clientId: string,
+    to: string,
+    chatType: ChatType,
+    body: MessageBody,
+    ext: string,
+  ): Promise<SentMessage> {
+    if ('url' in body) {
+      // A chatfile is granted to the holders of a stored copy; here nobody could download it.
+      throw new MessageRejected(
+        StatusCodes.OPERATION_UNSUPPORTED,
+        'file messages cannot be delivered online only; send them stored',
+      );
+    }
+    let recipients: string[];
+    if (chatType === 'groupChat') {
+      const [blockers, members] = await Promise.all([
+        this.#groups.checkSender(app, from, to),
+        this.#storage.groups.members(app.key, to),
+      ]);
+      const skip = new Set([...blockers, from]);
+      recipients = members.map((m) => m.username).filter((username) => !skip.has(username));
+    } else if (chatType === 'chatRoom') {
+      const members = await this.#rooms.checkSender(app, from, to);
+      recipients = members.filter((username) => username !== from);
+    } else {
+      await this.#checkPeer(app, from, to);
+      recipients = to === from ? [] : [to];
+    }
+    const message = {
+      mid: newMessageId(),
+      id: clientId,
+      seq: 0,
+      from,
+      to,
+      chatType,
+      ext: JSON.parse(ext) as Ext,
+      time: Date.now(),
+      deliverOnlineOnly: true,
+      ...body,
+    } as ServerMessage;
+    const copy: MessageCopy = { message, frame: (base) => serialisedFrame(message, base) };
+    return {
+      duplicate: false,
+      forSender: copy,
+      deliveries: recipients.map((username) => ({ username, ...copy })),
     };
   }
 

@@ -62,7 +62,7 @@ const isName = (value: unknown): value is string =>
   typeof value === 'string' && value !== '' && value.length <= 64;
 
 function parseSend(raw: JsonObject): Parsed<SendFrame> {
-  const { id, to, chatType, ext, msgConfig, t: _t, ...fields } = raw;
+  const { id, to, chatType, ext, msgConfig, deliverOnlineOnly, t: _t, ...fields } = raw;
   if (!isId(id)) return fail('msg.id must be 1-64 characters');
   if (!isName(to)) return fail('msg.to must be a username', id);
   if (typeof chatType !== 'string') return fail('msg.chatType must be a string', id);
@@ -78,6 +78,9 @@ function parseSend(raw: JsonObject): Parsed<SendFrame> {
       return fail('msg.msgConfig.allowGroupAck must be a boolean', id);
     }
   }
+  if (deliverOnlineOnly !== undefined && typeof deliverOnlineOnly !== 'boolean') {
+    return fail('msg.deliverOnlineOnly must be a boolean', id);
+  }
   const body = parseMessageBody(fields);
   if (!body.ok) return fail(body.reason, id);
   const frame = { t: 'msg', id, to, chatType, ...body.body } as SendFrame;
@@ -86,6 +89,7 @@ function parseSend(raw: JsonObject): Parsed<SendFrame> {
   if (isObject(msgConfig) && msgConfig.allowGroupAck === true) {
     frame.msgConfig = { allowGroupAck: true };
   }
+  if (deliverOnlineOnly === true) frame.deliverOnlineOnly = true;
   return { ok: true, frame };
 }
 

@@ -52,8 +52,9 @@ export class InboxDelivery {
       return;
     }
     if (event.kind === 'message' && event.message.seq === 0) {
-      // A room message is in no inbox: it goes out at once, or is lost to a client that does
-      // not read (rooms promise only the recent window to those who were away).
+      // A room message, or one sent online only, is in no inbox: it goes out at once, or is lost
+      // to a client that does not read (rooms promise only the recent window to those who were
+      // away, online only promises nothing to them).
       if (!port.congested()) {
         const base = port.restBase;
         port.sendText(event.frame?.(base) ?? serialisedFrame(event.message, base));

@@ -36,6 +36,14 @@
  *    and is kept in the room's recent window (`GET /{org}/{app}/chatrooms/{id}/messages`), never in
  *    an inbox: a member who was not connected does not get it later. Room changes (join, leave,
  *    kick, destroy) are pushed live as `room`. Clients must not report seq 0 with `recv`.
+ * 11. Online only: a `msg` with `deliverOnlineOnly: true` (the 4.x SDK's option, meant for typing
+ *    indicators and other signals that are stale a moment later) is checked as any message (the
+ *    same refusals, the same rate limit), then pushed live, with `seq` 0 and `deliverOnlineOnly`,
+ *    to the recipients' sessions open now and to the sender's other sessions, and stored nowhere:
+ *    no inbox, no history, no unread count, no replay, no room window. Its `ack` has `seq` 0 and
+ *    a `mid` that names nothing stored (no receipt, recall or edit can refer to it). A resend of
+ *    the same id is delivered again (nothing remembers the first). Attachments cannot go this way
+ *    (a recipient may only download a file a stored message gives them).
  *
  * ## Groups and rooms on the wire
  * A group message is a `msg` with `chatType: 'groupChat'` and `to` = the group id; the server stores
@@ -252,6 +260,8 @@ export type SendFrame = {
   chatType: ChatType;
   ext?: Ext;
   msgConfig?: MessageConfig;
+  /** Pushed to the sessions open now, stored nowhere (item 11 above). */
+  deliverOnlineOnly?: boolean;
 } & MessageBody;
 
 /** Per-message options of the 4.x SDK that the server honours. */
@@ -365,7 +375,10 @@ export type ServerMessage = {
   mid: string;
   /** The sender's client id. */
   id: string;
-  /** This user's sequence number for the message (0 in REST history and for chat-room messages). */
+  /**
+   * This user's sequence number for the message (0 in REST history, for chat-room messages and for
+   * messages delivered online only).
+   */
   seq: number;
   from: string;
   to: string;
@@ -383,6 +396,8 @@ export type ServerMessage = {
   modifiedInfo?: ModifiedInfo;
   /** REST history only: the message's reactions as the reader sees them (absent: none). */
   reactions?: ReactionListItem[];
+  /** Sent online only: live, stored nowhere, `seq` 0 (item 11 above). */
+  deliverOnlineOnly?: true;
 } & MessageBody;
 
 /**
@@ -624,14 +639,17 @@ export interface DeliverFrame {
   message: ServerMessage;
 }
 
-/** The server stored the client's message `id` as `mid` (sent again, identically, for a resend). */
+/**
+ * The server stored the client's message `id` as `mid` (sent again, identically, for a resend), or
+ * delivered it online only (item 11).
+ */
 export interface AckFrame {
   t: 'ack';
   id: string;
   mid: string;
   to: string;
   time: number;
-  /** The sender's seq of the message. */
+  /** The sender's seq of the message; 0 when it is in no inbox (a room's, or online only). */
   seq: number;
 }
 

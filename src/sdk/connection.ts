@@ -721,7 +721,8 @@ export class Connection {
     if (m.seq && this.syncCursor !== undefined && m.seq <= this.syncCursor) return;
     const message = this.#received(m);
     if (message) {
-      if (this.options.delivery && m.chatType === 'singleChat' && m.from !== this.#user) {
+      // Not for a message sent online only (seq 0): the server kept nothing to acknowledge.
+      if (this.options.delivery && m.seq && m.chatType === 'singleChat' && m.from !== this.#user) {
         this.#socket?.send({ t: 'delivery', mid: m.mid, to: m.from });
       }
       this.#emit(CALLBACKS[message.contentsType], message);

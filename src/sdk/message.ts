@@ -12,6 +12,8 @@ interface MessageFields {
   roomType?: boolean;
   success?: (localId: string, serverMsgId: string) => void;
   fail?: (error: ErrorEvent) => void;
+  /** 4.x: pushed to the recipients' sessions open now only, and stored nowhere. */
+  deliverOnlineOnly?: boolean;
   /** `read` / `delivery`: the server id of the message acknowledged. */
   ackId?: string;
   /** Picture, audio, video, file: `WebIM.utils.getFileUrl(input)`, or a File/Blob. */

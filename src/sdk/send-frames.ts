@@ -140,6 +140,8 @@ export function toFrame(
     }
     // The only option the server honours; others' options (4.x `msgConfig`) are not sent.
     if (isObject(msgConfig) && msgConfig.allowGroupAck) frame.msgConfig = { allowGroupAck: true };
+    // 4.x: to the sessions open now, stored nowhere (Agora's guide passes it as "true" too).
+    if (body.deliverOnlineOnly) frame.deliverOnlineOnly = true;
     if (bytes(JSON.stringify(frame)) > MAX_FRAME_BYTES) throw new Refused(511, 'too large');
     return frame as unknown as SendFrame;
   } catch (error) {

@@ -371,8 +371,13 @@ export class ChatStore extends SocialStore implements ChatStoreApi {
     return this.sending.sendCustom(conversationId, custom, ext);
   }
 
-  sendCommand(conversationId: string, action: string, ext?: Ext): Promise<void> {
-    return this.sending.sendCommand(conversationId, action, ext);
+  sendCommand(
+    conversationId: string,
+    action: string,
+    ext?: Ext,
+    options?: { deliverOnlineOnly?: boolean },
+  ): Promise<void> {
+    return this.sending.sendCommand(conversationId, action, ext, options);
   }
 
   cancelUpload(messageId: string): Promise<boolean> {

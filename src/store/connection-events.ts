@@ -110,6 +110,8 @@ export type OutgoingMessage = {
   chatType: ChatType;
   ext?: Ext;
   msgConfig?: MessageConfig;
+  /** To the sessions open now only, stored nowhere (frames.ts). */
+  deliverOnlineOnly?: boolean;
 } & MessageBody;
 
 /** An uploaded chatfile: what an attachment message carries. */

@@ -172,7 +172,12 @@ export class Sending {
     );
   }
 
-  async sendCommand(conversationId: string, action: string, ext?: Ext): Promise<void> {
+  async sendCommand(
+    conversationId: string,
+    action: string,
+    ext?: Ext,
+    options?: { deliverOnlineOnly?: boolean },
+  ): Promise<void> {
     const session = this.core.requireSession();
     checkAction(action);
     const { to, chatType } = await this.target(session, conversationId);
@@ -184,6 +189,7 @@ export class Sending {
       chatType,
       type: 'cmd',
       action,
+      ...options,
     };
     if (ext) message.ext = ext;
     try {

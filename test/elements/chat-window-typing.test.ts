@@ -1,6 +1,7 @@
 // The typing indicator between two users over a real server, in the 4.x SDKs' convention: `cmd`
-// messages with the action TypingBegin / TypingEnd, never stored and never unread. The other user
-// is a peer over the real protocol (peer.ts), the way a 4.x SDK would send and receive them.
+// messages with the action TypingBegin / TypingEnd, sent online only (stored nowhere) and never
+// unread. The other user is a peer over the real protocol (peer.ts), the way a 4.x SDK would send
+// and receive them.
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { firstValueFrom } from 'rxjs';
@@ -69,6 +70,9 @@ describe('chat-window typing indicator', function () {
     el.shadowRoot!.querySelector('textarea')!.focus();
     await sendKeys({ type: 'hel' });
     expect((await begin).from).to.equal(user.me);
+    // Online only: the server stores it nowhere, so it reaches the peer with no seq of its inbox.
+    expect((await begin).deliverOnlineOnly).to.equal(true);
+    expect((await begin).seq).to.equal(0);
     const end = peer.nextMessage(isAction('TypingEnd'));
     const text = peer.nextMessage((m) => m.type === 'txt');
     await sendKeys({ type: 'lo' });

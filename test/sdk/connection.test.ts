@@ -389,6 +389,36 @@ describe('Connection: receipts and recall', () => {
     expect(back.serverMsgId).to.be.a('string');
   });
 
+  it('deliverOnlineOnly (4.x): to the peer connected now with seq 0, never acknowledged as delivered', async () => {
+    const alice = await loggedIn(server);
+    const bob = await loggedIn(server, { delivery: true });
+    const typing = WebIM.message.create({
+      type: 'cmd',
+      chatType: 'singleChat',
+      to: bob.username,
+      action: 'TypingBegin',
+      deliverOnlineOnly: true,
+    });
+    const sent = await alice.conn.send(typing);
+    expect(sent.seq).to.equal(0);
+    const [command] = await bob.events.wait('onCmdMessage');
+    expect(command).to.include({
+      id: sent.serverMsgId,
+      action: 'TypingBegin',
+      deliverOnlineOnly: true,
+      seq: 0,
+    });
+    // Stored nowhere, so there is nothing to acknowledge: the first delivery ack alice gets is
+    // that of the stored message after it, and bob's SDK sent none the server would refuse.
+    const stored = await alice.conn.send(
+      WebIM.message.create({ type: 'txt', to: bob.username, msg: 'stored' }),
+    );
+    const [delivered] = await alice.events.wait('onDeliveredMessage');
+    expect(delivered).to.include({ mid: stored.serverMsgId });
+    expect(stored.seq).to.equal(1);
+    expect(bob.events.count('onError')).to.equal(0);
+  });
+
   it('read receipts both ways (3.x message and 4.x create), reaching the reader’s other device too', async () => {
     const alice = await loggedIn(server);
     const bob = await loggedIn(server, { isMultiLoginSessions: true });

@@ -77,6 +77,34 @@ describe('across processes on PostgreSQL and Redis', () => {
     await Promise.all([onA.socket.close(), onB.socket.close()]);
   });
 
+  it('carries a message sent online only to the sessions on the other process, storing it nowhere', async () => {
+    const alice = await newUser(a.url);
+    const bob = await newUser(b.url);
+    const onA = await connectSynced(a.url, alice, { multi: true });
+    const aliceOnB = await connectSynced(b.url, alice, { multi: true });
+    const onB = await connectSynced(b.url, bob);
+    onA.socket.send({
+      t: 'msg',
+      id: 'typing1',
+      to: bob.username,
+      chatType: 'singleChat',
+      type: 'cmd',
+      action: 'TypingBegin',
+      deliverOnlineOnly: true,
+    });
+    const ack = await onA.socket.next('ack', (frame) => frame.id === 'typing1');
+    assert.equal(ack.seq, 0);
+    const { message } = await onB.socket.next('msg');
+    assert.deepEqual([message.mid, message.seq, message.deliverOnlineOnly], [ack.mid, 0, true]);
+    assert.equal((await aliceOnB.socket.next('msg')).message.mid, ack.mid);
+    // A new device of Bob's, on the sender's process, is replayed nothing.
+    const later = await connectSynced(a.url, bob, { multi: true, since: 0 });
+    await settle(later.socket);
+    assert.equal(later.syncDone.seq, 0);
+    assert.equal(later.socket.received.filter((frame) => frame.t === 'msg').length, 0);
+    await Promise.all([onA, aliceOnB, onB, later].map((session) => session.socket.close()));
+  });
+
   it('keeps one sender’s messages in order and the recipient’s seqs gap-free when two processes write', async () => {
     const [alice, carl] = [await newUser(a.url), await newUser(b.url)];
     const bob = await newUser(a.url);

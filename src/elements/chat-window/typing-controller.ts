@@ -6,13 +6,15 @@ import type { ChatStoreApi } from '../../store/index.js';
 /**
  * The typing indicator of a 1:1 conversation, in the 4.x SDKs' convention: `cmd` messages with the
  * action `TypingBegin` while the person types (at most one per {@link BEGIN_EVERY_MS}) and
- * `TypingEnd` when they send or clear the field. Commands are never stored nor counted unread.
+ * `TypingEnd` when they send or clear the field. Sent online only (`deliverOnlineOnly`): the server
+ * stores them nowhere, so no later session, device or history gets them, and none counts unread.
  * The peer's `TypingBegin` shows "… is typing" until their `TypingEnd`, a message from them, or
  * {@link SHOWN_MS} without another `TypingBegin` (a peer that went away says nothing more).
  */
 export const TypingActions = { begin: 'TypingBegin', end: 'TypingEnd' } as const;
 const BEGIN_EVERY_MS = 3000;
 const SHOWN_MS = 6000;
+const ONLINE_ONLY = { deliverOnlineOnly: true };
 
 export class TypingController implements ReactiveController {
   /** Who is typing in the conversation shown (a username), or `''`. */
@@ -78,7 +80,7 @@ export class TypingController implements ReactiveController {
 
   private say(to: string, action: string): void {
     // Offline, or the peer cannot be told: the indicator is a nicety, never an error.
-    void this.store?.sendCommand(to, action).catch(() => undefined);
+    void this.store?.sendCommand(to, action, undefined, ONLINE_ONLY).catch(() => undefined);
   }
 
   private watch(store: ChatStoreApi): void {

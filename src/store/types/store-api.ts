@@ -158,8 +158,17 @@ export interface ChatStoreApi extends ChatStoreSocialApi {
   sendLocation(conversationId: string, location: Location): Promise<ChatMessage>;
   /** Queues a `custom` message. */
   sendCustom(conversationId: string, custom: CustomContent, ext?: Ext): Promise<ChatMessage>;
-  /** Sends a `cmd` message (not stored; resolves once the server acked it). */
-  sendCommand(conversationId: string, action: string, ext?: Ext): Promise<void>;
+  /**
+   * Sends a `cmd` message (not stored here; resolves once the server acked it). With
+   * `deliverOnlineOnly` (the 4.x SDK's option) the server stores it nowhere either: only the
+   * sessions open now get it, never a device that connects later, as a typing indicator wants.
+   */
+  sendCommand(
+    conversationId: string,
+    action: string,
+    ext?: Ext,
+    options?: { deliverOnlineOnly?: boolean },
+  ): Promise<void>;
   /**
    * Stops a pending attachment: the upload is aborted and the message removed (it never reached
    * anyone). Resolves `false` when it was too late (already sent) or there is no such message.
