@@ -274,7 +274,7 @@ export class Session {
   }
 
   #onFrame(data: RawData, isBinary: boolean): void {
-    if (this.#state === 'closed') return;
+    if (this.#state === 'closed') return this.#afterEnd(data, isBinary);
     this.#idleTimer.refresh();
     if (isBinary) {
       this.#refuse('binary frames are not accepted; send JSON text');
@@ -317,6 +317,18 @@ export class Session {
     this.#enqueue(frame);
   }
 
+  /**
+   * A frame read after the session ended: only a cursor report (`recv`) of a session that logged in
+   * is still taken, since that device has those messages. A sign-out sends its last one as the SDK
+   * closes, while the store revokes the token: the revoke's kick often ends the session first, and
+   * dropping the report replayed those messages to the user's other devices.
+   */
+  #afterEnd(data: RawData, isBinary: boolean): void {
+    if (isBinary || !this.#login) return;
+    const parsed = parseClientFrame(data.toString());
+    if (parsed.ok && parsed.frame.t === 'recv') this.#enqueue(parsed.frame);
+  }
+
   /** Handles the frame after those before it; too many waiting and the socket is not read. */
   #enqueue(frame: Queued): void {
     this.#pending += 1;
@@ -328,7 +340,12 @@ export class Session {
       // Anything but a message first waits for the answers of the messages before it: it may read
       // what they wrote (a recall of the message just sent), and its answer comes after theirs.
       .then(() => (frame.t === 'msg' ? undefined : this.#pipeline.answers))
-      .then(() => (this.#state === 'closed' ? undefined : this.#limitThenHandle(frame)))
+      // A session that ended meanwhile still takes a cursor report it read (see #afterEnd).
+      .then(() =>
+        this.#state !== 'closed' || (frame.t === 'recv' && this.#login)
+          ? this.#limitThenHandle(frame)
+          : undefined,
+      )
       .catch((error: unknown) => this.#failed(error))
       .finally(() => this.#handled());
   }

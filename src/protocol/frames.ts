@@ -19,6 +19,8 @@
  *    sessions. Every pushed message carries the receiving user's sequence number `seq`.
  * 5. The client reports how far it has processed with `recv` (batched); the server keeps that as the
  *    device's cursor, so a client that reconnects without a cursor of its own still resumes there.
+ *    A client that closes sends its last `recv` first. The server takes a `recv` it reads after it
+ *    ended the session (a kick crossing it: a sign-out revokes the token as the client closes).
  * 6. The server may end a session with `kicked` (another login, token expired) before closing it; the
  *    client must not reconnect after `kicked`.
  * 7. Receipts, recall and edits (message-edits.ts): `delivery`, `read` and `channel` acks and `recall` requests travel as their

@@ -10,6 +10,7 @@ import {
   assertError,
   connectSynced,
   newUser,
+  sendText,
   token,
   wsUrl,
   type TestServer,
@@ -54,6 +55,43 @@ describe('logout', () => {
     otherSession.send({ t: 'ping' });
     await otherSession.next('pong');
     await otherSession.close();
+  });
+
+  it('takes the cursor report that crossed its kick, so my other devices are not replayed what this one had', async () => {
+    const alice = await newUser(t.url);
+    const bob = await newUser(t.url);
+    const laptop = await connectSynced(t.url, alice, { deviceId: 'laptop' });
+    const b = await connectSynced(t.url, bob);
+    for (const text of ['one', 'two', 'three']) sendText(b.socket, alice.username, text);
+    const seqs: number[] = [];
+    for (let n = 0; n < 3; n += 1) seqs.push((await laptop.socket.next('msg')).message.seq);
+
+    // The store's sign-out revokes the token as the SDK closes, which reports the cursor then.
+    // The revoke wins the race here: the session is kicked before the report is read (the test
+    // client reads nothing meanwhile, so it still sends, as a client that is closing anyway).
+    laptop.socket.pause();
+    const out = await api(t.url, 'DELETE', `/demo/chat/sdk/users/${alice.username}/token`, {
+      token: alice.token,
+    });
+    assert.equal(out.status, 200, JSON.stringify(out.body));
+    laptop.socket.send({ t: 'recv', seq: Math.max(...seqs) });
+    laptop.socket.resume();
+    assert.equal((await laptop.socket.closed).code, CloseCode.Kicked);
+
+    // A device signing in later starts after what the laptop had.
+    const phoneToken = (await token(t.url, 'demo#chat', alice.username)).access_token;
+    const phone = await connectSynced(
+      t.url,
+      { ...alice, token: phoneToken },
+      { deviceId: 'phone' },
+    );
+    assert.deepEqual(
+      phone.socket.received.filter((frame) => frame.t === 'msg'),
+      [],
+      'the laptop’s messages were replayed to the phone',
+    );
+    assert.equal(phone.syncDone.seq, Math.max(...seqs));
+    await Promise.all([phone.socket.close(), b.socket.close()]);
   });
 
   it('only for the token’s own user', async () => {
