@@ -108,7 +108,10 @@ async function printServerThroughput(): Promise<void> {
       if (run instanceof Error) console.log(`        failed: ${describeError(run)}`);
     }
   }
-  console.log('  "cut": the run hit its 60 s deadline; the rate is what it reached by then.');
+  console.log(
+    '  "cut": the run hit its 60 s deadline; the rate is what it reached by then. A run that ' +
+      'ends on an error (an error frame, a delivery lost or out of order) is "failed", with why.',
+  );
   if (postgresMissing) console.log(`  PostgreSQL columns not run: ${postgresMissing}`);
 }
 

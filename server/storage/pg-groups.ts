@@ -603,8 +603,9 @@ export class PgGroupStorage implements GroupStorage {
         const seqs = Object.fromEntries(rows.map((row) => [row.username, row.seq]));
         return { duplicate: true, message: toMessage(existing), seqs };
       }
-      const { files, allowGroupAck, ...row } = message;
-      const id = await insertMessage(db, appKey, message, message.to);
+      const { files, allowGroupAck, ...given } = message;
+      const { id, mid } = await insertMessage(db, appKey, message, message.to);
+      const row = { ...given, mid };
       const seqs: Record<string, number> = {};
       for (const username of recipients) {
         seqs[username] = await appendToInbox(db, appKey, username, id);

@@ -22,6 +22,8 @@ import { hiddenFor, joinClears } from './deletion-storage.js';
 import type { PgDeletions } from './pg-deletions.js';
 import { toMessage, toReport, type MessageRow, type ReportRow } from './rows.js';
 import {
+  MID_ATTEMPTS,
+  anotherMid,
   conversationKey,
   type AppendedEvent,
   type ConversationRecord,
@@ -78,46 +80,18 @@ export class PgMessages {
     // (the sender's also keeps a resend on another process from storing the id twice).
     const locks = { appKey, usernames: [message.from, message.to] };
     return this.#db.batched(locks, async (db) => {
-      const { files, ...row } = message;
+      const { files, ...given } = message;
       const conv = conversationKey(message.from, message.to);
-      // One statement, one round trip: the row (unless the client id is stored already), both
-      // users' next seqs, their inbox entries and their conversations' last message.
-      const stored = await one<{ id: number | null; seqs: Record<string, number> | null }>(
-        db,
-        `WITH ins AS (
-           INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type,
-             body, ext, time, conv, allow_group_ack)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
-           ON CONFLICT (app_key, from_user, client_id) DO NOTHING RETURNING id
-         ), seqs AS (
-           UPDATE users SET last_seq = last_seq + 1
-           WHERE app_key = $1 AND username IN ($4, $5) AND EXISTS (SELECT 1 FROM ins)
-           RETURNING username, last_seq
-         ), entries AS (
-           INSERT INTO inbox (app_key, username, seq, message_id)
-           SELECT $1, seqs.username, seqs.last_seq, ins.id FROM seqs, ins
-         ), sides AS (
-           INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
-           SELECT DISTINCT $1, side.me, side.peer, $6, $11, ins.id
-           FROM ins, (VALUES ($4, $5), ($5, $4)) AS side (me, peer)
-           ON CONFLICT (app_key, username, peer) DO UPDATE SET last_id = excluded.last_id
-         )
-         SELECT (SELECT id FROM ins) AS id,
-           (SELECT json_object_agg(username, last_seq) FROM seqs) AS seqs`,
-        [
-          appKey,
-          row.mid,
-          row.clientId,
-          row.from,
-          row.to,
-          row.chatType,
-          row.type,
-          row.body,
-          row.ext,
-          row.time,
-          conv,
-        ],
-      );
+      let row = given;
+      let stored: { id: number | null; seqs: Record<string, number> | null } | undefined;
+      for (let attempt = 1; ; attempt++) {
+        stored = await this.#insert(db, appKey, row, conv);
+        if (stored?.id != null) break;
+        // Nothing inserted: a resend of the client id, or the mid taken (pg-rows.ts).
+        if (await findSent(db, appKey, message.from, message.clientId)) break;
+        if (attempt === MID_ATTEMPTS) throw new Error(`no free message id for ${row.clientId}`);
+        row = { ...row, mid: anotherMid() };
+      }
       if (stored?.id == null || !stored.seqs) return this.#resent(db, appKey, message);
       for (const uuid of files) {
         for (const username of new Set([message.from, message.to])) {
@@ -135,6 +109,49 @@ export class PgMessages {
         recipientSeq: message.to === message.from ? null : (seqs[message.to] ?? null),
       };
     });
+  }
+
+  /**
+   * One statement, one round trip: the row (unless its client id, or its mid, is stored already),
+   * both users' next seqs, their inbox entries and their conversations' last message.
+   */
+  #insert(db: Queryable, appKey: string, row: Omit<NewMessage, 'files'>, conv: string) {
+    return one<{ id: number | null; seqs: Record<string, number> | null }>(
+      db,
+      `WITH ins AS (
+           INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type,
+             body, ext, time, conv, allow_group_ack)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, false)
+           ON CONFLICT DO NOTHING RETURNING id
+         ), seqs AS (
+           UPDATE users SET last_seq = last_seq + 1
+           WHERE app_key = $1 AND username IN ($4, $5) AND EXISTS (SELECT 1 FROM ins)
+           RETURNING username, last_seq
+         ), entries AS (
+           INSERT INTO inbox (app_key, username, seq, message_id)
+           SELECT $1, seqs.username, seqs.last_seq, ins.id FROM seqs, ins
+         ), sides AS (
+           INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
+           SELECT DISTINCT $1, side.me, side.peer, $6, $11, ins.id
+           FROM ins, (VALUES ($4, $5), ($5, $4)) AS side (me, peer)
+           ON CONFLICT (app_key, username, peer) DO UPDATE SET last_id = excluded.last_id
+         )
+         SELECT (SELECT id FROM ins) AS id,
+           (SELECT json_object_agg(username, last_seq) FROM seqs) AS seqs`,
+      [
+        appKey,
+        row.mid,
+        row.clientId,
+        row.from,
+        row.to,
+        row.chatType,
+        row.type,
+        row.body,
+        row.ext,
+        row.time,
+        conv,
+      ],
+    );
   }
 
   /** The message `message.from` sent already with this client id, and the seqs it got then. */

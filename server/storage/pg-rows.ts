@@ -6,7 +6,14 @@
  */
 import { nextSeq, one, run, type Queryable } from './pg-database.js';
 import type { MessageRow } from './rows.js';
-import type { AppRecord, CreateUserResult, NewMessage, UserRecord } from './storage.js';
+import {
+  MID_ATTEMPTS,
+  anotherMid,
+  type AppRecord,
+  type CreateUserResult,
+  type NewMessage,
+  type UserRecord,
+} from './storage.js';
 
 /**
  * Adds `user` unless the name is taken or the app has `maxUsers` already. Run it in a transaction:
@@ -57,18 +64,37 @@ export const findSent = (db: Queryable, appKey: string, from: string, clientId: 
     [appKey, from, clientId],
   );
 
-/** Inserts the message in conversation `conv`; its row id. */
+/**
+ * Inserts the message in conversation `conv` (the caller found no message of its client id);
+ * its row id and its mid (another one when {@link MID_ATTEMPTS} says so).
+ */
 export async function insertMessage(
   db: Queryable,
   appKey: string,
   message: Omit<NewMessage, 'files'>,
   conv: string,
-): Promise<number> {
-  const inserted = await one<{ id: number }>(
+): Promise<{ id: number; mid: string }> {
+  let { mid } = message;
+  for (let attempt = 1; ; attempt++) {
+    const inserted = await insertRow(db, appKey, { ...message, mid }, conv);
+    if (inserted) return { id: inserted.id, mid };
+    if (attempt === MID_ATTEMPTS) throw new Error(`no free message id for ${message.clientId}`);
+    mid = anotherMid();
+  }
+}
+
+const insertRow = (
+  db: Queryable,
+  appKey: string,
+  message: Omit<NewMessage, 'files'>,
+  conv: string,
+) =>
+  one<{ id: number }>(
     db,
     `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
        ext, time, conv, allow_group_ack)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (mid) DO NOTHING RETURNING id`,
     [
       appKey,
       message.mid,
@@ -84,8 +110,6 @@ export async function insertMessage(
       message.allowGroupAck ?? false,
     ],
   );
-  return (inserted as { id: number }).id;
-}
 
 /** Puts message `id` in the user's inbox under their next seq (the caller holds their lock). */
 export async function appendToInbox(

@@ -11,7 +11,7 @@ import { toMessage, toReport, type MessageRow, type ReportRow } from './rows.js'
 import type { DeferredWrites, GroupCommit } from './sqlite-commit.js';
 import type { SqliteDeletions } from './sqlite-deletions.js';
 import type { AppendUserEvent, InboxStatements, NextSeq, Transaction } from './sqlite-inbox.js';
-import { conversationKey } from './storage.js';
+import { MID_ATTEMPTS, anotherMid, conversationKey } from './storage.js';
 import type {
   AppendedEvent,
   ConversationRecord,
@@ -92,13 +92,13 @@ export class SqliteMessages {
       listReports: db.prepare<[string, number], ReportRow>(
         'SELECT * FROM reports WHERE app_key = ? ORDER BY time DESC, mid LIMIT ?',
       ),
-      // A resend of a client id already stored inserts nothing (changes 0): the duplicate is read
-      // only then, instead of looked for before every insert.
+      // A resend of a client id already stored, or a mid taken (storage.ts), inserts nothing
+      // (changes 0): the duplicate is looked for only then, instead of before every insert.
       insertMessage: db.prepare(
         `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
            ext, time, conv)
          VALUES (@appKey, @mid, @clientId, @from, @to, @chatType, @type, @body, @ext, @time, @conv)
-         ON CONFLICT (app_key, from_user, client_id) DO NOTHING`,
+         ON CONFLICT DO NOTHING`,
       ),
       touchConversation: db.prepare<TouchArgs>(
         `INSERT INTO conversations (app_key, username, peer, chat_type, conv, last_id)
@@ -180,11 +180,20 @@ export class SqliteMessages {
     this.#touches = touches;
 
     this.#storeMessage = (appKey: string, message: NewMessage) => {
-      const { files, ...row } = message;
+      const { files, ...given } = message;
       const conv = conversationKey(message.from, message.to);
-      const { changes, lastInsertRowid } = q.insertMessage.run({ appKey, ...row, conv });
+      let row = given;
+      let inserted = q.insertMessage.run({ appKey, ...row, conv });
       const existing =
-        changes === 0 ? q.findMessage.get(appKey, message.from, message.clientId) : undefined;
+        inserted.changes === 0
+          ? q.findMessage.get(appKey, message.from, message.clientId)
+          : undefined;
+      for (let attempt = 2; !existing && inserted.changes === 0; attempt++) {
+        if (attempt > MID_ATTEMPTS) throw new Error(`no free message id for ${row.clientId}`);
+        row = { ...row, mid: anotherMid() };
+        inserted = q.insertMessage.run({ appKey, ...row, conv });
+      }
+      const { lastInsertRowid } = inserted;
       if (existing) {
         const senderSeq = q.inboxSeqOf.get(appKey, existing.from_user, existing.id)?.seq ?? 0;
         const recipientSeq =
@@ -193,7 +202,6 @@ export class SqliteMessages {
             : (q.inboxSeqOf.get(appKey, existing.to_user, existing.id)?.seq ?? null);
         return { duplicate: true, message: toMessage(existing), senderSeq, recipientSeq };
       }
-      if (changes === 0) throw new Error(`message ${message.clientId} neither stored nor found`);
       const append = (username: string): number => {
         const seq = nextSeq(appKey, username);
         q.appendInbox.run(appKey, username, seq, lastInsertRowid);
