@@ -3,7 +3,6 @@ import {
   CloseCode,
   DefaultAppLimits,
   RestRoutes,
-  type AckFrame,
   type AppLimits,
   type AuthFrame,
   type AuthOkFrame,
@@ -11,7 +10,6 @@ import {
   type ClientFrame,
   type EntitiesResponse,
   type HistoryResponse,
-  type SendFrame,
   type ServerFrame,
   type ServerMessage,
   type TokenExpiresResponse,
@@ -40,6 +38,17 @@ import {
   type ModifyMessageOptions,
   type ModifyMessageResult,
 } from './message-edits.js';
+import {
+  GONE,
+  OFFLINE,
+  ask,
+  awaitAck,
+  drain,
+  take,
+  type Outbox,
+  type Questions,
+  type Waiting,
+} from './outbox.js';
 import { CALLBACKS, toReceived, type FileContext } from './received-messages.js';
 import { reconnector, type Reconnector } from './reconnect.js';
 import type { AjaxError } from './rest-client.js';
@@ -70,18 +79,6 @@ import { listenNetwork } from './web-utils.js';
 
 type Status = 'closed' | 'connecting' | 'open';
 
-/** A sent message waiting for its `ack` or `nack`. */
-interface Pending {
-  frame: SendFrame;
-  done(error: ErrorEvent | null, ack?: AckFrame): void;
-}
-
-/** A receipt waiting for a socket, or a recall waiting for its answer. */
-interface Waiting<F> {
-  frame: F;
-  done(error: ErrorEvent | null, answer?: ServerFrame): void;
-}
-
 const CHAT_TYPE_4X: Record<string, ChatType> = {
   chat: 'singleChat',
   groupchat: 'groupChat',
@@ -90,8 +87,6 @@ const CHAT_TYPE_4X: Record<string, ChatType> = {
 const RECEIPTS = ['read', 'delivery', 'channel'];
 const CHATFILE_PATH = /\/[^/?#]+\/[^/?#]+\/chatfiles\/[^/?#]+(?=[?#]|$)/;
 const SECRETS_KEPT = 2000;
-const GONE = { type: 510, message: 'disconnected before the server acknowledged it' };
-const OFFLINE = { type: 510, message: 'not connected' };
 // The server's close codes that no retry can fix, as status codes.
 const FINAL_CLOSES: Record<number, number> = {
   [CloseCode.AuthFailed]: 2,
@@ -151,9 +146,10 @@ export class Connection {
   #generation = 0;
   #socket: Socket | undefined;
   #heartbeat: Heartbeat | undefined;
-  readonly #outbox = new Map<string, Pending>();
+  readonly #outbox: Outbox = new Map();
   readonly #receipts: Waiting<ClientFrame>[] = [];
-  readonly #recalls = new Map<string, Waiting<unknown>>();
+  /** Recalls and edits waiting for their answer. */
+  readonly #recalls: Questions = new Map();
   readonly #uploads = new Map<string, Upload[]>();
   /** Share secrets of the files seen in messages, by URL (`download` finds them here). */
   readonly #secrets = new Map<string, string>();
@@ -306,18 +302,15 @@ export class Connection {
   recallMessage(options: RecallOptions): Promise<RecallResult> {
     const { mid, to } = options;
     const chatType = options.chatType ?? CHAT_TYPE_4X[options.type ?? 'chat'];
-    const work = new Promise<RecallResult>((resolve, reject) => {
-      if (!mid || !to || !chatType || !ChatTypes.includes(chatType)) {
-        return reject({ type: 205, message: 'recall needs mid, to and a known chatType' });
-      }
-      if (this.#status !== 'open') return reject(OFFLINE);
-      const id = getUniqueId();
-      this.#recalls.set(id, {
-        frame: null,
-        done: (error) => (error ? reject(error) : resolve({ mid, to })),
-      });
-      this.#socket?.send({ t: 'recall', id, mid: String(mid), to, chatType });
-    });
+    const work =
+      !mid || !to || !chatType || !ChatTypes.includes(chatType)
+        ? Promise.reject({ type: 205, message: 'recall needs mid, to and a known chatType' })
+        : ask(
+            this.#recalls,
+            { t: 'recall', id: getUniqueId(), mid: String(mid), to, chatType },
+            this.#live(),
+            () => ({ mid, to }),
+          );
     return withCallbacks(work, { success: options.success, error: options.fail });
   }
 
@@ -328,20 +321,15 @@ export class Connection {
    * or recalled), 1303 (not text, empty or too long), 603 (not mine), 1304 (a room message).
    */
   modifyMessage(options: ModifyMessageOptions): Promise<ModifyMessageResult> {
-    const work = new Promise<ModifyMessageResult>((resolve, reject) => {
-      const frame = toModifyFrame(getUniqueId(), options);
-      if (!('t' in frame)) return reject(frame);
-      if (this.#status !== 'open') return reject(OFFLINE);
-      this.#recalls.set(frame.id, {
-        frame: null,
-        done: (error, answer) => {
-          const message = answer?.t === 'modified' && this.#received(answer.message);
-          if (error || !message) reject(error ?? { type: 1304, message: 'no edited message' });
-          else resolve({ type: 0, message });
-        },
-      });
-      this.#socket?.send(frame);
-    });
+    const frame = toModifyFrame(getUniqueId(), options);
+    const work =
+      't' in frame
+        ? ask(this.#recalls, frame, this.#live(), (answer): ModifyMessageResult => {
+            const message = answer?.t === 'modified' && this.#received(answer.message);
+            if (!message) throw { type: 1304, message: 'no edited message' };
+            return { type: 0, message };
+          })
+        : Promise.reject(frame);
     return withCallbacks(work, { success: options.success, error: options.fail });
   }
 
@@ -397,6 +385,11 @@ export class Connection {
     this.#handlers.emit(name, ...args);
   }
 
+  /** The socket while the session is open. */
+  #live(): Socket | undefined {
+    return this.#status === 'open' ? this.#socket : undefined;
+  }
+
   #sendBody(body: MessageBody): Promise<SendResult> {
     // Ended for good (a logout, a kick, reconnection given up): nothing would ever send it. Before
     // the first open(), and while a login or a reconnection is under way, it waits in the outbox.
@@ -410,22 +403,7 @@ export class Connection {
     }
     const frame = toFrame(body, this.appLimits.messageMaxBytes);
     if (!('t' in frame)) return Promise.reject(frame);
-    return new Promise<AckFrame>((resolve, reject) => {
-      const done = (error: ErrorEvent | null, ack?: AckFrame) =>
-        error || !ack ? reject(error) : resolve(ack);
-      const previous = this.#outbox.get(frame.id);
-      // The same id again (a retry) waits for the same ack; the server would dedupe it anyway.
-      this.#outbox.set(frame.id, {
-        frame,
-        done: previous
-          ? (error, ack) => {
-              previous.done(error, ack);
-              done(error, ack);
-            }
-          : done,
-      });
-      if (!previous && this.#status === 'open') this.#socket?.send(frame);
-    }).then((ack) => {
+    return awaitAck(this.#outbox, frame, this.#live()).then((ack) => {
       const { t: _t, ...fields } = frame;
       const { mid, seq, time } = ack;
       const sent = { ...fields, ext: frame.ext ?? {}, mid, seq, time, from: this.#user! };
@@ -449,11 +427,8 @@ export class Connection {
 
   #flushReceipts(): void {
     // A receipt the socket cannot take now stays queued for the next session.
-    while (
-      this.#status === 'open' &&
-      this.#receipts[0] &&
-      this.#socket?.send(this.#receipts[0].frame)
-    ) {
+    const socket = this.#live();
+    while (this.#receipts[0] && socket?.send(this.#receipts[0].frame)) {
       this.#receipts.shift()!.done(null);
     }
   }
@@ -643,9 +618,8 @@ export class Connection {
       case 'msg':
         return this.#deliver(frame.message);
       case 'ack': {
-        const pending = this.#outbox.get(frame.id);
+        const pending = take(this.#outbox, frame.id);
         if (!pending) return;
-        this.#outbox.delete(frame.id);
         // Own messages take a seq too; counting them spares a replay of them after a reconnect.
         if (this.syncCursor === frame.seq - 1) this.#advance(frame.seq);
         pending.done(null, frame);
@@ -653,18 +627,14 @@ export class Connection {
         return this.#emit('onReceivedMessage', { id, mid, to, time });
       }
       case 'nack': {
-        const pending = this.#outbox.get(frame.id) ?? this.#recalls.get(frame.id);
-        this.#outbox.delete(frame.id);
-        this.#recalls.delete(frame.id);
+        const pending = take(this.#outbox, frame.id) ?? take(this.#recalls, frame.id);
         // 3.x told a muted group member through a callback; the send's rejection says it too.
         if (frame.code === 507 && pending) this.#emit('onMutedMessage', { mid: frame.id });
         return pending?.done({ type: frame.code, message: frame.reason });
       }
       case 'recalled':
       case 'modified':
-        this.#recalls.get(frame.id)?.done(null, frame);
-        this.#recalls.delete(frame.id);
-        return;
+        return take(this.#recalls, frame.id)?.done(null, frame);
       case 'event':
         return this.#inboxEvent(frame.event);
       case 'presence':
@@ -774,9 +744,7 @@ export class Connection {
   }
 
   #failRecalls(): void {
-    const recalls = [...this.#recalls.values()];
-    this.#recalls.clear();
-    recalls.forEach((recall) => recall.done(GONE));
+    for (const recall of drain(this.#recalls)) recall.done(GONE);
   }
 
   /** Ends the login for good: by `close()`, a kick, an auth error, or reconnection giving up. */
@@ -794,8 +762,7 @@ export class Connection {
     this.#tokenTimers.clear();
     this.#unlisten?.();
     this.#unlisten = undefined;
-    const unsent = [...this.#outbox.values(), ...this.#receipts.splice(0)];
-    this.#outbox.clear();
+    const unsent = [...drain(this.#outbox), ...this.#receipts.splice(0)];
     const opening = this.#opening;
     this.#opening = undefined;
     // Every piece of state is reset before the first callback: any of them may open() again.
