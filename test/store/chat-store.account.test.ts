@@ -2,6 +2,7 @@
 // signs every other session out while this one stays signed in on a new token.
 import { expect } from '@open-wc/testing';
 import { firstValueFrom } from 'rxjs';
+import type { TextMessage } from '../../src/sdk/index.js';
 import { openSessionDb, readSession, sessionDbName } from '../../src/store/database.js';
 import { Messages } from '../../src/store/errors.js';
 import type { ChatError } from '../../src/store/types.js';
@@ -13,7 +14,9 @@ import {
   proxyRelease,
   startNoWebSocketProxy,
   uniqueName,
+  type TestServer,
 } from '../support/servers.js';
+import { Recorder, closeAll, connection } from '../sdk/sdk-fixtures.js';
 import {
   APP,
   PASSWORD,
@@ -27,6 +30,7 @@ import {
 } from './store-fixtures.js';
 
 afterEach(cleanUp);
+afterEach(closeAll);
 
 const APP_PATH = APP.replace('#', '/');
 
@@ -70,6 +74,23 @@ describe('store/chat-store: account', function () {
     expect(await tokenStatus(url, me, token)).to.equal(401);
     await until(tab2.status$, (s) => s === 'signed-out', 'the second tab signed out');
     expect(((await lost) as ChatError).message).to.equal(Messages.signedOutElsewhere);
+  });
+
+  it('signs out right after receiving without my other devices being replayed what it had', async () => {
+    const { url, a, b, alice, bob } = await aliceAndBob();
+    for (const text of ['one', 'two', 'three']) await b.send(alice, text);
+    await until(a.messages$(bob), (list) => list.length === 3, 'three received');
+    // At once: the revoke and the SDK's last cursor report race to the server.
+    await a.logout({ wipe: true });
+
+    // Another device of mine signs in (no cursor of its own: it starts after what any device
+    // reported). What comes first is Bob's next message, not the three again.
+    const phone = connection({ url } as TestServer, { isMultiLoginSessions: true });
+    const events = new Recorder(phone);
+    await phone.open({ user: alice, pwd: PASSWORD });
+    await b.send(alice, 'four');
+    const [first] = (await events.wait('onTextMessage')) as [TextMessage];
+    expect(first.msg).to.equal('four');
   });
 
   it('revokes the token offered on sign-out even when the session never connected', async () => {
