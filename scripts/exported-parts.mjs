@@ -1,5 +1,6 @@
 // What each element re-exports of the elements it renders, read from the source: the `exportparts`
-// attributes of `<chat-…>` tags in src/elements and the string constants they are built from.
+// attributes of `<chat-…>` tags in src/elements (in templates, or set on an element made with
+// `createElement`) and the string constants they are built from.
 // custom-elements-manifest.config.mjs lists these parts on the host; test/build/exported-parts
 // checks that a host re-exports every part of what it renders.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -26,6 +27,13 @@ export function exportedParts(root) {
     const host = file.split(sep)[0];
     for (const m of text.matchAll(
       /<(chat-[a-z-]+)\b[^<]*?\sexportparts=(?:"([^"]*)"|\$\{(\w+)\})/g,
+    )) {
+      uses.push({ file, host, tag: m[1], list: m[2] ?? `\${${m[3]}}`, local });
+    }
+    // Made in code: `createElement('chat-x')`, then its `setAttribute('exportparts', …)` before
+    // any other `chat-` element is made.
+    for (const m of text.matchAll(
+      /createElement\('(chat-[a-z-]+)'\)(?:(?!createElement\('chat-)[\s\S])*?\.setAttribute\('exportparts',\s*(?:'([^']*)'|(\w+))\)/g,
     )) {
       uses.push({ file, host, tag: m[1], list: m[2] ?? `\${${m[3]}}`, local });
     }

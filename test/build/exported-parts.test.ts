@@ -36,6 +36,7 @@ describe('re-exported parts', () => {
       'chat-widget > chat-roster',
       'chat-widget > chat-login',
       'chat-window > chat-group-info',
+      'chat-window > chat-emoji-picker',
       'chat-roster > chat-rooms',
     ]) {
       assert.ok(pairs.has(pair), pair);

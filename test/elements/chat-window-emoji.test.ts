@@ -123,4 +123,32 @@ describe('chat-window emoji picker', () => {
     expect(button.getAttribute('aria-expanded')).to.equal('false');
     expect(deepActive()).to.equal(field);
   });
+
+  it('a page styles the picker inside the window through its re-exported parts', async () => {
+    // The picker's own `--emoji-size` is 22px; a themer's ::part() rule outside wins over it.
+    const style = document.createElement('style');
+    style.textContent =
+      'chat-window::part(emoji-picker-element) { --emoji-size: 30px; outline: 3px solid rgb(255, 0, 0); }';
+    document.head.append(style);
+    try {
+      const peer = await session.peer();
+      const el = await fixture<ChatWindow>(
+        html`<chat-window
+          app-key=${APP_KEY}
+          api-url=${url}
+          conversation=${peer.username}
+        ></chat-window>`,
+      );
+      shadow<HTMLButtonElement>(el, '[part="emoji-button"]').click();
+      await waitUntil(() => shadow(el, 'chat-emoji-picker'), 'the picker is shown');
+      const picker = shadow<ChatEmojiPicker>(el, 'chat-emoji-picker');
+      await picker.updateComplete;
+      const inner = picker.shadowRoot!.querySelector('emoji-picker')!;
+      const styles = getComputedStyle(inner);
+      expect(styles.getPropertyValue('--emoji-size').trim()).to.equal('30px');
+      expect(styles.outlineColor).to.equal('rgb(255, 0, 0)');
+    } finally {
+      style.remove();
+    }
+  });
 });

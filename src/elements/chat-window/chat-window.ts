@@ -169,6 +169,10 @@ const infoExports = `title: group-title, ${infoParts}`;
  * @csspart location-button - "Share location" (only where the browser has geolocation).
  * @csspart emoji-button - "Emoji": opens and closes the emoji picker above the field (loaded then).
  * @csspart emoji-picker - The `<chat-emoji-picker>`: a pick goes in at the caret; Escape closes it.
+ * @csspart emoji-picker-element - In the composer's picker and the reaction picker: the
+ *   `<emoji-picker>` element (`<chat-emoji-picker>`'s `picker`); its own custom properties
+ *   (`--num-columns`, `--emoji-size`, …) set here restyle it.
+ * @csspart emoji-picker-loading - "Loading…" in a picker while its language loads (its `loading`).
  * @csspart input - The message field.
  * @csspart send-button - The "Send" button.
  * @csspart error - The alert region for an action that failed (a send not queued, a file refused).

@@ -13,6 +13,13 @@ import type { ChatEmojiPicker } from '../chat-emoji-picker/chat-emoji-picker.js'
 import { placeBeside } from './place-beside.js';
 import type { WindowContext } from './window-context.js';
 
+/**
+ * The picker's parts as `<chat-window>` (and through it `<chat-widget>`) names them, for both the
+ * composer's picker and the reaction picker: a page styles them with `::part()`, e.g. the picker
+ * library's own custom properties on `emoji-picker-element`.
+ */
+const pickerParts = 'picker: emoji-picker-element, loading: emoji-picker-loading';
+
 /** Opens or closes the picker of the composer that holds `button`; `apiUrl` serves the data. */
 export async function toggleEmojiPicker(
   button: HTMLButtonElement,
@@ -32,6 +39,7 @@ export async function toggleEmojiPicker(
     picker = document.createElement('chat-emoji-picker') as ChatEmojiPicker;
     picker.id = 'emoji-picker';
     picker.setAttribute('part', 'emoji-picker');
+    picker.setAttribute('exportparts', pickerParts);
     if (apiUrl) picker.apiUrl = apiUrl;
     // A row of its own above the field and the buttons (the form wraps). Set through the CSSOM,
     // which a page's Content-Security-Policy allows.
@@ -85,6 +93,7 @@ export async function pickReaction(
     // Placed beside its message (placeBeside), not where the browser puts a popover.
     Object.assign(popover.style, { position: 'fixed', inset: 'auto', margin: '0', padding: '0' });
     const picker = document.createElement('chat-emoji-picker');
+    picker.setAttribute('exportparts', pickerParts);
     const apiUrl = ctx.store()?.apiUrl;
     if (apiUrl) picker.apiUrl = apiUrl;
     picker.style.width = 'min(22em, 90vw)';
