@@ -43,7 +43,6 @@ import {
   OFFLINE,
   ask,
   awaitAck,
-  drain,
   take,
   type Outbox,
   type Questions,
@@ -744,7 +743,9 @@ export class Connection {
   }
 
   #failRecalls(): void {
-    for (const recall of drain(this.#recalls)) recall.done(GONE);
+    const recalls = [...this.#recalls.values()];
+    this.#recalls.clear();
+    recalls.forEach((recall) => recall.done(GONE));
   }
 
   /** Ends the login for good: by `close()`, a kick, an auth error, or reconnection giving up. */
@@ -762,7 +763,8 @@ export class Connection {
     this.#tokenTimers.clear();
     this.#unlisten?.();
     this.#unlisten = undefined;
-    const unsent = [...drain(this.#outbox), ...this.#receipts.splice(0)];
+    const unsent = [...this.#outbox.values(), ...this.#receipts.splice(0)];
+    this.#outbox.clear();
     const opening = this.#opening;
     this.#opening = undefined;
     // Every piece of state is reset before the first callback: any of them may open() again.

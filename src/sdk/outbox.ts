@@ -75,10 +75,3 @@ export function take<W>(waiting: Map<string, W>, id: string): W | undefined {
   waiting.delete(id);
   return found;
 }
-
-/** All that waits in `waiting`, which is emptied. */
-export function drain<W>(waiting: Map<string, W>): W[] {
-  const all = [...waiting.values()];
-  waiting.clear();
-  return all;
-}
