@@ -181,6 +181,7 @@ export class Groups {
     await host.update(session, 'groups', (list) => without(list, (g) => g.id === gid));
     await host.update(session, `members:${gid}`, (list) => (list.length ? [] : undefined));
     await host.update(session, `bans:${gid}`, (list) => (list.length ? [] : undefined));
+    await host.update(session, `nickNames:${gid}`, (list) => (list.length ? [] : undefined));
     this.membersRead.delete(gid);
     if (membership === 'disbanded') {
       await this.dropInvitation(session, gid);

@@ -4,6 +4,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/elements/index.js';
 import type { MemberAttributesResponse } from '../../src/protocol/index.js';
+import { firstValueFrom } from 'rxjs';
 import { getChatStore } from '../../src/store/index.js';
 import { mainServer, uniqueName } from '../support/servers.js';
 import { rowOf, shadow, within } from './panel-queries.js';
@@ -82,5 +83,10 @@ describe('chat-group-info nicknames', () => {
       (await bob.rest<MemberAttributesResponse>('GET', attributes(user.me))).data,
     ).to.deep.equal({ nickName: 'Captain' });
     await expect(info).to.be.accessible();
+
+    // The group gone, this device keeps none of its nicknames (as none of its members).
+    await store().disbandGroup(group.id);
+    const nicknames = await store().groupNicknames();
+    expect([...(await firstValueFrom(nicknames.of$(group.id)))]).to.deep.equal([]);
   });
 });
