@@ -20,7 +20,7 @@
  * replayed like any inbox entry, so my other devices and tabs follow. History, the conversation
  * list and its unread counts leave out what I deleted.
  */
-import type { ChatType } from './frames.js';
+import type { ChatType } from './message-bodies.js';
 
 /**
  * A deletion I made (on any device), in the 4.x SDK's `onMultiDeviceEvent` shape: `deleteRoaming`

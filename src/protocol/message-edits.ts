@@ -14,7 +14,8 @@
  *    editing one, and replayed like any inbox entry: other devices and a later login see the edit.
  * 3. History and replay give the message with its new text and {@link ModifiedInfo}.
  */
-import type { ChatType, ServerMessage } from './frames.js';
+import type { ChatType } from './message-bodies.js';
+import type { ServerMessage } from './server-frames.js';
 
 /** Who last edited a message, how many times it was edited, and when (4.x `modifiedInfo`). */
 export interface ModifiedInfo {
