@@ -3,7 +3,7 @@
  * PostgreSQL. The tables have the same columns on both; the one difference in what comes back is a
  * flag, which SQLite stores as 0 or 1 and PostgreSQL as a boolean ({@link Flag}).
  */
-import type { ContactEvent, GroupEvent, UserEvent } from '../../src/protocol/frames.js';
+import type { ContactEvent, GroupEvent, InboxEvent, UserEvent } from '../../src/protocol/frames.js';
 import type {
   GroupMemberRecord,
   GroupRecord,
@@ -321,4 +321,18 @@ export const toReport = (row: ReportRow): ReportRecord => ({
   reportType: row.report_type,
   reason: row.reason,
   time: Number(row.time),
+});
+
+/**
+ * A receipt or recall event's `inbox_events` columns, on both engines. Receipt columns cannot hold
+ * a read count: with `whole`, the event is kept whole too, as JSON.
+ */
+export const receiptColumns = (event: Omit<InboxEvent, 'seq'>, whole: boolean) => ({
+  kind: event.kind,
+  from: event.from,
+  to: event.to,
+  chatType: event.chatType,
+  mid: event.mid ?? null,
+  time: event.time,
+  data: whole ? JSON.stringify(event) : null,
 });
