@@ -3,7 +3,7 @@
  * Group info (a chunk loaded when first shown) read the ranks, so the signed-in page does not
  * carry them (build/budgets.ts).
  */
-import type { GroupRole } from './rest.js';
+import type { GroupRole } from './rest-groups.js';
 
 /**
  * One's standing in a room: `owner` who made it, `roomAdmin` one of the app's room admins (who
