@@ -94,6 +94,19 @@ async function updateOwnMessage(
     tx.objectStore('messages').put(message),
     syncLastMessage(tx.objectStore('conversations'), message),
   ];
+  if (message.time > stored.time) {
+    // The ack's time is the server's: later than when this device wrote the message (a first
+    // message held up by a guest's sign-up, a slow link). Own messages written after it and still
+    // waiting for theirs take that time too, so they stay below it (same time: by id, in the
+    // order they were written) rather than showing above it until their own ack.
+    const messages = tx.objectStore('messages');
+    const range = conversationRange(message.conversationId, stored.time, message.time);
+    for (const later of await messages.index('by-conversation-time').getAll(range)) {
+      if (later.mid || later.id <= id) continue;
+      const moved = { ...later, time: message.time };
+      writes.push(messages.put(moved), syncLastMessage(tx.objectStore('conversations'), moved));
+    }
+  }
   let entry: OutboxEntry | undefined;
   if (outbox === 'remove') {
     writes.push(tx.objectStore('outbox').delete(id));

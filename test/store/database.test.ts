@@ -127,6 +127,37 @@ describe('store/database', () => {
     expect(await requeue(db, '1')).to.equal(undefined);
   });
 
+  it("keeps own messages in the order they were written when an ack's time is after the next one's", async () => {
+    // The first was held up (a guest's sign-up, a slow link): the server's time of it is later
+    // than when this device wrote the second, which still waits for its ack.
+    for (const [id, time] of [
+      ['1', 10],
+      ['2', 20],
+      ['3', 30],
+    ] as const)
+      await storeOutgoing(db, own(id, time), entryOf(own(id, time)));
+    await storeIncoming(db, fromPeer('p', 5, 1), false);
+    await markSent(db, '1', { mid: 'srv1', time: 25 });
+    const order = async () => (await readMessages(db, 'peer')).map((m) => [m.id, m.time]);
+    expect(await order()).to.deep.equal([
+      ['p', 5],
+      ['1', 25],
+      ['2', 25],
+      ['3', 30],
+    ]);
+    expect((await readConversation(db, 'peer'))?.lastMessage?.id).to.equal('3');
+
+    await markSent(db, '2', { mid: 'srv2', time: 40 });
+    expect(await order()).to.deep.equal([
+      ['p', 5],
+      ['1', 25],
+      ['2', 40],
+      ['3', 40],
+    ]);
+    const conversation = await readConversation(db, 'peer');
+    expect(conversation?.lastMessage).to.include({ id: '3', time: 40 });
+  });
+
   it('takes an own message out of the outbox when it comes back from another session', async () => {
     const pending = own('x', 10);
     await storeOutgoing(db, pending, entryOf(pending));
