@@ -21,12 +21,12 @@ import { LazyElementController } from '../controllers/lazy-element-controller.js
 import { defaultApiUrl } from '../controllers/store-controller.js';
 import { errorMessage } from '../error-message.js';
 import { ChatOpenChangeEvent } from '../events/chat-open-change-event.js';
-import { requestLogout } from '../logout.js';
 import { LocaleController, type LocaleStrings } from '../locale/locale-controller.js';
 import { messagePreview } from '../message-preview.js';
 import { themeStyles } from '../theme.styles.js';
 import { AttentionCuesController, offUnlessOn, onUnlessOff } from './attention-cues.js';
 import { styles } from './chat-widget.styles.js';
+import { panelHeader, type HeaderWidget } from './panel-header.js';
 
 // Nested parts that share a name with one of the widget's own are renamed on the way out.
 const loginParts = 'tabs, tab, form, label, input, submit-button, error, signed-in, logout-button';
@@ -37,7 +37,6 @@ const rosterParts = `${sharedParts}, tabs: roster-tabs, tab: roster-tab, tab-cou
 const windowParts = `${sharedParts}, header: window-header, title: window-title, status, greeting, message-list, load-older-button, day-separator, empty-conversation, message, message-own, message-other, message-text, link, message-meta, receipt, image-button, play-button, player, card, download-button, map-link, upload-progress, retry-button, recall-button, menu-button, message-menu, menu-item, quick-reaction, reaction-picker, reactions, reaction, who-reacted-button, who-reacted, quote, edited, compose-context, compose-cancel-button, typing, viewer, viewer-close-button, composer, attach-button, record-button, location-button, emoji-button, emoji-picker, emoji-picker-element, emoji-picker-loading, send-button, empty, sender, group-info-button, group-dialog, close-button: group-close-button, leave-room-button, muted-banner, left-notice, group-title, more-button, ${infoParts}`;
 
 const chatIcon = svg`<path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z"/>`;
-const keyIcon = svg`<path d="M7 7a5 5 0 1 0 4.6 7H15v2h3v-2h3v-4h-9.4A5 5 0 0 0 7 7z"/>`;
 const closeIcon = svg`<path d="M5 6.4 6.4 5 12 10.6 17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6z"/>`;
 
 /**
@@ -434,67 +433,7 @@ export class ChatWidget extends LitElement {
         aria-label=${this.i18n.t('widget.chat')}
         ?hidden=${!this.open}
       >
-        <div part="header" class="header">
-          ${
-            user && view === 'window' && !this.to
-              ? html`<button
-                  part="back-button"
-                  class="icon"
-                  aria-label=${this.i18n.t('widget.back')}
-                  @click=${this.back}
-                >
-                  ‹
-                </button>`
-              : nothing
-          }
-          <h2 part="title">
-            ${
-              user
-                ? // Only the name shows; the words around it are for screen readers.
-                  this.i18n
-                    .parts('login.signedInAs', {
-                      name: html`<bdi>${user.nickname || user.username}</bdi>`,
-                    })
-                    .map((part) =>
-                      typeof part === 'string'
-                        ? part.trim() && html`<span class="sr-only">${part}</span>`
-                        : part,
-                    )
-                : this.i18n.t('widget.chat')
-            }
-          </h2>
-          ${
-            // A guest (or the site's token, with `guest`) has no password here to change.
-            user && !this.guest
-              ? html`<button
-                  part="password-button"
-                  class="icon"
-                  aria-label=${this.i18n.t('password.open')}
-                  aria-expanded=${this.account}
-                  @click=${this.toggleAccount}
-                >
-                  <svg viewBox="0 0 24 24" aria-hidden="true">${keyIcon}</svg>
-                </button>`
-              : nothing
-          }
-          ${
-            // With `guest`, whoever is signed in came without a form (a guest, or the site's
-            // token): a sign-out would only sign the same one in again.
-            user && !this.guest
-              ? html`<button part="logout-button" @click=${this.logout}>
-                  ${this.i18n.t('common.logOut')}
-                </button>`
-              : nothing
-          }
-          <button
-            part="close-button"
-            class="icon"
-            aria-label=${this.i18n.t('widget.close')}
-            @click=${() => this.setOpen(false)}
-          >
-            ×
-          </button>
-        </div>
+        ${panelHeader(this as unknown as HeaderWidget, user, view)}
         ${
           user
             ? html`<chat-notices
@@ -585,32 +524,10 @@ export class ChatWidget extends LitElement {
     target?.focus();
   }
 
-  private async back(): Promise<void> {
-    await this.store?.openConversation(null);
-    await this.refocus();
-  }
-
   // The control that had focus went away with the view it was in (the form, the list).
   private async refocus(): Promise<void> {
     await this.updateComplete;
     await this.focusView();
-  }
-
-  /** Shows or hides the "Change password" form; its chunk is imported the first time. */
-  private async toggleAccount(): Promise<void> {
-    this.account = !this.account;
-    if (!this.account) return this.refocus();
-    this.passwordForm.retry();
-    await this.passwordForm.settled();
-    const form = this.renderRoot.querySelector('chat-password');
-    await form?.updateComplete;
-    form?.focus();
-  }
-
-  private async logout(): Promise<void> {
-    // An earlier error is no reason to show beside a log-out the user asked for.
-    this.seenError = this.storeError.value;
-    if (this.store && (await requestLogout(this, this.store))) await this.refocus();
   }
 
   private async loginWithToken(): Promise<void> {
