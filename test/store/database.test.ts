@@ -72,7 +72,6 @@ describe('store/database', () => {
     db = again.db;
     expect([...db.objectStoreNames].sort()).to.deep.equal([
       'conversations',
-      'deletions',
       'history',
       'lists',
       'messages',
