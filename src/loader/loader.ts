@@ -75,6 +75,15 @@ const whenElements = new Promise<void>((resolve) => (elementsStarted = resolve))
  * (a session to resume), and then only once it has asked for them.
  */
 const deciding: Promise<unknown>[] = [];
+/**
+ * Resolves once the document is parsed: `WebIM.ready` asked by a script above the widgets (or at
+ * DOMContentLoaded, which Chrome may fire before the last widget's mutation record) waits for them.
+ */
+const parsed = new Promise<unknown>((resolve) =>
+  document.readyState === 'loading'
+    ? document.addEventListener('DOMContentLoaded', resolve, { once: true })
+    : resolve(0),
+);
 
 function announce(): void {
   resolveReady(window.WebIM);
@@ -88,9 +97,13 @@ function announce(): void {
 function loadSdk(): Promise<unknown> {
   return (sdkLoad ??= (
     elementsLoad ??
-    Promise.all(deciding).then(
-      () => elementsLoad ?? import(/* @vite-ignore */ chunkUrl(chunks.sdk)),
-    )
+    parsed
+      .then(() => {
+        // Widgets parsed since are drawn now: their mutation records may not have come yet.
+        scan(document);
+        return Promise.all(deciding);
+      })
+      .then(() => elementsLoad ?? import(/* @vite-ignore */ chunkUrl(chunks.sdk)))
   ).then(announce));
 }
 
