@@ -5,7 +5,7 @@
  * `outbox-repo.ts` (own messages until acked), `conversations-repo.ts` and `lists-repo.ts`.
  *
  * - One database per app key + user, `{prefix}:{appKey}:{username}` ({@link ChatDB}): messages,
- *   conversations, outbox and the sync cursor. Opened after login (or on resume), deleted by
+ *   conversations, outbox, pending deletions and the sync cursor. Opened after login (or on resume), deleted by
  *   `logout({wipe: true})`.
  * - One small database per app key, `{prefix}:{appKey}` ({@link SessionDB}): the last session, so a
  *   reload resumes without the login form. Usernames cannot contain `:`, so the names never clash.
@@ -17,7 +17,7 @@
  */
 import { type DBSchema, type IDBPDatabase, deleteDB, openDB } from 'idb';
 import type { OutboxEntry } from './outbox.js';
-import type { AppLimits } from '../protocol/index.js';
+import type { AppLimits, ChatType } from '../protocol/index.js';
 import type {
   ChatMessage,
   ChatRoom,
@@ -104,6 +104,28 @@ export interface ConversationHistory {
   readAck?: { mid: string; time: number };
 }
 
+/**
+ * What I deleted for me in one conversation that the server has not done yet (database version 5,
+ * `deletions.ts`): asked offline, or of own messages before their ack. The conversation's messages
+ * left this device at once; this is sent when the connection is back and taken out once the server
+ * agreed, as the outbox does for messages, so a reload forgets none of it.
+ */
+export interface PendingDeletion {
+  conversationId: string;
+  chatType: ChatType;
+  /** Messages the server has, by server id. */
+  mids: string[];
+  /**
+   * Own messages deleted before their ack, by client id: their server id comes with the ack, or
+   * with their copy the server replays after a reload; then they join `mids`.
+   */
+  unacked: string[];
+  /** The conversation itself, with its messages on the server (`deleteRoam`) or not. */
+  conversation?: { withMessages: boolean };
+  /** When it was first queued, ms since the epoch. */
+  queuedAt: number;
+}
+
 export interface ChatDB extends DBSchema {
   messages: {
     key: string;
@@ -115,6 +137,7 @@ export interface ChatDB extends DBSchema {
   meta: { key: 'state'; value: UserMeta };
   history: { key: string; value: ConversationHistory };
   lists: { key: string; value: unknown[] };
+  deletions: { key: string; value: PendingDeletion };
 }
 
 /** The last signed-in session of an app key. */
@@ -149,9 +172,10 @@ export type SessionDatabase = IDBPDatabase<SessionDB>;
  * Version 3: `lists` (contacts, requests, blocklist, groups, members, invitations, rooms).
  * Version 4: others' messages are keyed by their server id instead of the client id their sender
  * picked (issue 11); stored ones move to their new key, and so does a conversation's last message.
+ * Version 5: `deletions` (delete for me not yet done on the server, issue 14).
  * What the versions change in stored records is done after the upgrade by `stored-upgrade.ts`.
  */
-export const USER_DB_VERSION = 4;
+export const USER_DB_VERSION = 5;
 export const SESSION_DB_VERSION = 2;
 /** How many messages of a conversation `messages$` shows before any `loadOlder`. */
 export const RECENT_MESSAGES = 200;
@@ -182,9 +206,11 @@ export async function openUserDb(name: string): Promise<{ db: UserDatabase; crea
       }
       if (oldVersion < 2) database.createObjectStore('history', { keyPath: 'conversationId' });
       if (oldVersion < 3) database.createObjectStore('lists');
+      if (oldVersion < 5) database.createObjectStore('deletions', { keyPath: 'conversationId' });
       // What an earlier version stored is brought up to date after opening (openUserDb), by a
-      // chunk only such a database loads; the mark stays until that has committed.
-      if (oldVersion >= 1) {
+      // chunk only such a database loads; the mark stays until that has committed. Version 5
+      // changes no record: a version 4 database needs no pass over its messages.
+      if (oldVersion >= 1 && oldVersion < 4) {
         const meta = transaction.objectStore('meta');
         await meta.put({ ...((await meta.get('state')) ?? emptyMeta()), stale: true }, 'state');
       }

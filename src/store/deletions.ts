@@ -15,16 +15,28 @@
  * - A deletion asked while the connection is coming back (a tab taking the socket over from one that
  *   closed, a reconnect) waits for it, and one the closing tab never answered (510) is asked again
  *   on the new one, as a send stays in the outbox: deleting for me twice does no harm.
+ * - Asked offline (or the connection not back in time), it is done here at once and kept in
+ *   IndexedDB (`PendingDeletion`, in the same transaction), then asked when the connection is back
+ *   ({@link flushDeletions}), by one tab at a time, and taken out once the server agreed: a reload
+ *   forgets none of it and the server is asked once.
  * - An own message deleted before its ack leaves this device at once (its outbox entry with it, so
- *   a queued send is cancelled); if it was on its way, the deletion follows on the server once its
- *   ack comes (in any of this browser's tabs, which all hear it), so my other devices lose it too.
+ *   a queued send is cancelled); if it was on its way, the deletion waits in IndexedDB for its
+ *   server id, from the ack (in any of this browser's tabs) or from the server's copy of it after a
+ *   reload (which is not stored), and then follows on the server, so my other devices lose it too.
  */
 import { filter, firstValueFrom, map, of, timeout } from 'rxjs';
 import { Limits, RestErrors, type RoamingDeleteEvent } from '../protocol/index.js';
-import { type ChatStoreError, Codes, Messages, actionError, chatError } from './errors.js';
-import { type Forgotten, removeForMe } from './deletions-repo.js';
+import type { PendingDeletion } from './database.js';
+import { Codes, Messages, actionError, chatError } from './errors.js';
+import {
+  type Forgotten,
+  type Queued,
+  ackOfDeleted,
+  removeForMe,
+  settleDeletion,
+} from './deletions-repo.js';
 import { readConversation } from './conversations-repo.js';
-import { isRecord, num, str } from './messages.js';
+import { fromReceived, isRecord, num, str } from './messages.js';
 import { readMessage, readMessages } from './messages-repo.js';
 import { nextTick } from './reading.js';
 import type { Session } from './session.js';
@@ -34,38 +46,31 @@ import type { ChatMessage } from './types.js';
 /** Messages of one conversation, by store id: from the server (for me) and from here. */
 export async function deleteMessages(core: StoreCore, ids: string[]): Promise<void> {
   const session = core.requireSession();
-  // Listening before reading: an own message's ack that comes meanwhile is not missed.
-  const waiting = (session.deletedBeforeAck ??= new Map<string, (mid: string) => void>());
-  const early = new Map<string, string>();
-  for (const id of ids) waiting.set(id, (mid) => early.set(id, mid));
-  let conversationId: string;
-  try {
-    const found = await Promise.all(ids.map((id) => readMessage(session.db, id)));
-    const first = found[0];
-    if (!first || found.some((m) => m?.conversationId !== first.conversationId))
-      throw chatError(Codes.messageParameterError, Messages.noSuchMessage);
-    conversationId = first.conversationId;
-    const mids: string[] = [];
-    for (const m of found as ChatMessage[]) {
-      const mid = m.mid ?? early.get(m.id);
-      if (mid) mids.push(mid);
-      if (!mid && m.status === 'pending' && m.chatType !== 'chatRoom') followAck(core, session, m);
-      else waiting.delete(m.id);
-    }
-    // The server takes so many at once.
-    for (let i = 0; i < mids.length; i += Limits.deleteMessagesMax)
-      await ask(core, first, () =>
+  const found = await Promise.all(ids.map((id) => readMessage(session.db, id)));
+  const first = found[0];
+  if (!first || found.some((m) => m?.conversationId !== first.conversationId))
+    throw chatError(Codes.messageParameterError, Messages.noSuchMessage);
+  noteUnacked(session, found);
+  const mids = (found as ChatMessage[]).flatMap((m) => (m.mid ? [m.mid] : []));
+  const asked: string[] = [];
+  // The server takes so many at once.
+  for (let i = 0; i < mids.length; i += Limits.deleteMessagesMax) {
+    const some = mids.slice(i, i + Limits.deleteMessagesMax);
+    if (
+      !(await ask(core, first, () =>
         session.connection.moderate('removeHistoryMessages', {
           targetId: first.conversationId,
           chatType: first.chatType,
-          messageIds: mids.slice(i, i + Limits.deleteMessagesMax),
+          messageIds: some,
         }),
-      );
-  } catch (error) {
-    for (const id of ids) waiting.delete(id);
-    throw error;
+      ))
+    )
+      break;
+    asked.push(...some);
   }
-  await forget(core, session, conversationId, { ids });
+  // What the server did not do yet (offline; own messages on their way, which the removal reads
+  // again as it writes, so an ack meanwhile is not missed) is kept with the removal.
+  await forget(core, session, first.conversationId, { ids, ...queued(first, { asked }) });
 }
 
 /** A conversation off my list, with its messages unless `withMessages` is false. */
@@ -79,9 +84,12 @@ export async function deleteConversation(
   if (!conversation) throw chatError(Codes.messageParameterError, Messages.noSuchMessage);
   // All of them, read before asking: what arrives meanwhile is newer than the deletion.
   const stored = await readMessages(session.db, id, { since: -Infinity });
+  noteUnacked(session, stored);
   // The server knows of it when something of it was sent (else it answers that there is none).
-  if ([conversation.lastMessage, ...stored].some((m) => m?.mid))
-    await ask(
+  const known = [conversation.lastMessage, ...stored].some((m) => m?.mid);
+  const done =
+    !known ||
+    (await ask(
       core,
       conversation,
       () =>
@@ -91,30 +99,51 @@ export async function deleteConversation(
           deleteRoam: withMessages,
         }),
       true,
-    );
+    ));
   // Everything of it here, also what was never sent.
   await forget(core, session, id, {
     conversation: true,
     ...(withMessages && { ids: stored.map((m) => m.id) }),
+    ...queued(conversation, {
+      // With its messages, the server deletes those it has (or will, when asked later).
+      asked: withMessages ? stored.flatMap((m) => (m.mid ? [m.mid] : [])) : [],
+      ...(!done && { conversation: { withMessages } }),
+    }),
   });
 }
+
+/** Notes the own messages among `messages` that wait for their ack in this session. */
+function noteUnacked(session: Session, messages: (ChatMessage | undefined)[]): void {
+  const ids = deletedHere.get(session) ?? new Set<string>();
+  deletedHere.set(session, ids);
+  for (const m of messages)
+    if (m && !m.mid && m.status === 'pending' && m.from === session.username) ids.add(m.id);
+}
+
+/** What to keep of a deletion for the server: nothing of a room's, which only this device has. */
+const queued = (
+  { chatType }: Pick<ChatMessage, 'chatType'>,
+  queue: Omit<Queued, 'chatType'>,
+): Pick<Forgotten, 'queue'> => (chatType === 'chatRoom' ? {} : { queue: { chatType, ...queue } });
 
 /** How long a deletion waits for the connection to come back before it says the network is down. */
 const COMING_BACK_MS = 20_000;
 
 /**
- * The server's consent to `request`; a room's messages and conversation are only on this device,
- * so nothing is asked for them. While the connection is coming back it waits for it; asked of a
- * tab that closed before answering (510), it is asked again on the next one, and then a conversation
- * already gone (`again404`: the first one did reach the server) counts as deleted.
+ * The server's consent to `request`: true once it agreed, false when the connection is not there
+ * (offline, or not back in time: the caller keeps the deletion for later). A room's messages and
+ * conversation are only on this device, so nothing is asked for them. While the connection is
+ * coming back it waits for it; asked of a tab that closed before answering (510), it is asked again
+ * on the next one, and then a conversation already gone (`again404`: the first one did reach the
+ * server) counts as deleted. A refusal throws.
  */
 async function ask(
   core: StoreCore,
   { chatType }: Pick<ChatMessage, 'chatType'>,
   request: () => Promise<unknown>,
   again404 = false,
-): Promise<void> {
-  if (chatType === 'chatRoom') return;
+): Promise<boolean> {
+  if (chatType === 'chatRoom') return true;
   for (let repeat = false; ; repeat = true) {
     const online = await firstValueFrom(
       core.status.pipe(
@@ -123,38 +152,132 @@ async function ask(
         timeout({ first: COMING_BACK_MS, with: () => of(false) }),
       ),
     );
-    if (!online) throw chatError(Codes.connectionClosed, Messages.networkDown);
+    if (!online) return false;
     try {
       await request();
-      return;
+      return true;
     } catch (reason) {
       const error = actionError(reason, 'group', {
         forbidden: Messages.notGroupMember,
         notFound: Messages.noSuchMessage,
       });
       if (error.type === Codes.websocketDisconnected && !repeat) continue;
-      if (repeat && again404 && error.error === RestErrors.notFound) return;
+      if (repeat && again404 && error.error === RestErrors.notFound) return true;
       throw error;
     }
   }
 }
 
 /**
- * Own message `m`, deleted here before its ack: once the ack comes (`Sending.acked`, in whichever
- * tab sent it: every tab hears it), the server deletes it for me too, so my other devices follow.
- * A refusal then is said as any failed action is.
+ * Asks the server for what deletions wait in IndexedDB (the connection is back, or one was just
+ * kept), each taken out once it agreed. One tab at a time (they share the database, and every tab
+ * hears the connection come back), so each is asked once. A failure of the connection leaves the
+ * rest for the next time; a refusal is said, as any failed action is, and not asked again.
  */
-function followAck(core: StoreCore, session: Session, m: ChatMessage): void {
-  session.deletedBeforeAck?.set(m.id, (mid) => {
-    session.deletedBeforeAck?.delete(m.id);
-    ask(core, m, () =>
-      session.connection.moderate('removeHistoryMessages', {
-        targetId: m.conversationId,
-        chatType: m.chatType,
-        messageIds: [mid],
-      }),
-    ).catch((error: ChatStoreError) => core.errors.next(error));
+export async function flushDeletions(core: StoreCore, session: Session): Promise<void> {
+  await navigator.locks.request(`openwebim-deletions:${session.dbName}`, async () => {
+    for (const record of await session.db.getAll('deletions')) {
+      if (core.session.value !== session || !(await flushOne(core, session, record))) return;
+    }
   });
+}
+
+/** Own messages deleted before their ack by each session: their ack may still come to it. */
+const deletedHere = new WeakMap<Session, Set<string>>();
+/** How far back the server's history is read for own messages deleted before their ack. */
+const LOOKUP_PAGES = 4;
+
+/**
+ * Own messages an earlier page (or session) deleted before their ack, which no ack will name now:
+ * their server ids are read from the conversation's newest history (which has them by client id
+ * when the server got them), and those it does not have are forgotten. The deletion as it is then.
+ */
+async function unackedOfEarlierPage(
+  core: StoreCore,
+  session: Session,
+  record: PendingDeletion,
+): Promise<PendingDeletion | undefined> {
+  const { conversationId: id, chatType } = record;
+  const waiting = record.unacked.filter((key) => !deletedHere.get(session)?.has(key));
+  if (!waiting.length) return record;
+  const found = new Map<string, string>();
+  let cursor: string | null = null;
+  for (let page = 0; page < LOOKUP_PAGES; page += 1) {
+    const history = await session.connection.history({ peer: id, chatType, cursor, pageSize: 50 });
+    let older = false;
+    for (const raw of history.messages) {
+      const message = fromReceived(raw, session.username);
+      if (message?.mid && waiting.includes(message.id)) found.set(message.id, message.mid);
+      if (message && message.time < record.queuedAt - 60_000) older = true;
+    }
+    if (older || history.isLast || found.size === waiting.length) break;
+    cursor = history.cursor;
+  }
+  for (const [key, mid] of found) await core.whileOpen(() => ackOfDeleted(session.db, key, mid));
+  await core.whileOpen(() =>
+    settleDeletion(session.db, id, { unacked: waiting.filter((key) => !found.has(key)) }),
+  );
+  return session.db.get('deletions', id);
+}
+
+/** One conversation's pending deletion; false when the connection failed. */
+async function flushOne(
+  core: StoreCore,
+  session: Session,
+  kept: PendingDeletion,
+): Promise<boolean> {
+  let record: PendingDeletion | undefined;
+  try {
+    record = await unackedOfEarlierPage(core, session, kept);
+  } catch {
+    return false;
+  }
+  if (!record) return true;
+  const { conversationId: id, chatType } = record;
+  const moderate = session.connection.moderate.bind(session.connection);
+  const steps: [Parameters<typeof settleDeletion>[2], () => Promise<unknown>][] = [];
+  for (let i = 0; i < record.mids.length; i += Limits.deleteMessagesMax) {
+    const mids = record.mids.slice(i, i + Limits.deleteMessagesMax);
+    steps.push([
+      { mids },
+      () => moderate('removeHistoryMessages', { targetId: id, chatType, messageIds: mids }),
+    ]);
+  }
+  if (record.conversation)
+    steps.push([
+      { conversation: true },
+      () =>
+        moderate('deleteConversation', {
+          channel: id,
+          chatType,
+          deleteRoam: record!.conversation!.withMessages,
+        }),
+    ]);
+  for (const [done, request] of steps) {
+    try {
+      await request();
+    } catch (reason) {
+      const error = actionError(reason, 'group', {
+        forbidden: Messages.notGroupMember,
+        notFound: Messages.noSuchMessage,
+      });
+      // Not the server's answer: asked again the next time the connection is back.
+      if (!error.error) return false;
+      // Gone already (by another of my devices, or the conversation never reached it) is done.
+      if (error.error !== RestErrors.notFound) core.errors.next(error);
+    }
+    await core.whileOpen(() => settleDeletion(session.db, id, done));
+  }
+  return true;
+}
+
+/**
+ * The ack of own message `id` (`Sending.acked`), which is no longer here: when a deletion waits for
+ * it, the server deletes it for me too.
+ */
+export async function acked(core: StoreCore, session: Session, id: string, mid: string) {
+  if (await core.whileOpen(() => ackOfDeleted(session.db, id, mid)))
+    await flushDeletions(core, session);
 }
 
 /** A deletion's event (`deleteRoaming`, `deleteConversation`), from any of my devices. */
@@ -186,4 +309,7 @@ async function forget(
   const changed = await core.whileOpen(() => removeForMe(session.db, id, session.username, which));
   if (which.conversation && core.active.value === id) core.active.next(null);
   if (changed) core.changed(id);
+  // What it kept for the server, if the connection is there now (else when it is back).
+  if (which.queue && core.status.value === 'online')
+    void flushDeletions(core, session).catch(() => undefined);
 }

@@ -219,19 +219,23 @@ export async function storeIncomingBatch(
     history?: { conversationId: string; exhausted: boolean };
     cursor?: number;
     skipped?: (message: ChatMessage, error: unknown) => void;
+    /** Own messages I deleted before their ack came back: now the server can delete them. */
+    deleted?: () => void;
   } = {},
 ): Promise<IncomingResult[]> {
   const { history } = options;
-  const stores = ['messages', 'conversations', 'outbox', 'meta', 'history'] as const;
+  const stores = ['messages', 'conversations', 'outbox', 'meta', 'history', 'deletions'] as const;
   const tx = db.transaction(stores, 'readwrite');
   const messages = tx.objectStore('messages');
   const conversationStore = tx.objectStore('conversations');
   const ids = [...new Set(items.map((item) => item.message.id))];
   const conversationIds = [...new Set(items.map((item) => item.message.conversationId))];
-  const [existingList, conversationList, meta] = await Promise.all([
+  const deletions = tx.objectStore('deletions');
+  const [existingList, conversationList, meta, pending] = await Promise.all([
     Promise.all(ids.map((id) => messages.get(id))),
     Promise.all(conversationIds.map((id) => conversationStore.get(id))),
     tx.objectStore('meta').get('state'),
+    Promise.all(conversationIds.map((id) => deletions.get(id))),
   ]);
   const stored = new Map<string, ChatMessage>();
   existingList.forEach((message, i) => {
@@ -251,6 +255,16 @@ export async function storeIncomingBatch(
   for (const { message: incoming, unread } of items) {
     if (incoming.seq !== undefined && incoming.seq > nextMeta.cursor)
       nextMeta.cursor = incoming.seq;
+    // An own message I deleted before its ack (the server's copy, after a reload): not stored;
+    // its server id goes to the deletion that waits for it (deletions.ts sends it).
+    const deletion = pending[conversationIds.indexOf(incoming.conversationId)];
+    if (incoming.mid && deletion?.unacked.includes(incoming.id)) {
+      deletion.unacked = deletion.unacked.filter((id) => id !== incoming.id);
+      deletion.mids.push(incoming.mid);
+      writes.push(deletions.put(deletion));
+      options.deleted?.();
+      continue;
+    }
     const existing = stored.get(incoming.id);
     const message = mergeIncoming(existing, incoming);
     const conversation = conversations.get(message.conversationId);

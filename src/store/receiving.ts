@@ -75,6 +75,16 @@ export class Receiving {
     );
   }
 
+  /** Deletions made offline or before an ack (`deletions.ts`), when any wait in IndexedDB. */
+  private async flushDeletions(session: Session): Promise<void> {
+    try {
+      if (await session.db.count('deletions'))
+        await (await deletions()).flushDeletions(this.core, session);
+    } catch {
+      // A closed database: the session is over. Asked again at the next open.
+    }
+  }
+
   /** After every open: contacts, requests, blocklist, groups and rooms from the server. */
   private async refreshSocial(session: Session): Promise<void> {
     await Promise.allSettled([
@@ -113,6 +123,7 @@ export class Receiving {
         // Not awaited: a slow REST answer must not hold the replay that follows.
         void this.parts.reading.reconcile(session);
         void this.refreshSocial(session);
+        void this.flushDeletions(session);
         const limits = session.connection.appLimits;
         if (limits && JSON.stringify(limits) !== JSON.stringify(this.core.limits.value)) {
           this.core.limits.next(limits);
@@ -120,6 +131,10 @@ export class Receiving {
         }
         return;
       }
+      case 'online':
+        // Back online with the socket still open: no `opened` follows.
+        if (event.opened) void this.flushDeletions(session);
+        return;
       case 'social': {
         if (event.source === 'group') await this.parts.social.groups.handle(session, event.payload);
         else if (event.source === 'room')
@@ -192,11 +207,13 @@ export class Receiving {
         this.core.errors.next(
           chatError(Codes.localDbOperationFailed, Messages.messageNotStored, {}, { from }),
         );
-      const results = await storeIncomingBatch(
-        session.db,
-        items,
-        cursor === undefined ? { skipped } : { cursor, skipped },
-      );
+      let deleted = false;
+      const results = await storeIncomingBatch(session.db, items, {
+        ...(cursor !== undefined && { cursor }),
+        skipped,
+        deleted: () => (deleted = true),
+      });
+      if (deleted) void this.flushDeletions(session);
       const touched = new Set(results.map((result) => result.message.conversationId));
       for (const id of touched) this.core.changed(id);
       for (const result of results)

@@ -35,7 +35,7 @@ import {
   storeOutgoing,
 } from './outbox-repo.js';
 import type { Session, SessionEvent } from './session.js';
-import type { StoreCore } from './store-core.js';
+import { type StoreCore, deletions } from './store-core.js';
 import type {
   Attachment,
   ChatMessage,
@@ -483,6 +483,12 @@ export class Sending {
   ): Promise<void> {
     const sent = await this.core.whileOpen(() => markSent(session.db, id, ack));
     if (sent) this.core.changed(sent.message.conversationId);
-    if (ack.mid) session.deletedBeforeAck?.get(id)?.(ack.mid);
+    // Deleted here before its ack: a deletion may wait for its server id (deletions.ts).
+    else if (ack.mid) {
+      const { mid } = ack;
+      void deletions()
+        .then((d) => d.acked(this.core, session, id, mid))
+        .catch(() => undefined);
+    }
   }
 }

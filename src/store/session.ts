@@ -44,11 +44,6 @@ export interface Session {
    * asked for before that must not bring it back.
    */
   gone?: Map<string, number>;
-  /**
-   * Own messages deleted before their ack, by id (`deletions.ts`): the ack, with the server id,
-   * makes the server delete them for me too.
-   */
-  deletedBeforeAck?: Map<string, (mid: string) => void>;
 }
 
 /** A session between `prepare` and `authenticate`. */

@@ -72,6 +72,7 @@ describe('store/database', () => {
     db = again.db;
     expect([...db.objectStoreNames].sort()).to.deep.equal([
       'conversations',
+      'deletions',
       'history',
       'lists',
       'messages',

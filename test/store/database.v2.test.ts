@@ -31,6 +31,7 @@ import {
   requeue,
   storeOutgoing,
 } from '../../src/store/outbox-repo.js';
+import { removeForMe } from '../../src/store/deletions-repo.js';
 import type { ChatMessage } from '../../src/store/types.js';
 import { uniqueName } from '../support/servers.js';
 
@@ -195,6 +196,62 @@ describe('store/database (version 2)', () => {
     const seen = await markSeenUpTo(db, 'peer', 'me', { id: 'mp48', record: true });
     expect(seen).to.include({ found: true });
     expect((await readConversation(db, 'peer'))?.unread).to.equal(3);
+  });
+
+  it('upgrades a version 4 database: a store for pending deletions, its records untouched', async () => {
+    db.close();
+    await deleteDB(name);
+    const v4 = await openDB(name, 4, {
+      upgrade(database) {
+        const messages = database.createObjectStore('messages', { keyPath: 'id' });
+        messages.createIndex('by-conversation-time', ['conversationId', 'time']);
+        messages.createIndex('by-mid', 'mid');
+        database.createObjectStore('conversations', { keyPath: 'id' });
+        database.createObjectStore('outbox', { keyPath: 'id' });
+        database.createObjectStore('meta');
+        database.createObjectStore('history', { keyPath: 'conversationId' });
+        database.createObjectStore('lists');
+      },
+    });
+    const pending: ChatMessage = { ...mine(2), id: 'o2', status: 'pending' };
+    delete pending.mid;
+    delete pending.receipt;
+    for (const message of [fromPeer(1), pending]) await v4.put('messages', message);
+    await v4.put('conversations', {
+      id: 'peer',
+      chatType: 'singleChat',
+      name: 'Peer',
+      unread: 1,
+      updatedAt: 25,
+      lastMessage: pending,
+    });
+    await v4.put('meta', { cursor: 1, outboxOrder: 1 }, 'state');
+    v4.close();
+
+    const opened = await openUserDb(name);
+    db = opened.db;
+    expect(db.version).to.equal(USER_DB_VERSION);
+    expect([...db.objectStoreNames]).to.include('deletions');
+    // Nothing of a version 4 record changes: no pass over them, no upgrade mark.
+    expect(await readMeta(db)).to.deep.equal({ cursor: 1, outboxOrder: 1 });
+    expect(await readMessage(db, 'p1')).to.deep.equal(fromPeer(1));
+    expect(await readMessage(db, 'o2')).to.deep.equal(pending);
+
+    // Deleted for me offline: gone here, and what the server is to do is kept with it.
+    await removeForMe(db, 'peer', 'me', {
+      ids: ['p1', 'o2'],
+      queue: { chatType: 'singleChat' },
+    });
+    expect(await readMessages(db, 'peer', 10)).to.deep.equal([]);
+    expect(await db.getAll('deletions')).to.deep.equal([
+      {
+        conversationId: 'peer',
+        chatType: 'singleChat',
+        mids: ['mp1'],
+        unacked: ['o2'],
+        queuedAt: (await db.get('deletions', 'peer'))!.queuedAt,
+      },
+    ]);
   });
 
   it('writes a batch exactly as one transaction per message would', async () => {

@@ -17,6 +17,7 @@ import {
   newStore,
   rejection,
   signIn,
+  signUp,
   until,
 } from './store-fixtures.js';
 
@@ -179,6 +180,98 @@ describe('store/deletions', function () {
     expect(texts(await firstValueFrom(b.messages$(alice)))).to.deep.equal(['oops', 'after']);
   });
 
+  it('an own message deleted before its ack stays deleted across a reload, and leaves my other devices', async () => {
+    const { url, store: b, me: bob, peer: alice } = await meAndPeer();
+    // This browser: one device, before the reload and after.
+    const device = uniqueName('device');
+    const acks = heldAcks(device);
+    const prefix = uniqueName('pa');
+    const a = newStore(url, prefix, { createConnection: acks.factory });
+    await signIn(a, alice);
+    const other = newStore(url, uniqueName('pa2'), anotherDevice());
+    await signIn(other, alice);
+    await b.send(alice, 'hello');
+    await until(a.messages$(bob), (l) => l.length === 1, 'alice has hello');
+
+    // The server has it; its ack never reaches this page, which deletes it and is reloaded.
+    const oops = await a.send(bob, 'oops');
+    await shows(other, bob, ['hello', 'oops'], [1, 'oops'], 'my other device has it');
+    await a.deleteMessages([oops.id]);
+    await shows(a, bob, ['hello'], [1, 'hello'], 'gone here at once');
+    await a.dispose();
+
+    // The reload replays it (my cursor is before it): it is not stored, and the server deletes it.
+    const moderated = counted(device);
+    const reloaded = newStore(url, prefix, { createConnection: moderated.factory });
+    await until(reloaded.status$, (s) => s === 'online', 'the reload is online');
+    await shows(other, bob, ['hello'], [1, 'hello'], 'gone on my other device');
+    await b.send(alice, 'after');
+    await until(
+      reloaded.messages$(bob),
+      (l) => same(texts(l), ['hello', 'after']),
+      'after the reload, the next',
+    );
+    expect(moderated.calls).to.deep.equal(['removeHistoryMessages']);
+    expect(texts(await firstValueFrom(b.messages$(alice)))).to.deep.equal([
+      'hello',
+      'oops',
+      'after',
+    ]);
+  });
+
+  it('deletions made offline are kept across a reload and asked once when the connection is back', async () => {
+    const { url, store: b, me: bob, peer: alice } = await meAndPeer();
+    const carol = await signUp(b);
+    const device = uniqueName('device');
+    const prefix = uniqueName('pa');
+    const a = newStore(url, prefix, { createConnection: counted(device).factory });
+    await signIn(a, alice);
+    const other = newStore(url, uniqueName('pa2'), anotherDevice());
+    await signIn(other, alice);
+    await b.send(alice, 'one');
+    await b.send(alice, 'two');
+    await a.send(carol, 'hi carol');
+    await until(a.messages$(carol), (l) => l[0]?.status === 'sent', 'sent to carol');
+    const [one] = await until(a.messages$(bob), (l) => l.length === 2, 'alice has them');
+    await shows(other, bob, ['one', 'two'], [2, 'two'], 'my other device has them');
+    await shows(other, carol, ['hi carol'], [0, 'hi carol'], 'and the one to carol');
+
+    window.dispatchEvent(new Event('offline'));
+    try {
+      await until(a.status$, (s) => s === 'offline', 'offline');
+      // Done here at once, though the server cannot be asked now.
+      await a.deleteMessages([one!.id]);
+      await a.deleteConversation(carol);
+      await shows(a, bob, ['two'], [1, 'two'], 'one gone here');
+      await shows(a, carol, [], null, 'carol gone here');
+      await a.dispose();
+    } finally {
+      window.dispatchEvent(new Event('online'));
+    }
+
+    const moderated = counted(device);
+    const reloaded = newStore(url, prefix, { createConnection: moderated.factory });
+    await until(reloaded.status$, (s) => s === 'online', 'the reload is online');
+    await shows(other, bob, ['two'], [1, 'two'], 'one gone on my other device');
+    await shows(other, carol, [], null, 'carol gone on my other device');
+    // (The unread count is the server's after a reload.)
+    await until(
+      reloaded.messages$(bob),
+      (l) => same(texts(l), ['two']),
+      'still gone after the reload',
+    );
+    await shows(reloaded, carol, [], null, 'carol still gone after the reload');
+    // Once each, also after the connection comes back again.
+    window.dispatchEvent(new Event('offline'));
+    await until(reloaded.status$, (s) => s === 'offline', 'offline again');
+    window.dispatchEvent(new Event('online'));
+    await until(reloaded.status$, (s) => s === 'online', 'online again');
+    await b.send(alice, 'three');
+    await until(reloaded.messages$(bob), (l) => same(texts(l), ['two', 'three']), 'the next one');
+    expect(moderated.calls.sort()).to.deep.equal(['deleteConversation', 'removeHistoryMessages']);
+    expect(texts(await firstValueFrom(b.messages$(alice)))).to.deep.equal(['one', 'two', 'three']);
+  });
+
   it('a server count asked before a deletion does not bring the conversation back', async () => {
     const { url, store: b, me: bob, peer: alice } = await meAndPeer();
     await b.send(alice, 'one');
@@ -232,16 +325,31 @@ function heldCounts() {
   };
 }
 
+/** A connection factory that records the deletions the store asks the server for. */
+function counted(deviceId = uniqueName('device')) {
+  const calls: string[] = [];
+  const factory: ConnectionFactory = (config) => {
+    const connection = createSharedConnection(config, { deviceId });
+    const moderate = connection.moderate.bind(connection);
+    connection.moderate = ((method: string, options: unknown) => {
+      if (method === 'removeHistoryMessages' || method === 'deleteConversation') calls.push(method);
+      return moderate(method as never, options as never);
+    }) as typeof connection.moderate;
+    return connection;
+  };
+  return { factory, calls };
+}
+
 /**
  * A connection factory that holds back the acks of the messages sent, until `release()`: the
  * server stored and acked them (the frame went out for real), but the ack reaches the store later,
  * as on a slow network: a fault of timing the test cannot cause otherwise.
  */
-function heldAcks() {
+function heldAcks(deviceId = uniqueName('device')) {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const factory: ConnectionFactory = (config) => {
-    const connection = createSharedConnection(config, { deviceId: uniqueName('device') });
+    const connection = createSharedConnection(config, { deviceId });
     const send = connection.sendMessage.bind(connection);
     connection.sendMessage = async (message) => {
       const ack = await send(message);

@@ -178,8 +178,10 @@ export interface ChatStoreApi extends ChatStoreSocialApi {
    * Delete for me (4.x `removeHistoryMessages`): messages of one conversation, by id, leave this
    * device and my other devices and tabs (also those offline now, when they come back); the others
    * keep theirs. Unread counts and the conversation's last message follow. A message never sent
-   * (pending or failed) is only removed here. Rejects with a {@link ChatError} in plain words (not
-   * here, offline, a group I left) and then deletes nothing.
+   * (pending or failed) is only removed here; one on its way follows on the server once it arrived.
+   * Offline, it is done here at once and kept in IndexedDB (a reload forgets nothing) until the
+   * connection is back, then asked of the server once. Rejects with a {@link ChatError} in plain
+   * words (not here, a group I left) and then deletes nothing.
    */
   deleteMessages(messageIds: string[]): Promise<void>;
   /**
