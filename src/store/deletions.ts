@@ -280,18 +280,22 @@ export async function acked(core: StoreCore, session: Session, id: string, mid: 
     await flushDeletions(core, session);
 }
 
-/** A deletion's event (`deleteRoaming`, `deleteConversation`), from any of my devices. */
-export async function deleted(core: StoreCore, session: Session, event: unknown): Promise<void> {
-  if (!isRecord(event)) return;
+/**
+ * A deletion's event (`deleteRoaming`, `deleteConversation`), from any of my devices. True when a
+ * conversation that stays lost messages here: its unread count is then to be asked again
+ * (`Reading.reconcileSoon`), since the server's count taken at open already left them out.
+ */
+export async function deleted(core: StoreCore, session: Session, event: unknown): Promise<boolean> {
+  if (!isRecord(event)) return false;
   const { operation, messageIds } = event as Partial<RoamingDeleteEvent>;
   const id = str(event.conversationId);
-  if (!id) return;
+  if (!id) return false;
   const which: Forgotten = { conversation: operation === 'deleteConversation' };
   if (Array.isArray(messageIds)) which.mids = messageIds.filter((mid) => typeof mid === 'string');
   // Set by `removeHistoryMessages` by time, and by `deleteConversation` with its messages.
   const before = num(event.beforeTimeStamp);
   if (before !== undefined) which.before = before;
-  await forget(core, session, id, which);
+  return (await forget(core, session, id, which)) && !which.conversation;
 }
 
 /** Removes what `which` names from the conversation here, and shows it. */
@@ -300,7 +304,7 @@ async function forget(
   session: Session,
   id: string,
   which: Forgotten,
-): Promise<void> {
+): Promise<boolean> {
   // Before the write: a server count asked for earlier is stale for this conversation from now on
   // (it counted what leaves), and does not bring back a conversation that leaves.
   const tick = nextTick();
@@ -312,4 +316,5 @@ async function forget(
   // What it kept for the server, if the connection is there now (else when it is back).
   if (which.queue && core.status.value === 'online')
     void flushDeletions(core, session).catch(() => undefined);
+  return !!changed;
 }

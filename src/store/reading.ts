@@ -18,6 +18,8 @@ import { latestPerKey } from './stream-batching.js';
 
 /** Read receipts for one conversation go out at most this often. */
 const READ_ACK_MS = 250;
+/** A replay's deletions are counted again this long after the last of them (`reconcileSoon`). */
+const RECONCILE_AGAIN_MS = 300;
 
 /** A read receipt waiting to be sent (coalesced per conversation). */
 interface ReadAck {
@@ -35,6 +37,7 @@ export const nextTick = () => ++tick;
 
 export class Reading {
   private readonly readAcks = new Subject<ReadAck>();
+  private again: ReturnType<typeof setTimeout> | undefined;
   constructor(
     private readonly core: StoreCore,
     private readonly names: Names,
@@ -168,6 +171,19 @@ export class Reading {
       if (before === undefined) session.unreadTouched.delete(conversationId);
       else session.unreadTouched.set(conversationId, before);
     };
+  }
+
+  /**
+   * {@link reconcile} once a burst is over: after messages left here by a deletion made on another
+   * of my devices. The server's count taken at open already leaves out what was deleted before
+   * it answered, and the replayed deletion then took the same messages off the count again (one
+   * too few unread, or none); a count asked after the deletion is right.
+   */
+  reconcileSoon(session: Session): void {
+    clearTimeout(this.again);
+    this.again = setTimeout(() => {
+      if (this.core.session.value === session) void this.reconcile(session);
+    }, RECONCILE_AGAIN_MS);
   }
 
   /**

@@ -140,9 +140,10 @@ export class Receiving {
         else if (event.source === 'room')
           await this.parts.social.rooms.handle(session, event.payload);
         // Delete for me, on one of my devices (issue 14): a chunk, loaded when the first comes.
-        else if ((event.payload as { kind?: unknown } | null)?.kind === 'roaming')
-          await (await deletions()).deleted(this.core, session, event.payload);
-        else await this.parts.social.contacts.handle(session, event.source, event.payload);
+        else if ((event.payload as { kind?: unknown } | null)?.kind === 'roaming') {
+          if (await (await deletions()).deleted(this.core, session, event.payload))
+            this.parts.reading.reconcileSoon(session);
+        } else await this.parts.social.contacts.handle(session, event.source, event.payload);
         // Contact and group events come from the inbox: past them, a reload need not replay them.
         const seq = (event.payload as { seq?: unknown } | null)?.seq;
         if (typeof seq === 'number' && Number.isFinite(seq) && seq > 0)
