@@ -1,8 +1,9 @@
 // The message menu's "Delete for me" against the real server: it asks first in a modal alert dialog
 // (a chunk; Cancel, Escape keep the message; focus starts on Cancel, stays in the dialog and comes
 // back), then the message leaves the window and my other device (a second store of mine, its own
-// device id), the peer keeps it; a refusal (offline, or a group I left) is said in the dialog, which
-// stays, and the message stays.
+// device id), the peer keeps it; offline it leaves at once and my other device follows once the
+// connection is back (the store keeps the deletion); a refusal (a group I left) is said in the
+// dialog, which stays, and the message stays.
 import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { filter, firstValueFrom, timeout } from 'rxjs';
@@ -170,26 +171,50 @@ describe('chat-window: delete for me', () => {
     expect(focused(el)?.getAttribute('role')).to.equal('log');
   });
 
-  it('says why it cannot delete, and keeps the message', async () => {
+  it('deletes offline at once, and my other device follows once the connection is back', async () => {
     const peer = await session.peer();
-    const el = await openWindow(url, peer.username);
-    await peer.send(session.me, 'still here');
-    await waitUntil(() => bubble(el, 'still here'), 'received', { timeout: 8000 });
-    // The browser saying it is offline (dispatched here: web-test-runner drives the page over the
-    // network it would take away, as in chat-store.faults): the store refuses before asking.
-    window.dispatchEvent(new Event('offline'));
+    const other = await otherDevice();
     try {
-      await firstValueFrom(store().status$.pipe(filter((s) => s !== 'online')));
-      await deleteFromMenu(el, 'still here');
-      await waitUntil(() => refusal(el) !== '', 'the refusal said');
-      expect(refusal(el)).to.equal(
-        'Cannot reach the chat server. Check your connection and try again.',
+      const el = await openWindow(url, peer.username);
+      await peer.send(session.me, 'keep this');
+      await peer.send(session.me, 'drop this offline');
+      await waitUntil(() => bubble(el, 'drop this offline'), 'received', { timeout: 8000 });
+      const both = (l: ChatMessage[]) => textsOf(l).join() === 'keep this,drop this offline';
+      await firstValueFrom(other.messages$(peer.username).pipe(filter(both), timeout(10_000)));
+      // The browser saying it is offline (dispatched here: web-test-runner drives the page over the
+      // network it would take away, as in chat-store.faults): the store cannot ask the server now,
+      // so it deletes here at once and keeps the deletion for when the connection is back. Nothing
+      // to refuse: the dialog closes as after any deletion.
+      window.dispatchEvent(new Event('offline'));
+      try {
+        await firstValueFrom(store().status$.pipe(filter((s) => s !== 'online')));
+        await deleteFromMenu(el, 'drop this offline');
+        await waitUntil(() => !bubble(el, 'drop this offline'), 'gone here at once', {
+          timeout: 8000,
+        });
+        await waitUntil(() => !dialog(el), 'the dialog closed');
+        expect(focused(el)?.getAttribute('role')).to.equal('log');
+        expect(texts(el)).to.deep.equal(['keep this']);
+        // Not asked yet: my other device still has it.
+        expect(both(await firstValueFrom(other.messages$(peer.username)))).to.equal(true);
+      } finally {
+        window.dispatchEvent(new Event('online'));
+      }
+      // Back online: the server is asked, my other device follows, the peer keeps it.
+      await firstValueFrom(
+        other.messages$(peer.username).pipe(
+          filter((l) => textsOf(l).join() === 'keep this'),
+          timeout(10_000),
+        ),
       );
-      expect(focused(el)?.getAttribute('role')).to.equal('alert');
-      expect(dialog(el)!.open).to.equal(true);
-      expect(texts(el)).to.deep.equal(['still here']);
+      const history = await peer.rest<{ messages: { msg?: string }[] }>(
+        'GET',
+        `/users/{me}/messages?peer=${session.me}&chatType=singleChat&limit=50`,
+      );
+      expect(history.messages.map((m) => m.msg)).to.deep.equal(['drop this offline', 'keep this']);
+      expect(texts(el)).to.deep.equal(['keep this']);
     } finally {
-      window.dispatchEvent(new Event('online'));
+      await other.dispose();
     }
   });
 
