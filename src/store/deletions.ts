@@ -172,14 +172,18 @@ async function ask(
  * Asks the server for what deletions wait in IndexedDB (the connection is back, or one was just
  * kept), each taken out once it agreed. One tab at a time (they share the database, and every tab
  * hears the connection come back), so each is asked once. A failure of the connection leaves the
- * rest for the next time; a refusal is said, as any failed action is, and not asked again.
+ * rest for the next time; a refusal is said, as any failed action is, and not asked again. True
+ * when some were asked: a server count taken before still counted them (`Receiving`).
  */
-export async function flushDeletions(core: StoreCore, session: Session): Promise<void> {
+export async function flushDeletions(core: StoreCore, session: Session): Promise<boolean> {
+  let asked = false;
   await navigator.locks.request(`openwebim-deletions:${session.dbName}`, async () => {
     for (const record of await session.db.getAll('deletions')) {
       if (core.session.value !== session || !(await flushOne(core, session, record))) return;
+      asked = true;
     }
   });
+  return asked;
 }
 
 /** Own messages deleted before their ack by each session: their ack may still come to it. */

@@ -75,11 +75,18 @@ export class Receiving {
     );
   }
 
-  /** Deletions made offline or before an ack (`deletions.ts`), when any wait in IndexedDB. */
+  /**
+   * Deletions made offline or before an ack (`deletions.ts`), when any wait in IndexedDB. Once they
+   * are done, the unread counts are asked again: the count taken at open (a reload) still had the
+   * messages the server had not deleted yet, which left this device long before.
+   */
   private async flushDeletions(session: Session): Promise<void> {
     try {
-      if (await session.db.count('deletions'))
-        await (await deletions()).flushDeletions(this.core, session);
+      if (
+        (await session.db.count('deletions')) &&
+        (await (await deletions()).flushDeletions(this.core, session))
+      )
+        this.parts.reading.reconcileSoon(session);
     } catch {
       // A closed database: the session is over. Asked again at the next open.
     }
