@@ -25,6 +25,8 @@ export class WriteWatch {
   readonly #clears: (() => void)[] = [];
   #seenChanges: number;
   #seenVersion: number;
+  /** {@link #versionThisTurn} read the version in this turn: it is {@link #seenVersion}. */
+  #versionRead = false;
 
   constructor(db: Database.Database) {
     this.#changes = db.prepare<[], number>('SELECT total_changes()').pluck();
@@ -38,14 +40,32 @@ export class WriteWatch {
     this.#clears.push(clear);
   }
 
-  /** Empties every cache if anything was written since the last look. */
-  check(): void {
+  /**
+   * Empties every cache if anything was written since the last look. Another connection's writes
+   * are looked for once per turn ({@link #versionThisTurn}), or now with `now` (the seq heads,
+   * before a batch: a seq another process took in this turn must not be taken again).
+   */
+  check(now = false): void {
     const changes = this.#changes.get() ?? 0;
-    const version = this.#version.get() ?? 0;
+    const version = now ? (this.#version.get() ?? 0) : this.#versionThisTurn();
     if (changes === this.#seenChanges && version === this.#seenVersion) return;
     this.#seenChanges = changes;
     this.#seenVersion = version;
     for (const clear of this.#clears) clear();
+  }
+
+  /**
+   * `PRAGMA data_version`, read once per turn of the event loop: on a WAL file it takes the shared
+   * WAL index's lock (about 1.7 µs here, against 0.07 µs for `total_changes()`), and every message
+   * looked up a user or a blocklist three times (issue 11). Another connection's write lands at no
+   * particular moment, so seeing it at the next turn instead of at the next lookup changes nothing
+   * a client can tell; this connection's own writes are still seen at once, by `total_changes()`.
+   */
+  #versionThisTurn(): number {
+    if (this.#versionRead) return this.#seenVersion;
+    this.#versionRead = true;
+    setImmediate(() => (this.#versionRead = false));
+    return this.#version.get() ?? 0;
   }
 
   /** The writes made since the last {@link check} changed nothing any cache holds. */
@@ -144,7 +164,7 @@ export class SeqHeads {
 
   /** A group commit's batch begins (inside its transaction). */
   begin(): void {
-    this.#watch.check();
+    this.#watch.check(true);
     this.#inBatch = true;
   }
 

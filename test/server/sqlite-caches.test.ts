@@ -1,7 +1,9 @@
 // What the SQLite store keeps in memory (server/storage/sqlite-caches.ts: users, blocklists, each
 // inbox's last seq) against real SQLite files, written through this connection and through a
-// second one on the same file, as the CLI or another process would: every change is honoured by
-// the very next lookup, and seqs stay unique and without gaps whoever takes them.
+// second one on the same file, as the CLI or another process would: a change through this
+// connection is honoured by the very next lookup, one through another connection from the next turn
+// of the event loop (PRAGMA data_version is read once a turn), and seqs stay unique and without
+// gaps whoever takes them.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,16 +44,21 @@ async function seqs(storage: SqliteStorage, username: string): Promise<number[]>
   return entries.map((entry) => entry.seq);
 }
 
+/** The next turn of the event loop: another connection's writes are seen from then on. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe('SQLite lookup cache', () => {
-  it('honours a block or unblock made through another connection at the next lookup', async () => {
+  it('honours a block or unblock made through another connection from the next turn', async () => {
     const [server, other] = (await file(['alice', 'bob'])) as [SqliteStorage, SqliteStorage];
     assert.equal(await server.isBlocked(APP, 'bob', 'alice'), false);
     assert.equal(await server.isBlocked(APP, 'bob', 'alice'), false, 'now from the cache');
     await other.block(APP, 'bob', ['alice'], 10, 100);
+    await nextTurn();
     assert.equal(await server.isBlocked(APP, 'bob', 'alice'), true);
     await other.unblock(APP, 'bob', 'alice', 11);
+    await nextTurn();
     assert.equal(await server.isBlocked(APP, 'bob', 'alice'), false);
   });
 
@@ -64,15 +71,17 @@ describe('SQLite lookup cache', () => {
     assert.equal(await server.isBlocked(APP, 'alice', 'bob'), false);
   });
 
-  it('sees users created or changed through either connection at the next lookup', async () => {
+  it('sees users created or changed through this connection at once, through another from the next turn', async () => {
     const [server, other] = (await file(['alice'])) as [SqliteStorage, SqliteStorage];
     assert.equal(await server.getUser(APP, 'carol'), undefined);
     assert.equal(await server.getUser(APP, 'carol'), undefined, 'now from the cache');
     await other.createUser(testUser(APP, 'carol'), null);
+    await nextTurn();
     assert.equal((await server.getUser(APP, 'carol'))?.username, 'carol');
 
     assert.equal((await server.getUser(APP, 'alice'))?.nickname, null);
     await other.updateNickname(APP, 'alice', 'Al', 20);
+    await nextTurn();
     assert.equal((await server.getUser(APP, 'alice'))?.nickname, 'Al');
     await server.updateNickname(APP, 'alice', 'Alice', 21);
     assert.equal((await server.getUser(APP, 'alice'))?.nickname, 'Alice');
@@ -110,6 +119,21 @@ describe('SQLite seq heads in memory', () => {
     assert.deepEqual(await seqs(server, 'alice'), range(6));
     assert.equal(await server.lastSeq(APP, 'alice'), 6);
     assert.equal(await other.lastSeq(APP, 'alice'), 6);
+  });
+
+  it('takes no seq another connection took in the same turn, after a lookup read the version', async () => {
+    const [server, other] = (await file(['alice', 'bob', 'carol'])) as [
+      SqliteStorage,
+      SqliteStorage,
+    ];
+    assert.equal((await server.storeMessage(APP, textMessage('t1', 'alice', 'bob'))).senderSeq, 1);
+    // In one turn: the batch of t2 is queued, a lookup reads the other connections' write count
+    // (kept for the rest of the turn), then another connection takes alice's seq 2.
+    const second = server.storeMessage(APP, textMessage('t2', 'alice', 'bob'));
+    assert.equal(await server.isBlocked(APP, 'bob', 'alice'), false);
+    await other.requestContact(APP, { from: 'carol', to: 'alice', message: '', time: 2 }, 100);
+    assert.equal((await second).senderSeq, 3, 'after the other connection took 2');
+    assert.deepEqual(await seqs(server, 'alice'), range(3));
   });
 
   it('takes seqs in one batch for many messages, each user once per commit', async () => {
