@@ -173,6 +173,7 @@ export async function durableAcks(
   for (const mode of DURABILITY_MODES) {
     const server = new ServerProcess({
       env: { ...BENCH_SERVER_ENV, OPENWEBIM_SQLITE_SYNCHRONOUS: mode.synchronous },
+      compiled: true,
     });
     try {
       await server.start();

@@ -9,6 +9,7 @@
  * beside them (against a baseline measured on the same machine in the same run) are what compare.
  */
 import { dirname, join } from 'node:path';
+import { buildServerIfStale } from '../scripts/builds.mjs';
 import { fileURLToPath } from 'node:url';
 import { bundleSizes } from './bundle-size.js';
 import { printDurableAcks } from './durable-acks.js';
@@ -228,6 +229,8 @@ const filters = process.argv.slice(2).filter((arg) => arg !== '--');
 const chosen = filters.length
   ? sections.filter((section) => filters.some((filter) => section.name.includes(filter)))
   : sections;
+// The server benchmarks run the compiled server, as `npm start` does.
+if (chosen.some((section) => section.name.startsWith('server-'))) buildServerIfStale();
 if (!chosen.length) {
   console.error(
     `No benchmark matches ${filters.join(', ')}; choose from ${sections.map((s) => s.name).join(', ')}`,

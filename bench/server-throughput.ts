@@ -15,7 +15,10 @@
  * its echo is back.
  *
  * Both servers run as child processes and the clients share this process, so on a 2-core machine
- * each side has a core. The ratio openwebim/echo is what compares across machines.
+ * each side has a core. The ratio openwebim/echo is what compares across machines. The reference
+ * server is the compiled one (server/dist, rebuilt first when a source is newer), as `npm start`
+ * and the package run it (through tsx, the sources also pay for its module hooks and the
+ * `__name` helper it wraps around every function made at run time).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -438,7 +441,7 @@ async function withProcesses(
 ): Promise<RunResult | Error> {
   const processes = Array.from(
     { length: count },
-    () => new ServerProcess({ env: { ...BENCH_SERVER_ENV, ...env } }),
+    () => new ServerProcess({ env: { ...BENCH_SERVER_ENV, ...env }, compiled: true }),
   );
   try {
     // One at a time: the first creates the schema, the others find it.

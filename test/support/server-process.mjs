@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'server', 'cli.ts');
+/** From the sources, through tsx: what the tests run, so they need no build. */
 const nodeArgs = ['--import', 'tsx', cli];
+/** The compiled server (`npm run build:server`), as `npm start` and the package run it. */
+const compiledArgs = [join(root, 'server', 'dist', 'server', 'cli.js'), 'start'];
 
 /** A port nobody listens on (for dead-host tests) or that a server may take. */
 export function freePort() {
@@ -39,10 +42,12 @@ const LISTENING = /openwebim listening on (\S+)/;
 export class ServerProcess {
   /**
    * @param {{env?: Record<string,string> | ((port: number) => Record<string,string>),
-   *   port?: number, dataDir?: string}} options
+   *   port?: number, dataDir?: string, compiled?: boolean}} options `compiled`: run server/dist
+   *   (built beforehand) instead of the sources through tsx, as the benchmarks do.
    */
   constructor(options = {}) {
     this.env = options.env ?? {};
+    this.args = options.compiled ? compiledArgs : nodeArgs;
     this.port = options.port;
     this.dataDir = options.dataDir;
     this.child = undefined;
@@ -78,7 +83,7 @@ export class ServerProcess {
   /** Spawns the server on `port` (0: any) and resolves once it listens, with `this.port` set. */
   async #launch(port) {
     const env = this.#env(port);
-    const child = spawn(process.execPath, nodeArgs, {
+    const child = spawn(process.execPath, this.args, {
       cwd: root,
       env: {
         ...process.env,
