@@ -11,7 +11,7 @@ import type { InboxDelivery } from './inbox-delivery.js';
 import type { SessionPort } from './session-port.js';
 
 /** Messages whose answers may wait for their commit while the session reads on (pipelining). */
-const PIPELINE_DEPTH = 32;
+const PIPELINE_DEPTH = 128;
 /** ...and at most this many bytes of their frames (the memory bound of a burst of big messages). */
 const PIPELINE_BYTES = 128 * 1024;
 
