@@ -92,6 +92,11 @@ export interface ServerConversation {
 
 export interface ConversationsResponse {
   entities: ServerConversation[];
+  /**
+   * The user's inbox seq the unread counts are as of: they reflect every inbox event up to it (a
+   * deletion for me among them) and none after. Absent when the inbox kept moving as it was read.
+   */
+  seq?: number;
 }
 
 export interface TokenExpiresResponse {

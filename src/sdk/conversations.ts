@@ -41,7 +41,7 @@ export function toSessionList(
       lastMessage,
     });
   }
-  return { data: { channel_infos }, entities: response.entities ?? [] };
+  return { data: { channel_infos }, entities: response.entities ?? [], seq: response.seq };
 }
 
 export const CONVERSATION_ROUTES: Route[] = [

@@ -490,4 +490,6 @@ export interface SessionListResult {
   data: { channel_infos: SessionInfo[] };
   /** Not in other SDKs: the server's plain conversations, newest activity first. */
   entities: ServerConversation[];
+  /** Not in other SDKs: the inbox seq the unread counts are as of (`ConversationsResponse`). */
+  seq?: number;
 }

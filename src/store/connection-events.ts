@@ -137,6 +137,8 @@ export interface ServerConversationInfo {
   chatType: ChatType;
   unread: number;
   lastMessage?: ReceivedMessage;
+  /** My inbox seq `unread` is as of, when the server says (`ConversationsResponse.seq`). */
+  seq?: number;
 }
 
 /** A user as the REST API describes them. */

@@ -32,6 +32,8 @@ export interface ServerConversationState {
    * `TypingBegin`, not shown as the last message). Default: `lastMessage`'s.
    */
   asOf?: number;
+  /** My inbox seq the server counted as of (`StoredConversation.unreadSeq`), when it said. */
+  seq?: number;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function reconcileConversations(
       chatType: entry.chatType,
       unread: Math.max(0, entry.unread) + newer,
       unreadAsOf: asOf,
+      unreadSeq: entry.seq,
     };
     if (last && (!base.lastMessage || last.time > base.lastMessage.time)) {
       next.lastMessage = last;
@@ -91,7 +94,8 @@ export async function reconcileConversations(
       !stored ||
       stored.unread !== next.unread ||
       stored.lastMessage !== next.lastMessage ||
-      stored.unreadAsOf !== next.unreadAsOf
+      stored.unreadAsOf !== next.unreadAsOf ||
+      stored.unreadSeq !== next.unreadSeq
     )
       writes.push(conversations.put(next));
   }

@@ -93,6 +93,11 @@ export interface StoredConversation extends Conversation {
    * login): a replayed message at or before it is already in the count and must not add to it.
    */
   unreadAsOf?: number;
+  /**
+   * My inbox seq that count was as of, when the server said: a replayed deletion at or before it
+   * was already left out of the count, for the messages at or before `unreadAsOf`.
+   */
+  unreadSeq?: number;
 }
 
 /** Per-conversation paging and read-receipt bookkeeping (database version 2). */

@@ -15,6 +15,8 @@ export interface Forgotten {
   before?: number;
   /** The conversation leaves the list too. */
   conversation?: boolean;
+  /** The deletion's seq in my inbox (its event's). */
+  seq?: number;
   /** What of it the server is still to do, kept with it (`PendingDeletion`). */
   queue?: Queued;
 }
@@ -70,9 +72,22 @@ export async function removeForMe(
   if (conversation && which.conversation) writes.push(conversations.delete(id));
   else if (conversation && gone.size) {
     const readUpTo = history?.readAck?.time ?? -Infinity;
+    // The server's count taken at open already left out what this deletion removes at or before
+    // the newest message it had then (`unreadAsOf`), when the deletion is at or before the inbox seq
+    // that count was as of; those newer were added to it here, and are taken off again.
+    const leftOut =
+      which.seq !== undefined && which.seq <= (conversation.unreadSeq ?? -Infinity)
+        ? (conversation.unreadAsOf ?? -Infinity)
+        : -Infinity;
     let counted = 0;
     for (const m of gone.values())
-      if (m.from !== me && m.status === 'received' && !m.recalled && m.time > readUpTo)
+      if (
+        m.from !== me &&
+        m.status === 'received' &&
+        !m.recalled &&
+        m.time > readUpTo &&
+        m.time > leftOut
+      )
         counted += 1;
     const next: StoredConversation = {
       ...conversation,

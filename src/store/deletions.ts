@@ -23,6 +23,12 @@
  *   a queued send is cancelled); if it was on its way, the deletion waits in IndexedDB for its
  *   server id, from the ack (in any of this browser's tabs) or from the server's copy of it after a
  *   reload (which is not stored), and then follows on the server, so my other devices lose it too.
+ * - Unread counts: a deletion takes the peer messages it removes off the count, but for those the
+ *   server's count taken at open already left out, that is, when its event is at or before the
+ *   inbox seq that count was as of (`StoredConversation.unreadSeq`), the messages at or before the
+ *   newest the server had then (`unreadAsOf`): a device back from away that heard the count before
+ *   the replayed deletion. Deletions kept here are asked before that count (`Receiving`), so it no
+ *   longer counts what left this device before a reload.
  */
 import { filter, firstValueFrom, map, of, timeout } from 'rxjs';
 import { Limits, RestErrors, type RoamingDeleteEvent } from '../protocol/index.js';
@@ -172,18 +178,14 @@ async function ask(
  * Asks the server for what deletions wait in IndexedDB (the connection is back, or one was just
  * kept), each taken out once it agreed. One tab at a time (they share the database, and every tab
  * hears the connection come back), so each is asked once. A failure of the connection leaves the
- * rest for the next time; a refusal is said, as any failed action is, and not asked again. True
- * when some were asked: a server count taken before still counted them (`Receiving`).
+ * rest for the next time; a refusal is said, as any failed action is, and not asked again.
  */
-export async function flushDeletions(core: StoreCore, session: Session): Promise<boolean> {
-  let asked = false;
+export async function flushDeletions(core: StoreCore, session: Session): Promise<void> {
   await navigator.locks.request(`openwebim-deletions:${session.dbName}`, async () => {
     for (const record of await session.db.getAll('deletions')) {
       if (core.session.value !== session || !(await flushOne(core, session, record))) return;
-      asked = true;
     }
   });
-  return asked;
 }
 
 /** Own messages deleted before their ack by each session: their ack may still come to it. */
@@ -284,22 +286,19 @@ export async function acked(core: StoreCore, session: Session, id: string, mid: 
     await flushDeletions(core, session);
 }
 
-/**
- * A deletion's event (`deleteRoaming`, `deleteConversation`), from any of my devices. True when a
- * conversation that stays lost messages here: its unread count is then to be asked again
- * (`Reading.reconcileSoon`), since the server's count taken at open already left them out.
- */
-export async function deleted(core: StoreCore, session: Session, event: unknown): Promise<boolean> {
-  if (!isRecord(event)) return false;
+/** A deletion's event (`deleteRoaming`, `deleteConversation`), from any of my devices. */
+export async function deleted(core: StoreCore, session: Session, event: unknown): Promise<void> {
+  if (!isRecord(event)) return;
   const { operation, messageIds } = event as Partial<RoamingDeleteEvent>;
   const id = str(event.conversationId);
-  if (!id) return false;
+  if (!id) return;
   const which: Forgotten = { conversation: operation === 'deleteConversation' };
   if (Array.isArray(messageIds)) which.mids = messageIds.filter((mid) => typeof mid === 'string');
   // Set by `removeHistoryMessages` by time, and by `deleteConversation` with its messages.
   const before = num(event.beforeTimeStamp);
   if (before !== undefined) which.before = before;
-  return (await forget(core, session, id, which)) && !which.conversation;
+  which.seq = num(event.seq);
+  await forget(core, session, id, which);
 }
 
 /** Removes what `which` names from the conversation here, and shows it. */
@@ -308,7 +307,7 @@ async function forget(
   session: Session,
   id: string,
   which: Forgotten,
-): Promise<boolean> {
+): Promise<void> {
   // Before the write: a server count asked for earlier is stale for this conversation from now on
   // (it counted what leaves), and does not bring back a conversation that leaves.
   const tick = nextTick();
@@ -320,5 +319,4 @@ async function forget(
   // What it kept for the server, if the connection is there now (else when it is back).
   if (which.queue && core.status.value === 'online')
     void flushDeletions(core, session).catch(() => undefined);
-  return !!changed;
 }

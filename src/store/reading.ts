@@ -18,8 +18,6 @@ import { latestPerKey } from './stream-batching.js';
 
 /** Read receipts for one conversation go out at most this often. */
 const READ_ACK_MS = 250;
-/** A replay's deletions are counted again this long after the last of them (`reconcileSoon`). */
-const RECONCILE_AGAIN_MS = 300;
 
 /** A read receipt waiting to be sent (coalesced per conversation). */
 interface ReadAck {
@@ -37,7 +35,6 @@ export const nextTick = () => ++tick;
 
 export class Reading {
   private readonly readAcks = new Subject<ReadAck>();
-  private again: ReturnType<typeof setTimeout> | undefined;
   constructor(
     private readonly core: StoreCore,
     private readonly names: Names,
@@ -174,21 +171,9 @@ export class Reading {
   }
 
   /**
-   * {@link reconcile} once a burst is over: after messages left here by a deletion made on another
-   * of my devices. The server's count taken at open already leaves out what was deleted before
-   * it answered, and the replayed deletion then took the same messages off the count again (one
-   * too few unread, or none); a count asked after the deletion is right.
-   */
-  reconcileSoon(session: Session): void {
-    clearTimeout(this.again);
-    this.again = setTimeout(() => {
-      if (this.core.session.value === session) void this.reconcile(session);
-    }, RECONCILE_AGAIN_MS);
-  }
-
-  /**
    * After every open: the server's unread counts are the truth (they count reads on every device),
-   * and conversations started elsewhere appear here.
+   * and conversations started elsewhere appear here. Each is stamped with the inbox seq it is as
+   * of, when the server says (`deletions-repo.ts`: a replayed deletion it already left out).
    */
   async reconcile(session: Session): Promise<void> {
     const asked = nextTick();
@@ -206,6 +191,7 @@ export class Reading {
         id: entry.peer,
         chatType: entry.chatType ?? 'singleChat',
         unread: entry.unread,
+        seq: entry.seq,
       };
       const last = entry.lastMessage && fromReceived(entry.lastMessage, session.username);
       // A command counts for when the server counted, else the messages stored here since the

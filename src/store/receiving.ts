@@ -75,18 +75,11 @@ export class Receiving {
     );
   }
 
-  /**
-   * Deletions made offline or before an ack (`deletions.ts`), when any wait in IndexedDB. Once they
-   * are done, the unread counts are asked again: the count taken at open (a reload) still had the
-   * messages the server had not deleted yet, which left this device long before.
-   */
+  /** Deletions made offline or before an ack (`deletions.ts`), when any wait in IndexedDB. */
   private async flushDeletions(session: Session): Promise<void> {
     try {
-      if (
-        (await session.db.count('deletions')) &&
-        (await (await deletions()).flushDeletions(this.core, session))
-      )
-        this.parts.reading.reconcileSoon(session);
+      if (await session.db.count('deletions'))
+        await (await deletions()).flushDeletions(this.core, session);
     } catch {
       // A closed database: the session is over. Asked again at the next open.
     }
@@ -127,10 +120,11 @@ export class Receiving {
       case 'reaction':
         return this.parts.reactions.live(session, event.change);
       case 'opened': {
-        // Not awaited: a slow REST answer must not hold the replay that follows.
-        void this.parts.reading.reconcile(session);
+        // Not awaited: a slow REST answer must not hold the replay that follows. The server's
+        // counts are asked once the deletions kept here are done there: before, they would still
+        // count messages that left this device long ago (a reload after deleting offline).
+        void this.flushDeletions(session).then(() => this.parts.reading.reconcile(session));
         void this.refreshSocial(session);
-        void this.flushDeletions(session);
         const limits = session.connection.appLimits;
         if (limits && JSON.stringify(limits) !== JSON.stringify(this.core.limits.value)) {
           this.core.limits.next(limits);
@@ -147,10 +141,9 @@ export class Receiving {
         else if (event.source === 'room')
           await this.parts.social.rooms.handle(session, event.payload);
         // Delete for me, on one of my devices (issue 14): a chunk, loaded when the first comes.
-        else if ((event.payload as { kind?: unknown } | null)?.kind === 'roaming') {
-          if (await (await deletions()).deleted(this.core, session, event.payload))
-            this.parts.reading.reconcileSoon(session);
-        } else await this.parts.social.contacts.handle(session, event.source, event.payload);
+        else if ((event.payload as { kind?: unknown } | null)?.kind === 'roaming')
+          await (await deletions()).deleted(this.core, session, event.payload);
+        else await this.parts.social.contacts.handle(session, event.source, event.payload);
         // Contact and group events come from the inbox: past them, a reload need not replay them.
         const seq = (event.payload as { seq?: unknown } | null)?.seq;
         if (typeof seq === 'number' && Number.isFinite(seq) && seq > 0)

@@ -222,6 +222,7 @@ export function createSdkConnection(
         chatType: entry.chatType,
         unread: entry.unread,
         lastMessage: entry.lastMessage as unknown as ReceivedMessage,
+        seq: list.seq,
       }));
     },
   };

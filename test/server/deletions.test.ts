@@ -142,6 +142,37 @@ for (const engine of serverEngines) {
       await close();
     });
 
+    it('the conversation list says the inbox seq its unread counts are as of: a deletion at or before it is left out', async () => {
+      const { alice, bob, a1, b, mids, close } = await talk();
+      const list = () =>
+        ok(
+          rest<ConversationsResponse>(
+            t.url,
+            alice,
+            'GET',
+            `/users/${alice.username}/user_channels`,
+          ),
+        );
+      const first = await list();
+      assert.equal(first.entities[0]?.unread, 2);
+      assert.equal(typeof first.seq, 'number');
+      await ok(
+        removeMessages(alice, `targetId=${bob.username}&chatType=singleChat&messageIds=${mids[3]}`),
+      );
+      const event = await roaming(a1.socket);
+      assert.ok(event.seq > first.seq!, 'the deletion comes after the first count');
+      // Nothing came after the deletion: the count is as of it, and leaves b2 out.
+      const second = await list();
+      assert.equal(second.seq, event.seq);
+      assert.equal(second.entities[0]?.unread, 1);
+      // A new message moves it on.
+      await sent(b.socket, alice.username, 'b3');
+      const third = await list();
+      assert.ok(third.seq! > event.seq);
+      assert.equal(third.entities[0]?.unread, 2);
+      await close();
+    });
+
     it('deleteConversation leaves my list (unread cleared) until a new message; deleteRoam takes the messages too', async () => {
       const { alice, bob, a1, a2, b, close } = await talk();
       await ok(
