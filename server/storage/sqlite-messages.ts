@@ -37,6 +37,20 @@ export interface MessageStoreParts {
 }
 
 type TouchArgs = [string, string, string, string, string, number | bigint];
+/** app_key, mid, client_id, from_user, to_user, chat_type, type, body, ext, time, conv. */
+type InsertArgs = [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+  string,
+];
 
 /**
  * The conversation rows a run of 1:1 messages in one batch moves to their newest message: each
@@ -94,10 +108,11 @@ export class SqliteMessages {
       ),
       // A resend of a client id already stored, or a mid taken (storage.ts), inserts nothing
       // (changes 0): the duplicate is looked for only then, instead of before every insert.
-      insertMessage: db.prepare(
+      // Bound by position: named parameters cost an object per message and a lookup per name.
+      insertMessage: db.prepare<InsertArgs>(
         `INSERT INTO messages (app_key, mid, client_id, from_user, to_user, chat_type, type, body,
            ext, time, conv)
-         VALUES (@appKey, @mid, @clientId, @from, @to, @chatType, @type, @body, @ext, @time, @conv)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING`,
       ),
       touchConversation: db.prepare<TouchArgs>(
@@ -179,11 +194,31 @@ export class SqliteMessages {
     const touches = new ConversationTouches(q.touchConversation);
     this.#touches = touches;
 
+    const insert = (appKey: string, m: Omit<NewMessage, 'files'>, conv: string) =>
+      q.insertMessage.run(
+        appKey,
+        m.mid,
+        m.clientId,
+        m.from,
+        m.to,
+        m.chatType,
+        m.type,
+        m.body,
+        m.ext,
+        m.time,
+        conv,
+      );
+    /** The message `id` in the user's inbox, at its next seq. */
+    const append = (appKey: string, username: string, id: number | bigint): number => {
+      const seq = nextSeq(appKey, username);
+      q.appendInbox.run(appKey, username, seq, id);
+      return seq;
+    };
     this.#storeMessage = (appKey: string, message: NewMessage) => {
       const { files, ...given } = message;
       const conv = conversationKey(message.from, message.to);
       let row = given;
-      let inserted = q.insertMessage.run({ appKey, ...row, conv });
+      let inserted = insert(appKey, row, conv);
       const existing =
         inserted.changes === 0
           ? q.findMessage.get(appKey, message.from, message.clientId)
@@ -191,7 +226,7 @@ export class SqliteMessages {
       for (let attempt = 2; !existing && inserted.changes === 0; attempt++) {
         if (attempt > MID_ATTEMPTS) throw new Error(`no free message id for ${row.clientId}`);
         row = { ...row, mid: anotherMid() };
-        inserted = q.insertMessage.run({ appKey, ...row, conv });
+        inserted = insert(appKey, row, conv);
       }
       const { lastInsertRowid } = inserted;
       if (existing) {
@@ -202,21 +237,19 @@ export class SqliteMessages {
             : (q.inboxSeqOf.get(appKey, existing.to_user, existing.id)?.seq ?? null);
         return { duplicate: true, message: toMessage(existing), senderSeq, recipientSeq };
       }
-      const append = (username: string): number => {
-        const seq = nextSeq(appKey, username);
-        q.appendInbox.run(appKey, username, seq, lastInsertRowid);
-        return seq;
-      };
-      const participants = [...new Set([message.from, message.to])];
-      for (const uuid of files) {
-        for (const username of participants) q.grantChatfile.run(appKey, uuid, username);
+      if (files.length > 0) {
+        const participants = [...new Set([message.from, message.to])];
+        for (const uuid of files) {
+          for (const username of participants) q.grantChatfile.run(appKey, uuid, username);
+        }
       }
       touches.touch(appKey, message.from, message.to, message.chatType, conv, lastInsertRowid);
       if (message.to !== message.from) {
         touches.touch(appKey, message.to, message.from, message.chatType, conv, lastInsertRowid);
       }
-      const senderSeq = append(message.from);
-      const recipientSeq = message.to === message.from ? null : append(message.to);
+      const senderSeq = append(appKey, message.from, lastInsertRowid);
+      const recipientSeq =
+        message.to === message.from ? null : append(appKey, message.to, lastInsertRowid);
       return { duplicate: false, message: { ...row, recalled: false }, senderSeq, recipientSeq };
     };
 
