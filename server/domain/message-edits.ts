@@ -8,7 +8,7 @@ import type { MessageEditEvent, ModifyFrame } from '../../src/protocol/message-e
 import type { AppendedEvent, AppRecord, Storage } from '../storage/storage.js';
 import type { Apps } from './apps.js';
 import { MessageRejected } from './errors.js';
-import { toServerMessage } from './messages.js';
+import { toServerMessage } from './server-messages.js';
 import { StatusCodes } from './status-codes.js';
 
 export interface EditedMessage {

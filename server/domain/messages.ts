@@ -1,7 +1,9 @@
 /**
- * 1:1 messages of every kind: validation, idempotent storage with per-user sequence numbers, the
- * inbox a reconnecting session replays (messages and receipt/recall events in one seq order),
- * receipts, recall, history pages and the conversation list.
+ * 1:1 messages of every kind: validation, idempotent storage with per-user sequence numbers,
+ * receipts and recall. What users read back (the inbox a reconnecting session replays, history
+ * pages, the conversation list, read cursors) is message-reads.ts, and how stored messages are
+ * shaped for the protocol server-messages.ts; this file stays the entry the gateway and the routes
+ * import them by.
  */
 import {
   MessageLimits,
@@ -11,33 +13,34 @@ import {
   type MessageBody,
   type SendFrame,
   type ServerMessage,
-  type UserEvent,
 } from '../../src/protocol/frames.js';
-import type { ServerConversation } from '../../src/protocol/rest.js';
-import type { AppRecord, StoredEvent, StoredMessage, Storage } from '../storage/storage.js';
+import type { AppRecord, StoredEvent, Storage } from '../storage/storage.js';
 import type { Apps } from './apps.js';
 import type { Chatfiles } from './chatfiles.js';
 import { MessageRejected } from './errors.js';
 import type { Groups } from './groups.js';
-import { chatfilePath, chatfileUuid, requiredMediaFamily, withFileBase } from './message-bodies.js';
+import { chatfilePath, chatfileUuid, requiredMediaFamily } from './message-bodies.js';
 import { newMessageId } from './message-ids.js';
-import { messageJson, serialisedFrame, type MessageJson } from './message-json.js';
+import { messageJson, serialisedFrame } from './message-json.js';
+import { MessageReads } from './message-reads.js';
 import type { Rooms } from './rooms.js';
+import {
+  toInboxEvent,
+  toServerMessage,
+  toServerMessages,
+  type MessageCopy,
+} from './server-messages.js';
 import { StatusCodes } from './status-codes.js';
 import type { Users } from './users.js';
 
-// The gateway imports it from here with the rest of the messages API.
+// The gateway and the routes import these from here with the rest of the messages API.
 export { MessageRejected };
+export { toServerMessage, toServerMessages, withBase } from './server-messages.js';
+export type { MessageCopy } from './server-messages.js';
+export type { HistoryPage, InboxItem, InboxPage } from './message-reads.js';
 
 const rejected = (reason: string) =>
   new MessageRejected(StatusCodes.MESSAGE_PARAMETER_ERROR, reason);
-
-/** One copy of a stored message, and its `msg` frame made from the stored JSON (message-json.ts). */
-export interface MessageCopy {
-  message: ServerMessage;
-  /** The frame of {@link message}, its file urls on `base` (the reader's REST base). */
-  frame: (base: string) => string;
-}
 
 export interface SentMessage {
   /** A resend of a client id already stored: acknowledge again, deliver nothing. */
@@ -66,117 +69,8 @@ export interface StoredEvents {
   live?: boolean;
 }
 
-export type InboxItem =
-  /** A message live from the bus (`frame`: made from its stored JSON, in this process). */
-  | { seq: number; message: ServerMessage; frame?: (base: string) => string }
-  /** A message read from the inbox: its stored JSON, with this seq (nothing parsed). */
-  | { seq: number; json: MessageJson }
-  | { seq: number; event: UserEvent };
-
-/** A page of a conversation, each message as its stored JSON (message-json.ts). */
-export interface HistoryPage {
-  messages: MessageJson[];
-  cursor: string | null;
-  isLast: boolean;
-}
-
-export interface InboxPage {
-  items: InboxItem[];
-  /** The highest seq read (recalled messages are read but not returned). */
-  last: number;
-  /** Whether the page was cut at `limit` (there may be more). */
-  full: boolean;
-}
-
-/** Server messages carry file urls as stored paths; sessions and routes add their own base. */
-export const toServerMessage = (stored: StoredMessage, seq: number): ServerMessage =>
-  ({
-    mid: stored.mid,
-    id: stored.clientId,
-    seq,
-    from: stored.from,
-    to: stored.to,
-    chatType: stored.chatType as ChatType,
-    ext: JSON.parse(stored.ext) as Ext,
-    time: stored.time,
-    ...(stored.allowGroupAck ? { msgConfig: { allowGroupAck: true } } : {}),
-    ...(stored.receipt ? { receipt: stored.receipt } : {}),
-    ...(stored.edit
-      ? {
-          modifiedInfo: {
-            operatorId: stored.edit.by,
-            operationCount: stored.edit.count,
-            operationTime: stored.edit.at,
-          },
-        }
-      : {}),
-    ...(JSON.parse(stored.body) as MessageBody),
-  }) as ServerMessage;
-
-/**
- * A stored message as each inbox's copy, its body and ext parsed once for all of them: a group's
- * copies, and the sender's beside the recipient's, share their strings (a 15 KB text parsed again
- * per member held that much more per copy until every session had it, issue 11). `body`: the body
- * as it was stored (what its JSON parses to), when the caller has it: then nothing is parsed again.
- */
-export const toServerMessages = (stored: StoredMessage, body?: MessageBody) => {
-  const shared = toServerMessage(body ? { ...stored, body: '{}' } : stored, 0);
-  if (body) Object.assign(shared, body);
-  // Each copy goes out as the stored JSON with its seq (message-json.ts).
-  const json = messageJson(stored, (seq) => ({ ...shared, seq }));
-  return (seq: number): MessageCopy => ({
-    message: { ...shared, seq },
-    frame: (base) => json.frame(seq, base),
-  });
-};
-
-const toInboxEvent = (stored: StoredEvent, seq: number): InboxEvent => {
-  const event: InboxEvent = {
-    kind: stored.kind,
-    seq,
-    from: stored.from,
-    to: stored.to,
-    chatType: stored.chatType as ChatType,
-    time: stored.time,
-  };
-  if (stored.mid !== null) event.mid = stored.mid;
-  return event;
-};
-
 const eventsFor = (stored: StoredEvent, seqs: Record<string, number>): DeliveredEvent[] =>
   Object.entries(seqs).map(([username, seq]) => ({ username, event: toInboxEvent(stored, seq) }));
-
-/**
- * Whether `message` can be sent as JSON. A message stored before the server bounded `ext` may hold
- * one nested thousands deep, which parses but makes JSON.stringify run out of stack: a page or a
- * list holding it would fail whole, every time it is asked for (issue 11).
- */
-const serialisable = (message: ServerMessage): boolean => {
-  try {
-    JSON.stringify(message);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Whether a stored message's JSON can be made (see {@link serialisable}). */
-const servable = (json: MessageJson): boolean => {
-  try {
-    json.text(0, '');
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** A conversation's last message as the list can send it: without an `ext` it cannot send. */
-const servedLast = (message: ServerMessage): ServerMessage =>
-  serialisable(message) ? message : { ...message, ext: {} };
-
-/** A message whose file urls point at `base` (the url the reader reached the server by). */
-export const withBase = (message: ServerMessage, base: string): ServerMessage =>
-  withFileBase(message, base);
 
 export class Messages {
   readonly #storage: Storage;
@@ -185,6 +79,7 @@ export class Messages {
   readonly #chatfiles: Chatfiles;
   readonly #groups: Groups;
   readonly #rooms: Rooms;
+  readonly #reads: MessageReads;
 
   constructor(
     storage: Storage,
@@ -200,6 +95,7 @@ export class Messages {
     this.#chatfiles = chatfiles;
     this.#groups = groups;
     this.#rooms = rooms;
+    this.#reads = new MessageReads(storage, rooms);
   }
 
   /**
@@ -442,12 +338,6 @@ export class Messages {
     };
   }
 
-  /** A page of the room's recent window, newest first (seq 0: not in any inbox). */
-  async roomMessages(app: AppRecord, user: string, roomId: string, limit: number) {
-    const records = await this.#rooms.recent(app, user, roomId, limit);
-    return records.map((record) => toServerMessage({ ...record, recalled: false }, 0));
-  }
-
   /** Receipts, "all read" and recall exist for 1:1 and group conversations, not for rooms. */
   #checkChatType(chatType: string): void {
     if (chatType !== 'singleChat' && chatType !== 'groupChat') {
@@ -648,83 +538,33 @@ export class Messages {
     return { duplicate: result.duplicate, events: eventsFor(event, result.seqs) };
   }
 
-  /** One page of the user's inbox after `afterSeq`, in seq order, recalled messages left out. */
-  async inbox(
-    app: AppRecord,
-    username: string,
-    afterSeq: number,
-    limit: number,
-  ): Promise<InboxPage> {
-    const entries = await this.#storage.readInbox(app.key, username, afterSeq, limit);
-    const items: InboxItem[] = [];
-    for (const entry of entries) {
-      if ('event' in entry) {
-        items.push({ seq: entry.seq, event: toInboxEvent(entry.event, entry.seq) });
-      } else if ('userEvent' in entry) {
-        items.push({ seq: entry.seq, event: entry.userEvent });
-      } else if (!entry.message.recalled) {
-        const stored = entry.message;
-        items.push({
-          seq: entry.seq,
-          json: messageJson(stored, (seq) => toServerMessage(stored, seq)),
-        });
-      }
-    }
-    return { items, last: entries.at(-1)?.seq ?? afterSeq, full: entries.length === limit };
+  // What users read back: message-reads.ts, whose doc comments say what each returns.
+
+  roomMessages(app: AppRecord, user: string, roomId: string, limit: number) {
+    return this.#reads.roomMessages(app, user, roomId, limit);
   }
 
-  /** A page of the conversation with `peer`, newest first; `undefined` for a foreign cursor. */
-  async history(
-    app: AppRecord,
-    me: string,
-    peer: string,
-    cursor: string | null,
-    limit: number,
-  ): Promise<HistoryPage | undefined> {
-    // One more than asked tells whether anything older is left.
-    const page = await this.#storage.history(app.key, me, peer, cursor, limit + 1);
-    if (!page) return undefined;
-    const kept = page.slice(0, limit);
-    // One that cannot be sent is left out, as the replay does; the cursor still passes it.
-    const messages = kept
-      .map((stored) => messageJson(stored, (seq) => toServerMessage(stored, seq)))
-      .filter(servable);
-    const isLast = page.length <= limit;
-    return { messages, cursor: isLast ? null : (kept.at(-1)?.mid ?? null), isLast };
+  inbox(app: AppRecord, username: string, afterSeq: number, limit: number) {
+    return this.#reads.inbox(app, username, afterSeq, limit);
   }
 
-  async conversations(app: AppRecord, username: string): Promise<ServerConversation[]> {
-    const records = await this.#storage.conversations(app.key, username);
-    return records.map((record) => ({
-      peer: record.peer,
-      chatType: record.chatType as ChatType,
-      lastMessage: servedLast(toServerMessage(record.lastMessage, 0)),
-      unread: record.unread,
-    }));
+  history(app: AppRecord, me: string, peer: string, cursor: string | null, limit: number) {
+    return this.#reads.history(app, me, peer, cursor, limit);
   }
 
-  lastSeq(app: AppRecord, username: string): Promise<number> {
-    return this.#storage.lastSeq(app.key, username);
+  conversations(app: AppRecord, username: string) {
+    return this.#reads.conversations(app, username);
   }
 
-  /**
-   * Where a session resumes: the client's own `since`, else this device's cursor, else the highest
-   * cursor of any device (a new device gets what no device has had, not the whole history).
-   */
-  async resumeCursor(
-    app: AppRecord,
-    username: string,
-    deviceId: string,
-    since: number | undefined,
-  ): Promise<number> {
-    if (since !== undefined) return since;
-    const device = await this.#storage.getDeviceCursor(app.key, username, deviceId);
-    return device ?? (await this.#storage.getUserCursor(app.key, username));
+  lastSeq(app: AppRecord, username: string) {
+    return this.#reads.lastSeq(app, username);
   }
 
-  /** The device has stored everything up to `seq` (never beyond the user's last seq). */
-  async received(app: AppRecord, username: string, deviceId: string, seq: number): Promise<void> {
-    const capped = Math.min(seq, await this.#storage.lastSeq(app.key, username));
-    if (capped > 0) await this.#storage.raiseCursor(app.key, username, deviceId, capped);
+  resumeCursor(app: AppRecord, username: string, deviceId: string, since: number | undefined) {
+    return this.#reads.resumeCursor(app, username, deviceId, since);
+  }
+
+  received(app: AppRecord, username: string, deviceId: string, seq: number) {
+    return this.#reads.received(app, username, deviceId, seq);
   }
 }

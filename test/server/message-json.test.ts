@@ -13,7 +13,7 @@ import {
   toServerMessage,
   toServerMessages,
   type MessageCopy,
-} from '../../server/domain/messages.js';
+} from '../../server/domain/server-messages.js';
 import type { StoredMessage } from '../../server/storage/storage.js';
 import type { MessageBody } from '../../src/protocol/frames.js';
 
