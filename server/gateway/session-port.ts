@@ -1,7 +1,7 @@
 /**
  * What the parts of a WebSocket session share: the context every session gets from the gateway, and
  * the port a logged-in session opens to its parts (inbox-delivery.ts, message-pipeline.ts,
- * frame-handlers.ts), so they reach the socket and the login only through it.
+ * frame-handlers.ts, session-token.ts), so they reach the socket and the login only through it.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerFrame } from '../../src/protocol/frames.js';

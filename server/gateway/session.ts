@@ -27,18 +27,17 @@ import {
   CloseCode,
   type AuthFrame,
   type ClientFrame,
-  type RenewFrame,
   type ServerFrame,
 } from '../../src/protocol/frames.js';
 import type { Unsubscribe, UserEvent } from '../bus/fanout.js';
 import { DomainError, Failures } from '../domain/errors.js';
-import { hashOf } from '../domain/tokens.js';
 import { StatusCodes } from '../domain/status-codes.js';
 import { StorageUnavailable, type AppRecord } from '../storage/storage.js';
 import { parseClientFrame } from './client-frames.js';
 import { acknowledge, channel, modify, recall, received } from './frame-handlers.js';
 import { InboxDelivery, LIVE_HIGH_WATER } from './inbox-delivery.js';
 import { MessagePipeline } from './message-pipeline.js';
+import { SessionToken } from './session-token.js';
 import { corkForTurn } from './turn-writes.js';
 import type { SessionContext, SessionPort } from './session-port.js';
 
@@ -63,8 +62,6 @@ export const MAX_REFUSED = 500;
 /** Frames waiting to be handled before the socket stops being read (and again below the low). */
 const QUEUE_HIGH_WATER = 256;
 const QUEUE_LOW_WATER = 64;
-/** setTimeout's ceiling (~24.8 days); longer token lives re-arm the timer. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type State = 'awaiting-auth' | 'authenticating' | 'open' | 'closed';
 
@@ -93,9 +90,6 @@ export class Session {
   #login: Login | undefined;
   /** `${appKey}\n${user}`: the key of the per-user limits. */
   #userKey = '';
-  #expiresAt = 0;
-  /** SHA-256 of the token this session logged in (or renewed) with: a logout revokes it. */
-  #tokenHash = '';
   #queue: Promise<void> = Promise.resolve();
   /** The size of each `msg` frame as received, for the pipeline's bound. */
   readonly #frameBytes = new WeakMap<object, number>();
@@ -107,12 +101,13 @@ export class Session {
   #unsubscribe: Unsubscribe | undefined;
   #authTimer: NodeJS.Timeout;
   #idleTimer: NodeJS.Timeout;
-  #expiryTimer: NodeJS.Timeout | undefined;
 
   /** What the session has sent of the user's inbox. */
   readonly #port: SessionPort;
   readonly #delivery: InboxDelivery;
   readonly #pipeline: MessagePipeline;
+  /** The token logged in with: its expiry and its hash (session-token.ts). */
+  readonly #token: SessionToken;
   /** Counted in the presence registry (once, from `auth-ok` until closed). */
   #counted = false;
   /** On the user's list of sessions (from its login until closed). */
@@ -133,6 +128,7 @@ export class Session {
     this.#onClosed = onClosed;
     const port = (this.#port = this.#openPort());
     this.#delivery = new InboxDelivery(port);
+    this.#token = new SessionToken(port);
     this.#pipeline = new MessagePipeline(port, this.#delivery, {
       waiting: () => (this.#pending += 1),
       failed: (error) => this.#failed(error),
@@ -170,7 +166,7 @@ export class Session {
     this.#state = 'closed';
     clearTimeout(this.#authTimer);
     clearTimeout(this.#idleTimer);
-    clearTimeout(this.#expiryTimer);
+    this.#token.dispose();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     if (this.#counted && this.#login) {
@@ -197,7 +193,10 @@ export class Session {
     this.close(closeCode, reason);
   }
 
-  /** This session as its parts see it (frame-handlers.ts, inbox-delivery.ts, message-pipeline.ts). */
+  /**
+   * This session as its parts see it (frame-handlers.ts, inbox-delivery.ts, message-pipeline.ts,
+   * session-token.ts).
+   */
   #openPort(): SessionPort {
     const userKey = () => this.#userKey;
     const login = () => {
@@ -432,7 +431,7 @@ export class Session {
       case 'recv':
         return received(this.#port, frame);
       case 'renew':
-        return this.#renew(frame);
+        return this.#token.renew(frame);
       case 'delivery':
       case 'read':
         return acknowledge(this.#port, frame);
@@ -477,9 +476,7 @@ export class Session {
     // Counted before a single login kicks the older session, so the user never looks offline.
     this.#counted = true;
     this.#ctx.presence.opened(this.#app.key, login.user);
-    this.#expiresAt = token.expiresAt;
-    this.#tokenHash = hashOf(frame.token);
-    this.#armExpiry();
+    this.#token.hold(frame.token, token.expiresAt);
 
     // Subscribe before reading anything, so no message stored from now on can be missed.
     this.#unsubscribe = fanout.subscribe(this.#app.key, login.user, (event) =>
@@ -519,7 +516,7 @@ export class Session {
     this.#send({
       t: 'auth-ok',
       user: login.user,
-      expiresAt: this.#expiresAt,
+      expiresAt: this.#token.expiresAt,
       heartbeatMs: config.heartbeatMs,
       seq,
       limits: {
@@ -542,9 +539,7 @@ export class Session {
       return;
     }
     if (event.kind === 'revoked') {
-      if (event.tokenHash === undefined || event.tokenHash === this.#tokenHash) {
-        this.kick(event.code, event.reason);
-      }
+      if (this.#token.revokedBy(event.tokenHash)) this.kick(event.code, event.reason);
       return;
     }
     if (event.kind === 'presence' || event.kind === 'room' || event.kind === 'reaction') {
@@ -568,39 +563,5 @@ export class Session {
         'logged in on another device',
       );
     }
-  }
-
-  async #renew(frame: RenewFrame): Promise<void> {
-    const { user } = this.#login as Login;
-    let token;
-    try {
-      token = await this.#ctx.domain.tokens.verify(this.#app, frame.token);
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return error.failure === Failures.expiredToken
-        ? this.#error(StatusCodes.WEBIM_TOKEN_EXPIRED, 'the new token has expired')
-        : this.#error(StatusCodes.WEBIM_CONNCTION_TOKEN_NOT_ASSIGN_ERROR, 'invalid token');
-    }
-    if (token.username !== user) {
-      return this.#error(
-        StatusCodes.WEBIM_CONNCTION_TOKEN_NOT_ASSIGN_ERROR,
-        'the token belongs to another user',
-      );
-    }
-    this.#expiresAt = token.expiresAt;
-    this.#tokenHash = hashOf(frame.token);
-    this.#armExpiry();
-    this.#send({ t: 'renewed', expiresAt: this.#expiresAt });
-  }
-
-  #armExpiry(): void {
-    clearTimeout(this.#expiryTimer);
-    const left = this.#expiresAt - Date.now();
-    if (left <= 0) {
-      this.#send({ t: 'kicked', code: StatusCodes.WEBIM_TOKEN_EXPIRED, reason: 'token expired' });
-      this.close(CloseCode.TokenExpired, 'token expired');
-      return;
-    }
-    this.#expiryTimer = setTimeout(() => this.#armExpiry(), Math.min(left, MAX_TIMER_MS));
   }
 }
