@@ -10,7 +10,7 @@
  * and blocklists (sqlite-contacts.ts), chat files (sqlite-chatfiles.ts); groups, rooms, guests,
  * reactions and deletions are stores of their own beside them.
  */
-import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
@@ -305,6 +305,12 @@ export class SqliteStorage implements Storage {
    * fsyncs the WAL file on the thread pool: every commit written to it before this call is then on
    * disk (fsync is per file, whichever descriptor asks). SQLite keeps the file, and so this
    * descriptor, for as long as the connection is open; a checkpoint restarts it in place.
+   *
+   * With fdatasync(2), PostgreSQL's default for its own WAL on Linux (wal_sync_method): the data
+   * and what reading it back needs (the file's size, as the WAL grows) reach the disk, not its
+   * times. A full fsync also wrote the inode's
+   * modification time, a journal commit for every sync: the slowest syncs took 57-77 ms against
+   * 9-14 ms with fdatasync, at 5,000 messages a second (issue 11).
    */
   #syncWal(done: (error: Error | null) => void): void {
     if (this.#walFd === undefined) {
@@ -316,7 +322,7 @@ export class SqliteStorage implements Storage {
       }
       syncDirectory(dirname(this.#walPath as string));
     }
-    fsync(this.#walFd, done);
+    fdatasync(this.#walFd, done);
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
- * A mock of `fs.fsync` for the fsyncs of SQLite WAL files (the store's group commit runs them on
- * the thread pool, server/storage/sqlite-storage.ts): a disk that refuses an fsync (EIO) or takes
+ * A mock of `fs.fdatasync` for the syncs of SQLite WAL files (the store's group commit runs them on
+ * the thread pool, server/storage/sqlite-storage.ts, with fdatasync): a disk that refuses an fsync (EIO) or takes
  * its time cannot be made on a test machine, so the mock stands for it. Every other fsync, and
  * SQLite's own (in C, for commits outside group commit and checkpoints), are the real ones. The
  * WAL is told by its descriptor's path (/proc/self/fd: Linux, where CI runs).
@@ -23,7 +23,7 @@ export interface WalFsyncFault {
 }
 
 export function mockWalFsync(): WalFsyncFault {
-  const real = fs.fsync;
+  const real = fs.fdatasync;
   let fail = false;
   let holding = false;
   const held: [number, Done][] = [];
@@ -35,7 +35,7 @@ export function mockWalFsync(): WalFsyncFault {
       return false;
     }
   };
-  mock.method(fs, 'fsync', (fd: number, done: Done) => {
+  mock.method(fs, 'fdatasync', (fd: number, done: Done) => {
     if (!isWal(fd)) return real(fd, done);
     if (fail) {
       fail = false;
@@ -51,7 +51,7 @@ export function mockWalFsync(): WalFsyncFault {
     }
     return real(fd, done);
   });
-  // The store imports `fsync` by name: its binding follows the module object only after this.
+  // The store imports `fdatasync` by name: its binding follows the module object only after this.
   syncBuiltinESMExports();
   return {
     failNext() {
