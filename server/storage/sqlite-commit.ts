@@ -1,6 +1,7 @@
 /**
  * Group commit for the SQLite store: the writes that arrive in one turn of the event loop share one
- * transaction, and their callers' promises settle only once that transaction is on disk: an ack
+ * transaction (while a sync runs, those of every turn until it ends: they would wait for the next
+ * sync anyway), and their callers' promises settle only once that transaction is on disk: an ack
  * sent on it means the message is fsynced. If the commit itself fails, every write of the batch is
  * refused. If one write throws (a constraint, a missing row), the batch is rolled back and each
  * write runs again in its own transaction, so one bad write refuses only itself.
@@ -97,6 +98,8 @@ export class GroupCommit {
   #unsynced: { job: Job; result: unknown }[] = [];
   /** A sync is running; {@link #unsynced} waits for the one after it. */
   #syncing = false;
+  /** Writes are queued for when the running sync ends ({@link #flushUnlessSyncing}). */
+  #heldForSync = false;
   /** Commits made so far, and how many of them a successful sync made durable. */
   #made = 0;
   #durable = 0;
@@ -134,14 +137,26 @@ export class GroupCommit {
       if (!this.#scheduled) {
         this.#scheduled = true;
         // After the I/O callbacks of this turn: every frame read in it has queued its write.
-        setImmediate(() => this.flush());
+        setImmediate(() => this.#flushUnlessSyncing());
       }
     });
+  }
+
+  /**
+   * Commits what is queued, unless a sync runs: then when it ends, in one transaction with what
+   * comes meanwhile. Those writes would wait for the next sync anyway; committed now, they made one
+   * small commit per turn, each writing the pages it touched (every inbox and conversation of its
+   * writers) to the WAL again, so at half the maximum rate the disk wrote more than at the maximum.
+   */
+  #flushUnlessSyncing(): void {
+    if (this.#syncing && !this.#closed) this.#heldForSync = true;
+    else this.flush();
   }
 
   /** Commits everything queued now (also called on close); the syncs follow. */
   flush(): void {
     this.#scheduled = false;
+    this.#heldForSync = false;
     while (this.#queue.length > 0) this.#commit(this.#queue.splice(0, MAX_BATCH));
     this.#startSync();
   }
@@ -267,6 +282,7 @@ export class GroupCommit {
       this.stats.syncs += 1;
       if (error) {
         this.#failed(done, new StorageInDoubt(error));
+        if (this.#heldForSync) this.flush();
         return;
       }
       this.#durable = made;
@@ -276,7 +292,8 @@ export class GroupCommit {
       const ready = this.#waiters.filter((waiter) => waiter.made <= made);
       this.#waiters = this.#waiters.filter((waiter) => waiter.made > made);
       for (const waiter of ready) waiter.resolve();
-      this.#startSync();
+      if (this.#heldForSync) this.flush();
+      else this.#startSync();
     }, recover);
   }
 

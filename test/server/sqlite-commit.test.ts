@@ -197,6 +197,32 @@ describe('GroupCommit', () => {
     db.close();
   });
 
+  it('holds the writes of every turn while a sync runs, and commits them together when it ends', async () => {
+    const db = open();
+    const { held, sync } = heldSyncs();
+    const commits = new GroupCommit(db, { sync });
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+    const first = commits.run(() => insert.run(1));
+    await turn();
+    assert.equal(held.length, 1);
+    // Three turns while the sync runs: each would have been a commit of its own.
+    const later: Promise<unknown>[] = [];
+    for (const v of [2, 3, 4]) {
+      later.push(commits.run(() => insert.run(v)));
+      await turn();
+    }
+    assert.equal(count(), 1, 'nothing more committed while the sync runs');
+    held[0]!(null);
+    await first;
+    assert.equal(count(), 4, 'committed as the sync ended');
+    assert.equal(held.length, 2, 'and synced at once');
+    held[1]!(null);
+    await Promise.all(later);
+    assert.deepEqual(commits.stats, { commits: 2, writes: 4, syncs: 2, recoveries: 0 });
+    db.close();
+  });
+
   it('refuses the writes whose sync failed, and goes on with the next', async () => {
     const db = open();
     const { held, recovering, sync, nth } = heldSyncs();
