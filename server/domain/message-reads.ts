@@ -6,7 +6,7 @@
  */
 import type { ChatType, ServerMessage, UserEvent } from '../../src/protocol/frames.js';
 import type { ServerConversation } from '../../src/protocol/rest.js';
-import type { AppRecord, Storage } from '../storage/storage.js';
+import type { AppRecord, ConversationRecord, Storage } from '../storage/storage.js';
 import { messageJson, type MessageJson } from './message-json.js';
 import type { Rooms } from './rooms.js';
 import { toInboxEvent, toServerMessage } from './server-messages.js';
@@ -60,6 +60,16 @@ const servable = (json: MessageJson): boolean => {
 /** A conversation's last message as the list can send it: without an `ext` it cannot send. */
 const servedLast = (message: ServerMessage): ServerMessage =>
   serialisable(message) ? message : { ...message, ext: {} };
+
+/** How often the conversation list is read before it is answered without a `seq`. */
+const SEQ_ATTEMPTS = 3;
+
+const toServerConversation = (record: ConversationRecord): ServerConversation => ({
+  peer: record.peer,
+  chatType: record.chatType as ChatType,
+  lastMessage: servedLast(toServerMessage(record.lastMessage, 0)),
+  unread: record.unread,
+});
 
 export class MessageReads {
   readonly #storage: Storage;
@@ -121,14 +131,26 @@ export class MessageReads {
     return { messages, cursor: isLast ? null : (kept.at(-1)?.mid ?? null), isLast };
   }
 
-  async conversations(app: AppRecord, username: string): Promise<ServerConversation[]> {
-    const records = await this.#storage.conversations(app.key, username);
-    return records.map((record) => ({
-      peer: record.peer,
-      chatType: record.chatType as ChatType,
-      lastMessage: servedLast(toServerMessage(record.lastMessage, 0)),
-      unread: record.unread,
-    }));
+  /**
+   * The conversation list, and the inbox seq its unread counts are as of (`seq`): read between two
+   * reads of my last seq that agree, nothing was appended to my inbox meanwhile (a deletion for me
+   * is hidden in the same transaction that appends its event), so exactly the events up to it are
+   * in the counts, and a client knows which replayed deletions they already left out. Without
+   * `seq` when my inbox kept moving for {@link SEQ_ATTEMPTS} reads.
+   */
+  async conversations(
+    app: AppRecord,
+    username: string,
+  ): Promise<{ conversations: ServerConversation[]; seq?: number }> {
+    let records: ConversationRecord[] = [];
+    for (let attempt = 0; attempt < SEQ_ATTEMPTS; attempt++) {
+      const before = await this.#storage.lastSeq(app.key, username);
+      records = await this.#storage.conversations(app.key, username);
+      if ((await this.#storage.lastSeq(app.key, username)) === before) {
+        return { conversations: records.map(toServerConversation), seq: before };
+      }
+    }
+    return { conversations: records.map(toServerConversation) };
   }
 
   lastSeq(app: AppRecord, username: string): Promise<number> {

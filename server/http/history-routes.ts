@@ -17,8 +17,6 @@ import { restBase } from '../public-url.js';
 import { on } from './rest-route.js';
 
 const HISTORY_PAGE_DEFAULT = 20;
-/** How often the conversations are read before they are answered without a `seq`. */
-const SEQ_ATTEMPTS = 3;
 /** What Fastify says of the JSON it serialises itself. */
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -61,18 +59,8 @@ export function historyRoutes(server: FastifyInstance, domain: Domain, config: S
   on(server, RestRoutes.conversations, async (request) => {
     const { app, me } = await selfRoute(domain, request);
     const base = restBase(request, config);
-    // The counts as of a position in my inbox (`seq`): read between two reads of my last seq that
-    // agree, nothing was appended to my inbox meanwhile (a deletion for me is hidden in the same
-    // transaction that appends its event), so exactly the events up to it are in the counts. A
-    // client then knows which replayed deletions they already left out. Left out when my inbox
-    // kept moving.
-    let seq: number | undefined;
-    let conversations: Awaited<ReturnType<typeof domain.messages.conversations>> = [];
-    for (let attempt = 0; attempt < SEQ_ATTEMPTS && seq === undefined; attempt++) {
-      const before = await domain.messages.lastSeq(app, me);
-      conversations = await domain.messages.conversations(app, me);
-      if ((await domain.messages.lastSeq(app, me)) === before) seq = before;
-    }
+    // `seq`: the inbox position the unread counts are as of (message-reads.ts).
+    const { conversations, seq } = await domain.messages.conversations(app, me);
     const response: ConversationsResponse = {
       entities: conversations.map((conversation) => ({
         ...conversation,
