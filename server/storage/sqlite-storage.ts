@@ -20,7 +20,7 @@ import type { ReactionStorage } from './reaction-storage.js';
 import type { VisitorStorage } from './visitor-storage.js';
 import { SqliteApps } from './sqlite-apps.js';
 import { SqliteChatfiles } from './sqlite-chatfiles.js';
-import { Checkpoints } from './sqlite-checkpoints.js';
+import { type CheckpointOptions, Checkpoints } from './sqlite-checkpoints.js';
 import { LookupCache, SeqHeads, WriteWatch } from './sqlite-caches.js';
 import { GroupCommit } from './sqlite-commit.js';
 import { SqliteContacts } from './sqlite-contacts.js';
@@ -93,7 +93,10 @@ export class SqliteStorage implements Storage {
    * Opens (and creates or migrates) the database file at `path`. `synchronous: 'normal'` gives up
    * durability across a power loss for speed (OPENWEBIM_SQLITE_SYNCHRONOUS; the bench compares).
    */
-  constructor(path: string, options: { synchronous?: 'full' | 'normal' } = {}) {
+  constructor(
+    path: string,
+    options: { synchronous?: 'full' | 'normal'; checkpoints?: CheckpointOptions } = {},
+  ) {
     // Created 0600 before SQLite opens it: its -wal and -shm files take the same mode.
     if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
     const db = new Database(path);
@@ -123,7 +126,10 @@ export class SqliteStorage implements Storage {
       batch: heads,
     });
     this.#commits = commits;
-    this.#checkpoints = new Checkpoints(path);
+    this.#checkpoints = new Checkpoints(path, {
+      ...options.checkpoints,
+      hold: (over) => commits.hold(over),
+    });
 
     const statements = inboxStatements(db);
     const { nextSeq, appendUserEvent } = inboxWriters(db, statements, heads);
