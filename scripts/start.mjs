@@ -3,13 +3,13 @@
 import { spawn } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildBrowserIfStale, buildServerIfStale, serverCli } from './builds.mjs';
+import { buildBrowserIfStale, buildServerIfStale, serverCli, serverNodeFlags } from './builds.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 buildBrowserIfStale();
 buildServerIfStale();
 
-const server = spawn(process.execPath, [serverCli, 'start'], {
+const server = spawn(process.execPath, [...serverNodeFlags, serverCli, 'start'], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -6,14 +6,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serverCli } from '../../scripts/builds.mjs';
+import { serverCli, serverNodeFlags } from '../../scripts/builds.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'server', 'cli.ts');
 /** From the sources, through tsx: what the tests run, so they need no build. */
 const nodeArgs = ['--import', 'tsx', cli];
 /** The compiled server (`npm run build:server`), as `npm start` and the package run it. */
-const compiledArgs = [serverCli, 'start'];
+const compiledArgs = [...serverNodeFlags, serverCli, 'start'];
 
 /** A port nobody listens on (for dead-host tests) or that a server may take. */
 export function freePort() {
