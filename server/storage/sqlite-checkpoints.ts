@@ -54,7 +54,13 @@ db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = FULL');
 const { statSync } = require('node:fs');
 const restarted = new Int32Array(workerData.restarted);
-const walBytes = () => statSync(workerData.path + '-wal', { throwIfNoEntry: false })?.size ?? 0;
+const walBytes = () => {
+  try {
+    return statSync(workerData.path + '-wal', { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
+};
 const checkpoint = (mode) => {
   let result;
   try {
@@ -118,8 +124,6 @@ export class Checkpoints {
   #closing = false;
   /** The frame count of the WAL the last RESTART copied. */
   #restartedLog: number | undefined;
-  /** Passive rounds, and the restarts (truncations too) that succeeded. */
-  readonly stats = { rounds: 0, restarts: 0 };
 
   constructor(path: string, options: CheckpointOptions = {}) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -148,12 +152,10 @@ export class Checkpoints {
 
   #round(round: CheckpointRound): void {
     if (round.mode !== 'passive') {
-      if (!round.busy) this.stats.restarts += 1;
       this.#restartedLog = round.mode === 'restart' && !round.busy ? round.log : undefined;
       this.#released();
       return;
     }
-    this.stats.rounds += 1;
     if (round.busy || round.checkpointed !== round.log || this.#closing) return;
     // A restarted WAL keeps its frame count until the next commit starts it over: the same count
     // as the restart's means nothing was written since, and the WAL is empty in effect.
