@@ -8,19 +8,17 @@
  * when a write transaction begins while every frame is copied, and under a steady load a commit
  * always lands while a passive checkpoint runs: at 1,000 messages a second the WAL never restarted
  * and grew by 40 MB a second, every commit appending to a longer file (issue 11). So once a round
- * has copied everything it saw of a WAL past {@link RESTART_FRAMES}, the worker checkpoints in
- * RESTART mode: it copies the few frames committed since, takes the writer's lock and waits for
- * the readers to leave the WAL, and the next commit starts the file over. The serving connection
- * holds its commits meanwhile (GroupCommit.hold), since a commit started while the worker has the
- * lock would wait for it on the event loop. The worker says it is done through shared memory,
- * which the held commits look at each turn: its message reached the event loop 30-45 ms after it
- * was sent while the server was busy.
+ * has copied everything it saw of a WAL past {@link RESTART_FRAMES}, the serving connection itself
+ * checkpoints in RESTART mode (the `restart` given): it copies the frames committed since the round
+ * and the next commit starts the file over. On the serving connection, between two of its own
+ * writes, it meets no lock of ours: run in the worker, it took the writer's lock, and a transaction
+ * of the server that had read and then wrote during it failed at once with SQLITE_BUSY (SQLite does
+ * not wait for a lock there), which a client saw as a 500.
  *
  * A restarted WAL keeps its length and is written over: cutting it at each restart (SQLite's
  * journal_size_limit) made the commit that restarts it truncate a 180 MB file on the event loop,
- * 20-110 ms each second at 10,000 messages a second. So the file is truncated only once the load
- * has dropped: a round that finds little in a WAL file longer than {@link WAL_BYTES} truncates it
- * (TRUNCATE mode, in the worker, the commits held as for a restart).
+ * 20-110 ms each second at 10,000 messages a second. So the file is truncated only when a round
+ * finds the WAL quiet and its file longer than {@link WAL_BYTES} (TRUNCATE mode).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -30,10 +28,8 @@ const INTERVAL_MS = 1000;
 const RESTART_FRAMES = 1000;
 /** A WAL file longer than this (bytes) is truncated once a round finds it short. */
 const WAL_BYTES = 64 * 1024 * 1024;
-/** A restart the worker has not finished in this long no longer holds the commits. */
-const RESTART_WAIT_MS = 2000;
 
-/** A checkpoint's outcome, as the worker tells it. */
+/** A checkpoint's outcome. */
 export interface CheckpointRound {
   mode: 'passive' | 'restart' | 'truncate';
   /** Frames in the WAL, and copied into the database file (both -1 when it failed). */
@@ -48,12 +44,11 @@ export interface CheckpointRound {
 /** CommonJS evaluated from this string, so it needs no file beside the compiled server. */
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = FULL');
-const { statSync } = require('node:fs');
-const restarted = new Int32Array(workerData.restarted);
 const walBytes = () => {
   try {
     return statSync(workerData.path + '-wal', { throwIfNoEntry: false })?.size ?? 0;
@@ -61,40 +56,28 @@ const walBytes = () => {
     return 0;
   }
 };
-const checkpoint = (mode) => {
-  let result;
+const passive = () => {
   try {
-    const [counts] = db.pragma('wal_checkpoint(' + mode + ')');
-    result = { log: counts.log, checkpointed: counts.checkpointed, busy: counts.busy !== 0 };
+    const [counts] = db.pragma('wal_checkpoint(PASSIVE)');
+    return { log: counts.log, checkpointed: counts.checkpointed, busy: counts.busy !== 0 };
   } catch {
     // Busy or locked: the next round tries again.
-    result = { log: -1, checkpointed: -1, busy: true };
+    return { log: -1, checkpointed: -1, busy: true };
   }
-  return { mode: mode.toLowerCase(), ...result, walBytes: walBytes() };
 };
-// Passes until one is quick: each copies what was committed during the one before, so the restart
-// that may follow has little left to copy while the commits wait.
+// Passes until one is quick: each copies what was committed during the one before, so a restart
+// that follows has little left to copy on the event loop.
 const round = () => {
   let result;
   for (let pass = 0; pass < 5; pass += 1) {
     const started = performance.now();
-    result = checkpoint('PASSIVE');
+    result = passive();
     if (result.busy || performance.now() - started < 2) break;
   }
-  parentPort.postMessage(result);
+  parentPort.postMessage({ mode: 'passive', ...result, walBytes: walBytes() });
 };
 const timer = setInterval(round, workerData.intervalMs);
-parentPort.on('message', (message) => {
-  if (message === 'RESTART' || message === 'TRUNCATE') {
-    // It holds the writer's lock while it waits for the readers: it gives up soon, rather than
-    // keep the serving connection's commits waiting.
-    db.pragma('busy_timeout = 100');
-    const result = checkpoint(message);
-    db.pragma('busy_timeout = 5000');
-    Atomics.store(restarted, 0, 1);
-    parentPort.postMessage(result);
-    return;
-  }
+parentPort.on('message', () => {
   clearInterval(timer);
   db.close();
   parentPort.close();
@@ -106,8 +89,8 @@ export interface CheckpointOptions {
   intervalMs?: number;
   /** A WAL file longer than this is truncated once the load drops (tests make it short). */
   walBytesLimit?: number;
-  /** Holds the serving connection's commits (GroupCommit.hold). */
-  hold?: (over: () => boolean) => () => void;
+  /** Checkpoints in that mode on the serving connection, without waiting on a lock. */
+  restart?: (mode: 'RESTART' | 'TRUNCATE') => CheckpointRound;
   /** Told of every round and restart (tests). */
   onRound?: (round: CheckpointRound) => void;
 }
@@ -115,76 +98,44 @@ export interface CheckpointOptions {
 export class Checkpoints {
   readonly #worker: Worker;
   readonly #exited: Promise<void>;
-  readonly #hold: CheckpointOptions['hold'];
+  readonly #restart: CheckpointOptions['restart'];
+  readonly #onRound: CheckpointOptions['onRound'];
   readonly #walBytesLimit: number;
-  /** Set to 1 by the worker once a restart asked of it is over. */
-  readonly #restarted = new Int32Array(new SharedArrayBuffer(4));
-  #release: (() => void) | undefined;
-  #releaseTimer: NodeJS.Timeout | undefined;
   #closing = false;
   /** The frame count of the WAL the last RESTART copied. */
   #restartedLog: number | undefined;
 
   constructor(path: string, options: CheckpointOptions = {}) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.#hold = options.hold;
+    this.#restart = options.restart;
+    this.#onRound = options.onRound;
     this.#walBytesLimit = options.walBytesLimit ?? WAL_BYTES;
     this.#worker = new Worker(workerSource, {
       eval: true,
       execArgv: [],
-      workerData: {
-        path,
-        driver,
-        intervalMs: options.intervalMs ?? INTERVAL_MS,
-        restarted: this.#restarted.buffer,
-      },
+      workerData: { path, driver, intervalMs: options.intervalMs ?? INTERVAL_MS },
     });
     this.#exited = new Promise((resolve) => this.#worker.once('exit', () => resolve()));
-    this.#worker.on('message', (round: CheckpointRound) => {
-      this.#round(round);
-      options.onRound?.(round);
-    });
+    this.#worker.on('message', (round: CheckpointRound) => this.#round(round));
     // A failing checkpointer must not take the server down: the WAL only grows until restart.
-    this.#worker.on('error', () => this.#released());
+    this.#worker.on('error', () => undefined);
     // After the listeners: a 'message' listener refers the worker again.
     this.#worker.unref();
   }
 
   #round(round: CheckpointRound): void {
-    if (round.mode !== 'passive') {
-      this.#restartedLog = round.mode === 'restart' && !round.busy ? round.log : undefined;
-      this.#released();
-      return;
-    }
-    if (round.busy || round.checkpointed !== round.log || this.#closing) return;
+    this.#onRound?.(round);
+    if (round.busy || round.checkpointed !== round.log || this.#closing || !this.#restart) return;
     // A restarted WAL keeps its frame count until the next commit starts it over: the same count
     // as the restart's means nothing was written since, and the WAL is empty in effect.
     const written = round.log !== this.#restartedLog;
-    if (written && round.log >= RESTART_FRAMES) this.#restart('RESTART');
-    else if (round.walBytes > this.#walBytesLimit) this.#restart('TRUNCATE');
-  }
-
-  /** Holds the commits while the worker restarts the WAL (and truncates it, in TRUNCATE mode). */
-  #restart(mode: 'RESTART' | 'TRUNCATE'): void {
-    if (this.#release || !this.#hold) return;
-    Atomics.store(this.#restarted, 0, 0);
-    this.#release = this.#hold(() => Atomics.load(this.#restarted, 0) === 1);
-    this.#releaseTimer = setTimeout(() => this.#released(), RESTART_WAIT_MS);
-    this.#releaseTimer.unref();
-    // Held commits are pending writes: the process waits for the worker's answer.
-    this.#worker.ref();
-    this.#worker.postMessage(mode);
-  }
-
-  /** The restart is over (or given up): the commits go on. */
-  #released(): void {
-    clearTimeout(this.#releaseTimer);
-    this.#releaseTimer = undefined;
-    const release = this.#release;
-    this.#release = undefined;
-    if (!release) return;
-    if (!this.#closing) this.#worker.unref();
-    release();
+    let mode: 'RESTART' | 'TRUNCATE' | undefined;
+    if (written && round.log >= RESTART_FRAMES) mode = 'RESTART';
+    else if (round.walBytes > this.#walBytesLimit) mode = 'TRUNCATE';
+    if (!mode) return;
+    const restarted = this.#restart(mode);
+    this.#restartedLog = mode === 'RESTART' && !restarted.busy ? restarted.log : undefined;
+    this.#onRound?.(restarted);
   }
 
   /** Stops the worker and closes its connection. */
@@ -194,6 +145,5 @@ export class Checkpoints {
     this.#worker.ref();
     this.#worker.postMessage('close');
     await this.#exited;
-    this.#released();
   }
 }

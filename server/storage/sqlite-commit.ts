@@ -98,10 +98,8 @@ export class GroupCommit {
   #unsynced: { job: Job; result: unknown }[] = [];
   /** A sync is running; {@link #unsynced} waits for the one after it. */
   #syncing = false;
-  /** Writes are queued for when the running sync, or the last hold, ends ({@link #flushWhenFree}). */
-  #held = false;
-  /** Holds not released yet ({@link hold}): no commit starts while there is one. */
-  readonly #holds = new Set<{ over: () => boolean }>();
+  /** Writes are queued for when the running sync ends ({@link #flushUnlessSyncing}). */
+  #heldForSync = false;
   /** Commits made so far, and how many of them a successful sync made durable. */
   #made = 0;
   #durable = 0;
@@ -139,7 +137,7 @@ export class GroupCommit {
       if (!this.#scheduled) {
         this.#scheduled = true;
         // After the I/O callbacks of this turn: every frame read in it has queued its write.
-        setImmediate(() => this.#flushWhenFree());
+        setImmediate(() => this.#flushUnlessSyncing());
       }
     });
   }
@@ -149,38 +147,16 @@ export class GroupCommit {
    * comes meanwhile. Those writes would wait for the next sync anyway; committed now, they made one
    * small commit per turn, each writing the pages it touched (every inbox and conversation of its
    * writers) to the WAL again, so at half the maximum rate the disk wrote more than at the maximum.
-   * While a {@link hold} lasts, they wait for its release the same way.
    */
-  #flushWhenFree(): void {
-    for (const hold of this.#holds) if (hold.over()) this.#holds.delete(hold);
-    if ((this.#syncing || this.#holds.size > 0) && !this.#closed) {
-      this.#held = true;
-      // The next turn's writes look again whether a hold is over.
-      this.#scheduled = false;
-    } else {
-      this.flush();
-    }
-  }
-
-  /**
-   * Starts no commit until the returned function is called (later calls do nothing) or, asked
-   * whenever a commit could start, `over()` is true: the writes queue meanwhile and commit
-   * together at the release. The checkpointer holds commits while it restarts the WAL
-   * (sqlite-checkpoints.ts), which needs the writer's lock: a commit started then would wait for
-   * it on the event loop. Closing commits what is queued regardless.
-   */
-  hold(over: () => boolean = () => false): () => void {
-    const hold = { over };
-    this.#holds.add(hold);
-    return () => {
-      if (this.#holds.delete(hold) && this.#held) this.#flushWhenFree();
-    };
+  #flushUnlessSyncing(): void {
+    if (this.#syncing && !this.#closed) this.#heldForSync = true;
+    else this.flush();
   }
 
   /** Commits everything queued now (also called on close); the syncs follow. */
   flush(): void {
     this.#scheduled = false;
-    this.#held = false;
+    this.#heldForSync = false;
     while (this.#queue.length > 0) this.#commit(this.#queue.splice(0, MAX_BATCH));
     this.#startSync();
   }
@@ -306,7 +282,7 @@ export class GroupCommit {
       this.stats.syncs += 1;
       if (error) {
         this.#failed(done, new StorageInDoubt(error));
-        if (this.#held) this.#flushWhenFree();
+        if (this.#heldForSync) this.flush();
         return;
       }
       this.#durable = made;
@@ -316,8 +292,8 @@ export class GroupCommit {
       const ready = this.#waiters.filter((waiter) => waiter.made <= made);
       this.#waiters = this.#waiters.filter((waiter) => waiter.made > made);
       for (const waiter of ready) waiter.resolve();
-      if (this.#held) this.#flushWhenFree();
-      if (!this.#syncing) this.#startSync();
+      if (this.#heldForSync) this.flush();
+      else this.#startSync();
     }, recover);
   }
 

@@ -10,7 +10,7 @@
  * and blocklists (sqlite-contacts.ts), chat files (sqlite-chatfiles.ts); groups, rooms, guests,
  * reactions and deletions are stores of their own beside them.
  */
-import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
@@ -20,7 +20,7 @@ import type { ReactionStorage } from './reaction-storage.js';
 import type { VisitorStorage } from './visitor-storage.js';
 import { SqliteApps } from './sqlite-apps.js';
 import { SqliteChatfiles } from './sqlite-chatfiles.js';
-import { type CheckpointOptions, Checkpoints } from './sqlite-checkpoints.js';
+import { type CheckpointOptions, type CheckpointRound, Checkpoints } from './sqlite-checkpoints.js';
 import { LookupCache, SeqHeads, WriteWatch } from './sqlite-caches.js';
 import { GroupCommit } from './sqlite-commit.js';
 import { SqliteContacts } from './sqlite-contacts.js';
@@ -80,6 +80,8 @@ export class SqliteStorage implements Storage {
   readonly #checkpoints: Checkpoints;
   /** The WAL file group commit fsyncs (none in memory or with `synchronous: 'normal'`). */
   readonly #walPath: string | undefined;
+  /** The database file's path. */
+  readonly #path: string;
   #walFd: number | undefined;
   readonly #apps: SqliteApps;
   readonly #users: SqliteUsers;
@@ -112,6 +114,7 @@ export class SqliteStorage implements Storage {
     const durable = options.synchronous !== 'normal';
     db.pragma(durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
+    this.#path = path;
     this.#walPath = path === ':memory:' || !durable ? undefined : `${path}-wal`;
     migrate(db);
     // Users, blocklists and seq heads in memory, forgotten on any write they did not see.
@@ -128,7 +131,7 @@ export class SqliteStorage implements Storage {
     this.#commits = commits;
     this.#checkpoints = new Checkpoints(path, {
       ...options.checkpoints,
-      hold: (over) => commits.hold(over),
+      restart: (mode) => this.#checkpoint(mode),
     });
 
     const statements = inboxStatements(db);
@@ -358,6 +361,36 @@ export class SqliteStorage implements Storage {
       this.#db.pragma('busy_timeout = 5000');
     }
     setImmediate(done, error);
+  }
+
+  /**
+   * A checkpoint in RESTART or TRUNCATE mode on this connection, for the checkpointer (see
+   * sqlite-checkpoints.ts), between two of its writes. It does not wait: busy (the checkpointer's
+   * round, another process's reader) it is tried at the next round.
+   */
+  #checkpoint(mode: 'RESTART' | 'TRUNCATE'): CheckpointRound {
+    const db = this.#db;
+    let counts = { log: -1, checkpointed: -1, busy: true };
+    db.pragma('busy_timeout = 0');
+    try {
+      const [result] = db.pragma(`wal_checkpoint(${mode})`) as {
+        busy: number;
+        log: number;
+        checkpointed: number;
+      }[];
+      if (result) counts = { ...result, busy: result.busy !== 0 };
+    } catch {
+      // Locked: busy, as above.
+    } finally {
+      db.pragma('busy_timeout = 5000');
+    }
+    let walBytes = 0;
+    try {
+      walBytes = statSync(`${this.#path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    } catch {
+      // Unknown: 0, nothing more to truncate.
+    }
+    return { mode: mode === 'RESTART' ? 'restart' : 'truncate', ...counts, walBytes };
   }
 
   async close(): Promise<void> {

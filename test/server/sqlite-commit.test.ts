@@ -223,43 +223,6 @@ describe('GroupCommit', () => {
     db.close();
   });
 
-  it('starts no commit while held: the writes of every turn commit together once the hold is over', async () => {
-    const db = open();
-    const commits = new GroupCommit(db);
-    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
-    const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
-    // Released by its function.
-    const release = commits.hold();
-    const first = [commits.run(() => insert.run(1))];
-    await turn();
-    first.push(commits.run(() => insert.run(2)));
-    await turn();
-    assert.equal(count(), 0, 'nothing committed while held');
-    release();
-    assert.deepEqual(commits.stats.commits, 1, 'committed at the release, in one transaction');
-    await Promise.all(first);
-    release(); // a second call does nothing
-    // Over once its owner says so, looked at each turn a write comes (the checkpointer's worker
-    // sets shared memory; its message may come later).
-    let over = false;
-    commits.hold(() => over);
-    const second = [commits.run(() => insert.run(3))];
-    await turn();
-    assert.equal(count(), 2, 'held again');
-    over = true;
-    second.push(commits.run(() => insert.run(4)));
-    await Promise.all(second);
-    assert.equal(count(), 4);
-    assert.deepEqual(commits.stats, { commits: 2, writes: 4, syncs: 0, recoveries: 0 });
-    // Closing commits what is queued, held or not.
-    commits.hold();
-    const last = commits.run(() => insert.run(5));
-    await commits.close();
-    await last;
-    assert.equal(count(), 5);
-    db.close();
-  });
-
   it('refuses the writes whose sync failed, and goes on with the next', async () => {
     const db = open();
     const { held, recovering, sync, nth } = heldSyncs();
