@@ -20,6 +20,7 @@
  * 20-110 ms each second at 10,000 messages a second. So the file is truncated only when a round
  * finds the WAL quiet and its file longer than {@link WAL_BYTES} (TRUNCATE mode).
  */
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -29,16 +30,31 @@ const RESTART_FRAMES = 1000;
 /** A WAL file longer than this (bytes) is truncated once a round finds it short. */
 const WAL_BYTES = 64 * 1024 * 1024;
 
-/** A checkpoint's outcome. */
-export interface CheckpointRound {
-  mode: 'passive' | 'restart' | 'truncate';
+/** What `PRAGMA wal_checkpoint` answers. */
+export interface WalCounts {
   /** Frames in the WAL, and copied into the database file (both -1 when it failed). */
   log: number;
   checkpointed: number;
   /** It could not finish: a reader or writer was in the way, or an error. */
   busy: boolean;
-  /** The WAL file's length after it (bytes; 0 when there is none). */
+}
+
+/** A checkpoint's outcome. */
+export interface CheckpointRound extends WalCounts {
+  mode: 'passive' | 'restart' | 'truncate';
+  /** The WAL file's length after it (bytes; 0 when there is none or it cannot be read). */
   walBytes: number;
+}
+
+/** Checkpoints in that mode on the serving connection, without waiting on a lock. */
+export type Restart = (mode: 'RESTART' | 'TRUNCATE') => WalCounts;
+
+function walBytes(path: string): number {
+  try {
+    return statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** CommonJS evaluated from this string, so it needs no file beside the compiled server. */
@@ -65,6 +81,7 @@ const passive = () => {
     return { log: -1, checkpointed: -1, busy: true };
   }
 };
+// The same as walBytes() above, which this string cannot import.
 // Passes until one is quick: each copies what was committed during the one before, so a restart
 // that follows has little left to copy on the event loop.
 const round = () => {
@@ -89,8 +106,6 @@ export interface CheckpointOptions {
   intervalMs?: number;
   /** A WAL file longer than this is truncated once the load drops (tests make it short). */
   walBytesLimit?: number;
-  /** Checkpoints in that mode on the serving connection, without waiting on a lock. */
-  restart?: (mode: 'RESTART' | 'TRUNCATE') => CheckpointRound;
   /** Told of every round and restart (tests). */
   onRound?: (round: CheckpointRound) => void;
 }
@@ -98,16 +113,18 @@ export interface CheckpointOptions {
 export class Checkpoints {
   readonly #worker: Worker;
   readonly #exited: Promise<void>;
-  readonly #restart: CheckpointOptions['restart'];
+  readonly #path: string;
+  readonly #restart: Restart;
   readonly #onRound: CheckpointOptions['onRound'];
   readonly #walBytesLimit: number;
   #closing = false;
   /** The frame count of the WAL the last RESTART copied. */
   #restartedLog: number | undefined;
 
-  constructor(path: string, options: CheckpointOptions = {}) {
+  constructor(path: string, restart: Restart, options: CheckpointOptions = {}) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.#restart = options.restart;
+    this.#path = path;
+    this.#restart = restart;
     this.#onRound = options.onRound;
     this.#walBytesLimit = options.walBytesLimit ?? WAL_BYTES;
     this.#worker = new Worker(workerSource, {
@@ -125,7 +142,7 @@ export class Checkpoints {
 
   #round(round: CheckpointRound): void {
     this.#onRound?.(round);
-    if (round.busy || round.checkpointed !== round.log || this.#closing || !this.#restart) return;
+    if (round.busy || round.checkpointed !== round.log || this.#closing) return;
     // A restarted WAL keeps its frame count until the next commit starts it over: the same count
     // as the restart's means nothing was written since, and the WAL is empty in effect.
     const written = round.log !== this.#restartedLog;
@@ -133,9 +150,10 @@ export class Checkpoints {
     if (written && round.log >= RESTART_FRAMES) mode = 'RESTART';
     else if (round.walBytes > this.#walBytesLimit) mode = 'TRUNCATE';
     if (!mode) return;
-    const restarted = this.#restart(mode);
-    this.#restartedLog = mode === 'RESTART' && !restarted.busy ? restarted.log : undefined;
-    this.#onRound?.(restarted);
+    const counts = this.#restart(mode);
+    this.#restartedLog = mode === 'RESTART' && !counts.busy ? counts.log : undefined;
+    const name = mode === 'RESTART' ? 'restart' : 'truncate';
+    this.#onRound?.({ mode: name, ...counts, walBytes: walBytes(this.#path) });
   }
 
   /** Stops the worker and closes its connection. */

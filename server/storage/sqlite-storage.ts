@@ -10,7 +10,7 @@
  * and blocklists (sqlite-contacts.ts), chat files (sqlite-chatfiles.ts); groups, rooms, guests,
  * reactions and deletions are stores of their own beside them.
  */
-import { closeSync, fdatasync, fsyncSync, openSync, statSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { GroupStorage, RoomStorage } from './group-storage.js';
@@ -20,7 +20,7 @@ import type { ReactionStorage } from './reaction-storage.js';
 import type { VisitorStorage } from './visitor-storage.js';
 import { SqliteApps } from './sqlite-apps.js';
 import { SqliteChatfiles } from './sqlite-chatfiles.js';
-import { type CheckpointOptions, type CheckpointRound, Checkpoints } from './sqlite-checkpoints.js';
+import { type CheckpointOptions, Checkpoints, type WalCounts } from './sqlite-checkpoints.js';
 import { LookupCache, SeqHeads, WriteWatch } from './sqlite-caches.js';
 import { GroupCommit } from './sqlite-commit.js';
 import { SqliteContacts } from './sqlite-contacts.js';
@@ -49,6 +49,9 @@ import type {
   TokenRecord,
   UserRecord,
 } from './storage.js';
+
+/** How long a statement waits for another connection's lock (the CLI, the checkpointer). */
+const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * The WAL file's name is on disk once its directory is fsynced (SQLite created the file). Where a
@@ -80,8 +83,6 @@ export class SqliteStorage implements Storage {
   readonly #checkpoints: Checkpoints;
   /** The WAL file group commit fsyncs (none in memory or with `synchronous: 'normal'`). */
   readonly #walPath: string | undefined;
-  /** The database file's path. */
-  readonly #path: string;
   #walFd: number | undefined;
   readonly #apps: SqliteApps;
   readonly #users: SqliteUsers;
@@ -105,7 +106,7 @@ export class SqliteStorage implements Storage {
     this.#db = db;
     db.pragma('journal_mode = WAL');
     // The CLI and the server may write at the same moment; wait instead of failing.
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('foreign_keys = ON');
     // FULL: every commit is fsynced before it returns, so an ack (sent after the commit) survives
     // a power loss, not only a crash. Group commit (sqlite-commit.ts) keeps that to one fsync per
@@ -114,7 +115,6 @@ export class SqliteStorage implements Storage {
     const durable = options.synchronous !== 'normal';
     db.pragma(durable ? 'synchronous = FULL' : 'synchronous = NORMAL');
     db.pragma('wal_autocheckpoint = 0');
-    this.#path = path;
     this.#walPath = path === ':memory:' || !durable ? undefined : `${path}-wal`;
     migrate(db);
     // Users, blocklists and seq heads in memory, forgotten on any write they did not see.
@@ -129,10 +129,19 @@ export class SqliteStorage implements Storage {
       batch: heads,
     });
     this.#commits = commits;
-    this.#checkpoints = new Checkpoints(path, {
-      ...options.checkpoints,
-      restart: (mode) => this.#checkpoint(mode),
-    });
+    this.#checkpoints = new Checkpoints(
+      path,
+      (mode) => {
+        // Between two writes of this connection, and without waiting: a busy lock (the
+        // checkpointer's round, another process's reader) is tried at the next round.
+        try {
+          return this.#walCheckpoint(mode, 0);
+        } catch {
+          return { log: -1, checkpointed: -1, busy: true };
+        }
+      },
+      options.checkpoints,
+    );
 
     const statements = inboxStatements(db);
     const { nextSeq, appendUserEvent } = inboxWriters(db, statements, heads);
@@ -346,51 +355,31 @@ export class SqliteStorage implements Storage {
   #recover(done: (error: Error | null) => void): void {
     let error: Error | null = null;
     try {
-      this.#db.pragma('busy_timeout = 100');
-      const [result] = this.#db.pragma('wal_checkpoint(FULL)') as {
-        busy: number;
-        log: number;
-        checkpointed: number;
-      }[];
-      if (!result || result.busy !== 0 || result.checkpointed !== result.log) {
+      const counts = this.#walCheckpoint('FULL', 100);
+      if (counts.busy || counts.checkpointed !== counts.log) {
         error = new Error('the WAL could not be checkpointed yet (busy)');
       }
     } catch (thrown) {
       error = thrown as Error;
-    } finally {
-      this.#db.pragma('busy_timeout = 5000');
     }
     setImmediate(done, error);
   }
 
-  /**
-   * A checkpoint in RESTART or TRUNCATE mode on this connection, for the checkpointer (see
-   * sqlite-checkpoints.ts), between two of its writes. It does not wait: busy (the checkpointer's
-   * round, another process's reader) it is tried at the next round.
-   */
-  #checkpoint(mode: 'RESTART' | 'TRUNCATE'): CheckpointRound {
+  /** `PRAGMA wal_checkpoint(mode)` on this connection, waiting at most `busyMs` for a lock. */
+  #walCheckpoint(mode: 'FULL' | 'RESTART' | 'TRUNCATE', busyMs: number): WalCounts {
     const db = this.#db;
-    let counts = { log: -1, checkpointed: -1, busy: true };
-    db.pragma('busy_timeout = 0');
+    db.pragma(`busy_timeout = ${busyMs}`);
     try {
       const [result] = db.pragma(`wal_checkpoint(${mode})`) as {
         busy: number;
         log: number;
         checkpointed: number;
       }[];
-      if (result) counts = { ...result, busy: result.busy !== 0 };
-    } catch {
-      // Locked: busy, as above.
+      if (!result) return { log: -1, checkpointed: -1, busy: true };
+      return { log: result.log, checkpointed: result.checkpointed, busy: result.busy !== 0 };
     } finally {
-      db.pragma('busy_timeout = 5000');
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
-    let walBytes = 0;
-    try {
-      walBytes = statSync(`${this.#path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
-    } catch {
-      // Unknown: 0, nothing more to truncate.
-    }
-    return { mode: mode === 'RESTART' ? 'restart' : 'truncate', ...counts, walBytes };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
-// The WAL of the SQLite store stays short under a load that never pauses (issue 11): the
-// checkpointer restarts it while the commits wait (server/storage/sqlite-checkpoints.ts), and
-// truncates a file a burst left long once the writes stop. Real files, a real worker thread.
+// The WAL of the SQLite store stays short under a load that never pauses (issue 11): after the
+// worker's rounds, the serving connection restarts it between two of its writes
+// (server/storage/sqlite-checkpoints.ts), and truncates a file a burst left long once the writes
+// slow down. Real files, a real worker thread.
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
