@@ -20,6 +20,7 @@ import {
   type RunResult,
   measureServer,
   medianEcho,
+  medianRun,
   sendFrame,
   settle,
   signIn,
@@ -211,12 +212,11 @@ async function medianMax(
   text: string,
 ): Promise<MaxRate> {
   const { maxRuns, warmUp } = DURABILITY_DEFAULTS;
-  await measureServer(url, clients, warmUp, text);
-  const runs: RunResult[] = [];
-  for (let i = 0; i < maxRuns; i += 1) runs.push(await measureServer(url, clients, messages, text));
-  runs.sort((a, b) => a.perSecond - b.perSecond);
-  const median = runs[Math.floor(runs.length / 2)] as RunResult;
-  return { ...median, runs: runs.map((run) => run.perSecond) };
+  return medianRun(
+    () => measureServer(url, clients, messages, text),
+    maxRuns,
+    () => measureServer(url, clients, warmUp, text),
+  );
 }
 
 export async function durableAcks(

@@ -399,11 +399,26 @@ async function measureEcho(
 
 /** The echo run is short (well under a second): the median of three steadies it. */
 export async function medianEcho(url: string, clients: number, messages: number, text: string) {
+  const echo = () => measureEcho(url, clients, messages, text);
+  return medianRun(echo, ECHO_RUNS, echo);
+}
+
+/**
+ * `warmUp` once (its figure dropped), then `count` runs: the median run, with every run's rate
+ * (ascending). One run lasts about a second, and the first on a server or client just started
+ * is the slowest.
+ */
+export async function medianRun(
+  run: () => Promise<RunResult>,
+  count: number,
+  warmUp: () => Promise<unknown>,
+): Promise<RunResult & { runs: number[] }> {
+  await warmUp();
   const runs: RunResult[] = [];
-  // A warm-up run first, its figure dropped, as for the servers (durable-acks.ts).
-  await measureEcho(url, clients, messages, text);
-  for (let i = 0; i < ECHO_RUNS; i += 1) runs.push(await measureEcho(url, clients, messages, text));
-  return runs.sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)] as RunResult;
+  for (let i = 0; i < count; i += 1) runs.push(await run());
+  runs.sort((a, b) => a.perSecond - b.perSecond);
+  const median = runs[Math.floor(runs.length / 2)] as RunResult;
+  return { ...median, runs: runs.map((one) => one.perSecond) };
 }
 
 // ---------------------------------------------------------------------------------------------
