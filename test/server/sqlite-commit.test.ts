@@ -223,6 +223,48 @@ describe('GroupCommit', () => {
     db.close();
   });
 
+  it('spaces batches by minIntervalMs under load; a write after a quiet spell, or on close, commits at once', async () => {
+    const db = open();
+    const interval = 200;
+    const commits = new GroupCommit(db, { minIntervalMs: interval });
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const ran: number[] = [];
+    const write = (v: number) =>
+      commits.run(() => {
+        ran.push(v);
+        return insert.run(v);
+      });
+    // The first batch: nothing before it to be spaced from.
+    const started = performance.now();
+    await write(1);
+    // Two more turns' writes, right after it: they wait for the interval, then share a commit.
+    const spaced = [write(2)];
+    await turn();
+    spaced.push(write(3));
+    await turn();
+    assert.deepEqual(ran, [1], 'nothing committed within the interval');
+    await Promise.all(spaced);
+    assert.deepEqual(ran, [1, 2, 3]);
+    // Timers may fire a millisecond early against performance.now().
+    assert.ok(performance.now() - started >= interval - 2, 'not before the interval');
+    assert.deepEqual(commits.stats, { commits: 2, writes: 3, syncs: 0, recoveries: 0 });
+    // A quiet spell longer than the interval: the next write commits in its own turn.
+    await new Promise((resolve) => setTimeout(resolve, interval + 20));
+    const quiet = write(4);
+    await turn();
+    assert.deepEqual(ran, [1, 2, 3, 4], 'committed without waiting');
+    await quiet;
+    // Right after that batch a write would wait, but close() commits it now.
+    const last = write(5);
+    await turn();
+    assert.deepEqual(ran, [1, 2, 3, 4]);
+    const closed = commits.close();
+    assert.deepEqual(ran, [1, 2, 3, 4, 5], 'close commits what waits for the interval');
+    await Promise.all([last, closed]);
+    assert.equal((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 5);
+    db.close();
+  });
+
   it('refuses the writes whose sync failed, and goes on with the next', async () => {
     const db = open();
     const { held, recovering, sync, nth } = heldSyncs();
