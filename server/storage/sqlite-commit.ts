@@ -23,12 +23,13 @@
  * while the recovery fails, acked once it succeeds), and {@link GroupCommit.settled}, which every
  * read that reaches a client awaits, fails with each failed attempt instead of showing them.
  *
- * Under load, batches are also spaced ({@link GroupCommitOptions.minIntervalMs}): a batch commits no
- * sooner than a few milliseconds after the one before, so the writes of several turns share one
+ * Under load, batches are also spaced ({@link GroupCommitOptions.spacing}): after a large batch, the
+ * next commits no sooner than a few milliseconds after it, so the writes of several turns share one
  * transaction. A write waits for an fsync anyway; a few milliseconds more buy fewer, larger
  * transactions, which cost the event loop less per message: each commit writes every page it
- * touched to the WAL (PostgreSQL's `commit_delay` and MySQL's `binlog_group_commit_sync_delay` make
- * the same trade). A write that comes after a quiet spell commits at once.
+ * touched to the WAL (PostgreSQL's `commit_delay`, applied only when enough other transactions are
+ * active, makes the same trade). After a small batch, the next commits at once: at a low load the
+ * wait would only add to each ack.
  *
  * The writes are plain functions run inside the batch's transaction (no savepoint per write).
  */
@@ -67,10 +68,11 @@ export interface GroupCommitOptions {
   /** Told of each batch's transaction: the seq heads kept in memory (sqlite-caches.ts). */
   batch?: BatchHooks;
   /**
-   * A batch commits no sooner than this many milliseconds after the previous batch began to
-   * commit (default 0), besides waiting for the running sync.
+   * After a batch of at least `minWrites` writes (a sign of load), the next one commits no sooner
+   * than `intervalMs` after that batch began to commit, besides waiting for the running sync. By
+   * default batches are not spaced.
    */
-  minIntervalMs?: number;
+  spacing?: { intervalMs: number; minWrites: number };
 }
 
 /** What runs around each batch's writes (not around a write retried alone). */
@@ -104,7 +106,7 @@ export class GroupCommit {
   readonly #batch: BatchHooks | undefined;
   readonly #relaxed: Database.Statement | undefined;
   readonly #strict: Database.Statement | undefined;
-  readonly #minIntervalMs: number;
+  readonly #spacing: { intervalMs: number; minWrites: number } | undefined;
   #queue: Job[] = [];
   #scheduled = false;
   /** Committed, waiting for the next sync: each job with its result. */
@@ -113,9 +115,9 @@ export class GroupCommit {
   #syncing = false;
   /** Writes are queued for when the running sync ends ({@link #flushUnlessSyncing}). */
   #heldForSync = false;
-  /** When the last batch began to commit (`performance.now()`), and the timer that spaces the next. */
-  #lastBatchAt = -Infinity;
-  #spacing: NodeJS.Timeout | undefined;
+  /** When the next batch may commit (`performance.now()`), and the timer waiting for that. */
+  #dueAt = -Infinity;
+  #spacingTimer: NodeJS.Timeout | undefined;
   /** Commits made so far, and how many of them a successful sync made durable. */
   #made = 0;
   #durable = 0;
@@ -136,7 +138,7 @@ export class GroupCommit {
     this.#db = db;
     this.#sync = options.sync;
     this.#batch = options.batch;
-    this.#minIntervalMs = options.minIntervalMs ?? 0;
+    this.#spacing = options.spacing;
     if (this.#sync) {
       // The connection's own setting (FULL) comes back after each batch, for every other write.
       this.#relaxed = db.prepare('PRAGMA synchronous = NORMAL');
@@ -170,24 +172,30 @@ export class GroupCommit {
     else this.#flushWhenDue();
   }
 
-  /** Commits what is queued now, or once the last batch is {@link #minIntervalMs} old. */
+  /** Commits what is queued now, or when the last batch's {@link #spacing} lets it. */
   #flushWhenDue(): void {
     this.#heldForSync = false;
-    const wait = this.#lastBatchAt + this.#minIntervalMs - performance.now();
+    const wait = this.#dueAt - performance.now();
     if (wait <= 0 || this.#closed) {
       this.flush();
       return;
     }
-    this.#spacing ??= setTimeout(() => this.flush(), wait);
+    this.#spacingTimer ??= setTimeout(() => this.flush(), wait);
   }
 
   /** Commits everything queued now (also called on close); the syncs follow. */
   flush(): void {
-    clearTimeout(this.#spacing);
-    this.#spacing = undefined;
+    clearTimeout(this.#spacingTimer);
+    this.#spacingTimer = undefined;
     this.#scheduled = false;
     this.#heldForSync = false;
-    if (this.#queue.length > 0) this.#lastBatchAt = performance.now();
+    const spacing = this.#spacing;
+    if (spacing && this.#queue.length > 0) {
+      this.#dueAt =
+        this.#queue.length >= spacing.minWrites
+          ? performance.now() + spacing.intervalMs
+          : -Infinity;
+    }
     while (this.#queue.length > 0) this.#commit(this.#queue.splice(0, MAX_BATCH));
     this.#startSync();
   }

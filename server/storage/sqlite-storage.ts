@@ -54,11 +54,12 @@ import type {
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Under load, a batch that waits for an fsync commits no sooner than this after the one before
- * (sqlite-commit.ts): fewer, larger transactions cost the event loop less per message, and its
- * idle margin is what keeps a GC pause or a slow fsync from queueing up the acks behind it.
+ * Under load (a batch of 8 writes or more), the next batch that waits for an fsync commits no
+ * sooner than 3 ms after it (sqlite-commit.ts): fewer, larger transactions cost the event loop less
+ * per message, and its idle margin is what keeps a GC pause or a slow fsync from queueing up the
+ * acks behind it. After a smaller batch the next commits at once.
  */
-const COMMIT_INTERVAL_MS = 3;
+const COMMIT_SPACING = { intervalMs: 3, minWrites: 8 };
 
 /**
  * The WAL file's name is on disk once its directory is fsynced (SQLite created the file). Where a
@@ -102,15 +103,10 @@ export class SqliteStorage implements Storage {
   /**
    * Opens (and creates or migrates) the database file at `path`. `synchronous: 'normal'` gives up
    * durability across a power loss for speed (OPENWEBIM_SQLITE_SYNCHRONOUS; the bench compares).
-   * `commitIntervalMs`: the spacing of durable batches under load (tests set it).
    */
   constructor(
     path: string,
-    options: {
-      synchronous?: 'full' | 'normal';
-      checkpoints?: CheckpointOptions;
-      commitIntervalMs?: number;
-    } = {},
+    options: { synchronous?: 'full' | 'normal'; checkpoints?: CheckpointOptions } = {},
   ) {
     // Created 0600 before SQLite opens it: its -wal and -shm files take the same mode.
     if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
@@ -140,8 +136,7 @@ export class SqliteStorage implements Storage {
           : (done, recover) => (recover ? this.#recover(done) : this.#syncWal(done)),
       batch: heads,
       // Without an fsync to wait for (synchronous = normal), an ack would only wait longer.
-      minIntervalMs:
-        this.#walPath === undefined ? 0 : (options.commitIntervalMs ?? COMMIT_INTERVAL_MS),
+      spacing: this.#walPath === undefined ? undefined : COMMIT_SPACING,
     });
     this.#commits = commits;
     this.#checkpoints = new Checkpoints(

@@ -223,10 +223,10 @@ describe('GroupCommit', () => {
     db.close();
   });
 
-  it('spaces batches by minIntervalMs under load; a write after a quiet spell, or on close, commits at once', async () => {
+  it('spaces the batch after a large one; after a small one, or on close, commits at once', async () => {
     const db = open();
     const interval = 200;
-    const commits = new GroupCommit(db, { minIntervalMs: interval });
+    const commits = new GroupCommit(db, { spacing: { intervalMs: interval, minWrites: 2 } });
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     const ran: number[] = [];
     const write = (v: number) =>
@@ -234,34 +234,40 @@ describe('GroupCommit', () => {
         ran.push(v);
         return insert.run(v);
       });
-    // The first batch: nothing before it to be spaced from.
+    // A batch of 2: nothing before it to be spaced from, and it spaces the next.
     const started = performance.now();
-    await write(1);
-    // Two more turns' writes, right after it: they wait for the interval, then share a commit.
-    const spaced = [write(2)];
+    await Promise.all([write(1), write(2)]);
+    // Two more turns' writes right after it wait for the interval, then share a commit.
+    const spaced = [write(3)];
     await turn();
-    spaced.push(write(3));
+    spaced.push(write(4));
     await turn();
-    assert.deepEqual(ran, [1], 'nothing committed within the interval');
+    assert.deepEqual(ran, [1, 2], 'nothing committed within the interval');
     await Promise.all(spaced);
-    assert.deepEqual(ran, [1, 2, 3]);
+    assert.deepEqual(ran, [1, 2, 3, 4]);
     // Timers may fire a millisecond early against performance.now().
     assert.ok(performance.now() - started >= interval - 2, 'not before the interval');
-    assert.deepEqual(commits.stats, { commits: 2, writes: 3, syncs: 0, recoveries: 0 });
-    // A quiet spell longer than the interval: the next write commits in its own turn.
+    assert.deepEqual(commits.stats, { commits: 2, writes: 4, syncs: 0, recoveries: 0 });
+    // After a quiet spell the next write commits in its own turn; a batch of 1 spaces nothing, so
+    // the write right after it commits in its own turn too.
     await new Promise((resolve) => setTimeout(resolve, interval + 20));
-    const quiet = write(4);
+    const quiet = write(5);
     await turn();
-    assert.deepEqual(ran, [1, 2, 3, 4], 'committed without waiting');
+    assert.deepEqual(ran, [1, 2, 3, 4, 5], 'committed after a quiet spell without waiting');
     await quiet;
-    // Right after that batch a write would wait, but close() commits it now.
-    const last = write(5);
+    const next = write(6);
     await turn();
-    assert.deepEqual(ran, [1, 2, 3, 4]);
+    assert.deepEqual(ran, [1, 2, 3, 4, 5, 6], 'committed after a small batch without waiting');
+    await next;
+    // Right after a batch of 2 a write would wait, but close() commits it now.
+    await Promise.all([write(7), write(8)]);
+    const last = write(9);
+    await turn();
+    assert.equal(ran.length, 8);
     const closed = commits.close();
-    assert.deepEqual(ran, [1, 2, 3, 4, 5], 'close commits what waits for the interval');
+    assert.equal(ran.length, 9, 'close commits what waits for the interval');
     await Promise.all([last, closed]);
-    assert.equal((db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n, 5);
+    assert.deepEqual(commits.stats, { commits: 6, writes: 9, syncs: 0, recoveries: 0 });
     db.close();
   });
 
