@@ -166,6 +166,7 @@ export class GroupCommit {
    * comes meanwhile. Those writes would wait for the next sync anyway; committed now, they made one
    * small commit per turn, each writing the pages it touched (every inbox and conversation of its
    * writers) to the WAL again, so at half the maximum rate the disk wrote more than at the maximum.
+   * Either way, not before the last batch's spacing lets it ({@link #flushWhenDue}).
    */
   #flushUnlessSyncing(): void {
     if (this.#syncing && !this.#closed) this.#heldForSync = true;
