@@ -65,6 +65,7 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path);
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = FULL');
+// The same as walBytes() above, which this string cannot import.
 const walBytes = () => {
   try {
     return statSync(workerData.path + '-wal', { throwIfNoEntry: false })?.size ?? 0;
@@ -81,7 +82,6 @@ const passive = () => {
     return { log: -1, checkpointed: -1, busy: true };
   }
 };
-// The same as walBytes() above, which this string cannot import.
 // Passes until one is quick: each copies what was committed during the one before, so a restart
 // that follows has little left to copy on the event loop.
 const round = () => {

@@ -67,12 +67,17 @@ export interface GroupCommitOptions {
   sync?: Sync;
   /** Told of each batch's transaction: the seq heads kept in memory (sqlite-caches.ts). */
   batch?: BatchHooks;
-  /**
-   * After a batch of at least `minWrites` writes (a sign of load), the next one commits no sooner
-   * than `intervalMs` after that batch began to commit, besides waiting for the running sync. By
-   * default batches are not spaced.
-   */
-  spacing?: { intervalMs: number; minWrites: number };
+  /** By default batches are not spaced. */
+  spacing?: CommitSpacing;
+}
+
+/**
+ * After a batch of at least `minWrites` writes (a sign of load), the next one commits no sooner
+ * than `intervalMs` after that batch began to commit, besides waiting for the running sync.
+ */
+export interface CommitSpacing {
+  intervalMs: number;
+  minWrites: number;
 }
 
 /** What runs around each batch's writes (not around a write retried alone). */
@@ -106,7 +111,7 @@ export class GroupCommit {
   readonly #batch: BatchHooks | undefined;
   readonly #relaxed: Database.Statement | undefined;
   readonly #strict: Database.Statement | undefined;
-  readonly #spacing: { intervalMs: number; minWrites: number } | undefined;
+  readonly #spacing: CommitSpacing | undefined;
   #queue: Job[] = [];
   #scheduled = false;
   /** Committed, waiting for the next sync: each job with its result. */

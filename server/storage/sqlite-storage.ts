@@ -22,7 +22,7 @@ import { SqliteApps } from './sqlite-apps.js';
 import { SqliteChatfiles } from './sqlite-chatfiles.js';
 import { type CheckpointOptions, Checkpoints, type WalCounts } from './sqlite-checkpoints.js';
 import { LookupCache, SeqHeads, WriteWatch } from './sqlite-caches.js';
-import { GroupCommit } from './sqlite-commit.js';
+import { type CommitSpacing, GroupCommit } from './sqlite-commit.js';
 import { SqliteContacts } from './sqlite-contacts.js';
 import { SqliteDeletions } from './sqlite-deletions.js';
 import { SqliteMemberAttributes } from './sqlite-member-attributes.js';
@@ -56,10 +56,10 @@ const BUSY_TIMEOUT_MS = 5000;
 /**
  * Under load (a batch of 8 writes or more), the next batch that waits for an fsync commits no
  * sooner than 3 ms after it (sqlite-commit.ts): fewer, larger transactions cost the event loop less
- * per message, and its idle margin is what keeps a GC pause or a slow fsync from queueing up the
- * acks behind it. After a smaller batch the next commits at once.
+ * per message, and with that margin the ack p99 at half the bench's maximum rate went down (issue
+ * 11). After a smaller batch the next commits at once.
  */
-const COMMIT_SPACING = { intervalMs: 3, minWrites: 8 };
+const COMMIT_SPACING: CommitSpacing = { intervalMs: 3, minWrites: 8 };
 
 /**
  * The WAL file's name is on disk once its directory is fsynced (SQLite created the file). Where a
@@ -103,10 +103,16 @@ export class SqliteStorage implements Storage {
   /**
    * Opens (and creates or migrates) the database file at `path`. `synchronous: 'normal'` gives up
    * durability across a power loss for speed (OPENWEBIM_SQLITE_SYNCHRONOUS; the bench compares).
+   * `commitSpacing: null` commits every batch as soon as the last sync lets it (a test's load
+   * that must never pause).
    */
   constructor(
     path: string,
-    options: { synchronous?: 'full' | 'normal'; checkpoints?: CheckpointOptions } = {},
+    options: {
+      synchronous?: 'full' | 'normal';
+      checkpoints?: CheckpointOptions;
+      commitSpacing?: CommitSpacing | null;
+    } = {},
   ) {
     // Created 0600 before SQLite opens it: its -wal and -shm files take the same mode.
     if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
@@ -136,7 +142,10 @@ export class SqliteStorage implements Storage {
           : (done, recover) => (recover ? this.#recover(done) : this.#syncWal(done)),
       batch: heads,
       // Without an fsync to wait for (synchronous = normal), an ack would only wait longer.
-      spacing: this.#walPath === undefined ? undefined : COMMIT_SPACING,
+      spacing:
+        this.#walPath === undefined || options.commitSpacing === null
+          ? undefined
+          : (options.commitSpacing ?? COMMIT_SPACING),
     });
     this.#commits = commits;
     this.#checkpoints = new Checkpoints(
